@@ -1,0 +1,301 @@
+"""`decide`: the rules. Given the state and a command, the events it produces, or an error.
+
+Pure: the recording instant `now` comes from the caller (the workflow's clock), and every
+other fact from the command envelope.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import assert_never
+
+from domain import errors
+from domain.calendar import add_months
+from domain.commands import (
+    AddNote,
+    ApprovePlan,
+    CancelMeasure,
+    ClosePathway,
+    Command,
+    CommandEnvelope,
+    CompleteMeasure,
+    ExtendPathway,
+    OpenPathway,
+    ProposePlan,
+    ReassignCaseworker,
+    RecordBaseline,
+    RecordExit,
+    RecordFollowUp,
+    RecordMeasureProgress,
+    RecordSkillsAssessment,
+    RejectPlan,
+    RenewPermit,
+    ResumePathway,
+    StartMeasure,
+    SuspendPathway,
+    UpdateHousehold,
+)
+from domain.events import (
+    BaselineRecorded,
+    CaseworkerReassigned,
+    Event,
+    ExitRecorded,
+    FollowUpRecorded,
+    HouseholdUpdated,
+    MeasureCancelled,
+    MeasureCompleted,
+    MeasureProgressRecorded,
+    MeasureStarted,
+    NoteAdded,
+    PathwayClosed,
+    PathwayExtended,
+    PathwayOpened,
+    PathwayResumed,
+    PathwaySuspended,
+    PermitRenewed,
+    PlanApproved,
+    PlanProposed,
+    PlanRejected,
+    SkillsAssessmentRecorded,
+)
+from domain.limits import DEFAULT_LIMITS, Limits
+from domain.measures import CATALOGUE, MeasureState, MeasureStatus, spec_for_progress
+from domain.measures.base import RuleContext
+from domain.permissions import check_permitted
+from domain.state import PathwayState, PendingPlan
+from domain.values import Actor, ExitReason, Stage
+
+
+def decide(
+    state: PathwayState,
+    envelope: CommandEnvelope,
+    now: datetime,
+    limits: Limits = DEFAULT_LIMITS,
+) -> list[Event]:
+    """The events that `envelope` produces on `state`, recorded at `now`.
+
+    Raises:
+        DomainError: the command is refused; nothing is to be recorded.
+    """
+    occurred = business_time(state, envelope, now, limits)
+    command, actor = envelope.command, envelope.actor
+    if isinstance(command, OpenPathway):
+        return _open(state, command, actor)
+    check_permitted(state, command, actor)
+    return _decide_open_pathway(state, command, actor, occurred.date(), limits)
+
+
+def business_time(
+    state: PathwayState, envelope: CommandEnvelope, now: datetime, limits: Limits
+) -> datetime:
+    """The command's business time, checked against the recording instant and the window."""
+    occurred = envelope.occurred_at or now
+    if occurred > now + timedelta(minutes=limits.future_skew_minutes):
+        raise errors.OccurredInFuture("the business time lies in the future", field="occurred_at")
+    if now - occurred > timedelta(days=limits.backdate_window_days):
+        raise errors.BackdateWindowExceeded(
+            f"entries may be back-dated by at most {limits.backdate_window_days} days",
+            field="occurred_at",
+        )
+    if state.opened_at is not None and occurred < state.opened_at:
+        raise errors.DateOrderInvalid("the business time precedes the opening", field="occurred_at")
+    return occurred
+
+
+def _open(state: PathwayState, command: OpenPathway, actor: Actor) -> list[Event]:
+    if state.is_open:
+        raise errors.PathwayAlreadyOpen("this pathway is already open")
+    check_permitted(state, command, actor)
+    return [PathwayOpened(**command.model_dump(exclude={"type"}))]
+
+
+def _decide_open_pathway(
+    state: PathwayState, command: Command, actor: Actor, on: date, limits: Limits
+) -> list[Event]:
+    match command:
+        case OpenPathway():
+            raise errors.PathwayAlreadyOpen("this pathway is already open")
+        case RecordBaseline():
+            return [BaselineRecorded(condition=command.condition)]
+        case RecordSkillsAssessment():
+            return [SkillsAssessmentRecorded(assessment=command.assessment)]
+        case ProposePlan():
+            return _propose(state, command, on)
+        case ApprovePlan():
+            pending = _pending_plan_not_by(state, actor)
+            default_end = state.end_date or add_months(on, limits.pathway_months)
+            return [
+                PlanApproved(revision=pending.revision, end_date=pending.end_date or default_end)
+            ]
+        case RejectPlan():
+            pending = _pending_plan_not_by(state, actor)
+            return [PlanRejected(revision=pending.revision, reason=command.reason)]
+        case StartMeasure():
+            return _start_measure(state, command, actor, on, limits)
+        case RecordMeasureProgress():
+            return _record_progress(state, command, actor, on, limits)
+        case CompleteMeasure():
+            return _complete_measure(state, command, actor, on, limits)
+        case CancelMeasure():
+            measure = _measure(
+                state, command.measure_id, MeasureStatus.PLANNED, MeasureStatus.ACTIVE
+            )
+            return [MeasureCancelled(measure_id=measure.measure_id, reason=command.reason)]
+        case UpdateHousehold():
+            return [HouseholdUpdated(household=command.household)]
+        case RenewPermit():
+            if state.permit_expires_on and command.permit_expires_on <= state.permit_expires_on:
+                raise errors.DateOrderInvalid(
+                    "a renewed permit expires after the current one", field="permit_expires_on"
+                )
+            status = command.protection_status or state.protection_status
+            assert status is not None
+            return [
+                PermitRenewed(permit_expires_on=command.permit_expires_on, protection_status=status)
+            ]
+        case ReassignCaseworker():
+            assert state.caseworker_id is not None
+            if command.caseworker_id == state.caseworker_id:
+                raise errors.InvalidCommand(
+                    "the pathway is already assigned to them", field="caseworker_id"
+                )
+            return [
+                CaseworkerReassigned(
+                    caseworker_id=command.caseworker_id, previous_caseworker_id=state.caseworker_id
+                )
+            ]
+        case ExtendPathway():
+            assert state.end_date is not None
+            if command.end_date <= state.end_date:
+                raise errors.DateOrderInvalid(
+                    "an extension ends after the current end", field="end_date"
+                )
+            return [
+                PathwayExtended(
+                    end_date=command.end_date,
+                    previous_end_date=state.end_date,
+                    reason=command.reason,
+                )
+            ]
+        case SuspendPathway():
+            return [PathwaySuspended(reason=command.reason, note=command.note)]
+        case ResumePathway():
+            return [PathwayResumed()]
+        case AddNote():
+            return [NoteAdded(text=command.text)]
+        case RecordExit():
+            if command.reason == ExitReason.EXPIRED and (
+                state.end_date is None or on < state.end_date
+            ):
+                raise errors.PathwayNotExpired("a pathway expires at its end date", field="reason")
+            return [
+                ExitRecorded(reason=command.reason, outcomes=command.outcomes, note=command.note)
+            ]
+        case RecordFollowUp():
+            return [FollowUpRecorded(outcomes=command.outcomes, note=command.note)]
+        case ClosePathway():
+            if state.stage == Stage.EXIT and not command.reason:
+                raise errors.ReasonRequired(
+                    "closing without a follow-up needs a reason", field="reason"
+                )
+            return [PathwayClosed(reason=command.reason)]
+        case _:
+            assert_never(command)
+
+
+def _propose(state: PathwayState, command: ProposePlan, on: date) -> list[Event]:
+    ids = [m.measure_id for m in command.measures]
+    repeated = {i for i in ids if ids.count(i) > 1} | (set(ids) & set(state.measures))
+    if repeated:
+        raise errors.MeasureAlreadyExists(
+            f"measure ids already used: {', '.join(sorted(repeated))}", field="measures"
+        )
+    for planned in command.measures:
+        if not CATALOGUE[planned.kind].plannable:
+            raise errors.MeasureNotPlannable(f"{planned.kind} cannot be planned", field="measures")
+        if planned.target_date < on:
+            raise errors.DateOrderInvalid(
+                f"the target date of {planned.measure_id} has passed", field="measures"
+            )
+    if command.end_date is not None and command.end_date <= on:
+        raise errors.DateOrderInvalid("the end date must lie in the future", field="end_date")
+    return [
+        PlanProposed(
+            revision=state.plan_revisions + 1,
+            measures=command.measures,
+            end_date=command.end_date,
+            note=command.note,
+        )
+    ]
+
+
+def _pending_plan_not_by(state: PathwayState, actor: Actor) -> PendingPlan:
+    if state.pending_plan is None:
+        raise errors.NoPendingPlan("there is no proposed plan to decide on")
+    if state.pending_plan.proposed_by == actor.id:
+        raise errors.SelfApprovalForbidden("a plan is decided by someone other than its proposer")
+    return state.pending_plan
+
+
+def _measure(state: PathwayState, measure_id: str, *statuses: MeasureStatus) -> MeasureState:
+    measure = state.measures.get(measure_id)
+    if measure is None:
+        raise errors.MeasureNotFound(
+            f"no measure {measure_id} in the approved plan", field="measure_id"
+        )
+    if measure.status not in statuses:
+        raise errors.MeasureStatusInvalid(
+            f"measure {measure_id} is {measure.status}", field="measure_id"
+        )
+    return measure
+
+
+def _context(state: PathwayState, actor: Actor, on: date, limits: Limits) -> RuleContext:
+    assert state.resident_since is not None
+    return RuleContext(
+        household=state.household,
+        resident_since=state.resident_since,
+        measures=state.measures,
+        actor=actor,
+        on=on,
+        limits=limits,
+    )
+
+
+def _start_measure(
+    state: PathwayState, command: StartMeasure, actor: Actor, on: date, limits: Limits
+) -> list[Event]:
+    measure = _measure(state, command.measure_id, MeasureStatus.PLANNED)
+    if command.details.kind != measure.kind:
+        raise errors.MeasureKindMismatch(
+            f"measure {measure.measure_id} is a {measure.kind}", field="details"
+        )
+    CATALOGUE[measure.kind].check_start(_context(state, actor, on, limits), command.details)
+    return [MeasureStarted(measure_id=measure.measure_id, details=command.details)]
+
+
+def _record_progress(
+    state: PathwayState, command: RecordMeasureProgress, actor: Actor, on: date, limits: Limits
+) -> list[Event]:
+    measure = _measure(state, command.measure_id, MeasureStatus.ACTIVE)
+    spec = spec_for_progress(command.progress.kind)
+    if spec.kind != measure.kind:
+        raise errors.MeasureKindMismatch(
+            f"{command.progress.kind} is not a step of a {measure.kind}", field="progress"
+        )
+    spec.check_progress(_context(state, actor, on, limits), measure, command.progress)
+    return [MeasureProgressRecorded(measure_id=measure.measure_id, progress=command.progress)]
+
+
+def _complete_measure(
+    state: PathwayState, command: CompleteMeasure, actor: Actor, on: date, limits: Limits
+) -> list[Event]:
+    measure = _measure(state, command.measure_id, MeasureStatus.ACTIVE)
+    if command.outcome.kind != measure.kind:
+        raise errors.MeasureKindMismatch(
+            f"measure {measure.measure_id} is a {measure.kind}", field="outcome"
+        )
+    CATALOGUE[measure.kind].check_complete(
+        _context(state, actor, on, limits), measure, command.outcome
+    )
+    return [MeasureCompleted(measure_id=measure.measure_id, outcome=command.outcome)]

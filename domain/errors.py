@@ -1,0 +1,174 @@
+"""Domain errors: each a stable snake_case code that the API, the CLI and the pages show.
+
+A rejected command raises one of these and produces no event. The code is the contract;
+the message is for people and may change.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A command that the rules refuse. Subclasses fix the `code`."""
+
+    code = "domain_error"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+class InvalidCommand(DomainError):
+    code = "invalid_command"
+
+
+class PathwayNotFound(DomainError):
+    code = "pathway_not_found"
+
+
+class PathwayAlreadyOpen(DomainError):
+    code = "pathway_already_open"
+
+
+class PathwayClosed(DomainError):
+    code = "pathway_closed"
+
+
+class PathwaySuspended(DomainError):
+    code = "pathway_suspended"
+
+
+class PathwayNotSuspended(DomainError):
+    code = "pathway_not_suspended"
+
+
+class WrongStage(DomainError):
+    code = "wrong_stage"
+
+
+class RoleForbidden(DomainError):
+    code = "role_forbidden"
+
+
+class NotAssignedCaseworker(DomainError):
+    code = "not_assigned_caseworker"
+
+
+class SelfApprovalForbidden(DomainError):
+    code = "self_approval_forbidden"
+
+
+class PlanNotApproved(DomainError):
+    code = "plan_not_approved"
+
+
+class NoPendingPlan(DomainError):
+    code = "no_pending_plan"
+
+
+class PlanEmpty(DomainError):
+    code = "plan_empty"
+
+
+class MeasureNotFound(DomainError):
+    code = "measure_not_found"
+
+
+class MeasureAlreadyExists(DomainError):
+    code = "measure_already_exists"
+
+
+class MeasureNotPlannable(DomainError):
+    code = "measure_not_plannable"
+
+
+class MeasureStatusInvalid(DomainError):
+    code = "measure_status_invalid"
+
+
+class MeasureKindMismatch(DomainError):
+    code = "measure_kind_mismatch"
+
+
+class NoMinorInHousehold(DomainError):
+    code = "no_minor_in_household"
+
+
+class MinorNotInHousehold(DomainError):
+    code = "minor_not_in_household"
+
+
+class RentAdvanceTooHigh(DomainError):
+    code = "rent_advance_too_high"
+
+
+class RentContractMissing(DomainError):
+    code = "rent_contract_missing"
+
+
+class WorkGrantDurationInvalid(DomainError):
+    code = "work_grant_duration_invalid"
+
+
+class DateOrderInvalid(DomainError):
+    code = "date_order_invalid"
+
+
+class OutsidePeriod(DomainError):
+    code = "outside_period"
+
+
+class StepOutOfOrder(DomainError):
+    code = "step_out_of_order"
+
+
+class AlreadyRecorded(DomainError):
+    code = "already_recorded"
+
+
+class HoursExceeded(DomainError):
+    code = "hours_exceeded"
+
+
+class NotApplicable(DomainError):
+    code = "not_applicable"
+
+
+class NotApproved(DomainError):
+    code = "not_approved"
+
+
+class LicenceConversionExpired(DomainError):
+    code = "licence_conversion_expired"
+
+
+class PathwayNotExpired(DomainError):
+    code = "pathway_not_expired"
+
+
+class OccurredInFuture(DomainError):
+    code = "occurred_in_future"
+
+
+class BackdateWindowExceeded(DomainError):
+    code = "backdate_window_exceeded"
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"
+
+
+def _all_subclasses(cls: type[DomainError]) -> list[type[DomainError]]:
+    found: list[type[DomainError]] = []
+    for sub in cls.__subclasses__():
+        found.append(sub)
+        found.extend(_all_subclasses(sub))
+    return found
+
+
+ERROR_TYPES: tuple[type[DomainError], ...] = (DomainError, *_all_subclasses(DomainError))
+ERROR_CODES: frozenset[str] = frozenset(e.code for e in ERROR_TYPES)
+"""Every code a command can be refused with; the API documents and translates these."""

@@ -1,0 +1,60 @@
+"""Membership of a club, sports or recreational association."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Literal
+
+from domain.errors import AlreadyRecorded, StepOutOfOrder
+from domain.measures.base import MeasureKind, MeasureSpec, RuleContext
+from domain.values import Frozen, ShortText, WorkPackage
+
+if TYPE_CHECKING:
+    from domain.measures.state import MeasureState
+
+
+class AssociationCategory(StrEnum):
+    SPORTS = "sports"
+    RECREATIONAL = "recreational"
+    CULTURAL = "cultural"
+    VOLUNTEERING = "volunteering"
+
+
+class AssociationDetails(Frozen):
+    kind: Literal["association_membership"] = "association_membership"
+    association: ShortText
+    category: AssociationCategory
+    start_on: date
+
+
+class MembershipJoined(Frozen):
+    kind: Literal["membership_joined"] = "membership_joined"
+    on: date
+
+
+class AssociationOutcome(Frozen):
+    kind: Literal["association_membership"] = "association_membership"
+    completed_on: date
+    still_member: bool
+
+
+def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
+    if measure.progress_of("membership_joined"):
+        raise AlreadyRecorded("the membership is already recorded")
+
+
+def _check_complete(_: RuleContext, measure: MeasureState, outcome: Any) -> None:
+    if outcome.still_member and not measure.progress_of("membership_joined"):
+        raise StepOutOfOrder("record the membership before completing as a member")
+
+
+SPEC = MeasureSpec(
+    kind=MeasureKind.ASSOCIATION_MEMBERSHIP,
+    work_package=WorkPackage.SOCIO_CULTURAL,
+    details=AssociationDetails,
+    progress=(MembershipJoined,),
+    outcome=AssociationOutcome,
+    check_progress=_check_progress,
+    check_complete=_check_complete,
+)

@@ -1,0 +1,78 @@
+"""What every measure shares: kinds, status, the state of one measure, the rule context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import Field, StringConstraints
+
+from domain.limits import Limits
+from domain.values import Actor, Frozen, Household, WorkPackage
+
+if TYPE_CHECKING:
+    from domain.measures.state import MeasureState
+
+MonthKey = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Hours = Annotated[int, Field(ge=1, le=400)]
+
+
+class MeasureKind(StrEnum):
+    SKILLS_ASSESSMENT = "skills_assessment"
+    TITLE_RECOGNITION = "title_recognition"
+    TRAINING_COURSE = "training_course"
+    WORK_GRANT = "work_grant"
+    CHILDCARE = "childcare"
+    MOBILITY = "mobility"
+    SELF_EMPLOYMENT_ORIENTATION = "self_employment_orientation"
+    HOUSING_PLACEMENT = "housing_placement"
+    ECONOMIC_SUPPORT = "economic_support"
+    SOCIAL_EVENT = "social_event"
+    ASSOCIATION_MEMBERSHIP = "association_membership"
+    SCHOOL_SUPPORT = "school_support"
+
+
+class MeasureStatus(StrEnum):
+    PLANNED = "planned"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a measure's rules may look at: the pathway around it, the actor, the day."""
+
+    household: Household
+    resident_since: date
+    measures: Mapping[str, MeasureState]
+    actor: Actor
+    on: date
+    limits: Limits
+
+
+StartCheck = Callable[[RuleContext, Any], None]
+ProgressCheck = Callable[[RuleContext, "MeasureState", Any], None]
+CompleteCheck = Callable[[RuleContext, "MeasureState", Any], None]
+
+
+def no_check(*_: object) -> None:
+    """For lifecycles with nothing to check at a step."""
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    """One entry of the catalogue: a measure kind, its work package, models and rules."""
+
+    kind: MeasureKind
+    work_package: WorkPackage
+    details: type[Frozen]
+    progress: tuple[type[Frozen], ...]
+    outcome: type[Frozen]
+    check_start: StartCheck = no_check
+    check_progress: ProgressCheck = no_check
+    check_complete: CompleteCheck = no_check
+    plannable: bool = True

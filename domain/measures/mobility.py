@@ -1,0 +1,124 @@
+"""Autonomous mobility: a driving licence, the conversion of a foreign one, or a bicycle.
+
+A driving licence goes enrolment → theory exam → practical exam → licence; a foreign
+licence can be converted only within a year of residence; a bicycle is delivered.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Literal
+
+from domain.calendar import add_months
+from domain.errors import AlreadyRecorded, LicenceConversionExpired, NotApplicable, StepOutOfOrder
+from domain.measures.base import MeasureKind, MeasureSpec, RuleContext
+from domain.values import Frozen, ShortText, WorkPackage
+
+if TYPE_CHECKING:
+    from domain.measures.state import MeasureState
+
+
+class MobilityRoute(StrEnum):
+    DRIVING_LICENCE = "driving_licence"
+    LICENCE_CONVERSION = "licence_conversion"
+    BICYCLE = "bicycle"
+
+
+class MobilityStepName(StrEnum):
+    ENROLLED = "enrolled"
+    THEORY_PASSED = "theory_passed"
+    PRACTICAL_PASSED = "practical_passed"
+    CONVERSION_REQUESTED = "conversion_requested"
+
+
+class MobilityResult(StrEnum):
+    LICENCE_OBTAINED = "licence_obtained"
+    LICENCE_CONVERTED = "licence_converted"
+    BICYCLE_DELIVERED = "bicycle_delivered"
+    NOT_OBTAINED = "not_obtained"
+
+
+STEPS: dict[MobilityRoute, tuple[MobilityStepName, ...]] = {
+    MobilityRoute.DRIVING_LICENCE: (
+        MobilityStepName.ENROLLED,
+        MobilityStepName.THEORY_PASSED,
+        MobilityStepName.PRACTICAL_PASSED,
+    ),
+    MobilityRoute.LICENCE_CONVERSION: (MobilityStepName.CONVERSION_REQUESTED,),
+    MobilityRoute.BICYCLE: (),
+}
+RESULTS: dict[MobilityRoute, MobilityResult] = {
+    MobilityRoute.DRIVING_LICENCE: MobilityResult.LICENCE_OBTAINED,
+    MobilityRoute.LICENCE_CONVERSION: MobilityResult.LICENCE_CONVERTED,
+    MobilityRoute.BICYCLE: MobilityResult.BICYCLE_DELIVERED,
+}
+
+
+class MobilityDetails(Frozen):
+    kind: Literal["mobility"] = "mobility"
+    route: MobilityRoute
+    provider: ShortText | None = None
+    start_on: date
+
+
+class MobilityStep(Frozen):
+    kind: Literal["mobility_step"] = "mobility_step"
+    step: MobilityStepName
+    on: date
+
+
+class MobilityOutcome(Frozen):
+    kind: Literal["mobility"] = "mobility"
+    result: MobilityResult
+    on: date
+
+
+def conversion_deadline(resident_since: date, months: int) -> date:
+    """The last day a foreign licence can still be converted."""
+    return add_months(resident_since, months)
+
+
+def _check_start(ctx: RuleContext, details: Any) -> None:
+    if details.route == MobilityRoute.LICENCE_CONVERSION:
+        deadline = conversion_deadline(ctx.resident_since, ctx.limits.licence_conversion_months)
+        if details.start_on > deadline:
+            raise LicenceConversionExpired(
+                f"a foreign licence can be converted only until {deadline}", field="route"
+            )
+
+
+def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
+    steps = STEPS[measure.details.route]
+    done = [s.step for s in measure.progress_of("mobility_step")]
+    if progress.step not in steps:
+        raise NotApplicable(
+            f"{progress.step} is not a step of {measure.details.route}", field="step"
+        )
+    if progress.step in done:
+        raise AlreadyRecorded(f"{progress.step} is already recorded", field="step")
+    expected = steps[len(done)]
+    if progress.step != expected:
+        raise StepOutOfOrder(f"the next step is {expected}", field="step")
+
+
+def _check_complete(_: RuleContext, measure: MeasureState, outcome: Any) -> None:
+    route = measure.details.route
+    if outcome.result == MobilityResult.NOT_OBTAINED:
+        return
+    if outcome.result != RESULTS[route]:
+        raise NotApplicable(f"{outcome.result} is not a result of {route}", field="result")
+    if len(measure.progress_of("mobility_step")) < len(STEPS[route]):
+        raise StepOutOfOrder("every step must be recorded before the result")
+
+
+SPEC = MeasureSpec(
+    kind=MeasureKind.MOBILITY,
+    work_package=WorkPackage.WORK,
+    details=MobilityDetails,
+    progress=(MobilityStep,),
+    outcome=MobilityOutcome,
+    check_start=_check_start,
+    check_progress=_check_progress,
+    check_complete=_check_complete,
+)

@@ -1,0 +1,60 @@
+"""Orientation to self-employment: sessions, a business idea, referral to micro-credit."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
+
+from domain.errors import AlreadyRecorded, StepOutOfOrder
+from domain.measures.base import MeasureKind, MeasureSpec, RuleContext
+from domain.values import Frozen, LongText, ShortText, WorkPackage
+
+if TYPE_CHECKING:
+    from domain.measures.state import MeasureState
+
+
+class OrientationDetails(Frozen):
+    kind: Literal["self_employment_orientation"] = "self_employment_orientation"
+    provider: ShortText
+    start_on: date
+
+
+class OrientationSession(Frozen):
+    kind: Literal["orientation_session"] = "orientation_session"
+    on: date
+    topic: ShortText
+
+
+class BusinessIdea(Frozen):
+    kind: Literal["business_idea"] = "business_idea"
+    summary: LongText
+
+
+class MicrocreditReferral(Frozen):
+    kind: Literal["microcredit_referral"] = "microcredit_referral"
+    institution: ShortText
+    on: date
+
+
+class OrientationOutcome(Frozen):
+    kind: Literal["self_employment_orientation"] = "self_employment_orientation"
+    completed_on: date
+    business_started: bool
+
+
+def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
+    if progress.kind == "microcredit_referral":
+        if not measure.progress_of("business_idea"):
+            raise StepOutOfOrder("a referral to micro-credit needs a business idea first")
+        if measure.progress_of("microcredit_referral"):
+            raise AlreadyRecorded("the referral is already recorded")
+
+
+SPEC = MeasureSpec(
+    kind=MeasureKind.SELF_EMPLOYMENT_ORIENTATION,
+    work_package=WorkPackage.WORK,
+    details=OrientationDetails,
+    progress=(OrientationSession, BusinessIdea, MicrocreditReferral),
+    outcome=OrientationOutcome,
+    check_progress=_check_progress,
+)

@@ -1,0 +1,99 @@
+"""The state of one pathway, as folded from its events."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import AwareDatetime, Field
+
+from domain.commands import PlannedMeasure, SuspensionReason
+from domain.measures import MeasureState, MeasureStatus
+from domain.measures.skills_assessment import SkillsAssessment
+from domain.values import (
+    Beneficiary,
+    Condition,
+    ExitReason,
+    Frozen,
+    Household,
+    Identifier,
+    ProtectionStatus,
+    ReceptionCentre,
+    Stage,
+)
+
+
+class PendingPlan(Frozen):
+    revision: int
+    measures: tuple[PlannedMeasure, ...]
+    end_date: date | None
+    proposed_by: Identifier
+    proposed_at: AwareDatetime
+
+
+class ApprovedPlan(Frozen):
+    revision: int
+    approved_by: Identifier
+    approved_at: AwareDatetime
+    end_date: date
+
+
+class Suspension(Frozen):
+    reason: SuspensionReason
+    since: AwareDatetime
+
+
+class SuspendedPeriod(Frozen):
+    start: AwareDatetime
+    end: AwareDatetime
+
+
+class ExitInfo(Frozen):
+    reason: ExitReason
+    outcomes: Condition
+    at: AwareDatetime
+
+
+class PathwayState(Frozen):
+    """Everything the rules need to know about a pathway. Empty until opened."""
+
+    pathway_id: Identifier | None = None
+    version: int = 0
+    stage: Stage | None = None
+    stage_entered_at: AwareDatetime | None = None
+    opened_at: AwareDatetime | None = None
+    updated_at: AwareDatetime | None = None
+    organisation_id: Identifier | None = None
+    caseworker_id: Identifier | None = None
+    beneficiary: Beneficiary | None = None
+    protection_status: ProtectionStatus | None = None
+    permit_expires_on: date | None = None
+    household: Household = Household()
+    reception_centre: ReceptionCentre | None = None
+    resident_since: date | None = None
+    baseline: Condition | None = None
+    assessment: SkillsAssessment | None = None
+    pending_plan: PendingPlan | None = None
+    plan: ApprovedPlan | None = None
+    plan_revisions: int = 0
+    measures: dict[str, MeasureState] = Field(default_factory=dict)
+    suspension: Suspension | None = None
+    suspended_periods: tuple[SuspendedPeriod, ...] = ()
+    exit: ExitInfo | None = None
+    follow_up: Condition | None = None
+    notes: int = 0
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage is not None
+
+    @property
+    def end_date(self) -> date | None:
+        return self.plan.end_date if self.plan else None
+
+    def measures_in(self, *statuses: MeasureStatus) -> list[MeasureState]:
+        return [m for m in self.measures.values() if m.status in statuses]
+
+
+def initial_state() -> PathwayState:
+    """The state of a pathway that has no events yet."""
+    return PathwayState()

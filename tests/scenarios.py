@@ -1,0 +1,120 @@
+"""Builders for domain tests: realistic commands and a given/when/then driver."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from domain.commands import COMMAND_ADAPTER, CommandEnvelope
+from domain.decider import decide
+from domain.evolution import fold
+from domain.events import Event
+from domain.records import EventRecord
+from domain.state import PathwayState
+from domain.stream import record_events, stream_id_for
+from domain.values import Actor, Role
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+PATHWAY_ID = "p-0001"
+CASEWORKER = Actor(id="anna", role=Role.CASEWORKER)
+SUPERVISOR = Actor(id="sara", role=Role.SUPERVISOR)
+OTHER_SUPERVISOR = Actor(id="marco", role=Role.SUPERVISOR)
+COORDINATOR = Actor(id="cora", role=Role.COORDINATOR)
+AUDITOR = Actor(id="aldo", role=Role.AUDITOR)
+
+CONDITION: dict[str, Any] = {
+    "employment": "inactive",
+    "housing": "reception_centre",
+    "housing_hardship": True,
+    "social_marginality": True,
+    "mobility": "none",
+    "italian_level": "a1",
+    "digital_skills": False,
+    "self_esteem": 18,
+}
+
+OPEN: dict[str, Any] = {
+    "type": "open_pathway",
+    "pathway_id": PATHWAY_ID,
+    "organisation_id": "org-lecce",
+    "caseworker_id": "anna",
+    "beneficiary": {
+        "given_name": "Amina",
+        "family_name": "Diallo",
+        "birth_date": "1994-05-17",
+        "gender": "female",
+        "nationality": "GN",
+        "phone": "+39 320 1234567",
+        "document_number": "PS1234567",
+    },
+    "protection_status": "refugee",
+    "permit_expires_on": "2028-06-30",
+    "household": {"adults": 1, "minors": [{"minor_id": "m1", "birth_year": 2019}]},
+    "reception_centre": {"kind": "sai", "name": "SAI Lecce"},
+    "resident_since": "2025-09-01",
+}
+
+ASSESSMENT: dict[str, Any] = {
+    "type": "record_skills_assessment",
+    "assessment": {
+        "education": "upper_secondary",
+        "italian_level": "a2",
+        "digital_skills": False,
+        "languages": [{"language": "French", "level": "c1"}],
+        "work_experience": "Tailoring, 6 years",
+        "titles_held": ["Baccalauréat"],
+    },
+}
+
+
+def plan(*measures: tuple[str, str], target: date = date(2026, 12, 31)) -> dict[str, Any]:
+    return {
+        "type": "propose_plan",
+        "measures": [{"measure_id": mid, "kind": kind, "target_date": target.isoformat()} for mid, kind in measures],
+    }
+
+
+@dataclass
+class Scenario:
+    """Given commands applied through the decider, then a command to check."""
+
+    now: datetime = START
+    records: list[EventRecord] = field(default_factory=list)
+    counter: int = 0
+
+    @property
+    def state(self) -> PathwayState:
+        return fold(self.records)
+
+    def envelope(self, command: dict[str, Any], actor: Actor, occurred_at: datetime | None = None) -> CommandEnvelope:
+        self.counter += 1
+        return CommandEnvelope(
+            command_id=f"c{self.counter}",
+            actor=actor,
+            command=COMMAND_ADAPTER.validate_python(command),
+            occurred_at=occurred_at,
+        )
+
+    def decide(self, command: dict[str, Any], actor: Actor = CASEWORKER, **kw: Any) -> list[Event]:
+        return decide(self.state, self.envelope(command, actor, kw.get("occurred_at")), self.now)
+
+    def given(self, command: dict[str, Any], actor: Actor = CASEWORKER, advance: timedelta = timedelta(hours=1)) -> Scenario:
+        self.now += advance
+        envelope = self.envelope(command, actor)
+        events = decide(self.state, envelope, self.now)
+        self.records += record_events(stream_id_for(PATHWAY_ID), len(self.records), envelope, events, self.now)
+        return self
+
+    def opened(self) -> Scenario:
+        return self.given(OPEN)
+
+    def assessed(self) -> Scenario:
+        return self.opened().given({"type": "record_baseline", "condition": CONDITION}).given(ASSESSMENT)
+
+    def active(self, *measures: tuple[str, str]) -> Scenario:
+        self.assessed().given(plan(*measures)).given({"type": "approve_plan"}, SUPERVISOR)
+        return self
+
+    def started(self, measure_id: str, details: dict[str, Any]) -> Scenario:
+        return self.given({"type": "start_measure", "measure_id": measure_id, "details": details})
