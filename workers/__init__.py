@@ -1,0 +1,1 @@
+"""Entry points and composition roots: the worker, the `pathways` command, the embedded stack."""

@@ -1,0 +1,1 @@
+"""Durable shells around the domain: one `PathwayWorkflow` per beneficiary."""

@@ -1,0 +1,34 @@
+"""Inputs and results of the pathway workflow: one model per entry point."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from domain.state import PathwayState
+from domain.values import Frozen, Identifier, Stage
+
+RESULTS_KEPT = 200
+"""Replies remembered per pathway for commands retried across continue-as-new."""
+
+
+class CommandResult(Frozen):
+    """The reply to an accepted command; the same reply for a retry of the same command id."""
+
+    pathway_id: Identifier
+    command_id: Identifier
+    version: int
+    stage: Stage
+    events: tuple[str, ...]
+
+
+class PathwayInput(Frozen):
+    """Start input; on continue-as-new it carries the state and the recent replies."""
+
+    pathway_id: Identifier
+    state: PathwayState | None = None
+    recent_results: dict[str, CommandResult] = Field(default_factory=dict)
+
+
+def workflow_id_for(pathway_id: str) -> str:
+    """`pathway-<opaque id>`: no personal data ever goes into a workflow id."""
+    return f"pathway-{pathway_id}"

@@ -1,0 +1,148 @@
+"""`PathwayWorkflow`: holds a pathway's state, turns updates into decisions, persists events.
+
+Commands arrive as updates whose validator runs `decide` as a dry run, so a refused command
+leaves no trace in the history. Accepted commands are decided again under a lock, their
+events appended to Postgres by a local activity (the workflow is the single writer of its
+stream), and only then folded into the state. The run continues as new at every stage
+boundary, and whenever Temporal suggests it, carrying the state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.event_store import AppendRequest, EventStoreActivities
+    from domain.commands import CommandEnvelope, OpenPathway
+    from domain.decider import decide
+    from domain.errors import DomainError, InvalidCommand
+    from domain.events import Event
+    from domain.evolution import fold
+    from domain.read_models import read_models
+    from domain.state import PathwayState, initial_state
+    from domain.stream import record_events, stream_id_for
+    from domain.values import Stage
+    from infra.search_attributes import (
+        CASEWORKER_KEY,
+        NEXT_DEADLINE_KEY,
+        ORGANISATION_KEY,
+        STAGE_KEY,
+    )
+    from workflows.models import RESULTS_KEPT, CommandResult, PathwayInput
+
+APPEND_RETRY = RetryPolicy(
+    initial_interval=timedelta(milliseconds=200),
+    maximum_interval=timedelta(seconds=10),
+    non_retryable_error_types=["concurrency_conflict", "invalid_append"],
+)
+
+
+def refusal(error: DomainError) -> ApplicationError:
+    """The Temporal failure for a refused command: its code as type, never retried."""
+    return ApplicationError(
+        error.message,
+        {"code": error.code, "field": error.field},
+        type=error.code,
+        non_retryable=True,
+    )
+
+
+@workflow.defn(name="PathwayWorkflow", failure_exception_types=[DomainError])
+class PathwayWorkflow:
+    @workflow.init
+    def __init__(self, input: PathwayInput) -> None:
+        self._pathway_id = input.pathway_id
+        self._state = input.state or initial_state()
+        self._results = dict(input.recent_results)
+        self._lock = asyncio.Lock()
+        self._stage_changed = False
+
+    @workflow.run
+    async def run(self, input: PathwayInput) -> PathwayState:
+        await workflow.wait_condition(
+            lambda: self._stage_changed or workflow.info().is_continue_as_new_suggested()
+        )
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        if self._state.stage == Stage.CLOSED:
+            return self._state
+        workflow.continue_as_new(
+            PathwayInput(
+                pathway_id=self._pathway_id,
+                state=self._state,
+                recent_results=dict(list(self._results.items())[-RESULTS_KEPT:]),
+            )
+        )
+
+    @workflow.update(name="command")
+    async def command(self, envelope: CommandEnvelope) -> CommandResult:
+        """Apply one command; the update id is the command id."""
+        async with self._lock:
+            if (previous := self._results.get(envelope.command_id)) is not None:
+                return previous
+            events = self._decide(envelope)
+            before = self._state
+            records = record_events(
+                stream_id_for(self._pathway_id), before.version, envelope, events, workflow.now()
+            )
+            after = fold(records, before)
+            await workflow.execute_local_activity_method(
+                EventStoreActivities.append_events,
+                AppendRequest(
+                    stream_id=stream_id_for(self._pathway_id),
+                    expected_version=before.version,
+                    records=records,
+                    read_models=read_models(after),
+                ),
+                start_to_close_timeout=timedelta(seconds=15),
+                retry_policy=APPEND_RETRY,
+            )
+            self._state = after
+            self._upsert_search_attributes()
+            assert after.stage is not None
+            result = CommandResult(
+                pathway_id=self._pathway_id,
+                command_id=envelope.command_id,
+                version=after.version,
+                stage=after.stage,
+                events=tuple(e.type for e in events),
+            )
+            self._results[envelope.command_id] = result
+            self._stage_changed = self._stage_changed or after.stage != before.stage
+            return result
+
+    @command.validator
+    def validate_command(self, envelope: CommandEnvelope) -> None:
+        """Dry run of `decide`: a refusal here leaves nothing in the history."""
+        if envelope.command_id not in self._results:
+            self._decide(envelope)
+
+    @workflow.query(name="state")
+    def state(self) -> PathwayState:
+        return self._state
+
+    def _decide(self, envelope: CommandEnvelope) -> list[Event]:
+        command = envelope.command
+        try:
+            if isinstance(command, OpenPathway) and command.pathway_id != self._pathway_id:
+                raise InvalidCommand("the pathway id does not match the workflow", field="pathway_id")
+            return decide(self._state, envelope, workflow.now())
+        except DomainError as error:
+            raise refusal(error) from None
+
+    def _upsert_search_attributes(self) -> None:
+        state = self._state
+        assert state.stage and state.organisation_id and state.caseworker_id
+        owed = read_models(state).summary.next_deadline
+        workflow.upsert_search_attributes(
+            [
+                STAGE_KEY.value_set(state.stage.value),
+                ORGANISATION_KEY.value_set(state.organisation_id),
+                CASEWORKER_KEY.value_set(state.caseworker_id),
+                NEXT_DEADLINE_KEY.value_set(owed) if owed else NEXT_DEADLINE_KEY.value_unset(),
+            ]
+        )
