@@ -139,7 +139,7 @@ def _measure_obligations(
         ]
         if missing:
             due_day = month_end(missing[0]) + timedelta(
-                days=deadlines.attendance_day_of_next_month - 1
+                days=deadlines.attendance_day_of_next_month
             )
             owed.append(
                 Obligation(

@@ -8,8 +8,8 @@ from typing import Any
 
 from domain.commands import COMMAND_ADAPTER, CommandEnvelope
 from domain.decider import decide
-from domain.evolution import fold
 from domain.events import Event
+from domain.evolution import fold
 from domain.records import EventRecord
 from domain.state import PathwayState
 from domain.stream import record_events, stream_id_for
@@ -71,7 +71,10 @@ ASSESSMENT: dict[str, Any] = {
 def plan(*measures: tuple[str, str], target: date = date(2026, 12, 31)) -> dict[str, Any]:
     return {
         "type": "propose_plan",
-        "measures": [{"measure_id": mid, "kind": kind, "target_date": target.isoformat()} for mid, kind in measures],
+        "measures": [
+            {"measure_id": mid, "kind": kind, "target_date": target.isoformat()}
+            for mid, kind in measures
+        ],
     }
 
 
@@ -87,7 +90,9 @@ class Scenario:
     def state(self) -> PathwayState:
         return fold(self.records)
 
-    def envelope(self, command: dict[str, Any], actor: Actor, occurred_at: datetime | None = None) -> CommandEnvelope:
+    def envelope(
+        self, command: dict[str, Any], actor: Actor, occurred_at: datetime | None = None
+    ) -> CommandEnvelope:
         self.counter += 1
         return CommandEnvelope(
             command_id=f"c{self.counter}",
@@ -99,18 +104,29 @@ class Scenario:
     def decide(self, command: dict[str, Any], actor: Actor = CASEWORKER, **kw: Any) -> list[Event]:
         return decide(self.state, self.envelope(command, actor, kw.get("occurred_at")), self.now)
 
-    def given(self, command: dict[str, Any], actor: Actor = CASEWORKER, advance: timedelta = timedelta(hours=1)) -> Scenario:
+    def given(
+        self,
+        command: dict[str, Any],
+        actor: Actor = CASEWORKER,
+        advance: timedelta = timedelta(hours=1),
+    ) -> Scenario:
         self.now += advance
         envelope = self.envelope(command, actor)
         events = decide(self.state, envelope, self.now)
-        self.records += record_events(stream_id_for(PATHWAY_ID), len(self.records), envelope, events, self.now)
+        self.records += record_events(
+            stream_id_for(PATHWAY_ID), len(self.records), envelope, events, self.now
+        )
         return self
 
     def opened(self) -> Scenario:
         return self.given(OPEN)
 
     def assessed(self) -> Scenario:
-        return self.opened().given({"type": "record_baseline", "condition": CONDITION}).given(ASSESSMENT)
+        return (
+            self.opened()
+            .given({"type": "record_baseline", "condition": CONDITION})
+            .given(ASSESSMENT)
+        )
 
     def active(self, *measures: tuple[str, str]) -> Scenario:
         self.assessed().given(plan(*measures)).given({"type": "approve_plan"}, SUPERVISOR)

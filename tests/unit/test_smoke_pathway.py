@@ -7,10 +7,30 @@ from tests.scenarios import CONDITION, SUPERVISOR, Scenario
 def test_pathway_runs_from_reception_to_closure() -> None:
     s = Scenario().active(("wg", "work_grant"), ("ev", "social_event"))
     assert s.state.stage == Stage.ACTIVE
-    s.started("ev", {"kind": "social_event", "programme": "Feste di quartiere", "start_on": "2026-03-05"})
-    s.given({"type": "record_measure_progress", "measure_id": "ev", "progress": {"kind": "event_participation", "event": "Festa", "on": "2026-03-05"}})
-    s.given({"type": "complete_measure", "measure_id": "ev", "outcome": {"kind": "social_event", "completed_on": "2026-03-05"}})
-    s.given({"type": "record_exit", "reason": "autonomy", "outcomes": {**CONDITION, "employment": "employed"}})
+    s.started(
+        "ev", {"kind": "social_event", "programme": "Feste di quartiere", "start_on": "2026-03-05"}
+    )
+    s.given(
+        {
+            "type": "record_measure_progress",
+            "measure_id": "ev",
+            "progress": {"kind": "event_participation", "event": "Festa", "on": "2026-03-05"},
+        }
+    )
+    s.given(
+        {
+            "type": "complete_measure",
+            "measure_id": "ev",
+            "outcome": {"kind": "social_event", "completed_on": "2026-03-05"},
+        }
+    )
+    s.given(
+        {
+            "type": "record_exit",
+            "reason": "autonomy",
+            "outcomes": {**CONDITION, "employment": "employed"},
+        }
+    )
     s.given({"type": "record_follow_up", "outcomes": {**CONDITION, "employment": "employed"}})
     s.given({"type": "close_pathway"}, SUPERVISOR)
     assert s.state.stage == Stage.CLOSED

@@ -30,7 +30,9 @@ class Harness:
 async def harness(time_skipping_env: WorkflowEnvironment) -> AsyncIterator[Harness]:
     task_queue = f"tq-{uuid.uuid4().hex[:8]}"
     store = InMemoryEventStore()
-    yield Harness(time_skipping_env, store, task_queue, PathwayClient(time_skipping_env.client, task_queue))
+    yield Harness(
+        time_skipping_env, store, task_queue, PathwayClient(time_skipping_env.client, task_queue)
+    )
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -42,4 +44,9 @@ async def dev_harness(dev_server_env: WorkflowEnvironment) -> AsyncIterator[Harn
     out. The real server handles it as production would.)
     """
     task_queue = f"tq-{uuid.uuid4().hex[:8]}"
-    yield Harness(dev_server_env, InMemoryEventStore(), task_queue, PathwayClient(dev_server_env.client, task_queue))
+    yield Harness(
+        dev_server_env,
+        InMemoryEventStore(),
+        task_queue,
+        PathwayClient(dev_server_env.client, task_queue),
+    )

@@ -13,7 +13,9 @@ from tests.scenarios import ASSESSMENT, CASEWORKER, CONDITION, OPEN, SUPERVISOR
 _ids = itertools.count(1)
 
 
-def envelope(command: dict[str, Any], actor: Actor = CASEWORKER, command_id: str | None = None) -> CommandEnvelope:
+def envelope(
+    command: dict[str, Any], actor: Actor = CASEWORKER, command_id: str | None = None
+) -> CommandEnvelope:
     return CommandEnvelope(
         command_id=command_id or f"cmd-{next(_ids)}",
         actor=actor,
@@ -47,22 +49,69 @@ def full_journey(today: date) -> list[tuple[dict[str, Any], Actor]]:
             {
                 "type": "start_measure",
                 "measure_id": "italian",
-                "details": {"kind": "training_course", "subject": "italian_l2", "title": "Italiano A2",
-                            "provider": "CPIA Lecce", "planned_hours": 100, "start_on": d(0)},
+                "details": {
+                    "kind": "training_course",
+                    "subject": "italian_l2",
+                    "title": "Italiano A2",
+                    "provider": "CPIA Lecce",
+                    "planned_hours": 100,
+                    "start_on": d(0),
+                },
             },
             CASEWORKER,
         ),
-        ({"type": "record_measure_progress", "measure_id": "italian",
-          "progress": {"kind": "course_attendance", "period_end": d(0), "hours": 40}}, CASEWORKER),
-        ({"type": "complete_measure", "measure_id": "italian",
-          "outcome": {"kind": "training_course", "certificate": True, "completed_on": d(0),
-                      "cefr_level_reached": "a2"}}, CASEWORKER),
-        ({"type": "start_measure", "measure_id": "bike",
-          "details": {"kind": "mobility", "route": "bicycle", "start_on": d(0)}}, CASEWORKER),
-        ({"type": "complete_measure", "measure_id": "bike",
-          "outcome": {"kind": "mobility", "result": "bicycle_delivered", "on": d(0)}}, CASEWORKER),
-        ({"type": "cancel_measure", "measure_id": "club", "reason": "Moved to another town"}, CASEWORKER),
-        ({"type": "record_exit", "reason": "autonomy", "outcomes": {**CONDITION, "employment": "employed"}}, CASEWORKER),
-        ({"type": "record_follow_up", "outcomes": {**CONDITION, "employment": "employed"}}, CASEWORKER),
+        (
+            {
+                "type": "record_measure_progress",
+                "measure_id": "italian",
+                "progress": {"kind": "course_attendance", "period_end": d(0), "hours": 40},
+            },
+            CASEWORKER,
+        ),
+        (
+            {
+                "type": "complete_measure",
+                "measure_id": "italian",
+                "outcome": {
+                    "kind": "training_course",
+                    "certificate": True,
+                    "completed_on": d(0),
+                    "cefr_level_reached": "a2",
+                },
+            },
+            CASEWORKER,
+        ),
+        (
+            {
+                "type": "start_measure",
+                "measure_id": "bike",
+                "details": {"kind": "mobility", "route": "bicycle", "start_on": d(0)},
+            },
+            CASEWORKER,
+        ),
+        (
+            {
+                "type": "complete_measure",
+                "measure_id": "bike",
+                "outcome": {"kind": "mobility", "result": "bicycle_delivered", "on": d(0)},
+            },
+            CASEWORKER,
+        ),
+        (
+            {"type": "cancel_measure", "measure_id": "club", "reason": "Moved to another town"},
+            CASEWORKER,
+        ),
+        (
+            {
+                "type": "record_exit",
+                "reason": "autonomy",
+                "outcomes": {**CONDITION, "employment": "employed"},
+            },
+            CASEWORKER,
+        ),
+        (
+            {"type": "record_follow_up", "outcomes": {**CONDITION, "employment": "employed"}},
+            CASEWORKER,
+        ),
         ({"type": "close_pathway"}, SUPERVISOR),
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+
 from domain.evolution import fold
 from domain.stream import stream_id_for
 from domain.values import Stage
@@ -29,9 +30,13 @@ async def update_events(h: Harness, pathway_id: str) -> list[str]:
     ids = []
     for event in history.events:
         if event.HasField("workflow_execution_update_accepted_event_attributes"):
-            ids.append(event.workflow_execution_update_accepted_event_attributes.accepted_request.meta.update_id)
+            ids.append(
+                event.workflow_execution_update_accepted_event_attributes.accepted_request.meta.update_id
+            )
         if event.HasField("workflow_execution_update_admitted_event_attributes"):
-            ids.append(event.workflow_execution_update_admitted_event_attributes.request.meta.update_id)
+            ids.append(
+                event.workflow_execution_update_admitted_event_attributes.request.meta.update_id
+            )
     return ids
 
 
@@ -44,7 +49,9 @@ async def test_full_pathway_from_opening_to_closure(harness: Harness) -> None:
         for command, actor in full_journey(today):
             result = await harness.pathways.send(pid, envelope(command, actor))
         assert result.stage == Stage.CLOSED
-        handle = harness.env.client.get_workflow_handle_for(PathwayWorkflow.run, workflow_id_for(pid))
+        handle = harness.env.client.get_workflow_handle_for(
+            PathwayWorkflow.run, workflow_id_for(pid)
+        )
         final = await handle.result()
     records = await harness.store.read_stream(stream_id_for(pid))
     assert [r.version for r in records] == list(range(1, len(records) + 1))
@@ -60,8 +67,13 @@ async def test_refused_command_leaves_no_trace(harness: Harness) -> None:
     pid = new_id()
     async with harness.worker():
         await harness.pathways.open(opening(pid))
-        start = envelope({"type": "start_measure", "measure_id": "x",
-                          "details": {"kind": "mobility", "route": "bicycle", "start_on": "2026-01-01"}})
+        start = envelope(
+            {
+                "type": "start_measure",
+                "measure_id": "x",
+                "details": {"kind": "mobility", "route": "bicycle", "start_on": "2026-01-01"},
+            }
+        )
         with pytest.raises(CommandRefused) as refused:
             await harness.pathways.send(pid, start)
         assert refused.value.code == "plan_not_approved"
@@ -78,14 +90,21 @@ async def test_same_command_id_twice_is_applied_once(harness: Harness) -> None:
         first = await harness.pathways.send(pid, note)
         second = await harness.pathways.send(pid, note)
     assert first == second
-    assert [r.type for r in await harness.store.read_stream(stream_id_for(pid))] == ["PathwayOpened", "NoteAdded"]
+    assert [r.type for r in await harness.store.read_stream(stream_id_for(pid))] == [
+        "PathwayOpened",
+        "NoteAdded",
+    ]
 
 
 async def test_opening_twice_is_refused_but_a_retry_is_answered(harness: Harness) -> None:
     pid = new_id()
     async with harness.worker():
-        first = await harness.pathways.open(opening(pid).model_copy(update={"command_id": "open-1"}))
-        again = await harness.pathways.open(opening(pid).model_copy(update={"command_id": "open-1"}))
+        first = await harness.pathways.open(
+            opening(pid).model_copy(update={"command_id": "open-1"})
+        )
+        again = await harness.pathways.open(
+            opening(pid).model_copy(update={"command_id": "open-1"})
+        )
         assert first == again
         with pytest.raises(CommandRefused) as refused:
             await harness.pathways.open(opening(pid))
@@ -96,20 +115,30 @@ async def test_continue_as_new_at_stage_boundary_keeps_state(harness: Harness) -
     pid = new_id()
     today = (await harness.env.get_current_time()).date()
     async with harness.worker():
-        first = await harness.pathways.open(opening(pid).model_copy(update={"command_id": "open-a"}))
+        first = await harness.pathways.open(
+            opening(pid).model_copy(update={"command_id": "open-a"})
+        )
         for command, actor in full_journey(today)[:2]:
             await harness.pathways.send(pid, envelope(command, actor))
         state = await harness.pathways.state(pid)
         history = await harness.env.client.get_workflow_handle(workflow_id_for(pid)).fetch_history()
-        retried = await harness.pathways.open(opening(pid).model_copy(update={"command_id": "open-a"}))
+        retried = await harness.pathways.open(
+            opening(pid).model_copy(update={"command_id": "open-a"})
+        )
     started = history.events[0].workflow_execution_started_event_attributes
     # The latest run was continued from an earlier one, twice: reception → assessment → planning.
     assert started.continued_execution_run_id
     assert first.version == 1
-    assert state.stage == Stage.PLANNING and state.baseline is not None and state.assessment is not None
+    assert (
+        state.stage == Stage.PLANNING
+        and state.baseline is not None
+        and state.assessment is not None
+    )
     assert state.version == 3
     assert retried == first, "a retried command is answered across continue-as-new"
-    assert fold(await harness.store.read_stream(stream_id_for(pid))).model_dump() == state.model_dump()
+    assert (
+        fold(await harness.store.read_stream(stream_id_for(pid))).model_dump() == state.model_dump()
+    )
 
 
 async def test_pathway_survives_a_worker_restart(dev_harness: Harness) -> None:

@@ -1,0 +1,204 @@
+"""Invariants over random command sequences (hypothesis)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from domain.decider import decide
+from domain.errors import DomainError
+from domain.evolution import evolve, fold
+from domain.measures import MeasureKind, MeasureStatus
+from domain.obligations import obligations
+from domain.records import EventRecord
+from domain.state import PathwayState
+from domain.stream import record_events
+from domain.values import Actor, Stage
+from tests.scenarios import (
+    ASSESSMENT,
+    CASEWORKER,
+    CONDITION,
+    COORDINATOR,
+    OPEN,
+    OTHER_SUPERVISOR,
+    SUPERVISOR,
+    Scenario,
+    plan,
+)
+from tests.unit.test_measures_housing_social import HOSTING, RENTAL, rent_advance
+from tests.unit.test_measures_work import WORK_GRANT, complete, progress, start
+
+ACTORS = [
+    CASEWORKER,
+    SUPERVISOR,
+    OTHER_SUPERVISOR,
+    COORDINATOR,
+    Actor(id="luca", role="caseworker"),
+    Actor(id="aldo", role="auditor"),
+]
+
+POOL: list[dict[str, Any]] = [
+    OPEN,
+    {"type": "record_baseline", "condition": CONDITION},
+    ASSESSMENT,
+    plan(
+        ("wg", "work_grant"),
+        ("home", "housing_placement"),
+        ("rent", "economic_support"),
+        ("cc", "childcare"),
+    ),
+    plan(("bike", "mobility"), ("club", "association_membership"), ("school", "school_support")),
+    {"type": "approve_plan"},
+    {"type": "reject_plan", "reason": "Incomplete"},
+    start("wg", **WORK_GRANT),
+    progress(
+        "wg",
+        kind="work_grant_attendance",
+        month="2026-04",
+        hours_verified=80,
+        verified_by="G. Rizzo",
+    ),
+    progress(
+        "wg",
+        kind="work_grant_attendance",
+        month="2026-05",
+        hours_verified=500 // 10,
+        verified_by="G. Rizzo",
+    ),
+    complete("wg", kind="work_grant", completed_on="2026-09-30", hired=True),
+    start("home", **RENTAL),
+    start("home", **HOSTING),
+    progress("home", kind="moved_in", on="2026-03-04"),
+    progress("home", kind="hosting_communication_sent", on="2026-03-05", authority="Questura"),
+    progress(
+        "home", kind="rent_contract_registered", monthly_rent=40_000, registered_on="2026-03-04"
+    ),
+    rent_advance(200_000),
+    rent_advance(300_000),
+    progress("rent", kind="support_approved"),
+    progress("rent", kind="support_paid", paid_on="2026-03-10", amount=200_000, reference="B-1"),
+    complete("rent", kind="economic_support", completed_on="2026-03-11"),
+    start(
+        "cc",
+        kind="childcare",
+        provider="Coop",
+        hours_per_week=8,
+        minor_ids=["m1"],
+        start_on="2026-03-03",
+    ),
+    start("bike", kind="mobility", route="bicycle", start_on="2026-03-03"),
+    complete("bike", kind="mobility", result="bicycle_delivered", on="2026-03-05"),
+    start("school", kind="school_support", minor_id="m1", school="IC Lecce", start_on="2026-03-03"),
+    {"type": "cancel_measure", "measure_id": "club", "reason": "Not interested"},
+    {"type": "update_household", "household": {"adults": 1}},
+    {"type": "suspend_pathway", "reason": "hospital_stay"},
+    {"type": "resume_pathway"},
+    {"type": "add_note", "text": "Call back"},
+    {"type": "extend_pathway", "end_date": "2027-12-31", "reason": "Course"},
+    {"type": "reassign_caseworker", "caseworker_id": "luca"},
+    {"type": "record_exit", "reason": "autonomy", "outcomes": CONDITION},
+    {"type": "record_follow_up", "outcomes": CONDITION},
+    {"type": "close_pathway", "reason": "Done"},
+]
+
+HAPPY_PATH = [
+    (0, CASEWORKER, 1),
+    (1, CASEWORKER, 1),
+    (2, CASEWORKER, 1),
+    (3, CASEWORKER, 1),
+    (5, SUPERVISOR, 1),
+    (32, CASEWORKER, 1),
+    (33, CASEWORKER, 1),
+    (34, CASEWORKER, 1),
+]
+"""Indices into POOL that open a pathway and walk it to closure."""
+
+random_steps = st.lists(
+    st.tuples(st.integers(0, len(POOL) - 1), st.sampled_from(ACTORS), st.integers(0, 20 * 24)),
+    min_size=1,
+    max_size=40,
+)
+steps = st.builds(
+    lambda prefix, rest: HAPPY_PATH[:prefix] + rest, st.integers(0, len(HAPPY_PATH)), random_steps
+)
+"""A random prefix of the happy path, so that later stages are reached, then random commands."""
+
+
+def check_invariants(state: PathwayState, versions: int) -> None:
+    assert state.version == versions
+    if state.stage is None:
+        assert versions == 0
+        return
+    assert (state.plan is not None) == bool(state.measures)
+    if state.stage == Stage.ACTIVE:
+        assert state.plan is not None
+    if state.stage in {Stage.EXIT, Stage.FOLLOW_UP, Stage.CLOSED}:
+        assert state.suspension is None
+    if state.stage in {Stage.FOLLOW_UP}:
+        assert state.exit is not None
+    for measure in state.measures.values():
+        assert (measure.details is None) == (measure.status == MeasureStatus.PLANNED) or (
+            measure.status == MeasureStatus.CANCELLED
+        )
+        if measure.status == MeasureStatus.COMPLETED:
+            assert measure.outcome is not None and measure.outcome.kind == measure.kind
+        if measure.kind == MeasureKind.ECONOMIC_SUPPORT and measure.progress_of("support_paid"):
+            approvals = [p for p in measure.progress if p.progress.kind == "support_approved"]
+            assert approvals and approvals[0].actor_id != measure.started_by
+    assert all(o.due_at.tzinfo is not None for o in obligations(state))
+
+
+STAGES_SEEN: set[Stage | None] = set()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps)
+def test_random_sequences_keep_every_invariant(sequence: list[tuple[int, Actor, int]]) -> None:
+    s = Scenario()
+    state = PathwayState()
+    for index, actor, hours in sequence:
+        s.now += timedelta(hours=hours)
+        envelope = s.envelope(POOL[index], actor)
+        try:
+            events = decide(state, envelope, s.now)
+        except DomainError:
+            # Refused: nothing to record, the state is untouched.
+            continue
+        assert events, "an accepted command records at least one event"
+        records = record_events("pathway-p-0001", state.version, envelope, events, s.now)
+        for record in records:
+            state = evolve(state, record)
+        s.records += records
+        check_invariants(state, len(s.records))
+    STAGES_SEEN.add(state.stage)
+    # The state folded from the whole stream equals the state built step by step.
+    assert fold(s.records) == state
+    # And every record survives a JSON round trip (as stored in Postgres) unchanged.
+    assert fold([EventRecord.model_validate_json(r.model_dump_json()) for r in s.records]) == state
+
+
+@settings(max_examples=100, deadline=None)
+@given(steps)
+def test_a_refused_command_never_changes_the_state(sequence: list[tuple[int, Actor, int]]) -> None:
+    s = Scenario()
+    state = PathwayState()
+    for index, actor, hours in sequence:
+        s.now += timedelta(hours=hours)
+        envelope = s.envelope(POOL[index], actor)
+        before = state.model_copy(deep=True)
+        try:
+            events = decide(state, envelope, s.now)
+        except DomainError as error:
+            assert error.code and state == before
+            continue
+        for record in record_events("pathway-p-0001", state.version, envelope, events, s.now):
+            state = evolve(state, record)
+
+
+def test_the_random_sequences_reach_every_stage() -> None:
+    """Guards the generator: invariants checked only on early stages would prove little."""
+    test_random_sequences_keep_every_invariant()
+    assert set(Stage) <= STAGES_SEEN
