@@ -1,0 +1,74 @@
+"""Record the histories that `test_replay.py` replays; run when a workflow shape is released.
+
+    .venv/bin/python -m tests.replay.record_histories
+
+Runs the full journey of `tests/workflows/journey.py` on the time-skipping server and saves
+every run of the pathway's workflow (it continues as new at each stage boundary), oldest
+first, as `histories/<name>.json`. Commit the file: from then on every change to the
+workflow must replay it without a non-determinism error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import uuid
+from pathlib import Path
+
+from temporalio.client import Client, WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from infra.eventstore.memory import InMemoryEventStore
+from infra.search_attributes import register_search_attributes
+from tests.workflows.journey import envelope, full_journey, opening
+from workers.worker import build_worker
+from workflows.client import PathwayClient
+from workflows.models import workflow_id_for
+
+HISTORIES = Path(__file__).parent / "histories"
+
+
+async def all_runs(client: Client, workflow_id: str) -> list[WorkflowHistory]:
+    """Every run of a workflow, following the continue-as-new chain back from the latest."""
+    runs: list[WorkflowHistory] = []
+    run_id: str | None = None
+    while True:
+        history = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
+        runs.append(history)
+        started = history.events[0].workflow_execution_started_event_attributes
+        if not started.continued_execution_run_id:
+            return runs[::-1]
+        run_id = started.continued_execution_run_id
+
+
+async def record(name: str = "full_pathway") -> Path:
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=str(Path(sys.executable).parent / "temporal-test-server"),
+        data_converter=pydantic_data_converter,
+    )
+    try:
+        await register_search_attributes(env.client, env.client.namespace)
+        task_queue = f"record-{uuid.uuid4().hex[:8]}"
+        pathways = PathwayClient(env.client, task_queue)
+        pathway_id = "p-replay-0001"
+        today = (await env.get_current_time()).date()
+        async with build_worker(env.client, InMemoryEventStore(), task_queue):
+            await pathways.open(opening(pathway_id))
+            for command, actor in full_journey(today):
+                await pathways.send(pathway_id, envelope(command, actor))
+        runs = await all_runs(env.client, workflow_id_for(pathway_id))
+    finally:
+        await env.shutdown()
+    path = HISTORIES / f"{name}.json"
+    path.write_text(
+        json.dumps(
+            [{"workflow_id": h.workflow_id, "history": json.loads(h.to_json())} for h in runs]
+        )
+    )
+    return path
+
+
+if __name__ == "__main__":
+    print(asyncio.run(record()))

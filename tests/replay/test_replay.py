@@ -1,0 +1,45 @@
+"""Replay committed histories of every released workflow shape against the current code.
+
+A failure here means a change to `PathwayWorkflow` would break running pathways: guard the
+change with `workflow.patched(...)` (see docs/versioning.md) instead of editing in place.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from workflows.pathway import PathwayWorkflow
+
+HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+
+
+def load(path: Path) -> list[WorkflowHistory]:
+    return [
+        WorkflowHistory.from_json(run["workflow_id"], json.dumps(run["history"]))
+        for run in json.loads(path.read_text())
+    ]
+
+
+def test_there_are_histories_to_replay() -> None:
+    assert HISTORIES, "record them with: python -m tests.replay.record_histories"
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
+async def test_committed_history_replays(path: Path) -> None:
+    runs = load(path)
+    assert len(runs) >= 6, "the full pathway continues as new at every stage boundary"
+    replayer = Replayer(workflows=[PathwayWorkflow], data_converter=pydantic_data_converter)
+
+    async def each() -> AsyncIterator[WorkflowHistory]:
+        for run in runs:
+            yield run
+
+    results = await replayer.replay_workflows(each(), raise_on_replay_failure=True)
+    assert len(results.replay_failures) == 0
