@@ -11,9 +11,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from pydantic import Field
 
 from domain.calendar import add_months_dt, month_end, month_key, months_between
-from domain.measures import MeasureKind, MeasureState, MeasureStatus
-from domain.measures.housing_placement import HousingSolution
-from domain.measures.mobility import MobilityRoute, conversion_deadline
+from domain.measures import MeasureState, MeasureStatus
+from domain.measures.housing_placement import (
+    HostingCommunicationSent,
+    HousingPlacementDetails,
+    HousingSolution,
+    MovedIn,
+)
+from domain.measures.mobility import MobilityDetails, MobilityRoute, conversion_deadline
+from domain.measures.work_grant import WorkGrantAttendance, WorkGrantDetails
 from domain.projections import Obligation
 from domain.state import PathwayState
 from domain.values import Frozen, Stage
@@ -130,17 +136,15 @@ def _measure_obligations(
     details = measure.details
     if details is None:
         return owed
-    if measure.kind == MeasureKind.WORK_GRANT:
-        recorded = {a.month for a in measure.progress_of("work_grant_attendance")}
+    if isinstance(details, WorkGrantDetails):
+        recorded = {a.month for a in measure.progress_of(WorkGrantAttendance)}
         missing = [
             m
             for m in months_between(month_key(details.start_on), month_key(details.end_on))
             if m not in recorded
         ]
         if missing:
-            due_day = month_end(missing[0]) + timedelta(
-                days=deadlines.attendance_day_of_next_month
-            )
+            due_day = month_end(missing[0]) + timedelta(days=deadlines.attendance_day_of_next_month)
             owed.append(
                 Obligation(
                     obligation_id=f"measure:{mid}:attendance:{missing[0]}",
@@ -150,11 +154,11 @@ def _measure_obligations(
                 )
             )
     if (
-        measure.kind == MeasureKind.HOUSING_PLACEMENT
+        isinstance(details, HousingPlacementDetails)
         and details.solution == HousingSolution.FAMILY_HOSTING
     ):
-        moved = measure.progress_of("moved_in")
-        if moved and not measure.progress_of("hosting_communication_sent"):
+        moved = measure.progress_of(MovedIn)
+        if moved and not measure.progress_of(HostingCommunicationSent):
             move_in = datetime.combine(moved[0].on, time(), tzinfo=UTC)
             owed.append(
                 Obligation(
@@ -164,7 +168,7 @@ def _measure_obligations(
                     measure_id=mid,
                 )
             )
-    if measure.kind == MeasureKind.MOBILITY and details.route == MobilityRoute.LICENCE_CONVERSION:
+    if isinstance(details, MobilityDetails) and details.route == MobilityRoute.LICENCE_CONVERSION:
         assert state.resident_since is not None
         last_day = conversion_deadline(state.resident_since, deadlines.licence_conversion_months)
         owed.append(

@@ -22,6 +22,10 @@ from domain.state import PathwayState
 from workflows.models import CommandResult, PathwayInput, workflow_id_for
 from workflows.pathway import PathwayWorkflow
 
+UPDATE_NAME = "command"
+"""The update that carries commands (`PathwayWorkflow.command`); named because the SDK's
+typing of async update methods does not fit `execute_update`'s signature."""
+
 
 class CommandRefused(Exception):
     """A command the pathway refused, with the domain error code (or a transport code)."""
@@ -49,9 +53,14 @@ class PathwayClient:
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         )
         try:
-            return await self._client.execute_update_with_start_workflow(
-                PathwayWorkflow.command, envelope, start_workflow_operation=start, id=envelope.command_id
+            result: CommandResult = await self._client.execute_update_with_start_workflow(
+                UPDATE_NAME,
+                envelope,
+                start_workflow_operation=start,
+                id=envelope.command_id,
+                result_type=CommandResult,
             )
+            return result
         except (WorkflowUpdateFailedError, RPCError) as error:
             raise _refusal(error) from None
 
@@ -59,15 +68,22 @@ class PathwayClient:
         """Apply one command to an open pathway."""
         if isinstance(envelope.command, OpenPathway):
             raise CommandRefused("pathway_already_open", "use open for open_pathway")
-        handle = self._client.get_workflow_handle_for(PathwayWorkflow.run, workflow_id_for(pathway_id))
+        handle = self._client.get_workflow_handle_for(
+            PathwayWorkflow.run, workflow_id_for(pathway_id)
+        )
         try:
-            return await handle.execute_update(PathwayWorkflow.command, envelope, id=envelope.command_id)
+            result: CommandResult = await handle.execute_update(
+                UPDATE_NAME, envelope, id=envelope.command_id, result_type=CommandResult
+            )
+            return result
         except (WorkflowUpdateFailedError, RPCError) as error:
             raise _refusal(error) from None
 
     async def state(self, pathway_id: str) -> PathwayState:
         """The state the running workflow holds (the event store holds the record)."""
-        handle = self._client.get_workflow_handle_for(PathwayWorkflow.run, workflow_id_for(pathway_id))
+        handle = self._client.get_workflow_handle_for(
+            PathwayWorkflow.run, workflow_id_for(pathway_id)
+        )
         try:
             return await handle.query(PathwayWorkflow.state)
         except RPCError as error:
@@ -84,7 +100,9 @@ def _refusal(error: Exception) -> CommandRefused:
     assert isinstance(error, RPCError)
     if error.status == RPCStatusCode.NOT_FOUND:
         if "completed" in error.message.lower():
-            return CommandRefused("pathway_closed", "the pathway is closed and accepts nothing more")
+            return CommandRefused(
+                "pathway_closed", "the pathway is closed and accepts nothing more"
+            )
         return CommandRefused("pathway_not_found", "no pathway has been opened with this id")
     if error.status == RPCStatusCode.INVALID_ARGUMENT:
         return CommandRefused("invalid_command", error.message)

@@ -129,7 +129,9 @@ class PathwayWorkflow:
         command = envelope.command
         try:
             if isinstance(command, OpenPathway) and command.pathway_id != self._pathway_id:
-                raise InvalidCommand("the pathway id does not match the workflow", field="pathway_id")
+                raise InvalidCommand(
+                    "the pathway id does not match the workflow", field="pathway_id"
+                )
             return decide(self._state, envelope, workflow.now())
         except DomainError as error:
             raise refusal(error) from None

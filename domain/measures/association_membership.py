@@ -40,12 +40,12 @@ class AssociationOutcome(Frozen):
 
 
 def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
-    if measure.progress_of("membership_joined"):
+    if measure.progress_of(MembershipJoined):
         raise AlreadyRecorded("the membership is already recorded")
 
 
 def _check_complete(_: RuleContext, measure: MeasureState, outcome: Any) -> None:
-    if outcome.still_member and not measure.progress_of("membership_joined"):
+    if outcome.still_member and not measure.progress_of(MembershipJoined):
         raise StepOutOfOrder("record the membership before completing as a member")
 
 

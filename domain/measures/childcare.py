@@ -53,7 +53,7 @@ def _check_start(ctx: RuleContext, details: Any) -> None:
 
 
 def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
-    if any(h.month == progress.month for h in measure.progress_of("childcare_hours")):
+    if any(h.month == progress.month for h in measure.progress_of(ChildcareHours)):
         raise AlreadyRecorded(f"hours for {progress.month} are already recorded", field="month")
 
 

@@ -90,7 +90,7 @@ def _check_start(ctx: RuleContext, details: Any) -> None:
 
 
 def _check_progress(ctx: RuleContext, measure: MeasureState, progress: Any) -> None:
-    approved = bool(measure.progress_of("support_approved"))
+    approved = bool(measure.progress_of(SupportApproved))
     match progress.kind:
         case "support_approved":
             if ctx.actor.role not in APPROVER_ROLES:
@@ -102,14 +102,14 @@ def _check_progress(ctx: RuleContext, measure: MeasureState, progress: Any) -> N
         case "support_paid":
             if not approved:
                 raise NotApproved("economic support is paid only once approved")
-            if measure.progress_of("support_paid"):
+            if measure.progress_of(SupportPaid):
                 raise AlreadyRecorded("the support is already paid")
-            if progress.amount > measure.details.amount:
+            if progress.amount > measure.details_as(EconomicSupportDetails).amount:
                 raise RentAdvanceTooHigh("the payment exceeds the approved amount", field="amount")
 
 
 def _check_complete(_: RuleContext, measure: MeasureState, outcome: Any) -> None:
-    if not measure.progress_of("support_paid"):
+    if not measure.progress_of(SupportPaid):
         raise NotApproved("economic support is completed once paid")
 
 

@@ -63,13 +63,13 @@ class HousingPlacementOutcome(Frozen):
 
 def registered_rent(measure: MeasureState) -> int | None:
     """The monthly rent of the latest registered contract, in cents."""
-    contracts = measure.progress_of("rent_contract_registered")
+    contracts = measure.progress_of(RentContractRegistered)
     return contracts[-1].monthly_rent if contracts else None
 
 
 def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
-    solution = measure.details.solution
-    moved_in = measure.progress_of("moved_in")
+    solution = measure.details_as(HousingPlacementDetails).solution
+    moved_in = measure.progress_of(MovedIn)
     match progress.kind:
         case "moved_in":
             if moved_in:
@@ -79,7 +79,7 @@ def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> Non
                 raise NotApplicable("a hosting communication belongs to family hosting only")
             if not moved_in:
                 raise StepOutOfOrder("the hosting communication follows the move-in")
-            if measure.progress_of("hosting_communication_sent"):
+            if measure.progress_of(HostingCommunicationSent):
                 raise AlreadyRecorded("the hosting communication is already recorded")
             if progress.on < moved_in[0].on:
                 raise StepOutOfOrder("the communication cannot precede the move-in", field="on")

@@ -89,11 +89,13 @@ def _check_start(ctx: RuleContext, details: Any) -> None:
 
 
 def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
-    steps = STEPS[measure.details.route]
-    done = [s.step for s in measure.progress_of("mobility_step")]
+    route = measure.details_as(MobilityDetails).route
+    steps = STEPS[route]
+    done = [s.step for s in measure.progress_of(MobilityStep)]
     if progress.step not in steps:
         raise NotApplicable(
-            f"{progress.step} is not a step of {measure.details.route}", field="step"
+            f"{progress.step} is not a step of {measure.details_as(MobilityDetails).route}",
+            field="step",
         )
     if progress.step in done:
         raise AlreadyRecorded(f"{progress.step} is already recorded", field="step")
@@ -103,12 +105,12 @@ def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> Non
 
 
 def _check_complete(_: RuleContext, measure: MeasureState, outcome: Any) -> None:
-    route = measure.details.route
+    route = measure.details_as(MobilityDetails).route
     if outcome.result == MobilityResult.NOT_OBTAINED:
         return
     if outcome.result != RESULTS[route]:
         raise NotApplicable(f"{outcome.result} is not a result of {route}", field="result")
-    if len(measure.progress_of("mobility_step")) < len(STEPS[route]):
+    if len(measure.progress_of(MobilityStep)) < len(STEPS[route]):
         raise StepOutOfOrder("every step must be recorded before the result")
 
 

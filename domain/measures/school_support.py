@@ -43,7 +43,7 @@ def _check_start(ctx: RuleContext, details: Any) -> None:
 
 
 def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
-    if any(h.month == progress.month for h in measure.progress_of("tutoring_hours")):
+    if any(h.month == progress.month for h in measure.progress_of(TutoringHours)):
         raise AlreadyRecorded(f"tutoring for {progress.month} is already recorded", field="month")
 
 

@@ -44,9 +44,9 @@ class OrientationOutcome(Frozen):
 
 def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
     if progress.kind == "microcredit_referral":
-        if not measure.progress_of("business_idea"):
+        if not measure.progress_of(BusinessIdea):
             raise StepOutOfOrder("a referral to micro-credit needs a business idea first")
-        if measure.progress_of("microcredit_referral"):
+        if measure.progress_of(MicrocreditReferral):
             raise AlreadyRecorded("the referral is already recorded")
 
 

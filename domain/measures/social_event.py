@@ -31,7 +31,7 @@ class SocialEventOutcome(Frozen):
 
 
 def _check_complete(_: RuleContext, measure: MeasureState, outcome: Any) -> None:
-    if not measure.progress_of("event_participation"):
+    if not measure.progress_of(EventParticipation):
         raise StepOutOfOrder("record at least one participation before completing")
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 from domain.measures.base import MeasureKind, MeasureStatus
 from domain.measures.unions import MeasureDetails, MeasureOutcome, MeasureProgress
 from domain.values import Frozen, Identifier, ShortText
+
+P = TypeVar("P", bound=Frozen)
+D = TypeVar("D", bound=Frozen)
 
 
 class ProgressEntry(Frozen):
@@ -30,6 +34,12 @@ class MeasureState(Frozen):
     outcome: MeasureOutcome | None = None
     closed_on: date | None = None
 
-    def progress_of(self, kind: str) -> list[MeasureProgress]:
-        """The recorded progress items of one progress kind, oldest first."""
-        return [p.progress for p in self.progress if p.progress.kind == kind]
+    def progress_of(self, kind: type[P]) -> list[P]:
+        """The recorded progress items of one progress model, oldest first."""
+        return [p.progress for p in self.progress if isinstance(p.progress, kind)]
+
+    def details_as(self, kind: type[D]) -> D:
+        """The details given at the start, as the model of this measure's kind."""
+        if not isinstance(self.details, kind):
+            raise TypeError(f"measure {self.measure_id} has no {kind.__name__}")
+        return self.details

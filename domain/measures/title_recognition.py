@@ -50,12 +50,12 @@ class TitleRecognitionOutcome(Frozen):
 
 
 def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
-    if measure.progress_of("title_submitted"):
+    if measure.progress_of(TitleSubmitted):
         raise StepOutOfOrder("the title was already submitted", field="progress")
 
 
 def _check_complete(_: RuleContext, measure: MeasureState, outcome: Any) -> None:
-    if not measure.progress_of("title_submitted"):
+    if not measure.progress_of(TitleSubmitted):
         raise StepOutOfOrder("a title must be submitted before it is issued or refused")
 
 

@@ -49,17 +49,20 @@ class TrainingCourseOutcome(Frozen):
 
 
 def attended_hours(measure: MeasureState) -> int:
-    return sum(a.hours for a in measure.progress_of("course_attendance"))
+    return sum(a.hours for a in measure.progress_of(CourseAttendance))
 
 
 def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
-    planned = measure.details.planned_hours
+    planned = measure.details_as(TrainingCourseDetails).planned_hours
     if attended_hours(measure) + progress.hours > planned:
         raise HoursExceeded(f"attended hours would exceed the {planned} planned", field="hours")
 
 
 def _check_complete(_: RuleContext, measure: MeasureState, outcome: Any) -> None:
-    if outcome.cefr_level_reached and measure.details.subject != CourseSubject.ITALIAN_L2:
+    if (
+        outcome.cefr_level_reached
+        and measure.details_as(TrainingCourseDetails).subject != CourseSubject.ITALIAN_L2
+    ):
         raise NotApplicable(
             "a CEFR level applies to Italian courses only", field="cefr_level_reached"
         )

@@ -63,10 +63,10 @@ def _check_start(ctx: RuleContext, details: Any) -> None:
 
 
 def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
-    details: WorkGrantDetails = measure.details
+    details = measure.details_as(WorkGrantDetails)
     if not month_key(details.start_on) <= progress.month <= month_key(details.end_on):
         raise OutsidePeriod("the month lies outside the work grant", field="month")
-    if any(a.month == progress.month for a in measure.progress_of("work_grant_attendance")):
+    if any(a.month == progress.month for a in measure.progress_of(WorkGrantAttendance)):
         raise AlreadyRecorded(f"attendance for {progress.month} is already recorded", field="month")
     if progress.hours_verified > max_hours_in_month(details.hours_per_week):
         raise HoursExceeded("more hours than the weekly schedule allows", field="hours_verified")

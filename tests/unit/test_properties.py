@@ -12,6 +12,7 @@ from domain.decider import decide
 from domain.errors import DomainError
 from domain.evolution import evolve, fold
 from domain.measures import MeasureKind, MeasureStatus
+from domain.measures.economic_support import SupportPaid
 from domain.obligations import obligations
 from domain.records import EventRecord
 from domain.state import PathwayState
@@ -145,7 +146,7 @@ def check_invariants(state: PathwayState, versions: int) -> None:
         )
         if measure.status == MeasureStatus.COMPLETED:
             assert measure.outcome is not None and measure.outcome.kind == measure.kind
-        if measure.kind == MeasureKind.ECONOMIC_SUPPORT and measure.progress_of("support_paid"):
+        if measure.kind == MeasureKind.ECONOMIC_SUPPORT and measure.progress_of(SupportPaid):
             approvals = [p for p in measure.progress if p.progress.kind == "support_approved"]
             assert approvals and approvals[0].actor_id != measure.started_by
     assert all(o.due_at.tzinfo is not None for o in obligations(state))
