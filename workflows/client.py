@@ -8,23 +8,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.enums.v1 import WorkflowExecutionStatus
+from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
     WorkflowUpdateFailedError,
 )
-from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.exceptions import ApplicationError
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.commands import CommandEnvelope, OpenPathway
+from domain.evolution import fold
 from domain.state import PathwayState
+from domain.stream import stream_id_for
+from infra.eventstore.base import EventStore
 from workflows.models import CommandResult, PathwayInput, workflow_id_for
 from workflows.pathway import PathwayWorkflow
 
 UPDATE_NAME = "command"
 """The update that carries commands (`PathwayWorkflow.command`); named because the SDK's
 typing of async update methods does not fit `execute_update`'s signature."""
+
+NOT_FOUND = "no pathway has been opened with this id"
+CLOSED = "the pathway is closed and accepts nothing more"
 
 
 class CommandRefused(Exception):
@@ -36,21 +45,35 @@ class CommandRefused(Exception):
 
 
 class PathwayClient:
-    def __init__(self, client: Client, task_queue: str) -> None:
+    """Sends commands; with the event store, it also answers retries on closed pathways.
+
+    A closed pathway's workflow has completed and Temporal no longer answers its updates,
+    so a retry of, say, the closing command (after a lost reply) is answered from the
+    event store, where the command's events are kept for good.
+    """
+
+    def __init__(self, client: Client, task_queue: str, store: EventStore | None = None) -> None:
         self._client = client
         self._task_queue = task_queue
+        self._store = store
 
     async def open(self, envelope: CommandEnvelope) -> CommandResult:
         """Start the pathway's workflow and apply `OpenPathway` in one call (update-with-start)."""
         command = envelope.command
         if not isinstance(command, OpenPathway):
             raise CommandRefused("invalid_command", "opening needs an open_pathway command")
+        if await self._is_closed(command.pathway_id):
+            # Checked first: the refused start of update-with-start on a closed workflow
+            # comes back as a MultiOperation failure whose decoding upsets CPython 3.11.
+            return await self._answer_from_record(command.pathway_id, envelope)
         start = WithStartWorkflowOperation(
             PathwayWorkflow.run,
             PathwayInput(pathway_id=command.pathway_id),
             id=workflow_id_for(command.pathway_id),
             task_queue=self._task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            # A closed pathway is never started again: its record is final.
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         )
         try:
             result: CommandResult = await self._client.execute_update_with_start_workflow(
@@ -61,8 +84,10 @@ class PathwayClient:
                 result_type=CommandResult,
             )
             return result
+        except WorkflowAlreadyStartedError:
+            return await self._answer_from_record(command.pathway_id, envelope)
         except (WorkflowUpdateFailedError, RPCError) as error:
-            raise _refusal(error) from None
+            return await self._after_failure(command.pathway_id, envelope, error)
 
     async def send(self, pathway_id: str, envelope: CommandEnvelope) -> CommandResult:
         """Apply one command to an open pathway."""
@@ -77,7 +102,7 @@ class PathwayClient:
             )
             return result
         except (WorkflowUpdateFailedError, RPCError) as error:
-            raise _refusal(error) from None
+            return await self._after_failure(pathway_id, envelope, error)
 
     async def state(self, pathway_id: str) -> PathwayState:
         """The state the running workflow holds (the event store holds the record)."""
@@ -87,7 +112,55 @@ class PathwayClient:
         try:
             return await handle.query(PathwayWorkflow.state)
         except RPCError as error:
-            raise _refusal(error) from None
+            if error.status == RPCStatusCode.NOT_FOUND:
+                raise CommandRefused("pathway_not_found", NOT_FOUND) from None
+            raise
+
+    async def _after_failure(
+        self, pathway_id: str, envelope: CommandEnvelope, error: Exception
+    ) -> CommandResult:
+        if isinstance(error, RPCError) and error.status == RPCStatusCode.ALREADY_EXISTS:
+            # Update-with-start on a closed pathway: the start is refused as a duplicate.
+            return await self._answer_from_record(pathway_id, envelope)
+        if isinstance(error, RPCError) and error.status == RPCStatusCode.NOT_FOUND:
+            if await self._is_closed(pathway_id):
+                return await self._answer_from_record(pathway_id, envelope)
+            raise CommandRefused("pathway_not_found", NOT_FOUND) from None
+        raise _refusal(error) from None
+
+    async def _is_closed(self, pathway_id: str) -> bool:
+        # The raw call: reading the status needs no decoding of search attributes.
+        request = DescribeWorkflowExecutionRequest(
+            namespace=self._client.namespace,
+            execution=WorkflowExecution(workflow_id=workflow_id_for(pathway_id)),
+        )
+        try:
+            described = await self._client.workflow_service.describe_workflow_execution(request)
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                return False
+            raise
+        running = WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+        return bool(described.workflow_execution_info.status != running)
+
+    async def _answer_from_record(
+        self, pathway_id: str, envelope: CommandEnvelope
+    ) -> CommandResult:
+        """The first answer to a command the closed pathway took, else `pathway_closed`."""
+        if self._store is not None:
+            records = await self._store.read_stream(stream_id_for(pathway_id))
+            mine = [r for r in records if r.command_id == envelope.command_id]
+            if mine:
+                state = fold([r for r in records if r.version <= mine[-1].version])
+                assert state.stage is not None
+                return CommandResult(
+                    pathway_id=pathway_id,
+                    command_id=envelope.command_id,
+                    version=mine[-1].version,
+                    stage=state.stage,
+                    events=tuple(r.type for r in mine),
+                )
+        raise CommandRefused("pathway_closed", CLOSED)
 
 
 def _refusal(error: Exception) -> CommandRefused:
@@ -98,12 +171,6 @@ def _refusal(error: Exception) -> CommandRefused:
             return CommandRefused(cause.type, cause.message, details.get("field"))
         return CommandRefused("command_failed", str(cause or error))
     assert isinstance(error, RPCError)
-    if error.status == RPCStatusCode.NOT_FOUND:
-        if "completed" in error.message.lower():
-            return CommandRefused(
-                "pathway_closed", "the pathway is closed and accepts nothing more"
-            )
-        return CommandRefused("pathway_not_found", "no pathway has been opened with this id")
     if error.status == RPCStatusCode.INVALID_ARGUMENT:
         return CommandRefused("invalid_command", error.message)
     raise error

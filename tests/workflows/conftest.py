@@ -31,7 +31,10 @@ async def harness(time_skipping_env: WorkflowEnvironment) -> AsyncIterator[Harne
     task_queue = f"tq-{uuid.uuid4().hex[:8]}"
     store = InMemoryEventStore()
     yield Harness(
-        time_skipping_env, store, task_queue, PathwayClient(time_skipping_env.client, task_queue)
+        time_skipping_env,
+        store,
+        task_queue,
+        PathwayClient(time_skipping_env.client, task_queue, store),
     )
 
 
@@ -44,9 +47,7 @@ async def dev_harness(dev_server_env: WorkflowEnvironment) -> AsyncIterator[Harn
     out. The real server handles it as production would.)
     """
     task_queue = f"tq-{uuid.uuid4().hex[:8]}"
+    store = InMemoryEventStore()
     yield Harness(
-        dev_server_env,
-        InMemoryEventStore(),
-        task_queue,
-        PathwayClient(dev_server_env.client, task_queue),
+        dev_server_env, store, task_queue, PathwayClient(dev_server_env.client, task_queue, store)
     )

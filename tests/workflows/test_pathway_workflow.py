@@ -162,3 +162,39 @@ async def test_unknown_pathway_is_reported(harness: Harness) -> None:
         with pytest.raises(CommandRefused) as refused:
             await harness.pathways.send(new_id(), envelope({"type": "add_note", "text": "hello"}))
     assert refused.value.code == "pathway_not_found"
+
+
+async def closed_pathway(harness: Harness) -> tuple[str, list[tuple[dict[str, object], object]]]:
+    pid = new_id()
+    today = (await harness.env.get_current_time()).date()
+    await harness.pathways.open(opening(pid).model_copy(update={"command_id": f"open-{pid}"}))
+    journey = full_journey(today)
+    for index, (command, actor) in enumerate(journey):
+        await harness.pathways.send(pid, envelope(command, actor, command_id=f"{pid}-{index}"))  # type: ignore[arg-type]
+    return pid, journey
+
+
+async def test_a_closed_pathway_refuses_commands_and_is_never_reopened(harness: Harness) -> None:
+    async with harness.worker():
+        pid, _ = await closed_pathway(harness)
+        with pytest.raises(CommandRefused) as refused:
+            await harness.pathways.send(pid, envelope({"type": "add_note", "text": "late"}))
+        assert refused.value.code == "pathway_closed"
+        with pytest.raises(CommandRefused) as reopened:
+            await harness.pathways.open(opening(pid))
+        assert reopened.value.code == "pathway_closed"
+    assert (await harness.store.get_summary(pid)).stage == Stage.CLOSED  # type: ignore[union-attr]
+
+
+async def test_retries_after_closure_get_their_first_answer(harness: Harness) -> None:
+    async with harness.worker():
+        pid, journey = await closed_pathway(harness)
+        command, actor = journey[-1]
+        last_id = f"{pid}-{len(journey) - 1}"
+        close_again = await harness.pathways.send(pid, envelope(command, actor, command_id=last_id))  # type: ignore[arg-type]
+        first_open = opening(pid).model_copy(update={"command_id": f"open-{pid}"})
+        open_again = await harness.pathways.open(first_open)
+    assert close_again.stage == Stage.CLOSED and close_again.events == ("PathwayClosed",)
+    assert open_again.version == 1 and open_again.stage == Stage.RECEPTION
+    records = await harness.store.read_stream(stream_id_for(pid))
+    assert len(records) == 1 + len(journey)

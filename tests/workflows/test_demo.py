@@ -1,0 +1,181 @@
+"""The demo caseload: planned purely and checked against the decider, then seeded for real.
+
+The pure tests fold every planned pathway through `decide` (no server, milliseconds); the
+workflow test sends the plan through `PathwayClient` on the time-skipping server and checks
+what the event store holds.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, time
+
+import pytest
+
+from domain.commands import CommandEnvelope
+from domain.decider import decide
+from domain.errors import DomainError
+from domain.evolution import fold
+from domain.measures import MeasureKind, MeasureStatus
+from domain.measures.housing_placement import HostingCommunicationSent
+from domain.measures.work_grant import WorkGrantAttendance
+from domain.state import PathwayState, initial_state
+from domain.stream import record_events, stream_id_for
+from domain.values import Role, Stage
+from tests.workflows.conftest import Harness
+from workers.demo import DEMO_USERS, DemoCommandRefused, DemoPathway, plan_demo, seed_demo
+from workflows.client import CommandRefused, PathwayClient
+from workflows.models import CommandResult
+
+TODAY = date(2026, 3, 16)
+
+
+def fold_through_decider(pathway: DemoPathway, now: datetime) -> PathwayState:
+    """The state the pathway ends in when every command goes through the rules."""
+    state = initial_state()
+    for envelope in pathway.commands:
+        try:
+            events = decide(state, envelope, now)
+        except DomainError as error:
+            pytest.fail(f"#{pathway.index} {envelope.command.type} refused: {error}")
+        records = record_events(
+            stream_id_for(pathway.pathway_id), state.version, envelope, events, now
+        )
+        state = fold(records, state)
+    return state
+
+
+def coverage(
+    states: list[PathwayState],
+) -> tuple[Counter[Stage], set[MeasureKind], set[MeasureKind]]:
+    """Pathways by stage, the measure kinds started and the kinds completed."""
+    measures = [m for s in states for m in s.measures.values()]
+    started = {
+        m.kind for m in measures if m.status in (MeasureStatus.ACTIVE, MeasureStatus.COMPLETED)
+    }
+    completed = {m.kind for m in measures if m.status == MeasureStatus.COMPLETED}
+    return Counter(s.stage for s in states if s.stage), started, completed
+
+
+@pytest.mark.parametrize(
+    ("today", "seed"),
+    [(TODAY, 7), (date(2026, 1, 1), 1), (date(2028, 2, 29), 2), (date(2026, 8, 31), 3)],
+)
+def test_every_planned_command_passes_the_rules_and_the_caseload_covers_the_domain(
+    today: date, seed: int
+) -> None:
+    now = datetime.combine(today, time(10), tzinfo=UTC)
+    plan = plan_demo(today, count=60, seed=seed)
+    states = [fold_through_decider(p, now) for p in plan]
+
+    assert [(s.stage, s.suspension is not None) for s in states] == [
+        (p.stage, p.suspended) for p in plan
+    ]
+    by_stage, started, completed = coverage(states)
+    assert set(by_stage) == set(Stage)
+    assert any(s.stage == Stage.PLANNING and s.pending_plan for s in states)
+    assert any(s.stage == Stage.PLANNING and not s.pending_plan for s in states)
+    assert sum(s.suspension is not None for s in states) >= 3
+    assert started == completed == set(MeasureKind)
+    assert len({s.organisation_id for s in states}) == 3
+
+
+def test_plan_shows_the_rules_worth_seeing() -> None:
+    now = datetime.combine(TODAY, time(10), tzinfo=UTC)
+    states = [fold_through_decider(p, now) for p in plan_demo(TODAY)]
+    measures = [m for s in states for m in s.measures.values()]
+
+    rent_advances = [
+        m for m in measures if m.details and getattr(m.details, "support", None) == "rent_advance"
+    ]
+    assert any(m.status == MeasureStatus.COMPLETED for m in rent_advances)
+    for advance in rent_advances:
+        approved = [p for p in advance.progress if p.progress.kind == "support_approved"]
+        assert approved and approved[0].actor_id != advance.started_by
+    hosting = [
+        m
+        for m in measures
+        if m.details and getattr(m.details, "solution", None) == "family_hosting"
+    ]
+    assert any(m.progress_of(HostingCommunicationSent) for m in hosting)
+    assert any(m.progress_of(WorkGrantAttendance) for m in measures)
+    conversions = [
+        m
+        for m in measures
+        if m.details and getattr(m.details, "route", None) == "licence_conversion"
+    ]
+    assert any(m.status == MeasureStatus.COMPLETED for m in conversions)
+    reassessments = [m for m in measures if m.kind == MeasureKind.SKILLS_ASSESSMENT]
+    assert {m.status for m in reassessments} >= {MeasureStatus.PLANNED, MeasureStatus.COMPLETED}
+    assert any(s.household.pregnancy_declared for s in states)
+    assert any(s.household.minors for s in states)
+    assert len({s.beneficiary.nationality for s in states if s.beneficiary}) >= 8
+    assert len({s.protection_status for s in states}) >= 4
+
+
+def test_plan_is_deterministic_and_stable_as_the_count_grows() -> None:
+    first, again = plan_demo(TODAY, count=30, seed=7), plan_demo(TODAY, count=40, seed=7)
+    assert again[:30] == first
+    other = plan_demo(TODAY, count=30, seed=8)
+    assert {p.pathway_id for p in first}.isdisjoint(p.pathway_id for p in other)
+    ids = [e.command_id for p in again for e in p.commands]
+    assert len(ids) == len(set(ids))
+
+
+def test_demo_users_have_three_organisations_with_two_caseworkers_and_a_supervisor() -> None:
+    per_organisation = Counter((organisation, role) for _, role, organisation, _ in DEMO_USERS)
+    organisations = {organisation for _, _, organisation, _ in DEMO_USERS}
+    assert len(organisations) >= 3
+    for organisation in organisations:
+        assert per_organisation[(organisation, Role.CASEWORKER)] == 2
+        assert per_organisation[(organisation, Role.SUPERVISOR)] == 1
+    assert [u.user_id for u in DEMO_USERS if u.role == Role.COORDINATOR] == ["cora"]
+
+
+async def test_seed_demo_through_the_workflows_then_again_changes_nothing(harness: Harness) -> None:
+    today = (await harness.env.get_current_time()).date()
+    async with harness.worker():
+        summary = await seed_demo(harness.pathways, today=today, count=50)
+        streams = [await harness.store.read_stream(stream_id_for(p)) for p in summary.pathway_ids]
+        again = await seed_demo(harness.pathways, today=today, count=50)
+        after = [await harness.store.read_stream(stream_id_for(p)) for p in summary.pathway_ids]
+
+    assert len(summary.pathway_ids) >= 50
+    states = [fold(records) for records in streams]
+    by_stage, started, completed = coverage(states)
+    assert set(by_stage) == set(Stage)
+    assert dict(by_stage) == {stage: n for stage, n in summary.by_stage.items() if n}
+    assert summary.suspended == sum(s.suspension is not None for s in states) > 0
+    assert started == completed == set(MeasureKind)
+    assert set(summary.measure_kinds_started) == set(MeasureKind)
+    assert len({s.organisation_id for s in states}) >= 3
+    sent = [[r for r in records if r.actor.role != Role.SYSTEM] for records in streams]
+    assert summary.commands_sent == len({r.command_id for records in sent for r in records})
+
+    summaries = await harness.store.list_summaries(limit=1000)
+    assert {s.pathway_id for s in summaries} == set(summary.pathway_ids)
+    assert sum(s.suspended for s in summaries) == summary.suspended
+
+    # Deadline reminders may come and go on their own; what people sent must not change.
+    assert [[r for r in records if r.actor.role != Role.SYSTEM] for records in after] == sent
+    assert again.pathway_ids == summary.pathway_ids
+    assert again.already_closed == summary.by_stage[Stage.CLOSED]
+    assert "measure kinds started 12 of 12, completed 12 of 12" in str(summary)
+
+
+async def test_a_refused_demo_command_names_the_pathway_the_command_and_the_code(
+    harness: Harness,
+) -> None:
+    class Refusing(PathwayClient):
+        async def state(self, pathway_id: str) -> PathwayState:
+            raise CommandRefused("pathway_not_found", "no pathway")
+
+        async def open(self, envelope: CommandEnvelope) -> CommandResult:
+            raise CommandRefused("not_assigned_caseworker", "another caseworker's caseload")
+
+    with pytest.raises(DemoCommandRefused) as refused:
+        await seed_demo(Refusing(harness.env.client, harness.task_queue), today=TODAY, count=1)
+    first = plan_demo(TODAY, count=1)[0]
+    assert first.pathway_id in str(refused.value)
+    assert "open_pathway" in str(refused.value) and "not_assigned_caseworker" in str(refused.value)
+    assert refused.value.code == "not_assigned_caseworker"
