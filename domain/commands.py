@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, Field, TypeAdapter
 
 from domain.measures import MeasureDetails, MeasureKind, MeasureOutcome, MeasureProgress
 from domain.measures.skills_assessment import SkillsAssessment
+from domain.policy import Policy
 from domain.values import (
     Actor,
     Beneficiary,
@@ -163,6 +164,19 @@ class ClosePathway(Frozen):
     """Needed when closing without a follow-up."""
 
 
+class RunDeadlines(Frozen):
+    """The clock's command: take every ladder step that has fallen due."""
+
+    type: Literal["run_deadlines"] = "run_deadlines"
+
+
+class ApplyPolicy(Frozen):
+    """Put a (new) deadline policy in force on this pathway."""
+
+    type: Literal["apply_policy"] = "apply_policy"
+    policy: Policy
+
+
 Command = Annotated[
     OpenPathway
     | RecordBaseline
@@ -183,7 +197,9 @@ Command = Annotated[
     | AddNote
     | RecordExit
     | RecordFollowUp
-    | ClosePathway,
+    | ClosePathway
+    | RunDeadlines
+    | ApplyPolicy,
     Field(discriminator="type"),
 ]
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)

@@ -10,9 +10,9 @@ from datetime import date, datetime, timedelta
 from typing import assert_never
 
 from domain import errors
-from domain.calendar import add_months
 from domain.commands import (
     AddNote,
+    ApplyPolicy,
     ApprovePlan,
     CancelMeasure,
     ClosePathway,
@@ -31,6 +31,7 @@ from domain.commands import (
     RejectPlan,
     RenewPermit,
     ResumePathway,
+    RunDeadlines,
     StartMeasure,
     SuspendPathway,
     UpdateHousehold,
@@ -38,6 +39,8 @@ from domain.commands import (
 from domain.events import (
     BaselineRecorded,
     CaseworkerReassigned,
+    DeadlineEscalated,
+    DeadlineReminderSent,
     Event,
     ExitRecorded,
     FollowUpRecorded,
@@ -56,11 +59,13 @@ from domain.events import (
     PlanApproved,
     PlanProposed,
     PlanRejected,
+    PolicyApplied,
     SkillsAssessmentRecorded,
 )
 from domain.limits import DEFAULT_LIMITS, Limits
 from domain.measures import CATALOGUE, MeasureState, MeasureStatus, spec_for_progress
 from domain.measures.base import RuleContext
+from domain.obligations import ladder_points
 from domain.permissions import check_permitted
 from domain.state import PathwayState, PendingPlan
 from domain.values import Actor, ExitReason, Stage
@@ -82,7 +87,7 @@ def decide(
     if isinstance(command, OpenPathway):
         return _open(state, command, actor)
     check_permitted(state, command, actor)
-    return _decide_open_pathway(state, command, actor, occurred.date(), limits)
+    return _decide_open_pathway(state, command, actor, occurred, now, limits)
 
 
 def business_time(
@@ -110,8 +115,14 @@ def _open(state: PathwayState, command: OpenPathway, actor: Actor) -> list[Event
 
 
 def _decide_open_pathway(
-    state: PathwayState, command: Command, actor: Actor, on: date, limits: Limits
+    state: PathwayState,
+    command: Command,
+    actor: Actor,
+    occurred: datetime,
+    now: datetime,
+    limits: Limits,
 ) -> list[Event]:
+    on = occurred.date()
     match command:
         case OpenPathway():
             raise errors.PathwayAlreadyOpen("this pathway is already open")
@@ -123,7 +134,8 @@ def _decide_open_pathway(
             return _propose(state, command, on)
         case ApprovePlan():
             pending = _pending_plan_not_by(state, actor)
-            default_end = state.end_date or add_months(on, limits.pathway_months)
+            duration = state.policy.revision_at(occurred).deadlines.pathway_duration
+            default_end = state.end_date or duration.after(occurred).date()
             return [
                 PlanApproved(revision=pending.revision, end_date=pending.end_date or default_end)
             ]
@@ -193,6 +205,12 @@ def _decide_open_pathway(
             ]
         case RecordFollowUp():
             return [FollowUpRecorded(outcomes=command.outcomes, note=command.note)]
+        case RunDeadlines():
+            return _run_deadlines(state, now)
+        case ApplyPolicy():
+            if command.policy == state.policy:
+                raise errors.AlreadyRecorded("this policy is already in force", field="policy")
+            return [PolicyApplied(policy=command.policy)]
         case ClosePathway():
             if state.stage == Stage.EXIT and not command.reason:
                 raise errors.ReasonRequired(
@@ -201,6 +219,24 @@ def _decide_open_pathway(
             return [PathwayClosed(reason=command.reason)]
         case _:
             assert_never(command)
+
+
+def _run_deadlines(state: PathwayState, now: datetime) -> list[Event]:
+    due = [p for p in ladder_points(state) if p.at <= now]
+    if not due:
+        raise errors.NothingDue("no ladder step has fallen due")
+    return [
+        (DeadlineEscalated if p.step.escalation else DeadlineReminderSent)(
+            obligation_id=p.obligation.obligation_id,
+            obligation_kind=p.obligation.kind,
+            due_at=p.obligation.due_at,
+            step=p.step.step,
+            scheduled_at=p.at,
+            notify=p.step.notify,
+            measure_id=p.obligation.measure_id,
+        )
+        for p in due
+    ]
 
 
 def _propose(state: PathwayState, command: ProposePlan, on: date) -> list[Event]:

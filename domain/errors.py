@@ -161,6 +161,10 @@ class ReasonRequired(DomainError):
     code = "reason_required"
 
 
+class NothingDue(DomainError):
+    code = "nothing_due"
+
+
 def _all_subclasses(cls: type[DomainError]) -> list[type[DomainError]]:
     found: list[type[DomainError]] = []
     for sub in cls.__subclasses__():

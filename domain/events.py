@@ -7,7 +7,7 @@ the old shape readable with an upcaster in `UPCASTERS`, and never rewrite stored
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter
@@ -15,6 +15,7 @@ from pydantic import Field, TypeAdapter
 from domain.commands import PlannedMeasure, SuspensionReason
 from domain.measures import MeasureDetails, MeasureOutcome, MeasureProgress
 from domain.measures.skills_assessment import SkillsAssessment
+from domain.policy import Policy
 from domain.values import (
     Beneficiary,
     Condition,
@@ -25,6 +26,7 @@ from domain.values import (
     LongText,
     ProtectionStatus,
     ReceptionCentre,
+    Role,
 )
 
 
@@ -152,6 +154,32 @@ class PathwayClosed(Frozen):
     reason: LongText | None = None
 
 
+class DeadlineStepTaken(Frozen):
+    """Fields shared by the two ladder events."""
+
+    obligation_id: str
+    obligation_kind: str
+    due_at: datetime
+    step: Identifier
+    scheduled_at: datetime
+    """When the ladder said to take this step; the recording time tells how late it was."""
+    notify: Role
+    measure_id: Identifier | None = None
+
+
+class DeadlineReminderSent(DeadlineStepTaken):
+    type: Literal["DeadlineReminderSent"] = "DeadlineReminderSent"
+
+
+class DeadlineEscalated(DeadlineStepTaken):
+    type: Literal["DeadlineEscalated"] = "DeadlineEscalated"
+
+
+class PolicyApplied(Frozen):
+    type: Literal["PolicyApplied"] = "PolicyApplied"
+    policy: Policy
+
+
 Event = Annotated[
     PathwayOpened
     | BaselineRecorded
@@ -172,7 +200,10 @@ Event = Annotated[
     | NoteAdded
     | ExitRecorded
     | FollowUpRecorded
-    | PathwayClosed,
+    | PathwayClosed
+    | DeadlineReminderSent
+    | DeadlineEscalated
+    | PolicyApplied,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

@@ -7,6 +7,8 @@ from typing import assert_never
 from domain.events import (
     BaselineRecorded,
     CaseworkerReassigned,
+    DeadlineEscalated,
+    DeadlineReminderSent,
     Event,
     ExitRecorded,
     FollowUpRecorded,
@@ -25,6 +27,7 @@ from domain.events import (
     PlanApproved,
     PlanProposed,
     PlanRejected,
+    PolicyApplied,
     SkillsAssessmentRecorded,
     parse_event,
 )
@@ -33,6 +36,7 @@ from domain.records import EventRecord
 from domain.state import (
     ApprovedPlan,
     ExitInfo,
+    LadderMark,
     PathwayState,
     PendingPlan,
     SuspendedPeriod,
@@ -206,5 +210,14 @@ def _apply(state: PathwayState, event: Event, record: EventRecord) -> PathwaySta
             return _enter(state, Stage.FOLLOW_UP, record, follow_up=event.outcomes)
         case PathwayClosed():
             return _enter(state, Stage.CLOSED, record)
+        case DeadlineReminderSent() | DeadlineEscalated():
+            mark = state.ladder.get(event.obligation_id)
+            steps = mark.steps if mark is not None and mark.due_at == event.due_at else ()
+            updated = LadderMark(due_at=event.due_at, steps=(*steps, event.step))
+            return state.model_copy(
+                update={"ladder": {**state.ladder, event.obligation_id: updated}}
+            )
+        case PolicyApplied():
+            return state.model_copy(update={"policy": event.policy})
         case _:
             assert_never(event)

@@ -1,16 +1,16 @@
-"""What a pathway owes, and by when, derived from its state alone.
+"""What a pathway owes, by when, and the escalation ladder of each debt: all from state.
 
-Offsets are data (`Deadlines`); a TOML policy may override them. The earliest due instant is
-the pathway's next deadline, which the workflow's single timer and the caseload list use.
+Due dates come from the pathway's deadline policy (`domain.policy`), from the revision in
+force when each obligation's clock started (its anchor). Suspended time shifts every
+project clock; dates fixed by law (permit renewal, licence conversion) do not move.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from pydantic import Field
-
-from domain.calendar import add_months_dt, month_end, month_key, months_between
+from domain.calendar import month_end, month_key, months_between
 from domain.measures import MeasureState, MeasureStatus
 from domain.measures.housing_placement import (
     HostingCommunicationSent,
@@ -20,26 +20,10 @@ from domain.measures.housing_placement import (
 )
 from domain.measures.mobility import MobilityDetails, MobilityRoute, conversion_deadline
 from domain.measures.work_grant import WorkGrantAttendance, WorkGrantDetails
+from domain.policy import LadderStep, PolicyRevision
 from domain.projections import Obligation
 from domain.state import PathwayState
-from domain.values import Frozen, Stage
-
-
-class Deadlines(Frozen):
-    """Default deadlines of DESIGN.md; each an offset from the fact that starts its clock."""
-
-    baseline_days: int = Field(default=7, ge=0)
-    assessment_days: int = Field(default=30, ge=0)
-    plan_proposal_days: int = Field(default=15, ge=0)
-    plan_approval_days: int = Field(default=7, ge=0)
-    hosting_communication_hours: int = Field(default=48, ge=0)
-    attendance_day_of_next_month: int = Field(default=5, ge=1, le=28)
-    permit_renewal_days_before: int = Field(default=60, ge=0)
-    licence_conversion_months: int = Field(default=12, ge=1)
-    follow_up_months: int = Field(default=6, ge=1)
-
-
-DEFAULT_DEADLINES = Deadlines()
+from domain.values import Stage
 
 
 def end_of(day: date) -> datetime:
@@ -47,136 +31,190 @@ def end_of(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
 
 
-def obligations(state: PathwayState, deadlines: Deadlines = DEFAULT_DEADLINES) -> list[Obligation]:
-    """Every obligation still open on this pathway, earliest first."""
+def start_of(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Owed:
+    """An obligation with the instant its clock started and the revision that governs it."""
+
+    obligation: Obligation
+    anchor: datetime
+    revision: PolicyRevision
+
+
+@dataclass(frozen=True)
+class LadderPoint:
+    """A rung of an obligation's ladder that is still to be climbed."""
+
+    obligation: Obligation
+    step: LadderStep
+    at: datetime
+
+
+def owed(state: PathwayState) -> list[Owed]:
+    """Every obligation still open on this pathway, earliest due first."""
     if state.stage is None or state.stage == Stage.CLOSED:
         return []
-    found = _stage_obligations(state, deadlines)
+    found = _Collector(state)
+    found.stage_obligations()
     if state.stage == Stage.ACTIVE:
         for measure in state.measures_in(MeasureStatus.PLANNED, MeasureStatus.ACTIVE):
-            found.extend(_measure_obligations(state, measure, deadlines))
-        if state.end_date is not None:
-            found.append(
-                Obligation(
-                    obligation_id="pathway_end", kind="pathway_end", due_at=end_of(state.end_date)
-                )
+            found.measure_obligations(measure)
+        if state.plan is not None:
+            found.add(
+                "pathway_end", "pathway_end", state.plan.approved_at, end_of(state.plan.end_date)
             )
     if state.stage in {Stage.RECEPTION, Stage.ASSESSMENT, Stage.PLANNING, Stage.ACTIVE}:
-        assert state.permit_expires_on is not None
-        renew_by = state.permit_expires_on - timedelta(days=deadlines.permit_renewal_days_before)
-        found.append(
-            Obligation(
-                obligation_id="permit_renewal", kind="permit_renewal", due_at=end_of(renew_by)
-            )
+        assert state.permit_expires_on is not None and state.opened_at is not None
+        before = found.revision(state.opened_at).deadlines.permit_renewal_before_expiry
+        due = before.before(end_of(state.permit_expires_on))
+        found.add("permit_renewal", "permit_renewal", state.opened_at, due, shifts=False)
+    return sorted(found.items, key=lambda o: (o.obligation.due_at, o.obligation.obligation_id))
+
+
+def obligations(state: PathwayState) -> list[Obligation]:
+    """The open obligations, earliest first: the read model of what is due."""
+    return [o.obligation for o in owed(state)]
+
+
+def next_deadline(state: PathwayState) -> datetime | None:
+    found = owed(state)
+    return found[0].obligation.due_at if found else None
+
+
+def ladder_points(state: PathwayState) -> list[LadderPoint]:
+    """The ladder rungs not yet climbed, earliest first; none while the pathway is suspended.
+
+    A reminder that would fall before its obligation existed is skipped; escalations never are.
+    """
+    if state.suspension is not None:
+        return []
+    points = []
+    for item in owed(state):
+        obligation = item.obligation
+        mark = state.ladder.get(obligation.obligation_id)
+        done = mark.steps if mark is not None and mark.due_at == obligation.due_at else ()
+        for step in item.revision.ladder:
+            at = step.offset.after(obligation.due_at)
+            if step.step in done or (not step.escalation and at < item.anchor):
+                continue
+            points.append(LadderPoint(obligation, step, at))
+    return sorted(points, key=lambda p: (p.at, p.obligation.obligation_id, p.step.step))
+
+
+def next_wakeup(state: PathwayState) -> datetime | None:
+    """When the pathway's single timer should fire next."""
+    points = ladder_points(state)
+    return points[0].at if points else None
+
+
+def suspended_since(state: PathwayState, anchor: datetime) -> timedelta:
+    """Time the pathway spent suspended after `anchor`: how far its clocks are shifted."""
+    total = timedelta()
+    for period in state.suspended_periods:
+        if period.end > anchor:
+            total += period.end - max(period.start, anchor)
+    return total
+
+
+class _Collector:
+    def __init__(self, state: PathwayState) -> None:
+        self.state = state
+        self.items: list[Owed] = []
+
+    def revision(self, anchor: datetime) -> PolicyRevision:
+        return self.state.policy.revision_at(anchor)
+
+    def add(
+        self,
+        obligation_id: str,
+        kind: str,
+        anchor: datetime,
+        due: datetime,
+        measure_id: str | None = None,
+        *,
+        shifts: bool = True,
+    ) -> None:
+        if shifts:
+            due += suspended_since(self.state, anchor)
+        obligation = Obligation(
+            obligation_id=obligation_id, kind=kind, due_at=due, measure_id=measure_id
         )
-    return sorted(found, key=lambda o: (o.due_at, o.obligation_id))
+        self.items.append(Owed(obligation, anchor, self.revision(anchor)))
 
+    def after(self, kind: str, anchor: datetime) -> None:
+        span = getattr(self.revision(anchor).deadlines, kind)
+        self.add(kind, kind, anchor, span.after(anchor))
 
-def next_deadline(state: PathwayState, deadlines: Deadlines = DEFAULT_DEADLINES) -> datetime | None:
-    owed = obligations(state, deadlines)
-    return owed[0].due_at if owed else None
+    def stage_obligations(self) -> None:
+        state = self.state
+        entered = state.stage_entered_at
+        assert entered is not None
+        match state.stage:
+            case Stage.RECEPTION:
+                self.after("baseline", entered)
+            case Stage.ASSESSMENT:
+                self.after("skills_assessment", entered)
+            case Stage.PLANNING if state.pending_plan is None:
+                self.after("plan_proposal", entered)
+            case Stage.EXIT:
+                assert state.exit is not None
+                self.after("follow_up", state.exit.at)
+        if state.pending_plan is not None and state.stage in {Stage.PLANNING, Stage.ACTIVE}:
+            self.after("plan_approval", state.pending_plan.proposed_at)
 
-
-def _stage_obligations(state: PathwayState, deadlines: Deadlines) -> list[Obligation]:
-    entered = state.stage_entered_at
-    assert entered is not None
-    match state.stage:
-        case Stage.RECEPTION:
-            return [
-                Obligation(
-                    obligation_id="baseline",
-                    kind="baseline",
-                    due_at=entered + timedelta(days=deadlines.baseline_days),
-                )
-            ]
-        case Stage.ASSESSMENT:
-            return [
-                Obligation(
-                    obligation_id="skills_assessment",
-                    kind="skills_assessment",
-                    due_at=entered + timedelta(days=deadlines.assessment_days),
-                )
-            ]
-        case Stage.PLANNING if state.pending_plan is None:
-            return [
-                Obligation(
-                    obligation_id="plan_proposal",
-                    kind="plan_proposal",
-                    due_at=entered + timedelta(days=deadlines.plan_proposal_days),
-                )
-            ]
-        case Stage.PLANNING | Stage.ACTIVE if state.pending_plan is not None:
-            due = state.pending_plan.proposed_at + timedelta(days=deadlines.plan_approval_days)
-            return [Obligation(obligation_id="plan_approval", kind="plan_approval", due_at=due)]
-        case Stage.EXIT:
-            assert state.exit is not None
-            return [
-                Obligation(
-                    obligation_id="follow_up",
-                    kind="follow_up",
-                    due_at=add_months_dt(state.exit.at, deadlines.follow_up_months),
-                )
-            ]
-        case _:
-            return []
-
-
-def _measure_obligations(
-    state: PathwayState, measure: MeasureState, deadlines: Deadlines
-) -> list[Obligation]:
-    mid = measure.measure_id
-    owed = [
-        Obligation(
-            obligation_id=f"measure:{mid}:target",
-            kind="measure_target",
-            due_at=end_of(measure.target_date),
-            measure_id=mid,
+    def measure_obligations(self, measure: MeasureState) -> None:
+        state, mid = self.state, measure.measure_id
+        assert state.plan is not None
+        approved = state.plan.approved_at
+        self.add(
+            f"measure:{mid}:target", "measure_target", approved, end_of(measure.target_date), mid
         )
-    ]
-    details = measure.details
-    if details is None:
-        return owed
-    if isinstance(details, WorkGrantDetails):
-        recorded = {a.month for a in measure.progress_of(WorkGrantAttendance)}
-        missing = [
-            m
-            for m in months_between(month_key(details.start_on), month_key(details.end_on))
-            if m not in recorded
-        ]
-        if missing:
-            due_day = month_end(missing[0]) + timedelta(days=deadlines.attendance_day_of_next_month)
-            owed.append(
-                Obligation(
-                    obligation_id=f"measure:{mid}:attendance:{missing[0]}",
-                    kind="work_grant_attendance",
-                    due_at=end_of(due_day),
-                    measure_id=mid,
+        details = measure.details
+        if isinstance(details, WorkGrantDetails):
+            recorded = {a.month for a in measure.progress_of(WorkGrantAttendance)}
+            months = months_between(month_key(details.start_on), month_key(details.end_on))
+            missing = [m for m in months if m not in recorded]
+            if missing:
+                anchor = end_of(month_end(missing[0]))
+                day = self.revision(anchor).deadlines.attendance_day_of_next_month
+                due = end_of(month_end(missing[0]) + timedelta(days=day))
+                self.add(
+                    f"measure:{mid}:attendance:{missing[0]}",
+                    "work_grant_attendance",
+                    anchor,
+                    due,
+                    mid,
                 )
-            )
-    if (
-        isinstance(details, HousingPlacementDetails)
-        and details.solution == HousingSolution.FAMILY_HOSTING
-    ):
-        moved = measure.progress_of(MovedIn)
-        if moved and not measure.progress_of(HostingCommunicationSent):
-            move_in = datetime.combine(moved[0].on, time(), tzinfo=UTC)
-            owed.append(
-                Obligation(
-                    obligation_id=f"measure:{mid}:hosting_communication",
-                    kind="hosting_communication",
-                    due_at=move_in + timedelta(hours=deadlines.hosting_communication_hours),
-                    measure_id=mid,
+        if (
+            isinstance(details, HousingPlacementDetails)
+            and details.solution == HousingSolution.FAMILY_HOSTING
+        ):
+            moved = measure.progress_of(MovedIn)
+            if moved and not measure.progress_of(HostingCommunicationSent):
+                anchor = start_of(moved[0].on)
+                span = self.revision(anchor).deadlines.hosting_communication
+                self.add(
+                    f"measure:{mid}:hosting_communication",
+                    "hosting_communication",
+                    anchor,
+                    span.after(anchor),
+                    mid,
                 )
+        if (
+            isinstance(details, MobilityDetails)
+            and details.route == MobilityRoute.LICENCE_CONVERSION
+        ):
+            assert state.resident_since is not None
+            within = self.revision(approved).deadlines.licence_conversion.months
+            last_day = conversion_deadline(state.resident_since, within)
+            self.add(
+                f"measure:{mid}:licence_conversion",
+                "licence_conversion",
+                approved,
+                end_of(last_day),
+                mid,
+                shifts=False,
             )
-    if isinstance(details, MobilityDetails) and details.route == MobilityRoute.LICENCE_CONVERSION:
-        assert state.resident_since is not None
-        last_day = conversion_deadline(state.resident_since, deadlines.licence_conversion_months)
-        owed.append(
-            Obligation(
-                obligation_id=f"measure:{mid}:licence_conversion",
-                kind="licence_conversion",
-                due_at=end_of(last_day),
-                measure_id=mid,
-            )
-        )
-    return owed

@@ -5,6 +5,7 @@ from __future__ import annotations
 from domain import errors
 from domain.commands import (
     AddNote,
+    ApplyPolicy,
     ApprovePlan,
     CancelMeasure,
     ClosePathway,
@@ -22,6 +23,7 @@ from domain.commands import (
     RejectPlan,
     RenewPermit,
     ResumePathway,
+    RunDeadlines,
     StartMeasure,
     SuspendPathway,
     UpdateHousehold,
@@ -33,6 +35,8 @@ CASE_WORK = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.COORDINATOR})
 SUPERVISION = frozenset({Role.SUPERVISOR, Role.COORDINATOR})
 
 ROLES: dict[type, frozenset[Role]] = {
+    RunDeadlines: frozenset({Role.SYSTEM}),
+    ApplyPolicy: frozenset({Role.SYSTEM, Role.ADMIN}),
     ApprovePlan: SUPERVISION,
     RejectPlan: SUPERVISION,
     ReassignCaseworker: SUPERVISION,
@@ -60,9 +64,11 @@ STAGES: dict[type, frozenset[Stage]] = {
     RecordExit: IN_PROGRESS,
     RecordFollowUp: frozenset({Stage.EXIT}),
     ClosePathway: frozenset({Stage.EXIT, Stage.FOLLOW_UP}),
+    RunDeadlines: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
+    ApplyPolicy: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
 }
 
-ALLOWED_WHILE_SUSPENDED = (ResumePathway, AddNote, RecordExit)
+ALLOWED_WHILE_SUSPENDED = (ResumePathway, AddNote, RecordExit, RunDeadlines, ApplyPolicy)
 
 
 def check_permitted(state: PathwayState, command: Command, actor: Actor) -> None:

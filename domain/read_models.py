@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from domain.measures import MeasureStatus
-from domain.obligations import DEFAULT_DEADLINES, Deadlines, obligations
+from domain.obligations import obligations
 from domain.projections import PathwaySummary, ReadModelUpdate
 from domain.state import PathwayState
 
 
-def read_models(state: PathwayState, deadlines: Deadlines = DEFAULT_DEADLINES) -> ReadModelUpdate:
+def read_models(state: PathwayState) -> ReadModelUpdate:
     """The caseload row and the open obligations of an opened pathway."""
     assert state.pathway_id and state.organisation_id and state.caseworker_id and state.stage
     assert state.opened_at and state.updated_at
-    owed = obligations(state, deadlines)
+    owed = obligations(state)
     summary = PathwaySummary(
         pathway_id=state.pathway_id,
         organisation_id=state.organisation_id,

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, Field
 from domain.commands import PlannedMeasure, SuspensionReason
 from domain.measures import MeasureState, MeasureStatus
 from domain.measures.skills_assessment import SkillsAssessment
+from domain.policy import DEFAULT_POLICY, Policy
 from domain.values import (
     Beneficiary,
     Condition,
@@ -53,6 +54,13 @@ class ExitInfo(Frozen):
     at: AwareDatetime
 
 
+class LadderMark(Frozen):
+    """The ladder steps already taken for an obligation, for the due instant they were for."""
+
+    due_at: AwareDatetime
+    steps: tuple[str, ...]
+
+
 class PathwayState(Frozen):
     """Everything the rules need to know about a pathway. Empty until opened."""
 
@@ -81,6 +89,8 @@ class PathwayState(Frozen):
     exit: ExitInfo | None = None
     follow_up: Condition | None = None
     notes: int = 0
+    policy: Policy = DEFAULT_POLICY
+    ladder: dict[str, LadderMark] = Field(default_factory=dict)
 
     @property
     def is_open(self) -> bool:

@@ -18,15 +18,16 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.event_store import AppendRequest, EventStoreActivities
-    from domain.commands import CommandEnvelope, OpenPathway
+    from domain.commands import CommandEnvelope, OpenPathway, RunDeadlines
     from domain.decider import decide
-    from domain.errors import DomainError, InvalidCommand
+    from domain.errors import DomainError, InvalidCommand, NothingDue
     from domain.events import Event
     from domain.evolution import fold
+    from domain.obligations import next_wakeup
     from domain.read_models import read_models
     from domain.state import PathwayState, initial_state
     from domain.stream import record_events, stream_id_for
-    from domain.values import Stage
+    from domain.values import SYSTEM_DEADLINES, Stage
     from infra.search_attributes import (
         CASEWORKER_KEY,
         NEXT_DEADLINE_KEY,
@@ -61,12 +62,26 @@ class PathwayWorkflow:
         self._results = dict(input.recent_results)
         self._lock = asyncio.Lock()
         self._stage_changed = False
+        self._changed = False
 
     @workflow.run
     async def run(self, input: PathwayInput) -> PathwayState:
-        await workflow.wait_condition(
-            lambda: self._stage_changed or workflow.info().is_continue_as_new_suggested()
-        )
+        while not self._should_continue():
+            wake = next_wakeup(self._state)
+            if wake is not None and wake <= workflow.now():
+                await self._run_deadlines()
+                continue
+            self._changed = False
+            try:
+                # One timer per pathway: to the next rung of the earliest obligation's
+                # ladder, recomputed whenever a command changes the state.
+                await workflow.wait_condition(
+                    lambda: self._changed or self._should_continue(),
+                    timeout=(wake - workflow.now()) if wake is not None else None,
+                    timeout_summary="next deadline",
+                )
+            except TimeoutError:
+                await self._run_deadlines()
         await workflow.wait_condition(workflow.all_handlers_finished)
         if self._state.stage == Stage.CLOSED:
             return self._state
@@ -84,36 +99,57 @@ class PathwayWorkflow:
         async with self._lock:
             if (previous := self._results.get(envelope.command_id)) is not None:
                 return previous
-            events = self._decide(envelope)
-            before = self._state
-            records = record_events(
-                stream_id_for(self._pathway_id), before.version, envelope, events, workflow.now()
+            return await self._apply(envelope, self._decide(envelope))
+
+    def _should_continue(self) -> bool:
+        return self._stage_changed or workflow.info().is_continue_as_new_suggested()
+
+    async def _run_deadlines(self) -> None:
+        """Take the ladder steps that have fallen due, as the system's own command."""
+        async with self._lock:
+            envelope = CommandEnvelope(
+                command_id=f"deadlines-{self._state.version}",
+                actor=SYSTEM_DEADLINES,
+                command=RunDeadlines(),
             )
-            after = fold(records, before)
-            await workflow.execute_local_activity_method(
-                EventStoreActivities.append_events,
-                AppendRequest(
-                    stream_id=stream_id_for(self._pathway_id),
-                    expected_version=before.version,
-                    records=records,
-                    read_models=read_models(after),
-                ),
-                start_to_close_timeout=timedelta(seconds=15),
-                retry_policy=APPEND_RETRY,
-            )
-            self._state = after
-            self._upsert_search_attributes()
-            assert after.stage is not None
-            result = CommandResult(
-                pathway_id=self._pathway_id,
-                command_id=envelope.command_id,
-                version=after.version,
-                stage=after.stage,
-                events=tuple(e.type for e in events),
-            )
-            self._results[envelope.command_id] = result
-            self._stage_changed = self._stage_changed or after.stage != before.stage
-            return result
+            try:
+                events = decide(self._state, envelope, workflow.now())
+            except NothingDue:
+                return
+            await self._apply(envelope, events)
+
+    async def _apply(self, envelope: CommandEnvelope, events: list[Event]) -> CommandResult:
+        """Append the events with their read models, then fold them into the state."""
+        before = self._state
+        records = record_events(
+            stream_id_for(self._pathway_id), before.version, envelope, events, workflow.now()
+        )
+        after = fold(records, before)
+        await workflow.execute_local_activity_method(
+            EventStoreActivities.append_events,
+            AppendRequest(
+                stream_id=stream_id_for(self._pathway_id),
+                expected_version=before.version,
+                records=records,
+                read_models=read_models(after),
+            ),
+            start_to_close_timeout=timedelta(seconds=15),
+            retry_policy=APPEND_RETRY,
+        )
+        self._state = after
+        self._upsert_search_attributes()
+        assert after.stage is not None
+        result = CommandResult(
+            pathway_id=self._pathway_id,
+            command_id=envelope.command_id,
+            version=after.version,
+            stage=after.stage,
+            events=tuple(e.type for e in events),
+        )
+        self._results[envelope.command_id] = result
+        self._stage_changed = self._stage_changed or after.stage != before.stage
+        self._changed = True
+        return result
 
     @command.validator
     def validate_command(self, envelope: CommandEnvelope) -> None:

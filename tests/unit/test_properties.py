@@ -5,19 +5,20 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domain.decider import decide
-from domain.errors import DomainError
+from domain.errors import DomainError, NothingDue
 from domain.evolution import evolve, fold
 from domain.measures import MeasureKind, MeasureStatus
 from domain.measures.economic_support import SupportPaid
-from domain.obligations import obligations
+from domain.obligations import ladder_points, next_wakeup, obligations
 from domain.records import EventRecord
 from domain.state import PathwayState
 from domain.stream import record_events
-from domain.values import Actor, Stage
+from domain.values import SYSTEM_DEADLINES, Actor, Stage
 from tests.scenarios import (
     ASSESSMENT,
     CASEWORKER,
@@ -203,3 +204,36 @@ def test_the_random_sequences_reach_every_stage() -> None:
     """Guards the generator: invariants checked only on early stages would prove little."""
     test_random_sequences_keep_every_invariant()
     assert set(Stage) <= STAGES_SEEN
+
+
+@settings(max_examples=150, deadline=None)
+@given(steps)
+def test_the_clock_wakes_exactly_at_the_earliest_rung(
+    sequence: list[tuple[int, Actor, int]],
+) -> None:
+    """For any history, the single timer fires at the earliest rung, and nothing is due before."""
+    s = Scenario()
+    state = PathwayState()
+    for index, actor, hours in sequence:
+        s.now += timedelta(hours=hours)
+        envelope = s.envelope(POOL[index], actor)
+        try:
+            events = decide(state, envelope, s.now)
+        except DomainError:
+            continue
+        for record in record_events("pathway-p-0001", state.version, envelope, events, s.now):
+            state = evolve(state, record)
+        wake = next_wakeup(state)
+        run = s.envelope({"type": "run_deadlines"}, SYSTEM_DEADLINES)
+        if wake is None:
+            continue
+        assert wake == min(p.at for p in ladder_points(state))
+        with pytest.raises(NothingDue):
+            decide(state, run, wake - timedelta(microseconds=1))
+        taken = decide(state, run, wake)
+        assert taken and all(e.scheduled_at == wake for e in taken)  # type: ignore[union-attr]
+        after = state
+        for record in record_events("pathway-p-0001", state.version, run, taken, wake):
+            after = evolve(after, record)
+        later = next_wakeup(after)
+        assert later is None or later > wake

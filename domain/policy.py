@@ -1,0 +1,145 @@
+"""The deadline policy: due dates and the escalation ladder, as data, effective-dated.
+
+A policy holds revisions; an obligation follows the revision in force on the day its clock
+started (its anchor), so a policy change never moves deadlines retroactively unless a
+revision says it applies from an earlier date. Loaded from TOML by `infra.policy_file`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, PlainSerializer, model_validator
+
+from domain.calendar import add_months_dt
+from domain.values import Frozen, Identifier, Role
+
+_SPAN = re.compile(
+    r"^\s*(?P<sign>[-+]?)\s*(?P<amount>\d+)\s*(?P<unit>months?|mo|days?|d|hours?|h|minutes?|min|m|seconds?|s)\s*$"
+)
+_UNITS = {"d": "days", "h": "hours", "min": "minutes", "m": "minutes", "s": "seconds"}
+
+
+class Span(Frozen):
+    """A signed length of calendar time: whole months (calendar-aware) or an exact duration."""
+
+    months: int = 0
+    duration: timedelta = timedelta()
+
+    @classmethod
+    def parse(cls, text: str) -> Span:
+        """`"7 days"`, `"48h"`, `"-3d"`, `"6 months"`, `"5s"` …"""
+        match = _SPAN.match(text)
+        if not match:
+            raise ValueError(
+                f"not a span: {text!r} (try '7 days', '48 hours', '-3 days', '6 months')"
+            )
+        amount = int(match["amount"]) * (-1 if match["sign"] == "-" else 1)
+        unit = match["unit"]
+        if unit.startswith("mo"):
+            return cls(months=amount)
+        name = _UNITS.get(unit, unit if unit.endswith("s") else unit + "s")
+        return cls(duration=timedelta(**{name: amount}))
+
+    def after(self, instant: datetime) -> datetime:
+        return add_months_dt(instant, self.months) + self.duration
+
+    def before(self, instant: datetime) -> datetime:
+        return add_months_dt(instant, -self.months) - self.duration
+
+    def __str__(self) -> str:
+        if self.months:
+            return f"{self.months} months"
+        seconds = int(self.duration.total_seconds())
+        for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
+            if seconds % size == 0 and seconds:
+                return f"{seconds // size} {unit}"
+        return f"{seconds} seconds"
+
+
+def _span(value: Any) -> Any:
+    return Span.parse(value) if isinstance(value, str) else value
+
+
+SpanField = Annotated[Span, BeforeValidator(_span), PlainSerializer(str, return_type=str)]
+
+
+class Deadlines(Frozen):
+    """When each obligation falls due, as a span from the fact that starts its clock."""
+
+    baseline: SpanField = Span(duration=timedelta(days=7))
+    skills_assessment: SpanField = Span(duration=timedelta(days=30))
+    plan_proposal: SpanField = Span(duration=timedelta(days=15))
+    plan_approval: SpanField = Span(duration=timedelta(days=7))
+    hosting_communication: SpanField = Span(duration=timedelta(hours=48))
+    attendance_day_of_next_month: int = Field(default=5, ge=1, le=28)
+    permit_renewal_before_expiry: SpanField = Span(duration=timedelta(days=60))
+    licence_conversion: SpanField = Span(months=12)
+    pathway_duration: SpanField = Span(months=12)
+    follow_up: SpanField = Span(months=6)
+
+
+class LadderStep(Frozen):
+    """One rung: at `offset` from the due instant, tell `notify`."""
+
+    step: Identifier
+    offset: SpanField
+    notify: Role
+    escalation: bool
+    """False for a reminder (before or at the due instant), True for an escalation."""
+
+
+DEFAULT_LADDER: tuple[LadderStep, ...] = (
+    LadderStep(
+        step="reminder",
+        offset=Span(duration=timedelta(days=-3)),
+        notify=Role.CASEWORKER,
+        escalation=False,
+    ),
+    LadderStep(step="supervisor", offset=Span(), notify=Role.SUPERVISOR, escalation=True),
+    LadderStep(
+        step="coordinator",
+        offset=Span(duration=timedelta(days=7)),
+        notify=Role.COORDINATOR,
+        escalation=True,
+    ),
+)
+
+
+class PolicyRevision(Frozen):
+    effective_from: date
+    deadlines: Deadlines = Deadlines()
+    ladder: tuple[LadderStep, ...] = Field(default=DEFAULT_LADDER, min_length=1)
+
+    @model_validator(mode="after")
+    def _steps_are_unique(self) -> PolicyRevision:
+        names = [s.step for s in self.ladder]
+        if len(set(names)) != len(names):
+            raise ValueError("ladder steps need distinct names")
+        return self
+
+
+class Policy(Frozen):
+    """A named deadline policy with its revisions, oldest first."""
+
+    policy_id: Identifier
+    revisions: tuple[PolicyRevision, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _revisions_in_order(self) -> Policy:
+        days = [r.effective_from for r in self.revisions]
+        if days != sorted(set(days)):
+            raise ValueError("revisions must have increasing, distinct effective_from dates")
+        return self
+
+    def revision_at(self, anchor: datetime) -> PolicyRevision:
+        """The revision in force on the anchor's day (the first one for earlier anchors)."""
+        in_force = [r for r in self.revisions if r.effective_from <= anchor.date()]
+        return in_force[-1] if in_force else self.revisions[0]
+
+
+DEFAULT_POLICY = Policy(
+    policy_id="default", revisions=(PolicyRevision(effective_from=date(2000, 1, 1)),)
+)
