@@ -46,6 +46,8 @@ class OpenPathway(Frozen):
     reception_centre: ReceptionCentre
     resident_since: date
     """First registration of residence in Italy; starts the licence-conversion clock."""
+    policy: Policy | None = None
+    """The deadline policy the opening client runs under; recorded when not the default."""
 
 
 class RecordBaseline(Frozen):

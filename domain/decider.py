@@ -111,7 +111,10 @@ def _open(state: PathwayState, command: OpenPathway, actor: Actor) -> list[Event
     if state.is_open:
         raise errors.PathwayAlreadyOpen("this pathway is already open")
     check_permitted(state, command, actor)
-    return [PathwayOpened(**command.model_dump(exclude={"type"}))]
+    opened: list[Event] = [PathwayOpened(**command.model_dump(exclude={"type", "policy"}))]
+    if command.policy is not None and command.policy != state.policy:
+        opened.append(PolicyApplied(policy=command.policy))
+    return opened
 
 
 def _decide_open_pathway(

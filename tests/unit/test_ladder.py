@@ -142,3 +142,17 @@ def test_ladder_offsets_are_policy_data() -> None:
         ("supervisor", "0 seconds", Role.SUPERVISOR),
         ("coordinator", "7 days", Role.COORDINATOR),
     ]
+
+
+def test_a_pathway_opens_under_the_client_s_policy() -> None:
+    from tests.scenarios import OPEN
+
+    s = Scenario().given({**OPEN, "policy": fast_policy().model_dump(mode="json")})
+    assert [r.type for r in s.records] == ["PathwayOpened", "PolicyApplied"]
+    assert s.state.policy.policy_id == "fast"
+    assert [
+        r.type
+        for r in Scenario()
+        .given({**OPEN, "policy": DEFAULT_POLICY.model_dump(mode="json")})
+        .records
+    ] == ["PathwayOpened"]

@@ -7,10 +7,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest_asyncio
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from infra.eventstore.memory import InMemoryEventStore
+from infra.search_attributes import register_search_attributes
+from tests.conftest import venv_binary
 from workers.worker import build_worker
 from workflows.client import PathwayClient
 
@@ -27,15 +30,23 @@ class Harness:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def harness(time_skipping_env: WorkflowEnvironment) -> AsyncIterator[Harness]:
-    task_queue = f"tq-{uuid.uuid4().hex[:8]}"
-    store = InMemoryEventStore()
-    yield Harness(
-        time_skipping_env,
-        store,
-        task_queue,
-        PathwayClient(time_skipping_env.client, task_queue, store),
+async def harness() -> AsyncIterator[Harness]:
+    """A time-skipping server of the test's own (it starts in a fraction of a second).
+
+    Pathways keep timers for their deadlines; on a shared server, skipping time in one test
+    would fire the timers of another test's pathways, whose worker is gone, and stall.
+    """
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=venv_binary("temporal-test-server"),
+        data_converter=pydantic_data_converter,
     )
+    try:
+        await register_search_attributes(env.client, env.client.namespace)
+        task_queue = f"tq-{uuid.uuid4().hex[:8]}"
+        store = InMemoryEventStore()
+        yield Harness(env, store, task_queue, PathwayClient(env.client, task_queue, store))
+    finally:
+        await env.shutdown()
 
 
 @pytest_asyncio.fixture(loop_scope="session")
