@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import AwareDatetime
 
-from domain.values import Frozen, Identifier, Stage
+from domain.values import Frozen, Identifier, Role, Stage
 
 
 class PathwaySummary(Frozen):
@@ -36,8 +36,27 @@ class Obligation(Frozen):
     measure_id: Identifier | None = None
 
 
+class Notification(Frozen):
+    """A message owed to a person about a deadline; written to the outbox with its event."""
+
+    notification_id: str
+    """`<stream id>:<version>` of the ladder event: stable, so a retry never sends twice."""
+    pathway_id: Identifier
+    organisation_id: Identifier
+    recipient_role: Role
+    recipient_id: Identifier | None
+    """The person, when the role is the pathway's caseworker; else anyone of the role."""
+    escalation: bool
+    obligation_kind: str
+    obligation_id: str
+    measure_id: Identifier | None
+    due_at: AwareDatetime
+    created_at: AwareDatetime
+
+
 class ReadModelUpdate(Frozen):
     """Everything the append writes beside the events, in the same transaction."""
 
     summary: PathwaySummary
     obligations: tuple[Obligation, ...]
+    notifications: tuple[Notification, ...] = ()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from domain.measures import MeasureStatus
+from domain.notifications import notifications
 from domain.obligations import obligations
 from domain.projections import PathwaySummary, ReadModelUpdate
+from domain.records import EventRecord
 from domain.state import PathwayState
 
 
-def read_models(state: PathwayState) -> ReadModelUpdate:
-    """The caseload row and the open obligations of an opened pathway."""
+def read_models(state: PathwayState, records: Iterable[EventRecord] = ()) -> ReadModelUpdate:
+    """The caseload row, the open obligations, and the notifications `records` owe people."""
     assert state.pathway_id and state.organisation_id and state.caseworker_id and state.stage
     assert state.opened_at and state.updated_at
     owed = obligations(state)
@@ -27,4 +31,6 @@ def read_models(state: PathwayState) -> ReadModelUpdate:
         measures_active=len(state.measures_in(MeasureStatus.ACTIVE)),
         measures_completed=len(state.measures_in(MeasureStatus.COMPLETED)),
     )
-    return ReadModelUpdate(summary=summary, obligations=tuple(owed))
+    return ReadModelUpdate(
+        summary=summary, obligations=tuple(owed), notifications=notifications(state, records)
+    )

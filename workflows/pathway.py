@@ -131,7 +131,7 @@ class PathwayWorkflow:
                 stream_id=stream_id_for(self._pathway_id),
                 expected_version=before.version,
                 records=records,
-                read_models=read_models(after),
+                read_models=read_models(after, records),
             ),
             start_to_close_timeout=timedelta(seconds=15),
             retry_policy=APPEND_RETRY,

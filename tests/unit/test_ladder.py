@@ -156,3 +156,26 @@ def test_a_pathway_opens_under_the_client_s_policy() -> None:
         .given({**OPEN, "policy": DEFAULT_POLICY.model_dump(mode="json")})
         .records
     ] == ["PathwayOpened"]
+
+
+def test_each_ladder_step_owes_a_notification_without_personal_data() -> None:
+    from domain.read_models import read_models
+
+    s = Scenario().opened()
+    before = len(s.records)
+    s.given(RUN, SYSTEM_DEADLINES, advance=timedelta(days=30))
+    new = s.records[before:]
+    sent = read_models(s.state, new).notifications
+    assert [
+        (n.recipient_role, n.recipient_id, n.escalation)
+        for n in sent
+        if n.obligation_id == "baseline"
+    ] == [
+        (Role.CASEWORKER, "anna", False),
+        (Role.SUPERVISOR, None, True),
+        (Role.COORDINATOR, None, True),
+    ]
+    assert len({n.notification_id for n in sent}) == len(sent)
+    dumped = " ".join(n.model_dump_json() for n in sent)
+    assert "Amina" not in dumped and "Diallo" not in dumped and "PS1234567" not in dumped
+    assert read_models(s.state).notifications == ()
