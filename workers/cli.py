@@ -1,0 +1,264 @@
+"""The `pathways` command line: the stack, the worker, migrations, and commands to pathways.
+
+Thin by design: options in, one call into `stack`, `endpoints`, `envelopes` or `views`,
+text out; `invocation` runs each command. Exit codes: 0 done; 2 refused or invalid
+(`error: <code>: <message>` on stderr); 1 the infrastructure could not be reached.
+Results go to stdout, logs to stderr.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from infra.config import Settings
+from workers.failures import Refused
+from workers.invocation import answered, run_command
+
+if TYPE_CHECKING:
+    from workers.stack import Stack
+
+app = typer.Typer(
+    name="pathways",
+    help="Durable integration pathways: run the stack, send commands, read pathways.",
+    no_args_is_help=True,
+    add_completion=False,
+    # Tracebacks with local variables could print a beneficiary's personal data.
+    pretty_exceptions_enable=False,
+)
+
+FileOption = Annotated[
+    Path | None,
+    typer.Option("--file", "-f", help="JSON file with the command; stdin when absent or '-'."),
+]
+ActorOption = Annotated[
+    str | None,
+    typer.Option("--actor", envvar="PATHWAYS_ACTOR", help="Id of the person sending it."),
+]
+RoleOption = Annotated[
+    str,
+    typer.Option(
+        "--role",
+        envvar="PATHWAYS_ROLE",
+        help="caseworker, supervisor, coordinator, auditor or admin.",
+    ),
+]
+CommandIdOption = Annotated[
+    str | None,
+    typer.Option(
+        "--command-id",
+        help="Idempotency key; resending the same id returns the first reply. "
+        "Default: the JSON's command_id, else a new uuid.",
+    ),
+]
+OccurredAtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--occurred-at",
+        help="Business time, ISO with time zone (at most 30 days back). Default: now.",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+TimeoutOption = Annotated[
+    float, typer.Option("--timeout", min=1, help="Seconds to wait for the pathway's reply.")
+]
+PathwayArgument = Annotated[str, typer.Argument(help="The pathway's id.", show_default=False)]
+
+
+def _print_banner(title: str, settings: Settings) -> Callable[[Stack], None]:
+    """What `up` and `worker` print once everything runs; `ready` last, for scripts."""
+
+    def on_ready(stack: Stack) -> None:
+        lines = [title, *(f"  {label:<12} {value}" for label, value in stack.banner)]
+        lines += [f"  {'Data dir':<12} {settings.data_dir}", "Press Ctrl-C to stop.", "ready"]
+        typer.echo("\n".join(lines))
+
+    return on_ready
+
+
+@app.command()
+def up() -> None:
+    """Run the whole stack here: PostgreSQL, Temporal, migrations and the worker.
+
+    Servers whose address is configured (PATHWAYS_DATABASE_URL, PATHWAYS_TEMPORAL_ADDRESS)
+    are used; the others start embedded, their data under PATHWAYS_DATA_DIR.
+    """
+    from workers.stack import Stack, run_stack, up_services
+
+    async def work(settings: Settings) -> None:
+        settings = settings.model_copy(update={"data_dir": settings.data_dir.absolute()})
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        stack = Stack(settings)
+        await run_stack(stack, up_services(settings), _print_banner("Pathways is up", settings))
+
+    run_command(work, long_running=True)
+
+
+@app.command()
+def worker() -> None:
+    """Run a pathway worker until SIGINT/SIGTERM (migrating the database first)."""
+    from workers.stack import Stack, run_stack, worker_services
+
+    async def work(settings: Settings) -> None:
+        stack = Stack(settings)
+        await run_stack(
+            stack, worker_services(settings), _print_banner("Pathways worker", settings)
+        )
+
+    run_command(work, long_running=True)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply pending migrations to PATHWAYS_DATABASE_URL (or to the embedded database)."""
+    from infra.migrate import migrate as apply_migrations
+    from workers.endpoints import check_database, database_url
+
+    async def work(settings: Settings) -> None:
+        async with database_url(settings, may_start=True) as url:
+            await check_database(url)
+            applied = await apply_migrations(url)
+        typer.echo(f"applied {', '.join(applied)}" if applied else "the database is up to date")
+
+    run_command(work)
+
+
+@app.command("open")
+def open_pathway(
+    file: FileOption = None,
+    actor: ActorOption = None,
+    role: RoleOption = "caseworker",
+    command_id: CommandIdOption = None,
+    occurred_at: OccurredAtOption = None,
+    json: JsonOption = False,
+    timeout: TimeoutOption = 30.0,
+) -> None:
+    """Open a pathway from an open_pathway command (JSON); print its id.
+
+    Without a pathway_id in the JSON, one is made: derived from the command id when given
+    (so a retry opens the same pathway), else random.
+    """
+    from workers.endpoints import pathway_client
+    from workers.envelopes import command_envelope, opening_document, read_document
+    from workers.views import to_json
+
+    async def work(settings: Settings) -> None:
+        document = opening_document(read_document(file), command_id)
+        envelope = command_envelope(
+            document, actor_id=actor, role=role, command_id=command_id, occurred_at=occurred_at
+        )
+        async with pathway_client(settings) as pathways:
+            result = await answered(pathways.open(envelope), timeout, settings, envelope)
+        typer.echo(to_json(result) if json else result.pathway_id)
+
+    run_command(work)
+
+
+@app.command()
+def command(
+    pathway_id: PathwayArgument,
+    file: FileOption = None,
+    actor: ActorOption = None,
+    role: RoleOption = "caseworker",
+    command_id: CommandIdOption = None,
+    occurred_at: OccurredAtOption = None,
+    json: JsonOption = False,
+    timeout: TimeoutOption = 30.0,
+) -> None:
+    """Send one command (JSON with its "type") to a pathway; print the new version and stage."""
+    from workers.endpoints import pathway_client
+    from workers.envelopes import command_envelope, read_document
+    from workers.views import result_line, to_json
+
+    async def work(settings: Settings) -> None:
+        envelope = command_envelope(
+            read_document(file),
+            actor_id=actor,
+            role=role,
+            command_id=command_id,
+            occurred_at=occurred_at,
+        )
+        async with pathway_client(settings) as pathways:
+            result = await answered(
+                pathways.send(pathway_id, envelope), timeout, settings, envelope
+            )
+        typer.echo(to_json(result) if json else result_line(result))
+
+    run_command(work)
+
+
+@app.command()
+def show(
+    pathway_id: PathwayArgument,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="What was known at this instant (ISO datetime, UTC if no zone) "
+            "or by the end of this day (a date, UTC).",
+        ),
+    ] = None,
+    json: JsonOption = False,
+) -> None:
+    """A pathway's state, folded from its events in the database (the system of record)."""
+    from domain.evolution import fold
+    from domain.obligations import obligations
+    from domain.stream import stream_id_for
+    from workers.endpoints import event_store
+    from workers.envelopes import known_at
+    from workers.views import state_text, to_json
+
+    async def work(settings: Settings) -> None:
+        instant = None if as_of is None else known_at(as_of)
+        async with event_store(settings) as store:
+            records = await store.read_stream(stream_id_for(pathway_id), known_at=instant)
+        if not records:
+            when = "" if instant is None else f" as known at {instant.isoformat()}"
+            raise Refused("pathway_not_found", f"no pathway has been opened with this id{when}")
+        state = fold(records)
+        typer.echo(to_json(state) if json else state_text(state, obligations(state), instant))
+
+    run_command(work)
+
+
+@app.command()
+def history(pathway_id: PathwayArgument, json: JsonOption = False) -> None:
+    """Every event of a pathway in order: who, when it happened, when it was recorded."""
+    from domain.stream import stream_id_for
+    from workers.endpoints import event_store
+    from workers.views import history_json, history_text
+
+    async def work(settings: Settings) -> None:
+        async with event_store(settings) as store:
+            records = await store.read_stream(stream_id_for(pathway_id))
+        if not records:
+            raise Refused("pathway_not_found", "no pathway has been opened with this id")
+        typer.echo(history_json(records) if json else history_text(records))
+
+    run_command(work)
+
+
+@app.command()
+def demo(
+    count: Annotated[int, typer.Option(min=1, help="How many pathways to open.")] = 60,
+    seed: Annotated[int, typer.Option(help="Seed of the random caseload.")] = 7,
+    json: JsonOption = False,
+) -> None:
+    """Seed a realistic demo caseload through the running stack."""
+    from workers.endpoints import pathway_client
+    from workers.views import summary_text, to_json
+
+    async def work(settings: Settings) -> None:
+        from workers.demo import seed_demo
+
+        async with pathway_client(settings) as pathways:
+            summary = await seed_demo(
+                pathways, today=datetime.now(UTC).date(), count=count, seed=seed
+            )
+        typer.echo(to_json(summary) if json else summary_text(summary))
+
+    run_command(work)

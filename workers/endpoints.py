@@ -1,0 +1,151 @@
+"""Where CLI commands find Temporal and the database, opened for one command and closed after.
+
+The configured addresses win (`PATHWAYS_TEMPORAL_ADDRESS`, `PATHWAYS_DATABASE_URL`); without
+them, the embedded servers that `pathways up` runs under `PATHWAYS_DATA_DIR`. Failures to
+reach either become `Unavailable` (exit 1) with a message naming what and where; refusals
+become `Refused` (exit 2). Heavy imports stay inside the functions, so that `show` does not
+load Temporal and `open` does not load the database driver.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
+
+from infra.config import Settings
+from workers.failures import Refused, Unavailable
+
+if TYPE_CHECKING:
+    from infra.eventstore.postgres import PostgresEventStore
+    from workflows.client import PathwayClient
+
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+@contextlib.asynccontextmanager
+async def pathway_client(settings: Settings) -> AsyncIterator[PathwayClient]:
+    """A `PathwayClient` on the configured (or embedded) Temporal, for one command.
+
+    Raises:
+        Unavailable: Temporal cannot be reached, or fails a call.
+        Refused: the pathway refused the command (its domain code).
+    """
+    from temporalio.service import RPCError
+
+    from infra.temporal import connect, temporal_address
+    from workflows.client import CommandRefused, PathwayClient
+
+    address = temporal_address(settings)
+    try:
+        client = await connect(settings)
+    except RuntimeError as err:
+        raise Unavailable(
+            f"cannot connect to Temporal at {address} ({_first_line(err)}); "
+            "is `pathways up` running, or PATHWAYS_TEMPORAL_ADDRESS set?"
+        ) from None
+    try:
+        yield PathwayClient(client, settings.temporal_task_queue)
+    except CommandRefused as refusal:
+        raise Refused(refusal.code, refusal.message, refusal.field) from None
+    except RPCError as err:
+        raise Unavailable(f"Temporal at {address}: {err.message}") from None
+
+
+@contextlib.asynccontextmanager
+async def database_url(settings: Settings, *, may_start: bool) -> AsyncIterator[str]:
+    """The database's conninfo: configured, or the embedded server's.
+
+    When nothing is configured and no embedded server runs, one is started for the
+    duration of the block if `may_start` (then stopped; its data stays), else refused.
+
+    Raises:
+        Unavailable: no database to use, or the embedded one did not start.
+    """
+    if settings.database_url is not None:
+        yield settings.database_url
+        return
+    from infra.embedded import EmbeddedPostgres, EmbeddedServerError
+
+    server = EmbeddedPostgres(settings.data_dir / "postgres")
+    running = server.running_uri()
+    if running is not None:
+        yield running
+        return
+    if not may_start:
+        raise Unavailable(
+            "PATHWAYS_DATABASE_URL is not set and no embedded PostgreSQL runs in "
+            f"{server.data_dir}; start `pathways up` or set PATHWAYS_DATABASE_URL"
+        )
+    try:
+        uri = server.start()
+    except EmbeddedServerError as err:
+        raise Unavailable(str(err)) from None
+    try:
+        yield uri
+    finally:
+        server.stop()
+
+
+async def check_database(conninfo: str) -> None:
+    """Connect once, so that a wrong URL fails in seconds with the driver's own reason.
+
+    Raises:
+        Unavailable: the database refused or did not answer.
+    """
+    import psycopg
+
+    try:
+        conn = await psycopg.AsyncConnection.connect(
+            conninfo, connect_timeout=CONNECT_TIMEOUT_SECONDS
+        )
+    except psycopg.Error as err:
+        raise Unavailable(
+            f"cannot connect to the database {redact(conninfo)}: {_first_line(err)}"
+        ) from None
+    await conn.close()
+
+
+@contextlib.asynccontextmanager
+async def event_store(settings: Settings) -> AsyncIterator[PostgresEventStore]:
+    """The Postgres event store (the system of record), for reading in one command.
+
+    Raises:
+        Unavailable: the database cannot be reached or is not migrated.
+    """
+    import psycopg
+
+    from infra.db import open_pool
+    from infra.eventstore.postgres import PostgresEventStore
+
+    async with database_url(settings, may_start=True) as conninfo:
+        await check_database(conninfo)
+        pool = await open_pool(conninfo, min_size=1, max_size=2, timeout=CONNECT_TIMEOUT_SECONDS)
+        try:
+            yield PostgresEventStore(pool)
+        except psycopg.errors.UndefinedTable:
+            raise Unavailable(
+                f"the database {redact(conninfo)} has no event store yet: run `pathways migrate`"
+            ) from None
+        except psycopg.OperationalError as err:
+            raise Unavailable(f"the database {redact(conninfo)}: {_first_line(err)}") from None
+        finally:
+            await pool.close()
+
+
+def redact(conninfo: str) -> str:
+    """The conninfo with its password masked, fit for a banner or an error message."""
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    try:
+        parts = conninfo_to_dict(conninfo)
+    except Exception:  # unparsable: say nothing of it rather than leak it
+        return "<unparsable database URL>"
+    if not parts.get("password"):
+        return conninfo
+    return make_conninfo("", **{**parts, "password": "***"})
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -1,0 +1,123 @@
+"""`pathways up` and `pathways worker`: services started in order, stopped in reverse.
+
+A stack is a list of services (`workers.services`). Each `start` may publish what later
+ones need and a line for the banner; `stop` undoes it. `up` starts the embedded PostgreSQL
+and Temporal dev server unless their addresses are configured; `worker` never starts
+servers: it uses the configured ones, or those that a running `up` owns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Callable
+
+import structlog
+
+from infra.config import Settings
+from infra.embedded import EmbeddedServerError
+from workers.failures import Unavailable
+from workers.services import (
+    ConfiguredDatabase,
+    ConfiguredTemporal,
+    EmbeddedDatabase,
+    EmbeddedTemporal,
+    Migrations,
+    PathwayWorker,
+    Service,
+    Stack,
+)
+
+__all__ = ["Stack", "run_stack", "up_services", "worker_services"]
+
+log = structlog.get_logger(__name__)
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def up_services(settings: Settings) -> list[Service]:
+    """Everything `pathways up` runs, in start order; it stops them in reverse.
+
+    Servers whose address is configured are used, not started. The web app joins this list
+    after the worker.
+    """
+    return [
+        ConfiguredDatabase(settings) if settings.database_url else EmbeddedDatabase(settings),
+        ConfiguredTemporal(settings) if settings.temporal_address else EmbeddedTemporal(settings),
+        Migrations(),
+        PathwayWorker(),
+    ]
+
+
+def worker_services(settings: Settings) -> list[Service]:
+    """`pathways worker`: the configured servers (or those `up` runs), migrations, the worker."""
+    return [
+        ConfiguredDatabase(settings),
+        ConfiguredTemporal(settings),
+        Migrations(),
+        PathwayWorker(),
+    ]
+
+
+# What a service may fail with at start-up that says "the infrastructure", not "a bug".
+def _infrastructure_errors() -> tuple[type[BaseException], ...]:
+    import psycopg
+    from psycopg_pool import PoolTimeout
+    from temporalio.service import RPCError
+
+    return (EmbeddedServerError, OSError, RuntimeError, RPCError, psycopg.Error, PoolTimeout)
+
+
+async def run_stack(
+    stack: Stack, services: list[Service], on_ready: Callable[[Stack], None]
+) -> None:
+    """Start `services` in order, call `on_ready`, run until SIGINT/SIGTERM, stop in reverse.
+
+    A signal during start-up stops the stack once the service being started is up.
+
+    Raises:
+        Unavailable: a service did not start, or died while running (after everything
+            started was stopped).
+    """
+    loop = asyncio.get_running_loop()
+    for sig in STOP_SIGNALS:
+        loop.add_signal_handler(sig, _on_signal, stack, sig)
+    started: list[Service] = []
+    try:
+        for service in services:
+            if stack.stopping:
+                break
+            try:
+                await service.start(stack)
+            except _infrastructure_errors() as err:
+                raise Unavailable(f"{service.name} is not available: {err}") from err
+            started.append(service)
+            log.debug("stack.started", service=service.name)
+        else:
+            on_ready(stack)
+            await stack.wait_for_stop()
+    finally:
+        await _stop_all(started)
+        for sig in STOP_SIGNALS:
+            loop.remove_signal_handler(sig)
+    if stack.failure is not None:
+        raise Unavailable(stack.failure)
+
+
+def _on_signal(stack: Stack, sig: signal.Signals) -> None:
+    if stack.stopping:
+        log.info("stack.already_stopping", signal=sig.name)
+        return
+    log.info("stack.stopping", signal=sig.name)
+    stack.request_stop()
+
+
+async def _stop_all(started: list[Service]) -> None:
+    for service in reversed(started):
+        try:
+            await service.stop()
+        except Exception:
+            # Keep going: the services after it still hold processes and files.
+            log.exception("stack.stop_failed", service=service.name)
+        else:
+            log.debug("stack.stopped", service=service.name)

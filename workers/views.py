@@ -1,0 +1,202 @@
+"""What `show`, `history` and the command replies print: compact text for people, JSON for tools.
+
+Plain aligned text rather than tables: it reads the same in a terminal, a pipe and a log.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from domain.projections import Obligation
+from domain.records import EventRecord
+from domain.state import PathwayState
+from domain.values import Condition
+
+_LABEL = 14
+
+
+def result_line(result: Any) -> str:
+    """One accepted command: `version 4 · stage planning · SkillsAssessmentRecorded`.
+
+    `result` is a `workflows.models.CommandResult` (not imported: replies need no Temporal).
+    """
+    events = ", ".join(result.events) or "no events"
+    return f"version {result.version} · stage {result.stage} · {events}"
+
+
+def to_json(value: Any) -> str:
+    """A pydantic model, or a list of them, as indented JSON."""
+    if isinstance(value, list):
+        return json.dumps([_plain(item) for item in value], indent=2, ensure_ascii=False)
+    return json.dumps(_plain(value), indent=2, ensure_ascii=False)
+
+
+def history_json(records: Sequence[EventRecord]) -> str:
+    """Every record as JSON, each with its `backdated` marker."""
+    return json.dumps(
+        [{**r.model_dump(mode="json"), "backdated": r.backdated} for r in records],
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def state_text(
+    state: PathwayState, owed: Sequence[Obligation], as_of: datetime | None = None
+) -> str:
+    """A pathway at a glance: stage, people, baseline, plan, measures, what it owes next."""
+    lines = [f"Pathway {state.pathway_id} · {state.stage} · version {state.version}"]
+    if as_of is not None:
+        lines.append(f"as known at {_instant(as_of)}")
+    b = state.beneficiary
+    row = lines.append
+    row(_row("Organisation", state.organisation_id))
+    row(_row("Caseworker", state.caseworker_id))
+    if b is not None:
+        row(
+            _row(
+                "Beneficiary",
+                f"{b.given_name} {b.family_name}, {b.gender}, {b.nationality}, born {b.birth_date}",
+            )
+        )
+    row(_row("Protection", f"{state.protection_status}, permit expires {state.permit_expires_on}"))
+    minors = len(state.household.minors)
+    row(_row("Household", f"{_count(state.household.adults, 'adult')}, {_count(minors, 'minor')}"))
+    if state.opened_at is not None:
+        row(_row("Opened", _instant(state.opened_at)))
+    if state.stage_entered_at is not None:
+        row(_row("Stage since", _instant(state.stage_entered_at)))
+    suspension = state.suspension
+    row(
+        _row(
+            "Suspended",
+            "no"
+            if suspension is None
+            else f"since {_instant(suspension.since)} ({suspension.reason})",
+        )
+    )
+    row(_row("Baseline", "not recorded" if state.baseline is None else _condition(state.baseline)))
+    if state.assessment is not None:
+        a = state.assessment
+        row(
+            _row(
+                "Assessment",
+                f"education {a.education}, Italian {a.italian_level}, "
+                f"{'digital skills' if a.digital_skills else 'no digital skills'}",
+            )
+        )
+    if state.plan is not None:
+        p = state.plan
+        row(
+            _row(
+                "Plan",
+                f"revision {p.revision}, approved by {p.approved_by} on "
+                f"{p.approved_at.date()}, ends {p.end_date}",
+            )
+        )
+    if state.pending_plan is not None:
+        pp = state.pending_plan
+        row(
+            _row(
+                "Proposed plan",
+                f"revision {pp.revision} by {pp.proposed_by} on {pp.proposed_at.date()}, "
+                f"{_count(len(pp.measures), 'measure')}, awaiting approval",
+            )
+        )
+    if state.plan is None and state.pending_plan is None:
+        row(_row("Plan", "none yet"))
+    if state.measures:
+        row("Measures")
+        width = max(len(m) for m in state.measures)
+        kinds = max(len(m.kind) for m in state.measures.values())
+        for m in sorted(state.measures.values(), key=lambda m: (m.target_date, m.measure_id)):
+            status = f"{m.status:<9}"
+            row(f"  {m.measure_id:<{width}}  {m.kind:<{kinds}}  {status}  target {m.target_date}")
+    if state.exit is not None:
+        row(
+            _row(
+                "Exit",
+                f"{state.exit.reason} on {state.exit.at.date()}; {_condition(state.exit.outcomes)}",
+            )
+        )
+    if state.follow_up is not None:
+        row(_row("Follow-up", _condition(state.follow_up)))
+    if state.notes:
+        row(_row("Notes", str(state.notes)))
+    if owed:
+        row(_row("Next deadline", f"{_instant(owed[0].due_at)} ({owed[0].obligation_id})"))
+        row("Open obligations")
+        width = max(len(o.obligation_id) for o in owed)
+        for o in owed:
+            row(f"  {o.obligation_id:<{width}}  due {_instant(o.due_at)}")
+    else:
+        row(_row("Next deadline", "none"))
+    return "\n".join(lines)
+
+
+def history_text(records: Sequence[EventRecord]) -> str:
+    """One line per event: version, type, actor, business and recording time, command id."""
+    width = max([len(r.type) for r in records] + [4])
+    actor_width = max([len(f"{r.actor.id} ({r.actor.role})") for r in records] + [5])
+    lines = [
+        f"{'v':>3}  {'type':<{width}}  {'actor':<{actor_width}}  {'occurred at':<20}  "
+        f"{'recorded at':<20}  command"
+    ]
+    for r in records:
+        actor = f"{r.actor.id} ({r.actor.role})"
+        marker = "  back-dated" if r.backdated else ""
+        lines.append(
+            f"{r.version:>3}  {r.type:<{width}}  {actor:<{actor_width}}  "
+            f"{_instant(r.occurred_at, seconds=True):<20}  "
+            f"{_instant(r.recorded_at, seconds=True):<20}  {r.command_id}{marker}"
+        )
+    return "\n".join(lines)
+
+
+def _row(label: str, value: object) -> str:
+    return f"{label:<{_LABEL}} {value}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _instant(value: datetime, *, seconds: bool = False) -> str:
+    utc = value.astimezone(UTC)
+    return utc.strftime("%Y-%m-%d %H:%M:%SZ" if seconds else "%Y-%m-%d %H:%M UTC")
+
+
+def _condition(c: Condition) -> str:
+    flags = [
+        f"employment {c.employment}",
+        f"housing {c.housing}" + (" (hardship)" if c.housing_hardship else ""),
+        "social marginality" if c.social_marginality else "no social marginality",
+        f"mobility {c.mobility}",
+        f"Italian {c.italian_level}",
+        "digital skills" if c.digital_skills else "no digital skills",
+        f"self-esteem {c.self_esteem}",
+    ]
+    return ", ".join(flags)
+
+
+def _plain(value: Any) -> Any:
+    dump = getattr(value, "model_dump", None)
+    if dump is not None:
+        return dump(mode="json")
+    if hasattr(value, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        return json.loads(json.dumps(asdict(value), default=str))
+    return value
+
+
+def summary_text(summary: Any) -> str:
+    """A summary object as text: its own `__str__` if it has one, else `key: value` lines."""
+    if "__str__" in type(summary).__dict__:
+        return str(summary)
+    plain = _plain(summary)
+    if not isinstance(plain, dict):
+        return str(summary)
+    return "\n".join(f"{key}: {value}" for key, value in plain.items())
