@@ -147,7 +147,9 @@ class PathwayWorkflow:
             events=tuple(e.type for e in events),
         )
         self._results[envelope.command_id] = result
-        self._stage_changed = self._stage_changed or after.stage != before.stage
+        # Opening is not a boundary between stages: no need to start a fresh run for it.
+        crossed = before.stage is not None and after.stage != before.stage
+        self._stage_changed = self._stage_changed or crossed
         self._changed = True
         return result
 
