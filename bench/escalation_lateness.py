@@ -145,8 +145,8 @@ async def ladder_lateness(pool) -> list[float]:  # type: ignore[no-untyped-def]
     async with pool.connection() as conn:
         rows = await (
             await conn.execute(
-                "SELECT extract(epoch FROM recorded_at - (data->>'scheduled_at')::timestamptz) FROM events"
-                " WHERE type IN ('DeadlineReminderSent', 'DeadlineEscalated')"
+                "SELECT extract(epoch FROM recorded_at - (data->>'scheduled_at')::timestamptz)"
+                " FROM events WHERE type IN ('DeadlineReminderSent', 'DeadlineEscalated')"
             )
         ).fetchall()
     return [float(r[0]) for r in rows]
