@@ -28,6 +28,12 @@ class Span(Frozen):
     months: int = 0
     duration: timedelta = timedelta()
 
+    @model_validator(mode="after")
+    def _one_unit(self) -> Span:
+        if self.months and self.duration:
+            raise ValueError("a span is either whole months or an exact duration, not both")
+        return self
+
     @classmethod
     def parse(cls, text: str) -> Span:
         """`"7 days"`, `"48h"`, `"-3d"`, `"6 months"`, `"5s"` …"""
@@ -79,6 +85,12 @@ class Deadlines(Frozen):
     licence_conversion: SpanField = Span(months=12)
     pathway_duration: SpanField = Span(months=12)
     follow_up: SpanField = Span(months=6)
+
+    @model_validator(mode="after")
+    def _conversion_in_months(self) -> Deadlines:
+        if self.licence_conversion.duration or self.licence_conversion.months <= 0:
+            raise ValueError("licence_conversion is counted in whole months of residence")
+        return self
 
 
 class LadderStep(Frozen):

@@ -2,8 +2,12 @@
 
 Thin by design: options in, one call into `stack`, `endpoints`, `envelopes` or `views`,
 text out; `invocation` runs each command. Exit codes: 0 done; 2 refused or invalid
-(`error: <code>: <message>` on stderr); 1 the infrastructure could not be reached.
-Results go to stdout, logs to stderr.
+(`error: <code>: <message>` on stderr), a malformed policy file included; 1 the
+infrastructure could not be reached. Results go to stdout, logs to stderr.
+
+Commands that start servers or send commands load the deadline policy first
+(PATHWAYS_POLICY_FILE, else the shipped default) and refuse to start when it is malformed,
+before anything is started or sent. `policy` (in `policy_commands`) checks and applies it.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from infra.config import Settings
+from workers import policy_commands
 from workers.failures import Refused
-from workers.invocation import answered, run_command
+from workers.invocation import answered, configured_policy, run_command
 
 if TYPE_CHECKING:
+    from domain.policy import Policy
     from workers.stack import Stack
 
 app = typer.Typer(
@@ -30,6 +36,7 @@ app = typer.Typer(
     # Tracebacks with local variables could print a beneficiary's personal data.
     pretty_exceptions_enable=False,
 )
+app.add_typer(policy_commands.app)
 
 FileOption = Annotated[
     Path | None,
@@ -69,12 +76,18 @@ TimeoutOption = Annotated[
 PathwayArgument = Annotated[str, typer.Argument(help="The pathway's id.", show_default=False)]
 
 
-def _print_banner(title: str, settings: Settings) -> Callable[[Stack], None]:
+def _print_banner(title: str, settings: Settings, policy: Policy) -> Callable[[Stack], None]:
     """What `up` and `worker` print once everything runs; `ready` last, for scripts."""
+    source = settings.policy_file or "shipped default"
 
     def on_ready(stack: Stack) -> None:
         lines = [title, *(f"  {label:<12} {value}" for label, value in stack.banner)]
-        lines += [f"  {'Data dir':<12} {settings.data_dir}", "Press Ctrl-C to stop.", "ready"]
+        lines += [
+            f"  {'Policy':<12} {policy.policy_id} ({source})",
+            f"  {'Data dir':<12} {settings.data_dir}",
+            "Press Ctrl-C to stop.",
+            "ready",
+        ]
         typer.echo("\n".join(lines))
 
     return on_ready
@@ -90,10 +103,12 @@ def up() -> None:
     from workers.stack import Stack, run_stack, up_services
 
     async def work(settings: Settings) -> None:
+        policy = configured_policy(settings)
         settings = settings.model_copy(update={"data_dir": settings.data_dir.absolute()})
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         stack = Stack(settings)
-        await run_stack(stack, up_services(settings), _print_banner("Pathways is up", settings))
+        banner = _print_banner("Pathways is up", settings, policy)
+        await run_stack(stack, up_services(settings), banner)
 
     run_command(work, long_running=True)
 
@@ -104,10 +119,10 @@ def worker() -> None:
     from workers.stack import Stack, run_stack, worker_services
 
     async def work(settings: Settings) -> None:
+        policy = configured_policy(settings)
         stack = Stack(settings)
-        await run_stack(
-            stack, worker_services(settings), _print_banner("Pathways worker", settings)
-        )
+        banner = _print_banner("Pathways worker", settings, policy)
+        await run_stack(stack, worker_services(settings), banner)
 
     run_command(work, long_running=True)
 
@@ -140,17 +155,25 @@ def open_pathway(
     """Open a pathway from an open_pathway command (JSON); print its id.
 
     Without a pathway_id in the JSON, one is made: derived from the command id when given
-    (so a retry opens the same pathway), else random.
+    (so a retry opens the same pathway), else random. The pathway follows the deadline
+    policy of PATHWAYS_POLICY_FILE (else the shipped default), recorded when not the default.
     """
     from workers.endpoints import pathway_client
-    from workers.envelopes import command_envelope, opening_document, read_document
+    from workers.envelopes import (
+        command_envelope,
+        opened_under,
+        opening_document,
+        read_document,
+    )
     from workers.views import to_json
 
     async def work(settings: Settings) -> None:
+        policy = configured_policy(settings)
         document = opening_document(read_document(file), command_id)
         envelope = command_envelope(
             document, actor_id=actor, role=role, command_id=command_id, occurred_at=occurred_at
         )
+        envelope = opened_under(policy, envelope)
         async with pathway_client(settings) as pathways:
             result = await answered(pathways.open(envelope), timeout, settings, envelope)
         typer.echo(to_json(result) if json else result.pathway_id)
@@ -175,6 +198,7 @@ def command(
     from workers.views import result_line, to_json
 
     async def work(settings: Settings) -> None:
+        configured_policy(settings)  # a malformed policy stops every sender alike
         envelope = command_envelope(
             read_document(file),
             actor_id=actor,
@@ -254,6 +278,8 @@ def demo(
 
     async def work(settings: Settings) -> None:
         from workers.demo import seed_demo
+
+        configured_policy(settings)  # a malformed policy stops every sender alike
 
         async with pathway_client(settings) as pathways:
             summary = await seed_demo(

@@ -16,7 +16,8 @@ from typing import Any, TextIO
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from domain.commands import COMMAND_ADAPTER, CommandEnvelope
+from domain.commands import COMMAND_ADAPTER, CommandEnvelope, OpenPathway
+from domain.policy import Policy
 from domain.values import Actor
 from workers.failures import Refused
 
@@ -101,18 +102,34 @@ def opening_document(document: dict[str, Any], command_id: str | None) -> dict[s
     the same pathway), else a new uuid4; either way it is opaque.
 
     Raises:
-        Refused: `invalid_command` when the document is another command.
+        Refused: `invalid_command` when the document is another command, or names a
+            deadline policy (the configured one applies: see `opened_under`).
     """
     kind = document.get("type", "open_pathway")
     if kind != "open_pathway":
         raise Refused(
             INVALID, f"`pathways open` takes an open_pathway command, not {kind!r}", "type"
         )
+    if "policy" in document:
+        raise Refused(
+            INVALID,
+            "the deadline policy comes from PATHWAYS_POLICY_FILE (or the shipped default), "
+            "not from the command",
+            "policy",
+        )
     if document.get("pathway_id") is not None:
         return {**document, "type": kind}
     known_id = command_id or document.get("command_id")
     pathway_id = uuid.uuid5(_PATHWAY_ID_NAMESPACE, str(known_id)) if known_id else uuid.uuid4()
     return {**document, "type": kind, "pathway_id": str(pathway_id)}
+
+
+def opened_under(policy: Policy, envelope: CommandEnvelope) -> CommandEnvelope:
+    """The opening with the deadline policy the pathway is to follow from its first day."""
+    command = envelope.command
+    if not isinstance(command, OpenPathway):
+        raise Refused(INVALID, "only an open_pathway command carries a policy", "type")
+    return envelope.model_copy(update={"command": command.model_copy(update={"policy": policy})})
 
 
 def business_time(text: str) -> datetime:

@@ -1,4 +1,4 @@
-"""How one `pathways` invocation runs: settings, logging, the event loop, exit codes.
+"""How one `pathways` invocation runs: settings, policy, logging, the event loop, exit codes.
 
 Refusals (`Refused`) and outages (`Unavailable`) become `error: ...` on stderr and exit
 codes 2 and 1. The Temporal client is freed before the interpreter exits, and waits for a
@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
@@ -20,6 +21,9 @@ from workers.failures import Refused, Unavailable
 
 if TYPE_CHECKING:
     from domain.commands import CommandEnvelope
+    from domain.policy import Policy
+
+INVALID_POLICY = "invalid_policy"
 
 T = TypeVar("T")
 
@@ -77,6 +81,23 @@ def _quiet_when_abandoned(loop: asyncio.AbstractEventLoop, context: dict[str, An
     if never_read and isinstance(context.get("exception"), asyncio.CancelledError):
         return
     loop.default_exception_handler(context)
+
+
+def configured_policy(settings: Settings, file: Path | None = None) -> Policy:
+    """The deadline policy in `file`, else in PATHWAYS_POLICY_FILE, else the shipped default.
+
+    Commands that start servers or send commands call it before anything else, so that a
+    malformed policy stops them before anything is started or sent.
+
+    Raises:
+        Refused: `invalid_policy` (exit 2), naming the file and the line at fault.
+    """
+    from infra.policy_file import PolicyFileError, load_policy
+
+    try:
+        return load_policy(file if file is not None else settings.policy_file)
+    except PolicyFileError as err:
+        raise Refused(INVALID_POLICY, str(err)) from None
 
 
 async def answered(

@@ -8,12 +8,16 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from domain.policy import Policy, Span
 from domain.projections import Obligation
 from domain.records import EventRecord
 from domain.state import PathwayState
 from domain.values import Condition
+
+if TYPE_CHECKING:
+    from workers.policy_broadcast import BroadcastReport
 
 _LABEL = 14
 
@@ -153,6 +157,70 @@ def history_text(records: Sequence[EventRecord]) -> str:
             f"{_instant(r.recorded_at, seconds=True):<20}  {r.command_id}{marker}"
         )
     return "\n".join(lines)
+
+
+def policy_text(policy: Policy, source: str, digest: str) -> str:
+    """A policy at a glance: each revision's deadlines and ladder, oldest revision first."""
+    revisions = len(policy.revisions)
+    lines = [
+        f"Policy {policy.policy_id} · {_count(revisions, 'revision')} · sha256 {digest[:16]}",
+        _row("Source", source),
+    ]
+    for number, revision in enumerate(policy.revisions, start=1):
+        lines += ["", f"Revision {number}, effective from {revision.effective_from}", "  Deadlines"]
+        deadlines = revision.deadlines.model_dump()
+        width = max(len(name) for name in deadlines)
+        for name in deadlines:
+            lines.append(f"    {name:<{width}}  {getattr(revision.deadlines, name)}")
+        lines.append("  Ladder (T: the due instant)")
+        width = max(len(step.step) for step in revision.ladder)
+        at = max(len(_offset(step.offset)) for step in revision.ladder)
+        for step in revision.ladder:
+            kind = "escalation" if step.escalation else "reminder"
+            lines.append(
+                f"    {step.step:<{width}}  {_offset(step.offset):<{at}}  "
+                f"{kind:<10}  to the {step.notify}"
+            )
+    return "\n".join(lines)
+
+
+def broadcast_text(report: BroadcastReport) -> str:
+    """The counts of a policy broadcast, then one line per pathway that refused or failed."""
+    counts = report.counts()
+    lines = [
+        f"policy {report.policy_id} (sha256 {report.digest[:16]}) on "
+        f"{_count(len(report.outcomes), 'running pathway')}",
+        " · ".join(f"{outcome.replace('_', ' ')} {n}" for outcome, n in counts.items()),
+    ]
+    lines += [
+        f"  {o.pathway_id}  {o.outcome}: {o.detail}"
+        for o in report.outcomes
+        if o.detail is not None
+    ]
+    return "\n".join(lines)
+
+
+def broadcast_json(report: BroadcastReport) -> str:
+    """The broadcast as JSON: the policy, the counts, and each pathway's outcome."""
+    return json.dumps(
+        {
+            "policy_id": report.policy_id,
+            "digest": report.digest,
+            "counts": {outcome.value: n for outcome, n in report.counts().items()},
+            "outcomes": [
+                {"pathway_id": o.pathway_id, "outcome": o.outcome.value, "detail": o.detail}
+                for o in report.outcomes
+            ],
+        },
+        indent=2,
+    )
+
+
+def _offset(span: Span) -> str:
+    if span == Span():
+        return "T"
+    text = str(span)
+    return f"T-{text[1:]}" if text.startswith("-") else f"T+{text}"
 
 
 def _row(label: str, value: object) -> str:

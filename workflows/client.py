@@ -25,7 +25,7 @@ from domain.evolution import fold
 from domain.state import PathwayState
 from domain.stream import stream_id_for
 from infra.eventstore.base import EventStore
-from workflows.models import CommandResult, PathwayInput, workflow_id_for
+from workflows.models import CommandResult, PathwayInput, pathway_id_for, workflow_id_for
 from workflows.pathway import PathwayWorkflow
 
 UPDATE_NAME = "command"
@@ -116,6 +116,24 @@ class PathwayClient:
                 raise CommandRefused("pathway_not_found", NOT_FOUND) from None
             raise
 
+    async def running_pathways(self) -> list[str]:
+        """Ids of the pathways whose workflow runs on this client's task queue.
+
+        From Temporal's visibility store, which lags writes by a second or two: a pathway
+        opened just before may be missing, one closed just before may still be listed.
+        Other deployments sharing the namespace use other task queues and are left out.
+        """
+        query = (
+            "WorkflowType = 'PathwayWorkflow' AND ExecutionStatus = 'Running'"
+            f" AND TaskQueue = {_quoted(self._task_queue)}"
+        )
+        found = []
+        async for execution in self._client.list_workflows(query):
+            pathway_id = pathway_id_for(execution.id)
+            if pathway_id is not None:
+                found.append(pathway_id)
+        return found
+
     async def _after_failure(
         self, pathway_id: str, envelope: CommandEnvelope, error: Exception
     ) -> CommandResult:
@@ -161,6 +179,11 @@ class PathwayClient:
                     events=tuple(r.type for r in mine),
                 )
         raise CommandRefused("pathway_closed", CLOSED)
+
+
+def _quoted(value: str) -> str:
+    """A string literal of Temporal's visibility query language."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _refusal(error: Exception) -> CommandRefused:

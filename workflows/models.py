@@ -29,6 +29,16 @@ class PathwayInput(Frozen):
     recent_results: dict[str, CommandResult] = Field(default_factory=dict)
 
 
+WORKFLOW_ID_PREFIX = "pathway-"
+
+
 def workflow_id_for(pathway_id: str) -> str:
     """`pathway-<opaque id>`: no personal data ever goes into a workflow id."""
-    return f"pathway-{pathway_id}"
+    return f"{WORKFLOW_ID_PREFIX}{pathway_id}"
+
+
+def pathway_id_for(workflow_id: str) -> str | None:
+    """The pathway id of a pathway workflow's id; None for another workflow's."""
+    if not workflow_id.startswith(WORKFLOW_ID_PREFIX):
+        return None
+    return workflow_id.removeprefix(WORKFLOW_ID_PREFIX)

@@ -179,3 +179,12 @@ def test_each_ladder_step_owes_a_notification_without_personal_data() -> None:
     dumped = " ".join(n.model_dump_json() for n in sent)
     assert "Amina" not in dumped and "Diallo" not in dumped and "PS1234567" not in dumped
     assert read_models(s.state).notifications == ()
+
+
+def test_spans_are_either_months_or_durations() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        Span(months=1, duration=timedelta(days=1))
+    with pytest.raises(ValidationError):
+        Deadlines(licence_conversion=Span.parse("365 days"))
