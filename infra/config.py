@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -12,7 +12,8 @@ class Settings(BaseSettings):
     """Settings of every Pathways process.
 
     When `temporal_address` or `database_url` is unset, `pathways up` starts the embedded
-    server for it under `data_dir`.
+    server for it under `data_dir`; when `smtp_host` is unset, a local mail sink that keeps
+    every message under `data_dir/mail` (see docs/notifications.md).
     """
 
     model_config = SettingsConfigDict(env_prefix="PATHWAYS_", env_file=".env", extra="ignore")
@@ -29,3 +30,13 @@ class Settings(BaseSettings):
     policy_file: Path | None = None
     log_format: str = Field(default="console", pattern="^(console|json)$")
     log_level: str = "INFO"
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=8025, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = "Pathways <pathways@localhost>"
+    mail_sender_interval: float = Field(default=5.0, gt=0)
+    """Seconds between two looks at the outbox when it has nothing more to send."""
+    public_base_url: str = Field(default="http://127.0.0.1:8000", pattern=r"^https?://\S+$")
+    """Where people reach the web side; e-mails link to `<public_base_url>/pathways/<id>`."""

@@ -11,8 +11,15 @@ from infra.eventstore.base import (
     EventStoreError,
     InvalidAppend,
     OpenObligation,
+    OverdueObligation,
 )
 from infra.eventstore.memory import InMemoryEventStore
+from infra.eventstore.notifications import (
+    InboxItem,
+    NotificationInbox,
+    NotificationOutbox,
+    OutboxEntry,
+)
 
 __all__ = [
     "AppendResult",
@@ -20,6 +27,11 @@ __all__ = [
     "EventStore",
     "EventStoreError",
     "InMemoryEventStore",
+    "InboxItem",
     "InvalidAppend",
+    "NotificationInbox",
+    "NotificationOutbox",
     "OpenObligation",
+    "OutboxEntry",
+    "OverdueObligation",
 ]

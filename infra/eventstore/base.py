@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from domain.projections import Obligation, PathwaySummary, ReadModelUpdate
 from domain.records import EventRecord
 from domain.values import Frozen, Stage
+from infra.eventstore.notifications import NotificationInbox, NotificationOutbox
 
 
 class AppendResult(Frozen):
@@ -26,6 +27,15 @@ class OpenObligation(Frozen):
     """One row of the escalation inbox: an obligation and the pathway that owes it."""
 
     pathway_id: str
+    obligation: Obligation
+
+
+class OverdueObligation(Frozen):
+    """An obligation past its due instant, with whose caseload it is in."""
+
+    pathway_id: str
+    organisation_id: str
+    caseworker_id: str
     obligation: Obligation
 
 
@@ -53,7 +63,7 @@ class InvalidAppend(EventStoreError, ValueError):
     """The batch is malformed (a programming error): wrong stream, gaps, mixed commands."""
 
 
-class EventStore(Protocol):
+class EventStore(NotificationOutbox, NotificationInbox, Protocol):
     """Append-only streams of event records, plus the read models written with them."""
 
     async def append(
@@ -65,6 +75,9 @@ class EventStore(Protocol):
     ) -> AppendResult:
         """Append one command's records and write its read models in one transaction.
 
+        The read models are the pathway's summary and obligations and, when the update
+        carries notifications, their outbox entries and inbox rows.
+
         Idempotent by (stream_id, command_id): if the records' command is already in the
         stream, returns the first append's result with duplicate=True and writes nothing.
         One command is therefore appended once: a second append with the same command id
@@ -73,8 +86,9 @@ class EventStore(Protocol):
         Raises:
             ConcurrencyConflict: the stream is not at `expected_version`.
             InvalidAppend: empty batch, records of another stream, versions not following
-                `expected_version` one by one, several command ids, naive datetimes, or
-                repeated obligation ids.
+                `expected_version` one by one, several command ids, naive datetimes,
+                repeated obligation or notification ids, or a notification of another
+                pathway.
         """
         ...
 
@@ -122,8 +136,27 @@ class EventStore(Protocol):
         """Obligations currently owed (due strictly before `due_before`), earliest first."""
         ...
 
+    async def overdue_obligations(
+        self,
+        now: datetime,
+        *,
+        caseworker_id: str | None = None,
+        organisation_id: str | None = None,
+        limit: int = 100,
+    ) -> list[OverdueObligation]:
+        """Obligations due by `now` in a caseload, an organisation or (neither) the project.
+
+        Earliest due first. Suspended pathways are left out: their clocks are paused and
+        their ladders silent until they resume.
+        """
+        ...
+
     async def replace_read_models(self, update: ReadModelUpdate) -> None:
-        """Overwrite one pathway's read models, e.g. when rebuilding them from events."""
+        """Overwrite one pathway's read models, e.g. when rebuilding them from events.
+
+        Notifications go to the inbox only, keeping the rows (and read marks) already
+        there: a rebuild never queues an e-mail again.
+        """
         ...
 
 
@@ -158,10 +191,11 @@ def check_append(
 
 
 def check_read_models(update: ReadModelUpdate) -> None:
-    """Reject obligations that the database would store ambiguously or refuse.
+    """Reject rows that the database would store ambiguously or refuse.
 
     Raises:
-        InvalidAppend: a naive `due_at`, or one obligation id used twice.
+        InvalidAppend: a naive `due_at`, one obligation or notification id used twice, or
+            a notification about another pathway than the summary's.
     """
     seen: set[str] = set()
     for obligation in update.obligations:
@@ -170,6 +204,15 @@ def check_read_models(update: ReadModelUpdate) -> None:
         if obligation.obligation_id in seen:
             raise InvalidAppend(f"obligation {obligation.obligation_id} given twice")
         seen.add(obligation.obligation_id)
+    notified: set[str] = set()
+    for notification in update.notifications:
+        if notification.notification_id in notified:
+            raise InvalidAppend(f"notification {notification.notification_id} given twice")
+        if notification.pathway_id != update.summary.pathway_id:
+            raise InvalidAppend(
+                f"notification {notification.notification_id} is about another pathway"
+            )
+        notified.add(notification.notification_id)
 
 
 def is_aware(instant: datetime) -> bool:
@@ -193,3 +236,11 @@ def check_page(limit: int, offset: int = 0) -> None:
         raise ValueError(f"limit must be >= 1, got {limit}")
     if offset < 0:
         raise ValueError(f"offset must be >= 0, got {offset}")
+
+
+def check_claim(now: datetime, limit: int, lease: timedelta) -> None:
+    """Validate the arguments of `claim_notifications` the same way in every implementation."""
+    require_aware(now, "now")
+    check_page(limit)
+    if lease <= timedelta():
+        raise ValueError(f"lease must be positive, got {lease}")

@@ -19,11 +19,13 @@ from infra.eventstore.base import (
     AppendResult,
     ConcurrencyConflict,
     OpenObligation,
+    OverdueObligation,
     check_append,
     check_page,
     check_read_models,
     require_aware,
 )
+from infra.eventstore.memory_notifications import InMemoryNotifications
 
 _NO_DEADLINE = datetime.min.replace(tzinfo=UTC)
 
@@ -33,10 +35,11 @@ def _json_copy(data: dict[str, Any]) -> dict[str, Any]:
     return copied
 
 
-class InMemoryEventStore:
+class InMemoryEventStore(InMemoryNotifications):
     """An `EventStore` in dictionaries; nothing survives the process."""
 
     def __init__(self) -> None:
+        super().__init__()
         self._streams: dict[str, list[EventRecord]] = {}
         self._log: list[EventRecord] = []
         self._summaries: dict[str, PathwaySummary] = {}
@@ -72,6 +75,7 @@ class InMemoryEventStore:
         self._log.extend(stored)
         if read_models is not None:
             self._write_read_models(read_models)
+            self._write_notifications(read_models.notifications, outbox=True)
         return _result(stream_id, stored, duplicate=False)
 
     async def read_stream(
@@ -143,10 +147,39 @@ class InMemoryEventStore:
         rows.sort(key=lambda r: (r.obligation.due_at, r.pathway_id, r.obligation.obligation_id))
         return rows[:limit]
 
+    async def overdue_obligations(
+        self,
+        now: datetime,
+        *,
+        caseworker_id: str | None = None,
+        organisation_id: str | None = None,
+        limit: int = 100,
+    ) -> list[OverdueObligation]:
+        """See `EventStore.overdue_obligations`."""
+        require_aware(now, "now")
+        check_page(limit)
+        rows = [
+            OverdueObligation(
+                pathway_id=row.pathway_id,
+                organisation_id=row.organisation_id,
+                caseworker_id=row.caseworker_id,
+                obligation=obligation,
+            )
+            for row in self._summaries.values()
+            if not row.suspended
+            and (caseworker_id is None or row.caseworker_id == caseworker_id)
+            and (organisation_id is None or row.organisation_id == organisation_id)
+            for obligation in self._obligations.get(row.pathway_id, ())
+            if obligation.due_at <= now
+        ]
+        rows.sort(key=lambda r: (r.obligation.due_at, r.pathway_id, r.obligation.obligation_id))
+        return rows[:limit]
+
     async def replace_read_models(self, update: ReadModelUpdate) -> None:
         """See `EventStore.replace_read_models`."""
         check_read_models(update)
         self._write_read_models(update)
+        self._write_notifications(update.notifications, outbox=False)
 
     def _write_read_models(self, update: ReadModelUpdate) -> None:
         pathway_id = update.summary.pathway_id

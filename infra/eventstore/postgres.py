@@ -24,11 +24,13 @@ from infra.eventstore.base import (
     AppendResult,
     ConcurrencyConflict,
     OpenObligation,
+    OverdueObligation,
     check_append,
     check_page,
     check_read_models,
     require_aware,
 )
+from infra.eventstore.postgres_notifications import PostgresNotifications, write_notifications
 from infra.eventstore.postgres_statements import (
     EVENT_COLUMNS,
     SUMMARY_COLUMNS,
@@ -42,11 +44,11 @@ from infra.eventstore.postgres_statements import (
 )
 
 
-class PostgresEventStore:
+class PostgresEventStore(PostgresNotifications):
     """An `EventStore` on a psycopg pool whose database has been migrated."""
 
     def __init__(self, pool: Pool) -> None:
-        self._pool = pool
+        super().__init__(pool)
 
     async def append(
         self,
@@ -66,6 +68,7 @@ class PostgresEventStore:
                     raise ConcurrencyConflict(stream_id, expected_version, current)
                 if read_models is not None:
                     await write_read_models(conn, read_models)
+                    await write_notifications(conn, read_models.notifications, outbox=True)
                 await lock_appends(conn)
                 positions = await insert_events(conn, records)
         except UniqueViolation as error:
@@ -201,8 +204,53 @@ class PostgresEventStore:
             for owner, obligation_id, kind, due_at, measure_id in rows
         ]
 
+    async def overdue_obligations(
+        self,
+        now: datetime,
+        *,
+        caseworker_id: str | None = None,
+        organisation_id: str | None = None,
+        limit: int = 100,
+    ) -> list[OverdueObligation]:
+        """See `EventStore.overdue_obligations`."""
+        require_aware(now, "now")
+        check_page(limit)
+        conditions: list[sql.Composable] = [sql.SQL("o.due_at <= %s AND NOT s.suspended")]
+        params: list[Any] = [now]
+        for column, value in (
+            ("caseworker_id", caseworker_id),
+            ("organisation_id", organisation_id),
+        ):
+            if value is not None:
+                conditions.append(sql.SQL("s.{} = %s").format(sql.Identifier(column)))
+                params.append(value)
+        query = sql.SQL(
+            "SELECT o.pathway_id, s.organisation_id, s.caseworker_id,"
+            " o.obligation_id, o.kind, o.due_at, o.measure_id"
+            " FROM pathway_obligations o JOIN pathway_summaries s USING (pathway_id){where}"
+            " ORDER BY o.due_at, o.pathway_id, o.obligation_id LIMIT %s"
+        ).format(where=where(conditions))
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(query, [*params, limit])
+            rows = await cur.fetchall()
+        return [
+            OverdueObligation(
+                pathway_id=owner,
+                organisation_id=organisation,
+                caseworker_id=caseworker,
+                obligation=Obligation(
+                    obligation_id=obligation_id,
+                    kind=kind,
+                    due_at=due_at.astimezone(UTC),
+                    measure_id=measure_id,
+                ),
+            )
+            for owner, organisation, caseworker, obligation_id, kind, due_at, measure_id in rows
+        ]
+
     async def replace_read_models(self, update: ReadModelUpdate) -> None:
         """See `EventStore.replace_read_models`."""
         check_read_models(update)
         async with self._pool.connection() as conn, conn.transaction():
             await write_read_models(conn, update)
+            await write_notifications(conn, update.notifications, outbox=False)

@@ -1,0 +1,42 @@
+"""Fixtures of the notification tests: both stores, a free port, a running mail sink.
+
+The Postgres fixtures are the event store suite's (a fresh database cloned from a
+migrated template per test); imported here, they start one more embedded server per session.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from infra.mail.sink import MailSink
+from tests.eventstore.conftest import (  # noqa: F401  (fixtures, used by name)
+    database,
+    pool,
+    postgres,
+    postgres_store,
+    store,
+)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nobody listened on a moment ago."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def sink(tmp_path: Path, port: int) -> Iterator[MailSink]:
+    """A mail sink on a free port, storing under `tmp_path/mail`."""
+    with MailSink(tmp_path / "mail", port) as running:
+        yield running
