@@ -37,6 +37,8 @@ class Stack:
     settings: Settings
     database_url: str | None = None
     temporal_address: str | None = None
+    smtp_host: str | None = None
+    """The SMTP server the notifier sends to, when the stack started one of its own."""
     banner: list[tuple[str, str]] = field(default_factory=list)
     failure: str | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)

@@ -17,6 +17,7 @@ import structlog
 from infra.config import Settings
 from infra.embedded import EmbeddedServerError
 from workers.failures import Unavailable
+from workers.notifier_services import LocalMailSink, Notifier
 from workers.services import (
     ConfiguredDatabase,
     ConfiguredTemporal,
@@ -41,11 +42,14 @@ def up_services(settings: Settings) -> list[Service]:
     Servers whose address is configured are used, not started. The web app joins this list
     after the worker.
     """
+    mail: list[Service] = [] if settings.smtp_host else [LocalMailSink(settings)]
     return [
         ConfiguredDatabase(settings) if settings.database_url else EmbeddedDatabase(settings),
         ConfiguredTemporal(settings) if settings.temporal_address else EmbeddedTemporal(settings),
         Migrations(),
         PathwayWorker(),
+        *mail,
+        Notifier(),
     ]
 
 
@@ -56,6 +60,7 @@ def worker_services(settings: Settings) -> list[Service]:
         ConfiguredTemporal(settings),
         Migrations(),
         PathwayWorker(),
+        *([Notifier()] if settings.smtp_host else []),
     ]
 
 

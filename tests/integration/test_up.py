@@ -106,6 +106,7 @@ async def test_up_runs_the_stack_stops_on_ctrl_c_and_keeps_the_data(workdir: Pat
         PATHWAYS_DATA_DIR=str(data_dir),
         PATHWAYS_TEMPORAL_PORT=str(free_port()),
         PATHWAYS_TEMPORAL_UI_PORT=str(free_port()),
+        PATHWAYS_SMTP_PORT=str(free_port()),
         PATHWAYS_LOG_LEVEL="INFO",
     )
 
@@ -122,6 +123,9 @@ async def test_up_runs_the_stack_stops_on_ctrl_c_and_keeps_the_data(workdir: Pat
         )
         assert f"  Temporal UI  http://127.0.0.1:{env['PATHWAYS_TEMPORAL_UI_PORT']}" in up.banner
         assert "Press Ctrl-C to stop." in up.banner
+        assert (
+            f"  Mail         127.0.0.1:{env['PATHWAYS_SMTP_PORT']} → {data_dir}/mail/" in up.banner
+        )
         assert len(up.servers) == 2, up.servers  # the dev server, then the postmaster
 
         pathway_id = await cli(
@@ -210,21 +214,25 @@ async def test_worker_migrates_serves_and_stops_on_sigterm(
 def test_up_starts_only_the_servers_that_are_not_configured(workdir: Path) -> None:
     def started(**configured: str) -> list[str]:
         # Explicit None: what this process's environment configures must not leak in.
-        given = {"database_url": None, "temporal_address": None, **configured}
+        given = {"database_url": None, "temporal_address": None, "smtp_host": None, **configured}
         settings = Settings(_env_file=None, data_dir=workdir, **given)  # type: ignore[arg-type]
         return [type(service).__name__ for service in up_services(settings)]
 
-    everything = ["EmbeddedDatabase", "EmbeddedTemporal", "Migrations", "PathwayWorker"]
+    mail = ["LocalMailSink", "Notifier"]
+    everything = ["EmbeddedDatabase", "EmbeddedTemporal", "Migrations", "PathwayWorker", *mail]
     assert started() == everything
     assert started(database_url="postgresql://db.example/pathways") == [
         "ConfiguredDatabase",
         "EmbeddedTemporal",
         "Migrations",
         "PathwayWorker",
+        *mail,
     ]
     assert started(temporal_address="temporal.example:7233") == [
         "EmbeddedDatabase",
         "ConfiguredTemporal",
         "Migrations",
         "PathwayWorker",
+        *mail,
     ]
+    assert started(smtp_host="smtp.example.org")[-2:] == ["PathwayWorker", "Notifier"]

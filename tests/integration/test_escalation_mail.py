@@ -1,0 +1,93 @@
+"""The clock at work under `pathways up`: nobody acts, the ladder climbs, mail arrives once."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+
+from infra.embedded import free_port
+from tests.integration.conftest import PATHWAYS, clean_environ, run
+from tests.integration.test_up import WALK, pathways_up
+
+SECONDS_POLICY = """
+policy_id = "seconds"
+
+[[revisions]]
+effective_from = 2000-01-01
+
+[revisions.deadlines]
+baseline = "8 seconds"
+
+[[revisions.ladder]]
+step = "reminder"
+offset = "-4 seconds"
+notify = "caseworker"
+escalation = false
+
+[[revisions.ladder]]
+step = "supervisor"
+offset = "0 seconds"
+notify = "supervisor"
+escalation = true
+
+[[revisions.ladder]]
+step = "coordinator"
+offset = "4 seconds"
+notify = "coordinator"
+escalation = true
+"""
+
+
+async def test_an_unmet_deadline_escalates_by_itself_and_mails_each_step_once(
+    workdir: Path,
+) -> None:
+    policy = workdir / "seconds.toml"
+    policy.write_text(SECONDS_POLICY)
+    env = clean_environ(
+        PATHWAYS_DATA_DIR=str(workdir),
+        PATHWAYS_TEMPORAL_PORT=str(free_port()),
+        PATHWAYS_TEMPORAL_UI_PORT=str(free_port()),
+        PATHWAYS_SMTP_PORT=str(free_port()),
+        PATHWAYS_POLICY_FILE=str(policy),
+        PATHWAYS_MAIL_SENDER_INTERVAL="0.5",
+    )
+    mail = workdir / "mail"
+    async with pathways_up(env, workdir) as up:
+        await up.ready()
+        opened = await run(
+            PATHWAYS,
+            "open",
+            "--actor",
+            "anna",
+            "--file",
+            str(WALK / "01-open-pathway.json"),
+            env=env,
+            cwd=workdir,
+        )
+        assert opened.code == 0, opened
+        pathway_id = opened.stdout.strip()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(list(mail.glob("*.eml"))) < 3:
+            await asyncio.sleep(0.5)
+        history = await run(PATHWAYS, "history", pathway_id, "--json", env=env, cwd=workdir)
+        code, _ = await up.interrupt()
+        assert code == 0, up.log()
+    events = json.loads(history.stdout)
+    ladder = [e for e in events if e["type"] in {"DeadlineReminderSent", "DeadlineEscalated"}]
+    assert [(e["data"]["step"], e["actor"]["id"]) for e in ladder] == [
+        ("reminder", "system:deadlines"),
+        ("supervisor", "system:deadlines"),
+        ("coordinator", "system:deadlines"),
+    ]
+    messages = sorted(mail.glob("*.eml"))
+    assert len(messages) == 3, [m.name for m in messages]
+    recipients = sorted(
+        next(line for line in m.read_text().splitlines() if line.startswith("To:"))
+        for m in messages
+    )
+    assert recipients == ["To: anna@example.org", "To: cora@example.org", "To: sara@example.org"]
+    for message in messages:
+        text = message.read_text()
+        assert pathway_id in text and "Mariam" not in text and "Touré" not in text
