@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from infra.config import Settings
-from workers import policy_commands
+from workers import escalation_commands, policy_commands
 from workers.failures import Refused
 from workers.invocation import answered, configured_policy, run_command
 
@@ -37,6 +37,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(policy_commands.app)
+app.command()(escalation_commands.overdue)
+app.command()(escalation_commands.inbox)
 
 FileOption = Annotated[
     Path | None,

@@ -72,6 +72,33 @@ async def test_an_unmet_deadline_escalates_by_itself_and_mails_each_step_once(
         while time.monotonic() < deadline and len(list(mail.glob("*.eml"))) < 3:
             await asyncio.sleep(0.5)
         history = await run(PATHWAYS, "history", pathway_id, "--json", env=env, cwd=workdir)
+        mine = await run(PATHWAYS, "overdue", "--caseworker", "anna", env=env, cwd=workdir)
+        others = await run(PATHWAYS, "overdue", "--caseworker", "luca", env=env, cwd=workdir)
+        project = await run(PATHWAYS, "overdue", "--json", env=env, cwd=workdir)
+        sara = await run(
+            PATHWAYS,
+            "inbox",
+            "--user",
+            "sara",
+            "--role",
+            "supervisor",
+            "--organisation",
+            "org-lecce",
+            env=env,
+            cwd=workdir,
+        )
+        anna = await run(
+            PATHWAYS,
+            "inbox",
+            "--user",
+            "anna",
+            "--role",
+            "caseworker",
+            "--organisation",
+            "org-lecce",
+            env=env,
+            cwd=workdir,
+        )
         code, _ = await up.interrupt()
         assert code == 0, up.log()
     events = json.loads(history.stdout)
@@ -91,3 +118,10 @@ async def test_an_unmet_deadline_escalates_by_itself_and_mails_each_step_once(
     for message in messages:
         text = message.read_text()
         assert pathway_id in text and "Mariam" not in text and "Touré" not in text
+
+    # Escalations are visible per person: overdue for me, for my organisation, the project.
+    assert "baseline" in mine.stdout and pathway_id in mine.stdout, mine
+    assert others.stdout.strip() == "nothing overdue", others
+    assert [row["obligation"]["kind"] for row in json.loads(project.stdout)] == ["baseline"]
+    assert sara.stdout.count("escalation") == 1 and "reminder" not in sara.stdout, sara
+    assert anna.stdout.count("reminder") == 1 and "escalation" not in anna.stdout, anna
