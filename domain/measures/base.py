@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field, StringConstraints
 
+from domain.errors import AlreadyRecorded
 from domain.limits import Limits
 from domain.values import Actor, Frozen, Household, WorkPackage
 
@@ -57,6 +58,12 @@ class RuleContext:
 StartCheck = Callable[[RuleContext, Any], None]
 ProgressCheck = Callable[[RuleContext, "MeasureState", Any], None]
 CompleteCheck = Callable[[RuleContext, "MeasureState", Any], None]
+
+
+def check_new_month(recorded_months: Iterable[str], month: str, what: str) -> None:
+    """Monthly records (attendance, hours) come once per month."""
+    if month in set(recorded_months):
+        raise AlreadyRecorded(f"{what} for {month} already recorded", field="month")
 
 
 def no_check(*_: object) -> None:

@@ -11,8 +11,15 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field
 
-from domain.errors import AlreadyRecorded, MinorNotInHousehold, NoMinorInHousehold
-from domain.measures.base import Hours, MeasureKind, MeasureSpec, MonthKey, RuleContext
+from domain.errors import MinorNotInHousehold, NoMinorInHousehold
+from domain.measures.base import (
+    Hours,
+    MeasureKind,
+    MeasureSpec,
+    MonthKey,
+    RuleContext,
+    check_new_month,
+)
 from domain.values import Frozen, Identifier, ShortText, WorkPackage
 
 if TYPE_CHECKING:
@@ -53,8 +60,7 @@ def _check_start(ctx: RuleContext, details: Any) -> None:
 
 
 def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
-    if any(h.month == progress.month for h in measure.progress_of(ChildcareHours)):
-        raise AlreadyRecorded(f"hours for {progress.month} are already recorded", field="month")
+    check_new_month((h.month for h in measure.progress_of(ChildcareHours)), progress.month, "hours")
 
 
 SPEC = MeasureSpec(

@@ -5,8 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
-from domain.errors import AlreadyRecorded, MinorNotInHousehold, NoMinorInHousehold
-from domain.measures.base import Hours, MeasureKind, MeasureSpec, MonthKey, RuleContext
+from domain.errors import MinorNotInHousehold, NoMinorInHousehold
+from domain.measures.base import (
+    Hours,
+    MeasureKind,
+    MeasureSpec,
+    MonthKey,
+    RuleContext,
+    check_new_month,
+)
 from domain.values import Frozen, Identifier, ShortText, WorkPackage
 
 if TYPE_CHECKING:
@@ -43,8 +50,9 @@ def _check_start(ctx: RuleContext, details: Any) -> None:
 
 
 def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
-    if any(h.month == progress.month for h in measure.progress_of(TutoringHours)):
-        raise AlreadyRecorded(f"tutoring for {progress.month} is already recorded", field="month")
+    check_new_month(
+        (h.month for h in measure.progress_of(TutoringHours)), progress.month, "tutoring"
+    )
 
 
 SPEC = MeasureSpec(

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field
 
 from domain.calendar import add_months, month_key
-from domain.errors import AlreadyRecorded, HoursExceeded, OutsidePeriod, WorkGrantDurationInvalid
-from domain.measures.base import MeasureKind, MeasureSpec, MonthKey, RuleContext
+from domain.errors import HoursExceeded, OutsidePeriod, WorkGrantDurationInvalid
+from domain.measures.base import MeasureKind, MeasureSpec, MonthKey, RuleContext, check_new_month
 from domain.values import Frozen, Money, ShortText, WorkPackage
 
 if TYPE_CHECKING:
@@ -66,8 +66,8 @@ def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> Non
     details = measure.details_as(WorkGrantDetails)
     if not month_key(details.start_on) <= progress.month <= month_key(details.end_on):
         raise OutsidePeriod("the month lies outside the work grant", field="month")
-    if any(a.month == progress.month for a in measure.progress_of(WorkGrantAttendance)):
-        raise AlreadyRecorded(f"attendance for {progress.month} is already recorded", field="month")
+    recorded = (a.month for a in measure.progress_of(WorkGrantAttendance))
+    check_new_month(recorded, progress.month, "attendance")
     if progress.hours_verified > max_hours_in_month(details.hours_per_week):
         raise HoursExceeded("more hours than the weekly schedule allows", field="hours_verified")
 
