@@ -17,6 +17,9 @@ from infra.config import Settings
 from workers.failures import Refused, Unavailable
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from domain.records import EventRecord
     from infra.eventstore.postgres import PostgresEventStore
     from workflows.client import PathwayClient
 
@@ -45,7 +48,7 @@ async def pathway_client(settings: Settings) -> AsyncIterator[PathwayClient]:
             "is `pathways up` running, or PATHWAYS_TEMPORAL_ADDRESS set?"
         ) from None
     try:
-        yield PathwayClient(client, settings.temporal_task_queue)
+        yield PathwayClient(client, settings.temporal_task_queue, RecordReader(settings))
     except CommandRefused as refusal:
         raise Refused(refusal.code, refusal.message, refusal.field) from None
     except RPCError as err:
@@ -104,6 +107,23 @@ async def check_database(conninfo: str) -> None:
             f"cannot connect to the database {redact(conninfo)}: {_first_line(err)}"
         ) from None
     await conn.close()
+
+
+class RecordReader:
+    """Reads a stream from the event store on demand: only a retry on a closed pathway does.
+
+    So `pathways command` answers a retried command with its first answer even after the
+    pathway closed, without connecting to the database for every other command.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    async def read_stream(
+        self, stream_id: str, *, known_at: datetime | None = None
+    ) -> list[EventRecord]:
+        async with event_store(self._settings) as store:
+            return await store.read_stream(stream_id, known_at=known_at)
 
 
 @contextlib.asynccontextmanager

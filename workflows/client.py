@@ -6,7 +6,8 @@ retried request is answered once and the callers stay stateless.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import WorkflowExecutionStatus
@@ -22,9 +23,9 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.commands import CommandEnvelope, OpenPathway
 from domain.evolution import fold
+from domain.records import EventRecord
 from domain.state import PathwayState
 from domain.stream import stream_id_for
-from infra.eventstore.base import EventStore
 from workflows.models import CommandResult, PathwayInput, pathway_id_for, workflow_id_for
 from workflows.pathway import PathwayWorkflow
 
@@ -44,6 +45,14 @@ class CommandRefused(Exception):
         self.code, self.message, self.field = code, message, field
 
 
+class StreamReader(Protocol):
+    """The one thing the client reads from the event store: a pathway's stream."""
+
+    async def read_stream(
+        self, stream_id: str, *, known_at: datetime | None = None
+    ) -> list[EventRecord]: ...
+
+
 class PathwayClient:
     """Sends commands; with the event store, it also answers retries on closed pathways.
 
@@ -52,7 +61,7 @@ class PathwayClient:
     event store, where the command's events are kept for good.
     """
 
-    def __init__(self, client: Client, task_queue: str, store: EventStore | None = None) -> None:
+    def __init__(self, client: Client, task_queue: str, store: StreamReader | None = None) -> None:
         self._client = client
         self._task_queue = task_queue
         self._store = store

@@ -208,6 +208,27 @@ async def test_the_same_command_id_twice_is_applied_once(deployment: Deployment)
     assert openings[1].stdout.strip() == opened
     assert await deployment.event_count(opened) == 1
 
+    # After closure the workflow is gone, but a retry still gets its first answer (read
+    # back from the event store), and a new command is refused as pathway_closed.
+    exit_then_close = [
+        '{"type": "record_exit", "reason": "transferred", "outcomes": '
+        + json.dumps(
+            json.loads((WALKTHROUGH.parent / "walkthrough" / "12-record-exit.json").read_text())[
+                "outcomes"
+            ]
+        )
+        + "}",
+        '{"type": "close_pathway", "reason": "Transferred to another project"}',
+    ]
+    await deployment.cli("command", opened, *ANNA, input=exit_then_close[0])
+    closes = await twice(
+        "command", opened, *ANNA, "--command-id", "close-1", "--json", input=exit_then_close[1]
+    )
+    assert [c.code for c in closes] == [0, 0], closes
+    assert closes[0].stdout == closes[1].stdout
+    late = await deployment.cli("command", opened, *ANNA, input='{"type": "add_note", "text": "x"}')
+    assert late.code == 2 and "pathway_closed" in late.stderr, late
+
 
 async def test_infrastructure_out_of_reach_exits_1(deployment: Deployment) -> None:
     env = deployment.environ
