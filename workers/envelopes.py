@@ -1,7 +1,9 @@
 """From the JSON a person gives the CLI to a `CommandEnvelope`, or a refusal saying what is wrong.
 
 Everything here runs before anything is sent, so a malformed command never reaches Temporal:
-it is refused as `invalid_command`, with the path of the offending field.
+it is refused as `invalid_command`, with the path of the offending field. The parsing itself
+is `workflows.parsing`, shared with the HTTP API; this module reads files and stdin and
+speaks the CLI's `Refused`.
 """
 
 from __future__ import annotations
@@ -9,26 +11,21 @@ from __future__ import annotations
 import json
 import sys
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
-from domain.commands import COMMAND_ADAPTER, CommandEnvelope, OpenPathway
+from domain.commands import CommandEnvelope, OpenPathway
 from domain.policy import Policy
 from domain.values import Actor
 from workers.failures import Refused
+from workflows import parsing
 
-INVALID = "invalid_command"
-
-# Keys of the JSON document that belong to the envelope, not to the command.
-_ENVELOPE_KEYS = ("command_id", "occurred_at")
-
-# Pathway ids derived from a command id live in their own uuid5 namespace, so that a retried
-# `pathways open --command-id X` lands on the same pathway instead of opening a second one.
-_PATHWAY_ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:pathways:pathway-id")
+INVALID = parsing.INVALID
 
 
 def read_document(file: Path | None, stdin: TextIO | None = None) -> dict[str, Any]:
@@ -74,54 +71,35 @@ def command_envelope(
     Raises:
         Refused: `invalid_command`, with the field path when one field is at fault.
     """
-    fields = {k: v for k, v in document.items() if k not in _ENVELOPE_KEYS}
-    if "type" not in fields:
-        raise Refused(INVALID, "the command has no type", "type")
-    try:
-        command = COMMAND_ADAPTER.validate_python(fields)
-    except ValidationError as err:
-        raise _invalid(err, tag=fields.get("type")) from None
+    with _refused():
+        command = parsing.parse_command(document)
     if actor_id is None:
         raise Refused(INVALID, "who sends it? give --actor (or set PATHWAYS_ACTOR)", "actor")
     instant = occurred_at if occurred_at is not None else document.get("occurred_at")
     try:
-        return CommandEnvelope(
-            command_id=command_id or document.get("command_id") or str(uuid.uuid4()),
-            actor=Actor.model_validate({"id": actor_id, "role": role}),
-            command=command,
-            occurred_at=None if instant is None else business_time(instant),
-        )
+        actor = Actor.model_validate({"id": actor_id, "role": role})
     except ValidationError as err:
-        raise _invalid(err) from None
+        raise _as_refused(parsing.invalid_input(err)) from None
+    with _refused():
+        return parsing.build_envelope(
+            command,
+            command_id=command_id or document.get("command_id") or str(uuid.uuid4()),
+            actor=actor,
+            occurred_at=instant,
+        )
 
 
 def opening_document(document: dict[str, Any], command_id: str | None) -> dict[str, Any]:
     """The open_pathway document with its type and pathway id filled in when absent.
 
-    A missing pathway id is derived from the command id when there is one (a retry opens
-    the same pathway), else a new uuid4; either way it is opaque.
+    See `workflows.parsing.opening_document`.
 
     Raises:
         Refused: `invalid_command` when the document is another command, or names a
             deadline policy (the configured one applies: see `opened_under`).
     """
-    kind = document.get("type", "open_pathway")
-    if kind != "open_pathway":
-        raise Refused(
-            INVALID, f"`pathways open` takes an open_pathway command, not {kind!r}", "type"
-        )
-    if "policy" in document:
-        raise Refused(
-            INVALID,
-            "the deadline policy comes from PATHWAYS_POLICY_FILE (or the shipped default), "
-            "not from the command",
-            "policy",
-        )
-    if document.get("pathway_id") is not None:
-        return {**document, "type": kind}
-    known_id = command_id or document.get("command_id")
-    pathway_id = uuid.uuid5(_PATHWAY_ID_NAMESPACE, str(known_id)) if known_id else uuid.uuid4()
-    return {**document, "type": kind, "pathway_id": str(pathway_id)}
+    with _refused():
+        return parsing.opening_document(document, command_id)
 
 
 def opened_under(policy: Policy, envelope: CommandEnvelope) -> CommandEnvelope:
@@ -139,19 +117,8 @@ def business_time(text: str) -> datetime:
         Refused: `invalid_command` for another format or a naive datetime, which
             would be recorded hours off in another time zone.
     """
-    try:
-        instant = datetime.fromisoformat(str(text))
-    except ValueError:
-        raise Refused(
-            INVALID,
-            f"{text!r} is not an ISO datetime like 2026-11-20T09:30:00+01:00",
-            "occurred_at",
-        ) from None
-    if instant.tzinfo is None:
-        raise Refused(
-            INVALID, f"{text!r} has no time zone; add one, e.g. +01:00 or Z", "occurred_at"
-        )
-    return instant
+    with _refused():
+        return parsing.business_time(text)
 
 
 def known_at(text: str) -> datetime:
@@ -160,38 +127,21 @@ def known_at(text: str) -> datetime:
     Raises:
         Refused: `invalid_command` for anything else.
     """
+    with _refused():
+        return parsing.known_at(text)
+
+
+@contextmanager
+def _refused() -> Iterator[None]:
+    """Turn the shared parser's `InvalidInput` into the CLI's `Refused`."""
     try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        pass
-    else:
-        return datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC) - timedelta(
-            microseconds=1
-        )
-    try:
-        instant = datetime.fromisoformat(text)
-    except ValueError:
-        raise Refused(
-            INVALID, f"{text!r} is neither a date (2026-11-20) nor an ISO datetime", "as_of"
-        ) from None
-    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
+        yield
+    except parsing.InvalidInput as err:
+        raise _as_refused(err) from None
 
 
-def _invalid(error: ValidationError, tag: object = None) -> Refused:
-    problems = error.errors(include_url=False)
-    first = problems[0]
-    if first["type"] == "union_tag_invalid":
-        return Refused(INVALID, f"unknown command type {tag!r}", "type")
-    more = tuple(f"also {_field(p, tag) or 'the command'}: {p['msg']}" for p in problems[1:])
-    return Refused(INVALID, first["msg"], _field(first, tag), more)
-
-
-def _field(problem: ErrorDetails, tag: object) -> str | None:
-    loc = list(problem["loc"])
-    # A discriminated union puts the tag first: ("record_baseline", "condition", ...).
-    if loc and tag is not None and loc[0] == tag:
-        loc = loc[1:]
-    return ".".join(str(part) for part in loc) or None
+def _as_refused(err: parsing.InvalidInput) -> Refused:
+    return Refused(err.code, err.message, err.field, err.more)
 
 
 def _json_kind(value: object) -> str:

@@ -1,0 +1,34 @@
+"""API tests: the app wired to the time-skipping harness of the workflow tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+import pytest_asyncio
+
+from infra.policy_file import load_policy
+from tests.workflows.conftest import Harness, harness
+from web.app import create_app
+from web.settings import WebSettings
+
+__all__ = ["Api", "api", "harness"]
+
+
+@dataclass
+class Api:
+    harness: Harness
+    http: httpx.AsyncClient
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def api(harness: Harness) -> AsyncIterator[Api]:
+    """An HTTP client on the app, with a worker for the harness's task queue running."""
+    app = create_app(harness.pathways, harness.store, WebSettings(policy=load_policy(None)))
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        harness.worker(),
+        httpx.AsyncClient(transport=transport, base_url="http://testserver") as http,
+    ):
+        yield Api(harness, http)

@@ -1,0 +1,214 @@
+"""`/api/v1`: commands go to the pathway workflows, queries read the event store.
+
+Every write is a workflow update keyed by the client's `command_id` (see `PathwayClient`),
+so the API keeps no state of its own and runs as several processes; a retried request is
+answered with the first answer and records nothing more.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request, status
+from pydantic import BaseModel
+
+from domain.commands import CommandEnvelope, OpenPathway
+from domain.evolution import fold
+from domain.projections import PathwaySummary
+from domain.records import EventRecord
+from domain.state import PathwayState
+from domain.stream import stream_id_for
+from domain.values import Actor, Stage
+from infra.eventstore.base import EventStore, OverdueObligation
+from web.actor import CurrentActor
+from web.problems import PROBLEM_RESPONSES, ProblemError
+from web.settings import WebSettings
+from workflows.client import NOT_FOUND, PathwayClient
+from workflows.models import CommandResult
+from workflows.parsing import INVALID, build_envelope, known_at, opening_document, parse_command
+
+Document = Annotated[
+    dict[str, Any],
+    Body(
+        description=(
+            "One command as JSON: its `type` and fields, plus the envelope keys `command_id`"
+            " and `occurred_at` (ISO datetime with time zone; business time, default now)."
+        ),
+    ),
+]
+
+
+class HistoryEntry(BaseModel):
+    """One recorded event, with whether it was recorded after the day it happened."""
+
+    stream_id: str
+    version: int
+    type: str
+    schema_version: int
+    data: dict[str, Any]
+    actor: Actor
+    command_id: str
+    occurred_at: datetime
+    """Business time: when it happened."""
+    recorded_at: datetime
+    """When it was recorded; `as_of` looks at this one."""
+    global_position: int | None = None
+    backdated: bool
+
+
+def _deps(request: Request) -> tuple[PathwayClient, EventStore, WebSettings]:
+    state = request.app.state
+    return state.pathways, state.store, state.settings
+
+
+def build_router() -> APIRouter:
+    router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
+
+    @router.post(
+        "/pathways",
+        status_code=status.HTTP_201_CREATED,
+        response_model=CommandResult,
+        tags=["commands"],
+        summary="Open a pathway",
+    )
+    async def open_pathway(
+        request: Request, actor: CurrentActor, document: Document
+    ) -> CommandResult:
+        """Open a pathway: the `open_pathway` fields, and an optional `command_id`.
+
+        Give a `command_id` to make the request safe to retry: without a `pathway_id`, the
+        pathway id is derived from it, and a retry answers with the first reply. The
+        deadline policy is the server's, never the request's.
+        """
+        pathways, _, settings = _deps(request)
+        command_id = document.get("command_id")
+        opening = opening_document(document, command_id)
+        command = parse_command(opening)
+        assert isinstance(command, OpenPathway)
+        envelope = build_envelope(
+            command.model_copy(update={"policy": settings.policy}),
+            command_id=command_id or str(uuid.uuid4()),
+            actor=actor,
+            occurred_at=document.get("occurred_at"),
+        )
+        return await pathways.open(envelope)
+
+    @router.post(
+        "/pathways/{pathway_id}/commands",
+        response_model=CommandResult,
+        tags=["commands"],
+        summary="Send a command to a pathway",
+    )
+    async def send_command(
+        request: Request, pathway_id: str, actor: CurrentActor, document: Document
+    ) -> CommandResult:
+        """Apply one command; `command_id` is required and makes the request safe to retry."""
+        pathways, _, _ = _deps(request)
+        envelope = _envelope(document, actor)
+        return await pathways.send(pathway_id, envelope)
+
+    @router.get(
+        "/pathways/{pathway_id}",
+        response_model=PathwayState,
+        tags=["queries"],
+        summary="A pathway's state, folded from its events",
+    )
+    async def pathway_state(
+        request: Request,
+        pathway_id: str,
+        actor: CurrentActor,
+        as_of: Annotated[
+            str | None,
+            Query(description="Show the pathway as known then: an ISO date or datetime"),
+        ] = None,
+    ) -> PathwayState:
+        """The state from the event store (the record); with `as_of`, as it was known then."""
+        _, store, _ = _deps(request)
+        instant = None if as_of is None else known_at(as_of)
+        records = await _records(store, pathway_id, instant)
+        return fold(records)
+
+    @router.get(
+        "/pathways/{pathway_id}/history",
+        response_model=list[HistoryEntry],
+        tags=["queries"],
+        summary="Every event of a pathway",
+    )
+    async def pathway_history(
+        request: Request, pathway_id: str, actor: CurrentActor
+    ) -> list[HistoryEntry]:
+        """Every event, in order, with actor, business time and recording time."""
+        _, store, _ = _deps(request)
+        records = await _records(store, pathway_id, None)
+        return [HistoryEntry(**r.model_dump(), backdated=r.backdated) for r in records]
+
+    @router.get(
+        "/pathways",
+        response_model=list[PathwaySummary],
+        tags=["queries"],
+        summary="Caseload list",
+    )
+    async def caseload(
+        request: Request,
+        actor: CurrentActor,
+        organisation_id: str | None = None,
+        caseworker_id: str | None = None,
+        stage: Stage | None = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> list[PathwaySummary]:
+        """Pathways matching every filter given, most urgent next deadline first."""
+        _, store, _ = _deps(request)
+        return await store.list_summaries(
+            organisation_id=organisation_id,
+            caseworker_id=caseworker_id,
+            stage=stage,
+            limit=limit,
+            offset=offset,
+        )
+
+    @router.get(
+        "/obligations/overdue",
+        response_model=list[OverdueObligation],
+        tags=["queries"],
+        summary="Overdue obligations",
+    )
+    async def overdue(
+        request: Request,
+        actor: CurrentActor,
+        caseworker_id: str | None = None,
+        organisation_id: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    ) -> list[OverdueObligation]:
+        """Obligations due by now in a caseload, an organisation or the whole project."""
+        _, store, settings = _deps(request)
+        return await store.overdue_obligations(
+            settings.clock(),
+            caseworker_id=caseworker_id,
+            organisation_id=organisation_id,
+            limit=limit,
+        )
+
+    return router
+
+
+def _envelope(document: dict[str, Any], actor: Actor) -> CommandEnvelope:
+    command_id = document.get("command_id")
+    if command_id is None:
+        raise ProblemError(INVALID, "give a command_id, so that a retry is safe", "command_id")
+    command = parse_command(document)
+    return build_envelope(
+        command, command_id=command_id, actor=actor, occurred_at=document.get("occurred_at")
+    )
+
+
+async def _records(
+    store: EventStore, pathway_id: str, instant: datetime | None
+) -> list[EventRecord]:
+    records = await store.read_stream(stream_id_for(pathway_id), known_at=instant)
+    if not records:
+        detail = NOT_FOUND if instant is None else f"{NOT_FOUND} as of {instant.isoformat()}"
+        raise ProblemError("pathway_not_found", detail)
+    return records

@@ -1,0 +1,33 @@
+"""`create_app`: the FastAPI application, composed from what the caller gives it.
+
+Nothing happens at import time: the Temporal client, the event store and the settings are
+passed in, so tests wire the app to the time-skipping server and `pathways up` to its stack.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from infra.eventstore.base import EventStore
+from web.api import build_router
+from web.problems import install_problem_handlers
+from web.settings import WebSettings
+from workflows.client import PathwayClient
+
+
+def create_app(pathways: PathwayClient, store: EventStore, settings: WebSettings) -> FastAPI:
+    """The web app: the JSON API under `/api/v1`, OpenAPI at `/openapi.json`."""
+    app = FastAPI(
+        title=settings.title,
+        version="1",
+        description=(
+            "Durable integration pathways. Errors are `application/problem+json` (RFC 9457)"
+            " with the domain error `code` and the `field` at fault."
+        ),
+    )
+    app.state.pathways = pathways
+    app.state.store = store
+    app.state.settings = settings
+    install_problem_handlers(app)
+    app.include_router(build_router())
+    return app
