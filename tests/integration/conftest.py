@@ -168,3 +168,35 @@ async def deployment(
             yield Deployment(dev_server_env, fresh_database, task_queue, pool, workdir)
     finally:
         await pool.close()
+
+
+def seconds_policy(baseline: int, reminder_before: int, coordinator_after: int) -> str:
+    """A policy file whose baseline falls due `baseline` seconds after opening, with the
+    default three-step ladder compressed to seconds, for tests that watch the clock act."""
+    return f"""\
+policy_id = "seconds"
+
+[[revisions]]
+effective_from = 2000-01-01
+
+[revisions.deadlines]
+baseline = "{baseline} seconds"
+
+[[revisions.ladder]]
+step = "reminder"
+offset = "-{reminder_before} seconds"
+notify = "caseworker"
+escalation = false
+
+[[revisions.ladder]]
+step = "supervisor"
+offset = "0 seconds"
+notify = "supervisor"
+escalation = true
+
+[[revisions.ladder]]
+step = "coordinator"
+offset = "{coordinator_after} seconds"
+notify = "coordinator"
+escalation = true
+"""

@@ -8,36 +8,10 @@ import time
 from pathlib import Path
 
 from infra.embedded import free_port
-from tests.integration.conftest import PATHWAYS, clean_environ, run
+from tests.integration.conftest import PATHWAYS, clean_environ, run, seconds_policy
 from tests.integration.test_up import WALK, pathways_up
 
-SECONDS_POLICY = """
-policy_id = "seconds"
-
-[[revisions]]
-effective_from = 2000-01-01
-
-[revisions.deadlines]
-baseline = "8 seconds"
-
-[[revisions.ladder]]
-step = "reminder"
-offset = "-4 seconds"
-notify = "caseworker"
-escalation = false
-
-[[revisions.ladder]]
-step = "supervisor"
-offset = "0 seconds"
-notify = "supervisor"
-escalation = true
-
-[[revisions.ladder]]
-step = "coordinator"
-offset = "4 seconds"
-notify = "coordinator"
-escalation = true
-"""
+SECONDS_POLICY = seconds_policy(8, 4, 4)
 
 
 async def test_an_unmet_deadline_escalates_by_itself_and_mails_each_step_once(

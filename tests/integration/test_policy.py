@@ -21,7 +21,7 @@ from domain.records import EventRecord
 from domain.stream import stream_id_for
 from domain.values import Actor, Role
 from infra.eventstore.postgres import PostgresEventStore
-from tests.integration.conftest import PATHWAYS, Deployment, Ran, run
+from tests.integration.conftest import PATHWAYS, Deployment, Ran, run, seconds_policy
 from tests.scenarios import OPEN
 
 pytestmark = pytest.mark.integration
@@ -32,33 +32,7 @@ LADDER_TIMEOUT = 20.0
 
 # Baseline due 12 s after the opening: long enough for the policy to arrive before any
 # step falls due (so each step is taken by the moved timer, not caught up at once).
-SECONDS_POLICY = """\
-policy_id = "seconds"
-
-[[revisions]]
-effective_from = 2000-01-01
-
-[revisions.deadlines]
-baseline = "12 seconds"
-
-[[revisions.ladder]]
-step = "reminder"
-offset = "-4 seconds"
-notify = "caseworker"
-escalation = false
-
-[[revisions.ladder]]
-step = "supervisor"
-offset = "0 seconds"
-notify = "supervisor"
-escalation = true
-
-[[revisions.ladder]]
-step = "coordinator"
-offset = "3 seconds"
-notify = "coordinator"
-escalation = true
-"""
+SECONDS_POLICY = seconds_policy(12, 4, 3)
 BAD_POLICY = SECONDS_POLICY.replace('baseline = "12 seconds"', 'baseline = "12 secs"')
 BAD_SPAN_LINE = 1 + BAD_POLICY.splitlines().index('baseline = "12 secs"')
 LADDER = ["DeadlineReminderSent", "DeadlineEscalated", "DeadlineEscalated"]
