@@ -192,16 +192,8 @@ class PostgresEventStore(PostgresNotifications):
             cur = await conn.execute(query, [*params, limit])
             rows = await cur.fetchall()
         return [
-            OpenObligation(
-                pathway_id=owner,
-                obligation=Obligation(
-                    obligation_id=obligation_id,
-                    kind=kind,
-                    due_at=due_at.astimezone(UTC),
-                    measure_id=measure_id,
-                ),
-            )
-            for owner, obligation_id, kind, due_at, measure_id in rows
+            OpenObligation(pathway_id=owner, obligation=_obligation(*columns))
+            for owner, *columns in rows
         ]
 
     async def overdue_obligations(
@@ -238,14 +230,9 @@ class PostgresEventStore(PostgresNotifications):
                 pathway_id=owner,
                 organisation_id=organisation,
                 caseworker_id=caseworker,
-                obligation=Obligation(
-                    obligation_id=obligation_id,
-                    kind=kind,
-                    due_at=due_at.astimezone(UTC),
-                    measure_id=measure_id,
-                ),
+                obligation=_obligation(*columns),
             )
-            for owner, organisation, caseworker, obligation_id, kind, due_at, measure_id in rows
+            for owner, organisation, caseworker, *columns in rows
         ]
 
     async def replace_read_models(self, update: ReadModelUpdate) -> None:
@@ -254,3 +241,12 @@ class PostgresEventStore(PostgresNotifications):
         async with self._pool.connection() as conn, conn.transaction():
             await write_read_models(conn, update)
             await write_notifications(conn, update.notifications, outbox=False)
+
+
+def _obligation(
+    obligation_id: str, kind: str, due_at: datetime, measure_id: str | None
+) -> Obligation:
+    """An obligation from its columns (obligation_id, kind, due_at, measure_id), due in UTC."""
+    return Obligation(
+        obligation_id=obligation_id, kind=kind, due_at=due_at.astimezone(UTC), measure_id=measure_id
+    )
