@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.events import Event
     from domain.evolution import fold
     from domain.obligations import next_wakeup
+    from domain.projections import PathwaySummary
     from domain.read_models import read_models
     from domain.state import PathwayState, initial_state
     from domain.stream import record_events, stream_id_for
@@ -125,19 +126,20 @@ class PathwayWorkflow:
             stream_id_for(self._pathway_id), before.version, envelope, events, workflow.now()
         )
         after = fold(records, before)
+        models = read_models(after, records)
         await workflow.execute_local_activity_method(
             EventStoreActivities.append_events,
             AppendRequest(
                 stream_id=stream_id_for(self._pathway_id),
                 expected_version=before.version,
                 records=records,
-                read_models=read_models(after, records),
+                read_models=models,
             ),
             start_to_close_timeout=timedelta(seconds=15),
             retry_policy=APPEND_RETRY,
         )
         self._state = after
-        self._upsert_search_attributes()
+        self._upsert_search_attributes(models.summary)
         assert after.stage is not None
         result = CommandResult(
             pathway_id=self._pathway_id,
@@ -174,15 +176,13 @@ class PathwayWorkflow:
         except DomainError as error:
             raise refusal(error) from None
 
-    def _upsert_search_attributes(self) -> None:
-        state = self._state
-        assert state.stage and state.organisation_id and state.caseworker_id
-        owed = read_models(state).summary.next_deadline
+    def _upsert_search_attributes(self, summary: PathwaySummary) -> None:
+        owed = summary.next_deadline
         workflow.upsert_search_attributes(
             [
-                STAGE_KEY.value_set(state.stage.value),
-                ORGANISATION_KEY.value_set(state.organisation_id),
-                CASEWORKER_KEY.value_set(state.caseworker_id),
+                STAGE_KEY.value_set(summary.stage.value),
+                ORGANISATION_KEY.value_set(summary.organisation_id),
+                CASEWORKER_KEY.value_set(summary.caseworker_id),
                 NEXT_DEADLINE_KEY.value_set(owed) if owed else NEXT_DEADLINE_KEY.value_unset(),
             ]
         )
