@@ -21,9 +21,11 @@ from domain.records import EventRecord
 from domain.state import PathwayState
 from domain.stream import stream_id_for
 from domain.values import Actor, Stage
+from infra.accounts.model import Account
 from infra.eventstore.base import EventStore, OverdueObligation
-from web.actor import CurrentActor
+from web.auth import CurrentAccount
 from web.problems import PROBLEM_RESPONSES, ProblemError
+from web.scope import FORBIDDEN, caseload_filter, changeable, may_open_in, readable
 from web.settings import WebSettings
 from workflows.client import NOT_FOUND, PathwayClient
 from workflows.models import CommandResult
@@ -74,7 +76,7 @@ def build_router() -> APIRouter:
         summary="Open a pathway",
     )
     async def open_pathway(
-        request: Request, actor: CurrentActor, document: Document
+        request: Request, account: CurrentAccount, document: Document
     ) -> CommandResult:
         """Open a pathway: the `open_pathway` fields, and an optional `command_id`.
 
@@ -87,10 +89,17 @@ def build_router() -> APIRouter:
         opening = opening_document(document, command_id)
         command = parse_command(opening)
         assert isinstance(command, OpenPathway)
+        if not may_open_in(account, command.organisation_id):
+            raise ProblemError(
+                FORBIDDEN,
+                f"a {account.role} may not open pathways for {command.organisation_id}",
+                "organisation_id",
+                status=403,
+            )
         envelope = build_envelope(
             command.model_copy(update={"policy": settings.policy}),
             command_id=command_id or str(uuid.uuid4()),
-            actor=actor,
+            actor=account.actor,
             occurred_at=document.get("occurred_at"),
         )
         return await pathways.open(envelope)
@@ -102,11 +111,12 @@ def build_router() -> APIRouter:
         summary="Send a command to a pathway",
     )
     async def send_command(
-        request: Request, pathway_id: str, actor: CurrentActor, document: Document
+        request: Request, pathway_id: str, account: CurrentAccount, document: Document
     ) -> CommandResult:
         """Apply one command; `command_id` is required and makes the request safe to retry."""
-        pathways, _, _ = _deps(request)
-        envelope = _envelope(document, actor)
+        pathways, store, _ = _deps(request)
+        envelope = _envelope(document, account)
+        await changeable(store, account, pathway_id)
         return await pathways.send(pathway_id, envelope)
 
     @router.get(
@@ -118,7 +128,7 @@ def build_router() -> APIRouter:
     async def pathway_state(
         request: Request,
         pathway_id: str,
-        actor: CurrentActor,
+        account: CurrentAccount,
         as_of: Annotated[
             str | None,
             Query(description="Show the pathway as known then: an ISO date or datetime"),
@@ -127,6 +137,7 @@ def build_router() -> APIRouter:
         """The state from the event store (the record); with `as_of`, as it was known then."""
         _, store, _ = _deps(request)
         instant = None if as_of is None else known_at(as_of)
+        await readable(store, account, pathway_id)
         records = await _records(store, pathway_id, instant)
         return fold(records)
 
@@ -137,10 +148,11 @@ def build_router() -> APIRouter:
         summary="Every event of a pathway",
     )
     async def pathway_history(
-        request: Request, pathway_id: str, actor: CurrentActor
+        request: Request, pathway_id: str, account: CurrentAccount
     ) -> list[HistoryEntry]:
         """Every event, in order, with actor, business time and recording time."""
         _, store, _ = _deps(request)
+        await readable(store, account, pathway_id)
         records = await _records(store, pathway_id, None)
         return [HistoryEntry(**r.model_dump(), backdated=r.backdated) for r in records]
 
@@ -152,18 +164,21 @@ def build_router() -> APIRouter:
     )
     async def caseload(
         request: Request,
-        actor: CurrentActor,
+        account: CurrentAccount,
         organisation_id: str | None = None,
         caseworker_id: str | None = None,
         stage: Stage | None = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> list[PathwaySummary]:
-        """Pathways matching every filter given, most urgent next deadline first."""
+        """Pathways in your scope matching every filter, most urgent next deadline first."""
         _, store, _ = _deps(request)
+        scope = caseload_filter(account, organisation_id, caseworker_id)
+        if scope.empty:
+            return []
         return await store.list_summaries(
-            organisation_id=organisation_id,
-            caseworker_id=caseworker_id,
+            organisation_id=scope.organisation_id,
+            caseworker_id=scope.caseworker_id,
             stage=stage,
             limit=limit,
             offset=offset,
@@ -177,30 +192,36 @@ def build_router() -> APIRouter:
     )
     async def overdue(
         request: Request,
-        actor: CurrentActor,
+        account: CurrentAccount,
         caseworker_id: str | None = None,
         organisation_id: str | None = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> list[OverdueObligation]:
-        """Obligations due by now in a caseload, an organisation or the whole project."""
+        """Obligations due by now in your scope: a caseload, an organisation, the project."""
         _, store, settings = _deps(request)
+        scope = caseload_filter(account, organisation_id, caseworker_id)
+        if scope.empty:
+            return []
         return await store.overdue_obligations(
             settings.clock(),
-            caseworker_id=caseworker_id,
-            organisation_id=organisation_id,
+            caseworker_id=scope.caseworker_id,
+            organisation_id=scope.organisation_id,
             limit=limit,
         )
 
     return router
 
 
-def _envelope(document: dict[str, Any], actor: Actor) -> CommandEnvelope:
+def _envelope(document: dict[str, Any], account: Account) -> CommandEnvelope:
     command_id = document.get("command_id")
     if command_id is None:
         raise ProblemError(INVALID, "give a command_id, so that a retry is safe", "command_id")
     command = parse_command(document)
     return build_envelope(
-        command, command_id=command_id, actor=actor, occurred_at=document.get("occurred_at")
+        command,
+        command_id=command_id,
+        actor=account.actor,
+        occurred_at=document.get("occurred_at"),
     )
 
 

@@ -1,21 +1,32 @@
 """`create_app`: the FastAPI application, composed from what the caller gives it.
 
-Nothing happens at import time: the Temporal client, the event store and the settings are
-passed in, so tests wire the app to the time-skipping server and `pathways up` to its stack.
+Nothing happens at import time: the Temporal client, the event store, the accounts and the
+settings are passed in, so tests wire the app to the time-skipping server and `pathways up`
+to its stack.
 """
 
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.middleware.sessions import SessionMiddleware
 
+from infra.accounts.store import AccountStore
 from infra.eventstore.base import EventStore
+from web.accounts_api import build_accounts_router
 from web.api import build_router
 from web.problems import install_problem_handlers
 from web.settings import WebSettings
 from workflows.client import PathwayClient
 
+SESSION_COOKIE = "pathways_session"
 
-def create_app(pathways: PathwayClient, store: EventStore, settings: WebSettings) -> FastAPI:
+
+def create_app(
+    pathways: PathwayClient,
+    store: EventStore,
+    accounts: AccountStore,
+    settings: WebSettings,
+) -> FastAPI:
     """The web app: the JSON API under `/api/v1`, OpenAPI at `/openapi.json`."""
     app = FastAPI(
         title=settings.title,
@@ -27,7 +38,17 @@ def create_app(pathways: PathwayClient, store: EventStore, settings: WebSettings
     )
     app.state.pathways = pathways
     app.state.store = store
+    app.state.accounts = accounts
     app.state.settings = settings
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.session_secret,
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_hours * 3600,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
     install_problem_handlers(app)
     app.include_router(build_router())
+    app.include_router(build_accounts_router())
     return app

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import ERROR_CODES
+from infra.accounts.model import ACCOUNT_ERROR_CODES, AccountError
 from workflows.client import CommandRefused
 from workflows.parsing import INVALID, InvalidInput, field_path
 
@@ -33,6 +34,11 @@ STATUS_BY_CODE: dict[str, int] = {
     "pathway_closed": 409,
     "not_found": 404,
     "method_not_allowed": 405,
+    "forbidden": 403,
+    "csrf_failed": 403,
+    "account_not_found": 404,
+    "account_exists": 409,
+    "organisation_exists": 409,
 }
 """Codes with their own status; every other domain code is a rule violation, 422."""
 
@@ -44,6 +50,9 @@ TITLES: dict[str, str] = {
     "pathway_closed": "The pathway is closed",
     "not_found": "No such resource",
     "method_not_allowed": "Method not allowed",
+    "forbidden": "Not allowed for your role",
+    "csrf_failed": "The form has expired",
+    **ACCOUNT_ERROR_CODES,
 }
 """English titles; translated titles come with the pages (babel)."""
 
@@ -119,7 +128,8 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "content": {MEDIA_TYPE: {}}, "description": description}
     for status, description in (
         (400, "Malformed JSON (`invalid_command`)"),
-        (401, "No actor given (`unauthenticated`)"),
+        (401, "Not signed in, or a bad bearer token (`unauthenticated`)"),
+        (403, "Not allowed for your role (`forbidden`), or a stale form (`csrf_failed`)"),
         (404, "No such pathway (`pathway_not_found`)"),
         (409, "The pathway is already open or closed"),
         (422, "Invalid input or a refused command, with the domain error `code` and `field`"),
@@ -133,7 +143,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_problem(_: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, ProblemError)
-        headers = {"WWW-Authenticate": "X-Pathways-Actor"} if error.status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
         return problem_response(
             error.code,
             error.detail,
@@ -146,6 +156,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def on_refused(_: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, CommandRefused)
         return problem_response(error.code, error.message, error.field)
+
+    async def on_account(_: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, AccountError)
+        return problem_response(error.code, error.detail, error.field)
 
     async def on_invalid(_: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, InvalidInput)
@@ -182,5 +196,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, on_problem)
     app.add_exception_handler(CommandRefused, on_refused)
     app.add_exception_handler(InvalidInput, on_invalid)
+    app.add_exception_handler(AccountError, on_account)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)

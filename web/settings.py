@@ -1,4 +1,4 @@
-"""What the web app needs beyond its client and store: the deadline policy and a clock."""
+"""What the web app needs beyond its client and stores: policy, clock, session settings."""
 
 from __future__ import annotations
 
@@ -19,9 +19,18 @@ class WebSettings:
 
     `policy` is the deadline policy each new pathway follows from its first day (the one
     `configured_policy` loads from PATHWAYS_POLICY_FILE or the shipped default); `clock`
-    says what "overdue" is measured against.
+    says what "overdue" is measured against. `session_secret` must be long and random.
     """
 
     policy: Policy
+    session_secret: str
+    """Signs the session cookie; the same in every web process of one installation."""
     clock: Callable[[], datetime] = field(default=_utc_now)
     title: str = "Pathways"
+    secure_cookies: bool = False
+    """Mark the session cookie `Secure` (HTTPS only): on, whenever served over HTTPS."""
+    session_hours: int = 8
+    """A session ends this long after sign-in (a working day)."""
+    temporal_ui_url: str | None = None
+    """Where the Temporal UI is, for the timeline's link to the workflow run."""
+    temporal_namespace: str = "default"

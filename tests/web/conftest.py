@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest_asyncio
 
 from infra.policy_file import load_policy
+from tests.web.staff import staffed_accounts
 from tests.workflows.conftest import Harness, harness
 from web.app import create_app
 from web.settings import WebSettings
 
-__all__ = ["Api", "api", "harness"]
+__all__ = ["Api", "api", "harness", "web_settings"]
 
 
 @dataclass
@@ -22,10 +24,15 @@ class Api:
     http: httpx.AsyncClient
 
 
+def web_settings(**changes: Any) -> WebSettings:
+    """Settings for a test app: the shipped policy and a throwaway session secret."""
+    return WebSettings(policy=load_policy(None), session_secret="test-secret " * 4, **changes)
+
+
 @pytest_asyncio.fixture(loop_scope="session")
 async def api(harness: Harness) -> AsyncIterator[Api]:
     """An HTTP client on the app, with a worker for the harness's task queue running."""
-    app = create_app(harness.pathways, harness.store, WebSettings(policy=load_policy(None)))
+    app = create_app(harness.pathways, harness.store, await staffed_accounts(), web_settings())
     transport = httpx.ASGITransport(app=app)
     async with (
         harness.worker(),

@@ -10,17 +10,16 @@ import httpx
 
 from domain.errors import ERROR_CODES
 from domain.stream import stream_id_for
-from infra.policy_file import load_policy
 from tests.scenarios import ASSESSMENT, CONDITION, OPEN
-from tests.web.conftest import Api
+from tests.web.conftest import Api, web_settings
+from tests.web.staff import bearer, staffed_accounts
 from tests.workflows.conftest import Harness
 from tests.workflows.journey import full_journey
 from web.app import create_app
-from web.settings import WebSettings
 
 PROBLEM = "application/problem+json"
-ANNA = {"X-Pathways-Actor": "anna", "X-Pathways-Role": "caseworker"}
-SARA = {"X-Pathways-Actor": "sara", "X-Pathways-Role": "supervisor"}
+ANNA = bearer("anna")
+SARA = bearer("sara")
 
 
 def new_id() -> str:
@@ -190,7 +189,7 @@ async def test_a_closed_pathway_answers_retries_and_refuses_the_rest(api: Api) -
     last: tuple[dict[str, Any], httpx.Response] | None = None
     for command, actor in full_journey(today):
         body = {"command_id": cid(), **command}
-        headers = {"X-Pathways-Actor": actor.id, "X-Pathways-Role": str(actor.role)}
+        headers = bearer(actor.id)
         reply = await api.http.post(f"/api/v1/pathways/{pid}/commands", json=body, headers=headers)
         assert reply.status_code == 200, reply.text
         last = body, reply
@@ -217,19 +216,20 @@ async def test_unknown_pathway_is_404(api: Api) -> None:
     assert await versions(api.harness, pid) == 0
 
 
-async def test_missing_actor_is_401_and_records_nothing(api: Api) -> None:
+async def test_no_or_bad_credentials_are_401_and_record_nothing(api: Api) -> None:
     pid = await opened(api)
     before = await versions(api.harness, pid)
     note = {"type": "add_note", "text": "hello", "command_id": cid()}
-    for headers in ({}, {"X-Pathways-Actor": "anna"}, {"X-Pathways-Role": "caseworker"}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer pwt_nobody"},
+        {"Authorization": "Basic YW5uYTpwdw=="},
+        {"Authorization": "Bearer "},
+        {"X-Pathways-Actor": "anna", "X-Pathways-Role": "caseworker"},
+    ):
         reply = await api.http.post(f"/api/v1/pathways/{pid}/commands", json=note, headers=headers)
         assert_problem(reply, 401, "unauthenticated")
-    system = {"X-Pathways-Actor": "clock", "X-Pathways-Role": "system"}
-    reply = await api.http.post(f"/api/v1/pathways/{pid}/commands", json=note, headers=system)
-    assert_problem(reply, 401, "unauthenticated")
-    bad_role = {"X-Pathways-Actor": "anna", "X-Pathways-Role": "queen"}
-    reply = await api.http.post(f"/api/v1/pathways/{pid}/commands", json=note, headers=bad_role)
-    assert assert_problem(reply, 401, "unauthenticated")["field"] == "role"
+        assert reply.headers["www-authenticate"] == "Bearer"
     for path in (f"/api/v1/pathways/{pid}", "/api/v1/pathways", "/api/v1/obligations/overdue"):
         assert_problem(await api.http.get(path), 401, "unauthenticated")
     opening = await api.http.post("/api/v1/pathways", json={**OPEN, "pathway_id": new_id()})
@@ -266,9 +266,7 @@ async def test_the_same_command_id_twice_gets_the_same_answer_once(api: Api) -> 
 async def test_overdue_obligations_by_caseload(harness: Harness) -> None:
     later = datetime.now(UTC) + timedelta(days=3650)
     app = create_app(
-        harness.pathways,
-        harness.store,
-        WebSettings(policy=load_policy(None), clock=lambda: later),
+        harness.pathways, harness.store, await staffed_accounts(), web_settings(clock=lambda: later)
     )
     transport = httpx.ASGITransport(app=app)
     async with (

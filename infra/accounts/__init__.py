@@ -1,0 +1,1 @@
+"""Accounts: the people who sign in, their organisations, passwords and API tokens."""

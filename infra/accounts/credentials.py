@@ -1,0 +1,42 @@
+"""Password hashes (argon2id) and API tokens (random, stored only as a SHA-256 digest)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+TOKEN_PREFIX = "pwt_"
+
+_HASHER = PasswordHasher()
+_DUMMY_HASH = _HASHER.hash("a password nobody has, to spend the same time")
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash with the library's recommended parameters."""
+    return _HASHER.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Whether `password` matches; without a hash, spends the same time and says no."""
+    try:
+        return _HASHER.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Whether the hash was made with weaker parameters than today's."""
+    return _HASHER.check_needs_rehash(password_hash)
+
+
+def new_token() -> str:
+    """A bearer token to give the user once: `pwt_` and 43 url-safe characters."""
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    """What is stored for a token: its SHA-256, hex. Tokens are random, so no salt."""
+    return hashlib.sha256(token.encode()).hexdigest()

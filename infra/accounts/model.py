@@ -1,0 +1,100 @@
+"""What an account is, and the checks a new one passes before anything is stored."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal, get_args
+
+from pydantic import Field, field_validator, model_validator
+
+from domain.values import Actor, Frozen, Identifier, Role
+
+Language = Literal["it", "en"]
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+
+SCOPED_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
+"""Roles that act within one organisation; the others see the whole project."""
+
+MIN_PASSWORD_LENGTH = 12
+
+
+class AccountError(Exception):
+    """A refused account operation, with a stable code (the same shape as domain errors)."""
+
+    def __init__(self, code: str, detail: str, field: str | None = None) -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code, self.detail, self.field = code, detail, field
+
+
+ACCOUNT_ERROR_CODES: dict[str, str] = {
+    "invalid_account": "The account's details are invalid",
+    "weak_password": "The password is too weak",
+    "account_exists": "An account with this id already exists",
+    "account_not_found": "No such account",
+    "organisation_not_found": "No such organisation",
+    "organisation_exists": "An organisation with this id already exists",
+}
+
+
+class Organisation(Frozen):
+    """A partner organisation of the project: its caseworkers and supervisors belong to it."""
+
+    id: Identifier
+    name: str = Field(min_length=1, max_length=200)
+
+
+class Account(Frozen):
+    """A person who signs in. Never holds the password, only what is safe to show."""
+
+    id: Identifier
+    display_name: str = Field(min_length=1, max_length=120)
+    role: Role
+    organisation_id: Identifier | None = None
+    """The organisation a caseworker or supervisor works for; optional for the others."""
+    email: str | None = Field(default=None, max_length=254)
+    language: Language = "it"
+    active: bool = True
+    created_at: datetime | None = None
+
+    @field_validator("role")
+    @classmethod
+    def _people_only(cls, role: Role) -> Role:
+        if role == Role.SYSTEM:
+            raise ValueError("the system role is not for people")
+        return role
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, email: str | None) -> str | None:
+        if email is not None and (
+            email.count("@") != 1 or any(c.isspace() for c in email) or email.startswith("@")
+        ):
+            raise ValueError("not an e-mail address")
+        return email
+
+    @model_validator(mode="after")
+    def _organisation_for_scoped_roles(self) -> Account:
+        if self.role in SCOPED_ROLES and self.organisation_id is None:
+            raise ValueError(f"a {self.role} belongs to an organisation: give organisation_id")
+        return self
+
+    @property
+    def actor(self) -> Actor:
+        """The actor this person's commands are recorded as."""
+        return Actor(id=self.id, role=self.role)
+
+
+def check_password(password: str, account_id: str) -> None:
+    """Refuse a password that is short, made of one repeated character, or the account id.
+
+    Raises:
+        AccountError: `weak_password`.
+    """
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            "weak_password", f"use at least {MIN_PASSWORD_LENGTH} characters", "password"
+        )
+    if len(set(password)) < 4 or account_id.lower() in password.lower():
+        raise AccountError(
+            "weak_password", "use more varied characters, not your user id", "password"
+        )

@@ -1,0 +1,111 @@
+"""What people do with accounts: create one, sign in, get a token, change language.
+
+Shared by `pathways user`, the admin pages and the sign-in page, so the rules (password
+policy, argon2 hashes, digests only for tokens) are in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from pydantic import ValidationError
+
+from infra.accounts.credentials import (
+    hash_password,
+    needs_rehash,
+    new_token,
+    token_digest,
+    verify_password,
+)
+from infra.accounts.model import Account, AccountError, Organisation, check_password
+from infra.accounts.store import AccountStore
+
+
+def account_from(fields: dict[str, object]) -> Account:
+    """Validate an account's fields; `invalid_account` with the field at fault.
+
+    Raises:
+        AccountError: `invalid_account`.
+    """
+    try:
+        return Account.model_validate(fields)
+    except ValidationError as err:
+        first = err.errors(include_url=False)[0]
+        field = ".".join(str(p) for p in first["loc"]) or None
+        raise AccountError("invalid_account", first["msg"], field) from None
+
+
+async def create_account(
+    store: AccountStore, fields: dict[str, object], password: str | None
+) -> Account:
+    """Check and add an account; with a password, it can sign in on the pages.
+
+    Raises:
+        AccountError: `invalid_account`, `weak_password`, `account_exists`,
+            `organisation_not_found`. Nothing is stored then.
+    """
+    account = account_from(fields)
+    if password is not None:
+        check_password(password, account.id)
+    return await store.create_account(
+        account, None if password is None else hash_password(password)
+    )
+
+
+async def sign_in(store: AccountStore, account_id: str, password: str) -> Account | None:
+    """The active account if the password matches; None otherwise, in constant-ish time."""
+    stored = await store.password_hash(account_id)
+    if not verify_password(stored, password) or stored is None:
+        return None
+    account = await store.get_account(account_id)
+    if account is None or not account.active:
+        return None
+    if needs_rehash(stored):
+        await store.update_account(account_id, password_hash=hash_password(password))
+    return account
+
+
+async def issue_token(
+    store: AccountStore,
+    account_id: str,
+    label: str,
+    now: datetime,
+    lifetime: timedelta | None = timedelta(days=90),
+) -> str:
+    """A new bearer token for the account, shown once; only its digest is stored.
+
+    Raises:
+        AccountError: `account_not_found`, or `invalid_account` for an inactive account.
+    """
+    account = await store.get_account(account_id)
+    if account is None:
+        raise AccountError("account_not_found", f"no account {account_id}", "id")
+    if not account.active:
+        raise AccountError("invalid_account", f"{account_id} is deactivated", "id")
+    token = new_token()
+    expires = None if lifetime is None else now + lifetime
+    await store.add_token(account_id, token_digest(token), label, expires)
+    return token
+
+
+async def account_for_token(store: AccountStore, token: str, now: datetime) -> Account | None:
+    """The account a bearer token belongs to, if it is live."""
+    return await store.account_for_token(token_digest(token), now)
+
+
+async def ensure_accounts(
+    store: AccountStore,
+    organisations: Iterable[Organisation],
+    accounts: Iterable[tuple[Account, str]],
+) -> list[Account]:
+    """Create the organisations and accounts that do not exist yet; the ones created."""
+    known = {o.id for o in await store.list_organisations()}
+    for organisation in organisations:
+        if organisation.id not in known:
+            await store.create_organisation(organisation)
+    created = []
+    for account, password in accounts:
+        if await store.get_account(account.id) is None:
+            created.append(await create_account(store, account.model_dump(), password))
+    return created

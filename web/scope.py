@@ -1,0 +1,127 @@
+"""Whose pathways a person may see and change.
+
+A caseworker sees and changes the pathways of their own caseload, a supervisor those of
+their organisation, the coordinator every pathway; an auditor reads every pathway and
+changes none; an admin manages accounts and policies and reads no pathway. A pathway
+outside someone's scope does not exist for them: the answer is the same 404 as for an
+unknown id, and the denial is logged.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import structlog
+
+from domain.projections import PathwaySummary
+from domain.values import Role
+from infra.accounts.model import Account
+from infra.eventstore.base import EventStore
+from web.problems import ProblemError
+from workflows.client import NOT_FOUND
+
+log = structlog.get_logger("pathways.web.scope")
+
+READ_ALL = frozenset({Role.COORDINATOR, Role.AUDITOR})
+READ_ONLY = frozenset({Role.AUDITOR, Role.ADMIN})
+FORBIDDEN = "forbidden"
+
+
+def may_read(account: Account, summary: PathwaySummary) -> bool:
+    """Whether the pathway is within the account's scope."""
+    if account.role in READ_ALL:
+        return True
+    if account.role == Role.SUPERVISOR:
+        return summary.organisation_id == account.organisation_id
+    if account.role == Role.CASEWORKER:
+        return summary.caseworker_id == account.id
+    return False
+
+
+def may_change(account: Account, summary: PathwaySummary) -> bool:
+    """Whether the account may send commands to the pathway (the domain decides which)."""
+    return account.role not in READ_ONLY and may_read(account, summary)
+
+
+def may_open_in(account: Account, organisation_id: str) -> bool:
+    """Whether the account may open a pathway for this organisation."""
+    if account.role == Role.COORDINATOR:
+        return True
+    if account.role in (Role.CASEWORKER, Role.SUPERVISOR):
+        return account.organisation_id == organisation_id
+    return False
+
+
+class CaseloadFilter(NamedTuple):
+    """The filters a caseload query runs with once the account's scope is applied."""
+
+    organisation_id: str | None
+    caseworker_id: str | None
+    empty: bool
+    """True when the filters asked for lie outside the scope: the answer is nothing."""
+
+
+def caseload_filter(
+    account: Account, organisation_id: str | None, caseworker_id: str | None
+) -> CaseloadFilter:
+    """Narrow the requested filters to the account's scope."""
+    if account.role in READ_ALL:
+        return CaseloadFilter(organisation_id, caseworker_id, False)
+    if account.role == Role.SUPERVISOR:
+        outside = organisation_id not in (None, account.organisation_id)
+        return CaseloadFilter(account.organisation_id, caseworker_id, outside)
+    if account.role == Role.CASEWORKER:
+        outside = caseworker_id not in (None, account.id) or organisation_id not in (
+            None,
+            account.organisation_id,
+        )
+        return CaseloadFilter(None, account.id, outside)
+    return CaseloadFilter(None, None, True)
+
+
+def deny(account: Account, action: str, pathway_id: str) -> ProblemError:
+    """Log a refusal and give the answer that leaks nothing: 'no such pathway'."""
+    log.warning(
+        "access_denied",
+        account_id=account.id,
+        role=account.role.value,
+        action=action,
+        pathway_id=pathway_id,
+    )
+    return ProblemError("pathway_not_found", NOT_FOUND)
+
+
+async def readable(store: EventStore, account: Account, pathway_id: str) -> PathwaySummary:
+    """The pathway's summary if the account may read it.
+
+    Raises:
+        ProblemError: `pathway_not_found` (404) when it is unknown or outside the scope.
+    """
+    summary = await store.get_summary(pathway_id)
+    if summary is None:
+        raise ProblemError("pathway_not_found", NOT_FOUND)
+    if not may_read(account, summary):
+        raise deny(account, "read", pathway_id)
+    return summary
+
+
+async def changeable(store: EventStore, account: Account, pathway_id: str) -> PathwaySummary:
+    """The pathway's summary if the account may send it commands.
+
+    Raises:
+        ProblemError: `pathway_not_found` (404) outside the scope; `forbidden` (403) when
+            the account may read it but not change it (an auditor).
+    """
+    summary = await readable(store, account, pathway_id)
+    if not may_change(account, summary):
+        log.warning(
+            "access_denied",
+            account_id=account.id,
+            role=account.role.value,
+            action="change",
+            pathway_id=pathway_id,
+        )
+        raise ProblemError(
+            FORBIDDEN, f"a {account.role} reads pathways, never changes them", status=403
+        )
+    return summary
