@@ -24,6 +24,7 @@ from domain.values import Actor, Stage
 from infra.accounts.model import Account
 from infra.eventstore.base import EventStore, OverdueObligation
 from web.auth import CurrentAccount
+from web.outages import within
 from web.problems import PROBLEM_RESPONSES, ProblemError
 from web.scope import FORBIDDEN, caseload_filter, changeable, may_open_in, readable
 from web.settings import WebSettings
@@ -102,7 +103,7 @@ def build_router() -> APIRouter:
             actor=account.actor,
             occurred_at=document.get("occurred_at"),
         )
-        return await pathways.open(envelope)
+        return await within(pathways.open(envelope), settings.reply_timeout, envelope.command_id)
 
     @router.post(
         "/pathways/{pathway_id}/commands",
@@ -114,10 +115,11 @@ def build_router() -> APIRouter:
         request: Request, pathway_id: str, account: CurrentAccount, document: Document
     ) -> CommandResult:
         """Apply one command; `command_id` is required and makes the request safe to retry."""
-        pathways, store, _ = _deps(request)
+        pathways, store, settings = _deps(request)
         envelope = _envelope(document, account)
         await changeable(store, account, pathway_id)
-        return await pathways.send(pathway_id, envelope)
+        reply = pathways.send(pathway_id, envelope)
+        return await within(reply, settings.reply_timeout, envelope.command_id)
 
     @router.get(
         "/pathways/{pathway_id}",

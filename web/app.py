@@ -14,6 +14,7 @@ from infra.accounts.store import AccountStore
 from infra.eventstore.base import EventStore
 from web.accounts_api import build_accounts_router
 from web.api import build_router
+from web.outages import install_outage_handlers
 from web.problems import install_problem_handlers
 from web.settings import WebSettings
 from workflows.client import PathwayClient
@@ -49,6 +50,7 @@ def create_app(
         https_only=settings.secure_cookies,
     )
     install_problem_handlers(app)
+    install_outage_handlers(app)
     app.include_router(build_router())
     app.include_router(build_accounts_router())
     return app

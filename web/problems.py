@@ -133,6 +133,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         (404, "No such pathway (`pathway_not_found`)"),
         (409, "The pathway is already open or closed"),
         (422, "Invalid input or a refused command, with the domain error `code` and `field`"),
+        (503, "Temporal or the database cannot be reached (`unavailable`); see Retry-After"),
     )
 }
 """The error responses every route documents in the OpenAPI."""

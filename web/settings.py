@@ -34,3 +34,5 @@ class WebSettings:
     temporal_ui_url: str | None = None
     """Where the Temporal UI is, for the timeline's link to the workflow run."""
     temporal_namespace: str = "default"
+    reply_timeout: float = 20.0
+    """Seconds to wait for a pathway's reply to a command before answering 503."""

@@ -11,11 +11,11 @@ import pytest_asyncio
 
 from infra.policy_file import load_policy
 from tests.web.staff import staffed_accounts
-from tests.workflows.conftest import Harness, harness
+from tests.workflows.conftest import Harness, dev_harness, harness
 from web.app import create_app
 from web.settings import WebSettings
 
-__all__ = ["Api", "api", "harness", "web_settings"]
+__all__ = ["Api", "api", "dev_harness", "harness", "web_settings"]
 
 
 @dataclass

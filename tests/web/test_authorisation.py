@@ -1,0 +1,217 @@
+"""Who may do what, for every endpoint and every role, in and out of scope: one table.
+
+The pathway under test belongs to anna's caseload in org-lecce. Each row of `MATRIX` is
+one request; its expectations give the status each person gets. Outside someone's scope a
+pathway does not exist (404, like an unknown id); a refusal records nothing and is logged.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from structlog.testing import capture_logs
+
+from domain.stream import stream_id_for
+from tests.scenarios import OPEN
+from tests.web.conftest import web_settings
+from tests.web.staff import STAFF, bearer, staffed_accounts
+from tests.workflows.conftest import Harness
+from web.app import create_app
+
+OWN = "p-matrix-anna"
+"""The pathway every row is about: anna's, in org-lecce."""
+
+EVERYONE = tuple(STAFF)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One request and the status each person gets; `listed` says who sees OWN in it."""
+
+    name: str
+    method: str
+    path: str
+    expect: dict[str, int]
+    body: Callable[[str], dict[str, Any]] | None = None
+    listed: frozenset[str] | None = None
+    changes: bool = False
+    """Whether a success records events on OWN (and a refusal must not)."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def statuses(ok: int, **others: int) -> dict[str, int]:
+    """`ok` for everyone, except the people named."""
+    return {person: others.get(person, ok) for person in EVERYONE}
+
+
+READERS = {"luca": 404, "paolo": 404, "marta": 404, "adele": 404}
+"""Who may not read OWN: another caseworker, another organisation, the admin."""
+
+
+def note(person: str) -> dict[str, Any]:
+    return {"type": "add_note", "text": f"note by {person}", "command_id": f"n-{uuid.uuid4()}"}
+
+
+def opening(person: str) -> dict[str, Any]:
+    return {
+        **OPEN,
+        "pathway_id": f"p-open-{person}-{uuid.uuid4().hex[:6]}",
+        "caseworker_id": "anna",
+        "command_id": f"o-{uuid.uuid4()}",
+    }
+
+
+def new_account(person: str) -> dict[str, Any]:
+    return {
+        "id": f"new-{person}-{uuid.uuid4().hex[:6]}",
+        "display_name": "New Person",
+        "role": "caseworker",
+        "organisation_id": "org-lecce",
+        "password": "a long enough pass phrase",
+    }
+
+
+def new_organisation(person: str) -> dict[str, Any]:
+    return {"id": f"org-{person}-{uuid.uuid4().hex[:6]}", "name": "Nuovo partner"}
+
+
+MATRIX: tuple[Row, ...] = (
+    Row("state", "GET", f"/api/v1/pathways/{OWN}", statuses(200, **READERS)),
+    Row("state as of", "GET", f"/api/v1/pathways/{OWN}?as_of=2100-01-01", statuses(200, **READERS)),
+    Row("history", "GET", f"/api/v1/pathways/{OWN}/history", statuses(200, **READERS)),
+    Row(
+        "command",
+        "POST",
+        f"/api/v1/pathways/{OWN}/commands",
+        statuses(200, **READERS, aldo=403),
+        body=note,
+        changes=True,
+    ),
+    Row(
+        "open for anna in org-lecce",
+        "POST",
+        "/api/v1/pathways",
+        # luca may open in his organisation, but only for his own caseload (a domain rule).
+        statuses(201, luca=422, paolo=403, marta=403, aldo=403, adele=403),
+        body=opening,
+    ),
+    Row(
+        "caseload",
+        "GET",
+        "/api/v1/pathways",
+        statuses(200),
+        listed=frozenset({"anna", "sara", "marco", "cora", "aldo"}),
+    ),
+    Row(
+        "overdue obligations",
+        "GET",
+        "/api/v1/obligations/overdue",
+        statuses(200),
+        listed=frozenset({"anna", "sara", "marco", "cora", "aldo"}),
+    ),
+    Row("me", "GET", "/api/v1/me", statuses(200)),
+    Row("users", "GET", "/api/v1/users", statuses(200)),
+    Row("create user", "POST", "/api/v1/users", statuses(403, adele=201), body=new_account),
+    Row("organisations", "GET", "/api/v1/organisations", statuses(200)),
+    Row(
+        "create organisation",
+        "POST",
+        "/api/v1/organisations",
+        statuses(403, adele=201),
+        body=new_organisation,
+    ),
+)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def http(harness: Harness) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with OWN opened by anna; its clock ten years ahead, so OWN is overdue."""
+    later = datetime.now(UTC) + timedelta(days=3650)
+    app = create_app(
+        harness.pathways,
+        harness.store,
+        await staffed_accounts(),
+        web_settings(clock=lambda: later),
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        harness.worker(),
+        httpx.AsyncClient(transport=transport, base_url="http://t") as client,
+    ):
+        opened = await client.post(
+            "/api/v1/pathways",
+            json={**OPEN, "pathway_id": OWN, "command_id": "c-own"},
+            headers=bearer("anna"),
+        )
+        assert opened.status_code == 201, opened.text
+        yield client
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=[row.name for row in MATRIX])
+async def test_matrix(row: Row, http: httpx.AsyncClient, harness: Harness) -> None:
+    seen: dict[str, int] = {}
+    for person in EVERYONE:
+        before = await harness.store.stream_version(stream_id_for(OWN))
+        body = row.body(person) if row.body else None
+        with capture_logs() as logs:
+            reply = await http.request(row.method, row.path, json=body, headers=bearer(person))
+        seen[person] = reply.status_code
+        after = await harness.store.stream_version(stream_id_for(OWN))
+        if reply.status_code >= 400:
+            assert reply.headers["content-type"] == "application/problem+json", person
+            assert after == before, f"{person}'s refused {row.name} recorded events"
+        if reply.status_code == 404 and row.expect[person] == 404:
+            # Out of scope reads the same as an unknown id, and the denial is logged.
+            assert reply.json()["code"] == "pathway_not_found"
+            assert any(e["event"] == "access_denied" and e["account_id"] == person for e in logs)
+        if row.changes and reply.status_code == 200:
+            assert after > before
+        if row.listed is not None:
+            ids = {item["pathway_id"] for item in reply.json()}
+            assert (OWN in ids) == (person in row.listed), f"{person} listing of {row.name}"
+    assert seen == row.expect
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=[row.name for row in MATRIX])
+async def test_nobody_signed_in_gets_401(row: Row, api_client_401: httpx.AsyncClient) -> None:
+    body = row.body("nobody") if row.body else None
+    reply = await api_client_401.request(row.method, row.path, json=body)
+    assert reply.status_code == 401
+    assert reply.json()["code"] == "unauthenticated"
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def api_client_401() -> AsyncIterator[httpx.AsyncClient]:
+    """The app without any Temporal behind it: authentication comes first."""
+    from infra.eventstore.memory import InMemoryEventStore
+    from workflows.client import PathwayClient
+
+    app = create_app(
+        PathwayClient(None, "unused"),  # type: ignore[arg-type]
+        InMemoryEventStore(),
+        await staffed_accounts(),
+        web_settings(),
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        yield client
+
+
+async def test_users_list_is_scoped(http: httpx.AsyncClient) -> None:
+    def ids(reply: httpx.Response) -> set[str]:
+        assert reply.status_code == 200, reply.text
+        return {account["id"] for account in reply.json()}
+
+    assert ids(await http.get("/api/v1/users", headers=bearer("anna"))) == {"anna"}
+    lecce = {p for p, a in STAFF.items() if a.organisation_id == "org-lecce"}
+    assert ids(await http.get("/api/v1/users", headers=bearer("sara"))) == lecce
+    assert ids(await http.get("/api/v1/users", headers=bearer("cora"))) >= set(STAFF)
+    reply = await http.get("/api/v1/me", headers=bearer("anna"))
+    assert "password" not in reply.text and "hash" not in reply.text
