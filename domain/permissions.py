@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel
+
 from domain import errors
 from domain.commands import (
     AddNote,
@@ -73,25 +75,45 @@ ALLOWED_WHILE_SUSPENDED = (ResumePathway, AddNote, RecordExit, RunDeadlines, App
 
 def check_permitted(state: PathwayState, command: Command, actor: Actor) -> None:
     """Raise the first reason why `actor` may not send `command` to this pathway now."""
-    if actor.role not in ROLES.get(type(command), CASE_WORK):
-        raise errors.RoleForbidden(f"a {actor.role} may not {command.type.replace('_', ' ')}")
     if isinstance(command, OpenPathway):
+        check_role(type(command), actor)
         if actor.role == Role.CASEWORKER and command.caseworker_id != actor.id:
             raise errors.NotAssignedCaseworker(
                 "a caseworker opens pathways for their own caseload", field="caseworker_id"
             )
         return
+    check_kind_permitted(state, type(command), actor)
+
+
+def command_type(kind: type[BaseModel]) -> str:
+    """The `type` a command class carries, e.g. `approve_plan`."""
+    name: str = kind.model_fields["type"].default
+    return name
+
+
+def check_role(kind: type[BaseModel], actor: Actor) -> None:
+    """Raise `RoleForbidden` unless the actor's role may send this kind of command."""
+    if actor.role not in ROLES.get(kind, CASE_WORK):
+        name = command_type(kind)
+        raise errors.RoleForbidden(f"a {actor.role} may not {name.replace('_', ' ')}")
+
+
+def check_kind_permitted(state: PathwayState, kind: type[BaseModel], actor: Actor) -> None:
+    """The checks that depend only on the kind of command, not its fields: role, caseload,
+    stage and suspension. `check_permitted` runs them for every command but the opening;
+    the pages run them to offer only the commands that can be accepted now."""
+    check_role(kind, actor)
     if state.stage is None:
         raise errors.PathwayNotFound("no pathway has been opened with this id")
     if state.stage == Stage.CLOSED:
         raise errors.PathwayClosed("the pathway is closed and accepts nothing more")
     if actor.role == Role.CASEWORKER and actor.id != state.caseworker_id:
         raise errors.NotAssignedCaseworker("the pathway belongs to another caseworker's caseload")
-    if isinstance(command, ResumePathway) and state.suspension is None:
+    if kind is ResumePathway and state.suspension is None:
         raise errors.PathwayNotSuspended("the pathway is not suspended")
-    if state.suspension is not None and not isinstance(command, ALLOWED_WHILE_SUSPENDED):
+    if state.suspension is not None and kind not in ALLOWED_WHILE_SUSPENDED:
         raise errors.PathwaySuspended("a suspended pathway accepts only resume, notes and exit")
-    if state.stage not in STAGES[type(command)]:
-        if isinstance(command, MEASURE_COMMANDS) and state.stage in IN_PROGRESS:
+    if state.stage not in STAGES[kind]:
+        if kind in MEASURE_COMMANDS and state.stage in IN_PROGRESS:
             raise errors.PlanNotApproved("measures start once the plan is approved")
         raise errors.WrongStage(f"not possible while the pathway is in {state.stage}")

@@ -1,0 +1,72 @@
+"""The commands offered to a person are the ones the decider can accept from them now."""
+
+from __future__ import annotations
+
+from domain.affordances import PEOPLE_COMMANDS, available_commands
+from domain.permissions import command_type
+from domain.values import Actor, Role
+from tests.scenarios import (
+    AUDITOR,
+    CASEWORKER,
+    COORDINATOR,
+    OTHER_SUPERVISOR,
+    START,
+    SUPERVISOR,
+    Scenario,
+)
+from tests.workflows.journey import full_journey
+
+LUCA = Actor(id="luca", role=Role.CASEWORKER)
+
+
+def test_every_step_of_a_full_journey_is_offered_to_whoever_takes_it() -> None:
+    scenario = Scenario().opened()
+    for command, actor in full_journey(START.date()):
+        offered = available_commands(scenario.state, actor)
+        assert command["type"] in offered, (command["type"], actor.id, offered)
+        scenario.given(command, actor)
+    assert available_commands(scenario.state, SUPERVISOR) == []
+
+
+def test_each_person_is_offered_what_their_role_and_caseload_allow() -> None:
+    state = Scenario().opened().state
+    assert available_commands(state, CASEWORKER)[0] == "record_baseline"
+    assert "approve_plan" not in available_commands(state, CASEWORKER)
+    assert available_commands(state, LUCA) == []
+    assert available_commands(state, AUDITOR) == []
+    assert "reassign_caseworker" in available_commands(state, SUPERVISOR)
+    assert "reassign_caseworker" not in available_commands(state, CASEWORKER)
+
+
+def test_a_plan_is_offered_for_approval_only_to_someone_other_than_its_proposer() -> None:
+    scenario = (
+        Scenario()
+        .assessed()
+        .given(
+            {
+                "type": "propose_plan",
+                "measures": [{"measure_id": "m", "kind": "mobility", "target_date": "2026-12-31"}],
+            },
+            SUPERVISOR,
+        )
+    )
+    assert "approve_plan" not in available_commands(scenario.state, SUPERVISOR)
+    assert {"approve_plan", "reject_plan"} <= set(
+        available_commands(scenario.state, OTHER_SUPERVISOR)
+    )
+    assert "approve_plan" in available_commands(scenario.state, COORDINATOR)
+    assert "start_measure" not in available_commands(scenario.state, CASEWORKER)
+
+
+def test_a_suspended_pathway_offers_resume_notes_and_exit_only() -> None:
+    scenario = Scenario().opened().given({"type": "suspend_pathway", "reason": "hospital_stay"})
+    assert available_commands(scenario.state, CASEWORKER) == [
+        "resume_pathway",
+        "add_note",
+        "record_exit",
+    ]
+
+
+def test_the_offered_list_names_real_commands() -> None:
+    names = [command_type(kind) for kind in PEOPLE_COMMANDS]
+    assert len(names) == len(set(names)) == 19
