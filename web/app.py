@@ -14,6 +14,7 @@ from infra.accounts.store import AccountStore
 from infra.eventstore.base import EventStore
 from web.accounts_api import build_accounts_router
 from web.api import build_router
+from web.inbox_api import build_inbox_router
 from web.outages import install_outage_handlers
 from web.problems import install_problem_handlers
 from web.settings import WebSettings
@@ -53,4 +54,5 @@ def create_app(
     install_outage_handlers(app)
     app.include_router(build_router())
     app.include_router(build_accounts_router())
+    app.include_router(build_inbox_router())
     return app
