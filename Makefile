@@ -6,6 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # Re-install only when pyproject.toml changes (the editable install follows the sources).
 STAMP  := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: up test lint clean install
 
@@ -21,8 +22,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 up: $(STAMP)
 	$(BIN)/pathways up
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/pytest -q
+
+# The browser tests drive Debian's Chromium (Playwright's own downloads are not reachable).
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
