@@ -8,6 +8,7 @@ to its stack.
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from infra.accounts.store import AccountStore
@@ -16,6 +17,7 @@ from web.accounts_api import build_accounts_router
 from web.api import build_router
 from web.inbox_api import build_inbox_router
 from web.outages import install_outage_handlers
+from web.pages import build_pages_router
 from web.problems import install_problem_handlers
 from web.settings import WebSettings
 from workflows.client import PathwayClient
@@ -54,5 +56,7 @@ def create_app(
     install_outage_handlers(app)
     app.include_router(build_router())
     app.include_router(build_accounts_router())
+    app.include_router(build_pages_router())
+    app.mount("/static", StaticFiles(packages=[("web", "static")]), name="static")
     app.include_router(build_inbox_router())
     return app

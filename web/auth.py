@@ -105,6 +105,7 @@ async def optional_account(request: Request) -> Account | None:
         ProblemError: `unauthenticated` (401) for a bad bearer token; `csrf_failed` (403).
     """
     header = request.headers.get("Authorization")
+    account: Account | None
     if header is not None:
         account = await _bearer_account(request, header)
     else:

@@ -1,0 +1,25 @@
+"""The server-rendered pages for people: Jinja2 templates, htmx, Italian and English.
+
+To add a page: a module here with a `build_…_router()` that makes its router with
+`page_router()`, routes that take `account: PageAccount` and return
+`render(request, "template.html", **context)`, and one `include_router` line below.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from web.pages.language import build_language_router
+from web.pages.my_day import build_my_day_router
+from web.pages.render import environments
+from web.pages.sign_in import build_sign_in_router
+
+
+def build_pages_router() -> APIRouter:
+    """Every page; reads the catalogs and builds the template environments now, at startup."""
+    environments()
+    router = APIRouter(include_in_schema=False)
+    router.include_router(build_sign_in_router())
+    router.include_router(build_language_router())
+    router.include_router(build_my_day_router())
+    return router

@@ -1,0 +1,96 @@
+"""Labels of the domain's codes (stages, roles, measures, deadlines) in the reader's language.
+
+The codes stay English snake_case everywhere else; here each one gets an English msgid,
+marked with `N_` so that pybabel extracts it, and translated when a page shows it. A page
+calls `label(value)` (bound to the request's language by `render`); `tests/web/test_i18n.py`
+checks that every member of these enums has a label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from enum import StrEnum
+from typing import Any
+
+from domain.measures import MeasureKind, MeasureStatus
+from domain.values import Role, Stage
+from web.i18n import N_
+
+STAGES: Mapping[Stage, str] = {
+    Stage.RECEPTION: N_("Reception"),
+    Stage.ASSESSMENT: N_("Assessment"),
+    Stage.PLANNING: N_("Planning"),
+    Stage.ACTIVE: N_("Active"),
+    Stage.EXIT: N_("Exit"),
+    Stage.FOLLOW_UP: N_("Follow-up"),
+    Stage.CLOSED: N_("Closed"),
+}
+
+ROLES: Mapping[Role, str] = {
+    Role.CASEWORKER: N_("Caseworker"),
+    Role.SUPERVISOR: N_("Supervisor"),
+    Role.COORDINATOR: N_("Coordinator"),
+    Role.AUDITOR: N_("Auditor"),
+    Role.ADMIN: N_("Administrator"),
+    Role.SYSTEM: N_("System (automatic deadlines)"),
+}
+
+MEASURE_KINDS: Mapping[MeasureKind, str] = {
+    MeasureKind.SKILLS_ASSESSMENT: N_("Skills assessment"),
+    MeasureKind.TITLE_RECOGNITION: N_("Recognition of qualifications"),
+    MeasureKind.TRAINING_COURSE: N_("Training course"),
+    MeasureKind.WORK_GRANT: N_("Work grant (traineeship)"),
+    MeasureKind.CHILDCARE: N_("Childcare"),
+    MeasureKind.MOBILITY: N_("Mobility"),
+    MeasureKind.SELF_EMPLOYMENT_ORIENTATION: N_("Self-employment guidance"),
+    MeasureKind.HOUSING_PLACEMENT: N_("Housing placement"),
+    MeasureKind.ECONOMIC_SUPPORT: N_("Economic support"),
+    MeasureKind.SOCIAL_EVENT: N_("Social event"),
+    MeasureKind.ASSOCIATION_MEMBERSHIP: N_("Association membership"),
+    MeasureKind.SCHOOL_SUPPORT: N_("School support"),
+}
+
+MEASURE_STATUSES: Mapping[MeasureStatus, str] = {
+    MeasureStatus.PLANNED: N_("Planned"),
+    MeasureStatus.ACTIVE: N_("In progress"),
+    MeasureStatus.COMPLETED: N_("Completed"),
+    MeasureStatus.CANCELLED: N_("Cancelled"),
+}
+
+OBLIGATION_KINDS: Mapping[str, str] = {
+    "baseline": N_("Record the starting condition"),
+    "skills_assessment": N_("Record the skills assessment"),
+    "plan_proposal": N_("Propose the individual plan"),
+    "plan_approval": N_("Approve the individual plan"),
+    "measure_target": N_("Measure target date"),
+    "work_grant_attendance": N_("Record work grant attendance"),
+    "hosting_communication": N_("Send the family hosting communication"),
+    "licence_conversion": N_("Convert the driving licence"),
+    "pathway_end": N_("End of the pathway"),
+    "permit_renewal": N_("Renew the residence permit"),
+    "follow_up": N_("Follow-up check"),
+}
+"""Obligation kinds are plain strings (policy data), so an unknown one is shown as it is."""
+
+LABELS: Mapping[type[StrEnum], Mapping[Any, str]] = {
+    Stage: STAGES,
+    Role: ROLES,
+    MeasureKind: MEASURE_KINDS,
+    MeasureStatus: MEASURE_STATUSES,
+}
+"""Every enum a page may show, with its labels; add a new one here."""
+
+
+def label(gettext: Callable[[str], str], value: StrEnum) -> str:
+    """The translated label of a domain enum member.
+
+    Raises:
+        KeyError: the enum (or the member) has no label: add it above.
+    """
+    return gettext(LABELS[type(value)][value])
+
+
+def obligation_label(gettext: Callable[[str], str], kind: str) -> str:
+    """The translated label of an obligation kind; the kind itself when it has none."""
+    msgid = OBLIGATION_KINDS.get(kind)
+    return gettext(msgid) if msgid is not None else kind.replace("_", " ")

@@ -1,0 +1,100 @@
+""" "My day" at `/`: my caseload by stage, what is overdue or due next, my latest notices."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from domain.projections import PathwaySummary
+from domain.values import Role, Stage
+from infra.accounts.model import Account
+from infra.eventstore.base import EventStore, OverdueObligation
+from infra.eventstore.notifications import InboxItem
+from web.pages.render import render
+from web.pages.routing import HOME_PATH, PageAccount, page_router
+from web.scope import caseload_filter
+from web.settings import WebSettings
+
+CASELOAD_LIMIT = 200
+"""Rows read for the page; a larger caseload shows a note and the first rows."""
+OVERDUE_LIMIT = 50
+UPCOMING_LIMIT = 10
+INBOX_LIMIT = 10
+INBOX_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.COORDINATOR})
+"""Roles the deadline ladder writes to; the others have no inbox."""
+
+
+@dataclass(frozen=True)
+class MyDay:
+    """What the page shows, all of it within the account's scope."""
+
+    by_stage: list[tuple[Stage, list[PathwaySummary]]]
+    caseload_truncated: bool
+    overdue: list[OverdueObligation]
+    upcoming: list[PathwaySummary]
+    inbox: list[InboxItem]
+
+
+def group_by_stage(summaries: Sequence[PathwaySummary]) -> list[tuple[Stage, list[PathwaySummary]]]:
+    """The stages that have pathways, in the order a pathway goes through them."""
+    groups: dict[Stage, list[PathwaySummary]] = {stage: [] for stage in Stage}
+    for summary in summaries:
+        groups[summary.stage].append(summary)
+    return [(stage, rows) for stage, rows in groups.items() if rows]
+
+
+async def my_day(store: EventStore, account: Account, now: datetime) -> MyDay:
+    """Read the caseload, deadlines and inbox of one account, scoped by its role."""
+    scope = caseload_filter(account, None, None)
+    summaries: list[PathwaySummary] = []
+    overdue: list[OverdueObligation] = []
+    if not scope.empty:
+        summaries = await store.list_summaries(
+            organisation_id=scope.organisation_id,
+            caseworker_id=scope.caseworker_id,
+            limit=CASELOAD_LIMIT,
+        )
+        overdue = await store.overdue_obligations(
+            now,
+            caseworker_id=scope.caseworker_id,
+            organisation_id=scope.organisation_id,
+            limit=OVERDUE_LIMIT,
+        )
+    upcoming = sorted(
+        (s for s in summaries if s.next_deadline is not None and s.next_deadline > now),
+        key=lambda s: (s.next_deadline, s.pathway_id),
+    )[:UPCOMING_LIMIT]
+    inbox: list[InboxItem] = []
+    if account.role in INBOX_ROLES:
+        # The coordinator's inbox spans every organisation: theirs is not needed.
+        inbox = await store.inbox(
+            user_id=account.id,
+            role=account.role,
+            organisation_id=account.organisation_id or "",
+            limit=INBOX_LIMIT,
+        )
+    return MyDay(
+        by_stage=group_by_stage(summaries),
+        caseload_truncated=len(summaries) >= CASELOAD_LIMIT,
+        overdue=overdue,
+        upcoming=upcoming,
+        inbox=inbox,
+    )
+
+
+def build_my_day_router() -> APIRouter:
+    router = page_router()
+
+    @router.get(HOME_PATH)
+    async def home(request: Request, account: PageAccount) -> Response:
+        """The signed-in person's day."""
+        store: EventStore = request.app.state.store
+        settings: WebSettings = request.app.state.settings
+        day = await my_day(store, account, settings.clock())
+        return render(request, "my_day.html", day=day)
+
+    return router

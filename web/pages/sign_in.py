@@ -1,0 +1,91 @@
+"""Sign-in and sign-out: the session cookie the pages run on."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from infra.accounts.service import sign_in
+from web.auth import accounts_of, end_session, start_session
+from web.i18n import N_, SESSION_LANGUAGE
+from web.pages.render import render
+from web.pages.routing import (
+    SIGN_IN_PATH,
+    PublicPageAccount,
+    form_csrf_ok,
+    log,
+    page_router,
+    safe_next,
+    see_other,
+)
+
+MAX_FIELD = 1024
+"""Longer user ids or passwords are refused before hashing: argon2 is slow on purpose."""
+
+FORM_INCOMPLETE = N_("Enter your user id and your password.")
+WRONG_CREDENTIALS = N_("The user id or the password is not right, or the account is disabled.")
+FORM_EXPIRED = N_("This form has expired. Please try again.")
+
+
+def build_sign_in_router() -> APIRouter:
+    router = page_router()
+
+    @router.get(SIGN_IN_PATH)
+    async def sign_in_form(request: Request, account: PublicPageAccount) -> Response:
+        """The sign-in form; someone already signed in goes on to `next`."""
+        next_path = safe_next(request.query_params.get("next"))
+        if account is not None:
+            return see_other(next_path, request)
+        return render(request, "sign_in.html", next=next_path, error=None, user_id="")
+
+    @router.post(SIGN_IN_PATH)
+    async def sign_in_submit(request: Request) -> Response:
+        """Check the password; on success a fresh session and a 303 to `next`."""
+        form = await request.form()
+        next_path = safe_next(form.get("next"))
+        user_id, password = form.get("user_id"), form.get("password")
+        shown_id = user_id.strip()[:MAX_FIELD] if isinstance(user_id, str) else ""
+
+        def refused(error: str, status_code: int) -> Response:
+            return render(
+                request,
+                "sign_in.html",
+                status_code=status_code,
+                next=next_path,
+                error=error,
+                user_id=shown_id,
+            )
+
+        if not form_csrf_ok(request, form):
+            log.warning("sign_in_refused", reason="csrf", account_id=shown_id or None)
+            return refused(FORM_EXPIRED, 403)
+        if (
+            not isinstance(user_id, str)
+            or not isinstance(password, str)
+            or not shown_id
+            or not password
+            or len(user_id) > MAX_FIELD
+            or len(password) > MAX_FIELD
+        ):
+            log.info("sign_in_refused", reason="incomplete_form", account_id=shown_id or None)
+            return refused(FORM_INCOMPLETE, 400)
+        account = await sign_in(accounts_of(request), shown_id, password)
+        if account is None:
+            log.warning("sign_in_failed", account_id=shown_id)
+            return refused(WRONG_CREDENTIALS, 401)
+        start_session(request, account)
+        log.info("signed_in", account_id=account.id, role=account.role.value)
+        return see_other(next_path, request)
+
+    @router.post("/sign-out")
+    async def sign_out(request: Request, account: PublicPageAccount) -> Response:
+        """End the session (CSRF checked by the account dependency); keep the language."""
+        if account is not None:
+            language = request.session.get(SESSION_LANGUAGE)
+            end_session(request)
+            if language is not None:
+                request.session[SESSION_LANGUAGE] = language
+            log.info("signed_out", account_id=account.id)
+        return see_other(SIGN_IN_PATH, request)
+
+    return router
