@@ -20,7 +20,7 @@ from domain.projections import PathwaySummary
 from domain.records import EventRecord
 from domain.state import PathwayState
 from domain.stream import stream_id_for
-from domain.values import Actor, Stage
+from domain.values import Actor, Identifier, Stage
 from infra.accounts.model import Account
 from infra.eventstore.base import EventStore, OverdueObligation
 from web.auth import CurrentAccount
@@ -61,6 +61,10 @@ class HistoryEntry(BaseModel):
     backdated: bool
 
 
+MAX_OFFSET = 2**63 - 1
+"""The largest offset PostgreSQL's OFFSET takes (a bigint); beyond it, 422 rather than 500."""
+
+
 def _deps(request: Request) -> tuple[PathwayClient, EventStore, WebSettings]:
     state = request.app.state
     return state.pathways, state.store, state.settings
@@ -86,6 +90,7 @@ def build_router() -> APIRouter:
         deadline policy is the server's, never the request's.
         """
         pathways, _, settings = _deps(request)
+        _refuse_nul(document)
         command_id = document.get("command_id")
         opening = opening_document(document, command_id)
         command = parse_command(opening)
@@ -112,7 +117,7 @@ def build_router() -> APIRouter:
         summary="Send a command to a pathway",
     )
     async def send_command(
-        request: Request, pathway_id: str, account: CurrentAccount, document: Document
+        request: Request, pathway_id: Identifier, account: CurrentAccount, document: Document
     ) -> CommandResult:
         """Apply one command; `command_id` is required and makes the request safe to retry."""
         pathways, store, settings = _deps(request)
@@ -129,7 +134,7 @@ def build_router() -> APIRouter:
     )
     async def pathway_state(
         request: Request,
-        pathway_id: str,
+        pathway_id: Identifier,
         account: CurrentAccount,
         as_of: Annotated[
             str | None,
@@ -138,7 +143,10 @@ def build_router() -> APIRouter:
     ) -> PathwayState:
         """The state from the event store (the record); with `as_of`, as it was known then."""
         _, store, _ = _deps(request)
-        instant = None if as_of is None else known_at(as_of)
+        try:
+            instant = None if as_of is None else known_at(as_of)
+        except OverflowError:  # the end of 9999-12-31 lies beyond what datetime holds
+            raise ProblemError(INVALID, f"{as_of!r} is out of range", "as_of") from None
         await readable(store, account, pathway_id)
         records = await _records(store, pathway_id, instant)
         return fold(records)
@@ -150,7 +158,7 @@ def build_router() -> APIRouter:
         summary="Every event of a pathway",
     )
     async def pathway_history(
-        request: Request, pathway_id: str, account: CurrentAccount
+        request: Request, pathway_id: Identifier, account: CurrentAccount
     ) -> list[HistoryEntry]:
         """Every event, in order, with actor, business time and recording time."""
         _, store, _ = _deps(request)
@@ -167,11 +175,11 @@ def build_router() -> APIRouter:
     async def caseload(
         request: Request,
         account: CurrentAccount,
-        organisation_id: str | None = None,
-        caseworker_id: str | None = None,
+        organisation_id: Identifier | None = None,
+        caseworker_id: Identifier | None = None,
         stage: Stage | None = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> list[PathwaySummary]:
         """Pathways in your scope matching every filter, most urgent next deadline first."""
         _, store, _ = _deps(request)
@@ -195,8 +203,8 @@ def build_router() -> APIRouter:
     async def overdue(
         request: Request,
         account: CurrentAccount,
-        caseworker_id: str | None = None,
-        organisation_id: str | None = None,
+        caseworker_id: Identifier | None = None,
+        organisation_id: Identifier | None = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> list[OverdueObligation]:
         """Obligations due by now in your scope: a caseload, an organisation, the project."""
@@ -214,7 +222,22 @@ def build_router() -> APIRouter:
     return router
 
 
+def _refuse_nul(document: dict[str, Any]) -> None:
+    """Refuse a NUL character anywhere in a command: PostgreSQL stores none, so its event
+    could never be appended and the pathway would wait on that command for good."""
+    pending: list[tuple[str | None, object]] = [(None, document)]
+    while pending:
+        field, value = pending.pop()
+        if isinstance(value, str) and "\x00" in value:
+            raise ProblemError(INVALID, "text may not contain the NUL character (\\u0000)", field)
+        if isinstance(value, dict | list):
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            pending.extend((f"{field}.{k}" if field else str(k), v) for k, v in items)
+            pending.extend((field, k) for k in value if isinstance(value, dict))
+
+
 def _envelope(document: dict[str, Any], account: Account) -> CommandEnvelope:
+    _refuse_nul(document)
     command_id = document.get("command_id")
     if command_id is None:
         raise ProblemError(INVALID, "give a command_id, so that a retry is safe", "command_id")

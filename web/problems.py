@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from psycopg import DataError
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -125,7 +126,12 @@ def problem_response(
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "content": {MEDIA_TYPE: {}}, "description": description}
+    status: {
+        "model": Problem,
+        # The model registers the schema; the media type the answers really have refers to it.
+        "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        "description": description,
+    }
     for status, description in (
         (400, "Malformed JSON (`invalid_command`)"),
         (401, "Not signed in, or a bad bearer token (`unauthenticated`)"),
@@ -194,9 +200,16 @@ def install_problem_handlers(app: FastAPI) -> None:
             headers=dict(error.headers) if error.headers else None,
         )
 
+    async def on_unstorable(_: Request, error: Exception) -> JSONResponse:
+        # PostgreSQL refused a value of the request (a NUL character, a number out of range).
+        assert isinstance(error, DataError)
+        detail = f"a value cannot be stored: {str(error).splitlines()[0]}"
+        return problem_response(INVALID, detail)
+
     app.add_exception_handler(ProblemError, on_problem)
     app.add_exception_handler(CommandRefused, on_refused)
     app.add_exception_handler(InvalidInput, on_invalid)
     app.add_exception_handler(AccountError, on_account)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(DataError, on_unstorable)

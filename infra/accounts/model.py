@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from domain.values import Actor, Frozen, Identifier, Role
 
@@ -33,6 +33,7 @@ ACCOUNT_ERROR_CODES: dict[str, str] = {
     "account_not_found": "No such account",
     "organisation_not_found": "No such organisation",
     "organisation_exists": "An organisation with this id already exists",
+    "invalid_organisation": "The organisation's details are invalid",
 }
 
 
@@ -40,14 +41,16 @@ class Organisation(Frozen):
     """A partner organisation of the project: its caseworkers and supervisors belong to it."""
 
     id: Identifier
-    name: str = Field(min_length=1, max_length=200)
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 class Account(Frozen):
     """A person who signs in. Never holds the password, only what is safe to show."""
 
     id: Identifier
-    display_name: str = Field(min_length=1, max_length=120)
+    display_name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)
+    ]
     role: Role
     organisation_id: Identifier | None = None
     """The organisation a caseworker or supervisor works for; optional for the others."""
@@ -66,9 +69,10 @@ class Account(Frozen):
     @field_validator("email")
     @classmethod
     def _email(cls, email: str | None) -> str | None:
-        if email is not None and (
-            email.count("@") != 1 or any(c.isspace() for c in email) or email.startswith("@")
-        ):
+        if email is None:
+            return None
+        local, at, domain = email.partition("@")
+        if not (local and at and domain) or "@" in domain or any(c.isspace() for c in email):
             raise ValueError("not an e-mail address")
         return email
 

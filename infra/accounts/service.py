@@ -33,7 +33,9 @@ def account_from(fields: dict[str, object]) -> Account:
     except ValidationError as err:
         first = err.errors(include_url=False)[0]
         field = ".".join(str(p) for p in first["loc"]) or None
-        raise AccountError("invalid_account", first["msg"], field) from None
+        # "Value error, " is pydantic's prefix for a validator's own message.
+        detail = first["msg"].removeprefix("Value error, ")
+        raise AccountError("invalid_account", detail, field) from None
 
 
 async def create_account(
@@ -64,6 +66,29 @@ async def sign_in(store: AccountStore, account_id: str, password: str) -> Accoun
     if needs_rehash(stored):
         await store.update_account(account_id, password_hash=hash_password(password))
     return account
+
+
+async def set_password(store: AccountStore, account_id: str, password: str) -> Account:
+    """Give the account a new password (checked, then hashed); its tokens stay valid.
+
+    Raises:
+        AccountError: `account_not_found`, `weak_password`. Nothing is changed then.
+    """
+    if await store.get_account(account_id) is None:
+        raise AccountError("account_not_found", f"no account {account_id}", "id")
+    check_password(password, account_id)
+    return await store.update_account(account_id, password_hash=hash_password(password))
+
+
+async def deactivate(store: AccountStore, account_id: str) -> int:
+    """Stop the account from signing in and revoke its tokens; how many tokens were live.
+
+    Raises:
+        AccountError: `account_not_found`.
+    """
+    # Deactivated first: from then on no token of the account is accepted, revoked or not.
+    await store.update_account(account_id, active=False)
+    return await store.revoke_tokens(account_id)
 
 
 async def issue_token(
@@ -99,13 +124,26 @@ async def ensure_accounts(
     organisations: Iterable[Organisation],
     accounts: Iterable[tuple[Account, str]],
 ) -> list[Account]:
-    """Create the organisations and accounts that do not exist yet; the ones created."""
+    """Create the organisations and accounts that do not exist yet; the ones created.
+
+    For demo and seed data: accounts given the same password share one hash (hashing is
+    slow on purpose, and a dozen demo people would take seconds at every first start).
+
+    Raises:
+        AccountError: as `create_account`; what was created before stays.
+    """
     known = {o.id for o in await store.list_organisations()}
     for organisation in organisations:
         if organisation.id not in known:
             await store.create_organisation(organisation)
+    hashes: dict[str, str] = {}
     created = []
-    for account, password in accounts:
-        if await store.get_account(account.id) is None:
-            created.append(await create_account(store, account.model_dump(), password))
+    for given, password in accounts:
+        if await store.get_account(given.id) is not None:
+            continue
+        account = account_from(given.model_dump())
+        check_password(password, account.id)
+        if password not in hashes:
+            hashes[password] = hash_password(password)
+        created.append(await store.create_account(account, hashes[password]))
     return created

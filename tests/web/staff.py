@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from domain.values import Role
 from infra.accounts.credentials import token_digest
 from infra.accounts.model import Account, Organisation
-from infra.accounts.store import InMemoryAccountStore
+from infra.accounts.store import AccountStore, InMemoryAccountStore
 
 ORGANISATIONS = (
     Organisation(id="org-lecce", name="Partner di Lecce"),
@@ -48,9 +48,15 @@ def bearer(account_id: str) -> dict[str, str]:
 
 async def staffed_accounts() -> InMemoryAccountStore:
     """An account store with the staff, their password hashes and tokens."""
+    store = InMemoryAccountStore()
+    await add_staff(store)
+    return store
+
+
+async def add_staff(store: AccountStore) -> None:
+    """Put the organisations and the staff, with password hashes and tokens, into `store`."""
     from infra.accounts.credentials import hash_password
 
-    store = InMemoryAccountStore()
     for organisation in ORGANISATIONS:
         await store.create_organisation(organisation)
     password_hash = hash_password(PASSWORD)
@@ -58,4 +64,3 @@ async def staffed_accounts() -> InMemoryAccountStore:
     for account in STAFF.values():
         await store.create_account(account, password_hash)
         await store.add_token(account.id, token_digest(token_of(account.id)), "tests", expires)
-    return store

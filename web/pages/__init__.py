@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from web.pages.admin import build_admin_router
+from web.pages.approvals import build_approvals_router
+from web.pages.history import build_history_router
+from web.pages.inbox import build_inbox_router
 from web.pages.language import build_language_router
 from web.pages.my_day import build_my_day_router
+from web.pages.opening import build_opening_router
+from web.pages.pathway import build_pathway_router
 from web.pages.render import environments
 from web.pages.sign_in import build_sign_in_router
 
@@ -22,4 +28,10 @@ def build_pages_router() -> APIRouter:
     router.include_router(build_sign_in_router())
     router.include_router(build_language_router())
     router.include_router(build_my_day_router())
+    router.include_router(build_opening_router())  # before /pathways/{id}: owns /pathways/new
+    router.include_router(build_pathway_router())
+    router.include_router(build_approvals_router())
+    router.include_router(build_history_router())
+    router.include_router(build_inbox_router())
+    router.include_router(build_admin_router())
     return router

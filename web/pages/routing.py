@@ -34,6 +34,8 @@ PROBLEM_MESSAGES: dict[str, str] = {
     "pathway_not_found": N_("There is no such pathway, or it is not in your caseload."),
     "forbidden": N_("Your role does not allow this."),
     "invalid_language": N_("This language is not available."),
+    "not_found": N_("There is no such item, or it is not yours."),
+    "account_not_found": N_("There is no such account."),
 }
 """What a page says for a refusal code; add a code here when a page can meet it."""
 GENERIC_PROBLEM = N_("The request could not be completed.")

@@ -1,0 +1,404 @@
+"""Case work through the pages alone, in Italian: from opening to closure, refusals, scope.
+
+Each step fills in the form the page draws (its hidden command id and CSRF token
+included) the way a browser would, and posts it to where the form says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from html.parser import HTMLParser
+from typing import Any
+
+import httpx
+
+from domain.evolution import fold
+from domain.stream import stream_id_for
+from domain.values import Stage
+from tests.scenarios import ASSESSMENT, CONDITION, OPEN
+from tests.web.test_pages import Site, open_pathway, sign_in, site
+from web.pages.forms import flatten
+
+__all__ = ["site"]
+
+
+class _Forms(HTMLParser):
+    """Every form of a page: its action, method and the values a browser would send."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: dict[str, dict[str, Any]] = {}
+        self._form: dict[str, Any] | None = None
+        self._select: str | None = None
+        self._textarea: str | None = None
+        self._first = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self._form = {"action": a.get("action", ""), "method": a.get("method", "get")}
+            self._form["fields"] = {}
+            self.forms[a.get("id") or f"form{len(self.forms)}"] = self._form
+        if self._form is None:
+            return
+        fields = self._form["fields"]
+        if tag == "input" and a.get("name"):
+            if a.get("type") == "checkbox" and "checked" not in a:
+                return
+            fields[a["name"]] = a.get("value", "")
+        elif tag == "select":
+            self._select = a.get("name")
+            self._first = True
+        elif tag == "option" and self._select is not None:
+            if "selected" in a or self._first:
+                fields[self._select] = a.get("value", "")
+            self._first = False
+        elif tag == "textarea":
+            self._textarea = a.get("name")
+            fields[self._textarea] = ""
+
+    def handle_data(self, data: str) -> None:
+        if self._form is not None and self._textarea is not None:
+            self._form["fields"][self._textarea] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def forms_of(page: httpx.Response) -> dict[str, dict[str, Any]]:
+    parser = _Forms()
+    parser.feed(page.text)
+    return parser.forms
+
+
+async def submit(
+    browser: httpx.AsyncClient,
+    page: httpx.Response,
+    form_id: str,
+    values: Mapping[str, Any] | None = None,
+) -> httpx.Response:
+    """Fill in a form of `page` with `values` (flattened) on top of what it holds; send it."""
+    forms = forms_of(page)
+    assert form_id in forms, f"no form {form_id} in {sorted(forms)}"
+    form = forms[form_id]
+    data = dict(form["fields"])
+    for name, value in flatten(dict(values or {})).items():
+        data[name] = value
+    if form["method"] == "get":
+        return await browser.get(form["action"], params=data)
+    return await browser.post(form["action"], data=data)
+
+
+async def version_of(site: Site, pathway_id: str) -> int:
+    return await site.harness.store.stream_version(stream_id_for(pathway_id))
+
+
+async def state_of(site: Site, pathway_id: str) -> Any:
+    return fold(await site.harness.store.read_stream(stream_id_for(pathway_id)))
+
+
+async def today(site: Site) -> date:
+    return (await site.harness.env.get_current_time()).date()
+
+
+async def step(
+    browser: httpx.AsyncClient, pathway_id: str, kind: str, values: Mapping[str, Any]
+) -> httpx.Response:
+    """Send one command from the pathway page's form; expect it accepted."""
+    page = await browser.get(f"/pathways/{pathway_id}")
+    assert page.status_code == 200, page.text
+    reply = await submit(browser, page, f"form-{kind}", values)
+    assert reply.status_code == 303, reply.text
+    assert reply.headers["location"] == f"/pathways/{pathway_id}"
+    return reply
+
+
+async def measure_step(
+    browser: httpx.AsyncClient, pathway_id: str, kind: str, choice: str, values: Mapping[str, Any]
+) -> None:
+    """Choose the measure on the pathway page, then fill in its own form."""
+    page = await browser.get(f"/pathways/{pathway_id}")
+    chooser = forms_of(page)
+    chosen = await browser.get(chooser_action(chooser, kind), params={"choice": choice})
+    assert chosen.status_code == 200, chosen.text
+    reply = await submit(browser, chosen, f"form-{kind}", values)
+    assert reply.status_code == 303, reply.text
+
+
+def chooser_action(forms: dict[str, dict[str, Any]], kind: str) -> str:
+    action = f"/commands/{kind}"
+    found = [
+        f["action"] for f in forms.values() if f["method"] == "get" and f["action"].endswith(action)
+    ]
+    assert found, f"no chooser for {kind}"
+    return found[0]
+
+
+async def test_reception_to_closure_through_the_pages_in_italian(site: Site) -> None:
+    day = await today(site)
+    d = lambda days: (day + timedelta(days=days)).isoformat()  # noqa: E731
+    async with site.browser() as anna:
+        await sign_in(anna, "anna")
+        form = await anna.get("/pathways/new")
+        assert form.status_code == 200
+        assert "Apri un percorso" in form.text and "Cittadinanza" in form.text
+        assert 'name="caseworker_id"' not in form.text, "a caseworker opens for themself"
+        opening = {
+            k: v
+            for k, v in OPEN.items()
+            if k not in ("type", "pathway_id", "organisation_id", "caseworker_id")
+        }
+        opened = await submit(anna, form, "form-open_pathway", opening)
+        assert opened.status_code == 303, opened.text
+        pathway_id = opened.headers["location"].removeprefix("/pathways/")
+        page = await anna.get(opened.headers["location"])
+        assert "Amina Diallo" in page.text
+        assert "Fatto: Apri un percorso." in page.text
+        assert 'aria-current="step"' in page.text and "Accoglienza" in page.text
+        assert f'href="/pathways/{pathway_id}/history"' in page.text
+        assert "Registrare la situazione di partenza" in page.text, "the baseline is due"
+        state = await state_of(site, pathway_id)
+        assert state.caseworker_id == "anna" and state.organisation_id == "org-lecce"
+        assert state.policy is not None
+
+        await step(anna, pathway_id, "record_baseline", {"condition": CONDITION})
+        await step(
+            anna, pathway_id, "record_skills_assessment", {"assessment": ASSESSMENT["assessment"]}
+        )
+        assessed = await state_of(site, pathway_id)
+        assert assessed.assessment.languages[0].language == "French"
+        assert assessed.assessment.titles_held == ("Baccalauréat",)
+        assert assessed.stage == Stage.PLANNING
+
+        plan = {
+            "measures": [
+                {
+                    "measure_id": "italian",
+                    "kind": "training_course",
+                    "target_date": d(120),
+                    "description": "Corso A2",
+                },
+                {"measure_id": "bike", "kind": "mobility", "target_date": d(60)},
+            ]
+        }
+        await step(anna, pathway_id, "propose_plan", plan)
+        proposed = await state_of(site, pathway_id)
+        assert proposed.pending_plan is not None
+        assert [m.measure_id for m in proposed.pending_plan.measures] == ["italian", "bike"]
+        mine = await anna.get(f"/pathways/{pathway_id}")
+        assert "form-approve_plan" not in mine.text, "never offered to the proposer"
+        assert (await anna.get("/approvals")).status_code == 403
+
+    async with site.browser() as sara:
+        await sign_in(sara, "sara")
+        queue = await sara.get("/approvals")
+        assert queue.status_code == 200
+        assert "Piani da approvare" in queue.text and "Amina Diallo" in queue.text
+        assert "Corso A2" in queue.text
+        approved = await submit(sara, queue, f"form-approve_plan-{pathway_id}")
+        assert approved.status_code == 303 and approved.headers["location"] == "/approvals"
+        assert "Amina Diallo" not in (await sara.get("/approvals")).text
+
+    async with site.browser() as anna:
+        await sign_in(anna, "anna")
+        await measure_step(
+            anna,
+            pathway_id,
+            "start_measure",
+            "italian",
+            {
+                "details": {
+                    "subject": "italian_l2",
+                    "title": "Italiano A2",
+                    "provider": "CPIA Lecce",
+                    "planned_hours": "100",
+                    "start_on": d(0),
+                }
+            },
+        )
+        await measure_step(
+            anna,
+            pathway_id,
+            "record_measure_progress",
+            "italian course_attendance",
+            {"progress": {"period_end": d(0), "hours": "40"}},
+        )
+        await measure_step(
+            anna,
+            pathway_id,
+            "complete_measure",
+            "italian",
+            {"outcome": {"certificate": True, "completed_on": d(0), "cefr_level_reached": "a2"}},
+        )
+        await step(
+            anna,
+            pathway_id,
+            "cancel_measure",
+            {"measure_id": "bike", "reason": "Ha già una bicicletta"},
+        )
+        middle = await anna.get(f"/pathways/{pathway_id}")
+        assert "Corso di formazione" in middle.text or "Italiano A2" in middle.text
+        assert "Italiano A2" in middle.text and "CPIA Lecce" in middle.text
+        assert "Attestato conseguito" in middle.text
+
+        await step(
+            anna,
+            pathway_id,
+            "record_exit",
+            {"reason": "autonomy", "outcomes": {**CONDITION, "employment": "employed"}},
+        )
+        await step(
+            anna,
+            pathway_id,
+            "record_follow_up",
+            {"outcomes": {**CONDITION, "employment": "employed"}},
+        )
+        await step(anna, pathway_id, "close_pathway", {})
+        closed = await anna.get(f"/pathways/{pathway_id}")
+        assert "Chiuso" in closed.text
+        assert 'method="post" action="/pathways/' not in closed.text, "nothing more to do"
+
+    final = await state_of(site, pathway_id)
+    assert final.stage == Stage.CLOSED
+    italian = final.measures["italian"]
+    assert italian.status.value == "completed" and italian.outcome.cefr_level_reached == "a2"
+    assert final.measures["bike"].status.value == "cancelled"
+
+
+async def test_a_refused_form_comes_back_with_the_reason_and_records_nothing(site: Site) -> None:
+    pathway_id = await open_pathway(site, "anna", "org-lecce")
+    async with site.browser() as anna:
+        await sign_in(anna, "anna")
+        page = await anna.get(f"/pathways/{pathway_id}")
+        before = await version_of(site, pathway_id)
+        refused = await submit(anna, page, "form-renew_permit", {"permit_expires_on": "2020-01-31"})
+        assert refused.status_code == 422
+        assert "Una data non è in ordine" in refused.text and "date_order_invalid" in refused.text
+        assert 'value="2020-01-31"' in refused.text, "the input is kept"
+        assert "field-error" in refused.text, "and the reason is beside its field"
+        assert await version_of(site, pathway_id) == before
+
+        invalid = await submit(
+            anna, page, "form-record_baseline", {"condition": {"self_esteem": "99"}}
+        )
+        assert invalid.status_code == 422
+        assert "Inserisci 40 o meno." in invalid.text
+        assert "Compila questo campo." in invalid.text
+        assert 'value="99"' in invalid.text
+        assert await version_of(site, pathway_id) == before
+
+        corrected = await submit(
+            anna, refused, "form-renew_permit", {"permit_expires_on": "2030-01-31"}
+        )
+        assert corrected.status_code == 303, "the same form, corrected, goes through"
+        assert await version_of(site, pathway_id) == before + 1
+
+
+async def test_a_form_sent_twice_is_applied_once(site: Site) -> None:
+    pathway_id = await open_pathway(site, "anna", "org-lecce")
+    async with site.browser() as anna:
+        await sign_in(anna, "anna")
+        page = await anna.get(f"/pathways/{pathway_id}")
+        before = await version_of(site, pathway_id)
+        first = await submit(anna, page, "form-add_note", {"text": "Colloquio con Amina"})
+        second = await submit(anna, page, "form-add_note", {"text": "Colloquio con Amina"})
+        assert first.status_code == second.status_code == 303
+        assert await version_of(site, pathway_id) == before + 1
+        form = await anna.get("/pathways/new")
+        opening = {
+            k: v
+            for k, v in OPEN.items()
+            if k not in ("type", "pathway_id", "organisation_id", "caseworker_id")
+        }
+        once = await submit(anna, form, "form-open_pathway", opening)
+        twice = await submit(anna, form, "form-open_pathway", opening)
+        assert once.status_code == twice.status_code == 303
+        assert once.headers["location"] == twice.headers["location"], "one pathway opened"
+
+
+async def test_another_caseworkers_pathway_does_not_exist_for_a_caseworker(site: Site) -> None:
+    pathway_id = await open_pathway(site, "anna", "org-lecce")
+    async with site.browser() as anna:
+        await sign_in(anna, "anna")
+        page = await anna.get(f"/pathways/{pathway_id}")
+    async with site.browser() as luca:
+        token = await sign_in(luca, "luca")
+        unknown = await luca.get("/pathways/p-nobody")
+        foreign = await luca.get(f"/pathways/{pathway_id}")
+        assert foreign.status_code == unknown.status_code == 404
+        assert foreign.text.replace(pathway_id, "").count("p-nobody") == 0
+        assert (await luca.get(f"/pathways/{pathway_id}/commands/add_note")).status_code == 404
+        data = dict(forms_of(page)["form-add_note"]["fields"], text="Non mio", csrf_token=token)
+        before = await version_of(site, pathway_id)
+        posted = await luca.post(f"/pathways/{pathway_id}/commands/add_note", data=data)
+        assert posted.status_code == 404
+        assert await version_of(site, pathway_id) == before
+
+
+async def test_the_auditor_reads_the_page_and_gets_no_form(site: Site) -> None:
+    pathway_id = await open_pathway(site, "anna", "org-lecce")
+    async with site.browser() as aldo:
+        token = await sign_in(aldo, "aldo")
+        page = await aldo.get(f"/pathways/{pathway_id}")
+        assert page.status_code == 200 and "Amina Diallo" in page.text
+        assert "command_id" not in page.text
+        assert "Ora non ci sono azioni possibili su questo percorso." in page.text
+        assert (await aldo.get("/pathways/new")).status_code == 403
+        posted = await aldo.post(
+            f"/pathways/{pathway_id}/commands/add_note",
+            data={"text": "x", "command_id": "c-aldo-1", "csrf_token": token},
+        )
+        assert posted.status_code == 403
+
+
+async def test_plan_rows_are_added_with_htmx_or_without_javascript(site: Site) -> None:
+    pathway_id = await open_pathway(site, "anna", "org-lecce")
+    url = f"/pathways/{pathway_id}/commands/propose_plan"
+    async with site.browser() as anna:
+        await sign_in(anna, "anna")
+        row = await anna.get(f"{url}/row", params={"list": "measures", "index": "3"})
+        assert row.status_code == 200
+        assert 'name="measures.3.kind"' in row.text and "Tipo di misura" in row.text
+        assert "hx-swap-oob" in row.text and "&#34;index&#34;: 4" in row.text
+        assert (
+            await anna.get(f"{url}/row", params={"list": "nowhere", "index": "1"})
+        ).status_code == 404
+        await step(anna, pathway_id, "record_baseline", {"condition": CONDITION})
+        assessment = {"assessment": ASSESSMENT["assessment"]}
+        await step(anna, pathway_id, "record_skills_assessment", assessment)
+        page = await anna.get(url)
+        assert page.status_code == 200
+        before = await version_of(site, pathway_id)
+        added = await submit(anna, page, "form-propose_plan", {"_add": "measures"})
+        assert added.status_code == 200
+        assert 'name="measures.3.kind"' in added.text, "a fourth row"
+        assert await version_of(site, pathway_id) == before, "and nothing sent"
+
+
+async def test_a_supervisor_opens_a_pathway_for_a_caseworker_of_their_organisation(
+    site: Site,
+) -> None:
+    async with site.browser() as sara:
+        await sign_in(sara, "sara")
+        form = await sara.get("/pathways/new")
+        assert 'value="luca"' in form.text and 'value="marta"' not in form.text
+        opening = {
+            k: v
+            for k, v in OPEN.items()
+            if k not in ("type", "pathway_id", "organisation_id", "caseworker_id")
+        }
+        foreign = await submit(
+            sara, form, "form-open_pathway", {**opening, "caseworker_id": "marta"}
+        )
+        assert foreign.status_code == 422 and "Scegli una delle opzioni." in foreign.text
+        opened = await submit(sara, form, "form-open_pathway", {**opening, "caseworker_id": "luca"})
+        assert opened.status_code == 303, opened.text
+    pathway_id = opened.headers["location"].removeprefix("/pathways/")
+    state = await state_of(site, pathway_id)
+    assert (state.caseworker_id, state.organisation_id) == ("luca", "org-lecce")

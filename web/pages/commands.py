@@ -1,0 +1,246 @@
+"""The command forms of a pathway: their titles, their fields given the state, their refusals.
+
+Each command's fields come from its model (`web.pages.forms`); this module adds what only
+the pathway knows: which measures a measure command may act on, which details, progress or
+outcome model the chosen measure's kind takes, who a pathway can be reassigned to.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+from domain.affordances import PEOPLE_COMMANDS
+from domain.commands import ClosePathway, OpenPathway, ProposePlan, ReassignCaseworker
+from domain.errors import ERROR_CODES
+from domain.measures import CATALOGUE, MeasureState, MeasureStatus
+from domain.permissions import command_type
+from domain.state import PathwayState
+from web.i18n import N_
+from web.pages import forms
+from web.pages.form_labels import PROGRESS_KINDS
+from web.pages.forms import FieldSpec, Kind
+
+COMMAND_MODELS: Mapping[str, type[BaseModel]] = {command_type(c): c for c in PEOPLE_COMMANDS}
+
+TITLES: Mapping[str, str] = {
+    "open_pathway": N_("Open a pathway"),
+    "record_baseline": N_("Record the starting condition"),
+    "record_skills_assessment": N_("Record the skills assessment"),
+    "propose_plan": N_("Propose the individual plan"),
+    "approve_plan": N_("Approve the plan"),
+    "reject_plan": N_("Send the plan back"),
+    "start_measure": N_("Start a measure"),
+    "record_measure_progress": N_("Record progress of a measure"),
+    "complete_measure": N_("Complete a measure"),
+    "cancel_measure": N_("Cancel a measure"),
+    "update_household": N_("Update the household"),
+    "renew_permit": N_("Record a renewed permit"),
+    "reassign_caseworker": N_("Reassign to another caseworker"),
+    "extend_pathway": N_("Extend the pathway"),
+    "suspend_pathway": N_("Suspend the pathway"),
+    "resume_pathway": N_("Resume the pathway"),
+    "add_note": N_("Add a note"),
+    "record_exit": N_("Record the exit"),
+    "record_follow_up": N_("Record the follow-up"),
+    "close_pathway": N_("Close the pathway"),
+}
+"""What each form is called: the action, as a button or a heading says it."""
+
+DONE = N_("Done: %(action)s.")
+
+REFUSALS: Mapping[str, str] = {
+    "domain_error": N_("The command breaks a rule of the pathway."),
+    "invalid_command": N_("Some of the data is not valid."),
+    "pathway_not_found": N_("There is no such pathway, or it is not in your caseload."),
+    "pathway_already_open": N_("This pathway is already open."),
+    "pathway_closed": N_("The pathway is closed and accepts nothing more."),
+    "pathway_suspended": N_(
+        "The pathway is suspended: only resuming, notes and exit are possible."
+    ),
+    "pathway_not_suspended": N_("The pathway is not suspended."),
+    "wrong_stage": N_("This is not possible at the pathway's current stage."),
+    "role_forbidden": N_("Your role does not allow this."),
+    "not_assigned_caseworker": N_("The pathway belongs to another caseworker's caseload."),
+    "self_approval_forbidden": N_("Someone other than the proposer must decide on this."),
+    "plan_not_approved": N_("Measures start once the plan is approved."),
+    "no_pending_plan": N_("There is no proposed plan to decide on."),
+    "plan_empty": N_("A plan needs at least one measure."),
+    "measure_not_found": N_("There is no such measure in the plan."),
+    "measure_already_exists": N_("A measure code is used twice, or is already in the plan."),
+    "measure_not_plannable": N_("This type of measure cannot be planned."),
+    "measure_status_invalid": N_("The measure is not in a state that allows this."),
+    "measure_kind_mismatch": N_("These details belong to another type of measure."),
+    "no_minor_in_household": N_("The household has no minors."),
+    "minor_not_in_household": N_("The minor is not part of the household."),
+    "rent_advance_too_high": N_("The amount is higher than the rules allow."),
+    "rent_contract_missing": N_("A rent advance needs a registered rent contract."),
+    "work_grant_duration_invalid": N_("A work grant lasts between two and twelve months."),
+    "date_order_invalid": N_("A date is out of order: check the dates."),
+    "outside_period": N_("The date lies outside the measure's period."),
+    "step_out_of_order": N_("A previous step must be recorded first."),
+    "already_recorded": N_("This has already been recorded."),
+    "hours_exceeded": N_("More hours than the schedule allows."),
+    "not_applicable": N_("This does not apply to this measure."),
+    "not_approved": N_("This needs an approval first."),
+    "licence_conversion_expired": N_("The time to convert a foreign licence has run out."),
+    "pathway_not_expired": N_("The pathway has not reached its end date."),
+    "occurred_in_future": N_("The date lies in the future."),
+    "backdate_window_exceeded": N_("This is too far in the past to record now."),
+    "reason_required": N_("Give a reason."),
+    "nothing_due": N_("Nothing is due."),
+    "unavailable": N_("No answer in time. Submit the form again: it will not be recorded twice."),
+    "forbidden": N_("Your role does not allow this."),
+}
+"""A refusal code worded for a person; the code is shown beside it."""
+UNKNOWN_REFUSAL = N_("The command could not be applied.")
+assert set(REFUSALS) >= ERROR_CODES, "word every domain error code for the pages"
+
+MEASURE_STATUSES: Mapping[str, tuple[MeasureStatus, ...]] = {
+    "start_measure": (MeasureStatus.PLANNED,),
+    "record_measure_progress": (MeasureStatus.ACTIVE,),
+    "complete_measure": (MeasureStatus.ACTIVE,),
+    "cancel_measure": (MeasureStatus.PLANNED, MeasureStatus.ACTIVE),
+}
+"""The measures each measure command may act on."""
+CHOOSE_FIRST = frozenset({"start_measure", "record_measure_progress", "complete_measure"})
+"""Commands whose fields depend on the measure (and progress kind) chosen first."""
+PLAN_ROWS = 3
+"""Empty rows of a new plan, so that it can be written without JavaScript."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A measure (and, for progress, what to record) that a measure form can be filled for."""
+
+    value: str
+    measure: MeasureState
+    progress_kind: str | None = None
+
+
+@dataclass
+class CommandForm:
+    """One command's form for one pathway: its fields, or the choice to make first."""
+
+    type: str
+    specs: tuple[FieldSpec, ...] | None
+    """None while a measure has to be chosen."""
+    choices: list[Choice] = field(default_factory=list)
+    chosen: Choice | None = None
+    initial: dict[str, str] = field(default_factory=dict)
+    blank_rows: int = 1
+
+    @property
+    def title(self) -> str:
+        return TITLES[self.type]
+
+
+def choices(state: PathwayState, kind: str) -> list[Choice]:
+    """What a measure command can be sent for now."""
+    statuses = MEASURE_STATUSES.get(kind)
+    if statuses is None:
+        return []
+    measures = state.measures_in(*statuses)
+    if kind != "record_measure_progress":
+        return [Choice(m.measure_id, m) for m in measures]
+    return [
+        Choice(f"{m.measure_id} {progress_kind}", m, progress_kind)
+        for m in measures
+        for progress_kind in progress_kinds(m)
+    ]
+
+
+def progress_kinds(measure: MeasureState) -> list[str]:
+    return [p.model_fields["kind"].default for p in CATALOGUE[measure.kind].progress]
+
+
+def choice_from(state: PathwayState, kind: str, data: Mapping[str, str]) -> Choice | None:
+    """The choice a request names: `choice` (the chooser), or the posted form's fields."""
+    value = data.get("choice")
+    if value is None and "measure_id" in data:
+        value = data["measure_id"]
+        if kind == "record_measure_progress":
+            value = f"{value} {data.get('progress.kind', '')}"
+    return next((c for c in choices(state, kind) if c.value == value), None)
+
+
+def command_form(
+    state: PathwayState,
+    kind: str,
+    data: Mapping[str, str],
+    caseworkers: Sequence[tuple[str, str]] = (),
+) -> CommandForm:
+    """The form of command `kind` for this pathway, given what the request says.
+
+    Args:
+        caseworkers: (id, name) of the caseworkers a pathway may be reassigned to.
+    """
+    model = COMMAND_MODELS[kind]
+    if kind in CHOOSE_FIRST:
+        return _measure_form(state, kind, data)
+    replace: dict[str, FieldSpec] = {}
+    initial: dict[str, str] = {}
+    if kind == "cancel_measure":
+        options = tuple(
+            (m.measure_id, m.measure_id) for m in state.measures_in(*MEASURE_STATUSES[kind])
+        )
+        replace["measure_id"] = FieldSpec("measure_id", Kind.CHOICE, N_("Measure"), options=options)
+    if model is ReassignCaseworker:
+        others = tuple((i, n) for i, n in caseworkers if i != state.caseworker_id)
+        replace["caseworker_id"] = FieldSpec(
+            "caseworker_id", Kind.CHOICE, N_("New caseworker"), options=others
+        )
+    if kind == "update_household":
+        initial = forms.flatten({"household": state.household.model_dump(mode="json")})
+    specs = forms.specs_for(model, replace=replace)
+    if model is ClosePathway and state.follow_up is None:
+        specs = tuple(
+            dataclasses.replace(s, required=True) if s.name == "reason" else s for s in specs
+        )
+    rows = PLAN_ROWS if model is ProposePlan else 1
+    return CommandForm(kind, specs, initial={**forms.defaults(specs), **initial}, blank_rows=rows)
+
+
+def _measure_form(state: PathwayState, kind: str, data: Mapping[str, str]) -> CommandForm:
+    options = choices(state, kind)
+    chosen = choice_from(state, kind, data)
+    if chosen is None:
+        return CommandForm(kind, None, options)
+    spec = CATALOGUE[chosen.measure.kind]
+    measure_id = FieldSpec("measure_id", Kind.CONST, "", const=chosen.measure.measure_id)
+    model = COMMAND_MODELS[kind]
+    if kind == "start_measure":
+        variant, part = spec.details, "details"
+    elif kind == "complete_measure":
+        variant, part = spec.outcome, "outcome"
+    else:
+        part = "progress"
+        variant = next(
+            p for p in spec.progress if p.model_fields["kind"].default == chosen.progress_kind
+        )
+    specs = forms.specs_for(model, variants={part: variant}, replace={"measure_id": measure_id})
+    return CommandForm(kind, specs, options, chosen, initial=forms.defaults(specs))
+
+
+def progress_label(kind: str) -> str:
+    return PROGRESS_KINDS.get(kind, kind)
+
+
+def opening_specs(caseworker: FieldSpec | None) -> tuple[FieldSpec, ...]:
+    """The opening form: everything of `open_pathway` but what the server sets.
+
+    Args:
+        caseworker: the select of caseworkers; None when the reader opens for themself.
+    """
+    exclude = {"pathway_id", "policy", "organisation_id"}
+    if caseworker is None:
+        exclude.add("caseworker_id")
+    replace = {"caseworker_id": caseworker} if caseworker is not None else None
+    return forms.specs_for(OpenPathway, exclude=frozenset(exclude), replace=replace)
+
+
+def refusal_message(code: str) -> str:
+    return REFUSALS.get(code, UNKNOWN_REFUSAL)

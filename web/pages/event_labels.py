@@ -1,0 +1,116 @@
+"""Labels of what the history timeline shows: event types, groups, work packages, reasons.
+
+English msgids marked with `N_` for pybabel, translated when a page shows them (the
+pages' shared labels of stages, roles and measures are in `web.pages.labels`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+from domain.commands import SuspensionReason
+from domain.values import EmploymentCondition, ExitReason, HousingSituation, WorkPackage
+from web.i18n import N_
+
+EVENT_TYPES: Mapping[str, str] = {
+    "PathwayOpened": N_("Pathway opened"),
+    "BaselineRecorded": N_("Starting condition recorded"),
+    "SkillsAssessmentRecorded": N_("Skills assessment recorded"),
+    "PlanProposed": N_("Individual plan proposed"),
+    "PlanApproved": N_("Individual plan approved"),
+    "PlanRejected": N_("Individual plan sent back"),
+    "MeasureStarted": N_("Measure started"),
+    "MeasureProgressRecorded": N_("Measure progress recorded"),
+    "MeasureCompleted": N_("Measure completed"),
+    "MeasureCancelled": N_("Measure cancelled"),
+    "HouseholdUpdated": N_("Household updated"),
+    "PermitRenewed": N_("Residence permit renewed"),
+    "CaseworkerReassigned": N_("Caseworker changed"),
+    "PathwayExtended": N_("Pathway extended"),
+    "PathwaySuspended": N_("Pathway suspended"),
+    "PathwayResumed": N_("Pathway resumed"),
+    "NoteAdded": N_("Note added"),
+    "ExitRecorded": N_("Exit recorded"),
+    "FollowUpRecorded": N_("Follow-up recorded"),
+    "PathwayClosed": N_("Pathway closed"),
+    "DeadlineReminderSent": N_("Deadline reminder sent"),
+    "DeadlineEscalated": N_("Deadline escalated to the supervisor"),
+    "PolicyApplied": N_("Deadline policy recorded"),
+}
+
+EVENT_GROUPS: Mapping[str, str] = {
+    "pathway": N_("Pathway and case management"),
+    "conditions": N_("Starting condition, assessment, exit"),
+    "plan": N_("Individual plan"),
+    "measures": N_("Measures"),
+    "notes": N_("Notes"),
+    "deadlines": N_("Deadline reminders and escalations"),
+}
+
+WORK_PACKAGES: Mapping[WorkPackage, str] = {
+    WorkPackage.WORK: N_("WP1 Work and training"),
+    WorkPackage.HOUSING: N_("WP2 Housing"),
+    WorkPackage.SOCIO_CULTURAL: N_("WP3 Social and cultural inclusion"),
+}
+
+PROGRESS_KINDS: Mapping[str, str] = {
+    "title_submitted": N_("Application for recognition submitted"),
+    "course_attendance": N_("Course attendance"),
+    "work_grant_attendance": N_("Work grant attendance"),
+    "childcare_hours": N_("Childcare hours"),
+    "mobility_step": N_("Mobility step"),
+    "orientation_session": N_("Guidance session"),
+    "business_idea": N_("Business idea"),
+    "microcredit_referral": N_("Referral to microcredit"),
+    "moved_in": N_("Moved in"),
+    "hosting_communication_sent": N_("Hosting communication sent"),
+    "rent_contract_registered": N_("Rent contract registered"),
+    "support_approved": N_("Support approved"),
+    "support_paid": N_("Support paid"),
+    "event_participation": N_("Took part in the event"),
+    "membership_joined": N_("Joined the association"),
+    "tutoring_hours": N_("Tutoring hours"),
+}
+
+SUSPENSION_REASONS: Mapping[SuspensionReason, str] = {
+    SuspensionReason.HOSPITAL_STAY: N_("Hospital stay"),
+    SuspensionReason.DOCUMENT_RENEWAL_TRAVEL: N_("Travel to renew documents"),
+    SuspensionReason.FAMILY_REASONS: N_("Family reasons"),
+    SuspensionReason.UNREACHABLE: N_("Unreachable"),
+    SuspensionReason.OTHER: N_("Other reason"),
+}
+
+EXIT_REASONS: Mapping[ExitReason, str] = {
+    ExitReason.AUTONOMY: N_("Autonomy reached"),
+    ExitReason.TRANSFERRED: N_("Transferred"),
+    ExitReason.EXPIRED: N_("Pathway time ran out"),
+    ExitReason.DROPPED_OUT: N_("Dropped out"),
+    ExitReason.REVOKED: N_("Revoked"),
+}
+
+EMPLOYMENT: Mapping[EmploymentCondition, str] = {
+    EmploymentCondition.EMPLOYED: N_("employed"),
+    EmploymentCondition.UNEMPLOYED: N_("unemployed"),
+    EmploymentCondition.INACTIVE: N_("inactive"),
+}
+
+HOUSING: Mapping[HousingSituation, str] = {
+    HousingSituation.RECEPTION_CENTRE: N_("reception centre"),
+    HousingSituation.PRIVATE_RENTAL: N_("private rental"),
+    HousingSituation.COHOUSING: N_("cohousing"),
+    HousingSituation.FAMILY_HOSTING: N_("hosted by a family"),
+    HousingSituation.SOCIAL_HOUSING: N_("social housing"),
+    HousingSituation.PRECARIOUS: N_("precarious housing"),
+    HousingSituation.HOMELESS: N_("homeless"),
+}
+
+LABELS: Mapping[type[StrEnum], Mapping[Any, str]] = {
+    WorkPackage: WORK_PACKAGES,
+    SuspensionReason: SUSPENSION_REASONS,
+    ExitReason: EXIT_REASONS,
+    EmploymentCondition: EMPLOYMENT,
+    HousingSituation: HOUSING,
+}
+"""The enums the timeline shows beside those of `web.pages.labels.LABELS`."""

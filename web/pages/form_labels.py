@@ -1,0 +1,341 @@
+"""What the forms call each field and each option, and how they word a validation problem.
+
+Keys are the domain's names (field names, enum definitions as the JSON schema names them);
+values are English msgids marked with `N_`, translated when a form is drawn. A field named
+the same in several models has one label, unless `Model.field` gives it its own.
+`tests/web/test_forms.py` checks that every field and option of every form has a label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from web.i18n import N_
+from web.pages.labels import MEASURE_KINDS
+
+FIELD_LABELS: Mapping[str, str] = {
+    # Opening and the beneficiary
+    "organisation_id": N_("Organisation"),
+    "caseworker_id": N_("Caseworker"),
+    "beneficiary": N_("Beneficiary"),
+    "given_name": N_("Given name"),
+    "family_name": N_("Family name"),
+    "birth_date": N_("Date of birth"),
+    "gender": N_("Gender"),
+    "nationality": N_("Nationality"),
+    "phone": N_("Phone"),
+    "document_number": N_("Document number"),
+    "protection_status": N_("Protection status"),
+    "permit_expires_on": N_("Residence permit expires on"),
+    "household": N_("Household"),
+    "adults": N_("Adults"),
+    "minors": N_("Minors"),
+    "minor_id": N_("Code of the minor"),
+    "birth_year": N_("Year of birth"),
+    "pregnancy_declared": N_("Pregnancy declared"),
+    "reception_centre": N_("Reception centre"),
+    "ReceptionCentre.kind": N_("Type of reception"),
+    "ReceptionCentre.name": N_("Name of the centre"),
+    "resident_since": N_("Resident in Italy since"),
+    # Conditions (baseline, exit, follow-up)
+    "condition": N_("Starting condition"),
+    "RecordExit.outcomes": N_("Condition at exit"),
+    "RecordFollowUp.outcomes": N_("Condition at follow-up"),
+    "employment": N_("Employment"),
+    "housing": N_("Housing"),
+    "housing_hardship": N_("Housing hardship"),
+    "social_marginality": N_("At risk of social marginality"),
+    "mobility": N_("Mobility"),
+    "italian_level": N_("Level of Italian"),
+    "digital_skills": N_("Digital skills"),
+    "self_esteem": N_("Self-esteem (Rosenberg scale, 10–40)"),
+    # Skills assessment
+    "assessment": N_("Skills assessment"),
+    "education": N_("Education"),
+    "languages": N_("Languages"),
+    "language": N_("Language"),
+    "level": N_("Level"),
+    "work_experience": N_("Work experience"),
+    "titles_held": N_("Qualifications held"),
+    "documents_held": N_("Documents held"),
+    # Plan
+    "measures": N_("Measures"),
+    "measure_id": N_("Measure"),
+    "PlannedMeasure.measure_id": N_("Measure code"),
+    "PlannedMeasure.kind": N_("Type of measure"),
+    "target_date": N_("Target date"),
+    "description": N_("Notes"),
+    "end_date": N_("End of the pathway"),
+    "note": N_("Note"),
+    "text": N_("Note"),
+    "reason": N_("Reason"),
+    "RecordExit.reason": N_("Reason for exit"),
+    # Measures: start, progress, completion
+    "details": N_("Details"),
+    "progress": N_("Progress"),
+    "outcome": N_("Outcome"),
+    "start_on": N_("Start date"),
+    "assessor": N_("Assessor"),
+    "title": N_("Title"),
+    "TitleRecognitionDetails.title": N_("Qualification to recognise"),
+    "TrainingCourseDetails.title": N_("Course title"),
+    "route": N_("Route"),
+    "authority": N_("Authority"),
+    "submitted_on": N_("Submitted on"),
+    "result": N_("Result"),
+    "decided_on": N_("Decided on"),
+    "reference": N_("Reference"),
+    "subject": N_("Subject"),
+    "provider": N_("Provider"),
+    "planned_hours": N_("Planned hours"),
+    "period_end": N_("Period ending on"),
+    "hours": N_("Hours"),
+    "certificate": N_("Certificate obtained"),
+    "completed_on": N_("Completed on"),
+    "cefr_level_reached": N_("Level of Italian reached"),
+    "host_company": N_("Host company"),
+    "tutor": N_("Tutor"),
+    "end_on": N_("End date"),
+    "hours_per_week": N_("Hours per week"),
+    "monthly_allowance": N_("Monthly allowance (€)"),
+    "month": N_("Month"),
+    "hours_verified": N_("Hours verified"),
+    "verified_by": N_("Verified by"),
+    "hired": N_("Hired"),
+    "contract": N_("Contract"),
+    "minor_ids": N_("Codes of the minors"),
+    "step": N_("Step"),
+    "on": N_("Date"),
+    "topic": N_("Topic"),
+    "summary": N_("Summary"),
+    "institution": N_("Institution"),
+    "business_started": N_("Business started"),
+    "solution": N_("Housing solution"),
+    "host_reference": N_("Host family or project"),
+    "monthly_rent": N_("Monthly rent (€)"),
+    "registered_on": N_("Registered on"),
+    "support": N_("Type of support"),
+    "amount": N_("Amount (€)"),
+    "purpose": N_("Purpose"),
+    "rent_months": N_("Months of rent"),
+    "paid_on": N_("Paid on"),
+    "programme": N_("Programme"),
+    "event": N_("Event"),
+    "association": N_("Association"),
+    "category": N_("Category"),
+    "still_member": N_("Still a member"),
+    "school": N_("School"),
+    "grade": N_("Class"),
+    "school_year_completed": N_("School year completed"),
+}
+"""Labels by `Model.field`, else by field name."""
+
+HINTS: Mapping[str, str] = {
+    "PlannedMeasure.measure_id": N_(
+        "A short code of your choice, e.g. italian-course; left empty, one is made up."
+    ),
+    "phone": N_("Digits, spaces and an optional +, e.g. +39 320 1234567."),
+    "minor_id": N_("A code, never the name: e.g. m1."),
+    "minor_ids": N_("The codes of the minors of the household."),
+    "month": N_("Year and month, e.g. 2026-03."),
+    "self_esteem": N_("From 10 (lowest) to 40 (highest)."),
+    "end_date": N_("Leave empty for the usual duration from approval."),
+}
+
+MONEY_FIELDS = frozenset({"amount", "monthly_allowance", "monthly_rent"})
+"""Integer fields in euro cents: the form asks for euro and converts."""
+
+OPTION_LABELS: Mapping[str, Mapping[str, str]] = {
+    "Gender": {
+        "female": N_("Female"),
+        "male": N_("Male"),
+        "non_binary": N_("Non-binary"),
+        "not_stated": N_("Not stated"),
+    },
+    "ProtectionStatus": {
+        "refugee": N_("Refugee"),
+        "subsidiary_protection": N_("Subsidiary protection"),
+        "special_protection": N_("Special protection"),
+        "temporary_protection": N_("Temporary protection"),
+        "asylum_seeker": N_("Asylum seeker"),
+    },
+    "ReceptionCentreKind": {
+        "sai": N_("SAI (second-line reception)"),
+        "cas": N_("CAS (first-line reception)"),
+        "none": N_("Outside the reception system"),
+    },
+    "EmploymentCondition": {
+        "employed": N_("Employed"),
+        "unemployed": N_("Unemployed"),
+        "inactive": N_("Inactive"),
+    },
+    "HousingSituation": {
+        "reception_centre": N_("Reception centre"),
+        "private_rental": N_("Private rental"),
+        "cohousing": N_("Cohousing"),
+        "family_hosting": N_("Hosted by a family"),
+        "social_housing": N_("Social housing"),
+        "precarious": N_("Precarious housing"),
+        "homeless": N_("Homeless"),
+    },
+    "MobilityMeans": {
+        "none": N_("None"),
+        "public_transport": N_("Public transport"),
+        "bicycle": N_("Bicycle"),
+        "driving_licence": N_("Italian driving licence"),
+        "foreign_licence": N_("Foreign driving licence"),
+    },
+    "CefrLevel": {
+        "pre_a1": N_("Pre-A1"),
+        "a1": N_("A1"),
+        "a2": N_("A2"),
+        "b1": N_("B1"),
+        "b2": N_("B2"),
+        "c1": N_("C1"),
+        "c2": N_("C2"),
+    },
+    "EducationLevel": {
+        "none": N_("No schooling"),
+        "primary": N_("Primary school"),
+        "lower_secondary": N_("Lower secondary school"),
+        "upper_secondary": N_("Upper secondary school"),
+        "vocational": N_("Vocational training"),
+        "tertiary": N_("University"),
+    },
+    "MeasureKind": {str(kind): label for kind, label in MEASURE_KINDS.items()},
+    "RecognitionRoute": {
+        "cimea_comparability": N_("CIMEA statement of comparability"),
+        "competence_validation": N_("Validation of competences"),
+    },
+    "RecognitionResult": {"issued": N_("Issued"), "refused": N_("Refused")},
+    "CourseSubject": {
+        "italian_l2": N_("Italian as a second language"),
+        "digital_skills": N_("Digital skills"),
+        "other": N_("Other"),
+    },
+    "MobilityRoute": {
+        "driving_licence": N_("Driving licence"),
+        "licence_conversion": N_("Conversion of a foreign licence"),
+        "bicycle": N_("Bicycle"),
+    },
+    "MobilityStepName": {
+        "enrolled": N_("Enrolled at a driving school"),
+        "theory_passed": N_("Theory exam passed"),
+        "practical_passed": N_("Practical exam passed"),
+        "conversion_requested": N_("Conversion requested"),
+    },
+    "MobilityResult": {
+        "licence_obtained": N_("Licence obtained"),
+        "licence_converted": N_("Licence converted"),
+        "bicycle_delivered": N_("Bicycle delivered"),
+        "not_obtained": N_("Not obtained"),
+    },
+    "HousingSolution": {
+        "cohousing": N_("Cohousing"),
+        "family_hosting": N_("Hosted by a family"),
+        "private_rental": N_("Private rental"),
+        "social_housing": N_("Social housing"),
+    },
+    "HousingResult": {"settled": N_("Settled"), "ended": N_("Ended")},
+    "SupportKind": {
+        "furniture": N_("Furniture"),
+        "utilities": N_("Utilities"),
+        "rent_advance": N_("Rent advance"),
+    },
+    "AssociationCategory": {
+        "sports": N_("Sports"),
+        "recreational": N_("Recreational"),
+        "cultural": N_("Cultural"),
+        "volunteering": N_("Volunteering"),
+    },
+    "SuspensionReason": {
+        "hospital_stay": N_("Hospital stay"),
+        "document_renewal_travel": N_("Travel to renew documents"),
+        "family_reasons": N_("Family reasons"),
+        "unreachable": N_("Unreachable"),
+        "other": N_("Other"),
+    },
+    "ExitReason": {
+        "autonomy": N_("Autonomy reached"),
+        "transferred": N_("Transferred"),
+        "expired": N_("End of the pathway"),
+        "dropped_out": N_("Dropped out"),
+        "revoked": N_("Protection revoked"),
+    },
+}
+"""Option labels by enum (the name of its JSON schema definition), then by value."""
+
+PROGRESS_KINDS: Mapping[str, str] = {
+    "title_submitted": N_("Application submitted"),
+    "course_attendance": N_("Course attendance"),
+    "work_grant_attendance": N_("Monthly attendance"),
+    "childcare_hours": N_("Childcare hours of a month"),
+    "mobility_step": N_("Step towards the licence"),
+    "orientation_session": N_("Guidance session"),
+    "business_idea": N_("Business idea"),
+    "microcredit_referral": N_("Referral to microcredit"),
+    "moved_in": N_("Moved in"),
+    "hosting_communication_sent": N_("Hosting communication sent"),
+    "rent_contract_registered": N_("Rent contract registered"),
+    "support_approved": N_("Support approved"),
+    "support_paid": N_("Support paid"),
+    "event_participation": N_("Took part in an event"),
+    "membership_joined": N_("Joined the association"),
+    "tutoring_hours": N_("Tutoring hours of a month"),
+}
+"""The kinds of progress a measure records, by their `kind`."""
+
+VALIDATION_MESSAGES: Mapping[str, str] = {
+    "missing": N_("Fill in this field."),
+    "string_too_short": N_("Fill in this field."),
+    "string_too_long": N_("Too long: at most %(max_length)s characters."),
+    "string_pattern_mismatch": N_("This is not in the expected format."),
+    "int_parsing": N_("Enter a whole number."),
+    "int_from_float": N_("Enter a whole number."),
+    "int_type": N_("Enter a whole number."),
+    "float_parsing": N_("Enter a number."),
+    "greater_than_equal": N_("Enter %(ge)s or more."),
+    "less_than_equal": N_("Enter %(le)s or less."),
+    "greater_than": N_("Enter more than %(gt)s."),
+    "less_than": N_("Enter less than %(lt)s."),
+    "date_parsing": N_("Enter a date."),
+    "date_from_datetime_parsing": N_("Enter a date."),
+    "date_from_datetime_inexact": N_("Enter a date."),
+    "date_type": N_("Enter a date."),
+    "datetime_parsing": N_("Enter a date and a time."),
+    "datetime_from_date_parsing": N_("Enter a date and a time."),
+    "timezone_aware": N_("Enter a date and a time."),
+    "enum": N_("Choose one of the options."),
+    "literal_error": N_("Choose one of the options."),
+    "union_tag_invalid": N_("Choose one of the options."),
+    "too_short": N_("Add at least %(min_length)s."),
+    "too_long": N_("Add at most %(max_length)s."),
+    "bool_parsing": N_("Choose yes or no."),
+    "extra_forbidden": N_("This field is not expected here."),
+    "value_error": N_("This value is not valid."),
+}
+"""Pydantic's error types, worded for a person; anything else is `value_error`'s."""
+
+
+def field_label(owner: str, name: str) -> str:
+    """The msgid of a field's label.
+
+    Raises:
+        KeyError: the field has no label: add one above.
+    """
+    found = FIELD_LABELS.get(f"{owner}.{name}", FIELD_LABELS.get(name))
+    if found is None:
+        raise KeyError(f"no label for {owner}.{name}: add it to web/pages/form_labels.py")
+    return found
+
+
+def option_label(enum: str, value: str) -> str:
+    """The msgid of an option of an enum.
+
+    Raises:
+        KeyError: the option has no label: add one above.
+    """
+    try:
+        return OPTION_LABELS[enum][value]
+    except KeyError:
+        raise KeyError(f"no label for {enum}.{value}: add it to web/pages/form_labels.py") from None

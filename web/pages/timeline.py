@@ -1,0 +1,315 @@
+"""The history timeline: each recorded event as a sentence, with its measure, work package
+and the stage it moved the pathway to, for `/pathways/{id}/history`.
+
+The sentences are written here, with one `match` over the event union, so that a new event
+type that has no description fails type checking; the labels they use live in
+`web.pages.event_labels`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import assert_never
+
+from domain.events import (
+    BaselineRecorded,
+    CaseworkerReassigned,
+    DeadlineEscalated,
+    DeadlineReminderSent,
+    Event,
+    ExitRecorded,
+    FollowUpRecorded,
+    HouseholdUpdated,
+    MeasureCancelled,
+    MeasureCompleted,
+    MeasureProgressRecorded,
+    MeasureStarted,
+    NoteAdded,
+    PathwayClosed,
+    PathwayExtended,
+    PathwayOpened,
+    PathwayResumed,
+    PathwaySuspended,
+    PermitRenewed,
+    PlanApproved,
+    PlanProposed,
+    PlanRejected,
+    PolicyApplied,
+    SkillsAssessmentRecorded,
+    parse_event,
+)
+from domain.evolution import evolve
+from domain.measures import CATALOGUE, MeasureKind
+from domain.records import EventRecord
+from domain.state import PathwayState
+from domain.values import SYSTEM_DEADLINES, CefrLevel, Stage, WorkPackage
+from web.pages import event_labels as labels
+from web.pages.labels import LABELS as DOMAIN_LABELS
+from web.pages.labels import obligation_label
+
+
+class EventGroup(StrEnum):
+    """The kinds of entry a reader filters the timeline by."""
+
+    PATHWAY = "pathway"
+    CONDITIONS = "conditions"
+    PLAN = "plan"
+    MEASURES = "measures"
+    NOTES = "notes"
+    DEADLINES = "deadlines"
+
+
+GROUP_OF: Mapping[str, EventGroup] = {
+    "PathwayOpened": EventGroup.PATHWAY,
+    "HouseholdUpdated": EventGroup.PATHWAY,
+    "PermitRenewed": EventGroup.PATHWAY,
+    "CaseworkerReassigned": EventGroup.PATHWAY,
+    "PathwayExtended": EventGroup.PATHWAY,
+    "PathwaySuspended": EventGroup.PATHWAY,
+    "PathwayResumed": EventGroup.PATHWAY,
+    "PathwayClosed": EventGroup.PATHWAY,
+    "PolicyApplied": EventGroup.PATHWAY,
+    "BaselineRecorded": EventGroup.CONDITIONS,
+    "SkillsAssessmentRecorded": EventGroup.CONDITIONS,
+    "ExitRecorded": EventGroup.CONDITIONS,
+    "FollowUpRecorded": EventGroup.CONDITIONS,
+    "PlanProposed": EventGroup.PLAN,
+    "PlanApproved": EventGroup.PLAN,
+    "PlanRejected": EventGroup.PLAN,
+    "MeasureStarted": EventGroup.MEASURES,
+    "MeasureProgressRecorded": EventGroup.MEASURES,
+    "MeasureCompleted": EventGroup.MEASURES,
+    "MeasureCancelled": EventGroup.MEASURES,
+    "NoteAdded": EventGroup.NOTES,
+    "DeadlineReminderSent": EventGroup.DEADLINES,
+    "DeadlineEscalated": EventGroup.DEADLINES,
+}
+"""Every event type's group; `tests/web/test_history_pages.py` checks none is missing."""
+
+
+def work_package_of(kind: MeasureKind) -> WorkPackage:
+    """The work package of the seed a measure kind belongs to (from the catalogue)."""
+    return CATALOGUE[kind].work_package
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How the reader's language writes labels, dates and names."""
+
+    gettext: Callable[[str], str]
+    day: Callable[[date], str]
+    name: Callable[[str], str]
+    """A person's display name from their account id (the id when unknown)."""
+
+    def _(self, msgid: str, **values: object) -> str:
+        """`msgid` translated, with `values` put in (pybabel extracts `w._("…")`)."""
+        text = self.gettext(msgid)
+        return text % values if values else text
+
+    def label(self, value: StrEnum) -> str:
+        """The label of a domain code: the pages' shared labels, then the timeline's own."""
+        if type(value) is CefrLevel:
+            return value.value.upper().replace("PRE_", "pre-")
+        table = DOMAIN_LABELS.get(type(value)) or labels.LABELS.get(type(value))
+        msgid = None if table is None else table.get(value)
+        return self.gettext(msgid) if msgid is not None else value.value.replace("_", " ")
+
+    def measure(self, measure_id: str, kind: MeasureKind | None) -> str:
+        if kind is None:
+            return measure_id
+        return self._("%(kind)s (%(measure)s)", kind=self.label(kind), measure=measure_id)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the timeline."""
+
+    record: EventRecord
+    title: str
+    details: tuple[str, ...]
+    group: EventGroup
+    measure_ids: tuple[str, ...]
+    work_packages: frozenset[WorkPackage]
+    stage_from: Stage | None
+    stage_to: Stage | None
+    """Set when this event moved the pathway to another stage."""
+
+    @property
+    def by_system(self) -> bool:
+        return self.record.actor.id == SYSTEM_DEADLINES.id
+
+    @property
+    def escalation(self) -> bool:
+        return self.record.type == "DeadlineEscalated"
+
+
+def timeline(records: Sequence[EventRecord], words: Wording) -> list[Entry]:
+    """The entries of `records` (in stream order), folding as it goes for stages and kinds."""
+    state = PathwayState()
+    kinds: dict[str, MeasureKind] = {}
+    entries = []
+    for record in records:
+        event = parse_event(record.type, record.schema_version, record.data)
+        if isinstance(event, PlanProposed):
+            kinds.update({m.measure_id: m.kind for m in event.measures})
+        before = state.stage
+        state = evolve(state, record)
+        measure_ids = _measures_of(event)
+        entries.append(
+            Entry(
+                record=record,
+                title=words._(labels.EVENT_TYPES.get(record.type, record.type)),
+                details=tuple(describe(event, record, kinds, words)),
+                group=GROUP_OF.get(record.type, EventGroup.PATHWAY),
+                measure_ids=measure_ids,
+                work_packages=frozenset(
+                    work_package_of(kinds[m]) for m in measure_ids if m in kinds
+                ),
+                stage_from=before if state.stage != before else None,
+                stage_to=state.stage if state.stage != before else None,
+            )
+        )
+    return entries
+
+
+def _measures_of(event: Event) -> tuple[str, ...]:
+    match event:
+        case PlanProposed():
+            return tuple(m.measure_id for m in event.measures)
+        case MeasureStarted() | MeasureProgressRecorded() | MeasureCompleted() | MeasureCancelled():
+            return (event.measure_id,)
+        case DeadlineReminderSent() | DeadlineEscalated():
+            return () if event.measure_id is None else (event.measure_id,)
+        case _:
+            return ()
+
+
+def describe(
+    event: Event, record: EventRecord, kinds: Mapping[str, MeasureKind], words: Wording
+) -> Iterable[str]:
+    """What happened, beyond the event type: the key details, in the reader's language."""
+    w = words
+    match event:
+        case PathwayOpened():
+            yield w._(
+                "Organisation %(organisation)s, caseworker %(caseworker)s",
+                organisation=event.organisation_id,
+                caseworker=w.name(event.caseworker_id),
+            )
+            yield w._("Residence permit valid until %(date)s", date=w.day(event.permit_expires_on))
+        case BaselineRecorded():
+            yield _condition(event.condition.employment, event.condition.housing, w)
+            yield w._("Italian: %(level)s", level=w.label(event.condition.italian_level))
+        case SkillsAssessmentRecorded():
+            yield w._("Italian: %(level)s", level=w.label(event.assessment.italian_level))
+        case PlanProposed():
+            yield w._("Revision %(revision)s", revision=event.revision)
+            yield ", ".join(w.measure(m.measure_id, m.kind) for m in event.measures)
+            if event.note:
+                yield event.note
+        case PlanApproved():
+            yield w._(
+                "Revision %(revision)s approved by %(name)s; active stage until %(date)s",
+                revision=event.revision,
+                name=w.name(record.actor.id),
+                date=w.day(event.end_date),
+            )
+        case PlanRejected():
+            yield w._(
+                "Revision %(revision)s rejected by %(name)s",
+                revision=event.revision,
+                name=w.name(record.actor.id),
+            )
+            yield event.reason
+        case MeasureStarted() | MeasureCompleted():
+            yield w.measure(event.measure_id, kinds.get(event.measure_id))
+        case MeasureProgressRecorded():
+            yield w.measure(event.measure_id, kinds.get(event.measure_id))
+            progress = labels.PROGRESS_KINDS.get(event.progress.kind)
+            yield w._(progress) if progress else event.progress.kind.replace("_", " ")
+        case MeasureCancelled():
+            yield w.measure(event.measure_id, kinds.get(event.measure_id))
+            yield event.reason
+        case HouseholdUpdated():
+            yield w._(
+                "Adults: %(adults)s, minors: %(minors)s",
+                adults=event.household.adults,
+                minors=len(event.household.minors),
+            )
+        case PermitRenewed():
+            yield w._("Residence permit valid until %(date)s", date=w.day(event.permit_expires_on))
+        case CaseworkerReassigned():
+            yield w._(
+                "From %(previous)s to %(caseworker)s",
+                previous=w.name(event.previous_caseworker_id),
+                caseworker=w.name(event.caseworker_id),
+            )
+        case PathwayExtended():
+            yield w._(
+                "End moved from %(previous)s to %(date)s",
+                previous=w.day(event.previous_end_date),
+                date=w.day(event.end_date),
+            )
+            yield event.reason
+        case PathwaySuspended():
+            yield w.label(event.reason)
+            if event.note:
+                yield event.note
+        case PathwayResumed() | PolicyApplied():
+            pass
+        case NoteAdded():
+            yield event.text
+        case ExitRecorded():
+            yield w.label(event.reason)
+            yield _condition(event.outcomes.employment, event.outcomes.housing, w)
+            if event.note:
+                yield event.note
+        case FollowUpRecorded():
+            yield _condition(event.outcomes.employment, event.outcomes.housing, w)
+            if event.note:
+                yield event.note
+        case PathwayClosed():
+            if event.reason:
+                yield event.reason
+        case DeadlineReminderSent() | DeadlineEscalated():
+            yield obligation_label(w.gettext, event.obligation_kind)
+            if event.measure_id is not None:
+                yield w.measure(event.measure_id, kinds.get(event.measure_id))
+            yield w._(
+                "Due %(date)s; notified: %(role)s",
+                date=w.day(event.due_at),
+                role=w.label(event.notify),
+            )
+        case _:
+            assert_never(event)
+
+
+def _condition(employment: StrEnum, housing: StrEnum, w: Wording) -> str:
+    return w._(
+        "Work: %(employment)s; housing: %(housing)s",
+        employment=w.label(employment),
+        housing=w.label(housing),
+    )
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the reader narrowed the timeline to (query parameters of the page)."""
+
+    measure_id: str | None = None
+    work_package: WorkPackage | None = None
+    group: EventGroup | None = None
+
+    def keep(self, entry: Entry) -> bool:
+        return (
+            (self.measure_id is None or self.measure_id in entry.measure_ids)
+            and (self.work_package is None or self.work_package in entry.work_packages)
+            and (self.group is None or entry.group == self.group)
+        )
+
+    @property
+    def active(self) -> bool:
+        return any(v is not None for v in (self.measure_id, self.work_package, self.group))
