@@ -1,0 +1,190 @@
+"""A caseworker and a supervisor run a pathway in a real browser (Debian's Chromium).
+
+Anna signs in, opens a pathway, records the baseline and the skills assessment and
+proposes a plan; Sara approves it from her queue; Anna starts a measure; the history
+timeline shows all of it; the pages render in Italian and in English, on a desktop and on
+a phone. Screenshots of the main pages go to tests/browser/artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from domain.stream import stream_id_for
+from tests.scenarios import ASSESSMENT, CONDITION, OPEN
+from tests.web.live import LiveApp
+from tests.web.staff import PASSWORD
+from web.pages.forms import flatten
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def contexts(chromium: Browser) -> Iterator[list[BrowserContext]]:
+    opened: list[BrowserContext] = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def person(
+    chromium: Browser,
+    contexts: list[BrowserContext],
+    site: LiveApp,
+    who: str,
+    viewport: Mapping[str, int] = DESKTOP,
+) -> Page:
+    """A browser of its own for `who`, signed in through the form."""
+    context = chromium.new_context(
+        base_url=site.base_url,
+        viewport=dict(viewport),  # type: ignore[arg-type]
+        locale="it-IT",
+    )
+    contexts.append(context)
+    page = context.new_page()
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/sign-in\?next="))
+    page.fill("#user_id", who)
+    page.fill("#password", PASSWORD)
+    page.locator("form:has(#password) button[type=submit]").click()
+    expect(page).to_have_url(f"{site.base_url}/")
+    return page
+
+
+def fill(page: Page, form: str, values: Mapping[str, Any]) -> None:
+    """Fill the fields of `form` named by the flattened `values`, as a person would."""
+    for name, value in flatten(dict(values)).items():
+        field = page.locator(f'{form} [name="{name}"]')
+        tag = field.evaluate("e => e.tagName.toLowerCase()")
+        kind = field.get_attribute("type")
+        if tag == "select":
+            field.select_option(value)
+        elif kind == "checkbox":
+            field.set_checked(value == "on")
+        else:
+            field.fill(value)
+
+
+def act(page: Page, kind: str, values: Mapping[str, Any]) -> None:
+    """Open the action on the pathway page, fill its form, send it; expect it done."""
+    page.locator(f"#action-{kind} > summary").click()
+    fill(page, f"#form-{kind}", values)
+    page.locator(f"#form-{kind} button[type=submit].primary").click()
+    expect(page.locator(".flash, [role=status]").first).to_be_visible()
+
+
+def shoot(page: Page, artifacts: Path, name: str) -> None:
+    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+
+
+def test_reception_to_a_started_measure_in_chromium(
+    chromium: Browser, contexts: list[BrowserContext], site: LiveApp, artifacts: Path
+) -> None:
+    today = date.today()
+    in_days = lambda n: (today + timedelta(days=n)).isoformat()  # noqa: E731
+
+    anna = person(chromium, contexts, site, "anna")
+    expect(anna.locator("html")).to_have_attribute("lang", "it")
+    shoot(anna, artifacts, "my-day-it")
+
+    anna.goto("/pathways/new")
+    shoot(anna, artifacts, "new-pathway-it")
+    opening = {
+        k: v
+        for k, v in OPEN.items()
+        if k not in ("type", "pathway_id", "organisation_id", "caseworker_id")
+    }
+    fill(anna, "#form-open_pathway", opening)
+    anna.locator("#form-open_pathway button[type=submit].primary").click()
+    expect(anna.locator("h1")).to_contain_text("Amina Diallo")
+    pathway_id = anna.url.rsplit("/", 1)[-1]
+
+    act(anna, "record_baseline", {"condition": CONDITION})
+    act(anna, "record_skills_assessment", {"assessment": ASSESSMENT["assessment"]})
+    plan = {
+        "measures": [
+            {"measure_id": "italian", "kind": "training_course", "target_date": in_days(120)},
+            {"measure_id": "bike", "kind": "mobility", "target_date": in_days(60)},
+        ]
+    }
+    act(anna, "propose_plan", plan)
+    expect(anna.locator("#action-approve_plan")).to_have_count(0)
+    shoot(anna, artifacts, "pathway-proposed-it")
+
+    sara = person(chromium, contexts, site, "sara")
+    sara.goto("/approvals")
+    expect(sara.locator("main")).to_contain_text("Amina Diallo")
+    shoot(sara, artifacts, "approvals-it")
+    sara.locator(f'form[action="/pathways/{pathway_id}/commands/approve_plan"] button').click()
+    expect(sara.locator("main p.empty")).to_be_visible()
+
+    anna.goto(f"/pathways/{pathway_id}")
+    anna.locator("#action-start_measure > summary").click()
+    anna.locator("#choice-start_measure").select_option("italian")
+    anna.locator("#body-start_measure form.chooser button").click()
+    details = {
+        "details": {
+            "subject": "italian_l2",
+            "title": "Italiano A2",
+            "provider": "CPIA Lecce",
+            "planned_hours": 100,
+            "start_on": in_days(0),
+        }
+    }
+    fill(anna, "#form-start_measure", details)
+    anna.locator("#form-start_measure button[type=submit].primary").click()
+    expect(anna.locator(".flash, [role=status]").first).to_be_visible()
+    shoot(anna, artifacts, "pathway-active-it")
+
+    records = site.run(site.store.read_stream(stream_id_for(pathway_id)))
+    types = [r.type for r in records]
+    for expected in (
+        "PathwayOpened",
+        "BaselineRecorded",
+        "SkillsAssessed",
+        "PlanProposed",
+        "PlanApproved",
+        "MeasureStarted",
+    ):
+        assert any(t.startswith(expected[:8]) for t in types), (expected, types)
+
+    sara.goto(f"/pathways/{pathway_id}/history")
+    timeline = sara.locator("main")
+    for who in ("Anna", "Sara"):
+        expect(timeline).to_contain_text(who)
+    expect(sara.locator("#history-results li, #history-results article")).to_have_count(
+        len(records)
+    )
+    shoot(sara, artifacts, "history-it")
+
+    sara.goto(f"/pathways/{pathway_id}/history?as_of={(today - timedelta(days=1)).isoformat()}")
+    shoot(sara, artifacts, "history-as-of-it")
+
+    # English: the language switch is remembered for the account.
+    anna.goto(f"/pathways/{pathway_id}")
+    anna.get_by_role("button", name="English").click()
+    expect(anna.locator("html")).to_have_attribute("lang", "en")
+    expect(anna.locator("main")).to_contain_text("Active")
+    shoot(anna, artifacts, "pathway-active-en")
+
+
+def test_pages_work_on_a_phone(
+    chromium: Browser, contexts: list[BrowserContext], site: LiveApp, artifacts: Path
+) -> None:
+    sara = person(chromium, contexts, site, "sara", viewport=PHONE)
+    width = sara.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], "no sideways scrolling on a phone"
+    shoot(sara, artifacts, "my-day-phone-it")
+    sara.goto("/inbox")
+    shoot(sara, artifacts, "inbox-phone-it")
+    sara.goto("/pathways/new")
+    assert sara.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    shoot(sara, artifacts, "new-pathway-phone-it")
