@@ -100,3 +100,13 @@ def test_the_session_choice_wins_then_the_account_then_the_browser() -> None:
     assert choose_language(None, "en", "it") == "en"
     assert choose_language("xx", None, "en") == "en"
     assert choose_language(None, None, None) == "it"
+
+
+def test_a_deadline_shows_the_last_day_to_act() -> None:
+    from datetime import UTC, datetime
+
+    from web.pages.render import environments
+
+    due = datetime(2027, 1, 2, 0, 0, tzinfo=UTC)  # due at the start of 2 January, UTC
+    assert environments()["it"].filters["due"](due) == "1 gen 2027"
+    assert environments()["en"].filters["due"](due) == "Jan 1, 2027"

@@ -12,7 +12,7 @@ ago", against `now`) and `number`. Globals: `label(enum_member)`, `obligation_la
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -62,6 +62,12 @@ def _environment(language: Language) -> Environment:
         time = format_time(value, "short", tzinfo=DISPLAY_TIMEZONE, locale=language)
         return pattern.replace("{1}", format_day(value)).replace("{0}", time)
 
+    def format_due(value: datetime) -> str:
+        # A day-based deadline falls due at the start of the next day, UTC
+        # (domain/obligations.py): the last day to act is the one before that instant.
+        last_day = (value.astimezone(UTC) - timedelta(microseconds=1)).date()
+        return format_date(last_day, "medium", locale=language)
+
     @pass_context
     def relative(context: Context, value: datetime) -> str:
         now: datetime = context["now"]
@@ -69,6 +75,7 @@ def _environment(language: Language) -> Environment:
 
     env.filters.update(
         date=format_day,
+        due=format_due,
         datetime=format_instant,
         relative=relative,
         number=lambda value: format_decimal(value, locale=language),
