@@ -13,7 +13,8 @@ class Settings(BaseSettings):
 
     When `temporal_address` or `database_url` is unset, `pathways up` starts the embedded
     server for it under `data_dir`; when `smtp_host` is unset, a local mail sink that keeps
-    every message under `data_dir/mail` (see docs/notifications.md).
+    every message under `data_dir/mail` (see docs/notifications.md). The web app listens on
+    `web_host:web_port`.
     """
 
     model_config = SettingsConfigDict(env_prefix="PATHWAYS_", env_file=".env", extra="ignore")
@@ -40,3 +41,15 @@ class Settings(BaseSettings):
     """Seconds between two looks at the outbox when it has nothing more to send."""
     public_base_url: str = Field(default="http://127.0.0.1:8000", pattern=r"^https?://\S+$")
     """Where people reach the web side; e-mails link to `<public_base_url>/pathways/<id>`."""
+    web_host: str = "127.0.0.1"
+    """Where the web app listens: loopback, unless a proxy on another host must reach it."""
+    web_port: int = Field(default=8000, ge=1, le=65535)
+    session_secret: SecretStr | None = None
+    """Signs the session cookies: long, random, the same in every web process. When unset,
+    `pathways up` makes one and keeps it in `<data_dir>/session-secret`; `pathways web`
+    requires it."""
+    temporal_ui_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    """The Temporal UI of a configured cluster, for the pages' links to workflow runs."""
+    demo_accounts: bool | None = None
+    """Create the demo organisations and people (known password) at `pathways up`. Unset:
+    only when `up` runs the embedded database, never on a configured one."""

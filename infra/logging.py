@@ -13,7 +13,7 @@ import sys
 from typing import TextIO
 
 import structlog
-from structlog.typing import Processor
+from structlog.typing import EventDict, Processor
 
 from infra.config import Settings
 
@@ -34,6 +34,7 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.stdlib.ExtraAdder(),
+        _without_color_message,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.StackInfoRenderer(),
     ]
@@ -72,6 +73,12 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     root.setLevel(level)
     for name in _QUIET_LOGGERS:
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
+
+
+def _without_color_message(logger: object, method_name: str, event_dict: EventDict) -> EventDict:
+    """Drop the ANSI-coloured copy of the message that uvicorn adds as an extra."""
+    event_dict.pop("color_message", None)
+    return event_dict
 
 
 def _level(name: str) -> int:

@@ -1,4 +1,4 @@
-"""The `pathways` command line: the stack, the worker, migrations, and commands to pathways.
+"""The `pathways` command line: the stack, the worker, the web app, and commands to pathways.
 
 Thin by design: options in, one call into `stack`, `endpoints`, `envelopes` or `views`,
 text out; `invocation` runs each command. Exit codes: 0 done; 2 refused or invalid
@@ -12,21 +12,16 @@ before anything is started or sent. `policy` (in `policy_commands`) checks and a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from infra.config import Settings
-from workers import escalation_commands, policy_commands
+from workers import account_commands, escalation_commands, policy_commands
 from workers.failures import Refused
 from workers.invocation import answered, configured_policy, run_command
-
-if TYPE_CHECKING:
-    from domain.policy import Policy
-    from workers.stack import Stack
 
 app = typer.Typer(
     name="pathways",
@@ -37,6 +32,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(policy_commands.app)
+app.add_typer(account_commands.user_app)
+app.add_typer(account_commands.organisation_app)
 app.command()(escalation_commands.overdue)
 app.command()(escalation_commands.inbox)
 
@@ -78,53 +75,74 @@ TimeoutOption = Annotated[
 PathwayArgument = Annotated[str, typer.Argument(help="The pathway's id.", show_default=False)]
 
 
-def _print_banner(title: str, settings: Settings, policy: Policy) -> Callable[[Stack], None]:
-    """What `up` and `worker` print once everything runs; `ready` last, for scripts."""
-    source = settings.policy_file or "shipped default"
-
-    def on_ready(stack: Stack) -> None:
-        lines = [title, *(f"  {label:<12} {value}" for label, value in stack.banner)]
-        lines += [
-            f"  {'Policy':<12} {policy.policy_id} ({source})",
-            f"  {'Data dir':<12} {settings.data_dir}",
-            "Press Ctrl-C to stop.",
-            "ready",
-        ]
-        typer.echo("\n".join(lines))
-
-    return on_ready
-
-
 @app.command()
 def up() -> None:
-    """Run the whole stack here: PostgreSQL, Temporal, migrations and the worker.
+    """Run the whole stack here: PostgreSQL, Temporal, migrations, the worker, the web app.
 
     Servers whose address is configured (PATHWAYS_DATABASE_URL, PATHWAYS_TEMPORAL_ADDRESS)
-    are used; the others start embedded, their data under PATHWAYS_DATA_DIR.
+    are used; the others start embedded, their data under PATHWAYS_DATA_DIR. The web app
+    listens on PATHWAYS_WEB_HOST:PATHWAYS_WEB_PORT (127.0.0.1:8000). On the embedded
+    database, demo accounts are created and listed (PATHWAYS_DEMO_ACCOUNTS).
     """
+    from workers.banner import banner
     from workers.stack import Stack, run_stack, up_services
+    from workers.web_services import session_secret
 
     async def work(settings: Settings) -> None:
         policy = configured_policy(settings)
         settings = settings.model_copy(update={"data_dir": settings.data_dir.absolute()})
+        settings = _linked_here(settings)
+        secret = session_secret(settings, keep_in_data_dir=True)  # makes the data dir
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         stack = Stack(settings)
-        banner = _print_banner("Pathways is up", settings, policy)
-        await run_stack(stack, up_services(settings), banner)
+        on_ready = banner("Pathways is up", settings, policy)
+        await run_stack(stack, up_services(settings, policy, secret), on_ready)
 
     run_command(work, long_running=True)
+
+
+def _linked_here(settings: Settings) -> Settings:
+    """E-mails link to the web port on loopback, unless PATHWAYS_PUBLIC_BASE_URL is set."""
+    if "public_base_url" in settings.model_fields_set or settings.web_host != "127.0.0.1":
+        return settings
+    url = f"http://{settings.web_host}:{settings.web_port}"
+    return settings.model_copy(update={"public_base_url": url})
 
 
 @app.command()
 def worker() -> None:
     """Run a pathway worker until SIGINT/SIGTERM (migrating the database first)."""
+    from workers.banner import banner
     from workers.stack import Stack, run_stack, worker_services
 
     async def work(settings: Settings) -> None:
         policy = configured_policy(settings)
         stack = Stack(settings)
-        banner = _print_banner("Pathways worker", settings, policy)
-        await run_stack(stack, worker_services(settings), banner)
+        on_ready = banner("Pathways worker", settings, policy)
+        await run_stack(stack, worker_services(settings), on_ready)
+
+    run_command(work, long_running=True)
+
+
+@app.command()
+def web() -> None:
+    """Serve the web app alone until SIGINT/SIGTERM (migrating the database first).
+
+    To run more web processes than the one in `up`: each uses PATHWAYS_DATABASE_URL and
+    PATHWAYS_TEMPORAL_ADDRESS (else the servers a running `up` owns), listens on
+    PATHWAYS_WEB_HOST:PATHWAYS_WEB_PORT, and needs PATHWAYS_SESSION_SECRET, the same in
+    every process, so that a session signed in on one is valid on all.
+    """
+    from workers.banner import banner
+    from workers.stack import Stack, run_stack, web_services
+    from workers.web_services import session_secret
+
+    async def work(settings: Settings) -> None:
+        policy = configured_policy(settings)
+        secret = session_secret(settings, keep_in_data_dir=False)
+        stack = Stack(settings)
+        on_ready = banner("Pathways web", settings, policy)
+        await run_stack(stack, web_services(settings, policy, secret), on_ready)
 
     run_command(work, long_running=True)
 

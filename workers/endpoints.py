@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from domain.records import EventRecord
+    from infra.accounts.postgres import PostgresAccountStore
     from infra.eventstore.postgres import PostgresEventStore
     from workflows.client import PathwayClient
 
@@ -146,6 +147,37 @@ async def event_store(settings: Settings) -> AsyncIterator[PostgresEventStore]:
         except psycopg.errors.UndefinedTable:
             raise Unavailable(
                 f"the database {redact(conninfo)} has no event store yet: run `pathways migrate`"
+            ) from None
+        except psycopg.OperationalError as err:
+            raise Unavailable(f"the database {redact(conninfo)}: {_first_line(err)}") from None
+        finally:
+            await pool.close()
+
+
+@contextlib.asynccontextmanager
+async def account_store(settings: Settings) -> AsyncIterator[PostgresAccountStore]:
+    """The accounts in the database, for one command.
+
+    Raises:
+        Refused: an account operation was refused (its code: `account_exists`, ...).
+        Unavailable: the database cannot be reached or is not migrated.
+    """
+    import psycopg
+
+    from infra.accounts.model import AccountError
+    from infra.accounts.postgres import PostgresAccountStore
+    from infra.db import open_pool
+
+    async with database_url(settings, may_start=True) as conninfo:
+        await check_database(conninfo)
+        pool = await open_pool(conninfo, min_size=1, max_size=2, timeout=CONNECT_TIMEOUT_SECONDS)
+        try:
+            yield PostgresAccountStore(pool)
+        except AccountError as err:
+            raise Refused(err.code, err.detail, err.field) from None
+        except psycopg.errors.UndefinedTable:
+            raise Unavailable(
+                f"the database {redact(conninfo)} has no accounts yet: run `pathways migrate`"
             ) from None
         except psycopg.OperationalError as err:
             raise Unavailable(f"the database {redact(conninfo)}: {_first_line(err)}") from None

@@ -19,16 +19,6 @@ if TYPE_CHECKING:
 log = structlog.get_logger(__name__)
 
 
-def demo_directory():  # type: ignore[no-untyped-def]
-    """Addresses for the demo users, until the web app's users table exists (issue 5)."""
-    from infra.mail import StaticDirectory
-    from workers.demo_data import DEMO_USERS
-
-    return StaticDirectory(
-        (u.user_id, u.role, u.organisation_id, f"{u.user_id}@example.org", "it") for u in DEMO_USERS
-    )
-
-
 class LocalMailSink:
     """When no SMTP server is configured: a sink on loopback keeping mail in `<data dir>/mail`."""
 
@@ -53,7 +43,10 @@ class LocalMailSink:
 
 
 class Notifier:
-    """Sends the outbox's notifications by e-mail, at least once, keyed by Message-ID."""
+    """Sends the outbox's notifications by e-mail, at least once, keyed by Message-ID.
+
+    To the people of the accounts table: active accounts with an e-mail address.
+    """
 
     name = "notifier"
 
@@ -63,9 +56,10 @@ class Notifier:
         self._run: asyncio.Task[None] | None = None
 
     async def start(self, stack: Stack) -> None:
+        from infra.accounts.postgres import PostgresAccountStore
         from infra.db import open_pool
         from infra.eventstore.postgres import PostgresEventStore
-        from infra.mail import MailSettings, MailSettingsError, run_notifier
+        from infra.mail import AccountDirectory, MailSettings, MailSettingsError, run_notifier
 
         settings = stack.settings
         if stack.smtp_host is not None:
@@ -77,8 +71,9 @@ class Notifier:
         assert stack.database_url is not None, "the database starts before the notifier"
         self._pool = await open_pool(stack.database_url, 1, 2)
         store = PostgresEventStore(self._pool)
+        directory = AccountDirectory(PostgresAccountStore(self._pool))
         self._run = asyncio.create_task(
-            run_notifier(settings, store, demo_directory(), self._stop), name="notifier"
+            run_notifier(settings, store, directory, self._stop), name="notifier"
         )
         self._run.add_done_callback(lambda task: _on_exit(task, stack))
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 import structlog
 
 from infra.config import Settings
-from infra.embedded import EmbeddedPostgres, TemporalDevServer
+from infra.embedded import LOOPBACK, EmbeddedPostgres, TemporalDevServer
 from infra.temporal import temporal_address
 from workers.endpoints import check_database, redact
 from workers.failures import Unavailable
@@ -22,6 +22,7 @@ from workers.failures import Unavailable
 if TYPE_CHECKING:
     from temporalio.worker import Worker
 
+    from infra.accounts.model import Account
     from infra.db import Pool
 
 log = structlog.get_logger(__name__)
@@ -39,6 +40,11 @@ class Stack:
     temporal_address: str | None = None
     smtp_host: str | None = None
     """The SMTP server the notifier sends to, when the stack started one of its own."""
+    temporal_ui_url: str | None = None
+    web_url: str | None = None
+    demo_accounts: list[Account] = field(default_factory=list)
+    """The demo accounts one can sign in as, when the stack ensured them."""
+    demo_password: str | None = None
     banner: list[tuple[str, str]] = field(default_factory=list)
     failure: str | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
@@ -133,6 +139,7 @@ class EmbeddedTemporal:
         stack.temporal_address = await self._server.start()
         stack.banner.append(("Temporal", f"{stack.temporal_address} (embedded dev server)"))
         if self._server.ui_url is not None:
+            stack.temporal_ui_url = self._server.ui_url
             stack.banner.append(("Temporal UI", self._server.ui_url))
         self._watch = asyncio.create_task(self._watch_server(stack), name="watch-temporal")
 
@@ -174,6 +181,9 @@ class ConfiguredTemporal:
         stack.temporal_address = address
         origin = "configured" if self._settings.temporal_address else "run by `pathways up`"
         stack.banner.append(("Temporal", f"{address} ({origin})"))
+        stack.temporal_ui_url = self._settings.temporal_ui_url
+        if stack.temporal_ui_url is None and not self._settings.temporal_address:
+            stack.temporal_ui_url = f"http://{LOOPBACK}:{self._settings.temporal_ui_port}"
 
     async def stop(self) -> None:
         pass

@@ -1,9 +1,9 @@
-"""`pathways up` and `pathways worker`: services started in order, stopped in reverse.
+"""`pathways up`, `worker` and `web`: services started in order, stopped in reverse.
 
 A stack is a list of services (`workers.services`). Each `start` may publish what later
 ones need and a line for the banner; `stop` undoes it. `up` starts the embedded PostgreSQL
-and Temporal dev server unless their addresses are configured; `worker` never starts
-servers: it uses the configured ones, or those that a running `up` owns.
+and Temporal dev server unless their addresses are configured; `worker` and `web` never
+start servers: they use the configured ones, or those that a running `up` owns.
 """
 
 from __future__ import annotations
@@ -11,11 +11,13 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import structlog
 
 from infra.config import Settings
 from infra.embedded import EmbeddedServerError
+from workers.demo_accounts import demo_accounts_wanted
 from workers.failures import Unavailable
 from workers.notifier_services import LocalMailSink, Notifier
 from workers.services import (
@@ -28,26 +30,33 @@ from workers.services import (
     Service,
     Stack,
 )
+from workers.web_services import DemoAccounts, WebServer
 
-__all__ = ["Stack", "run_stack", "up_services", "worker_services"]
+if TYPE_CHECKING:
+    from domain.policy import Policy
+
+__all__ = ["Stack", "run_stack", "up_services", "web_services", "worker_services"]
 
 log = structlog.get_logger(__name__)
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def up_services(settings: Settings) -> list[Service]:
+def up_services(settings: Settings, policy: Policy, session_secret: str) -> list[Service]:
     """Everything `pathways up` runs, in start order; it stops them in reverse.
 
-    Servers whose address is configured are used, not started. The web app joins this list
-    after the worker.
+    Servers whose address is configured are used, not started. The demo accounts are
+    ensured when PATHWAYS_DEMO_ACCOUNTS allows (by default: on the embedded database only).
     """
+    demo: list[Service] = [DemoAccounts()] if demo_accounts_wanted(settings) else []
     mail: list[Service] = [] if settings.smtp_host else [LocalMailSink(settings)]
     return [
         ConfiguredDatabase(settings) if settings.database_url else EmbeddedDatabase(settings),
         ConfiguredTemporal(settings) if settings.temporal_address else EmbeddedTemporal(settings),
         Migrations(),
+        *demo,
         PathwayWorker(),
+        WebServer(settings, policy, session_secret),
         *mail,
         Notifier(),
     ]
@@ -61,6 +70,16 @@ def worker_services(settings: Settings) -> list[Service]:
         Migrations(),
         PathwayWorker(),
         *([Notifier()] if settings.smtp_host else []),
+    ]
+
+
+def web_services(settings: Settings, policy: Policy, session_secret: str) -> list[Service]:
+    """`pathways web`: the configured servers (or those `up` runs), migrations, the web app."""
+    return [
+        ConfiguredDatabase(settings),
+        ConfiguredTemporal(settings),
+        Migrations(),
+        WebServer(settings, policy, session_secret),
     ]
 
 

@@ -5,7 +5,13 @@
 See docs/notifications.md.
 """
 
-from infra.mail.directory import Directory, DirectoryUser, Recipient, StaticDirectory
+from infra.mail.directory import (
+    AccountDirectory,
+    Directory,
+    DirectoryUser,
+    Recipient,
+    StaticDirectory,
+)
 from infra.mail.messages import build_message, message_id, render
 from infra.mail.sender import Backoff, NotificationSender, SendReport, run_notifier
 from infra.mail.settings import MailSettings, MailSettingsError
@@ -13,6 +19,7 @@ from infra.mail.sink import MailSink
 from infra.mail.smtp import DeliveryFailed, MailTransport, SmtpTransport
 
 __all__ = [
+    "AccountDirectory",
     "Backoff",
     "DeliveryFailed",
     "Directory",

@@ -2,7 +2,9 @@
 
 A notification names a person (the pathway's caseworker) or a role within the pathway's
 organisation (the supervisor) or the project (the coordinator). A `Directory` turns that
-into addresses, the same way the inbox decides whose list shows the notification.
+into addresses, the same way the inbox decides whose list shows the notification:
+`AccountDirectory` from the accounts table (what `pathways up` and workers use),
+`StaticDirectory` from a fixed list (tests).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Literal, NamedTuple, Protocol, get_args
 
 from domain.projections import Notification
 from domain.values import Role
+from infra.accounts.store import AccountStore
 from infra.eventstore.notifications import inbox_addressed_to
 
 Language = Literal["it", "en"]
@@ -79,6 +82,39 @@ class StaticDirectory:
                 user_id=user.user_id,
                 role=user.role,
                 organisation_id=user.organisation_id,
+            )
+        ]
+
+
+class AccountDirectory:
+    """A `Directory` over the accounts: the active people who have an e-mail address.
+
+    Read at every look, so an account created, deactivated or given an address is
+    reflected in the next notification without a restart.
+    """
+
+    def __init__(self, accounts: AccountStore) -> None:
+        self._accounts = accounts
+
+    async def recipients(self, notification: Notification) -> list[Recipient]:
+        """See `Directory.recipients`."""
+        if notification.recipient_id is not None:
+            account = await self._accounts.get_account(notification.recipient_id)
+            candidates = [] if account is None else [account]
+        elif notification.recipient_role == Role.COORDINATOR:
+            candidates = await self._accounts.list_accounts()
+        else:
+            candidates = await self._accounts.list_accounts(notification.organisation_id)
+        return [
+            Recipient(account.id, account.email, _language(account.language))
+            for account in candidates
+            if account.active
+            and account.email
+            and inbox_addressed_to(
+                notification,
+                user_id=account.id,
+                role=account.role,
+                organisation_id=account.organisation_id or "",
             )
         ]
 

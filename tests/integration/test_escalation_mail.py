@@ -19,11 +19,13 @@ async def test_an_unmet_deadline_escalates_by_itself_and_mails_each_step_once(
 ) -> None:
     policy = workdir / "seconds.toml"
     policy.write_text(SECONDS_POLICY)
+    web_port = free_port()
     env = clean_environ(
         PATHWAYS_DATA_DIR=str(workdir),
         PATHWAYS_TEMPORAL_PORT=str(free_port()),
         PATHWAYS_TEMPORAL_UI_PORT=str(free_port()),
         PATHWAYS_SMTP_PORT=str(free_port()),
+        PATHWAYS_WEB_PORT=str(web_port),
         PATHWAYS_POLICY_FILE=str(policy),
         PATHWAYS_MAIL_SENDER_INTERVAL="0.5",
     )
@@ -92,6 +94,8 @@ async def test_an_unmet_deadline_escalates_by_itself_and_mails_each_step_once(
     for message in messages:
         text = message.read_text()
         assert pathway_id in text and "Mariam" not in text and "Touré" not in text
+        # The link leads to the web app that `up` serves, on whichever port it was given.
+        assert f"http://127.0.0.1:{web_port}/pathways/{pathway_id}" in text
 
     # Escalations are visible per person: overdue for me, for my organisation, the project.
     assert "baseline" in mine.stdout and pathway_id in mine.stdout, mine

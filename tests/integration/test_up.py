@@ -19,6 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from infra.config import Settings
 from infra.embedded import free_port
+from infra.policy_file import load_policy
 from tests.integration.conftest import PATHWAYS, REPO, clean_environ, run
 from tests.workflows.journey import opening
 from workers.stack import up_services
@@ -107,6 +108,7 @@ async def test_up_runs_the_stack_stops_on_ctrl_c_and_keeps_the_data(workdir: Pat
         PATHWAYS_TEMPORAL_PORT=str(free_port()),
         PATHWAYS_TEMPORAL_UI_PORT=str(free_port()),
         PATHWAYS_SMTP_PORT=str(free_port()),
+        PATHWAYS_WEB_PORT=str(free_port()),
         PATHWAYS_LOG_LEVEL="INFO",
     )
 
@@ -212,27 +214,37 @@ async def test_worker_migrates_serves_and_stops_on_sigterm(
 
 
 def test_up_starts_only_the_servers_that_are_not_configured(workdir: Path) -> None:
-    def started(**configured: str) -> list[str]:
+    def started(**configured: object) -> list[str]:
         # Explicit None: what this process's environment configures must not leak in.
-        given = {"database_url": None, "temporal_address": None, "smtp_host": None, **configured}
+        given = {
+            "database_url": None,
+            "temporal_address": None,
+            "smtp_host": None,
+            "demo_accounts": None,
+            **configured,
+        }
         settings = Settings(_env_file=None, data_dir=workdir, **given)  # type: ignore[arg-type]
-        return [type(service).__name__ for service in up_services(settings)]
+        services = up_services(settings, load_policy(None), "a session secret " * 2)
+        return [type(service).__name__ for service in services]
 
     mail = ["LocalMailSink", "Notifier"]
-    everything = ["EmbeddedDatabase", "EmbeddedTemporal", "Migrations", "PathwayWorker", *mail]
+    served = ["PathwayWorker", "WebServer", *mail]
+    everything = ["EmbeddedDatabase", "EmbeddedTemporal", "Migrations", "DemoAccounts", *served]
     assert started() == everything
+    # Demo accounts, with their known password, never on a configured database by default.
     assert started(database_url="postgresql://db.example/pathways") == [
         "ConfiguredDatabase",
         "EmbeddedTemporal",
         "Migrations",
-        "PathwayWorker",
-        *mail,
+        *served,
     ]
+    assert "DemoAccounts" in started(database_url="postgresql://db/p", demo_accounts=True)
+    assert "DemoAccounts" not in started(demo_accounts=False)
     assert started(temporal_address="temporal.example:7233") == [
         "EmbeddedDatabase",
         "ConfiguredTemporal",
         "Migrations",
-        "PathwayWorker",
-        *mail,
+        "DemoAccounts",
+        *served,
     ]
-    assert started(smtp_host="smtp.example.org")[-2:] == ["PathwayWorker", "Notifier"]
+    assert started(smtp_host="smtp.example.org")[-3:] == ["PathwayWorker", "WebServer", "Notifier"]
