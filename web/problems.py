@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -20,6 +21,8 @@ from domain.errors import ERROR_CODES
 from infra.accounts.model import ACCOUNT_ERROR_CODES, AccountError
 from workflows.client import CommandRefused
 from workflows.parsing import INVALID, InvalidInput, field_path
+
+log = structlog.get_logger("pathways.web.problems")
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "urn:pathways:problem:"
@@ -200,9 +203,10 @@ def install_problem_handlers(app: FastAPI) -> None:
             headers=dict(error.headers) if error.headers else None,
         )
 
-    async def on_unstorable(_: Request, error: Exception) -> JSONResponse:
+    async def on_unstorable(request: Request, error: Exception) -> JSONResponse:
         # PostgreSQL refused a value of the request (a NUL character, a number out of range).
         assert isinstance(error, DataError)
+        log.warning("value_refused_by_database", path=request.url.path, sqlstate=error.sqlstate)
         detail = f"a value cannot be stored: {str(error).splitlines()[0]}"
         return problem_response(INVALID, detail)
 
