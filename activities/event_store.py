@@ -10,7 +10,13 @@ from temporalio.exceptions import ApplicationError
 from domain.projections import ReadModelUpdate
 from domain.records import EventRecord
 from domain.values import Frozen
-from infra.eventstore.base import AppendResult, ConcurrencyConflict, EventStore, InvalidAppend
+from infra.eventstore.base import (
+    AppendResult,
+    BudgetLineExceeded,
+    ConcurrencyConflict,
+    EventStore,
+    InvalidAppend,
+)
 
 __all__ = ["AppendRequest", "AppendResult", "EventStoreActivities"]
 
@@ -43,8 +49,10 @@ class EventStoreActivities:
         Raises:
             ApplicationError: non-retryable, type `concurrency_conflict` when the stream
                 moved past `expected_version` under another command, or `invalid_append`
-                for a malformed batch. Any other error (the database being unreachable,
-                say) propagates as is and is retried.
+                for a malformed batch; a refusal, type `budget_line_exceeded` or
+                `budget_line_missing`, when a payment approved by the command does not fit
+                in its budget line (nothing is written). Any other error (the database
+                being unreachable, say) propagates as is and is retried.
         """
         log = _log.bind(stream_id=request.stream_id, command_id=request.records[0].command_id)
         try:
@@ -67,6 +75,26 @@ class EventStoreActivities:
                 type="concurrency_conflict",
                 non_retryable=True,
             ) from conflict
+        except BudgetLineExceeded as exceeded:
+            log.info(
+                "append_refused",
+                code=exceeded.code,
+                budget_line=exceeded.line_id,
+                entry_id=exceeded.entry_id,
+                amount=exceeded.amount,
+                available=exceeded.available,
+            )
+            raise ApplicationError(
+                str(exceeded),
+                {
+                    "code": exceeded.code,
+                    "field": None,
+                    "budget_line": exceeded.line_id,
+                    "available": exceeded.available,
+                },
+                type=exceeded.code,
+                non_retryable=True,
+            ) from exceeded
         except InvalidAppend as invalid:
             raise ApplicationError(
                 str(invalid), type="invalid_append", non_retryable=True

@@ -10,6 +10,13 @@ from pydantic import AwareDatetime, Field, TypeAdapter
 
 from domain.measures import MeasureDetails, MeasureKind, MeasureOutcome, MeasureProgress
 from domain.measures.skills_assessment import SkillsAssessment
+from domain.payments.commands import (
+    ApprovePayment,
+    CorrectPayee,
+    RecordPaymentOutcome,
+    RejectPayment,
+    RequestPayment,
+)
 from domain.policy import Policy
 from domain.values import (
     Actor,
@@ -201,7 +208,12 @@ Command = Annotated[
     | RecordFollowUp
     | ClosePathway
     | RunDeadlines
-    | ApplyPolicy,
+    | ApplyPolicy
+    | RequestPayment
+    | ApprovePayment
+    | RejectPayment
+    | CorrectPayee
+    | RecordPaymentOutcome,
     Field(discriminator="type"),
 ]
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)

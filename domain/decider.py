@@ -65,7 +65,16 @@ from domain.events import (
 from domain.limits import DEFAULT_LIMITS, Limits
 from domain.measures import CATALOGUE, MeasureState, MeasureStatus, spec_for_progress
 from domain.measures.base import RuleContext
+from domain.measures.work_grant import WorkGrantAttendance
 from domain.obligations import ladder_points
+from domain.payments import rules as payments
+from domain.payments.commands import (
+    ApprovePayment,
+    CorrectPayee,
+    RecordPaymentOutcome,
+    RejectPayment,
+    RequestPayment,
+)
 from domain.permissions import check_permitted
 from domain.state import PathwayState, PendingPlan
 from domain.values import Actor, ExitReason, Stage
@@ -148,7 +157,7 @@ def _decide_open_pathway(
         case StartMeasure():
             return _start_measure(state, command, actor, on, limits)
         case RecordMeasureProgress():
-            return _record_progress(state, command, actor, on, limits)
+            return _record_progress(state, command, actor, occurred, limits)
         case CompleteMeasure():
             return _complete_measure(state, command, actor, on, limits)
         case CancelMeasure():
@@ -215,11 +224,22 @@ def _decide_open_pathway(
                 raise errors.AlreadyRecorded("this policy is already in force", field="policy")
             return [PolicyApplied(policy=command.policy)]
         case ClosePathway():
+            payments.check_settled(state)
             if state.stage == Stage.EXIT and not command.reason:
                 raise errors.ReasonRequired(
                     "closing without a follow-up needs a reason", field="reason"
                 )
             return [PathwayClosed(reason=command.reason)]
+        case RequestPayment():
+            return list(payments.request_payment(state, command, occurred))
+        case ApprovePayment():
+            return list(payments.approve_payment(state, command, actor))
+        case RejectPayment():
+            return list(payments.reject_payment(state, command, actor))
+        case CorrectPayee():
+            return list(payments.correct_payee(state, command, occurred))
+        case RecordPaymentOutcome():
+            return list(payments.record_outcome(state, command, actor))
         case _:
             assert_never(command)
 
@@ -298,6 +318,7 @@ def _context(state: PathwayState, actor: Actor, on: date, limits: Limits) -> Rul
         actor=actor,
         on=on,
         limits=limits,
+        payments=state.payments,
     )
 
 
@@ -314,7 +335,11 @@ def _start_measure(
 
 
 def _record_progress(
-    state: PathwayState, command: RecordMeasureProgress, actor: Actor, on: date, limits: Limits
+    state: PathwayState,
+    command: RecordMeasureProgress,
+    actor: Actor,
+    occurred: datetime,
+    limits: Limits,
 ) -> list[Event]:
     measure = _measure(state, command.measure_id, MeasureStatus.ACTIVE)
     spec = spec_for_progress(command.progress.kind)
@@ -322,8 +347,16 @@ def _record_progress(
         raise errors.MeasureKindMismatch(
             f"{command.progress.kind} is not a step of a {measure.kind}", field="progress"
         )
-    spec.check_progress(_context(state, actor, on, limits), measure, command.progress)
-    return [MeasureProgressRecorded(measure_id=measure.measure_id, progress=command.progress)]
+    spec.check_progress(_context(state, actor, occurred.date(), limits), measure, command.progress)
+    events: list[Event] = [
+        MeasureProgressRecorded(measure_id=measure.measure_id, progress=command.progress)
+    ]
+    if isinstance(command.progress, WorkGrantAttendance):
+        # The month's allowance is requested with its attendance: one fact, one append.
+        requested = payments.allowance_request(state, measure, command.progress, occurred)
+        if requested is not None:
+            events.append(requested)
+    return events
 
 
 def _complete_measure(

@@ -165,6 +165,62 @@ class NothingDue(DomainError):
     code = "nothing_due"
 
 
+class InvalidIban(DomainError):
+    code = "invalid_iban"
+
+
+class InvalidAmount(DomainError):
+    code = "invalid_amount"
+
+
+class BudgetExceeded(DomainError):
+    code = "budget_exceeded"
+
+
+class PaymentCapExceeded(DomainError):
+    code = "payment_cap_exceeded"
+
+
+class PaymentKindMismatch(DomainError):
+    code = "payment_kind_mismatch"
+
+
+class AllowanceFollowsAttendance(DomainError):
+    code = "allowance_follows_attendance"
+
+
+class PaymentAlreadyRequested(DomainError):
+    code = "payment_already_requested"
+
+
+class PaymentNotFound(DomainError):
+    code = "payment_not_found"
+
+
+class PaymentStatusInvalid(DomainError):
+    code = "payment_status_invalid"
+
+
+class PayeeMissing(DomainError):
+    code = "payee_missing"
+
+
+class SupervisorApprovalRequired(DomainError):
+    code = "supervisor_approval_required"
+
+
+class CoordinatorApprovalRequired(DomainError):
+    code = "coordinator_approval_required"
+
+
+class PaymentsPending(DomainError):
+    code = "payments_pending"
+
+
+class NothingPaid(DomainError):
+    code = "nothing_paid"
+
+
 def _all_subclasses(cls: type[DomainError]) -> list[type[DomainError]]:
     found: list[type[DomainError]] = []
     for sub in cls.__subclasses__():

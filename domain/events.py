@@ -15,6 +15,14 @@ from pydantic import Field, TypeAdapter
 from domain.commands import PlannedMeasure, SuspensionReason
 from domain.measures import MeasureDetails, MeasureOutcome, MeasureProgress
 from domain.measures.skills_assessment import SkillsAssessment
+from domain.payments.events import (
+    PayeeCorrected,
+    PaymentApproved,
+    PaymentPaid,
+    PaymentRejected,
+    PaymentRequested,
+    PaymentReturned,
+)
 from domain.policy import Policy
 from domain.values import (
     Beneficiary,
@@ -203,7 +211,13 @@ Event = Annotated[
     | PathwayClosed
     | DeadlineReminderSent
     | DeadlineEscalated
-    | PolicyApplied,
+    | PolicyApplied
+    | PaymentRequested
+    | PaymentApproved
+    | PaymentRejected
+    | PayeeCorrected
+    | PaymentPaid
+    | PaymentReturned,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

@@ -32,6 +32,15 @@ from domain.events import (
     parse_event,
 )
 from domain.measures import MeasureState, MeasureStatus, ProgressEntry
+from domain.payments.events import (
+    PayeeCorrected,
+    PaymentApproved,
+    PaymentPaid,
+    PaymentRejected,
+    PaymentRequested,
+    PaymentReturned,
+)
+from domain.payments.evolution import evolve_payments
 from domain.records import EventRecord
 from domain.state import (
     ApprovedPlan,
@@ -219,5 +228,16 @@ def _apply(state: PathwayState, event: Event, record: EventRecord) -> PathwaySta
             )
         case PolicyApplied():
             return state.model_copy(update={"policy": event.policy})
+        case (
+            PaymentRequested()
+            | PaymentApproved()
+            | PaymentRejected()
+            | PayeeCorrected()
+            | PaymentPaid()
+            | PaymentReturned()
+        ):
+            return state.model_copy(
+                update={"payments": evolve_payments(state.payments, event, record)}
+            )
         case _:
             assert_never(event)

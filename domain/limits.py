@@ -12,7 +12,6 @@ class Limits(Frozen):
     """How far back a business time may lie before the recording time."""
     future_skew_minutes: int = Field(default=5, ge=0)
     """Tolerance for clocks of clients that run a little ahead."""
-    rent_advance_max_months: int = Field(default=6, ge=1)
     work_grant_min_months: int = Field(default=2, ge=1)
     work_grant_max_months: int = Field(default=12, ge=1)
     licence_conversion_months: int = Field(default=12, ge=1)

@@ -30,6 +30,13 @@ from domain.commands import (
     SuspendPathway,
     UpdateHousehold,
 )
+from domain.payments.commands import (
+    ApprovePayment,
+    CorrectPayee,
+    RecordPaymentOutcome,
+    RejectPayment,
+    RequestPayment,
+)
 from domain.state import PathwayState
 from domain.values import Actor, Role, Stage
 
@@ -43,11 +50,22 @@ ROLES: dict[type, frozenset[Role]] = {
     RejectPlan: SUPERVISION,
     ReassignCaseworker: SUPERVISION,
     ExtendPathway: SUPERVISION,
+    ApprovePayment: SUPERVISION,
+    RejectPayment: SUPERVISION,
+    RecordPaymentOutcome: frozenset({Role.SYSTEM}),
 }
 """Roles allowed per command; every other command is case work."""
 
 IN_PROGRESS = frozenset({Stage.RECEPTION, Stage.ASSESSMENT, Stage.PLANNING, Stage.ACTIVE})
-MEASURE_COMMANDS = (StartMeasure, RecordMeasureProgress, CompleteMeasure, CancelMeasure)
+MEASURE_COMMANDS = (
+    StartMeasure,
+    RecordMeasureProgress,
+    CompleteMeasure,
+    CancelMeasure,
+    RequestPayment,
+)
+AFTER_PLAN = frozenset({Stage.ACTIVE, Stage.EXIT, Stage.FOLLOW_UP})
+"""Payments requested while active are approved and paid on after the exit, too."""
 
 STAGES: dict[type, frozenset[Stage]] = {
     RecordBaseline: frozenset({Stage.RECEPTION}),
@@ -68,9 +86,21 @@ STAGES: dict[type, frozenset[Stage]] = {
     ClosePathway: frozenset({Stage.EXIT, Stage.FOLLOW_UP}),
     RunDeadlines: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
     ApplyPolicy: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
+    ApprovePayment: AFTER_PLAN,
+    RejectPayment: AFTER_PLAN,
+    CorrectPayee: AFTER_PLAN,
+    RecordPaymentOutcome: AFTER_PLAN,
 }
 
-ALLOWED_WHILE_SUSPENDED = (ResumePathway, AddNote, RecordExit, RunDeadlines, ApplyPolicy)
+ALLOWED_WHILE_SUSPENDED = (
+    ResumePathway,
+    AddNote,
+    RecordExit,
+    RunDeadlines,
+    ApplyPolicy,
+    RecordPaymentOutcome,
+)
+"""The bank's answer is a fact that arrives whatever the pathway's state."""
 
 
 def check_permitted(state: PathwayState, command: Command, actor: Actor) -> None:

@@ -1,4 +1,4 @@
-"""The deadline policy: due dates and the escalation ladder, as data, effective-dated.
+"""The policy: due dates, the escalation ladder and the payment terms, as data, effective-dated.
 
 A policy holds revisions; an obligation follows the revision in force on the day its clock
 started (its anchor), so a policy change never moves deadlines retroactively unless a
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, PlainSerializer, model_validator
 
 from domain.calendar import add_months_dt
-from domain.values import Frozen, Identifier, Role
+from domain.values import Frozen, Identifier, Money, Role
 
 _SPAN = re.compile(
     r"^\s*(?P<sign>[-+]?)\s*(?P<amount>\d+)\s*(?P<unit>months?|mo|days?|d|hours?|h|minutes?|min|m|seconds?|s)\s*$"
@@ -120,9 +121,47 @@ DEFAULT_LADDER: tuple[LadderStep, ...] = (
 )
 
 
+class FullMonthHours(StrEnum):
+    """How the full hours of a work-grant month follow from its hours per week.
+
+    Either way, a month the grant covers only in part (it starts or ends within it)
+    counts only its days within the grant.
+    """
+
+    AVERAGE_MONTH = "average_month"
+    """Hours per week x 52 / 12, times the share of the month's days within the grant."""
+    WEEKDAYS = "weekdays"
+    """Hours per week / 5 for each Monday to Friday of the month within the grant."""
+
+
+class PaymentTerms(Frozen):
+    """The money rules: the individual budget, approvals, caps and work-grant allowances.
+
+    Amounts are euro cents. A payment follows the revision in force on the day it is
+    requested, so a new revision never changes who must approve a request already made.
+    """
+
+    individual_budget: Money = 600_000
+    """The dote of each pathway: requested, approved and paid payments never exceed it."""
+    coordinator_threshold: Money = 100_000
+    """Above this amount a payment is approved by a supervisor, then by the coordinator."""
+    max_payment: Annotated[int, Field(ge=1, le=10_000_000)] = 500_000
+    """The largest single payment; more is refused as an invalid amount."""
+    furniture_cap: Money = 150_000
+    """The most a pathway receives for furniture, all its furniture payments together."""
+    utilities_cap: Money = 50_000
+    """The most a pathway receives for utilities, all its utilities payments together."""
+    rent_advance_max_months: int = Field(default=6, ge=1, le=24)
+    """Rent advances together are at most this many months of the registered rent."""
+    allowance_minimum_share_percent: int = Field(default=50, ge=0, le=100)
+    """A work-grant month with a smaller share of its full hours attended pays nothing."""
+    full_month_hours: FullMonthHours = FullMonthHours.AVERAGE_MONTH
+
+
 class PolicyRevision(Frozen):
     effective_from: date
     deadlines: Deadlines = Deadlines()
+    payments: PaymentTerms = PaymentTerms()
     ladder: tuple[LadderStep, ...] = Field(default=DEFAULT_LADDER, min_length=1)
 
     @model_validator(mode="after")
@@ -134,7 +173,7 @@ class PolicyRevision(Frozen):
 
 
 class Policy(Frozen):
-    """A named deadline policy with its revisions, oldest first."""
+    """A named policy (deadlines, ladder, payment terms) with its revisions, oldest first."""
 
     policy_id: Identifier
     revisions: tuple[PolicyRevision, ...] = Field(min_length=1)

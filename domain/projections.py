@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import AwareDatetime
 
+from domain.payments.ledger import LedgerEntry
 from domain.values import Frozen, Identifier, Role, Stage
 
 
@@ -60,3 +61,5 @@ class ReadModelUpdate(Frozen):
     summary: PathwaySummary
     obligations: tuple[Obligation, ...]
     notifications: tuple[Notification, ...] = ()
+    ledger: tuple[LedgerEntry, ...] = ()
+    """One entry per payment fully approved by this append; booked against its budget line."""

@@ -7,13 +7,16 @@ from collections.abc import Iterable
 from domain.measures import MeasureStatus
 from domain.notifications import notifications
 from domain.obligations import obligations
+from domain.payments.ledger import LedgerEntry, budget_line_id
 from domain.projections import PathwaySummary, ReadModelUpdate
 from domain.records import EventRecord
 from domain.state import PathwayState
 
 
 def read_models(state: PathwayState, records: Iterable[EventRecord] = ()) -> ReadModelUpdate:
-    """The caseload row, the open obligations, and the notifications `records` owe people."""
+    """The caseload row, the open obligations, the notifications `records` owe people and
+    the ledger entries of the payments they approve."""
+    records = list(records)
     assert state.pathway_id and state.organisation_id and state.caseworker_id and state.stage
     assert state.opened_at and state.updated_at
     owed = obligations(state)
@@ -32,5 +35,43 @@ def read_models(state: PathwayState, records: Iterable[EventRecord] = ()) -> Rea
         measures_completed=len(state.measures_in(MeasureStatus.COMPLETED)),
     )
     return ReadModelUpdate(
-        summary=summary, obligations=tuple(owed), notifications=notifications(state, records)
+        summary=summary,
+        obligations=tuple(owed),
+        notifications=notifications(state, records),
+        ledger=ledger_entries(state, records),
     )
+
+
+def ledger_entries(state: PathwayState, records: Iterable[EventRecord]) -> tuple[LedgerEntry, ...]:
+    """One entry per final `PaymentApproved` among `records`, from the state after them.
+
+    The attempt is the payment's: 1, plus one for each time the bank returned it before.
+    """
+    assert state.pathway_id and state.organisation_id
+    entries = []
+    for record in records:
+        if record.type != "PaymentApproved" or not record.data.get("final"):
+            continue
+        payment = state.payments[record.data["payment_id"]]
+        assert payment.payee is not None, "a payment is approved only with its payee"
+        entries.append(
+            LedgerEntry(
+                entry_id=f"{payment.payment_id}/{payment.attempt}",
+                payment_id=payment.payment_id,
+                attempt=payment.attempt,
+                pathway_id=state.pathway_id,
+                organisation_id=state.organisation_id,
+                measure_id=payment.measure_id,
+                kind=payment.kind,
+                budget_line=budget_line_id(payment.kind),
+                amount=payment.amount,
+                payee_name=payment.payee.name,
+                iban=payment.payee.iban,
+                evidence_ref=payment.evidence_ref,
+                period=payment.period,
+                requested_by=payment.requested_by,
+                approved_by=payment.approved_by,
+                approved_at=record.occurred_at,
+            )
+        )
+    return tuple(entries)

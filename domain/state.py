@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, Field
 from domain.commands import PlannedMeasure, SuspensionReason
 from domain.measures import MeasureState, MeasureStatus
 from domain.measures.skills_assessment import SkillsAssessment
+from domain.payments.state import PaymentState
 from domain.policy import DEFAULT_POLICY, Policy
 from domain.values import (
     Beneficiary,
@@ -91,6 +92,8 @@ class PathwayState(Frozen):
     notes: int = 0
     policy: Policy = DEFAULT_POLICY
     ladder: dict[str, LadderMark] = Field(default_factory=dict)
+    payments: dict[str, PaymentState] = Field(default_factory=dict)
+    """By payment id, in the order requested."""
 
     @property
     def is_open(self) -> bool:

@@ -1,4 +1,4 @@
-"""Deadline policies from TOML files: the shipped default, or the file PATHWAYS_POLICY_FILE names.
+"""Policies from TOML files: the shipped default, or the file PATHWAYS_POLICY_FILE names.
 
 A file is taken whole or refused whole, with the file and the line at fault: TOML syntax
 errors where tomllib found them, validation errors at the line of the offending key (or of
@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from domain.policy import Deadlines, LadderStep, Policy, PolicyRevision
+from domain.policy import Deadlines, LadderStep, PaymentTerms, Policy, PolicyRevision
 from infra.toml_lines import KeyPath, key_lines, line_of
 
 SHIPPED_NAME = "infra/policies/default.toml"
@@ -36,6 +36,7 @@ _MODELS: dict[tuple[str, ...], type[BaseModel]] = {
     ("revisions",): PolicyRevision,
     ("revisions", "deadlines"): Deadlines,
     ("revisions", "ladder"): LadderStep,
+    ("revisions", "payments"): PaymentTerms,
 }
 
 

@@ -19,7 +19,13 @@ from typing import Annotated
 import typer
 
 from infra.config import Settings
-from workers import account_commands, escalation_commands, policy_commands
+from workers import (
+    account_commands,
+    budget_commands,
+    escalation_commands,
+    payment_commands,
+    policy_commands,
+)
 from workers.failures import Refused
 from workers.invocation import answered, configured_policy, run_command
 
@@ -34,6 +40,8 @@ app = typer.Typer(
 app.add_typer(policy_commands.app)
 app.add_typer(account_commands.user_app)
 app.add_typer(account_commands.organisation_app)
+app.add_typer(budget_commands.app)
+app.add_typer(payment_commands.app)
 app.command()(escalation_commands.overdue)
 app.command()(escalation_commands.inbox)
 

@@ -14,12 +14,18 @@ from typing import Any
 
 from domain.calendar import add_months, month_key, months_between
 from domain.measures import MeasureKind
-from domain.values import Actor, CefrLevel
+from domain.payments.ledger import PaymentKind, payment_id_for
+from domain.payments.payee import with_check_digits
+from domain.payments.rules import SYSTEM_BANK
+from domain.policy import DEFAULT_POLICY
+from domain.values import Actor, CefrLevel, Role
 from workers import demo_data as data
 
 Command = dict[str, Any]
 
 CEFR = list(CefrLevel)
+COORDINATOR = Actor(id="cora", role=Role.COORDINATOR)
+THRESHOLD = DEFAULT_POLICY.revisions[0].payments.coordinator_threshold
 SCHOOL_AGE = range(6, 18)
 CHILDCARE_AGE = range(0, 11)
 
@@ -38,7 +44,8 @@ class MeasureChoice:
     kind: MeasureKind
     depth: Depth
     variant: str | None = None
-    """Mobility route, housing solution, support kind or course subject; random if None."""
+    """Mobility route, housing solution, support kind, course subject, or `iban_later` for a
+    work grant whose beneficiary gives the IBAN only after the first allowance; random if None."""
 
 
 @dataclass
@@ -62,6 +69,11 @@ class Journey:
     steps: list[tuple[Command, Actor]] = field(default_factory=list)
     rent: int | None = None
     """Monthly rent (cents) of a registered contract, which caps a rent advance."""
+    pathway_id: str = ""
+    beneficiary_name: str = ""
+    """Holder of the beneficiary's account, for the work-grant allowances."""
+    settle: bool = False
+    """The pathway leaves the active stage: every payment is settled before it does."""
 
     def emit(self, command_type: str, actor: Actor | None = None, **fields: Any) -> None:
         """Add a command of `command_type`, sent by `actor` (by default the caseworker)."""
@@ -101,6 +113,50 @@ class Journey:
 
     def finish(self, mid: str, kind: str, **outcome: Any) -> None:
         self.emit("complete_measure", measure_id=mid, outcome={"kind": kind, **outcome})
+
+    # --- payments ---------------------------------------------------------------------------
+
+    def iban(self) -> str:
+        """A made-up Italian IBAN with valid check digits (CIN, ABI, CAB, account)."""
+        digits = "".join(str(self.rng.randint(0, 9)) for _ in range(22))
+        return with_check_digits("IT", self.rng.choice("ABCDEFGHIJKLMNOPRSTUVWXYZ") + digits)
+
+    def payment_id(self, mid: str, kind: PaymentKind, period: str) -> str:
+        return payment_id_for(self.pathway_id, mid, kind, period)
+
+    def request(
+        self, mid: str, kind: PaymentKind, amount: int, period: str, payee: str, evidence: str
+    ) -> str:
+        """Request a payment as the caseworker; its id."""
+        self.emit(
+            "request_payment",
+            measure_id=mid,
+            kind=kind,
+            amount=amount,
+            payee={"name": payee, "iban": self.iban()},
+            evidence_ref=evidence,
+            period=period,
+        )
+        return self.payment_id(mid, kind, period)
+
+    def approve(self, payment_id: str, amount: int) -> None:
+        """The supervisor approves; above the threshold, the coordinator then approves too."""
+        self.emit("approve_payment", self.supervisor, payment_id=payment_id)
+        if amount > THRESHOLD:
+            self.emit("approve_payment", COORDINATOR, payment_id=payment_id)
+
+    def bank(self, payment_id: str, on: date, result: str = "paid", attempt: int = 1) -> None:
+        """What an earlier bank statement said of the payment (actor `system:bank`)."""
+        self.emit(
+            "record_payment_outcome",
+            SYSTEM_BANK,
+            payment_id=payment_id,
+            attempt=attempt,
+            result=result,
+            bank_reference=f"DEMO-CBI-{on.year}-{self.rng.randint(100000, 999999)}",
+            on=on,
+            reason="AC04 conto estinto" if result == "returned" else None,
+        )
 
 
 def level_above(level: str, steps: int = 1) -> str:

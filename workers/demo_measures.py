@@ -2,9 +2,13 @@
 
 Each script starts a measure, records its progress and completes it, with dates in the
 details that respect the kind's rules: a work grant's attendance months lie within the
-grant, a rent advance follows a registered contract and stays within six months' rent and is
-approved by a supervisor, the hosting communication follows the move-in, a licence is
-converted within a year of residence.
+grant and request their allowances, a rent advance follows a registered contract and stays
+within six months' rent, payments are approved by a supervisor (and above the threshold by
+the coordinator) who did not request them, the hosting communication follows the move-in, a
+licence is converted within a year of residence.
+
+Payments of the past are settled as the bank statement said (`system:bank`); the latest
+ones wait for the supervisor's approval or for the SEPA export, as they would on a real day.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from datetime import timedelta
 from domain.calendar import add_months, month_end, month_key
 from domain.measures import MeasureKind
 from domain.measures.work_grant import max_hours_in_month
+from domain.payments.ledger import PaymentKind
 from workers import demo_data as data
 from workers.demo_journey import (
     CHILDCARE_AGE,
@@ -102,11 +107,14 @@ def _work_grant(j: Journey, mid: str, choice: MeasureChoice) -> None:
         months = j.rng.randint(2, 4)
         start = add_months(this_month, -(months + 1))
     else:
-        elapsed = j.rng.randint(0, 3)
+        elapsed = j.rng.randint(1 if choice.variant == "iban_later" else 0, 3)
         start = add_months(this_month, -elapsed) if elapsed else add_months(this_month, 1)
         months = j.rng.randint(max(elapsed + 1, 3), 12)
     end = add_months(start, months) - timedelta(days=1)
     weekly, tutor = j.rng.choice((20, 25, 30)), j.staff_name()
+    # Most beneficiaries give their IBAN at the start; the others, once asked for it.
+    later = choice.variant == "iban_later" or j.rng.random() < 0.2
+    payee = None if later else _beneficiary(j)
     j.start(
         mid,
         "work_grant",
@@ -116,16 +124,34 @@ def _work_grant(j: Journey, mid: str, choice: MeasureChoice) -> None:
         end_on=end,
         hours_per_week=weekly,
         monthly_allowance=weekly * 2000,
+        payee=payee,
     )
-    for key in j.past_months(start, end):
+    worked = j.past_months(start, end)
+    for n, key in enumerate(worked):
         hours = min(round(weekly * j.rng.uniform(3.3, 4.3)), max_hours_in_month(weekly))
         j.step(mid, "work_grant_attendance", month=key, hours_verified=hours, verified_by=tutor)
+        # Each month's attendance requests its allowance (at least 76% of the full hours
+        # here, so one is always due); past months are approved and paid, the latest waits.
+        allowance = j.payment_id(mid, PaymentKind.WORK_GRANT_ALLOWANCE, key)
+        forced = choice.variant == "iban_later"
+        waits = n == len(worked) - 1 and not j.settle and (forced or j.rng.random() < 0.5)
+        if payee is None and not (waits and (forced or j.rng.random() < 0.5)):
+            j.emit("correct_payee", payment_id=allowance, payee=_beneficiary(j))
+        if waits:
+            continue  # in the supervisor's queue, some still without the payee
+        j.approve(allowance, 0)
+        if n < len(worked) - 1 or j.settle:
+            j.bank(allowance, min(month_end(key) + timedelta(days=12), j.today))
     if choice.depth == Depth.COMPLETED:
         hired = choice.variant == "hired" or j.rng.random() < 0.5
         if hired:
             j.improve(employment="employed")
         contract = j.rng.choice(data.HIRING_CONTRACTS) if hired else None
         j.finish(mid, "work_grant", completed_on=end, hired=hired, contract=contract)
+
+
+def _beneficiary(j: Journey) -> dict[str, str]:
+    return {"name": j.beneficiary_name or "Titolare del conto", "iban": j.iban()}
 
 
 def _childcare(j: Journey, mid: str, choice: MeasureChoice) -> None:
@@ -229,12 +255,21 @@ def _housing_placement(j: Journey, mid: str, choice: MeasureChoice) -> None:
         j.finish(mid, "housing_placement", result="settled", on=on)
 
 
+SUPPORT_PAYEES = {
+    "furniture": ("Arredamenti Salento srl", "Preventivo arredi n. {n}"),
+    "utilities": ("Enel Energia spa", "Bolletta di allaccio n. {n}"),
+    "rent_advance": (
+        "Locatore (contratto registrato)",
+        "Contratto di locazione, rata anticipata n. {n}",
+    ),
+}
+
+
 def _economic_support(j: Journey, mid: str, choice: MeasureChoice) -> None:
     done = choice.depth == Depth.COMPLETED
     support = choice.variant or j.rng.choice(("furniture", "utilities", "rent_advance"))
     if support == "rent_advance" and j.rent is None:
         support = "furniture"
-    months = None
     if support == "rent_advance":
         assert j.rent is not None
         months = j.rng.randint(3, 6)
@@ -244,23 +279,27 @@ def _economic_support(j: Journey, mid: str, choice: MeasureChoice) -> None:
     else:
         amount, purpose = j.rng.randrange(20000, 40001, 1000), "Allacci e prime bollette"
     start = j.ago(10, 40) if done else j.ago(1, 10)
-    j.start(
-        mid,
-        "economic_support",
-        support=support,
-        amount=amount,
-        purpose=purpose,
-        start_on=start,
-        rent_months=months,
-    )
-    # Requested by the caseworker, approved by a supervisor: never the same person.
-    if done or j.rng.random() < 0.5:
-        j.step(mid, "support_approved", j.supervisor)
-    if done:
-        paid = j.between(start + timedelta(days=3), start + timedelta(days=10))
-        reference = f"DEMO-MAND-{paid.year}-{j.rng.randint(1000, 9999)}"
-        j.step(mid, "support_paid", paid_on=paid, amount=amount, reference=reference)
-        j.finish(mid, "economic_support", completed_on=paid)
+    j.start(mid, "economic_support", purpose=purpose, start_on=start)
+    # The money is a payment against the measure: requested by the caseworker with its
+    # evidence, approved by a supervisor (and by the coordinator above the threshold).
+    payee, evidence = SUPPORT_PAYEES[support]
+    evidence = evidence.format(n=j.rng.randint(100, 999))
+    payment = j.request(mid, PaymentKind(support), amount, start.isoformat(), payee, evidence)
+    if not done:
+        if j.rng.random() < 0.5:
+            j.approve(payment, amount)  # approved, waiting for the SEPA export
+        return
+    j.approve(payment, amount)
+    paid = j.between(start + timedelta(days=3), start + timedelta(days=10))
+    if j.rng.random() < 0.25:
+        # The bank returned it (a closed account): a new IBAN, approved again, attempt 2.
+        j.bank(payment, paid, "returned")
+        j.emit("correct_payee", payment_id=payment, payee={"name": payee, "iban": j.iban()})
+        j.approve(payment, amount)
+        j.bank(payment, paid, attempt=2)
+    else:
+        j.bank(payment, paid)
+    j.finish(mid, "economic_support", completed_on=paid)
 
 
 def _social_event(j: Journey, mid: str, choice: MeasureChoice) -> None:

@@ -131,6 +131,8 @@ class _Writer:
             resident_since=today - timedelta(days=days),
             condition={},
             languages=self.origin.languages,
+            pathway_id=pathway_id,
+            settle=shape.stage not in IN_PROGRESS,
         )
         self.journey.condition = self._baseline(recent)
         self.measure_count = 0
@@ -194,6 +196,7 @@ class _Writer:
             "phone": phone if rng.random() < 0.85 else None,
             "document_number": f"DEMO-PS-{rng.randint(0, 999999):06d}",
         }
+        j.beneficiary_name = f"{beneficiary['given_name']} {beneficiary['family_name']}"
         return {
             "pathway_id": self.pathway_id,
             "organisation_id": self.organisation.organisation_id,

@@ -114,7 +114,7 @@ COVERAGE: tuple[Shape, ...] = (
         Stage.ACTIVE,
         extras=extras(Extra.AMENDMENT_PENDING, Extra.REJECTED_ONCE),
         measures=(
-            measure(K.WORK_GRANT, D.STARTED),
+            measure(K.WORK_GRANT, D.STARTED, "iban_later"),
             measure(K.MOBILITY, variant="bicycle"),
             measure(K.SOCIAL_EVENT, D.STARTED),
             measure(K.SKILLS_ASSESSMENT, D.PLANNED),

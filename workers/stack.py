@@ -17,6 +17,7 @@ import structlog
 
 from infra.config import Settings
 from infra.embedded import EmbeddedServerError
+from workers.budget_service import DefaultBudget
 from workers.demo_accounts import demo_accounts_wanted
 from workers.failures import Unavailable
 from workers.notifier_services import LocalMailSink, Notifier
@@ -45,8 +46,9 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 def up_services(settings: Settings, policy: Policy, session_secret: str) -> list[Service]:
     """Everything `pathways up` runs, in start order; it stops them in reverse.
 
-    Servers whose address is configured are used, not started. The demo accounts are
-    ensured when PATHWAYS_DEMO_ACCOUNTS allows (by default: on the embedded database only).
+    Servers whose address is configured are used, not started. A database without budget
+    lines gets the default ones. The demo accounts are ensured when PATHWAYS_DEMO_ACCOUNTS
+    allows (by default: on the embedded database only).
     """
     demo: list[Service] = [DemoAccounts()] if demo_accounts_wanted(settings) else []
     mail: list[Service] = [] if settings.smtp_host else [LocalMailSink(settings)]
@@ -54,6 +56,7 @@ def up_services(settings: Settings, policy: Policy, session_secret: str) -> list
         ConfiguredDatabase(settings) if settings.database_url else EmbeddedDatabase(settings),
         ConfiguredTemporal(settings) if settings.temporal_address else EmbeddedTemporal(settings),
         Migrations(),
+        DefaultBudget(),
         *demo,
         PathwayWorker(),
         WebServer(settings, policy, session_secret),

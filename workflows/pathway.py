@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.event_store import AppendRequest, EventStoreActivities
@@ -37,10 +37,14 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.models import RESULTS_KEPT, CommandResult, PathwayInput
 
+STORE_REFUSALS = frozenset({"budget_line_exceeded", "budget_line_missing"})
+"""Append failures that refuse the command (a payment that no longer fits its budget line),
+rather than reveal a fault: they reach the sender like a refusal of `decide`."""
+
 APPEND_RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=200),
     maximum_interval=timedelta(seconds=10),
-    non_retryable_error_types=["concurrency_conflict", "invalid_append"],
+    non_retryable_error_types=["concurrency_conflict", "invalid_append", *sorted(STORE_REFUSALS)],
 )
 
 
@@ -51,6 +55,20 @@ def refusal(error: DomainError) -> ApplicationError:
         {"code": error.code, "field": error.field},
         type=error.code,
         non_retryable=True,
+    )
+
+
+def store_refusal(error: ActivityError) -> ApplicationError | None:
+    """The refusal an append failed with, as `refusal` gives it; None for any other failure.
+
+    Nothing was written and the state is left as it was, so the command is refused as if
+    `decide` had refused it: the update fails with the code, the workflow runs on.
+    """
+    cause = error.cause
+    if not isinstance(cause, ApplicationError) or cause.type not in STORE_REFUSALS:
+        return None
+    return ApplicationError(
+        cause.message, {"code": cause.type, "field": None}, type=cause.type, non_retryable=True
     )
 
 
@@ -127,17 +145,20 @@ class PathwayWorkflow:
         )
         after = fold(records, before)
         models = read_models(after, records)
-        await workflow.execute_local_activity_method(
-            EventStoreActivities.append_events,
-            AppendRequest(
-                stream_id=stream_id_for(self._pathway_id),
-                expected_version=before.version,
-                records=records,
-                read_models=models,
-            ),
-            start_to_close_timeout=timedelta(seconds=15),
-            retry_policy=APPEND_RETRY,
-        )
+        try:
+            await workflow.execute_local_activity_method(
+                EventStoreActivities.append_events,
+                AppendRequest(
+                    stream_id=stream_id_for(self._pathway_id),
+                    expected_version=before.version,
+                    records=records,
+                    read_models=models,
+                ),
+                start_to_close_timeout=timedelta(seconds=15),
+                retry_policy=APPEND_RETRY,
+            )
+        except ActivityError as error:
+            raise store_refusal(error) or error from None
         self._state = after
         self._upsert_search_attributes(models.summary)
         assert after.stage is not None

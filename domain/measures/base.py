@@ -16,6 +16,7 @@ from domain.values import Actor, Frozen, Household, WorkPackage
 
 if TYPE_CHECKING:
     from domain.measures.state import MeasureState
+    from domain.payments.state import PaymentState
 
 MonthKey = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 Hours = Annotated[int, Field(ge=1, le=400)]
@@ -53,6 +54,7 @@ class RuleContext:
     actor: Actor
     on: date
     limits: Limits
+    payments: Mapping[str, PaymentState]
 
 
 StartCheck = Callable[[RuleContext, Any], None]

@@ -49,8 +49,6 @@ MeasureProgress = Annotated[
     | housing_placement.MovedIn
     | housing_placement.HostingCommunicationSent
     | housing_placement.RentContractRegistered
-    | economic_support.SupportApproved
-    | economic_support.SupportPaid
     | social_event.EventParticipation
     | association_membership.MembershipJoined
     | school_support.TutoringHours,

@@ -1,7 +1,9 @@
 """Work grant (borsa lavoro / traineeship) with a host company and a tutor.
 
 Lasts 2 to 12 months; attendance is verified by the host's tutor month by month, and the
-monthly allowance is paid pro rata of it.
+monthly allowance is paid pro rata of it: recording a month's attendance also requests
+that month's allowance (`domain.payments.rules.allowance_request`), paid to the beneficiary
+at the IBAN given in the details. Without one, the request waits for `correct_payee`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pydantic import Field
 from domain.calendar import add_months, month_key
 from domain.errors import HoursExceeded, OutsidePeriod, WorkGrantDurationInvalid
 from domain.measures.base import MeasureKind, MeasureSpec, MonthKey, RuleContext, check_new_month
+from domain.payments.payee import Payee, checked_payee
 from domain.values import Frozen, Money, ShortText, WorkPackage
 
 if TYPE_CHECKING:
@@ -29,6 +32,9 @@ class WorkGrantDetails(Frozen):
     hours_per_week: Annotated[int, Field(ge=1, le=40)]
     monthly_allowance: Money
     """Euro cents paid for a month of full attendance."""
+    payee: Payee | None = None
+    """The beneficiary's account for the allowances; when missing, each month's allowance
+    is requested without it and waits for `correct_payee` before it can be approved."""
 
 
 class WorkGrantAttendance(Frozen):
@@ -51,6 +57,8 @@ def max_hours_in_month(hours_per_week: int) -> int:
 
 
 def _check_start(ctx: RuleContext, details: Any) -> None:
+    if details.payee is not None:
+        checked_payee(details.payee, field="details.payee")
     shortest = add_months(details.start_on, ctx.limits.work_grant_min_months) - timedelta(days=1)
     longest = add_months(details.start_on, ctx.limits.work_grant_max_months) - timedelta(days=1)
     if not shortest <= details.end_on <= longest:

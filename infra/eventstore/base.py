@@ -10,6 +10,7 @@ from domain.projections import Obligation, PathwaySummary, ReadModelUpdate
 from domain.records import EventRecord
 from domain.values import Frozen, Stage
 from infra.eventstore.notifications import NotificationInbox, NotificationOutbox
+from infra.payments.model import PaymentError, end_to_end_id_for
 
 
 class AppendResult(Frozen):
@@ -63,6 +64,38 @@ class InvalidAppend(EventStoreError, ValueError):
     """The batch is malformed (a programming error): wrong stream, gaps, mixed commands."""
 
 
+class BudgetLineExceeded(EventStoreError):
+    """A ledger entry does not fit in what is left of its budget line: nothing is written.
+
+    A refusal, not a fault: the approval came too late for the line's last euros (or the
+    line does not exist, code `budget_line_missing`). Retrying cannot help until the line
+    is raised with `pathways budget apply`.
+    """
+
+    code = "budget_line_exceeded"
+
+    def __init__(self, line_id: str, entry_id: str, amount: int, available: int) -> None:
+        super().__init__(
+            f"budget line {line_id}: {amount} cents for {entry_id} do not fit in the"
+            f" {available} cents left"
+        )
+        self.line_id, self.entry_id = line_id, entry_id
+        self.amount, self.available = amount, available
+
+
+class BudgetLineMissing(BudgetLineExceeded):
+    """A ledger entry names a budget line that the project has not configured."""
+
+    code = "budget_line_missing"
+
+    def __init__(self, line_id: str, entry_id: str, amount: int) -> None:
+        EventStoreError.__init__(
+            self, f"budget line {line_id} (for {entry_id}) is not in the project's budget"
+        )
+        self.line_id, self.entry_id = line_id, entry_id
+        self.amount, self.available = amount, 0
+
+
 class EventStore(NotificationOutbox, NotificationInbox, Protocol):
     """Append-only streams of event records, plus the read models written with them."""
 
@@ -87,8 +120,14 @@ class EventStore(NotificationOutbox, NotificationInbox, Protocol):
             ConcurrencyConflict: the stream is not at `expected_version`.
             InvalidAppend: empty batch, records of another stream, versions not following
                 `expected_version` one by one, several command ids, naive datetimes,
-                repeated obligation or notification ids, or a notification of another
-                pathway.
+                repeated obligation, notification or ledger entry ids, a notification or
+                ledger entry of another pathway, or a ledger entry of no amount.
+            BudgetLineExceeded: a ledger entry does not fit in its budget line
+                (`BudgetLineMissing` when the line does not exist). Nothing is written.
+
+        Each ledger entry of `read_models.ledger` is written once (by entry id: an entry
+        already in the ledger is neither written nor committed again) and its amount is
+        committed against its budget line, in the same transaction as the events.
         """
         ...
 
@@ -155,7 +194,8 @@ class EventStore(NotificationOutbox, NotificationInbox, Protocol):
         """Overwrite one pathway's read models, e.g. when rebuilding them from events.
 
         Notifications go to the inbox only, keeping the rows (and read marks) already
-        there: a rebuild never queues an e-mail again.
+        there: a rebuild never queues an e-mail again. Ledger entries are ignored: a
+        rebuild never books a payment again.
         """
         ...
 
@@ -194,8 +234,10 @@ def check_read_models(update: ReadModelUpdate) -> None:
     """Reject rows that the database would store ambiguously or refuse.
 
     Raises:
-        InvalidAppend: a naive `due_at`, one obligation or notification id used twice, or
-            a notification about another pathway than the summary's.
+        InvalidAppend: a naive `due_at` or `approved_at`, one obligation, notification or
+            ledger entry id used twice, a notification or ledger entry about another
+            pathway than the summary's, a ledger entry of no amount, or one whose id cannot
+            travel as a SEPA end-to-end id.
     """
     seen: set[str] = set()
     for obligation in update.obligations:
@@ -213,6 +255,23 @@ def check_read_models(update: ReadModelUpdate) -> None:
                 f"notification {notification.notification_id} is about another pathway"
             )
         notified.add(notification.notification_id)
+    entries: set[str] = set()
+    for entry in update.ledger:
+        if entry.entry_id in entries:
+            raise InvalidAppend(f"ledger entry {entry.entry_id} given twice")
+        if entry.pathway_id != update.summary.pathway_id:
+            raise InvalidAppend(f"ledger entry {entry.entry_id} is about another pathway")
+        if entry.entry_id != f"{entry.payment_id}/{entry.attempt}":
+            raise InvalidAppend(f"ledger entry {entry.entry_id} is not its payment's attempt")
+        if entry.amount <= 0:
+            raise InvalidAppend(f"ledger entry {entry.entry_id} has no amount")
+        if not is_aware(entry.approved_at):
+            raise InvalidAppend(f"ledger entry {entry.entry_id}: approved_at has no time zone")
+        try:
+            end_to_end_id_for(entry.entry_id)
+        except PaymentError as error:
+            raise InvalidAppend(error.detail) from None
+        entries.add(entry.entry_id)
 
 
 def is_aware(instant: datetime) -> bool:

@@ -25,6 +25,7 @@ from infra.eventstore.base import (
     check_read_models,
     require_aware,
 )
+from infra.eventstore.memory_ledger import InMemoryLedger
 from infra.eventstore.memory_notifications import InMemoryNotifications
 
 _NO_DEADLINE = datetime.min.replace(tzinfo=UTC)
@@ -35,11 +36,12 @@ def _json_copy(data: dict[str, Any]) -> dict[str, Any]:
     return copied
 
 
-class InMemoryEventStore(InMemoryNotifications):
+class InMemoryEventStore(InMemoryNotifications, InMemoryLedger):
     """An `EventStore` in dictionaries; nothing survives the process."""
 
     def __init__(self) -> None:
-        super().__init__()
+        InMemoryNotifications.__init__(self)
+        InMemoryLedger.__init__(self)
         self._streams: dict[str, list[EventRecord]] = {}
         self._log: list[EventRecord] = []
         self._summaries: dict[str, PathwaySummary] = {}
@@ -60,6 +62,8 @@ class InMemoryEventStore(InMemoryNotifications):
             return _result(stream_id, earlier, duplicate=True)
         if len(stream) != expected_version:
             raise ConcurrencyConflict(stream_id, expected_version, len(stream))
+        if read_models is not None:
+            self._check_booking(read_models.ledger)
 
         # Build everything first: a failure (e.g. data that is not JSON) leaves no trace.
         position = len(self._log)
@@ -76,6 +80,7 @@ class InMemoryEventStore(InMemoryNotifications):
         if read_models is not None:
             self._write_read_models(read_models)
             self._write_notifications(read_models.notifications, outbox=True)
+            self._book(read_models.ledger, records[-1].recorded_at)
         return _result(stream_id, stored, duplicate=False)
 
     async def read_stream(

@@ -30,6 +30,7 @@ from infra.eventstore.base import (
     check_read_models,
     require_aware,
 )
+from infra.eventstore.postgres_ledger import PostgresLedger, book_ledger
 from infra.eventstore.postgres_notifications import PostgresNotifications, write_notifications
 from infra.eventstore.postgres_statements import (
     EVENT_COLUMNS,
@@ -44,7 +45,7 @@ from infra.eventstore.postgres_statements import (
 )
 
 
-class PostgresEventStore(PostgresNotifications):
+class PostgresEventStore(PostgresNotifications, PostgresLedger):
     """An `EventStore` on a psycopg pool whose database has been migrated."""
 
     def __init__(self, pool: Pool) -> None:
@@ -67,6 +68,8 @@ class PostgresEventStore(PostgresNotifications):
                 if current != expected_version:
                     raise ConcurrencyConflict(stream_id, expected_version, current)
                 if read_models is not None:
+                    # Before the append lock: a booking may wait for a budget line's row.
+                    await book_ledger(conn, read_models.ledger, records[-1].recorded_at)
                     await write_read_models(conn, read_models)
                     await write_notifications(conn, read_models.notifications, outbox=True)
                 await lock_appends(conn)

@@ -229,13 +229,21 @@ def test_up_starts_only_the_servers_that_are_not_configured(workdir: Path) -> No
 
     mail = ["LocalMailSink", "Notifier"]
     served = ["PathwayWorker", "WebServer", *mail]
-    everything = ["EmbeddedDatabase", "EmbeddedTemporal", "Migrations", "DemoAccounts", *served]
+    everything = [
+        "EmbeddedDatabase",
+        "EmbeddedTemporal",
+        "Migrations",
+        "DefaultBudget",
+        "DemoAccounts",
+        *served,
+    ]
     assert started() == everything
     # Demo accounts, with their known password, never on a configured database by default.
     assert started(database_url="postgresql://db.example/pathways") == [
         "ConfiguredDatabase",
         "EmbeddedTemporal",
         "Migrations",
+        "DefaultBudget",
         *served,
     ]
     assert "DemoAccounts" in started(database_url="postgresql://db/p", demo_accounts=True)
@@ -244,6 +252,7 @@ def test_up_starts_only_the_servers_that_are_not_configured(workdir: Path) -> No
         "EmbeddedDatabase",
         "ConfiguredTemporal",
         "Migrations",
+        "DefaultBudget",
         "DemoAccounts",
         *served,
     ]

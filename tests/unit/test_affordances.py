@@ -69,4 +69,4 @@ def test_a_suspended_pathway_offers_resume_notes_and_exit_only() -> None:
 
 def test_the_offered_list_names_real_commands() -> None:
     names = [command_type(kind) for kind in PEOPLE_COMMANDS]
-    assert len(names) == len(set(names)) == 19
+    assert len(names) == len(set(names)) == 23

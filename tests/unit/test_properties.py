@@ -13,12 +13,14 @@ from domain.decider import decide
 from domain.errors import DomainError, NothingDue
 from domain.evolution import evolve, fold
 from domain.measures import MeasureKind, MeasureStatus
-from domain.measures.economic_support import SupportPaid
 from domain.obligations import ladder_points, next_wakeup, obligations
+from domain.payments.ledger import PaymentKind
+from domain.payments.rules import SYSTEM_BANK
+from domain.payments.state import LIVE, PaymentStatus, committed
 from domain.records import EventRecord
 from domain.state import PathwayState
 from domain.stream import record_events
-from domain.values import SYSTEM_DEADLINES, Actor, Stage
+from domain.values import SYSTEM_DEADLINES, Actor, Role, Stage
 from tests.scenarios import (
     ASSESSMENT,
     CASEWORKER,
@@ -30,8 +32,9 @@ from tests.scenarios import (
     Scenario,
     plan,
 )
-from tests.unit.test_measures_housing_social import HOSTING, RENTAL, rent_advance
+from tests.unit.test_measures_housing_social import HOSTING, RENTAL
 from tests.unit.test_measures_work import WORK_GRANT, complete, progress, start
+from tests.unit.test_payments import BENEFICIARY, SUPPORT, approve, outcome, pid, request
 
 ACTORS = [
     CASEWORKER,
@@ -40,6 +43,7 @@ ACTORS = [
     COORDINATOR,
     Actor(id="luca", role="caseworker"),
     Actor(id="aldo", role="auditor"),
+    SYSTEM_BANK,
 ]
 
 POOL: list[dict[str, Any]] = [
@@ -78,10 +82,27 @@ POOL: list[dict[str, Any]] = [
     progress(
         "home", kind="rent_contract_registered", monthly_rent=40_000, registered_on="2026-03-04"
     ),
-    rent_advance(200_000),
-    rent_advance(300_000),
-    progress("rent", kind="support_approved"),
-    progress("rent", kind="support_paid", paid_on="2026-03-10", amount=200_000, reference="B-1"),
+    start("rent", **SUPPORT),
+    request("rent_advance", 200_000, measure_id="rent"),
+    request("rent_advance", 300_000, measure_id="rent", period="2026-03-06"),
+    request("furniture", 80_000, measure_id="rent"),
+    approve(pid("rent_advance", measure_id="rent")),
+    approve(pid("furniture", measure_id="rent")),
+    {"type": "reject_payment", "payment_id": pid("furniture", measure_id="rent"), "reason": "No"},
+    outcome(pid("rent_advance", measure_id="rent")),
+    outcome(pid("furniture", measure_id="rent"), "returned"),
+    {
+        "type": "correct_payee",
+        "payment_id": pid("furniture", measure_id="rent"),
+        "payee": BENEFICIARY,
+    },
+    {
+        "type": "correct_payee",
+        "payment_id": pid("work_grant_allowance", "2026-04", "wg"),
+        "payee": BENEFICIARY,
+    },
+    approve(pid("work_grant_allowance", "2026-04", "wg")),
+    outcome(pid("work_grant_allowance", "2026-04", "wg")),
     complete("rent", kind="economic_support", completed_on="2026-03-11"),
     start(
         "cc",
@@ -106,15 +127,14 @@ POOL: list[dict[str, Any]] = [
     {"type": "close_pathway", "reason": "Done"},
 ]
 
+ENDING = ("record_exit", "record_follow_up", "close_pathway")
 HAPPY_PATH = [
     (0, CASEWORKER, 1),
     (1, CASEWORKER, 1),
     (2, CASEWORKER, 1),
     (3, CASEWORKER, 1),
     (5, SUPERVISOR, 1),
-    (32, CASEWORKER, 1),
-    (33, CASEWORKER, 1),
-    (34, CASEWORKER, 1),
+    *((next(i for i, c in enumerate(POOL) if c["type"] == t), CASEWORKER, 1) for t in ENDING),
 ]
 """Indices into POOL that open a pathway and walk it to closure."""
 
@@ -123,10 +143,50 @@ random_steps = st.lists(
     min_size=1,
     max_size=40,
 )
+
+
+def _at(command: dict[str, Any]) -> int:
+    return POOL.index(command)
+
+
+MONEY = [
+    i
+    for i, c in enumerate(POOL)
+    if c["type"].endswith(("_payment", "_payee", "_outcome")) or "attendance" in str(c)
+]
+FUNDED = [
+    *HAPPY_PATH[:5],
+    *((_at(c), CASEWORKER, 1) for c in (start("home", **RENTAL), start("rent", **SUPPORT))),
+    (_at(start("wg", **WORK_GRANT)), CASEWORKER, 1),
+    (next(i for i, c in enumerate(POOL) if "rent_contract" in str(c)), CASEWORKER, 1),
+    (_at(request("rent_advance", 200_000, measure_id="rent")), CASEWORKER, 1),
+    (_at(request("furniture", 80_000, measure_id="rent")), CASEWORKER, 1),
+]
+"""An active pathway with a rent contract, a started economic support and a work grant,
+and two payments requested."""
+NATURAL_ACTORS = {
+    "approve_payment": (SUPERVISOR, COORDINATOR),
+    "reject_payment": (OTHER_SUPERVISOR, COORDINATOR),
+    "record_payment_outcome": (SYSTEM_BANK,),
+}
+money_step = st.sampled_from(MONEY).flatmap(
+    lambda i: st.tuples(
+        st.just(i),
+        st.sampled_from(NATURAL_ACTORS.get(POOL[i]["type"], (CASEWORKER,))),
+        st.integers(0, 48),
+    )
+)
+money_steps = st.lists(
+    money_step
+    | st.tuples(st.integers(0, len(POOL) - 1), st.sampled_from(ACTORS), st.integers(0, 48)),
+    min_size=1,
+    max_size=40,
+)
 steps = st.builds(
     lambda prefix, rest: HAPPY_PATH[:prefix] + rest, st.integers(0, len(HAPPY_PATH)), random_steps
-)
-"""A random prefix of the happy path, so that later stages are reached, then random commands."""
+) | st.builds(lambda rest: FUNDED + rest, money_steps)
+"""A random prefix of the happy path, so that later stages are reached, then random commands;
+or a funded pathway, then mostly payment commands, so that money is exercised too."""
 
 
 def check_invariants(state: PathwayState, versions: int) -> None:
@@ -147,9 +207,19 @@ def check_invariants(state: PathwayState, versions: int) -> None:
         )
         if measure.status == MeasureStatus.COMPLETED:
             assert measure.outcome is not None and measure.outcome.kind == measure.kind
-        if measure.kind == MeasureKind.ECONOMIC_SUPPORT and measure.progress_of(SupportPaid):
-            approvals = [p for p in measure.progress if p.progress.kind == "support_approved"]
-            assert approvals and approvals[0].actor_id != measure.started_by
+    for payment in state.payments.values():
+        assert not set(payment.approved_by) & payment.makers, "maker-checker"
+        assert len(set(payment.approved_by)) == len(payment.approved_by)
+        if payment.status in (PaymentStatus.APPROVED, PaymentStatus.PAID):
+            assert payment.payee is not None and payment.approvals[-1].final
+            assert payment.approvals[0].role in (Role.SUPERVISOR, Role.COORDINATOR)
+        if payment.status in LIVE:
+            assert payment.amount > 0
+        if payment.kind == PaymentKind.WORK_GRANT_ALLOWANCE:
+            assert state.measures[payment.measure_id].kind == MeasureKind.WORK_GRANT
+    assert (
+        committed(state.payments.values()) <= state.policy.revisions[0].payments.individual_budget
+    )
     assert all(o.due_at.tzinfo is not None for o in obligations(state))
 
 

@@ -19,9 +19,12 @@ from domain.evolution import fold
 from domain.measures import MeasureKind, MeasureStatus
 from domain.measures.housing_placement import HostingCommunicationSent
 from domain.measures.work_grant import WorkGrantAttendance
+from domain.payments.ledger import PaymentKind
+from domain.payments.state import PaymentStatus
 from domain.state import PathwayState, initial_state
 from domain.stream import record_events, stream_id_for
-from domain.values import Role, Stage
+from domain.values import SYSTEM_DEADLINES, Role, Stage
+from infra.budgets.file import load_budget
 from tests.workflows.conftest import Harness
 from workers.demo import DEMO_USERS, DemoCommandRefused, DemoPathway, plan_demo, seed_demo
 from workflows.client import CommandRefused, PathwayClient
@@ -85,13 +88,21 @@ def test_plan_shows_the_rules_worth_seeing() -> None:
     states = [fold_through_decider(p, now) for p in plan_demo(TODAY)]
     measures = [m for s in states for m in s.measures.values()]
 
-    rent_advances = [
-        m for m in measures if m.details and getattr(m.details, "support", None) == "rent_advance"
-    ]
-    assert any(m.status == MeasureStatus.COMPLETED for m in rent_advances)
-    for advance in rent_advances:
-        approved = [p for p in advance.progress if p.progress.kind == "support_approved"]
-        assert approved and approved[0].actor_id != advance.started_by
+    payments = [p for s in states for p in s.payments.values()]
+    paid = {p.kind for p in payments if p.status == PaymentStatus.PAID}
+    assert {PaymentKind.WORK_GRANT_ALLOWANCE, PaymentKind.RENT_ADVANCE} <= paid
+    assert PaymentKind.FURNITURE in paid
+    for payment in payments:
+        assert not set(payment.approved_by) & payment.makers
+    assert any(a.role == Role.COORDINATOR for p in payments for a in p.approvals)
+    assert any(p.status == PaymentStatus.PAID and p.attempt == 2 for p in payments)
+    # Waiting for the supervisor (some for the payee first) and for the SEPA export.
+    statuses = {p.status for p in payments}
+    assert {PaymentStatus.REQUESTED, PaymentStatus.APPROVED} <= statuses
+    assert any(p.payee is None for p in payments)
+    for state in states:
+        spent = sum(p.amount for p in state.payments.values())
+        assert spent <= state.policy.revisions[0].payments.individual_budget
     hosting = [
         m
         for m in measures
@@ -134,6 +145,11 @@ def test_demo_users_have_three_organisations_with_two_caseworkers_and_a_supervis
 
 async def test_seed_demo_through_the_workflows_then_again_changes_nothing(harness: Harness) -> None:
     today = (await harness.env.get_current_time()).date()
+    # The demo approves payments: the project's budget lines must exist (`pathways up` and
+    # `pathways budget apply` give them to a database).
+    await harness.store.apply_budget(
+        load_budget(None), changed_by="test", changed_at=datetime.now(UTC), source="default"
+    )
     async with harness.worker():
         summary = await seed_demo(harness.pathways, today=today, count=50)
         streams = [await harness.store.read_stream(stream_id_for(p)) for p in summary.pathway_ids]
@@ -149,7 +165,7 @@ async def test_seed_demo_through_the_workflows_then_again_changes_nothing(harnes
     assert started == completed == set(MeasureKind)
     assert set(summary.measure_kinds_started) == set(MeasureKind)
     assert len({s.organisation_id for s in states}) >= 3
-    sent = [[r for r in records if r.actor.role != Role.SYSTEM] for records in streams]
+    sent = [[r for r in records if r.actor != SYSTEM_DEADLINES] for records in streams]
     assert summary.commands_sent == len({r.command_id for records in sent for r in records})
 
     summaries = await harness.store.list_summaries(limit=1000)
@@ -157,7 +173,7 @@ async def test_seed_demo_through_the_workflows_then_again_changes_nothing(harnes
     assert sum(s.suspended for s in summaries) == summary.suspended
 
     # Deadline reminders may come and go on their own; what people sent must not change.
-    assert [[r for r in records if r.actor.role != Role.SYSTEM] for records in after] == sent
+    assert [[r for r in records if r.actor != SYSTEM_DEADLINES] for records in after] == sent
     assert again.pathway_ids == summary.pathway_ids
     assert again.already_closed == summary.by_stage[Stage.CLOSED]
     assert "measure kinds started 12 of 12, completed 12 of 12" in str(summary)

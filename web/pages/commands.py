@@ -17,6 +17,8 @@ from domain.affordances import PEOPLE_COMMANDS
 from domain.commands import ClosePathway, OpenPathway, ProposePlan, ReassignCaseworker
 from domain.errors import ERROR_CODES
 from domain.measures import CATALOGUE, MeasureState, MeasureStatus
+from domain.payments.rules import CORRECTABLE, MEASURE_OF, REJECTABLE, REQUESTABLE
+from domain.payments.state import PaymentState, PaymentStatus
 from domain.permissions import command_type
 from domain.state import PathwayState
 from web.i18n import N_
@@ -47,6 +49,10 @@ TITLES: Mapping[str, str] = {
     "record_exit": N_("Record the exit"),
     "record_follow_up": N_("Record the follow-up"),
     "close_pathway": N_("Close the pathway"),
+    "request_payment": N_("Request a payment"),
+    "approve_payment": N_("Approve a payment"),
+    "reject_payment": N_("Reject a payment"),
+    "correct_payee": N_("Correct the payee"),
 }
 """What each form is called: the action, as a button or a heading says it."""
 
@@ -92,6 +98,26 @@ REFUSALS: Mapping[str, str] = {
     "backdate_window_exceeded": N_("This is too far in the past to record now."),
     "reason_required": N_("Give a reason."),
     "nothing_due": N_("Nothing is due."),
+    "invalid_iban": N_("The IBAN is not valid: check it, a character may be mistyped."),
+    "invalid_amount": N_("The amount must be more than zero and not above the largest payment."),
+    "budget_exceeded": N_("The amount exceeds what remains of the individual budget."),
+    "payment_cap_exceeded": N_("The amount exceeds the limit for this type of payment."),
+    "payment_kind_mismatch": N_("This type of payment does not belong to this measure."),
+    "allowance_follows_attendance": N_(
+        "A work-grant allowance is requested by recording the month's attendance."
+    ),
+    "payment_already_requested": N_(
+        "This payment is already requested for the same period: give another period."
+    ),
+    "payment_not_found": N_("There is no such payment on this pathway."),
+    "payment_status_invalid": N_("The payment is not in a state that allows this."),
+    "payee_missing": N_("Give the payee and IBAN first."),
+    "supervisor_approval_required": N_("A supervisor approves this payment first."),
+    "coordinator_approval_required": N_("This payment now awaits the coordinator's approval."),
+    "payments_pending": N_("Some payments still await an approval, the bank or a payee."),
+    "nothing_paid": N_("No payment has been made: cancel the measure instead."),
+    "budget_line_exceeded": N_("The project's budget line for this payment is spent."),
+    "budget_line_missing": N_("The project has no budget line for this payment."),
     "unavailable": N_("No answer in time. Submit the form again: it will not be recorded twice."),
     "forbidden": N_("Your role does not allow this."),
 }
@@ -106,6 +132,20 @@ MEASURE_STATUSES: Mapping[str, tuple[MeasureStatus, ...]] = {
     "cancel_measure": (MeasureStatus.PLANNED, MeasureStatus.ACTIVE),
 }
 """The measures each measure command may act on."""
+PAYMENT_STATUSES: Mapping[str, frozenset[PaymentStatus]] = {
+    "approve_payment": frozenset({PaymentStatus.REQUESTED, PaymentStatus.PARTIALLY_APPROVED}),
+    "reject_payment": REJECTABLE,
+    "correct_payee": CORRECTABLE,
+}
+"""The payments each payment command may act on (the rules say who may, when it is sent)."""
+
+
+def payment_option(payment: PaymentState) -> str:
+    """A payment as a select shows it: measure, kind, period, amount in euro."""
+    amount = f"{payment.amount // 100}.{payment.amount % 100:02d} €"
+    return f"{payment.measure_id} · {payment.kind} · {payment.period} · {amount}"
+
+
 CHOOSE_FIRST = frozenset({"start_measure", "record_measure_progress", "complete_measure"})
 """Commands whose fields depend on the measure (and progress kind) chosen first."""
 PLAN_ROWS = 3
@@ -188,6 +228,21 @@ def command_form(
             (m.measure_id, m.measure_id) for m in state.measures_in(*MEASURE_STATUSES[kind])
         )
         replace["measure_id"] = FieldSpec("measure_id", Kind.CHOICE, N_("Measure"), options=options)
+    if kind == "request_payment":
+        payable = {MEASURE_OF[k] for k in REQUESTABLE}
+        options = tuple(
+            (m.measure_id, m.measure_id)
+            for m in state.measures_in(MeasureStatus.ACTIVE)
+            if m.kind in payable
+        )
+        replace["measure_id"] = FieldSpec("measure_id", Kind.CHOICE, N_("Measure"), options=options)
+    if kind in PAYMENT_STATUSES:
+        options = tuple(
+            (p.payment_id, payment_option(p))
+            for p in state.payments.values()
+            if p.status in PAYMENT_STATUSES[kind]
+        )
+        replace["payment_id"] = FieldSpec("payment_id", Kind.CHOICE, N_("Payment"), options=options)
     if model is ReassignCaseworker:
         others = tuple((i, n) for i, n in caseworkers if i != state.caseworker_id)
         replace["caseworker_id"] = FieldSpec(

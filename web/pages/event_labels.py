@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from domain.commands import SuspensionReason
+from domain.payments.ledger import PaymentKind
 from domain.values import EmploymentCondition, ExitReason, HousingSituation, WorkPackage
 from web.i18n import N_
 
@@ -38,6 +39,12 @@ EVENT_TYPES: Mapping[str, str] = {
     "DeadlineReminderSent": N_("Deadline reminder sent"),
     "DeadlineEscalated": N_("Deadline escalated to the supervisor"),
     "PolicyApplied": N_("Deadline policy recorded"),
+    "PaymentRequested": N_("Payment requested"),
+    "PaymentApproved": N_("Payment approved"),
+    "PaymentRejected": N_("Payment rejected"),
+    "PayeeCorrected": N_("Payee corrected"),
+    "PaymentPaid": N_("Payment made"),
+    "PaymentReturned": N_("Payment returned by the bank"),
 }
 
 EVENT_GROUPS: Mapping[str, str] = {
@@ -47,6 +54,7 @@ EVENT_GROUPS: Mapping[str, str] = {
     "measures": N_("Measures"),
     "notes": N_("Notes"),
     "deadlines": N_("Deadline reminders and escalations"),
+    "payments": N_("Payments"),
 }
 
 WORK_PACKAGES: Mapping[WorkPackage, str] = {
@@ -67,8 +75,6 @@ PROGRESS_KINDS: Mapping[str, str] = {
     "moved_in": N_("Moved in"),
     "hosting_communication_sent": N_("Hosting communication sent"),
     "rent_contract_registered": N_("Rent contract registered"),
-    "support_approved": N_("Support approved"),
-    "support_paid": N_("Support paid"),
     "event_participation": N_("Took part in the event"),
     "membership_joined": N_("Joined the association"),
     "tutoring_hours": N_("Tutoring hours"),
@@ -106,7 +112,18 @@ HOUSING: Mapping[HousingSituation, str] = {
     HousingSituation.HOMELESS: N_("homeless"),
 }
 
+PAYMENT_KINDS: Mapping[PaymentKind, str] = {
+    PaymentKind.WORK_GRANT_ALLOWANCE: N_("Work-grant allowance"),
+    PaymentKind.FURNITURE: N_("Furniture"),
+    PaymentKind.UTILITIES: N_("Utilities"),
+    PaymentKind.RENT_ADVANCE: N_("Rent advance"),
+    PaymentKind.CHILDCARE: N_("Childcare"),
+    PaymentKind.MOBILITY: N_("Mobility"),
+    PaymentKind.COURSE_FEE: N_("Course fee"),
+}
+
 LABELS: Mapping[type[StrEnum], Mapping[Any, str]] = {
+    PaymentKind: PAYMENT_KINDS,
     WorkPackage: WORK_PACKAGES,
     SuspensionReason: SUSPENSION_REASONS,
     ExitReason: EXIT_REASONS,

@@ -114,11 +114,17 @@ FIELD_LABELS: Mapping[str, str] = {
     "host_reference": N_("Host family or project"),
     "monthly_rent": N_("Monthly rent (€)"),
     "registered_on": N_("Registered on"),
-    "support": N_("Type of support"),
     "amount": N_("Amount (€)"),
     "purpose": N_("Purpose"),
-    "rent_months": N_("Months of rent"),
-    "paid_on": N_("Paid on"),
+    # Payments
+    "RequestPayment.kind": N_("Type of payment"),
+    "payee": N_("Payee"),
+    "WorkGrantDetails.payee": N_("Account for the allowances (the beneficiary's)"),
+    "Payee.name": N_("Account holder"),
+    "iban": N_("IBAN"),
+    "evidence_ref": N_("Evidence (invoice, quote, contract, receipt)"),
+    "period": N_("Period"),
+    "payment_id": N_("Payment"),
     "programme": N_("Programme"),
     "event": N_("Event"),
     "association": N_("Association"),
@@ -140,6 +146,12 @@ HINTS: Mapping[str, str] = {
     "month": N_("Year and month, e.g. 2026-03."),
     "self_esteem": N_("From 10 (lowest) to 40 (highest)."),
     "end_date": N_("Leave empty for the usual duration from approval."),
+    "iban": N_("E.g. IT60 X054 2811 1010 0000 0123 456; spaces are fine."),
+    "period": N_("The day (2026-03-15) or month (2026-03) it is for; empty for today."),
+    "evidence_ref": N_("As filed, e.g. the invoice number and date."),
+    "WorkGrantDetails.payee": N_(
+        "Without it, each month's allowance waits for the payee before approval."
+    ),
 }
 
 MONEY_FIELDS = frozenset({"amount", "monthly_allowance", "monthly_rent"})
@@ -237,10 +249,14 @@ OPTION_LABELS: Mapping[str, Mapping[str, str]] = {
         "social_housing": N_("Social housing"),
     },
     "HousingResult": {"settled": N_("Settled"), "ended": N_("Ended")},
-    "SupportKind": {
+    "PaymentKind": {
+        "work_grant_allowance": N_("Work-grant allowance"),
         "furniture": N_("Furniture"),
         "utilities": N_("Utilities"),
         "rent_advance": N_("Rent advance"),
+        "childcare": N_("Childcare"),
+        "mobility": N_("Mobility"),
+        "course_fee": N_("Course fee"),
     },
     "AssociationCategory": {
         "sports": N_("Sports"),
@@ -277,8 +293,6 @@ PROGRESS_KINDS: Mapping[str, str] = {
     "moved_in": N_("Moved in"),
     "hosting_communication_sent": N_("Hosting communication sent"),
     "rent_contract_registered": N_("Rent contract registered"),
-    "support_approved": N_("Support approved"),
-    "support_paid": N_("Support paid"),
     "event_participation": N_("Took part in an event"),
     "membership_joined": N_("Joined the association"),
     "tutoring_hours": N_("Tutoring hours of a month"),

@@ -43,6 +43,15 @@ from domain.events import (
 )
 from domain.evolution import evolve
 from domain.measures import CATALOGUE, MeasureKind
+from domain.payments.events import (
+    PayeeCorrected,
+    PaymentApproved,
+    PaymentPaid,
+    PaymentRejected,
+    PaymentRequested,
+    PaymentReturned,
+)
+from domain.payments.state import PaymentState
 from domain.records import EventRecord
 from domain.state import PathwayState
 from domain.values import SYSTEM_DEADLINES, CefrLevel, Stage, WorkPackage
@@ -60,6 +69,7 @@ class EventGroup(StrEnum):
     MEASURES = "measures"
     NOTES = "notes"
     DEADLINES = "deadlines"
+    PAYMENTS = "payments"
 
 
 GROUP_OF: Mapping[str, EventGroup] = {
@@ -86,6 +96,12 @@ GROUP_OF: Mapping[str, EventGroup] = {
     "NoteAdded": EventGroup.NOTES,
     "DeadlineReminderSent": EventGroup.DEADLINES,
     "DeadlineEscalated": EventGroup.DEADLINES,
+    "PaymentRequested": EventGroup.PAYMENTS,
+    "PaymentApproved": EventGroup.PAYMENTS,
+    "PaymentRejected": EventGroup.PAYMENTS,
+    "PayeeCorrected": EventGroup.PAYMENTS,
+    "PaymentPaid": EventGroup.PAYMENTS,
+    "PaymentReturned": EventGroup.PAYMENTS,
 }
 """Every event type's group; `tests/web/test_history_pages.py` checks none is missing."""
 
@@ -157,12 +173,12 @@ def timeline(records: Sequence[EventRecord], words: Wording) -> list[Entry]:
             kinds.update({m.measure_id: m.kind for m in event.measures})
         before = state.stage
         state = evolve(state, record)
-        measure_ids = _measures_of(event)
+        measure_ids = _measures_of(event, state.payments)
         entries.append(
             Entry(
                 record=record,
                 title=words._(labels.EVENT_TYPES.get(record.type, record.type)),
-                details=tuple(describe(event, record, kinds, words)),
+                details=tuple(describe(event, record, kinds, words, state.payments)),
                 group=GROUP_OF.get(record.type, EventGroup.PATHWAY),
                 measure_ids=measure_ids,
                 work_packages=frozenset(
@@ -175,8 +191,19 @@ def timeline(records: Sequence[EventRecord], words: Wording) -> list[Entry]:
     return entries
 
 
-def _measures_of(event: Event) -> tuple[str, ...]:
+def _measures_of(event: Event, payments: Mapping[str, PaymentState]) -> tuple[str, ...]:
     match event:
+        case PaymentRequested():
+            return (event.measure_id,)
+        case (
+            PaymentApproved()
+            | PaymentRejected()
+            | PayeeCorrected()
+            | PaymentPaid()
+            | PaymentReturned()
+        ):
+            payment = payments.get(event.payment_id)
+            return () if payment is None else (payment.measure_id,)
         case PlanProposed():
             return tuple(m.measure_id for m in event.measures)
         case MeasureStarted() | MeasureProgressRecorded() | MeasureCompleted() | MeasureCancelled():
@@ -187,10 +214,22 @@ def _measures_of(event: Event) -> tuple[str, ...]:
             return ()
 
 
+def euro(cents: int) -> str:
+    """An amount in euro, as the forms ask for it (`1234.50 €`)."""
+    return f"{cents // 100}.{cents % 100:02d} €"
+
+
 def describe(
-    event: Event, record: EventRecord, kinds: Mapping[str, MeasureKind], words: Wording
+    event: Event,
+    record: EventRecord,
+    kinds: Mapping[str, MeasureKind],
+    words: Wording,
+    payments: Mapping[str, PaymentState] | None = None,
 ) -> Iterable[str]:
-    """What happened, beyond the event type: the key details, in the reader's language."""
+    """What happened, beyond the event type: the key details, in the reader's language.
+
+    `payments` are those after the event, for what an approval or a bank answer is about.
+    """
     w = words
     match event:
         case PathwayOpened():
@@ -283,8 +322,65 @@ def describe(
                 date=w.day(event.due_at),
                 role=w.label(event.notify),
             )
+        case PaymentRequested():
+            yield w.measure(event.measure_id, kinds.get(event.measure_id))
+            yield w._(
+                "%(kind)s: %(amount)s for %(period)s",
+                kind=w.label(event.kind),
+                amount=euro(event.amount),
+                period=event.period,
+            )
+            if event.payee is None:
+                yield w._("Payee to be given before approval")
+            else:
+                yield w._("To %(payee)s", payee=event.payee.name)
+            if event.basis is not None:
+                yield w._(
+                    "%(hours)s of %(full)s hours verified",
+                    hours=event.basis.hours_verified,
+                    full=event.basis.full_hours,
+                )
+            yield w._("Evidence: %(reference)s", reference=event.evidence_ref)
+        case PaymentApproved():
+            yield _payment(payments, event.payment_id, w)
+            approver = {"name": w.name(event.approver_id), "role": w.label(event.role)}
+            if event.final:
+                yield w._("Approved by %(name)s (%(role)s)", **approver)
+            else:
+                yield w._(
+                    "Approved by %(name)s (%(role)s); the coordinator's approval follows",
+                    **approver,
+                )
+        case PaymentRejected():
+            yield _payment(payments, event.payment_id, w)
+            yield event.reason
+        case PayeeCorrected():
+            yield _payment(payments, event.payment_id, w)
+            yield w._("To %(payee)s", payee=event.payee.name)
+        case PaymentPaid() | PaymentReturned():
+            yield _payment(payments, event.payment_id, w)
+            yield w._(
+                "Attempt %(attempt)s, bank reference %(reference)s, %(date)s",
+                attempt=event.attempt,
+                reference=event.bank_reference,
+                date=w.day(event.on),
+            )
+            if isinstance(event, PaymentReturned) and event.reason:
+                yield event.reason
         case _:
             assert_never(event)
+
+
+def _payment(payments: Mapping[str, PaymentState] | None, payment_id: str, w: Wording) -> str:
+    payment = None if payments is None else payments.get(payment_id)
+    if payment is None:
+        return payment_id
+    return w._(
+        "%(kind)s: %(amount)s for %(period)s",
+        kind=w.label(payment.kind),
+        amount=euro(payment.amount),
+        period=payment.period,
+    )
 
 
 def _condition(employment: StrEnum, housing: StrEnum, w: Wording) -> str:

@@ -1,0 +1,1 @@
+"""Money: payment requests, approvals, the ledger and budget lines (issue 6)."""

@@ -1,0 +1,84 @@
+"""The shapes shared by the domain, the event store and the bank files.
+
+A payment request lives in its pathway's stream (requested → approved by a supervisor,
+and by the coordinator above the policy threshold → paid or returned). When it is fully
+approved, the append that records the approval also writes one `LedgerEntry` and commits
+its amount against the project's `BudgetLine`, in the same transaction: the approval, the
+ledger row and the commitment exist together or not at all, and a budget line can never
+be overspent, however many approvals race for its last euros.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from domain.values import Frozen, Identifier, Money, WorkPackage
+
+
+class PaymentKind(StrEnum):
+    """What a payment is for; each kind is spent from its own budget line."""
+
+    WORK_GRANT_ALLOWANCE = "work_grant_allowance"
+    FURNITURE = "furniture"
+    UTILITIES = "utilities"
+    RENT_ADVANCE = "rent_advance"
+    CHILDCARE = "childcare"
+    MOBILITY = "mobility"
+    COURSE_FEE = "course_fee"
+
+
+WORK_PACKAGE_OF: dict[PaymentKind, WorkPackage] = {
+    PaymentKind.WORK_GRANT_ALLOWANCE: WorkPackage.WORK,
+    PaymentKind.COURSE_FEE: WorkPackage.WORK,
+    PaymentKind.CHILDCARE: WorkPackage.WORK,
+    PaymentKind.MOBILITY: WorkPackage.WORK,
+    PaymentKind.FURNITURE: WorkPackage.HOUSING,
+    PaymentKind.UTILITIES: WorkPackage.HOUSING,
+    PaymentKind.RENT_ADVANCE: WorkPackage.HOUSING,
+}
+
+
+def budget_line_id(kind: PaymentKind) -> str:
+    """The project budget line a kind of payment is spent from: `wp2_housing.furniture`."""
+    return f"{WORK_PACKAGE_OF[kind].value}.{kind.value}"
+
+
+PAYMENT_NAMESPACE = uuid.UUID("6c1f0c7e-4a57-4f38-9d51-3f1f6b8e2a10")
+
+
+def payment_id_for(pathway_id: str, measure_id: str, kind: PaymentKind, period: str) -> str:
+    """The deterministic id of a payment: the same request always gets the same id.
+
+    `period` is the month (`2027-03`) of a monthly allowance, or the day the request is
+    for (`2027-03-15`) for a one-off payment.
+    """
+    key = f"{pathway_id}|{measure_id}|{kind.value}|{period}"
+    return "pay-" + str(uuid.uuid5(PAYMENT_NAMESPACE, key))
+
+
+class LedgerEntry(Frozen):
+    """One disbursement owed: written once, when the request is fully approved.
+
+    `entry_id` is `<payment_id>/<attempt>`: a payment returned by the bank and approved
+    again is a new attempt, never the same entry twice. It is the SEPA end-to-end id.
+    """
+
+    entry_id: str
+    payment_id: str
+    attempt: int
+    pathway_id: Identifier
+    organisation_id: Identifier
+    measure_id: Identifier
+    kind: PaymentKind
+    budget_line: str
+    amount: Money
+    payee_name: str
+    iban: str
+    evidence_ref: str
+    period: str
+    requested_by: Identifier
+    approved_by: tuple[Identifier, ...]
+    approved_at: datetime
+    due_on: date | None = None

@@ -1,0 +1,380 @@
+"""The rules of money: what a payment command produces on a pathway, or why it is refused.
+
+- A payment is requested against an active measure of the matching kind, with a positive
+  amount no larger than the policy's largest payment, a payee with a valid IBAN, and its
+  evidence. Its id is deterministic (pathway, measure, kind, period): asked twice, refused.
+- Requested, approved and paid payments together never exceed the pathway's individual
+  budget (dote); furniture and utilities stay within their caps, rent advances within
+  the policy's months of the registered rent.
+- Maker-checker: nobody approves or rejects what they requested or corrected. A supervisor
+  approves first; above the threshold the coordinator approves second, and only second
+  (the project's authorisation rests on the organisation's own first-level check).
+  Below the threshold the coordinator may approve alone, as they may approve a plan.
+- The bank's answer is recorded by `system:bank` only, for the attempt that was sent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from fractions import Fraction
+
+from domain import errors
+from domain.measures import MeasureKind, MeasureState, MeasureStatus
+from domain.measures.economic_support import check_rent_advance
+from domain.measures.work_grant import WorkGrantAttendance, WorkGrantDetails
+from domain.payments.allowance import allowance, full_hours
+from domain.payments.commands import (
+    ApprovePayment,
+    BankResult,
+    CorrectPayee,
+    RecordPaymentOutcome,
+    RejectPayment,
+    RequestPayment,
+)
+from domain.payments.events import (
+    PayeeCorrected,
+    PaymentApproved,
+    PaymentEvent,
+    PaymentPaid,
+    PaymentRejected,
+    PaymentRequested,
+    PaymentReturned,
+)
+from domain.payments.ledger import PaymentKind, payment_id_for
+from domain.payments.payee import Payee, checked_payee
+from domain.payments.state import (
+    AllowanceBasis,
+    PaymentState,
+    PaymentStatus,
+    committed,
+    unsettled,
+)
+from domain.policy import PaymentTerms
+from domain.state import PathwayState
+from domain.values import Actor, Role
+
+SYSTEM_BANK = Actor(id="system:bank", role=Role.SYSTEM)
+"""The actor of bank outcomes, as the statement import records them."""
+
+MEASURE_OF: dict[PaymentKind, MeasureKind] = {
+    PaymentKind.WORK_GRANT_ALLOWANCE: MeasureKind.WORK_GRANT,
+    PaymentKind.FURNITURE: MeasureKind.ECONOMIC_SUPPORT,
+    PaymentKind.UTILITIES: MeasureKind.ECONOMIC_SUPPORT,
+    PaymentKind.RENT_ADVANCE: MeasureKind.ECONOMIC_SUPPORT,
+    PaymentKind.CHILDCARE: MeasureKind.CHILDCARE,
+    PaymentKind.MOBILITY: MeasureKind.MOBILITY,
+    PaymentKind.COURSE_FEE: MeasureKind.TRAINING_COURSE,
+}
+"""The kind of measure each kind of payment is spent on."""
+assert set(MEASURE_OF) == set(PaymentKind)
+
+REQUESTABLE = frozenset(k for k in PaymentKind if k != PaymentKind.WORK_GRANT_ALLOWANCE)
+"""Kinds a person requests; allowances follow the recorded attendance."""
+
+
+def terms_at(state: PathwayState, instant: datetime) -> PaymentTerms:
+    """The payment terms of the policy revision in force at `instant`."""
+    return state.policy.revision_at(instant).payments
+
+
+def payment_of(state: PathwayState, payment_id: str) -> PaymentState:
+    payment = state.payments.get(payment_id)
+    if payment is None:
+        raise errors.PaymentNotFound(f"no payment {payment_id} on this pathway", field="payment_id")
+    return payment
+
+
+def needs_coordinator(state: PathwayState, payment: PaymentState) -> bool:
+    """Above the threshold of the revision in force when it was requested."""
+    return payment.amount > terms_at(state, payment.requested_at).coordinator_threshold
+
+
+def awaits(state: PathwayState, payment: PaymentState, actor: Actor) -> bool:
+    """True when `payment` waits for `actor`'s approval (and they may give it)."""
+    if actor.id in payment.makers or actor.id in payment.approved_by or payment.payee is None:
+        return False
+    if payment.status == PaymentStatus.REQUESTED:
+        return actor.role == Role.SUPERVISOR or (
+            actor.role == Role.COORDINATOR and not needs_coordinator(state, payment)
+        )
+    return payment.status == PaymentStatus.PARTIALLY_APPROVED and actor.role == Role.COORDINATOR
+
+
+REJECTABLE = frozenset(
+    {PaymentStatus.REQUESTED, PaymentStatus.PARTIALLY_APPROVED, PaymentStatus.RETURNED}
+)
+CORRECTABLE = frozenset({PaymentStatus.REQUESTED, PaymentStatus.RETURNED})
+
+
+# --- requests --------------------------------------------------------------------------------
+
+
+def check_fits(
+    state: PathwayState,
+    kind: PaymentKind,
+    amount: int,
+    terms: PaymentTerms,
+    replacing: str | None = None,
+) -> None:
+    """Raise unless `amount` more of `kind` stays within the caps and the individual budget.
+
+    `replacing` names a payment that does not count yet (a returned one re-entering).
+    """
+    others = [p for p in state.payments.values() if p.payment_id != replacing]
+    if kind == PaymentKind.RENT_ADVANCE:
+        total = committed(others, kind) + amount
+        check_rent_advance(state.measures, total, terms.rent_advance_max_months)
+    caps = {PaymentKind.FURNITURE: terms.furniture_cap, PaymentKind.UTILITIES: terms.utilities_cap}
+    if kind in caps and committed(others, kind) + amount > caps[kind]:
+        left = max(caps[kind] - committed(others, kind), 0)
+        raise errors.PaymentCapExceeded(
+            f"{kind} payments are at most {caps[kind] / 100:.2f} EUR for a pathway; "
+            f"{left / 100:.2f} EUR remain",
+            field="amount",
+        )
+    spent = committed(others)
+    if spent + amount > terms.individual_budget:
+        left = max(terms.individual_budget - spent, 0)
+        raise errors.BudgetExceeded(
+            f"the individual budget is {terms.individual_budget / 100:.2f} EUR; "
+            f"{left / 100:.2f} EUR remain",
+            field="amount",
+        )
+
+
+def _active_measure(state: PathwayState, measure_id: str, kind: PaymentKind) -> MeasureState:
+    measure = state.measures.get(measure_id)
+    if measure is None:
+        raise errors.MeasureNotFound(f"no measure {measure_id} in the plan", field="measure_id")
+    if MEASURE_OF[kind] != measure.kind:
+        raise errors.PaymentKindMismatch(
+            f"a {kind} payment is spent on a {MEASURE_OF[kind]} measure, "
+            f"and {measure_id} is a {measure.kind}",
+            field="kind",
+        )
+    if kind not in REQUESTABLE:
+        raise errors.AllowanceFollowsAttendance(
+            "a work-grant allowance is requested by recording the month's attendance",
+            field="kind",
+        )
+    if measure.status != MeasureStatus.ACTIVE:
+        raise errors.MeasureStatusInvalid(
+            f"payments are requested against a started measure; {measure_id} is {measure.status}",
+            field="measure_id",
+        )
+    return measure
+
+
+def request_payment(
+    state: PathwayState, command: RequestPayment, occurred: datetime
+) -> list[PaymentEvent]:
+    assert state.pathway_id is not None
+    measure = _active_measure(state, command.measure_id, command.kind)
+    terms = terms_at(state, occurred)
+    if not 0 < command.amount <= terms.max_payment:
+        raise errors.InvalidAmount(
+            f"an amount is more than 0 and at most {terms.max_payment / 100:.2f} EUR "
+            "(in cents: 12050 is 120.50 EUR)",
+            field="amount",
+        )
+    payee = checked_payee(command.payee)
+    period = command.period or occurred.date().isoformat()
+    payment_id = payment_id_for(state.pathway_id, measure.measure_id, command.kind, period)
+    if payment_id in state.payments:
+        raise errors.PaymentAlreadyRequested(
+            f"a {command.kind} payment of {measure.measure_id} for {period} is already "
+            "requested: give another period",
+            field="period",
+        )
+    check_fits(state, command.kind, command.amount, terms)
+    return [
+        PaymentRequested(
+            payment_id=payment_id,
+            measure_id=measure.measure_id,
+            kind=command.kind,
+            amount=command.amount,
+            payee=payee,
+            evidence_ref=command.evidence_ref,
+            period=period,
+            note=command.note,
+        )
+    ]
+
+
+def allowance_request(
+    state: PathwayState,
+    measure: MeasureState,
+    attendance: WorkGrantAttendance,
+    occurred: datetime,
+) -> PaymentRequested | None:
+    """The request of a month's allowance that its attendance produces; None if nothing is due.
+
+    The attendance is a fact and is always recorded; the allowance is cut to what remains
+    of the individual budget (the basis says so), and none is requested once it is spent.
+    """
+    assert state.pathway_id is not None
+    details = measure.details_as(WorkGrantDetails)
+    terms = terms_at(state, occurred)
+    hours = full_hours(
+        details.hours_per_week,
+        details.start_on,
+        details.end_on,
+        attendance.month,
+        terms.full_month_hours,
+    )
+    share = Fraction(terms.allowance_minimum_share_percent, 100)
+    due = allowance(details.monthly_allowance, hours, attendance.hours_verified, share)
+    left = terms.individual_budget - committed(state.payments.values())
+    amount = min(due, max(left, 0))
+    if amount <= 0:
+        return None
+    kind = PaymentKind.WORK_GRANT_ALLOWANCE
+    return PaymentRequested(
+        payment_id=payment_id_for(state.pathway_id, measure.measure_id, kind, attendance.month),
+        measure_id=measure.measure_id,
+        kind=kind,
+        amount=amount,
+        payee=None if details.payee is None else checked_payee(details.payee),
+        evidence_ref=f"work_grant_attendance:{measure.measure_id}:{attendance.month}",
+        period=attendance.month,
+        basis=AllowanceBasis(
+            hours_verified=attendance.hours_verified,
+            full_hours=f"{float(hours):.2f}",
+            monthly_allowance=details.monthly_allowance,
+            minimum_share_percent=terms.allowance_minimum_share_percent,
+            capped_by_budget=amount < due,
+        ),
+    )
+
+
+# --- approvals -------------------------------------------------------------------------------
+
+
+def approve_payment(
+    state: PathwayState, command: ApprovePayment, actor: Actor
+) -> list[PaymentEvent]:
+    payment = payment_of(state, command.payment_id)
+    if payment.status not in (PaymentStatus.REQUESTED, PaymentStatus.PARTIALLY_APPROVED):
+        raise errors.PaymentStatusInvalid(
+            f"payment {payment.payment_id} is {payment.status}: nothing to approve"
+        )
+    if actor.id in payment.makers:
+        raise errors.SelfApprovalForbidden(
+            "a payment is approved by someone other than who requested or corrected it"
+        )
+    if actor.id in payment.approved_by:
+        raise errors.AlreadyRecorded("you have already approved this payment")
+    if payment.payee is None:
+        raise errors.PayeeMissing("give the payee and IBAN first (correct the payee)")
+    above = needs_coordinator(state, payment)
+    if payment.status == PaymentStatus.PARTIALLY_APPROVED:
+        if actor.role != Role.COORDINATOR:
+            raise errors.CoordinatorApprovalRequired(
+                "a supervisor has approved; above the threshold the coordinator approves next"
+            )
+        final = True
+    elif actor.role == Role.COORDINATOR and above:
+        raise errors.SupervisorApprovalRequired(
+            "above the threshold a supervisor approves first, then the coordinator"
+        )
+    else:
+        final = actor.role == Role.COORDINATOR or not above
+    return [
+        PaymentApproved(
+            payment_id=payment.payment_id, approver_id=actor.id, role=actor.role, final=final
+        )
+    ]
+
+
+def reject_payment(state: PathwayState, command: RejectPayment, actor: Actor) -> list[PaymentEvent]:
+    payment = payment_of(state, command.payment_id)
+    if payment.status not in REJECTABLE:
+        raise errors.PaymentStatusInvalid(
+            f"payment {payment.payment_id} is {payment.status}: it can no longer be rejected"
+        )
+    check_may_reject(payment, actor)
+    return [PaymentRejected(payment_id=payment.payment_id, reason=command.reason)]
+
+
+def check_may_reject(payment: PaymentState, actor: Actor) -> None:
+    """Raise unless `actor` may reject `payment`: not a maker; once partially approved, only
+    the coordinator whose approval it awaits."""
+    if actor.id in payment.makers:
+        raise errors.SelfApprovalForbidden(
+            "a payment is decided by someone other than who requested or corrected it"
+        )
+    if payment.status == PaymentStatus.PARTIALLY_APPROVED and actor.role != Role.COORDINATOR:
+        raise errors.CoordinatorApprovalRequired(
+            "a supervisor has approved; the coordinator decides on it next"
+        )
+
+
+def correct_payee(
+    state: PathwayState, command: CorrectPayee, occurred: datetime
+) -> list[PaymentEvent]:
+    payment = payment_of(state, command.payment_id)
+    if payment.status not in CORRECTABLE:
+        raise errors.PaymentStatusInvalid(
+            f"payment {payment.payment_id} is {payment.status}: its payee is corrected "
+            "before any approval, or once the bank has returned it"
+        )
+    payee: Payee = checked_payee(command.payee)
+    if payment.status == PaymentStatus.RETURNED:
+        # Back among the live payments: it must fit again, beside what was spent meanwhile.
+        check_fits(
+            state, payment.kind, payment.amount, terms_at(state, occurred), payment.payment_id
+        )
+    return [PayeeCorrected(payment_id=payment.payment_id, payee=payee)]
+
+
+# --- the bank --------------------------------------------------------------------------------
+
+
+def record_outcome(
+    state: PathwayState, command: RecordPaymentOutcome, actor: Actor
+) -> list[PaymentEvent]:
+    if actor.id != SYSTEM_BANK.id:
+        raise errors.RoleForbidden("bank outcomes come from the bank statement import")
+    payment = payment_of(state, command.payment_id)
+    sent = payment.attempt - (payment.status == PaymentStatus.RETURNED)
+    if command.attempt != sent:
+        raise errors.PaymentStatusInvalid(
+            f"attempt {command.attempt} of {payment.payment_id} is not the one at the bank",
+            field="attempt",
+        )
+    paid = command.result == BankResult.PAID
+    if payment.status == (PaymentStatus.PAID if paid else PaymentStatus.RETURNED):
+        raise errors.AlreadyRecorded(f"payment {payment.payment_id} is already {payment.status}")
+    allowed = (PaymentStatus.APPROVED,) if paid else (PaymentStatus.APPROVED, PaymentStatus.PAID)
+    if payment.status not in allowed:
+        raise errors.PaymentStatusInvalid(
+            f"payment {payment.payment_id} is {payment.status}: the bank cannot have "
+            f"{command.result} it"
+        )
+    if paid:
+        return [
+            PaymentPaid(
+                payment_id=payment.payment_id,
+                attempt=command.attempt,
+                bank_reference=command.bank_reference,
+                on=command.on,
+            )
+        ]
+    return [
+        PaymentReturned(
+            payment_id=payment.payment_id,
+            attempt=command.attempt,
+            bank_reference=command.bank_reference,
+            on=command.on,
+            reason=command.reason,
+        )
+    ]
+
+
+def check_settled(state: PathwayState) -> None:
+    """Raise `PaymentsPending` while a payment waits for an approver, the bank or a payee."""
+    waiting = unsettled(state.payments)
+    if waiting:
+        raise errors.PaymentsPending(
+            f"{len(waiting)} payment(s) still wait for an approval, the bank or a payee"
+        )

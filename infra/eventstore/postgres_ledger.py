@@ -1,0 +1,154 @@
+"""The budget lines and ledger of the Postgres event store, and the booking in `append`.
+
+Booking an entry is two statements in the append's transaction: insert the ledger row
+(nothing when its entry id is already there) and, only if it was inserted, commit its
+amount with a guarded update, `committed = committed + x WHERE committed + x <= amount`.
+The update locks the line's row until commit, and a concurrent booking re-checks the
+guard against the committed value once it gets the lock: the line's last euros go to
+whoever fits, and no interleaving can overspend it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from psycopg.errors import ForeignKeyViolation
+from psycopg.rows import dict_row
+
+from domain.payments.ledger import LedgerEntry
+from infra.budgets.model import BudgetChange, BudgetLine, BudgetLineState, plan_changes
+from infra.db import Pool
+from infra.eventstore.base import BudgetLineExceeded, BudgetLineMissing, require_aware
+from infra.eventstore.postgres_statements import Connection
+from infra.payments.model import LedgerRow, end_to_end_id_for
+
+LEDGER_COLUMNS = (
+    "entry_id, end_to_end_id, payment_id, attempt, pathway_id, organisation_id, measure_id,"
+    " kind, budget_line, amount, payee_name, iban, evidence_ref, period, requested_by,"
+    " approved_by, approved_at, due_on, status, batch_id, paid_on, returned_on,"
+    " bank_reference, return_reason, settled_at"
+)
+_INSERT_ENTRY = """
+INSERT INTO ledger (entry_id, end_to_end_id, payment_id, attempt, pathway_id,
+                    organisation_id, measure_id, kind, budget_line, amount, payee_name, iban,
+                    evidence_ref, period, requested_by, approved_by, approved_at, due_on)
+VALUES (%(entry_id)s, %(end_to_end_id)s, %(payment_id)s, %(attempt)s, %(pathway_id)s,
+        %(organisation_id)s, %(measure_id)s, %(kind)s, %(budget_line)s, %(amount)s,
+        %(payee_name)s, %(iban)s, %(evidence_ref)s, %(period)s, %(requested_by)s,
+        %(approved_by)s, %(approved_at)s, %(due_on)s)
+ON CONFLICT (entry_id) DO NOTHING
+RETURNING entry_id
+"""
+_COMMIT_AMOUNT = """
+UPDATE budget_lines SET committed = committed + %(amount)s, updated_at = %(at)s
+WHERE line_id = %(line_id)s AND committed + %(amount)s <= amount
+RETURNING line_id
+"""
+_BUDGET_COLUMNS = "line_id, label, amount, committed, updated_at"
+
+
+async def book_ledger(conn: Connection, entries: Sequence[LedgerEntry], at: datetime) -> None:
+    """Write the entries new to the ledger and commit their amounts, in the caller's transaction.
+
+    Raises:
+        BudgetLineExceeded: an entry does not fit in its line (`BudgetLineMissing`: no such
+            line). The caller's transaction must then roll back, as raising out of it does.
+    """
+    for entry in entries:
+        try:
+            cur = await conn.execute(_INSERT_ENTRY, _entry_params(entry))
+        except ForeignKeyViolation as error:
+            if error.diag.constraint_name != "ledger_budget_line_fkey":
+                raise
+            raise BudgetLineMissing(entry.budget_line, entry.entry_id, entry.amount) from None
+        if await cur.fetchone() is None:
+            continue  # booked by an earlier append: never committed twice
+        cur = await conn.execute(
+            _COMMIT_AMOUNT, {"amount": entry.amount, "at": at, "line_id": entry.budget_line}
+        )
+        if await cur.fetchone() is None:
+            cur = await conn.execute(
+                "SELECT amount - committed FROM budget_lines WHERE line_id = %s",
+                (entry.budget_line,),
+            )
+            row = await cur.fetchone()
+            available = 0 if row is None else int(row[0])
+            raise BudgetLineExceeded(entry.budget_line, entry.entry_id, entry.amount, available)
+
+
+def _entry_params(entry: LedgerEntry) -> dict[str, Any]:
+    return {
+        **entry.model_dump(),
+        "kind": entry.kind.value,
+        "approved_by": list(entry.approved_by),
+        "end_to_end_id": end_to_end_id_for(entry.entry_id),
+    }
+
+
+def ledger_row(row: dict[str, Any]) -> LedgerRow:
+    """A `LedgerRow` from a dict row of `LEDGER_COLUMNS`."""
+    fields = set(LedgerEntry.model_fields)
+    entry = LedgerEntry.model_validate(
+        {k: (tuple(v) if k == "approved_by" else v) for k, v in row.items() if k in fields}
+    )
+    return LedgerRow.model_validate(
+        {"entry": entry, **{k: v for k, v in row.items() if k not in fields}}
+    )
+
+
+class PostgresLedger:
+    """The ledger half of `PostgresEventStore`: budget lines and ledger rows."""
+
+    _pool: Pool
+
+    async def apply_budget(
+        self, lines: Sequence[BudgetLine], *, changed_by: str, changed_at: datetime, source: str
+    ) -> list[BudgetChange]:
+        """See `BudgetBook.apply_budget`."""
+        require_aware(changed_at, "changed_at")
+        async with self._pool.connection() as conn, conn.transaction():
+            # Locked, so a booking cannot commit between the check and the change.
+            async with conn.cursor(row_factory=dict_row) as cur:
+                await cur.execute(
+                    f"SELECT {_BUDGET_COLUMNS} FROM budget_lines ORDER BY line_id FOR UPDATE"
+                )
+                current = {r["line_id"]: BudgetLineState(**r) for r in await cur.fetchall()}
+            changes = plan_changes(current, lines)
+            for line in lines:
+                await conn.execute(
+                    "INSERT INTO budget_lines (line_id, label, amount, updated_at)"
+                    " VALUES (%s, %s, %s, %s) ON CONFLICT (line_id) DO UPDATE"
+                    " SET label = EXCLUDED.label, amount = EXCLUDED.amount,"
+                    " updated_at = CASE WHEN budget_lines.amount = EXCLUDED.amount"
+                    " THEN budget_lines.updated_at ELSE EXCLUDED.updated_at END",
+                    (line.line_id, line.label, line.amount, changed_at),
+                )
+            for change in changes:
+                await conn.execute(
+                    "INSERT INTO budget_line_changes"
+                    " (line_id, old_amount, new_amount, changed_by, changed_at, source)"
+                    " VALUES (%s, %s, %s, %s, %s, %s)",
+                    (
+                        change.line_id,
+                        change.old_amount,
+                        change.new_amount,
+                        changed_by,
+                        changed_at,
+                        source,
+                    ),
+                )
+        return changes
+
+    async def budget_lines(self) -> list[BudgetLineState]:
+        """See `BudgetBook.budget_lines`."""
+        async with self._pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute(f"SELECT {_BUDGET_COLUMNS} FROM budget_lines ORDER BY line_id")
+            return [BudgetLineState(**r) for r in await cur.fetchall()]
+
+    async def ledger_rows(self) -> list[LedgerRow]:
+        """Every ledger row, by entry id."""
+        async with self._pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute(f"SELECT {LEDGER_COLUMNS} FROM ledger ORDER BY entry_id")
+            return [ledger_row(r) for r in await cur.fetchall()]

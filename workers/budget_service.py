@@ -1,0 +1,48 @@
+"""The start-up step of `pathways up` that gives a fresh database the default budget lines."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import structlog
+
+if TYPE_CHECKING:
+    from workers.services import Stack
+
+log = structlog.get_logger(__name__)
+
+SETUP_ACTOR = "system:setup"
+
+
+class DefaultBudget:
+    """Applies `infra/budgets/default.toml` when the database has no budget line yet.
+
+    A database with lines keeps them: what an administrator applied is never overwritten.
+    """
+
+    name = "default-budget"
+
+    async def start(self, stack: Stack) -> None:
+        from infra.budgets.file import SHIPPED_NAME, load_budget
+        from infra.db import open_pool
+        from infra.eventstore.postgres import PostgresEventStore
+
+        assert stack.database_url is not None, "migrations run before the budget"
+        pool = await open_pool(stack.database_url, 1, 1)
+        try:
+            store = PostgresEventStore(pool)
+            if await store.budget_lines():
+                return
+            changes = await store.apply_budget(
+                load_budget(None),
+                changed_by=SETUP_ACTOR,
+                changed_at=datetime.now(UTC),
+                source=SHIPPED_NAME,
+            )
+        finally:
+            await pool.close()
+        log.info("budget.default_applied", lines=len(changes))
+
+    async def stop(self) -> None:
+        pass

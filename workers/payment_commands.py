@@ -1,0 +1,209 @@
+"""`pathways payments`: bank accounts, SEPA exports, bank statements, the expenditure report.
+
+Every refusal is `error: <code>: <detail>` with exit code 2, and changes nothing: no batch
+recorded, no row marked, no file written.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from infra.config import Settings
+from workers.budget_commands import ActorOption, actor_or_login, ledger_database
+from workers.failures import Refused, Unavailable
+from workers.invocation import run_command
+
+app = typer.Typer(
+    name="payments",
+    help="Pay approved payments by SEPA transfer, reconcile bank statements, report spending.",
+    no_args_is_help=True,
+)
+
+
+@app.command("account")
+def account(
+    organisation: Annotated[str, typer.Argument(help="The organisation's id.", show_default=False)],
+    name: Annotated[str, typer.Option("--name", help="Account holder, as the bank knows it.")],
+    iban: Annotated[str, typer.Option("--iban", help="The account's IBAN.")],
+    bic: Annotated[str | None, typer.Option("--bic", help="The bank's BIC.")] = None,
+) -> None:
+    """Set the bank account an organisation's transfers are paid from."""
+    from infra.payments.postgres import BankAccount
+
+    async def work(settings: Settings) -> None:
+        wanted = BankAccount(organisation_id=organisation, debtor_name=name, iban=iban, bic=bic)
+        async with ledger_database(settings) as (_, payments):
+            saved = await payments.set_account(wanted, datetime.now(UTC))
+        typer.echo(f"{saved.organisation_id} pays from {saved.iban} ({saved.debtor_name})")
+
+    run_command(work)
+
+
+@app.command("export")
+def export(
+    organisation: Annotated[
+        str | None, typer.Option("--organisation", help="Export this organisation's payments.")
+    ] = None,
+    batch: Annotated[
+        str | None, typer.Option("--batch", help="Write an exported batch's file again.")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Directory of the file.")] = Path("."),
+    execution_date: Annotated[
+        str | None,
+        typer.Option("--execution-date", help="When the bank should pay (default: tomorrow)."),
+    ] = None,
+    actor: ActorOption = None,
+) -> None:
+    """Batch the organisation's approved payments into a SEPA credit transfer file (pain.001).
+
+    With --batch, write that batch's file again: the same bytes, the same message id, so
+    the bank takes it for the same order and pays no one twice.
+    """
+    from infra.payments.files import write_atomically
+    from infra.payments.report import euros
+
+    async def work(settings: Settings) -> None:
+        if (organisation is None) == (batch is None):
+            raise Refused("invalid_options", "give --organisation or --batch, one of them")
+        now = datetime.now(UTC)
+        when = _day(execution_date, "--execution-date") or (now + timedelta(days=1)).date()
+        async with ledger_database(settings) as (_, payments):
+            if batch is not None:
+                made = await payments.batch(batch)
+            else:
+                assert organisation is not None
+                made = await payments.export(
+                    organisation, created_by=actor_or_login(actor), now=now, execution_date=when
+                )
+        path = out / f"{made.header.batch_id}.xml"
+        try:
+            write_atomically(path, made.document)
+        except OSError as err:
+            raise Unavailable(
+                f"batch {made.header.batch_id} is recorded but {path} could not be written"
+                f" ({err.strerror or err}); write it with --batch {made.header.batch_id}"
+            ) from None
+        typer.echo(str(path))
+        typer.echo(
+            f"batch {made.header.batch_id} of {made.header.organisation_id}: "
+            f"{len(made.rows)} transfers, {euros(made.control_sum)} EUR, "
+            f"message id {made.header.message_id}, to be paid on "
+            f"{made.header.execution_date.isoformat()}, sha256 {made.file_sha256}"
+        )
+
+    run_command(work)
+
+
+@app.command("import-statement")
+def import_statement(
+    file: Annotated[
+        Path, typer.Argument(help="Bank statement: CSV or camt.053 XML.", show_default=False)
+    ],
+    ledger_only: Annotated[
+        bool,
+        typer.Option(
+            "--ledger-only",
+            help="Settle the ledger without telling the pathways (importing the statement "
+            "again later tells them).",
+        ),
+    ] = False,
+) -> None:
+    """Reconcile a bank statement: each line paid, returned, unmatched or a duplicate.
+
+    The ledger is settled first, in one transaction; then each paid or returned payment is
+    told to its pathway (`record_payment_outcome`, by system:bank). Importing the same
+    statement again changes nothing.
+    """
+    from infra.payments.model import PaymentError
+    from infra.payments.postgres import Settlement
+    from infra.payments.statements import read_statement
+    from workers.endpoints import pathway_client
+    from workflows.payment_outcomes import outcomes_for_pathways, send_payment_outcomes
+
+    async def work(settings: Settings) -> None:
+        try:
+            lines = read_statement(file)
+        except PaymentError as err:
+            raise Refused(err.code, err.detail) from None
+        async with ledger_database(settings) as (_, payments):
+            results = await payments.settle(lines, datetime.now(UTC))
+        counts = {s: sum(r.settlement == s for r in results) for s in Settlement}
+        for result in results:
+            if result.settlement == Settlement.UNMATCHED:
+                typer.echo(
+                    f"unmatched: line {result.line.line} {result.line.end_to_end_id}: "
+                    f"{result.note}",
+                    err=True,
+                )
+        typer.echo(
+            f"{len(lines)} lines: {counts[Settlement.PAID]} paid, "
+            f"{counts[Settlement.RETURNED]} returned, {counts[Settlement.UNMATCHED]} unmatched, "
+            f"{counts[Settlement.DUPLICATE]} duplicates"
+        )
+        if ledger_only:
+            return
+        async with pathway_client(settings) as client:
+            report = await send_payment_outcomes(client, outcomes_for_pathways(results))
+        if report.not_sent:
+            typer.echo(f"pathways not told: {report.not_sent}", err=True)
+        else:
+            typer.echo(
+                f"pathways told: {report.sent} outcomes, {report.already_known} already known, "
+                f"{len(report.refused)} refused"
+            )
+        for refused in report.refused:
+            typer.echo(f"refused: {refused}", err=True)
+
+    run_command(work)
+
+
+@app.command("report")
+def report(
+    start: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD.")],
+    format: Annotated[str, typer.Option("--format", help="csv or xlsx.")] = "csv",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="File to write; CSV to stdout when absent.")
+    ] = None,
+    include_approved: Annotated[
+        bool,
+        typer.Option("--include-approved", help="Also payments approved then, not yet paid."),
+    ] = False,
+) -> None:
+    """The expenditure report: per budget line, every payment with its evidence and approvals."""
+    from infra.payments.files import write_atomically
+    from infra.payments.report import euros, report_csv, report_xlsx
+
+    async def work(settings: Settings) -> None:
+        first, last = _day(start, "--from"), _day(end, "--to")
+        assert first is not None and last is not None
+        if last < first:
+            raise Refused("invalid_period", f"--to {last} is before --from {first}", "to")
+        if format not in ("csv", "xlsx"):
+            raise Refused("invalid_format", f"--format {format!r}: use csv or xlsx", "format")
+        if format == "xlsx" and out is None:
+            raise Refused("invalid_options", "an XLSX report needs --out FILE", "out")
+        async with ledger_database(settings) as (_, payments):
+            rows = await payments.report_rows(first, last, include_approved=include_approved)
+        data = (report_csv if format == "csv" else report_xlsx)(rows, first, last)
+        total = euros(sum(r.entry.amount for r, _ in rows))
+        if out is None:
+            typer.echo(data.decode("utf-8"), nl=False)
+            return
+        write_atomically(out, data)
+        typer.echo(f"{out}: {len(rows)} payments, {total} EUR")
+
+    run_command(work)
+
+
+def _day(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Refused("invalid_date", f"{option} {text!r} is not YYYY-MM-DD", option) from None
