@@ -24,25 +24,34 @@ class DefaultBudget:
     name = "default-budget"
 
     async def start(self, stack: Stack) -> None:
-        from infra.budgets.file import SHIPPED_NAME, load_budget
-        from infra.db import open_pool
-        from infra.eventstore.postgres import PostgresEventStore
-
         assert stack.database_url is not None, "migrations run before the budget"
-        pool = await open_pool(stack.database_url, 1, 1)
-        try:
-            store = PostgresEventStore(pool)
-            if await store.budget_lines():
-                return
-            changes = await store.apply_budget(
-                load_budget(None),
-                changed_by=SETUP_ACTOR,
-                changed_at=datetime.now(UTC),
-                source=SHIPPED_NAME,
-            )
-        finally:
-            await pool.close()
-        log.info("budget.default_applied", lines=len(changes))
+        await ensure_default_budget(stack.database_url)
 
     async def stop(self) -> None:
         pass
+
+
+async def ensure_default_budget(database_url: str) -> int:
+    """Apply the shipped budget when the database has no budget line yet; lines applied.
+
+    Used by `pathways up` and by `pathways demo` (whose payments need budget lines).
+    """
+    from infra.budgets.file import SHIPPED_NAME, load_budget
+    from infra.db import open_pool
+    from infra.eventstore.postgres import PostgresEventStore
+
+    pool = await open_pool(database_url, 1, 1)
+    try:
+        store = PostgresEventStore(pool)
+        if await store.budget_lines():
+            return 0
+        changes = await store.apply_budget(
+            load_budget(None),
+            changed_by=SETUP_ACTOR,
+            changed_at=datetime.now(UTC),
+            source=SHIPPED_NAME,
+        )
+    finally:
+        await pool.close()
+    log.info("budget.default_applied", lines=len(changes))
+    return len(changes)

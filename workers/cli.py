@@ -308,6 +308,12 @@ def demo(
         from workers.demo import seed_demo
 
         configured_policy(settings)  # a malformed policy stops every sender alike
+        # The demo approves payments: they need the project's budget lines.
+        from workers.budget_service import ensure_default_budget
+        from workers.endpoints import database_url
+
+        async with database_url(settings, may_start=False) as conninfo:
+            await ensure_default_budget(conninfo)
 
         async with pathway_client(settings) as pathways:
             summary = await seed_demo(
