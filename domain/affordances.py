@@ -44,10 +44,10 @@ from domain.payments.rules import (
     awaits,
     check_may_reject,
 )
-from domain.payments.state import PaymentState
+from domain.payments.state import PaymentState, PaymentStatus
 from domain.permissions import check_kind_permitted, command_type
 from domain.state import PathwayState
-from domain.values import Actor
+from domain.values import Actor, Role
 
 PEOPLE_COMMANDS: tuple[type[BaseModel], ...] = (
     RecordBaseline,
@@ -111,6 +111,44 @@ def _may_reject(payment: PaymentState, actor: Actor) -> bool:
     except errors.DomainError:
         return False
     return True
+
+
+def payments_awaiting(state: PathwayState, actor: Actor) -> list[tuple[PaymentState, list[str]]]:
+    """The payments that wait for `actor`'s role, oldest request first, each with the
+    commands offered on it (`approve_payment`, and `reject_payment` when they may reject).
+
+    A request waits for a supervisor; the coordinator's turn is a payment above the
+    threshold that a supervisor approved (they may approve one below it alone, on its
+    pathway, but it does not wait for them). Never a payment they requested or
+    corrected, nor one they approved already; none while the pathway takes no approval
+    from them (suspended, out of their caseload).
+    """
+    offered = available_commands(state, actor)
+    if "approve_payment" not in offered:
+        return []
+    turn = (
+        PaymentStatus.PARTIALLY_APPROVED
+        if actor.role == Role.COORDINATOR
+        else PaymentStatus.REQUESTED
+    )
+    waiting = sorted(
+        (p for p in state.payments.values() if p.status == turn and awaits(state, p, actor)),
+        key=lambda p: (p.requested_at, p.payment_id),
+    )
+    return [
+        (
+            payment,
+            ["approve_payment"]
+            + (
+                ["reject_payment"]
+                if "reject_payment" in offered
+                and payment.status in REJECTABLE
+                and _may_reject(payment, actor)
+                else []
+            ),
+        )
+        for payment in waiting
+    ]
 
 
 def available_commands(state: PathwayState, actor: Actor) -> list[str]:

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import calendar as _calendar
 from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+"""The span of the dates a command may carry. A birth, a permit, a contract or a deadline
+outside it is a typing error; and deadlines are computed from these dates (the day after
+a permit's expiry, a ladder's steps), which would overflow near the end of the calendar."""
 
 
 def add_months(day: date, months: int) -> date:
@@ -41,3 +50,28 @@ def months_between(first: str, last: str) -> list[str]:
         keys.append(month_key(day))
         day = add_months(day, 1)
     return keys
+
+
+def implausible_date(value: Any, path: str = "") -> tuple[str, date] | None:
+    """The first date (or datetime) inside `value` outside EARLIEST_DATE..LATEST_DATE.
+
+    Walks models, sequences and mappings, so that every command is checked by the same
+    rule, whatever its shape. Returns the field's dotted path (`measures.0.target_date`)
+    and the date, or None when every date is plausible.
+    """
+    if isinstance(value, date):
+        day = value.date() if isinstance(value, datetime) else value
+        return None if EARLIEST_DATE <= day <= LATEST_DATE else (path, day)
+    if isinstance(value, BaseModel):
+        items: Any = ((name, getattr(value, name)) for name in type(value).model_fields)
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    elif isinstance(value, dict):
+        items = value.items()
+    else:
+        return None
+    for key, item in items:
+        found = implausible_date(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None

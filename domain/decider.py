@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import assert_never
 
 from domain import errors
+from domain.calendar import EARLIEST_DATE, LATEST_DATE, implausible_date
 from domain.commands import (
     AddNote,
     ApplyPolicy,
@@ -91,12 +92,29 @@ def decide(
     Raises:
         DomainError: the command is refused; nothing is to be recorded.
     """
+    check_dates_plausible(envelope.command)
     occurred = business_time(state, envelope, now, limits)
     command, actor = envelope.command, envelope.actor
     if isinstance(command, OpenPathway):
         return _open(state, command, actor)
     check_permitted(state, command, actor)
     return _decide_open_pathway(state, command, actor, occurred, now, limits)
+
+
+def check_dates_plausible(command: Command) -> None:
+    """Refuse a command carrying a date outside `EARLIEST_DATE`..`LATEST_DATE`, by its field.
+
+    Raises:
+        DateOutOfRange: the first such date, with its field path.
+    """
+    found = implausible_date(command)
+    if found is not None:
+        field, day = found
+        raise errors.DateOutOfRange(
+            f"{field} {day.isoformat()} lies outside {EARLIEST_DATE.isoformat()}"
+            f" to {LATEST_DATE.isoformat()}",
+            field=field,
+        )
 
 
 def business_time(

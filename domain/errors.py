@@ -117,6 +117,12 @@ class DateOrderInvalid(DomainError):
     code = "date_order_invalid"
 
 
+class DateOutOfRange(DomainError):
+    """A date of the command lies outside 1900-01-01..2199-12-31 (`domain.calendar`)."""
+
+    code = "date_out_of_range"
+
+
 class OutsidePeriod(DomainError):
     code = "outside_period"
 

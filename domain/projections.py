@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import AwareDatetime
 
-from domain.payments.ledger import LedgerEntry
+from domain.payments.ledger import LedgerEntry, LedgerOutcome
 from domain.values import Frozen, Identifier, Role, Stage
 
 
@@ -63,3 +63,5 @@ class ReadModelUpdate(Frozen):
     notifications: tuple[Notification, ...] = ()
     ledger: tuple[LedgerEntry, ...] = ()
     """One entry per payment fully approved by this append; booked against its budget line."""
+    ledger_outcomes: tuple[LedgerOutcome, ...] = ()
+    """The bank's answers this append records: applied to the ledger rows of their entries."""

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from domain.events import parse_event
 from domain.measures import MeasureStatus
 from domain.notifications import notifications
 from domain.obligations import obligations
-from domain.payments.ledger import LedgerEntry, budget_line_id
+from domain.payments.events import PaymentPaid, PaymentReturned
+from domain.payments.ledger import LedgerEntry, LedgerOutcome, budget_line_id
 from domain.projections import PathwaySummary, ReadModelUpdate
 from domain.records import EventRecord
 from domain.state import PathwayState
 
 
 def read_models(state: PathwayState, records: Iterable[EventRecord] = ()) -> ReadModelUpdate:
-    """The caseload row, the open obligations, the notifications `records` owe people and
-    the ledger entries of the payments they approve."""
+    """The caseload row, the open obligations, the notifications `records` owe people, the
+    ledger entries of the payments they approve and the bank outcomes they record."""
     records = list(records)
     assert state.pathway_id and state.organisation_id and state.caseworker_id and state.stage
     assert state.opened_at and state.updated_at
@@ -39,6 +41,7 @@ def read_models(state: PathwayState, records: Iterable[EventRecord] = ()) -> Rea
         obligations=tuple(owed),
         notifications=notifications(state, records),
         ledger=ledger_entries(state, records),
+        ledger_outcomes=ledger_outcomes(state, records),
     )
 
 
@@ -75,3 +78,33 @@ def ledger_entries(state: PathwayState, records: Iterable[EventRecord]) -> tuple
             )
         )
     return tuple(entries)
+
+
+def ledger_outcomes(
+    state: PathwayState, records: Iterable[EventRecord]
+) -> tuple[LedgerOutcome, ...]:
+    """One outcome per `PaymentPaid` or `PaymentReturned` among `records`.
+
+    Whoever recorded it (the statement import, or the command sent by hand), the ledger
+    row of that attempt follows: else a payment paid in its pathway would still be owed
+    in the ledger, and the next export would pay it again.
+    """
+    assert state.pathway_id
+    outcomes = []
+    for record in records:
+        if record.type not in ("PaymentPaid", "PaymentReturned"):
+            continue
+        event = parse_event(record.type, record.schema_version, record.data)
+        assert isinstance(event, PaymentPaid | PaymentReturned)
+        outcomes.append(
+            LedgerOutcome(
+                entry_id=f"{event.payment_id}/{event.attempt}",
+                pathway_id=state.pathway_id,
+                outcome="paid" if isinstance(event, PaymentPaid) else "returned",
+                on=event.on,
+                bank_reference=event.bank_reference,
+                reason=event.reason if isinstance(event, PaymentReturned) else None,
+                recorded_at=record.recorded_at,
+            )
+        )
+    return tuple(outcomes)

@@ -7,6 +7,8 @@ to its stack.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
@@ -22,6 +24,9 @@ from web.problems import install_problem_handlers
 from web.settings import WebSettings
 from workflows.client import PathwayClient
 
+if TYPE_CHECKING:
+    from infra.payments.overview import PaymentsDesk
+
 SESSION_COOKIE = "pathways_session"
 
 
@@ -30,8 +35,12 @@ def create_app(
     store: EventStore,
     accounts: AccountStore,
     settings: WebSettings,
+    payments: PaymentsDesk | None = None,
 ) -> FastAPI:
-    """The web app: the JSON API under `/api/v1`, OpenAPI at `/openapi.json`."""
+    """The web app: the JSON API under `/api/v1`, OpenAPI at `/openapi.json`.
+
+    Without `payments` (the ledger's database), the payments page answers 503.
+    """
     app = FastAPI(
         title=settings.title,
         version="1",
@@ -44,6 +53,7 @@ def create_app(
     app.state.store = store
     app.state.accounts = accounts
     app.state.settings = settings
+    app.state.payments = payments
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.session_secret,

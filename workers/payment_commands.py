@@ -63,6 +63,7 @@ def export(
     With --batch, write that batch's file again: the same bytes, the same message id, so
     the bank takes it for the same order and pays no one twice.
     """
+    from infra.faults import crash_point
     from infra.payments.files import write_atomically
     from infra.payments.report import euros
 
@@ -79,6 +80,7 @@ def export(
                 made = await payments.export(
                     organisation, created_by=actor_or_login(actor), now=now, execution_date=when
                 )
+                crash_point("after_batch_commit")  # the crash tests end the process here
         path = out / f"{made.header.batch_id}.xml"
         try:
             write_atomically(path, made.document)

@@ -165,6 +165,7 @@ class WebServer:
         from infra.accounts.postgres import PostgresAccountStore
         from infra.db import open_pool
         from infra.eventstore.postgres import PostgresEventStore
+        from infra.payments.overview import PaymentsDesk
         from infra.temporal import connect
         from web.app import create_app
         from web.settings import WebSettings
@@ -191,6 +192,7 @@ class WebServer:
                     temporal_ui_url=stack.temporal_ui_url,
                     temporal_namespace=settings.temporal_namespace,
                 ),
+                PaymentsDesk.on(self._pool),
             )
             config = uvicorn.Config(
                 app,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Literal
 
 from domain.values import Frozen, Identifier, Money, WorkPackage
 
@@ -82,3 +83,21 @@ class LedgerEntry(Frozen):
     approved_by: tuple[Identifier, ...]
     approved_at: datetime
     due_on: date | None = None
+
+
+class LedgerOutcome(Frozen):
+    """What the bank did with one ledger entry, as its pathway recorded it.
+
+    Written by the append of `PaymentPaid` or `PaymentReturned`, so the ledger row follows
+    the pathway: a payment the pathway knows is paid is never exported (and paid) again,
+    and a return gives the entry's amount back to its budget line once.
+    """
+
+    entry_id: str
+    """`<payment_id>/<attempt>`: the entry of the attempt the bank answered for."""
+    pathway_id: Identifier
+    outcome: Literal["paid", "returned"]
+    on: date
+    bank_reference: str
+    reason: str | None = None
+    recorded_at: datetime

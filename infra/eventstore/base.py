@@ -128,6 +128,12 @@ class EventStore(NotificationOutbox, NotificationInbox, Protocol):
         Each ledger entry of `read_models.ledger` is written once (by entry id: an entry
         already in the ledger is neither written nor committed again) and its amount is
         committed against its budget line, in the same transaction as the events.
+
+        Each outcome of `read_models.ledger_outcomes` moves its entry's row on, in the same
+        transaction: paid from approved or exported; returned from approved, exported or
+        paid, giving the amount back to the budget line. A row already there (the statement
+        import settled it first) or one the outcome cannot follow is left as it is, so a
+        return releases its commitment once, whoever records it first.
         """
         ...
 
@@ -195,7 +201,7 @@ class EventStore(NotificationOutbox, NotificationInbox, Protocol):
 
         Notifications go to the inbox only, keeping the rows (and read marks) already
         there: a rebuild never queues an e-mail again. Ledger entries are ignored: a
-        rebuild never books a payment again.
+        rebuild never books a payment again; nor are ledger outcomes applied.
         """
         ...
 
@@ -272,6 +278,11 @@ def check_read_models(update: ReadModelUpdate) -> None:
         except PaymentError as error:
             raise InvalidAppend(error.detail) from None
         entries.add(entry.entry_id)
+    for outcome in update.ledger_outcomes:
+        if outcome.pathway_id != update.summary.pathway_id:
+            raise InvalidAppend(f"ledger outcome of {outcome.entry_id} is about another pathway")
+        if not is_aware(outcome.recorded_at):
+            raise InvalidAppend(f"ledger outcome of {outcome.entry_id}: recorded_at is naive")
 
 
 def is_aware(instant: datetime) -> bool:

@@ -81,6 +81,7 @@ class InMemoryEventStore(InMemoryNotifications, InMemoryLedger):
             self._write_read_models(read_models)
             self._write_notifications(read_models.notifications, outbox=True)
             self._book(read_models.ledger, records[-1].recorded_at)
+            self._follow_outcomes(read_models.ledger_outcomes)
         return _result(stream_id, stored, duplicate=False)
 
     async def read_stream(

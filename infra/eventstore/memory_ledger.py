@@ -9,10 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from domain.payments.ledger import LedgerEntry
+from domain.payments.ledger import LedgerEntry, LedgerOutcome
 from infra.budgets.model import BudgetChange, BudgetLine, BudgetLineState, plan_changes
 from infra.eventstore.base import BudgetLineExceeded, BudgetLineMissing, require_aware
-from infra.payments.model import LedgerRow, LedgerStatus, end_to_end_id_for
+from infra.payments.model import (
+    FOLLOWS,
+    LedgerRow,
+    LedgerStatus,
+    end_to_end_id_for,
+)
 
 
 class InMemoryLedger:
@@ -83,4 +88,31 @@ class InMemoryLedger:
                 entry=entry,
                 end_to_end_id=end_to_end_id_for(entry.entry_id),
                 status=LedgerStatus.APPROVED,
+            )
+
+    def _follow_outcomes(self, outcomes: Sequence[LedgerOutcome]) -> None:
+        """Move each outcome's row on (see `EventStore.append`); a return releases once."""
+        for outcome in outcomes:
+            row = self._ledger.get(outcome.entry_id)
+            wanted = LedgerStatus(outcome.outcome)
+            if row is None or row.status not in FOLLOWS[wanted]:
+                continue
+            if wanted == LedgerStatus.PAID:
+                update: dict[str, object] = {"paid_on": outcome.on}
+            else:
+                update = {"returned_on": outcome.on, "return_reason": outcome.reason}
+                line = self._budget[row.entry.budget_line]
+                self._budget[line.line_id] = line.model_copy(
+                    update={
+                        "committed": line.committed - row.entry.amount,
+                        "updated_at": outcome.recorded_at,
+                    }
+                )
+            self._ledger[outcome.entry_id] = row.model_copy(
+                update={
+                    **update,
+                    "status": wanted,
+                    "bank_reference": outcome.bank_reference,
+                    "settled_at": outcome.recorded_at,
+                }
             )

@@ -30,7 +30,7 @@ from infra.eventstore.base import (
     check_read_models,
     require_aware,
 )
-from infra.eventstore.postgres_ledger import PostgresLedger, book_ledger
+from infra.eventstore.postgres_ledger import PostgresLedger, book_ledger, follow_outcomes
 from infra.eventstore.postgres_notifications import PostgresNotifications, write_notifications
 from infra.eventstore.postgres_statements import (
     EVENT_COLUMNS,
@@ -70,6 +70,7 @@ class PostgresEventStore(PostgresNotifications, PostgresLedger):
                 if read_models is not None:
                     # Before the append lock: a booking may wait for a budget line's row.
                     await book_ledger(conn, read_models.ledger, records[-1].recorded_at)
+                    await follow_outcomes(conn, read_models.ledger_outcomes)
                     await write_read_models(conn, read_models)
                     await write_notifications(conn, read_models.notifications, outbox=True)
                 await lock_appends(conn)

@@ -17,12 +17,12 @@ from typing import Any
 from psycopg.errors import ForeignKeyViolation
 from psycopg.rows import dict_row
 
-from domain.payments.ledger import LedgerEntry
+from domain.payments.ledger import LedgerEntry, LedgerOutcome
 from infra.budgets.model import BudgetChange, BudgetLine, BudgetLineState, plan_changes
 from infra.db import Pool
 from infra.eventstore.base import BudgetLineExceeded, BudgetLineMissing, require_aware
 from infra.eventstore.postgres_statements import Connection
-from infra.payments.model import LedgerRow, end_to_end_id_for
+from infra.payments.model import FOLLOWS, LedgerRow, LedgerStatus, end_to_end_id_for
 
 LEDGER_COLUMNS = (
     "entry_id, end_to_end_id, payment_id, attempt, pathway_id, organisation_id, measure_id,"
@@ -76,6 +76,53 @@ async def book_ledger(conn: Connection, entries: Sequence[LedgerEntry], at: date
             row = await cur.fetchone()
             available = 0 if row is None else int(row[0])
             raise BudgetLineExceeded(entry.budget_line, entry.entry_id, entry.amount, available)
+
+
+_PAID = """
+UPDATE ledger SET status = 'paid', paid_on = %(on)s, bank_reference = %(bank_reference)s,
+                  settled_at = %(at)s
+WHERE entry_id = %(entry_id)s AND status = ANY(%(from)s)
+"""
+_RETURNED = """
+UPDATE ledger SET status = 'returned', returned_on = %(on)s,
+                  bank_reference = %(bank_reference)s, return_reason = %(reason)s,
+                  settled_at = %(at)s
+WHERE entry_id = %(entry_id)s AND status = ANY(%(from)s)
+RETURNING amount, budget_line
+"""
+_RELEASE = """
+UPDATE budget_lines SET committed = committed - %(amount)s, updated_at = %(at)s
+WHERE line_id = %(line_id)s
+"""
+
+
+async def follow_outcomes(conn: Connection, outcomes: Sequence[LedgerOutcome]) -> None:
+    """Move each outcome's row on, in the caller's transaction (see `EventStore.append`).
+
+    The guarded update locks the row and re-checks its status once it has the lock: of a
+    statement import and an append that return the same entry at once, only the first
+    moves the row, and only it releases the commitment.
+    """
+    for outcome in outcomes:
+        wanted = LedgerStatus(outcome.outcome)
+        params = {
+            "entry_id": outcome.entry_id,
+            "on": outcome.on,
+            "bank_reference": outcome.bank_reference,
+            "reason": outcome.reason,
+            "at": outcome.recorded_at,
+            "from": sorted(s.value for s in FOLLOWS[wanted]),
+        }
+        if wanted == LedgerStatus.PAID:
+            await conn.execute(_PAID, params)
+            continue
+        cur = await conn.execute(_RETURNED, params)
+        returned = await cur.fetchone()
+        if returned is not None:
+            amount, line_id = returned
+            await conn.execute(
+                _RELEASE, {"amount": amount, "at": outcome.recorded_at, "line_id": line_id}
+            )
 
 
 def _entry_params(entry: LedgerEntry) -> dict[str, Any]:

@@ -20,6 +20,19 @@ class LedgerStatus(StrEnum):
     RETURNED = "returned"
 
 
+FOLLOWS: dict[LedgerStatus, frozenset[LedgerStatus]] = {
+    LedgerStatus.PAID: frozenset({LedgerStatus.APPROVED, LedgerStatus.EXPORTED}),
+    LedgerStatus.RETURNED: frozenset(
+        {LedgerStatus.APPROVED, LedgerStatus.EXPORTED, LedgerStatus.PAID}
+    ),
+}
+"""The statuses a row leaves for a paid or returned outcome recorded by its pathway.
+
+An entry paid or returned before any export was settled by hand (or by another channel)
+and is never exported; a SEPA return may follow a booking (paid, then returned).
+"""
+
+
 class PaymentError(Exception):
     """A payment operation refused as a whole, with a stable code; nothing was changed."""
 

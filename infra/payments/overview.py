@@ -6,6 +6,7 @@ are the project's and come from the event store (`BudgetBook.budget_lines`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from psycopg.rows import dict_row
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from infra.db import Pool
 from infra.eventstore.postgres_ledger import LEDGER_COLUMNS, ledger_row
 from infra.payments.model import LedgerRow, LedgerStatus
+from infra.payments.postgres import PaymentsStore
 
 
 class StatusTotal(BaseModel):
@@ -103,3 +105,15 @@ class PaymentsOverview:
             )
             found = await cur.fetchone()
         return None if found is None else str(found[0])
+
+
+@dataclass(frozen=True)
+class PaymentsDesk:
+    """What the web app is given of the payments: the store that writes, the read side."""
+
+    store: PaymentsStore
+    overview: PaymentsOverview
+
+    @classmethod
+    def on(cls, pool: Pool) -> PaymentsDesk:
+        return cls(PaymentsStore(pool), PaymentsOverview(pool))

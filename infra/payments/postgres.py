@@ -149,7 +149,7 @@ class PaymentsStore:
             async with conn.cursor(row_factory=dict_row) as dcur:
                 await dcur.execute(
                     f"SELECT {LEDGER_COLUMNS} FROM ledger"
-                    " WHERE organisation_id = %s AND status = 'approved'"
+                    " WHERE organisation_id = %s AND status = 'approved' AND batch_id IS NULL"
                     " ORDER BY entry_id FOR UPDATE SKIP LOCKED",
                     (organisation_id,),
                 )
@@ -234,7 +234,8 @@ class PaymentsStore:
 
         A line matches the row of its end-to-end id when the amounts agree and the row
         went to the bank (exported); a row already settled the same way makes the line
-        a duplicate, so importing a statement again changes nothing. A return (even of a
+        a duplicate, so importing a statement again changes nothing, nor does a line whose
+        outcome the pathway recorded first (the ledger follows it). A return (even of a
         payment first booked as paid) gives its amount back to the budget line: the
         payment, approved again, commits it anew. With `organisation_id` (the statement
         of that organisation's account), a line of another organisation's payment is
@@ -242,6 +243,14 @@ class PaymentsStore:
         """
         results: list[LineResult] = []
         async with self._pool.connection() as conn, conn.transaction():
+            # Every row first, in one order: an append recording an outcome locks one row,
+            # then its budget line, so it can never hold a row this import waits for
+            # while waiting for a line this import holds.
+            await conn.execute(
+                "SELECT entry_id FROM ledger WHERE end_to_end_id = ANY(%s)"
+                " ORDER BY entry_id FOR UPDATE",
+                ([line.end_to_end_id for line in lines],),
+            )
             for line in lines:
                 async with conn.cursor(row_factory=dict_row) as cur:
                     await cur.execute(

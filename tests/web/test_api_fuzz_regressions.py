@@ -135,3 +135,46 @@ async def test_a_nul_in_a_command_is_refused_before_it_reaches_the_pathway(api: 
     reply = await api.http.post(f"/api/v1/pathways/{pid}/commands", json=note, headers=ANNA)
     assert_invalid(reply, "text")
     assert await api.harness.store.stream_version(stream_id_for(pid)) == 1
+
+
+async def test_an_opening_with_a_permit_to_the_end_of_the_calendar_is_refused_not_stuck(
+    api: Api,
+) -> None:
+    """Bug 7: `permit_expires_on: 9999-12-31` overflowed computing the renewal deadline
+    (domain/obligations.end_of) and failed the workflow task: the pathway was stuck. Every
+    date of a command now lies in 1900..2199, or the command is refused by its field."""
+    pathway_id = f"p-{uuid.uuid4().hex[:12]}"
+    opening = {**OPEN, "pathway_id": pathway_id}
+    reply = await api.http.post(
+        "/api/v1/pathways",
+        json={**opening, "permit_expires_on": "9999-12-31", "command_id": "c-bug7-a"},
+        headers=ANNA,
+    )
+    assert reply.status_code == 422, reply.text
+    assert reply.headers["content-type"] == PROBLEM
+    assert (reply.json()["code"], reply.json()["field"]) == (
+        "date_out_of_range",
+        "permit_expires_on",
+    )
+    assert await api.harness.store.stream_version(stream_id_for(pathway_id)) == 0
+
+    opened = await api.http.post(
+        "/api/v1/pathways", json={**opening, "command_id": "c-bug7-b"}, headers=ANNA
+    )
+    assert opened.status_code == 201, opened.text
+    renewal = {"type": "renew_permit", "permit_expires_on": "9999-12-31", "command_id": "c-7c"}
+    reply = await api.http.post(
+        f"/api/v1/pathways/{pathway_id}/commands", json=renewal, headers=ANNA
+    )
+    assert reply.status_code == 422, reply.text
+    assert (reply.json()["code"], reply.json()["field"]) == (
+        "date_out_of_range",
+        "permit_expires_on",
+    )
+    assert await api.harness.store.stream_version(stream_id_for(pathway_id)) == 1
+    answered = await api.http.post(
+        f"/api/v1/pathways/{pathway_id}/commands",
+        json={"type": "add_note", "text": "still answering", "command_id": "c-bug7-d"},
+        headers=ANNA,
+    )
+    assert answered.status_code in (200, 201), answered.text

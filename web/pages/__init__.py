@@ -17,6 +17,7 @@ from web.pages.language import build_language_router
 from web.pages.my_day import build_my_day_router
 from web.pages.opening import build_opening_router
 from web.pages.pathway import build_pathway_router
+from web.pages.payments import build_payments_router
 from web.pages.render import environments
 from web.pages.sign_in import build_sign_in_router
 
@@ -34,4 +35,5 @@ def build_pages_router() -> APIRouter:
     router.include_router(build_history_router())
     router.include_router(build_inbox_router())
     router.include_router(build_admin_router())
+    router.include_router(build_payments_router())
     return router

@@ -86,6 +86,7 @@ REFUSALS: Mapping[str, str] = {
     "rent_contract_missing": N_("A rent advance needs a registered rent contract."),
     "work_grant_duration_invalid": N_("A work grant lasts between two and twelve months."),
     "date_order_invalid": N_("A date is out of order: check the dates."),
+    "date_out_of_range": N_("The date must lie between 1900 and 2199: check the year."),
     "outside_period": N_("The date lies outside the measure's period."),
     "step_out_of_order": N_("A previous step must be recorded first."),
     "already_recorded": N_("This has already been recorded."),

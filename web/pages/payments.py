@@ -1,0 +1,314 @@
+"""`/payments`: an organisation's money — budget lines, ledger, SEPA batches, statements.
+
+Supervisors see their organisation; the coordinator, the admin and auditors choose one
+(auditors read only). The writes are the CLI's own code: a batch is
+`PaymentsStore.export` (`pathways payments export`), a statement is
+`PaymentsStore.settle` and then `send_payment_outcomes` (`pathways payments
+import-statement`). A refusal is shown translated with its code, and records nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.datastructures import UploadFile
+from temporalio.client import RPCTimeoutOrCancelledError
+from temporalio.service import RPCError
+
+from domain.values import Role
+from infra.accounts.model import Account, Organisation
+from infra.payments.model import LedgerStatus, PaymentError
+from infra.payments.overview import PaymentsDesk
+from infra.payments.postgres import Settlement
+from infra.payments.report import report_csv, report_xlsx
+from infra.payments.statements import parse_statement
+from web.auth import accounts_of
+from web.pages.payments_view import (
+    REFUSALS,
+    budget_rows,
+    money_formatter,
+    refusal,
+)
+from web.pages.render import render
+from web.pages.routing import PageAccount, log, page_router, see_other
+from web.problems import ProblemError
+from web.scope import FORBIDDEN
+from workflows.payment_outcomes import SendReport, outcomes_for_pathways, send_payment_outcomes
+
+PAYMENTS_PATH = "/payments"
+MANAGING = frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.ADMIN})
+READING = MANAGING | {Role.AUDITOR}
+MAX_STATEMENT_BYTES = 5_000_000
+ROWS_SHOWN = 200
+
+
+def _reader(account: Account) -> None:
+    if account.role not in READING:
+        log.warning("access_denied", account_id=account.id, action="payments")
+        raise ProblemError(FORBIDDEN, "payments are for supervisors and the project", status=403)
+
+
+def _manager(account: Account) -> None:
+    _reader(account)
+    if account.role not in MANAGING:
+        log.warning("access_denied", account_id=account.id, action="payments.change")
+        raise ProblemError(FORBIDDEN, "an auditor reads payments, never makes them", status=403)
+
+
+def _desk(request: Request) -> PaymentsDesk:
+    desk: PaymentsDesk | None = getattr(request.app.state, "payments", None)
+    if desk is None:
+        raise ProblemError("unavailable", "this web app has no payments database", status=503)
+    return desk
+
+
+async def _scope(
+    request: Request, account: Account, wanted: str | None
+) -> tuple[list[Organisation], str | None]:
+    """The organisations the account may choose from, and the one the page is about.
+
+    Raises:
+        ProblemError: `not_found` (404) for an organisation outside the account's scope.
+    """
+    every = await accounts_of(request).list_organisations()
+    if account.role == Role.SUPERVISOR:
+        mine = [o for o in every if o.id == account.organisation_id]
+        if wanted not in (None, "", account.organisation_id) or not mine:
+            log.warning("access_denied", account_id=account.id, organisation_id=wanted)
+            raise ProblemError("not_found", "no such organisation", status=404)
+        return mine, mine[0].id
+    if not wanted:
+        return every, every[0].id if every else None
+    if wanted not in {o.id for o in every}:
+        raise ProblemError("not_found", "no such organisation", status=404)
+    return every, wanted
+
+
+def _field(form: Any, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _day(text: str, default: date) -> date:
+    if not text:
+        return default
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise PaymentError("invalid_date", f"{text!r} is not YYYY-MM-DD", "date") from None
+
+
+async def _page(
+    request: Request,
+    account: Account,
+    organisation_id: str | None,
+    *,
+    status: LedgerStatus = LedgerStatus.APPROVED,
+    status_code: int = 200,
+    **context: Any,
+) -> Response:
+    desk = _desk(request)
+    organisations, _ = await _scope(request, account, organisation_id)
+    today = request.app.state.settings.clock().date()
+    defaults: dict[str, Any] = {
+        "organisations": organisations,
+        "organisation_id": organisation_id,
+        "can_manage": account.role in MANAGING,
+        "budget": [],
+        "totals": [],
+        "status": status,
+        "statuses": list(LedgerStatus),
+        "rows": [],
+        "rows_shown": ROWS_SHOWN,
+        "batches": [],
+        "export_refusal": None,
+        "statement_refusal": None,
+        "report_refusal": None,
+        "statement": None,
+        "exported": request.query_params.get("exported"),
+        "tomorrow": today + timedelta(days=1),
+        "month_start": today.replace(day=1),
+        "today": today,
+        "money": money_formatter(request),
+    }
+    if organisation_id is not None:
+        lines = await request.app.state.store.budget_lines()
+        overview = desk.overview
+        defaults.update(
+            budget=budget_rows(lines, await overview.committed_by_line(organisation_id)),
+            totals=await overview.totals(organisation_id),
+            rows=await overview.rows(organisation_id, status, ROWS_SHOWN),
+            batches=await overview.batches(organisation_id),
+        )
+    return render(
+        request,
+        "payments.html",
+        status_code=status_code,
+        headers={"Cache-Control": "no-store"},
+        **{**defaults, **context},
+    )
+
+
+def build_payments_router() -> APIRouter:
+    router = page_router()
+
+    @router.get(PAYMENTS_PATH)
+    async def payments(request: Request, account: PageAccount) -> Response:
+        """Budget lines, the ledger by status, batches, and the forms of the payments."""
+        _reader(account)
+        _, organisation_id = await _scope(
+            request, account, request.query_params.get("organisation")
+        )
+        try:
+            status = LedgerStatus(request.query_params.get("status", LedgerStatus.APPROVED))
+        except ValueError:
+            status = LedgerStatus.APPROVED
+        return await _page(request, account, organisation_id, status=status)
+
+    @router.post(PAYMENTS_PATH + "/batches")
+    async def create_batch(request: Request, account: PageAccount) -> Response:
+        """Batch the organisation's approved payments into a SEPA file (`payments export`)."""
+        _manager(account)
+        form = await request.form()
+        _, organisation_id = await _scope(request, account, _field(form, "organisation"))
+        if organisation_id is None:
+            raise ProblemError("not_found", "no organisation", status=404)
+        now = request.app.state.settings.clock()
+        try:
+            when = _day(_field(form, "execution_date"), (now + timedelta(days=1)).date())
+            batch = await _desk(request).store.export(
+                organisation_id, created_by=account.id, now=now, execution_date=when
+            )
+        except PaymentError as err:
+            log.info("batch_refused", code=err.code, organisation_id=organisation_id)
+            return await _page(
+                request,
+                account,
+                organisation_id,
+                status_code=409 if err.code == "nothing_to_export" else 422,
+                export_refusal=refusal(err),
+            )
+        log.info(
+            "batch_created",
+            batch_id=batch.header.batch_id,
+            organisation_id=organisation_id,
+            transfers=len(batch.rows),
+            cents=batch.control_sum,
+            by=account.id,
+        )
+        query = f"?organisation={organisation_id}&exported={batch.header.batch_id}#batches"
+        return see_other(PAYMENTS_PATH + query, request)
+
+    @router.get(PAYMENTS_PATH + "/batches/{batch_id}.xml")
+    async def batch_file(request: Request, batch_id: str, account: PageAccount) -> Response:
+        """The batch's pain.001 file, built again: the bytes first recorded."""
+        _reader(account)
+        desk = _desk(request)
+        owner = await desk.overview.batch_organisation(batch_id)
+        if owner is None:
+            raise ProblemError("not_found", "no such batch", status=404)
+        await _scope(request, account, owner)  # 404 outside the account's organisations
+        try:
+            batch = await desk.store.batch(batch_id)
+        except PaymentError as err:
+            log.error("batch_file_refused", batch_id=batch_id, code=err.code)
+            raise ProblemError(err.code, err.detail, status=409) from None
+        return Response(
+            batch.document,
+            media_type="application/xml",
+            headers={
+                "Content-Disposition": f'attachment; filename="{batch_id}.xml"',
+                "Cache-Control": "no-store",
+                "X-Content-SHA256": batch.file_sha256,
+            },
+        )
+
+    @router.post(PAYMENTS_PATH + "/statements")
+    async def import_statement(request: Request, account: PageAccount) -> Response:
+        """Reconcile a bank statement (`payments import-statement`) and tell the pathways."""
+        _manager(account)
+        form = await request.form()
+        _, organisation_id = await _scope(request, account, _field(form, "organisation"))
+        if organisation_id is None:
+            raise ProblemError("not_found", "no organisation", status=404)
+        upload = form.get("statement")
+        try:
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                raise PaymentError("statement_missing", "choose a statement file", "statement")
+            data = await upload.read(MAX_STATEMENT_BYTES + 1)
+            if len(data) > MAX_STATEMENT_BYTES:
+                raise PaymentError("statement_too_large", "at most 5 MB", "statement")
+            lines = parse_statement(data, upload.filename)
+            results = await _desk(request).store.settle(
+                lines, request.app.state.settings.clock(), organisation_id=organisation_id
+            )
+        except PaymentError as err:
+            return await _page(
+                request, account, organisation_id, status_code=422, statement_refusal=refusal(err)
+            )
+        try:
+            told = await send_payment_outcomes(
+                request.app.state.pathways, outcomes_for_pathways(results)
+            )
+        except (RPCError, RPCTimeoutOrCancelledError) as err:
+            log.warning("statement_outcomes_not_sent", error=str(err))
+            told = SendReport(not_sent=str(err))
+        counts = {s.value: sum(r.settlement == s for r in results) for s in Settlement}
+        log.info("statement_imported", organisation_id=organisation_id, by=account.id, **counts)
+        statement = {
+            "name": upload.filename,
+            "lines": len(results),
+            "counts": counts,
+            "unmatched": [r for r in results if r.settlement == Settlement.UNMATCHED],
+            "told": told,
+        }
+        return await _page(request, account, organisation_id, statement=statement)
+
+    @router.get(PAYMENTS_PATH + "/report")
+    async def report(request: Request, account: PageAccount) -> Response:
+        """The expenditure report of the organisation for a period, CSV or XLSX."""
+        _reader(account)
+        query = request.query_params
+        _, organisation_id = await _scope(request, account, query.get("organisation"))
+        today = request.app.state.settings.clock().date()
+        try:
+            start = _day(query.get("from", ""), today.replace(day=1))
+            end = _day(query.get("to", ""), today)
+            if end < start:
+                raise PaymentError("invalid_period", "the period ends before it starts", "to")
+            kind = query.get("format", "csv")
+            if kind not in ("csv", "xlsx"):
+                raise PaymentError("invalid_format", "csv or xlsx", "format")
+        except PaymentError as err:
+            return await _page(
+                request, account, organisation_id, status_code=422, report_refusal=refusal(err)
+            )
+        rows = await _desk(request).store.report_rows(
+            start,
+            end,
+            include_approved=query.get("include_approved") == "1",
+            organisation_id=organisation_id,
+        )
+        data = (report_csv if kind == "csv" else report_xlsx)(rows, start, end)
+        media = (
+            "text/csv; charset=utf-8"
+            if kind == "csv"
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        name = f"expenditure-{organisation_id}-{start.isoformat()}-{end.isoformat()}.{kind}"
+        return Response(
+            data,
+            media_type=media,
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+    return router
+
+
+__all__ = ["PAYMENTS_PATH", "REFUSALS", "build_payments_router"]
