@@ -32,7 +32,7 @@ $(CHROMIUM):
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict domain workflows
+	$(BIN)/mypy --strict domain workflows web
 
 clean:
 	rm -rf .pathways
