@@ -1,0 +1,118 @@
+"""Indicator targets from a TOML file: the grant agreement's figures over the defaults.
+
+One table per indicator, named by its id, with `value` (a count, a rate from 0 to 1 or a
+mean score), and optionally `direction` ("at_least", the default, or "at_most") and `note`.
+Indicators a file leaves out keep their default target (`domain.indicators.DEFAULT_TARGETS`).
+A file is taken whole or refused whole, naming the file and the line at fault, as
+`infra.policy_file` does for the deadline policy.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from domain.indicators import BY_ID, DEFAULT_TARGETS, Target
+from infra.toml_lines import KeyPath, key_lines, line_of
+
+SHIPPED_NAME = "infra/indicators/targets.toml"
+_KEYS = ("value", "direction", "note")
+_TOML_ERROR = re.compile(r"^(?P<message>.*?) \(at line (?P<line>\d+), column \d+\)$", re.DOTALL)
+
+
+_Fail = Callable[[KeyPath, str], "TargetsFileError"]
+
+
+class TargetsFileError(Exception):
+    """A targets file that cannot be used: which file, which line (when one is at fault), why."""
+
+    def __init__(self, path: str | Path, line: int | None, message: str) -> None:
+        self.path, self.line, self.message = str(path), line, message
+        super().__init__(self.path, line, message)
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}, line {self.line}"
+        return f"{where}: {self.message}"
+
+
+def load_targets(path: Path | None) -> dict[str, Target]:
+    """The targets: the defaults, overridden by the TOML file at `path` (the shipped one if None).
+
+    Raises:
+        TargetsFileError: the file cannot be read, is not TOML, or holds an invalid target.
+    """
+    if path is None:
+        shipped = resources.files("infra").joinpath("indicators").joinpath("targets.toml")
+        return parse_targets(shipped.read_bytes(), SHIPPED_NAME)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise TargetsFileError(path, None, f"cannot read it: {err.strerror or err}") from None
+    return parse_targets(data, str(path))
+
+
+def parse_targets(data: bytes, name: str) -> dict[str, Target]:
+    """The defaults overridden by the targets in a TOML document; `name` is for errors.
+
+    Raises:
+        TargetsFileError: the document is not UTF-8, not TOML, or holds an invalid target.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise TargetsFileError(
+            name, data.count(b"\n", 0, err.start) + 1, "not UTF-8 text"
+        ) from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        match = _TOML_ERROR.match(str(err))
+        line = int(match["line"]) if match else None
+        message = match["message"] if match else str(err)
+        raise TargetsFileError(name, line, f"not valid TOML: {message}") from None
+    lines = key_lines(text)
+
+    def fail(path: KeyPath, message: str) -> TargetsFileError:
+        return TargetsFileError(name, line_of(lines, path) or 1, message)
+
+    targets = dict(DEFAULT_TARGETS)
+    for indicator_id, fields in document.items():
+        if indicator_id not in BY_ID:
+            raise fail(
+                (indicator_id,), f"no indicator {indicator_id!r}{_hint(indicator_id, BY_ID)}"
+            )
+        if not isinstance(fields, dict):
+            raise fail((indicator_id,), f"{indicator_id}: expected a table with `value`")
+        targets[indicator_id] = _target(indicator_id, fields, fail)
+    return targets
+
+
+def _target(indicator_id: str, fields: dict[str, Any], fail: _Fail) -> Target:
+    for key in fields:
+        if key not in _KEYS:
+            raise fail((indicator_id, key), f"{indicator_id}.{key}: unknown key{_hint(key, _KEYS)}")
+    if "value" not in fields:
+        raise fail((indicator_id,), f"{indicator_id}: `value` is missing")
+    if isinstance(fields["value"], bool):  # pydantic would take true for 1
+        raise fail((indicator_id, "value"), f"{indicator_id}.value: expected a number")
+    try:
+        return Target(indicator_id=indicator_id, **fields)
+    except ValidationError as err:
+        problem = err.errors(include_url=False)[0]
+        # The checks across keys (a rate above 1) report no key: `value` is the one at fault.
+        key = str(problem["loc"][0]) if problem["loc"] else "value"
+        key = key if key in fields else "value"
+        message = problem["msg"].removeprefix("Value error, ")
+        raise fail((indicator_id, key), f"{indicator_id}.{key}: {message}") from None
+
+
+def _hint(given: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(given, list(known), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
