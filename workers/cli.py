@@ -25,6 +25,7 @@ from workers import (
     escalation_commands,
     payment_commands,
     policy_commands,
+    report_commands,
 )
 from workers.failures import Refused
 from workers.invocation import answered, configured_policy, run_command
@@ -44,6 +45,8 @@ app.add_typer(budget_commands.app)
 app.add_typer(payment_commands.app)
 app.command()(escalation_commands.overdue)
 app.command()(escalation_commands.inbox)
+app.add_typer(report_commands.projections_app)
+app.command()(report_commands.report)
 
 FileOption = Annotated[
     Path | None,

@@ -20,6 +20,7 @@ from infra.embedded import EmbeddedServerError
 from workers.budget_service import DefaultBudget
 from workers.demo_accounts import demo_accounts_wanted
 from workers.failures import Unavailable
+from workers.indicator_services import IndicatorProjection
 from workers.notifier_services import LocalMailSink, Notifier
 from workers.services import (
     ConfiguredDatabase,
@@ -62,6 +63,7 @@ def up_services(settings: Settings, policy: Policy, session_secret: str) -> list
         WebServer(settings, policy, session_secret),
         *mail,
         Notifier(),
+        IndicatorProjection(),
     ]
 
 

@@ -227,7 +227,7 @@ def test_up_starts_only_the_servers_that_are_not_configured(workdir: Path) -> No
         services = up_services(settings, load_policy(None), "a session secret " * 2)
         return [type(service).__name__ for service in services]
 
-    mail = ["LocalMailSink", "Notifier"]
+    mail = ["LocalMailSink", "Notifier", "IndicatorProjection"]
     served = ["PathwayWorker", "WebServer", *mail]
     everything = [
         "EmbeddedDatabase",
@@ -256,4 +256,9 @@ def test_up_starts_only_the_servers_that_are_not_configured(workdir: Path) -> No
         "DemoAccounts",
         *served,
     ]
-    assert started(smtp_host="smtp.example.org")[-3:] == ["PathwayWorker", "WebServer", "Notifier"]
+    assert started(smtp_host="smtp.example.org")[-4:] == [
+        "PathwayWorker",
+        "WebServer",
+        "Notifier",
+        "IndicatorProjection",
+    ]

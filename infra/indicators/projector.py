@@ -1,0 +1,260 @@
+"""The indicator projector: events → `indicator_facts`, incrementally, from a tracked position.
+
+Each batch runs in ONE transaction: lock the projection's position row, read the events
+after it, load the snapshots and open facts of the pathways they touch, apply them
+(`intervals.project_batch`), write the intervals, snapshots, dimensions and the new
+position, commit. A crash anywhere loses the whole batch and nothing else; the next run
+starts again from the stored position, so a restart changes nothing. The row lock also keeps
+two projectors (two `pathways up`, a rebuild) from projecting the same batch twice.
+
+Why snapshots (`indicator_states`) rather than folding each stream up to the event: a batch
+then costs one indexed read of the snapshots it touches and is independent of how long the
+streams are; folding would re-read and re-evolve a pathway's whole history every time one
+more event arrives (quadratic in the stream's length over its life). A snapshot is only a
+cache of `fold`: a rebuild drops it with the facts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import psycopg
+import structlog
+from psycopg import AsyncConnection
+from psycopg.rows import TupleRow
+
+from domain.state import PathwayState
+from infra.db import Pool
+from infra.eventstore.postgres_statements import EVENT_COLUMNS, event_from_row
+from infra.indicators.intervals import (
+    DIMENSION_COLUMNS,
+    BatchResult,
+    DimensionsOf,
+    FactsOf,
+    pathway_of,
+    project_batch,
+)
+
+log = structlog.get_logger(__name__)
+
+Connection = AsyncConnection[TupleRow]
+
+PROJECTION = "indicators"
+BATCH_SIZE = 2000
+POLL_SECONDS = 1.0
+
+_FACT_COLUMNS = (
+    "pathway_id, fact, weight, since, until, occurred_since, occurred_until, opened_by, closed_by"
+)
+_OPEN_FACTS = (
+    "SELECT pathway_id, fact, weight FROM indicator_facts"
+    " WHERE until IS NULL AND pathway_id = ANY(%s)"
+)
+# A close at or before the interval's start means it held at no instant: drop it.
+_DROP_EMPTY = """
+DELETE FROM indicator_facts f
+USING unnest(%s::text[], %s::text[], %s::timestamptz[]) AS c(pathway_id, fact, until)
+WHERE f.pathway_id = c.pathway_id AND f.fact = c.fact AND f.until IS NULL
+  AND f.since >= c.until
+"""
+_CLOSE = """
+UPDATE indicator_facts f
+SET until = c.until, occurred_until = c.occurred_until, closed_by = c.closed_by
+FROM unnest(%s::text[], %s::text[], %s::timestamptz[], %s::timestamptz[], %s::bigint[])
+     AS c(pathway_id, fact, until, occurred_until, closed_by)
+WHERE f.pathway_id = c.pathway_id AND f.fact = c.fact AND f.until IS NULL
+"""
+_UPSERT_STATES = """
+INSERT INTO indicator_states (pathway_id, version, state)
+SELECT p, v, s::jsonb FROM unnest(%s::text[], %s::int[], %s::text[]) AS u(p, v, s)
+ON CONFLICT (pathway_id) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state
+"""
+_DIMENSIONS = ", ".join(DIMENSION_COLUMNS)
+_UPSERT_DIMENSIONS = f"""
+INSERT INTO indicator_dimensions (pathway_id, {_DIMENSIONS})
+SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+ON CONFLICT (pathway_id) DO UPDATE SET
+    {", ".join(f"{c} = EXCLUDED.{c}" for c in DIMENSION_COLUMNS)}
+"""
+
+
+class IndicatorProjector:
+    """Keeps `indicator_facts` up to date with the event store, batch by batch."""
+
+    def __init__(
+        self,
+        pool: Pool,
+        *,
+        facts_of: FactsOf | None = None,
+        dimensions_of: DimensionsOf | None = None,
+        batch_size: int = BATCH_SIZE,
+        name: str = PROJECTION,
+    ) -> None:
+        if facts_of is None or dimensions_of is None:
+            from domain import indicators
+
+            facts_of = facts_of or indicators.facts
+            dimensions_of = dimensions_of or indicators.dimensions
+        self._pool = pool
+        self._facts_of, self._dimensions_of = facts_of, dimensions_of
+        self._batch_size = batch_size
+        self.name = name
+
+    async def position(self) -> int:
+        """The global position of the last event projected (0: none)."""
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT position FROM projection_positions WHERE name = %s", (self.name,)
+            )
+            row = await cur.fetchone()
+        return 0 if row is None else int(row[0])
+
+    async def run_once(self) -> int:
+        """Project the next batch after the stored position; return how many events it had."""
+        async with self._pool.connection() as conn, conn.transaction():
+            after = await _lock_position(conn, self.name)
+            cur = await conn.execute(
+                f"SELECT {EVENT_COLUMNS} FROM events"
+                " WHERE global_position > %s ORDER BY global_position LIMIT %s",
+                (after, self._batch_size),
+            )
+            records = [event_from_row(row) for row in await cur.fetchall()]
+            if not records:
+                return 0
+            pathways = sorted({p for r in records if (p := pathway_of(r.stream_id))})
+            states = await _load_states(conn, pathways)
+            open_facts = await _load_open_facts(conn, pathways)
+            result = project_batch(records, states, open_facts, self._facts_of, self._dimensions_of)
+            await _write(conn, result)
+            last = records[-1].global_position
+            await conn.execute(
+                "UPDATE projection_positions SET position = %s, updated_at = now() WHERE name = %s",
+                (last, self.name),
+            )
+        log.debug("indicators.projected", events=len(records), position=last)
+        return len(records)
+
+    async def catch_up(self) -> int:
+        """Project batches until none is left; return how many events were projected."""
+        total = 0
+        while count := await self.run_once():
+            total += count
+        return total
+
+    async def rebuild(self) -> int:
+        """Drop the projection and replay every event from position 0.
+
+        The truncation commits first: until the replay is done, reports show fewer facts.
+        """
+        async with self._pool.connection() as conn, conn.transaction():
+            await _lock_position(conn, self.name)
+            await conn.execute("TRUNCATE indicator_facts, indicator_dimensions, indicator_states")
+            await conn.execute(
+                "UPDATE projection_positions SET position = 0, updated_at = now() WHERE name = %s",
+                (self.name,),
+            )
+        log.info("indicators.rebuild_started")
+        return await self.catch_up()
+
+    async def run(self, stop: asyncio.Event, poll_seconds: float = POLL_SECONDS) -> None:
+        """Follow the event store until `stop` is set, polling when caught up."""
+        while not stop.is_set():
+            try:
+                if await self.run_once():
+                    continue
+            except psycopg.OperationalError as error:
+                # The database restarting is no reason to stop: the batch rolled back.
+                log.warning("indicators.projector_waiting", reason=str(error))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), poll_seconds)
+
+
+async def _lock_position(conn: Connection, name: str) -> int:
+    await conn.execute(
+        "INSERT INTO projection_positions (name, position) VALUES (%s, 0)"
+        " ON CONFLICT (name) DO NOTHING",
+        (name,),
+    )
+    cur = await conn.execute(
+        "SELECT position FROM projection_positions WHERE name = %s FOR UPDATE", (name,)
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def _load_states(conn: Connection, pathways: Sequence[str]) -> dict[str, PathwayState]:
+    cur = await conn.execute(
+        "SELECT pathway_id, state::text FROM indicator_states WHERE pathway_id = ANY(%s)",
+        (list(pathways),),
+    )
+    return {p: PathwayState.model_validate_json(s) for p, s in await cur.fetchall()}
+
+
+async def _load_open_facts(conn: Connection, pathways: Sequence[str]) -> dict[str, dict[str, int]]:
+    cur = await conn.execute(_OPEN_FACTS, (list(pathways),))
+    held: dict[str, dict[str, int]] = {}
+    for pathway_id, fact, weight in await cur.fetchall():
+        held.setdefault(pathway_id, {})[fact] = weight
+    return held
+
+
+async def _write(conn: Connection, result: BatchResult) -> None:
+    if result.closings:
+        c = result.closings
+        ids, facts = [x.pathway_id for x in c], [x.fact for x in c]
+        untils = [x.until for x in c]
+        await conn.execute(_DROP_EMPTY, (ids, facts, untils))
+        await conn.execute(
+            _CLOSE, (ids, facts, untils, [x.occurred_until for x in c], [x.closed_by for x in c])
+        )
+    if result.inserts:
+        async with conn.cursor() as cur:
+            copy_sql = f"COPY indicator_facts ({_FACT_COLUMNS}) FROM STDIN"
+            async with cur.copy(copy_sql) as copy:
+                for r in result.inserts:
+                    await copy.write_row(
+                        (
+                            r.pathway_id,
+                            r.fact,
+                            r.weight,
+                            r.since,
+                            r.until,
+                            r.occurred_since,
+                            r.occurred_until,
+                            r.opened_by,
+                            r.closed_by,
+                        )
+                    )
+    if result.states:
+        ids = list(result.states)
+        await conn.execute(
+            _UPSERT_STATES,
+            (
+                ids,
+                [result.states[p].version for p in ids],
+                [result.states[p].model_dump_json() for p in ids],
+            ),
+        )
+    known = [(p, v) for p, v in result.dimensions.items() if v is not None]
+    if known:
+        columns = list(zip(*(v for _, v in known), strict=True))
+        await conn.execute(_UPSERT_DIMENSIONS, ([p for p, _ in known], *map(list, columns)))
+    unknown = [p for p, v in result.dimensions.items() if v is None]
+    if unknown:
+        await conn.execute(
+            "DELETE FROM indicator_dimensions WHERE pathway_id = ANY(%s)", (unknown,)
+        )
+
+
+async def projected_until(pool: Pool, name: str = PROJECTION) -> datetime | None:
+    """When the projection last advanced (None: never); reports show it with their figures."""
+    async with pool.connection() as conn:
+        cur = await conn.execute(
+            "SELECT updated_at FROM projection_positions WHERE name = %s", (name,)
+        )
+        row = await cur.fetchone()
+    return None if row is None else row[0].astimezone(UTC)

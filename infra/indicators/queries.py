@@ -1,0 +1,249 @@
+"""Indicator tables and drill-down, read from `indicator_facts`.
+
+Times, precisely:
+- `as_of` is RECORDING time: the figures are those the project knew at that instant
+  (`since <= as_of < until`), so a report of a past date never changes when a back-dated
+  event is recorded later, and a back-dated event shows from the day it was recorded.
+- `period` (two dates, inclusive, UTC days) is BUSINESS time: with it a fact counts when, as
+  known at `as_of`, it held at some moment of the period by the occurred_at of the events
+  that opened and closed it (a pathway whose fact changed weight during the period counts
+  once, with its latest weight).
+- Dimensions are the pathway's latest (`indicator_dimensions`), whatever `as_of`: a pathway
+  moved to another organisation is reported, and scoped, under the new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+from psycopg import sql
+
+from infra.db import Pool
+from infra.indicators.intervals import DIMENSION_COLUMNS
+
+if TYPE_CHECKING:
+    from domain.indicators import Indicator
+
+Role = Literal["count", "numerator", "denominator"]
+
+_JOIN = "LEFT JOIN indicator_dimensions d USING (pathway_id)"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One indicator in one cell (a combination of the `by` dimensions).
+
+    `value` is the count, or the rate (0 to 1) or mean; None when nothing to divide.
+    `numerator`/`denominator` are the sums of the facts' weights (for a count, numerator
+    is the value and denominator None); `pathways` how many pathways the cell has.
+    """
+
+    indicator: Indicator
+    cell: tuple[tuple[str, str | None], ...]
+    value: float | None
+    numerator: int
+    denominator: int | None
+    numerator_pathways: int
+    denominator_pathways: int | None
+
+    @property
+    def indicator_id(self) -> str:
+        return self.indicator.indicator_id
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One pathway's part in a figure: which fact, with what weight, since which event."""
+
+    pathway_id: str
+    role: Role
+    fact: str
+    weight: int
+    since: datetime
+    opened_by: int
+    """Global position of the event that made the fact true: the proof of the figure."""
+
+
+class IndicatorQueries:
+    """The reports' reads, on a pool whose database the projector keeps up to date."""
+
+    def __init__(self, pool: Pool, catalogue: Sequence[Indicator] | None = None) -> None:
+        if catalogue is None:
+            from domain.indicators import CATALOGUE
+
+            catalogue = CATALOGUE
+        self._pool = pool
+        self._catalogue = tuple(catalogue)
+
+    async def indicator_table(
+        self,
+        as_of: datetime,
+        *,
+        by: Sequence[str] = (),
+        organisation_id: str | None = None,
+        period: tuple[date, date] | None = None,
+    ) -> list[Row]:
+        """Every indicator in every cell of the `by` dimensions, as known at `as_of`.
+
+        Cells are those where some fact holds; an indicator absent from a cell is 0 there.
+        With `organisation_id`, only that organisation's pathways (a supervisor's scope).
+
+        Raises:
+            ValueError: an unknown dimension, or a naive `as_of`.
+        """
+        by = _dimensions(by)
+        facts = sorted({f for i in self._catalogue for f in i.facts})
+        source, params = _held(as_of, facts, period)
+        keys = [sql.SQL("d.{}").format(sql.Identifier(c)) for c in by]
+        needs_join = bool(by) or organisation_id is not None
+        query = sql.SQL(
+            "SELECT {keys} f.fact, sum(f.weight)::bigint, count(*) FROM {source} f {join}"
+            " {scope} GROUP BY {groups} f.fact"
+        ).format(
+            keys=sql.SQL("").join(k + sql.SQL(", ") for k in keys),
+            source=source,
+            join=sql.SQL(
+                "LEFT JOIN indicator_dimensions d USING (pathway_id)" if needs_join else ""
+            ),
+            scope=sql.SQL("WHERE d.organisation_id = %(organisation)s" if organisation_id else ""),
+            groups=sql.SQL("").join(k + sql.SQL(", ") for k in keys),
+        )
+        params["organisation"] = organisation_id
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(query, params)
+            rows = await cur.fetchall()
+        sums: dict[tuple[str | None, ...], dict[str, tuple[int, int]]] = {}
+        for *cell, fact, total, count in rows:
+            sums.setdefault(tuple(cell), {})[fact] = (int(total), int(count))
+        if not sums and not by:
+            sums[()] = {}
+        return [
+            _row(indicator, tuple(zip(by, cell, strict=True)), sums[cell])
+            for cell in sorted(sums, key=lambda c: tuple("" if v is None else v for v in c))
+            for indicator in self._catalogue
+        ]
+
+    async def pathways_for(
+        self,
+        indicator_id: str,
+        as_of: datetime,
+        filters: Mapping[str, str | None] | None = None,
+        organisation_id: str | None = None,
+        *,
+        limit: int = 1000,
+    ) -> list[Contribution]:
+        """The pathways behind one figure (drill-down), within `organisation_id` if given.
+
+        For a rate or mean, both the numerator's and the denominator's pathways. `filters`
+        picks the cell: dimension → value (None: pathways without that dimension).
+
+        Raises:
+            KeyError: no indicator has this id.
+            ValueError: an unknown dimension, or a naive `as_of`.
+        """
+        indicator = next((i for i in self._catalogue if i.indicator_id == indicator_id), None)
+        if indicator is None:
+            raise KeyError(indicator_id)
+        filters = dict(filters or {})
+        _dimensions(list(filters))
+        if organisation_id is not None:
+            filters["organisation_id"] = organisation_id
+        roles: dict[str, Role] = (
+            {indicator.numerator_fact: "count"}
+            if indicator.denominator_fact is None
+            else {indicator.denominator_fact: "denominator", indicator.numerator_fact: "numerator"}
+        )
+        source, params = _held(as_of, list(roles), None)
+        conditions = [
+            sql.SQL("d.{} IS NOT DISTINCT FROM {}").format(
+                sql.Identifier(c), sql.Placeholder(f"dim_{c}")
+            )
+            for c in filters
+        ]
+        params.update({f"dim_{c}": v for c, v in filters.items()})
+        query = sql.SQL(
+            "SELECT f.pathway_id, f.fact, f.weight, f.since, f.opened_by FROM {source} f"
+            " LEFT JOIN indicator_dimensions d USING (pathway_id) {where}"
+            " ORDER BY f.pathway_id, f.fact LIMIT %(limit)s"
+        ).format(
+            source=source,
+            where=sql.SQL("WHERE ") + sql.SQL(" AND ").join(conditions)
+            if conditions
+            else sql.SQL(""),
+        )
+        params["limit"] = limit
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(query, params)
+            rows = await cur.fetchall()
+        return [
+            Contribution(
+                pathway_id=p, role=roles[f], fact=f, weight=w, since=s.astimezone(UTC), opened_by=o
+            )
+            for p, f, w, s, o in rows
+        ]
+
+
+def _dimensions(by: Sequence[str]) -> list[str]:
+    unknown = [d for d in by if d not in DIMENSION_COLUMNS]
+    if unknown:
+        raise ValueError(f"unknown dimensions {unknown}; known: {', '.join(DIMENSION_COLUMNS)}")
+    return list(dict.fromkeys(by))
+
+
+def _held(
+    as_of: datetime, facts: Sequence[str], period: tuple[date, date] | None
+) -> tuple[sql.Composable, dict[str, Any]]:
+    """The rows holding as known at `as_of` (and during `period`), one per pathway and fact."""
+    if as_of.tzinfo is None:
+        raise ValueError("as_of must carry a time zone")
+    params: dict[str, Any] = {"as_of": as_of, "facts": list(facts)}
+    if period is None:
+        return (
+            sql.SQL(
+                "(SELECT pathway_id, fact, weight, since, opened_by FROM indicator_facts"
+                " WHERE fact = ANY(%(facts)s) AND since <= %(as_of)s"
+                " AND (until IS NULL OR until > %(as_of)s))"
+            ),
+            params,
+        )
+    start, end = period
+    if end < start:
+        raise ValueError("the period ends before it starts")
+    params["start"] = datetime.combine(start, time(), UTC)
+    params["end"] = datetime.combine(end + timedelta(days=1), time(), UTC)
+    # Known at as_of: closed after as_of means still open then, whatever closed it later.
+    return (
+        sql.SQL(
+            "(SELECT DISTINCT ON (pathway_id, fact) pathway_id, fact, weight, since, opened_by"
+            " FROM indicator_facts"
+            " WHERE fact = ANY(%(facts)s) AND since <= %(as_of)s"
+            " AND occurred_since < %(end)s"
+            " AND (until IS NULL OR until > %(as_of)s OR occurred_until > %(start)s)"
+            " ORDER BY pathway_id, fact, since DESC)"
+        ),
+        params,
+    )
+
+
+def _row(
+    indicator: Indicator,
+    cell: tuple[tuple[str, str | None], ...],
+    sums: Mapping[str, tuple[int, int]],
+) -> Row:
+    numerator, numerator_pathways = sums.get(indicator.numerator_fact, (0, 0))
+    if indicator.denominator_fact is None:
+        return Row(indicator, cell, numerator, numerator, None, numerator_pathways, None)
+    denominator, denominator_pathways = sums.get(indicator.denominator_fact, (0, 0))
+    value = numerator / denominator if denominator else None
+    return Row(
+        indicator,
+        cell,
+        value,
+        numerator,
+        denominator,
+        numerator_pathways,
+        denominator_pathways,
+    )
