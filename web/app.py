@@ -25,6 +25,7 @@ from web.settings import WebSettings
 from workflows.client import PathwayClient
 
 if TYPE_CHECKING:
+    from infra.indicators.queries import IndicatorQueries
     from infra.payments.overview import PaymentsDesk
 
 SESSION_COOKIE = "pathways_session"
@@ -36,10 +37,12 @@ def create_app(
     accounts: AccountStore,
     settings: WebSettings,
     payments: PaymentsDesk | None = None,
+    indicators: IndicatorQueries | None = None,
 ) -> FastAPI:
     """The web app: the JSON API under `/api/v1`, OpenAPI at `/openapi.json`.
 
-    Without `payments` (the ledger's database), the payments page answers 503.
+    Without `payments` (the ledger's database), the payments page answers 503; without
+    `indicators` (the indicator projection's queries), the indicators pages do.
     """
     app = FastAPI(
         title=settings.title,
@@ -54,6 +57,7 @@ def create_app(
     app.state.accounts = accounts
     app.state.settings = settings
     app.state.payments = payments
+    app.state.indicators = indicators
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.session_secret,

@@ -165,6 +165,7 @@ class WebServer:
         from infra.accounts.postgres import PostgresAccountStore
         from infra.db import open_pool
         from infra.eventstore.postgres import PostgresEventStore
+        from infra.indicators.queries import IndicatorQueries
         from infra.payments.overview import PaymentsDesk
         from infra.temporal import connect
         from web.app import create_app
@@ -193,6 +194,7 @@ class WebServer:
                     temporal_namespace=settings.temporal_namespace,
                 ),
                 PaymentsDesk.on(self._pool),
+                IndicatorQueries(self._pool),
             )
             config = uvicorn.Config(
                 app,

@@ -13,6 +13,7 @@ from web.pages.admin import build_admin_router
 from web.pages.approvals import build_approvals_router
 from web.pages.history import build_history_router
 from web.pages.inbox import build_inbox_router
+from web.pages.indicators import build_indicators_router
 from web.pages.language import build_language_router
 from web.pages.my_day import build_my_day_router
 from web.pages.opening import build_opening_router
@@ -36,4 +37,5 @@ def build_pages_router() -> APIRouter:
     router.include_router(build_inbox_router())
     router.include_router(build_admin_router())
     router.include_router(build_payments_router())
+    router.include_router(build_indicators_router())
     return router

@@ -1,0 +1,349 @@
+"""`/indicators`: the FAMI dashboard — every indicator as known at a date, with its trend.
+
+The coordinator and auditors see every organisation (and may pick one); a supervisor sees
+their own organisation only; anyone else is refused. Figures are read from the indicator
+projection (`infra.indicators.queries`), as known at the end of the chosen day in Italian
+time. Each figure links to its drill-down, the pathways behind it within the viewer's scope
+and the event that made each count. The downloads are the CLI's export
+(`pathways report`): the same cells, small ones suppressed.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from domain.indicators import BY_ID, CATALOGUE, DEFAULT_TARGETS, DEFAULT_THRESHOLD, Target
+from domain.values import Role
+from infra.accounts.model import Account, Language, Organisation
+from infra.indicators.export import notes, table_cells, to_csv, write_xlsx
+from infra.indicators.queries import IndicatorQueries, Row
+from web.auth import accounts_of
+from web.i18n import translations
+from web.pages.event_labels import WORK_PACKAGES
+from web.pages.indicator_labels import GENERAL_OBJECTIVE, ROLES_IN_FIGURE, indicator_label
+from web.pages.render import DISPLAY_TIMEZONE, language_of, render
+from web.pages.routing import PageAccount, log, page_router
+from web.problems import ProblemError
+from web.scope import FORBIDDEN
+
+INDICATORS_PATH = "/indicators"
+READING = frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.AUDITOR})
+TREND_MONTHS = 12
+DRILL_DOWN_LIMIT = 1000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+_WIDTH, _HEIGHT, _LEFT, _BOTTOM, _TOP = 220, 70, 34, 16, 6
+
+
+def _reader(account: Account) -> None:
+    if account.role not in READING:
+        log.warning("access_denied", account_id=account.id, action="indicators")
+        raise ProblemError(FORBIDDEN, "indicators are for supervisors and the project", status=403)
+
+
+def _queries(request: Request) -> IndicatorQueries:
+    queries: IndicatorQueries | None = getattr(request.app.state, "indicators", None)
+    if queries is None:
+        raise ProblemError("unavailable", "this web app has no indicator database", status=503)
+    return queries
+
+
+def _targets() -> dict[str, Target]:
+    from infra.indicators.targets import TargetsFileError, load_targets
+
+    try:
+        return load_targets(None)
+    except TargetsFileError as err:  # pragma: no cover - the shipped file is tested
+        log.error("indicator_targets_unreadable", error=str(err))
+        return dict(DEFAULT_TARGETS)
+
+
+async def _scope(
+    request: Request, account: Account, wanted: str | None
+) -> tuple[list[Organisation], str | None]:
+    """The organisations to choose from, and the one the figures are limited to (None: all).
+
+    Raises:
+        ProblemError: `not_found` (404) for an organisation outside the account's scope.
+    """
+    every = await accounts_of(request).list_organisations()
+    if account.role == Role.SUPERVISOR:
+        if wanted not in (None, "", account.organisation_id) or account.organisation_id is None:
+            log.warning("access_denied", account_id=account.id, organisation_id=wanted)
+            raise ProblemError("not_found", "no such organisation", status=404)
+        return [o for o in every if o.id == account.organisation_id], account.organisation_id
+    if not wanted:
+        return every, None
+    if wanted not in {o.id for o in every}:
+        raise ProblemError("not_found", "no such organisation", status=404)
+    return every, wanted
+
+
+def _day(request: Request) -> date:
+    today = request.app.state.settings.clock().astimezone(DISPLAY_TIMEZONE).date()
+    text = request.query_params.get("as_of", "")
+    try:
+        return date.fromisoformat(text) if text else today
+    except ValueError:
+        raise ProblemError("invalid_date", f"{text!r} is not YYYY-MM-DD", status=422) from None
+
+
+def end_of_day(day: date) -> datetime:
+    """The last instant of `day` in Italian time: what was known when the day ended."""
+    next_day = datetime.combine(day + timedelta(days=1), time(), tzinfo=DISPLAY_TIMEZONE)
+    return next_day - timedelta(microseconds=1)
+
+
+def month_ends(day: date, months: int = TREND_MONTHS) -> list[date]:
+    """The last day of each of the `months - 1` months before `day`'s, then `day` itself."""
+    ends: list[date] = []
+    first = day.replace(day=1)
+    for _ in range(months - 1):
+        ends.append(first - timedelta(days=1))
+        first = (first - timedelta(days=1)).replace(day=1)
+    return [*reversed(ends), day]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One indicator as the dashboard shows it."""
+
+    indicator_id: str
+    label: str
+    kind: str
+    value: float | None
+    shown: str
+    numerator: int
+    denominator: int | None
+    target: Target | None
+    target_shown: str | None
+    progress: float | None
+    met: bool | None
+    trend: dict[str, Any]
+
+
+def _format(language: Language, kind: str, value: float | None) -> str:
+    if value is None:
+        return "–"
+    if kind == "count":
+        return format_decimal(value, locale=language)
+    if kind == "rate":
+        return format_percent(value, "#,##0.0%", locale=language)
+    return format_decimal(round(value, 1), "#,##0.0", locale=language)
+
+
+def _trend(
+    language: Language, kind: str, days: Sequence[date], values: Sequence[float | None]
+) -> Any:
+    """A small line chart: the polyline's points, the axis labels and a text description."""
+    known = [v for v in values if v is not None]
+    top = max(known, default=0.0)
+    if kind == "rate":
+        top = max(top, 0.0) or 1.0
+    top = top or 1.0
+    inner_w, inner_h = _WIDTH - _LEFT - 4, _HEIGHT - _BOTTOM - _TOP
+    step = inner_w / max(1, len(days) - 1)
+    points = " ".join(
+        f"{_LEFT + i * step:.1f},{_TOP + inner_h - (v / top) * inner_h:.1f}"
+        for i, v in enumerate(values)
+        if v is not None
+    )
+    described = "; ".join(
+        f"{format_date(d, 'MMM yyyy', locale=language)}: {_format(language, kind, v)}"
+        for d, v in zip(days, values, strict=True)
+    )
+    return {
+        "width": _WIDTH,
+        "height": _HEIGHT,
+        "left": _LEFT,
+        "top": _TOP,
+        "bottom": _HEIGHT - _BOTTOM,
+        "right": _WIDTH - 4,
+        "points": points,
+        "top_label": _format(language, kind, top),
+        "zero_label": _format(language, kind, 0),
+        "first_label": format_date(days[0], "MMM yy", locale=language),
+        "last_label": format_date(days[-1], "MMM yy", locale=language),
+        "description": described,
+    }
+
+
+def _figures(
+    language: Language, rows: list[Row], history: list[list[Row]], days: list[date]
+) -> dict[str, Figure]:
+    gettext = translations(language).gettext
+    targets = _targets()
+    past = [{r.indicator_id: r.value for r in table} for table in history]
+    figures: dict[str, Figure] = {}
+    for row in rows:
+        indicator = row.indicator
+        target = targets.get(row.indicator_id)
+        value = row.value
+        figures[row.indicator_id] = Figure(
+            indicator_id=row.indicator_id,
+            label=indicator_label(gettext, row.indicator_id, indicator.label),
+            kind=indicator.kind,
+            value=value,
+            shown=_format(language, indicator.kind, value),
+            numerator=row.numerator,
+            denominator=row.denominator,
+            target=target,
+            target_shown=None
+            if target is None
+            else _format(language, indicator.kind, target.value),
+            progress=None if target is None or value is None else target.progress(value),
+            met=None if target is None or value is None else target.met(value),
+            trend=_trend(language, indicator.kind, days, [p.get(row.indicator_id) for p in past]),
+        )
+    return figures
+
+
+def _groups(language: Language, figures: dict[str, Figure]) -> list[dict[str, Any]]:
+    """Tiles by work package: a count alone, an exit figure beside its baseline."""
+    gettext = translations(language).gettext
+    paired = {i.paired_with for i in CATALOGUE if i.paired_with}
+    groups: dict[str, dict[str, Any]] = {}
+    for indicator in CATALOGUE:
+        if indicator.indicator_id in paired:
+            continue
+        package = indicator.work_package
+        key = "general" if package is None else package.value
+        title = gettext(GENERAL_OBJECTIVE if package is None else WORK_PACKAGES[package])
+        group = groups.setdefault(key, {"key": key, "title": title, "tiles": []})
+        figure = figures[indicator.indicator_id]
+        baseline = figures.get(indicator.paired_with) if indicator.paired_with else None
+        group["tiles"].append({"figure": figure, "baseline": baseline})
+    order = ["wp1_work", "wp2_housing", "wp3_socio_cultural", "general"]
+    return [groups[k] for k in order if k in groups]
+
+
+def _link_query(day: date, organisation_id: str | None) -> str:
+    query = f"as_of={day.isoformat()}"
+    return query + (f"&organisation={organisation_id}" if organisation_id else "")
+
+
+def build_indicators_router() -> APIRouter:
+    router = page_router()
+
+    @router.get(INDICATORS_PATH)
+    async def dashboard(request: Request, account: PageAccount) -> Response:
+        """Every indicator as known at the end of a day, by work package, with its trend."""
+        _reader(account)
+        organisations, organisation_id = await _scope(
+            request, account, request.query_params.get("organisation")
+        )
+        queries = _queries(request)
+        day = _day(request)
+        days = month_ends(day)
+        history = [
+            await queries.indicator_table(end_of_day(d), organisation_id=organisation_id)
+            for d in days
+        ]
+        language = language_of(request)
+        figures = _figures(language, history[-1], history, days)
+        return render(
+            request,
+            "indicators.html",
+            headers={"Cache-Control": "no-store"},
+            organisations=organisations,
+            organisation_id=organisation_id,
+            choose_organisation=account.role != Role.SUPERVISOR,
+            day=day,
+            groups=_groups(language, figures),
+            link_query=_link_query(day, organisation_id),
+        )
+
+    @router.get(INDICATORS_PATH + ".csv")
+    async def as_csv(request: Request, account: PageAccount) -> Response:
+        """The indicator table as CSV, small cells suppressed (as `pathways report`)."""
+        header, cells, lines, name = await _export(request, account)
+        return Response(
+            to_csv(header, cells, lines),
+            media_type="text/csv; charset=utf-8",
+            headers=_attachment(f"{name}.csv"),
+        )
+
+    @router.get(INDICATORS_PATH + ".xlsx")
+    async def as_xlsx(request: Request, account: PageAccount) -> Response:
+        """The same table as an XLSX workbook."""
+        header, cells, lines, name = await _export(request, account)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "indicators.xlsx"
+            write_xlsx(path, header, cells, lines)
+            data = path.read_bytes()
+        return Response(data, media_type=XLSX, headers=_attachment(f"{name}.xlsx"))
+
+    @router.get(INDICATORS_PATH + "/{indicator_id}")
+    async def drill_down(request: Request, indicator_id: str, account: PageAccount) -> Response:
+        """The pathways behind one figure, within the viewer's scope, and the events."""
+        _reader(account)
+        indicator = BY_ID.get(indicator_id)
+        if indicator is None:
+            raise ProblemError("not_found", "no such indicator", status=404)
+        _, organisation_id = await _scope(
+            request, account, request.query_params.get("organisation")
+        )
+        day = _day(request)
+        queries = _queries(request)
+        as_of = end_of_day(day)
+        contributions = await queries.pathways_for(
+            indicator_id, as_of, organisation_id=organisation_id, limit=DRILL_DOWN_LIMIT
+        )
+        (row,) = [
+            r
+            for r in await queries.indicator_table(as_of, organisation_id=organisation_id)
+            if r.indicator_id == indicator_id
+        ]
+        language = language_of(request)
+        gettext = translations(language).gettext
+        return render(
+            request,
+            "indicator.html",
+            headers={"Cache-Control": "no-store"},
+            indicator=indicator,
+            title=indicator_label(gettext, indicator_id, indicator.label),
+            shown=_format(language, indicator.kind, row.value),
+            row=row,
+            day=day,
+            organisation_id=organisation_id,
+            contributions=contributions,
+            limited=len(contributions) >= DRILL_DOWN_LIMIT,
+            roles=ROLES_IN_FIGURE,
+            link_query=_link_query(day, organisation_id),
+        )
+
+    return router
+
+
+async def _export(
+    request: Request, account: PageAccount
+) -> tuple[list[str], list[list[Any]], list[str], str]:
+    _reader(account)
+    _, organisation_id = await _scope(request, account, request.query_params.get("organisation"))
+    day = _day(request)
+    as_of = end_of_day(day)
+    rows = await _queries(request).indicator_table(as_of, organisation_id=organisation_id)
+    header, cells, suppressed = table_cells(rows, [], DEFAULT_THRESHOLD)
+    lines = notes(as_of, DEFAULT_THRESHOLD, suppressed)
+    if organisation_id:
+        lines.insert(0, f"Organisation: {organisation_id}")
+    name = f"indicators-{organisation_id or 'all'}-{day.isoformat()}"
+    log.info("indicators_exported", account_id=account.id, organisation_id=organisation_id)
+    return header, cells, lines, name
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
+
+
+__all__ = ["INDICATORS_PATH", "build_indicators_router", "end_of_day", "month_ends"]
