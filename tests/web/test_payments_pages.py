@@ -133,6 +133,7 @@ async def test_a_supervisor_sees_their_organisation_batches_and_downloads_the_fi
         assert "950,50" in page.text  # committed of the line, in Italian
         assert "650,50" in page.text  # Lecce's approved rows
         assert "Casa Bianchi" in page.text and "pw-n1" not in page.text
+        assert "Arredi ·" in page.text, "payment kinds are labelled in the reader's language"
 
         made = await sara.post(
             "/payments/batches",

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from domain.measures import MeasureKind, MeasureStatus
+from domain.payments.ledger import PaymentKind
 from domain.values import Role, Stage
 from web.i18n import N_
 
@@ -72,11 +73,22 @@ OBLIGATION_KINDS: Mapping[str, str] = {
 }
 """Obligation kinds are plain strings (policy data), so an unknown one is shown as it is."""
 
+PAYMENT_KINDS: Mapping[PaymentKind, str] = {
+    PaymentKind.WORK_GRANT_ALLOWANCE: N_("Work-grant allowance"),
+    PaymentKind.FURNITURE: N_("Furniture"),
+    PaymentKind.UTILITIES: N_("Utilities"),
+    PaymentKind.RENT_ADVANCE: N_("Rent advance"),
+    PaymentKind.CHILDCARE: N_("Childcare"),
+    PaymentKind.MOBILITY: N_("Mobility"),
+    PaymentKind.COURSE_FEE: N_("Course fee"),
+}
+
 LABELS: Mapping[type[StrEnum], Mapping[Any, str]] = {
     Stage: STAGES,
     Role: ROLES,
     MeasureKind: MEASURE_KINDS,
     MeasureStatus: MEASURE_STATUSES,
+    PaymentKind: PAYMENT_KINDS,
 }
 """Every enum a page may show, with its labels; add a new one here."""
 
