@@ -10,7 +10,7 @@ be overspent, however many approvals race for its last euros.
 
 from __future__ import annotations
 
-import uuid
+import hashlib
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
@@ -46,7 +46,19 @@ def budget_line_id(kind: PaymentKind) -> str:
     return f"{WORK_PACKAGE_OF[kind].value}.{kind.value}"
 
 
-PAYMENT_NAMESPACE = uuid.UUID("6c1f0c7e-4a57-4f38-9d51-3f1f6b8e2a10")
+PAYMENT_NAMESPACE = bytes.fromhex("6c1f0c7e4a574f389d513f1f6b8e2a10")
+"""The namespace of payment ids (RFC 4122 name-based ids, version 5)."""
+
+
+def _name_based_id(namespace: bytes, name: str) -> str:
+    """The RFC 4122 version-5 id of `name`: a SHA-1 of namespace and name, so the same
+    name always gives the same id (what `uuid.uuid5` computes, without the module that
+    also makes random and clock-based ids)."""
+    digest = bytearray(hashlib.sha1(namespace + name.encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def payment_id_for(pathway_id: str, measure_id: str, kind: PaymentKind, period: str) -> str:
@@ -56,7 +68,7 @@ def payment_id_for(pathway_id: str, measure_id: str, kind: PaymentKind, period: 
     for (`2027-03-15`) for a one-off payment.
     """
     key = f"{pathway_id}|{measure_id}|{kind.value}|{period}"
-    return "pay-" + str(uuid.uuid5(PAYMENT_NAMESPACE, key))
+    return "pay-" + _name_based_id(PAYMENT_NAMESPACE, key)
 
 
 class LedgerEntry(Frozen):

@@ -19,6 +19,7 @@ FORBIDDEN_STDLIB = {
     "subprocess",
     "threading",
     "asyncio",
+    "uuid",
     "pathlib",
     "shutil",
     "logging",
@@ -27,8 +28,6 @@ FORBIDDEN_STDLIB = {
     "sqlite3",
 }
 FORBIDDEN_CALLS = {"now", "today", "utcnow", "uuid4", "uuid1", "open", "print"}
-"""`uuid` itself is allowed for name-based ids (`uuid5`, as `payment_id_for` makes them):
-the same name always gives the same id. The random and clock-based ones are forbidden."""
 
 
 def modules() -> list[Path]:

@@ -616,3 +616,13 @@ def test_check_digits_make_a_valid_iban_and_any_changed_digit_breaks_it(
 def test_a_payment_id_is_stable() -> None:
     assert pid() == pid() != pid(period="2026-03-06")
     assert pid().startswith("pay-") and len(pid()) <= 64
+
+
+def test_payment_ids_are_rfc_4122_name_based_ids() -> None:
+    import uuid
+
+    from domain.payments.ledger import PAYMENT_NAMESPACE, PaymentKind, payment_id_for
+
+    key = "p-1|m|furniture|2027-03"
+    expected = uuid.uuid5(uuid.UUID(bytes=PAYMENT_NAMESPACE), key)
+    assert payment_id_for("p-1", "m", PaymentKind.FURNITURE, "2027-03") == f"pay-{expected}"
