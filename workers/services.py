@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import structlog
 
@@ -232,7 +233,7 @@ class PathwayWorker:
             client, PostgresEventStore(self._pool), settings.temporal_task_queue
         )
         self._run = asyncio.create_task(self._worker.run(), name="pathway-worker")
-        self._run.add_done_callback(lambda task: _on_worker_exit(task, stack))
+        watch(self._run, stack, "the worker")
         stack.banner.append(("Worker", f"task queue {settings.temporal_task_queue}"))
 
     async def stop(self) -> None:
@@ -245,8 +246,39 @@ class PathwayWorker:
             await self._pool.close()
 
 
-def _on_worker_exit(task: asyncio.Task[None], stack: Stack) -> None:
-    if stack.stopping:
-        return
-    error = None if task.cancelled() else task.exception()
-    stack.fail(f"the worker stopped unexpectedly: {error or 'cancelled'}")
+def watch(task: asyncio.Task[None], stack: Stack, what: str) -> None:
+    """Fail the stack if `task` ends while the stack is not stopping (`what` names it)."""
+
+    def on_exit(task: asyncio.Task[None]) -> None:
+        if stack.stopping:
+            return
+        error = None if task.cancelled() else task.exception()
+        stack.fail(f"{what} stopped unexpectedly: {error or 'cancelled'}")
+
+    task.add_done_callback(on_exit)
+
+
+class BackgroundTask:
+    """A service that runs one task on a pool of its own until the stack stops it.
+
+    Subclasses open the pool and call `launch` in `start`; the task gets an event to
+    watch for the stop, and its ending on its own fails the stack.
+    """
+
+    def __init__(self) -> None:
+        self._pool: Pool | None = None
+        self._stop = asyncio.Event()
+        self._run: asyncio.Task[None] | None = None
+
+    def launch(self, stack: Stack, pool: Pool, work: Coroutine[Any, Any, None], what: str) -> None:
+        self._pool = pool
+        self._run = asyncio.create_task(work, name=what)
+        watch(self._run, stack, what)
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._run is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await self._run
+        if self._pool is not None:
+            await self._pool.close()

@@ -19,7 +19,7 @@ import structlog
 
 from infra.config import Settings
 from workers.failures import Refused
-from workers.services import Stack
+from workers.services import Stack, watch
 
 if TYPE_CHECKING:
     import uvicorn
@@ -213,7 +213,7 @@ class WebServer:
             listener.close()
             await self.stop()
             raise
-        self._run.add_done_callback(lambda task: _on_exit(task, stack))
+        watch(self._run, stack, "the web server")
         stack.web_url = self.url
         stack.banner.append(("Web", self.url))
 
@@ -243,10 +243,3 @@ def _listen(host: str, port: int) -> socket.socket:
             f"cannot listen on {host}:{port} ({reason}); is another Pathways running? "
             "PATHWAYS_WEB_PORT chooses another port",
         ) from None
-
-
-def _on_exit(task: asyncio.Task[None], stack: Stack) -> None:
-    if stack.stopping:
-        return
-    error = None if task.cancelled() else task.exception()
-    stack.fail(f"the web server stopped unexpectedly: {error or 'cancelled'}")
