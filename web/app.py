@@ -15,8 +15,10 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from infra.accounts.store import AccountStore
 from infra.eventstore.base import EventStore
+from infra.eventstore.postgres import PostgresEventStore
 from web.accounts_api import build_accounts_router
 from web.api import build_router
+from web.health import Dependency, build_health_router
 from web.inbox_api import build_inbox_router
 from web.outages import install_outage_handlers
 from web.pages import build_pages_router
@@ -67,6 +69,7 @@ def create_app(
         https_only=settings.secure_cookies,
     )
     install_problem_handlers(app)
+    app.include_router(build_health_router(_dependencies(pathways, store)))
     install_outage_handlers(app)
     app.include_router(build_router())
     app.include_router(build_accounts_router())
@@ -74,3 +77,11 @@ def create_app(
     app.mount("/static", StaticFiles(packages=[("web", "static")]), name="static")
     app.include_router(build_inbox_router())
     return app
+
+
+def _dependencies(pathways: PathwayClient, store: EventStore) -> list[Dependency]:
+    """What `/readyz` checks: Temporal always, PostgreSQL when the events live there."""
+    dependencies = [Dependency("temporal", pathways.ping)]
+    if isinstance(store, PostgresEventStore):
+        dependencies.append(Dependency("postgres", store.ping))
+    return dependencies

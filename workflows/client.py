@@ -6,7 +6,7 @@ retried request is answered once and the callers stay stateless.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from temporalio.api.common.v1 import WorkflowExecution
@@ -65,6 +65,17 @@ class PathwayClient:
         self._client = client
         self._task_queue = task_queue
         self._store = store
+
+    async def ping(self, timeout: float) -> None:
+        """Return once Temporal's frontend says it serves, within `timeout` seconds, or raise.
+
+        Raises:
+            temporalio.service.RPCError: the server cannot be reached (or timed out).
+            RuntimeError: it answered that the workflow service is not serving.
+        """
+        serving = await self._client.service_client.check_health(timeout=timedelta(seconds=timeout))
+        if not serving:
+            raise RuntimeError("the workflow service is not serving")
 
     async def open(self, envelope: CommandEnvelope) -> CommandResult:
         """Start the pathway's workflow and apply `OpenPathway` in one call (update-with-start)."""

@@ -51,6 +51,16 @@ class PostgresEventStore(PostgresNotifications, PostgresLedger):
     def __init__(self, pool: Pool) -> None:
         super().__init__(pool)
 
+    async def ping(self, timeout: float) -> None:
+        """Answer within `timeout` seconds or raise: the readiness probe of `/readyz`.
+
+        Raises:
+            psycopg_pool.PoolTimeout: no connection could be had in time.
+            psycopg.OperationalError: the database refused or dropped the connection.
+        """
+        async with self._pool.connection(timeout=timeout) as conn:
+            await conn.execute("SELECT 1")
+
     async def append(
         self,
         stream_id: str,

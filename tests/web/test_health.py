@@ -1,0 +1,84 @@
+"""`/healthz` answers while the process lives; `/readyz` names the dependency that is down."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from infra.db import open_pool
+from infra.embedded import EmbeddedPostgres
+from infra.eventstore.postgres import PostgresEventStore
+from tests.web.conftest import web_settings
+from tests.web.staff import staffed_accounts
+from tests.workflows.conftest import Harness
+from web.app import create_app
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[EmbeddedPostgres]:
+    """A PostgreSQL of this test's own, so that stopping it disturbs no other test."""
+    root = Path(tempfile.mkdtemp(prefix="pwh", dir="/tmp"))
+    server = EmbeddedPostgres(root / "pg")
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+async def test_both_probes_answer_when_temporal_is_reachable(harness: Harness) -> None:
+    app = create_app(harness.pathways, harness.store, await staffed_accounts(), web_settings())
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as h:
+        alive, ready = await h.get("/healthz"), await h.get("/readyz")
+    assert (alive.status_code, alive.json()) == (200, {"status": "ok"})
+    assert ready.status_code == 200, ready.text
+    assert ready.json() == {"status": "ready", "checks": {"temporal": "ok"}}
+
+
+async def test_temporal_down_readyz_names_it_and_healthz_stays_up(harness: Harness) -> None:
+    app = create_app(harness.pathways, harness.store, await staffed_accounts(), web_settings())
+    await harness.env.shutdown()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as h:
+        alive, ready = await h.get("/healthz"), await h.get("/readyz")
+    assert alive.status_code == 200
+    assert ready.status_code == 503, ready.text
+    assert ready.headers["retry-after"] == "5"
+    body = ready.json()
+    assert body["status"] == "unavailable"
+    assert body["missing"] == ["temporal"]
+    assert body["checks"]["temporal"] != "ok"
+
+
+async def test_postgres_stopped_readyz_names_it_and_recovers_when_it_is_back(
+    harness: Harness, own_postgres: EmbeddedPostgres
+) -> None:
+    uri = await asyncio.to_thread(own_postgres.start)
+    pool = await open_pool(uri, 1, 2, timeout=10)
+    try:
+        store = PostgresEventStore(pool)
+        app = create_app(harness.pathways, store, await staffed_accounts(), web_settings())
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            ready = await http.get("/readyz")
+            assert ready.status_code == 200, ready.text
+            assert ready.json()["checks"] == {"temporal": "ok", "postgres": "ok"}
+
+            await asyncio.to_thread(own_postgres.stop)
+            down = await http.get("/readyz")
+            alive = await http.get("/healthz")
+            assert down.status_code == 503, down.text
+            assert down.json()["missing"] == ["postgres"]
+            assert down.json()["checks"]["temporal"] == "ok"
+            assert alive.status_code == 200
+
+            await asyncio.to_thread(own_postgres.start)
+            back = await http.get("/readyz")
+            assert back.status_code == 200, back.text
+    finally:
+        await pool.close(timeout=1)
