@@ -50,6 +50,15 @@ class Settings(BaseSettings):
     requires it."""
     temporal_ui_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
     """The Temporal UI of a configured cluster, for the pages' links to workflow runs."""
+    master_key: SecretStr | None = None
+    """Base64 of 32 random bytes: wraps every pathway's data key (docs/privacy.md). When
+    neither it nor `master_key_file` is set, `pathways up` makes one and keeps it in
+    `<data_dir>/master-key`; other commands use that file when it exists."""
+    master_key_file: Path | None = None
+    """A file holding the master key (base64), e.g. a mounted secret."""
+    retention_years: int = Field(default=10, ge=0, le=100)
+    """Years after a pathway's closure before its personal data may be crypto-shredded
+    (FAMI: records are kept ten years after the programme's closing balance)."""
     demo_accounts: bool | None = None
     """Create the demo organisations and people (known password) at `pathways up`. Unset:
     only when `up` runs the embedded database, never on a configured one."""
