@@ -39,7 +39,7 @@ def test_report_csv_and_xlsx_agree(database: str, tmp_path: Path) -> None:
     ]
     from_csv = list(csv.reader(io.StringIO(as_csv.stdout)))
     assert [trimmed(r) for r in from_csv if r] == [trimmed(r) for r in from_xlsx if any(r)]
-    assert from_csv[0][:2] == ["organisation_id", "gender"]
+    assert from_csv[0][:3] == ["Organizzazione", "Genere", "Indicatore"]
     skills = [r for r in from_csv[1:] if len(r) > 2 and r[2] == "skills_assessed"]
     assert {(r[0], r[1]) for r in skills} >= {("org-lecce", "female"), ("org-bari", "female")}
     bad = runner.invoke(app, [*args, "--by", "shoe_size"], env=env)
