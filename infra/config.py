@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     db_pool_min_size: int = Field(default=2, ge=1)
     db_pool_max_size: int = Field(default=10, ge=1)
     policy_file: Path | None = None
+    targets_file: Path | None = None
+    """The grant agreement's indicator targets (and project title and period), a TOML file
+    like infra/indicators/targets.toml; unset: that shipped file (placeholder targets)."""
     log_format: str = Field(default="console", pattern="^(console|json)$")
     log_level: str = "INFO"
     smtp_host: str | None = None

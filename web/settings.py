@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from domain.policy import Policy
+
+if TYPE_CHECKING:
+    from infra.indicators.targets import Grant
 
 
 def _utc_now() -> datetime:
@@ -36,3 +40,9 @@ class WebSettings:
     temporal_namespace: str = "default"
     reply_timeout: float = 20.0
     """Seconds to wait for a pathway's reply to a command before answering 503."""
+    grant: Grant | None = None
+    """The project and indicator targets (PATHWAYS_TARGETS_FILE, loaded by whoever composes
+    the app); None: the shipped targets file."""
+    targets_source: str | None = None
+    """Where `grant` came from (the file's path), as the funder report's methodology says;
+    None: the shipped placeholders."""

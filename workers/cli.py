@@ -28,7 +28,7 @@ from workers import (
     report_commands,
 )
 from workers.failures import Refused
-from workers.invocation import answered, configured_policy, run_command
+from workers.invocation import answered, configured_policy, configured_targets, run_command
 
 app = typer.Typer(
     name="pathways",
@@ -101,6 +101,7 @@ def up() -> None:
 
     async def work(settings: Settings) -> None:
         policy = configured_policy(settings)
+        configured_targets(settings)  # a broken targets file stops `up` before any server
         settings = settings.model_copy(update={"data_dir": settings.data_dir.absolute()})
         settings = _linked_here(settings)
         secret = session_secret(settings, keep_in_data_dir=True)  # makes the data dir
@@ -150,6 +151,7 @@ def web() -> None:
 
     async def work(settings: Settings) -> None:
         policy = configured_policy(settings)
+        configured_targets(settings)
         secret = session_secret(settings, keep_in_data_dir=False)
         stack = Stack(settings)
         on_ready = banner("Pathways web", settings, policy)

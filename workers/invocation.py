@@ -22,8 +22,10 @@ from workers.failures import Refused, Unavailable
 if TYPE_CHECKING:
     from domain.commands import CommandEnvelope
     from domain.policy import Policy
+    from infra.indicators.targets import Grant
 
 INVALID_POLICY = "invalid_policy"
+INVALID_TARGETS = "invalid_targets"
 
 T = TypeVar("T")
 
@@ -98,6 +100,23 @@ def configured_policy(settings: Settings, file: Path | None = None) -> Policy:
         return load_policy(file if file is not None else settings.policy_file)
     except PolicyFileError as err:
         raise Refused(INVALID_POLICY, str(err)) from None
+
+
+def configured_targets(settings: Settings) -> Grant:
+    """The project and indicator targets of PATHWAYS_TARGETS_FILE, else the shipped file.
+
+    The web app and `pathways report` load them before anything else, so that a broken
+    file stops them before anything is started or written.
+
+    Raises:
+        Refused: `invalid_targets` (exit 2), naming the file and the line at fault.
+    """
+    from infra.indicators.targets import TargetsFileError, load_grant
+
+    try:
+        return load_grant(settings.targets_file)
+    except TargetsFileError as err:
+        raise Refused(INVALID_TARGETS, str(err)) from None
 
 
 async def answered(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -15,6 +16,7 @@ from workers.failures import Refused, Unavailable
 from workers.invocation import run_command
 
 if TYPE_CHECKING:
+    from infra.accounts.model import Language
     from infra.db import Pool
 
 projections_app = typer.Typer(
@@ -75,7 +77,8 @@ def report(
         typer.Option(
             "--as-of",
             help="As known at this instant (ISO, UTC if no zone) or the end of this day "
-            "(a date, UTC). Default: now.",
+            "(a date: UTC, or Italian time for --format html, as the web's report). "
+            "Default: now.",
         ),
     ] = None,
     by: Annotated[
@@ -97,56 +100,162 @@ def report(
         ),
     ] = None,
     format: Annotated[
-        str, typer.Option("--format", help="table, csv or xlsx.", case_sensitive=False)
+        str,
+        typer.Option(
+            "--format",
+            help="table, csv, xlsx, or html (the printable funder report).",
+            case_sensitive=False,
+        ),
     ] = "table",
     out: Annotated[
-        Path | None, typer.Option("--out", help="File to write; stdout for table and csv.")
+        Path | None,
+        typer.Option("--output", "--out", help="File to write; stdout for table, csv and html."),
     ] = None,
     threshold: Annotated[
         int, typer.Option("--threshold", min=0, help="Suppress cells of fewer people.")
     ] = 5,
+    language: Annotated[
+        str, typer.Option("--language", help="it or en: headers, labels and notes.")
+    ] = "it",
 ) -> None:
     """The FAMI indicator table as known at a date, by dimension; small cells suppressed.
 
     The projection is brought up to date first (idempotent, safe beside a running `up`).
+    Targets (and, for html, the project's title and period) come from
+    PATHWAYS_TARGETS_FILE, else the shipped file. A file is written whole or not at all.
     """
-    from infra.indicators.export import notes, table_cells, to_csv, to_text, write_xlsx
+    from infra.indicators.export import to_csv, to_text, write_xlsx
     from infra.indicators.projector import IndicatorProjector
     from infra.indicators.queries import IndicatorQueries
     from workers.envelopes import known_at
+    from workers.invocation import configured_targets
 
     async def work(settings: Settings) -> None:
         kind = format.lower()
-        if kind not in ("table", "csv", "xlsx"):
-            raise Refused("invalid_format", f"--format is table, csv or xlsx, not {format!r}")
+        if kind not in FORMATS:
+            raise Refused("invalid_format", f"--format is table, csv, xlsx or html, not {format!r}")
         if kind == "xlsx" and out is None:
-            raise Refused("invalid_options", "--format xlsx needs --out FILE")
-        instant = datetime.now(UTC) if as_of is None else known_at(as_of)
+            raise Refused("invalid_options", "--format xlsx needs --output FILE")
+        if language not in ("it", "en"):
+            raise Refused("invalid_language", f"--language is it or en, not {language!r}")
+        if kind == "html" and (by or period):
+            raise Refused("invalid_options", "--format html takes no --by or --period")
+        grant = configured_targets(settings)
+        instant, day = _instant(as_of, html=kind == "html", known_at=known_at)
         dims = [_dimension(d) for d in by.split(",") if d.strip()]
         days = None if period is None else _period(period)
         async with _pool(settings) as pool:
             await IndicatorProjector(pool).catch_up()
+            queries = IndicatorQueries(pool)
             try:
-                rows = await IndicatorQueries(pool).indicator_table(
+                rows = await queries.indicator_table(
                     instant, by=dims, organisation_id=organisation, period=days
+                )
+                split = (
+                    await queries.indicator_table(
+                        instant, by=["organisation_id"], organisation_id=organisation
+                    )
+                    if kind == "html"
+                    else []
                 )
             except ValueError as err:
                 raise Refused("invalid_options", str(err)) from None
-        header, cells, suppressed = table_cells(rows, dims, threshold)
-        lines = notes(instant, threshold, suppressed)
-        if kind == "xlsx":
-            assert out is not None
-            write_xlsx(out, header, cells, lines)
-            typer.echo(str(out))
-            return
-        text = to_csv(header, cells, lines) if kind == "csv" else to_text(header, cells, lines)
+            names = await _organisation_names(pool) if kind == "html" else {}
+        lang: Language = "en" if language == "en" else "it"
+        if kind == "html":
+            from web.pages.funder_report import render_report, report_context
+
+            text = render_report(
+                report_context(
+                    lang,
+                    as_of=instant,
+                    day=day,
+                    totals=rows,
+                    by_organisation=split,
+                    organisations=names,
+                    grant=grant,
+                    threshold=threshold,
+                    organisation_id=organisation,
+                    targets_source=None
+                    if settings.targets_file is None
+                    else str(settings.targets_file),
+                )
+            )
+        else:
+            from web.pages.indicator_export import export_table
+
+            table = export_table(
+                rows,
+                dims,
+                threshold,
+                instant,
+                lang,
+                organisation_id=organisation,
+            )
+            if kind == "xlsx":
+                assert out is not None
+                _write_whole(
+                    out, lambda path: write_xlsx(path, table.header, table.cells, table.lines)
+                )
+                typer.echo(str(out))
+                return
+            writer = to_csv if kind == "csv" else to_text
+            text = writer(table.header, table.cells, table.lines)
         if out is None:
             typer.echo(text, nl=False)
         else:
-            out.write_text(text, encoding="utf-8")
+            _write_whole(out, lambda path: path.write_text(text, encoding="utf-8"))
             typer.echo(str(out))
 
     run_command(work)
+
+
+FORMATS = ("table", "csv", "xlsx", "html")
+
+
+def _instant(
+    text: str | None, *, html: bool, known_at: Callable[[str], datetime]
+) -> tuple[datetime, date]:
+    """The instant the figures are known at, and its day (Italian time)."""
+    from web.pages.indicators import end_of_day
+    from web.pages.render import DISPLAY_TIMEZONE
+
+    if text is None:
+        instant = datetime.now(UTC)
+        return instant, instant.astimezone(DISPLAY_TIMEZONE).date()
+    if html:
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            return end_of_day(day), day
+    instant = known_at(text)
+    return instant, instant.astimezone(DISPLAY_TIMEZONE).date()
+
+
+async def _organisation_names(pool: Pool) -> dict[str, str]:
+    from infra.accounts.postgres import PostgresAccountStore
+
+    return {o.id: o.name for o in await PostgresAccountStore(pool).list_organisations()}
+
+
+def _write_whole(path: Path, write: Callable[[Path], object]) -> None:
+    """Write through a temporary file beside `path`, then rename: never a half-written file.
+
+    Raises:
+        Refused: `unwritable_output` when the folder cannot take the file.
+    """
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        write(partial)
+        os.replace(partial, path)
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        raise Refused("unwritable_output", f"cannot write {path}: {err.strerror or err}") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def _dimension(name: str) -> str:

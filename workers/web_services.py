@@ -170,9 +170,11 @@ class WebServer:
         from infra.temporal import connect
         from web.app import create_app
         from web.settings import WebSettings
+        from workers.invocation import configured_targets
         from workflows.client import PathwayClient
 
         settings = stack.settings
+        grant = configured_targets(settings)
         assert stack.database_url and stack.temporal_address, "servers start before the web"
         # Bound first: a port in use fails the stack in an instant, with the OS's reason.
         listener = _listen(settings.web_host, settings.web_port)
@@ -192,6 +194,10 @@ class WebServer:
                     secure_cookies=settings.public_base_url.startswith("https://"),
                     temporal_ui_url=stack.temporal_ui_url,
                     temporal_namespace=settings.temporal_namespace,
+                    grant=grant,
+                    targets_source=None
+                    if settings.targets_file is None
+                    else str(settings.targets_file),
                 ),
                 PaymentsDesk.on(self._pool),
                 IndicatorQueries(self._pool),

@@ -85,11 +85,14 @@ class IndicatorQueries:
         by: Sequence[str] = (),
         organisation_id: str | None = None,
         period: tuple[date, date] | None = None,
+        filters: Mapping[str, str | None] | None = None,
     ) -> list[Row]:
         """Every indicator in every cell of the `by` dimensions, as known at `as_of`.
 
         Cells are those where some fact holds; an indicator absent from a cell is 0 there.
-        With `organisation_id`, only that organisation's pathways (a supervisor's scope).
+        With `organisation_id`, only that organisation's pathways (a supervisor's scope);
+        `filters` keeps the pathways of one value per dimension, as in `pathways_for`
+        (None: pathways without that dimension).
 
         Raises:
             ValueError: an unknown dimension, or a naive `as_of`.
@@ -97,21 +100,27 @@ class IndicatorQueries:
         by = _dimensions(by)
         facts = sorted({f for i in self._catalogue for f in i.facts})
         source, params = _held(as_of, facts, period)
+        chosen = dict(filters or {})
+        _dimensions(list(chosen))
         keys = [sql.SQL("d.{}").format(sql.Identifier(c)) for c in by]
-        needs_join = bool(by) or organisation_id is not None
+        needs_join = bool(by) or organisation_id is not None or bool(chosen)
+        conditions, condition_params = _conditions(chosen)
+        if organisation_id:
+            conditions.append(sql.SQL("d.organisation_id = %(organisation)s"))
         query = sql.SQL(
             "SELECT {keys} f.fact, sum(f.weight)::bigint, count(*) FROM {source} f {join}"
             " {scope} GROUP BY {groups} f.fact"
         ).format(
             keys=sql.SQL("").join(k + sql.SQL(", ") for k in keys),
             source=source,
-            join=sql.SQL(
-                "LEFT JOIN indicator_dimensions d USING (pathway_id)" if needs_join else ""
-            ),
-            scope=sql.SQL("WHERE d.organisation_id = %(organisation)s" if organisation_id else ""),
+            join=sql.SQL(_JOIN if needs_join else ""),
+            scope=sql.SQL("WHERE ") + sql.SQL(" AND ").join(conditions)
+            if conditions
+            else sql.SQL(""),
             groups=sql.SQL("").join(k + sql.SQL(", ") for k in keys),
         )
         params["organisation"] = organisation_id
+        params.update(condition_params)
         async with self._pool.connection() as conn:
             cur = await conn.execute(query, params)
             rows = await cur.fetchall()
@@ -157,16 +166,11 @@ class IndicatorQueries:
             else {indicator.denominator_fact: "denominator", indicator.numerator_fact: "numerator"}
         )
         source, params = _held(as_of, list(roles), None)
-        conditions = [
-            sql.SQL("d.{} IS NOT DISTINCT FROM {}").format(
-                sql.Identifier(c), sql.Placeholder(f"dim_{c}")
-            )
-            for c in filters
-        ]
-        params.update({f"dim_{c}": v for c, v in filters.items()})
+        conditions, condition_params = _conditions(filters)
+        params.update(condition_params)
         query = sql.SQL(
             "SELECT f.pathway_id, f.fact, f.weight, f.since, f.opened_by FROM {source} f"
-            " LEFT JOIN indicator_dimensions d USING (pathway_id) {where}"
+            " " + _JOIN + " {where}"
             " ORDER BY f.pathway_id, f.fact LIMIT %(limit)s"
         ).format(
             source=source,
@@ -191,6 +195,19 @@ def _dimensions(by: Sequence[str]) -> list[str]:
     if unknown:
         raise ValueError(f"unknown dimensions {unknown}; known: {', '.join(DIMENSION_COLUMNS)}")
     return list(dict.fromkeys(by))
+
+
+def _conditions(
+    filters: Mapping[str, str | None],
+) -> tuple[list[sql.Composable], dict[str, Any]]:
+    """`d.<dimension> IS NOT DISTINCT FROM <value>` for each filter, and their parameters."""
+    conditions: list[sql.Composable] = [
+        sql.SQL("d.{} IS NOT DISTINCT FROM {}").format(
+            sql.Identifier(c), sql.Placeholder(f"dim_{c}")
+        )
+        for c in filters
+    ]
+    return conditions, {f"dim_{c}": v for c, v in filters.items()}
 
 
 def _held(

@@ -5,6 +5,9 @@ mean score), and optionally `direction` ("at_least", the default, or "at_most") 
 Indicators a file leaves out keep their default target (`domain.indicators.DEFAULT_TARGETS`).
 A file is taken whole or refused whole, naming the file and the line at fault, as
 `infra.policy_file` does for the deadline policy.
+
+One table is not an indicator: `[project]`, the grant agreement's `title`, `funder`,
+`start` and `end` (TOML dates), printed at the head of the funder report.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import difflib
 import re
 import tomllib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,6 +29,28 @@ from infra.toml_lines import KeyPath, key_lines, line_of
 
 SHIPPED_NAME = "infra/indicators/targets.toml"
 _KEYS = ("value", "direction", "note")
+PROJECT = "project"
+_PROJECT_KEYS = ("title", "funder", "start", "end")
+
+
+@dataclass(frozen=True)
+class Project:
+    """The funded project as the grant agreement names it (the seed's, by default)."""
+
+    title: str = "Rifugiato cittadino"
+    funder: str = "FAMI – Fondo Asilo, Migrazione e Integrazione, Ministero dell'Interno"
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a targets file holds: the project and every indicator's target."""
+
+    project: Project = field(default_factory=Project)
+    targets: dict[str, Target] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
+
+
 _TOML_ERROR = re.compile(r"^(?P<message>.*?) \(at line (?P<line>\d+), column \d+\)$", re.DOTALL)
 
 
@@ -48,14 +75,23 @@ def load_targets(path: Path | None) -> dict[str, Target]:
     Raises:
         TargetsFileError: the file cannot be read, is not TOML, or holds an invalid target.
     """
+    return load_grant(path).targets
+
+
+def load_grant(path: Path | None) -> Grant:
+    """The project and the targets of the TOML file at `path` (the shipped one if None).
+
+    Raises:
+        TargetsFileError: the file cannot be read, is not TOML, or holds an invalid table.
+    """
     if path is None:
         shipped = resources.files("infra").joinpath("indicators").joinpath("targets.toml")
-        return parse_targets(shipped.read_bytes(), SHIPPED_NAME)
+        return parse_grant(shipped.read_bytes(), SHIPPED_NAME)
     try:
         data = path.read_bytes()
     except OSError as err:
         raise TargetsFileError(path, None, f"cannot read it: {err.strerror or err}") from None
-    return parse_targets(data, str(path))
+    return parse_grant(data, str(path))
 
 
 def parse_targets(data: bytes, name: str) -> dict[str, Target]:
@@ -63,6 +99,15 @@ def parse_targets(data: bytes, name: str) -> dict[str, Target]:
 
     Raises:
         TargetsFileError: the document is not UTF-8, not TOML, or holds an invalid target.
+    """
+    return parse_grant(data, name).targets
+
+
+def parse_grant(data: bytes, name: str) -> Grant:
+    """The project and the targets of a TOML document; `name` is for errors.
+
+    Raises:
+        TargetsFileError: the document is not UTF-8, not TOML, or holds an invalid table.
     """
     try:
         text = data.decode("utf-8")
@@ -83,7 +128,11 @@ def parse_targets(data: bytes, name: str) -> dict[str, Target]:
         return TargetsFileError(name, line_of(lines, path) or 1, message)
 
     targets = dict(DEFAULT_TARGETS)
+    project = Project()
     for indicator_id, fields in document.items():
+        if indicator_id == PROJECT:
+            project = _project(fields, fail)
+            continue
         if indicator_id not in BY_ID:
             raise fail(
                 (indicator_id,), f"no indicator {indicator_id!r}{_hint(indicator_id, BY_ID)}"
@@ -91,7 +140,24 @@ def parse_targets(data: bytes, name: str) -> dict[str, Target]:
         if not isinstance(fields, dict):
             raise fail((indicator_id,), f"{indicator_id}: expected a table with `value`")
         targets[indicator_id] = _target(indicator_id, fields, fail)
-    return targets
+    return Grant(project, targets)
+
+
+def _project(fields: object, fail: _Fail) -> Project:
+    if not isinstance(fields, dict):
+        raise fail((PROJECT,), "project: expected a table with `title`, `start`, `end`")
+    for key, value in fields.items():
+        if key not in _PROJECT_KEYS:
+            raise fail((PROJECT, key), f"project.{key}: unknown key{_hint(key, _PROJECT_KEYS)}")
+        wanted = str if key in ("title", "funder") else date
+        wrong = not isinstance(value, wanted) or isinstance(value, datetime)
+        if wrong or (isinstance(value, str) and not value.strip()):
+            kind = "a non-empty string" if wanted is str else "a date (YYYY-MM-DD, unquoted)"
+            raise fail((PROJECT, key), f"project.{key}: expected {kind}")
+    project = Project(**fields)
+    if project.start and project.end and project.end < project.start:
+        raise fail((PROJECT, "end"), "project.end: the project ends before it starts")
+    return project
 
 
 def _target(indicator_id: str, fields: dict[str, Any], fail: _Fail) -> Target:

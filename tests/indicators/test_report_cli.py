@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import re
 from pathlib import Path
 
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from domain.indicators import CATALOGUE
 from infra.db import open_pool
 from tests.indicators.test_projector import caseload, trimmed
 from workers.cli import app
@@ -39,8 +41,85 @@ def test_report_csv_and_xlsx_agree(database: str, tmp_path: Path) -> None:
     ]
     from_csv = list(csv.reader(io.StringIO(as_csv.stdout)))
     assert [trimmed(r) for r in from_csv if r] == [trimmed(r) for r in from_xlsx if any(r)]
-    assert from_csv[0][:2] == ["organisation_id", "gender"]
+    assert from_csv[0][:3] == ["Organizzazione", "Genere", "Indicatore"]
     skills = [r for r in from_csv[1:] if len(r) > 2 and r[2] == "skills_assessed"]
     assert {(r[0], r[1]) for r in skills} >= {("org-lecce", "female"), ("org-bari", "female")}
     bad = runner.invoke(app, [*args, "--by", "shoe_size"], env=env)
     assert bad.exit_code == 2
+
+
+def seeded(database: str) -> None:
+    async def seed() -> None:
+        pool = await open_pool(database, 1, 2)
+        try:
+            await caseload(pool)
+        finally:
+            await pool.close()
+
+    asyncio.run(seed())
+
+
+def test_report_html_is_the_funder_report_with_every_indicator_and_a_filters_check(
+    database: str, tmp_path: Path
+) -> None:
+    seeded(database)
+    env = {"PATHWAYS_DATABASE_URL": database, "PATHWAYS_DATA_DIR": str(tmp_path)}
+    runner = CliRunner()
+    out = tmp_path / "report.html"
+    args = ["report", "--as-of", "2026-04-01", "--format", "html"]
+    written = runner.invoke(app, [*args, "--output", str(out)], env=env)
+    assert written.exit_code == 0, written.output
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "size: A4" in page
+    for indicator in CATALOGUE:
+        assert f'id="row-{indicator.indicator_id}"' in page
+    # 2 people assessed: fewer than 5, so the report (which leaves the project) hides it.
+    assert re.search(r'id="row-skills_assessed">.*?data-value>–<', page, re.DOTALL)
+    assert "almeno 300" in page
+    shown = runner.invoke(app, [*args, "--threshold", "1", "--language", "en"], env=env)
+    assert shown.exit_code == 0, shown.output
+    assert re.search(r'id="row-skills_assessed">.*?data-value>2<', shown.stdout, re.DOTALL)
+    assert "at least 300" in shown.stdout and "Indicator report for the funder" in shown.stdout
+
+
+def test_the_targets_file_setting_and_refusals_write_nothing(database: str, tmp_path: Path) -> None:
+    seeded(database)
+    targets = tmp_path / "grant.toml"
+    targets.write_text('[project]\ntitle = "Grant X"\n\n[skills_assessed]\nvalue = 42\n')
+    env = {
+        "PATHWAYS_DATABASE_URL": database,
+        "PATHWAYS_DATA_DIR": str(tmp_path),
+        "PATHWAYS_TARGETS_FILE": str(targets),
+    }
+    runner = CliRunner()
+    out = tmp_path / "report.html"
+    args = ["report", "--as-of", "2026-04-01", "--format", "html", "--output", str(out)]
+    assert runner.invoke(app, args, env=env).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert "Grant X" in page and "almeno 42" in page and str(targets) in page
+
+    out.write_text("the previous report")
+    targets.write_text("[skills_assessed]\nvalue = 42\n\n[work_grants]\nvalue = 1\n")
+    for command in (args, ["web"]):
+        broken = runner.invoke(app, command, env=env)
+        assert broken.exit_code == 2, broken.output
+        assert "invalid_targets" in broken.stderr
+        assert (
+            f"{targets}, line 4" in broken.stderr and "did you mean 'work_grant'" in broken.stderr
+        )
+    assert out.read_text() == "the previous report", "a refusal leaves the file alone"
+
+    del env["PATHWAYS_TARGETS_FILE"]
+    for bad, code in (
+        (["--language", "fr"], "invalid_language"),
+        (["--format", "pdf"], "invalid_format"),
+        (["--by", "gender"], "invalid_options"),
+    ):
+        refused = runner.invoke(app, [*args, *bad], env=env)
+        assert refused.exit_code == 2 and code in refused.stderr, refused.output
+    assert out.read_text() == "the previous report"
+    nowhere = tmp_path / "missing" / "report.xlsx"
+    refused = runner.invoke(app, ["report", "--format", "xlsx", "--output", str(nowhere)], env=env)
+    assert refused.exit_code == 2 and "unwritable_output" in refused.stderr, refused.output
+    assert not nowhere.parent.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []

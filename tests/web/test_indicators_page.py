@@ -199,11 +199,12 @@ async def test_csv_and_xlsx_carry_the_same_numbers(dashboard: Dashboard) -> None
         return row
 
     assert [trimmed(r) for r in from_csv if r] == [trimmed(r) for r in from_xlsx if any(r)]
-    assert from_csv[0][:2] == ["indicator", "work_package"]
+    assert from_csv[0][:3] == ["Indicatore", "Work package", "Descrizione"]
     figures = {r[0]: r for r in from_csv[1:] if len(r) > 4}
     assert set(figures) == {i.indicator_id for i in CATALOGUE}
     assert figures["skills_assessed"][4] == "", "2 people are fewer than 5: suppressed"
-    assert any("suppressed" in r[0] for r in from_csv if r)
+    assert figures["skills_assessed"][2] == "Destinatari con bilancio di competenze"
+    assert any("oscurati" in r[0] for r in from_csv if r)
 
 
 async def test_without_the_indicator_database_the_page_says_so(dashboard: Dashboard) -> None:

@@ -20,16 +20,21 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
-from domain.indicators import BY_ID, CATALOGUE, DEFAULT_TARGETS, DEFAULT_THRESHOLD, Target
-from domain.values import Role
+from domain.indicators import AGE_BANDS, BY_ID, CATALOGUE, DEFAULT_THRESHOLD, Target
+from domain.values import Gender, ProtectionStatus, Role, WorkPackage
 from infra.accounts.model import Account, Language, Organisation
-from infra.indicators.export import notes, table_cells, to_csv, write_xlsx
+from infra.indicators.export import to_csv, write_xlsx
 from infra.indicators.queries import IndicatorQueries, Row
+from infra.indicators.targets import Grant
 from web.auth import accounts_of
-from web.i18n import translations
+from web.i18n import N_, translations
 from web.pages.event_labels import WORK_PACKAGES
+from web.pages.form_labels import OPTION_LABELS
+from web.pages.funder_report import render_report, report_context
+from web.pages.indicator_export import HEADERS, export_table
+from web.pages.indicator_filters import BREAKDOWNS, GENERAL, Filters, read_filters
 from web.pages.indicator_labels import GENERAL_OBJECTIVE, ROLES_IN_FIGURE, indicator_label
 from web.pages.render import DISPLAY_TIMEZONE, language_of, render
 from web.pages.routing import PageAccount, log, page_router
@@ -37,6 +42,7 @@ from web.problems import ProblemError
 from web.scope import FORBIDDEN
 
 INDICATORS_PATH = "/indicators"
+REPORT_PATH = INDICATORS_PATH + "/report"
 READING = frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.AUDITOR})
 TREND_MONTHS = 12
 DRILL_DOWN_LIMIT = 1000
@@ -58,14 +64,20 @@ def _queries(request: Request) -> IndicatorQueries:
     return queries
 
 
-def _targets() -> dict[str, Target]:
-    from infra.indicators.targets import TargetsFileError, load_targets
+def grant_of(request: Request) -> Grant:
+    """The project and targets the app was composed with (PATHWAYS_TARGETS_FILE), else the
+    shipped file's, which tests/unit/test_indicators.py checks."""
+    grant: Grant | None = request.app.state.settings.grant
+    if grant is not None:
+        return grant
+    from infra.indicators.targets import load_grant
 
-    try:
-        return load_targets(None)
-    except TargetsFileError as err:  # pragma: no cover - the shipped file is tested
-        log.error("indicator_targets_unreadable", error=str(err))
-        return dict(DEFAULT_TARGETS)
+    return load_grant(None)
+
+
+def _filters(request: Request) -> Filters:
+    params = request.query_params
+    return read_filters({k: params.getlist(k) for k in params})
 
 
 async def _scope(
@@ -179,10 +191,13 @@ def _trend(
 
 
 def _figures(
-    language: Language, rows: list[Row], history: list[list[Row]], days: list[date]
+    language: Language,
+    rows: list[Row],
+    history: list[list[Row]],
+    days: list[date],
+    targets: dict[str, Target],
 ) -> dict[str, Figure]:
     gettext = translations(language).gettext
-    targets = _targets()
     past = [{r.indicator_id: r.value for r in table} for table in history]
     figures: dict[str, Figure] = {}
     for row in rows:
@@ -208,12 +223,14 @@ def _figures(
     return figures
 
 
-def _groups(language: Language, figures: dict[str, Figure]) -> list[dict[str, Any]]:
+def _groups(
+    language: Language, figures: dict[str, Figure], filters: Filters
+) -> list[dict[str, Any]]:
     """Tiles by work package: a count alone, an exit figure beside its baseline."""
     gettext = translations(language).gettext
     paired = {i.paired_with for i in CATALOGUE if i.paired_with}
     groups: dict[str, dict[str, Any]] = {}
-    for indicator in CATALOGUE:
+    for indicator in filters.indicators():
         if indicator.indicator_id in paired:
             continue
         package = indicator.work_package
@@ -227,9 +244,54 @@ def _groups(language: Language, figures: dict[str, Figure]) -> list[dict[str, An
     return [groups[k] for k in order if k in groups]
 
 
-def _link_query(day: date, organisation_id: str | None) -> str:
+def _link_query(day: date, organisation_id: str | None, filters: Filters | None = None) -> str:
+    """The query string that keeps the day, the organisation and the filters in links."""
     query = f"as_of={day.isoformat()}"
-    return query + (f"&organisation={organisation_id}" if organisation_id else "")
+    query += f"&organisation={organisation_id}" if organisation_id else ""
+    chosen = "" if filters is None else filters.query_string()
+    return query + (f"&{chosen}" if chosen else "")
+
+
+def _filter_options(language: Language, filters: Filters) -> list[dict[str, Any]]:
+    """The form's selects: each dimension's values in the reader's language."""
+    gettext = translations(language).gettext
+
+    def options(values: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+        return [{"value": v, "label": text} for v, text in values]
+
+    chosen = {**filters.dimensions, "work_package": filters.work_package or ""}
+    packages = [(w.value, gettext(WORK_PACKAGES[w])) for w in WorkPackage]
+    selects: list[tuple[str, str, list[tuple[str, str]]]] = [
+        (
+            "gender",
+            N_("All genders"),
+            [(g.value, gettext(OPTION_LABELS["Gender"][g.value])) for g in Gender],
+        ),
+        ("age_band", N_("All ages"), [(b, b) for b in AGE_BANDS]),
+        (
+            "protection_status",
+            N_("Every protection status"),
+            [
+                (p.value, gettext(OPTION_LABELS["ProtectionStatus"][p.value]))
+                for p in ProtectionStatus
+            ],
+        ),
+        (
+            "work_package",
+            N_("All work packages"),
+            [*packages, (GENERAL, gettext(GENERAL_OBJECTIVE))],
+        ),
+    ]
+    return [
+        {
+            "name": name,
+            "label": gettext(HEADERS[name]),
+            "any": gettext(any_label),
+            "options": options(values),
+            "chosen": chosen.get(name, ""),
+        }
+        for name, any_label, values in selects
+    ]
 
 
 def build_indicators_router() -> APIRouter:
@@ -244,13 +306,17 @@ def build_indicators_router() -> APIRouter:
         )
         queries = _queries(request)
         day = _day(request)
+        filters = _filters(request)
+        chosen = filters.dimensions
         days = month_ends(day)
         history = [
-            await queries.indicator_table(end_of_day(d), organisation_id=organisation_id)
+            await queries.indicator_table(
+                end_of_day(d), organisation_id=organisation_id, filters=chosen
+            )
             for d in days
         ]
         language = language_of(request)
-        figures = _figures(language, history[-1], history, days)
+        figures = _figures(language, history[-1], history, days, grant_of(request).targets)
         return render(
             request,
             "indicators.html",
@@ -259,8 +325,12 @@ def build_indicators_router() -> APIRouter:
             organisation_id=organisation_id,
             choose_organisation=account.role != Role.SUPERVISOR,
             day=day,
-            groups=_groups(language, figures),
-            link_query=_link_query(day, organisation_id),
+            groups=_groups(language, figures, filters),
+            filter_options=_filter_options(language, filters),
+            nationality=chosen.get("nationality", ""),
+            breakdowns=[(b, translations(language).gettext(HEADERS[b])) for b in BREAKDOWNS],
+            link_query=_link_query(day, organisation_id, filters),
+            report_query=_link_query(day, organisation_id),
         )
 
     @router.get(INDICATORS_PATH + ".csv")
@@ -283,6 +353,36 @@ def build_indicators_router() -> APIRouter:
             data = path.read_bytes()
         return Response(data, media_type=XLSX, headers=_attachment(f"{name}.xlsx"))
 
+    @router.get(REPORT_PATH)
+    async def funder_report(request: Request, account: PageAccount) -> Response:
+        """The printable report for the funder: every indicator, small cells suppressed."""
+        _reader(account)
+        organisations, organisation_id = await _scope(
+            request, account, request.query_params.get("organisation")
+        )
+        day = _day(request)
+        as_of = end_of_day(day)
+        queries = _queries(request)
+        totals = await queries.indicator_table(as_of, organisation_id=organisation_id)
+        split = await queries.indicator_table(
+            as_of, by=["organisation_id"], organisation_id=organisation_id
+        )
+        settings = request.app.state.settings
+        context = report_context(
+            language_of(request),
+            as_of=as_of,
+            day=day,
+            totals=totals,
+            by_organisation=split,
+            organisations={o.id: o.name for o in organisations},
+            grant=grant_of(request),
+            threshold=DEFAULT_THRESHOLD,
+            organisation_id=organisation_id,
+            targets_source=settings.targets_source,
+        )
+        log.info("indicator_report", account_id=account.id, organisation_id=organisation_id)
+        return HTMLResponse(render_report(context), headers={"Cache-Control": "no-store"})
+
     @router.get(INDICATORS_PATH + "/{indicator_id}")
     async def drill_down(request: Request, indicator_id: str, account: PageAccount) -> Response:
         """The pathways behind one figure, within the viewer's scope, and the events."""
@@ -294,14 +394,21 @@ def build_indicators_router() -> APIRouter:
             request, account, request.query_params.get("organisation")
         )
         day = _day(request)
+        filters = _filters(request)
         queries = _queries(request)
         as_of = end_of_day(day)
         contributions = await queries.pathways_for(
-            indicator_id, as_of, organisation_id=organisation_id, limit=DRILL_DOWN_LIMIT
+            indicator_id,
+            as_of,
+            filters.dimensions,
+            organisation_id=organisation_id,
+            limit=DRILL_DOWN_LIMIT,
         )
         (row,) = [
             r
-            for r in await queries.indicator_table(as_of, organisation_id=organisation_id)
+            for r in await queries.indicator_table(
+                as_of, organisation_id=organisation_id, filters=filters.dimensions
+            )
             if r.indicator_id == indicator_id
         ]
         language = language_of(request)
@@ -319,7 +426,7 @@ def build_indicators_router() -> APIRouter:
             contributions=contributions,
             limited=len(contributions) >= DRILL_DOWN_LIMIT,
             roles=ROLES_IN_FIGURE,
-            link_query=_link_query(day, organisation_id),
+            link_query=_link_query(day, organisation_id, filters),
         )
 
     return router
@@ -331,19 +438,34 @@ async def _export(
     _reader(account)
     _, organisation_id = await _scope(request, account, request.query_params.get("organisation"))
     day = _day(request)
+    filters = _filters(request)
     as_of = end_of_day(day)
-    rows = await _queries(request).indicator_table(as_of, organisation_id=organisation_id)
-    header, cells, suppressed = table_cells(rows, [], DEFAULT_THRESHOLD)
-    lines = notes(as_of, DEFAULT_THRESHOLD, suppressed)
-    if organisation_id:
-        lines.insert(0, f"Organisation: {organisation_id}")
+    rows = await _queries(request).indicator_table(
+        as_of, by=filters.by, organisation_id=organisation_id, filters=filters.dimensions
+    )
+    kept = [r for r in rows if filters.keeps(r.indicator)]
+    table = export_table(
+        kept,
+        filters.by,
+        DEFAULT_THRESHOLD,
+        as_of,
+        language_of(request),
+        organisation_id=organisation_id,
+        filters=dict(filters.query()),
+    )
     name = f"indicators-{organisation_id or 'all'}-{day.isoformat()}"
-    log.info("indicators_exported", account_id=account.id, organisation_id=organisation_id)
-    return header, cells, lines, name
+    log.info(
+        "indicators_exported",
+        account_id=account.id,
+        organisation_id=organisation_id,
+        filters=filters.query(),
+        by=filters.by,
+    )
+    return table.header, table.cells, table.lines, name
 
 
 def _attachment(name: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
 
 
-__all__ = ["INDICATORS_PATH", "build_indicators_router", "end_of_day", "month_ends"]
+__all__ = ["INDICATORS_PATH", "REPORT_PATH", "build_indicators_router", "end_of_day", "month_ends"]
