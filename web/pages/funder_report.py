@@ -29,8 +29,10 @@ from web.pages.render import environments
 
 TEMPLATE = "funder_report.html"
 ORDER = ("wp1_work", "wp2_housing", "wp3_socio_cultural", "general")
-BAR_WIDTH, BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 300, 12, 6, 150
+BAR_WIDTH, BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 300, 12, 6, 230
 """SVG geometry of the horizontal bar charts, in CSS pixels (about 16 cm wide printed)."""
+SMALL_BAR_WIDTH, SMALL_LABEL_WIDTH = 150, 110
+"""The charts by organisation: small enough for two side by side on A4."""
 MEAN_SCALE = 40.0
 """The top of the self-esteem scale (Rosenberg, 10-40): where a mean's bar is full."""
 
@@ -90,7 +92,12 @@ def _figure(
     )
 
 
-def _bars(items: Sequence[tuple[str, float | None, str, float]]) -> dict[str, Any]:
+def _bars(
+    items: Sequence[tuple[str, float | None, str, float]],
+    *,
+    label_width: int = LABEL_WIDTH,
+    bar_width: int = BAR_WIDTH,
+) -> dict[str, Any]:
     """A horizontal bar chart: (label, value, text, full scale) → the SVG's geometry.
 
     A bar's length is value / full scale, capped at the chart's width; a suppressed value
@@ -104,21 +111,21 @@ def _bars(items: Sequence[tuple[str, float | None, str, float]]) -> dict[str, An
                 "label": label,
                 "text": text,
                 "y": index * (BAR_HEIGHT + BAR_GAP),
-                "width": round(share * BAR_WIDTH, 1),
+                "width": round(share * bar_width, 1),
                 "suppressed": value is None,
             }
         )
     return {
         "bars": bars,
-        "label_width": LABEL_WIDTH,
-        "bar_width": BAR_WIDTH,
+        "label_width": label_width,
+        "bar_width": bar_width,
         "bar_height": BAR_HEIGHT,
-        "width": LABEL_WIDTH + BAR_WIDTH + 60,
+        "width": label_width + bar_width + 40,
         "height": max(1, len(bars)) * (BAR_HEIGHT + BAR_GAP),
     }
 
 
-def _short(text: str, limit: int = 34) -> str:
+def _short(text: str, limit: int = 46) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -168,7 +175,9 @@ def report_context(
                         [
                             (gettext("Baseline"), baseline.value, baseline.shown, scale),
                             (gettext("Exit"), figure.value, figure.shown, scale),
-                        ]
+                        ],
+                        label_width=SMALL_LABEL_WIDTH,
+                        bar_width=SMALL_BAR_WIDTH,
                     ),
                 }
             )
@@ -181,13 +190,15 @@ def report_context(
                     "chart": _bars(
                         [
                             (
-                                _short(organisations.get(o, o)),
+                                _short(organisations.get(o, o), 22),
                                 v,
                                 format_value(language, "count", v),
                                 float(top),
                             )
                             for o, v in zip(present, values, strict=True)
-                        ]
+                        ],
+                        label_width=SMALL_LABEL_WIDTH,
+                        bar_width=SMALL_BAR_WIDTH,
                     ),
                 }
             )
