@@ -245,10 +245,10 @@ def build_indicators_router() -> APIRouter:
         queries = _queries(request)
         day = _day(request)
         days = month_ends(day)
-        history = [
-            await queries.indicator_table(end_of_day(d), organisation_id=organisation_id)
-            for d in days
-        ]
+        # One query for the 12 points (the last is the chosen day): see IndicatorQueries.trend.
+        history = await queries.trend(
+            [end_of_day(d) for d in days], organisation_id=organisation_id
+        )
         language = language_of(request)
         figures = _figures(language, history[-1], history, days)
         return render(
