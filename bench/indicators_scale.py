@@ -281,6 +281,10 @@ def main() -> None:
     parser.add_argument("--events-per-pathway", type=int, default=20)
     parser.add_argument("--runs", type=int, default=5, help="timed runs per query (median)")
     args = parser.parse_args()
+    from infra.config import Settings
+    from infra.logging import configure_logging
+
+    configure_logging(Settings(log_level="WARNING"))  # stderr: stdout is the JSON alone
     result = asyncio.run(run(args.pathways, args.events_per_pathway, args.runs))
     print(json.dumps(result, indent=2))
 
