@@ -8,6 +8,7 @@ Times, precisely:
   known at `as_of`, it held at some moment of the period by the occurred_at of the events
   that opened and closed it (a pathway whose fact changed weight during the period counts
   once, with its latest weight).
+- `trend(points)` is `indicator_table(as_of=p)` at each point (recording time), in one query.
 - Dimensions are the pathway's latest (`indicator_dimensions`), whatever `as_of`: a pathway
   moved to another organisation is reported, and scoped, under the new one.
 """
