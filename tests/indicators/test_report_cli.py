@@ -44,3 +44,25 @@ def test_report_csv_and_xlsx_agree(database: str, tmp_path: Path) -> None:
     assert {(r[0], r[1]) for r in skills} >= {("org-lecce", "female"), ("org-bari", "female")}
     bad = runner.invoke(app, [*args, "--by", "shoe_size"], env=env)
     assert bad.exit_code == 2
+
+
+def test_projections_rebuild_replays_into_new_tables_and_refuses_an_unknown_name(
+    database: str, tmp_path: Path
+) -> None:
+    async def seed() -> int:
+        pool = await open_pool(database, 1, 2)
+        try:
+            return len(await caseload(pool))
+        finally:
+            await pool.close()
+
+    events = asyncio.run(seed())
+    env = {"PATHWAYS_DATABASE_URL": database, "PATHWAYS_DATA_DIR": str(tmp_path)}
+    runner = CliRunner()
+    for _ in range(2):  # the second rebuild starts from the tables the first swapped in
+        done = runner.invoke(app, ["projections", "rebuild"], env=env)
+        assert done.exit_code == 0, done.output
+        assert f"indicators: {events} events replayed" in done.stdout
+    unknown = runner.invoke(app, ["projections", "rebuild", "--name", "ledger"], env=env)
+    assert unknown.exit_code != 0
+    assert "unknown_projection" in unknown.output
