@@ -1,6 +1,7 @@
 """Indicator dashboard at scale: 100,000 pathways, ~2,000,000 events, against a bare scan.
 
     .venv/bin/python -m bench.indicators_scale [--pathways 100000] [--events-per-pathway 20]
+    .venv/bin/python -m bench.indicators_scale --pathways 2000 --runs 1   # smoke, seconds
 
 Starts its own embedded PostgreSQL (unix socket in a temporary directory, no TCP), migrates
 it, and generates the data inside the server with generate_series (faster than COPY from
@@ -10,10 +11,14 @@ projection's rows directly: `indicator_dimensions` and `indicator_facts` with th
 fact ids, ~40% of the pathways holding each count fact, and a closed earlier interval for a
 fifth of the facts (weight changes and reversals), spread over two years of recording time.
 
-Then it times the dashboard query (`indicator_table(now, by=("organisation_id",))`), the same
-as of a past date, unscoped and scoped to one organisation, a drill-down, and in the same
-run the baseline `SELECT count(*) FROM indicator_facts`. Median of 5 runs each, after one
-warm-up. Bounded in time; prints JSON.
+Then it times, against the same run's baseline `SELECT count(*) FROM indicator_facts`:
+`indicator_table` now and a year ago by organisation, unscoped and scoped to one
+organisation, the period query (one year, by organisation), a drill-down, the dashboard's
+12-point trend in one query (`trend`) and, for comparison, as the 12 `indicator_table` calls
+it replaced, and the WHOLE dashboard page: `GET /indicators` on the real FastAPI app (httpx
+ASGI transport) for a signed-in coordinator, every query its handler runs. Median of
+`--runs` runs each (5), after one warm-up. It also checks that the trend equals the 12
+tables. Bounded in time; prints JSON.
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import platform
+import re
 import shutil
 import statistics
 import tempfile
@@ -30,11 +38,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from domain.indicators import CATALOGUE
+from domain.values import Role
+from infra.accounts.credentials import hash_password
+from infra.accounts.model import Account, Organisation
+from infra.accounts.store import InMemoryAccountStore
 from infra.db import open_pool
 from infra.embedded import EmbeddedPostgres
+from infra.eventstore.postgres import PostgresEventStore
 from infra.indicators.queries import IndicatorQueries
 from infra.migrate import migrate
+from infra.policy_file import load_policy
+from web.app import create_app
+from web.pages.indicators import end_of_day, month_ends
+from web.settings import WebSettings
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 SPAN_DAYS = 730
@@ -91,6 +110,10 @@ FROM held WHERE (p + i) %% 5 = 0
 """
 
 
+PASSWORD = "bench horse battery staple"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
 async def timed(call: Callable[[], Awaitable[Any]], runs: int = 5) -> dict[str, float]:
     await call()  # warm-up: caches and plans
     seconds: list[float] = []
@@ -101,88 +124,168 @@ async def timed(call: Callable[[], Awaitable[Any]], runs: int = 5) -> dict[str, 
     return {"median_s": round(statistics.median(seconds), 4), "max_s": round(max(seconds), 4)}
 
 
-async def run(pathways: int, per_pathway: int) -> dict[str, Any]:
+async def signed_in_coordinator(app: Any) -> httpx.AsyncClient:
+    """An HTTP client on the app, signed in through the form as the coordinator."""
+    browser = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench")
+    form = await browser.get("/sign-in", params={"next": "/"})
+    found = _CSRF.search(form.text)
+    assert found is not None, form.text
+    reply = await browser.post(
+        "/sign-in",
+        data={"user_id": "cora", "password": PASSWORD, "next": "/", "csrf_token": found[1]},
+    )
+    assert reply.status_code == 303, reply.text
+    return browser
+
+
+async def dashboard_app(pool: Any) -> Any:
+    """The real web app on the bench's database, with the organisations and a coordinator."""
+    accounts = InMemoryAccountStore()
+    for n in range(ORGANISATIONS):
+        await accounts.create_organisation(Organisation(id=f"org-{n}", name=f"Partner {n}"))
+    coordinator = Account(id="cora", display_name="Cora", role=Role.COORDINATOR)
+    await accounts.create_account(coordinator, hash_password(PASSWORD))
+    settings = WebSettings(
+        policy=load_policy(None), session_secret="bench secret " * 4, clock=lambda: NOW
+    )
+    return create_app(
+        None,  # type: ignore[arg-type]  # the dashboard sends no commands
+        PostgresEventStore(pool),
+        accounts,
+        settings,
+        indicators=IndicatorQueries(pool),
+    )
+
+
+async def run(pathways: int, per_pathway: int, runs: int = 5) -> dict[str, Any]:
+    """Generate and measure on a PostgreSQL of its own, removed afterwards."""
     root = Path(tempfile.mkdtemp(prefix="pwi", dir="/tmp"))
     postgres = EmbeddedPostgres(root / "pg")
     try:
         uri = await asyncio.to_thread(postgres.start)
-        await migrate(uri)
-        pool = await open_pool(uri, 1, 2)
-        facts = sorted({f for i in CATALOGUE for f in i.facts})
-        params = {
-            "start": NOW - timedelta(days=SPAN_DAYS),
-            "span": SPAN_DAYS - 120,
-            "pathways": pathways,
-            "per": per_pathway,
-            "orgs": ORGANISATIONS,
-            "facts": facts,
-        }
-        generation: dict[str, float] = {}
-        async with pool.connection() as conn:
-            for name, statement in (
-                ("events", _EVENTS),
-                ("dimensions", _DIMENSIONS),
-                ("facts", _FACTS),
-            ):
-                started = time.perf_counter()
-                await conn.execute(statement, params)
-                generation[name] = round(time.perf_counter() - started, 1)
-            started = time.perf_counter()
-            await conn.execute("VACUUM ANALYZE")
-            generation["vacuum_analyze"] = round(time.perf_counter() - started, 1)
-            counts = {}
-            for table in ("events", "indicator_facts", "indicator_dimensions"):
-                cur = await conn.execute(f"SELECT count(*) FROM {table}")
-                row = await cur.fetchone()
-                assert row is not None
-                counts[table] = row[0]
-
-        async def bare_count() -> None:
-            async with pool.connection() as conn:
-                await conn.execute("SELECT count(*) FROM indicator_facts")
-
-        queries = IndicatorQueries(pool)
-        past = NOW - timedelta(days=365)
-        by_org = ("organisation_id",)
-        measured = {
-            "baseline_count_star": await timed(bare_count),
-            "dashboard_now_by_organisation": await timed(
-                lambda: queries.indicator_table(NOW, by=by_org)
-            ),
-            "dashboard_past_by_organisation": await timed(
-                lambda: queries.indicator_table(past, by=by_org)
-            ),
-            "dashboard_now_total": await timed(lambda: queries.indicator_table(NOW)),
-            "dashboard_now_by_gender_age_scoped": await timed(
-                lambda: queries.indicator_table(
-                    NOW, by=("gender", "age_band"), organisation_id="org-3"
-                )
-            ),
-            "dashboard_period_2025_by_organisation": await timed(
-                lambda: queries.indicator_table(
-                    NOW, by=by_org, period=(past.date(), (past + timedelta(days=364)).date())
-                )
-            ),
-            "drill_down_scoped": await timed(
-                lambda: queries.pathways_for("work_grant", NOW, {}, "org-3")
-            ),
-        }
-        base = measured["baseline_count_star"]["median_s"]
-        for figures in measured.values():
-            figures["ratio_to_baseline"] = round(figures["median_s"] / base, 2)
-        await pool.close()
-        return {"rows": counts, "generation_s": generation, "queries": measured}
+        return await measure_on(uri, pathways, per_pathway, runs)
     finally:
         await asyncio.to_thread(postgres.stop)
         shutil.rmtree(root, ignore_errors=True)
+
+
+async def measure_on(uri: str, pathways: int, per_pathway: int, runs: int) -> dict[str, Any]:
+    """Generate the data in the empty database at `uri` (migrated here), then measure."""
+    await migrate(uri)
+    pool = await open_pool(uri, 1, 2)
+    facts = sorted({f for i in CATALOGUE for f in i.facts})
+    params = {
+        "start": NOW - timedelta(days=SPAN_DAYS),
+        "span": SPAN_DAYS - 120,
+        "pathways": pathways,
+        "per": per_pathway,
+        "orgs": ORGANISATIONS,
+        "facts": facts,
+    }
+    generation: dict[str, float] = {}
+    async with pool.connection() as conn:
+        for name, statement in (
+            ("events", _EVENTS),
+            ("dimensions", _DIMENSIONS),
+            ("facts", _FACTS),
+        ):
+            started = time.perf_counter()
+            await conn.execute(statement, params)
+            generation[name] = round(time.perf_counter() - started, 1)
+        started = time.perf_counter()
+        await conn.execute("VACUUM ANALYZE")
+        generation["vacuum_analyze"] = round(time.perf_counter() - started, 1)
+        counts = {}
+        for table in ("events", "indicator_facts", "indicator_dimensions"):
+            cur = await conn.execute(f"SELECT count(*) FROM {table}")
+            row = await cur.fetchone()
+            assert row is not None
+            counts[table] = row[0]
+
+    async def bare_count() -> None:
+        async with pool.connection() as conn:
+            await conn.execute("SELECT count(*) FROM indicator_facts")
+
+    queries = IndicatorQueries(pool)
+    past = NOW - timedelta(days=365)
+    by_org = ("organisation_id",)
+    day = NOW.date()
+    points = [end_of_day(d) for d in month_ends(day)]
+
+    async def twelve_tables() -> list[Any]:
+        return [await queries.indicator_table(p) for p in points]
+
+    app = await dashboard_app(pool)
+    browser = await signed_in_coordinator(app)
+
+    async def dashboard_page() -> None:
+        page = await browser.get("/indicators", params={"as_of": day.isoformat()})
+        assert page.status_code == 200, page.text[:500]
+        assert "<polyline" in page.text
+
+    def measure(call: Callable[[], Awaitable[Any]]) -> Awaitable[dict[str, float]]:
+        return timed(call, runs)
+
+    measured = {
+        "baseline_count_star": await measure(bare_count),
+        "dashboard_page_coordinator": await measure(dashboard_page),
+        "trend_12_points_one_query": await measure(lambda: queries.trend(points)),
+        "trend_12_points_by_organisation": await measure(lambda: queries.trend(points, by=by_org)),
+        "trend_as_12_tables_before": await measure(twelve_tables),
+        "table_now_by_organisation": await measure(lambda: queries.indicator_table(NOW, by=by_org)),
+        "table_past_by_organisation": await measure(
+            lambda: queries.indicator_table(past, by=by_org)
+        ),
+        "table_now_total": await measure(lambda: queries.indicator_table(NOW)),
+        "table_now_by_gender_age_scoped": await measure(
+            lambda: queries.indicator_table(NOW, by=("gender", "age_band"), organisation_id="org-3")
+        ),
+        "period_one_year_by_organisation": await measure(
+            lambda: queries.indicator_table(
+                NOW, by=by_org, period=(past.date(), (past + timedelta(days=364)).date())
+            )
+        ),
+        "drill_down_scoped": await measure(
+            lambda: queries.pathways_for("work_grant", NOW, {}, "org-3")
+        ),
+    }
+    base = measured["baseline_count_star"]["median_s"]
+    for figures in measured.values():
+        figures["ratio_to_baseline"] = round(figures["median_s"] / base, 2)
+    checks = {"trend_equals_tables": await queries.trend(points) == await twelve_tables()}
+    await browser.aclose()
+    await pool.close()
+    return {
+        "machine": machine(),
+        "rows": counts,
+        "generation_s": generation,
+        "runs": runs,
+        "queries": measured,
+        "checks": checks,
+    }
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    return {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pathways", type=int, default=100_000)
     parser.add_argument("--events-per-pathway", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per query (median)")
     args = parser.parse_args()
-    result = asyncio.run(run(args.pathways, args.events_per_pathway))
+    from infra.config import Settings
+    from infra.logging import configure_logging
+
+    configure_logging(Settings(log_level="WARNING"))  # stderr: stdout is the JSON alone
+    result = asyncio.run(run(args.pathways, args.events_per_pathway, args.runs))
     print(json.dumps(result, indent=2))
 
 

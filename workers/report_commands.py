@@ -56,7 +56,7 @@ def rebuild(
         str, typer.Option("--name", help=f"The projection: {', '.join(PROJECTIONS)}.")
     ] = "indicators",
 ) -> None:
-    """Drop a projection and replay every event into it from position 0."""
+    """Replay every event from position 0 into new tables, then swap them in at once."""
     from infra.indicators.projector import IndicatorProjector
 
     async def work(settings: Settings) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import psycopg
@@ -49,36 +50,90 @@ POLL_SECONDS = 1.0
 _FACT_COLUMNS = (
     "pathway_id, fact, weight, since, until, occurred_since, occurred_until, opened_by, closed_by"
 )
-_OPEN_FACTS = (
-    "SELECT pathway_id, fact, weight FROM indicator_facts"
-    " WHERE until IS NULL AND pathway_id = ANY(%s)"
-)
-# A close at or before the interval's start means it held at no instant: drop it.
-_DROP_EMPTY = """
-DELETE FROM indicator_facts f
+_DIMENSIONS = ", ".join(DIMENSION_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The three tables a projection writes: the live ones, or a rebuild's shadow copies."""
+
+    facts: str = "indicator_facts"
+    dimensions: str = "indicator_dimensions"
+    states: str = "indicator_states"
+
+    def shadow(self) -> Tables:
+        return Tables(*(f"{t}_rebuild" for t in (self.facts, self.dimensions, self.states)))
+
+    def each(self) -> tuple[str, str, str]:
+        return (self.facts, self.dimensions, self.states)
+
+
+LIVE = Tables()
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """The projector's SQL on one set of tables (names are ours, never user input)."""
+
+    tables: Tables
+
+    @property
+    def open_facts(self) -> str:
+        return (
+            f"SELECT pathway_id, fact, weight FROM {self.tables.facts}"
+            " WHERE until IS NULL AND pathway_id = ANY(%s)"
+        )
+
+    @property
+    def drop_empty(self) -> str:
+        # A close at or before the interval's start means it held at no instant: drop it.
+        return f"""
+DELETE FROM {self.tables.facts} f
 USING unnest(%s::text[], %s::text[], %s::timestamptz[]) AS c(pathway_id, fact, until)
 WHERE f.pathway_id = c.pathway_id AND f.fact = c.fact AND f.until IS NULL
   AND f.since >= c.until
 """
-_CLOSE = """
-UPDATE indicator_facts f
+
+    @property
+    def close(self) -> str:
+        return f"""
+UPDATE {self.tables.facts} f
 SET until = c.until, occurred_until = c.occurred_until, closed_by = c.closed_by
 FROM unnest(%s::text[], %s::text[], %s::timestamptz[], %s::timestamptz[], %s::bigint[])
      AS c(pathway_id, fact, until, occurred_until, closed_by)
 WHERE f.pathway_id = c.pathway_id AND f.fact = c.fact AND f.until IS NULL
 """
-_UPSERT_STATES = """
-INSERT INTO indicator_states (pathway_id, version, state)
+
+    @property
+    def copy_facts(self) -> str:
+        return f"COPY {self.tables.facts} ({_FACT_COLUMNS}) FROM STDIN"
+
+    @property
+    def load_states(self) -> str:
+        return (
+            f"SELECT pathway_id, state::text FROM {self.tables.states} WHERE pathway_id = ANY(%s)"
+        )
+
+    @property
+    def upsert_states(self) -> str:
+        return f"""
+INSERT INTO {self.tables.states} (pathway_id, version, state)
 SELECT p, v, s::jsonb FROM unnest(%s::text[], %s::int[], %s::text[]) AS u(p, v, s)
 ON CONFLICT (pathway_id) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state
 """
-_DIMENSIONS = ", ".join(DIMENSION_COLUMNS)
-_UPSERT_DIMENSIONS = f"""
-INSERT INTO indicator_dimensions (pathway_id, {_DIMENSIONS})
+
+    @property
+    def upsert_dimensions(self) -> str:
+        return f"""
+INSERT INTO {self.tables.dimensions} (pathway_id, {_DIMENSIONS})
 SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
 ON CONFLICT (pathway_id) DO UPDATE SET
     {", ".join(f"{c} = EXCLUDED.{c}" for c in DIMENSION_COLUMNS)}
 """
+
+    @property
+    def delete_dimensions(self) -> str:
+        return f"DELETE FROM {self.tables.dimensions} WHERE pathway_id = ANY(%s)"
 
 
 class IndicatorProjector:
@@ -115,27 +170,7 @@ class IndicatorProjector:
     async def run_once(self) -> int:
         """Project the next batch after the stored position; return how many events it had."""
         async with self._pool.connection() as conn, conn.transaction():
-            after = await _lock_position(conn, self.name)
-            cur = await conn.execute(
-                f"SELECT {EVENT_COLUMNS} FROM events"
-                " WHERE global_position > %s ORDER BY global_position LIMIT %s",
-                (after, self._batch_size),
-            )
-            records = [event_from_row(row) for row in await cur.fetchall()]
-            if not records:
-                return 0
-            pathways = sorted({p for r in records if (p := pathway_of(r.stream_id))})
-            states = await _load_states(conn, pathways)
-            open_facts = await _load_open_facts(conn, pathways)
-            result = project_batch(records, states, open_facts, self._facts_of, self._dimensions_of)
-            await _write(conn, result)
-            last = records[-1].global_position
-            await conn.execute(
-                "UPDATE projection_positions SET position = %s, updated_at = now() WHERE name = %s",
-                (last, self.name),
-            )
-        log.debug("indicators.projected", events=len(records), position=last)
-        return len(records)
+            return await self._next(conn, self.name, LIVE)
 
     async def catch_up(self) -> int:
         """Project batches until none is left; return how many events were projected."""
@@ -145,19 +180,71 @@ class IndicatorProjector:
         return total
 
     async def rebuild(self) -> int:
-        """Drop the projection and replay every event from position 0.
+        """Replay every event from position 0 into shadow tables, then swap them in.
 
-        The truncation commits first: until the replay is done, reports show fewer facts.
+        Until the swap, reports read the live tables, whole; the swap is one transaction
+        that holds the live position's lock (the running projector waits), projects the
+        events recorded meanwhile into the shadow tables, replaces the live tables by them
+        (with the live indexes' names) and moves the position. A rebuild that fails before
+        the swap leaves the live figures as they were. Returns how many events it replayed.
         """
+        shadow, shadow_name = LIVE.shadow(), f"{self.name}:rebuild"
         async with self._pool.connection() as conn, conn.transaction():
-            await _lock_position(conn, self.name)
-            await conn.execute("TRUNCATE indicator_facts, indicator_dimensions, indicator_states")
+            for live, copy in zip(LIVE.each(), shadow.each(), strict=True):
+                await conn.execute(f"DROP TABLE IF EXISTS {copy}")
+                await conn.execute(f"CREATE TABLE {copy} (LIKE {live} INCLUDING ALL)")
+            await _lock_position(conn, shadow_name)
             await conn.execute(
                 "UPDATE projection_positions SET position = 0, updated_at = now() WHERE name = %s",
-                (self.name,),
+                (shadow_name,),
             )
         log.info("indicators.rebuild_started")
-        return await self.catch_up()
+        total = 0
+        while True:
+            async with self._pool.connection() as conn, conn.transaction():
+                count = await self._next(conn, shadow_name, shadow)
+            if not count:
+                break
+            total += count
+        async with self._pool.connection() as conn, conn.transaction():
+            await _lock_position(conn, self.name)
+            while count := await self._next(conn, shadow_name, shadow):
+                total += count
+            await _swap(conn, shadow)
+            await conn.execute(
+                "UPDATE projection_positions SET position = r.position, updated_at = now()"
+                " FROM projection_positions r WHERE projection_positions.name = %s"
+                " AND r.name = %s",
+                (self.name, shadow_name),
+            )
+            await conn.execute("DELETE FROM projection_positions WHERE name = %s", (shadow_name,))
+        log.info("indicators.rebuild_swapped", events=total)
+        return total
+
+    async def _next(self, conn: Connection, name: str, tables: Tables) -> int:
+        """Project the batch after `name`'s position into `tables`, in the caller's transaction."""
+        statements = _Statements(tables)
+        after = await _lock_position(conn, name)
+        cur = await conn.execute(
+            f"SELECT {EVENT_COLUMNS} FROM events"
+            " WHERE global_position > %s ORDER BY global_position LIMIT %s",
+            (after, self._batch_size),
+        )
+        records = [event_from_row(row) for row in await cur.fetchall()]
+        if not records:
+            return 0
+        pathways = sorted({p for r in records if (p := pathway_of(r.stream_id))})
+        states = await _load_states(conn, statements, pathways)
+        open_facts = await _load_open_facts(conn, statements, pathways)
+        result = project_batch(records, states, open_facts, self._facts_of, self._dimensions_of)
+        await _write(conn, statements, result)
+        last = records[-1].global_position
+        await conn.execute(
+            "UPDATE projection_positions SET position = %s, updated_at = now() WHERE name = %s",
+            (last, name),
+        )
+        log.debug("indicators.projected", events=len(records), position=last, name=name)
+        return len(records)
 
     async def run(self, stop: asyncio.Event, poll_seconds: float = POLL_SECONDS) -> None:
         """Follow the event store until `stop` is set, polling when caught up."""
@@ -186,53 +273,77 @@ async def _lock_position(conn: Connection, name: str) -> int:
     return int(row[0])
 
 
-async def _load_states(conn: Connection, pathways: Sequence[str]) -> dict[str, PathwayState]:
-    cur = await conn.execute(
-        "SELECT pathway_id, state::text FROM indicator_states WHERE pathway_id = ANY(%s)",
-        (list(pathways),),
-    )
+async def _swap(conn: Connection, shadow: Tables) -> None:
+    """Replace the live tables by the shadow ones, each index renamed to its live name."""
+    for live, copy in zip(LIVE.each(), shadow.each(), strict=True):
+        names = {}
+        for table in (live, copy):
+            cur = await conn.execute(
+                "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+                " JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass",
+                (table,),
+            )
+            names[table] = {_index_shape(d): n for n, d in await cur.fetchall()}
+        assert names[live].keys() == names[copy].keys(), (live, names)
+        await conn.execute(f"DROP TABLE {live}")
+        await conn.execute(f"ALTER TABLE {copy} RENAME TO {live}")
+        for shape, name in names[copy].items():
+            await conn.execute(f"ALTER INDEX {name} RENAME TO {names[live][shape]}")
+
+
+def _index_shape(definition: str) -> str:
+    """An index definition without its name and table: what makes two copies the same."""
+    head, _, tail = definition.partition(" USING ")
+    return ("UNIQUE " if head.startswith("CREATE UNIQUE") else "") + tail
+
+
+async def _load_states(
+    conn: Connection, statements: _Statements, pathways: Sequence[str]
+) -> dict[str, PathwayState]:
+    cur = await conn.execute(statements.load_states, (list(pathways),))
     return {p: PathwayState.model_validate_json(s) for p, s in await cur.fetchall()}
 
 
-async def _load_open_facts(conn: Connection, pathways: Sequence[str]) -> dict[str, dict[str, int]]:
-    cur = await conn.execute(_OPEN_FACTS, (list(pathways),))
+async def _load_open_facts(
+    conn: Connection, statements: _Statements, pathways: Sequence[str]
+) -> dict[str, dict[str, int]]:
+    cur = await conn.execute(statements.open_facts, (list(pathways),))
     held: dict[str, dict[str, int]] = {}
     for pathway_id, fact, weight in await cur.fetchall():
         held.setdefault(pathway_id, {})[fact] = weight
     return held
 
 
-async def _write(conn: Connection, result: BatchResult) -> None:
+async def _write(conn: Connection, statements: _Statements, result: BatchResult) -> None:
     if result.closings:
         c = result.closings
         ids, facts = [x.pathway_id for x in c], [x.fact for x in c]
         untils = [x.until for x in c]
-        await conn.execute(_DROP_EMPTY, (ids, facts, untils))
+        await conn.execute(statements.drop_empty, (ids, facts, untils))
         await conn.execute(
-            _CLOSE, (ids, facts, untils, [x.occurred_until for x in c], [x.closed_by for x in c])
+            statements.close,
+            (ids, facts, untils, [x.occurred_until for x in c], [x.closed_by for x in c]),
         )
     if result.inserts:
-        async with conn.cursor() as cur:
-            copy_sql = f"COPY indicator_facts ({_FACT_COLUMNS}) FROM STDIN"
-            async with cur.copy(copy_sql) as copy:
-                for r in result.inserts:
-                    await copy.write_row(
-                        (
-                            r.pathway_id,
-                            r.fact,
-                            r.weight,
-                            r.since,
-                            r.until,
-                            r.occurred_since,
-                            r.occurred_until,
-                            r.opened_by,
-                            r.closed_by,
-                        )
+        async with conn.cursor() as cur, cur.copy(statements.copy_facts) as copy:
+            for r in result.inserts:
+                await copy.write_row(
+                    (
+                        r.pathway_id,
+                        r.fact,
+                        r.weight,
+                        r.since,
+                        r.until,
+                        r.occurred_since,
+                        r.occurred_until,
+                        r.opened_by,
+                        r.closed_by,
                     )
+                )
     if result.states:
         ids = list(result.states)
         await conn.execute(
-            _UPSERT_STATES,
+            statements.upsert_states,
             (
                 ids,
                 [result.states[p].version for p in ids],
@@ -242,12 +353,12 @@ async def _write(conn: Connection, result: BatchResult) -> None:
     known = [(p, v) for p, v in result.dimensions.items() if v is not None]
     if known:
         columns = list(zip(*(v for _, v in known), strict=True))
-        await conn.execute(_UPSERT_DIMENSIONS, ([p for p, _ in known], *map(list, columns)))
+        await conn.execute(
+            statements.upsert_dimensions, ([p for p, _ in known], *map(list, columns))
+        )
     unknown = [p for p, v in result.dimensions.items() if v is None]
     if unknown:
-        await conn.execute(
-            "DELETE FROM indicator_dimensions WHERE pathway_id = ANY(%s)", (unknown,)
-        )
+        await conn.execute(statements.delete_dimensions, (unknown,))
 
 
 async def projected_until(pool: Pool, name: str = PROJECTION) -> datetime | None:

@@ -123,3 +123,25 @@ def test_the_targets_file_setting_and_refusals_write_nothing(database: str, tmp_
     assert refused.exit_code == 2 and "unwritable_output" in refused.stderr, refused.output
     assert not nowhere.parent.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
+
+
+def test_projections_rebuild_replays_into_new_tables_and_refuses_an_unknown_name(
+    database: str, tmp_path: Path
+) -> None:
+    async def seed() -> int:
+        pool = await open_pool(database, 1, 2)
+        try:
+            return len(await caseload(pool))
+        finally:
+            await pool.close()
+
+    events = asyncio.run(seed())
+    env = {"PATHWAYS_DATABASE_URL": database, "PATHWAYS_DATA_DIR": str(tmp_path)}
+    runner = CliRunner()
+    for _ in range(2):  # the second rebuild starts from the tables the first swapped in
+        done = runner.invoke(app, ["projections", "rebuild"], env=env)
+        assert done.exit_code == 0, done.output
+        assert f"indicators: {events} events replayed" in done.stdout
+    unknown = runner.invoke(app, ["projections", "rebuild", "--name", "ledger"], env=env)
+    assert unknown.exit_code != 0
+    assert "unknown_projection" in unknown.output

@@ -1,0 +1,28 @@
+"""The scale bench (bench/indicators_scale.py) still runs, small: no timings are asserted."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.indicators_scale import measure_on
+
+pytestmark = pytest.mark.integration
+
+MEASURED = (
+    "dashboard_page_coordinator",
+    "period_one_year_by_organisation",
+    "trend_12_points_one_query",
+)
+
+
+async def test_the_indicator_bench_runs_at_a_small_size_and_its_trend_equals_the_tables(
+    database: str,
+) -> None:
+    result = await measure_on(database, pathways=2000, per_pathway=5, runs=1)
+    assert result["rows"]["indicator_dimensions"] == 2000
+    assert result["rows"]["events"] == 10_000
+    assert result["rows"]["indicator_facts"] > 2000
+    assert result["checks"] == {"trend_equals_tables": True}
+    for name in MEASURED:
+        assert result["queries"][name]["median_s"] > 0
+        assert "ratio_to_baseline" in result["queries"][name]
