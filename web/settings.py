@@ -29,6 +29,8 @@ class WebSettings:
     title: str = "Pathways"
     secure_cookies: bool = False
     """Mark the session cookie `Secure` (HTTPS only): on, whenever served over HTTPS."""
+    strict_transport: bool = False
+    """Send Strict-Transport-Security: on, whenever the public address is https."""
     session_hours: int = 8
     """A session ends this long after sign-in (a working day)."""
     temporal_ui_url: str | None = None

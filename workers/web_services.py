@@ -162,6 +162,7 @@ class WebServer:
     async def start(self, stack: Stack) -> None:
         import uvicorn
 
+        from infra.access_log.postgres import PostgresAccessLog
         from infra.accounts.postgres import PostgresAccountStore
         from infra.db import open_pool
         from infra.eventstore.postgres import PostgresEventStore
@@ -190,11 +191,13 @@ class WebServer:
                     policy=self._policy,
                     session_secret=self._secret,
                     secure_cookies=settings.public_base_url.startswith("https://"),
+                    strict_transport=settings.public_base_url.startswith("https://"),
                     temporal_ui_url=stack.temporal_ui_url,
                     temporal_namespace=settings.temporal_namespace,
                 ),
                 PaymentsDesk.on(self._pool),
                 IndicatorQueries(self._pool),
+                access_log=PostgresAccessLog(self._pool),
             )
             config = uvicorn.Config(
                 app,

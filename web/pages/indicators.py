@@ -24,9 +24,11 @@ from fastapi.responses import Response
 
 from domain.indicators import BY_ID, CATALOGUE, DEFAULT_TARGETS, DEFAULT_THRESHOLD, Target
 from domain.values import Role
+from infra.access_log.model import Channel
 from infra.accounts.model import Account, Language, Organisation
 from infra.indicators.export import notes, table_cells, to_csv, write_xlsx
 from infra.indicators.queries import IndicatorQueries, Row
+from web.access import page_purpose, record_read
 from web.auth import accounts_of
 from web.i18n import translations
 from web.pages.event_labels import WORK_PACKAGES
@@ -287,6 +289,7 @@ def build_indicators_router() -> APIRouter:
     async def drill_down(request: Request, indicator_id: str, account: PageAccount) -> Response:
         """The pathways behind one figure, within the viewer's scope, and the events."""
         _reader(account)
+        purpose = page_purpose(request, account)
         indicator = BY_ID.get(indicator_id)
         if indicator is None:
             raise ProblemError("not_found", "no such indicator", status=404)
@@ -304,6 +307,15 @@ def build_indicators_router() -> APIRouter:
             for r in await queries.indicator_table(as_of, organisation_id=organisation_id)
             if r.indicator_id == indicator_id
         ]
+        await record_read(
+            request,
+            account,
+            [c.pathway_id for c in contributions],
+            "indicator_drill_down",
+            purpose,
+            Channel.PAGE,
+            f"indicator={indicator_id} as_of={day.isoformat()}",
+        )
         language = language_of(request)
         gettext = translations(language).gettext
         return render(

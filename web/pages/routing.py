@@ -36,6 +36,8 @@ PROBLEM_MESSAGES: dict[str, str] = {
     "invalid_language": N_("This language is not available."),
     "not_found": N_("There is no such item, or it is not yours."),
     "account_not_found": N_("There is no such account."),
+    "invalid_command": N_("Something in the address of this page is not valid."),
+    "unavailable": N_("The service cannot answer right now. Please try again in a moment."),
 }
 """What a page says for a refusal code; add a code here when a page can meet it."""
 GENERIC_PROBLEM = N_("The request could not be completed.")
