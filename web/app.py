@@ -14,7 +14,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from infra.access_log.base import AccessLog, InMemoryAccessLog
+from infra.accounts.sessions import InMemorySessionRevocations, SessionRevocations
 from infra.accounts.store import AccountStore
+from infra.accounts.throttle import InMemorySignInThrottle, SignInThrottle
 from infra.eventstore.base import EventStore
 from web.access_log_api import build_access_log_router
 from web.accounts_api import build_accounts_router
@@ -42,12 +44,16 @@ def create_app(
     payments: PaymentsDesk | None = None,
     indicators: IndicatorQueries | None = None,
     access_log: AccessLog | None = None,
+    throttle: SignInThrottle | None = None,
+    session_revocations: SessionRevocations | None = None,
 ) -> FastAPI:
     """The web app: the JSON API under `/api/v1`, OpenAPI at `/openapi.json`.
 
     Without `payments` (the ledger's database), the payments page answers 503; without
     `indicators` (the indicator projection's queries), the indicators pages do. Without
-    `access_log`, reads are recorded in memory (tests, the in-memory stores).
+    `access_log`, reads are recorded in memory (tests, the in-memory stores); so are failed
+    sign-ins without `throttle` and signed-out sessions without `session_revocations`:
+    several web processes need the PostgreSQL ones.
     """
     app = FastAPI(
         docs_url=None,  # web.security serves /docs, under its own policy
@@ -66,6 +72,10 @@ def create_app(
     app.state.payments = payments
     app.state.indicators = indicators
     app.state.access_log = access_log if access_log is not None else InMemoryAccessLog()
+    app.state.throttle = throttle if throttle is not None else InMemorySignInThrottle()
+    app.state.session_revocations = (
+        session_revocations if session_revocations is not None else InMemorySessionRevocations()
+    )
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.session_secret,

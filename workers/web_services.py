@@ -164,6 +164,8 @@ class WebServer:
 
         from infra.access_log.postgres import PostgresAccessLog
         from infra.accounts.postgres import PostgresAccountStore
+        from infra.accounts.sessions import PostgresSessionRevocations
+        from infra.accounts.throttle import PostgresSignInThrottle
         from infra.db import open_pool
         from infra.eventstore.postgres import PostgresEventStore
         from infra.indicators.queries import IndicatorQueries
@@ -198,6 +200,8 @@ class WebServer:
                 PaymentsDesk.on(self._pool),
                 IndicatorQueries(self._pool),
                 access_log=PostgresAccessLog(self._pool),
+                throttle=PostgresSignInThrottle(self._pool),
+                session_revocations=PostgresSessionRevocations(self._pool),
             )
             config = uvicorn.Config(
                 app,
