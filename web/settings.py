@@ -33,8 +33,14 @@ class WebSettings:
     title: str = "Pathways"
     secure_cookies: bool = False
     """Mark the session cookie `Secure` (HTTPS only): on, whenever served over HTTPS."""
+    strict_transport: bool = False
+    """Send Strict-Transport-Security: on, whenever the public address is https."""
     session_hours: int = 8
-    """A session ends this long after sign-in (a working day)."""
+    """A session ends this long after sign-in (a working day), however active."""
+    session_idle_minutes: float = 30
+    """A session ends when no page was asked for this long."""
+    auth_clock: Callable[[], datetime] = field(default=_utc_now)
+    """The clock of sessions and sign-in lockouts: real time, even when `clock` is moved."""
     temporal_ui_url: str | None = None
     """Where the Temporal UI is, for the timeline's link to the workflow run."""
     temporal_namespace: str = "default"

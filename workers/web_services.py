@@ -162,7 +162,10 @@ class WebServer:
     async def start(self, stack: Stack) -> None:
         import uvicorn
 
+        from infra.access_log.postgres import PostgresAccessLog
         from infra.accounts.postgres import PostgresAccountStore
+        from infra.accounts.sessions import PostgresSessionRevocations
+        from infra.accounts.throttle import PostgresSignInThrottle
         from infra.db import open_pool
         from infra.eventstore.postgres import PostgresEventStore
         from infra.indicators.queries import IndicatorQueries
@@ -192,6 +195,7 @@ class WebServer:
                     policy=self._policy,
                     session_secret=self._secret,
                     secure_cookies=settings.public_base_url.startswith("https://"),
+                    strict_transport=settings.public_base_url.startswith("https://"),
                     temporal_ui_url=stack.temporal_ui_url,
                     temporal_namespace=settings.temporal_namespace,
                     grant=grant,
@@ -201,6 +205,9 @@ class WebServer:
                 ),
                 PaymentsDesk.on(self._pool),
                 IndicatorQueries(self._pool),
+                access_log=PostgresAccessLog(self._pool),
+                throttle=PostgresSignInThrottle(self._pool),
+                session_revocations=PostgresSessionRevocations(self._pool),
             )
             config = uvicorn.Config(
                 app,

@@ -16,6 +16,72 @@ SCOPED_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 """Roles that act within one organisation; the others see the whole project."""
 
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024
+"""The sign-in form refuses longer ones before hashing (argon2 is slow on purpose)."""
+
+COMMON_WORDS = frozenset(
+    (
+        "password",
+        "passw0rd",
+        "pass",
+        "passwort",
+        "parola",
+        "parolachiave",
+        "motdepasse",
+        "contraseña",
+        "qwerty",
+        "qwertyuiop",
+        "qwertz",
+        "azerty",
+        "asdfgh",
+        "asdfghjkl",
+        "zxcvbn",
+        "zxcvbnm",
+        "letmein",
+        "welcome",
+        "welcomeback",
+        "benvenuto",
+        "benvenuti",
+        "admin",
+        "administrator",
+        "amministratore",
+        "root",
+        "login",
+        "accesso",
+        "changeme",
+        "iloveyou",
+        "tiamo",
+        "monkey",
+        "dragon",
+        "football",
+        "calcio",
+        "baseball",
+        "sunshine",
+        "princess",
+        "trustno1",
+        "master",
+        "secret",
+        "segreto",
+        "abc",
+        "abcdef",
+        "abcdefgh",
+        "abcdefghijkl",
+        "test",
+        "prova",
+        "default",
+        "guest",
+        "user",
+        "utente",
+        "pathways",
+        "percorso",
+        "percorsi",
+        "refugee",
+        "rifugiato",
+    )
+)
+"""What a common password is made of, once its digits and symbols are set aside."""
+
+_RUNS = ("0123456789" * 2, "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm")
 
 
 class AccountError(Exception):
@@ -89,7 +155,8 @@ class Account(Frozen):
 
 
 def check_password(password: str, account_id: str) -> None:
-    """Refuse a password that is short, made of one repeated character, or the account id.
+    """Refuse a password that is short or overlong, of too few characters, the account id,
+    a common password with digits or symbols around it, or a run of the keyboard.
 
     Raises:
         AccountError: `weak_password`.
@@ -98,7 +165,23 @@ def check_password(password: str, account_id: str) -> None:
         raise AccountError(
             "weak_password", f"use at least {MIN_PASSWORD_LENGTH} characters", "password"
         )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(
+            "weak_password", f"use at most {MAX_PASSWORD_LENGTH} characters", "password"
+        )
     if len(set(password)) < 4 or account_id.lower() in password.lower():
         raise AccountError(
             "weak_password", "use more varied characters, not your user id", "password"
         )
+    lowered = password.lower()
+    letters = "".join(c for c in lowered if c.isalpha())
+    words = "".join(c if c.isalpha() else " " for c in lowered).split()
+    if letters in COMMON_WORDS or (words and all(w in COMMON_WORDS for w in words)):
+        raise AccountError(
+            "weak_password", "this is a common password: choose a phrase of your own", "password"
+        )
+    compact = "".join(c for c in lowered if c.isalnum())
+    if len(compact) >= MIN_PASSWORD_LENGTH - 2 and any(
+        compact in run or compact[::-1] in run for run in _RUNS
+    ):
+        raise AccountError("weak_password", "a run of the keyboard is easy to guess", "password")

@@ -1,6 +1,6 @@
--- The access log (who read which pathway's personal data, when, why, through what) and
--- the sign-in throttle (failed attempts per account and per client address). Both are
--- shared by every web process of an installation.
+-- The access log (who read which pathway's personal data, when, why, through what),
+-- the sign-in throttle (failed attempts per account and per client address) and signed-out
+-- sessions. All are shared by every web process of an installation.
 
 CREATE TABLE access_log (
     entry_id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -36,4 +36,10 @@ CREATE TABLE sign_in_throttle (
     first_failed timestamptz NOT NULL,
     locked_until timestamptz,
     lockouts     integer NOT NULL DEFAULT 0
+);
+
+-- Sessions signed out before they expired: a copy of the cookie is refused.
+CREATE TABLE revoked_sessions (
+    session_id text COLLATE "C" PRIMARY KEY,
+    expires_at timestamptz NOT NULL
 );

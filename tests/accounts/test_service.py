@@ -71,6 +71,13 @@ async def test_a_new_account_stores_an_argon2_hash_of_its_password(
         "aaaaaaaaaaaaaaaa",  # one character
         "abababababab",  # two characters
         "my-name-is-ANNA-2026",  # the account id, in any case
+        "Password2026!",  # a common password with digits and symbols
+        "qwertyuiop123",
+        "admin-admin-2026",  # common words only
+        "Benvenuto12345",
+        "1234567890123",  # runs of the keyboard
+        "abcdefghijklm",
+        "x" * 1100 + "a long tail",  # longer than sign-in takes
     ],
 )
 async def test_a_weak_password_is_refused_and_nothing_is_stored(

@@ -322,6 +322,12 @@ async def test_the_report_has_every_indicator_with_its_target_and_suppresses_sma
     page = report.text
     assert "size: A4" in page and "@media print" in page
     assert "<script" not in page and "src=" not in page and "<link" not in page
+    # Its inline stylesheet is allowed by this response's nonce only, nothing else inline.
+    nonce = re.search(r'<style nonce="([^"]+)">', page)
+    assert nonce is not None
+    policy = report.headers["content-security-policy"]
+    assert f"style-src 'self' 'nonce-{nonce.group(1)}'" in policy
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert "Rifugiato cittadino" in page and "FAMI" in page
     assert "1 apr 2026" in page
     for indicator in CATALOGUE:

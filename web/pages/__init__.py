@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from web.pages.access_log import build_access_log_router
 from web.pages.admin import build_admin_router
 from web.pages.approvals import build_approvals_router
 from web.pages.history import build_history_router
@@ -38,4 +39,5 @@ def build_pages_router() -> APIRouter:
     router.include_router(build_admin_router())
     router.include_router(build_payments_router())
     router.include_router(build_indicators_router())
+    router.include_router(build_access_log_router())
     return router

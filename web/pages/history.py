@@ -24,10 +24,13 @@ from domain.records import EventRecord, as_of
 from domain.state import PathwayState
 from domain.stream import stream_id_for
 from domain.values import SYSTEM_DEADLINES, WorkPackage
+from infra.access_log.model import Channel
 from infra.eventstore.base import EventStore
+from web.access import page_purpose, record_read
 from web.auth import accounts_of
 from web.i18n import N_, translations
 from web.pages.event_labels import EVENT_GROUPS
+from web.pages.purpose import purpose_choice
 from web.pages.render import DISPLAY_TIMEZONE, language_of, render
 from web.pages.routing import PageAccount, page_router
 from web.pages.timeline import EventGroup, Filters, Wording, timeline, work_package_of
@@ -116,6 +119,7 @@ def build_history_router() -> APIRouter:
         """The timeline, filtered by the query; with `as_of`, cut at the end of that day."""
         store: EventStore = request.app.state.store
         settings: WebSettings = request.app.state.settings
+        purpose = page_purpose(request, account)
         await readable(store, account, pathway_id)
         records = await store.read_stream(stream_id_for(pathway_id))
         query = request.query_params
@@ -148,6 +152,10 @@ def build_history_router() -> APIRouter:
             group=_choice(query.get("group"), EventGroup),
         )
         order = OLDEST if query.get("order") == OLDEST else NEWEST
+        detail = None if as_of_day is None else f"as_of={as_of_day.isoformat()}"
+        await record_read(
+            request, account, pathway_id, "history_page", purpose, Channel.PAGE, detail
+        )
         entries = [e for e in timeline(known, words) if filters.keep(e)]
         if order == NEWEST:
             entries.reverse()
@@ -177,6 +185,7 @@ def build_history_router() -> APIRouter:
                 for g in EventGroup
             ],
             "temporal_link": temporal_link(settings, pathway_id),
+            "access": purpose_choice(request, purpose),
         }
         partial = (
             request.headers.get("HX-Request") == "true"

@@ -10,6 +10,7 @@ and the event that made each count. The downloads are the CLI's export
 
 from __future__ import annotations
 
+import secrets
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,10 +25,12 @@ from fastapi.responses import HTMLResponse, Response
 
 from domain.indicators import AGE_BANDS, BY_ID, CATALOGUE, DEFAULT_THRESHOLD, Target
 from domain.values import Gender, ProtectionStatus, Role, WorkPackage
+from infra.access_log.model import Channel
 from infra.accounts.model import Account, Language, Organisation
 from infra.indicators.export import to_csv, write_xlsx
 from infra.indicators.queries import IndicatorQueries, Row
 from infra.indicators.targets import Grant
+from web.access import page_purpose, record_read
 from web.auth import accounts_of
 from web.i18n import N_, translations
 from web.pages.event_labels import WORK_PACKAGES
@@ -40,6 +43,7 @@ from web.pages.render import DISPLAY_TIMEZONE, language_of, render
 from web.pages.routing import PageAccount, log, page_router
 from web.problems import ProblemError
 from web.scope import FORBIDDEN
+from web.security import report_csp
 
 INDICATORS_PATH = "/indicators"
 REPORT_PATH = INDICATORS_PATH + "/report"
@@ -379,12 +383,17 @@ def build_indicators_router() -> APIRouter:
             targets_source=settings.targets_source,
         )
         log.info("indicator_report", account_id=account.id, organisation_id=organisation_id)
-        return HTMLResponse(render_report(context), headers={"Cache-Control": "no-store"})
+        nonce = secrets.token_urlsafe(16)
+        return HTMLResponse(
+            render_report({**context, "style_nonce": nonce}),
+            headers={"Cache-Control": "no-store", "Content-Security-Policy": report_csp(nonce)},
+        )
 
     @router.get(INDICATORS_PATH + "/{indicator_id}")
     async def drill_down(request: Request, indicator_id: str, account: PageAccount) -> Response:
         """The pathways behind one figure, within the viewer's scope, and the events."""
         _reader(account)
+        purpose = page_purpose(request, account)
         indicator = BY_ID.get(indicator_id)
         if indicator is None:
             raise ProblemError("not_found", "no such indicator", status=404)
@@ -409,6 +418,15 @@ def build_indicators_router() -> APIRouter:
             )
             if r.indicator_id == indicator_id
         ]
+        await record_read(
+            request,
+            account,
+            [c.pathway_id for c in contributions],
+            "indicator_drill_down",
+            purpose,
+            Channel.PAGE,
+            f"indicator={indicator_id} as_of={day.isoformat()}",
+        )
         language = language_of(request)
         gettext = translations(language).gettext
         return render(

@@ -15,6 +15,7 @@ from typing import Any
 from domain.measures import MeasureKind, MeasureStatus
 from domain.payments.ledger import PaymentKind
 from domain.values import Role, Stage
+from infra.access_log.model import Channel, Purpose
 from web.i18n import N_
 
 STAGES: Mapping[Stage, str] = {
@@ -83,12 +84,31 @@ PAYMENT_KINDS: Mapping[PaymentKind, str] = {
     PaymentKind.COURSE_FEE: N_("Course fee"),
 }
 
+PURPOSES: Mapping[Purpose, str] = {
+    Purpose.CASE_MANAGEMENT: N_("Case management"),
+    Purpose.SUPERVISION: N_("Supervision"),
+    Purpose.MONITORING: N_("Project monitoring"),
+    Purpose.AUDIT: N_("Audit"),
+    Purpose.SUBJECT_ACCESS: N_("The person's request for their data"),
+    Purpose.ERASURE: N_("Erasure check"),
+    Purpose.SUPPORT: N_("Technical support"),
+}
+
+CHANNELS: Mapping[Channel, str] = {
+    Channel.PAGE: N_("Page"),
+    Channel.API: N_("API"),
+    Channel.CLI: N_("Command line"),
+    Channel.CODEC: N_("Temporal UI (codec)"),
+}
+
 LABELS: Mapping[type[StrEnum], Mapping[Any, str]] = {
     Stage: STAGES,
     Role: ROLES,
     MeasureKind: MEASURE_KINDS,
     MeasureStatus: MEASURE_STATUSES,
     PaymentKind: PAYMENT_KINDS,
+    Purpose: PURPOSES,
+    Channel: CHANNELS,
 }
 """Every enum a page may show, with its labels; add a new one here."""
 

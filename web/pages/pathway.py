@@ -23,9 +23,11 @@ from domain.obligations import obligations
 from domain.state import PathwayState
 from domain.stream import stream_id_for
 from domain.values import Role, Stage
+from infra.access_log.model import Channel
 from infra.accounts.model import Account
 from infra.accounts.store import AccountStore
 from infra.eventstore.base import EventStore
+from web.access import page_purpose, record_read
 from web.outages import UNAVAILABLE, within
 from web.pages import forms, widgets
 from web.pages.actions import (
@@ -46,6 +48,7 @@ from web.pages.commands import (
     refusal_message,
 )
 from web.pages.describe import Describer
+from web.pages.purpose import purpose_choice
 from web.pages.render import language_of, render
 from web.pages.routing import PageAccount, page_router, safe_next, see_other
 from web.problems import ProblemError
@@ -115,8 +118,10 @@ def build_pathway_router() -> APIRouter:
     async def pathway_page(request: Request, pathway_id: str, account: PageAccount) -> Response:
         """The pathway: who, where it stands, what is due, and what the reader can do now."""
         _, store, accounts, settings = _deps(request)
+        purpose = page_purpose(request, account)
         await readable(store, account, pathway_id)
         state = await read_state(store, pathway_id)
+        await record_read(request, account, pathway_id, "pathway_page", purpose, Channel.PAGE)
         offered = available_commands(state, account.actor)
         caseworkers = (
             await caseworkers_for(accounts, state) if "reassign_caseworker" in offered else []
@@ -135,6 +140,7 @@ def build_pathway_router() -> APIRouter:
             flash=pop_flash(request),
             describe=Describer(gettext_for(request), language_of(request)),
             progress_label=progress_label,
+            access=purpose_choice(request, purpose),
         )
 
     @router.get("/pathways/{pathway_id}/commands/{kind}")
@@ -143,7 +149,9 @@ def build_pathway_router() -> APIRouter:
     ) -> Response:
         """One command's form on its own page (or, for htmx, just the form)."""
         _, store, accounts, _ = _deps(request)
+        purpose = page_purpose(request, account)
         state, offered = await _offered(store, account, pathway_id, kind)
+        await record_read(request, account, pathway_id, "command_form", purpose, Channel.PAGE)
         data = dict(request.query_params)
         caseworkers = await caseworkers_for(accounts, state)
         command = command_form(state, kind, data, caseworkers)

@@ -38,6 +38,8 @@ PROBLEM_MESSAGES: dict[str, str] = {
     "account_not_found": N_("There is no such account."),
     "invalid_filter": N_("A filter has a value that is not known: choose it in the form."),
     "invalid_date": N_("That is not a date: give it as YYYY-MM-DD, or use the date picker."),
+    "invalid_command": N_("Something in the address of this page is not valid."),
+    "unavailable": N_("The service cannot answer right now. Please try again in a moment."),
 }
 """What a page says for a refusal code; add a code here when a page can meet it."""
 GENERIC_PROBLEM = N_("The request could not be completed.")

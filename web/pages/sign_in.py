@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from infra.accounts.service import sign_in
-from web.auth import accounts_of, end_session, start_session
+from infra.accounts.throttle import SignInThrottle, account_key, client_key
+from web.auth import accounts_of, settings_of, start_session
+from web.auth import sign_out as end_signed_in_session
 from web.i18n import N_, SESSION_LANGUAGE
 from web.pages.render import render
 from web.pages.routing import (
@@ -25,6 +29,13 @@ MAX_FIELD = 1024
 FORM_INCOMPLETE = N_("Enter your user id and your password.")
 WRONG_CREDENTIALS = N_("The user id or the password is not right, or the account is disabled.")
 FORM_EXPIRED = N_("This form has expired. Please try again.")
+TOO_MANY = N_("Too many failed attempts: signing in is paused for a while. Try again later.")
+TOO_MANY_ATTEMPTS = "too_many_attempts"
+
+
+def throttle_of(request: Request) -> SignInThrottle:
+    throttle: SignInThrottle = request.app.state.throttle
+    return throttle
 
 
 def build_sign_in_router() -> APIRouter:
@@ -36,7 +47,7 @@ def build_sign_in_router() -> APIRouter:
         next_path = safe_next(request.query_params.get("next"))
         if account is not None:
             return see_other(next_path, request)
-        return render(request, "sign_in.html", next=next_path, error=None, user_id="")
+        return render(request, "sign_in.html", next=next_path, error=None, user_id="", code=None)
 
     @router.post(SIGN_IN_PATH)
     async def sign_in_submit(request: Request) -> Response:
@@ -46,19 +57,23 @@ def build_sign_in_router() -> APIRouter:
         user_id, password = form.get("user_id"), form.get("password")
         shown_id = user_id.strip()[:MAX_FIELD] if isinstance(user_id, str) else ""
 
-        def refused(error: str, status_code: int) -> Response:
+        def refused(
+            error: str, status_code: int, code: str, headers: dict[str, str] | None = None
+        ) -> Response:
             return render(
                 request,
                 "sign_in.html",
                 status_code=status_code,
+                headers=headers,
                 next=next_path,
                 error=error,
                 user_id=shown_id,
+                code=code,
             )
 
         if not form_csrf_ok(request, form):
             log.warning("sign_in_refused", reason="csrf", account_id=shown_id or None)
-            return refused(FORM_EXPIRED, 403)
+            return refused(FORM_EXPIRED, 403, "csrf_failed")
         if (
             not isinstance(user_id, str)
             or not isinstance(password, str)
@@ -68,11 +83,23 @@ def build_sign_in_router() -> APIRouter:
             or len(password) > MAX_FIELD
         ):
             log.info("sign_in_refused", reason="incomplete_form", account_id=shown_id or None)
-            return refused(FORM_INCOMPLETE, 400)
+            return refused(FORM_INCOMPLETE, 400, "incomplete_form")
+        throttle = throttle_of(request)
+        now = settings_of(request).auth_clock()
+        address = request.client.host if request.client is not None else "unknown"
+        keys = [account_key(shown_id), client_key(address)]
+        locked = await throttle.locked_until(keys, now)
+        if locked is not None:
+            # The password is not even looked at: a lockout stops guessing, right or wrong.
+            wait = max(1, math.ceil((locked - now).total_seconds()))
+            log.warning("sign_in_refused", reason=TOO_MANY_ATTEMPTS, account_id=shown_id)
+            return refused(TOO_MANY, 429, TOO_MANY_ATTEMPTS, {"Retry-After": str(wait)})
         account = await sign_in(accounts_of(request), shown_id, password)
         if account is None:
-            log.warning("sign_in_failed", account_id=shown_id)
-            return refused(WRONG_CREDENTIALS, 401)
+            locked = await throttle.failed(keys, now)
+            log.warning("sign_in_failed", account_id=shown_id, locked=locked is not None)
+            return refused(WRONG_CREDENTIALS, 401, "wrong_credentials")
+        await throttle.succeeded(account.id)
         start_session(request, account)
         log.info("signed_in", account_id=account.id, role=account.role.value)
         return see_other(next_path, request)
@@ -82,7 +109,7 @@ def build_sign_in_router() -> APIRouter:
         """End the session (CSRF checked by the account dependency); keep the language."""
         if account is not None:
             language = request.session.get(SESSION_LANGUAGE)
-            end_session(request)
+            await end_signed_in_session(request)
             if language is not None:
                 request.session[SESSION_LANGUAGE] = language
             log.info("signed_out", account_id=account.id)

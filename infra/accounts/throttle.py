@@ -1,0 +1,161 @@
+"""Sign-in throttling: after too many failures, an account or a client address is locked out.
+
+Failures are counted per key (`account:<id>`, `client:<address>`) within a window; reaching
+the key's limit locks it for the lockout time, doubled at each lockout that follows
+(capped), and the count starts again. A success clears its account's key, never the
+client's (a valid account must not reset an address that guesses others). A locked key
+refuses every attempt without looking at the password.
+
+The state is shared by every web process: `PostgresSignInThrottle` (table
+`sign_in_throttle`, each key's row locked while it changes); `InMemorySignInThrottle` for
+one process and tests. Both pass `tests/accounts/test_throttle_contract.py`.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from infra.db import Pool
+
+ACCOUNT_PREFIX = "account:"
+CLIENT_PREFIX = "client:"
+
+
+@dataclass(frozen=True)
+class ThrottlePolicy:
+    account_failures: int = 5
+    """Failures on one account before it is locked."""
+    client_failures: int = 20
+    """Failures from one client address (an office may share one) before it is locked."""
+    window: timedelta = timedelta(minutes=15)
+    """Failures older than this are forgotten."""
+    lockout: timedelta = timedelta(minutes=15)
+    """The first lockout; each one after it within `forget_lockouts` lasts twice as long."""
+    max_lockout: timedelta = timedelta(hours=24)
+    forget_lockouts: timedelta = timedelta(hours=24)
+    """A key not locked for this long starts again from the first lockout."""
+
+    def limit(self, key: str) -> int:
+        return self.client_failures if key.startswith(CLIENT_PREFIX) else self.account_failures
+
+
+@dataclass(frozen=True)
+class KeyState:
+    failures: int
+    first_failed: datetime
+    locked_until: datetime | None
+    lockouts: int
+
+
+def after_failure(
+    state: KeyState | None, key: str, now: datetime, policy: ThrottlePolicy
+) -> KeyState:
+    """A key's state once one more failure is counted at `now`."""
+    lockouts = 0 if state is None else state.lockouts
+    locked = None if state is None else state.locked_until
+    if locked is not None and now - locked > policy.forget_lockouts:
+        lockouts = 0
+    if state is None or now - state.first_failed > policy.window:
+        state = KeyState(0, now, None if state is None else state.locked_until, lockouts)
+    state = replace(state, failures=state.failures + 1, lockouts=lockouts)
+    if state.failures < policy.limit(key):
+        return state
+    duration = min(policy.lockout * 2 ** min(lockouts, 16), policy.max_lockout)
+    return KeyState(0, now, now + duration, lockouts + 1)
+
+
+def account_key(account_id: str) -> str:
+    return ACCOUNT_PREFIX + account_id.strip().lower()
+
+
+def client_key(address: str) -> str:
+    return CLIENT_PREFIX + address
+
+
+class SignInThrottle(abc.ABC):
+    """Counts failed sign-ins per key and says until when a key is locked."""
+
+    def __init__(self, policy: ThrottlePolicy | None = None) -> None:
+        self.policy = policy or ThrottlePolicy()
+
+    @abc.abstractmethod
+    async def locked_until(self, keys: Sequence[str], now: datetime) -> datetime | None:
+        """The latest end of a lockout of any of `keys` still running at `now`, or None."""
+
+    @abc.abstractmethod
+    async def failed(self, keys: Sequence[str], now: datetime) -> datetime | None:
+        """Count a failure on each key; like `locked_until` afterwards."""
+
+    @abc.abstractmethod
+    async def succeeded(self, account_id: str) -> None:
+        """Forget the account's failures and lockouts (not the client's)."""
+
+
+class InMemorySignInThrottle(SignInThrottle):
+    def __init__(self, policy: ThrottlePolicy | None = None) -> None:
+        super().__init__(policy)
+        self._keys: dict[str, KeyState] = {}
+
+    async def locked_until(self, keys: Sequence[str], now: datetime) -> datetime | None:
+        ends = [s.locked_until for k in keys if (s := self._keys.get(k)) and s.locked_until]
+        running = [end for end in ends if end > now]
+        return max(running) if running else None
+
+    async def failed(self, keys: Sequence[str], now: datetime) -> datetime | None:
+        for key in dict.fromkeys(keys):
+            self._keys[key] = after_failure(self._keys.get(key), key, now, self.policy)
+        return await self.locked_until(keys, now)
+
+    async def succeeded(self, account_id: str) -> None:
+        self._keys.pop(account_key(account_id), None)
+
+
+class PostgresSignInThrottle(SignInThrottle):
+    def __init__(self, pool: Pool, policy: ThrottlePolicy | None = None) -> None:
+        super().__init__(policy)
+        self._pool = pool
+
+    async def locked_until(self, keys: Sequence[str], now: datetime) -> datetime | None:
+        async with self._pool.connection() as conn:
+            row = await (
+                await conn.execute(
+                    "SELECT max(locked_until) FROM sign_in_throttle"
+                    " WHERE key = ANY(%s) AND locked_until > %s",
+                    (list(keys), now),
+                )
+            ).fetchone()
+        return None if row is None else row[0]
+
+    async def failed(self, keys: Sequence[str], now: datetime) -> datetime | None:
+        async with self._pool.connection() as conn, conn.transaction():
+            for key in sorted(set(keys)):  # in one order: two processes never deadlock
+                await conn.execute(
+                    "INSERT INTO sign_in_throttle (key, failures, first_failed)"
+                    " VALUES (%s, 0, %s) ON CONFLICT (key) DO NOTHING",
+                    (key, now),
+                )
+                row = await (
+                    await conn.execute(
+                        "SELECT failures, first_failed, locked_until, lockouts"
+                        " FROM sign_in_throttle WHERE key = %s FOR UPDATE",
+                        (key,),
+                    )
+                ).fetchone()
+                assert row is not None
+                known = KeyState(*row) if row[0] or row[2] is not None or row[3] else None
+                state = after_failure(known, key, now, self.policy)
+                await conn.execute(
+                    "UPDATE sign_in_throttle SET failures = %s, first_failed = %s,"
+                    " locked_until = %s, lockouts = %s WHERE key = %s",
+                    (state.failures, state.first_failed, state.locked_until, state.lockouts, key),
+                )
+        return await self.locked_until(keys, now)
+
+    async def succeeded(self, account_id: str) -> None:
+        async with self._pool.connection() as conn:
+            await conn.execute(
+                "DELETE FROM sign_in_throttle WHERE key = %s", (account_key(account_id),)
+            )

@@ -1,0 +1,101 @@
+"""The sign-in throttle and session revocations: in memory and on PostgreSQL, one contract."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from infra.accounts.sessions import (
+    InMemorySessionRevocations,
+    PostgresSessionRevocations,
+    SessionRevocations,
+)
+from infra.accounts.throttle import (
+    InMemorySignInThrottle,
+    PostgresSignInThrottle,
+    SignInThrottle,
+    ThrottlePolicy,
+    account_key,
+    client_key,
+)
+from infra.db import Pool
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+POLICY = ThrottlePolicy(account_failures=3, client_failures=5)
+ANNA = [account_key("anna"), client_key("10.0.0.1")]
+MINUTE = timedelta(minutes=1)
+
+
+@pytest.fixture(params=["memory", "postgres"])
+def throttle(request: pytest.FixtureRequest) -> SignInThrottle:
+    if request.param == "memory":
+        return InMemorySignInThrottle(POLICY)
+    pool: Pool = request.getfixturevalue("pool")
+    return PostgresSignInThrottle(pool, POLICY)
+
+
+@pytest.fixture(params=["memory", "postgres"])
+def revocations(request: pytest.FixtureRequest) -> SessionRevocations:
+    if request.param == "memory":
+        return InMemorySessionRevocations()
+    pool: Pool = request.getfixturevalue("pool")
+    return PostgresSessionRevocations(pool)
+
+
+async def fail(throttle: SignInThrottle, times: int, keys: list[str], at: datetime) -> object:
+    result = None
+    for _ in range(times):
+        result = await throttle.failed(keys, at)
+    return result
+
+
+async def test_the_limit_of_failures_locks_the_account_for_the_lockout(
+    throttle: SignInThrottle,
+) -> None:
+    assert await fail(throttle, 2, ANNA, NOW) is None
+    assert await throttle.locked_until(ANNA, NOW) is None
+    assert await throttle.failed(ANNA, NOW) == NOW + timedelta(minutes=15)
+    assert await throttle.locked_until([account_key(" ANNA ")], NOW + 14 * MINUTE) is not None
+    assert await throttle.locked_until(ANNA, NOW + 15 * MINUTE) is None
+    # Only the account: the address had three failures of its five.
+    assert await throttle.locked_until([client_key("10.0.0.1")], NOW) is None
+
+
+async def test_each_lockout_after_the_first_lasts_twice_as_long(throttle: SignInThrottle) -> None:
+    await fail(throttle, 3, [account_key("anna")], NOW)
+    later = NOW + 16 * MINUTE
+    assert await fail(throttle, 3, [account_key("anna")], later) == later + 30 * MINUTE
+    much_later = later + 31 * MINUTE
+    end = await fail(throttle, 3, [account_key("anna")], much_later)
+    assert end == much_later + 60 * MINUTE
+
+
+async def test_old_failures_are_forgotten(throttle: SignInThrottle) -> None:
+    await fail(throttle, 2, ANNA, NOW)
+    assert await throttle.failed(ANNA, NOW + 16 * MINUTE) is None
+
+
+async def test_a_success_clears_the_account_but_not_the_address(
+    throttle: SignInThrottle,
+) -> None:
+    await fail(throttle, 2, ANNA, NOW)
+    await throttle.succeeded("anna")
+    assert await fail(throttle, 2, ANNA, NOW) is None
+    # The address has four failures now: one more, from any account, locks it.
+    locked = await throttle.failed([account_key("luca"), client_key("10.0.0.1")], NOW)
+    assert locked == NOW + 15 * MINUTE
+    assert await throttle.locked_until([account_key("marta"), client_key("10.0.0.1")], NOW)
+
+
+async def test_other_keys_are_untouched(throttle: SignInThrottle) -> None:
+    await fail(throttle, 3, ANNA, NOW)
+    assert await throttle.locked_until([account_key("luca"), client_key("10.0.0.2")], NOW) is None
+
+
+async def test_a_revoked_session_stays_revoked(revocations: SessionRevocations) -> None:
+    assert not await revocations.is_revoked("s-1")
+    await revocations.revoke("s-1", datetime.now(UTC) + timedelta(hours=8))
+    await revocations.revoke("s-1", datetime.now(UTC) + timedelta(hours=8))  # twice is once
+    assert await revocations.is_revoked("s-1")
+    assert not await revocations.is_revoked("s-2")
