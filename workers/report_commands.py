@@ -77,7 +77,7 @@ def report(
         typer.Option(
             "--as-of",
             help="As known at this instant (ISO, UTC if no zone) or the end of this day "
-            "(a date: UTC, or Italian time for --format html, as the web's report). "
+            "(a date: in Italian time, as on the web's dashboard and downloads). "
             "Default: now.",
         ),
     ] = None,
@@ -141,7 +141,7 @@ def report(
         if kind == "html" and (by or period):
             raise Refused("invalid_options", "--format html takes no --by or --period")
         grant = configured_targets(settings)
-        instant, day = _instant(as_of, html=kind == "html", known_at=known_at)
+        instant, day = _instant(as_of, known_at=known_at)
         dims = [_dimension(d) for d in by.split(",") if d.strip()]
         days = None if period is None else _period(period)
         async with _pool(settings) as pool:
@@ -213,23 +213,24 @@ def report(
 FORMATS = ("table", "csv", "xlsx", "html")
 
 
-def _instant(
-    text: str | None, *, html: bool, known_at: Callable[[str], datetime]
-) -> tuple[datetime, date]:
-    """The instant the figures are known at, and its day (Italian time)."""
+def _instant(text: str | None, *, known_at: Callable[[str], datetime]) -> tuple[datetime, date]:
+    """The instant the figures are known at, and its day (Italian time).
+
+    A plain date is the end of that day in Italian time in every format, as on the web's
+    dashboard, downloads and report: `--as-of D --format xlsx` is `/indicators.xlsx?as_of=D`.
+    """
     from web.pages.indicators import end_of_day
     from web.pages.render import DISPLAY_TIMEZONE
 
     if text is None:
         instant = datetime.now(UTC)
         return instant, instant.astimezone(DISPLAY_TIMEZONE).date()
-    if html:
-        try:
-            day = date.fromisoformat(text)
-        except ValueError:
-            pass
-        else:
-            return end_of_day(day), day
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        pass
+    else:
+        return end_of_day(day), day
     instant = known_at(text)
     return instant, instant.astimezone(DISPLAY_TIMEZONE).date()
 

@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -13,7 +14,10 @@ from typer.testing import CliRunner
 
 from domain.indicators import CATALOGUE
 from infra.db import open_pool
+from infra.eventstore.postgres import PostgresEventStore
+from tests.indicators.caseloads import append_all, history, opening
 from tests.indicators.test_projector import caseload, trimmed
+from tests.scenarios import ASSESSMENT, CASEWORKER, CONDITION
 from workers.cli import app
 
 
@@ -145,3 +149,39 @@ def test_projections_rebuild_replays_into_new_tables_and_refuses_an_unknown_name
     unknown = runner.invoke(app, ["projections", "rebuild", "--name", "ledger"], env=env)
     assert unknown.exit_code != 0
     assert "unknown_projection" in unknown.output
+
+
+def test_a_plain_date_is_the_end_of_that_day_in_italian_time_in_every_format(
+    database: str, tmp_path: Path
+) -> None:
+    """`--as-of 2026-04-01` is what the web's dashboard and downloads of that day show: an
+    assessment recorded at 23:00 UTC (1 a.m. of 2 April in Italy) is not in it, whatever the
+    format."""
+
+    async def seed() -> None:
+        pool = await open_pool(database, 1, 2)
+        try:
+            late = history(
+                "p-late",
+                [
+                    (opening("p-late", "org-lecce", "female"), CASEWORKER, 0, 0),
+                    ({"type": "record_baseline", "condition": CONDITION}, CASEWORKER, 0, 0),
+                    (ASSESSMENT, CASEWORKER, 1, 0),
+                ],
+                start=datetime(2026, 4, 1, 21, 59, tzinfo=UTC),
+            )
+            await append_all(PostgresEventStore(pool), late)
+        finally:
+            await pool.close()
+
+    asyncio.run(seed())
+    env = {"PATHWAYS_DATABASE_URL": database, "PATHWAYS_DATA_DIR": str(tmp_path)}
+    runner = CliRunner()
+    for day, assessed in (("2026-04-01", "0"), ("2026-04-02", "1")):
+        args = ["report", "--as-of", day, "--threshold", "0", "--format", "csv"]
+        ran = runner.invoke(app, args, env=env)
+        assert ran.exit_code == 0, ran.output
+        rows = list(csv.reader(io.StringIO(ran.stdout)))
+        (skills,) = [r for r in rows if r and r[0] == "skills_assessed"]
+        assert skills[4:6] == [assessed, assessed], (day, skills)
+        assert f"{day}T23:59:59+02:00" in ran.stdout, ran.stdout

@@ -1,0 +1,429 @@
+"""Issue 7, done when: with the demo caseload, the coordinator's dashboard shows every
+indicator of the seed with its target, the as-of date picker changes the figures
+consistently, and the XLSX opens with the same numbers.
+
+On the real stack (`pathways up`, `pathways demo`), as Cora (the demo coordinator) reads it
+over HTTP and in Chromium on a phone:
+
+- every indicator of the catalogue has its figure on /indicators, and each one with a target
+  shows it (the baseline figures have none: they sit beside their exit figure's);
+- each figure is its drill-down's: the weights of the pathways listed add up to it;
+- /indicators.xlsx holds the same numbers, except the cells of 1 to 4 people, left blank
+  (the screen, inside the project, shows them); the funder report prints the XLSX's values;
+- the as-of picker: the demo records everything now, so as of yesterday (recording time)
+  nothing is known yet. A pathway then recorded with every business date back-dated to
+  yesterday moves today's figures by exactly its facts and leaves yesterday's as they were.
+
+A phone-width screenshot of the dashboard goes to tests/browser/artifacts/.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from openpyxl import load_workbook
+from playwright.async_api import ViewportSize, async_playwright, expect
+
+from domain.indicators import CATALOGUE, Indicator
+from infra.accounts.model import Language
+from infra.embedded import EmbeddedPostgres, free_port
+from infra.indicators.projector import PROJECTION
+from infra.indicators.targets import load_grant
+from tests.browser.conftest import ARTIFACTS, CHROMIUM
+from tests.integration.conftest import PATHWAYS, REPO, Ran, clean_environ, run
+from tests.integration.test_up import pathways_up
+from tests.integration.test_up_web import sign_in
+from web.i18n import translations
+from web.pages.funder_report import format_value
+from web.pages.indicator_labels import ROLES_IN_FIGURE
+from web.pages.render import DISPLAY_TIMEZONE
+from workers.demo_accounts import DEMO_PASSWORD
+
+pytestmark = pytest.mark.integration
+
+DEMO_COUNT = 20
+DEMO_SEED = 7
+"""A caseload with figures of every size: 0, 1 to 4 (blank in the XLSX) and 5 or more."""
+THRESHOLD = 5
+WALK = REPO / "examples" / "walkthrough"
+LANGUAGE: Language = "it"  # the demo accounts' language
+PHONE: ViewportSize = {"width": 390, "height": 844}
+LONGEST_RUN = timedelta(minutes=3)
+
+# What the walkthrough's first three steps add (01 open: a woman; 02 baseline: inactive,
+# housing hardship, social marginality, no digital skills, self-esteem 19; 03 the skills
+# assessment): (numerator, denominator) per indicator; every other figure stays.
+LATE_PATHWAY = {
+    "skills_assessed": (1, None),
+    "female_inactivity_baseline": (1, 1),
+    "housing_hardship_baseline": (1, 1),
+    "social_marginality_baseline": (1, 1),
+    "digital_skills_baseline": (0, 1),
+    "self_esteem_baseline": (19, 1),
+}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One figure of the dashboard: its text, and its numerator and denominator."""
+
+    text: str
+    numerator: int
+    denominator: int | None
+
+
+def whole(text: str) -> int:
+    """A whole number as the page writes it (`1.234` in Italian)."""
+    return int(re.sub(r"\D", "", text))
+
+
+def ratio(indicator: Indicator, numerator: int, denominator: int | None) -> float | None:
+    if denominator is None:
+        return numerator
+    return None if denominator == 0 else numerator / denominator
+
+
+def figures(page: httpx.Response) -> dict[str, Shown]:
+    """Every figure of the dashboard, by indicator id."""
+    found: dict[str, Shown] = {}
+    for match in re.finditer(
+        r'id="value-([a-z_]+)">([^<]*)</a>\s*'
+        r'(?:<small class="muted">\(([\d.]+) / ([\d.]+)\)</small>)?',
+        page.text,
+    ):
+        indicator_id, text, numerator, denominator = match.groups()
+        found[indicator_id] = (
+            Shown(text, whole(text), None)
+            if numerator is None
+            else Shown(text, whole(numerator), whole(denominator))
+        )
+    return found
+
+
+async def dashboard(http: httpx.AsyncClient, day: date) -> tuple[httpx.Response, dict[str, Shown]]:
+    """The dashboard as the date picker asks for it (`?as_of=`), and its figures."""
+    page = await http.get("/indicators", params={"as_of": day.isoformat()})
+    assert page.status_code == 200, page.text
+    assert f'id="ind-as-of" name="as_of" value="{day.isoformat()}"' in page.text
+    shown = figures(page)
+    assert sorted(shown) == sorted(i.indicator_id for i in CATALOGUE), sorted(shown)
+    for indicator_id, figure in shown.items():  # the trend line ends on the day's figure
+        trend = re.search(rf'<title id="trend-{indicator_id}">[^<]*: ([^:<]*)</title>', page.text)
+        if trend is not None:  # a baseline has no line of its own
+            assert trend[1] == figure.text, (indicator_id, trend[1], figure)
+    return page, shown
+
+
+@dataclass(frozen=True)
+class DrillDown:
+    """The drill-down's figure and the pathways (and weights) it lists, by role."""
+
+    text: str
+    weights: dict[str, int]
+    pathways: dict[str, set[str]]
+
+
+async def drill_down(http: httpx.AsyncClient, indicator_id: str, day: date) -> DrillDown:
+    page = await http.get(f"/indicators/{indicator_id}", params={"as_of": day.isoformat()})
+    assert page.status_code == 200, page.text
+    figure = re.search(r'<strong id="figure">([^<]*)</strong>', page.text)
+    assert figure is not None, page.text
+    gettext = translations(LANGUAGE).gettext
+    role_of = {gettext(label): role for role, label in ROLES_IN_FIGURE.items()}
+    weights: Counter[str] = Counter()
+    pathways: dict[str, set[str]] = {role: set() for role in ROLES_IN_FIGURE}
+    for pathway_id, role, weight in re.findall(
+        r'<th scope="row"><a href="/pathways/[^"]+">([^<]+)</a></th>\s*'
+        r"<td>([^<]+)</td>\s*<td>([^<]+)</td>",
+        page.text,
+    ):
+        weights[role_of[role]] += whole(weight)
+        pathways[role_of[role]].add(pathway_id)
+    return DrillDown(figure.group(1), dict(weights), pathways)
+
+
+def exported(sheet_rows: list[tuple[object, ...]]) -> dict[str, tuple[object, object, object]]:
+    """(value, numerator, denominator) per indicator id of the XLSX's table."""
+    header, *rows = sheet_rows
+    assert header[:2] == ("Indicatore", "Work package"), header
+    at = {name: header.index(name) for name in ("Valore", "Numeratore", "Denominatore")}
+    table = {}
+    for row in rows:
+        if row[0] is None:  # the empty row before the notes
+            break
+        table[str(row[0])] = (row[at["Valore"]], row[at["Numeratore"]], row[at["Denominatore"]])
+    return table
+
+
+def hidden(people: int) -> bool:
+    return 0 < people < THRESHOLD
+
+
+def expected_cells(indicator: Indicator, shown: Shown, proof: DrillDown) -> tuple[object, ...]:
+    """What the XLSX must hold for a figure of the screen: the same numbers, or blanks for a
+    cell of fewer than 5 people (people from the drill-down: a count of minors is not)."""
+    if shown.denominator is None:
+        people = len(proof.pathways["count"])
+        return (None,) * 3 if hidden(people) else (shown.numerator, shown.numerator, None)
+    counted, among = len(proof.pathways["numerator"]), len(proof.pathways["denominator"])
+    blank = among < THRESHOLD or (
+        indicator.kind == "rate" and (hidden(counted) or hidden(among - counted))
+    )
+    if blank:
+        return (None,) * 3
+    value = ratio(indicator, shown.numerator, shown.denominator)
+    return (None if value is None else round(value, 4), shown.numerator, shown.denominator)
+
+
+def tile(page: httpx.Response, indicator_id: str) -> str:
+    found = re.search(
+        rf'<li class="card indicator" id="tile-{indicator_id}">(.*?)</li>', page.text, re.S
+    )
+    assert found is not None, indicator_id
+    return " ".join(found.group(1).split())
+
+
+def report_value(page: str, indicator_id: str, column: str) -> str:
+    row = re.search(rf'<tr id="row-{indicator_id}">(.*?)</tr>', page, re.S)
+    assert row is not None, indicator_id
+    cell = re.search(rf"<td[^>]*data-{column}>(.*?)</td>", row.group(1), re.S)
+    assert cell is not None, (indicator_id, column)
+    return " ".join(cell.group(1).split())
+
+
+async def caught_up(uri: str, timeout: float = 30.0) -> None:
+    """Wait until the indicator projector of `pathways up` has every recorded event."""
+    deadline = time.monotonic() + timeout
+    while True:
+        async with await psycopg.AsyncConnection.connect(uri) as conn:
+            cur = await conn.execute(
+                "SELECT (SELECT coalesce(max(global_position), 0) FROM events),"
+                " (SELECT coalesce(max(position), 0) FROM projection_positions WHERE name = %s)",
+                (PROJECTION,),
+            )
+            row = await cur.fetchone()
+        assert row is not None
+        if row[0] == row[1]:
+            return
+        assert time.monotonic() < deadline, f"projector at {row[1]} of {row[0]} events"
+        await asyncio.sleep(0.3)
+
+
+async def test_the_coordinator_reads_every_indicator_as_of_two_days_and_in_the_xlsx(
+    workdir: Path,
+) -> None:
+    web_port = free_port()
+    base = f"http://127.0.0.1:{web_port}"
+    env = clean_environ(
+        PATHWAYS_DATA_DIR=str(workdir),
+        PATHWAYS_TEMPORAL_PORT=str(free_port()),
+        PATHWAYS_TEMPORAL_UI_PORT=str(free_port()),
+        PATHWAYS_SMTP_PORT=str(free_port()),
+        PATHWAYS_WEB_PORT=str(web_port),
+        PATHWAYS_LOG_LEVEL="INFO",
+    )
+
+    async def ok(*args: str, timeout: float = 120) -> str:
+        ran: Ran = await run(PATHWAYS, *args, env=env, cwd=workdir, timeout=timeout)
+        assert ran.code == 0, ran
+        return ran.stdout.strip()
+
+    # The figures are read by Italian day: a run across midnight would see two days.
+    clock = datetime.now(DISPLAY_TIMEZONE)
+    midnight = datetime.combine(clock.date() + timedelta(days=1), datetime.min.time(), clock.tzinfo)
+    if midnight - clock < LONGEST_RUN:
+        await asyncio.sleep((midnight - clock).total_seconds() + 1)
+
+    targets = load_grant(None).targets
+    async with pathways_up(env, workdir) as up:
+        await up.ready()
+        uri = EmbeddedPostgres(workdir / "postgres").running_uri()
+        assert uri is not None
+        await ok("demo", "--count", str(DEMO_COUNT), "--seed", str(DEMO_SEED), timeout=300)
+        await caught_up(uri)
+
+        async with httpx.AsyncClient(base_url=base, timeout=60) as cora:
+            assert (await sign_in(cora, "cora", DEMO_PASSWORD)).status_code == 303
+            default = await cora.get("/indicators")
+            picked = re.search(r'id="ind-as-of" name="as_of" value="([\d-]+)"', default.text)
+            assert default.status_code == 200 and picked, default.text
+            today = date.fromisoformat(picked[1])  # the server's day, in Italian time
+            yesterday = today - timedelta(days=1)
+            page, now = await dashboard(cora, today)
+            assert figures(default) == now
+            _, before = await dashboard(cora, yesterday)
+
+            # Every indicator with its target; the baseline figures beside their exit's.
+            for indicator in CATALOGUE:
+                target = targets.get(indicator.indicator_id)
+                if target is None:
+                    (exit_,) = [i for i in CATALOGUE if i.paired_with == indicator.indicator_id]
+                    assert f'id="value-{indicator.indicator_id}"' in tile(page, exit_.indicator_id)
+                    continue
+                text = tile(page, indicator.indicator_id)
+                goal = format_value(LANGUAGE, indicator.kind, target.value)
+                if indicator.kind == "count":
+                    assert f'<span class="muted">/ {goal}</span>' in text, text
+                else:
+                    words = "al massimo" if target.direction == "at_most" else "almeno"
+                    assert f"<dt>Obiettivo</dt> <dd>{words} {goal}" in text, text
+            assert now["skills_assessed"].numerator >= THRESHOLD, "some figures are shown"
+            assert any(
+                0 < now[i.indicator_id].numerator < THRESHOLD
+                for i in CATALOGUE
+                if i.kind == "count"
+            ), "some figures are blank in the XLSX"
+
+            # The demo records everything now: as of yesterday, nothing was known yet.
+            for indicator in CATALOGUE:
+                was, is_ = before[indicator.indicator_id], now[indicator.indicator_id]
+                assert was.numerator == 0 and was.denominator in (None, 0), indicator
+                assert was.numerator <= is_.numerator
+
+            # Each figure is its drill-down's, at both days.
+            proofs: dict[str, DrillDown] = {}
+            for day, shown in ((today, now), (yesterday, before)):
+                for indicator in CATALOGUE:
+                    proof = await drill_down(cora, indicator.indicator_id, day)
+                    figure = shown[indicator.indicator_id]
+                    assert proof.text == figure.text, (indicator, day)
+                    if figure.denominator is None:
+                        assert proof.weights.get("count", 0) == figure.numerator, indicator
+                        if indicator.indicator_id != "minors_school_support":  # counts minors
+                            assert len(proof.pathways["count"]) == figure.numerator
+                    else:
+                        assert proof.weights.get("numerator", 0) == figure.numerator, indicator
+                        assert proof.weights.get("denominator", 0) == figure.denominator
+                    assert figure.text == format_value(
+                        LANGUAGE,
+                        indicator.kind,
+                        ratio(indicator, figure.numerator, figure.denominator),
+                    )
+                    if day == today:
+                        proofs[indicator.indicator_id] = proof
+
+            # The XLSX: the screen's numbers, cells of 1 to 4 people blank.
+            download = await cora.get("/indicators.xlsx", params={"as_of": today.isoformat()})
+            assert download.status_code == 200, download.text
+            (workdir / "indicators.xlsx").write_bytes(download.content)
+            book = load_workbook(workdir / "indicators.xlsx", read_only=True)
+            table = exported(list(book["Indicators"].iter_rows(values_only=True)))
+            book.close()
+            assert list(table) == [i.indicator_id for i in CATALOGUE]
+            blank = 0
+            for indicator in CATALOGUE:
+                expected = expected_cells(
+                    indicator, now[indicator.indicator_id], proofs[indicator.indicator_id]
+                )
+                assert table[indicator.indicator_id] == expected, indicator
+                blank += (
+                    expected == (None, None, None) and now[indicator.indicator_id].numerator > 0
+                )
+            assert blank, "the demo has small cells, blank in the XLSX"
+            as_csv = await cora.get("/indicators.csv", params={"as_of": today.isoformat()})
+            rows = list(csv.reader(io.StringIO(as_csv.text)))
+            header = rows[0]
+            for row in rows[1 : len(CATALOGUE) + 1]:
+                cells = tuple(
+                    row[header.index(c)] for c in ("Valore", "Numeratore", "Denominatore")
+                )
+                assert cells == tuple("" if c is None else str(c) for c in table[row[0]]), row
+
+            # The funder report: every indicator, the XLSX's values, the targets.
+            report = await cora.get("/indicators/report", params={"as_of": today.isoformat()})
+            assert report.status_code == 200, report.text
+            for indicator in CATALOGUE:
+                value = table[indicator.indicator_id][0]
+                assert report_value(report.text, indicator.indicator_id, "value") == format_value(
+                    LANGUAGE, indicator.kind, value if isinstance(value, float | int) else None
+                ), indicator
+
+            # A pathway recorded now with every date of the past day: today moves, not yesterday.
+            back_dated = datetime.combine(yesterday, datetime.min.time(), UTC) + timedelta(hours=11)
+            steps = sorted(WALK.glob("0[1-3]-*.json"))
+            pathway_id = await ok(
+                *("open", "--actor", "anna", "--file", str(steps[0])),
+                *("--occurred-at", back_dated.isoformat()),
+            )
+            for n, step in enumerate(steps[1:], start=1):
+                await ok(
+                    *("command", pathway_id, "--actor", "anna", "--file", str(step)),
+                    *("--occurred-at", (back_dated + timedelta(minutes=n)).isoformat()),
+                )
+            await caught_up(uri)
+            _, later = await dashboard(cora, today)
+            _, still = await dashboard(cora, yesterday)
+            assert still == before
+            for indicator in CATALOGUE:
+                numerator, denominator = LATE_PATHWAY.get(indicator.indicator_id, (0, None))
+                was, is_ = now[indicator.indicator_id], later[indicator.indicator_id]
+                assert is_.numerator == was.numerator + numerator, indicator
+                if was.denominator is not None:
+                    assert is_.denominator == was.denominator + (denominator or 0), indicator
+            assessed = await drill_down(cora, "skills_assessed", today)
+            assert pathway_id in assessed.pathways["count"]
+            assert (
+                pathway_id
+                not in (await drill_down(cora, "skills_assessed", yesterday)).pathways["count"]
+            )
+
+        await in_chromium(base, today, yesterday, later, before)
+
+        code, _ = await up.interrupt()
+        assert code == 0, up.log()
+    assert "Traceback" not in up.log(), up.log()
+
+
+async def in_chromium(
+    base: str, today: date, yesterday: date, now: dict[str, Shown], before: dict[str, Shown]
+) -> None:
+    """Cora on a phone: the dashboard fits its width, and the date picker changes the day."""
+    async with async_playwright() as playwright:
+        # --no-sandbox: the tests run as root, where Chromium's sandbox refuses to start.
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
+        try:
+            context = await browser.new_context(
+                base_url=base,
+                viewport=PHONE,
+                locale="it-IT",
+            )
+            page = await context.new_page()
+            await page.goto("/indicators")
+            await expect(page).to_have_url(re.compile(r"/sign-in\?next="))
+            await page.fill("#user_id", "cora")
+            await page.fill("#password", DEMO_PASSWORD)
+            await page.locator("form:has(#password) button[type=submit]").click()
+            await expect(page).to_have_url(f"{base}/indicators")
+            for indicator in CATALOGUE:
+                figure = page.locator(f"#value-{indicator.indicator_id}")
+                await expect(figure).to_have_text(now[indicator.indicator_id].text)
+            width = await page.evaluate("document.documentElement.scrollWidth")
+            assert width <= PHONE["width"], f"the dashboard is {width} px wide on a phone"
+            ARTIFACTS.mkdir(exist_ok=True)
+            await page.screenshot(path=ARTIFACTS / "indicators-phone.png", full_page=True)
+            await page.screenshot(path=ARTIFACTS / "indicators-phone-first-screen.png")
+
+            await page.fill("#ind-as-of", yesterday.isoformat())
+            await page.locator("form[role=search] button[type=submit]").click()
+            await expect(page).to_have_url(re.compile(rf"as_of={yesterday.isoformat()}"))
+            for indicator in CATALOGUE:
+                figure = page.locator(f"#value-{indicator.indicator_id}")
+                await expect(figure).to_have_text(before[indicator.indicator_id].text)
+            await page.locator("#value-skills_assessed").click()
+            await expect(page.locator("#figure")).to_have_text(before["skills_assessed"].text)
+            await context.close()
+        finally:
+            await browser.close()
