@@ -50,6 +50,16 @@ class Settings(BaseSettings):
     requires it."""
     temporal_ui_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
     """The Temporal UI of a configured cluster, for the pages' links to workflow runs."""
+    otlp_endpoint: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    """OTLP/HTTP collector for traces, e.g. `http://127.0.0.1:4318`; unset: none exported."""
+    otlp_service_name: str = "pathways"
+    """`service.name` of this process's spans (say `pathways-web`, `pathways-worker`)."""
+    trace_console: bool = False
+    """Print every finished span on stderr (for a look on a laptop; off by default)."""
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    """Serve Prometheus metrics (the app's and the Temporal SDK's) at `/metrics` here."""
+    metrics_host: str = "127.0.0.1"
+    """Where the metrics endpoint listens: loopback, unless a scraper on another host asks."""
     demo_accounts: bool | None = None
     """Create the demo organisations and people (known password) at `pathways up`. Unset:
     only when `up` runs the embedded database, never on a configured one."""

@@ -16,6 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from infra.accounts.store import AccountStore
 from infra.eventstore.base import EventStore
 from infra.eventstore.postgres import PostgresEventStore
+from infra.telemetry import instrument_web_app
 from web.accounts_api import build_accounts_router
 from web.api import build_router
 from web.health import Dependency, build_health_router
@@ -54,6 +55,7 @@ def create_app(
             " with the domain error `code` and the `field` at fault."
         ),
     )
+    instrument_web_app(app)  # a no-op tracer until a provider is configured
     app.state.pathways = pathways
     app.state.store = store
     app.state.accounts = accounts
