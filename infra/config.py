@@ -23,6 +23,18 @@ class Settings(BaseSettings):
     temporal_address: str | None = None
     temporal_namespace: str = "default"
     temporal_task_queue: str = "pathways"
+    temporal_api_key: SecretStr | None = None
+    """Temporal Cloud API key (sent as a bearer token; TLS is then on by default)."""
+    temporal_tls: bool | None = None
+    """Force TLS to Temporal on (true) or off (false); unset: on with an API key or any
+    of the TLS files below, off otherwise."""
+    temporal_tls_ca_file: Path | None = None
+    """PEM roots to trust for the server's certificate (else the system's)."""
+    temporal_tls_cert_file: Path | None = None
+    """PEM client certificate for mTLS (Temporal Cloud with certificates, self-hosted)."""
+    temporal_tls_key_file: Path | None = None
+    temporal_tls_server_name: str | None = None
+    """SNI / name to check in the server's certificate, when it differs from the address."""
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
     database_url: str | None = None
