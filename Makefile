@@ -31,7 +31,7 @@ $(CHROMIUM):
 
 # Faults under load, then invariants (tests/chaos/run.py); a few minutes, loopback only.
 chaos: $(STAMP)
-	PYTHONPATH=$(CURDIR) $(BIN)/python -m tests.chaos.run
+	PYTHONPATH=$(CURDIR) $(BIN)/python -m tests.chaos.run $(CHAOS_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
