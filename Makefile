@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: up test lint clean install
+.PHONY: up test lint clean install chaos
 
 install: $(STAMP)
 
@@ -28,6 +28,10 @@ test: $(STAMP) $(CHROMIUM)
 # The browser tests drive Debian's Chromium (Playwright's own downloads are not reachable).
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+# Faults under load, then invariants (tests/chaos/run.py); a few minutes, loopback only.
+chaos: $(STAMP)
+	PYTHONPATH=$(CURDIR) $(BIN)/python -m tests.chaos.run $(CHAOS_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -9,6 +9,7 @@ from temporalio.exceptions import ApplicationError
 
 from domain.projections import ReadModelUpdate
 from domain.records import EventRecord
+from domain.stream import stream_id_for
 from domain.values import Frozen
 from infra.eventstore.base import (
     AppendResult,
@@ -17,6 +18,7 @@ from infra.eventstore.base import (
     EventStore,
     InvalidAppend,
 )
+from infra.metrics import record_appended
 
 __all__ = ["AppendRequest", "AppendResult", "EventStoreActivities"]
 
@@ -54,7 +56,13 @@ class EventStoreActivities:
                 in its budget line (nothing is written). Any other error (the database
                 being unreachable, say) propagates as is and is retried.
         """
-        log = _log.bind(stream_id=request.stream_id, command_id=request.records[0].command_id)
+        info = activity.info()
+        log = _log.bind(
+            stream_id=request.stream_id,
+            command_id=request.records[0].command_id,
+            workflow_id=info.workflow_id,
+            pathway_id=request.stream_id.removeprefix(stream_id_for("")),
+        )
         try:
             result = await self._store.append(
                 request.stream_id, request.expected_version, request.records, request.read_models
@@ -99,6 +107,8 @@ class EventStoreActivities:
             raise ApplicationError(
                 str(invalid), type="invalid_append", non_retryable=True
             ) from invalid
+        if not result.duplicate:
+            record_appended([r.type for r in request.records])
         log.info(
             "events_appended",
             first_version=result.first_version,

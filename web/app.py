@@ -19,6 +19,7 @@ from infra.accounts.store import AccountStore
 from infra.accounts.throttle import InMemorySignInThrottle, SignInThrottle
 from infra.eventstore.base import EventStore
 from infra.eventstore.postgres import PostgresEventStore
+from infra.telemetry import instrument_web_app
 from web.access_log_api import build_access_log_router
 from web.accounts_api import build_accounts_router
 from web.api import build_router
@@ -67,6 +68,7 @@ def create_app(
             " with the domain error `code` and the `field` at fault."
         ),
     )
+    instrument_web_app(app)  # a no-op tracer until a provider is configured
     app.state.pathways = pathways
     app.state.store = store
     app.state.accounts = accounts

@@ -48,10 +48,23 @@ def run_command(
     if not long_running and "log_level" not in settings.model_fields_set:
         settings = settings.model_copy(update={"log_level": "WARNING"})
     configure_logging(settings)
+    _configure_telemetry(settings, long_running=long_running)
     failure = asyncio.run(_settled(work(settings)))
     if failure is not None:
         typer.echo(f"error: {failure.describe()}", err=True)
         raise typer.Exit(failure.exit_code)
+
+
+def _configure_telemetry(settings: Settings, *, long_running: bool) -> None:
+    """Traces when an exporter is configured; the metrics endpoint for servers that ask."""
+    if settings.otlp_endpoint or settings.trace_console:
+        from infra.telemetry import configure_tracing
+
+        configure_tracing(settings)
+    if long_running and settings.metrics_port is not None:
+        from infra.metrics import serve_metrics
+
+        serve_metrics(settings.metrics_host, settings.metrics_port)
 
 
 async def _settled(work: Coroutine[Any, Any, None]) -> Refused | Unavailable | None:

@@ -282,3 +282,17 @@ class BackgroundTask:
                 await self._run
         if self._pool is not None:
             await self._pool.close()
+
+
+class OutboxBacklog(BackgroundTask):
+    """Keeps the `pathways_outbox_backlog` gauge of the metrics endpoint current."""
+
+    name = "outbox-backlog"
+
+    async def start(self, stack: Stack) -> None:
+        from infra.db import open_pool
+        from infra.metrics import follow_outbox
+
+        assert stack.database_url is not None, "the database starts before the metrics"
+        pool = await open_pool(stack.database_url, 1, 1)
+        self.launch(stack, pool, follow_outbox(pool, self._stop), "the outbox backlog gauge")

@@ -28,6 +28,7 @@ from workers.services import (
     EmbeddedDatabase,
     EmbeddedTemporal,
     Migrations,
+    OutboxBacklog,
     PathwayWorker,
     Service,
     Stack,
@@ -64,6 +65,7 @@ def up_services(settings: Settings, policy: Policy, session_secret: str) -> list
         *mail,
         Notifier(),
         IndicatorProjection(),
+        *_metrics(settings),
     ]
 
 
@@ -75,6 +77,7 @@ def worker_services(settings: Settings) -> list[Service]:
         Migrations(),
         PathwayWorker(),
         *([Notifier()] if settings.smtp_host else []),
+        *_metrics(settings),
     ]
 
 
@@ -86,6 +89,11 @@ def web_services(settings: Settings, policy: Policy, session_secret: str) -> lis
         Migrations(),
         WebServer(settings, policy, session_secret),
     ]
+
+
+def _metrics(settings: Settings) -> list[Service]:
+    """The outbox gauge, when there is a metrics endpoint to show it (worker and `up`)."""
+    return [OutboxBacklog()] if settings.metrics_port is not None else []
 
 
 # What a service may fail with at start-up that says "the infrastructure", not "a bug".

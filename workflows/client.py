@@ -6,9 +6,14 @@ retried request is answered once and the callers stay stateless.
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+import structlog
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import WorkflowExecutionStatus
 from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
@@ -26,12 +31,15 @@ from domain.evolution import fold
 from domain.records import EventRecord
 from domain.state import PathwayState
 from domain.stream import stream_id_for
+from infra.metrics import COMMAND_SECONDS, COMMANDS
 from workflows.models import CommandResult, PathwayInput, pathway_id_for, workflow_id_for
 from workflows.pathway import PathwayWorkflow
 
 UPDATE_NAME = "command"
 """The update that carries commands (`PathwayWorkflow.command`); named because the SDK's
 typing of async update methods does not fit `execute_update`'s signature."""
+
+log = structlog.get_logger("pathways.commands")
 
 NOT_FOUND = "no pathway has been opened with this id"
 CLOSED = "the pathway is closed and accepts nothing more"
@@ -82,6 +90,10 @@ class PathwayClient:
         command = envelope.command
         if not isinstance(command, OpenPathway):
             raise CommandRefused("invalid_command", "opening needs an open_pathway command")
+        with _observed(command.pathway_id, envelope):
+            return await self._open(command, envelope)
+
+    async def _open(self, command: OpenPathway, envelope: CommandEnvelope) -> CommandResult:
         if await self._is_closed(command.pathway_id):
             # Checked first: the refused start of update-with-start on a closed workflow
             # comes back as a MultiOperation failure whose decoding upsets CPython 3.11.
@@ -113,6 +125,10 @@ class PathwayClient:
         """Apply one command to an open pathway."""
         if isinstance(envelope.command, OpenPathway):
             raise CommandRefused("pathway_already_open", "use open for open_pathway")
+        with _observed(pathway_id, envelope):
+            return await self._send(pathway_id, envelope)
+
+    async def _send(self, pathway_id: str, envelope: CommandEnvelope) -> CommandResult:
         handle = self._client.get_workflow_handle_for(
             PathwayWorkflow.run, workflow_id_for(pathway_id)
         )
@@ -199,6 +215,34 @@ class PathwayClient:
                     events=tuple(r.type for r in mine),
                 )
         raise CommandRefused("pathway_closed", CLOSED)
+
+
+@contextmanager
+def _observed(pathway_id: str, envelope: CommandEnvelope) -> Iterator[None]:
+    """Count and time one command by its outcome; log it with the ids that find it again."""
+    kind = envelope.command.type
+    started = time.monotonic()
+    outcome = "error"
+    with structlog.contextvars.bound_contextvars(
+        pathway_id=pathway_id,
+        command_id=envelope.command_id,
+        workflow_id=workflow_id_for(pathway_id),
+    ):
+        try:
+            yield
+            outcome = "applied"
+        except CommandRefused as refused:
+            outcome = refused.code
+            raise
+        except (RPCError, TimeoutError, asyncio.CancelledError):
+            # No answer: the command may or may not be applied; a retry with its id tells.
+            outcome = "unavailable"
+            raise
+        finally:
+            seconds = time.monotonic() - started
+            COMMANDS.labels(type=kind, outcome=outcome).inc()
+            COMMAND_SECONDS.labels(type=kind).observe(seconds)
+            log.info("command.answered", type=kind, outcome=outcome, seconds=round(seconds, 4))
 
 
 def _quoted(value: str) -> str:

@@ -1,6 +1,6 @@
 """Record the histories that `test_replay.py` replays; run when a workflow shape is released.
 
-    .venv/bin/python -m tests.replay.record_histories
+    .venv/bin/python -m tests.replay.record_histories <name of the new shape>
 
 Runs the full journey of `tests/workflows/journey.py` on the time-skipping server and saves
 every run of the pathway's workflow (it continues as new at each stage boundary), oldest
@@ -71,4 +71,4 @@ async def record(name: str = "full_pathway") -> Path:
 
 
 if __name__ == "__main__":
-    print(asyncio.run(record()))
+    print(asyncio.run(record(*sys.argv[1:2])))
