@@ -96,6 +96,7 @@ def up() -> None:
     database, demo accounts are created and listed (PATHWAYS_DEMO_ACCOUNTS).
     """
     from workers.banner import banner
+    from workers.keys import configured_master_key
     from workers.stack import Stack, run_stack, up_services
     from workers.web_services import session_secret
 
@@ -104,6 +105,7 @@ def up() -> None:
         settings = settings.model_copy(update={"data_dir": settings.data_dir.absolute()})
         settings = _linked_here(settings)
         secret = session_secret(settings, keep_in_data_dir=True)  # makes the data dir
+        configured_master_key(settings, keep_in_data_dir=True)  # made once, kept beside it
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         stack = Stack(settings)
         on_ready = banner("Pathways is up", settings, policy)

@@ -56,12 +56,13 @@ def rebuild(
 ) -> None:
     """Drop a projection and replay every event into it from position 0."""
     from infra.indicators.projector import IndicatorProjector
+    from workers.keys import sealer_on
 
     async def work(settings: Settings) -> None:
         if name not in PROJECTIONS:
             raise Refused("unknown_projection", f"no projection {name!r}; known: {PROJECTIONS}")
         async with _pool(settings) as pool:
-            projector = IndicatorProjector(pool)
+            projector = IndicatorProjector(pool, sealer=sealer_on(settings, pool))
             count = await projector.rebuild()
             position = await projector.position()
         typer.echo(f"{name}: {count} events replayed, at position {position}")
@@ -114,6 +115,7 @@ def report(
     from infra.indicators.projector import IndicatorProjector
     from infra.indicators.queries import IndicatorQueries
     from workers.envelopes import known_at
+    from workers.keys import sealer_on
 
     async def work(settings: Settings) -> None:
         kind = format.lower()
@@ -125,7 +127,7 @@ def report(
         dims = [_dimension(d) for d in by.split(",") if d.strip()]
         days = None if period is None else _period(period)
         async with _pool(settings) as pool:
-            await IndicatorProjector(pool).catch_up()
+            await IndicatorProjector(pool, sealer=sealer_on(settings, pool)).catch_up()
             try:
                 rows = await IndicatorQueries(pool).indicator_table(
                     instant, by=dims, organisation_id=organisation, period=days

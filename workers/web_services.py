@@ -163,6 +163,7 @@ class WebServer:
         import uvicorn
 
         from infra.accounts.postgres import PostgresAccountStore
+        from infra.crypto.sealing import FieldSealer
         from infra.db import open_pool
         from infra.eventstore.postgres import PostgresEventStore
         from infra.indicators.queries import IndicatorQueries
@@ -170,6 +171,7 @@ class WebServer:
         from infra.temporal import connect
         from web.app import create_app
         from web.settings import WebSettings
+        from workers.keys import keyring_on
         from workflows.client import PathwayClient
 
         settings = stack.settings
@@ -177,11 +179,12 @@ class WebServer:
         # Bound first: a port in use fails the stack in an instant, with the OS's reason.
         listener = _listen(settings.web_host, settings.web_port)
         try:
-            client = await connect(settings, stack.temporal_address)
             self._pool = await open_pool(
                 stack.database_url, settings.db_pool_min_size, settings.db_pool_max_size
             )
-            events = PostgresEventStore(self._pool)
+            keyring = keyring_on(settings, self._pool)
+            client = await connect(settings, stack.temporal_address, keyring=keyring)
+            events = PostgresEventStore(self._pool, FieldSealer(keyring))
             app = create_app(
                 PathwayClient(client, settings.temporal_task_queue, events),
                 events,

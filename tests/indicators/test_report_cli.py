@@ -10,6 +10,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from infra.crypto.master import MasterKey
 from infra.db import open_pool
 from tests.indicators.test_projector import caseload, trimmed
 from workers.cli import app
@@ -24,7 +25,12 @@ def test_report_csv_and_xlsx_agree(database: str, tmp_path: Path) -> None:
             await pool.close()
 
     asyncio.run(seed())
-    env = {"PATHWAYS_DATABASE_URL": database, "PATHWAYS_DATA_DIR": str(tmp_path)}
+    env = {
+        "PATHWAYS_DATABASE_URL": database,
+        "PATHWAYS_DATA_DIR": str(tmp_path),
+        # The projector seals its state snapshots with the pathways' keys.
+        "PATHWAYS_MASTER_KEY": MasterKey.generate().to_base64(),
+    }
     runner = CliRunner()
     args = ["report", "--as-of", "2026-04-01", "--by", "organisation,gender", "--threshold", "2"]
     as_csv = runner.invoke(app, [*args, "--format", "csv"], env=env)
