@@ -25,6 +25,7 @@ from workers import (
     escalation_commands,
     payment_commands,
     policy_commands,
+    privacy_commands,
     report_commands,
 )
 from workers.failures import Refused
@@ -47,6 +48,9 @@ app.command()(escalation_commands.overdue)
 app.command()(escalation_commands.inbox)
 app.add_typer(report_commands.projections_app)
 app.command()(report_commands.report)
+app.command()(privacy_commands.erase)
+app.add_typer(privacy_commands.hold_app)
+app.add_typer(privacy_commands.keys_app)
 
 FileOption = Annotated[
     Path | None,

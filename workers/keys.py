@@ -31,13 +31,15 @@ def configured_master_key(settings: Settings, *, keep_in_data_dir: bool = False)
         raise Refused(err.code, err.message) from None
 
 
-def keyring_on(settings: Settings, pool: Pool | str) -> Keyring:
+def keyring_on(settings: Settings, pool: Pool | str, *, eager: bool = False) -> Keyring:
     """A keyring on `pool` (or a conninfo, opened on first use) under the configured master.
 
     The master key is loaded when a data key is first needed: `master_key_required` then.
     """
     from infra.crypto.keyring import Keyring
 
+    if eager:  # a worker or web process: no use starting without it
+        return Keyring(pool, configured_master_key(settings))
     return Keyring(pool, lambda: configured_master_key(settings))
 
 

@@ -182,7 +182,7 @@ class WebServer:
             self._pool = await open_pool(
                 stack.database_url, settings.db_pool_min_size, settings.db_pool_max_size
             )
-            keyring = keyring_on(settings, self._pool)
+            keyring = keyring_on(settings, self._pool, eager=True)
             client = await connect(settings, stack.temporal_address, keyring=keyring)
             events = PostgresEventStore(self._pool, FieldSealer(keyring))
             app = create_app(
