@@ -126,6 +126,10 @@ class Deployment:
             PATHWAYS, *args, env=self.environ, cwd=self.workdir, input=input, timeout=timeout
         )
 
+    def store_reader(self, sealer: FieldSealer) -> PostgresEventStore:
+        """The deployment's event store, reading with `sealer`."""
+        return PostgresEventStore(self.pool, sealer)
+
     async def event_count(self, pathway_id: str) -> int:
         """Rows of the pathway's stream in the events table."""
         async with self.pool.connection() as conn:
