@@ -8,6 +8,7 @@ to its stack.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -17,6 +18,7 @@ from infra.accounts.store import AccountStore
 from infra.eventstore.base import EventStore
 from web.accounts_api import build_accounts_router
 from web.api import build_router
+from web.codec_api import build_codec_router
 from web.inbox_api import build_inbox_router
 from web.outages import install_outage_handlers
 from web.pages import build_pages_router
@@ -25,6 +27,7 @@ from web.settings import WebSettings
 from workflows.client import PathwayClient
 
 if TYPE_CHECKING:
+    from infra.crypto.codec import PathwayCodec
     from infra.indicators.queries import IndicatorQueries
     from infra.payments.overview import PaymentsDesk
 
@@ -38,6 +41,7 @@ def create_app(
     settings: WebSettings,
     payments: PaymentsDesk | None = None,
     indicators: IndicatorQueries | None = None,
+    codec: PathwayCodec | None = None,
 ) -> FastAPI:
     """The web app: the JSON API under `/api/v1`, OpenAPI at `/openapi.json`.
 
@@ -58,6 +62,7 @@ def create_app(
     app.state.settings = settings
     app.state.payments = payments
     app.state.indicators = indicators
+    app.state.codec = codec
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.session_secret,
@@ -73,4 +78,13 @@ def create_app(
     app.include_router(build_pages_router())
     app.mount("/static", StaticFiles(packages=[("web", "static")]), name="static")
     app.include_router(build_inbox_router())
+    app.include_router(build_codec_router(_origin(settings.temporal_ui_url)))
     return app
+
+
+def _origin(url: str | None) -> str | None:
+    """`scheme://host[:port]` of a URL: what a browser sends as `Origin`."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

@@ -133,6 +133,8 @@ class EmbeddedTemporal:
             port=settings.temporal_port,
             ui_port=settings.temporal_ui_port,
             namespace=settings.temporal_namespace,
+            # The UI decodes the sealed payloads through the web app, for those allowed.
+            extra_args=["--ui-codec-endpoint", codec_endpoint(settings)],
         )
         self._watch: asyncio.Task[None] | None = None
 
@@ -156,6 +158,11 @@ class EmbeddedTemporal:
         while self._server.pid is not None:
             await asyncio.sleep(WATCH_SECONDS)
         stack.fail(f"the Temporal dev server exited unexpectedly; see {self._server.log_file}")
+
+
+def codec_endpoint(settings: Settings) -> str:
+    """The web app's `/codec`, as the Temporal UI (in the same browser) reaches it."""
+    return f"{settings.public_base_url.rstrip('/')}/codec"
 
 
 class ConfiguredTemporal:

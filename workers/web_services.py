@@ -163,6 +163,7 @@ class WebServer:
         import uvicorn
 
         from infra.accounts.postgres import PostgresAccountStore
+        from infra.crypto.codec import PathwayCodec
         from infra.crypto.sealing import FieldSealer
         from infra.db import open_pool
         from infra.eventstore.postgres import PostgresEventStore
@@ -198,6 +199,7 @@ class WebServer:
                 ),
                 PaymentsDesk.on(self._pool),
                 IndicatorQueries(self._pool),
+                PathwayCodec(keyring),
             )
             config = uvicorn.Config(
                 app,
