@@ -27,6 +27,7 @@ from workers import (
     policy_commands,
     privacy_commands,
     report_commands,
+    subject_export,
 )
 from workers.failures import Refused
 from workers.invocation import answered, configured_policy, run_command
@@ -49,6 +50,7 @@ app.command()(escalation_commands.inbox)
 app.add_typer(report_commands.projections_app)
 app.command()(report_commands.report)
 app.command()(privacy_commands.erase)
+app.command("export-subject")(subject_export.export_subject)
 app.add_typer(privacy_commands.hold_app)
 app.add_typer(privacy_commands.keys_app)
 
