@@ -69,7 +69,8 @@ async def ledger_database(
         await check_database(conninfo)
         pool = await open_pool(conninfo, min_size=1, max_size=2, timeout=CONNECT_TIMEOUT_SECONDS)
         try:
-            yield PostgresEventStore(pool, sealer_on(settings, pool)), PaymentsStore(pool)
+            sealer = sealer_on(settings, pool)
+            yield PostgresEventStore(pool, sealer), PaymentsStore(pool, sealer)
         except (BudgetError, PaymentError) as err:
             field = getattr(err, "field", None) or getattr(err, "line_id", None)
             raise Refused(err.code, err.detail, field) from None

@@ -197,7 +197,7 @@ class WebServer:
                     temporal_ui_url=stack.temporal_ui_url,
                     temporal_namespace=settings.temporal_namespace,
                 ),
-                PaymentsDesk.on(self._pool),
+                PaymentsDesk.on(self._pool, FieldSealer(keyring)),
                 IndicatorQueries(self._pool),
                 PathwayCodec(keyring),
             )

@@ -58,6 +58,7 @@ _MEASURE_TEXT = {
     "verified_by": TEXT,
     "contract": OPTIONAL,
     "note": OPTIONAL,
+    "payee": OPTIONAL,  # a work grant's account holder and IBAN
 }
 
 

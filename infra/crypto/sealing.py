@@ -25,7 +25,7 @@ from infra.crypto.keyring import (
     KeyUnavailable,
     owner_for_workflow,
 )
-from infra.crypto.personal_fields import PERSONAL_FIELDS
+from infra.crypto.personal_fields import ERASED_TEXT, PERSONAL_FIELDS
 
 SEALED = "$sealed"
 NONCE_BYTES = 12
@@ -116,6 +116,26 @@ class FieldSealer:
             return text
         key = await self.keyring.get(value[SEALED])
         return json.dumps(open_value(key, value, _aad(key.key_id, stream_id, 0, "")))
+
+    async def seal_column(self, pathway_id: str, place: str, value: str) -> str:
+        """A personal text column of a read model (the ledger's payee), sealed, as JSON text."""
+        key = await self.keyring.current(pathway_id)
+        return json.dumps(seal_value(key, value, f"{key.key_id}|{place}".encode()))
+
+    async def open_column(self, place: str, text: str) -> str:
+        """A column `seal_column` sealed, opened; `[erased]` when its key was destroyed; a
+        clear one as it is."""
+        if not text.startswith('{"$sealed"'):
+            return text
+        sealed = json.loads(text)
+        try:
+            key = await self.keyring.get(sealed[SEALED])
+        except KeyUnavailable as err:
+            if err.code != KEY_DESTROYED:
+                raise SealedFieldUnreadable(err.code, str(err)) from None
+            return ERASED_TEXT
+        opened: str = open_value(key, sealed, f"{key.key_id}|{place}".encode())
+        return opened
 
     async def open_record(self, record: EventRecord) -> EventRecord:
         data, erased = await self.open(record.stream_id, record.version, record.type, record.data)

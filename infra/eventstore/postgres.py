@@ -78,7 +78,9 @@ class PostgresEventStore(PostgresNotifications, PostgresLedger):
                     raise ConcurrencyConflict(stream_id, expected_version, current)
                 if read_models is not None:
                     # Before the append lock: a booking may wait for a budget line's row.
-                    await book_ledger(conn, read_models.ledger, records[-1].recorded_at)
+                    await book_ledger(
+                        conn, read_models.ledger, records[-1].recorded_at, self._sealer
+                    )
                     await follow_outcomes(conn, read_models.ledger_outcomes)
                     await write_read_models(conn, read_models)
                     await write_notifications(conn, read_models.notifications, outbox=True)
