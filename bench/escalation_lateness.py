@@ -84,7 +84,7 @@ async def run(pathways: int, due_seconds: int) -> dict[str, object]:
         await migrate(uri)
         address = await temporal.start()
         settings = Settings(temporal_address=address, database_url=uri, data_dir=root)
-        client = await connect(settings, address)
+        client = await connect(settings, address, keyring=None)  # measures lateness, not codecs
         pool = await open_pool(uri, 2, 10)
         store = PostgresEventStore(pool)
         queue = f"bench-{uuid.uuid4().hex[:6]}"

@@ -28,6 +28,9 @@ class EventRecord(Frozen):
     recorded_at: AwareDatetime
     global_position: int | None = None
     """Assigned by the store on append; None before."""
+    erased: tuple[str, ...] = ()
+    """Paths in `data` of personal fields whose key was destroyed (crypto-shredding): they
+    hold placeholders, not what was recorded."""
 
     @property
     def backdated(self) -> bool:

@@ -8,6 +8,7 @@ to its stack.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -23,6 +24,7 @@ from infra.telemetry import instrument_web_app
 from web.access_log_api import build_access_log_router
 from web.accounts_api import build_accounts_router
 from web.api import build_router
+from web.codec_api import build_codec_router
 from web.health import Dependency, build_health_router
 from web.inbox_api import build_inbox_router
 from web.outages import install_outage_handlers
@@ -33,6 +35,7 @@ from web.settings import WebSettings
 from workflows.client import PathwayClient
 
 if TYPE_CHECKING:
+    from infra.crypto.codec import PathwayCodec
     from infra.indicators.queries import IndicatorQueries
     from infra.payments.overview import PaymentsDesk
 
@@ -46,6 +49,7 @@ def create_app(
     settings: WebSettings,
     payments: PaymentsDesk | None = None,
     indicators: IndicatorQueries | None = None,
+    codec: PathwayCodec | None = None,
     access_log: AccessLog | None = None,
     throttle: SignInThrottle | None = None,
     session_revocations: SessionRevocations | None = None,
@@ -75,6 +79,7 @@ def create_app(
     app.state.settings = settings
     app.state.payments = payments
     app.state.indicators = indicators
+    app.state.codec = codec
     app.state.access_log = access_log if access_log is not None else InMemoryAccessLog()
     app.state.throttle = throttle if throttle is not None else InMemorySignInThrottle()
     app.state.session_revocations = (
@@ -99,6 +104,7 @@ def create_app(
     app.include_router(build_pages_router())
     app.mount("/static", StaticFiles(packages=[("web", "static")]), name="static")
     app.include_router(build_inbox_router())
+    app.include_router(build_codec_router(_origin(settings.temporal_ui_url)))
     install_docs(app)
     return app
 
@@ -110,3 +116,11 @@ def _dependencies(pathways: PathwayClient, store: EventStore) -> list[Dependency
     if isinstance(store, PostgresEventStore):
         dependencies.append(Dependency("postgres", store.ping))
     return dependencies
+
+
+def _origin(url: str | None) -> str | None:
+    """`scheme://host[:port]` of a URL: what a browser sends as `Origin`."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

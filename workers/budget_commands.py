@@ -63,12 +63,14 @@ async def ledger_database(
     from infra.payments.model import PaymentError
     from infra.payments.postgres import PaymentsStore
     from workers.endpoints import CONNECT_TIMEOUT_SECONDS, check_database, database_url, redact
+    from workers.keys import sealer_on
 
     async with database_url(settings, may_start=True) as conninfo:
         await check_database(conninfo)
         pool = await open_pool(conninfo, min_size=1, max_size=2, timeout=CONNECT_TIMEOUT_SECONDS)
         try:
-            yield PostgresEventStore(pool), PaymentsStore(pool)
+            sealer = sealer_on(settings, pool)
+            yield PostgresEventStore(pool, sealer), PaymentsStore(pool, sealer)
         except (BudgetError, PaymentError) as err:
             field = getattr(err, "field", None) or getattr(err, "line_id", None)
             raise Refused(err.code, err.detail, field) from None

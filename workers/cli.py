@@ -25,7 +25,9 @@ from workers import (
     escalation_commands,
     payment_commands,
     policy_commands,
+    privacy_commands,
     report_commands,
+    subject_export,
 )
 from workers.failures import Refused
 from workers.invocation import answered, configured_policy, configured_targets, run_command
@@ -47,6 +49,10 @@ app.command()(escalation_commands.overdue)
 app.command()(escalation_commands.inbox)
 app.add_typer(report_commands.projections_app)
 app.command()(report_commands.report)
+app.command()(privacy_commands.erase)
+app.command("export-subject")(subject_export.export_subject)
+app.add_typer(privacy_commands.hold_app)
+app.add_typer(privacy_commands.keys_app)
 
 FileOption = Annotated[
     Path | None,
@@ -96,6 +102,7 @@ def up() -> None:
     database, demo accounts are created and listed (PATHWAYS_DEMO_ACCOUNTS).
     """
     from workers.banner import banner
+    from workers.keys import configured_master_key
     from workers.stack import Stack, run_stack, up_services
     from workers.web_services import session_secret
 
@@ -105,6 +112,7 @@ def up() -> None:
         settings = settings.model_copy(update={"data_dir": settings.data_dir.absolute()})
         settings = _linked_here(settings)
         secret = session_secret(settings, keep_in_data_dir=True)  # makes the data dir
+        configured_master_key(settings, keep_in_data_dir=True)  # made once, kept beside it
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         stack = Stack(settings)
         on_ready = banner("Pathways is up", settings, policy)

@@ -37,23 +37,32 @@ async def pathway_client(settings: Settings) -> AsyncIterator[PathwayClient]:
     """
     from temporalio.service import RPCError
 
+    from infra.crypto.codec import PayloadUnreadable
     from infra.temporal import connect, temporal_address
+    from workers.keys import keyring_on
     from workflows.client import CommandRefused, PathwayClient
 
     address = temporal_address(settings)
-    try:
-        client = await connect(settings)
-    except RuntimeError as err:
-        raise Unavailable(
-            f"cannot connect to Temporal at {address} ({_first_line(err)}); "
-            "is `pathways up` running, or PATHWAYS_TEMPORAL_ADDRESS set?"
-        ) from None
-    try:
-        yield PathwayClient(client, settings.temporal_task_queue, RecordReader(settings))
-    except CommandRefused as refusal:
-        raise Refused(refusal.code, refusal.message, refusal.field) from None
-    except RPCError as err:
-        raise Unavailable(f"Temporal at {address}: {err.message}") from None
+    async with database_url(settings, may_start=False) as conninfo:
+        # Payloads are sealed with the pathway's key, kept in the database (opened lazily).
+        keyring = keyring_on(settings, conninfo)
+        try:
+            client = await connect(settings, keyring=keyring)
+        except RuntimeError as err:
+            raise Unavailable(
+                f"cannot connect to Temporal at {address} ({_first_line(err)}); "
+                "is `pathways up` running, or PATHWAYS_TEMPORAL_ADDRESS set?"
+            ) from None
+        try:
+            yield PathwayClient(client, settings.temporal_task_queue, RecordReader(settings))
+        except CommandRefused as refusal:
+            raise Refused(refusal.code, refusal.message, refusal.field) from None
+        except PayloadUnreadable as err:
+            raise Refused(err.code, str(err)) from None
+        except RPCError as err:
+            raise Unavailable(f"Temporal at {address}: {err.message}") from None
+        finally:
+            await keyring.close()
 
 
 @contextlib.asynccontextmanager
@@ -138,12 +147,13 @@ async def event_store(settings: Settings) -> AsyncIterator[PostgresEventStore]:
 
     from infra.db import open_pool
     from infra.eventstore.postgres import PostgresEventStore
+    from workers.keys import sealer_on
 
     async with database_url(settings, may_start=True) as conninfo:
         await check_database(conninfo)
         pool = await open_pool(conninfo, min_size=1, max_size=2, timeout=CONNECT_TIMEOUT_SECONDS)
         try:
-            yield PostgresEventStore(pool)
+            yield PostgresEventStore(pool, sealer_on(settings, pool))
         except psycopg.errors.UndefinedTable:
             raise Unavailable(
                 f"the database {redact(conninfo)} has no event store yet: run `pathways migrate`"

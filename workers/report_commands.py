@@ -58,12 +58,13 @@ def rebuild(
 ) -> None:
     """Replay every event from position 0 into new tables, then swap them in at once."""
     from infra.indicators.projector import IndicatorProjector
+    from workers.keys import sealer_on
 
     async def work(settings: Settings) -> None:
         if name not in PROJECTIONS:
             raise Refused("unknown_projection", f"no projection {name!r}; known: {PROJECTIONS}")
         async with _pool(settings) as pool:
-            projector = IndicatorProjector(pool)
+            projector = IndicatorProjector(pool, sealer=sealer_on(settings, pool))
             count = await projector.rebuild()
             position = await projector.position()
         typer.echo(f"{name}: {count} events replayed, at position {position}")
@@ -129,6 +130,7 @@ def report(
     from infra.indicators.queries import IndicatorQueries
     from workers.envelopes import known_at
     from workers.invocation import configured_targets
+    from workers.keys import sealer_on
 
     async def work(settings: Settings) -> None:
         kind = format.lower()
@@ -145,7 +147,7 @@ def report(
         dims = [_dimension(d) for d in by.split(",") if d.strip()]
         days = None if period is None else _period(period)
         async with _pool(settings) as pool:
-            await IndicatorProjector(pool).catch_up()
+            await IndicatorProjector(pool, sealer=sealer_on(settings, pool)).catch_up()
             queries = IndicatorQueries(pool)
             try:
                 rows = await queries.indicator_table(

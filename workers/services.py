@@ -133,6 +133,8 @@ class EmbeddedTemporal:
             port=settings.temporal_port,
             ui_port=settings.temporal_ui_port,
             namespace=settings.temporal_namespace,
+            # The UI decodes the sealed payloads through the web app, for those allowed.
+            extra_args=["--ui-codec-endpoint", codec_endpoint(settings)],
         )
         self._watch: asyncio.Task[None] | None = None
 
@@ -158,6 +160,11 @@ class EmbeddedTemporal:
         stack.fail(f"the Temporal dev server exited unexpectedly; see {self._server.log_file}")
 
 
+def codec_endpoint(settings: Settings) -> str:
+    """The web app's `/codec`, as the Temporal UI (in the same browser) reaches it."""
+    return f"{settings.public_base_url.rstrip('/')}/codec"
+
+
 class ConfiguredTemporal:
     """A Temporal this stack does not own; the search attributes are added if it lacks them."""
 
@@ -173,7 +180,7 @@ class ConfiguredTemporal:
         from infra.temporal import connect
 
         address = temporal_address(self._settings)
-        client = await connect(self._settings, address)
+        client = await connect(self._settings, address, keyring=None)  # sends no payload
         try:
             await register_search_attributes(client, self._settings.temporal_namespace)
         except RPCError as err:
@@ -218,19 +225,24 @@ class PathwayWorker:
         self._run: asyncio.Task[None] | None = None
 
     async def start(self, stack: Stack) -> None:
+        from infra.crypto.sealing import FieldSealer
         from infra.db import open_pool
         from infra.eventstore.postgres import PostgresEventStore
         from infra.temporal import connect
+        from workers.keys import keyring_on
         from workers.worker import build_worker
 
         settings = stack.settings
         assert stack.database_url and stack.temporal_address, "servers start before the worker"
-        client = await connect(settings, stack.temporal_address)
         self._pool = await open_pool(
             stack.database_url, settings.db_pool_min_size, settings.db_pool_max_size
         )
+        keyring = keyring_on(settings, self._pool, eager=True)
+        client = await connect(settings, stack.temporal_address, keyring=keyring)
         self._worker = build_worker(
-            client, PostgresEventStore(self._pool), settings.temporal_task_queue
+            client,
+            PostgresEventStore(self._pool, FieldSealer(keyring)),
+            settings.temporal_task_queue,
         )
         self._run = asyncio.create_task(self._worker.run(), name="pathway-worker")
         watch(self._run, stack, "the worker")

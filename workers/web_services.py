@@ -166,6 +166,8 @@ class WebServer:
         from infra.accounts.postgres import PostgresAccountStore
         from infra.accounts.sessions import PostgresSessionRevocations
         from infra.accounts.throttle import PostgresSignInThrottle
+        from infra.crypto.codec import PathwayCodec
+        from infra.crypto.sealing import FieldSealer
         from infra.db import open_pool
         from infra.eventstore.postgres import PostgresEventStore
         from infra.indicators.queries import IndicatorQueries
@@ -174,6 +176,7 @@ class WebServer:
         from web.app import create_app
         from web.settings import WebSettings
         from workers.invocation import configured_targets
+        from workers.keys import keyring_on
         from workflows.client import PathwayClient
 
         settings = stack.settings
@@ -182,11 +185,12 @@ class WebServer:
         # Bound first: a port in use fails the stack in an instant, with the OS's reason.
         listener = _listen(settings.web_host, settings.web_port)
         try:
-            client = await connect(settings, stack.temporal_address)
             self._pool = await open_pool(
                 stack.database_url, settings.db_pool_min_size, settings.db_pool_max_size
             )
-            events = PostgresEventStore(self._pool)
+            keyring = keyring_on(settings, self._pool, eager=True)
+            client = await connect(settings, stack.temporal_address, keyring=keyring)
+            events = PostgresEventStore(self._pool, FieldSealer(keyring))
             app = create_app(
                 PathwayClient(client, settings.temporal_task_queue, events),
                 events,
@@ -203,8 +207,9 @@ class WebServer:
                     if settings.targets_file is None
                     else str(settings.targets_file),
                 ),
-                PaymentsDesk.on(self._pool),
+                PaymentsDesk.on(self._pool, FieldSealer(keyring)),
                 IndicatorQueries(self._pool),
+                PathwayCodec(keyring),
                 access_log=PostgresAccessLog(self._pool),
                 throttle=PostgresSignInThrottle(self._pool),
                 session_revocations=PostgresSessionRevocations(self._pool),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -99,14 +100,21 @@ class Keyring:
     Args:
         pool: the database's pool, or its conninfo (then a small pool is opened on first
             use, e.g. by a CLI command that may never need a key; `close` closes it).
-        master: the master key.
+        master: the master key, or what loads it when a key is first needed (so that a
+            command on a database without sealed data needs none).
         cache_seconds: how long an unwrapped key is kept in memory.
     """
 
-    def __init__(self, pool: Pool | str, master: MasterKey, *, cache_seconds: float = 60) -> None:
+    def __init__(
+        self,
+        pool: Pool | str,
+        master: MasterKey | Callable[[], MasterKey],
+        *,
+        cache_seconds: float = 60,
+    ) -> None:
         self._pool = pool if not isinstance(pool, str) else None
         self._conninfo = pool if isinstance(pool, str) else None
-        self._master = master
+        self._master_source = master
         self._cache_seconds = cache_seconds
         self._cache: dict[str, tuple[float, DataKey]] = {}
         self._current: dict[str, tuple[float, str]] = {}
@@ -179,6 +187,12 @@ class Keyring:
         self._current.pop(owner, None)
         for key_id in [k for k in self._cache if owner_of(k) == owner]:
             del self._cache[key_id]
+
+    @property
+    def _master(self) -> MasterKey:
+        if not isinstance(self._master_source, MasterKey):
+            self._master_source = self._master_source()
+        return self._master_source
 
     def _unwrap(self, wrapped: bytes, key_id: str) -> bytes:
         return self._master.unwrap(wrapped, key_id)

@@ -14,11 +14,12 @@ from typing import Any
 
 from psycopg import sql
 from psycopg.errors import UniqueViolation
-from psycopg.rows import dict_row
+from psycopg.rows import TupleRow, dict_row
 
 from domain.projections import Obligation, PathwaySummary, ReadModelUpdate
 from domain.records import EventRecord
 from domain.values import Stage
+from infra.crypto.sealing import FieldSealer
 from infra.db import Pool
 from infra.eventstore.base import (
     AppendResult,
@@ -46,10 +47,18 @@ from infra.eventstore.postgres_statements import (
 
 
 class PostgresEventStore(PostgresNotifications, PostgresLedger):
-    """An `EventStore` on a psycopg pool whose database has been migrated."""
+    """An `EventStore` on a psycopg pool whose database has been migrated.
 
-    def __init__(self, pool: Pool) -> None:
+    With a `sealer`, the personal fields of events (`infra.crypto.personal_fields`) are
+    sealed with the pathway's data key before they are stored and opened when read, so the
+    database holds them only as ciphertext and callers only ever see clear values. Every
+    process of an installation passes one (docs/privacy.md); tests of the store's contract
+    may leave it out.
+    """
+
+    def __init__(self, pool: Pool, sealer: FieldSealer | None = None) -> None:
         super().__init__(pool)
+        self._sealer = sealer
 
     async def ping(self, timeout: float) -> None:
         """Answer within `timeout` seconds or raise: the readiness probe of `/readyz`.
@@ -79,12 +88,15 @@ class PostgresEventStore(PostgresNotifications, PostgresLedger):
                     raise ConcurrencyConflict(stream_id, expected_version, current)
                 if read_models is not None:
                     # Before the append lock: a booking may wait for a budget line's row.
-                    await book_ledger(conn, read_models.ledger, records[-1].recorded_at)
+                    await book_ledger(
+                        conn, read_models.ledger, records[-1].recorded_at, self._sealer
+                    )
                     await follow_outcomes(conn, read_models.ledger_outcomes)
                     await write_read_models(conn, read_models)
                     await write_notifications(conn, read_models.notifications, outbox=True)
+                sealed = await self._sealed(records)
                 await lock_appends(conn)
-                positions = await insert_events(conn, records)
+                positions = await insert_events(conn, sealed)
         except UniqueViolation as error:
             if error.diag.constraint_name != "events_pkey":
                 raise
@@ -120,7 +132,7 @@ class PostgresEventStore(PostgresNotifications, PostgresLedger):
                     " WHERE stream_id = %s AND recorded_at <= %s ORDER BY version",
                     (stream_id, known_at),
                 )
-            return [event_from_row(row) for row in await cur.fetchall()]
+            return await self._opened(await cur.fetchall())
 
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[EventRecord]:
         """See `EventStore.read_all`."""
@@ -131,7 +143,7 @@ class PostgresEventStore(PostgresNotifications, PostgresLedger):
                 " WHERE global_position > %s ORDER BY global_position LIMIT %s",
                 (after_position, limit),
             )
-            return [event_from_row(row) for row in await cur.fetchall()]
+            return await self._opened(await cur.fetchall())
 
     async def stream_version(self, stream_id: str) -> int:
         """See `EventStore.stream_version`."""
@@ -249,6 +261,14 @@ class PostgresEventStore(PostgresNotifications, PostgresLedger):
             for owner, organisation, caseworker, *columns in rows
         ]
 
+    async def _sealed(self, records: Sequence[EventRecord]) -> Sequence[EventRecord]:
+        if self._sealer is None:
+            return records
+        return [r.model_copy(update={"data": await self._sealer.seal(r)}) for r in records]
+
+    async def _opened(self, rows: Sequence[TupleRow]) -> list[EventRecord]:
+        return await open_records(self._sealer, [event_from_row(row) for row in rows])
+
     async def replace_read_models(self, update: ReadModelUpdate) -> None:
         """See `EventStore.replace_read_models`."""
         check_read_models(update)
@@ -264,3 +284,10 @@ def _obligation(
     return Obligation(
         obligation_id=obligation_id, kind=kind, due_at=due_at.astimezone(UTC), measure_id=measure_id
     )
+
+
+async def open_records(sealer: FieldSealer | None, records: list[EventRecord]) -> list[EventRecord]:
+    """The records with their sealed fields opened (as read without a sealer, if none)."""
+    if sealer is None:
+        return records
+    return [await sealer.open_record(r) for r in records]

@@ -19,6 +19,7 @@ from psycopg.rows import dict_row
 
 from domain.payments.ledger import LedgerEntry, LedgerOutcome
 from infra.budgets.model import BudgetChange, BudgetLine, BudgetLineState, plan_changes
+from infra.crypto.sealing import FieldSealer
 from infra.db import Pool
 from infra.eventstore.base import BudgetLineExceeded, BudgetLineMissing, require_aware
 from infra.eventstore.postgres_statements import Connection
@@ -49,7 +50,16 @@ RETURNING line_id
 _BUDGET_COLUMNS = "line_id, label, amount, committed, updated_at"
 
 
-async def book_ledger(conn: Connection, entries: Sequence[LedgerEntry], at: datetime) -> None:
+PERSONAL_COLUMNS = ("payee_name", "iban")
+"""The ledger's personal data: sealed with the pathway's key when there is a sealer."""
+
+
+async def book_ledger(
+    conn: Connection,
+    entries: Sequence[LedgerEntry],
+    at: datetime,
+    sealer: FieldSealer | None = None,
+) -> None:
     """Write the entries new to the ledger and commit their amounts, in the caller's transaction.
 
     Raises:
@@ -58,7 +68,7 @@ async def book_ledger(conn: Connection, entries: Sequence[LedgerEntry], at: date
     """
     for entry in entries:
         try:
-            cur = await conn.execute(_INSERT_ENTRY, _entry_params(entry))
+            cur = await conn.execute(_INSERT_ENTRY, await _sealed(_entry_params(entry), sealer))
         except ForeignKeyViolation as error:
             if error.diag.constraint_name != "ledger_budget_line_fkey":
                 raise
@@ -134,6 +144,31 @@ def _entry_params(entry: LedgerEntry) -> dict[str, Any]:
     }
 
 
+async def _sealed(params: dict[str, Any], sealer: FieldSealer | None) -> dict[str, Any]:
+    if sealer is None:
+        return params
+    for column in PERSONAL_COLUMNS:
+        place = f"ledger|{params['entry_id']}|{column}"
+        params[column] = await sealer.seal_column(params["pathway_id"], place, params[column])
+    return params
+
+
+async def opened_rows(
+    sealer: FieldSealer | None, rows: Sequence[dict[str, Any]]
+) -> list[LedgerRow]:
+    """`LedgerRow`s from dict rows of `LEDGER_COLUMNS`, their personal columns opened."""
+    if sealer is None:
+        return [ledger_row(r) for r in rows]
+    opened = []
+    for row in rows:
+        row = dict(row)
+        for column in PERSONAL_COLUMNS:
+            place = f"ledger|{row['entry_id']}|{column}"
+            row[column] = await sealer.open_column(place, row[column])
+        opened.append(ledger_row(row))
+    return opened
+
+
 def ledger_row(row: dict[str, Any]) -> LedgerRow:
     """A `LedgerRow` from a dict row of `LEDGER_COLUMNS`."""
     fields = set(LedgerEntry.model_fields)
@@ -198,4 +233,4 @@ class PostgresLedger:
         """Every ledger row, by entry id."""
         async with self._pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             await cur.execute(f"SELECT {LEDGER_COLUMNS} FROM ledger ORDER BY entry_id")
-            return [ledger_row(r) for r in await cur.fetchall()]
+            return await opened_rows(getattr(self, "_sealer", None), await cur.fetchall())

@@ -28,7 +28,10 @@ from psycopg import AsyncConnection
 from psycopg.rows import TupleRow
 
 from domain.state import PathwayState
+from domain.stream import stream_id_for
+from infra.crypto.sealing import FieldSealer
 from infra.db import Pool
+from infra.eventstore.postgres import open_records
 from infra.eventstore.postgres_statements import EVENT_COLUMNS, event_from_row
 from infra.indicators.intervals import (
     DIMENSION_COLUMNS,
@@ -147,6 +150,7 @@ class IndicatorProjector:
         dimensions_of: DimensionsOf | None = None,
         batch_size: int = BATCH_SIZE,
         name: str = PROJECTION,
+        sealer: FieldSealer | None = None,
     ) -> None:
         if facts_of is None or dimensions_of is None:
             from domain import indicators
@@ -157,6 +161,9 @@ class IndicatorProjector:
         self._facts_of, self._dimensions_of = facts_of, dimensions_of
         self._batch_size = batch_size
         self.name = name
+        self._sealer = sealer
+        """Opens the events' personal fields and seals the state snapshots, which hold
+        them too (docs/privacy.md)."""
 
     async def position(self) -> int:
         """The global position of the last event projected (0: none)."""
@@ -230,14 +237,15 @@ class IndicatorProjector:
             " WHERE global_position > %s ORDER BY global_position LIMIT %s",
             (after, self._batch_size),
         )
-        records = [event_from_row(row) for row in await cur.fetchall()]
+        rows = await cur.fetchall()
+        records = await open_records(self._sealer, [event_from_row(row) for row in rows])
         if not records:
             return 0
         pathways = sorted({p for r in records if (p := pathway_of(r.stream_id))})
-        states = await _load_states(conn, statements, pathways)
+        states = await _load_states(conn, statements, pathways, self._sealer)
         open_facts = await _load_open_facts(conn, statements, pathways)
         result = project_batch(records, states, open_facts, self._facts_of, self._dimensions_of)
-        await _write(conn, statements, result)
+        await _write(conn, statements, result, self._sealer)
         last = records[-1].global_position
         await conn.execute(
             "UPDATE projection_positions SET position = %s, updated_at = now() WHERE name = %s",
@@ -298,10 +306,18 @@ def _index_shape(definition: str) -> str:
 
 
 async def _load_states(
-    conn: Connection, statements: _Statements, pathways: Sequence[str]
+    conn: Connection,
+    statements: _Statements,
+    pathways: Sequence[str],
+    sealer: FieldSealer | None,
 ) -> dict[str, PathwayState]:
     cur = await conn.execute(statements.load_states, (list(pathways),))
-    return {p: PathwayState.model_validate_json(s) for p, s in await cur.fetchall()}
+    states = {}
+    for pathway_id, text in await cur.fetchall():
+        if sealer is not None:
+            text = await sealer.open_snapshot(stream_id_for(pathway_id), text)
+        states[pathway_id] = PathwayState.model_validate_json(text)
+    return states
 
 
 async def _load_open_facts(
@@ -314,7 +330,9 @@ async def _load_open_facts(
     return held
 
 
-async def _write(conn: Connection, statements: _Statements, result: BatchResult) -> None:
+async def _write(
+    conn: Connection, statements: _Statements, result: BatchResult, sealer: FieldSealer | None
+) -> None:
     if result.closings:
         c = result.closings
         ids, facts = [x.pathway_id for x in c], [x.fact for x in c]
@@ -347,7 +365,7 @@ async def _write(conn: Connection, statements: _Statements, result: BatchResult)
             (
                 ids,
                 [result.states[p].version for p in ids],
-                [result.states[p].model_dump_json() for p in ids],
+                [await _snapshot(result.states[p], p, sealer) for p in ids],
             ),
         )
     known = [(p, v) for p, v in result.dimensions.items() if v is not None]
@@ -359,6 +377,14 @@ async def _write(conn: Connection, statements: _Statements, result: BatchResult)
     unknown = [p for p, v in result.dimensions.items() if v is None]
     if unknown:
         await conn.execute(statements.delete_dimensions, (unknown,))
+
+
+async def _snapshot(state: PathwayState, pathway_id: str, sealer: FieldSealer | None) -> str:
+    """The state as stored: JSON, sealed whole with the pathway's key when there is a sealer."""
+    text = state.model_dump_json()
+    if sealer is None:
+        return text
+    return await sealer.seal_snapshot(stream_id_for(pathway_id), text)
 
 
 async def projected_until(pool: Pool, name: str = PROJECTION) -> datetime | None:

@@ -12,8 +12,9 @@ from datetime import date, datetime
 from psycopg.rows import dict_row
 from pydantic import BaseModel, ConfigDict
 
+from infra.crypto.sealing import FieldSealer
 from infra.db import Pool
-from infra.eventstore.postgres_ledger import LEDGER_COLUMNS, ledger_row
+from infra.eventstore.postgres_ledger import LEDGER_COLUMNS, opened_rows
 from infra.payments.model import LedgerRow, LedgerStatus
 from infra.payments.postgres import PaymentsStore
 
@@ -47,8 +48,9 @@ class BatchSummary(BaseModel):
 class PaymentsOverview:
     """The read side of the ledger and batches, on the migrated database of `pool`."""
 
-    def __init__(self, pool: Pool) -> None:
+    def __init__(self, pool: Pool, sealer: FieldSealer | None = None) -> None:
         self._pool = pool
+        self._sealer = sealer
 
     async def totals(self, organisation_id: str) -> list[StatusTotal]:
         """Count and sum of the organisation's rows in each status, every status listed."""
@@ -74,7 +76,7 @@ class PaymentsOverview:
                 " AND status = %s ORDER BY approved_at DESC, entry_id LIMIT %s",
                 (organisation_id, status.value, limit),
             )
-            return [ledger_row(r) for r in await cur.fetchall()]
+            return await opened_rows(self._sealer, await cur.fetchall())
 
     async def committed_by_line(self, organisation_id: str) -> dict[str, int]:
         """What the organisation's approved, exported and paid rows hold of each line."""
@@ -115,5 +117,5 @@ class PaymentsDesk:
     overview: PaymentsOverview
 
     @classmethod
-    def on(cls, pool: Pool) -> PaymentsDesk:
-        return cls(PaymentsStore(pool), PaymentsOverview(pool))
+    def on(cls, pool: Pool, sealer: FieldSealer | None = None) -> PaymentsDesk:
+        return cls(PaymentsStore(pool, sealer), PaymentsOverview(pool, sealer))

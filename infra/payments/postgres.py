@@ -18,8 +18,9 @@ from psycopg.errors import ForeignKeyViolation
 from psycopg.rows import dict_row
 from pydantic import BaseModel, ConfigDict
 
+from infra.crypto.sealing import FieldSealer
 from infra.db import Pool
-from infra.eventstore.postgres_ledger import LEDGER_COLUMNS, ledger_row
+from infra.eventstore.postgres_ledger import LEDGER_COLUMNS, opened_rows
 from infra.payments.checks import checked_bic, checked_iban, checked_name
 from infra.payments.model import LedgerRow, LedgerStatus, PaymentError
 from infra.payments.sepa import BatchHeader, build_transfer
@@ -81,8 +82,10 @@ class LineResult(BaseModel):
 class PaymentsStore:
     """Bank accounts, batches and statements, on the migrated database of `pool`."""
 
-    def __init__(self, pool: Pool) -> None:
+    def __init__(self, pool: Pool, sealer: FieldSealer | None = None) -> None:
         self._pool = pool
+        self._sealer = sealer
+        """Opens the ledger's sealed payee columns (docs/privacy.md)."""
 
     async def set_account(self, account: BankAccount, now: datetime) -> BankAccount:
         """Record (or replace) the account an organisation pays from, once checked.
@@ -153,7 +156,7 @@ class PaymentsStore:
                     " ORDER BY entry_id FOR UPDATE SKIP LOCKED",
                     (organisation_id,),
                 )
-                rows = [ledger_row(r) for r in await dcur.fetchall()]
+                rows = await opened_rows(self._sealer, await dcur.fetchall())
             if not rows:
                 raise PaymentError(
                     NOTHING_TO_EXPORT, f"organisation {organisation_id} owes no approved payment"
@@ -213,7 +216,7 @@ class PaymentsStore:
                 f"SELECT {LEDGER_COLUMNS} FROM ledger WHERE batch_id = %s ORDER BY entry_id",
                 (batch_id,),
             )
-            rows = tuple(ledger_row(r) for r in await cur.fetchall())
+            rows = tuple(await opened_rows(self._sealer, await cur.fetchall()))
         document = build_transfer(header, list(rows))
         if hashlib.sha256(document).hexdigest() != digest:
             raise PaymentError(
@@ -258,7 +261,7 @@ class PaymentsStore:
                         (line.end_to_end_id,),
                     )
                     found = await cur.fetchone()
-                row = None if found is None else ledger_row(found)
+                row = None if found is None else (await opened_rows(self._sealer, [found]))[0]
                 if row is not None and organisation_id not in (None, row.entry.organisation_id):
                     row = None  # another organisation's payment is not on this account
                 result = _match(line, row)
@@ -302,13 +305,10 @@ class PaymentsStore:
                 },
             )
             found = await cur.fetchall()
-        return [
-            (
-                ledger_row({k: v for k, v in r.items() if k != "batch_created_at"}),
-                r["batch_created_at"],
-            )
-            for r in found
-        ]
+        rows = await opened_rows(
+            self._sealer, [{k: v for k, v in r.items() if k != "batch_created_at"} for r in found]
+        )
+        return [(row, r["batch_created_at"]) for row, r in zip(rows, found, strict=True)]
 
 
 def _match(line: StatementLine, row: LedgerRow | None) -> LineResult:

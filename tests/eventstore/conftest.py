@@ -112,10 +112,21 @@ def postgres_store(pool: Pool) -> PostgresEventStore:
     return PostgresEventStore(pool)
 
 
-@pytest.fixture(params=["memory", "postgres"])
+@pytest.fixture
+def sealed_store(pool: Pool) -> PostgresEventStore:
+    """The Postgres store sealing personal fields, as every process of a deployment runs it."""
+    from infra.crypto.keyring import Keyring
+    from infra.crypto.master import MasterKey
+    from infra.crypto.sealing import FieldSealer
+
+    return PostgresEventStore(pool, FieldSealer(Keyring(pool, MasterKey.generate())))
+
+
+@pytest.fixture(params=["memory", "postgres", "postgres-sealed"])
 def store(request: pytest.FixtureRequest) -> EventStore:
     """Every store implementation, for the contract suite."""
     if request.param == "memory":
         return InMemoryEventStore()
-    postgres_store: PostgresEventStore = request.getfixturevalue("postgres_store")
+    name = "postgres_store" if request.param == "postgres" else "sealed_store"
+    postgres_store: PostgresEventStore = request.getfixturevalue(name)
     return postgres_store

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from domain.indicators import CATALOGUE
+from infra.crypto.master import MasterKey
 from infra.db import open_pool
 from infra.eventstore.postgres import PostgresEventStore
 from tests.indicators.caseloads import append_all, history, opening
@@ -30,7 +31,12 @@ def test_report_csv_and_xlsx_agree(database: str, tmp_path: Path) -> None:
             await pool.close()
 
     asyncio.run(seed())
-    env = {"PATHWAYS_DATABASE_URL": database, "PATHWAYS_DATA_DIR": str(tmp_path)}
+    env = {
+        "PATHWAYS_DATABASE_URL": database,
+        "PATHWAYS_DATA_DIR": str(tmp_path),
+        # The projector seals its state snapshots with the pathways' keys.
+        "PATHWAYS_MASTER_KEY": MasterKey.generate().to_base64(),
+    }
     runner = CliRunner()
     args = ["report", "--as-of", "2026-04-01", "--by", "organisation,gender", "--threshold", "2"]
     as_csv = runner.invoke(app, [*args, "--format", "csv"], env=env)
@@ -67,7 +73,11 @@ def test_report_html_is_the_funder_report_with_every_indicator_and_a_filters_che
     database: str, tmp_path: Path
 ) -> None:
     seeded(database)
-    env = {"PATHWAYS_DATABASE_URL": database, "PATHWAYS_DATA_DIR": str(tmp_path)}
+    env = {
+        "PATHWAYS_DATABASE_URL": database,
+        "PATHWAYS_DATA_DIR": str(tmp_path),
+        "PATHWAYS_MASTER_KEY": MasterKey.generate().to_base64(),
+    }
     runner = CliRunner()
     out = tmp_path / "report.html"
     args = ["report", "--as-of", "2026-04-01", "--format", "html"]
@@ -94,6 +104,7 @@ def test_the_targets_file_setting_and_refusals_write_nothing(database: str, tmp_
         "PATHWAYS_DATABASE_URL": database,
         "PATHWAYS_DATA_DIR": str(tmp_path),
         "PATHWAYS_TARGETS_FILE": str(targets),
+        "PATHWAYS_MASTER_KEY": MasterKey.generate().to_base64(),
     }
     runner = CliRunner()
     out = tmp_path / "report.html"
@@ -140,7 +151,11 @@ def test_projections_rebuild_replays_into_new_tables_and_refuses_an_unknown_name
             await pool.close()
 
     events = asyncio.run(seed())
-    env = {"PATHWAYS_DATABASE_URL": database, "PATHWAYS_DATA_DIR": str(tmp_path)}
+    env = {
+        "PATHWAYS_DATABASE_URL": database,
+        "PATHWAYS_DATA_DIR": str(tmp_path),
+        "PATHWAYS_MASTER_KEY": MasterKey.generate().to_base64(),
+    }
     runner = CliRunner()
     for _ in range(2):  # the second rebuild starts from the tables the first swapped in
         done = runner.invoke(app, ["projections", "rebuild"], env=env)
@@ -175,7 +190,11 @@ def test_a_plain_date_is_the_end_of_that_day_in_italian_time_in_every_format(
             await pool.close()
 
     asyncio.run(seed())
-    env = {"PATHWAYS_DATABASE_URL": database, "PATHWAYS_DATA_DIR": str(tmp_path)}
+    env = {
+        "PATHWAYS_DATABASE_URL": database,
+        "PATHWAYS_DATA_DIR": str(tmp_path),
+        "PATHWAYS_MASTER_KEY": MasterKey.generate().to_base64(),
+    }
     runner = CliRunner()
     for day, assessed in (("2026-04-01", "0"), ("2026-04-02", "1")):
         args = ["report", "--as-of", day, "--threshold", "0", "--format", "csv"]

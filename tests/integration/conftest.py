@@ -21,9 +21,14 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
+from infra.crypto.codec import encrypting_converter
+from infra.crypto.keyring import Keyring
+from infra.crypto.master import MasterKey
+from infra.crypto.sealing import FieldSealer
 from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
 from infra.migrate import migrate
@@ -95,10 +100,14 @@ class Deployment:
     pool: Pool
     workdir: Path
     """The subprocesses' working directory: empty, so that no stray `.env` is read."""
+    master: MasterKey
+    """The master key of the deployment's data keys (docs/privacy.md)."""
+    client: Client
+    """A client on the dev server sealing payloads with those keys, as every process does."""
 
     @property
     def pathways(self) -> PathwayClient:
-        return PathwayClient(self.env.client, self.task_queue)
+        return PathwayClient(self.client, self.task_queue)
 
     @property
     def environ(self) -> dict[str, str]:
@@ -108,6 +117,7 @@ class Deployment:
             PATHWAYS_TEMPORAL_TASK_QUEUE=self.task_queue,
             PATHWAYS_DATABASE_URL=self.database_url,
             PATHWAYS_DATA_DIR=str(self.workdir / "data"),
+            PATHWAYS_MASTER_KEY=self.master.to_base64(),
         )
 
     async def cli(self, *args: str, input: str | None = None, timeout: float = 30.0) -> Ran:
@@ -115,6 +125,10 @@ class Deployment:
         return await run(
             PATHWAYS, *args, env=self.environ, cwd=self.workdir, input=input, timeout=timeout
         )
+
+    def store_reader(self, sealer: FieldSealer) -> PostgresEventStore:
+        """The deployment's event store, reading with `sealer`."""
+        return PostgresEventStore(self.pool, sealer)
 
     async def event_count(self, pathway_id: str) -> int:
         """Rows of the pathway's stream in the events table."""
@@ -149,6 +163,13 @@ class Deployment:
             raise
 
 
+def encrypted_client(client: Client, keyring: Keyring) -> Client:
+    """`client`'s connection with the data converter that seals payloads with `keyring`."""
+    config = client.config()
+    config["data_converter"] = encrypting_converter(keyring)
+    return Client(**config)
+
+
 @pytest.fixture
 def workdir() -> Iterator[Path]:
     path = Path(tempfile.mkdtemp(prefix="pw", dir="/tmp"))
@@ -163,9 +184,15 @@ async def deployment(
     await migrate(fresh_database)
     pool = await open_pool(fresh_database, min_size=1, max_size=4)
     task_queue = f"cli-{uuid.uuid4().hex[:8]}"
+    master = MasterKey.generate()
+    keyring = Keyring(pool, master)
+    client = encrypted_client(dev_server_env.client, keyring)
+    store = PostgresEventStore(pool, FieldSealer(keyring))
     try:
-        async with build_worker(dev_server_env.client, PostgresEventStore(pool), task_queue):
-            yield Deployment(dev_server_env, fresh_database, task_queue, pool, workdir)
+        async with build_worker(client, store, task_queue):
+            yield Deployment(
+                dev_server_env, fresh_database, task_queue, pool, workdir, master, client
+            )
     finally:
         await pool.close()
 

@@ -18,9 +18,12 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from infra.config import Settings
+from infra.crypto.keyring import Keyring
+from infra.crypto.master import MasterKey
+from infra.db import open_pool
 from infra.embedded import free_port
 from infra.policy_file import load_policy
-from tests.integration.conftest import PATHWAYS, REPO, clean_environ, run
+from tests.integration.conftest import PATHWAYS, REPO, clean_environ, encrypted_client, run
 from tests.workflows.journey import opening
 from workers.stack import up_services
 from workflows.client import PathwayClient
@@ -181,6 +184,10 @@ async def test_worker_migrates_serves_and_stops_on_sigterm(
     migrated = await run(PATHWAYS, "migrate", env=env, cwd=workdir)
     assert migrated.code == 0, migrated
     assert migrated.stdout.startswith("applied 0001_event_store"), migrated
+    without_key = await run(PATHWAYS, "worker", env=env, cwd=workdir)
+    assert without_key.code == 2 and "master_key_required" in without_key.stderr, without_key
+    master = MasterKey.generate()
+    env["PATHWAYS_MASTER_KEY"] = master.to_base64()
 
     with (workdir / "worker.log").open("ab") as log:
         process = await asyncio.create_subprocess_exec(
@@ -196,8 +203,12 @@ async def test_worker_migrates_serves_and_stops_on_sigterm(
         assert f"  Worker       task queue {task_queue}" in banner
 
         pathway_id = f"p-{uuid.uuid4().hex[:12]}"
-        pathways = PathwayClient(dev_server_env.client, task_queue)
-        opened = await pathways.open(opening(pathway_id))
+        pool = await open_pool(fresh_database, 1, 1)
+        client = encrypted_client(dev_server_env.client, Keyring(pool, master))
+        try:
+            opened = await PathwayClient(client, task_queue).open(opening(pathway_id))
+        finally:
+            await pool.close()
         assert opened.version == 1
         async with await psycopg.AsyncConnection.connect(fresh_database) as conn:
             cur = await conn.execute(

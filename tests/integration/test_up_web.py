@@ -15,6 +15,7 @@ import httpx
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from infra.crypto.master import MasterKey
 from infra.embedded import free_port
 from tests.integration.conftest import PATHWAYS, Ran, clean_environ, run
 from tests.integration.test_up import READY_TIMEOUT, STOP_TIMEOUT, pathways_up
@@ -149,6 +150,7 @@ async def test_web_processes_serve_alone_and_share_sessions_through_the_secret(
     assert unset.stdout == ""
 
     env["PATHWAYS_SESSION_SECRET"] = uuid.uuid4().hex * 2
+    env["PATHWAYS_MASTER_KEY"] = MasterKey.generate().to_base64()  # as every web process needs
     one = {**env, "PATHWAYS_WEB_PORT": str(free_port())}
     two = {**env, "PATHWAYS_WEB_PORT": str(free_port())}
     async with pathways_web(one, workdir) as banner, pathways_web(two, workdir):

@@ -18,6 +18,7 @@ from tests.eventstore.conftest import (  # noqa: F401  (fixtures, used by name)
     pool,
     postgres,
     postgres_store,
+    sealed_store,
     store,
 )
 

@@ -8,7 +8,9 @@ import pytest
 
 from infra.crypto.keyring import Keyring
 from infra.crypto.master import MasterKey
+from infra.crypto.sealing import FieldSealer
 from infra.db import Pool, open_pool
+from infra.eventstore.postgres import PostgresEventStore
 from infra.migrate import migrate
 
 
@@ -30,3 +32,8 @@ def master() -> MasterKey:
 @pytest.fixture
 def keyring(pool: Pool, master: MasterKey) -> Keyring:
     return Keyring(pool, master, cache_seconds=0)
+
+
+@pytest.fixture
+def sealed_store(pool: Pool, keyring: Keyring) -> PostgresEventStore:
+    return PostgresEventStore(pool, FieldSealer(keyring))

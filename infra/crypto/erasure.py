@@ -1,0 +1,226 @@
+"""Crypto-shredding and legal holds: who may erase a pathway's personal data, and when.
+
+Erasing destroys the pathway's data keys (the wrapped key is dropped, `destroyed_at` set).
+The events stay, for integrity and the aggregates; their sealed fields read as erased, and
+the pathway's Temporal history can no longer be decoded. A pathway is erased only once it
+is closed, and then either when its retention period after closure has passed, or on an
+erasure request (`request_id`), and never under a legal hold. Every step writes a row of
+`privacy_audit` (who, when, why) in the same transaction; a refusal changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from psycopg import AsyncConnection
+from psycopg.rows import TupleRow
+from psycopg.types.json import Jsonb
+
+from infra.db import Pool
+
+PATHWAY_NOT_FOUND = "pathway_not_found"
+PATHWAY_NOT_CLOSED = "pathway_not_closed"
+RETENTION_NOT_PASSED = "retention_not_passed"
+LEGAL_HOLD = "legal_hold"
+ALREADY_ERASED = "already_erased"
+LEGAL_HOLD_EXISTS = "legal_hold_exists"
+NO_LEGAL_HOLD = "no_legal_hold"
+REASON_REQUIRED = "reason_required"
+
+
+class ErasureRefused(Exception):
+    """A refused erasure or hold, with its stable code; nothing was changed."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Erased:
+    pathway_id: str
+    keys_destroyed: int
+    closed_at: datetime
+    at: datetime
+
+
+def retention_ends(closed_at: datetime, years: int) -> datetime:
+    """The instant the retention period after closure ends (29 February → 28 February)."""
+    try:
+        return closed_at.replace(year=closed_at.year + years)
+    except ValueError:
+        return closed_at.replace(year=closed_at.year + years, day=28)
+
+
+async def erase(
+    pool: Pool,
+    pathway_id: str,
+    *,
+    actor: str,
+    reason: str,
+    now: datetime,
+    retention_years: int,
+    request_id: str | None = None,
+) -> Erased:
+    """Destroy the pathway's data keys, if the rules allow it now.
+
+    Raises:
+        ErasureRefused: `reason_required`, `pathway_not_found`, `pathway_not_closed`,
+            `already_erased`, `legal_hold`, `retention_not_passed`.
+    """
+    reason = _required(reason)
+    async with pool.connection() as conn, conn.transaction():
+        await _lock_pathway(conn, pathway_id)
+        closed_at = await _closed_at(conn, pathway_id)
+        if closed_at is None:
+            raise ErasureRefused(
+                PATHWAY_NOT_CLOSED, f"pathway {pathway_id} is not closed; only closed ones erase"
+            )
+        live = await _scalar(
+            conn,
+            "SELECT count(*) FROM pathway_keys WHERE pathway_id = %s AND wrapped IS NOT NULL",
+            (pathway_id,),
+        )
+        if not live:
+            raise ErasureRefused(ALREADY_ERASED, f"pathway {pathway_id} holds no live key")
+        hold = await _scalar(
+            conn, "SELECT reason FROM legal_holds WHERE pathway_id = %s", (pathway_id,)
+        )
+        if hold is not None:
+            raise ErasureRefused(LEGAL_HOLD, f"pathway {pathway_id} is under legal hold: {hold}")
+        ends = retention_ends(closed_at, retention_years)
+        if request_id is None and now < ends:
+            raise ErasureRefused(
+                RETENTION_NOT_PASSED,
+                f"pathway {pathway_id} closed on {closed_at.date()} is kept until {ends.date()} "
+                f"({retention_years} years); before then only an erasure request "
+                "(--request-id) erases it",
+            )
+        await conn.execute(
+            "UPDATE pathway_keys SET wrapped = NULL, destroyed_at = %s"
+            " WHERE pathway_id = %s AND wrapped IS NOT NULL",
+            (now, pathway_id),
+        )
+        await _audit(
+            conn,
+            pathway_id,
+            "erased",
+            actor,
+            reason,
+            request_id,
+            {
+                "keys_destroyed": live,
+                "closed_at": closed_at.isoformat(),
+                "retention_years": retention_years,
+            },
+            now,
+        )
+    return Erased(pathway_id, int(live), closed_at, now)
+
+
+async def set_legal_hold(
+    pool: Pool, pathway_id: str, *, actor: str, reason: str, now: datetime
+) -> None:
+    """Put the pathway under legal hold: no erasure until it is released.
+
+    Raises:
+        ErasureRefused: `reason_required`, `pathway_not_found`, `legal_hold_exists`.
+    """
+    reason = _required(reason)
+    async with pool.connection() as conn, conn.transaction():
+        await _lock_pathway(conn, pathway_id)
+        cur = await conn.execute(
+            "INSERT INTO legal_holds (pathway_id, reason, set_by, set_at) VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT DO NOTHING",
+            (pathway_id, reason, actor, now),
+        )
+        if cur.rowcount == 0:
+            raise ErasureRefused(LEGAL_HOLD_EXISTS, f"pathway {pathway_id} is already held")
+        await _audit(conn, pathway_id, "legal_hold_set", actor, reason, None, {}, now)
+
+
+async def release_legal_hold(
+    pool: Pool, pathway_id: str, *, actor: str, reason: str, now: datetime
+) -> None:
+    """Lift the pathway's legal hold.
+
+    Raises:
+        ErasureRefused: `reason_required`, `pathway_not_found`, `no_legal_hold`.
+    """
+    reason = _required(reason)
+    async with pool.connection() as conn, conn.transaction():
+        await _lock_pathway(conn, pathway_id)
+        cur = await conn.execute(
+            "DELETE FROM legal_holds WHERE pathway_id = %s RETURNING reason", (pathway_id,)
+        )
+        held = await cur.fetchone()
+        if held is None:
+            raise ErasureRefused(NO_LEGAL_HOLD, f"pathway {pathway_id} is not under legal hold")
+        await _audit(
+            conn, pathway_id, "legal_hold_released", actor, reason, None, {"held_for": held[0]}, now
+        )
+
+
+def _required(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ErasureRefused(REASON_REQUIRED, "say why (--reason): it is kept in the audit")
+    return reason
+
+
+async def _lock_pathway(conn: AsyncConnection[TupleRow], pathway_id: str) -> None:
+    """Lock the pathway's caseload row: erasure and holds of one pathway run one at a time."""
+    found = await _scalar(
+        conn,
+        "SELECT pathway_id FROM pathway_summaries WHERE pathway_id = %s FOR UPDATE",
+        (pathway_id,),
+    )
+    if found is None:
+        raise ErasureRefused(PATHWAY_NOT_FOUND, f"no pathway {pathway_id}")
+
+
+async def _closed_at(conn: AsyncConnection[TupleRow], pathway_id: str) -> datetime | None:
+    closed: datetime | None = await _scalar(
+        conn,
+        "SELECT max(recorded_at) FROM events WHERE stream_id = %s AND type = 'PathwayClosed'",
+        (f"pathway-{pathway_id}",),
+    )
+    return closed
+
+
+async def _scalar(conn: AsyncConnection[TupleRow], query: str, params: tuple[object, ...]) -> Any:
+    row = await (await conn.execute(query, params)).fetchone()
+    return None if row is None else row[0]
+
+
+async def _audit(
+    conn: AsyncConnection[TupleRow],
+    pathway_id: str,
+    action: str,
+    actor: str,
+    reason: str,
+    request_id: str | None,
+    detail: dict[str, object],
+    now: datetime,
+) -> None:
+    await conn.execute(
+        "INSERT INTO privacy_audit (pathway_id, action, actor, reason, request_id, detail, at)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        (pathway_id, action, actor, reason, request_id, Jsonb(detail), now),
+    )
+
+
+async def audit_trail(pool: Pool, pathway_id: str) -> list[dict[str, object]]:
+    """The pathway's privacy audit rows, oldest first."""
+    async with pool.connection() as conn:
+        cur = await conn.execute(
+            "SELECT action, actor, reason, request_id, detail, at FROM privacy_audit"
+            " WHERE pathway_id = %s ORDER BY audit_id",
+            (pathway_id,),
+        )
+        rows = await cur.fetchall()
+    names = ("action", "actor", "reason", "request_id", "detail", "at")
+    return [dict(zip(names, row, strict=True)) for row in rows]

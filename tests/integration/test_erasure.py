@@ -1,0 +1,103 @@
+"""Crypto-shredding through `pathways erase`: refusals change nothing; an erased pathway reads
+as erased everywhere it was stored, other pathways and the indicator figures unchanged."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+
+from domain.stream import stream_id_for
+from infra.crypto.codec import PathwayCodec, PayloadUnreadable
+from infra.crypto.keyring import Keyring
+from infra.crypto.sealing import FieldSealer
+from infra.indicators.projector import IndicatorProjector
+from tests.integration.conftest import Deployment
+from tests.workflows.journey import envelope, full_journey, opening
+from workflows.models import workflow_id_for
+
+
+async def closed_pathway(deployment: Deployment) -> str:
+    pid = f"p-{uuid.uuid4().hex[:12]}"
+    pathways = deployment.pathways
+    await pathways.open(opening(pid))
+    for command, actor in full_journey(datetime.now(UTC).date()):
+        await pathways.send(pid, envelope(command, actor))
+    return pid
+
+
+async def table(deployment: Deployment, query: str) -> list[tuple[object, ...]]:
+    async with deployment.pool.connection() as conn:
+        return await (await conn.execute(query)).fetchall()
+
+
+async def test_erasure_is_refused_until_allowed_then_shreds_one_pathway_only(
+    deployment: Deployment,
+) -> None:
+    shredded, kept = await closed_pathway(deployment), await closed_pathway(deployment)
+    sealer = FieldSealer(Keyring(deployment.pool, deployment.master, cache_seconds=0))
+    projector = IndicatorProjector(deployment.pool, sealer=sealer)
+    await projector.catch_up()
+    figures = await table(deployment, "SELECT * FROM indicator_facts ORDER BY 1, 2, 4")
+    dimensions = await table(deployment, "SELECT * FROM indicator_dimensions ORDER BY 1")
+    erase = ("erase", shredded, "--actor", "dpo", "--reason", "art. 17 request")
+
+    not_yet = await deployment.cli(*erase)
+    assert not_yet.code == 2 and "retention_not_passed" in not_yet.stderr, not_yet
+    assert (
+        await deployment.cli(
+            "legal-hold", "set", shredded, "--actor", "dpo", "--reason", "court case"
+        )
+    ).code == 0
+    held = await deployment.cli(*erase, "--request-id", "req-7")
+    assert held.code == 2 and "legal_hold" in held.stderr, held
+    unknown = await deployment.cli("erase", "p-nobody", "--actor", "dpo", "--reason", "x")
+    assert unknown.code == 2 and "pathway_not_found" in unknown.stderr
+    assert await table(deployment, "SELECT count(*) FROM pathway_keys WHERE wrapped IS NULL") == [
+        (0,)
+    ]
+    released = await deployment.cli(
+        "legal-hold", "release", shredded, "--actor", "dpo", "--reason", "case closed"
+    )
+    assert released.code == 0, released
+
+    done = await deployment.cli(*erase, "--request-id", "req-7")
+    assert done.code == 0, done
+    again = await deployment.cli(*erase, "--request-id", "req-7")
+    assert again.code == 2 and "already_erased" in again.stderr
+
+    history = await deployment.cli("history", shredded, "--json")
+    shown = await deployment.cli("show", shredded, "--json")
+    assert history.code == 0 and shown.code == 0, (history, shown)
+    assert "Amina" not in history.stdout + shown.stdout and "[erased]" in shown.stdout
+    other = await deployment.cli("show", kept, "--json")
+    assert "Amina" in other.stdout
+    records = await deployment.store_reader(sealer).read_stream(stream_id_for(shredded))
+    assert records[0].erased and records[0].data["beneficiary"]["gender"] == "female"
+
+    codec = PathwayCodec(Keyring(deployment.pool, deployment.master, cache_seconds=0))
+    started = (
+        (await deployment.env.client.get_workflow_handle(workflow_id_for(shredded)).fetch_history())
+        .events[0]
+        .workflow_execution_started_event_attributes
+    )
+    try:
+        await codec.open(started.input.payloads[0])
+        raise AssertionError("the shredded pathway's Temporal history still decodes")
+    except PayloadUnreadable as unreadable:
+        assert unreadable.code == "key_destroyed"
+
+    await projector.catch_up()
+    assert await table(deployment, "SELECT * FROM indicator_facts ORDER BY 1, 2, 4") == figures
+    assert await table(deployment, "SELECT * FROM indicator_dimensions ORDER BY 1") == dimensions
+    audit = await table(
+        deployment,
+        "SELECT action, actor, request_id FROM privacy_audit"
+        f" WHERE pathway_id = '{shredded}' ORDER BY audit_id",
+    )
+    assert audit == [
+        ("legal_hold_set", "dpo", None),
+        ("legal_hold_released", "dpo", None),
+        ("erased", "dpo", "req-7"),
+    ]
+    assert json.loads(shown.stdout)

@@ -1,0 +1,175 @@
+"""`/codec/decode` and `/codec/encode`: the Temporal UI's remote codec, for people allowed.
+
+The Temporal UI posts `{"payloads": [...]}` (proto JSON: metadata values and data in
+base64) with an `X-Namespace` header, from its own origin; the answer has the same shape.
+Authenticated by a bearer token or the session cookie (the UI sends the cookie when its
+codec setting "include cross-origin credentials" is on). No CSRF token: the UI cannot send
+one, decoding changes nothing, and only the UI's origin may read the answer (CORS).
+
+Decoding is all or nothing: every sealed payload names its key, hence its pathway, and the
+account must be allowed to read each one — a supervisor the pathways of their organisation,
+the coordinator all, a caseworker their own caseload; auditors and admins not at all (403).
+Payloads of the system key are the coordinator's only. Encoding (the UI sending a signal)
+is the coordinator's only, with the system key. Every use is logged: who, which pathways.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+import structlog
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from temporalio.api.common.v1 import Payload
+
+from domain.values import Role
+from infra.accounts.model import Account
+from infra.crypto.codec import KEY_ID, PathwayCodec, PayloadUnreadable
+from infra.crypto.keyring import SYSTEM_OWNER, owner_of
+from infra.eventstore.base import EventStore
+from web.auth import _bearer_account, _session_account
+from web.problems import UNAUTHENTICATED, ProblemError, problem_response
+from web.scope import FORBIDDEN, may_read
+
+log = structlog.get_logger("pathways.web.codec")
+
+CODEC_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.COORDINATOR})
+INVALID_PAYLOADS = "invalid_payloads"
+CODEC_UNAVAILABLE = "codec_unavailable"
+
+
+def build_codec_router(ui_origin: str | None) -> APIRouter:
+    """The codec routes; `ui_origin` (`scheme://host:port`) may read their answers."""
+    router = APIRouter(prefix="/codec", include_in_schema=False)
+
+    def cors(response: Response, request: Request) -> Response:
+        origin = request.headers.get("Origin")
+        if ui_origin is not None and origin == ui_origin:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Allow-Credentials"] = "true"
+            response.headers["Vary"] = "Origin"
+        return response
+
+    @router.options("/{operation}")
+    async def preflight(operation: str, request: Request) -> Response:
+        response = cors(Response(status_code=204), request)
+        response.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = (
+            "Content-Type, X-Namespace, Authorization"
+        )
+        response.headers["Access-Control-Max-Age"] = "600"
+        return response
+
+    @router.post("/decode")
+    async def decode(request: Request) -> Response:
+        try:
+            return cors(JSONResponse(await _decode(request)), request)
+        except ProblemError as error:
+            return cors(problem_response(error.code, error.detail, status=error.status), request)
+
+    @router.post("/encode")
+    async def encode(request: Request) -> Response:
+        try:
+            return cors(JSONResponse(await _encode(request)), request)
+        except ProblemError as error:
+            return cors(problem_response(error.code, error.detail, status=error.status), request)
+
+    return router
+
+
+async def _account(request: Request) -> Account:
+    header = request.headers.get("Authorization")
+    account = (
+        await _bearer_account(request, header)
+        if header is not None
+        else await _session_account(request)
+    )
+    if account is None:
+        raise ProblemError(UNAUTHENTICATED, "sign in, or send a bearer token", status=401)
+    if account.role not in CODEC_ROLES:
+        log.warning("codec.refused", account_id=account.id, role=account.role, reason="role")
+        raise ProblemError(FORBIDDEN, "your role may not read pathway histories", status=403)
+    return account
+
+
+def _codec(request: Request) -> PathwayCodec:
+    codec: PathwayCodec | None = getattr(request.app.state, "codec", None)
+    if codec is None:
+        raise ProblemError(CODEC_UNAVAILABLE, "this web app has no keyring", status=503)
+    return codec
+
+
+async def _payloads(request: Request) -> list[Payload]:
+    try:
+        body = await request.json()
+        return [_payload(item) for item in body["payloads"]]
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise ProblemError(
+            INVALID_PAYLOADS, 'send {"payloads": [{"metadata": {...}, "data": "..."}]}', status=400
+        ) from None
+
+
+def _payload(item: dict[str, Any]) -> Payload:
+    metadata = {k: base64.b64decode(v, validate=True) for k, v in item.get("metadata", {}).items()}
+    return Payload(metadata=metadata, data=base64.b64decode(item.get("data", ""), validate=True))
+
+
+def _json(payload: Payload) -> dict[str, Any]:
+    return {
+        "metadata": {k: base64.b64encode(v).decode() for k, v in payload.metadata.items()},
+        "data": base64.b64encode(payload.data).decode(),
+    }
+
+
+async def _decode(request: Request) -> dict[str, Any]:
+    account = await _account(request)
+    codec = _codec(request)
+    payloads = await _payloads(request)
+    owners = sorted(
+        {owner_of(p.metadata[KEY_ID].decode()) for p in payloads if KEY_ID in p.metadata}
+    )
+    store: EventStore = request.app.state.store
+    for owner in owners:
+        if owner == SYSTEM_OWNER:
+            allowed = account.role == Role.COORDINATOR
+        else:
+            summary = await store.get_summary(owner)
+            allowed = summary is not None and may_read(account, summary)
+        if not allowed:
+            log.warning("codec.refused", account_id=account.id, role=account.role, pathway_id=owner)
+            raise ProblemError(
+                FORBIDDEN, "a payload belongs to a pathway outside your scope", status=403
+            )
+    try:
+        decoded = [await codec.open(p) for p in payloads]
+    except PayloadUnreadable as err:
+        raise ProblemError(err.code, str(err), status=410) from None
+    log.info(
+        "codec.decoded",
+        account_id=account.id,
+        role=account.role,
+        namespace=request.headers.get("X-Namespace"),
+        pathways=owners,
+        payloads=len(payloads),
+        purpose="temporal_ui",
+    )
+    return {"payloads": [_json(p) for p in decoded]}
+
+
+async def _encode(request: Request) -> dict[str, Any]:
+    account = await _account(request)
+    if account.role != Role.COORDINATOR:
+        raise ProblemError(FORBIDDEN, "only the coordinator may encode payloads", status=403)
+    codec = _codec(request)
+    payloads = await _payloads(request)
+    encoded = await codec.encode(payloads)
+    log.info(
+        "codec.encoded",
+        account_id=account.id,
+        role=account.role,
+        namespace=request.headers.get("X-Namespace"),
+        payloads=len(payloads),
+    )
+    return {"payloads": [_json(p) for p in encoded]}
