@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: up test lint clean install
+.PHONY: up test lint clean install bench
 
 install: $(STAMP)
 
@@ -28,6 +28,12 @@ test: $(STAMP) $(CHROMIUM)
 # The browser tests drive Debian's Chromium (Playwright's own downloads are not reachable).
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+# The benchmark suite on a stack of its own (temporary directory, free loopback ports), under
+# 15 minutes; writes bench/RESULTS.md and bench/results.json. `python -m bench --smoke`: seconds.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

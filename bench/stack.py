@@ -99,6 +99,17 @@ class BenchStack:
     def worker_pid(self) -> int | None:
         return None if self._worker is None else self._worker.pid
 
+    @property
+    def temporal_pid(self) -> int | None:
+        return self._temporal.pid
+
+    @property
+    def postgres_pid(self) -> int | None:
+        try:
+            return int((self.root / "pg" / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
     def worker_rss_bytes(self) -> int:
         """Resident memory of the worker process."""
         assert self._worker is not None

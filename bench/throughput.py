@@ -70,9 +70,15 @@ class Fleet:
 
 
 async def closed_loop(
-    fleet: Fleet, send: Send, clients: int, seconds: float, warmup: float
+    fleet: Fleet,
+    send: Send,
+    clients: int,
+    seconds: float,
+    warmup: float,
+    stop: asyncio.Event | None = None,
 ) -> dict[str, Any]:
-    """`clients` loops sending for `warmup + seconds`; figures of the measured window."""
+    """`clients` loops sending for `warmup + seconds` (or until `stop` is set, the window
+    then ends there); figures of the measured window."""
     if clients > len(fleet.pathway_ids):
         raise ValueError(f"{clients} clients need as many workflows; the fleet has fewer")
     latencies: list[float] = []
@@ -81,7 +87,7 @@ async def closed_loop(
     window_end = window_start + seconds
 
     async def client(index: int) -> None:
-        while (now := time.perf_counter()) < window_end:
+        while (now := time.perf_counter()) < window_end and not (stop and stop.is_set()):
             try:
                 await send(index)
             except CommandRefused as refused:
@@ -97,6 +103,7 @@ async def closed_loop(
                 latencies.append(done - now)
 
     await asyncio.gather(*(client(i) for i in range(clients)))
+    seconds = min(seconds, time.perf_counter() - window_start)
     figures = percentiles(latencies)
     return {
         "clients": clients,
