@@ -5,7 +5,7 @@ loopback port, the worker as a process, all in a temporary directory), then runs
 bounded by its own cap:
 
 1. command throughput at 50 and 200 clients against bare no-op updates (`bench.throughput`),
-   with CPU per process and a py-spy profile of the worker;
+   with CPU per process and a pyinstrument profile of the worker;
 2. escalation lateness, a thousand ladders due at once under command load (`bench.lateness`);
 3. reads against plain SELECTs (`bench.reads`);
 4. growth: throughput, reads and storage again at about 1,000 and 10,000 open pathways,
@@ -76,7 +76,7 @@ SMOKE = Sizes(
     clients=(2, 4),
     run_seconds=1,
     warmup=0.5,
-    profile_seconds=0,
+    profile_seconds=1,
     late_pathways=6,
     late_cap=40,
     late_lead=7,
@@ -106,7 +106,10 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
             "runs": [await measured(stack, fleet, c, sizes) for c in sizes.clients],
         }
         if sizes.profile_seconds:
-            results["throughput"]["worker_profile"] = await profiled(stack, fleet, sizes, out)
+            profile = await profiled(stack, fleet, sizes)
+            if profile is not None and "tree" in profile:
+                (out / "worker-profile.txt").write_text(profile.pop("tree"))
+            results["throughput"]["worker_profile"] = profile
         results["lateness"] = await lateness.measure(
             stack,
             fleet,
@@ -160,14 +163,12 @@ async def measured(
 
 
 async def profiled(
-    stack: BenchStack, fleet: throughput.Fleet, sizes: Sizes, out: Path
+    stack: BenchStack, fleet: throughput.Fleet, sizes: Sizes
 ) -> dict[str, Any] | None:
     """A py-spy profile of the worker while 50 clients send pathway commands."""
     assert stack.worker_pid is not None
     clients = min(50, max(sizes.clients))
-    profile = asyncio.create_task(
-        worker_profile(stack.worker_pid, sizes.profile_seconds, stack.root / "worker.prof")
-    )
+    profile = asyncio.create_task(worker_profile(stack, sizes.profile_seconds))
     await throughput.closed_loop(fleet, fleet.send_pathway, clients, sizes.profile_seconds, 0)
     return await profile
 

@@ -318,9 +318,10 @@ def _profile(profile: dict[str, Any] | None) -> list[str]:
     return [
         "## 7. Worker profile",
         "",
-        f"py-spy, {profile['samples']} samples of the worker process while 50 clients sent "
-        "pathway commands.",
+        f"pyinstrument, {profile['seconds']} s of the worker process's main thread (the "
+        "event loop: workflows, activities, the SDK's Python side) while 50 clients sent "
+        "pathway commands; % of that time.",
         "",
-        *_table(["own time: function", "% of samples"], rows),
-        *_table(["inclusive: function", "% of samples"], inclusive),
+        *_table(["own time: function", "% of time"], rows),
+        *_table(["inclusive: function", "% of time"], inclusive),
     ]

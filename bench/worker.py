@@ -4,15 +4,20 @@ baselines' workflows on a task queue of their own, in one process.
     python -m bench.worker --temporal ADDR --database URL --queue Q --ready FILE
 
 Writes FILE once both workers poll; runs until SIGTERM. Logs go to stderr as JSON at INFO,
-as in production (the stack's parent sends them to a file).
+as in production (the stack's parent sends them to a file). SIGUSR1 starts a pyinstrument
+profile of the process (when pyinstrument is installed), SIGUSR2 stops it and writes its
+summary beside FILE (`worker-profile.json`, and the call tree as `worker-profile.txt`).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import signal
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from temporalio.worker import Worker
 
@@ -42,6 +47,9 @@ async def serve(address: str, database: str, queue: str, ready: Path) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    profiler = Profiling(ready.parent)
+    loop.add_signal_handler(signal.SIGUSR1, profiler.start)
+    loop.add_signal_handler(signal.SIGUSR2, profiler.stop)
     bare = Worker(client, task_queue=bare_queue(queue), workflows=[BareUpdate, BareTimer])
     try:
         async with build_worker(client, PostgresEventStore(pool), queue), bare:
@@ -49,6 +57,61 @@ async def serve(address: str, database: str, queue: str, ready: Path) -> None:
             await stop.wait()
     finally:
         await pool.close()
+
+
+class Profiling:
+    """A pyinstrument profile between SIGUSR1 and SIGUSR2, summarised to `directory`."""
+
+    def __init__(self, directory: Path) -> None:
+        self._directory = directory
+        self._profiler: Any = None
+
+    def start(self) -> None:
+        try:
+            from pyinstrument import Profiler
+        except ImportError:
+            (self._directory / "worker-profile.json").write_text('{"error": "no pyinstrument"}')
+            return
+        self._profiler = Profiler(interval=0.002, async_mode="disabled")
+        self._profiler.start()
+
+    def stop(self) -> None:
+        if self._profiler is None:
+            return
+        session = self._profiler.stop()
+        (self._directory / "worker-profile.txt").write_text(self._profiler.output_text())
+        summary = summarise(session.root_frame(), session.duration)
+        (self._directory / "worker-profile.json").write_text(json.dumps(summary))
+        self._profiler = None
+
+
+def summarise(root: Any, duration: float, top: int = 15) -> dict[str, Any]:
+    """Seconds of own and inclusive time per function, the hottest first."""
+    own: Counter[str] = Counter()
+    inclusive: Counter[str] = Counter()
+
+    def walk(frame: Any, above: frozenset[str], parent: str) -> None:
+        if frame.function.startswith("["):  # pyinstrument's "[self]": the parent's own time
+            own[parent] += frame.time
+            return
+        name = f"{frame.function} ({frame.file_path_short}:{frame.line_no})"
+        own[name] += frame.total_self_time
+        if name not in above:  # recursion counted once
+            inclusive[name] += frame.time
+        for child in frame.children:
+            walk(child, above | {name}, name)
+
+    if root is not None:
+        walk(root, frozenset(), "<root>")
+
+    def shares(counter: Counter[str]) -> list[tuple[str, float]]:
+        return [(n, round(100 * t / duration, 1)) for n, t in counter.most_common(top)]
+
+    return {
+        "seconds": round(duration, 1),
+        "own_percent": shares(own),
+        "inclusive_percent": shares(inclusive),
+    }
 
 
 def main() -> None:
