@@ -41,6 +41,9 @@ STORE_REFUSALS = frozenset({"budget_line_exceeded", "budget_line_missing"})
 """Append failures that refuse the command (a payment that no longer fits its budget line),
 rather than reveal a fault: they reach the sender like a refusal of `decide`."""
 
+UPSERT_ON_CHANGE = "upsert-search-attributes-on-change"
+"""Patch: search attributes are upserted only when one of them changes."""
+
 APPEND_RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=200),
     maximum_interval=timedelta(seconds=10),
@@ -82,6 +85,8 @@ class PathwayWorkflow:
         self._lock = asyncio.Lock()
         self._stage_changed = False
         self._changed = False
+        self._indexed: tuple[object, ...] | None = None
+        """The search attributes last upserted in this run."""
 
     @workflow.run
     async def run(self, input: PathwayInput) -> PathwayState:
@@ -199,6 +204,13 @@ class PathwayWorkflow:
 
     def _upsert_search_attributes(self, summary: PathwaySummary) -> None:
         owed = summary.next_deadline
+        indexed = (summary.stage, summary.organisation_id, summary.caseworker_id, owed)
+        # Most commands (a note, attendance) change none of them, and each upsert costs
+        # Temporal a history event and a visibility write. Histories from before the
+        # patch upserted at every command, and replay as they were.
+        if workflow.patched(UPSERT_ON_CHANGE) and indexed == self._indexed:
+            return
+        self._indexed = indexed
         workflow.upsert_search_attributes(
             [
                 STAGE_KEY.value_set(summary.stage.value),
