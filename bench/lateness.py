@@ -34,12 +34,16 @@ async def measure(
     clients: int,
     cap_seconds: float,
     lead_seconds: float = 12,
+    opens_per_second: float = 40,
     concurrency: int = 48,
 ) -> dict[str, Any]:
-    """Open `pathways` ladders due together, under load from `clients`; bounded by the cap."""
-    deadline = time.monotonic() + cap_seconds
-    # Leave time to open them all (about 40 a second here) before the first rung.
-    due_in = lead_seconds + pathways / 40
+    """Open `pathways` ladders due together, under load from `clients`; bounded by the cap.
+
+    `opens_per_second` is what the stack managed so far: the common due instant leaves
+    time to open them all before the first rung, with a margin for the load.
+    """
+    due_in = lead_seconds + pathways / (0.7 * opens_per_second)
+    deadline = time.monotonic() + max(cap_seconds, due_in + 45)
     due_at = datetime.now().astimezone() + timedelta(seconds=due_in)
     gate = asyncio.Semaphore(concurrency)
 
@@ -77,6 +81,7 @@ async def measure(
         "pathways": pathways,
         "load": load_figures,
         "open_seconds": round(open_seconds, 1),
+        "due_after_seconds": round(due_in, 1),
         "steps_expected": len(OFFSETS) * pathways,
         "steps_recorded": len(lateness),
         "ladder_lateness_s": _rounded(ladder_figures),

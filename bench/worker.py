@@ -90,19 +90,18 @@ def summarise(root: Any, duration: float, top: int = 15) -> dict[str, Any]:
     own: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
 
-    def walk(frame: Any, above: frozenset[str], parent: str) -> None:
-        if frame.function.startswith("["):  # pyinstrument's "[self]": the parent's own time
-            own[parent] += frame.time
+    def walk(frame: Any, above: frozenset[str]) -> None:
+        if frame.function.startswith("["):  # "[self]" and the like: in the parent's own time
             return
         name = f"{frame.function} ({frame.file_path_short}:{frame.line_no})"
         own[name] += frame.total_self_time
         if name not in above:  # recursion counted once
             inclusive[name] += frame.time
         for child in frame.children:
-            walk(child, above | {name}, name)
+            walk(child, above | {name})
 
     if root is not None:
-        walk(root, frozenset(), "<root>")
+        walk(root, frozenset())
 
     def shares(counter: Counter[str]) -> list[tuple[str, float]]:
         return [(n, round(100 * t / duration, 1)) for n, t in counter.most_common(top)]
