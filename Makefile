@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: up test lint clean install chaos
+.PHONY: up test lint clean install chaos bench
 
 install: $(STAMP)
 
@@ -32,6 +32,12 @@ $(CHROMIUM):
 # Faults under load, then invariants (tests/chaos/run.py); a few minutes, loopback only.
 chaos: $(STAMP)
 	PYTHONPATH=$(CURDIR) $(BIN)/python -m tests.chaos.run $(CHAOS_ARGS)
+
+# The benchmark suite on a stack of its own (temporary directory, free loopback ports), under
+# 15 minutes; writes bench/RESULTS.md and bench/results.json. `python -m bench --smoke`: seconds.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'pyinstrument>=4.6' 'psutil>=5.9'
+	$(BIN)/python -m bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,0 +1,227 @@
+"""The benchmark suite: `python -m bench [--smoke] [--out DIR]` (what `make bench` runs).
+
+Starts its own stack (`bench.stack`: embedded PostgreSQL, the Temporal dev server on a free
+loopback port, the worker as a process, all in a temporary directory), then runs, each part
+bounded by its own cap:
+
+1. command throughput at 50 and 200 clients against bare no-op updates (`bench.throughput`),
+   with CPU per process and a pyinstrument profile of the worker;
+2. escalation lateness, a thousand ladders due at once under command load (`bench.lateness`);
+3. reads against plain SELECTs (`bench.reads`);
+4. growth: throughput, reads and storage again at about 1,000 and 10,000 open pathways,
+   then a full restart and the time until every pathway runs again (`bench.scale`);
+5. the indicator dashboard over 100,000 pathways (`bench.indicators_scale`, its own server).
+
+Writes `results.json` and `RESULTS.md` to DIR (default: bench/). `--smoke` runs every part
+at a tiny size in well under a minute, to keep the suite from rotting; its figures mean
+nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench import lateness, reads, scale, throughput
+from bench.indicator_part import indicator_dashboard
+from bench.profiling import CpuMeter, worker_profile
+from bench.report import load_average, machine_facts, write_report
+from bench.stack import BenchStack
+
+
+@dataclass(frozen=True)
+class Sizes:
+    clients: tuple[int, ...]
+    run_seconds: float
+    warmup: float
+    profile_seconds: float
+    late_pathways: int
+    late_cap: float
+    late_lead: float
+    long_events: int
+    read_runs: int
+    growth: tuple[int, ...]
+    growth_seconds: float
+    open_cap: float
+    canaries: int
+    restart_cap: float
+    indicator_pathways: int
+    indicator_cap: float
+    budget: float
+    """Seconds for the whole suite: opening pathways for growth stops in time for the rest."""
+
+
+FULL = Sizes(
+    clients=(50, 200),
+    run_seconds=15,
+    warmup=3,
+    profile_seconds=10,
+    late_pathways=1000,
+    late_cap=150,
+    late_lead=12,
+    long_events=1000,
+    read_runs=100,
+    growth=(1000, 10_000),
+    growth_seconds=8,
+    open_cap=420,
+    canaries=100,
+    restart_cap=120,
+    indicator_pathways=100_000,
+    indicator_cap=180,
+    budget=840,
+)
+SMOKE = Sizes(
+    clients=(2, 4),
+    run_seconds=1,
+    warmup=0.5,
+    profile_seconds=1,
+    late_pathways=6,
+    late_cap=40,
+    late_lead=7,
+    long_events=40,
+    read_runs=5,
+    growth=(20, 30),
+    growth_seconds=1,
+    open_cap=30,
+    canaries=3,
+    restart_cap=60,
+    indicator_pathways=200,
+    indicator_cap=60,
+    budget=240,
+)
+
+
+async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
+    results: dict[str, Any] = {"load_before": load_average()}
+    started = time.monotonic()
+    stack = BenchStack()
+    try:
+        results["stack_start_seconds"] = round(await stack.start(), 1)
+        results["machine"] = await machine_facts(stack)
+        fleet = throughput.Fleet(stack)
+        prepare = await fleet.grow(max(sizes.clients))
+        results["throughput"] = {
+            "prepare_seconds": round(prepare, 1),
+            "runs": [await measured(stack, fleet, c, sizes) for c in sizes.clients],
+        }
+        if sizes.profile_seconds:
+            profile = await profiled(stack, fleet, sizes)
+            if profile is not None and "tree" in profile:
+                (out / "worker-profile.txt").write_text(profile.pop("tree"))
+            results["throughput"]["worker_profile"] = profile
+        results["lateness"] = await lateness.measure(
+            stack,
+            fleet,
+            sizes.late_pathways,
+            min(50, max(sizes.clients)),
+            sizes.late_cap,
+            sizes.late_lead,
+            # Opening a pathway and starting its bare timer: two of the seven calls that
+            # preparing a pathway of the fleet took.
+            opens_per_second=max(sizes.clients) * 7 / 2 / prepare,
+        )
+        middle = await reads.write_long_pathway(stack, sizes.long_events)
+        results["growth"] = []
+        opened: list[str] = []
+        for target in sizes.growth:
+            have = await scale.weights(stack)
+            # What is left of the budget after this point's figures, the restart and the
+            # indicators; what could not be opened in it is reported, not waited for.
+            left = sizes.budget - (time.monotonic() - started)
+            cap = min(sizes.open_cap, left - 60 - sizes.restart_cap - sizes.indicator_cap)
+            more, seconds = await scale.open_many(
+                stack, "open", len(opened), max(target - have["pathways"], 0), max(cap, 5), 48
+            )
+            opened += more
+            point = await growth_point(stack, fleet, middle, sizes)
+            point["target"] = target
+            point["opened"] = len(more)
+            point["open_seconds"] = round(seconds, 1)
+            point["opens_per_second"] = round(len(more) / seconds, 1) if more else None
+            results["growth"].append(point)
+        all_pathways = [*fleet.pathway_ids, *opened]
+        results["restart"] = await scale.restart_and_resume(
+            stack, all_pathways, sizes.canaries, sizes.restart_cap
+        )
+    finally:
+        await stack.close()
+    results["indicators"] = await indicator_dashboard(sizes.indicator_pathways, sizes.indicator_cap)
+    results["load_after"] = load_average()
+    results["total_seconds"] = round(time.monotonic() - started, 1)
+    return results
+
+
+async def measured(
+    stack: BenchStack, fleet: throughput.Fleet, clients: int, sizes: Sizes
+) -> dict[str, Any]:
+    """One throughput comparison, with the CPU each part of the stack spent per command."""
+    meter = CpuMeter(stack)
+    meter.start()
+    bare = await throughput.closed_loop(
+        fleet, fleet.send_bare, clients, sizes.run_seconds, sizes.warmup
+    )
+    bare["cpu_seconds"] = meter.spent()
+    meter.start()
+    pathway = await throughput.closed_loop(
+        fleet, fleet.send_pathway, clients, sizes.run_seconds, sizes.warmup
+    )
+    pathway["cpu_seconds"] = meter.spent()
+    return throughput.compare(pathway, bare)
+
+
+async def profiled(
+    stack: BenchStack, fleet: throughput.Fleet, sizes: Sizes
+) -> dict[str, Any] | None:
+    """A py-spy profile of the worker while 50 clients send pathway commands."""
+    assert stack.worker_pid is not None
+    clients = min(50, max(sizes.clients))
+    profile = asyncio.create_task(worker_profile(stack, sizes.profile_seconds))
+    await throughput.closed_loop(fleet, fleet.send_pathway, clients, sizes.profile_seconds, 0)
+    return await profile
+
+
+async def growth_point(
+    stack: BenchStack, fleet: throughput.Fleet, middle: Any, sizes: Sizes
+) -> dict[str, Any]:
+    """Per-command and per-read figures, and storage, at the current number of pathways."""
+    point = await scale.weights(stack)
+    clients = min(50, max(sizes.clients))
+    run = await throughput.measure(fleet, clients, sizes.growth_seconds, sizes.warmup)
+    point["throughput"] = {
+        "clients": clients,
+        "per_second": run["pathway"]["per_second"],
+        "bare_per_second": run["bare"]["per_second"],
+        "p99_ms": run["pathway"]["latency_ms"].get("p99"),
+        "bare_p99_ms": run["bare"]["latency_ms"].get("p99"),
+        "ratio": run["ratio"],
+    }
+    point["reads"] = await reads.measure(stack, fleet.pathway_ids[0], middle, sizes.read_runs)
+    events = max(point["events"], 1)
+    point["postgres_bytes_per_event"] = round(point["postgres_mb"] * 2**20 / events)
+    point["temporal_bytes_per_pathway"] = round(
+        point["temporal_db_mb"] * 2**20 / max(point["pathways"], 1)
+    )
+    return point
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, seconds, no meaning")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent)
+    args = parser.parse_args()
+    sizes = SMOKE if args.smoke else FULL
+    args.out.mkdir(parents=True, exist_ok=True)
+    results = asyncio.run(suite(sizes, args.out))
+    results["mode"] = "smoke" if args.smoke else "full"
+    (args.out / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    write_report(results, args.out / "RESULTS.md")
+    print(f"wrote {args.out / 'RESULTS.md'} and results.json in {results['total_seconds']} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""Open pathways at scale: how fast they open, what they weigh, how they come back.
+
+Pathways are opened as a caseworker opens them (update-with-start of `open_pathway`, the
+shipped default policy), so each holds a pending timer to its first deadline. After a full
+restart of PostgreSQL, Temporal and the worker, two figures say when the deadlines run
+again:
+
+- *resumed*: the time until every open pathway has been loaded by the worker again and
+  answers (a `state` query to each: the worker's cache is empty after the restart, so each
+  query replays that pathway's history). Timers themselves live in Temporal's database and
+  are armed by the server as it loads them; a pathway whose timer fires needs exactly this
+  replay before it can act.
+- *canaries*: pathways opened just before the restart with ladders of seconds, most of
+  whose steps fall due while everything is down: the time after the restart until every
+  step has been recorded, and their lateness.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from bench import mix
+from bench.escalation_lateness import fast_policy
+from bench.figures import percentiles
+from bench.stack import BenchStack
+from domain.stream import stream_id_for
+
+CANARY_PREFIX = "canary-"
+
+
+async def open_many(
+    stack: BenchStack, prefix: str, first: int, count: int, cap_seconds: float, concurrency: int
+) -> tuple[list[str], float]:
+    """Open pathways `prefix-<first>`… until `count` are open or the cap is reached."""
+    deadline = time.monotonic() + cap_seconds
+    indexes = iter(range(first, first + count))
+    opened: list[str] = []
+    started = time.perf_counter()
+
+    async def opener() -> None:
+        for index in indexes:
+            if time.monotonic() > deadline:
+                return
+            pathway_id = f"{prefix}-{index:06d}"
+            await stack.pathways.open(mix.opening(pathway_id))
+            opened.append(pathway_id)
+
+    await asyncio.gather(*(opener() for _ in range(concurrency)))
+    return opened, time.perf_counter() - started
+
+
+async def weights(stack: BenchStack) -> dict[str, Any]:
+    """Worker RSS, PostgreSQL and Temporal database sizes, events and pathways stored."""
+    async with stack.pool.connection() as conn:
+        row = await (
+            await conn.execute(
+                "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM pathway_summaries)"
+            )
+        ).fetchone()
+    assert row is not None
+    return {
+        "events": int(row[0]),
+        "pathways": int(row[1]),
+        "worker_rss_mb": round(stack.worker_rss_bytes() / 2**20, 1),
+        "postgres_mb": round(await stack.postgres_bytes() / 2**20, 1),
+        "temporal_db_mb": round(stack.temporal_db_bytes() / 2**20, 1),
+    }
+
+
+async def restart_and_resume(
+    stack: BenchStack, pathway_ids: list[str], canaries: int, cap_seconds: float
+) -> dict[str, Any]:
+    """Restart everything; time until all pathways answer and all canary steps are recorded."""
+    for index in range(canaries):
+        policy = fast_policy(8)  # reminder at 3 s, escalations at 8 s and 13 s
+        await stack.pathways.open(mix.opening(f"{CANARY_PREFIX}{index:04d}", policy))
+    stop_seconds, start_seconds = await stack.restart()
+    ready = time.perf_counter()
+    deadline = time.monotonic() + cap_seconds
+    pending = iter(pathway_ids)
+    resumed = 0
+    failures = 0
+
+    async def resumer() -> None:
+        nonlocal resumed, failures
+        for pathway_id in pending:
+            if time.monotonic() > deadline:
+                return
+            try:
+                await stack.pathways.state(pathway_id)
+                resumed += 1
+            except Exception:  # counted: a pathway that does not answer is reported
+                failures += 1
+
+    async def canaries_recorded() -> tuple[float | None, list[float]]:
+        while True:
+            lateness = await canary_lateness(stack)
+            if len(lateness) >= 3 * canaries:
+                return time.perf_counter() - ready, lateness
+            if time.monotonic() > deadline:
+                return None, lateness
+            await asyncio.sleep(0.5)
+
+    async def sweep() -> float:
+        await asyncio.gather(*(resumer() for _ in range(64)))
+        return time.perf_counter() - ready
+
+    (canary_seconds, lateness), resume_seconds = await asyncio.gather(canaries_recorded(), sweep())
+    return {
+        "stop_seconds": round(stop_seconds, 1),
+        "start_seconds": round(start_seconds, 1),
+        "pathways": len(pathway_ids),
+        "resumed": resumed,
+        "failed": failures,
+        "resume_all_seconds": round(resume_seconds, 1) if resumed == len(pathway_ids) else None,
+        "resumed_per_second": round(resumed / resume_seconds, 1),
+        "canaries": canaries,
+        "canary_steps_recorded": len(lateness),
+        "canary_all_recorded_seconds": None if canary_seconds is None else round(canary_seconds, 1),
+        "canary_lateness_s": {k: round(v, 2) for k, v in percentiles(lateness).items()},
+    }
+
+
+async def canary_lateness(stack: BenchStack) -> list[float]:
+    async with stack.pool.connection() as conn:
+        rows = await (
+            await conn.execute(
+                "SELECT extract(epoch FROM recorded_at - (data->>'scheduled_at')::timestamptz)"
+                " FROM events WHERE type IN ('DeadlineReminderSent', 'DeadlineEscalated')"
+                " AND stream_id LIKE %s",
+                (stream_id_for(CANARY_PREFIX) + "%",),
+            )
+        ).fetchall()
+    return [float(r[0]) for r in rows]

@@ -1,0 +1,54 @@
+"""The benchmark suite in its smoke mode: every part runs end to end and reports its figures.
+
+No timing is asserted (the machine is shared); the figures of a smoke run mean nothing. What
+is checked is that each part measured something, that the pathway commands and the bare
+baseline were all accepted, and that the report was written.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path) -> None:
+    ran = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke", "--out", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr[-3000:] + ran.stdout[-3000:]
+    results = json.loads((tmp_path / "results.json").read_text())
+
+    for run in results["throughput"]["runs"]:
+        for side in ("pathway", "bare"):
+            assert run[side]["commands"] > 0, run
+            assert run[side]["errors"] == {}, run
+    late = results["lateness"]
+    assert late["steps_recorded"] == late["steps_expected"] > 0
+    assert late["bare_timer_lateness_s"]["n"] == late["pathways"]
+    assert late["load"]["errors"] == {}
+    for point in results["growth"]:
+        assert point["pathways"] > 0 and point["events"] > 0
+        assert set(point["reads"]) == {
+            "pathway_state",
+            "history_1000_events",
+            "as_of_reconstruction",
+            "caseload_500",
+        }
+        assert all(f["rows"] > 0 for f in point["reads"].values())
+    restart = results["restart"]
+    assert restart["resumed"] == restart["pathways"] > 0
+    assert restart["canary_steps_recorded"] == 3 * restart["canaries"]
+    assert "error" not in results["indicators"], results["indicators"]
+
+    report = (tmp_path / "RESULTS.md").read_text()
+    for heading in ("Machine", "Command throughput", "Escalation lateness", "Reads", "Growth"):
+        assert heading in report
