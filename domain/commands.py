@@ -131,6 +131,8 @@ class RenewPermit(Frozen):
 class ReassignCaseworker(Frozen):
     type: Literal["reassign_caseworker"] = "reassign_caseworker"
     caseworker_id: Identifier
+    reason: LongText | None = None
+    """Why the case changes hands (leave, caseload balance); kept for the supervisors."""
 
 
 class ExtendPathway(Frozen):

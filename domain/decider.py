@@ -203,7 +203,9 @@ def _decide_open_pathway(
                 )
             return [
                 CaseworkerReassigned(
-                    caseworker_id=command.caseworker_id, previous_caseworker_id=state.caseworker_id
+                    caseworker_id=command.caseworker_id,
+                    previous_caseworker_id=state.caseworker_id,
+                    reason=command.reason,
                 )
             ]
         case ExtendPathway():

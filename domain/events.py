@@ -120,6 +120,8 @@ class CaseworkerReassigned(Frozen):
     type: Literal["CaseworkerReassigned"] = "CaseworkerReassigned"
     caseworker_id: Identifier
     previous_caseworker_id: Identifier
+    reason: LongText | None
+    """Since schema version 2; version 1 recorded no reason (upcast as None)."""
 
 
 class PathwayExtended(Frozen):
@@ -222,11 +224,20 @@ Event = Annotated[
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 
-SCHEMA_VERSIONS: dict[str, int] = {}
+SCHEMA_VERSIONS: dict[str, int] = {"CaseworkerReassigned": 2}
 """Current schema version per event type, when above 1."""
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
-UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+
+
+def _reassignment_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 recorded no reason for a reassignment: none was given."""
+    return {**data, "reason": None}
+
+
+UPCASTERS: dict[tuple[str, int], Upcaster] = {
+    ("CaseworkerReassigned", 1): _reassignment_v1_to_v2,
+}
 """(event type, stored schema version) → function returning the data of the next version."""
 
 
