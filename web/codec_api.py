@@ -25,10 +25,12 @@ from fastapi.responses import JSONResponse, Response
 from temporalio.api.common.v1 import Payload
 
 from domain.values import Role
+from infra.access_log.model import Channel
 from infra.accounts.model import Account
 from infra.crypto.codec import KEY_ID, PathwayCodec, PayloadUnreadable
 from infra.crypto.keyring import SYSTEM_OWNER, owner_of
 from infra.eventstore.base import EventStore
+from web.access import PURPOSE_HEADER, chosen_purpose, record_read
 from web.auth import _bearer_account, _session_account
 from web.problems import UNAUTHENTICATED, ProblemError, problem_response
 from web.scope import FORBIDDEN, may_read
@@ -146,6 +148,19 @@ async def _decode(request: Request) -> dict[str, Any]:
         decoded = [await codec.open(p) for p in payloads]
     except PayloadUnreadable as err:
         raise ProblemError(err.code, str(err), status=410) from None
+    # A decoded history is a read of personal data: in the access log before it is answered.
+    read = [o for o in owners if o != SYSTEM_OWNER]
+    if read:
+        purpose = chosen_purpose(account, request.headers.get(PURPOSE_HEADER))
+        await record_read(
+            request,
+            account,
+            read,
+            "temporal_history",
+            purpose,
+            Channel.CODEC,
+            f"payloads={len(payloads)}",
+        )
     log.info(
         "codec.decoded",
         account_id=account.id,

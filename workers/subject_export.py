@@ -5,6 +5,10 @@ script, no external resource): the pathway's state folded from its events, every
 with its personal fields opened, the payments and their ledger rows, and the notifications
 filed about the pathway. Written into a hidden directory renamed into place at the end, so
 a failure leaves no half-written export.
+
+The export is a read of personal data: it is recorded in the access log (who, with the
+purpose `subject_access`, channel `cli`) before anything is written, and the one who runs it
+must name their account (`--actor`), whose role goes in the entry.
 """
 
 from __future__ import annotations
@@ -32,10 +36,21 @@ def export_subject(
         Path | None,
         typer.Option("--output", help="Directory to create. Default: ./subject-<pathway id>."),
     ] = None,
+    actor: Annotated[
+        str,
+        typer.Option(
+            "--actor",
+            envvar="PATHWAYS_ACTOR",
+            help="Your account id: the export is recorded in the access log under it.",
+        ),
+    ] = "",
 ) -> None:
     """Export everything held about the person of one pathway (JSON and HTML)."""
     from domain.evolution import fold
     from domain.stream import stream_id_for
+    from domain.values import Actor, Role
+    from infra.access_log.model import Channel, Purpose
+    from infra.access_log.postgres import PostgresAccessLog
     from workers.endpoints import event_store
 
     target = (output or Path(f"subject-{pathway_id}")).absolute()
@@ -43,10 +58,27 @@ def export_subject(
     async def work(settings: Settings) -> None:
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
             raise Refused(OUTPUT_EXISTS, f"{target} exists and is not empty", "--output")
+        if not actor:
+            raise Refused("actor_required", "name your account with --actor", "--actor")
         async with event_store(settings) as store:
             records = await store.read_stream(stream_id_for(pathway_id))
             if not records:
                 raise Refused("pathway_not_found", "no pathway has been opened with this id")
+            async with store._pool.connection() as conn:
+                cur = await conn.execute(
+                    "SELECT role FROM accounts WHERE account_id = %s AND active", (actor,)
+                )
+                account = await cur.fetchone()
+            if account is None:
+                raise Refused("account_not_found", f"no active account {actor!r}", "--actor")
+            await PostgresAccessLog(store._pool).record(
+                Actor(id=actor, role=Role(account[0])),
+                pathway_id,
+                "export_subject",
+                Purpose.SUBJECT_ACCESS,
+                Channel.CLI,
+                detail=str(target),
+            )
             async with store._pool.connection() as conn:
                 notifications = await _rows(
                     conn,

@@ -15,6 +15,8 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from infra.access_log.base import AccessLog
+from infra.access_log.model import AccessQuery, Channel
 from infra.crypto.codec import PathwayCodec, encrypting_converter
 from infra.crypto.keyring import Keyring
 from infra.crypto.master import MasterKey
@@ -39,6 +41,8 @@ class Codec:
     http: httpx.AsyncClient
     sealed: dict[str, Any]
     """A request body: the payloads of the opening's update in history (sealed)."""
+    access_log: AccessLog
+    pathway_id: str
 
 
 def as_json(payloads: Any) -> dict[str, Any]:
@@ -87,7 +91,12 @@ async def codec(fresh_database: str) -> AsyncIterator[Codec]:
         ]
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield Codec(http, as_json(accepted.accepted_request.input.args.payloads))
+            yield Codec(
+                http,
+                as_json(accepted.accepted_request.input.args.payloads),
+                app.state.access_log,
+                pid,
+            )
     finally:
         await env.shutdown()
         await pool.close()
@@ -110,11 +119,17 @@ async def test_decode_by_role(codec: Codec, person: str, status: int) -> None:
         "/codec/decode", json=codec.sealed, headers={**bearer(person), "X-Namespace": "default"}
     )
     assert reply.status_code == status, reply.text
+    logged = await codec.access_log.search(AccessQuery(pathway_id=codec.pathway_id))
     if status == 200:
         data = base64.b64decode(reply.json()["payloads"][0]["data"])
         assert b"Amina" in data
+        # A decoded history is a read of personal data: logged under the reader's name.
+        assert [(e.account_id, e.what, e.channel) for e in logged] == [
+            (person, "temporal_history", Channel.CODEC)
+        ]
     else:
         assert b"Amina" not in reply.content
+        assert logged == [], "a refused decode shows nothing and records nothing"
 
 
 async def test_decode_without_a_session_or_token_is_refused(codec: Codec) -> None:
