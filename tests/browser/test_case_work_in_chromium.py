@@ -30,9 +30,18 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def contexts(chromium: Browser) -> Iterator[list[BrowserContext]]:
     opened: list[BrowserContext] = []
+    violations: list[str] = []
+    VIOLATIONS.append(violations)
     yield opened
     for context in opened:
         context.close()
+    VIOLATIONS.remove(violations)
+    # The Content-Security-Policy blocked nothing the pages need (docs/web.md, Security).
+    assert violations == []
+
+
+VIOLATIONS: list[list[str]] = []
+"""The console's Content-Security-Policy complaints of the running test."""
 
 
 def person(
@@ -50,6 +59,14 @@ def person(
     )
     contexts.append(context)
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            VIOLATIONS[-1].append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/sign-in\?next="))
     page.fill("#user_id", who)

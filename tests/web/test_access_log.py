@@ -11,6 +11,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import httpx
 import psycopg
@@ -22,7 +23,7 @@ from infra.access_log.model import AccessEntry, AccessQuery
 from infra.access_log.postgres import PostgresAccessLog
 from infra.db import open_pool
 from tests.eventstore.conftest import database, postgres
-from tests.scenarios import OPEN
+from tests.scenarios import ASSESSMENT, CONDITION, OPEN
 from tests.web.conftest import web_settings
 from tests.web.staff import PASSWORD, bearer, staffed_accounts
 from tests.workflows.conftest import Harness
@@ -158,6 +159,32 @@ async def test_pages_record_their_reads_and_offer_the_purpose(logged: Logged) ->
     ]
     assert newest.detail == "as_of=2100-01-01"
     await logged.http.post("/sign-out", data={"csrf_token": _csrf(history.text)})
+
+
+async def test_the_approval_queue_records_each_pathway_it_shows(logged: Logged) -> None:
+    pid = logged.pathway_id
+    later = (date.today() + timedelta(days=90)).isoformat()
+    for command in (
+        {"type": "record_baseline", "condition": CONDITION},
+        ASSESSMENT,
+        {
+            "type": "propose_plan",
+            "measures": [{"measure_id": "it", "kind": "training_course", "target_date": later}],
+        },
+    ):
+        sent = await logged.http.post(
+            f"/api/v1/pathways/{pid}/commands",
+            json={**command, "command_id": f"c-{uuid.uuid4().hex[:8]}"},
+            headers=bearer("anna"),
+        )
+        assert sent.status_code == 200, sent.text
+    await sign_in(logged.http, "sara")
+    queue = await logged.http.get("/approvals")
+    assert queue.status_code == 200 and OPEN["beneficiary"]["family_name"] in queue.text
+
+    (newest,) = (await logged.entries())[:1]
+    assert (newest.account_id, newest.pathway_id, newest.what) == ("sara", pid, "approvals_page")
+    await logged.http.post("/sign-out", data={"csrf_token": _csrf(queue.text)})
 
 
 async def test_auditors_and_the_coordinator_search_the_log(logged: Logged) -> None:

@@ -2,7 +2,9 @@
 
 The pathway under test belongs to anna's caseload in org-lecce. Each row of `MATRIX` is
 one request; its expectations give the status each person gets. Outside someone's scope a
-pathway does not exist (404, like an unknown id); a refusal records nothing and is logged.
+pathway does not exist (404, like an unknown id); a refusal records nothing (no event, no
+access log entry) and is logged. A read of OWN's personal data that is answered is in the
+access log, under the reader's name.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import pytest_asyncio
 from structlog.testing import capture_logs
 
 from domain.stream import stream_id_for
+from infra.access_log.base import InMemoryAccessLog
+from infra.access_log.model import AccessQuery
 from tests.scenarios import OPEN
 from tests.web.conftest import web_settings
 from tests.web.staff import STAFF, bearer, staffed_accounts
@@ -43,6 +47,8 @@ class Row:
     listed: frozenset[str] | None = None
     changes: bool = False
     """Whether a success records events on OWN (and a refusal must not)."""
+    reads: bool = False
+    """Whether a success shows OWN's personal data, so is recorded in the access log."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -83,9 +89,30 @@ def new_organisation(person: str) -> dict[str, Any]:
 
 
 MATRIX: tuple[Row, ...] = (
-    Row("state", "GET", f"/api/v1/pathways/{OWN}", statuses(200, **READERS)),
-    Row("state as of", "GET", f"/api/v1/pathways/{OWN}?as_of=2100-01-01", statuses(200, **READERS)),
-    Row("history", "GET", f"/api/v1/pathways/{OWN}/history", statuses(200, **READERS)),
+    Row("state", "GET", f"/api/v1/pathways/{OWN}", statuses(200, **READERS), reads=True),
+    Row(
+        "state as of",
+        "GET",
+        f"/api/v1/pathways/{OWN}?as_of=2100-01-01",
+        statuses(200, **READERS),
+        reads=True,
+    ),
+    Row(
+        "state for an audit",
+        "GET",
+        f"/api/v1/pathways/{OWN}?purpose=audit",
+        statuses(200, **READERS),
+        reads=True,
+    ),
+    Row("history", "GET", f"/api/v1/pathways/{OWN}/history", statuses(200, **READERS), reads=True),
+    Row("access log", "GET", "/api/v1/access-log", statuses(403, cora=200, aldo=200)),
+    Row(
+        "access log of OWN",
+        "GET",
+        f"/api/v1/access-log?pathway_id={OWN}",
+        statuses(403, cora=200, aldo=200),
+        reads=True,  # looking into OWN's access history is recorded against OWN
+    ),
     Row(
         "command",
         "POST",
@@ -132,8 +159,13 @@ MATRIX: tuple[Row, ...] = (
 )
 
 
+@pytest.fixture(scope="module")
+def access_log() -> InMemoryAccessLog:
+    return InMemoryAccessLog()
+
+
 @pytest_asyncio.fixture(loop_scope="session")
-async def http(harness: Harness) -> AsyncIterator[httpx.AsyncClient]:
+async def http(harness: Harness, access_log: InMemoryAccessLog) -> AsyncIterator[httpx.AsyncClient]:
     """The app with OWN opened by anna; its clock ten years ahead, so OWN is overdue."""
     later = datetime.now(UTC) + timedelta(days=3650)
     app = create_app(
@@ -141,6 +173,7 @@ async def http(harness: Harness) -> AsyncIterator[httpx.AsyncClient]:
         harness.store,
         await staffed_accounts(),
         web_settings(clock=lambda: later),
+        access_log=access_log,
     )
     transport = httpx.ASGITransport(app=app)
     async with (
@@ -157,18 +190,26 @@ async def http(harness: Harness) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.mark.parametrize("row", MATRIX, ids=[row.name for row in MATRIX])
-async def test_matrix(row: Row, http: httpx.AsyncClient, harness: Harness) -> None:
+async def test_matrix(
+    row: Row, http: httpx.AsyncClient, harness: Harness, access_log: InMemoryAccessLog
+) -> None:
     seen: dict[str, int] = {}
     for person in EVERYONE:
         before = await harness.store.stream_version(stream_id_for(OWN))
+        logged_before = await access_log.search(AccessQuery(limit=500))
         body = row.body(person) if row.body else None
         with capture_logs() as logs:
             reply = await http.request(row.method, row.path, json=body, headers=bearer(person))
         seen[person] = reply.status_code
         after = await harness.store.stream_version(stream_id_for(OWN))
+        logged = await access_log.search(AccessQuery(limit=500))
         if reply.status_code >= 400:
             assert reply.headers["content-type"] == "application/problem+json", person
             assert after == before, f"{person}'s refused {row.name} recorded events"
+            assert logged == logged_before, f"{person}'s refused {row.name} was access-logged"
+        elif row.reads:
+            new = logged[: len(logged) - len(logged_before)]
+            assert [(e.account_id, e.pathway_id) for e in new] == [(person, OWN)], row.name
         if reply.status_code == 404 and OWN in row.path:
             # Out of scope reads the same as an unknown id, and the denial is logged.
             assert reply.json()["code"] == "pathway_not_found"

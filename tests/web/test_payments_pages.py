@@ -21,6 +21,7 @@ from fastapi import FastAPI
 
 from domain.commands import CommandEnvelope
 from domain.values import Stage
+from infra.access_log.model import AccessQuery
 from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
 from infra.payments.model import end_to_end_id_for
@@ -154,6 +155,11 @@ async def test_a_supervisor_sees_their_organisation_batches_and_downloads_the_fi
         assert (await sara.get(f"/payments/batches/{batch_id}.xml")).content == file.content
         assert end_to_end_id_for(LECCE_1.entry_id).encode() in file.content
         assert end_to_end_id_for(NARDO_1.entry_id).encode() not in file.content
+        # The ledger's payees and the file's are reads of their pathways: in the access log.
+        logged = await office.app.state.access_log.search(AccessQuery(account_id="sara"))
+        reads = {(e.what, e.pathway_id) for e in logged}
+        assert {("payments_page", "pw-l1"), ("sepa_batch_file", "pw-l2")} <= reads
+        assert not any(e.pathway_id == "pw-n1" for e in logged)
 
         again = await sara.post(
             "/payments/batches", data={"csrf_token": token, "organisation": "org-lecce"}

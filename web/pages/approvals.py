@@ -23,7 +23,9 @@ from domain.affordances import available_commands, payments_awaiting
 from domain.payments.state import PaymentState, PaymentStatus
 from domain.state import PathwayState
 from domain.values import Role
+from infra.access_log.model import Channel
 from infra.eventstore.base import EventStore
+from web.access import page_purpose, record_read
 from web.pages.actions import ActionView, gettext_for, new_command_id, state_actions
 from web.pages.describe import Describer
 from web.pages.event_labels import PAYMENT_KINDS
@@ -163,8 +165,12 @@ def build_approvals_router() -> APIRouter:
         if account.role not in APPROVERS:
             raise ProblemError(FORBIDDEN, f"a {account.role} approves no plan", status=403)
         store: EventStore = request.app.state.store
+        purpose = page_purpose(request, account)
         plans = await waiting_plans(store, request)
         payments = await waiting_payments(store, request)
+        # The queue shows names, plans and payees: each pathway in it is a read.
+        shown = [w.pathway_id for w in plans] + [w.pathway_id for w in payments]
+        await record_read(request, account, shown, "approvals_page", purpose, Channel.PAGE)
         return render(
             request,
             "approvals.html",

@@ -19,12 +19,14 @@ from temporalio.client import RPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
 from domain.values import Role
+from infra.access_log.model import Channel
 from infra.accounts.model import Account, Organisation
 from infra.payments.model import LedgerStatus, PaymentError
 from infra.payments.overview import PaymentsDesk
 from infra.payments.postgres import Settlement
 from infra.payments.report import report_csv, report_xlsx
 from infra.payments.statements import parse_statement
+from web.access import page_purpose, record_read
 from web.auth import accounts_of
 from web.pages.payments_view import (
     REFUSALS,
@@ -143,6 +145,10 @@ async def _page(
             rows=await overview.rows(organisation_id, status, ROWS_SHOWN),
             batches=await overview.batches(organisation_id),
         )
+        # The ledger's rows name payees: each pathway among them is a read.
+        shown = [row.entry.pathway_id for row in defaults["rows"]]
+        purpose = page_purpose(request, account)
+        await record_read(request, account, shown, "payments_page", purpose, Channel.PAGE)
     return render(
         request,
         "payments.html",
@@ -216,6 +222,16 @@ def build_payments_router() -> APIRouter:
         except PaymentError as err:
             log.error("batch_file_refused", batch_id=batch_id, code=err.code)
             raise ProblemError(err.code, err.detail, status=409) from None
+        # Names and IBANs of every payee in the file: an export of their data.
+        await record_read(
+            request,
+            account,
+            [row.entry.pathway_id for row in batch.rows],
+            "sepa_batch_file",
+            page_purpose(request, account),
+            Channel.PAGE,
+            f"batch={batch_id}"[:200],
+        )
         return Response(
             batch.document,
             media_type="application/xml",
@@ -293,6 +309,15 @@ def build_payments_router() -> APIRouter:
             organisation_id=organisation_id,
         )
         data = (report_csv if kind == "csv" else report_xlsx)(rows, start, end)
+        await record_read(
+            request,
+            account,
+            [row.entry.pathway_id for row, _ in rows],
+            "expenditure_report",
+            page_purpose(request, account),
+            Channel.PAGE,
+            f"from={start.isoformat()} to={end.isoformat()} format={kind}",
+        )
         media = (
             "text/csv; charset=utf-8"
             if kind == "csv"
