@@ -56,11 +56,12 @@ class EventStoreActivities:
                 in its budget line (nothing is written). Any other error (the database
                 being unreachable, say) propagates as is and is retried.
         """
-        info = activity.info()
+        # Called outside a worker too (the crash tests' process): no workflow id then.
+        workflow_id = activity.info().workflow_id if activity.in_activity() else None
         log = _log.bind(
             stream_id=request.stream_id,
             command_id=request.records[0].command_id,
-            workflow_id=info.workflow_id,
+            workflow_id=workflow_id,
             pathway_id=request.stream_id.removeprefix(stream_id_for("")),
         )
         try:

@@ -28,7 +28,20 @@ SECRETS = (PASSWORD, TOKEN, COOKIE, IBAN, IBAN_GROUPED, MASTER, HASH, "s3ss10n-s
 def restore_logging() -> Iterator[None]:
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
+    # Earlier tests may have run uvicorn in-process with its own logging config (handlers
+    # of its own, no propagation): the records fed here must reach the root as in
+    # production, where uvicorn runs with log_config=None.
+    fed = [
+        logging.getLogger(n) for n in ("uvicorn", "uvicorn.access", "some.library", "pathways.test")
+    ]
+    saved = [(f.handlers[:], f.level, f.propagate, f.disabled) for f in fed]
+    for logger in fed:
+        logger.handlers[:], logger.propagate, logger.disabled = [], True, False
+        logger.setLevel(logging.NOTSET)
     yield
+    for logger, (its_handlers, its_level, propagate, disabled) in zip(fed, saved, strict=True):
+        logger.handlers[:], logger.propagate, logger.disabled = its_handlers, propagate, disabled
+        logger.setLevel(its_level)
     root.handlers[:] = handlers
     root.setLevel(level)
     structlog.reset_defaults()
@@ -62,7 +75,7 @@ def test_secrets_never_reach_the_log(log_format: str) -> None:
     feed_secrets()
 
     written = out.getvalue()
-    assert written.count("\n") >= 8
+    assert written.count("\n") >= 8, written
     for secret in (*SECRETS, "correct horse", "0542811101"):
         assert secret not in written, f"{secret!r} leaked:\n{written}"
     assert REDACTED in written
