@@ -14,6 +14,7 @@ import httpx
 from temporalio.testing import WorkflowEnvironment
 
 from infra.accounts.postgres import PostgresAccountStore
+from infra.crypto.master import MasterKey
 from infra.db import open_pool
 from infra.eventstore.postgres import PostgresEventStore
 from infra.migrate import migrate
@@ -55,6 +56,8 @@ async def test_two_workers_and_two_web_processes_share_one_server_and_database(
             "PATHWAYS_TEMPORAL_TASK_QUEUE": f"tq-{uuid.uuid4().hex[:8]}",
             "PATHWAYS_DATA_DIR": str(workdir / "data"),
             "PATHWAYS_SESSION_SECRET": "scale-out-" + "s" * 40,
+            # One master key for every process: each opens the data keys the others made.
+            "PATHWAYS_MASTER_KEY": MasterKey.generate().to_base64(),
             "PATHWAYS_LOG_LEVEL": "INFO",
         }
         ports = [free_port(), free_port()]
