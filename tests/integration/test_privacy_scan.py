@@ -45,7 +45,11 @@ def scan(haystacks: dict[str, bytes], wanted: dict[str, bytes]) -> list[str]:
     """Where each needle occurs as a word of its own.
 
     Not inside a run of base64: a short family name ("Eze", "Jobe") turns up by chance
-    within the megabytes of base64 ciphertext, and that is no leak.
+    within the megabytes of base64 ciphertext, and that is no leak. Nor, for the same
+    reason, a family name of fewer than `SHORT` letters in Temporal's SQLite file, whose
+    payloads are raw ciphertext bytes: three given letters between two non-letters occur by
+    chance about once in 30 MB of random bytes (a CI run found one). Full names, documents
+    and phones are searched there as everywhere.
     """
     patterns = {
         what: re.compile(rb"(?<![A-Za-z0-9+/])" + re.escape(needle) + rb"(?![A-Za-z0-9+/=])")
@@ -56,7 +60,16 @@ def scan(haystacks: dict[str, bytes], wanted: dict[str, bytes]) -> list[str]:
         for where, text in haystacks.items()
         for what, pattern in patterns.items()
         if pattern.search(text)
+        and not (
+            where.startswith("temporal.db")
+            and what.startswith("family name")
+            and len(wanted[what]) < SHORT
+        )
     ]
+
+
+SHORT = 6
+"""Family names shorter than this are not searched in raw ciphertext (see `scan`)."""
 
 
 def _table(dump: bytes, pattern: re.Pattern[bytes]) -> str:
