@@ -7,7 +7,7 @@ row of `privacy_audit` in the same transaction.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -103,15 +103,7 @@ def hold_set(pathway_id: PathwayArgument, reason: ReasonOption, actor: ActorOpti
     """Put a pathway under legal hold: it cannot be erased until released."""
     from infra.crypto.erasure import set_legal_hold
 
-    async def work(settings: Settings) -> None:
-        async with _pool(settings) as pool:
-            with _refusals():
-                await set_legal_hold(
-                    pool, pathway_id, actor=actor, reason=reason, now=datetime.now(UTC)
-                )
-        typer.echo(f"pathway {pathway_id} is under legal hold")
-
-    run_command(work)
+    _change_hold(set_legal_hold, pathway_id, reason, actor, " is under legal hold")
 
 
 @hold_app.command("release")
@@ -119,13 +111,23 @@ def hold_release(pathway_id: PathwayArgument, reason: ReasonOption, actor: Actor
     """Release a pathway's legal hold."""
     from infra.crypto.erasure import release_legal_hold
 
+    _change_hold(release_legal_hold, pathway_id, reason, actor, ": legal hold released")
+
+
+def _change_hold(
+    change: Callable[..., Awaitable[object]],
+    pathway_id: str,
+    reason: str,
+    actor: str,
+    done: str,
+) -> None:
+    """Set or release a legal hold (`change`), refusals exiting 2 with their code."""
+
     async def work(settings: Settings) -> None:
         async with _pool(settings) as pool:
             with _refusals():
-                await release_legal_hold(
-                    pool, pathway_id, actor=actor, reason=reason, now=datetime.now(UTC)
-                )
-        typer.echo(f"pathway {pathway_id}: legal hold released")
+                await change(pool, pathway_id, actor=actor, reason=reason, now=datetime.now(UTC))
+        typer.echo(f"pathway {pathway_id}{done}")
 
     run_command(work)
 
