@@ -7,6 +7,9 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+WORKER_CACHED_WORKFLOWS = 10_000
+"""Pathways a worker keeps in memory by default (`Settings.worker_cached_workflows`)."""
+
 
 class Settings(BaseSettings):
     """Settings of every Pathways process.
@@ -74,6 +77,11 @@ class Settings(BaseSettings):
     retention_years: int = Field(default=10, ge=0, le=100)
     """Years after a pathway's closure before its personal data may be crypto-shredded
     (FAMI: records are kept ten years after the programme's closing balance)."""
+    worker_cached_workflows: int = Field(default=WORKER_CACHED_WORKFLOWS, ge=1, le=1_000_000)
+    """Pathway workflows each worker keeps in memory between commands (the SDK's sticky
+    cache; its own default is 1,000). A command to a pathway not in it first replays that
+    run's history, so size it to the open caseload the worker serves: bench/RESULTS.md
+    gives the memory per cached pathway."""
     otlp_endpoint: str | None = Field(default=None, pattern=r"^https?://\S+$")
     """OTLP/HTTP collector for traces, e.g. `http://127.0.0.1:4318`; unset: none exported."""
     otlp_service_name: str = "pathways"

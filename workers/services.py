@@ -243,6 +243,7 @@ class PathwayWorker:
             client,
             PostgresEventStore(self._pool, FieldSealer(keyring)),
             settings.temporal_task_queue,
+            settings.worker_cached_workflows,
         )
         self._run = asyncio.create_task(self._worker.run(), name="pathway-worker")
         watch(self._run, stack, "the worker")

@@ -9,12 +9,19 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.event_store import EventStoreActivities
+from infra.config import WORKER_CACHED_WORKFLOWS
 from infra.eventstore.base import EventStore
 from workflows.pathway import PathwayWorkflow
 
 
-def build_worker(client: Client, store: EventStore, task_queue: str) -> Worker:
-    """A worker for pathway workflows and their activities, on `task_queue`."""
+def build_worker(
+    client: Client,
+    store: EventStore,
+    task_queue: str,
+    cached_workflows: int = WORKER_CACHED_WORKFLOWS,
+) -> Worker:
+    """A worker for pathway workflows and their activities, on `task_queue`, keeping up to
+    `cached_workflows` pathways in memory between their commands."""
     activities = EventStoreActivities(store)
     return Worker(
         client,
@@ -22,6 +29,7 @@ def build_worker(client: Client, store: EventStore, task_queue: str) -> Worker:
         workflows=[PathwayWorkflow],
         activities=[activities.append_events],
         activity_executor=ThreadPoolExecutor(max_workers=4),
+        max_cached_workflows=cached_workflows,
     )
 
 

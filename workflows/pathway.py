@@ -10,7 +10,7 @@ boundary, and whenever Temporal suggests it, carrying the state.
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -43,6 +43,10 @@ rather than reveal a fault: they reach the sender like a refusal of `decide`."""
 
 UPSERT_ONLY_CHANGES = "upsert-only-changes"
 """Patch id (docs/versioning.md): search attributes are upserted only when they change."""
+
+KEEP_TIMER = "keep-timer-while-deadline-holds"
+"""Patch id: the deadline timer stays armed across commands that leave the next wake-up
+where it was, instead of being cancelled and started again after every command."""
 
 APPEND_RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=200),
@@ -87,6 +91,9 @@ class PathwayWorkflow:
         self._changed = False
         self._indexed: tuple[object, ...] | None = None
         """The search attribute values last upserted by this run."""
+        self._timer: asyncio.Task[None] | None = None
+        self._timer_wake: datetime | None = None
+        """The armed deadline timer and the instant it fires at (`KEEP_TIMER`)."""
 
     @workflow.run
     async def run(self, input: PathwayInput) -> PathwayState:
@@ -96,15 +103,14 @@ class PathwayWorkflow:
                 await self._run_deadlines()
                 continue
             self._changed = False
-            try:
-                # One timer per pathway: to the next rung of the earliest obligation's
-                # ladder, recomputed whenever a command changes the state.
-                await workflow.wait_condition(
-                    lambda: self._changed or self._should_continue(),
-                    timeout=(wake - workflow.now()) if wake is not None else None,
-                    timeout_summary="next deadline",
-                )
-            except TimeoutError:
+            # One timer per pathway: to the next rung of the earliest obligation's ladder.
+            # Patched: runs that started before it re-armed the timer after every command
+            # (two history events each); they replay that way.
+            if workflow.patched(KEEP_TIMER):
+                fired = await self._wait_keeping_timer(wake)
+            else:
+                fired = await self._wait_restarting_timer(wake)
+            if fired:
                 await self._run_deadlines()
         await workflow.wait_condition(workflow.all_handlers_finished)
         if self._state.stage == Stage.CLOSED:
@@ -124,6 +130,41 @@ class PathwayWorkflow:
             if (previous := self._results.get(envelope.command_id)) is not None:
                 return previous
             return await self._apply(envelope, self._decide(envelope))
+
+    async def _wait_keeping_timer(self, wake: datetime | None) -> bool:
+        """Wait for a command to change the state, or for `wake`; True when it came.
+
+        The timer is armed once per wake-up instant and kept while commands leave that
+        instant as it was (a note, an attendance), so most commands add no timer events.
+        """
+        if wake != self._timer_wake:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer, self._timer_wake = None, wake
+            if wake is not None:
+                self._timer = asyncio.create_task(
+                    workflow.sleep(wake - workflow.now(), summary="next deadline")
+                )
+        timer = self._timer
+        await workflow.wait_condition(
+            lambda: self._changed or self._should_continue() or (timer is not None and timer.done())
+        )
+        if timer is None or not timer.done():
+            return False
+        self._timer, self._timer_wake = None, None
+        return True
+
+    async def _wait_restarting_timer(self, wake: datetime | None) -> bool:
+        """The shape before `KEEP_TIMER`: a fresh timer for every wait."""
+        try:
+            await workflow.wait_condition(
+                lambda: self._changed or self._should_continue(),
+                timeout=(wake - workflow.now()) if wake is not None else None,
+                timeout_summary="next deadline",
+            )
+        except TimeoutError:
+            return True
+        return False
 
     def _should_continue(self) -> bool:
         return self._stage_changed or workflow.info().is_continue_as_new_suggested()
