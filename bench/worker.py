@@ -4,8 +4,8 @@ baselines' workflows on a task queue of their own, in one process.
     python -m bench.worker --temporal ADDR --database URL --queue Q --ready FILE
 
 Writes FILE once both workers poll; runs until SIGTERM. Logs go to stderr as JSON at INFO,
-as in production (the stack's parent sends them to a file). SIGUSR1 starts a pyinstrument
-profile of the process (when pyinstrument is installed), SIGUSR2 stops it and writes its
+as in production (the stack's parent sends them to a file). SIGUSR1 starts a yappi CPU
+profile of every thread (when yappi is installed), SIGUSR2 stops it and writes its
 summary beside FILE (`worker-profile.json`, and the call tree as `worker-profile.txt`).
 """
 
@@ -15,7 +15,7 @@ import argparse
 import asyncio
 import json
 import signal
-from collections import Counter
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,8 @@ from infra.logging import configure_logging
 from infra.temporal import connect
 from workers.keys import keyring_on
 from workers.worker import build_worker
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def bare_queue(queue: str) -> str:
@@ -56,7 +58,13 @@ async def serve(address: str, database: str, queue: str, ready: Path) -> None:
     bare = Worker(client, task_queue=bare_queue(queue), workflows=[BareUpdate, BareTimer])
     try:
         async with (
-            build_worker(client, PostgresEventStore(pool, FieldSealer(keyring)), queue),
+            build_worker(
+                client,
+                PostgresEventStore(pool, FieldSealer(keyring)),
+                queue,
+                settings.worker_cached_workflows,
+                sandboxed=settings.worker_sandbox,
+            ),
             bare,
         ):
             ready.write_text("ready\n")
@@ -66,57 +74,77 @@ async def serve(address: str, database: str, queue: str, ready: Path) -> None:
 
 
 class Profiling:
-    """A pyinstrument profile between SIGUSR1 and SIGUSR2, summarised to `directory`."""
+    """A yappi CPU profile of every thread between SIGUSR1 and SIGUSR2, summarised to
+    `directory`. Every thread matters: workflow code runs in the SDK's thread pool, the
+    activities and the bridge on the event loop's thread."""
 
     def __init__(self, directory: Path) -> None:
         self._directory = directory
-        self._profiler: Any = None
+        self._started = 0.0
 
     def start(self) -> None:
         try:
-            from pyinstrument import Profiler
+            import yappi
         except ImportError:
-            (self._directory / "worker-profile.json").write_text('{"error": "no pyinstrument"}')
+            (self._directory / "worker-profile.json").write_text('{"error": "no yappi"}')
             return
-        self._profiler = Profiler(interval=0.002, async_mode="disabled")
-        self._profiler.start()
+        yappi.clear_stats()
+        yappi.set_clock_type("cpu")
+        yappi.start(builtins=True, profile_threads=True)
+        self._started = time.process_time()
 
     def stop(self) -> None:
-        if self._profiler is None:
+        import yappi
+
+        if not yappi.is_running():
             return
-        session = self._profiler.stop()
-        (self._directory / "worker-profile.txt").write_text(self._profiler.output_text())
-        summary = summarise(session.root_frame(), session.duration)
+        yappi.stop()
+        cpu = time.process_time() - self._started
+        stats = yappi.get_func_stats()
+        summary = summarise(stats, cpu)
+        (self._directory / "worker-profile.txt").write_text(table(summary))
         (self._directory / "worker-profile.json").write_text(json.dumps(summary))
-        self._profiler = None
+        yappi.clear_stats()
 
 
-def summarise(root: Any, duration: float, top: int = 15) -> dict[str, Any]:
-    """Seconds of own and inclusive time per function, the hottest first."""
-    own: Counter[str] = Counter()
-    inclusive: Counter[str] = Counter()
+def summarise(stats: Any, cpu_seconds: float, top: int = 25) -> dict[str, Any]:
+    """Percent of the process's CPU per function, own and inclusive, the hottest first.
 
-    def walk(frame: Any, above: frozenset[str]) -> None:
-        if frame.function.startswith("["):  # "[self]" and the like: in the parent's own time
-            return
-        name = f"{frame.function} ({frame.file_path_short}:{frame.line_no})"
-        own[name] += frame.total_self_time
-        if name not in above:  # recursion counted once
-            inclusive[name] += frame.time
-        for child in frame.children:
-            walk(child, above | {name})
+    Python's share is what yappi sees; the rest of the process's CPU is the SDK's Rust
+    core (gRPC, protobuf, its own threads) and C code called without a Python frame."""
 
-    if root is not None:
-        walk(root, frozenset())
+    def name(stat: Any) -> str:
+        module = stat.module.rsplit("site-packages/", 1)[-1].removeprefix(str(ROOT) + "/")
+        return f"{stat.name} ({module}:{stat.lineno})"
 
-    def shares(counter: Counter[str]) -> list[tuple[str, float]]:
-        return [(n, round(100 * t / duration, 1)) for n, t in counter.most_common(top)]
+    def shares(key: str) -> list[tuple[str, float]]:
+        ranked = sorted(stats, key=lambda s: getattr(s, key), reverse=True)[:top]
+        return [(name(s), round(100 * getattr(s, key) / cpu_seconds, 1)) for s in ranked]
 
+    threads = {t.name: t.ttot for t in __import__("yappi").get_thread_stats()}
+    python = sum(threads.values())
     return {
-        "seconds": round(duration, 1),
-        "own_percent": shares(own),
-        "inclusive_percent": shares(inclusive),
+        "cpu_seconds": round(cpu_seconds, 2),
+        "python_percent": round(100 * python / cpu_seconds, 1) if cpu_seconds else None,
+        "threads_percent": {
+            n: round(100 * t / cpu_seconds, 1) for n, t in sorted(threads.items()) if t > 0.01
+        },
+        "own_percent": shares("tsub"),
+        "inclusive_percent": shares("ttot"),
     }
+
+
+def table(summary: dict[str, Any]) -> str:
+    lines = [
+        f"CPU {summary['cpu_seconds']} s, {summary['python_percent']}% of it in Python frames",
+        "threads: " + ", ".join(f"{n} {p}%" for n, p in summary["threads_percent"].items()),
+        "",
+        "own %   function",
+    ]
+    lines += [f"{p:6.1f}  {n}" for n, p in summary["own_percent"]]
+    lines += ["", "incl %  function"]
+    lines += [f"{p:6.1f}  {n}" for n, p in summary["inclusive_percent"]]
+    return "\n".join(lines) + "\n"
 
 
 def main() -> None:

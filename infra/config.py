@@ -82,6 +82,12 @@ class Settings(BaseSettings):
     cache; its own default is 1,000). A command to a pathway not in it first replays that
     run's history, so size it to the open caseload the worker serves: bench/RESULTS.md
     gives the memory per cached pathway."""
+    worker_sandbox: bool = True
+    """Run pathway workflows in the SDK's sandbox, which re-checks at run time that workflow
+    code stays deterministic. `false` runs them without it: about half a worker's CPU per
+    command goes to the sandbox's bookkeeping (bench/RESULTS.md), and the determinism it
+    guards is still checked before every release, since the tests and the replay of the
+    committed histories always run sandboxed (docs/versioning.md)."""
     otlp_endpoint: str | None = Field(default=None, pattern=r"^https?://\S+$")
     """OTLP/HTTP collector for traces, e.g. `http://127.0.0.1:4318`; unset: none exported."""
     otlp_service_name: str = "pathways"

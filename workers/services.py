@@ -244,6 +244,7 @@ class PathwayWorker:
             PostgresEventStore(self._pool, FieldSealer(keyring)),
             settings.temporal_task_queue,
             settings.worker_cached_workflows,
+            sandboxed=settings.worker_sandbox,
         )
         self._run = asyncio.create_task(self._worker.run(), name="pathway-worker")
         watch(self._run, stack, "the worker")

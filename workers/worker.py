@@ -6,7 +6,8 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from activities.event_store import EventStoreActivities
 from infra.config import WORKER_CACHED_WORKFLOWS
@@ -19,9 +20,12 @@ def build_worker(
     store: EventStore,
     task_queue: str,
     cached_workflows: int = WORKER_CACHED_WORKFLOWS,
+    *,
+    sandboxed: bool = True,
 ) -> Worker:
     """A worker for pathway workflows and their activities, on `task_queue`, keeping up to
-    `cached_workflows` pathways in memory between their commands."""
+    `cached_workflows` pathways in memory between their commands; in the SDK's sandbox
+    unless `sandboxed` is false (`Settings.worker_sandbox`)."""
     activities = EventStoreActivities(store)
     return Worker(
         client,
@@ -30,6 +34,7 @@ def build_worker(
         activities=[activities.append_events],
         activity_executor=ThreadPoolExecutor(max_workers=4),
         max_cached_workflows=cached_workflows,
+        workflow_runner=SandboxedWorkflowRunner() if sandboxed else UnsandboxedWorkflowRunner(),
     )
 
 

@@ -21,6 +21,7 @@ from infra.crypto.codec import (
     KEY_ID,
     PathwayCodec,
     PayloadUnreadable,
+    SealingDataConverter,
     encrypting_converter,
 )
 from infra.crypto.keyring import Keyring
@@ -104,3 +105,33 @@ async def test_without_a_pathway_context_the_system_key_is_used(keyring: Keyring
     (own,) = await scoped.encode([Payload(data=b"x")])
     assert system.metadata[KEY_ID] == b"@system/1" and own.metadata[KEY_ID] == b"p-7/1"
     assert dataclasses.is_dataclass(encrypting_converter(keyring))
+
+
+async def test_binding_the_converter_to_a_pathway_rebinds_only_the_codec(
+    keyring: Keyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from temporalio.converter import ActivitySerializationContext, WorkflowSerializationContext
+
+    converter = encrypting_converter(keyring)
+    built: list[object] = []
+    monkeypatch.setattr(
+        SealingDataConverter, "__post_init__", lambda self: built.append(self), raising=True
+    )
+    activity = ActivitySerializationContext(
+        namespace="default",
+        activity_id="1",
+        activity_type="append_events",
+        activity_task_queue="q",
+        workflow_id="pathway-p-8",
+        workflow_type="PathwayWorkflow",
+        is_local=True,
+    )
+    bound = converter.with_context(activity)
+    assert built == [], "no payload or failure converter is built for a context"
+    assert isinstance(bound.payload_codec, PathwayCodec) and bound.payload_codec.owner == "p-8"
+    assert bound.payload_converter is converter.payload_converter
+    assert bound.failure_converter is converter.failure_converter
+    (sealed,) = await bound.payload_codec.encode([Payload(data=b"x")])
+    assert sealed.metadata[KEY_ID] == b"p-8/1"
+    system = converter.with_context(WorkflowSerializationContext("default", "other-workflow"))
+    assert system is converter, "the system key's context changes nothing"

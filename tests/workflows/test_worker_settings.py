@@ -1,0 +1,65 @@
+"""The worker's settings: pathways kept in memory, and the sandbox."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from pydantic import ValidationError
+from temporalio.worker import UnsandboxedWorkflowRunner
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
+
+from infra.config import Settings
+from tests.workflows.conftest import Harness
+from tests.workflows.journey import envelope, opening
+from workers.worker import build_worker
+
+
+async def test_the_worker_caches_as_many_pathways_as_configured(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = harness
+    default = build_worker(h.env.client, h.store, h.task_queue)
+    assert default.config()["max_cached_workflows"] == 10_000, "ten times the SDK's 1,000"
+    monkeypatch.setenv("PATHWAYS_WORKER_CACHED_WORKFLOWS", "2500")
+    cached = Settings().worker_cached_workflows
+    worker = build_worker(h.env.client, h.store, h.task_queue + "-sized", cached)
+    assert worker.config()["max_cached_workflows"] == 2500
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CACHED_WORKFLOWS", "0"),
+        ("CACHED_WORKFLOWS", "-5"),
+        ("CACHED_WORKFLOWS", "many"),
+        ("SANDBOX", "perhaps"),
+    ],
+)
+def test_a_bad_worker_setting_is_refused(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(f"PATHWAYS_WORKER_{name}", value)
+    with pytest.raises(ValidationError, match=f"worker_{name.lower()}"):
+        Settings()
+
+
+async def test_the_sandbox_is_on_unless_turned_off(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = harness
+    default = build_worker(h.env.client, h.store, h.task_queue)
+    assert isinstance(default.config()["workflow_runner"], SandboxedWorkflowRunner)
+    monkeypatch.setenv("PATHWAYS_WORKER_SANDBOX", "false")
+    sandboxed = Settings().worker_sandbox
+    worker = build_worker(h.env.client, h.store, h.task_queue + "-bare", sandboxed=sandboxed)
+    assert isinstance(worker.config()["workflow_runner"], UnsandboxedWorkflowRunner)
+
+
+async def test_a_pathway_runs_the_same_without_the_sandbox(harness: Harness) -> None:
+    h = harness
+    pid = f"p-{uuid.uuid4().hex[:12]}"
+    async with build_worker(h.env.client, h.store, h.task_queue, sandboxed=False):
+        await h.pathways.open(opening(pid))
+        result = await h.pathways.send(pid, envelope({"type": "add_note", "text": "unsandboxed"}))
+    assert result.version == 2 and result.events == ("NoteAdded",)
