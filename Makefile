@@ -36,7 +36,7 @@ chaos: $(STAMP)
 # The benchmark suite on a stack of its own (temporary directory, free loopback ports), under
 # 15 minutes; writes bench/RESULTS.md and bench/results.json. `python -m bench --smoke`: seconds.
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet 'pyinstrument>=4.6' 'psutil>=5.9'
+	$(BIN)/python -m pip install --quiet 'yappi>=1.6' 'psutil>=5.9'
 	$(BIN)/python -m bench
 
 lint: $(STAMP)

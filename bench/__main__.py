@@ -5,7 +5,7 @@ loopback port, the worker as a process, all in a temporary directory), then runs
 bounded by its own cap:
 
 1. command throughput at 50 and 200 clients against bare no-op updates (`bench.throughput`),
-   with CPU per process and a pyinstrument profile of the worker;
+   with CPU per process and a yappi CPU profile of the worker;
 2. escalation lateness, a thousand ladders due at once under command load (`bench.lateness`);
 3. reads against plain SELECTs (`bench.reads`);
 4. growth: throughput, reads and storage again at about 1,000 and 10,000 open pathways,
@@ -40,9 +40,11 @@ class Sizes:
     run_seconds: float
     warmup: float
     profile_seconds: float
-    late_pathways: int
-    late_cap: float
+    late_most: int
+    late_open: float
+    """Seconds to open ladders in: as many as open in it, up to `late_most`."""
     late_lead: float
+    late_cap: float
     long_events: int
     read_runs: int
     growth: tuple[int, ...]
@@ -58,12 +60,13 @@ class Sizes:
 
 FULL = Sizes(
     clients=(50, 200),
-    run_seconds=15,
+    run_seconds=12,
     warmup=3,
     profile_seconds=10,
-    late_pathways=1000,
-    late_cap=150,
-    late_lead=12,
+    late_most=3000,
+    late_open=45,
+    late_lead=10,
+    late_cap=60,
     long_events=1000,
     read_runs=100,
     growth=(1000, 10_000),
@@ -80,9 +83,10 @@ SMOKE = Sizes(
     run_seconds=1,
     warmup=0.5,
     profile_seconds=1,
-    late_pathways=6,
-    late_cap=40,
+    late_most=6,
+    late_open=2,
     late_lead=7,
+    late_cap=30,
     long_events=40,
     read_runs=5,
     growth=(20, 30),
@@ -114,16 +118,21 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
             if profile is not None and "tree" in profile:
                 (out / "worker-profile.txt").write_text(profile.pop("tree"))
             results["throughput"]["worker_profile"] = profile
+        # The same comparisons with the worker's sandbox turned off (docs/scale-out.md),
+        # then back to the default for the rest of the suite.
+        await stack.restart_worker(PATHWAYS_WORKER_SANDBOX="false")
+        results["throughput"]["unsandboxed_runs"] = [
+            await measured(stack, fleet, c, sizes, warmup=sizes.warmup + 5) for c in sizes.clients
+        ]
+        await stack.restart_worker(PATHWAYS_WORKER_SANDBOX="true")
         results["lateness"] = await lateness.measure(
             stack,
             fleet,
-            sizes.late_pathways,
+            sizes.late_most,
             min(50, max(sizes.clients)),
-            sizes.late_cap,
+            sizes.late_open,
             sizes.late_lead,
-            # Opening a pathway and starting its bare timer: two of the seven calls that
-            # preparing a pathway of the fleet took.
-            opens_per_second=max(sizes.clients) * 7 / 2 / prepare,
+            sizes.late_cap,
         )
         middle = await reads.write_long_pathway(stack, sizes.long_events)
         results["growth"] = []
@@ -157,20 +166,20 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
 
 
 async def measured(
-    stack: BenchStack, fleet: throughput.Fleet, clients: int, sizes: Sizes
+    stack: BenchStack,
+    fleet: throughput.Fleet,
+    clients: int,
+    sizes: Sizes,
+    warmup: float | None = None,
 ) -> dict[str, Any]:
     """One throughput comparison, with the CPU each part of the stack spent per command."""
-    meter = CpuMeter(stack)
-    meter.start()
+    warmup = sizes.warmup if warmup is None else warmup
     bare = await throughput.closed_loop(
-        fleet, fleet.send_bare, clients, sizes.run_seconds, sizes.warmup
+        fleet, fleet.send_bare, clients, sizes.run_seconds, warmup, meter=CpuMeter(stack)
     )
-    bare["cpu_seconds"] = meter.spent()
-    meter.start()
     pathway = await throughput.closed_loop(
-        fleet, fleet.send_pathway, clients, sizes.run_seconds, sizes.warmup
+        fleet, fleet.send_pathway, clients, sizes.run_seconds, warmup, meter=CpuMeter(stack)
     )
-    pathway["cpu_seconds"] = meter.spent()
     return throughput.compare(pathway, bare)
 
 

@@ -1,4 +1,4 @@
-"""The baseline for escalation lateness: a bare workflow that sleeps to an instant."""
+"""The baseline for escalation lateness: a bare workflow that sleeps to instants in turn."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ from temporalio import workflow
 @workflow.defn(name="BareTimer")
 class BareTimer:
     @workflow.run
-    async def run(self, fire_at: datetime) -> float:
-        """Seconds between the instant asked for and the instant the workflow woke."""
-        await workflow.sleep(max((fire_at - workflow.now()).total_seconds(), 0))
-        return (workflow.now() - fire_at).total_seconds()
+    async def run(self, instants: list[datetime]) -> list[float]:
+        """Seconds between each instant asked for and the instant the workflow woke for it:
+        one timer at a time, as a pathway climbs its ladder."""
+        lateness = []
+        for fire_at in instants:
+            await workflow.sleep(max((fire_at - workflow.now()).total_seconds(), 0))
+            lateness.append((workflow.now() - fire_at).total_seconds())
+        return lateness

@@ -1,11 +1,12 @@
 """Escalation lateness under command load: many ladders due at the same instants.
 
-Each of N pathways is opened with a policy of seconds whose baseline falls due at one
-common instant T for all of them (the span is computed at each opening), so the reminder
-(T − 5 s), the supervisor's escalation (T) and the coordinator's (T + 5 s) fall due for N
-pathways at once. Meanwhile clients keep sending the command mix to other pathways. The
-figure is recorded_at − scheduled_at of every ladder event; the baseline, in the same run,
-is N bare timers (`BareTimer`) sleeping to the same three instants.
+Pathways are opened for a bounded time (`open_seconds`), as many as the stack opens in it
+(at most `most`), each with a policy of seconds whose baseline falls due at one common
+instant T, `lead_seconds` after the opening ends: the reminder (T − 5 s), the supervisor's
+escalation (T) and the coordinator's (T + 5 s) then fall due for all of them at once.
+Meanwhile clients keep sending the command mix to other pathways. The figure is
+recorded_at − scheduled_at of every ladder step; the baseline, in the same run, is one bare
+workflow per pathway (`BareTimer`) sleeping to the same three instants in turn.
 """
 
 from __future__ import annotations
@@ -13,76 +14,124 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+
+from psycopg_pool import AsyncConnectionPool
 
 from bench import mix
 from bench.bare_timer import BareTimer
-from bench.escalation_lateness import fast_policy, ladder_lateness
 from bench.figures import percentiles, ratio
 from bench.stack import BenchStack
 from bench.throughput import Fleet, closed_loop
+from domain.policy import Deadlines, LadderStep, Policy, PolicyRevision, Span
+from domain.stream import stream_id_for
+from domain.values import Role
 
 OFFSETS = (-5, 0, 5)
 """The ladder of `fast_policy`: seconds from the due instant."""
+
+PREFIX = "late-"
+
+
+def fast_policy(due_seconds: int) -> Policy:
+    """A deadline policy whose baseline falls due `due_seconds` after opening, with a ladder
+    of seconds: reminder 5 s before, the supervisor at the instant, the coordinator 5 s after."""
+    ladder = tuple(
+        LadderStep(step=step, offset=Span.parse(f"{offset}s"), notify=role, escalation=offset >= 0)
+        for step, offset, role in zip(
+            ("reminder", "supervisor", "coordinator"),
+            OFFSETS,
+            (Role.CASEWORKER, Role.SUPERVISOR, Role.COORDINATOR),
+            strict=True,
+        )
+    )
+    return Policy(
+        policy_id="bench-seconds",
+        revisions=(
+            PolicyRevision(
+                effective_from=date(2000, 1, 1),
+                deadlines=Deadlines(baseline=Span.parse(f"{due_seconds}s")),
+                ladder=ladder,
+            ),
+        ),
+    )
+
+
+async def ladder_lateness(pool: AsyncConnectionPool, prefix: str = PREFIX) -> list[float]:
+    """recorded_at − scheduled_at, in seconds, of every ladder step of pathways `prefix…`."""
+    async with pool.connection() as conn:
+        rows = await (
+            await conn.execute(
+                "SELECT extract(epoch FROM recorded_at - (data->>'scheduled_at')::timestamptz)"
+                " FROM events WHERE type IN ('DeadlineReminderSent', 'DeadlineEscalated')"
+                " AND stream_id LIKE %s",
+                (stream_id_for(prefix) + "%",),
+            )
+        ).fetchall()
+    return [float(r[0]) for r in rows]
 
 
 async def measure(
     stack: BenchStack,
     fleet: Fleet,
-    pathways: int,
+    most: int,
     clients: int,
-    cap_seconds: float,
-    lead_seconds: float = 12,
-    opens_per_second: float = 40,
+    open_seconds: float,
+    lead_seconds: float = 10,
+    cap_seconds: float = 60,
     concurrency: int = 48,
 ) -> dict[str, Any]:
-    """Open `pathways` ladders due together, under load from `clients`; bounded by the cap.
+    """Open up to `most` ladders in `open_seconds`, due together, under load from `clients`;
+    wait at most `cap_seconds` after the last rung for every step to be recorded."""
+    open_until = time.monotonic() + open_seconds
+    due_at = datetime.now().astimezone() + timedelta(seconds=open_seconds + lead_seconds)
+    instants = [due_at + timedelta(seconds=offset) for offset in OFFSETS]
+    indexes = iter(range(most))
+    opened: list[int] = []
 
-    `opens_per_second` is what the stack managed so far: the common due instant leaves
-    time to open them all before the first rung, with a margin for the load.
-    """
-    due_in = lead_seconds + pathways / (0.7 * opens_per_second)
-    deadline = time.monotonic() + max(cap_seconds, due_in + 45)
-    due_at = datetime.now().astimezone() + timedelta(seconds=due_in)
-    gate = asyncio.Semaphore(concurrency)
-
-    async def open_one(index: int) -> None:
-        async with gate:
+    async def opener() -> None:
+        for index in indexes:
+            if time.monotonic() >= open_until:
+                return
             seconds = math.ceil((due_at - datetime.now().astimezone()).total_seconds())
-            pathway_id = f"late-{index:05d}"
-            await stack.pathways.open(mix.opening(pathway_id, fast_policy(max(seconds, 6))))
-            fire_at = due_at + timedelta(seconds=OFFSETS[index % len(OFFSETS)])
+            pathway_id = f"{PREFIX}{index:05d}"
+            await stack.pathways.open(mix.opening(pathway_id, fast_policy(seconds)))
             await stack.client.start_workflow(
-                BareTimer.run, fire_at, id=f"bare-timer-{index}", task_queue=stack.bare_queue
+                BareTimer.run, instants, id=f"bare-timer-{index}", task_queue=stack.bare_queue
             )
+            opened.append(index)
 
     stop_load = asyncio.Event()
     load = asyncio.create_task(
-        closed_loop(fleet, fleet.send_pathway, clients, cap_seconds, warmup=0, stop=stop_load)
+        closed_loop(fleet, fleet.send_pathway, clients, 3600, warmup=0, stop=stop_load)
     )
     started = time.perf_counter()
-    await asyncio.gather(*(open_one(i) for i in range(pathways)))
-    open_seconds = time.perf_counter() - started
+    await asyncio.gather(*(opener() for _ in range(concurrency)))
+    took = time.perf_counter() - started
+    expected = len(OFFSETS) * len(opened)
+    last_rung = time.monotonic() + (instants[-1] - datetime.now().astimezone()).total_seconds()
     lateness: list[float] = []
-    while time.monotonic() < deadline:
+    while time.monotonic() < last_rung + cap_seconds:
         lateness = await ladder_lateness(stack.pool)
-        if len(lateness) >= len(OFFSETS) * pathways:
+        if len(lateness) >= expected:
             break
         await asyncio.sleep(1)
     stop_load.set()
     load_figures = await load
-    bare = await asyncio.gather(
-        *(stack.client.get_workflow_handle(f"bare-timer-{i}").result() for i in range(pathways))
-    )
+    bare = [
+        late
+        for index in opened
+        for late in await stack.client.get_workflow_handle(f"bare-timer-{index}").result()
+    ]
     ladder_figures = percentiles(lateness)
-    bare_figures = percentiles([float(b) for b in bare])
+    bare_figures = percentiles(bare)
     return {
-        "pathways": pathways,
+        "pathways": len(opened),
         "load": load_figures,
-        "open_seconds": round(open_seconds, 1),
-        "due_after_seconds": round(due_in, 1),
-        "steps_expected": len(OFFSETS) * pathways,
+        "open_seconds": round(took, 1),
+        "lead_seconds": lead_seconds,
+        "steps_expected": expected,
         "steps_recorded": len(lateness),
         "ladder_lateness_s": _rounded(ladder_figures),
         "bare_timer_lateness_s": _rounded(bare_figures),

@@ -2,8 +2,9 @@
 
 `CpuMeter` reads the CPU seconds of the worker, the Temporal server, PostgreSQL (the
 postmaster and its backends) and this process (the clients); `worker_profile` has the worker
-profile itself with pyinstrument (py-spy cannot read this interpreter) and returns its
-hottest functions, by own time and by time inclusive.
+profile itself with yappi, CPU time of every thread (py-spy cannot read this interpreter,
+pyinstrument sees one thread only), and returns its hottest functions, by own CPU and
+inclusive.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def _cpu_seconds(pid: int | None, tree: bool) -> float:
 
 
 async def worker_profile(stack: BenchStack, seconds: float) -> dict[str, Any] | None:
-    """A pyinstrument profile of the worker process for `seconds` (see `bench.worker`)."""
+    """A yappi CPU profile of the worker process for `seconds` (see `bench.worker`)."""
     pid = stack.worker_pid
     assert pid is not None
     out = stack.root / "worker-profile.json"

@@ -105,47 +105,57 @@ def _machine(m: dict[str, Any]) -> list[str]:
 
 
 def _throughput(t: dict[str, Any]) -> list[str]:
+    configurations = [("", t["runs"]), (" (sandbox off)", t.get("unsandboxed_runs", []))]
     rows: list[list[Any]] = []
     cpu_rows: list[list[Any]] = []
-    for run in t["runs"]:
-        p, b, r = run["pathway"], run["bare"], run["ratio"]
-        n = p["clients"]
-        rows.append(
-            [f"{n} clients: commands/s", p["per_second"], b["per_second"], r["per_second"], "≥ 0.8"]
-        )
-        for key, label in (("median", "p50"), ("p95", "p95"), ("p99", "p99")):
-            target = "≤ 1.5" if key == "p99" else ""
-            rows.append(
-                [
-                    f"{n} clients: latency {label} (ms)",
-                    p["latency_ms"].get(key),
-                    b["latency_ms"].get(key),
-                    r[key],
-                    target,
-                ]
-            )
-        errors = {**p["errors"], **{f"bare {k}": v for k, v in b["errors"].items()}}
-        if errors:
-            rows.append([f"{n} clients: errors", errors, "", "", ""])
-        for part in ("worker", "temporal", "postgres", "clients"):
-            per_p = _per_command(p, part)
-            per_b = _per_command(b, part)
-            cpu_rows.append(
-                [f"{n} clients", part, per_p, per_b, None if not per_b else round(per_p / per_b, 2)]
-            )
+    for suffix, runs in configurations:
+        for run in runs:
+            rows += _throughput_rows(run, f"{run['pathway']['clients']} clients{suffix}")
+            cpu_rows += _cpu_rows(run, f"{run['pathway']['clients']} clients{suffix}")
     return [
         "## 1. Command throughput",
         "",
         f"Closed loop, each client owning one workflow; the pathway commands are the mix of "
         f"`bench/mix.py` through `PathwayClient.send`; the baseline is the same payloads as "
-        f"updates to `BareUpdate` (a no-op handler). {t['prepare_seconds']} s to open and "
-        "prepare the pathways.",
+        f"updates to `BareUpdate` (a no-op handler), on a worker of the same process with "
+        f"the SDK's defaults (sandboxed). {t['prepare_seconds']} s to open and prepare the "
+        "pathways. *Sandbox off*: the same, after restarting the worker with "
+        "`PATHWAYS_WORKER_SANDBOX=false` for the pathway workflows only.",
         "",
         *_table(["figure", "pathway", "bare baseline", "ratio", "target"], rows),
         "CPU per command (ms), by process:",
         "",
         *_table(["run", "process", "pathway", "bare", "ratio"], cpu_rows),
     ]
+
+
+def _throughput_rows(run: dict[str, Any], label: str) -> list[list[Any]]:
+    p, b, r = run["pathway"], run["bare"], run["ratio"]
+    rows = [[f"{label}: commands/s", p["per_second"], b["per_second"], r["per_second"], "≥ 0.8"]]
+    for key, name in (("median", "p50"), ("p95", "p95"), ("p99", "p99")):
+        target = "≤ 1.5" if key == "p99" else ""
+        rows.append(
+            [
+                f"{label}: latency {name} (ms)",
+                p["latency_ms"].get(key),
+                b["latency_ms"].get(key),
+                r[key],
+                target,
+            ]
+        )
+    errors = {**p["errors"], **{f"bare {k}": v for k, v in b["errors"].items()}}
+    if errors:
+        rows.append([f"{label}: errors", errors, "", "", ""])
+    return rows
+
+
+def _cpu_rows(run: dict[str, Any], label: str) -> list[list[Any]]:
+    p, b = run["pathway"], run["bare"]
+    rows = []
+    for part in ("worker", "temporal", "postgres", "clients"):
+        per_p, per_b = _per_command(p, part), _per_command(b, part)
+        rows.append([label, part, per_p, per_b, None if not per_b else round(per_p / per_b, 2)])
+    return rows
 
 
 def _per_command(run: dict[str, Any], part: str) -> float:
@@ -171,8 +181,9 @@ def _lateness(late: dict[str, Any]) -> list[str]:
         f"{late['pathways']} pathways opened in {late['open_seconds']} s, their ladders due "
         f"together (reminder, supervisor, coordinator: {late['steps_expected']} steps, "
         f"{late['steps_recorded']} recorded), while {load.get('clients')} clients sent "
-        f"{load.get('per_second')} commands/s to other pathways. Baseline: as many bare "
-        "timers sleeping to the same instants.",
+        f"{load.get('per_second')} commands/s to other pathways. The ladders fell due "
+        f"{late.get('lead_seconds')} s after the last was opened. Baseline: one bare workflow "
+        "per pathway sleeping to the same three instants in turn.",
         "",
         *_table(["figure", "ladder step", "bare timer", "ratio"], rows),
     ]
@@ -318,10 +329,12 @@ def _profile(profile: dict[str, Any] | None) -> list[str]:
     return [
         "## 7. Worker profile",
         "",
-        f"pyinstrument, {profile['seconds']} s of the worker process's main thread (the "
-        "event loop: workflows, activities, the SDK's Python side) while 50 clients sent "
-        "pathway commands; % of that time.",
+        f"yappi, CPU time of every thread of the worker process ({profile['cpu_seconds']} s "
+        f"of CPU, {profile['python_percent']}% of it in Python frames; the rest is the SDK's "
+        "Rust core and C code) while 50 clients sent pathway commands; % of the process's "
+        "CPU. Workflow activations run in the SDK's thread pool, activities and the bridge "
+        "on the event loop.",
         "",
-        *_table(["own time: function", "% of time"], rows),
-        *_table(["inclusive: function", "% of time"], inclusive),
+        *_table(["own CPU: function", "% of CPU"], rows),
+        *_table(["inclusive: function", "% of CPU"], inclusive),
     ]

@@ -22,10 +22,9 @@ import time
 from typing import Any
 
 from bench import mix
-from bench.escalation_lateness import fast_policy
 from bench.figures import percentiles
+from bench.lateness import fast_policy, ladder_lateness
 from bench.stack import BenchStack
-from domain.stream import stream_id_for
 
 CANARY_PREFIX = "canary-"
 
@@ -96,7 +95,7 @@ async def restart_and_resume(
 
     async def canaries_recorded() -> tuple[float | None, list[float]]:
         while True:
-            lateness = await canary_lateness(stack)
+            lateness = await ladder_lateness(stack.pool, CANARY_PREFIX)
             if len(lateness) >= 3 * canaries:
                 return time.perf_counter() - ready, lateness
             if time.monotonic() > deadline:
@@ -121,16 +120,3 @@ async def restart_and_resume(
         "canary_all_recorded_seconds": None if canary_seconds is None else round(canary_seconds, 1),
         "canary_lateness_s": {k: round(v, 2) for k, v in percentiles(lateness).items()},
     }
-
-
-async def canary_lateness(stack: BenchStack) -> list[float]:
-    async with stack.pool.connection() as conn:
-        rows = await (
-            await conn.execute(
-                "SELECT extract(epoch FROM recorded_at - (data->>'scheduled_at')::timestamptz)"
-                " FROM events WHERE type IN ('DeadlineReminderSent', 'DeadlineEscalated')"
-                " AND stream_id LIKE %s",
-                (stream_id_for(CANARY_PREFIX) + "%",),
-            )
-        ).fetchall()
-    return [float(r[0]) for r in rows]

@@ -78,14 +78,7 @@ class BenchStack:
 
     async def stop(self) -> None:
         """Stop the worker, then the servers; the data stays until `close`."""
-        if self._worker is not None:
-            self._worker.terminate()
-            try:
-                await asyncio.to_thread(self._worker.wait, 30)
-            except subprocess.TimeoutExpired:
-                self._worker.kill()
-                await asyncio.to_thread(self._worker.wait)
-            self._worker = None
+        await self._stop_worker()
         if hasattr(self, "pool"):
             await self.pool.close()
         await self._temporal.stop()
@@ -99,6 +92,23 @@ class BenchStack:
         self._postgres = EmbeddedPostgres(self.root / "pg")
         await self.start()
         return stopped - started, time.perf_counter() - stopped
+
+    async def restart_worker(self, **env: str) -> None:
+        """Stop the worker process and start it again with `env` added to its environment
+        (`PATHWAYS_WORKER_SANDBOX="false"`, say); the servers and their data stay."""
+        await self._stop_worker()
+        self._worker_env.update(env)
+        await self._start_worker(f"127.0.0.1:{self._temporal.port}")
+
+    async def _stop_worker(self) -> None:
+        if self._worker is not None:
+            self._worker.terminate()
+            try:
+                await asyncio.to_thread(self._worker.wait, 30)
+            except subprocess.TimeoutExpired:
+                self._worker.kill()
+                await asyncio.to_thread(self._worker.wait)
+            self._worker = None
 
     async def close(self) -> None:
         """Stop everything and delete the temporary directory."""

@@ -18,6 +18,7 @@ from typing import Any
 from bench import mix
 from bench.bare_update import BareUpdate
 from bench.figures import percentiles, ratio
+from bench.profiling import CpuMeter
 from bench.stack import BenchStack
 from domain.commands import CommandEnvelope
 from workflows.client import CommandRefused
@@ -76,9 +77,10 @@ async def closed_loop(
     seconds: float,
     warmup: float,
     stop: asyncio.Event | None = None,
+    meter: CpuMeter | None = None,
 ) -> dict[str, Any]:
     """`clients` loops sending for `warmup + seconds` (or until `stop` is set, the window
-    then ends there); figures of the measured window."""
+    then ends there); figures of the measured window, with the CPU `meter` read over it."""
     if clients > len(fleet.pathway_ids):
         raise ValueError(f"{clients} clients need as many workflows; the fleet has fewer")
     latencies: list[float] = []
@@ -102,7 +104,10 @@ async def closed_loop(
             if now >= window_start and done <= window_end:
                 latencies.append(done - now)
 
+    if meter is not None:
+        asyncio.get_running_loop().call_later(warmup, meter.start)
     await asyncio.gather(*(client(i) for i in range(clients)))
+    cpu = meter.spent() if meter is not None else None
     seconds = min(seconds, time.perf_counter() - window_start)
     figures = percentiles(latencies)
     return {
@@ -112,6 +117,7 @@ async def closed_loop(
         "per_second": round(len(latencies) / seconds, 1),
         "latency_ms": {k: round(v * 1000, 1) for k, v in figures.items() if k != "n"},
         "errors": dict(errors),
+        **({"cpu_seconds": cpu} if cpu is not None else {}),
     }
 
 
