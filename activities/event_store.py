@@ -20,7 +20,7 @@ from infra.eventstore.base import (
 )
 from infra.metrics import record_appended
 
-__all__ = ["AppendRequest", "AppendResult", "EventStoreActivities"]
+__all__ = ["AppendRequest", "AppendResult", "CatchUpRequest", "EventStoreActivities"]
 
 _log = structlog.get_logger(__name__)
 
@@ -32,6 +32,13 @@ class AppendRequest(Frozen):
     expected_version: int = Field(ge=0)
     records: list[EventRecord] = Field(min_length=1)
     read_models: ReadModelUpdate
+
+
+class CatchUpRequest(Frozen):
+    """The events of a stream after the version a workflow's state is at."""
+
+    stream_id: str
+    after_version: int = Field(ge=0)
 
 
 class EventStoreActivities:
@@ -117,3 +124,23 @@ class EventStoreActivities:
             duplicate=result.duplicate,
         )
         return result
+
+    @activity.defn(name="read_events_after")
+    async def read_events_after(self, request: CatchUpRequest) -> list[EventRecord]:
+        """The stream's events after `request.after_version`, oldest first.
+
+        What a workflow missed when one of its own appends landed but the workflow task
+        that ran it was lost (its worker stopped between the append and the task's
+        completion): the workflow folds them and carries on, instead of meeting a
+        concurrency conflict on every command after.
+        """
+        records = await self._store.read_stream(request.stream_id)
+        missed = [r for r in records if r.version > request.after_version]
+        _log.warning(
+            "stream_caught_up",
+            stream_id=request.stream_id,
+            after_version=request.after_version,
+            events=len(missed),
+            command_ids=sorted({r.command_id for r in missed}),
+        )
+        return missed

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import time
 from dataclasses import dataclass
@@ -218,12 +219,33 @@ async def growth_point(
     return point
 
 
+def _counts(text: str) -> tuple[int, ...]:
+    try:
+        counts = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of counts: {text!r}") from None
+    if not counts or any(c <= 0 for c in counts) or list(counts) != sorted(counts):
+        raise argparse.ArgumentTypeError(f"counts must be positive and rising: {text!r}")
+    return counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, seconds, no meaning")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent)
+    parser.add_argument(
+        "--growth",
+        type=_counts,
+        help="open pathways to measure growth at, e.g. 1000,10000,100000 (with a --budget "
+        "to match: opening runs at some tens a second on 2 cores)",
+    )
+    parser.add_argument("--budget", type=float, help="seconds for the whole suite (840)")
     args = parser.parse_args()
     sizes = SMOKE if args.smoke else FULL
+    if args.growth:
+        sizes = dataclasses.replace(sizes, growth=args.growth)
+    if args.budget:
+        sizes = dataclasses.replace(sizes, budget=args.budget, open_cap=args.budget)
     args.out.mkdir(parents=True, exist_ok=True)
     results = asyncio.run(suite(sizes, args.out))
     results["mode"] = "smoke" if args.smoke else "full"

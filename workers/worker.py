@@ -31,7 +31,7 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=[PathwayWorkflow],
-        activities=[activities.append_events],
+        activities=[activities.append_events, activities.read_events_after],
         activity_executor=ThreadPoolExecutor(max_workers=4),
         max_cached_workflows=cached_workflows,
         workflow_runner=SandboxedWorkflowRunner() if sandboxed else UnsandboxedWorkflowRunner(),

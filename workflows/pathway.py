@@ -10,6 +10,7 @@ boundary, and whenever Temporal suggests it, carrying the state.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -17,7 +18,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.event_store import AppendRequest, EventStoreActivities
+    from activities.event_store import AppendRequest, CatchUpRequest, EventStoreActivities
     from domain.commands import CommandEnvelope, OpenPathway, RunDeadlines
     from domain.decider import decide
     from domain.errors import DomainError, InvalidCommand, NothingDue
@@ -43,6 +44,14 @@ rather than reveal a fault: they reach the sender like a refusal of `decide`."""
 
 UPSERT_ONLY_CHANGES = "upsert-only-changes"
 """Patch id (docs/versioning.md): search attributes are upserted only when they change."""
+
+CATCH_UP_ON_CONFLICT = "catch-up-on-conflict"
+"""Patch id: an append that meets a stream ahead of the state reads the missed events, folds
+them and decides again, where runs before it refused the command as a conflict."""
+
+CATCH_UP_RETRY = RetryPolicy(
+    initial_interval=timedelta(milliseconds=200), maximum_interval=timedelta(seconds=10)
+)
 
 KEEP_TIMER = "keep-timer-while-deadline-holds"
 """Patch id: the deadline timer stays armed across commands that leave the next wake-up
@@ -77,6 +86,27 @@ def store_refusal(error: ActivityError) -> ApplicationError | None:
     return ApplicationError(
         cause.message, {"code": cause.type, "field": None}, type=cause.type, non_retryable=True
     )
+
+
+def failure_type(error: ActivityError | ApplicationError) -> str | None:
+    """The type the append activity failed with. A local activity's failure reaches the
+    workflow as the activity's `ApplicationError` itself; a remote one's as its cause."""
+    if isinstance(error, ApplicationError):
+        return error.type
+    return error.cause.type if isinstance(error.cause, ApplicationError) else None
+
+
+def is_conflict(error: ActivityError | ApplicationError) -> bool:
+    """Whether an append failed because the stream is past the version it expected."""
+    return failure_type(error) == "concurrency_conflict"
+
+
+class _StreamAhead(Exception):
+    """The append met a stream ahead of the state: catch up (`_catch_up`), then decide again."""
+
+    def __init__(self, error: ActivityError | ApplicationError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 @workflow.defn(name="PathwayWorkflow", failure_exception_types=[DomainError])
@@ -129,7 +159,14 @@ class PathwayWorkflow:
         async with self._lock:
             if (previous := self._results.get(envelope.command_id)) is not None:
                 return previous
-            return await self._apply(envelope, self._decide(envelope))
+            try:
+                return await self._apply(envelope, self._decide(envelope))
+            except _StreamAhead as ahead:
+                await self._catch_up(ahead)
+            # The command may be the very one whose task was lost: answered as it was then.
+            if (previous := self._results.get(envelope.command_id)) is not None:
+                return previous
+            return await self._apply_caught_up(envelope, self._decide(envelope))
 
     async def _wait_keeping_timer(self, wake: datetime | None) -> bool:
         """Wait for a command to change the state, or for `wake`; True when it came.
@@ -178,10 +215,56 @@ class PathwayWorkflow:
                 command=RunDeadlines(),
             )
             try:
+                await self._apply(envelope, decide(self._state, envelope, workflow.now()))
+                return
+            except NothingDue:
+                return
+            except _StreamAhead as ahead:
+                await self._catch_up(ahead)
+            try:
                 events = decide(self._state, envelope, workflow.now())
             except NothingDue:
                 return
-            await self._apply(envelope, events)
+            await self._apply_caught_up(envelope, events)
+
+    async def _catch_up(self, ahead: _StreamAhead) -> None:
+        """Fold the events the stream holds beyond the state, with their commands' replies.
+
+        The workflow is its stream's single writer, so such events are its own: an append
+        that landed in a workflow task which was then lost (the worker stopped between the
+        append and the task's completion), whose command the sender gave up on.
+        """
+        before = self._state
+        missed = await workflow.execute_local_activity_method(
+            EventStoreActivities.read_events_after,
+            CatchUpRequest(stream_id=stream_id_for(self._pathway_id), after_version=before.version),
+            start_to_close_timeout=timedelta(seconds=15),
+            retry_policy=CATCH_UP_RETRY,
+        )
+        if not missed:
+            raise ahead.error
+        for command_id, group in itertools.groupby(missed, key=lambda r: r.command_id):
+            records = list(group)
+            self._state = fold(records, self._state)
+            assert self._state.stage is not None
+            self._results[command_id] = CommandResult(
+                pathway_id=self._pathway_id,
+                command_id=command_id,
+                version=self._state.version,
+                stage=self._state.stage,
+                events=tuple(r.type for r in records),
+            )
+        self._upsert_search_attributes(read_models(self._state, missed).summary)
+        self._note_stage(before)
+
+    async def _apply_caught_up(
+        self, envelope: CommandEnvelope, events: list[Event]
+    ) -> CommandResult:
+        """`_apply` after a catch-up: a second conflict is refused as the conflict it is."""
+        try:
+            return await self._apply(envelope, events)
+        except _StreamAhead as ahead:
+            raise ahead.error from None
 
     async def _apply(self, envelope: CommandEnvelope, events: list[Event]) -> CommandResult:
         """Append the events with their read models, then fold them into the state."""
@@ -203,8 +286,12 @@ class PathwayWorkflow:
                 start_to_close_timeout=timedelta(seconds=15),
                 retry_policy=APPEND_RETRY,
             )
-        except ActivityError as error:
-            raise store_refusal(error) or error from None
+        except (ActivityError, ApplicationError) as error:
+            if is_conflict(error) and workflow.patched(CATCH_UP_ON_CONFLICT):
+                raise _StreamAhead(error) from None
+            if isinstance(error, ActivityError):
+                raise store_refusal(error) or error from None
+            raise
         self._state = after
         self._upsert_search_attributes(models.summary)
         assert after.stage is not None
@@ -216,11 +303,15 @@ class PathwayWorkflow:
             events=tuple(e.type for e in events),
         )
         self._results[envelope.command_id] = result
-        # Opening is not a boundary between stages: no need to start a fresh run for it.
-        crossed = before.stage is not None and after.stage != before.stage
+        self._note_stage(before)
+        return result
+
+    def _note_stage(self, before: PathwayState) -> None:
+        """Wake the main loop; a crossed stage boundary ends the run (continue-as-new).
+        Opening is not a boundary between stages: no need to start a fresh run for it."""
+        crossed = before.stage is not None and self._state.stage != before.stage
         self._stage_changed = self._stage_changed or crossed
         self._changed = True
-        return result
 
     @command.validator
     def validate_command(self, envelope: CommandEnvelope) -> None:

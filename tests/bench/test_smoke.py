@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -27,13 +29,14 @@ def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path)
     assert ran.returncode == 0, ran.stderr[-3000:] + ran.stdout[-3000:]
     results = json.loads((tmp_path / "results.json").read_text())
 
-    for run in results["throughput"]["runs"]:
+    throughput = results["throughput"]
+    for run in [*throughput["runs"], *throughput["unsandboxed_runs"]]:
         for side in ("pathway", "bare"):
             assert run[side]["commands"] > 0, run
             assert run[side]["errors"] == {}, run
     late = results["lateness"]
     assert late["steps_recorded"] == late["steps_expected"] > 0
-    assert late["bare_timer_lateness_s"]["n"] == late["pathways"]
+    assert late["bare_timer_lateness_s"]["n"] == late["steps_expected"] == 3 * late["pathways"]
     assert late["load"]["errors"] == {}
     for point in results["growth"]:
         assert point["pathways"] > 0 and point["events"] > 0
@@ -52,3 +55,22 @@ def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path)
     report = (tmp_path / "RESULTS.md").read_text()
     for heading in ("Machine", "Command throughput", "Escalation lateness", "Reads", "Growth"):
         assert heading in report
+
+
+@pytest.mark.parametrize(
+    ("argument", "message"),
+    [("10,5", "must be positive and rising"), ("0", "must be positive"), ("many", "not a list")],
+)
+def test_bad_growth_points_are_refused_before_anything_runs(
+    tmp_path: Path, argument: str, message: str
+) -> None:
+    ran = subprocess.run(
+        [sys.executable, "-m", "bench", "--growth", argument, "--out", str(tmp_path / "out")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert ran.returncode == 2 and message in ran.stderr
+    assert not (tmp_path / "out").exists(), "nothing started, nothing written"
