@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -89,6 +90,7 @@ async def measure(
     instants = [due_at + timedelta(seconds=offset) for offset in OFFSETS]
     indexes = iter(range(most))
     opened: list[int] = []
+    errors: Counter[str] = Counter()
 
     async def opener() -> None:
         for index in indexes:
@@ -96,10 +98,14 @@ async def measure(
                 return
             seconds = math.ceil((due_at - datetime.now().astimezone()).total_seconds())
             pathway_id = f"{PREFIX}{index:05d}"
-            await stack.pathways.open(mix.opening(pathway_id, fast_policy(seconds)))
-            await stack.client.start_workflow(
-                BareTimer.run, instants, id=f"bare-timer-{index}", task_queue=stack.bare_queue
-            )
+            try:
+                await stack.pathways.open(mix.opening(pathway_id, fast_policy(seconds)))
+                await stack.client.start_workflow(
+                    BareTimer.run, instants, id=f"bare-timer-{index}", task_queue=stack.bare_queue
+                )
+            except Exception as error:  # counted and reported; that ladder is left out
+                errors[type(error).__name__] += 1
+                continue
             opened.append(index)
 
     stop_load = asyncio.Event()
@@ -130,6 +136,7 @@ async def measure(
         "pathways": len(opened),
         "load": load_figures,
         "open_seconds": round(took, 1),
+        "open_errors": dict(errors),
         "lead_seconds": lead_seconds,
         "steps_expected": expected,
         "steps_recorded": len(lateness),
