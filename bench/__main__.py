@@ -122,10 +122,12 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
         # The same comparisons with the worker's sandbox turned off (docs/scale-out.md),
         # then back to the default for the rest of the suite.
         await stack.restart_worker(PATHWAYS_WORKER_SANDBOX="false")
+        results["throughput"]["warm_seconds"] = round(await fleet.warm(), 1)
         results["throughput"]["unsandboxed_runs"] = [
-            await measured(stack, fleet, c, sizes, warmup=sizes.warmup + 5) for c in sizes.clients
+            await measured(stack, fleet, c, sizes) for c in sizes.clients
         ]
         await stack.restart_worker(PATHWAYS_WORKER_SANDBOX="true")
+        await fleet.warm()
         results["lateness"] = await lateness.measure(
             stack,
             fleet,
@@ -171,10 +173,9 @@ async def measured(
     fleet: throughput.Fleet,
     clients: int,
     sizes: Sizes,
-    warmup: float | None = None,
 ) -> dict[str, Any]:
     """One throughput comparison, with the CPU each part of the stack spent per command."""
-    warmup = sizes.warmup if warmup is None else warmup
+    warmup = sizes.warmup
     bare = await throughput.closed_loop(
         fleet, fleet.send_bare, clients, sizes.run_seconds, warmup, meter=CpuMeter(stack)
     )

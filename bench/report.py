@@ -120,7 +120,10 @@ def _throughput(t: dict[str, Any]) -> list[str]:
         f"updates to `BareUpdate` (a no-op handler), on a worker of the same process with "
         f"the SDK's defaults (sandboxed). {t['prepare_seconds']} s to open and prepare the "
         "pathways. *Sandbox off*: the same, after restarting the worker with "
-        "`PATHWAYS_WORKER_SANDBOX=false` for the pathway workflows only.",
+        "`PATHWAYS_WORKER_SANDBOX=false` for the pathway workflows only; measured once "
+        f"every workflow answered a query again ({t.get('warm_seconds')} s after the "
+        "restart: Temporal first gives up on the old worker's sticky queue, then each "
+        "workflow replays into the new worker's cache).",
         "",
         *_table(["figure", "pathway", "bare baseline", "ratio", "target"], rows),
         "CPU per command (ms), by process:",
