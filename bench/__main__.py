@@ -61,23 +61,23 @@ class Sizes:
 
 FULL = Sizes(
     clients=(50, 200),
-    run_seconds=12,
+    run_seconds=10,
     warmup=3,
     profile_seconds=10,
     late_most=3000,
-    late_open=45,
+    late_open=30,
     late_lead=10,
     late_cap=60,
     long_events=1000,
     read_runs=100,
     growth=(1000, 10_000),
     growth_seconds=8,
-    open_cap=420,
+    open_cap=480,
     canaries=100,
-    restart_cap=120,
+    restart_cap=60,
     indicator_pathways=100_000,
-    indicator_cap=180,
-    budget=840,
+    indicator_cap=150,
+    budget=870,
 )
 SMOKE = Sizes(
     clients=(2, 4),
@@ -119,15 +119,15 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
             if profile is not None and "tree" in profile:
                 (out / "worker-profile.txt").write_text(profile.pop("tree"))
             results["throughput"]["worker_profile"] = profile
-        # The same comparisons with the worker's sandbox turned off (docs/scale-out.md),
-        # then back to the default for the rest of the suite.
-        await stack.restart_worker(PATHWAYS_WORKER_SANDBOX="false")
-        results["throughput"]["warm_seconds"] = round(await fleet.warm(), 1)
+        # The same comparison with the sandbox off: pathways of a second worker process.
+        unsandboxed = throughput.Fleet(stack, "tpu", stack.unsandboxed_pathways)
+        clients = min(50, max(sizes.clients))
+        results["throughput"]["unsandboxed_prepare_seconds"] = round(
+            await unsandboxed.grow(clients), 1
+        )
         results["throughput"]["unsandboxed_runs"] = [
-            await measured(stack, fleet, c, sizes) for c in sizes.clients
+            await measured(stack, unsandboxed, clients, sizes)
         ]
-        await stack.restart_worker(PATHWAYS_WORKER_SANDBOX="true")
-        await fleet.warm()
         results["lateness"] = await lateness.measure(
             stack,
             fleet,

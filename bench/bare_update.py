@@ -18,8 +18,3 @@ class BareUpdate:
     @workflow.update(name="command")
     async def command(self, envelope: dict[str, Any]) -> None:
         """No decision, no append, no state: what Temporal alone costs per update."""
-
-    @workflow.query(name="ready")
-    def ready(self) -> bool:
-        """Answers once the workflow is loaded in a worker (`Fleet.warm`)."""
-        return True

@@ -36,12 +36,16 @@ class CpuMeter:
 
     def _read(self) -> dict[str, float]:
         parts = {
-            "worker": self._stack.worker_pid,
             "temporal": self._stack.temporal_pid,
             "postgres": self._stack.postgres_pid,
             "clients": os.getpid(),
         }
-        return {name: _cpu_seconds(pid, tree=name == "postgres") for name, pid in parts.items()}
+        # Both worker processes: only the one whose pathways are measured is busy.
+        workers = sum(_cpu_seconds(pid, tree=False) for pid in self._stack.worker_pids)
+        return {
+            "worker": workers,
+            **{name: _cpu_seconds(pid, tree=name == "postgres") for name, pid in parts.items()},
+        }
 
 
 def _cpu_seconds(pid: int | None, tree: bool) -> float:

@@ -119,11 +119,9 @@ def _throughput(t: dict[str, Any]) -> list[str]:
         f"`bench/mix.py` through `PathwayClient.send`; the baseline is the same payloads as "
         f"updates to `BareUpdate` (a no-op handler), on a worker of the same process with "
         f"the SDK's defaults (sandboxed). {t['prepare_seconds']} s to open and prepare the "
-        "pathways. *Sandbox off*: the same, after restarting the worker with "
-        "`PATHWAYS_WORKER_SANDBOX=false` for the pathway workflows only; measured once "
-        f"every workflow answered a query again ({t.get('warm_seconds')} s after the "
-        "restart: Temporal first gives up on the old worker's sticky queue, then each "
-        "workflow replays into the new worker's cache).",
+        "pathways. *Sandbox off*: the same comparison, with pathways on a second worker "
+        "process started with `PATHWAYS_WORKER_SANDBOX=false` (its own fleet of pathways and "
+        "bare workflows; the bare ones still run sandboxed, as the SDK's defaults do).",
         "",
         *_table(["figure", "pathway", "bare baseline", "ratio", "target"], rows),
         "CPU per command (ms), by process:",

@@ -51,6 +51,9 @@ class BenchStack:
         self._master_key = MasterKey.generate().to_base64()
         self._worker_env = {"PATHWAYS_MASTER_KEY": self._master_key, **(worker_env or {})}
         self._worker: subprocess.Popen[bytes] | None = None
+        self.unsandboxed_queue = f"{self.queue}-unsandboxed"
+        """Pathways on this queue run on a second worker process, the sandbox off."""
+        self._unsandboxed: subprocess.Popen[bytes] | None = None
         self.database_url = ""
         self.client: Client
         self.pool: Pool
@@ -73,7 +76,11 @@ class BenchStack:
         self.client = await connect(settings, address, keyring=keyring)
         self.store = PostgresEventStore(self.pool, FieldSealer(keyring))
         self.pathways = PathwayClient(self.client, self.queue, self.store)
-        await self._start_worker(address)
+        self.unsandboxed_pathways = PathwayClient(self.client, self.unsandboxed_queue, self.store)
+        self._worker = await self._start_worker(address, self.queue, {})
+        self._unsandboxed = await self._start_worker(
+            address, self.unsandboxed_queue, {"PATHWAYS_WORKER_SANDBOX": "false"}
+        )
         return time.perf_counter() - started
 
     async def stop(self) -> None:
@@ -93,22 +100,17 @@ class BenchStack:
         await self.start()
         return stopped - started, time.perf_counter() - stopped
 
-    async def restart_worker(self, **env: str) -> None:
-        """Stop the worker process and start it again with `env` added to its environment
-        (`PATHWAYS_WORKER_SANDBOX="false"`, say); the servers and their data stay."""
-        await self._stop_worker()
-        self._worker_env.update(env)
-        await self._start_worker(f"127.0.0.1:{self._temporal.port}")
-
     async def _stop_worker(self) -> None:
-        if self._worker is not None:
-            self._worker.terminate()
+        for process in (self._worker, self._unsandboxed):
+            if process is None:
+                continue
+            process.terminate()
             try:
-                await asyncio.to_thread(self._worker.wait, 30)
+                await asyncio.to_thread(process.wait, 30)
             except subprocess.TimeoutExpired:
-                self._worker.kill()
-                await asyncio.to_thread(self._worker.wait)
-            self._worker = None
+                process.kill()
+                await asyncio.to_thread(process.wait)
+        self._worker = self._unsandboxed = None
 
     async def close(self) -> None:
         """Stop everything and delete the temporary directory."""
@@ -119,7 +121,13 @@ class BenchStack:
 
     @property
     def worker_pid(self) -> int | None:
+        """The worker of `queue` (the shipped configuration, sandboxed)."""
         return None if self._worker is None else self._worker.pid
+
+    @property
+    def worker_pids(self) -> list[int]:
+        """Both worker processes: the sandboxed one and the one of `unsandboxed_queue`."""
+        return [p.pid for p in (self._worker, self._unsandboxed) if p is not None]
 
     @property
     def temporal_pid(self) -> int | None:
@@ -159,10 +167,14 @@ class BenchStack:
         assert row is not None
         return str(row[0])
 
-    async def _start_worker(self, address: str) -> None:
-        ready = self.root / "worker.ready"
+    async def _start_worker(
+        self, address: str, queue: str, env: dict[str, str]
+    ) -> subprocess.Popen[bytes]:
+        """A worker process for `queue` (and its baselines' queue), once it polls."""
+        name = "worker" if queue == self.queue else f"worker-{queue.rsplit('-', 1)[-1]}"
+        ready = self.root / f"{name}.ready"
         ready.unlink(missing_ok=True)
-        log = (self.root / "worker.log").open("ab")
+        log = (self.root / f"{name}.log").open("ab")
         command = [
             sys.executable,
             "-m",
@@ -172,18 +184,22 @@ class BenchStack:
             "--database",
             self.database_url,
             "--queue",
-            self.queue,
+            queue,
             "--ready",
             str(ready),
         ]
-        env = {**os.environ, **self._worker_env}
-        self._worker = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, env=env, stdin=subprocess.DEVNULL
+        process = subprocess.Popen(
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **self._worker_env, **env},
+            stdin=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + WORKER_READY_SECONDS
         while not ready.exists():
-            if self._worker.poll() is not None:
-                raise RuntimeError(f"the bench worker exited; see {self.root / 'worker.log'}")
+            if process.poll() is not None:
+                raise RuntimeError(f"the bench worker exited; see {self.root / name}.log")
             if time.monotonic() > deadline:
                 raise RuntimeError("the bench worker was not ready in time")
             await asyncio.sleep(0.05)
+        return process

@@ -21,8 +21,7 @@ from bench.figures import percentiles, ratio
 from bench.profiling import CpuMeter
 from bench.stack import BenchStack
 from domain.commands import CommandEnvelope
-from workflows.client import CommandRefused
-from workflows.models import workflow_id_for
+from workflows.client import CommandRefused, PathwayClient
 
 Send = Callable[[int], Awaitable[object]]
 
@@ -30,9 +29,13 @@ Send = Callable[[int], Awaitable[object]]
 class Fleet:
     """Active pathways and bare workflows, with each one's endless stream of commands."""
 
-    def __init__(self, stack: BenchStack, prefix: str = "tp") -> None:
+    def __init__(
+        self, stack: BenchStack, prefix: str = "tp", pathways: PathwayClient | None = None
+    ) -> None:
         self.stack = stack
         self.prefix = prefix
+        self.pathways = pathways or stack.pathways
+        """The client of the task queue whose worker runs these pathways."""
         self.pathway_ids: list[str] = []
         self.bare_ids: list[str] = []
         self._streams: dict[str, Iterator[CommandEnvelope]] = {}
@@ -46,9 +49,9 @@ class Fleet:
 
         async def prepare(pathway_id: str, index: int) -> None:
             async with gate:
-                await self.stack.pathways.open(mix.opening(pathway_id))
+                await self.pathways.open(mix.opening(pathway_id))
                 for envelope in mix.preparation(pathway_id):
-                    await self.stack.pathways.send(pathway_id, envelope)
+                    await self.pathways.send(pathway_id, envelope)
                 await self.stack.client.start_workflow(
                     BareUpdate.run, id=f"bare-{pathway_id}", task_queue=self.stack.bare_queue
                 )
@@ -60,28 +63,9 @@ class Fleet:
         self.bare_ids += [f"bare-{p}" for p in new]
         return time.perf_counter() - started
 
-    async def warm(self, concurrency: int = 32) -> float:
-        """Query every workflow of the fleet until it answers; returns seconds.
-
-        After a worker restart, each workflow's first task waits for Temporal to give up on
-        the old worker's sticky queue, then replays its history into the new worker's
-        cache: commands measured before that would measure the restart."""
-        started = time.perf_counter()
-        gate = asyncio.Semaphore(concurrency)
-
-        async def answer(workflow_id: str, query: str) -> None:
-            async with gate:
-                await self.stack.client.get_workflow_handle(workflow_id).query(query)
-
-        await asyncio.gather(
-            *(answer(workflow_id_for(p), "state") for p in self.pathway_ids),
-            *(answer(b, "ready") for b in self.bare_ids),
-        )
-        return time.perf_counter() - started
-
     async def send_pathway(self, client: int) -> object:
         pathway_id = self.pathway_ids[client]
-        return await self.stack.pathways.send(pathway_id, next(self._streams[pathway_id]))
+        return await self.pathways.send(pathway_id, next(self._streams[pathway_id]))
 
     async def send_bare(self, client: int) -> object:
         workflow_id = self.bare_ids[client]
@@ -105,6 +89,8 @@ async def closed_loop(
         raise ValueError(f"{clients} clients need as many workflows; the fleet has fewer")
     latencies: list[float] = []
     errors: Counter[str] = Counter()
+    samples: dict[str, str] = {}
+    """The first message of each kind of error, for the report."""
     window_start = time.perf_counter() + warmup
     window_end = window_start + seconds
 
@@ -118,6 +104,7 @@ async def closed_loop(
                 continue
             except Exception as error:  # counted and reported, not hidden
                 errors[type(error).__name__] += 1
+                samples.setdefault(type(error).__name__, str(error)[:200])
                 await asyncio.sleep(0.01)
                 continue
             done = time.perf_counter()
@@ -137,6 +124,7 @@ async def closed_loop(
         "per_second": round(len(latencies) / seconds, 1),
         "latency_ms": {k: round(v * 1000, 1) for k, v in figures.items() if k != "n"},
         "errors": dict(errors),
+        **({"error_samples": samples} if samples else {}),
         **({"cpu_seconds": cpu} if cpu is not None else {}),
     }
 
