@@ -71,13 +71,13 @@ FULL = Sizes(
     long_events=1000,
     read_runs=100,
     growth=(1000, 10_000),
-    growth_seconds=8,
-    open_cap=480,
+    growth_seconds=6,
+    open_cap=520,
     canaries=100,
-    restart_cap=60,
+    restart_cap=45,
     indicator_pathways=100_000,
     indicator_cap=150,
-    budget=870,
+    budget=890,
 )
 SMOKE = Sizes(
     clients=(2, 4),

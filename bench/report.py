@@ -55,8 +55,8 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         f"Mode **{results.get('mode')}**, {results['total_seconds']} s in all, written by "
         "`make bench` (`python -m bench`). Every baseline was measured in the same run, on "
         "the same servers. Load averages (1, 5, 15 min) before: "
-        f"`{results['load_before']}`, after: `{results['load_after']}` — other work shared "
-        "the machine.",
+        f"`{results['load_before']}`, after: `{results['load_after']}` (the suite itself keeps "
+        "both cores busy; a 1-minute load above 2 before the run means other work shared them).",
         "",
     ]
     lines += _machine(results["machine"])
