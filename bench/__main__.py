@@ -53,6 +53,9 @@ class Sizes:
     open_cap: float
     canaries: int
     restart_cap: float
+    """Seconds after a full restart for every canary step to be recorded."""
+    sweep_seconds: float
+    """Seconds, after that, of replaying pathways into the worker's empty cache."""
     indicator_pathways: int
     indicator_cap: float
     budget: float
@@ -75,9 +78,10 @@ FULL = Sizes(
     open_cap=520,
     canaries=100,
     restart_cap=45,
+    sweep_seconds=20,
     indicator_pathways=100_000,
     indicator_cap=150,
-    budget=890,
+    budget=900,
 )
 SMOKE = Sizes(
     clients=(2, 4),
@@ -95,6 +99,7 @@ SMOKE = Sizes(
     open_cap=30,
     canaries=3,
     restart_cap=60,
+    sweep_seconds=20,
     indicator_pathways=200,
     indicator_cap=60,
     budget=240,
@@ -145,7 +150,10 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
             # What is left of the budget after this point's figures, the restart and the
             # indicators; what could not be opened in it is reported, not waited for.
             left = sizes.budget - (time.monotonic() - started)
-            cap = min(sizes.open_cap, left - 60 - sizes.restart_cap - sizes.indicator_cap)
+            cap = min(
+                sizes.open_cap,
+                left - 60 - sizes.restart_cap - sizes.sweep_seconds - sizes.indicator_cap,
+            )
             more, seconds = await scale.open_many(
                 stack, "open", len(opened), max(target - have["pathways"], 0), max(cap, 5), 48
             )
@@ -158,7 +166,7 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
             results["growth"].append(point)
         all_pathways = [*fleet.pathway_ids, *opened]
         results["restart"] = await scale.restart_and_resume(
-            stack, all_pathways, sizes.canaries, sizes.restart_cap
+            stack, all_pathways, sizes.canaries, sizes.restart_cap, sizes.sweep_seconds
         )
     finally:
         await stack.close()

@@ -296,15 +296,15 @@ def _restart(r: dict[str, Any], growth: list[dict[str, Any]]) -> list[str]:
         ["pathways open at restart", r["pathways"]],
         ["stop all (s)", r["stop_seconds"]],
         ["start all until the worker polls (s)", r["start_seconds"]],
-        ["every pathway resumed by the worker (s)", r["resume_all_seconds"]],
-        ["pathways resumed", f"{r['resumed']} ({r['failed']} failed)"],
-        ["resumed per second", r["resumed_per_second"]],
         ["canary ladder steps recorded", f"{r['canary_steps_recorded']} of {3 * r['canaries']}"],
         ["all canary steps recorded after start (s)", r["canary_all_recorded_seconds"]],
         [
             "canary lateness median / max (s)",
             f"{r['canary_lateness_s'].get('median')} / {r['canary_lateness_s'].get('max')}",
         ],
+        ["then: pathways replayed by the sweep", f"{r['resumed']} ({r['failed']} failed)"],
+        ["replayed per second", r["resumed_per_second"]],
+        ["every pathway replayed (s)", r["resume_all_seconds"]],
     ]
     rate = last.get("opens_per_second")
     if rate:
@@ -313,10 +313,12 @@ def _restart(r: dict[str, Any], growth: list[dict[str, Any]]) -> list[str]:
         "## 6. Open pathways at scale, and a full restart",
         "",
         "Restart: the worker, Temporal and PostgreSQL stopped, then started on the same data. "
-        "*Resumed* is the time until every open pathway answers a query, which makes the "
-        "worker (its cache empty) replay that pathway: after that its timer, which Temporal "
-        "kept, can fire into a live workflow. *Canaries* are pathways opened just before the "
-        "restart with ladders of seconds, falling due while everything was down.",
+        "Timers live in Temporal's database and fire by themselves after the start; each "
+        "firing replays its pathway into the worker on demand. *Canaries* are pathways opened "
+        "just before the restart with ladders of seconds, falling due while everything was "
+        "down: the time until all their steps are recorded is the time until deadlines run "
+        "again. *Then* a sweep queries the other pathways, which makes the worker (its cache "
+        "empty) replay each: how fast the whole caseload is back in memory.",
         "",
         *_table(["figure", "value"], rows),
     ]
