@@ -164,7 +164,9 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
             point["open_seconds"] = round(seconds, 1)
             point["opens_per_second"] = round(len(more) / seconds, 1) if more else None
             results["growth"].append(point)
-        all_pathways = [*fleet.pathway_ids, *opened]
+        # The freshly opened first: the fleet's pathways carry histories of thousands of
+        # events, and replaying those first would leave the sweep a measure of them alone.
+        all_pathways = [*opened, *fleet.pathway_ids]
         results["restart"] = await scale.restart_and_resume(
             stack, all_pathways, sizes.canaries, sizes.restart_cap, sizes.sweep_seconds
         )

@@ -306,6 +306,8 @@ def _restart(r: dict[str, Any], growth: list[dict[str, Any]]) -> list[str]:
         ["replayed per second", r["resumed_per_second"]],
         ["every pathway replayed (s)", r["resume_all_seconds"]],
     ]
+    for sample in r.get("failure_samples", []):
+        rows.append(["a failed query", f"`{sample}`".replace("|", "\\|")])
     rate = last.get("opens_per_second")
     if rate:
         rows.append(["extrapolated: opening 100,000 pathways (min)", round(100_000 / rate / 60, 1)])

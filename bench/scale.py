@@ -101,18 +101,18 @@ async def restart_and_resume(
     deadline = time.monotonic() + sweep_seconds
     pending = iter(pathway_ids)
     resumed = 0
-    failures = 0
+    failures: list[str] = []
 
     async def resumer() -> None:
-        nonlocal resumed, failures
+        nonlocal resumed
         for pathway_id in pending:
             if time.monotonic() > deadline:
                 return
             try:
                 await stack.pathways.state(pathway_id)
                 resumed += 1
-            except Exception:  # counted: a pathway that does not answer is reported
-                failures += 1
+            except Exception as error:  # counted: a pathway that does not answer is reported
+                failures.append(f"{pathway_id}: {type(error).__name__}: {error}"[:200])
 
     await asyncio.gather(*(resumer() for _ in range(64)))
     resume_seconds = time.perf_counter() - sweep_started
@@ -121,7 +121,8 @@ async def restart_and_resume(
         "start_seconds": round(start_seconds, 1),
         "pathways": len(pathway_ids),
         "resumed": resumed,
-        "failed": failures,
+        "failed": len(failures),
+        "failure_samples": failures[:3],
         "resume_all_seconds": round(resume_seconds, 1) if resumed == len(pathway_ids) else None,
         "resumed_per_second": round(resumed / resume_seconds, 1),
         "canaries": canaries,

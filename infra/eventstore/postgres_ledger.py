@@ -69,11 +69,13 @@ async def book_ledger(
     for entry in entries:
         try:
             cur = await conn.execute(_INSERT_ENTRY, await _sealed(_entry_params(entry), sealer))
+            # In pipeline mode (as `append` runs) the error comes with the result, not before.
+            inserted = await cur.fetchone()
         except ForeignKeyViolation as error:
             if error.diag.constraint_name != "ledger_budget_line_fkey":
                 raise
             raise BudgetLineMissing(entry.budget_line, entry.entry_id, entry.amount) from None
-        if await cur.fetchone() is None:
+        if inserted is None:
             continue  # booked by an earlier append: never committed twice
         cur = await conn.execute(
             _COMMIT_AMOUNT, {"amount": entry.amount, "at": at, "line_id": entry.budget_line}
