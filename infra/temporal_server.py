@@ -50,6 +50,22 @@ def temporal_executable() -> Path:
     return Path(found)
 
 
+START_ATTEMPTS = 3
+GO_PANIC = 2
+"""The exit code of a Go program that panicked."""
+PORT_TAKEN = "address already in use"
+
+
+class _InternalPortTaken(EmbeddedServerError):
+    """The server panicked binding a port it had picked itself for an internal service.
+
+    start-dev picks free ports for its history, matching and worker services and the
+    HTTP API; between the pick and the bind another process may take one (the server
+    logs the failed listen and then panics on the missing listener). Not the operator's
+    doing, and a new start picks new ports.
+    """
+
+
 class TemporalDevServer:
     """`temporal server start-dev` with SQLite persistence in `db_file`, on loopback.
 
@@ -82,6 +98,7 @@ class TemporalDevServer:
         self.startup_timeout = startup_timeout
         self.stop_grace = stop_grace
         self.extra_args = tuple(extra_args)
+        self._log_start = 0
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -137,11 +154,22 @@ class TemporalDevServer:
         """
         if self.pid is not None:
             return self.address
+        for attempt in range(1, START_ATTEMPTS + 1):
+            try:
+                return await self._start_once()
+            except _InternalPortTaken:
+                if attempt == START_ATTEMPTS:
+                    raise
+                log.warning("temporal.start_retried", attempt=attempt, reason="port taken")
+        raise AssertionError("unreachable")
+
+    async def _start_once(self) -> str:
         self._check_ports_free()
         self.db_file.parent.mkdir(parents=True, exist_ok=True)
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         command = self.command()
         started = time.perf_counter()
+        self._log_start = self.log_file.stat().st_size if self.log_file.exists() else 0
         with self.log_file.open("ab") as log_stream:
             write_log_header(log_stream, command)
             self._process = subprocess.Popen(
@@ -219,10 +247,14 @@ class TemporalDevServer:
         while time.perf_counter() < deadline:
             assert self._process is not None
             if self._process.poll() is not None:
-                raise EmbeddedServerError(
+                excerpt = tail(self.log_file, since=self._log_start)
+                message = (
                     f"the Temporal dev server exited with code {self._process.returncode} "
-                    f"during start-up\n--- {self.log_file} ---\n{tail(self.log_file)}"
+                    f"during start-up\n--- {self.log_file} ---\n{excerpt}"
                 )
+                if self._process.returncode == GO_PANIC and PORT_TAKEN in excerpt:
+                    raise _InternalPortTaken(message)
+                raise EmbeddedServerError(message)
             try:
                 await asyncio.wait_for(
                     self._probe(), timeout=max(deadline - time.perf_counter(), 0.1)
@@ -238,7 +270,7 @@ class TemporalDevServer:
         raise EmbeddedServerError(
             f"the Temporal dev server on {self.address} was not ready within "
             f"{self.startup_timeout:g} s (last error: {last_error!r})\n"
-            f"--- {self.log_file} ---\n{tail(self.log_file)}"
+            f"--- {self.log_file} ---\n{tail(self.log_file, since=self._log_start)}"
         )
 
     async def _probe(self) -> None:

@@ -17,6 +17,7 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.testing import WorkflowEnvironment
 
+from infra import temporal_server
 from infra.embedded import EmbeddedPostgres, EmbeddedServerError, TemporalDevServer, free_port
 from infra.search_attributes import (
     SEARCH_ATTRIBUTES,
@@ -171,6 +172,77 @@ async def test_dev_server_that_exits_at_start_reports_its_log(short_dir: Path) -
     with pytest.raises(EmbeddedServerError, match=r"(?s)exited with code .*no-such-flag"):
         await server.start()
     assert server.pid is None
+
+
+# What start-dev prints when it lost a port it had picked for an internal service.
+INTERNAL_PORT_PANIC = """\
+{"level":"ERROR","msg":"Failed to start gRPC listener","error":"listen tcp 127.0.0.1:41234: \\
+bind: address already in use"}
+panic: runtime error: invalid memory address or nil pointer dereference
+[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x1]
+""" + "".join(f"frame {i}\n\tserver.go:{i}\n" for i in range(40))
+
+
+def panicking_temporal(directory: Path, real: Path, *, panics: int) -> Path:
+    """A `temporal` that panics as above on its first `panics` runs, then is the real one."""
+    runs = directory / "runs"
+    script = directory / "temporal"
+    script.write_text(
+        "#!/bin/sh\n"
+        f"echo run >> {runs}\n"
+        f"if [ $(wc -l < {runs}) -le {panics} ]; then\n"
+        f"  cat <<'EOF'\n{INTERNAL_PORT_PANIC}EOF\n"
+        "  exit 2\n"
+        "fi\n"
+        f'exec {real} "$@"\n'
+    )
+    script.chmod(0o755)
+    return script
+
+
+async def test_dev_server_that_lost_an_internal_port_is_started_again(
+    short_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = panicking_temporal(short_dir, temporal_server.temporal_executable(), panics=1)
+    monkeypatch.setattr(temporal_server, "temporal_executable", lambda: fake)
+    server = TemporalDevServer(short_dir / "temporal.db", free_port(), None, NAMESPACE)
+    await server.start()
+    try:
+        assert server.pid is not None
+        assert (short_dir / "runs").read_text().count("run") == 2
+    finally:
+        await server.stop()
+
+
+async def test_dev_server_that_keeps_losing_ports_gives_up_quoting_the_panic(
+    short_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = panicking_temporal(short_dir, temporal_server.temporal_executable(), panics=99)
+    monkeypatch.setattr(temporal_server, "temporal_executable", lambda: fake)
+    server = TemporalDevServer(short_dir / "temporal.db", free_port(), None, NAMESPACE)
+    with pytest.raises(EmbeddedServerError) as raised:
+        await server.start()
+    message = str(raised.value)
+    assert "exited with code 2" in message
+    assert "address already in use" in message  # above the 80-line stack, yet quoted
+    assert "panic: runtime error: invalid memory address" in message
+    assert (short_dir / "runs").read_text().count("run") == temporal_server.START_ATTEMPTS
+    assert server.pid is None
+
+
+def test_a_free_port_is_kept_from_other_binds_to_port_zero_yet_can_be_listened_on() -> None:
+    port = free_port()
+    # TIME_WAIT (state 06) on the port: bind(0) will not hand it out while that lasts.
+    states = {
+        (int(local.split(":")[1], 16), state)
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+        for local, state in [(line.split()[1], line.split()[3])]
+    }
+    assert (port, "06") in states
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", port))
+        server.listen()
 
 
 # Test fixtures

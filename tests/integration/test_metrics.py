@@ -4,7 +4,6 @@ deadline steps, and the Temporal SDK's own metrics."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import urllib.request
 import uuid
 
@@ -18,6 +17,7 @@ from infra.db import open_pool
 from infra.eventstore.memory import InMemoryEventStore
 from infra.metrics import follow_outbox, sdk_runtime, serve_metrics
 from infra.migrate import migrate
+from infra.server_process import free_port
 from tests.scenarios import CASEWORKER, OPEN
 from workers.worker import build_worker
 from workflows.client import CommandRefused, PathwayClient
@@ -27,13 +27,6 @@ def envelope(command_id: str, command: dict[str, object]) -> CommandEnvelope:
     return CommandEnvelope(
         command_id=command_id, actor=CASEWORKER, command=COMMAND_ADAPTER.validate_python(command)
     )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def scrape(port: int) -> dict[str, float]:

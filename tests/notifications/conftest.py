@@ -6,13 +6,13 @@ migrated template per test); imported here, they start one more embedded server 
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from infra.mail.sink import MailSink
+from infra.server_process import free_port
 from tests.eventstore.conftest import (  # noqa: F401  (fixtures, used by name)
     database,
     pool,
@@ -21,14 +21,6 @@ from tests.eventstore.conftest import (  # noqa: F401  (fixtures, used by name)
     sealed_store,
     store,
 )
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nobody listened on a moment ago."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture

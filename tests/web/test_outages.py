@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import uuid
 
 import httpx
@@ -10,6 +9,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from domain.stream import stream_id_for
 from infra.eventstore.postgres import PostgresEventStore
+from infra.server_process import free_port
 from tests.scenarios import OPEN
 from tests.web.conftest import web_settings
 from tests.web.staff import bearer, staffed_accounts
@@ -17,13 +17,6 @@ from tests.workflows.conftest import Harness
 from web.app import create_app
 
 PROBLEM = "application/problem+json"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def assert_unavailable(reply: httpx.Response) -> None:
