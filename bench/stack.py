@@ -54,6 +54,8 @@ class BenchStack:
         self.unsandboxed_queue = f"{self.queue}-unsandboxed"
         """Pathways on this queue run on a second worker process, the sandbox off."""
         self._unsandboxed: subprocess.Popen[bytes] | None = None
+        self._variants: list[subprocess.Popen[bytes]] = []
+        """Workers added with `add_worker`; stopped with the rest, not started again."""
         self.database_url = ""
         self.client: Client
         self.pool: Pool
@@ -101,7 +103,7 @@ class BenchStack:
         return stopped - started, time.perf_counter() - stopped
 
     async def _stop_worker(self) -> None:
-        for process in (self._worker, self._unsandboxed):
+        for process in (self._worker, self._unsandboxed, *self._variants):
             if process is None:
                 continue
             process.terminate()
@@ -111,6 +113,14 @@ class BenchStack:
                 process.kill()
                 await asyncio.to_thread(process.wait)
         self._worker = self._unsandboxed = None
+        self._variants = []
+
+    async def add_worker(self, queue: str, env: dict[str, str]) -> int:
+        """One more worker process, for `queue`, with `env` over the stack's: its pid once
+        it polls. A restart stops it and does not start it again."""
+        process = await self._start_worker(self._temporal.address, queue, env)
+        self._variants.append(process)
+        return process.pid
 
     async def close(self) -> None:
         """Stop everything and delete the temporary directory."""
