@@ -6,7 +6,7 @@ instant T, `lead_seconds` after the opening ends: the reminder (T − 5 s), the 
 escalation (T) and the coordinator's (T + 5 s) then fall due for all of them at once.
 Meanwhile clients keep sending the command mix to other pathways. The figure is
 recorded_at − scheduled_at of every ladder step; the baseline, in the same run, is one bare
-workflow per pathway (`BareTimer`) sleeping to the same three instants in turn.
+workflow per pathway (`BareTimer`) sleeping to the three instants of its ladder in turn.
 """
 
 from __future__ import annotations
@@ -59,6 +59,23 @@ def fast_policy(due_seconds: int) -> Policy:
     )
 
 
+async def baseline_due(pool: AsyncConnectionPool, pathway_id: str) -> datetime:
+    """When the opened pathway's baseline falls due, as its ladder counts from it: the
+    opening's own instant plus whole seconds, so a little after the common instant. The
+    bare timer of the pathway sleeps to the same instants, not to the common ones."""
+    async with pool.connection() as conn:
+        row = await (
+            await conn.execute(
+                "SELECT due_at FROM pathway_obligations"
+                " WHERE pathway_id = %s AND obligation_id = 'baseline'",
+                (pathway_id,),
+            )
+        ).fetchone()
+    if row is None:
+        raise LookupError(f"{pathway_id} owes no baseline")
+    return row[0]
+
+
 async def ladder_lateness(pool: AsyncConnectionPool, prefix: str = PREFIX) -> list[float]:
     """recorded_at − scheduled_at, in seconds, of every ladder step of pathways `prefix…`."""
     async with pool.connection() as conn:
@@ -100,8 +117,12 @@ async def measure(
             pathway_id = f"{PREFIX}{index:05d}"
             try:
                 await stack.pathways.open(mix.opening(pathway_id, fast_policy(seconds)))
+                due = await baseline_due(stack.pool, pathway_id)
                 await stack.client.start_workflow(
-                    BareTimer.run, instants, id=f"bare-timer-{index}", task_queue=stack.bare_queue
+                    BareTimer.run,
+                    [due + timedelta(seconds=offset) for offset in OFFSETS],
+                    id=f"bare-timer-{index}",
+                    task_queue=stack.bare_queue,
                 )
             except Exception as error:  # counted and reported; that ladder is left out
                 errors[type(error).__name__] += 1
@@ -125,11 +146,12 @@ async def measure(
         await asyncio.sleep(1)
     stop_load.set()
     load_figures = await load
-    bare = [
+    answers = [
         late
         for index in opened
         for late in await stack.client.get_workflow_handle(f"bare-timer-{index}").result()
     ]
+    bare = [late for late in answers if late is not None]
     ladder_figures = percentiles(lateness)
     bare_figures = percentiles(bare)
     return {
@@ -142,6 +164,7 @@ async def measure(
         "steps_recorded": len(lateness),
         "ladder_lateness_s": _rounded(ladder_figures),
         "bare_timer_lateness_s": _rounded(bare_figures),
+        "bare_steps_past_at_start": len(answers) - len(bare),
         "ratio_median": ratio(ladder_figures.get("median"), bare_figures.get("median")),
         "ratio_p99": ratio(ladder_figures.get("p99"), bare_figures.get("p99")),
     }

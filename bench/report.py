@@ -184,7 +184,9 @@ def _lateness(late: dict[str, Any]) -> list[str]:
         f"{late['steps_recorded']} recorded), while {load.get('clients')} clients sent "
         f"{load.get('per_second')} commands/s to other pathways. The ladders fell due "
         f"{late.get('lead_seconds')} s after the last was opened. Baseline: one bare workflow "
-        "per pathway sleeping to the same three instants in turn.",
+        "per pathway sleeping in turn to the three instants of its ladder, started as soon as "
+        "the pathway was open; an instant already past when it began sets no timer and is left "
+        f"out ({late.get('bare_steps_past_at_start', 0)} of them).",
         "",
         *_table(["figure", "ladder step", "bare timer", "ratio"], rows),
     ]
