@@ -40,6 +40,7 @@ from typing import Any
 
 import httpx
 
+from domain.calendar import end_of_day
 from domain.indicators import CATALOGUE
 from domain.values import Role
 from infra.accounts.credentials import hash_password
@@ -52,7 +53,7 @@ from infra.indicators.queries import IndicatorQueries
 from infra.migrate import migrate
 from infra.policy_file import load_policy
 from web.app import create_app
-from web.pages.indicators import end_of_day, month_ends
+from web.pages.indicators import month_ends
 from web.settings import WebSettings
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import calendar as _calendar
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
@@ -13,6 +14,21 @@ LATEST_DATE = date(2199, 12, 31)
 """The span of the dates a command may carry. A birth, a permit, a contract or a deadline
 outside it is a typing error; and deadlines are computed from these dates (the day after
 a permit's expiry, a ladder's steps), which would overflow near the end of the calendar."""
+
+PROJECT_TIMEZONE = ZoneInfo("Europe/Rome")
+"""The project's days are Italian days: pages show times there, and a plain date in an
+"as of" means what was known when that day ended in Italy, wherever it is asked."""
+
+
+def end_of_day(day: date) -> datetime:
+    """The last instant of `day` in Italian time: what was known when the day ended."""
+    next_day = datetime.combine(day + timedelta(days=1), time(), tzinfo=PROJECT_TIMEZONE)
+    return next_day - timedelta(microseconds=1)
+
+
+def project_day(instant: datetime) -> date:
+    """The Italian day that `instant` falls on."""
+    return instant.astimezone(PROJECT_TIMEZONE).date()
 
 
 def add_months(day: date, months: int) -> date:

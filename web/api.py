@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request, status
 from pydantic import BaseModel
 
+from domain.calendar import project_day
 from domain.commands import CommandEnvelope, OpenPathway
 from domain.evolution import fold
 from domain.projections import PathwaySummary
@@ -140,7 +141,10 @@ def build_router() -> APIRouter:
         account: CurrentAccount,
         as_of: Annotated[
             str | None,
-            Query(description="Show the pathway as known then: an ISO date or datetime"),
+            Query(
+                description="Show the pathway as known then: an ISO datetime, or a date meaning"
+                " the end of that day in Italy; not after today (`as_of_in_future`)"
+            ),
         ] = None,
         purpose: PurposeQuery = None,
         x_purpose: PurposeHeader = None,
@@ -149,12 +153,9 @@ def build_router() -> APIRouter:
 
         The read is recorded in the access log, with its purpose, before it is answered.
         """
-        _, store, _ = _deps(request)
+        _, store, settings = _deps(request)
         why = chosen_purpose(account, purpose, x_purpose)
-        try:
-            instant = None if as_of is None else known_at(as_of)
-        except OverflowError:  # the end of 9999-12-31 lies beyond what datetime holds
-            raise ProblemError(INVALID, f"{as_of!r} is out of range", "as_of") from None
+        instant = None if as_of is None else known_at(as_of, project_day(settings.clock()))
         await readable(store, account, pathway_id)
         records = await _records(store, pathway_id, instant)
         state = fold(records)

@@ -264,7 +264,8 @@ def show(
         typer.Option(
             "--as-of",
             help="What was known at this instant (ISO datetime, UTC if no zone) "
-            "or by the end of this day (a date, UTC).",
+            "or by the end of this day (a date, in Italian time, as on the pages); "
+            "not after today.",
         ),
     ] = None,
     json: JsonOption = False,

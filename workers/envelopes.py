@@ -13,12 +13,13 @@ import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from domain.calendar import project_day
 from domain.commands import CommandEnvelope, OpenPathway
 from domain.policy import Policy
 from domain.values import Actor
@@ -122,13 +123,14 @@ def business_time(text: str) -> datetime:
 
 
 def known_at(text: str) -> datetime:
-    """The instant of `--as-of`: a datetime (naive means UTC), or a date meaning its last instant.
+    """The instant of `--as-of`: a datetime (naive means UTC), or a date meaning the end of
+    that day in Italy; never after today.
 
     Raises:
-        Refused: `invalid_command` for anything else.
+        Refused: `invalid_command` for anything else, `as_of_in_future` after today.
     """
     with _refused():
-        return parsing.known_at(text)
+        return parsing.known_at(text, project_day(datetime.now(UTC)))
 
 
 @contextmanager

@@ -78,8 +78,8 @@ def report(
         typer.Option(
             "--as-of",
             help="As known at this instant (ISO, UTC if no zone) or the end of this day "
-            "(a date: in Italian time, as on the web's dashboard and downloads). "
-            "Default: now.",
+            "(a date: in Italian time, as on the web's dashboard and downloads); "
+            "not after today. Default: now.",
         ),
     ] = None,
     by: Annotated[
@@ -221,20 +221,13 @@ def _instant(text: str | None, *, known_at: Callable[[str], datetime]) -> tuple[
     A plain date is the end of that day in Italian time in every format, as on the web's
     dashboard, downloads and report: `--as-of D --format xlsx` is `/indicators.xlsx?as_of=D`.
     """
-    from web.pages.indicators import end_of_day
-    from web.pages.render import DISPLAY_TIMEZONE
+    from domain.calendar import project_day
 
     if text is None:
         instant = datetime.now(UTC)
-        return instant, instant.astimezone(DISPLAY_TIMEZONE).date()
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        pass
-    else:
-        return end_of_day(day), day
+        return instant, project_day(instant)
     instant = known_at(text)
-    return instant, instant.astimezone(DISPLAY_TIMEZONE).date()
+    return instant, project_day(instant)
 
 
 async def _organisation_names(pool: Pool) -> dict[str, str]:

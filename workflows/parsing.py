@@ -8,16 +8,20 @@ field path. Pure: no I/O, no clock; only the opening draws a fresh id when given
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from domain.calendar import end_of_day
 from domain.commands import COMMAND_ADAPTER, Command, CommandEnvelope
 from domain.values import Actor
 
 INVALID = "invalid_command"
+AS_OF_IN_FUTURE = "as_of_in_future"
+"""An "as of" after today: what will be known then is not known yet, and figures labelled
+with a future date would read as a forecast."""
 
 ENVELOPE_KEYS = ("command_id", "occurred_at")
 """Keys of a command document that belong to the envelope, not to the command."""
@@ -30,9 +34,16 @@ _PATHWAY_ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:pathways:pathway-id"
 class InvalidInput(Exception):
     """A malformed command document: the code, the first problem, its field, further ones."""
 
-    def __init__(self, message: str, field: str | None = None, more: tuple[str, ...] = ()) -> None:
-        super().__init__(f"{INVALID}: {message}")
-        self.code = INVALID
+    def __init__(
+        self,
+        message: str,
+        field: str | None = None,
+        more: tuple[str, ...] = (),
+        *,
+        code: str = INVALID,
+    ) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
         self.message, self.field, self.more = message, field, more
 
 
@@ -116,27 +127,54 @@ def business_time(text: object) -> datetime:
     return instant
 
 
-def known_at(text: str) -> datetime:
-    """The instant of an "as of": a datetime (naive means UTC), or a date meaning its last instant.
+def known_at(text: str, today: date) -> datetime:
+    """The instant of an "as of": an ISO datetime (naive means UTC), or a date meaning the
+    end of that day in Italy (`domain.calendar.end_of_day`), as the pages read it.
+
+    Args:
+        text: What was asked for.
+        today: The Italian day it is asked on (`domain.calendar.project_day(now)`).
 
     Raises:
-        InvalidInput: anything else.
+        InvalidInput: neither a date nor a datetime (`invalid_command`), or a day after
+            `today` (`as_of_in_future`).
     """
     try:
         day = date.fromisoformat(text)
     except ValueError:
         pass
     else:
-        return datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC) - timedelta(
-            microseconds=1
-        )
+        not_after(day, today)
+        return end_of_day(day)
     try:
         instant = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidInput(
             f"{text!r} is neither a date (2026-11-20) nor an ISO datetime", "as_of"
         ) from None
-    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
+    instant = instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
+    if instant > end_of_day(today):
+        raise _in_future(text, today)
+    return instant
+
+
+def not_after(day: date, today: date) -> date:
+    """`day`, if it is not after `today`.
+
+    Raises:
+        InvalidInput: `as_of_in_future`.
+    """
+    if day > today:
+        raise _in_future(day.isoformat(), today)
+    return day
+
+
+def _in_future(text: str, today: date) -> InvalidInput:
+    return InvalidInput(
+        f"{text!r} is after today ({today.isoformat()}): what will be known then is not known yet",
+        "as_of",
+        code=AS_OF_IN_FUTURE,
+    )
 
 
 def invalid_input(error: ValidationError, tag: object = None) -> InvalidInput:

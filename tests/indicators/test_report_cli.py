@@ -129,6 +129,8 @@ def test_the_targets_file_setting_and_refusals_write_nothing(database: str, tmp_
         (["--language", "fr"], "invalid_language"),
         (["--format", "pdf"], "invalid_format"),
         (["--by", "gender"], "invalid_options"),
+        (["--as-of", "2100-01-01"], "as_of_in_future"),
+        (["--as-of", "2100-01-01T00:00:00Z"], "as_of_in_future"),
     ):
         refused = runner.invoke(app, [*args, *bad], env=env)
         assert refused.exit_code == 2 and code in refused.stderr, refused.output

@@ -51,12 +51,14 @@ async def test_walkthrough_from_opening_to_closure(deployment: Deployment) -> No
     # The script ends with `show` and `history`.
     assert f"Pathway {pathway_id} · closed · version {len(WALK_EVENTS)}" in walk.stdout
 
-    # Three independent looks at the closed pathway, side by side to save start-up time:
-    # its history, its state when the plan had just been proposed, and one command too many.
+    # Four independent looks at the closed pathway, side by side to save start-up time: its
+    # history, its state when the plan had just been proposed, its state as of a day still to
+    # come (refused), and one command too many.
     proposed_at = await deployment.recorded_at(pathway_id, version=4)
-    listed, earlier, closed = await asyncio.gather(
+    listed, earlier, to_come, closed = await asyncio.gather(
         deployment.cli("history", pathway_id, "--json"),
         deployment.cli("show", pathway_id, "--as-of", proposed_at.isoformat(), "--json"),
+        deployment.cli("show", pathway_id, "--as-of", "2100-01-01"),
         deployment.cli(
             "command", pathway_id, *ANNA, input='{"type": "add_note", "text": "One more thing"}'
         ),
@@ -72,6 +74,8 @@ async def test_walkthrough_from_opening_to_closure(deployment: Deployment) -> No
     assert not any(e["backdated"] for e in history)
 
     assert earlier.code == 0, earlier
+    assert to_come.code == 2 and "as_of_in_future" in to_come.stderr, to_come
+    assert to_come.stdout == ""
     state = json.loads(earlier.stdout)
     assert (state["stage"], state["version"]) == ("planning", 4)
     assert state["pending_plan"]["proposed_by"] == "anna"

@@ -11,13 +11,14 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import psycopg
 import pytest_asyncio
 from psycopg.conninfo import make_conninfo
 
+from domain.calendar import project_day
 from infra.access_log.base import InMemoryAccessLog
 from infra.access_log.model import AccessEntry, AccessQuery
 from infra.access_log.postgres import PostgresAccessLog
@@ -30,6 +31,9 @@ from tests.workflows.conftest import Harness
 from web.app import create_app
 
 __all__ = ["database", "postgres"]
+
+TODAY = project_day(datetime.now(UTC)).isoformat()
+"""The latest day an "as of" may ask for."""
 
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -99,14 +103,14 @@ async def test_the_purpose_comes_from_the_query_or_the_header(logged: Logged) ->
     pid = logged.pathway_id
     url = f"/api/v1/pathways/{pid}"
     by_query = await logged.http.get(
-        url, params={"purpose": "subject_access", "as_of": "2100-01-01"}, headers=bearer("cora")
+        url, params={"purpose": "subject_access", "as_of": TODAY}, headers=bearer("cora")
     )
     by_header = await logged.http.get(url, headers={**bearer("cora"), "X-Purpose": "support"})
     assert by_query.is_success and by_header.is_success
 
     newest, before = (await logged.entries())[:2]
     assert (before.purpose, newest.purpose) == ("subject_access", "support")
-    assert before.detail is not None and before.detail.startswith("as_of=2100-01-01")
+    assert before.detail is not None and before.detail.startswith(f"as_of={TODAY}")
 
 
 async def test_refused_reads_record_nothing(logged: Logged) -> None:
@@ -119,13 +123,19 @@ async def test_refused_reads_record_nothing(logged: Logged) -> None:
         ("/api/v1/pathways/p-unknown", {}, "cora", 404),
         (f"/api/v1/pathways/{pid}", {"purpose": "curiosity"}, "anna", 422),
         (f"/api/v1/pathways/{pid}", {"as_of": "2000-01-01"}, "anna", 404),  # not known then
+        (f"/api/v1/pathways/{pid}", {"as_of": "2100-01-01"}, "anna", 422),  # not known yet
         (f"/api/v1/pathways/{pid}/history", {"purpose": "audit"}, None, 401),
     ]
     for path, params, person, status in refusals:
         headers = bearer(person) if person else {}
         reply = await logged.http.get(path, params=params, headers=headers)
         assert reply.status_code == status, (path, person, reply.text)
-        assert reply.json()["code"] in {"pathway_not_found", "invalid_command", "unauthenticated"}
+        assert reply.json()["code"] in {
+            "pathway_not_found",
+            "invalid_command",
+            "as_of_in_future",
+            "unauthenticated",
+        }
     both = await logged.http.get(
         f"/api/v1/pathways/{pid}",
         params={"purpose": "audit"},
@@ -144,11 +154,11 @@ async def test_pages_record_their_reads_and_offer_the_purpose(logged: Logged) ->
     assert 'name="purpose"' in page.text
     assert '<option value="supervision" selected>' in page.text
     history = await logged.http.get(
-        f"/pathways/{pid}/history", params={"purpose": "audit", "as_of": "2100-01-01"}
+        f"/pathways/{pid}/history", params={"purpose": "audit", "as_of": TODAY}
     )
     assert history.status_code == 200
     # The note's form keeps the page's other parameters.
-    assert '<input type="hidden" name="as_of" value="2100-01-01">' in history.text
+    assert f'<input type="hidden" name="as_of" value="{TODAY}">' in history.text
     refused = await logged.http.get(f"/pathways/{pid}", params={"purpose": "curiosity"})
     assert refused.status_code == 422
 
@@ -157,7 +167,7 @@ async def test_pages_record_their_reads_and_offer_the_purpose(logged: Logged) ->
         ("sara", "supervisor", "pathway_page", "supervision", "page"),
         ("sara", "supervisor", "history_page", "audit", "page"),
     ]
-    assert newest.detail == "as_of=2100-01-01"
+    assert newest.detail == f"as_of={TODAY}"
     await logged.http.post("/sign-out", data={"csrf_token": _csrf(history.text)})
 
 

@@ -20,6 +20,7 @@ import pytest
 import pytest_asyncio
 from structlog.testing import capture_logs
 
+from domain.calendar import project_day
 from domain.stream import stream_id_for
 from infra.access_log.base import InMemoryAccessLog
 from infra.access_log.model import AccessQuery
@@ -84,6 +85,9 @@ def new_account(person: str) -> dict[str, Any]:
     }
 
 
+TODAY = project_day(datetime.now(UTC)).isoformat()
+
+
 def new_organisation(person: str) -> dict[str, Any]:
     return {"id": f"org-{person}-{uuid.uuid4().hex[:6]}", "name": "Nuovo partner"}
 
@@ -93,7 +97,7 @@ MATRIX: tuple[Row, ...] = (
     Row(
         "state as of",
         "GET",
-        f"/api/v1/pathways/{OWN}?as_of=2100-01-01",
+        f"/api/v1/pathways/{OWN}?as_of={TODAY}",
         statuses(200, **READERS),
         reads=True,
     ),

@@ -6,7 +6,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, get_args
 
 import httpx
@@ -32,6 +32,9 @@ TEMPORAL_UI = "http://temporal.example:8233"
 class Site:
     harness: Harness
     app: FastAPI
+    ahead: list[timedelta]
+    """How far the time-skipping server's clock is ahead of this machine's: the web app's
+    clock follows it, so that the days the events are recorded on are not yet to come."""
 
     def browser(self, app: FastAPI | None = None) -> httpx.AsyncClient:
         return httpx.AsyncClient(
@@ -49,14 +52,20 @@ class Site:
 
     async def sleep(self, days: int) -> None:
         await self.harness.env.sleep(timedelta(days=days))
+        self.ahead[0] = await self.harness.env.get_current_time() - datetime.now(UTC)
 
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def site(harness: Harness) -> AsyncIterator[Site]:
-    settings = web_settings(temporal_ui_url=TEMPORAL_UI + "/", temporal_namespace="default")
+    ahead = [await harness.env.get_current_time() - datetime.now(UTC)]
+    settings = web_settings(
+        temporal_ui_url=TEMPORAL_UI + "/",
+        temporal_namespace="default",
+        clock=lambda: datetime.now(UTC) + ahead[0],
+    )
     app = create_app(harness.pathways, harness.store, await staffed_accounts(), settings)
     async with harness.worker():
-        yield Site(harness, app)
+        yield Site(harness, app, ahead)
 
 
 async def a_pathway_with_a_past(site: Site) -> tuple[str, date, date]:
@@ -184,6 +193,14 @@ async def test_a_supervisor_reads_the_whole_record_filters_it_and_sees_it_as_of_
         assert "A quella data non era ancora registrato nulla" in long_ago
         bad_day = await browser.get(url, params={"as_of": "yesterday"})
         assert bad_day.status_code == 200 and "Inserisci il giorno come data" in bad_day.text
+        today = (datetime.now(UTC) + site.ahead[0]).astimezone(DISPLAY_TIMEZONE).date()
+        assert f'max="{today.isoformat()}"' in bad_day.text
+        to_come = await browser.get(url, params={"as_of": (today + timedelta(days=1)).isoformat()})
+        assert to_come.status_code == 200 and "Quel giorno deve ancora venire" in to_come.text
+        assert "noto alla fine del" not in to_come.text, "the whole record, not a cut"
+        assert entries(to_come.text) == entries(
+            (await browser.get(url, params={"order": "newest"})).text
+        )
 
         await browser.post("/language", data={"language": "en", "csrf_token": token})
         english = (await browser.get(url)).text

@@ -21,7 +21,9 @@ import pytest_asyncio
 from fastapi import FastAPI
 from openpyxl import load_workbook
 
+from domain.calendar import end_of_day
 from domain.indicators import CATALOGUE
+from infra.access_log.model import AccessQuery
 from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
 from infra.indicators.projector import IndicatorProjector
@@ -35,7 +37,7 @@ from tests.web.test_i18n import catalog
 from tests.web.test_pages import sign_in
 from web.app import create_app
 from web.pages.indicator_labels import INDICATOR_LABELS
-from web.pages.indicators import end_of_day, month_ends
+from web.pages.indicators import month_ends
 
 __all__ = ["database", "postgres"]
 
@@ -141,6 +143,41 @@ async def test_a_date_before_a_change_shows_the_earlier_figure(dashboard: Dashbo
         assert 'href="/pathways/p-a"' in drill.text and 'href="/pathways/p-c"' not in drill.text
         nardo = await aldo.get("/indicators", params={"organisation": "org-nardo"})
         assert shown(nardo, "skills_assessed") == "1"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/indicators",
+        "/indicators/skills_assessed",
+        "/indicators.csv",
+        "/indicators.xlsx",
+        "/indicators/report",
+    ],
+)
+async def test_a_day_still_to_come_is_refused_and_nothing_is_read(
+    dashboard: Dashboard, path: str
+) -> None:
+    """Figures "as known at" a future day would read as a forecast: 422, before any read."""
+    tomorrow = (NOW.date() + timedelta(days=1)).isoformat()
+    log = dashboard.app.state.access_log
+    async with dashboard.browser() as aldo:
+        await sign_in(aldo, "aldo")
+        before = await log.search(AccessQuery(limit=500))
+        reply = await aldo.get(path, params={"as_of": tomorrow})
+        assert reply.status_code == 422, reply.text
+        assert 'data-code="as_of_in_future"' in reply.text
+        assert "Quel giorno deve ancora venire" in reply.text
+        assert await log.search(AccessQuery(limit=500)) == before
+        today = await aldo.get(path, params={"as_of": NOW.date().isoformat()})
+        assert today.status_code == 200, today.text
+
+
+async def test_the_date_picker_stops_at_today(dashboard: Dashboard) -> None:
+    async with dashboard.browser() as aldo:
+        await sign_in(aldo, "aldo")
+        page = await aldo.get("/indicators", params={"as_of": BETWEEN_ASSESSMENTS})
+        assert f'max="{NOW.date().isoformat()}"' in page.text
 
 
 async def test_a_supervisor_sees_only_their_organisation(dashboard: Dashboard) -> None:

@@ -16,10 +16,10 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
+from domain.calendar import PROJECT_TIMEZONE
 from web.pages.form_labels import (
     HINTS,
     MONEY_FIELDS,
@@ -32,7 +32,6 @@ MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
 LONG_TEXT = 200
 """Strings allowed longer than this get a text area."""
-LOCAL_TIME = ZoneInfo("Europe/Rome")
 TRUE_VALUES = frozenset({"on", "true", "1", "yes"})
 
 
@@ -319,7 +318,7 @@ def local_instant(text: str) -> str:
     except ValueError:
         return text
     if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=LOCAL_TIME)
+        instant = instant.replace(tzinfo=PROJECT_TIMEZONE)
     return instant.isoformat()
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -18,6 +18,7 @@ from babel.dates import format_date
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from domain.calendar import end_of_day, project_day
 from domain.evolution import fold
 from domain.measures import MeasureKind
 from domain.records import EventRecord, as_of
@@ -31,7 +32,7 @@ from web.auth import accounts_of
 from web.i18n import N_, translations
 from web.pages.event_labels import EVENT_GROUPS
 from web.pages.purpose import purpose_choice
-from web.pages.render import DISPLAY_TIMEZONE, language_of, render
+from web.pages.render import language_of, render
 from web.pages.routing import PageAccount, page_router
 from web.pages.timeline import EventGroup, Filters, Wording, timeline, work_package_of
 from web.scope import readable
@@ -42,6 +43,7 @@ T = TypeVar("T")
 
 NEWEST, OLDEST = "newest", "oldest"
 INVALID_DAY = N_("Enter a day as a date, for example 2026-11-20.")
+FUTURE_DAY = N_("That day is still to come: choose today or a day before it.")
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,6 @@ class Option:
     value: str
     label: str
     selected: bool
-
-
-def end_of_day(day: date) -> datetime:
-    """The last instant of `day` in Italian time: "as known at the end of that day"."""
-    start_next = datetime.combine(day + timedelta(days=1), time(), tzinfo=DISPLAY_TIMEZONE)
-    return start_next - timedelta(microseconds=1)
 
 
 def temporal_link(settings: WebSettings, pathway_id: str) -> str | None:
@@ -139,9 +135,12 @@ def build_history_router() -> APIRouter:
             name=name,
         )
 
+        today = project_day(settings.clock())
         as_of_text = (query.get("as_of") or "").strip()
         as_of_day = _choice(as_of_text, date.fromisoformat)
         as_of_error = INVALID_DAY if as_of_text and as_of_day is None else None
+        if as_of_day is not None and as_of_day > today:
+            as_of_day, as_of_error = None, FUTURE_DAY
         known = records if as_of_day is None else as_of(records, end_of_day(as_of_day))
 
         measure_options, kinds = _measure_options(fold(records), query.get("measure"), words)
@@ -170,6 +169,7 @@ def build_history_router() -> APIRouter:
             "order": order,
             "as_of_day": as_of_day,
             "as_of_text": as_of_text,
+            "today": today,
             "as_of_error": as_of_error,
             "known_state": fold(known) if as_of_day is not None and known else None,
             "words": words,

@@ -14,7 +14,7 @@ import secrets
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from babel.numbers import format_decimal, format_percent
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from domain.calendar import end_of_day, project_day
 from domain.indicators import AGE_BANDS, BY_ID, CATALOGUE, DEFAULT_THRESHOLD, Target
 from domain.values import Gender, ProtectionStatus, Role, WorkPackage
 from infra.access_log.model import Channel
@@ -39,11 +40,12 @@ from web.pages.funder_report import render_report, report_context
 from web.pages.indicator_export import HEADERS, export_table
 from web.pages.indicator_filters import BREAKDOWNS, GENERAL, Filters, read_filters
 from web.pages.indicator_labels import GENERAL_OBJECTIVE, ROLES_IN_FIGURE, indicator_label
-from web.pages.render import DISPLAY_TIMEZONE, language_of, render
+from web.pages.render import language_of, render
 from web.pages.routing import PageAccount, log, page_router
 from web.problems import ProblemError
 from web.scope import FORBIDDEN
 from web.security import report_csp
+from workflows.parsing import InvalidInput, not_after
 
 INDICATORS_PATH = "/indicators"
 REPORT_PATH = INDICATORS_PATH + "/report"
@@ -106,18 +108,18 @@ async def _scope(
 
 
 def _day(request: Request) -> date:
-    today = request.app.state.settings.clock().astimezone(DISPLAY_TIMEZONE).date()
+    """The day of `?as_of=` (today without one); 422 `invalid_date` for another format,
+    `as_of_in_future` for a day after today, before anything is read."""
+    today = project_day(request.app.state.settings.clock())
     text = request.query_params.get("as_of", "")
     try:
-        return date.fromisoformat(text) if text else today
+        day = date.fromisoformat(text) if text else today
     except ValueError:
         raise ProblemError("invalid_date", f"{text!r} is not YYYY-MM-DD", status=422) from None
-
-
-def end_of_day(day: date) -> datetime:
-    """The last instant of `day` in Italian time: what was known when the day ended."""
-    next_day = datetime.combine(day + timedelta(days=1), time(), tzinfo=DISPLAY_TIMEZONE)
-    return next_day - timedelta(microseconds=1)
+    try:
+        return not_after(day, today)
+    except InvalidInput as error:
+        raise ProblemError(error.code, error.message, error.field, status=422) from None
 
 
 def month_ends(day: date, months: int = TREND_MONTHS) -> list[date]:
@@ -327,6 +329,7 @@ def build_indicators_router() -> APIRouter:
             organisation_id=organisation_id,
             choose_organisation=account.role != Role.SUPERVISOR,
             day=day,
+            today=project_day(request.app.state.settings.clock()),
             groups=_groups(language, figures, filters),
             filter_options=_filter_options(language, filters),
             nationality=chosen.get("nationality", ""),
@@ -484,4 +487,4 @@ def _attachment(name: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
 
 
-__all__ = ["INDICATORS_PATH", "REPORT_PATH", "build_indicators_router", "end_of_day", "month_ends"]
+__all__ = ["INDICATORS_PATH", "REPORT_PATH", "build_indicators_router", "month_ends"]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, format_timedelta, get_datetime_format
 from babel.numbers import format_decimal
@@ -23,13 +22,14 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 
+from domain.calendar import PROJECT_TIMEZONE
 from infra.accounts.model import LANGUAGES, Account, Language
 from web.auth import CSRF_FIELD, csrf_token
 from web.i18n import SESSION_LANGUAGE, choose_language, translations
 from web.pages.labels import label, obligation_label
 from web.settings import WebSettings
 
-DISPLAY_TIMEZONE = ZoneInfo("Europe/Rome")
+DISPLAY_TIMEZONE = PROJECT_TIMEZONE
 """Where the project works: instants are stored in UTC and shown in Italian time."""
 
 LANGUAGE_NAMES: dict[Language, str] = {"it": "Italiano", "en": "English"}

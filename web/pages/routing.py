@@ -38,6 +38,7 @@ PROBLEM_MESSAGES: dict[str, str] = {
     "account_not_found": N_("There is no such account."),
     "invalid_filter": N_("A filter has a value that is not known: choose it in the form."),
     "invalid_date": N_("That is not a date: give it as YYYY-MM-DD, or use the date picker."),
+    "as_of_in_future": N_("That day is still to come: choose today or a day before it."),
     "invalid_command": N_("Something in the address of this page is not valid."),
     "unavailable": N_("The service cannot answer right now. Please try again in a moment."),
 }
