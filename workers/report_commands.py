@@ -57,7 +57,7 @@ def rebuild(
     ] = "indicators",
 ) -> None:
     """Replay every event from position 0 into new tables, then swap them in at once."""
-    from infra.indicators.projector import IndicatorProjector
+    from infra.indicators.projector import IndicatorProjector, RebuildInProgress
     from workers.keys import sealer_on
 
     async def work(settings: Settings) -> None:
@@ -65,7 +65,10 @@ def rebuild(
             raise Refused("unknown_projection", f"no projection {name!r}; known: {PROJECTIONS}")
         async with _pool(settings) as pool:
             projector = IndicatorProjector(pool, sealer=sealer_on(settings, pool))
-            count = await projector.rebuild()
+            try:
+                count = await projector.rebuild()
+            except RebuildInProgress as busy:
+                raise Refused(busy.code, str(busy)) from None
             position = await projector.position()
         typer.echo(f"{name}: {count} events replayed, at position {position}")
 

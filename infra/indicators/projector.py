@@ -56,6 +56,18 @@ _FACT_COLUMNS = (
 _DIMENSIONS = ", ".join(DIMENSION_COLUMNS)
 
 
+class RebuildInProgress(Exception):
+    """Another rebuild of the same projection holds its lock: this one changed nothing."""
+
+    code = "rebuild_in_progress"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"another rebuild of {name!r} is running; it swaps its figures in when it ends"
+        )
+        self.name = name
+
+
 @dataclass(frozen=True)
 class Tables:
     """The three tables a projection writes: the live ones, or a rebuild's shadow copies."""
@@ -194,7 +206,27 @@ class IndicatorProjector:
         events recorded meanwhile into the shadow tables, replaces the live tables by them
         (with the live indexes' names) and moves the position. A rebuild that fails before
         the swap leaves the live figures as they were. Returns how many events it replayed.
+
+        One rebuild at a time: a second one, while the first replays into the shadow tables
+        it would drop, raises `RebuildInProgress` before it touches anything. The guard is a
+        session advisory lock on a connection of its own, so a rebuild that dies releases it
+        with its connection, and none is left "in progress" for ever.
+
+        Raises:
+            RebuildInProgress: another rebuild of this projection is running.
         """
+        async with await psycopg.AsyncConnection.connect(
+            self._pool.conninfo, autocommit=True
+        ) as guard:
+            cur = await guard.execute(
+                "SELECT pg_try_advisory_lock(hashtext(%s))", (f"rebuild:{self.name}",)
+            )
+            held = await cur.fetchone()
+            if held is None or not held[0]:
+                raise RebuildInProgress(self.name)
+            return await self._rebuild()
+
+    async def _rebuild(self) -> int:
         shadow, shadow_name = LIVE.shadow(), f"{self.name}:rebuild"
         async with self._pool.connection() as conn, conn.transaction():
             for live, copy in zip(LIVE.each(), shadow.each(), strict=True):

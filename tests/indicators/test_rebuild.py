@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
+import psycopg
 import pytest
 
 from domain.indicators import dimensions, facts
 from domain.state import PathwayState
 from infra.db import Pool
 from infra.eventstore.postgres import PostgresEventStore
-from infra.indicators.projector import IndicatorProjector
+from infra.indicators.projector import IndicatorProjector, RebuildInProgress
 from infra.indicators.queries import IndicatorQueries
 from tests.indicators.caseloads import append_all, history, opening
 from tests.indicators.test_projector import caseload, memory_of, stored, stored_dimensions
@@ -108,3 +110,32 @@ async def test_after_a_rebuild_the_projector_goes_on_from_the_swapped_position(
     assert await stored(pool) == set(memory_of(records).intervals)
     assert await stored_dimensions(pool) == memory_of(records).dimensions
     assert await projector.position() == records[-1].global_position
+
+
+async def test_one_rebuild_at_a_time_and_the_second_changes_nothing(pool: Pool) -> None:
+    records = await caseload(pool)
+    await IndicatorProjector(pool).catch_up()
+    before = await stored(pool), await stored_dimensions(pool), await catalog(pool)
+
+    async with await psycopg.AsyncConnection.connect(pool.conninfo, autocommit=True) as other:
+        await other.execute("SELECT pg_advisory_lock(hashtext('rebuild:indicators'))")
+        with pytest.raises(RebuildInProgress) as busy:
+            await IndicatorProjector(pool).rebuild()
+        assert busy.value.code == "rebuild_in_progress"
+        assert (await stored(pool), await stored_dimensions(pool), await catalog(pool)) == before
+
+    # Side by side: exactly one of the two replays and swaps, the other is refused.
+    outcomes = await asyncio.gather(
+        IndicatorProjector(pool, batch_size=2).rebuild(),
+        IndicatorProjector(pool, batch_size=2).rebuild(),
+        return_exceptions=True,
+    )
+    assert sorted(type(o).__name__ for o in outcomes) == ["RebuildInProgress", "int"]
+    assert [o for o in outcomes if isinstance(o, int)] == [len(records)]
+    assert (await stored(pool), await stored_dimensions(pool), await catalog(pool)) == before
+
+    # A rebuild that died released the lock with its connection.
+    dying = IndicatorProjector(pool, facts_of=failing_after(2), dimensions_of=dimensions)
+    with pytest.raises(RuntimeError, match="killed"):
+        await dying.rebuild()
+    assert await IndicatorProjector(pool).rebuild() == len(records)

@@ -9,6 +9,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -166,6 +167,11 @@ def test_projections_rebuild_replays_into_new_tables_and_refuses_an_unknown_name
     unknown = runner.invoke(app, ["projections", "rebuild", "--name", "ledger"], env=env)
     assert unknown.exit_code != 0
     assert "unknown_projection" in unknown.output
+    with psycopg.connect(database, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(hashtext('rebuild:indicators'))")
+        busy = runner.invoke(app, ["projections", "rebuild"], env=env)
+    assert busy.exit_code == 2, busy.output
+    assert "rebuild_in_progress" in busy.stderr and busy.stdout == ""
 
 
 def test_a_plain_date_is_the_end_of_that_day_in_italian_time_in_every_format(
