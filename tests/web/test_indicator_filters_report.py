@@ -333,6 +333,9 @@ async def test_the_report_has_every_indicator_with_its_target_and_suppresses_sma
     for indicator in CATALOGUE:
         assert f'id="row-{indicator.indicator_id}"' in page
         assert f'id="method-{indicator.indicator_id}"' in page
+    # The counting rules are in the report's language, like the rest of it.
+    assert "<td>è registrato il bilancio di competenze</td>" in page
+    assert "the skills assessment (bilancio di competenze) is recorded" not in page
     assert report_cell(page, "skills_assessed", "target") == "almeno 300"
     assert report_cell(page, "skills_assessed", "value") == "7"
     assert report_cell(page, "female_inactivity_exit", "target") == "al massimo 50,0%"
