@@ -9,10 +9,7 @@ names, a non-empty ladder) are checked by `domain.policy` as the file is validat
 from __future__ import annotations
 
 import difflib
-import re
-import tomllib
 from datetime import date, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +17,12 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from domain.policy import Deadlines, LadderStep, PaymentTerms, Policy, PolicyRevision
-from infra.toml_lines import KeyPath, key_lines, line_of
+from infra.toml_files import TomlDocument, TomlFileError, parse_toml, read_toml
+from infra.toml_lines import KeyPath
 
-SHIPPED_NAME = "infra/policies/default.toml"
+SHIPPED = "policies/default.toml"
+SHIPPED_NAME = f"infra/{SHIPPED}"
 """How messages name the default policy shipped as package data."""
-
-_TOML_ERROR = re.compile(
-    r"^(?P<message>.*?) \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)$",
-    re.DOTALL,
-)
 
 # Where each model sits in a policy document, by the named steps of an error's path.
 _MODELS: dict[tuple[str, ...], type[BaseModel]] = {
@@ -40,16 +34,8 @@ _MODELS: dict[tuple[str, ...], type[BaseModel]] = {
 }
 
 
-class PolicyFileError(Exception):
+class PolicyFileError(TomlFileError):
     """A policy file that cannot be used: which file, which line (when one is at fault), why."""
-
-    def __init__(self, path: str | Path, line: int | None, message: str) -> None:
-        self.path, self.line, self.message = str(path), line, message
-        super().__init__(self.path, line, message)
-
-    def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}, line {self.line}"
-        return f"{where}: {self.message}"
 
 
 def load_policy(path: Path | None) -> Policy:
@@ -58,14 +44,7 @@ def load_policy(path: Path | None) -> Policy:
     Raises:
         PolicyFileError: the file cannot be read, is not TOML, or is not a valid policy.
     """
-    if path is None:
-        shipped = resources.files("infra").joinpath("policies").joinpath("default.toml")
-        return parse_policy(shipped.read_bytes(), SHIPPED_NAME)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise PolicyFileError(path, None, f"cannot read it: {err.strerror or err}") from None
-    return parse_policy(data, str(path))
+    return _policy(read_toml(path, SHIPPED, PolicyFileError))
 
 
 def parse_policy(data: bytes, name: str) -> Policy:
@@ -74,45 +53,26 @@ def parse_policy(data: bytes, name: str) -> Policy:
     Raises:
         PolicyFileError: the document is not UTF-8, not TOML, or not a valid policy.
     """
+    return _policy(parse_toml(data, name, PolicyFileError))
+
+
+def _policy(document: TomlDocument) -> Policy:
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise PolicyFileError(name, line, "not UTF-8 text") from None
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise _syntax_error(name, text, err) from None
-    try:
-        return Policy.model_validate(document)
+        return Policy.model_validate(document.data)
     except ValidationError as err:
-        raise _validation_error(name, text, document, err) from None
+        raise _validation_error(document, err) from None
 
 
-def _syntax_error(name: str, text: str, error: tomllib.TOMLDecodeError) -> PolicyFileError:
-    match = _TOML_ERROR.match(str(error))
-    if match is None:
-        return PolicyFileError(name, None, f"not valid TOML: {error}")
-    if match["line"] is None:  # at the end of the document
-        line, where = text.count("\n") + 1, "at the end of the file"
-    else:
-        line, where = int(match["line"]), f"column {match['column']}"
-    return PolicyFileError(name, line, f"not valid TOML, {where}: {match['message']}")
-
-
-def _validation_error(
-    name: str, text: str, document: dict[str, Any], error: ValidationError
-) -> PolicyFileError:
+def _validation_error(document: TomlDocument, error: ValidationError) -> PolicyFileError:
     problems = _without_echoes(error.errors(include_url=False))
     first = problems[0]
-    path = _at_fault(tuple(first["loc"]), document)
-    line = line_of(key_lines(text), path)
+    path = _at_fault(tuple(first["loc"]), document.data)
     message = f"{_dotted(path)}: {_describe(first, path)}" if path else _describe(first, path)
     if len(problems) > 1:
         others = len(problems) - 1
         message += f" (and {others} more problem{'s' if others > 1 else ''})"
     # A top-level key is missing: the document as a whole is at fault, from its first line.
-    return PolicyFileError(name, line or 1, message)
+    return PolicyFileError(document.name, document.line(path), message)
 
 
 def _without_echoes(problems: list[ErrorDetails]) -> list[ErrorDetails]:

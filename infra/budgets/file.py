@@ -1,36 +1,28 @@
 """Budget lines from TOML files: the shipped default, or a file given to `pathways budget`.
 
-A file is taken whole or refused whole, naming the file and the line at fault (see
-`infra.policy_file` for the same pattern with the deadline policy).
+A file is taken whole or refused whole, naming the file and the line at fault
+(`infra.toml_files`, shared with the deadline policy and the indicator targets).
 """
 
 from __future__ import annotations
 
-import tomllib
 from decimal import Decimal, InvalidOperation
-from importlib import resources
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from domain.payments.ledger import PaymentKind, budget_line_id
 from infra.budgets.model import BudgetLine
-from infra.toml_lines import KeyPath, key_lines, line_of
+from infra.toml_files import TomlDocument, TomlFileError, parse_toml, read_toml
+from infra.toml_lines import KeyPath
 
-SHIPPED_NAME = "infra/budgets/default.toml"
+SHIPPED = "budgets/default.toml"
+SHIPPED_NAME = f"infra/{SHIPPED}"
 KNOWN_LINES = frozenset(budget_line_id(kind) for kind in PaymentKind)
 
 
-class BudgetFileError(Exception):
+class BudgetFileError(TomlFileError):
     """A budget file that cannot be used: which file, which line, why."""
-
-    def __init__(self, path: str | Path, line: int | None, message: str) -> None:
-        self.path, self.line, self.message = str(path), line, message
-        super().__init__(self.path, line, message)
-
-    def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}, line {self.line}"
-        return f"{where}: {self.message}"
 
 
 def load_budget(path: Path | None) -> list[BudgetLine]:
@@ -39,14 +31,7 @@ def load_budget(path: Path | None) -> list[BudgetLine]:
     Raises:
         BudgetFileError: the file cannot be read, is not TOML, or is not a valid budget.
     """
-    if path is None:
-        shipped = resources.files("infra").joinpath("budgets").joinpath("default.toml")
-        return parse_budget(shipped.read_bytes(), SHIPPED_NAME)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise BudgetFileError(path, None, f"cannot read it: {err.strerror or err}") from None
-    return parse_budget(data, str(path))
+    return _budget(read_toml(path, SHIPPED, BudgetFileError))
 
 
 def parse_budget(data: bytes, name: str) -> list[BudgetLine]:
@@ -55,20 +40,15 @@ def parse_budget(data: bytes, name: str) -> list[BudgetLine]:
     Raises:
         BudgetFileError: not UTF-8, not TOML, an unknown line, or a bad amount or label.
     """
-    try:
-        text = data.decode("utf-8")
-        document = tomllib.loads(text)
-    except UnicodeDecodeError as err:
-        raise BudgetFileError(name, data.count(b"\n", 0, err.start) + 1, "not UTF-8") from None
-    except tomllib.TOMLDecodeError as err:
-        raise BudgetFileError(name, None, f"not valid TOML: {err}") from None
-    lines = key_lines(text)
+    return _budget(parse_toml(data, name, BudgetFileError))
 
+
+def _budget(document: TomlDocument) -> list[BudgetLine]:
     def fail(path: KeyPath, message: str) -> BudgetFileError:
-        return BudgetFileError(name, line_of(lines, path) or 1, message)
+        return BudgetFileError(document.name, document.line(path), message)
 
     found: list[BudgetLine] = []
-    for package, kinds in document.items():
+    for package, kinds in document.data.items():
         if not isinstance(kinds, dict):
             raise fail((package,), f"{package}: expected tables [{package}.<kind>]")
         for kind, fields in kinds.items():

@@ -3,8 +3,8 @@
 One table per indicator, named by its id, with `value` (a count, a rate from 0 to 1 or a
 mean score), and optionally `direction` ("at_least", the default, or "at_most") and `note`.
 Indicators a file leaves out keep their default target (`domain.indicators.DEFAULT_TARGETS`).
-A file is taken whole or refused whole, naming the file and the line at fault, as
-`infra.policy_file` does for the deadline policy.
+A file is taken whole or refused whole, naming the file and the line at fault
+(`infra.toml_files`, shared with the deadline policy and the budget).
 
 One table is not an indicator: `[project]`, the grant agreement's `title`, `funder`,
 `start` and `end` (TOML dates), printed at the head of the funder report.
@@ -13,21 +13,20 @@ One table is not an indicator: `[project]`, the grant agreement's `title`, `fund
 from __future__ import annotations
 
 import difflib
-import re
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from domain.indicators import BY_ID, DEFAULT_TARGETS, Target
-from infra.toml_lines import KeyPath, key_lines, line_of
+from infra.toml_files import TomlDocument, TomlFileError, parse_toml, read_toml
+from infra.toml_lines import KeyPath
 
-SHIPPED_NAME = "infra/indicators/targets.toml"
+SHIPPED = "indicators/targets.toml"
+SHIPPED_NAME = f"infra/{SHIPPED}"
 _KEYS = ("value", "direction", "note")
 PROJECT = "project"
 _PROJECT_KEYS = ("title", "funder", "start", "end")
@@ -51,22 +50,11 @@ class Grant:
     targets: dict[str, Target] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
 
 
-_TOML_ERROR = re.compile(r"^(?P<message>.*?) \(at line (?P<line>\d+), column \d+\)$", re.DOTALL)
-
-
 _Fail = Callable[[KeyPath, str], "TargetsFileError"]
 
 
-class TargetsFileError(Exception):
+class TargetsFileError(TomlFileError):
     """A targets file that cannot be used: which file, which line (when one is at fault), why."""
-
-    def __init__(self, path: str | Path, line: int | None, message: str) -> None:
-        self.path, self.line, self.message = str(path), line, message
-        super().__init__(self.path, line, message)
-
-    def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}, line {self.line}"
-        return f"{where}: {self.message}"
 
 
 def load_targets(path: Path | None) -> dict[str, Target]:
@@ -84,14 +72,7 @@ def load_grant(path: Path | None) -> Grant:
     Raises:
         TargetsFileError: the file cannot be read, is not TOML, or holds an invalid table.
     """
-    if path is None:
-        shipped = resources.files("infra").joinpath("indicators").joinpath("targets.toml")
-        return parse_grant(shipped.read_bytes(), SHIPPED_NAME)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise TargetsFileError(path, None, f"cannot read it: {err.strerror or err}") from None
-    return parse_grant(data, str(path))
+    return _grant(read_toml(path, SHIPPED, TargetsFileError))
 
 
 def parse_targets(data: bytes, name: str) -> dict[str, Target]:
@@ -109,27 +90,16 @@ def parse_grant(data: bytes, name: str) -> Grant:
     Raises:
         TargetsFileError: the document is not UTF-8, not TOML, or holds an invalid table.
     """
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise TargetsFileError(
-            name, data.count(b"\n", 0, err.start) + 1, "not UTF-8 text"
-        ) from None
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        match = _TOML_ERROR.match(str(err))
-        line = int(match["line"]) if match else None
-        message = match["message"] if match else str(err)
-        raise TargetsFileError(name, line, f"not valid TOML: {message}") from None
-    lines = key_lines(text)
+    return _grant(parse_toml(data, name, TargetsFileError))
 
+
+def _grant(document: TomlDocument) -> Grant:
     def fail(path: KeyPath, message: str) -> TargetsFileError:
-        return TargetsFileError(name, line_of(lines, path) or 1, message)
+        return TargetsFileError(document.name, document.line(path), message)
 
     targets = dict(DEFAULT_TARGETS)
     project = Project()
-    for indicator_id, fields in document.items():
+    for indicator_id, fields in document.data.items():
         if indicator_id == PROJECT:
             project = _project(fields, fail)
             continue
