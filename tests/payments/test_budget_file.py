@@ -55,3 +55,16 @@ def test_a_bad_file_is_refused_at_its_line(text: str, line: int, message: str) -
 def test_a_file_that_is_not_toml_is_refused() -> None:
     with pytest.raises(BudgetFileError, match="not valid TOML"):
         parse_budget(b"[wp2_housing.furniture\n", "b.toml")
+
+
+def test_a_syntax_error_names_its_line_and_column_like_the_policy_s() -> None:
+    with pytest.raises(BudgetFileError) as refused:
+        parse_budget(b"[wp2_housing.furniture]\neuros = = 3\n", "b.toml")
+    assert refused.value.line == 2
+    assert refused.value.message.startswith("not valid TOML, column 9: ")
+
+
+def test_bytes_that_are_not_utf8_are_refused_at_their_line() -> None:
+    with pytest.raises(BudgetFileError) as refused:
+        parse_budget(b'[wp2_housing.furniture]\nlabel = "\xff"\n', "b.toml")
+    assert (refused.value.line, refused.value.message) == (2, "not UTF-8 text")
