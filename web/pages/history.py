@@ -31,6 +31,7 @@ from web.access import page_purpose, record_read
 from web.auth import accounts_of
 from web.i18n import N_, translations
 from web.pages.event_labels import EVENT_GROUPS
+from web.pages.pathway import ERASED_NOTICE
 from web.pages.purpose import purpose_choice
 from web.pages.render import language_of, render
 from web.pages.routing import PageAccount, page_router
@@ -169,6 +170,8 @@ def build_history_router() -> APIRouter:
             "order": order,
             "as_of_day": as_of_day,
             "as_of_text": as_of_text,
+            "erased": any(r.erased for r in records),
+            "erased_notice": ERASED_NOTICE,
             "today": today,
             "as_of_error": as_of_error,
             "known_state": fold(known) if as_of_day is not None and known else None,

@@ -28,6 +28,7 @@ from infra.accounts.model import Account
 from infra.accounts.store import AccountStore
 from infra.eventstore.base import EventStore
 from web.access import page_purpose, record_read
+from web.i18n import N_
 from web.outages import UNAVAILABLE, within
 from web.pages import forms, widgets
 from web.pages.actions import (
@@ -57,6 +58,12 @@ from web.settings import WebSettings
 from workflows.client import NOT_FOUND, CommandRefused, PathwayClient
 from workflows.parsing import InvalidInput, build_envelope
 
+ERASED_NOTICE = N_(
+    "The personal data of this pathway were erased (at the beneficiary's request, or once"
+    " retention ended): its events remain, for the record and the indicators, without them."
+)
+"""What the pathway and history pages say above an erased pathway (docs/privacy.md)."""
+
 FLASH = "flash"
 """Session key of the message the next page shows once."""
 STAGE_TRACK = tuple(Stage)
@@ -80,10 +87,20 @@ def stage_track(stage: Stage | None) -> list[StageStep]:
 
 async def read_state(store: EventStore, pathway_id: str) -> PathwayState:
     """The pathway as recorded: its events folded."""
+    return (await read_pathway(store, pathway_id))[0]
+
+
+async def read_pathway(store: EventStore, pathway_id: str) -> tuple[PathwayState, bool]:
+    """The pathway as recorded, and whether its personal data were erased (any of its
+    events carries erased fields).
+
+    Raises:
+        ProblemError: `pathway_not_found` for a pathway with no events.
+    """
     records = await store.read_stream(stream_id_for(pathway_id))
     if not records:
         raise ProblemError("pathway_not_found", NOT_FOUND)
-    return fold(records)
+    return fold(records), any(r.erased for r in records)
 
 
 async def caseworkers_for(accounts: AccountStore, state: PathwayState) -> list[tuple[str, str]]:
@@ -120,7 +137,7 @@ def build_pathway_router() -> APIRouter:
         _, store, accounts, settings = _deps(request)
         purpose = page_purpose(request, account)
         await readable(store, account, pathway_id)
-        state = await read_state(store, pathway_id)
+        state, erased = await read_pathway(store, pathway_id)
         await record_read(request, account, pathway_id, "pathway_page", purpose, Channel.PAGE)
         offered = available_commands(state, account.actor)
         caseworkers = (
@@ -141,6 +158,8 @@ def build_pathway_router() -> APIRouter:
             describe=Describer(gettext_for(request), language_of(request)),
             progress_label=progress_label,
             access=purpose_choice(request, purpose),
+            erased=erased,
+            erased_notice=ERASED_NOTICE,
         )
 
     @router.get("/pathways/{pathway_id}/commands/{kind}")
