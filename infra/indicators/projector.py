@@ -29,6 +29,7 @@ from psycopg.rows import TupleRow
 
 from domain.state import PathwayState
 from domain.stream import stream_id_for
+from infra.crypto.keyring import KEY_DESTROYED, KeyUnavailable
 from infra.crypto.sealing import FieldSealer
 from infra.db import Pool
 from infra.eventstore.postgres import open_records
@@ -249,6 +250,7 @@ class IndicatorProjector:
             await _lock_position(conn, self.name)
             while count := await self._next(conn, shadow_name, shadow):
                 total += count
+            await conn.execute(_KEEP_ERASED_AGE_BANDS.format(shadow=shadow.dimensions))
             await _swap(conn, shadow)
             await conn.execute(
                 "UPDATE projection_positions SET position = r.position, updated_at = now()"
@@ -297,6 +299,16 @@ class IndicatorProjector:
                 log.warning("indicators.projector_waiting", reason=str(error))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), poll_seconds)
+
+
+_KEEP_ERASED_AGE_BANDS = (
+    "UPDATE {shadow} AS s SET age_band = l.age_band FROM indicator_dimensions AS l"
+    " WHERE s.pathway_id = l.pathway_id AND l.age_band IS NOT NULL AND EXISTS ("
+    "SELECT 1 FROM pathway_keys k WHERE k.pathway_id = s.pathway_id"
+    " AND k.destroyed_at IS NOT NULL)"
+)
+"""A crypto-shredded pathway's birth date reads as a placeholder, so a rebuild would put it
+in the oldest age band: it keeps the band the live table computed while the date was known."""
 
 
 async def _lock_position(conn: Connection, name: str) -> int:
@@ -412,11 +424,22 @@ async def _write(
 
 
 async def _snapshot(state: PathwayState, pathway_id: str, sealer: FieldSealer | None) -> str:
-    """The state as stored: JSON, sealed whole with the pathway's key when there is a sealer."""
+    """The state as stored: JSON, sealed whole with the pathway's key when there is a sealer.
+
+    A crypto-shredded pathway's state is kept in clear: it was folded from events whose
+    personal fields read as erased, so it holds none, and no key is left to seal it with
+    (a rebuild after an erasure would otherwise fail on it). `open_snapshot` reads it as
+    it is.
+    """
     text = state.model_dump_json()
     if sealer is None:
         return text
-    return await sealer.seal_snapshot(stream_id_for(pathway_id), text)
+    try:
+        return await sealer.seal_snapshot(stream_id_for(pathway_id), text)
+    except KeyUnavailable as err:
+        if err.code != KEY_DESTROYED:
+            raise
+        return text
 
 
 async def projected_until(pool: Pool, name: str = PROJECTION) -> datetime | None:
