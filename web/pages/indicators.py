@@ -27,12 +27,11 @@ from domain.calendar import end_of_day, project_day
 from domain.indicators import AGE_BANDS, BY_ID, CATALOGUE, DEFAULT_THRESHOLD, Target
 from domain.values import Gender, ProtectionStatus, Role, WorkPackage
 from infra.access_log.model import Channel
-from infra.accounts.model import Account, Language, Organisation
+from infra.accounts.model import Account, Language
 from infra.indicators.export import to_csv, write_xlsx
 from infra.indicators.queries import IndicatorQueries, Row
 from infra.indicators.targets import Grant
 from web.access import page_purpose, record_read
-from web.auth import accounts_of
 from web.i18n import N_, translations
 from web.pages.event_labels import WORK_PACKAGES
 from web.pages.form_labels import OPTION_LABELS
@@ -40,6 +39,7 @@ from web.pages.funder_report import render_report, report_context
 from web.pages.indicator_export import HEADERS, export_table
 from web.pages.indicator_filters import BREAKDOWNS, GENERAL, Filters, read_filters
 from web.pages.indicator_labels import GENERAL_OBJECTIVE, ROLES_IN_FIGURE, indicator_label
+from web.pages.organisation_scope import organisations_in_scope
 from web.pages.render import language_of, render
 from web.pages.routing import PageAccount, log, page_router
 from web.problems import ProblemError
@@ -84,27 +84,6 @@ def grant_of(request: Request) -> Grant:
 def _filters(request: Request) -> Filters:
     params = request.query_params
     return read_filters({k: params.getlist(k) for k in params})
-
-
-async def _scope(
-    request: Request, account: Account, wanted: str | None
-) -> tuple[list[Organisation], str | None]:
-    """The organisations to choose from, and the one the figures are limited to (None: all).
-
-    Raises:
-        ProblemError: `not_found` (404) for an organisation outside the account's scope.
-    """
-    every = await accounts_of(request).list_organisations()
-    if account.role == Role.SUPERVISOR:
-        if wanted not in (None, "", account.organisation_id) or account.organisation_id is None:
-            log.warning("access_denied", account_id=account.id, organisation_id=wanted)
-            raise ProblemError("not_found", "no such organisation", status=404)
-        return [o for o in every if o.id == account.organisation_id], account.organisation_id
-    if not wanted:
-        return every, None
-    if wanted not in {o.id for o in every}:
-        raise ProblemError("not_found", "no such organisation", status=404)
-    return every, wanted
 
 
 def _day(request: Request) -> date:
@@ -307,7 +286,7 @@ def build_indicators_router() -> APIRouter:
     async def dashboard(request: Request, account: PageAccount) -> Response:
         """Every indicator as known at the end of a day, by work package, with its trend."""
         _reader(account)
-        organisations, organisation_id = await _scope(
+        organisations, organisation_id = await organisations_in_scope(
             request, account, request.query_params.get("organisation")
         )
         queries = _queries(request)
@@ -362,7 +341,7 @@ def build_indicators_router() -> APIRouter:
     async def funder_report(request: Request, account: PageAccount) -> Response:
         """The printable report for the funder: every indicator, small cells suppressed."""
         _reader(account)
-        organisations, organisation_id = await _scope(
+        organisations, organisation_id = await organisations_in_scope(
             request, account, request.query_params.get("organisation")
         )
         day = _day(request)
@@ -400,7 +379,7 @@ def build_indicators_router() -> APIRouter:
         indicator = BY_ID.get(indicator_id)
         if indicator is None:
             raise ProblemError("not_found", "no such indicator", status=404)
-        _, organisation_id = await _scope(
+        _, organisation_id = await organisations_in_scope(
             request, account, request.query_params.get("organisation")
         )
         day = _day(request)
@@ -455,7 +434,9 @@ async def _export(
     request: Request, account: PageAccount
 ) -> tuple[list[str], list[list[Any]], list[str], str]:
     _reader(account)
-    _, organisation_id = await _scope(request, account, request.query_params.get("organisation"))
+    _, organisation_id = await organisations_in_scope(
+        request, account, request.query_params.get("organisation")
+    )
     day = _day(request)
     filters = _filters(request)
     as_of = end_of_day(day)

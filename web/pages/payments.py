@@ -27,7 +27,7 @@ from infra.payments.postgres import Settlement
 from infra.payments.report import report_csv, report_xlsx
 from infra.payments.statements import parse_statement
 from web.access import page_purpose, record_read
-from web.auth import accounts_of
+from web.pages.organisation_scope import organisations_in_scope
 from web.pages.payments_view import (
     REFUSALS,
     budget_rows,
@@ -70,23 +70,14 @@ def _desk(request: Request) -> PaymentsDesk:
 async def _scope(
     request: Request, account: Account, wanted: str | None
 ) -> tuple[list[Organisation], str | None]:
-    """The organisations the account may choose from, and the one the page is about.
+    """The organisations the account may choose from, and the one the page is about: the
+    one asked for, else the first (payments are kept by organisation).
 
     Raises:
         ProblemError: `not_found` (404) for an organisation outside the account's scope.
     """
-    every = await accounts_of(request).list_organisations()
-    if account.role == Role.SUPERVISOR:
-        mine = [o for o in every if o.id == account.organisation_id]
-        if wanted not in (None, "", account.organisation_id) or not mine:
-            log.warning("access_denied", account_id=account.id, organisation_id=wanted)
-            raise ProblemError("not_found", "no such organisation", status=404)
-        return mine, mine[0].id
-    if not wanted:
-        return every, every[0].id if every else None
-    if wanted not in {o.id for o in every}:
-        raise ProblemError("not_found", "no such organisation", status=404)
-    return every, wanted
+    every, chosen = await organisations_in_scope(request, account, wanted)
+    return every, chosen if chosen is not None else (every[0].id if every else None)
 
 
 def _field(form: Any, name: str) -> str:
