@@ -143,6 +143,12 @@ class EventStore(NotificationOutbox, NotificationInbox, Protocol):
         """The stream's records by version; with `known_at`, only those recorded by then."""
         ...
 
+    async def first_records(self, stream_ids: Sequence[str]) -> dict[str, EventRecord]:
+        """The first record (version 1) of each of the streams that have one, by stream id:
+        a pathway's opening, which says who the beneficiary is. One read for a page that
+        lists many pathways."""
+        ...
+
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[EventRecord]:
         """Records of every stream after a global position, in global order.
 

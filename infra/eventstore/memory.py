@@ -96,6 +96,12 @@ class InMemoryEventStore(InMemoryNotifications, InMemoryLedger):
             if known_at is None or r.recorded_at <= known_at
         ]
 
+    async def first_records(self, stream_ids: Sequence[str]) -> dict[str, EventRecord]:
+        """See `EventStore.first_records`."""
+        return {
+            s: self._streams[s][0].model_copy(deep=True) for s in stream_ids if self._streams.get(s)
+        }
+
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[EventRecord]:
         """See `EventStore.read_all`."""
         check_page(limit)

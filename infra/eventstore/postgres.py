@@ -137,6 +137,17 @@ class PostgresEventStore(PostgresNotifications, PostgresLedger):
                 )
             return await self._opened(await cur.fetchall())
 
+    async def first_records(self, stream_ids: Sequence[str]) -> dict[str, EventRecord]:
+        """See `EventStore.first_records`."""
+        if not stream_ids:
+            return {}
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(
+                f"SELECT {EVENT_COLUMNS} FROM events WHERE stream_id = ANY(%s) AND version = 1",
+                (list(stream_ids),),
+            )
+            return {r.stream_id: r for r in await self._opened(await cur.fetchall())}
+
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[EventRecord]:
         """See `EventStore.read_all`."""
         check_page(limit)

@@ -122,6 +122,19 @@ async def test_read_stream_known_at_shows_only_what_was_recorded_by_then(
     assert len(await store.read_stream(P1, known_at=wednesday.astimezone(rome))) == 3
 
 
+async def test_first_records_are_each_stream_s_opening_in_one_read(store: EventStore) -> None:
+    first = records(P1, 0, "c-1", 2)
+    await store.append(P1, 0, first, None)
+    await store.append(P1, 2, records(P1, 2, "c-2", 1), None)
+    await store.append(P2, 0, records(P2, 0, "c-3", 1), None)
+
+    found = await store.first_records([P1, P2, "pw-none", P1])
+    assert set(found) == {P1, P2}
+    assert without_position([found[P1]]) == first[:1]
+    assert found[P2].version == 1 and found[P2].command_id == "c-3"
+    assert await store.first_records([]) == {}
+
+
 # --- idempotency and concurrency ------------------------------------------------------------
 
 

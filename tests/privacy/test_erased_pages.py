@@ -1,4 +1,5 @@
-"""An erased pathway on the pages: said plainly, not shown as placeholders for a name."""
+"""Names on the pages: lists by the beneficiary's name (and logged), an erased pathway said
+plainly rather than shown as placeholders."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import httpx
 from domain.evolution import fold
 from domain.read_models import read_models
 from domain.stream import stream_id_for
+from infra.access_log.model import AccessQuery
 from infra.db import Pool
 from infra.eventstore.postgres import PostgresEventStore
 from tests.privacy.test_sealing import noted, opened
@@ -58,3 +60,32 @@ async def test_the_pages_of_an_erased_pathway_say_so_and_show_no_placeholder_nam
         assert "<h1>Amina Diallo</h1>" in kept.text and 'id="erased-notice"' not in kept.text
         kept_history = await cora.get("/pathways/p-kept/history")
         assert 'class="badge erased"' not in kept_history.text
+
+
+async def test_lists_name_the_beneficiaries_and_record_that_they_did(
+    pool: Pool, sealed_store: PostgresEventStore
+) -> None:
+    for pid in ("p-erased", "p-kept"):
+        await seed(sealed_store, pid)
+    async with pool.connection() as conn:
+        await conn.execute(
+            "UPDATE pathway_keys SET wrapped = NULL, destroyed_at = now()"
+            " WHERE pathway_id = 'p-erased'"
+        )
+    app = create_app(None, sealed_store, await staffed_accounts(), web_settings())  # type: ignore[arg-type]
+    log = app.state.access_log
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as anna:
+        await sign_in(anna, "anna")
+        before = await log.search(AccessQuery(limit=500))
+        home = await anna.get("/")
+        assert home.status_code == 200, home.text
+        assert '<a href="/pathways/p-kept">Amina Diallo</a>' in home.text
+        assert '<a href="/pathways/p-erased">Dati personali cancellati</a>' in home.text
+        assert "[erased]" not in home.text
+
+    entries = (await log.search(AccessQuery(limit=500)))[: -len(before) or None]
+    assert {(e.pathway_id, e.what, e.account_id) for e in entries} == {
+        ("p-kept", "my_day", "anna"),
+        ("p-erased", "my_day", "anna"),
+    }

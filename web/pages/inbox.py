@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from domain.values import Role
 from infra.eventstore.base import EventStore, OverdueObligation
 from web.inbox_api import INBOX_SCAN, inbox_of
+from web.pages.beneficiaries import names_shown
 from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router, see_other
 from web.problems import ProblemError
@@ -43,9 +44,15 @@ def build_inbox_router() -> APIRouter:
                 organisation_id=scope.organisation_id,
                 limit=OVERDUE_LIMIT,
             )
+        shown = [
+            *(item.notification.pathway_id for item in items),
+            *(o.pathway_id for o in overdue),
+        ]
+        names = await names_shown(request, account, shown, "inbox_page")
         return render(
             request,
             "inbox.html",
+            names=names,
             items=items,
             show=show,
             unread=sum(1 for item in items if item.read_at is None),
@@ -70,7 +77,9 @@ def build_inbox_router() -> APIRouter:
             await store.mark_read(notification_id, now)
             item = item.model_copy(update={"read_at": now})
         if request.headers.get("HX-Request") == "true":
-            return render(request, "inbox_item.html", item=item)
+            pathway_id = item.notification.pathway_id
+            names = await names_shown(request, account, [pathway_id], "inbox_page")
+            return render(request, "inbox_item.html", item=item, names=names)
         return see_other(INBOX_PATH, request)
 
     return router

@@ -14,6 +14,7 @@ from domain.values import Role, Stage
 from infra.accounts.model import Account
 from infra.eventstore.base import EventStore, OverdueObligation
 from infra.eventstore.notifications import InboxItem
+from web.pages.beneficiaries import names_shown
 from web.pages.render import render
 from web.pages.routing import HOME_PATH, PageAccount, page_router
 from web.scope import caseload_filter
@@ -95,6 +96,12 @@ def build_my_day_router() -> APIRouter:
         store: EventStore = request.app.state.store
         settings: WebSettings = request.app.state.settings
         day = await my_day(store, account, settings.clock())
-        return render(request, "my_day.html", day=day)
+        shown = [
+            *(s.pathway_id for _, rows in day.by_stage for s in rows),
+            *(o.pathway_id for o in day.overdue),
+            *(item.notification.pathway_id for item in day.inbox),
+        ]
+        names = await names_shown(request, account, shown, "my_day")
+        return render(request, "my_day.html", day=day, names=names)
 
     return router
