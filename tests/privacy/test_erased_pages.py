@@ -4,6 +4,7 @@ plainly rather than shown as placeholders."""
 from __future__ import annotations
 
 import httpx
+from fastapi import FastAPI
 
 from domain.evolution import fold
 from domain.read_models import read_models
@@ -26,17 +27,22 @@ async def seed(store: PostgresEventStore, pathway_id: str) -> None:
     await store.append(stream_id_for(pathway_id), 1, note, read_models(fold(both), note))
 
 
-async def test_the_pages_of_an_erased_pathway_say_so_and_show_no_placeholder_name(
-    pool: Pool, sealed_store: PostgresEventStore
-) -> None:
+async def one_erased_one_kept(pool: Pool, store: PostgresEventStore) -> FastAPI:
+    """A web app on `p-erased`, whose key was destroyed, and `p-kept`, both Amina Diallo's."""
     for pid in ("p-erased", "p-kept"):
-        await seed(sealed_store, pid)
+        await seed(store, pid)
     async with pool.connection() as conn:
         await conn.execute(
             "UPDATE pathway_keys SET wrapped = NULL, destroyed_at = now()"
             " WHERE pathway_id = 'p-erased'"
         )
-    app = create_app(None, sealed_store, await staffed_accounts(), web_settings())  # type: ignore[arg-type]
+    return create_app(None, store, await staffed_accounts(), web_settings())  # type: ignore[arg-type]
+
+
+async def test_the_pages_of_an_erased_pathway_say_so_and_show_no_placeholder_name(
+    pool: Pool, sealed_store: PostgresEventStore
+) -> None:
+    app = await one_erased_one_kept(pool, sealed_store)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as cora:
         await sign_in(cora, "cora")
@@ -65,14 +71,7 @@ async def test_the_pages_of_an_erased_pathway_say_so_and_show_no_placeholder_nam
 async def test_lists_name_the_beneficiaries_and_record_that_they_did(
     pool: Pool, sealed_store: PostgresEventStore
 ) -> None:
-    for pid in ("p-erased", "p-kept"):
-        await seed(sealed_store, pid)
-    async with pool.connection() as conn:
-        await conn.execute(
-            "UPDATE pathway_keys SET wrapped = NULL, destroyed_at = now()"
-            " WHERE pathway_id = 'p-erased'"
-        )
-    app = create_app(None, sealed_store, await staffed_accounts(), web_settings())  # type: ignore[arg-type]
+    app = await one_erased_one_kept(pool, sealed_store)
     log = app.state.access_log
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as anna:
