@@ -49,11 +49,10 @@ async def names_shown(
     Raises:
         Unavailable: the access log could not be written; the page is not answered.
     """
-    ids = list(dict.fromkeys(pathway_ids))
-    if not ids:
-        return {}
     store: EventStore = request.app.state.store
-    names = await beneficiary_names(store, ids)
+    names = await beneficiary_names(store, pathway_ids)
+    if not names:
+        return {}
     purpose = page_purpose(request, account)
     await record_read(request, account, list(names), what, purpose, Channel.PAGE)
     return names

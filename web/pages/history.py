@@ -34,17 +34,18 @@ from web.pages.event_labels import EVENT_GROUPS
 from web.pages.pathway import ERASED_NOTICE
 from web.pages.purpose import purpose_choice
 from web.pages.render import language_of, render
-from web.pages.routing import PageAccount, page_router
+from web.pages.routing import PROBLEM_MESSAGES, PageAccount, page_router
 from web.pages.timeline import EventGroup, Filters, Wording, timeline, work_package_of
 from web.scope import readable
 from web.settings import WebSettings
 from workflows.models import workflow_id_for
+from workflows.parsing import AS_OF_IN_FUTURE
 
 T = TypeVar("T")
 
 NEWEST, OLDEST = "newest", "oldest"
 INVALID_DAY = N_("Enter a day as a date, for example 2026-11-20.")
-FUTURE_DAY = N_("That day is still to come: choose today or a day before it.")
+FUTURE_DAY = PROBLEM_MESSAGES[AS_OF_IN_FUTURE]
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,13 @@ choose among all of them. The indicator dashboard and the payments pages both as
 
 from __future__ import annotations
 
-import structlog
 from fastapi import Request
 
 from domain.values import Role
 from infra.accounts.model import Account, Organisation
 from web.auth import accounts_of
+from web.pages.routing import log
 from web.problems import ProblemError
-
-log = structlog.get_logger("pathways.web.pages")
 
 
 async def organisations_in_scope(

@@ -23,6 +23,7 @@ from web.auth import CSRF_FIELD, CSRF_HEADER, SESSION_CSRF, OptionalAccount
 from web.i18n import N_
 from web.pages.render import current_path, render
 from web.problems import ProblemError
+from workflows.parsing import AS_OF_IN_FUTURE
 
 log = structlog.get_logger("pathways.web.pages")
 
@@ -38,7 +39,7 @@ PROBLEM_MESSAGES: dict[str, str] = {
     "account_not_found": N_("There is no such account."),
     "invalid_filter": N_("A filter has a value that is not known: choose it in the form."),
     "invalid_date": N_("That is not a date: give it as YYYY-MM-DD, or use the date picker."),
-    "as_of_in_future": N_("That day is still to come: choose today or a day before it."),
+    AS_OF_IN_FUTURE: N_("That day is still to come: choose today or a day before it."),
     "invalid_command": N_("Something in the address of this page is not valid."),
     "unavailable": N_("The service cannot answer right now. Please try again in a moment."),
 }
