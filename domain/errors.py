@@ -57,6 +57,18 @@ class NotAssignedCaseworker(DomainError):
     code = "not_assigned_caseworker"
 
 
+class CaseworkerNotEligible(DomainError):
+    """The person named to hold a pathway is not an active caseworker of its organisation."""
+
+    code = "caseworker_not_eligible"
+
+
+class OrganisationNotFound(DomainError):
+    """An organisation the sender cannot open pathways in (unknown, or outside their scope)."""
+
+    code = "organisation_not_found"
+
+
 class SelfApprovalForbidden(DomainError):
     code = "self_approval_forbidden"
 

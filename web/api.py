@@ -29,7 +29,7 @@ from web.access import PurposeHeader, PurposeQuery, chosen_purpose, record_read
 from web.auth import CurrentAccount
 from web.outages import within
 from web.problems import PROBLEM_RESPONSES, ProblemError
-from web.scope import FORBIDDEN, caseload_filter, changeable, may_open_in, readable
+from web.scope import caseload_filter, changeable, check_may_open_in, readable
 from web.settings import WebSettings
 from workflows.client import NOT_FOUND, PathwayClient
 from workflows.models import CommandResult
@@ -98,13 +98,7 @@ def build_router() -> APIRouter:
         opening = opening_document(document, command_id)
         command = parse_command(opening)
         assert isinstance(command, OpenPathway)
-        if not may_open_in(account, command.organisation_id):
-            raise ProblemError(
-                FORBIDDEN,
-                f"a {account.role} may not open pathways for {command.organisation_id}",
-                "organisation_id",
-                status=403,
-            )
+        check_may_open_in(account, command.organisation_id)
         envelope = build_envelope(
             command.model_copy(update={"policy": settings.policy}),
             command_id=command_id or str(uuid.uuid4()),

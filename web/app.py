@@ -73,7 +73,8 @@ def create_app(
         ),
     )
     instrument_web_app(app)  # a no-op tracer until a provider is configured
-    app.state.pathways = pathways
+    # Commands from people name only caseworkers of the pathway's organisation.
+    app.state.pathways = pathways.checking(accounts)
     app.state.store = store
     app.state.accounts = accounts
     app.state.settings = settings

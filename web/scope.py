@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import structlog
 
+from domain.errors import OrganisationNotFound
 from domain.projections import PathwaySummary
 from domain.values import Role
 from infra.accounts.model import Account
@@ -50,6 +51,35 @@ def may_open_in(account: Account, organisation_id: str) -> bool:
     if account.role in (Role.CASEWORKER, Role.SUPERVISOR):
         return account.organisation_id == organisation_id
     return False
+
+
+def check_may_open_in(account: Account, organisation_id: str) -> None:
+    """Refuse an opening the account may not make in this organisation.
+
+    An organisation outside the account's scope is answered as an unknown one would be:
+    the answer tells nothing of which organisations exist.
+
+    Raises:
+        ProblemError: `forbidden` (403) for a role that opens no pathways at all;
+            `organisation_not_found` (422, field `organisation_id`) for an organisation
+            outside the account's scope.
+    """
+    if may_open_in(account, organisation_id):
+        return
+    log.warning(
+        "access_denied",
+        account_id=account.id,
+        role=account.role.value,
+        action="open",
+        organisation_id=organisation_id,
+    )
+    if account.role not in (Role.CASEWORKER, Role.SUPERVISOR):
+        raise ProblemError(FORBIDDEN, f"a {account.role} opens no pathways", status=403)
+    raise ProblemError(
+        OrganisationNotFound.code,
+        f"no organisation {organisation_id!r} among those you may open pathways in",
+        "organisation_id",
+    )
 
 
 class CaseloadFilter(NamedTuple):

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from domain.records import EventRecord
+    from infra.accounts.model import Account
     from infra.accounts.postgres import PostgresAccountStore
     from infra.eventstore.postgres import PostgresEventStore
     from workflows.client import PathwayClient
@@ -43,7 +44,10 @@ async def pathway_client(settings: Settings) -> AsyncIterator[PathwayClient]:
     from workflows.client import CommandRefused, PathwayClient
 
     address = temporal_address(settings)
-    async with database_url(settings, may_start=False) as conninfo:
+    async with (
+        database_url(settings, may_start=False) as conninfo,
+        contextlib.AsyncExitStack() as opened,
+    ):
         # Payloads are sealed with the pathway's key, kept in the database (opened lazily).
         keyring = keyring_on(settings, conninfo)
         try:
@@ -54,7 +58,12 @@ async def pathway_client(settings: Settings) -> AsyncIterator[PathwayClient]:
                 "is `pathways up` running, or PATHWAYS_TEMPORAL_ADDRESS set?"
             ) from None
         try:
-            yield PathwayClient(client, settings.temporal_task_queue, RecordReader(settings))
+            yield PathwayClient(
+                client,
+                settings.temporal_task_queue,
+                RecordReader(settings),
+                AccountReader(settings, opened),
+            )
         except CommandRefused as refusal:
             raise Refused(refusal.code, refusal.message, refusal.field) from None
         except PayloadUnreadable as err:
@@ -134,6 +143,25 @@ class RecordReader:
     ) -> list[EventRecord]:
         async with event_store(self._settings) as store:
             return await store.read_stream(stream_id, known_at=known_at)
+
+
+class AccountReader:
+    """Looks accounts up on demand: only a command that gives a pathway to someone does.
+
+    So the CLI checks the caseworker an opening or a reassignment names, as the web does,
+    without connecting to the database for every other command. The account store, once
+    opened, stays open in `opened` (closed with the client) for the commands that follow.
+    """
+
+    def __init__(self, settings: Settings, opened: contextlib.AsyncExitStack) -> None:
+        self._settings = settings
+        self._opened = opened
+        self._accounts: PostgresAccountStore | None = None
+
+    async def get_account(self, account_id: str) -> Account | None:
+        if self._accounts is None:
+            self._accounts = await self._opened.enter_async_context(account_store(self._settings))
+        return await self._accounts.get_account(account_id)
 
 
 @contextlib.asynccontextmanager

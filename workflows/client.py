@@ -26,7 +26,9 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from domain.assignment import AccountFacts, check_assignee, named_assignee
 from domain.commands import CommandEnvelope, OpenPathway
+from domain.errors import DomainError
 from domain.evolution import fold
 from domain.records import EventRecord
 from domain.state import PathwayState
@@ -61,18 +63,43 @@ class StreamReader(Protocol):
     ) -> list[EventRecord]: ...
 
 
+class AccountLookup(Protocol):
+    """Where the client looks up the people a command names (an `AccountStore`)."""
+
+    async def get_account(self, account_id: str) -> AccountFacts | None: ...
+
+
 class PathwayClient:
     """Sends commands; with the event store, it also answers retries on closed pathways.
 
     A closed pathway's workflow has completed and Temporal no longer answers its updates,
     so a retry of, say, the closing command (after a lost reply) is answered from the
     event store, where the command's events are kept for good.
+
+    With `accounts`, a command that gives the pathway to someone (the opening, a
+    reassignment) is refused with `caseworker_not_eligible` before it reaches the pathway
+    unless that someone is an active caseworker of the pathway's organisation
+    (`domain.assignment`). Every entry point that takes commands from people (the API, the
+    pages, the CLI) sends through a client bound to the accounts (`checking`); a client
+    without them is for the tests of workflows and for senders that name no one (the
+    clock, the bank, a policy roll-out).
     """
 
-    def __init__(self, client: Client, task_queue: str, store: StreamReader | None = None) -> None:
+    def __init__(
+        self,
+        client: Client,
+        task_queue: str,
+        store: StreamReader | None = None,
+        accounts: AccountLookup | None = None,
+    ) -> None:
         self._client = client
         self._task_queue = task_queue
         self._store = store
+        self._accounts = accounts
+
+    def checking(self, accounts: AccountLookup) -> PathwayClient:
+        """The same client, checking the people commands name against `accounts`."""
+        return PathwayClient(self._client, self._task_queue, self._store, accounts)
 
     async def ping(self, timeout: float) -> None:
         """Return once Temporal's frontend says it serves, within `timeout` seconds, or raise.
@@ -91,6 +118,7 @@ class PathwayClient:
         if not isinstance(command, OpenPathway):
             raise CommandRefused("invalid_command", "opening needs an open_pathway command")
         with _observed(command.pathway_id, envelope):
+            await self._check_assignee(command.organisation_id, envelope)
             return await self._open(command, envelope)
 
     async def _open(self, command: OpenPathway, envelope: CommandEnvelope) -> CommandResult:
@@ -126,7 +154,30 @@ class PathwayClient:
         if isinstance(envelope.command, OpenPathway):
             raise CommandRefused("pathway_already_open", "use open for open_pathway")
         with _observed(pathway_id, envelope):
+            if named_assignee(envelope.command) is not None and self._accounts is not None:
+                await self._check_assignee((await self.state(pathway_id)).organisation_id, envelope)
             return await self._send(pathway_id, envelope)
+
+    async def _check_assignee(self, organisation_id: str | None, envelope: CommandEnvelope) -> None:
+        """Refuse a command giving the pathway to someone who may not hold it.
+
+        Raises:
+            CommandRefused: `caseworker_not_eligible`, with the field at fault.
+        """
+        caseworker_id = named_assignee(envelope.command)
+        if caseworker_id is None or self._accounts is None:
+            return
+        account = await self._accounts.get_account(caseworker_id)
+        try:
+            check_assignee(caseworker_id, account, organisation_id)
+        except DomainError as refused:
+            log.warning(
+                "assignee_refused",
+                actor_id=envelope.actor.id,
+                caseworker_id=caseworker_id,
+                organisation_id=organisation_id,
+            )
+            raise CommandRefused(refused.code, refused.message, refused.field) from None
 
     async def _send(self, pathway_id: str, envelope: CommandEnvelope) -> CommandResult:
         handle = self._client.get_workflow_handle_for(

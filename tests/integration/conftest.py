@@ -25,6 +25,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
+from infra.accounts.postgres import PostgresAccountStore
 from infra.crypto.codec import encrypting_converter
 from infra.crypto.keyring import Keyring
 from infra.crypto.master import MasterKey
@@ -33,6 +34,7 @@ from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
 from infra.migrate import migrate
 from tests.conftest import venv_binary
+from tests.web.staff import add_staff
 from workers.worker import build_worker
 from workflows.client import PathwayClient
 from workflows.models import workflow_id_for
@@ -183,6 +185,8 @@ async def deployment(
 ) -> AsyncIterator[Deployment]:
     await migrate(fresh_database)
     pool = await open_pool(fresh_database, min_size=1, max_size=4)
+    # The CLI opens and reassigns pathways only for caseworkers it finds in the accounts.
+    await add_staff(PostgresAccountStore(pool))
     task_queue = f"cli-{uuid.uuid4().hex[:8]}"
     master = MasterKey.generate()
     keyring = Keyring(pool, master)

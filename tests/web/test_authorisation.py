@@ -51,6 +51,8 @@ class Row:
     reads: bool = False
     """Whether a success shows OWN's personal data, so is recorded in the access log."""
     extra: dict[str, Any] = field(default_factory=dict)
+    codes: frozenset[str] | None = None
+    """The codes a 422 may carry (a refused id in the body), when the row says."""
 
 
 def statuses(ok: int, **others: int) -> dict[str, int]:
@@ -73,6 +75,76 @@ def opening(person: str) -> dict[str, Any]:
         "caseworker_id": "anna",
         "command_id": f"o-{uuid.uuid4()}",
     }
+
+
+@dataclass(frozen=True)
+class NamedId:
+    """An id that a request body names, and what it names relative to the sender's scope."""
+
+    route: str
+    field: str
+    value: str
+    names: str
+
+
+NAMED_IDS: tuple[NamedId, ...] = (
+    # Whom a pathway is opened for: an active caseworker of its organisation, no one else.
+    NamedId("open", "caseworker_id", "marta", "another organisation's caseworker"),
+    NamedId("open", "caseworker_id", "aldo", "an auditor"),
+    NamedId("open", "caseworker_id", "sara", "a supervisor"),
+    NamedId("open", "caseworker_id", "nobody-at-all", "an id that names nobody"),
+    # Where: an organisation of the sender's (the coordinator's: any that has caseworkers).
+    NamedId("open", "organisation_id", "org-nardo", "another organisation"),
+    NamedId("open", "organisation_id", "org-nowhere", "an organisation that does not exist"),
+    # Whom OWN is given to.
+    NamedId("reassign", "caseworker_id", "marta", "another organisation's caseworker"),
+    NamedId("reassign", "caseworker_id", "aldo", "an auditor"),
+    NamedId("reassign", "caseworker_id", "sara", "a supervisor"),
+    NamedId("reassign", "caseworker_id", "nobody-at-all", "an id that names nobody"),
+)
+"""Ids in bodies outside the scope of everyone who may send the request. Each becomes a row
+of the matrix: refused for everyone, 422 with a stable code (never 200, never a 5xx), and
+nothing recorded. The ids in scope are the rows above (`open for anna in org-lecce`) and
+tests/security/test_assignment.py (a reassignment that is taken)."""
+
+REFUSED_IDS = frozenset(
+    {"caseworker_not_eligible", "organisation_not_found", "not_assigned_caseworker"}
+)
+
+
+def named_id_row(named: NamedId) -> Row:
+    """The matrix row for one id in a body."""
+    if named.route == "open":
+
+        def body(person: str) -> dict[str, Any]:
+            return {**opening(person), named.field: named.value}
+
+        return Row(
+            f"open with {named.field} of {named.names}",
+            "POST",
+            "/api/v1/pathways",
+            statuses(422, aldo=403, adele=403),
+            body=body,
+            codes=REFUSED_IDS,
+        )
+
+    def command(person: str) -> dict[str, Any]:
+        return {
+            "type": "reassign_caseworker",
+            named.field: named.value,
+            "command_id": f"r-{uuid.uuid4()}",
+        }
+
+    return Row(
+        f"reassign OWN to {named.names}",
+        "POST",
+        f"/api/v1/pathways/{OWN}/commands",
+        # Outside OWN's scope, the pathway is not there (404) before the body is looked at.
+        statuses(422, **READERS, aldo=403),
+        body=command,
+        changes=True,
+        codes=frozenset({"caseworker_not_eligible"}),
+    )
 
 
 def new_account(person: str) -> dict[str, Any]:
@@ -130,7 +202,8 @@ MATRIX: tuple[Row, ...] = (
         "POST",
         "/api/v1/pathways",
         # luca may open in his organisation, but only for his own caseload (a domain rule).
-        statuses(201, luca=422, paolo=403, marta=403, aldo=403, adele=403),
+        # paolo and marta work elsewhere: org-lecce is not among theirs (422, as if unknown).
+        statuses(201, luca=422, paolo=422, marta=422, aldo=403, adele=403),
         body=opening,
     ),
     Row(
@@ -160,6 +233,7 @@ MATRIX: tuple[Row, ...] = (
         statuses(403, adele=201),
         body=new_organisation,
     ),
+    *(named_id_row(named) for named in NAMED_IDS),
 )
 
 
@@ -218,6 +292,8 @@ async def test_matrix(
             # Out of scope reads the same as an unknown id, and the denial is logged.
             assert reply.json()["code"] == "pathway_not_found"
             assert any(e["event"] == "access_denied" and e["account_id"] == person for e in logs)
+        if reply.status_code == 422 and row.codes is not None:
+            assert reply.json()["code"] in row.codes, (person, reply.json())
         if row.changes and reply.status_code == 200:
             assert after > before
         if row.listed is not None:

@@ -38,6 +38,7 @@ from tests.web.test_pages import sign_in
 from web.app import create_app
 from web.pages.indicator_labels import INDICATOR_LABELS
 from web.pages.indicators import month_ends
+from workflows.client import PathwayClient
 
 __all__ = ["database", "postgres"]
 
@@ -83,7 +84,7 @@ async def dashboard(database: str) -> AsyncIterator[Dashboard]:
     pool = await open_pool(database, min_size=1, max_size=4)
     await caseload(pool)
     app = create_app(
-        None,  # type: ignore[arg-type]  # the dashboard sends no commands
+        PathwayClient(None, "unused"),  # type: ignore[arg-type]  # the dashboard sends none
         PostgresEventStore(pool),
         await staffed_accounts(),
         web_settings(clock=lambda: NOW),
@@ -246,7 +247,7 @@ async def test_csv_and_xlsx_carry_the_same_numbers(dashboard: Dashboard) -> None
 
 async def test_without_the_indicator_database_the_page_says_so(dashboard: Dashboard) -> None:
     app = create_app(
-        None,  # type: ignore[arg-type]
+        PathwayClient(None, "unused"),  # type: ignore[arg-type]
         PostgresEventStore(dashboard.pool),
         await staffed_accounts(),
         web_settings(clock=lambda: NOW),

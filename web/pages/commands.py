@@ -71,6 +71,10 @@ REFUSALS: Mapping[str, str] = {
     "wrong_stage": N_("This is not possible at the pathway's current stage."),
     "role_forbidden": N_("Your role does not allow this."),
     "not_assigned_caseworker": N_("The pathway belongs to another caseworker's caseload."),
+    "caseworker_not_eligible": N_(
+        "A pathway is given only to an active caseworker of its own organisation."
+    ),
+    "organisation_not_found": N_("There is no such organisation among yours."),
     "self_approval_forbidden": N_("Someone other than the proposer must decide on this."),
     "plan_not_approved": N_("Measures start once the plan is approved."),
     "no_pending_plan": N_("There is no proposed plan to decide on."),
