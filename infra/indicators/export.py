@@ -8,15 +8,12 @@ explained by a note under the table.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 from infra.indicators.queries import Row
-
-Cell = str | int | float | None
+from infra.spreadsheets import Cell, Sheet, Styled, csv_text, xlsx_bytes
 
 FIGURES = ("value", "numerator", "denominator")
 
@@ -85,34 +82,14 @@ def notes(as_of: datetime, threshold: int, suppressed: int) -> list[str]:
 
 def to_csv(header: list[str], cells: list[list[Cell]], lines: list[str]) -> str:
     """CSV with a header row; the notes follow after an empty row, in the first column."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(["" if c is None else c for c in row] for row in cells)
-    writer.writerow([])
-    writer.writerows([line] for line in lines)
-    return buffer.getvalue()
+    return csv_text([header, *cells, [], *([line] for line in lines)])
 
 
 def write_xlsx(path: Path, header: list[str], cells: list[list[Cell]], lines: list[str]) -> None:
     """The same table as one worksheet, numbers as numbers, notes after an empty row."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Indicators"
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in cells:
-        sheet.append(row)
-    sheet.append([])
-    for line in lines:
-        sheet.append([line])
-    sheet.freeze_panes = "A2"
-    book.save(path)
+    bold: list[Cell | Styled] = [Styled(title, bold=True) for title in header]
+    rows: list[Sequence[Cell | Styled]] = [bold, *cells, [], *([line] for line in lines)]
+    path.write_bytes(xlsx_bytes([Sheet("Indicators", rows, frozen_rows=1)]))
 
 
 def to_text(header: list[str], cells: list[list[Cell]], lines: list[str]) -> str:

@@ -8,16 +8,13 @@ sheet per line and a summary) for people.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from itertools import groupby
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from infra.payments.model import LedgerRow
+from infra.spreadsheets import Cell, Sheet, Styled, csv_text, xlsx_bytes
 
 HEADER = (
     "row_type",
@@ -48,7 +45,12 @@ def euros(cents: int) -> str:
     return f"{sign}{whole}.{part:02d}"
 
 
-def _cells(row: LedgerRow, batch_created_at: datetime | None) -> list[str]:
+def amount_eur(cents: int) -> Decimal:
+    """`12345` → `Decimal('123.45')`: an amount as a number, exact, for the spreadsheets."""
+    return Decimal(cents).scaleb(-2)
+
+
+def _cells(row: LedgerRow, batch_created_at: datetime | None) -> list[Cell]:
     e = row.entry
     return [
         "payment",
@@ -57,7 +59,7 @@ def _cells(row: LedgerRow, batch_created_at: datetime | None) -> list[str]:
         e.pathway_id,
         e.kind.value,
         e.period,
-        euros(e.amount),
+        amount_eur(e.amount),
         e.payee_name,
         e.evidence_ref,
         e.requested_by,
@@ -83,56 +85,48 @@ def by_line(
 
 def report_csv(rows: Sequence[tuple[LedgerRow, datetime | None]], start: date, end: date) -> bytes:
     """The report as CSV: payment rows, a `subtotal` row per line, a `total` row."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(HEADER)
+    table: list[Sequence[Cell]] = [HEADER]
     total = 0
     for line, group in by_line(rows):
-        for row, batch_created_at in group:
-            writer.writerow(_cells(row, batch_created_at))
+        table += [_cells(row, batch_created_at) for row, batch_created_at in group]
         subtotal = sum(r.entry.amount for r, _ in group)
         total += subtotal
-        writer.writerow(_summary_cells("subtotal", line, len(group), subtotal))
-    writer.writerow(
+        table.append(_summary_cells("subtotal", line, len(group), subtotal))
+    table.append(
         _summary_cells("total", f"{start.isoformat()}..{end.isoformat()}", len(rows), total)
     )
-    return out.getvalue().encode("utf-8")
+    return csv_text(table).encode("utf-8")
 
 
-def _summary_cells(kind: str, line: str, count: int, cents: int) -> list[str]:
-    cells = [""] * len(HEADER)
-    cells[0], cells[1], cells[2], cells[6] = kind, line, f"{count} payments", euros(cents)
+def _summary_cells(kind: str, line: str, count: int, cents: int) -> list[Cell]:
+    cells: list[Cell] = [""] * len(HEADER)
+    cells[0], cells[1], cells[2], cells[6] = kind, line, f"{count} payments", amount_eur(cents)
     return cells
 
 
 def report_xlsx(rows: Sequence[tuple[LedgerRow, datetime | None]], start: date, end: date) -> bytes:
     """The report as an XLSX workbook: a summary sheet, then one sheet per budget line."""
-    book = Workbook()
-    summary = book.active
-    summary.title = "summary"
-    summary.append([f"Expenditure {start.isoformat()} to {end.isoformat()}"])
-    summary["A1"].font = Font(bold=True)
-    summary.append(["budget_line", "payments", "amount_eur"])
-    total = 0
-    grouped = by_line(rows)
-    for line, group in grouped:
+    summary: list[Sequence[Cell | Styled]] = [
+        [Styled(f"Expenditure {start.isoformat()} to {end.isoformat()}", bold=True)],
+        ["budget_line", "payments", "amount_eur"],
+    ]
+    sheets = []
+    for line, group in by_line(rows):
         subtotal = sum(r.entry.amount for r, _ in group)
-        total += subtotal
-        summary.append([line, len(group), subtotal / 100])
-        summary.cell(summary.max_row, 3).number_format = EURO_FORMAT
-        sheet = book.create_sheet(title=line[:31])
-        sheet.append(list(HEADER[2:]))
+        summary.append([line, len(group), _euros_shown(subtotal)])
+        table: list[Sequence[Cell | Styled]] = [list(HEADER[2:])]
         for row, batch_created_at in group:
-            cells: list[object] = list(_cells(row, batch_created_at)[2:])
-            cells[4] = row.entry.amount / 100  # a number, shown in euros
-            sheet.append(cells)
-            sheet.cell(sheet.max_row, 5).number_format = EURO_FORMAT
-        sheet.append(["subtotal", f"{len(group)} payments", "", "", subtotal / 100])
-        sheet.cell(sheet.max_row, 5).number_format = EURO_FORMAT
-        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
-    summary.append(["total", len(rows), total / 100])
-    summary.cell(summary.max_row, 3).number_format = EURO_FORMAT
-    summary.cell(summary.max_row, 1).font = Font(bold=True)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+            cells: list[Cell | Styled] = list(_cells(row, batch_created_at)[2:])
+            cells[4] = _euros_shown(row.entry.amount)
+            table.append(cells)
+        count = f"{len(group)} payments"
+        table.append([Styled("subtotal", bold=True), count, "", "", _euros_shown(subtotal)])
+        sheets.append(Sheet(line[:31], table))
+    total = sum(r.entry.amount for r, _ in rows)
+    summary.append([Styled("total", bold=True), len(rows), _euros_shown(total)])
+    return xlsx_bytes([Sheet("summary", summary), *sheets])
+
+
+def _euros_shown(cents: int) -> Styled:
+    """An amount as a number of euros, shown with the euro sign."""
+    return Styled(cents / 100, number_format=EURO_FORMAT)

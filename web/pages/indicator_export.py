@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from infra.accounts.model import Language
-from infra.indicators.export import Cell, table_cells
+from infra.indicators.export import table_cells
 from infra.indicators.queries import Row
+from infra.spreadsheets import Cell
 from web.i18n import N_, translations
 from web.pages.indicator_labels import indicator_label
 
