@@ -55,6 +55,7 @@ from infra.policy_file import load_policy
 from web.app import create_app
 from web.pages.indicators import month_ends
 from web.settings import WebSettings
+from workflows.client import PathwayClient
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 SPAN_DAYS = 730
@@ -150,7 +151,7 @@ async def dashboard_app(pool: Any) -> Any:
         policy=load_policy(None), session_secret="bench secret " * 4, clock=lambda: NOW
     )
     return create_app(
-        None,  # type: ignore[arg-type]  # the dashboard sends no commands
+        PathwayClient(None, "unused"),  # type: ignore[arg-type]  # the dashboard sends no commands
         PostgresEventStore(pool),
         accounts,
         settings,

@@ -39,6 +39,7 @@ from tests.web.conftest import web_settings
 from tests.web.staff import staffed_accounts
 from tests.web.test_pages import sign_in
 from web.app import create_app
+from workflows.client import PathwayClient
 
 __all__ = ["database", "postgres"]
 
@@ -117,7 +118,7 @@ class Site:
 
     async def make_app(self, **settings: Any) -> FastAPI:
         return create_app(
-            None,  # type: ignore[arg-type]  # these pages send no commands
+            PathwayClient(None, "unused"),  # type: ignore[arg-type]  # these pages send no commands
             PostgresEventStore(self.pool),
             await staffed_accounts(),
             web_settings(clock=lambda: NOW, **settings),
