@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request, status
+from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel
 
 from domain.calendar import project_day
@@ -27,6 +27,7 @@ from infra.accounts.model import Account
 from infra.eventstore.base import EventStore, OverdueObligation
 from web.access import PurposeHeader, PurposeQuery, chosen_purpose, record_read
 from web.auth import CurrentAccount
+from web.command_bodies import CommandBody, OpeningBody
 from web.outages import within
 from web.problems import PROBLEM_RESPONSES, ProblemError
 from web.scope import caseload_filter, changeable, check_may_open_in, readable
@@ -34,16 +35,6 @@ from web.settings import WebSettings
 from workflows.client import NOT_FOUND, PathwayClient
 from workflows.models import CommandResult
 from workflows.parsing import INVALID, build_envelope, known_at, opening_document, parse_command
-
-Document = Annotated[
-    dict[str, Any],
-    Body(
-        description=(
-            "One command as JSON: its `type` and fields, plus the envelope keys `command_id`"
-            " and `occurred_at` (ISO datetime with time zone; business time, default now)."
-        ),
-    ),
-]
 
 
 class HistoryEntry(BaseModel):
@@ -84,7 +75,7 @@ def build_router() -> APIRouter:
         summary="Open a pathway",
     )
     async def open_pathway(
-        request: Request, account: CurrentAccount, document: Document
+        request: Request, account: CurrentAccount, document: OpeningBody
     ) -> CommandResult:
         """Open a pathway: the `open_pathway` fields, and an optional `command_id`.
 
@@ -114,7 +105,7 @@ def build_router() -> APIRouter:
         summary="Send a command to a pathway",
     )
     async def send_command(
-        request: Request, pathway_id: Identifier, account: CurrentAccount, document: Document
+        request: Request, pathway_id: Identifier, account: CurrentAccount, document: CommandBody
     ) -> CommandResult:
         """Apply one command; `command_id` is required and makes the request safe to retry."""
         pathways, store, settings = _deps(request)
