@@ -23,6 +23,7 @@ from infra.eventstore.postgres import PostgresEventStore
 from infra.telemetry import instrument_web_app
 from web.access_log_api import build_access_log_router
 from web.accounts_api import build_accounts_router
+from web.allowed_methods import AllowedMethods
 from web.api import build_router
 from web.codec_api import build_codec_router
 from web.health import Dependency, build_health_router
@@ -86,6 +87,8 @@ def create_app(
     app.state.session_revocations = (
         session_revocations if session_revocations is not None else InMemorySessionRevocations()
     )
+    # Innermost: it reads the routes as the router does, so it needs no session.
+    app.add_middleware(AllowedMethods, routes=app.router.routes)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.session_secret,
