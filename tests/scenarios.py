@@ -15,6 +15,27 @@ from domain.state import PathwayState
 from domain.stream import record_events, stream_id_for
 from domain.values import Actor, Role
 
+CROSS_FIELD_RULES = (
+    "a span is either whole months or an exact duration, not both",
+    "licence_conversion is counted in whole months of residence",
+    "ladder steps need distinct names",
+    "revisions must have increasing, distinct effective_from dates",
+)
+"""The rules of a deadline policy (`apply_policy`) that relate fields, which JSON Schema
+cannot state: a policy the published schema allows may still break one of them
+(`invalid_command`, "Value error, ..."). Every other schema-valid command parses."""
+
+
+def policy_beyond_schema(kind: object, field: object, message: str) -> bool:
+    """Whether a refusal of a schema-valid command is one the published schema cannot
+    foresee: a policy's cross-field rule, or a span's ISO duration in months or years
+    (`format: duration` allows `P1M`, a timedelta has no months; known, left open)."""
+    if kind != "apply_policy" or not str(field or "policy").startswith("policy"):
+        return False
+    detail = message.removeprefix("Value error, ")
+    return detail in CROSS_FIELD_RULES or detail == "Input should be a valid duration"
+
+
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PATHWAY_ID = "p-0001"
 CASEWORKER = Actor(id="anna", role=Role.CASEWORKER)

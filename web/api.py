@@ -128,7 +128,9 @@ def build_router() -> APIRouter:
             str | None,
             Query(
                 description="Show the pathway as known then: an ISO datetime, or a date meaning"
-                " the end of that day in Italy; not after today (`as_of_in_future`)"
+                " the end of that day in Italy; not after today (`as_of_in_future`)",
+                # Published only: `known_at` reads it, with its own refusals.
+                json_schema_extra={"anyOf": [{"format": "date"}, {"format": "date-time"}]},
             ),
         ] = None,
         purpose: PurposeQuery = None,

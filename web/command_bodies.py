@@ -32,6 +32,9 @@ from domain.values import Identifier
 SERVER_SIDE: dict[type[BaseModel], set[str]] = {OpenPathway: {"policy"}}
 """Fields a client never sends: the deadline policy is the server's (`opening_document`)."""
 
+NO_NUL = "^[^\u0000]*$"
+"""The pattern of free text: anything but NUL."""
+
 BUSINESS_TIME = Field(
     default=None,
     description="Business time: when it happened, with its time zone; by default, now.",
@@ -111,16 +114,18 @@ class PublishedAs:
         self, _: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         schema = handler(self._adapter.core_schema)
-        _require_tags(schema, handler)
+        _as_parsed(schema, handler)
         return schema
 
 
-def _require_tags(schema: JsonSchemaValue, handler: GetJsonSchemaHandler) -> None:
-    """Mark the tag of every discriminated union's member required, as parsing needs it.
+def _as_parsed(schema: JsonSchemaValue, handler: GetJsonSchemaHandler) -> None:
+    """Say in the schema what parsing requires beyond the models' own JSON schema.
 
-    Pydantic leaves a defaulted tag (`type: Literal["add_note"] = "add_note"`) optional,
-    so a generator following the schema would leave it out and be refused. A model's own
-    answers always carry it, so the shared component stays true of them too.
+    Free text has no NUL character (`web.api` refuses it: PostgreSQL stores none). And the
+    tag of every discriminated union's member is required, as parsing needs it:
+    pydantic leaves a defaulted tag (`type: Literal["add_note"] = "add_note"`) optional,
+    so a generator following the schema would leave it out and be refused. Answers never
+    hold a NUL and always carry their tags, so the components shared with them stay true.
     """
     pending: list[Any] = [schema]
     seen: set[int] = set()
@@ -134,6 +139,8 @@ def _require_tags(schema: JsonSchemaValue, handler: GetJsonSchemaHandler) -> Non
         seen.add(id(node))
         if "$ref" in node:
             pending.append(handler.resolve_ref_schema(node))
+        if node.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(node):
+            node["pattern"] = NO_NUL
         tag = node.get("discriminator", {}).get("propertyName")
         for member in node.get("oneOf", []) if tag else []:
             required = handler.resolve_ref_schema(member).setdefault("required", [])

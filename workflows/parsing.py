@@ -7,6 +7,7 @@ field path. Pure: no I/O, no clock; only the opening draws a fresh id when given
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, date, datetime
 from typing import Any
@@ -50,6 +51,9 @@ class InvalidInput(Exception):
 def parse_command(document: dict[str, Any]) -> Command:
     """The command in `document` (its `type` and fields; envelope keys are ignored).
 
+    Read as JSON and strictly, as the published schemas say: a value has the JSON type of
+    its field (no number for a date, no `"1"` for a count), as every caller has JSON.
+
     Raises:
         InvalidInput: no type, an unknown type, or a field that fails validation.
     """
@@ -57,9 +61,20 @@ def parse_command(document: dict[str, Any]) -> Command:
     if "type" not in fields:
         raise InvalidInput("the command has no type", "type")
     try:
-        return COMMAND_ADAPTER.validate_python(fields)
+        return COMMAND_ADAPTER.validate_json(json.dumps(_one_number_type(fields)), strict=True)
     except ValidationError as err:
         raise invalid_input(err, tag=fields.get("type")) from None
+
+
+def _one_number_type(value: Any) -> Any:
+    """`value` with each whole float as an int: JSON has one number type, so `1.0` is 1."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _one_number_type(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_one_number_type(item) for item in value]
+    return value
 
 
 def build_envelope(
