@@ -182,3 +182,23 @@ async def test_a_wrong_method_is_refused_naming_every_allowed_one(
     assert reply.headers["content-type"] == "application/problem+json"
     assert reply.json()["code"] == "method_not_allowed"
     assert await store.read_all(after_position=0) == []
+
+
+@pytest.mark.parametrize(
+    ("wrong", "field"),
+    [
+        ({"type": "renew_permit", "permit_expires_on": 0}, "permit_expires_on"),
+        ({"type": "update_household", "household": {"adults": "2"}}, "household.adults"),
+    ],
+)
+def test_a_value_of_another_json_type_is_refused_not_coerced(
+    wrong: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse_command(wrong)
+    assert (refused.value.code, refused.value.field) == ("invalid_command", field)
+
+
+def test_a_whole_float_is_the_same_json_number() -> None:
+    command = parse_command({"type": "update_household", "household": {"adults": 2.0}})
+    assert command.model_dump()["household"]["adults"] == 2
