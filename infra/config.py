@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 WORKER_CACHED_WORKFLOWS = 10_000
@@ -62,6 +63,10 @@ class Settings(BaseSettings):
     web_host: str = "127.0.0.1"
     """Where the web app listens: loopback, unless a proxy on another host must reach it."""
     web_port: int = Field(default=8000, ge=1, le=65535)
+    trusted_proxies: str = ""
+    """Comma-separated addresses or networks (`10.0.0.5, 10.1.0.0/16`) of the reverse proxies
+    in front of the web app, whose `X-Forwarded-For` names the client; empty: the client is
+    whoever opened the connection, whatever headers it sends (sign-in limits count it)."""
     session_secret: SecretStr | None = None
     """Signs the session cookies: long, random, the same in every web process. When unset,
     `pathways up` makes one and keeps it in `<data_dir>/session-secret`; `pathways web`
@@ -101,3 +106,15 @@ class Settings(BaseSettings):
     demo_accounts: bool | None = None
     """Create the demo organisations and people (known password) at `pathways up`. Unset:
     only when `up` runs the embedded database, never on a configured one."""
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            ipaddress.ip_network(part)  # ValueError: not an address or a network
+        return value
+
+    @property
+    def trusted_proxy_list(self) -> tuple[str, ...]:
+        """`trusted_proxies`, one address or network each."""
+        return tuple(filter(None, (p.strip() for p in self.trusted_proxies.split(","))))

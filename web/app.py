@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from infra.access_log.base import AccessLog, InMemoryAccessLog
 from infra.accounts.sessions import InMemorySessionRevocations, SessionRevocations
@@ -99,6 +100,10 @@ def create_app(
     )
     # Outermost: every answer gets the headers, refusals and errors included.
     app.add_middleware(SecurityHeaders, strict_transport=settings.strict_transport)
+    if settings.trusted_proxies:
+        # Only here: uvicorn is told not to (`workers.web_services.web_server_config`), since
+        # its default believes any client on 127.0.0.1 about the address it comes from.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     install_problem_handlers(app)
     app.include_router(build_health_router(_dependencies(pathways, store)))
     install_outage_handlers(app)

@@ -39,6 +39,9 @@ class WebSettings:
     """A session ends this long after sign-in (a working day), however active."""
     session_idle_minutes: float = 30
     """A session ends when no page was asked for this long."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses or networks of the reverse proxies whose `X-Forwarded-For` and
+    `X-Forwarded-Proto` name the client; none: the client is the socket's peer."""
     auth_clock: Callable[[], datetime] = field(default=_utc_now)
     """The clock of sessions and sign-in lockouts: real time, even when `clock` is moved."""
     temporal_ui_url: str | None = None

@@ -23,6 +23,7 @@ from workers.services import Stack, watch
 
 if TYPE_CHECKING:
     import uvicorn
+    from fastapi import FastAPI
 
     from domain.policy import Policy
     from infra.db import Pool
@@ -121,6 +122,24 @@ class DemoAccounts:
         pass
 
 
+def web_server_config(app: FastAPI) -> uvicorn.Config:
+    """How uvicorn serves the app: our logging, a short graceful stop, no proxy headers.
+
+    Uvicorn would believe `X-Forwarded-For` from any client on 127.0.0.1 and take its word
+    for the client's address, which the sign-in limits count; the app reads those headers
+    itself, from the proxies named in PATHWAYS_TRUSTED_PROXIES only (`web.app.create_app`).
+    """
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        log_config=None,  # uvicorn's records go through our logging like the others
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        server_header=False,
+        proxy_headers=False,
+    )
+
+
 def _uvicorn_server(config: uvicorn.Config) -> uvicorn.Server:
     """Uvicorn's server without its signal handlers: the stack owns SIGINT and SIGTERM."""
     import uvicorn
@@ -160,8 +179,6 @@ class WebServer:
         return f"http://{self._settings.web_host}:{self._settings.web_port}"
 
     async def start(self, stack: Stack) -> None:
-        import uvicorn
-
         from infra.access_log.postgres import PostgresAccessLog
         from infra.accounts.postgres import PostgresAccountStore
         from infra.accounts.sessions import PostgresSessionRevocations
@@ -202,6 +219,7 @@ class WebServer:
                     strict_transport=settings.public_base_url.startswith("https://"),
                     temporal_ui_url=stack.temporal_ui_url,
                     temporal_namespace=settings.temporal_namespace,
+                    trusted_proxies=settings.trusted_proxy_list,
                     grant=grant,
                     targets_source=None
                     if settings.targets_file is None
@@ -214,13 +232,7 @@ class WebServer:
                 throttle=PostgresSignInThrottle(self._pool),
                 session_revocations=PostgresSessionRevocations(self._pool),
             )
-            config = uvicorn.Config(
-                app,
-                log_config=None,  # uvicorn's records go through our logging like the others
-                timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-                server_header=False,
-            )
-            self._server = _uvicorn_server(config)
+            self._server = _uvicorn_server(web_server_config(app))
             self._run = asyncio.create_task(_serve(self._server, listener), name="web")
             while not self._server.started:
                 if self._run.done():

@@ -1,10 +1,14 @@
-"""Sign-in throttling: after too many failures, an account or a client address is locked out.
+"""Sign-in throttling: too many failures for one account from one address, or from one
+address whatever the account, pause signing in there.
 
-Failures are counted per key (`account:<id>`, `client:<address>`) within a window; reaching
-the key's limit locks it for the lockout time, doubled at each lockout that follows
-(capped), and the count starts again. A success clears its account's key, never the
-client's (a valid account must not reset an address that guesses others). A locked key
-refuses every attempt without looking at the password.
+Failures are counted per key within a window: `pair:<address>/<account>` (one person's
+password guessed from one address) and `client:<address>` (many accounts tried from one
+address; an office may share one, so its limit is higher). Reaching the key's limit locks
+it for the lockout time, doubled at each lockout that follows (capped), and the count
+starts again: the delays grow for whoever keeps guessing. No key counts an account alone,
+so failures from an attacker's address never lock its owner out of her usual one. A
+success clears its pair, never the address (a valid account must not reset an address
+that guesses others). A locked key refuses every attempt without looking at the password.
 
 The state is shared by every web process: `PostgresSignInThrottle` (table
 `sign_in_throttle`, each key's row locked while it changes); `InMemorySignInThrottle` for
@@ -18,16 +22,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+import structlog
+
 from infra.db import Pool
 
-ACCOUNT_PREFIX = "account:"
+log = structlog.get_logger("pathways.accounts.throttle")
+
+PAIR_PREFIX = "pair:"
 CLIENT_PREFIX = "client:"
 
 
 @dataclass(frozen=True)
 class ThrottlePolicy:
-    account_failures: int = 5
-    """Failures on one account before it is locked."""
+    pair_failures: int = 5
+    """Failures for one account from one address before that pair is locked."""
     client_failures: int = 20
     """Failures from one client address (an office may share one) before it is locked."""
     window: timedelta = timedelta(minutes=15)
@@ -39,7 +47,7 @@ class ThrottlePolicy:
     """A key not locked for this long starts again from the first lockout."""
 
     def limit(self, key: str) -> int:
-        return self.client_failures if key.startswith(CLIENT_PREFIX) else self.account_failures
+        return self.client_failures if key.startswith(CLIENT_PREFIX) else self.pair_failures
 
 
 @dataclass(frozen=True)
@@ -67,12 +75,34 @@ def after_failure(
     return KeyState(0, now, now + duration, lockouts + 1)
 
 
-def account_key(account_id: str) -> str:
-    return ACCOUNT_PREFIX + account_id.strip().lower()
+def pair_key(account_id: str, address: str) -> str:
+    """The key of one account tried from one address (an address never holds a `/`)."""
+    return f"{PAIR_PREFIX}{address}/{account_id.strip().lower()}"
 
 
 def client_key(address: str) -> str:
     return CLIENT_PREFIX + address
+
+
+def attempt_keys(account_id: str, address: str) -> list[str]:
+    """The keys a sign-in as `account_id` from `address` counts against."""
+    return [pair_key(account_id, address), client_key(address)]
+
+
+def _log_lockout(key: str, before: KeyState | None, after: KeyState) -> None:
+    """Log a lockout that `after` starts: who was tried, from where, until when."""
+    if after.locked_until is None or (before and before.locked_until == after.locked_until):
+        return
+    scope, _, rest = key.partition(":")
+    address, _, account_id = rest.partition("/")
+    log.warning(
+        "sign_in_locked",
+        scope=scope,
+        address=address,
+        account_id=account_id or None,
+        until=after.locked_until.isoformat(),
+        lockouts=after.lockouts,
+    )
 
 
 class SignInThrottle(abc.ABC):
@@ -90,8 +120,9 @@ class SignInThrottle(abc.ABC):
         """Count a failure on each key; like `locked_until` afterwards."""
 
     @abc.abstractmethod
-    async def succeeded(self, account_id: str) -> None:
-        """Forget the account's failures and lockouts (not the client's)."""
+    async def succeeded(self, account_id: str, address: str) -> None:
+        """Forget the failures and lockouts of the account from this address (not the
+        address's own, nor the account's from elsewhere)."""
 
 
 class InMemorySignInThrottle(SignInThrottle):
@@ -106,11 +137,13 @@ class InMemorySignInThrottle(SignInThrottle):
 
     async def failed(self, keys: Sequence[str], now: datetime) -> datetime | None:
         for key in dict.fromkeys(keys):
-            self._keys[key] = after_failure(self._keys.get(key), key, now, self.policy)
+            before = self._keys.get(key)
+            self._keys[key] = after_failure(before, key, now, self.policy)
+            _log_lockout(key, before, self._keys[key])
         return await self.locked_until(keys, now)
 
-    async def succeeded(self, account_id: str) -> None:
-        self._keys.pop(account_key(account_id), None)
+    async def succeeded(self, account_id: str, address: str) -> None:
+        self._keys.pop(pair_key(account_id, address), None)
 
 
 class PostgresSignInThrottle(SignInThrottle):
@@ -147,6 +180,7 @@ class PostgresSignInThrottle(SignInThrottle):
                 assert row is not None
                 known = KeyState(*row) if row[0] or row[2] is not None or row[3] else None
                 state = after_failure(known, key, now, self.policy)
+                _log_lockout(key, known, state)
                 await conn.execute(
                     "UPDATE sign_in_throttle SET failures = %s, first_failed = %s,"
                     " locked_until = %s, lockouts = %s WHERE key = %s",
@@ -154,8 +188,8 @@ class PostgresSignInThrottle(SignInThrottle):
                 )
         return await self.locked_until(keys, now)
 
-    async def succeeded(self, account_id: str) -> None:
+    async def succeeded(self, account_id: str, address: str) -> None:
         async with self._pool.connection() as conn:
             await conn.execute(
-                "DELETE FROM sign_in_throttle WHERE key = %s", (account_key(account_id),)
+                "DELETE FROM sign_in_throttle WHERE key = %s", (pair_key(account_id, address),)
             )

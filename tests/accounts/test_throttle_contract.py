@@ -16,14 +16,16 @@ from infra.accounts.throttle import (
     PostgresSignInThrottle,
     SignInThrottle,
     ThrottlePolicy,
-    account_key,
+    attempt_keys,
     client_key,
+    pair_key,
 )
 from infra.db import Pool
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-POLICY = ThrottlePolicy(account_failures=3, client_failures=5)
-ANNA = [account_key("anna"), client_key("10.0.0.1")]
+POLICY = ThrottlePolicy(pair_failures=3, client_failures=5)
+ANNA = attempt_keys("anna", "10.0.0.1")
+ANNA_PAIR = [pair_key("anna", "10.0.0.1")]
 MINUTE = timedelta(minutes=1)
 
 
@@ -50,24 +52,26 @@ async def fail(throttle: SignInThrottle, times: int, keys: list[str], at: dateti
     return result
 
 
-async def test_the_limit_of_failures_locks_the_account_for_the_lockout(
+async def test_the_limit_of_failures_locks_the_account_at_the_address_for_the_lockout(
     throttle: SignInThrottle,
 ) -> None:
     assert await fail(throttle, 2, ANNA, NOW) is None
     assert await throttle.locked_until(ANNA, NOW) is None
     assert await throttle.failed(ANNA, NOW) == NOW + timedelta(minutes=15)
-    assert await throttle.locked_until([account_key(" ANNA ")], NOW + 14 * MINUTE) is not None
+    assert await throttle.locked_until(attempt_keys(" ANNA ", "10.0.0.1"), NOW + 14 * MINUTE)
     assert await throttle.locked_until(ANNA, NOW + 15 * MINUTE) is None
-    # Only the account: the address had three failures of its five.
+    # Only the pair: the address had three failures of its five ...
     assert await throttle.locked_until([client_key("10.0.0.1")], NOW) is None
+    # ... and the account is as open as ever from anywhere else.
+    assert await throttle.locked_until(attempt_keys("anna", "10.0.0.2"), NOW) is None
 
 
 async def test_each_lockout_after_the_first_lasts_twice_as_long(throttle: SignInThrottle) -> None:
-    await fail(throttle, 3, [account_key("anna")], NOW)
+    await fail(throttle, 3, ANNA_PAIR, NOW)
     later = NOW + 16 * MINUTE
-    assert await fail(throttle, 3, [account_key("anna")], later) == later + 30 * MINUTE
+    assert await fail(throttle, 3, ANNA_PAIR, later) == later + 30 * MINUTE
     much_later = later + 31 * MINUTE
-    end = await fail(throttle, 3, [account_key("anna")], much_later)
+    end = await fail(throttle, 3, ANNA_PAIR, much_later)
     assert end == much_later + 60 * MINUTE
 
 
@@ -76,21 +80,28 @@ async def test_old_failures_are_forgotten(throttle: SignInThrottle) -> None:
     assert await throttle.failed(ANNA, NOW + 16 * MINUTE) is None
 
 
-async def test_a_success_clears_the_account_but_not_the_address(
+async def test_a_success_clears_the_account_at_its_address_but_not_the_address(
     throttle: SignInThrottle,
 ) -> None:
     await fail(throttle, 2, ANNA, NOW)
-    await throttle.succeeded("anna")
+    await throttle.succeeded("anna", "10.0.0.1")
     assert await fail(throttle, 2, ANNA, NOW) is None
     # The address has four failures now: one more, from any account, locks it.
-    locked = await throttle.failed([account_key("luca"), client_key("10.0.0.1")], NOW)
+    locked = await throttle.failed(attempt_keys("luca", "10.0.0.1"), NOW)
     assert locked == NOW + 15 * MINUTE
-    assert await throttle.locked_until([account_key("marta"), client_key("10.0.0.1")], NOW)
+    assert await throttle.locked_until(attempt_keys("marta", "10.0.0.1"), NOW)
+
+
+async def test_a_success_elsewhere_does_not_lift_a_lockout(throttle: SignInThrottle) -> None:
+    await fail(throttle, 3, ANNA, NOW)
+    await throttle.succeeded("anna", "10.0.0.2")
+    assert await throttle.locked_until(ANNA, NOW) == NOW + 15 * MINUTE
 
 
 async def test_other_keys_are_untouched(throttle: SignInThrottle) -> None:
     await fail(throttle, 3, ANNA, NOW)
-    assert await throttle.locked_until([account_key("luca"), client_key("10.0.0.2")], NOW) is None
+    assert await throttle.locked_until(attempt_keys("luca", "10.0.0.2"), NOW) is None
+    assert await throttle.locked_until(attempt_keys("anna", "10.0.0.2"), NOW) is None
 
 
 async def test_a_revoked_session_stays_revoked(revocations: SessionRevocations) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from infra.accounts.service import sign_in
-from infra.accounts.throttle import SignInThrottle, account_key, client_key
+from infra.accounts.throttle import SignInThrottle, attempt_keys
 from web.auth import accounts_of, settings_of, start_session
 from web.auth import sign_out as end_signed_in_session
 from web.i18n import N_, SESSION_LANGUAGE
@@ -36,6 +37,17 @@ TOO_MANY_ATTEMPTS = "too_many_attempts"
 def throttle_of(request: Request) -> SignInThrottle:
     throttle: SignInThrottle = request.app.state.throttle
     return throttle
+
+
+def client_address(request: Request) -> str:
+    """The address the throttle counts: the socket's peer, or the client a trusted proxy
+    names (`web.proxies`); never what a client says of itself."""
+    return request.client.host if request.client is not None else "unknown"
+
+
+def retry_after(locked: datetime, now: datetime) -> dict[str, str]:
+    """The `Retry-After` header of a lockout that ends at `locked`."""
+    return {"Retry-After": str(max(1, math.ceil((locked - now).total_seconds())))}
 
 
 def build_sign_in_router() -> APIRouter:
@@ -86,20 +98,23 @@ def build_sign_in_router() -> APIRouter:
             return refused(FORM_INCOMPLETE, 400, "incomplete_form")
         throttle = throttle_of(request)
         now = settings_of(request).auth_clock()
-        address = request.client.host if request.client is not None else "unknown"
-        keys = [account_key(shown_id), client_key(address)]
+        address = client_address(request)
+        keys = attempt_keys(shown_id, address)
         locked = await throttle.locked_until(keys, now)
         if locked is not None:
             # The password is not even looked at: a lockout stops guessing, right or wrong.
-            wait = max(1, math.ceil((locked - now).total_seconds()))
-            log.warning("sign_in_refused", reason=TOO_MANY_ATTEMPTS, account_id=shown_id)
-            return refused(TOO_MANY, 429, TOO_MANY_ATTEMPTS, {"Retry-After": str(wait)})
+            log.warning(
+                "sign_in_refused", reason=TOO_MANY_ATTEMPTS, account_id=shown_id, address=address
+            )
+            return refused(TOO_MANY, 429, TOO_MANY_ATTEMPTS, retry_after(locked, now))
         account = await sign_in(accounts_of(request), shown_id, password)
         if account is None:
             locked = await throttle.failed(keys, now)
-            log.warning("sign_in_failed", account_id=shown_id, locked=locked is not None)
+            log.warning(
+                "sign_in_failed", account_id=shown_id, address=address, locked=locked is not None
+            )
             return refused(WRONG_CREDENTIALS, 401, "wrong_credentials")
-        await throttle.succeeded(account.id)
+        await throttle.succeeded(account.id, address)
         start_session(request, account)
         log.info("signed_in", account_id=account.id, role=account.role.value)
         return see_other(next_path, request)
