@@ -36,6 +36,8 @@ SESSION_CSRF = "csrf"
 SESSION_SIGNED_IN = "signed_in_at"
 SESSION_SEEN = "seen_at"
 SESSION_ID = "sid"
+SESSION_EPOCH = "epoch"
+"""The account's session epoch at sign-in (`infra.accounts.sessions`); none: epoch 0."""
 
 
 def accounts_of(request: Request) -> AccountStore:
@@ -62,13 +64,16 @@ def revocations_of(request: Request) -> SessionRevocations:
     return revocations
 
 
-def start_session(request: Request, account: Account) -> None:
-    """Sign `account` in on this browser: a fresh session (id, CSRF token) against fixation."""
+async def start_session(request: Request, account: Account) -> None:
+    """Sign `account` in on this browser: a fresh session (id, CSRF token) against fixation,
+    of the account's current session epoch."""
     language = request.session.get("language")
+    epoch = await revocations_of(request).epoch(account.id)
     now = settings_of(request).auth_clock().isoformat()
     request.session.clear()
     request.session[SESSION_ACCOUNT] = account.id
     request.session[SESSION_ID] = secrets.token_urlsafe(24)
+    request.session[SESSION_EPOCH] = epoch
     request.session[SESSION_SIGNED_IN] = now
     request.session[SESSION_SEEN] = now
     request.session[SESSION_CSRF] = secrets.token_urlsafe(32)
@@ -103,8 +108,9 @@ def _instant(value: object) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
-async def _live_session(request: Request) -> bool:
-    """Whether the session is within its lifetime and idle time and not signed out.
+async def _live_session(request: Request, account_id: str) -> bool:
+    """Whether the session is within its lifetime and idle time, not signed out, and not
+    ended by a password change since its sign-in.
 
     Ends it when not: a session from before sign-in had ids, or a stale one, signs in again.
     """
@@ -113,15 +119,22 @@ async def _live_session(request: Request) -> bool:
     signed_in = _instant(request.session.get(SESSION_SIGNED_IN))
     seen = _instant(request.session.get(SESSION_SEEN))
     session_id = request.session.get(SESSION_ID)
+    epoch = request.session.get(SESSION_EPOCH, 0)
     reason = None
-    if signed_in is None or seen is None or not isinstance(session_id, str):
+    if (
+        signed_in is None
+        or seen is None
+        or not isinstance(session_id, str)
+        or not isinstance(epoch, int)
+        or isinstance(epoch, bool)
+    ):
         reason = "incomplete"
     elif now - signed_in >= timedelta(hours=settings.session_hours):
         reason = "expired"
     elif now - seen >= timedelta(minutes=settings.session_idle_minutes):
         reason = "idle"
-    elif await revocations_of(request).is_revoked(session_id):
-        reason = "signed_out"
+    elif await revocations_of(request).is_revoked(session_id, account_id, epoch):
+        reason = "revoked"  # signed out, or ended by a password change
     if reason is not None:
         log.info("session_ended", reason=reason, account_id=request.session.get(SESSION_ACCOUNT))
         end_session(request)
@@ -143,7 +156,7 @@ async def _bearer_account(request: Request, header: str) -> Account:
 
 async def _session_account(request: Request) -> Account | None:
     account_id = request.session.get(SESSION_ACCOUNT)
-    if not isinstance(account_id, str) or not await _live_session(request):
+    if not isinstance(account_id, str) or not await _live_session(request, account_id):
         return None
     account = await accounts_of(request).get_account(account_id)
     if account is None or not account.active:

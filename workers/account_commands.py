@@ -1,7 +1,8 @@
 """`pathways user` and `pathways organisation`: the people who sign in, and their organisations.
 
 Same rules as the web side (`infra.accounts.service`): passwords of at least 12 varied
-characters, argon2id hashes, tokens shown once and stored as a digest. Passwords are asked
+characters, argon2id hashes, tokens shown once and stored as a digest, a new password ends
+the account's sessions and tokens. Passwords are asked
 twice at a hidden prompt, or read from the first line of standard input with
 `--password-stdin` (for scripts); never from an option, which would end up in the shell's
 history. Every refusal is `error: <code>: <detail>` with exit code 2, and changes nothing.
@@ -214,18 +215,35 @@ def list_users(
 
 
 @user_app.command("passwd")
-def passwd(account_id: AccountArgument, password_stdin: PasswordStdinOption = False) -> None:
-    """Set a new password (asked twice, hidden); tokens already issued stay valid."""
-    from infra.accounts.service import set_password
-    from workers.endpoints import account_store
+def passwd(
+    account_id: AccountArgument,
+    password_stdin: PasswordStdinOption = False,
+    keep_sessions: Annotated[
+        bool,
+        typer.Option(
+            "--keep-sessions",
+            help="Keep the account's web sessions and API tokens (by default they end).",
+        ),
+    ] = False,
+) -> None:
+    """Set a new password (asked twice, hidden); ends the account's web sessions and
+    revokes its API tokens, unless --keep-sessions."""
+    from infra.accounts.service import change_password
+    from workers.endpoints import account_stores
 
     async def work(settings: Settings) -> None:
-        async with account_store(settings) as accounts:
+        async with account_stores(settings) as (accounts, sessions):
             if await accounts.get_account(account_id) is None:
                 raise Refused("account_not_found", f"no account {account_id}", "id")
             password = _read_password(account_id, password_stdin)
-            await set_password(accounts, account_id, password)
-        typer.echo(f"password of {account_id} changed")
+            changed = await change_password(
+                accounts, sessions, account_id, password, keep_sessions=keep_sessions
+            )
+        if not changed.sessions_ended:
+            typer.echo(f"password of {account_id} changed; sessions and tokens kept")
+            return
+        tokens = "1 token" if changed.tokens_revoked == 1 else f"{changed.tokens_revoked} tokens"
+        typer.echo(f"password of {account_id} changed; sessions ended, {tokens} revoked")
 
     run_command(work)
 

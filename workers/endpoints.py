@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from domain.records import EventRecord
     from infra.accounts.model import Account
     from infra.accounts.postgres import PostgresAccountStore
+    from infra.accounts.sessions import PostgresSessionRevocations
     from infra.eventstore.postgres import PostgresEventStore
     from workflows.client import PathwayClient
 
@@ -200,17 +201,32 @@ async def account_store(settings: Settings) -> AsyncIterator[PostgresAccountStor
         Refused: an account operation was refused (its code: `account_exists`, ...).
         Unavailable: the database cannot be reached or is not migrated.
     """
+    async with account_stores(settings) as (accounts, _):
+        yield accounts
+
+
+@contextlib.asynccontextmanager
+async def account_stores(
+    settings: Settings,
+) -> AsyncIterator[tuple[PostgresAccountStore, PostgresSessionRevocations]]:
+    """The accounts and the web sessions' revocations in the database, for one command.
+
+    Raises:
+        Refused: an account operation was refused (its code: `account_exists`, ...).
+        Unavailable: the database cannot be reached or is not migrated.
+    """
     import psycopg
 
     from infra.accounts.model import AccountError
     from infra.accounts.postgres import PostgresAccountStore
+    from infra.accounts.sessions import PostgresSessionRevocations
     from infra.db import open_pool
 
     async with database_url(settings, may_start=True) as conninfo:
         await check_database(conninfo)
         pool = await open_pool(conninfo, min_size=1, max_size=2, timeout=CONNECT_TIMEOUT_SECONDS)
         try:
-            yield PostgresAccountStore(pool)
+            yield PostgresAccountStore(pool), PostgresSessionRevocations(pool)
         except AccountError as err:
             raise Refused(err.code, err.detail, err.field) from None
         except psycopg.errors.UndefinedTable:

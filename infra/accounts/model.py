@@ -95,6 +95,7 @@ class AccountError(Exception):
 ACCOUNT_ERROR_CODES: dict[str, str] = {
     "invalid_account": "The account's details are invalid",
     "weak_password": "The password is too weak",
+    "wrong_password": "The current password is not right",
     "account_exists": "An account with this id already exists",
     "account_not_found": "No such account",
     "organisation_not_found": "No such organisation",

@@ -1,12 +1,14 @@
-"""What people do with accounts: create one, sign in, get a token, change language.
+"""What people do with accounts: create one, sign in, get a token, change a password.
 
-Shared by `pathways user`, the admin pages and the sign-in page, so the rules (password
-policy, argon2 hashes, digests only for tokens) are in one place.
+Shared by `pathways user`, the admin pages, the sign-in and password pages, so the rules
+(password policy, argon2 hashes, digests only for tokens, what a password change ends)
+are in one place.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pydantic import ValidationError
@@ -19,6 +21,7 @@ from infra.accounts.credentials import (
     verify_password,
 )
 from infra.accounts.model import Account, AccountError, Organisation, check_password
+from infra.accounts.sessions import SessionRevocations
 from infra.accounts.store import AccountStore
 
 
@@ -68,16 +71,52 @@ async def sign_in(store: AccountStore, account_id: str, password: str) -> Accoun
     return account
 
 
-async def set_password(store: AccountStore, account_id: str, password: str) -> Account:
-    """Give the account a new password (checked, then hashed); its tokens stay valid.
+@dataclass(frozen=True)
+class PasswordChange:
+    """What a password change did."""
+
+    account: Account
+    sessions_ended: bool
+    """Whether every session of the account signed in before the change was ended."""
+    tokens_revoked: int
+    """How many live API tokens were revoked."""
+
+
+async def change_password(
+    store: AccountStore,
+    sessions: SessionRevocations,
+    account_id: str,
+    password: str,
+    *,
+    current_password: str | None = None,
+    keep_sessions: bool = False,
+) -> PasswordChange:
+    """Give the account a new password; unless `keep_sessions`, end its sessions and revoke
+    its API tokens, since whoever learnt the old password may hold either.
+
+    With `current_password` (the person changing their own), that must be the password now.
 
     Raises:
-        AccountError: `account_not_found`, `weak_password`. Nothing is changed then.
+        AccountError: `account_not_found`, `wrong_password`, `weak_password`. Nothing is
+            changed then.
     """
     if await store.get_account(account_id) is None:
         raise AccountError("account_not_found", f"no account {account_id}", "id")
+    if current_password is not None and not verify_password(
+        await store.password_hash(account_id), current_password
+    ):
+        raise AccountError(
+            "wrong_password", "the current password is not right", "current_password"
+        )
     check_password(password, account_id)
-    return await store.update_account(account_id, password_hash=hash_password(password))
+    revoked = 0
+    if not keep_sessions:
+        # Before the new hash is stored: a change cut short leaves the old password with
+        # no session alive, never the new one beside a session of whoever had the old.
+        await sessions.end_sessions_of(account_id)
+        revoked = await store.revoke_tokens(account_id)
+    account = await store.update_account(account_id, password_hash=hash_password(password))
+    return PasswordChange(account, not keep_sessions, revoked)
 
 
 async def deactivate(store: AccountStore, account_id: str) -> int:

@@ -11,13 +11,14 @@ from infra.accounts.credentials import TOKEN_PREFIX, needs_rehash, token_digest,
 from infra.accounts.model import Account, AccountError, Organisation
 from infra.accounts.service import (
     account_for_token,
+    change_password,
     create_account,
     deactivate,
     ensure_accounts,
     issue_token,
-    set_password,
     sign_in,
 )
+from infra.accounts.sessions import InMemorySessionRevocations
 from infra.accounts.store import InMemoryAccountStore
 
 PASSWORD = "correct horse battery"
@@ -184,7 +185,7 @@ async def test_a_current_hash_is_not_rewritten_on_sign_in(store: InMemoryAccount
 async def test_a_new_password_replaces_the_old_one(store: InMemoryAccountStore) -> None:
     await create_account(store, fields(), PASSWORD)
 
-    await set_password(store, "anna", "a brand new passphrase")
+    await change_password(store, InMemorySessionRevocations(), "anna", "a brand new passphrase")
 
     assert await sign_in(store, "anna", PASSWORD) is None
     assert await sign_in(store, "anna", "a brand new passphrase") is not None
@@ -196,8 +197,18 @@ async def test_a_weak_new_password_or_an_unknown_account_changes_nothing(
     await create_account(store, fields(), PASSWORD)
     before = await store.password_hash("anna")
 
-    await refused("weak_password", set_password(store, "anna", "anna-anna-anna"))
-    await refused("account_not_found", set_password(store, "nobody", "a brand new passphrase"))
+    sessions = InMemorySessionRevocations()
+    await refused("weak_password", change_password(store, sessions, "anna", "anna-anna-anna"))
+    await refused(
+        "account_not_found", change_password(store, sessions, "nobody", "a brand new passphrase")
+    )
+    await refused(
+        "wrong_password",
+        change_password(
+            store, sessions, "anna", "a brand new passphrase", current_password="not it at all"
+        ),
+    )
+    assert await sessions.epoch("anna") == 0
 
     assert await store.password_hash("anna") == before
     assert await store.get_account("nobody") is None

@@ -105,8 +105,21 @@ async def test_other_keys_are_untouched(throttle: SignInThrottle) -> None:
 
 
 async def test_a_revoked_session_stays_revoked(revocations: SessionRevocations) -> None:
-    assert not await revocations.is_revoked("s-1")
+    assert not await revocations.is_revoked("s-1", "anna", 0)
     await revocations.revoke("s-1", datetime.now(UTC) + timedelta(hours=8))
     await revocations.revoke("s-1", datetime.now(UTC) + timedelta(hours=8))  # twice is once
-    assert await revocations.is_revoked("s-1")
-    assert not await revocations.is_revoked("s-2")
+    assert await revocations.is_revoked("s-1", "anna", 0)
+    assert not await revocations.is_revoked("s-2", "anna", 0)
+
+
+async def test_ending_an_accounts_sessions_refuses_those_signed_in_before(
+    revocations: SessionRevocations,
+) -> None:
+    assert await revocations.epoch("anna") == 0
+    assert await revocations.end_sessions_of("anna") == 1
+    assert await revocations.is_revoked("s-1", "anna", 0)
+    assert not await revocations.is_revoked("s-2", "anna", 1)  # signed in after
+    assert not await revocations.is_revoked("s-3", "luca", 0)  # nobody else's
+    assert await revocations.end_sessions_of("anna") == 2
+    assert await revocations.epoch("anna") == 2
+    assert await revocations.is_revoked("s-2", "anna", 1)

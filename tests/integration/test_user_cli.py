@@ -185,14 +185,19 @@ async def test_a_new_password_and_a_deactivation_take_effect_at_once(admin: Admi
     token = (await admin.ok("user", "token", "anna")).strip()
 
     changed = await admin.ok(
-        "user", "passwd", "anna", "--password-stdin", input="a new passphrase\n"
+        "user",
+        "passwd",
+        "anna",
+        "--password-stdin",
+        "--keep-sessions",
+        input="a new passphrase\n",
     )
 
-    assert changed == "password of anna changed\n"
+    assert changed == "password of anna changed; sessions and tokens kept\n"
     assert await sign_in(admin.accounts, "anna", PASSWORD) is None
     assert await sign_in(admin.accounts, "anna", "a new passphrase") is not None
     now = datetime.now(UTC)
-    assert await account_for_token(admin.accounts, token, now) is not None  # tokens stay
+    assert await account_for_token(admin.accounts, token, now) is not None  # kept, as asked
 
     assert await admin.ok("user", "deactivate", "anna") == "anna deactivated; 1 token revoked\n"
 

@@ -18,6 +18,7 @@ from web.pages.indicators import build_indicators_router
 from web.pages.language import build_language_router
 from web.pages.my_day import build_my_day_router
 from web.pages.opening import build_opening_router
+from web.pages.password import build_password_router
 from web.pages.pathway import build_pathway_router
 from web.pages.payments import build_payments_router
 from web.pages.render import environments
@@ -30,6 +31,7 @@ def build_pages_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
     router.include_router(build_sign_in_router())
     router.include_router(build_language_router())
+    router.include_router(build_password_router())
     router.include_router(build_my_day_router())
     router.include_router(build_opening_router())  # before /pathways/{id}: owns /pathways/new
     router.include_router(build_pathway_router())

@@ -115,7 +115,7 @@ def build_sign_in_router() -> APIRouter:
             )
             return refused(WRONG_CREDENTIALS, 401, "wrong_credentials")
         await throttle.succeeded(account.id, address)
-        start_session(request, account)
+        await start_session(request, account)
         log.info("signed_in", account_id=account.id, role=account.role.value)
         return see_other(next_path, request)
 
