@@ -1,9 +1,10 @@
 """Sign-in throttling: too many failures for one account from one address, or from one
 address whatever the account, pause signing in there.
 
-Failures are counted per key within a window: `pair:<address>/<account>` (one person's
+Failures are counted per key within a window: `pair:<address> <account>` (one person's
 password guessed from one address) and `client:<address>` (many accounts tried from one
-address; an office may share one, so its limit is higher). Reaching the key's limit locks
+address; an office may share one, so its limit is higher). An IPv6 address counts as its
+/64, which one host can roam at will. Reaching the key's limit locks
 it for the lockout time, doubled at each lockout that follows (capped), and the count
 starts again: the delays grow for whoever keeps guessing. No key counts an account alone,
 so failures from an attacker's address never lock its owner out of her usual one. A
@@ -18,6 +19,7 @@ one process and tests. Both pass `tests/accounts/test_throttle_contract.py`.
 from __future__ import annotations
 
 import abc
+import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -75,13 +77,30 @@ def after_failure(
     return KeyState(0, now, now + duration, lockouts + 1)
 
 
+IPV6_PREFIX = 64
+"""An IPv6 client is counted by its /64: one host may take any address of it at will."""
+
+
+def counted_address(address: str) -> str:
+    """What the throttle counts an address as: itself, or its /64 network for IPv6."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/{IPV6_PREFIX}", strict=False))
+    return str(ip)
+
+
 def pair_key(account_id: str, address: str) -> str:
-    """The key of one account tried from one address (an address never holds a `/`)."""
-    return f"{PAIR_PREFIX}{address}/{account_id.strip().lower()}"
+    """The key of one account tried from one address (an address never holds a space)."""
+    return f"{PAIR_PREFIX}{counted_address(address)} {account_id.strip().lower()}"
 
 
 def client_key(address: str) -> str:
-    return CLIENT_PREFIX + address
+    return CLIENT_PREFIX + counted_address(address)
 
 
 def attempt_keys(account_id: str, address: str) -> list[str]:
@@ -94,7 +113,7 @@ def _log_lockout(key: str, before: KeyState | None, after: KeyState) -> None:
     if after.locked_until is None or (before and before.locked_until == after.locked_until):
         return
     scope, _, rest = key.partition(":")
-    address, _, account_id = rest.partition("/")
+    address, _, account_id = rest.partition(" ")
     log.warning(
         "sign_in_locked",
         scope=scope,

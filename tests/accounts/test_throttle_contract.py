@@ -123,3 +123,12 @@ async def test_ending_an_accounts_sessions_refuses_those_signed_in_before(
     assert await revocations.end_sessions_of("anna") == 2
     assert await revocations.epoch("anna") == 2
     assert await revocations.is_revoked("s-2", "anna", 1)
+
+
+async def test_an_ipv6_client_is_counted_by_its_slash_64(throttle: SignInThrottle) -> None:
+    """A host picks any address of its /64 at will: rotating them dodges nothing."""
+    for host in range(5):
+        await throttle.failed(attempt_keys(f"user{host}", f"2001:db8:1:2::{host + 1}"), NOW)
+    assert await throttle.locked_until([client_key("2001:db8:1:2:ffff::9")], NOW)
+    assert await throttle.locked_until([client_key("2001:db8:1:3::1")], NOW) is None
+    assert pair_key("anna", "::ffff:10.0.0.1") == pair_key("anna", "10.0.0.1")
