@@ -18,7 +18,8 @@ from infra.crypto.master import MasterKey
 from infra.db import open_pool
 from infra.eventstore.postgres import PostgresEventStore
 from infra.migrate import migrate
-from tests.chaos.run import REPO, Process, free_port
+from infra.server_process import free_port
+from tests.chaos.stack import REPO, Process
 from tests.conftest import venv_binary
 from tests.scenarios import OPEN
 from tests.web.staff import add_staff, bearer
