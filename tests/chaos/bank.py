@@ -43,7 +43,8 @@ class Ran:
 
 
 async def pathways_cli(env: dict[str, str], cwd: Path, *args: str) -> Ran:
-    """`pathways <args>`, killed if it outlives COMMAND_TIMEOUT or the run is cancelled."""
+    """`pathways <args>`, killed if it outlives COMMAND_TIMEOUT (then exit code -1) or the
+    run is cancelled."""
     process = await asyncio.create_subprocess_exec(
         str(BIN / "pathways"),
         *args,
@@ -55,6 +56,8 @@ async def pathways_cli(env: dict[str, str], cwd: Path, *args: str) -> Ran:
     )
     try:
         out, err = await asyncio.wait_for(process.communicate(), COMMAND_TIMEOUT)
+    except TimeoutError:
+        return Ran(-1, "", f"no answer within {COMMAND_TIMEOUT:g} s")  # tried again
     finally:
         if process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
@@ -95,7 +98,6 @@ class Bank:
     late_returns: list[str] = field(default_factory=list)
     """Paid in one statement, returned in the next."""
     statements: int = 0
-    exports: int = 0
     failures: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -135,14 +137,12 @@ class Bank:
         return None
 
     async def _export(self, deadline: float) -> None:
-        ran = await self._cli(
+        await self._cli(
             deadline,
             *("payments", "export", "--organisation", ORGANISATION),
             *("--out", str(self.folder / "files"), "--actor", SUPERVISOR),
             done="nothing_to_export",
         )
-        if ran is not None and ran.code == 0:
-            self.exports += 1
 
     async def _files_of_every_batch(self, deadline: float) -> None:
         """Write again the file of each batch recorded without one (`export --batch`)."""

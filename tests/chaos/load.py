@@ -48,6 +48,8 @@ class Load:
     money_pathways: list[str] = field(default_factory=list)
     payments: dict[str, str] = field(default_factory=dict)
     """payment id → pathway id, of every payment requested."""
+    amounts: dict[str, int] = field(default_factory=dict)
+    """payment id → cents."""
     refused: list[str] = field(default_factory=list)
     retries: int = 0
     gave_up: int = 0
@@ -125,10 +127,9 @@ class MoneyClient:
     http: httpx.AsyncClient
     load: Load
     rng: random.Random
-    returned: asyncio.Queue[tuple[str, str]] = field(default_factory=asyncio.Queue)
-    """(pathway id, payment id) of payments whose return the pathway has recorded."""
-    amounts: dict[str, int] = field(default_factory=dict)
-    """payment id → cents."""
+    returned: asyncio.Queue[tuple[str, str]]
+    """(pathway id, payment id) of payments whose return the pathway has recorded; shared
+    by the money clients."""
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -178,7 +179,7 @@ class MoneyClient:
             if not await command(self.http, self.load, pathway_id, CASEWORKER, body):
                 return
             self.load.payments[payment_id] = pathway_id
-            self.amounts[payment_id] = amount
+            self.load.amounts[payment_id] = amount
         for kind, _ in requests:
             payment_id = payment_id_for(pathway_id, MEASURE, kind, today.isoformat())
             if not await self.approve(pathway_id, payment_id):
@@ -186,7 +187,8 @@ class MoneyClient:
 
     async def approve(self, pathway_id: str, payment_id: str) -> bool:
         """The supervisor's approval and, above the threshold, the coordinator's."""
-        approvers = [SUPERVISOR] + ([COORDINATOR] if self.amounts[payment_id] > THRESHOLD else [])
+        above = self.load.amounts[payment_id] > THRESHOLD
+        approvers = [SUPERVISOR, COORDINATOR] if above else [SUPERVISOR]
         body = {"type": "approve_payment", "payment_id": payment_id}
         for who in approvers:
             if not await command(self.http, self.load, pathway_id, who, body):

@@ -14,7 +14,7 @@ of the worker, `kill -9` of the web process, a restart of Temporal, PostgreSQL s
 `--pg-outage` seconds. Then the load stops, the bank settles what is left, and the
 invariants (`invariants.py`) are checked; each violation is printed.
 
-Usage: python -m tests.chaos.run [--duration 240] [--faults 24] [--pg-outage 30]
+Usage: python -m tests.chaos.run [--duration 270] [--faults 24] [--pg-outage 30]
 Exit status 0 when there are no violations. Every process the run started is stopped when
 it ends, however it ends.
 """
@@ -92,23 +92,25 @@ async def main(args: argparse.Namespace) -> int:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{stack.web_port}") as http:
             await wait_ready(http, 120)
             stop = asyncio.Event()
-            money = MoneyClient(http, load, random.Random(rng.random()))
+            returned: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+            money = [
+                MoneyClient(http, load, random.Random(rng.random()), returned)
+                for _ in range(args.money_clients)
+            ]
             bank = Bank(
                 stack.env,
                 stack.database_url,
                 stack.root / "bank",
                 load,
                 random.Random(rng.random()),
-                money.returned,
+                returned,
             )
             tasks += [
                 asyncio.create_task(case_client(http, load, stop, random.Random(rng.random())))
                 for _ in range(args.clients)
             ]
-            tasks += [
-                asyncio.create_task(money.run(stop)),
-                asyncio.create_task(bank.run(stop, args.bank_every)),
-            ]
+            tasks += [asyncio.create_task(client.run(stop)) for client in money]
+            tasks.append(asyncio.create_task(bank.run(stop, args.bank_every)))
             started = time.monotonic()
             for n in range(args.faults):
                 await asyncio.sleep(gap)
@@ -127,9 +129,10 @@ async def main(args: argparse.Namespace) -> int:
             await asyncio.gather(*tasks)
             await wait_ready(http, 120)
             for _ in range(SETTLING_ROUNDS):
-                await money.correct_returned()
+                for client in money[:1]:
+                    await client.correct_returned()
                 await bank.round(final=True)
-                if bank.settled and money.returned.empty():
+                if bank.settled and returned.empty():
                     break
             violations = await check(http, load, bank, stack)
     finally:
@@ -141,8 +144,7 @@ async def main(args: argparse.Namespace) -> int:
     violations += [f"refused: {refusal}" for refusal in load.refused]
     violations += [f"given up: {load.gave_up} commands"] if load.gave_up else []
     violations += [f"bank: {failure}" for failure in bank.failures]
-    paid = sum(said[-1] == "paid" for said in bank.said.values())
-    returned = sum("returned" in said for said in bank.said.values())
+    answers = list(bank.said.values())
     print()
     print(f"commands sent:         {load.sent}")
     print(f"commands acknowledged: {len(load.acknowledged)}")
@@ -150,8 +152,11 @@ async def main(args: argparse.Namespace) -> int:
     print(f"given up:              {load.gave_up}")
     print(f"pathways opened:       {len(load.pathways)} ({len(load.money_pathways)} with money)")
     print(f"payments requested:    {len(load.payments)}")
-    print(f"ledger entries paid:   {paid} (returned {returned}, of them after payment: ", end="")
-    print(f"{sum(said == ['paid', 'returned'] for said in bank.said.values())})")
+    print(
+        f"bank answers:          {sum(a[-1] == 'paid' for a in answers)} paid,"
+        f" {sum('returned' in a for a in answers)} returned"
+        f" ({sum(a == ['paid', 'returned'] for a in answers)} after being paid)"
+    )
     print(f"SEPA batches:          {len(bank.batches)} ({sum(bank.received.values())} transfers)")
     print(f"statements imported:   {bank.statements} (each twice)")
     print(f"faults injected:       {sum(faults.values())} {dict(faults)}")
@@ -177,11 +182,12 @@ async def wait_ready(http: httpx.AsyncClient, seconds: float) -> None:
 def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument(
-        "--duration", type=float, default=240.0, help="seconds of faults, outages included"
+        "--duration", type=float, default=270.0, help="seconds of faults, outages included"
     )
     parser.add_argument("--faults", type=int, default=24)
     parser.add_argument("--pg-outage", type=float, default=30.0, help="seconds PostgreSQL is down")
-    parser.add_argument("--clients", type=int, default=4, help="case clients (one money client)")
+    parser.add_argument("--clients", type=int, default=4, help="clients opening and noting")
+    parser.add_argument("--money-clients", type=int, default=2, help="clients of payments")
     parser.add_argument("--bank-every", type=float, default=15.0, help="seconds between rounds")
     parser.add_argument("--seed", type=int, default=10)
     parser.add_argument(
