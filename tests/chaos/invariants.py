@@ -105,7 +105,7 @@ async def pathway_streams(
             violations.append(f"{pid}: stream not gapless: {versions}")
         for r in records:
             by_command[r.command_id].append(r)
-        if records and await store.get_summary(pid) != read_models(fold(records), records).summary:
+        if records and not await caseload_row_rebuilds(store, pid, records):
             violations.append(f"{pid}: caseload row differs from a rebuild")
     for command_id, (pid, events) in load.acknowledged.items():
         mine = by_command.get(command_id, [])
@@ -116,6 +116,22 @@ async def pathway_streams(
         elif mine and {r.stream_id for r in mine} != {stream_id_for(pid)}:
             violations.append(f"{command_id}: stored in another stream")
     return violations + await ladders(store, streams)
+
+
+async def caseload_row_rebuilds(
+    store: PostgresEventStore, pid: str, records: list[EventRecord]
+) -> bool:
+    """Whether the caseload row is a rebuild from the events, both read at one version.
+
+    A ladder step may still be appended after the load stops (`ladders`): a row ahead of
+    the events read is read again with them.
+    """
+    for _ in range(10):
+        stored = await store.get_summary(pid)
+        if stored is None or stored.version == len(records):
+            return stored == read_models(fold(records), records).summary
+        records = await store.read_stream(stream_id_for(pid))
+    return False
 
 
 async def ladders(store: PostgresEventStore, streams: dict[str, list[EventRecord]]) -> list[str]:
