@@ -15,8 +15,7 @@ is the coordinator's only, with the system key. Every use is logged: who, which 
 
 from __future__ import annotations
 
-import base64
-import binascii
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
@@ -32,19 +31,45 @@ from infra.crypto.keyring import SYSTEM_OWNER, owner_of
 from infra.eventstore.base import EventStore
 from web.access import PURPOSE_HEADER, chosen_purpose, record_read
 from web.auth import _bearer_account, _session_account
-from web.problems import UNAUTHENTICATED, ProblemError, problem_response
+from web.codec_payloads import CodecPayloads, parsed
+from web.problems import PROBLEM_RESPONSES, UNAUTHENTICATED, ProblemError, problem_response
 from web.scope import FORBIDDEN, may_read
 
 log = structlog.get_logger("pathways.web.codec")
 
 CODEC_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.COORDINATOR})
-INVALID_PAYLOADS = "invalid_payloads"
 CODEC_UNAVAILABLE = "codec_unavailable"
+
+_DOCUMENTED = {
+    400: "Not payloads in proto JSON (`invalid_payloads`)",
+    401: "Not signed in, or a bad bearer token (`unauthenticated`)",
+    403: "Not allowed for your role, or a payload of a pathway outside your scope",
+    410: "A payload's key was destroyed or is unknown (`key_destroyed`, `key_unknown`)",
+    503: "This web app has no keyring (`codec_unavailable`)",
+}
+
+_OPERATION: dict[str, Any] = {
+    "response_model": CodecPayloads,
+    "responses": {
+        status: {**PROBLEM_RESPONSES[503], "description": description}
+        for status, description in _DOCUMENTED.items()
+    },
+    # The body is read by the route, so that a malformed one is refused with 400, not 422.
+    "openapi_extra": {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/CodecPayloads"}}
+            },
+        }
+    },
+    "tags": ["codec"],
+}
 
 
 def build_codec_router(ui_origin: str | None) -> APIRouter:
     """The codec routes; `ui_origin` (`scheme://host:port`) may read their answers."""
-    router = APIRouter(prefix="/codec", include_in_schema=False)
+    router = APIRouter(prefix="/codec")
 
     def cors(response: Response, request: Request) -> Response:
         origin = request.headers.get("Origin")
@@ -54,7 +79,7 @@ def build_codec_router(ui_origin: str | None) -> APIRouter:
             response.headers["Vary"] = "Origin"
         return response
 
-    @router.options("/{operation}")
+    @router.options("/{operation}", include_in_schema=False)
     async def preflight(operation: str, request: Request) -> Response:
         response = cors(Response(status_code=204), request)
         response.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
@@ -64,19 +89,22 @@ def build_codec_router(ui_origin: str | None) -> APIRouter:
         response.headers["Access-Control-Max-Age"] = "600"
         return response
 
-    @router.post("/decode")
-    async def decode(request: Request) -> Response:
+    async def answer(
+        operation: Callable[[Request], Awaitable[dict[str, Any]]], request: Request
+    ) -> Response:
         try:
-            return cors(JSONResponse(await _decode(request)), request)
+            response: Response = JSONResponse(await operation(request))
         except ProblemError as error:
-            return cors(problem_response(error.code, error.detail, status=error.status), request)
+            response = problem_response(error.code, error.detail, error.field, status=error.status)
+        return cors(response, request)
 
-    @router.post("/encode")
+    @router.post("/decode", summary="Decode payloads for the Temporal UI", **_OPERATION)
+    async def decode(request: Request) -> Response:
+        return await answer(_decode, request)
+
+    @router.post("/encode", summary="Encode payloads for the Temporal UI", **_OPERATION)
     async def encode(request: Request) -> Response:
-        try:
-            return cors(JSONResponse(await _encode(request)), request)
-        except ProblemError as error:
-            return cors(problem_response(error.code, error.detail, status=error.status), request)
+        return await answer(_encode, request)
 
     return router
 
@@ -104,25 +132,7 @@ def _codec(request: Request) -> PathwayCodec:
 
 
 async def _payloads(request: Request) -> list[Payload]:
-    try:
-        body = await request.json()
-        return [_payload(item) for item in body["payloads"]]
-    except (ValueError, KeyError, TypeError, binascii.Error):
-        raise ProblemError(
-            INVALID_PAYLOADS, 'send {"payloads": [{"metadata": {...}, "data": "..."}]}', status=400
-        ) from None
-
-
-def _payload(item: dict[str, Any]) -> Payload:
-    metadata = {k: base64.b64decode(v, validate=True) for k, v in item.get("metadata", {}).items()}
-    return Payload(metadata=metadata, data=base64.b64decode(item.get("data", ""), validate=True))
-
-
-def _json(payload: Payload) -> dict[str, Any]:
-    return {
-        "metadata": {k: base64.b64encode(v).decode() for k, v in payload.metadata.items()},
-        "data": base64.b64encode(payload.data).decode(),
-    }
+    return parsed(await request.body())
 
 
 async def _decode(request: Request) -> dict[str, Any]:
@@ -170,7 +180,7 @@ async def _decode(request: Request) -> dict[str, Any]:
         payloads=len(payloads),
         purpose="temporal_ui",
     )
-    return {"payloads": [_json(p) for p in decoded]}
+    return CodecPayloads.of(decoded).model_dump()
 
 
 async def _encode(request: Request) -> dict[str, Any]:
@@ -187,4 +197,4 @@ async def _encode(request: Request) -> dict[str, Any]:
         namespace=request.headers.get("X-Namespace"),
         payloads=len(payloads),
     )
-    return {"payloads": [_json(p) for p in encoded]}
+    return CodecPayloads.of(encoded).model_dump()
