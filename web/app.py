@@ -26,11 +26,13 @@ from web.access_log_api import build_access_log_router
 from web.accounts_api import build_accounts_router
 from web.allowed_methods import AllowedMethods
 from web.api import build_router
+from web.body_limit import BodyLimit
 from web.codec_api import build_codec_router
 from web.health import Dependency, build_health_router
 from web.inbox_api import build_inbox_router
 from web.outages import install_outage_handlers
 from web.pages import build_pages_router
+from web.pages.payments import STATEMENTS_PATH
 from web.problems import install_problem_handlers
 from web.security import SecurityHeaders, install_docs
 from web.settings import WebSettings
@@ -97,6 +99,11 @@ def create_app(
         max_age=settings.session_hours * 3600,
         same_site="lax",
         https_only=settings.secure_cookies,
+    )
+    app.add_middleware(
+        BodyLimit,
+        limit=settings.max_body_bytes,
+        limits={STATEMENTS_PATH: settings.max_statement_body_bytes},
     )
     # Outermost: every answer gets the headers, refusals and errors included.
     app.add_middleware(SecurityHeaders, strict_transport=settings.strict_transport)

@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from infra.indicators.targets import Grant
 
 
+MIB = 1024 * 1024
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -47,6 +50,11 @@ class WebSettings:
     temporal_ui_url: str | None = None
     """Where the Temporal UI is, for the timeline's link to the workflow run."""
     temporal_namespace: str = "default"
+    max_body_bytes: int = MIB
+    """The largest request body taken (API JSON, page forms); larger ones are 413
+    `body_too_large` before they are read (`web/body_limit.py`)."""
+    max_statement_body_bytes: int = 6 * MIB
+    """The same for the bank statement upload: a statement of up to 5 MB with its form."""
     reply_timeout: float = 20.0
     """Seconds to wait for a pathway's reply to a command before answering 503."""
     grant: Grant | None = None

@@ -41,6 +41,7 @@ from web.scope import FORBIDDEN
 from workflows.payment_outcomes import SendReport, outcomes_for_pathways, send_payment_outcomes
 
 PAYMENTS_PATH = "/payments"
+STATEMENTS_PATH = PAYMENTS_PATH + "/statements"
 MANAGING = frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.ADMIN})
 READING = MANAGING | {Role.AUDITOR}
 MAX_STATEMENT_BYTES = 5_000_000
@@ -233,7 +234,7 @@ def build_payments_router() -> APIRouter:
             },
         )
 
-    @router.post(PAYMENTS_PATH + "/statements")
+    @router.post(STATEMENTS_PATH)
     async def import_statement(request: Request, account: PageAccount) -> Response:
         """Reconcile a bank statement (`payments import-statement`) and tell the pathways."""
         _manager(account)
