@@ -14,6 +14,7 @@ from domain.values import Frozen
 from infra.eventstore.base import (
     AppendResult,
     BudgetLineExceeded,
+    CommandIdConflict,
     ConcurrencyConflict,
     EventStore,
     InvalidAppend,
@@ -60,8 +61,9 @@ class EventStoreActivities:
                 moved past `expected_version` under another command, or `invalid_append`
                 for a malformed batch; a refusal, type `budget_line_exceeded` or
                 `budget_line_missing`, when a payment approved by the command does not fit
-                in its budget line (nothing is written). Any other error (the database
-                being unreachable, say) propagates as is and is retried.
+                in its budget line, or `command_id_conflict` when a person's command id
+                already names another stream's events (nothing is written). Any other
+                error (the database being unreachable, say) propagates as is and is retried.
         """
         # Called outside a worker too (the crash tests' process): no workflow id then.
         workflow_id = activity.info().workflow_id if activity.in_activity() else None
@@ -111,6 +113,14 @@ class EventStoreActivities:
                 type=exceeded.code,
                 non_retryable=True,
             ) from exceeded
+        except CommandIdConflict as conflict:
+            log.info("append_refused", code=conflict.code)
+            raise ApplicationError(
+                str(conflict),
+                {"code": conflict.code, "field": "command_id"},
+                type=conflict.code,
+                non_retryable=True,
+            ) from conflict
         except InvalidAppend as invalid:
             raise ApplicationError(
                 str(invalid), type="invalid_append", non_retryable=True

@@ -229,3 +229,7 @@ class CommandEnvelope(Frozen):
     command: Command
     occurred_at: AwareDatetime | None = None
     """Business time; when absent, the instant the command is recorded."""
+    fingerprint: str | None = None
+    """The command as sent, hashed (`domain.fingerprint`): set by the `PathwayClient`, kept
+    with the answer and the events, so a command id reused for another command is told
+    from a retry. None in commands sent before it existed, and in the system's own."""

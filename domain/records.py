@@ -24,6 +24,8 @@ class EventRecord(Frozen):
     data: dict[str, Any]
     actor: Actor
     command_id: Identifier
+    fingerprint: str | None = None
+    """The fingerprint of the command that caused it (`CommandEnvelope.fingerprint`)."""
     occurred_at: AwareDatetime
     recorded_at: AwareDatetime
     global_position: int | None = None

@@ -32,6 +32,7 @@ def record_events(
             data=event.model_dump(mode="json", exclude={"type"}),
             actor=envelope.actor,
             command_id=envelope.command_id,
+            fingerprint=envelope.fingerprint,
             occurred_at=occurred,
             recorded_at=now,
         )

@@ -44,6 +44,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "account_exists": 409,
     "organisation_exists": 409,
     "body_too_large": 413,
+    "command_id_conflict": 409,
 }
 """Codes with their own status; every other domain code is a rule violation, 422."""
 
@@ -58,6 +59,7 @@ TITLES: dict[str, str] = {
     "forbidden": "Not allowed for your role",
     "csrf_failed": "The form has expired",
     "body_too_large": "The request body is too large",
+    "command_id_conflict": "The command id was used for another command",
     **ACCOUNT_ERROR_CODES,
 }
 """English titles; translated titles come with the pages (babel)."""
@@ -142,7 +144,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         (401, "Not signed in, or a bad bearer token (`unauthenticated`)"),
         (403, "Not allowed for your role (`forbidden`), or a stale form (`csrf_failed`)"),
         (404, "No such pathway (`pathway_not_found`)"),
-        (409, "The pathway is already open or closed"),
+        (409, "The pathway is already open or closed, or the command id names another command"),
         (413, "The request body is over the limit (`body_too_large`)"),
         (422, "Invalid input or a refused command, with the domain error `code` and `field`"),
         (503, "Temporal or the database cannot be reached (`unavailable`); see Retry-After"),

@@ -1,7 +1,9 @@
 """`PathwayClient`: how the CLI and the web app send commands to pathway workflows.
 
 Every write goes through here, as a workflow update with the command id as update id, so a
-retried request is answered once and the callers stay stateless.
+retried request is answered once and the callers stay stateless. Every command is sent with
+its fingerprint (`domain.fingerprint`); an answer carrying another fingerprint is the answer
+to another command that used the same id first, and is refused as `command_id_conflict`.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from domain.assignment import AccountFacts, check_assignee, named_assignee
 from domain.commands import CommandEnvelope, OpenPathway
 from domain.errors import DomainError
 from domain.evolution import fold
+from domain.fingerprint import fingerprinted
 from domain.records import EventRecord
 from domain.state import PathwayState
 from domain.stream import stream_id_for
@@ -45,6 +48,11 @@ log = structlog.get_logger("pathways.commands")
 
 NOT_FOUND = "no pathway has been opened with this id"
 CLOSED = "the pathway is closed and accepts nothing more"
+COMMAND_ID_CONFLICT = "command_id_conflict"
+REUSED = (
+    "this command id was used for another command (another body, or another sender);"
+    " nothing was applied: send a new command id"
+)
 
 
 class CommandRefused(Exception):
@@ -117,9 +125,10 @@ class PathwayClient:
         command = envelope.command
         if not isinstance(command, OpenPathway):
             raise CommandRefused("invalid_command", "opening needs an open_pathway command")
+        envelope = fingerprinted(envelope)
         with _observed(command.pathway_id, envelope):
             await self._check_assignee(command.organisation_id, envelope)
-            return await self._open(command, envelope)
+            return _same_command(envelope, await self._open(command, envelope))
 
     async def _open(self, command: OpenPathway, envelope: CommandEnvelope) -> CommandResult:
         if await self._is_closed(command.pathway_id):
@@ -153,10 +162,11 @@ class PathwayClient:
         """Apply one command to an open pathway."""
         if isinstance(envelope.command, OpenPathway):
             raise CommandRefused("pathway_already_open", "use open for open_pathway")
+        envelope = fingerprinted(envelope)
         with _observed(pathway_id, envelope):
             if named_assignee(envelope.command) is not None and self._accounts is not None:
                 await self._check_assignee((await self.state(pathway_id)).organisation_id, envelope)
-            return await self._send(pathway_id, envelope)
+            return _same_command(envelope, await self._send(pathway_id, envelope))
 
     async def _check_assignee(self, organisation_id: str | None, envelope: CommandEnvelope) -> None:
         """Refuse a command giving the pathway to someone who may not hold it.
@@ -264,8 +274,19 @@ class PathwayClient:
                     version=mine[-1].version,
                     stage=state.stage,
                     events=tuple(r.type for r in mine),
+                    fingerprint=mine[0].fingerprint,
                 )
         raise CommandRefused("pathway_closed", CLOSED)
+
+
+def _same_command(envelope: CommandEnvelope, result: CommandResult) -> CommandResult:
+    """`result`, if it answers the command sent; else `command_id_conflict`.
+
+    An answer without a fingerprint was given before fingerprints were kept: taken as is.
+    """
+    if result.fingerprint is not None and result.fingerprint != envelope.fingerprint:
+        raise CommandRefused(COMMAND_ID_CONFLICT, REUSED, "command_id")
+    return result
 
 
 @contextmanager

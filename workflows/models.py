@@ -19,6 +19,9 @@ class CommandResult(Frozen):
     version: int
     stage: Stage
     events: tuple[str, ...]
+    fingerprint: str | None = None
+    """The fingerprint of the command applied under this id (`domain.fingerprint`); None
+    for answers given before fingerprints were kept, and for the system's commands."""
 
 
 class PathwayInput(Frozen):

@@ -38,9 +38,10 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.models import RESULTS_KEPT, CommandResult, PathwayInput
 
-STORE_REFUSALS = frozenset({"budget_line_exceeded", "budget_line_missing"})
-"""Append failures that refuse the command (a payment that no longer fits its budget line),
-rather than reveal a fault: they reach the sender like a refusal of `decide`."""
+STORE_REFUSALS = frozenset({"budget_line_exceeded", "budget_line_missing", "command_id_conflict"})
+"""Append failures that refuse the command (a payment that no longer fits its budget line, a
+person's command id that names another pathway's events), rather than reveal a fault: they
+reach the sender like a refusal of `decide`."""
 
 UPSERT_ONLY_CHANGES = "upsert-only-changes"
 """Patch id (docs/versioning.md): search attributes are upserted only when they change."""
@@ -155,7 +156,11 @@ class PathwayWorkflow:
 
     @workflow.update(name="command")
     async def command(self, envelope: CommandEnvelope) -> CommandResult:
-        """Apply one command; the update id is the command id."""
+        """Apply one command; the update id is the command id.
+
+        A command id answered before is answered as it was, with the fingerprint of the
+        command that was applied: the `PathwayClient` tells a retry from a reused id.
+        """
         async with self._lock:
             if (previous := self._results.get(envelope.command_id)) is not None:
                 return previous
@@ -253,6 +258,7 @@ class PathwayWorkflow:
                 version=self._state.version,
                 stage=self._state.stage,
                 events=tuple(r.type for r in records),
+                fingerprint=records[0].fingerprint,
             )
         self._upsert_search_attributes(read_models(self._state, missed).summary)
         self._note_stage(before)
@@ -301,6 +307,7 @@ class PathwayWorkflow:
             version=after.version,
             stage=after.stage,
             events=tuple(e.type for e in events),
+            fingerprint=envelope.fingerprint,
         )
         self._results[envelope.command_id] = result
         self._note_stage(before)

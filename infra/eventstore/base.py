@@ -8,7 +8,7 @@ from typing import Protocol
 
 from domain.projections import Obligation, PathwaySummary, ReadModelUpdate
 from domain.records import EventRecord
-from domain.values import Frozen, Stage
+from domain.values import Frozen, Role, Stage
 from infra.eventstore.notifications import NotificationInbox, NotificationOutbox
 from infra.payments.model import PaymentError, end_to_end_id_for
 
@@ -64,6 +64,27 @@ class InvalidAppend(EventStoreError, ValueError):
     """The batch is malformed (a programming error): wrong stream, gaps, mixed commands."""
 
 
+class CommandIdConflict(EventStoreError):
+    """A person's command id already names events of another stream: nothing is written.
+
+    The ids of the commands people send name one command across every pathway, so an id
+    reused on another pathway is refused rather than applied there. The system's own
+    command ids (`deadlines-<version>`, a policy's, a bank outcome's) are per pathway.
+    The message names no stream: the other pathway may be outside the sender's scope.
+    """
+
+    code = "command_id_conflict"
+
+    def __init__(self, command_id: str) -> None:
+        super().__init__(f"the command id {command_id} already names another command")
+        self.command_id = command_id
+
+
+def unique_across_streams(records: Sequence[EventRecord]) -> bool:
+    """Whether the command of `records` must have an id no other stream uses (a person's)."""
+    return records[0].actor.role != Role.SYSTEM
+
+
 class BudgetLineExceeded(EventStoreError):
     """A ledger entry does not fit in what is left of its budget line: nothing is written.
 
@@ -114,7 +135,8 @@ class EventStore(NotificationOutbox, NotificationInbox, Protocol):
         Idempotent by (stream_id, command_id): if the records' command is already in the
         stream, returns the first append's result with duplicate=True and writes nothing.
         One command is therefore appended once: a second append with the same command id
-        is taken for a retry.
+        is taken for a retry. A person's command whose id names events of another stream
+        is refused (`unique_across_streams`), checked under the append lock.
 
         Raises:
             ConcurrencyConflict: the stream is not at `expected_version`.
@@ -124,6 +146,8 @@ class EventStore(NotificationOutbox, NotificationInbox, Protocol):
                 ledger entry of another pathway, or a ledger entry of no amount.
             BudgetLineExceeded: a ledger entry does not fit in its budget line
                 (`BudgetLineMissing` when the line does not exist). Nothing is written.
+            CommandIdConflict: a person's command id already names events of another
+                stream. Nothing is written.
 
         Each ledger entry of `read_models.ledger` is written once (by entry id: an entry
         already in the ledger is neither written nor committed again) and its amount is

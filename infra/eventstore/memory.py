@@ -17,6 +17,7 @@ from domain.records import EventRecord
 from domain.values import Stage
 from infra.eventstore.base import (
     AppendResult,
+    CommandIdConflict,
     ConcurrencyConflict,
     OpenObligation,
     OverdueObligation,
@@ -24,6 +25,7 @@ from infra.eventstore.base import (
     check_page,
     check_read_models,
     require_aware,
+    unique_across_streams,
 )
 from infra.eventstore.memory_ledger import InMemoryLedger
 from infra.eventstore.memory_notifications import InMemoryNotifications
@@ -62,6 +64,10 @@ class InMemoryEventStore(InMemoryNotifications, InMemoryLedger):
             return _result(stream_id, earlier, duplicate=True)
         if len(stream) != expected_version:
             raise ConcurrencyConflict(stream_id, expected_version, len(stream))
+        if unique_across_streams(records) and any(
+            r.command_id == command_id and r.stream_id != stream_id for r in self._log
+        ):
+            raise CommandIdConflict(command_id)
         if read_models is not None:
             self._check_booking(read_models.ledger)
 

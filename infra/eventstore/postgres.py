@@ -23,6 +23,7 @@ from infra.crypto.sealing import FieldSealer
 from infra.db import Pool
 from infra.eventstore.base import (
     AppendResult,
+    CommandIdConflict,
     ConcurrencyConflict,
     OpenObligation,
     OverdueObligation,
@@ -30,6 +31,7 @@ from infra.eventstore.base import (
     check_page,
     check_read_models,
     require_aware,
+    unique_across_streams,
 )
 from infra.eventstore.postgres_ledger import PostgresLedger, book_ledger, follow_outcomes
 from infra.eventstore.postgres_notifications import PostgresNotifications, write_notifications
@@ -39,6 +41,7 @@ from infra.eventstore.postgres_statements import (
     event_from_row,
     insert_events,
     lock_appends,
+    names_another_stream,
     stream_state,
     stream_version,
     where,
@@ -99,6 +102,11 @@ class PostgresEventStore(PostgresNotifications, PostgresLedger):
                     await write_notifications(conn, read_models.notifications, outbox=True)
                 sealed = await self._sealed(records)
                 await lock_appends(conn)
+                # Under the lock: an append of the same id to another stream has committed.
+                if unique_across_streams(records) and await names_another_stream(
+                    conn, stream_id, command_id
+                ):
+                    raise CommandIdConflict(command_id)
                 positions = await insert_events(conn, sealed)
         except UniqueViolation as error:
             if error.diag.constraint_name != "events_pkey":

@@ -101,6 +101,16 @@ async def stream_state(
     )
 
 
+async def names_another_stream(conn: Connection, stream_id: str, command_id: str) -> bool:
+    """Whether `command_id` already names events of a stream other than `stream_id`."""
+    cur = await conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM events WHERE command_id = %s AND stream_id <> %s)",
+        (command_id, stream_id),
+    )
+    row = await cur.fetchone()
+    return bool(row and row[0])
+
+
 async def lock_appends(conn: Connection) -> None:
     """Take the append lock until the end of the transaction.
 
@@ -118,6 +128,8 @@ async def insert_events(conn: Connection, records: Sequence[EventRecord]) -> lis
     params: list[Any] = []
     for r in records:
         metadata = {"actor": r.actor.model_dump(mode="json"), "command_id": r.command_id}
+        if r.fingerprint is not None:
+            metadata["fingerprint"] = r.fingerprint
         params += (
             r.stream_id,
             r.version,
@@ -165,6 +177,7 @@ def event_from_row(row: TupleRow) -> EventRecord:
             "data": data,
             "actor": metadata["actor"],
             "command_id": command_id,
+            "fingerprint": metadata.get("fingerprint"),
             "occurred_at": occurred_at.astimezone(UTC),
             "recorded_at": recorded_at.astimezone(UTC),
             "global_position": position,

@@ -9,8 +9,8 @@ import pytest
 
 from domain.projections import Obligation, PathwaySummary, ReadModelUpdate
 from domain.records import EventRecord
-from domain.values import Stage
-from infra.eventstore.base import ConcurrencyConflict, EventStore, InvalidAppend
+from domain.values import Actor, Role, Stage
+from infra.eventstore.base import CommandIdConflict, ConcurrencyConflict, EventStore, InvalidAppend
 from tests.eventstore.builders import (
     T0,
     obligation,
@@ -44,6 +44,10 @@ async def snapshot(
         await store.get_summary(pathway_id),
         [o.obligation for o in await store.open_obligations(pathway_id=pathway_id)],
     )
+
+
+def as_actor(batch: list[EventRecord], actor: Actor) -> list[EventRecord]:
+    return [r.model_copy(update={"actor": actor}) for r in batch]
 
 
 # --- appending and reading ------------------------------------------------------------------
@@ -166,13 +170,47 @@ async def test_retry_after_later_appends_is_still_a_duplicate(store: EventStore)
     assert await store.stream_version(P1) == 2
 
 
-async def test_same_command_id_in_another_stream_is_not_a_duplicate(store: EventStore) -> None:
-    await store.append(P1, 0, records(P1, 0, "c-1"), None)
+async def test_the_system_s_command_id_in_another_stream_is_not_a_duplicate(
+    store: EventStore,
+) -> None:
+    system = records(P1, 0, "deadlines-1")[0].actor.model_copy(update={"role": Role.SYSTEM})
+    await store.append(P1, 0, as_actor(records(P1, 0, "deadlines-1"), system), None)
 
-    result = await store.append(P2, 0, records(P2, 0, "c-1"), None)
+    result = await store.append(P2, 0, as_actor(records(P2, 0, "deadlines-1"), system), None)
 
     assert result.duplicate is False
     assert await store.stream_version(P2) == 1
+
+
+async def test_a_person_s_command_id_in_another_stream_is_refused(store: EventStore) -> None:
+    await store.append(P1, 0, records(P1, 0, "c-1"), None)
+    before = await snapshot(store, P2)
+
+    with pytest.raises(CommandIdConflict) as raised:
+        await store.append(P2, 0, records(P2, 0, "c-1"), read_models(summary(P2, 1)))
+
+    assert raised.value.code == "command_id_conflict" and P1 not in str(raised.value)
+    assert await snapshot(store, P2) == before
+
+
+async def test_concurrent_appends_of_one_person_s_id_to_two_streams_let_one_win(
+    store: EventStore,
+) -> None:
+    outcomes = await asyncio.gather(
+        *(store.append(s, 0, records(s, 0, "c-1"), None) for s in (P1, P2)),
+        return_exceptions=True,
+    )
+
+    assert sorted(type(o).__name__ for o in outcomes) == ["AppendResult", "CommandIdConflict"]
+    assert len(await store.read_all()) == 1
+
+
+async def test_the_fingerprint_of_the_command_reads_back(store: EventStore) -> None:
+    batch = [r.model_copy(update={"fingerprint": "ab" * 32}) for r in records(P1, 0, "c-1", 2)]
+
+    await store.append(P1, 0, batch, None)
+
+    assert [r.fingerprint for r in await store.read_stream(P1)] == ["ab" * 32] * 2
 
 
 async def test_another_command_at_an_existing_version_conflicts_and_writes_nothing(
@@ -318,7 +356,8 @@ async def test_list_summaries_filters_and_orders_by_next_deadline(store: EventSt
         ]
     }
     for pathway_id, row in rows.items():
-        await store.append(pathway_id, 0, records(pathway_id, 0, "c-1"), read_models(row))
+        opening = records(pathway_id, 0, f"{pathway_id}-open")
+        await store.append(pathway_id, 0, opening, read_models(row))
 
     async def ids(**filters: object) -> list[str]:
         return [s.pathway_id for s in await store.list_summaries(**filters)]  # type: ignore[arg-type]

@@ -64,6 +64,9 @@ REFUSALS: Mapping[str, str] = {
     "pathway_not_found": N_("There is no such pathway, or it is not in your caseload."),
     "pathway_already_open": N_("This pathway is already open."),
     "pathway_closed": N_("The pathway is closed and accepts nothing more."),
+    "command_id_conflict": N_(
+        "This form was already sent with other data, or by someone else: reload the page."
+    ),
     "pathway_suspended": N_(
         "The pathway is suspended: only resuming, notes and exit are possible."
     ),
