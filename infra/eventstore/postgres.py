@@ -38,6 +38,7 @@ from infra.eventstore.postgres_notifications import PostgresNotifications, write
 from infra.eventstore.postgres_statements import (
     EVENT_COLUMNS,
     SUMMARY_COLUMNS,
+    ask_other_streams,
     event_from_row,
     insert_events,
     lock_appends,
@@ -102,12 +103,13 @@ class PostgresEventStore(PostgresNotifications, PostgresLedger):
                     await write_notifications(conn, read_models.notifications, outbox=True)
                 sealed = await self._sealed(records)
                 await lock_appends(conn)
-                # Under the lock: an append of the same id to another stream has committed.
-                if unique_across_streams(records) and await names_another_stream(
-                    conn, stream_id, command_id
-                ):
-                    raise CommandIdConflict(command_id)
+                # Asked under the lock, so an append of the id to another stream has
+                # committed; answered with the insert's flight, rolled back if it must be.
+                unique = unique_across_streams(records)
+                question = await ask_other_streams(conn, stream_id, command_id) if unique else None
                 positions = await insert_events(conn, sealed)
+                if question is not None and await names_another_stream(question):
+                    raise CommandIdConflict(command_id)
         except UniqueViolation as error:
             if error.diag.constraint_name != "events_pkey":
                 raise

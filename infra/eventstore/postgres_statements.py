@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC
 from typing import Any
 
-from psycopg import AsyncConnection, sql
+from psycopg import AsyncConnection, AsyncCursor, sql
 from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
@@ -18,6 +18,7 @@ from domain.records import EventRecord
 from infra.eventstore.base import AppendResult
 
 Connection = AsyncConnection[TupleRow]
+Cursor = AsyncCursor[TupleRow]
 
 APPEND_LOCK_KEY = 0x6576656E7473
 """Advisory lock serialising the inserts of appends (any constant; spells "events")."""
@@ -101,13 +102,21 @@ async def stream_state(
     )
 
 
-async def names_another_stream(conn: Connection, stream_id: str, command_id: str) -> bool:
-    """Whether `command_id` already names events of a stream other than `stream_id`."""
-    cur = await conn.execute(
+async def ask_other_streams(conn: Connection, stream_id: str, command_id: str) -> Cursor:
+    """Ask whether `command_id` names events of a stream other than `stream_id`.
+
+    In pipeline mode the question goes out with the writes that follow it; read its answer
+    with `names_another_stream` after them, and no round trip is added.
+    """
+    return await conn.execute(
         "SELECT EXISTS (SELECT 1 FROM events WHERE command_id = %s AND stream_id <> %s)",
         (command_id, stream_id),
     )
-    row = await cur.fetchone()
+
+
+async def names_another_stream(question: Cursor) -> bool:
+    """The answer to `ask_other_streams`."""
+    row = await question.fetchone()
     return bool(row and row[0])
 
 
