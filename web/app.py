@@ -120,7 +120,9 @@ def create_app(
     app.include_router(build_pages_router())
     app.mount("/static", StaticFiles(packages=[("web", "static")]), name="static")
     app.include_router(build_inbox_router())
-    app.include_router(build_codec_router(_origin(settings.temporal_ui_url)))
+    app.include_router(
+        build_codec_router(_origin(settings.temporal_ui_url), documented=codec is not None)
+    )
     install_docs(app)
     return app
 

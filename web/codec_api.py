@@ -67,9 +67,13 @@ _OPERATION: dict[str, Any] = {
 }
 
 
-def build_codec_router(ui_origin: str | None) -> APIRouter:
-    """The codec routes; `ui_origin` (`scheme://host:port`) may read their answers."""
-    router = APIRouter(prefix="/codec")
+def build_codec_router(ui_origin: str | None, *, documented: bool = True) -> APIRouter:
+    """The codec routes; `ui_origin` (`scheme://host:port`) may read their answers.
+
+    Left out of the OpenAPI when not `documented`: an app without a keyring answers them
+    503 only.
+    """
+    router = APIRouter(prefix="/codec", include_in_schema=documented)
 
     def cors(response: Response, request: Request) -> Response:
         origin = request.headers.get("Origin")
