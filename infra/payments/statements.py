@@ -22,10 +22,14 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
 from infra.payments.model import PaymentError
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 INVALID_STATEMENT = "invalid_statement"
 CSV_COLUMNS = ("date", "end_to_end_id", "amount", "status", "bank_reference", "reason")
@@ -80,8 +84,20 @@ def parse_statement(data: bytes, name: str) -> list[StatementLine]:
 
 
 def parse_csv(text: str, name: str) -> list[StatementLine]:
-    """The lines of a statement in the CSV format (see the module's docstring)."""
+    """The lines of a statement in the CSV format (see the module's docstring).
+
+    Raises:
+        PaymentError: `invalid_statement`, also for what the csv module cannot read (a
+            field longer than its limit of 128 KiB, a NUL), with the line it reached.
+    """
     reader = csv.reader(io.StringIO(text))
+    try:
+        return _csv_lines(reader, name)
+    except csv.Error as err:
+        raise _bad(name, reader.line_num, f"not readable as CSV ({err})") from None
+
+
+def _csv_lines(reader: Reader, name: str) -> list[StatementLine]:
     header = next(reader, None)
     if header is None or tuple(h.strip().lower() for h in header) != CSV_COLUMNS:
         raise PaymentError(

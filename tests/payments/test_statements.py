@@ -78,3 +78,13 @@ def test_the_file_kind_is_told_by_its_content(tmp_path: Path) -> None:
 def test_malformed_xml_is_refused() -> None:
     with pytest.raises(PaymentError, match=r"s\.xml, line 1: not well-formed XML"):
         parse_camt053(b"<Document><Ntry>", "s.xml")
+
+
+def test_a_csv_the_csv_module_cannot_read_is_refused_not_crashed() -> None:
+    # A field past the csv module's 128 KiB limit raised _csv.Error: a 500 on the page.
+    header = "date,end_to_end_id,amount,status,bank_reference,reason\n"
+    huge = header + "2026-11-02,E2E-1,10.00,paid,REF-1," + "x" * (200 * 1024) + "\n"
+    with pytest.raises(PaymentError) as refused:
+        parse_csv(huge, "statement.csv")
+    assert refused.value.code == "invalid_statement"
+    assert "line 2" in refused.value.detail and "not readable as CSV" in refused.value.detail
