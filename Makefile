@@ -1,21 +1,37 @@
 # Pathways: `make up` runs the whole embedded stack, `make test` the test suite.
-# Needs only python3.11 on PATH; everything else comes from PyPI into .venv.
+# Needs only Python 3.11, 3.12 or 3.13 on PATH; everything else comes from PyPI into .venv.
 
-PYTHON ?= python3.11
-VENV   := .venv
+# The newest supported interpreter that runs here: CPython 3.11.7 and older fail at random to
+# build ASTs in threaded programs (python/cpython gh-106905; 3.13 has the fix). Each candidate
+# is run, not just looked up: a pyenv shim of a version pyenv has not selected is on PATH and
+# fails, so pyenv's own copy of that version is tried next. PYTHON=... chooses another one;
+# `make PYTHON=python3.12 VENV=.venv312 test` keeps a second virtualenv beside the first.
+SUPPORTED_PYTHONS := 3.13 3.12 3.11
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for v in $(SUPPORTED_PYTHONS); do \
+	for p in python$$v "$$(pyenv prefix "$$(pyenv latest $$v)")/bin/python$$v"; do \
+		"$$p" -c '' >/dev/null && { echo "$$p"; exit; }; done; done 2>/dev/null)
+endif
+VERSION_OF := import sysconfig; print(sysconfig.get_python_version())
+PYTHON_VERSION := $(shell $(PYTHON) -c '$(VERSION_OF)' 2>/dev/null)
+ifeq ($(PYTHON_VERSION),)
+$(error No supported Python found: need Python $(SUPPORTED_PYTHONS), or PYTHON=...)
+endif
+VENV   ?= .venv
 BIN    := $(VENV)/bin
-# Re-install only when pyproject.toml changes (the editable install follows the sources).
-STAMP  := $(VENV)/.installed
+# Re-install when pyproject.toml changes (the editable install follows the sources), and
+# rebuild the virtualenv when it was made with another interpreter (the stamp names it).
+STAMP  := $(VENV)/.installed-$(PYTHON_VERSION)
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: up test lint clean install chaos bench
 
 install: $(STAMP)
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml
+	@if [ -d $(VENV) ] && [ "$$($(BIN)/python -c "$(VERSION_OF)" 2>/dev/null)" != $(PYTHON_VERSION) ]; then \
+		echo "$(VENV) was not made with Python $(PYTHON_VERSION): rebuilding it"; rm -rf $(VENV); fi
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
