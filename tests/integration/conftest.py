@@ -69,9 +69,13 @@ async def run(
     env: Mapping[str, str],
     cwd: Path,
     input: str | None = None,
-    timeout: float = 30.0,
+    timeout: float = 120.0,
 ) -> Ran:
-    """Run a program to completion (killed after `timeout` seconds) and capture its output."""
+    """Run a program to completion (killed after `timeout` seconds) and capture its output.
+
+    The timeout only stops a program that hangs: six CLI processes started at once took more
+    than 30 s to import and exit on two cores shared with other test runs.
+    """
     process = await asyncio.create_subprocess_exec(
         *args,
         stdin=asyncio.subprocess.PIPE if input is not None else asyncio.subprocess.DEVNULL,
@@ -122,7 +126,7 @@ class Deployment:
             PATHWAYS_MASTER_KEY=self.master.to_base64(),
         )
 
-    async def cli(self, *args: str, input: str | None = None, timeout: float = 30.0) -> Ran:
+    async def cli(self, *args: str, input: str | None = None, timeout: float = 120.0) -> Ran:
         """`pathways <args>` as a subprocess against this deployment."""
         return await run(
             PATHWAYS, *args, env=self.environ, cwd=self.workdir, input=input, timeout=timeout
