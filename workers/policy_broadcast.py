@@ -71,14 +71,17 @@ def policy_digest(policy: Policy) -> str:
     return hashlib.sha256(policy.model_dump_json().encode()).hexdigest()
 
 
-def apply_command_id(policy: Policy, version: int) -> str:
-    """`policy-<digest>-v<version>`: the policy applied on top of one version of a pathway.
+def apply_command_id(policy: Policy, pathway_id: str, version: int) -> str:
+    """`policy-<digest>`: the policy applied on top of one version of one pathway.
 
     Deterministic, so a broadcast retried after a lost reply is answered, not applied
     twice. The version keeps a policy put back after another (A, then B, then A again)
-    from being taken for a retry of the first. Command ids are scoped to one pathway.
+    from being taken for a retry of the first. The pathway is in it because a person's
+    command id names one command across every pathway (`command_id_conflict`); the digest
+    keeps the id within an identifier's 64 characters whatever the pathway's id.
     """
-    return f"policy-{policy_digest(policy)[:16]}-v{version}"
+    key = f"{policy_digest(policy)}:{pathway_id}:v{version}"
+    return f"policy-{hashlib.sha256(key.encode()).hexdigest()[:40]}"
 
 
 async def broadcast_policy(
@@ -132,7 +135,7 @@ async def _apply(
             if state.policy == policy:
                 return PathwayOutcome(pathway_id, Outcome.ALREADY_IN_FORCE)
             envelope = CommandEnvelope(
-                command_id=apply_command_id(policy, state.version),
+                command_id=apply_command_id(policy, pathway_id, state.version),
                 actor=actor,
                 command=ApplyPolicy(policy=policy),
             )
