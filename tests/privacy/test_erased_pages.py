@@ -17,6 +17,7 @@ from tests.web.conftest import web_settings
 from tests.web.staff import staffed_accounts
 from tests.web.test_pages import sign_in
 from web.app import create_app
+from workflows.client import PathwayClient
 
 
 async def seed(store: PostgresEventStore, pathway_id: str) -> None:
@@ -36,7 +37,8 @@ async def one_erased_one_kept(pool: Pool, store: PostgresEventStore) -> FastAPI:
             "UPDATE pathway_keys SET wrapped = NULL, destroyed_at = now()"
             " WHERE pathway_id = 'p-erased'"
         )
-    return create_app(None, store, await staffed_accounts(), web_settings())  # type: ignore[arg-type]
+    pathways = PathwayClient(None, "unused")  # type: ignore[arg-type]  # the pages only read
+    return create_app(pathways, store, await staffed_accounts(), web_settings())
 
 
 async def test_the_pages_of_an_erased_pathway_say_so_and_show_no_placeholder_name(
