@@ -15,6 +15,9 @@ from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import Header, Query, Request
+from pydantic import GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from infra.access_log.base import AccessLog
 from infra.access_log.model import (
@@ -31,8 +34,28 @@ from workflows.parsing import INVALID
 PURPOSE_HEADER = "X-Purpose"
 PURPOSE_FIELD = "purpose"
 
+
+class NoneLeftOut:
+    """Pydantic metadata: publish an optional parameter without `null` among its values.
+
+    `None` stands for the parameter left out, never a value a client sends: published
+    (FastAPI's default), `null` made a generator send the header `X-Purpose: null`, refused
+    as no purpose. Validation is untouched, so a refusal still names the parameter alone.
+    """
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        values = [value for value in schema.get("anyOf", []) if value != {"type": "null"}]
+        if len(values) != 1:
+            return schema
+        return {**values[0], **{key: v for key, v in schema.items() if key != "anyOf"}}
+
+
 PurposeQuery = Annotated[
     Purpose | None,
+    NoneLeftOut(),
     Query(
         description="Why you read this (recorded in the access log); default: your role's"
         " purpose, e.g. `case_management` for a caseworker's own caseload",
@@ -40,6 +63,7 @@ PurposeQuery = Annotated[
 ]
 PurposeHeader = Annotated[
     Purpose | None,
+    NoneLeftOut(),
     Header(alias=PURPOSE_HEADER, description="The purpose, as a header instead of the query"),
 ]
 

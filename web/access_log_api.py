@@ -17,6 +17,7 @@ from infra.access_log.model import MAX_SEARCH, AccessEntry, AccessQuery, Channel
 from infra.accounts.model import Account
 from web.access import PurposeHeader, PurposeQuery, access_log_of, chosen_purpose, record_read
 from web.auth import CurrentAccount
+from web.day_or_instant import DAY_OR_INSTANT_OR_EMPTY
 from web.problems import PROBLEM_RESPONSES, ProblemError
 from web.scope import FORBIDDEN
 from workflows.parsing import INVALID
@@ -96,10 +97,18 @@ def build_access_log_router() -> APIRouter:
         pathway_id: Identifier | None = None,
         account_id: Annotated[Identifier | None, Query(description="Who read")] = None,
         since: Annotated[
-            str | None, Query(description="At or after: an ISO date or datetime (UTC if naive)")
+            str | None,
+            Query(
+                description="At or after: an ISO date or datetime (UTC if naive)",
+                json_schema_extra=DAY_OR_INSTANT_OR_EMPTY,
+            ),
         ] = None,
         until: Annotated[
-            str | None, Query(description="Before: an ISO datetime, or a date (included)")
+            str | None,
+            Query(
+                description="Before: an ISO datetime, or a date (included)",
+                json_schema_extra=DAY_OR_INSTANT_OR_EMPTY,
+            ),
         ] = None,
         channel: Channel | None = None,
         limit: Annotated[int, Query(ge=1, le=MAX_SEARCH)] = 100,

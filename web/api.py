@@ -26,8 +26,10 @@ from infra.access_log.model import Channel
 from infra.accounts.model import Account
 from infra.eventstore.base import EventStore, OverdueObligation
 from web.access import PurposeHeader, PurposeQuery, chosen_purpose, record_read
+from web.api_links import pathway_links
 from web.auth import CurrentAccount
 from web.command_bodies import CommandBody, OpeningBody
+from web.day_or_instant import DAY_OR_INSTANT
 from web.outages import within
 from web.problems import PROBLEM_RESPONSES, ProblemError
 from web.scope import caseload_filter, changeable, check_may_open_in, readable
@@ -71,6 +73,7 @@ def build_router() -> APIRouter:
         "/pathways",
         status_code=status.HTTP_201_CREATED,
         response_model=CommandResult,
+        responses=pathway_links(status.HTTP_201_CREATED),
         tags=["commands"],
         summary="Open a pathway",
     )
@@ -101,6 +104,7 @@ def build_router() -> APIRouter:
     @router.post(
         "/pathways/{pathway_id}/commands",
         response_model=CommandResult,
+        responses=pathway_links(status.HTTP_200_OK),
         tags=["commands"],
         summary="Send a command to a pathway",
     )
@@ -130,7 +134,7 @@ def build_router() -> APIRouter:
                 description="Show the pathway as known then: an ISO datetime, or a date meaning"
                 " the end of that day in Italy; not after today (`as_of_in_future`)",
                 # Published only: `known_at` reads it, with its own refusals.
-                json_schema_extra={"anyOf": [{"format": "date"}, {"format": "date-time"}]},
+                json_schema_extra=DAY_OR_INSTANT,
             ),
         ] = None,
         purpose: PurposeQuery = None,

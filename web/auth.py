@@ -15,7 +15,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import structlog
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from infra.accounts.model import Account
 from infra.accounts.service import account_for_token
@@ -38,6 +39,16 @@ SESSION_SEEN = "seen_at"
 SESSION_ID = "sid"
 SESSION_EPOCH = "epoch"
 """The account's session epoch at sign-in (`infra.accounts.sessions`); none: epoch 0."""
+
+BEARER = HTTPBearer(
+    scheme_name="bearer",
+    bearerFormat="pwt_…",
+    description="An API token (`pathways user token`): `Authorization: Bearer pwt_…`.",
+    auto_error=False,
+)
+"""Publishes the API's security scheme, so that every operation that needs a signed-in
+person says so in the OpenAPI; the header is read by `optional_account` itself, which
+refuses an `Authorization` of another scheme where `HTTPBearer` would pass it over."""
 
 
 def accounts_of(request: Request) -> AccountStore:
@@ -178,7 +189,10 @@ async def _check_csrf(request: Request) -> None:
         raise ProblemError(CSRF_FAILED, "the form is stale: reload the page", status=403)
 
 
-async def optional_account(request: Request) -> Account | None:
+async def optional_account(
+    request: Request,
+    _: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)],
+) -> Account | None:
     """The signed-in account, or None; checks CSRF on session-authenticated changes.
 
     Raises:
