@@ -31,18 +31,18 @@ from hypothesis import strategies as st
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 from schemathesis import GenerationMode
-from schemathesis.checks import CheckContext, CheckFunction, not_a_server_error
+from schemathesis.checks import CHECKS as REGISTRY
+from schemathesis.checks import CheckContext, CheckFunction, is_check_class, load_all_checks
+from schemathesis.config import PositiveDataAcceptanceConfig
+from schemathesis.core.failures import FailureGroup
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.hooks import HookContext, HookDispatcher, HookScope
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    negative_data_rejection,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
-from tests.scenarios import ASSESSMENT, CONDITION, OPEN
+from tests.scenarios import ASSESSMENT, CONDITION, OPEN, policy_beyond_schema
 from tests.web.live import LiveApp, Snapshot, live_app
 from tests.web.staff import PASSWORD, bearer
+from web.access import PURPOSE_FIELD, PURPOSE_HEADER
+from workflows.parsing import INVALID
 
 ROLES: dict[str, str | None] = {
     "caseworker": "anna",
@@ -54,17 +54,65 @@ ROLES: dict[str, str | None] = {
 }
 """Who asks: one person of each role (Lecce's caseworker and supervisor), and nobody."""
 
-MAX_EXAMPLES = int(os.environ.get("PATHWAYS_FUZZ_EXAMPLES", "8"))
-"""Generated cases per operation, backend and role, after the explicit and coverage ones
-(8 keeps `make test` short; set PATHWAYS_FUZZ_EXAMPLES for a deeper run)."""
+DEEP = "PATHWAYS_FUZZ_EXAMPLES" in os.environ
+"""A deep run (`PATHWAYS_FUZZ_EXAMPLES=300`): every coverage case on each backend; else
+`make test`'s bounded one, about a minute on a busy two-core machine."""
 
+MAX_EXAMPLES = int(os.environ.get("PATHWAYS_FUZZ_EXAMPLES", "5"))
+"""Generated cases per operation, backend and role, after the explicit and coverage ones."""
+
+BACKENDS = ["memory", "postgres"]
+
+BOUNDED_COVERAGE_STRIDE = 3
+"""The bounded run sends one coverage case in this many."""
+
+
+def well_formed_is_not_malformed(ctx: CheckContext, response: Any, case: Any) -> bool | None:
+    """A schema-valid request may break a rule (422 with the rule's code), but is never
+    refused as malformed (`invalid_command`), but for the rules JSON Schema cannot state."""
+    if case.meta is None or not case.meta.generation.mode.is_positive:
+        return None
+    if response.status_code != 422:
+        return None
+    problem = response.json()
+    beyond = policy_beyond_schema(
+        (case.body or {}).get("type") if isinstance(case.body, dict) else None,
+        problem["field"],
+        str(problem["detail"]),
+    )
+    differ = problem["field"] == PURPOSE_FIELD and purposes_differ(case)
+    assert problem["code"] != INVALID or beyond or differ, (
+        f"a schema-valid request was refused as malformed: {problem}"
+    )
+    return True
+
+
+def purposes_differ(case: schemathesis.Case) -> bool:
+    """Whether `case` gives a purpose both as the query parameter and as the header, and
+    two different ones: `chosen_purpose` refuses that (`invalid_command`), a rule between
+    two parameters that JSON Schema cannot state, so the one refusal the check lets pass."""
+    query = (case.query or {}).get(PURPOSE_FIELD)
+    header = (case.headers or {}).get(PURPOSE_HEADER)
+    return query is not None and header is not None and query != header
+
+
+load_all_checks()
 CHECKS: list[CheckFunction] = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-    negative_data_rejection,
+    *(check for check in REGISTRY.get_all() if not is_check_class(check)),
+    well_formed_is_not_malformed,
 ]
+"""Every check Schemathesis has, and ours. `positive_data_acceptance` also takes a 422
+(`api_schema`): a well-formed command that breaks a domain rule (wrong stage, back-dated
+too far) or a query for a day to come is refused with that rule's code;
+`well_formed_is_not_malformed` keeps what the check is for, a valid input refused as invalid."""
+
+ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
+"""What `positive_data_acceptance` takes: Schemathesis' defaults, and 422 (see CHECKS)."""
+
+STATEFUL_SCENARIOS = MAX_EXAMPLES
+"""Sequences of linked calls per backend in the stateful phase."""
+STATEFUL_STEPS = 6
+"""Calls per sequence at most: an opening, and a few reads and commands of its pathway."""
 
 PATHWAYS = {"lecce": "p-fuzz-lecce", "nardo": "p-fuzz-nardo", "closed": "p-fuzz-closed"}
 """Seeded: Anna's open pathway in Lecce, Marta's in Nardò, and Anna's closed one."""
@@ -184,7 +232,7 @@ def _commands() -> st.SearchStrategy[dict[str, Any]]:
 def _openings() -> st.SearchStrategy[dict[str, Any]]:
     return st.builds(
         opening,
-        st.sampled_from([*PATHWAYS.values(), "p-fuzz-new"]),
+        st.one_of(st.sampled_from([*PATHWAYS.values()]), st.builds(new_id, st.just("p"))),
         st.sampled_from(["org-lecce", "org-nardo", "org-elsewhere"]),
         st.sampled_from(["anna", "marta", "someone"]),
     )
@@ -206,6 +254,15 @@ def _well_formed_bodies(context: HookContext, strategy: st.SearchStrategy[Any]) 
     if operation.path == "/api/v1/pathways/{pathway_id}/commands":
         return st.one_of(_commands(), strategy)
     return strategy
+
+
+def _annas_bodies(context: HookContext, strategy: st.SearchStrategy[Any]) -> Any:
+    """Often a new pathway of Anna's in Lecce, or a well-formed command: links to follow."""
+    operation = context.operation
+    if operation is not None and operation.label == "POST /api/v1/pathways":
+        annas = st.builds(lambda: opening(new_id("p"), "org-lecce", "anna"))
+        return st.one_of(annas, strategy)
+    return _well_formed_bodies(context, strategy)
 
 
 def _positive_hooks() -> HookDispatcher:
@@ -241,19 +298,24 @@ class Run:
 
     def call(self, case: schemathesis.Case) -> None:
         """Send `case`, check the answer, and that a refusal changed nothing."""
+        headers = self.headers
+        meta = case.meta
+        if meta is not None and meta.is_negative_at(ParameterLocation.HEADER):
+            # The credentials are a required header: when the fuzzer leaves them out, so do we.
+            headers = headers if "Authorization" in (case.headers or {}) else None
         before = self.live.snapshot()
-        response = case.call(headers=self.headers, timeout=30)
+        response = case.call(headers=headers, timeout=30)
         self.requests += 1
         case.validate_response(
             response,
             checks=[*CHECKS, unchanged_by_refusal(before, self.live)],
-            headers=self.headers,
+            headers=headers,
         )
 
     def attempt(self, label: str, test: Callable[[], None]) -> None:
         try:
             test()
-        except Exception as failure:
+        except (Exception, FailureGroup) as failure:
             self.failures.append(f"{label}:\n{failure}")
 
     def fuzz(self, operation: schemathesis.APIOperation) -> None:
@@ -293,7 +355,7 @@ def fuzz_database(postgres_uri: str) -> Iterator[str]:
             )
 
 
-@pytest.fixture(scope="module", params=["memory", "postgres"])
+@pytest.fixture(scope="module", params=BACKENDS)
 def live(request: pytest.FixtureRequest) -> Iterator[LiveApp]:
     database = request.getfixturevalue("fuzz_database") if request.param == "postgres" else None
     with live_app(database) as app:
@@ -303,7 +365,11 @@ def live(request: pytest.FixtureRequest) -> Iterator[LiveApp]:
 
 @pytest.fixture(scope="module")
 def api_schema(live: LiveApp) -> schemathesis.BaseSchema:
-    return schemathesis.openapi.from_url(f"{live.base_url}/openapi.json")
+    schema = schemathesis.openapi.from_url(f"{live.base_url}/openapi.json")
+    schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
+        expected_statuses=ACCEPTED
+    )
+    return schema
 
 
 @pytest.fixture(scope="module")
@@ -322,8 +388,20 @@ def coverage(api_schema: schemathesis.BaseSchema) -> dict[str, list[schemathesis
     return cases
 
 
+def coverage_share(backend: str, role: str) -> slice:
+    """Which of the coverage cases this backend and role send: in a deep run, each case
+    once per backend; in the bounded one, every third case once in all (dealt out among
+    both backends), the rest left to the deep run."""
+    roles = list(ROLES)
+    if DEEP:
+        return slice(roles.index(role), None, len(roles))
+    dealer = BACKENDS.index(backend) * len(roles) + roles.index(role)
+    return slice(dealer, None, len(roles) * len(BACKENDS) * BOUNDED_COVERAGE_STRIDE)
+
+
 @pytest.mark.parametrize("role", list(ROLES))
 def test_every_operation_conforms_and_refusals_change_nothing(
+    request: pytest.FixtureRequest,
     role: str,
     live: LiveApp,
     api_schema: schemathesis.BaseSchema,
@@ -332,10 +410,9 @@ def test_every_operation_conforms_and_refusals_change_nothing(
     who = ROLES[role]
     run = Run(live, bearer(who) if who is not None else None)
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    share = slice(list(ROLES).index(role), None, len(ROLES))
+    share = coverage_share(request.node.callspec.params["live"], role)
     for operation in operations:
         label = operation.label
-        # The coverage cases are dealt out among the roles: each is sent once per backend.
         for case in [*explicit_cases(operation), *coverage[label][share]]:
             run.attempt(label, lambda case=case: run.call(case))
         run.attempt(f"{label} (generated)", lambda operation=operation: run.fuzz(operation))
@@ -343,3 +420,76 @@ def test_every_operation_conforms_and_refusals_change_nothing(
     assert not run.failures, f"{len(run.failures)} failures as {role}:\n\n" + "\n\n".join(
         run.failures
     )
+
+
+@pytest.fixture(scope="module")
+def linked_schema(live: LiveApp) -> schemathesis.BaseSchema:
+    """The served OpenAPI for the stateful phase: positive cases (the other test sends the
+    negative ones), bodies often well-formed commands, so that links have ids to follow."""
+    schema = schemathesis.openapi.from_url(f"{live.base_url}/openapi.json")
+    schema.config.generation.update(modes=[GenerationMode.POSITIVE])
+    schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
+        expected_statuses=ACCEPTED
+    )
+    schema.hooks.register_hook_with_name(_annas_bodies, "before_generate_body")
+    # The pathways' operations: the rest (accounts, inbox) have few links to follow.
+    return schema.include(path_regex="^/api/v1/pathways")
+
+
+def opened_is_readable(ctx: CheckContext, response: Any, case: Any) -> bool | None:
+    """A pathway just opened (201), followed by its link, is there to read, as now.
+
+    `ensure_resource_availability` asks the same only of a call whose every parameter
+    came from the link, and the reads have optional ones (`purpose`, `as_of`).
+    """
+    parent = ctx.internals.find_parent(case_id=case.id)
+    if parent is None or parent.operation.label != "POST /api/v1/pathways":
+        return None
+    if case.operation.method.upper() != "GET" or (case.query or {}).get("as_of") is not None:
+        return None
+    opened = ctx.internals.find_response(case_id=parent.id)
+    if opened is None or opened.status_code != 201:
+        return None
+    if case.path_parameters != {"pathway_id": opened.json()["pathway_id"]}:
+        return None
+    assert response.status_code != 404, f"the pathway just opened is not found: {response.text}"
+    return True
+
+
+def test_linked_calls_conform_and_what_was_made_is_there(
+    live: LiveApp, linked_schema: schemathesis.BaseSchema
+) -> None:
+    """Stateful: as Anna, sequences of calls that follow the OpenAPI's links (a pathway
+    opened, then read, its history, its next command; and the links Schemathesis infers),
+    every check on every answer; `ensure_resource_availability` wants what was just made
+    readable, `use_after_free` nothing readable after a delete (the API deletes nothing)."""
+    headers = bearer("anna")
+    calls = 0
+
+    class Workflow(linked_schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
+            return {"headers": headers, "timeout": 30}
+
+        def validate_response(
+            self, response: Any, case: schemathesis.Case, *_: Any, **__: Any
+        ) -> None:
+            nonlocal calls
+            calls += 1
+            case.validate_response(
+                response,
+                checks=[*CHECKS, opened_is_readable],
+                headers=headers,
+                recorder=self.recorder,
+            )
+
+    Workflow.run(
+        settings=settings(
+            max_examples=STATEFUL_SCENARIOS,
+            stateful_step_count=STATEFUL_STEPS,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    print(f"\nstateful: {calls} calls")
