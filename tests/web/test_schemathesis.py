@@ -4,10 +4,14 @@ Every operation of the served `/openapi.json` is tried as one person of each rol
 nobody, on the in-memory stores and on PostgreSQL ones: explicit cases aimed at seeded
 pathways, Schemathesis' coverage cases (boundaries, missing and wrong-typed inputs; dealt
 out among the roles), then generated ones, positive (path ids and command bodies often
-those of seeded pathways and well-formed commands) and negative. Every answer must conform
-to the OpenAPI: no 5xx; a documented status, media type and schema, problem documents
-included; schema-violating input refused. And a refused request (4xx) must leave the event
-log and the accounts as they were.
+those of seeded pathways and well-formed commands) and negative. Every check Schemathesis
+has runs on every answer (no 5xx; a documented status, media type, headers and schema,
+problem documents included; schema-violating input refused, schema-valid input accepted or
+refused by a rule; auth enforced), and ours: a refused request (4xx) leaves the event log
+and the accounts as they were, and a schema-valid one is never refused as malformed. Then
+the stateful phase: sequences of calls as Anna that follow the OpenAPI's links.
+
+`make test` runs a bounded sample (see `DEEP`); `PATHWAYS_FUZZ_EXAMPLES=200` a deep run.
 
 The operations are looped over inside one test per backend and role, a failure collected
 per operation: `schemathesis.pytest.from_fixture` reads `Function._nodeid`, which pytest
