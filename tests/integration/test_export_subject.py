@@ -22,11 +22,11 @@ async def test_export_holds_the_persons_data_and_refuses_to_overwrite(
     assert stranger.code == 2 and "account_not_found" in stranger.stderr
     assert not out.exists() and await access_entries(deployment, pid) == []
     made = await deployment.cli(
-        "user", "create", "aldo", "--name", "Aldo Auditor", "--role", "auditor", "--no-password"
+        "user", "create", "ada", "--name", "Ada Auditor", "--role", "auditor", "--no-password"
     )
-    assert made.code == 0, made
+    assert made.code == 0, made  # the deployment's own staff has aldo; she is a new one
 
-    done = await deployment.cli("export-subject", pid, "--output", str(out), "--actor", "aldo")
+    done = await deployment.cli("export-subject", pid, "--output", str(out), "--actor", "ada")
     assert done.code == 0, done
     document = json.loads((out / "subject.json").read_text())
     assert document["state"]["beneficiary"]["document_number"] == "PS1234567"
@@ -35,13 +35,13 @@ async def test_export_holds_the_persons_data_and_refuses_to_overwrite(
     assert "Diallo" in page and "Called Amina" in page and "<script" not in page
     # The export is a read of personal data: in the access log, under the one who ran it.
     assert await access_entries(deployment, pid) == [
-        ("aldo", "auditor", "export_subject", "subject_access", "cli")
+        ("ada", "auditor", "export_subject", "subject_access", "cli")
     ]
 
-    again = await deployment.cli("export-subject", pid, "--output", str(out), "--actor", "aldo")
+    again = await deployment.cli("export-subject", pid, "--output", str(out), "--actor", "ada")
     assert again.code == 2 and "output_exists" in again.stderr
     unknown = await deployment.cli(
-        "export-subject", "p-nobody", "--output", str(out / "x"), "--actor", "aldo"
+        "export-subject", "p-nobody", "--output", str(out / "x"), "--actor", "ada"
     )
     assert unknown.code == 2 and "pathway_not_found" in unknown.stderr
     assert not (out / "x").exists()
