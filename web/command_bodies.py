@@ -34,6 +34,9 @@ SERVER_SIDE: dict[type[BaseModel], set[str]] = {OpenPathway: {"policy"}}
 
 NO_NUL = "^[^\u0000]*$"
 """The pattern of free text: anything but NUL."""
+NOT_BLANK = "^[^\u0000]*[^\\s\u0000][^\u0000]*$"
+"""The pattern of required free text: no NUL, and something besides whitespace (the domain
+strips it before it counts the length, so `"  "` is as empty as `""`)."""
 
 BUSINESS_TIME = Field(
     default=None,
@@ -121,7 +124,8 @@ class PublishedAs:
 def _as_parsed(schema: JsonSchemaValue, handler: GetJsonSchemaHandler) -> None:
     """Say in the schema what parsing requires beyond the models' own JSON schema.
 
-    Free text has no NUL character (`web.api` refuses it: PostgreSQL stores none). And the
+    Free text has no NUL character (`web.api` refuses it: PostgreSQL stores none), and
+    required text is more than whitespace (the domain strips it first). And the
     tag of every discriminated union's member is required, as parsing needs it:
     pydantic leaves a defaulted tag (`type: Literal["add_note"] = "add_note"`) optional,
     so a generator following the schema would leave it out and be refused. Answers never
@@ -140,7 +144,7 @@ def _as_parsed(schema: JsonSchemaValue, handler: GetJsonSchemaHandler) -> None:
         if "$ref" in node:
             pending.append(handler.resolve_ref_schema(node))
         if node.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(node):
-            node["pattern"] = NO_NUL
+            node["pattern"] = NOT_BLANK if node.get("minLength", 0) >= 1 else NO_NUL
         tag = node.get("discriminator", {}).get("propertyName")
         for member in node.get("oneOf", []) if tag else []:
             required = handler.resolve_ref_schema(member).setdefault("required", [])
