@@ -5,12 +5,10 @@ what a configured proxy says it is, never what a client claims in `X-Forwarded-F
 from __future__ import annotations
 
 import asyncio
-import re
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -25,36 +23,13 @@ from infra.config import Settings
 from infra.eventstore.memory import InMemoryEventStore
 from tests.web.conftest import web_settings
 from tests.web.staff import PASSWORD, staffed_accounts
+from tests.web.test_sign_in_security import CSRF_INPUT, WRONG, Clock, Site
 from web.app import create_app
 from workflows.client import PathwayClient
 
-CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
-WRONG = "not the password at all"
 POLICY = ThrottlePolicy(pair_failures=3, client_failures=8)
 """Lower limits than the shipped ones (5 and 20), the same rules: fewer slow hashes."""
 PEOPLE = ("anna", "luca", "sara", "marco", "marta", "paolo", "cora", "aldo", "adele")
-
-
-@dataclass
-class Clock:
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@dataclass
-class Site:
-    app: FastAPI
-    clock: Clock
-
-    def browser(self, address: str) -> httpx.AsyncClient:
-        """A browser whose connection comes from `address`."""
-        transport = httpx.ASGITransport(app=self.app, client=(address, 4321))
-        return httpx.AsyncClient(transport=transport, base_url="http://t")
 
 
 async def make_site(*trusted_proxies: str) -> Site:
