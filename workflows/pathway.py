@@ -50,6 +50,11 @@ CATCH_UP_ON_CONFLICT = "catch-up-on-conflict"
 """Patch id: an append that meets a stream ahead of the state reads the missed events, folds
 them and decides again, where runs before it refused the command as a conflict."""
 
+FOLD_STORED_ON_DUPLICATE = "fold-stored-on-duplicate"
+"""Patch id: an append answered as a duplicate (the same command's events, stored by a
+workflow task that was then lost) folds the stored events, whose instants are the ones
+the store and its read models hold, instead of this task's copy of them."""
+
 CATCH_UP_RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=200), maximum_interval=timedelta(seconds=10)
 )
@@ -239,6 +244,12 @@ class PathwayWorkflow:
         that landed in a workflow task which was then lost (the worker stopped between the
         append and the task's completion), whose command the sender gave up on.
         """
+        if not await self._fold_stored():
+            raise ahead.error
+
+    async def _fold_stored(self) -> bool:
+        """Fold the stored events beyond the state, with their commands' replies; False
+        when the stream holds none."""
         before = self._state
         missed = await workflow.execute_local_activity_method(
             EventStoreActivities.read_events_after,
@@ -247,7 +258,7 @@ class PathwayWorkflow:
             retry_policy=CATCH_UP_RETRY,
         )
         if not missed:
-            raise ahead.error
+            return False
         for command_id, group in itertools.groupby(missed, key=lambda r: r.command_id):
             records = list(group)
             self._state = fold(records, self._state)
@@ -262,6 +273,7 @@ class PathwayWorkflow:
             )
         self._upsert_search_attributes(read_models(self._state, missed).summary)
         self._note_stage(before)
+        return True
 
     async def _apply_caught_up(
         self, envelope: CommandEnvelope, events: list[Event]
@@ -281,7 +293,7 @@ class PathwayWorkflow:
         after = fold(records, before)
         models = read_models(after, records)
         try:
-            await workflow.execute_local_activity_method(
+            appended = await workflow.execute_local_activity_method(
                 EventStoreActivities.append_events,
                 AppendRequest(
                     stream_id=stream_id_for(self._pathway_id),
@@ -298,6 +310,22 @@ class PathwayWorkflow:
             if isinstance(error, ActivityError):
                 raise store_refusal(error) or error from None
             raise
+        if appended.duplicate and workflow.patched(FOLD_STORED_ON_DUPLICATE):
+            # This task's records differ from the stored ones in their instants (they were
+            # made at this task's time): the state follows the store, as a rebuild would.
+            await self._fold_stored()
+            if (stored := self._results.get(envelope.command_id)) is not None:
+                return stored
+            # Stored long ago, its reply no longer kept: the state has it already.
+            assert self._state.stage is not None
+            return CommandResult(
+                pathway_id=self._pathway_id,
+                command_id=envelope.command_id,
+                version=appended.last_version,
+                stage=self._state.stage,
+                events=tuple(e.type for e in events),
+                fingerprint=envelope.fingerprint,
+            )
         self._state = after
         self._upsert_search_attributes(models.summary)
         assert after.stage is not None

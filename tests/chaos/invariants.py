@@ -105,8 +105,8 @@ async def pathway_streams(
             violations.append(f"{pid}: stream not gapless: {versions}")
         for r in records:
             by_command[r.command_id].append(r)
-        if records and not await caseload_row_rebuilds(store, pid, records):
-            violations.append(f"{pid}: caseload row differs from a rebuild")
+        if records and (differ := await caseload_row_differs(store, pid, records)):
+            violations.append(f"{pid}: caseload row differs from a rebuild in {differ}")
     for command_id, (pid, events) in load.acknowledged.items():
         mine = by_command.get(command_id, [])
         if tuple(r.type for r in mine) != events:
@@ -118,20 +118,28 @@ async def pathway_streams(
     return violations + await ladders(store, streams)
 
 
-async def caseload_row_rebuilds(
+async def caseload_row_differs(
     store: PostgresEventStore, pid: str, records: list[EventRecord]
-) -> bool:
-    """Whether the caseload row is a rebuild from the events, both read at one version.
+) -> list[str]:
+    """The caseload row's fields that differ from a rebuild from the events, both read at
+    one version (each field as stored / as rebuilt); none when the row is the rebuild.
 
     A ladder step may still be appended after the load stops (`ladders`): a row ahead of
     the events read is read again with them.
     """
     for _ in range(10):
         stored = await store.get_summary(pid)
-        if stored is None or stored.version == len(records):
-            return stored == read_models(fold(records), records).summary
+        if stored is None:
+            return ["the row: missing"]
+        if stored.version == len(records):
+            rebuilt = read_models(fold(records), records).summary
+            return [
+                f"{name}: {value!s} / {getattr(rebuilt, name)!s}"
+                for name, value in stored
+                if value != getattr(rebuilt, name)
+            ]
         records = await store.read_stream(stream_id_for(pid))
-    return False
+    return ["version: the row never caught up with the events"]
 
 
 async def ladders(store: PostgresEventStore, streams: dict[str, list[EventRecord]]) -> list[str]:
