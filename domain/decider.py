@@ -330,7 +330,7 @@ def _measure(state: PathwayState, measure_id: str, *statuses: MeasureStatus) -> 
 
 
 def _context(state: PathwayState, actor: Actor, on: date, limits: Limits) -> RuleContext:
-    assert state.resident_since is not None
+    assert state.resident_since is not None and state.plan is not None
     return RuleContext(
         household=state.household,
         resident_since=state.resident_since,
@@ -339,6 +339,7 @@ def _context(state: PathwayState, actor: Actor, on: date, limits: Limits) -> Rul
         on=on,
         limits=limits,
         payments=state.payments,
+        deadlines=state.policy.revision_at(state.plan.approved_at).deadlines,
     )
 
 

@@ -14,8 +14,6 @@ class Limits(Frozen):
     """Tolerance for clocks of clients that run a little ahead."""
     work_grant_min_months: int = Field(default=2, ge=1)
     work_grant_max_months: int = Field(default=12, ge=1)
-    licence_conversion_months: int = Field(default=12, ge=1)
-    """A foreign driving licence is converted within this many months of residence."""
 
 
 DEFAULT_LIMITS = Limits()

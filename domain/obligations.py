@@ -208,13 +208,12 @@ class _Collector:
             and details.route == MobilityRoute.LICENCE_CONVERSION
         ):
             assert state.resident_since is not None
-            within = self.revision(approved).deadlines.licence_conversion.months
-            last_day = conversion_deadline(state.resident_since, within)
+            within = self.revision(approved).deadlines.licence_conversion
             self.add(
                 f"measure:{mid}:licence_conversion",
                 "licence_conversion",
                 approved,
-                end_of(last_day),
+                conversion_deadline(state.resident_since, within, start_of),
                 mid,
                 shifts=False,
             )

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, PlainSerializer, model_validator
+from pydantic import BeforeValidator, Field, PlainSerializer, field_validator, model_validator
 
 from domain.calendar import add_months_dt
 from domain.values import Frozen, Identifier, Money, Role
@@ -87,11 +87,16 @@ class Deadlines(Frozen):
     pathway_duration: SpanField = Span(months=12)
     follow_up: SpanField = Span(months=6)
 
-    @model_validator(mode="after")
-    def _conversion_in_months(self) -> Deadlines:
-        if self.licence_conversion.duration or self.licence_conversion.months <= 0:
-            raise ValueError("licence_conversion is counted in whole months of residence")
-        return self
+    @field_validator("licence_conversion")
+    @classmethod
+    def _conversion_after_residence(cls, span: Span) -> Span:
+        # Whole months (the law's year) or an exact duration (a short policy to try it),
+        # counted forward from the start of residence: never nothing, never backwards.
+        if span.months < 0 or span.duration < timedelta() or span == Span():
+            raise ValueError(
+                "licence_conversion is a span after the start of residence, above zero"
+            )
+        return span
 
 
 class LadderStep(Frozen):

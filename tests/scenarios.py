@@ -17,7 +17,7 @@ from domain.values import Actor, Role
 
 CROSS_FIELD_RULES = (
     "a span is either whole months or an exact duration, not both",
-    "licence_conversion is counted in whole months of residence",
+    "licence_conversion is a span after the start of residence, above zero",
     "ladder steps need distinct names",
     "revisions must have increasing, distinct effective_from dates",
 )

@@ -12,6 +12,7 @@ from pydantic import Field, StringConstraints
 
 from domain.errors import AlreadyRecorded
 from domain.limits import Limits
+from domain.policy import Deadlines
 from domain.values import Actor, Frozen, Household, WorkPackage
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ class RuleContext:
     on: date
     limits: Limits
     payments: Mapping[str, PaymentState]
+    deadlines: Deadlines
+    """The deadlines of the policy revision that governs the plan's measures."""
 
 
 StartCheck = Callable[[RuleContext, Any], None]

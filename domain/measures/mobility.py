@@ -1,18 +1,21 @@
 """Autonomous mobility: a driving licence, the conversion of a foreign one, or a bicycle.
 
 A driving licence goes enrolment → theory exam → practical exam → licence; a foreign
-licence can be converted only within a year of residence; a bicycle is delivered.
+licence can be converted only within a span of residence (the policy's `licence_conversion`,
+a year by law); a bicycle is delivered.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
 
-from domain.calendar import add_months
+from domain.calendar import PROJECT_TIMEZONE, add_months, project_day
 from domain.errors import AlreadyRecorded, LicenceConversionExpired, NotApplicable, StepOutOfOrder
 from domain.measures.base import MeasureKind, MeasureSpec, RuleContext
+from domain.policy import Span
 from domain.values import Frozen, ShortText, WorkPackage
 
 if TYPE_CHECKING:
@@ -74,17 +77,32 @@ class MobilityOutcome(Frozen):
     on: date
 
 
-def conversion_deadline(resident_since: date, months: int) -> date:
-    """The last day a foreign licence can still be converted."""
-    return add_months(resident_since, months)
+def conversion_deadline(
+    resident_since: date, within: Span, day_starts: Callable[[date], datetime]
+) -> datetime:
+    """The instant a foreign licence can no longer be converted: `within` after residence.
+
+    Whole months run to the end of the same day of the month (the law's "within a year of
+    residence", that day included); an exact duration, as a short policy has, runs from the
+    start of the day residence began. `day_starts` says when a day starts.
+    """
+    if within.months:
+        return day_starts(add_months(resident_since, within.months) + timedelta(days=1))
+    return day_starts(resident_since) + within.duration
+
+
+def _italian_day_start(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=PROJECT_TIMEZONE)
 
 
 def _check_start(ctx: RuleContext, details: Any) -> None:
     if details.route == MobilityRoute.LICENCE_CONVERSION:
-        deadline = conversion_deadline(ctx.resident_since, ctx.limits.licence_conversion_months)
-        if details.start_on > deadline:
+        within = ctx.deadlines.licence_conversion
+        deadline = conversion_deadline(ctx.resident_since, within, _italian_day_start)
+        if _italian_day_start(details.start_on) >= deadline:
+            last_day = project_day(deadline - timedelta(microseconds=1))
             raise LicenceConversionExpired(
-                f"a foreign licence can be converted only until {deadline}", field="route"
+                f"a foreign licence can be converted only until {last_day}", field="route"
             )
 
 

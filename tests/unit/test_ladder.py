@@ -187,4 +187,4 @@ def test_spans_are_either_months_or_durations() -> None:
     with pytest.raises(ValidationError):
         Span(months=1, duration=timedelta(days=1))
     with pytest.raises(ValidationError):
-        Deadlines(licence_conversion=Span.parse("365 days"))
+        Deadlines(licence_conversion=Span.parse("-365 days"))
