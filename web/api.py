@@ -17,9 +17,9 @@ from pydantic import BaseModel
 from domain.calendar import project_day
 from domain.commands import CommandEnvelope, OpenPathway
 from domain.evolution import fold
+from domain.pathway_answer import PathwayAnswer, pathway_answer
 from domain.projections import PathwaySummary
 from domain.records import EventRecord
-from domain.state import PathwayState
 from domain.stream import stream_id_for
 from domain.values import Actor, Identifier, Stage
 from infra.access_log.model import Channel
@@ -120,9 +120,9 @@ def build_router() -> APIRouter:
 
     @router.get(
         "/pathways/{pathway_id}",
-        response_model=PathwayState,
+        response_model=PathwayAnswer,
         tags=["queries"],
-        summary="A pathway's state, folded from its events",
+        summary="A pathway's state, folded from its events, with its open obligations",
     )
     async def pathway_state(
         request: Request,
@@ -139,9 +139,11 @@ def build_router() -> APIRouter:
         ] = None,
         purpose: PurposeQuery = None,
         x_purpose: PurposeHeader = None,
-    ) -> PathwayState:
+    ) -> PathwayAnswer:
         """The state from the event store (the record); with `as_of`, as it was known then.
 
+        With its open obligations: each one's due instant (ISO 8601, Italian offset) and
+        ladder (steps taken and when, the next one and when), as `pathways show --json`.
         The read is recorded in the access log, with its purpose, before it is answered.
         """
         _, store, settings = _deps(request)
@@ -152,7 +154,7 @@ def build_router() -> APIRouter:
         state = fold(records)
         detail = None if instant is None else f"as_of={instant.isoformat()}"
         await record_read(request, account, pathway_id, "pathway_state", why, Channel.API, detail)
-        return state
+        return pathway_answer(state, records)
 
     @router.get(
         "/pathways/{pathway_id}/history",

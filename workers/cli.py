@@ -270,9 +270,14 @@ def show(
     ] = None,
     json: JsonOption = False,
 ) -> None:
-    """A pathway's state, folded from its events in the database (the system of record)."""
+    """A pathway's state, folded from its events in the database (the system of record).
+
+    With its open obligations: each one's due instant and ladder (steps taken and when, the
+    next one and when). The text names them as the pages do, in Italian and Italian time;
+    the JSON has the API's shape, instants in ISO 8601 with their Italian offset.
+    """
     from domain.evolution import fold
-    from domain.obligations import obligations
+    from domain.pathway_answer import pathway_answer
     from domain.stream import stream_id_for
     from workers.endpoints import event_store
     from workers.envelopes import known_at
@@ -285,8 +290,8 @@ def show(
         if not records:
             when = "" if instant is None else f" as known at {instant.isoformat()}"
             raise Refused("pathway_not_found", f"no pathway has been opened with this id{when}")
-        state = fold(records)
-        typer.echo(to_json(state) if json else state_text(state, obligations(state), instant))
+        answer = pathway_answer(fold(records), records)
+        typer.echo(to_json(answer) if json else state_text(answer, instant))
 
     run_command(work)
 

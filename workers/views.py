@@ -10,10 +10,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from domain.pathway_answer import PathwayAnswer
 from domain.policy import Policy, Span
-from domain.projections import Obligation
 from domain.records import EventRecord
-from domain.state import PathwayState
 from domain.values import Condition
 
 if TYPE_CHECKING:
@@ -47,13 +46,16 @@ def history_json(records: Sequence[EventRecord]) -> str:
     )
 
 
-def state_text(
-    state: PathwayState, owed: Sequence[Obligation], as_of: datetime | None = None
-) -> str:
-    """A pathway at a glance: stage, people, baseline, plan, measures, what it owes next."""
+def state_text(state: PathwayAnswer, as_of: datetime | None = None) -> str:
+    """A pathway at a glance: stage, people, baseline, plan, measures, what it owes next.
+
+    Instants are in Italian time; obligations in the pages' Italian words.
+    """
+    from workers.obligations_text import italian_time, obligation_words, obligations_lines
+
     lines = [f"Pathway {state.pathway_id} · {state.stage} · version {state.version}"]
     if as_of is not None:
-        lines.append(f"as known at {_instant(as_of)}")
+        lines.append(f"as known at {italian_time(as_of)}")
     b = state.beneficiary
     row = lines.append
     row(_row("Organisation", state.organisation_id))
@@ -69,16 +71,16 @@ def state_text(
     minors = len(state.household.minors)
     row(_row("Household", f"{_count(state.household.adults, 'adult')}, {_count(minors, 'minor')}"))
     if state.opened_at is not None:
-        row(_row("Opened", _instant(state.opened_at)))
+        row(_row("Opened", italian_time(state.opened_at)))
     if state.stage_entered_at is not None:
-        row(_row("Stage since", _instant(state.stage_entered_at)))
+        row(_row("Stage since", italian_time(state.stage_entered_at)))
     suspension = state.suspension
     row(
         _row(
             "Suspended",
             "no"
             if suspension is None
-            else f"since {_instant(suspension.since)} ({suspension.reason})",
+            else f"since {italian_time(suspension.since)} ({suspension.reason})",
         )
     )
     row(_row("Baseline", "not recorded" if state.baseline is None else _condition(state.baseline)))
@@ -129,12 +131,12 @@ def state_text(
         row(_row("Follow-up", _condition(state.follow_up)))
     if state.notes:
         row(_row("Notes", str(state.notes)))
+    owed = state.obligations
     if owed:
-        row(_row("Next deadline", f"{_instant(owed[0].due_at)} ({owed[0].obligation_id})"))
+        first = owed[0]
+        row(_row("Next deadline", f"{italian_time(first.due_at)}, {obligation_words(first)}"))
         row("Open obligations")
-        width = max(len(o.obligation_id) for o in owed)
-        for o in owed:
-            row(f"  {o.obligation_id:<{width}}  due {_instant(o.due_at)}")
+        lines += obligations_lines(owed)
     else:
         row(_row("Next deadline", "none"))
     return "\n".join(lines)

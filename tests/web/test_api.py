@@ -9,6 +9,8 @@ from typing import Any
 import httpx
 
 from domain.errors import ERROR_CODES
+from domain.evolution import fold
+from domain.pathway_answer import pathway_answer
 from domain.stream import stream_id_for
 from tests.scenarios import ASSESSMENT, CONDITION, OPEN
 from tests.web.conftest import Api, web_settings
@@ -315,3 +317,22 @@ async def test_openapi_documents_the_api(api: Api) -> None:
     } <= set(paths)
     refused = paths["/api/v1/pathways/{pathway_id}/commands"]["post"]["responses"]["422"]
     assert PROBLEM in refused["content"]
+
+
+async def test_a_pathway_read_through_the_api_carries_its_obligations_as_show_does(
+    api: Api,
+) -> None:
+    pid = await opened(api)
+    reply = await api.http.get(f"/api/v1/pathways/{pid}", headers=SARA)
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    records = await api.harness.store.read_stream(stream_id_for(pid))
+    expected = pathway_answer(fold(records), records).model_dump(mode="json")
+    assert body["obligations"] == expected["obligations"]
+    [baseline] = [o for o in body["obligations"] if o["obligation_id"] == "baseline"]
+    opened_at = datetime.fromisoformat(body["opened_at"])
+    assert datetime.fromisoformat(baseline["due_at"]) == opened_at + timedelta(days=7)
+    assert baseline["due_at"][-6:] in {"+01:00", "+02:00"}, "Italian time, with its offset"
+    assert baseline["kind"] == "baseline" and baseline["measure_id"] is None
+    assert baseline["ladder"]["taken"] == []
+    assert baseline["ladder"]["next"]["step"] == "reminder"

@@ -10,8 +10,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
+from domain.obligation_kinds import OBLIGATION_KINDS
 from web.i18n import choose_language, from_accept_language, translations
-from web.pages.labels import LABELS, OBLIGATION_KINDS, label
+from web.pages.labels import LABELS, label
 
 ROOT = Path(__file__).resolve().parents[2]
 

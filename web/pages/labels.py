@@ -1,9 +1,10 @@
-"""Labels of the domain's codes (stages, roles, measures, deadlines) in the reader's language.
+"""Labels of the domain's codes (stages, roles, measures, payments) in the reader's language.
 
 The codes stay English snake_case everywhere else; here each one gets an English msgid,
 marked with `N_` so that pybabel extracts it, and translated when a page shows it. A page
 calls `label(value)` (bound to the request's language by `render`); `tests/web/test_i18n.py`
-checks that every member of these enums has a label.
+checks that every member of these enums has a label. Obligation kinds are labelled in
+`domain.obligation_kinds`, which `pathways show` reads too.
 """
 
 from __future__ import annotations
@@ -59,21 +60,6 @@ MEASURE_STATUSES: Mapping[MeasureStatus, str] = {
     MeasureStatus.CANCELLED: N_("Cancelled"),
 }
 
-OBLIGATION_KINDS: Mapping[str, str] = {
-    "baseline": N_("Record the starting condition"),
-    "skills_assessment": N_("Record the skills assessment"),
-    "plan_proposal": N_("Propose the individual plan"),
-    "plan_approval": N_("Approve the individual plan"),
-    "measure_target": N_("Measure target date"),
-    "work_grant_attendance": N_("Record work grant attendance"),
-    "hosting_communication": N_("Send the family hosting communication"),
-    "licence_conversion": N_("Convert the driving licence"),
-    "pathway_end": N_("End of the pathway"),
-    "permit_renewal": N_("Renew the residence permit"),
-    "follow_up": N_("Follow-up check"),
-}
-"""Obligation kinds are plain strings (policy data), so an unknown one is shown as it is."""
-
 PAYMENT_KINDS: Mapping[PaymentKind, str] = {
     PaymentKind.WORK_GRANT_ALLOWANCE: N_("Work-grant allowance"),
     PaymentKind.FURNITURE: N_("Furniture"),
@@ -120,9 +106,3 @@ def label(gettext: Callable[[str], str], value: StrEnum) -> str:
         KeyError: the enum (or the member) has no label: add it above.
     """
     return gettext(LABELS[type(value)][value])
-
-
-def obligation_label(gettext: Callable[[str], str], kind: str) -> str:
-    """The translated label of an obligation kind; the kind itself when it has none."""
-    msgid = OBLIGATION_KINDS.get(kind)
-    return gettext(msgid) if msgid is not None else kind.replace("_", " ")

@@ -23,10 +23,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 from jinja2.runtime import Context
 
 from domain.calendar import PROJECT_TIMEZONE
+from domain.obligation_kinds import obligation_label
 from infra.accounts.model import LANGUAGES, Account, Language
 from web.auth import CSRF_FIELD, csrf_token
 from web.i18n import SESSION_LANGUAGE, choose_language, translations
-from web.pages.labels import label, obligation_label
+from web.pages.labels import label
 from web.settings import WebSettings
 
 DISPLAY_TIMEZONE = PROJECT_TIMEZONE

@@ -43,6 +43,7 @@ from domain.events import (
 )
 from domain.evolution import evolve
 from domain.measures import CATALOGUE, MeasureKind
+from domain.obligation_kinds import obligation_label
 from domain.payments.events import (
     PayeeCorrected,
     PaymentApproved,
@@ -57,7 +58,6 @@ from domain.state import PathwayState
 from domain.values import SYSTEM_DEADLINES, CefrLevel, Stage, WorkPackage
 from web.pages import event_labels as labels
 from web.pages.labels import LABELS as DOMAIN_LABELS
-from web.pages.labels import obligation_label
 
 
 class EventGroup(StrEnum):
