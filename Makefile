@@ -38,8 +38,13 @@ $(STAMP): pyproject.toml
 up: $(STAMP)
 	$(BIN)/pathways up
 
+# Two pytest workers (pytest-xdist), a test file each at a time: most of the suite's time is
+# spent waiting on processes the tests start (the stack, the CLI, the benchmark), so two files
+# at once keep both cores busy. `make test TEST_WORKERS=0` runs it in one process.
+TEST_WORKERS ?= 2
+
 test: $(STAMP) $(CHROMIUM)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # The browser tests drive Debian's Chromium (Playwright's own downloads are not reachable).
 $(CHROMIUM):
