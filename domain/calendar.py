@@ -31,6 +31,20 @@ def project_day(instant: datetime) -> date:
     return instant.astimezone(PROJECT_TIMEZONE).date()
 
 
+def last_day_to_act(due_at: datetime) -> date:
+    """The Italian day a deadline due at `due_at` asks to act by: the day it ends in.
+
+    A deadline "by day D" falls at the end of D (`end_of_day`); one due at midnight
+    (a span from an instant) is met by the day before.
+    """
+    return project_day(due_at - timedelta(microseconds=1))
+
+
+def ends_a_day(instant: datetime) -> bool:
+    """Whether `instant` is the last instant of an Italian day: a deadline "by day D"."""
+    return instant == end_of_day(project_day(instant))
+
+
 def add_months(day: date, months: int) -> date:
     """The same day `months` later, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
     month_index = day.month - 1 + months

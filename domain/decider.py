@@ -67,7 +67,7 @@ from domain.limits import DEFAULT_LIMITS, Limits
 from domain.measures import CATALOGUE, MeasureState, MeasureStatus, spec_for_progress
 from domain.measures.base import RuleContext
 from domain.measures.work_grant import WorkGrantAttendance
-from domain.obligations import ladder_points
+from domain.obligations import ITALIAN_TIME, Timekeeping, ladder_points
 from domain.payments import rules as payments
 from domain.payments.commands import (
     ApprovePayment,
@@ -86,8 +86,12 @@ def decide(
     envelope: CommandEnvelope,
     now: datetime,
     limits: Limits = DEFAULT_LIMITS,
+    timekeeping: Timekeeping = ITALIAN_TIME,
 ) -> list[Event]:
     """The events that `envelope` produces on `state`, recorded at `now`.
+
+    `timekeeping` is the time rules of the ladder (`domain.obligations`): a workflow that
+    began under older ones keeps them.
 
     Raises:
         DomainError: the command is refused; nothing is to be recorded.
@@ -98,7 +102,7 @@ def decide(
     if isinstance(command, OpenPathway):
         return _open(state, command, actor)
     check_permitted(state, command, actor)
-    return _decide_open_pathway(state, command, actor, occurred, now, limits)
+    return _decide_open_pathway(state, command, actor, occurred, now, limits, timekeeping)
 
 
 def check_dates_plausible(command: Command) -> None:
@@ -151,6 +155,7 @@ def _decide_open_pathway(
     occurred: datetime,
     now: datetime,
     limits: Limits,
+    timekeeping: Timekeeping,
 ) -> list[Event]:
     on = occurred.date()
     match command:
@@ -238,7 +243,7 @@ def _decide_open_pathway(
         case RecordFollowUp():
             return [FollowUpRecorded(outcomes=command.outcomes, note=command.note)]
         case RunDeadlines():
-            return _run_deadlines(state, now)
+            return _run_deadlines(state, now, timekeeping)
         case ApplyPolicy():
             if command.policy == state.policy:
                 raise errors.AlreadyRecorded("this policy is already in force", field="policy")
@@ -264,8 +269,8 @@ def _decide_open_pathway(
             assert_never(command)
 
 
-def _run_deadlines(state: PathwayState, now: datetime) -> list[Event]:
-    due = [p for p in ladder_points(state) if p.at <= now]
+def _run_deadlines(state: PathwayState, now: datetime, timekeeping: Timekeeping) -> list[Event]:
+    due = [p for p in ladder_points(state, timekeeping) if p.at <= now]
     if not due:
         raise errors.NothingDue("no ladder step has fallen due")
     return [

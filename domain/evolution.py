@@ -221,7 +221,7 @@ def _apply(state: PathwayState, event: Event, record: EventRecord) -> PathwaySta
             return _enter(state, Stage.CLOSED, record)
         case DeadlineReminderSent() | DeadlineEscalated():
             mark = state.ladder.get(event.obligation_id)
-            steps = mark.steps if mark is not None and mark.due_at == event.due_at else ()
+            steps = mark.steps_for(event.due_at) if mark is not None else ()
             updated = LadderMark(due_at=event.due_at, steps=(*steps, event.step))
             return state.model_copy(
                 update={"ladder": {**state.ladder, event.obligation_id: updated}}

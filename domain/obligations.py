@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from domain.calendar import month_end, month_key, months_between
+from domain.calendar import end_of_day, month_end, month_key, months_between
 from domain.measures import MeasureState, MeasureStatus
 from domain.measures.housing_placement import (
     HostingCommunicationSent,
@@ -26,8 +26,29 @@ from domain.state import PathwayState
 from domain.values import Stage
 
 
-def end_of(day: date) -> datetime:
-    """The instant a day-based deadline falls due: the start of the following day, UTC."""
+@dataclass(frozen=True)
+class Timekeeping:
+    """The time rules a ladder follows: today's, or those a running workflow began with.
+
+    A workflow that started before a rule changed keeps the old one until it continues as
+    new (`workflows.pathway`, patch ids), so its history replays; everything else (pages,
+    read models, new runs) follows `ITALIAN_TIME`.
+    """
+
+    italian_days: bool = True
+    """A deadline "by day D" falls at the end of D in Italy; before, at 00:00 UTC of D+1."""
+
+
+ITALIAN_TIME = Timekeeping()
+"""The rules in force (docs/architecture.md, "Time as people mean it")."""
+BEFORE_ITALIAN_TIME = Timekeeping(italian_days=False)
+"""The rules of workflows that started before issue 21."""
+
+
+def end_of(day: date, timekeeping: Timekeeping = ITALIAN_TIME) -> datetime:
+    """The instant a deadline "by day D" falls due: the end of D in Italy (Europe/Rome)."""
+    if timekeeping.italian_days:
+        return end_of_day(day)
     return datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
 
 
@@ -53,23 +74,26 @@ class LadderPoint:
     at: datetime
 
 
-def owed(state: PathwayState) -> list[Owed]:
+def owed(state: PathwayState, timekeeping: Timekeeping = ITALIAN_TIME) -> list[Owed]:
     """Every obligation still open on this pathway, earliest due first."""
     if state.stage is None or state.stage == Stage.CLOSED:
         return []
-    found = _Collector(state)
+    found = _Collector(state, timekeeping)
     found.stage_obligations()
     if state.stage == Stage.ACTIVE:
         for measure in state.measures_in(MeasureStatus.PLANNED, MeasureStatus.ACTIVE):
             found.measure_obligations(measure)
         if state.plan is not None:
             found.add(
-                "pathway_end", "pathway_end", state.plan.approved_at, end_of(state.plan.end_date)
+                "pathway_end",
+                "pathway_end",
+                state.plan.approved_at,
+                found.end_of(state.plan.end_date),
             )
     if state.stage in {Stage.RECEPTION, Stage.ASSESSMENT, Stage.PLANNING, Stage.ACTIVE}:
         assert state.permit_expires_on is not None and state.opened_at is not None
         before = found.revision(state.opened_at).deadlines.permit_renewal_before_expiry
-        due = before.before(end_of(state.permit_expires_on))
+        due = before.before(found.end_of(state.permit_expires_on))
         found.add("permit_renewal", "permit_renewal", state.opened_at, due, shifts=False)
     return sorted(found.items, key=lambda o: (o.obligation.due_at, o.obligation.obligation_id))
 
@@ -84,7 +108,9 @@ def next_deadline(state: PathwayState) -> datetime | None:
     return found[0].obligation.due_at if found else None
 
 
-def ladder_points(state: PathwayState) -> list[LadderPoint]:
+def ladder_points(
+    state: PathwayState, timekeeping: Timekeeping = ITALIAN_TIME
+) -> list[LadderPoint]:
     """The ladder rungs not yet climbed, earliest first; none while the pathway is suspended.
 
     A reminder that would fall before its obligation existed is skipped; escalations never are.
@@ -92,10 +118,10 @@ def ladder_points(state: PathwayState) -> list[LadderPoint]:
     if state.suspension is not None:
         return []
     points = []
-    for item in owed(state):
+    for item in owed(state, timekeeping):
         obligation = item.obligation
         mark = state.ladder.get(obligation.obligation_id)
-        done = mark.steps if mark is not None and mark.due_at == obligation.due_at else ()
+        done = mark.steps_for(obligation.due_at) if mark is not None else ()
         for step in item.revision.ladder:
             at = step.offset.after(obligation.due_at)
             if step.step in done or (not step.escalation and at < item.anchor):
@@ -104,9 +130,9 @@ def ladder_points(state: PathwayState) -> list[LadderPoint]:
     return sorted(points, key=lambda p: (p.at, p.obligation.obligation_id, p.step.step))
 
 
-def next_wakeup(state: PathwayState) -> datetime | None:
+def next_wakeup(state: PathwayState, timekeeping: Timekeeping = ITALIAN_TIME) -> datetime | None:
     """When the pathway's single timer should fire next."""
-    points = ladder_points(state)
+    points = ladder_points(state, timekeeping)
     return points[0].at if points else None
 
 
@@ -120,9 +146,13 @@ def suspended_since(state: PathwayState, anchor: datetime) -> timedelta:
 
 
 class _Collector:
-    def __init__(self, state: PathwayState) -> None:
+    def __init__(self, state: PathwayState, timekeeping: Timekeeping) -> None:
         self.state = state
+        self.timekeeping = timekeeping
         self.items: list[Owed] = []
+
+    def end_of(self, day: date) -> datetime:
+        return end_of(day, self.timekeeping)
 
     def revision(self, anchor: datetime) -> PolicyRevision:
         return self.state.policy.revision_at(anchor)
@@ -170,7 +200,11 @@ class _Collector:
         assert state.plan is not None
         approved = state.plan.approved_at
         self.add(
-            f"measure:{mid}:target", "measure_target", approved, end_of(measure.target_date), mid
+            f"measure:{mid}:target",
+            "measure_target",
+            approved,
+            self.end_of(measure.target_date),
+            mid,
         )
         details = measure.details
         if isinstance(details, WorkGrantDetails):
@@ -178,9 +212,9 @@ class _Collector:
             months = months_between(month_key(details.start_on), month_key(details.end_on))
             missing = [m for m in months if m not in recorded]
             if missing:
-                anchor = end_of(month_end(missing[0]))
+                anchor = self.end_of(month_end(missing[0]))
                 day = self.revision(anchor).deadlines.attendance_day_of_next_month
-                due = end_of(month_end(missing[0]) + timedelta(days=day))
+                due = self.end_of(month_end(missing[0]) + timedelta(days=day))
                 self.add(
                     f"measure:{mid}:attendance:{missing[0]}",
                     "work_grant_attendance",

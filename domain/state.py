@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from pydantic import AwareDatetime, Field
 
@@ -60,6 +60,21 @@ class LadderMark(Frozen):
 
     due_at: AwareDatetime
     steps: tuple[str, ...]
+
+    def steps_for(self, due_at: datetime) -> tuple[str, ...]:
+        """The steps taken for the obligation falling due at `due_at`; none for another.
+
+        A mark made while days ended at 00:00 UTC counts for the same day ending in
+        Italy (an hour or two, and the last microsecond, earlier): else every running
+        pathway would climb again the ladders it had climbed.
+        """
+        if self.due_at == due_at or self.due_at - due_at in _DAYS_ENDED_IN_UTC:
+            return self.steps
+        return ()
+
+
+_DAYS_ENDED_IN_UTC = frozenset(timedelta(hours=hours, microseconds=1) for hours in (1, 2))
+"""How much later a day ended at 00:00 UTC than it ends in Italy (winter, summer time)."""
 
 
 class PathwayState(Frozen):

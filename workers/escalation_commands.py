@@ -8,11 +8,17 @@ from typing import Annotated
 
 import typer
 
+from domain.calendar import PROJECT_TIMEZONE, last_day_to_act
 from domain.values import Role
 from infra.config import Settings
 from workers.invocation import run_command
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def italian(instant: datetime) -> str:
+    """An instant in Italian time, as the pages and the e-mails show it."""
+    return f"{instant.astimezone(PROJECT_TIMEZONE):%Y-%m-%d %H:%M}"
 
 
 def overdue(
@@ -24,7 +30,10 @@ def overdue(
     ] = None,
     json: JsonOption = False,
 ) -> None:
-    """What is overdue now: for a caseworker, an organisation, or (neither) the project."""
+    """What is overdue now: for a caseworker, an organisation, or (neither) the project.
+
+    Times are Italian (Europe/Rome), as on the pages; `--json` gives ISO instants in UTC.
+    """
     from workers.endpoints import event_store
 
     async def work(settings: Settings) -> None:
@@ -44,7 +53,7 @@ def overdue(
             late = (now - o.due_at).days
             measure = f" ({o.measure_id})" if o.measure_id else ""
             typer.echo(
-                f"{o.due_at:%Y-%m-%d %H:%M}Z  {late:>4} d late  {o.kind}{measure}  "
+                f"due {italian(o.due_at)}  {late:>4} d late  {o.kind}{measure}  "
                 f"pathway {row.pathway_id}  {row.caseworker_id} / {row.organisation_id}"
             )
 
@@ -76,8 +85,8 @@ def inbox(
             what = "escalation" if n.escalation else "reminder"
             read = "" if item.read_at is None else "  (read)"
             typer.echo(
-                f"{n.created_at:%Y-%m-%d %H:%M}Z  {what:<10}  {n.obligation_kind}  "
-                f"due {n.due_at:%Y-%m-%d}  pathway {n.pathway_id}{read}"
+                f"{italian(n.created_at)}  {what:<10}  {n.obligation_kind}  "
+                f"due {last_day_to_act(n.due_at)}  pathway {n.pathway_id}{read}"
             )
 
     run_command(work)

@@ -24,7 +24,12 @@ with workflow.unsafe.imports_passed_through():
     from domain.errors import DomainError, InvalidCommand, NothingDue
     from domain.events import Event
     from domain.evolution import fold
-    from domain.obligations import next_wakeup
+    from domain.obligations import (
+        BEFORE_ITALIAN_TIME,
+        ITALIAN_TIME,
+        Timekeeping,
+        next_wakeup,
+    )
     from domain.projections import PathwaySummary
     from domain.read_models import read_models
     from domain.state import PathwayState, initial_state
@@ -62,6 +67,11 @@ CATCH_UP_RETRY = RetryPolicy(
 KEEP_TIMER = "keep-timer-while-deadline-holds"
 """Patch id: the deadline timer stays armed across commands that leave the next wake-up
 where it was, instead of being cancelled and started again after every command."""
+
+ITALIAN_DAYS = "italian-days"
+"""Patch id: a deadline "by day D" falls at the end of D in Italy, not at 00:00 UTC of D+1.
+Runs that began before it keep the UTC day until they continue as new: their timers and
+ladder steps replay as they were taken (`domain.obligations.Timekeeping`)."""
 
 APPEND_RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=200),
@@ -130,11 +140,13 @@ class PathwayWorkflow:
         self._timer: asyncio.Task[None] | None = None
         self._timer_wake: datetime | None = None
         """The armed deadline timer and the instant it fires at (`KEEP_TIMER`)."""
+        self._timekeeping: Timekeeping | None = None
+        """The ladder's time rules, fixed by the first call of `_time_rules` in this run."""
 
     @workflow.run
     async def run(self, input: PathwayInput) -> PathwayState:
         while not self._should_continue():
-            wake = next_wakeup(self._state)
+            wake = next_wakeup(self._state, self._time_rules())
             if wake is not None and wake <= workflow.now():
                 await self._run_deadlines()
                 continue
@@ -213,6 +225,17 @@ class PathwayWorkflow:
             return True
         return False
 
+    def _time_rules(self) -> Timekeeping:
+        """The time rules of this run: today's, or the older ones a replayed run began with.
+
+        Asked once per run (patch markers are memoised), outside validators, which may not
+        patch; a validator only refuses, and no refusal depends on these rules.
+        """
+        if self._timekeeping is None:
+            italian = workflow.patched(ITALIAN_DAYS)
+            self._timekeeping = ITALIAN_TIME if italian else BEFORE_ITALIAN_TIME
+        return self._timekeeping
+
     def _should_continue(self) -> bool:
         return self._stage_changed or workflow.info().is_continue_as_new_suggested()
 
@@ -224,15 +247,18 @@ class PathwayWorkflow:
                 actor=SYSTEM_DEADLINES,
                 command=RunDeadlines(),
             )
+            rules = self._time_rules()
             try:
-                await self._apply(envelope, decide(self._state, envelope, workflow.now()))
+                await self._apply(
+                    envelope, decide(self._state, envelope, workflow.now(), timekeeping=rules)
+                )
                 return
             except NothingDue:
                 return
             except _StreamAhead as ahead:
                 await self._catch_up(ahead)
             try:
-                events = decide(self._state, envelope, workflow.now())
+                events = decide(self._state, envelope, workflow.now(), timekeeping=rules)
             except NothingDue:
                 return
             await self._apply_caught_up(envelope, events)

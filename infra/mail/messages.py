@@ -14,6 +14,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 
+from domain.calendar import PROJECT_TIMEZONE, ends_a_day, last_day_to_act
 from domain.projections import Notification
 from domain.values import Role
 from infra.mail.directory import Language, Recipient
@@ -72,7 +73,8 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "link": "Apri il percorso: {link}",
         "footer": "Messaggio automatico di Pathways. Per riservatezza non contiene dati"
         " personali: i dettagli sono nel sistema, dopo l'accesso.",
-        "date": "%d/%m/%Y alle %H:%M UTC",
+        "day": "%d/%m/%Y",
+        "instant": "%d/%m/%Y alle %H:%M (ora italiana)",
     },
     "en": {
         "reminder_subject": "Reminder: {what} due by {due} (pathway {pathway})",
@@ -87,7 +89,8 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "link": "Open the pathway: {link}",
         "footer": "Automatic message from Pathways. For confidentiality it holds no personal"
         " data: the details are in the system, once you sign in.",
-        "date": "%d %b %Y at %H:%M UTC",
+        "day": "%d %b %Y",
+        "instant": "%d %b %Y at %H:%M (Italian time)",
     },
 }
 
@@ -104,6 +107,15 @@ def obligation_words(kind: str, language: Language) -> str:
     return names[language] if names else kind.replace("_", " ")
 
 
+def due_words(due_at: datetime, language: Language) -> str:
+    """The due instant as the pages show it: the Italian day of a deadline "by day D",
+    else the day and the Italian time (a deadline counted in hours)."""
+    texts = _TEXTS[language]
+    if ends_a_day(due_at):
+        return last_day_to_act(due_at).strftime(texts["day"])
+    return due_at.astimezone(PROJECT_TIMEZONE).strftime(texts["instant"])
+
+
 def pathway_link(base_url: str, pathway_id: str) -> str:
     return f"{base_url.rstrip('/')}/pathways/{pathway_id}"
 
@@ -113,7 +125,7 @@ def render(notification: Notification, language: Language, base_url: str) -> Mes
     texts = _TEXTS[language]
     fields = {
         "what": obligation_words(notification.obligation_kind, language),
-        "due": notification.due_at.strftime(texts["date"]),
+        "due": due_words(notification.due_at, language),
         "pathway": notification.pathway_id,
         "link": pathway_link(base_url, notification.pathway_id),
     }

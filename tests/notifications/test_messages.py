@@ -5,12 +5,13 @@ from __future__ import annotations
 import ast
 import email
 import email.policy
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
+from domain.obligations import end_of
 from domain.projections import Notification
 from domain.values import Role
 from infra.mail.directory import Recipient, StaticDirectory
@@ -78,12 +79,12 @@ def test_a_reminder_in_italian_names_the_obligation_the_date_and_links_the_pathw
 
     assert message["Subject"] == (
         "[Pathways] Promemoria: rilevazione della situazione di partenza"
-        " entro il 09/03/2026 alle 09:00 UTC (percorso p-0001)"
+        " entro il 09/03/2026 alle 10:00 (ora italiana) (percorso p-0001)"
     )
     body = text(message)
     assert "il percorso p-0001 ha una scadenza vicina." in body
     assert "Adempimento: rilevazione della situazione di partenza" in body
-    assert "Scadenza: 09/03/2026 alle 09:00 UTC" in body
+    assert "Scadenza: 09/03/2026 alle 10:00 (ora italiana)" in body
     assert "https://pathways.example.org/pathways/p-0001" in body
     assert message["Content-Language"] == "it"
     assert message["To"] == "anna@example.org"
@@ -96,7 +97,7 @@ def test_an_escalation_in_english_says_the_deadline_was_missed_and_why_you_get_i
     body = text(message)
     assert "pathway p-0001 has missed a deadline" in body
     assert "Obligation: baseline assessment of the starting situation" in body
-    assert "Due: 09 Mar 2026 at 09:00 UTC" in body
+    assert "Due: 09 Mar 2026 at 10:00 (Italian time)" in body
     assert "team supervisor" in body
     assert message["Content-Language"] == "en"
 
@@ -176,3 +177,16 @@ def test_a_directory_with_bad_entries_is_refused(
 ) -> None:
     with pytest.raises(ValueError, match=complaint):
         StaticDirectory(users)
+
+
+def test_a_measure_due_by_15_june_is_mailed_as_due_on_15_june_not_at_midnight_utc_of_the_16th() -> (
+    None
+):
+    due = end_of(date(2026, 6, 15))
+    target = REMINDER.model_copy(update={"obligation_kind": "measure_target", "due_at": due})
+
+    italian, english = text(built(target, ANNA)), text(built(target, LUCA))
+
+    assert "entro il 15/06/2026 (percorso p-0001)" in italian
+    assert "Scadenza: 15/06/2026" in italian and "16/06/2026" not in italian
+    assert "Due: 15 Jun 2026" in english and "UTC" not in english

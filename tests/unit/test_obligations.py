@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from domain.obligations import next_deadline, obligations
+from domain.calendar import PROJECT_TIMEZONE, end_of_day
+from domain.decider import decide
+from domain.obligations import (
+    BEFORE_ITALIAN_TIME,
+    ladder_points,
+    next_deadline,
+    obligations,
+    owed,
+)
 from domain.read_models import read_models
-from tests.scenarios import CONDITION, Scenario
+from domain.stream import record_events, stream_id_for
+from domain.values import SYSTEM_DEADLINES
+from tests.scenarios import CONDITION, PATHWAY_ID, SUPERVISOR, Scenario, plan
 from tests.unit.test_measures_housing_social import HOSTING
 from tests.unit.test_measures_work import WORK_GRANT, progress, start
 
@@ -40,10 +50,11 @@ def test_active_pathways_owe_measure_targets_attendance_and_the_end() -> None:
     s.given(start("wg", **WORK_GRANT)).given(start("home", **HOSTING))
     s.given(progress("home", kind="moved_in", on="2026-03-04"))
     owed = kinds(s)
-    assert owed["measure:wg:attendance:2026-04"] == datetime(2026, 5, 6, tzinfo=UTC)
+    # "By day D" is the end of D in Italy: 5 May (summer time), 2 March 2027 (winter time).
+    assert owed["measure:wg:attendance:2026-04"] == end_of_day(date(2026, 5, 5))
     assert owed["measure:home:hosting_communication"] == datetime(2026, 3, 6, tzinfo=UTC)
-    assert owed["pathway_end"] == datetime(2027, 3, 3, tzinfo=UTC)
-    assert owed["permit_renewal"] == datetime(2028, 5, 2, tzinfo=UTC)
+    assert owed["pathway_end"] == end_of_day(date(2027, 3, 2))
+    assert owed["permit_renewal"] == end_of_day(date(2028, 5, 1))
     s.given(
         progress("home", kind="hosting_communication_sent", on="2026-03-05", authority="Questura")
     )
@@ -65,3 +76,64 @@ def test_read_models_summarise_the_state() -> None:
     update = read_models(s.state)
     assert update.summary.stage == "active" and update.summary.measures_planned == 2
     assert update.summary.next_deadline == update.obligations[0].due_at
+
+
+def test_a_measure_due_by_15_june_falls_due_at_midnight_in_italy_not_at_two_in_the_morning() -> (
+    None
+):
+    s = Scenario().assessed().given(plan(("bike", "mobility"), target=date(2026, 6, 15)))
+    s.given({"type": "approve_plan"}, SUPERVISOR)
+
+    due = kinds(s)["measure:bike:target"]
+
+    assert due.astimezone(PROJECT_TIMEZONE).date() == date(2026, 6, 15)
+    assert due == datetime(2026, 6, 15, 21, 59, 59, 999999, tzinfo=UTC)
+    assert [p.at for p in ladder_points(s.state) if p.step.step == "supervisor"][:1] != [
+        datetime(2026, 6, 16, tzinfo=UTC)
+    ]
+
+
+def test_a_workflow_that_began_when_days_ended_in_utc_keeps_that_day_until_it_continues() -> None:
+    s = Scenario().assessed().given(plan(("bike", "mobility"), target=date(2026, 6, 15)))
+    s.given({"type": "approve_plan"}, SUPERVISOR)
+
+    before = {
+        o.obligation.obligation_id: o.obligation.due_at for o in owed(s.state, BEFORE_ITALIAN_TIME)
+    }
+
+    assert before["measure:bike:target"] == datetime(2026, 6, 16, tzinfo=UTC)
+
+
+def test_steps_climbed_when_days_ended_in_utc_are_not_climbed_again_in_italian_days() -> None:
+    s = Scenario().assessed().given(plan(("bike", "mobility"), target=date(2026, 6, 15)))
+    s.given({"type": "approve_plan"}, SUPERVISOR)
+    # The reminder and the supervisor's step, taken by a workflow that began before the change.
+    s.now = datetime(2026, 6, 16, 0, 0, 1, tzinfo=UTC)
+    s.records += record_events(
+        stream_id_for(PATHWAY_ID),
+        len(s.records),
+        s.envelope({"type": "run_deadlines"}, SYSTEM_DEADLINES),
+        decide(
+            s.state,
+            s.envelope({"type": "run_deadlines"}, SYSTEM_DEADLINES),
+            s.now,
+            timekeeping=BEFORE_ITALIAN_TIME,
+        ),
+        s.now,
+    )
+    left = [
+        p.step.step
+        for p in ladder_points(s.state, BEFORE_ITALIAN_TIME)
+        if p.obligation.kind == "measure_target"
+    ]
+    assert left == ["coordinator"]
+
+    left = [p.step.step for p in ladder_points(s.state) if p.obligation.kind == "measure_target"]
+    assert left == ["coordinator"]
+
+    # The coordinator's step, taken in Italian days, keeps the two before it.
+    s.now = datetime(2026, 6, 23, tzinfo=UTC)
+    s.given({"type": "run_deadlines"}, SYSTEM_DEADLINES, advance=timedelta())
+    mark = s.state.ladder["measure:bike:target"]
+    assert mark.steps == ("reminder", "supervisor", "coordinator")
+    assert [p for p in ladder_points(s.state) if p.obligation.kind == "measure_target"] == []

@@ -103,14 +103,25 @@ def test_the_session_choice_wins_then_the_account_then_the_browser() -> None:
     assert choose_language(None, None, None) == "it"
 
 
-def test_a_deadline_shows_the_last_day_to_act() -> None:
+def test_a_deadline_by_a_day_shows_that_day_in_italy() -> None:
+    from datetime import date
+
+    from domain.obligations import end_of
+    from web.pages.render import environments
+
+    due = end_of(date(2027, 1, 1))  # 23:00 UTC: the end of 1 January in Italy
+    assert environments()["it"].filters["due"](due) == "1 gen 2027"
+    assert environments()["en"].filters["due"](due) == "Jan 1, 2027"
+
+
+def test_a_deadline_counted_in_hours_shows_its_italian_day_and_time() -> None:
     from datetime import UTC, datetime
 
     from web.pages.render import environments
 
-    due = datetime(2027, 1, 2, 0, 0, tzinfo=UTC)  # due at the start of 2 January, UTC
-    assert environments()["it"].filters["due"](due) == "1 gen 2027"
-    assert environments()["en"].filters["due"](due) == "Jan 1, 2027"
+    due = datetime(2026, 12, 8, 23, 30, tzinfo=UTC)  # 00:30 on 9 December in Italy
+    assert environments()["it"].filters["due"](due) == "9 dic 2026, 00:30"
+    assert environments()["en"].filters["due"](due) == "Dec 9, 2026, 12:30\u202fAM"
 
 
 def test_every_counting_rule_has_its_italian_for_the_funder_report() -> None:

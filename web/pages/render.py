@@ -12,7 +12,7 @@ ago", against `now`) and `number`. Globals: `label(enum_member)`, `obligation_la
 from __future__ import annotations
 
 import functools
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date, format_time, format_timedelta, get_datetime_format
@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 
-from domain.calendar import PROJECT_TIMEZONE
+from domain.calendar import PROJECT_TIMEZONE, ends_a_day, last_day_to_act
 from domain.obligation_kinds import obligation_label
 from infra.accounts.model import LANGUAGES, Account, Language
 from web.auth import CSRF_FIELD, csrf_token
@@ -64,10 +64,12 @@ def _environment(language: Language) -> Environment:
         return pattern.replace("{1}", format_day(value)).replace("{0}", time)
 
     def format_due(value: datetime) -> str:
-        # A day-based deadline falls due at the start of the next day, UTC
-        # (domain/obligations.py): the last day to act is the one before that instant.
-        last_day = (value.astimezone(UTC) - timedelta(microseconds=1)).date()
-        return format_date(last_day, "medium", locale=language)
+        # A deadline "by day D" shows D; one counted in hours or days from an instant
+        # (the 48 hours of a hosting communication) shows its Italian time as well.
+        last_day = format_date(last_day_to_act(value), "medium", locale=language)
+        if ends_a_day(value):
+            return last_day
+        return format_instant(value)
 
     @pass_context
     def relative(context: Context, value: datetime) -> str:

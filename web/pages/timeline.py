@@ -14,6 +14,7 @@ from datetime import date
 from enum import StrEnum
 from typing import assert_never
 
+from domain.calendar import last_day_to_act
 from domain.events import (
     BaselineRecorded,
     CaseworkerReassigned,
@@ -319,7 +320,7 @@ def describe(
                 yield w.measure(event.measure_id, kinds.get(event.measure_id))
             yield w._(
                 "Due %(date)s; notified: %(role)s",
-                date=w.day(event.due_at),
+                date=w.day(last_day_to_act(event.due_at)),
                 role=w.label(event.notify),
             )
         case PaymentRequested():
