@@ -179,6 +179,12 @@ class ReasonRequired(DomainError):
     code = "reason_required"
 
 
+class TimeRequired(DomainError):
+    """A fact whose rule counts hours from it is given without its time of day."""
+
+    code = "time_required"
+
+
 class NothingDue(DomainError):
     code = "nothing_due"
 

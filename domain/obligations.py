@@ -228,7 +228,9 @@ class _Collector:
         ):
             moved = measure.progress_of(MovedIn)
             if moved and not measure.progress_of(HostingCommunicationSent):
-                anchor = start_of(moved[0].on)
+                # A move-in recorded before its time was asked counts from 00:00 UTC of its
+                # day, as it did then.
+                anchor = moved[0].instant() or start_of(moved[0].on)
                 span = self.revision(anchor).deadlines.hosting_communication
                 self.add(
                     f"measure:{mid}:hosting_communication",

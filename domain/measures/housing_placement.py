@@ -6,11 +6,12 @@ follows the move-in; a registered rent contract fixes the rent that caps a rent 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
 
-from domain.errors import AlreadyRecorded, NotApplicable, StepOutOfOrder
+from domain.calendar import PROJECT_TIMEZONE
+from domain.errors import AlreadyRecorded, NotApplicable, StepOutOfOrder, TimeRequired
 from domain.measures.base import MeasureKind, MeasureSpec, RuleContext
 from domain.values import Frozen, Money, ShortText, WorkPackage
 
@@ -41,6 +42,17 @@ class HousingPlacementDetails(Frozen):
 class MovedIn(Frozen):
     kind: Literal["moved_in"] = "moved_in"
     on: date
+    at: time | None = None
+    """The time of day of the move-in, in Italy. Family hosting needs it: the 48 hours of
+    the hosting communication start then. Move-ins recorded before it was asked have none."""
+
+    def instant(self) -> datetime | None:
+        """The move-in as an instant (the day and time in Italy); None without a time."""
+        if self.at is None:
+            return None
+        if self.at.tzinfo is not None:
+            return datetime.combine(self.on, self.at)
+        return datetime.combine(self.on, self.at, tzinfo=PROJECT_TIMEZONE)
 
 
 class HostingCommunicationSent(Frozen):
@@ -74,6 +86,12 @@ def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> Non
         case "moved_in":
             if moved_in:
                 raise AlreadyRecorded("the move-in is already recorded")
+            if solution == HousingSolution.FAMILY_HOSTING and progress.at is None:
+                raise TimeRequired(
+                    "give the time of the move-in: the 48 hours of the hosting"
+                    " communication start then",
+                    field="at",
+                )
         case "hosting_communication_sent":
             if solution != HousingSolution.FAMILY_HOSTING:
                 raise NotApplicable("a hosting communication belongs to family hosting only")

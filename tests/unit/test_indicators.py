@@ -151,7 +151,7 @@ def amina() -> Scenario:
     )
     home = {"solution": "family_hosting", "start_on": "2026-03-03", "host_reference": "Famiglia 12"}
     s.given(start("home", kind="housing_placement", **home))
-    s.given(progress("home", kind="moved_in", on="2026-03-04"))
+    s.given(progress("home", kind="moved_in", on="2026-03-04", at="10:00"))
     paid_furniture(s)
     # Two school years for m1 and one for m2: two minors supported.
     school(school(school(s, "school1", "m1"), "school1b", "m1"), "school2", "m2")

@@ -27,7 +27,7 @@ def test_family_hosting_communication_follows_the_move_in() -> None:
     }
     with pytest.raises(errors.StepOutOfOrder):
         s.decide(progress("home", **communication))
-    s.given(progress("home", kind="moved_in", on="2026-03-04"))
+    s.given(progress("home", kind="moved_in", on="2026-03-04", at="10:00"))
     with pytest.raises(errors.StepOutOfOrder):
         s.decide(progress("home", **{**communication, "on": "2026-03-03"}))
     s.given(progress("home", **communication))
@@ -50,6 +50,19 @@ def test_a_rental_has_no_hosting_communication() -> None:
                 "home", kind="hosting_communication_sent", on="2026-03-05", authority="Questura"
             )
         )
+
+
+def test_a_move_in_under_family_hosting_is_refused_without_its_time_and_nothing_is_recorded() -> (
+    None
+):
+    s = Scenario().active(("home", "housing_placement")).given(start("home", **HOSTING))
+    before = len(s.records)
+
+    with pytest.raises(errors.TimeRequired) as refused:
+        s.decide(progress("home", kind="moved_in", on="2026-03-04"))
+
+    assert refused.value.code == "time_required" and refused.value.field == "at"
+    assert len(s.records) == before
 
 
 def test_economic_support_starts_with_its_purpose_and_no_amount() -> None:

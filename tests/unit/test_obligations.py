@@ -16,7 +16,7 @@ from domain.obligations import (
 from domain.read_models import read_models
 from domain.stream import record_events, stream_id_for
 from domain.values import SYSTEM_DEADLINES
-from tests.scenarios import CONDITION, PATHWAY_ID, SUPERVISOR, Scenario, plan
+from tests.scenarios import CASEWORKER, CONDITION, PATHWAY_ID, SUPERVISOR, Scenario, plan
 from tests.unit.test_measures_housing_social import HOSTING
 from tests.unit.test_measures_work import WORK_GRANT, progress, start
 
@@ -48,11 +48,12 @@ def test_each_stage_owes_its_next_step() -> None:
 def test_active_pathways_owe_measure_targets_attendance_and_the_end() -> None:
     s = Scenario().active(("wg", "work_grant"), ("home", "housing_placement"))
     s.given(start("wg", **WORK_GRANT)).given(start("home", **HOSTING))
-    s.given(progress("home", kind="moved_in", on="2026-03-04"))
+    s.given(progress("home", kind="moved_in", on="2026-03-04", at="10:00"))
     owed = kinds(s)
     # "By day D" is the end of D in Italy: 5 May (summer time), 2 March 2027 (winter time).
     assert owed["measure:wg:attendance:2026-04"] == end_of_day(date(2026, 5, 5))
-    assert owed["measure:home:hosting_communication"] == datetime(2026, 3, 6, tzinfo=UTC)
+    # 48 hours from the move-in at 10:00 in Italy (09:00 UTC).
+    assert owed["measure:home:hosting_communication"] == datetime(2026, 3, 6, 9, tzinfo=UTC)
     assert owed["pathway_end"] == end_of_day(date(2027, 3, 2))
     assert owed["permit_renewal"] == end_of_day(date(2028, 5, 1))
     s.given(
@@ -137,3 +138,30 @@ def test_steps_climbed_when_days_ended_in_utc_are_not_climbed_again_in_italian_d
     mark = s.state.ladder["measure:bike:target"]
     assert mark.steps == ("reminder", "supervisor", "coordinator")
     assert [p for p in ladder_points(s.state) if p.obligation.kind == "measure_target"] == []
+
+
+def test_a_move_in_at_2230_italian_time_is_due_at_2230_two_days_later() -> None:
+    s = Scenario().active(("home", "housing_placement")).given(start("home", **HOSTING))
+    s.given(progress("home", kind="moved_in", on="2026-12-06", at="22:30"))
+
+    due = kinds(s)["measure:home:hosting_communication"]
+
+    assert due == datetime(2026, 12, 8, 22, 30, tzinfo=PROJECT_TIMEZONE)
+    assert due.astimezone(UTC) == datetime(2026, 12, 8, 21, 30, tzinfo=UTC)
+
+
+def test_a_move_in_recorded_before_its_time_was_asked_still_counts_from_its_day() -> None:
+    """Old events have no time: they keep the instant they were given (00:00 UTC)."""
+    s = Scenario().active(("home", "housing_placement")).given(start("home", **HOSTING))
+    envelope = s.envelope(
+        progress("home", kind="moved_in", on="2026-03-04", at="10:00"), CASEWORKER
+    )
+    records = record_events(
+        stream_id_for(PATHWAY_ID), len(s.records), envelope, decide(s.state, envelope, s.now), s.now
+    )
+    old = records[0].model_copy(
+        update={"data": {**records[0].data, "progress": {"kind": "moved_in", "on": "2026-03-04"}}}
+    )
+    s.records.append(old)
+
+    assert kinds(s)["measure:home:hosting_communication"] == datetime(2026, 3, 6, tzinfo=UTC)

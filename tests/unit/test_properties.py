@@ -77,7 +77,7 @@ POOL: list[dict[str, Any]] = [
     complete("wg", kind="work_grant", completed_on="2026-09-30", hired=True),
     start("home", **RENTAL),
     start("home", **HOSTING),
-    progress("home", kind="moved_in", on="2026-03-04"),
+    progress("home", kind="moved_in", on="2026-03-04", at="10:00"),
     progress("home", kind="hosting_communication_sent", on="2026-03-05", authority="Questura"),
     progress(
         "home", kind="rent_contract_registered", monthly_rent=40_000, registered_on="2026-03-04"

@@ -336,3 +336,33 @@ async def test_a_pathway_read_through_the_api_carries_its_obligations_as_show_do
     assert baseline["kind"] == "baseline" and baseline["measure_id"] is None
     assert baseline["ladder"]["taken"] == []
     assert baseline["ladder"]["next"]["step"] == "reminder"
+
+
+async def test_a_family_hosting_move_in_without_its_time_is_refused_and_records_nothing(
+    api: Api,
+) -> None:
+    pid = await opened(api)
+    today = (await api.harness.env.get_current_time()).date().isoformat()
+    plan = {
+        "type": "propose_plan",
+        "measures": [{"measure_id": "home", "kind": "housing_placement", "target_date": today}],
+    }
+    hosting = {"kind": "housing_placement", "solution": "family_hosting", "start_on": today}
+    for command, who in (
+        ({"type": "record_baseline", "condition": CONDITION}, ANNA),
+        (ASSESSMENT, ANNA),
+        (plan, ANNA),
+        ({"type": "approve_plan"}, SARA),
+        ({"type": "start_measure", "measure_id": "home", "details": hosting}, ANNA),
+    ):
+        assert (await send(api, pid, command, who)).status_code == 200
+    before = await versions(api.harness, pid)
+    moved_in = {"type": "record_measure_progress", "measure_id": "home"}
+
+    reply = await send(api, pid, {**moved_in, "progress": {"kind": "moved_in", "on": today}})
+
+    body = assert_problem(reply, 422, "time_required")
+    assert body["field"] == "at"
+    assert await versions(api.harness, pid) == before
+    at = {"kind": "moved_in", "on": today, "at": "22:30"}
+    assert (await send(api, pid, {**moved_in, "progress": at})).status_code == 200

@@ -16,8 +16,9 @@ import httpx
 from domain.evolution import fold
 from domain.stream import stream_id_for
 from domain.values import Stage
-from tests.scenarios import ASSESSMENT, CONDITION, OPEN
+from tests.scenarios import ASSESSMENT, CASEWORKER, CONDITION, OPEN, SUPERVISOR
 from tests.web.test_pages import Site, open_pathway, sign_in, site
+from tests.workflows.journey import envelope
 from web.pages.forms import flatten
 
 __all__ = ["site"]
@@ -402,3 +403,43 @@ async def test_a_supervisor_opens_a_pathway_for_a_caseworker_of_their_organisati
     pathway_id = opened.headers["location"].removeprefix("/pathways/")
     state = await state_of(site, pathway_id)
     assert (state.caseworker_id, state.organisation_id) == ("luca", "org-lecce")
+
+
+async def test_a_family_hosting_move_in_asks_for_its_time_and_without_it_records_nothing(
+    site: Site,
+) -> None:
+    pathway_id = await open_pathway(site, "anna", "org-lecce")
+    d = (await today(site)).isoformat()
+    hosting = {"kind": "housing_placement", "solution": "family_hosting", "start_on": d}
+    plan = {
+        "type": "propose_plan",
+        "measures": [{"measure_id": "home", "kind": "housing_placement", "target_date": d}],
+    }
+    for command, actor in (
+        ({"type": "record_baseline", "condition": CONDITION}, CASEWORKER),
+        (ASSESSMENT, CASEWORKER),
+        (plan, CASEWORKER),
+        ({"type": "approve_plan"}, SUPERVISOR),
+        ({"type": "start_measure", "measure_id": "home", "details": hosting}, CASEWORKER),
+    ):
+        await site.harness.pathways.send(pathway_id, envelope(command, actor))
+    async with site.browser() as anna:
+        await sign_in(anna, "anna")
+        page = await anna.get(f"/pathways/{pathway_id}")
+        chooser = chooser_action(forms_of(page), "record_measure_progress")
+        chosen = await anna.get(chooser, params={"choice": "home moved_in"})
+        assert 'type="time"' in chosen.text and "Ora (ora italiana)" in chosen.text
+        before = await version_of(site, pathway_id)
+
+        refused = await submit(
+            anna, chosen, "form-record_measure_progress", {"progress": {"on": d}}
+        )
+
+        assert refused.status_code == 422
+        assert "time_required" in refused.text and "Indica anche l&#39;ora" in refused.text
+        assert await version_of(site, pathway_id) == before
+        done = await submit(
+            anna, refused, "form-record_measure_progress", {"progress": {"on": d, "at": "22:30"}}
+        )
+        assert done.status_code == 303
+        assert await version_of(site, pathway_id) == before + 1

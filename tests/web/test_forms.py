@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +141,18 @@ def test_datetimes_and_numbers_have_their_widgets() -> None:
     parsed = Appointment.model_validate(doc)
     assert parsed.on.isoformat() == "2026-03-02T09:30:00+01:00", "read in Italian time"
     assert parsed.hours == 7.5
+
+
+def test_a_move_in_asks_for_its_time_of_day_beside_its_date() -> None:
+    from domain.measures.housing_placement import MovedIn
+
+    specs = {s.name: s for s in forms.specs_for(MovedIn)}
+    assert specs["on"].kind == Kind.DATE and specs["at"].kind == Kind.TIME
+    assert not specs["at"].required, "only family hosting needs it (time_required)"
+    doc, _ = forms.document(
+        tuple(specs.values()), {"kind": "moved_in", "on": "2026-12-06", "at": "22:30"}
+    )
+    assert MovedIn.model_validate(doc).instant() == datetime(2026, 12, 6, 21, 30, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

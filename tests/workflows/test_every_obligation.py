@@ -71,7 +71,7 @@ def setups(today: date) -> dict[str, list[tuple[dict[str, Any], Actor | None]]]:
                 {
                     "type": "record_measure_progress",
                     "measure_id": "home",
-                    "progress": {"kind": "moved_in", "on": d(0)},
+                    "progress": {"kind": "moved_in", "on": d(0), "at": "10:00"},
                 },
                 None,
             ),

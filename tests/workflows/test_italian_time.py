@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from domain.calendar import end_of_day
+from domain.calendar import PROJECT_TIMEZONE, end_of_day
 from domain.records import EventRecord
 from domain.stream import stream_id_for
 from domain.values import Actor
@@ -67,3 +67,46 @@ async def test_a_measure_due_by_a_day_escalates_at_the_end_of_that_day_in_italy(
     # Not at 00:00 UTC of the next day, an hour or two later in Italy.
     assert end_of_day(target) <= supervisor.recorded_at < end_of_day(target) + timedelta(seconds=10)
     assert date.fromisoformat(supervisor.data["due_at"][:10]) == target
+
+
+async def test_a_move_in_at_2230_italian_time_is_escalated_at_2230_two_days_later(
+    harness: Harness,
+) -> None:
+    pid = new_id()
+    now = await harness.env.get_current_time()
+    today = now.astimezone(PROJECT_TIMEZONE).date()
+    moved_at = datetime.combine(today, time(22, 30), tzinfo=PROJECT_TIMEZONE)
+    if moved_at < now:
+        moved_at += timedelta(days=1)
+    hosting = {"kind": "housing_placement", "solution": "family_hosting", "start_on": str(today)}
+    target = str(today + timedelta(days=90))
+    async with harness.worker():
+        await harness.pathways.open(opening(pid))
+        await send_all(
+            harness,
+            pid,
+            [
+                *plan_with(
+                    {"measure_id": "home", "kind": "housing_placement", "target_date": target}
+                ),
+                ({"type": "start_measure", "measure_id": "home", "details": hosting}, None),
+            ],
+        )
+        await harness.env.sleep(moved_at - await harness.env.get_current_time())
+        progress = {"kind": "moved_in", "on": str(moved_at.date()), "at": "22:30"}
+        await send_all(
+            harness,
+            pid,
+            [
+                (
+                    {"type": "record_measure_progress", "measure_id": "home", "progress": progress},
+                    None,
+                )
+            ],
+        )
+        await harness.env.sleep(timedelta(days=3))
+        steps = await ladder(harness, pid, "measure:home:hosting_communication")
+    supervisor = next(r for r in steps if r.data["step"] == "supervisor")
+    due = moved_at + timedelta(hours=48)
+    assert due <= supervisor.recorded_at < due + timedelta(seconds=10)
+    assert supervisor.recorded_at.astimezone(PROJECT_TIMEZONE).time().strftime("%H:%M") == "22:30"

@@ -105,6 +105,7 @@ REFUSALS: Mapping[str, str] = {
     "occurred_in_future": N_("The date lies in the future."),
     "backdate_window_exceeded": N_("This is too far in the past to record now."),
     "reason_required": N_("Give a reason."),
+    "time_required": N_("Give the time too: the deadline is counted in hours from it."),
     "nothing_due": N_("Nothing is due."),
     "invalid_iban": N_("The IBAN is not valid: check it, a character may be mistyped."),
     "invalid_amount": N_("The amount must be more than zero and not above the largest payment."),

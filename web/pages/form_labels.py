@@ -106,6 +106,7 @@ FIELD_LABELS: Mapping[str, str] = {
     "minor_ids": N_("Codes of the minors"),
     "step": N_("Step"),
     "on": N_("Date"),
+    "MovedIn.at": N_("Time (Italian time)"),
     "topic": N_("Topic"),
     "summary": N_("Summary"),
     "institution": N_("Institution"),
@@ -144,6 +145,10 @@ HINTS: Mapping[str, str] = {
     "minor_id": N_("A code, never the name: e.g. m1."),
     "minor_ids": N_("The codes of the minors of the household."),
     "month": N_("Year and month, e.g. 2026-03."),
+    "MovedIn.at": N_(
+        "Hours and minutes, e.g. 22:30. Needed for family hosting: the 48 hours of the"
+        " hosting communication start then."
+    ),
     "self_esteem": N_("From 10 (lowest) to 40 (highest)."),
     "end_date": N_("Leave empty for the usual duration from approval."),
     "iban": N_("E.g. IT60 X054 2811 1010 0000 0123 456; spaces are fine."),

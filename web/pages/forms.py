@@ -43,6 +43,8 @@ class Kind(StrEnum):
     MONEY = "money"
     DATE = "date"
     DATETIME = "datetime"
+    TIME = "time"
+    """A time of day, read in Italian time (a move-in's hour)."""
     MONTH = "month"
     BOOL = "bool"
     ENUM = "enum"
@@ -196,6 +198,8 @@ def _string_kind(schema: Mapping[str, Any]) -> Kind:
             return Kind.DATE
         case "date-time", _:
             return Kind.DATETIME
+        case "time", _:
+            return Kind.TIME
         case _, pattern if pattern == MONTH_PATTERN:
             return Kind.MONTH
         case _, pattern if pattern == COUNTRY_PATTERN:
