@@ -45,6 +45,34 @@ def ends_a_day(instant: datetime) -> bool:
     return instant == end_of_day(project_day(instant))
 
 
+def italian_holidays(year: int) -> frozenset[date]:
+    """The national holidays of Italy in `year` (patron saints' days are local: not here)."""
+    fixed = ((1, 1), (1, 6), (4, 25), (5, 1), (6, 2), (8, 15), (11, 1), (12, 8), (12, 25), (12, 26))
+    return frozenset({date(year, m, d) for m, d in fixed} | {_easter(year) + timedelta(days=1)})
+
+
+def _easter(year: int) -> date:
+    """Easter Sunday of the Gregorian calendar (the anonymous algorithm, Meeus/Jones/Butcher)."""
+    a = year % 19
+    b, c = divmod(year, 100)
+    d, e = divmod(b, 4)
+    g = (b - (b + 8) // 25 + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * weekday) // 451
+    month, day = divmod(h + weekday - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def next_working_day(day: date) -> date:
+    """The first Italian working day after `day`: Monday to Friday, national holidays excepted."""
+    following = day + timedelta(days=1)
+    while following.weekday() >= 5 or following in italian_holidays(following.year):
+        following += timedelta(days=1)
+    return following
+
+
 def add_months(day: date, months: int) -> date:
     """The same day `months` later, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
     month_index = day.month - 1 + months

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import assert_never
 
+from domain.back_dating import noticed
 from domain.events import (
     BaselineRecorded,
     CaseworkerReassigned,
@@ -57,7 +58,7 @@ from domain.values import Stage
 def evolve(state: PathwayState, record: EventRecord) -> PathwayState:
     """The state after one recorded event."""
     event = parse_event(record.type, record.schema_version, record.data)
-    changed = _apply(state, event, record)
+    changed = noticed(state, _apply(state, event, record), record)
     return changed.model_copy(update={"version": record.version, "updated_at": record.recorded_at})
 
 

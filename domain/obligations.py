@@ -37,11 +37,14 @@ class Timekeeping:
 
     italian_days: bool = True
     """A deadline "by day D" falls at the end of D in Italy; before, at 00:00 UTC of D+1."""
+    catch_up: bool = True
+    """A rung already past when its obligation became known waits for the catch-up window;
+    before, it was taken at once."""
 
 
 ITALIAN_TIME = Timekeeping()
 """The rules in force (docs/architecture.md, "Time as people mean it")."""
-BEFORE_ITALIAN_TIME = Timekeeping(italian_days=False)
+BEFORE_ITALIAN_TIME = Timekeeping(italian_days=False, catch_up=False)
 """The rules of workflows that started before issue 21."""
 
 
@@ -114,6 +117,9 @@ def ladder_points(
     """The ladder rungs not yet climbed, earliest first; none while the pathway is suspended.
 
     A reminder that would fall before its obligation existed is skipped; escalations never are.
+    A rung already past when its obligation became known (a back-dated entry) is taken at
+    the end of the policy's catch-up window, so the facts that meet it in time can be
+    entered first.
     """
     if state.suspension is not None:
         return []
@@ -126,6 +132,9 @@ def ladder_points(
             at = step.offset.after(obligation.due_at)
             if step.step in done or (not step.escalation and at < item.anchor):
                 continue
+            known = state.known_since.get(obligation.obligation_id)
+            if timekeeping.catch_up and known is not None and at <= known:
+                at = item.revision.caught_up_by(known)
             points.append(LadderPoint(obligation, step, at))
     return sorted(points, key=lambda p: (p.at, p.obligation.obligation_id, p.step.step))
 

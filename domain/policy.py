@@ -12,9 +12,16 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, PlainSerializer, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
 
-from domain.calendar import add_months_dt
+from domain.calendar import add_months_dt, end_of_day, next_working_day, project_day
 from domain.values import Frozen, Identifier, Money, Role
 
 _SPAN = re.compile(
@@ -163,11 +170,34 @@ class PaymentTerms(Frozen):
     full_month_hours: FullMonthHours = FullMonthHours.AVERAGE_MONTH
 
 
+NEXT_WORKING_DAY = "next working day"
+"""The default catch-up window: until the end of the next Italian working day."""
+
+
+def _catch_up_window(value: str) -> str:
+    if value == NEXT_WORKING_DAY:
+        return value
+    span = Span.parse(value)
+    if span.months < 0 or span.duration < timedelta() or span == Span():
+        raise ValueError(f"a catch-up window is {NEXT_WORKING_DAY!r} or a positive span")
+    return value
+
+
 class PolicyRevision(Frozen):
     effective_from: date
     deadlines: Deadlines = Deadlines()
     payments: PaymentTerms = PaymentTerms()
     ladder: tuple[LadderStep, ...] = Field(default=DEFAULT_LADDER, min_length=1)
+    catch_up_window: Annotated[str, AfterValidator(_catch_up_window)] = NEXT_WORKING_DAY
+    """How long a ladder step already past when its obligation became known (back-dated
+    entry) waits, from that instant, for the facts to be caught up before it is sent:
+    'next working day' (until the end of the next Italian working day) or a span."""
+
+    def caught_up_by(self, known_at: datetime) -> datetime:
+        """The end of the catch-up window that opened at `known_at`."""
+        if self.catch_up_window == NEXT_WORKING_DAY:
+            return end_of_day(next_working_day(project_day(known_at)))
+        return Span.parse(self.catch_up_window).after(known_at)
 
     @model_validator(mode="after")
     def _steps_are_unique(self) -> PolicyRevision:

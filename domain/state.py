@@ -107,6 +107,9 @@ class PathwayState(Frozen):
     notes: int = 0
     policy: Policy = DEFAULT_POLICY
     ladder: dict[str, LadderMark] = Field(default_factory=dict)
+    known_since: dict[str, AwareDatetime] = Field(default_factory=dict)
+    """When each open obligation became known: the recording instant of the fact that made
+    it owed (`domain.back_dating`). A rung already past then waits for the catch-up window."""
     payments: dict[str, PaymentState] = Field(default_factory=dict)
     """By payment id, in the order requested."""
 

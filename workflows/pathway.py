@@ -25,8 +25,6 @@ with workflow.unsafe.imports_passed_through():
     from domain.events import Event
     from domain.evolution import fold
     from domain.obligations import (
-        BEFORE_ITALIAN_TIME,
-        ITALIAN_TIME,
         Timekeeping,
         next_wakeup,
     )
@@ -72,6 +70,10 @@ ITALIAN_DAYS = "italian-days"
 """Patch id: a deadline "by day D" falls at the end of D in Italy, not at 00:00 UTC of D+1.
 Runs that began before it keep the UTC day until they continue as new: their timers and
 ladder steps replay as they were taken (`domain.obligations.Timekeeping`)."""
+
+CATCH_UP_WINDOW = "catch-up-window"
+"""Patch id: a ladder rung already past when its obligation became known (back-dated
+entry) waits for the policy's catch-up window; runs that began before it took it at once."""
 
 APPEND_RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=200),
@@ -232,8 +234,10 @@ class PathwayWorkflow:
         patch; a validator only refuses, and no refusal depends on these rules.
         """
         if self._timekeeping is None:
-            italian = workflow.patched(ITALIAN_DAYS)
-            self._timekeeping = ITALIAN_TIME if italian else BEFORE_ITALIAN_TIME
+            self._timekeeping = Timekeeping(
+                italian_days=workflow.patched(ITALIAN_DAYS),
+                catch_up=workflow.patched(CATCH_UP_WINDOW),
+            )
         return self._timekeeping
 
     def _should_continue(self) -> bool:

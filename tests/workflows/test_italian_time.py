@@ -6,11 +6,11 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from domain.calendar import PROJECT_TIMEZONE, end_of_day
+from domain.calendar import PROJECT_TIMEZONE, end_of_day, next_working_day
 from domain.records import EventRecord
 from domain.stream import stream_id_for
 from domain.values import Actor
-from tests.scenarios import ASSESSMENT, CONDITION, SUPERVISOR
+from tests.scenarios import ASSESSMENT, CASEWORKER, CONDITION, OPEN, SUPERVISOR
 from tests.workflows.conftest import Harness
 from tests.workflows.journey import envelope, opening
 
@@ -110,3 +110,68 @@ async def test_a_move_in_at_2230_italian_time_is_escalated_at_2230_two_days_late
     due = moved_at + timedelta(hours=48)
     assert due <= supervisor.recorded_at < due + timedelta(seconds=10)
     assert supervisor.recorded_at.astimezone(PROJECT_TIMEZONE).time().strftime("%H:%M") == "22:30"
+
+
+async def catch_up_three_weeks(h: Harness, pathway_id: str) -> None:
+    """Open 20 days back, then baseline, assessment, proposal and approval a minute apart."""
+    now = await h.env.get_current_time()
+    start = now - timedelta(days=20)
+    target = str((now + timedelta(days=60)).date())
+    commands: list[tuple[dict[str, Any], Actor]] = [
+        ({**OPEN, "pathway_id": pathway_id}, CASEWORKER),
+        ({"type": "record_baseline", "condition": CONDITION}, CASEWORKER),
+        (ASSESSMENT, CASEWORKER),
+        (
+            {
+                "type": "propose_plan",
+                "measures": [{"measure_id": "bike", "kind": "mobility", "target_date": target}],
+            },
+            CASEWORKER,
+        ),
+        ({"type": "approve_plan"}, SUPERVISOR),
+    ]
+    for minute, (command, actor) in enumerate(commands):
+        sent = envelope(command, actor).model_copy(
+            update={"occurred_at": start + timedelta(minutes=minute)}
+        )
+        if minute == 0:
+            await h.pathways.open(sent)
+        else:
+            await h.pathways.send(pathway_id, sent)
+
+
+async def test_catching_up_three_weeks_of_paperwork_in_one_sitting_sends_no_escalation(
+    harness: Harness,
+) -> None:
+    pid = new_id()
+    async with harness.worker():
+        await catch_up_three_weeks(harness, pid)
+        await harness.env.sleep(timedelta(days=5))
+        records = await harness.store.read_stream(stream_id_for(pid))
+    steps = [r for r in records if r.type in {"DeadlineReminderSent", "DeadlineEscalated"}]
+    assert steps == []
+    assert [r.type for r in records][-1] == "PlanApproved"
+    pending = await harness.store.claim_notifications(
+        await harness.env.get_current_time(), limit=100, lease=timedelta(minutes=1)
+    )
+    assert [n for n in pending if n.notification.pathway_id == pid] == []
+
+
+async def test_a_back_dated_baseline_left_unrecorded_escalates_at_the_end_of_the_next_working_day(
+    harness: Harness,
+) -> None:
+    pid = new_id()
+    now = await harness.env.get_current_time()
+    opened = envelope({**OPEN, "pathway_id": pid}).model_copy(
+        update={"occurred_at": now - timedelta(days=20)}
+    )
+    async with harness.worker():
+        await harness.pathways.open(opened)
+        await harness.env.sleep(timedelta(days=6))
+        steps = await ladder(harness, pid, "baseline")
+    known = (await harness.store.read_stream(stream_id_for(pid)))[0].recorded_at
+    window_end = end_of_day(next_working_day(known.astimezone(PROJECT_TIMEZONE).date()))
+    assert sorted(r.data["step"] for r in steps) == ["coordinator", "reminder", "supervisor"]
+    for step in steps:
+        assert window_end <= step.recorded_at < window_end + timedelta(seconds=10)
+        assert datetime.fromisoformat(step.data["scheduled_at"]) == window_end
