@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from domain.calendar import end_of_day, month_end, month_key, months_between
+from domain.calendar import PROJECT_TIMEZONE, end_of_day, month_end, month_key, months_between
 from domain.measures import MeasureState, MeasureStatus
 from domain.measures.housing_placement import (
     HostingCommunicationSent,
@@ -163,6 +163,12 @@ class _Collector:
     def end_of(self, day: date) -> datetime:
         return end_of(day, self.timekeeping)
 
+    def day_start(self, day: date) -> datetime:
+        """When `day` starts: 00:00 in Italy (00:00 UTC for runs that began before)."""
+        if self.timekeeping.italian_days:
+            return datetime.combine(day, time(), tzinfo=PROJECT_TIMEZONE)
+        return start_of(day)
+
     def revision(self, anchor: datetime) -> PolicyRevision:
         return self.state.policy.revision_at(anchor)
 
@@ -258,7 +264,7 @@ class _Collector:
                 f"measure:{mid}:licence_conversion",
                 "licence_conversion",
                 approved,
-                conversion_deadline(state.resident_since, within, start_of),
+                conversion_deadline(state.resident_since, within, self.day_start),
                 mid,
                 shifts=False,
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,8 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from domain import errors
-from domain.obligations import end_of, obligations, start_of
+from domain.calendar import PROJECT_TIMEZONE
+from domain.obligations import end_of, obligations
 from domain.policy import DEFAULT_POLICY, Deadlines, Policy, PolicyRevision, Span
 from infra.policy_file import PolicyFileError, load_policy
 from tests.scenarios import ASSESSMENT, CONDITION, OPEN, SUPERVISOR, Scenario, plan
@@ -54,12 +55,16 @@ def licence_due(s: Scenario) -> Any:
 
 def test_a_year_of_residence_ends_with_the_same_day_a_year_on() -> None:
     s = conversion_planned(DEFAULT_POLICY, "2025-09-01").given(conversion("2026-03-03"))
-    assert licence_due(s) == end_of(date(2026, 9, 1))
+    # The start of the next day in Italy: the end of 1 September there.
+    assert licence_due(s) == datetime.combine(date(2026, 9, 2), time(), PROJECT_TIMEZONE)
+    assert licence_due(s) - end_of(date(2026, 9, 1)) == timedelta(microseconds=1)
 
 
 def test_a_short_policy_counts_the_conversion_in_hours_from_the_day_residence_began() -> None:
     s = conversion_planned(under("10 hours"), "2026-03-02").given(conversion("2026-03-02"))
-    assert licence_due(s) == start_of(date(2026, 3, 2)) + timedelta(hours=10)
+    # From the start of the residence day in Italy.
+    start = datetime.combine(date(2026, 3, 2), time(), PROJECT_TIMEZONE)
+    assert licence_due(s) == start + timedelta(hours=10)
 
 
 def test_a_policy_of_days_is_as_exact_as_one_of_hours() -> None:
