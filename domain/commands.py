@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field, TypeAdapter
 
+from domain.fact_dates import FactDate
 from domain.measures import MeasureDetails, MeasureKind, MeasureOutcome, MeasureProgress
 from domain.measures.skills_assessment import SkillsAssessment
 from domain.payments.commands import (
@@ -51,7 +52,7 @@ class OpenPathway(Frozen):
     permit_expires_on: date
     household: Household = Household()
     reception_centre: ReceptionCentre
-    resident_since: date
+    resident_since: FactDate
     """First registration of residence in Italy; starts the licence-conversion clock."""
     policy: Policy | None = None
     """The deadline policy the opening client runs under; recorded when not the default."""

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import assert_never
 
 from domain import errors
-from domain.calendar import EARLIEST_DATE, LATEST_DATE, implausible_date
+from domain.calendar import EARLIEST_DATE, LATEST_DATE, implausible_date, project_day
 from domain.commands import (
     AddNote,
     ApplyPolicy,
@@ -63,6 +63,8 @@ from domain.events import (
     PolicyApplied,
     SkillsAssessmentRecorded,
 )
+from domain.fact_dates import fact_in_future
+from domain.follow_up import check_follow_up_open
 from domain.limits import DEFAULT_LIMITS, Limits
 from domain.measures import CATALOGUE, MeasureState, MeasureStatus, spec_for_progress
 from domain.measures.base import RuleContext
@@ -97,6 +99,8 @@ def decide(
         DomainError: the command is refused; nothing is to be recorded.
     """
     check_dates_plausible(envelope.command)
+    if limits.time_of_facts:
+        check_facts_happened(envelope.command, now)
     occurred = business_time(state, envelope, now, limits)
     command, actor = envelope.command, envelope.actor
     if isinstance(command, OpenPathway):
@@ -117,6 +121,24 @@ def check_dates_plausible(command: Command) -> None:
         raise errors.DateOutOfRange(
             f"{field} {day.isoformat()} lies outside {EARLIEST_DATE.isoformat()}"
             f" to {LATEST_DATE.isoformat()}",
+            field=field,
+        )
+
+
+def check_facts_happened(command: Command, now: datetime) -> None:
+    """Refuse a command dating something that happened after the day it is recorded.
+
+    The day is the Italian day of `now`; plans and schedules (unmarked dates) may lie ahead.
+
+    Raises:
+        FactInFuture: the first such fact, with its field path.
+    """
+    today = project_day(now)
+    found = fact_in_future(command, today)
+    if found is not None:
+        field, value = found
+        raise errors.FactInFuture(
+            f"{field} {value} is after today ({today.isoformat()}): record it once it has happened",
             field=field,
         )
 
@@ -241,6 +263,8 @@ def _decide_open_pathway(
                 ExitRecorded(reason=command.reason, outcomes=command.outcomes, note=command.note)
             ]
         case RecordFollowUp():
+            if limits.time_of_facts:
+                check_follow_up_open(state, occurred)
             return [FollowUpRecorded(outcomes=command.outcomes, note=command.note)]
         case RunDeadlines():
             return _run_deadlines(state, now, timekeeping)

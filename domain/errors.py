@@ -135,6 +135,12 @@ class DateOutOfRange(DomainError):
     code = "date_out_of_range"
 
 
+class FactInFuture(DomainError):
+    """A date of something that happened lies after the day it is recorded (`domain.fact_dates`)."""
+
+    code = "fact_in_future"
+
+
 class OutsidePeriod(DomainError):
     code = "outside_period"
 
@@ -173,6 +179,12 @@ class OccurredInFuture(DomainError):
 
 class BackdateWindowExceeded(DomainError):
     code = "backdate_window_exceeded"
+
+
+class FollowUpTooEarly(DomainError):
+    """The follow-up comes before its window opens (`domain.follow_up`)."""
+
+    code = "follow_up_too_early"
 
 
 class ReasonRequired(DomainError):

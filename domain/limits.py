@@ -14,6 +14,13 @@ class Limits(Frozen):
     """Tolerance for clocks of clients that run a little ahead."""
     work_grant_min_months: int = Field(default=2, ge=1)
     work_grant_max_months: int = Field(default=12, ge=1)
+    time_of_facts: bool = True
+    """Refuse facts dated after the day they are recorded and follow-ups before their window
+    (issue 21). False only where a workflow replays commands decided before those rules
+    (patch `time-of-facts`, workflows/pathway.py)."""
+
+
+BEFORE_TIME_OF_FACTS_LIMITS = Limits(time_of_facts=False)
 
 
 DEFAULT_LIMITS = Limits()

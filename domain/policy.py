@@ -93,6 +93,9 @@ class Deadlines(Frozen):
     licence_conversion: SpanField = Span(months=12)
     pathway_duration: SpanField = Span(months=12)
     follow_up: SpanField = Span(months=6)
+    follow_up_opens: SpanField = Span(months=5)
+    """The follow-up is recorded from this long after the exit, not before: it is the check
+    months later, not a second exit interview."""
 
     @field_validator("licence_conversion")
     @classmethod

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from domain.fact_dates import FactDate
 
 Identifier = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@-]*$")
@@ -165,7 +166,7 @@ class Beneficiary(Frozen):
 
     given_name: ShortText
     family_name: ShortText
-    birth_date: date
+    birth_date: FactDate
     gender: Gender
     nationality: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
     """ISO 3166-1 alpha-2 country code."""

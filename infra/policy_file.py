@@ -23,6 +23,7 @@ from infra.toml_lines import KeyPath
 SHIPPED = "policies/default.toml"
 SHIPPED_NAME = f"infra/{SHIPPED}"
 """How messages name the default policy shipped as package data."""
+DEMO = "policies/demo.toml"
 
 # Where each model sits in a policy document, by the named steps of an error's path.
 _MODELS: dict[tuple[str, ...], type[BaseModel]] = {
@@ -45,6 +46,12 @@ def load_policy(path: Path | None) -> Policy:
         PolicyFileError: the file cannot be read, is not TOML, or is not a valid policy.
     """
     return _policy(read_toml(path, SHIPPED, PolicyFileError))
+
+
+def load_demo_policy() -> Policy:
+    """The demo policy shipped beside the default (`policies/demo.toml`): the default with
+    time compressed, for the walkthrough and `pathways demo`."""
+    return _policy(read_toml(None, DEMO, PolicyFileError))
 
 
 def parse_policy(data: bytes, name: str) -> Policy:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from domain.commands import COMMAND_ADAPTER, CommandEnvelope
+from domain.calendar import month_start, project_day
+from domain.commands import COMMAND_ADAPTER, Command, CommandEnvelope
 from domain.decider import decide
 from domain.events import Event
 from domain.evolution import fold
+from domain.fact_dates import fact_in_future
+from domain.policy import Deadlines, Policy, PolicyRevision, Span
 from domain.records import EventRecord
 from domain.state import PathwayState
 from domain.stream import record_events, stream_id_for
@@ -37,6 +40,19 @@ def policy_beyond_schema(kind: object, field: object, message: str) -> bool:
 
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+SIX_MONTHS = timedelta(days=183)
+"""How long a story waits between the exit and the follow-up: the follow-up's window opens
+five months after the exit under the default policy (`Deadlines.follow_up_opens`)."""
+COMPRESSED = Policy(
+    policy_id="compressed",
+    revisions=(
+        PolicyRevision(
+            effective_from=date(2000, 1, 1), deadlines=Deadlines(follow_up_opens=Span())
+        ),
+    ),
+)
+"""The default policy with time compressed, for stories told in seconds: the follow-up may
+be recorded as soon as the exit is."""
 PATHWAY_ID = "p-0001"
 CASEWORKER = Actor(id="anna", role=Role.CASEWORKER)
 SUPERVISOR = Actor(id="sara", role=Role.SUPERVISOR)
@@ -123,7 +139,9 @@ class Scenario:
         )
 
     def decide(self, command: dict[str, Any], actor: Actor = CASEWORKER, **kw: Any) -> list[Event]:
-        return decide(self.state, self.envelope(command, actor, kw.get("occurred_at")), self.now)
+        envelope = self.envelope(command, actor, kw.get("occurred_at"))
+        self._wait_until_happened(envelope.command)
+        return decide(self.state, envelope, self.now)
 
     def given(
         self,
@@ -133,11 +151,20 @@ class Scenario:
     ) -> Scenario:
         self.now += advance
         envelope = self.envelope(command, actor)
+        self._wait_until_happened(envelope.command)
         events = decide(self.state, envelope, self.now)
         self.records += record_events(
             stream_id_for(PATHWAY_ID), len(self.records), envelope, events, self.now
         )
         return self
+
+    def _wait_until_happened(self, command: Command) -> None:
+        """Move the clock to the day of the command's latest fact: the stories of these
+        tests record a fact once it has happened. Tests of that rule call `decide` itself."""
+        while (found := fact_in_future(command, project_day(self.now))) is not None:
+            value = found[1]
+            day = month_start(value) if len(value) == 7 else date.fromisoformat(value)
+            self.now = datetime.combine(day, time(9), tzinfo=UTC)
 
     def opened(self) -> Scenario:
         return self.given(OPEN)

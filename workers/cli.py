@@ -236,7 +236,7 @@ def command(
     """Send one command (JSON with its "type") to a pathway; print the new version and stage."""
     from workers.endpoints import pathway_client
     from workers.envelopes import command_envelope, read_document
-    from workers.views import result_line, to_json
+    from workers.views import pending_lines, result_line, to_json
 
     async def work(settings: Settings) -> None:
         configured_policy(settings)  # a malformed policy stops every sender alike
@@ -252,6 +252,8 @@ def command(
                 pathways.send(pathway_id, envelope), timeout, settings, envelope
             )
         typer.echo(to_json(result) if json else result_line(result))
+        for line in pending_lines(result.pending_payments):
+            typer.echo(f"warning: {line}", err=True)
 
     run_command(work)
 
@@ -319,11 +321,16 @@ def demo(
     seed: Annotated[int, typer.Option(help="Seed of the random caseload.")] = 7,
     json: JsonOption = False,
 ) -> None:
-    """Seed a realistic demo caseload through the running stack."""
+    """Seed a realistic demo caseload through the running stack, under the demo policy.
+
+    Its pathways are opened under infra/policies/demo.toml, whatever policy the stack runs:
+    time is compressed there, so that pathways are followed up right after their exit.
+    """
     from workers.endpoints import pathway_client
     from workers.views import summary_text, to_json
 
     async def work(settings: Settings) -> None:
+        from infra.policy_file import load_demo_policy
         from workers.demo import seed_demo
 
         configured_policy(settings)  # a malformed policy stops every sender alike
@@ -336,7 +343,11 @@ def demo(
 
         async with pathway_client(settings) as pathways:
             summary = await seed_demo(
-                pathways, today=datetime.now(UTC).date(), count=count, seed=seed
+                pathways,
+                today=datetime.now(UTC).date(),
+                count=count,
+                seed=seed,
+                policy=load_demo_policy(),
             )
         typer.echo(to_json(summary) if json else summary_text(summary))
 

@@ -15,6 +15,7 @@ import structlog
 from pydantic import BaseModel, ConfigDict
 
 from domain.measures import MeasureKind
+from domain.policy import Policy
 from domain.values import Stage
 from workers.demo_data import DEMO_ORGANISATIONS, DEMO_USERS, DemoOrganisation, DemoUser
 from workers.demo_plan import DemoPathway, plan_demo
@@ -88,19 +89,21 @@ async def seed_demo(
     count: int = 60,
     seed: int = 7,
     concurrency: int = 8,
+    policy: Policy,
 ) -> DemoSummary:
     """Open and carry `count` demo pathways through their commands; the same seed, the same ids.
 
     `today` is the business date of the pathways' clock (UTC): the dates inside the
     commands (starts, target dates, attendance months) are relative to it, while each
-    command's business time is the moment the pathway records it.
+    command's business time is the moment the pathway records it. Every pathway is opened
+    under `policy` (the demo policy, `infra.policy_file.load_demo_policy`).
 
     Raises:
         DemoCommandRefused: a pathway refused a command, naming the pathway, the command
             type and the error code.
         DemoStageMismatch: a pathway ended in another stage than planned.
     """
-    plan = plan_demo(today, count, seed)
+    plan = plan_demo(today, count, seed, policy=policy)
     gate = asyncio.Semaphore(concurrency)
     try:
         async with asyncio.TaskGroup() as group:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from domain.calendar import add_months
 from domain.commands import COMMAND_ADAPTER, CommandEnvelope
 from domain.measures import MeasureKind
+from domain.policy import Policy
 from domain.values import Actor, ExitReason, Role, Stage
 from workers import demo_data as data
 from workers.demo_journey import Depth, Journey, MeasureChoice, assessment
@@ -55,12 +56,14 @@ class DemoPathway(BaseModel):
         }
 
 
-def plan_demo(today: date, count: int = 60, seed: int = 7) -> list[DemoPathway]:
+def plan_demo(today: date, count: int = 60, seed: int = 7, *, policy: Policy) -> list[DemoPathway]:
     """The demo caseload: `count` pathways, the first ones shaped by `COVERAGE`.
 
-    From `len(COVERAGE)` (21) pathways on, every stage and every measure kind shows.
+    From `len(COVERAGE)` (21) pathways on, every stage and every measure kind shows. Each
+    pathway is opened under `policy`: the demo policy (`infra/policies/demo.toml`) compresses
+    time, so that a pathway is followed up right after its exit.
     """
-    return [_pathway(index, today, seed) for index in range(count)]
+    return [_pathway(index, today, seed, policy) for index in range(count)]
 
 
 def _uuid(rng: random.Random) -> str:
@@ -71,12 +74,12 @@ def _actor(user: data.DemoUser) -> Actor:
     return Actor(id=user.user_id, role=user.role)
 
 
-def _pathway(index: int, today: date, seed: int) -> DemoPathway:
+def _pathway(index: int, today: date, seed: int, policy: Policy) -> DemoPathway:
     rng = random.Random(f"pathways-demo:{seed}:{index}")
     pathway_id = _uuid(rng)
     shape = COVERAGE[index] if index < len(COVERAGE) else random_shape(rng)
     organisation = data.DEMO_ORGANISATIONS[index % len(data.DEMO_ORGANISATIONS)]
-    writer = _Writer(rng, today, shape, pathway_id, organisation, index)
+    writer = _Writer(rng, today, shape, pathway_id, organisation, index, policy)
     writer.write()
     commands = tuple(
         CommandEnvelope(
@@ -105,9 +108,10 @@ class _Writer:
         pathway_id: str,
         organisation: data.DemoOrganisation,
         index: int,
+        policy: Policy,
     ) -> None:
         self.rng, self.today, self.shape, self.extras = rng, today, shape, shape.extras
-        self.pathway_id, self.organisation = pathway_id, organisation
+        self.pathway_id, self.organisation, self.policy = pathway_id, organisation, policy
         staff = [u for u in data.DEMO_USERS if u.organisation_id == organisation.organisation_id]
         self.caseworkers = [_actor(u) for u in staff if u.role == Role.CASEWORKER]
         supervisor = next(_actor(u) for u in staff if u.role == Role.SUPERVISOR)
@@ -210,6 +214,7 @@ class _Writer:
                 "name": None if centre == "none" else f"{centre.upper()} {j.town}",
             },
             "resident_since": j.resident_since,
+            "policy": self.policy,
         }
 
     def _household(self) -> dict[str, Any]:

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from domain.closure import PendingPayment, WayOut, closure_blockers
+from domain.follow_up import follow_up_opens_at
 from domain.pathway_answer import PathwayAnswer
 from domain.policy import Policy, Span
 from domain.records import EventRecord
@@ -129,6 +131,13 @@ def state_text(state: PathwayAnswer, as_of: datetime | None = None) -> str:
         )
     if state.follow_up is not None:
         row(_row("Follow-up", _condition(state.follow_up)))
+    elif (opens := follow_up_opens_at(state)) is not None:
+        row(_row("Follow-up", f"recorded from {italian_time(opens)}"))
+    blockers = closure_blockers(state)
+    if blockers:
+        row("Closure waits for")
+        for line in pending_lines(blockers, lead=False):
+            row(f"  {line}")
     if state.notes:
         row(_row("Notes", str(state.notes)))
     owed = state.obligations
@@ -140,6 +149,32 @@ def state_text(state: PathwayAnswer, as_of: datetime | None = None) -> str:
     else:
         row(_row("Next deadline", "none"))
     return "\n".join(lines)
+
+
+WAYS_OUT = {
+    WayOut.APPROVAL: "a supervisor approves it (approve_payment) or rejects it (reject_payment)",
+    WayOut.COORDINATOR: "the coordinator approves it (approve_payment) or rejects it"
+    " (reject_payment)",
+    WayOut.PAYEE: "correct the payee (correct_payee) and approve it again, or reject it"
+    " (reject_payment)",
+    WayOut.BANK: "approved, so it can no longer be rejected or cancelled: the bank pays it"
+    " from a SEPA batch (pathways payments account sets the organisation's bank account,"
+    " pathways payments export makes the batch) and the statement settles it (pathways"
+    " payments import-statement)",
+}
+"""What settles a pending payment, in the words and commands of the CLI."""
+
+
+def pending_lines(pending: Sequence[PendingPayment], *, lead: bool = True) -> list[str]:
+    """The payments that keep a pathway from closing, one line each with its way out; with
+    `lead`, a first line saying so (the warning of an exit's reply)."""
+    if not pending:
+        return []
+    first = [f"pending payments keep the pathway from closing ({len(pending)}):"]
+    return (first if lead else []) + [
+        f"{p.payment_id} ({p.kind}, {p.amount / 100:.2f} EUR, {p.status}): {WAYS_OUT[p.way_out]}"
+        for p in pending
+    ]
 
 
 def history_text(records: Sequence[EventRecord]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from domain.closure import PendingPayment
 from domain.state import PathwayState
 from domain.values import Frozen, Identifier, Stage
 
@@ -22,6 +23,9 @@ class CommandResult(Frozen):
     fingerprint: str | None = None
     """The fingerprint of the command applied under this id (`domain.fingerprint`); None
     for answers given before fingerprints were kept, and for the system's commands."""
+    pending_payments: tuple[PendingPayment, ...] = ()
+    """A warning with the reply to an exit: the payments still pending, which keep the
+    pathway from closing until each is settled its way (`domain.closure`). Empty otherwise."""
 
 
 class PathwayInput(Frozen):

@@ -19,11 +19,13 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.event_store import AppendRequest, CatchUpRequest, EventStoreActivities
+    from domain.closure import closure_blockers
     from domain.commands import CommandEnvelope, OpenPathway, RunDeadlines
     from domain.decider import decide
     from domain.errors import DomainError, InvalidCommand, NothingDue
-    from domain.events import Event
+    from domain.events import Event, ExitRecorded
     from domain.evolution import fold
+    from domain.limits import BEFORE_TIME_OF_FACTS_LIMITS, DEFAULT_LIMITS, Limits
     from domain.obligations import (
         Timekeeping,
         next_wakeup,
@@ -62,6 +64,10 @@ CATCH_UP_RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=200), maximum_interval=timedelta(seconds=10)
 )
 
+TIME_OF_FACTS = "time-of-facts"
+"""Patch: the rules of issue 21 (no fact dated after its recording day, no follow-up before
+its window) decide a command's events. A run that took a command before them replays it
+under the rules it was decided by."""
 KEEP_TIMER = "keep-timer-while-deadline-holds"
 """Patch id: the deadline timer stays armed across commands that leave the next wake-up
 where it was, instead of being cancelled and started again after every command."""
@@ -359,6 +365,7 @@ class PathwayWorkflow:
         self._state = after
         self._upsert_search_attributes(models.summary)
         assert after.stage is not None
+        exited = any(isinstance(e, ExitRecorded) for e in events)
         result = CommandResult(
             pathway_id=self._pathway_id,
             command_id=envelope.command_id,
@@ -366,6 +373,7 @@ class PathwayWorkflow:
             stage=after.stage,
             events=tuple(e.type for e in events),
             fingerprint=envelope.fingerprint,
+            pending_payments=closure_blockers(after) if exited else (),
         )
         self._results[envelope.command_id] = result
         self._note_stage(before)
@@ -395,9 +403,16 @@ class PathwayWorkflow:
                 raise InvalidCommand(
                     "the pathway id does not match the workflow", field="pathway_id"
                 )
-            return decide(self._state, envelope, workflow.now())
+            return decide(self._state, envelope, workflow.now(), self._limits())
         except DomainError as error:
             raise refusal(error) from None
+
+    def _limits(self) -> Limits:
+        """The rules a command is decided by: a validator (new commands only) takes the
+        newest; the handler, replaying a command taken before `TIME_OF_FACTS`, the older."""
+        if workflow.unsafe.is_read_only() or workflow.patched(TIME_OF_FACTS):
+            return DEFAULT_LIMITS
+        return BEFORE_TIME_OF_FACTS_LIMITS
 
     def _upsert_search_attributes(self, summary: PathwaySummary) -> None:
         owed = summary.next_deadline

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
 
 from domain.errors import AlreadyRecorded, StepOutOfOrder
+from domain.fact_dates import FactDate
 from domain.measures.base import MeasureKind, MeasureSpec, RuleContext
 from domain.values import Frozen, ShortText, WorkPackage
 
@@ -30,12 +31,12 @@ class AssociationDetails(Frozen):
 
 class MembershipJoined(Frozen):
     kind: Literal["membership_joined"] = "membership_joined"
-    on: date
+    on: FactDate
 
 
 class AssociationOutcome(Frozen):
     kind: Literal["association_membership"] = "association_membership"
-    completed_on: date
+    completed_on: FactDate
     still_member: bool
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
 from domain.errors import AlreadyRecorded
 from domain.limits import Limits
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from domain.measures.state import MeasureState
     from domain.payments.state import PaymentState
 
-MonthKey = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 Hours = Annotated[int, Field(ge=1, le=400)]
 
 

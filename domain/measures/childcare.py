@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field
 
 from domain.errors import MinorNotInHousehold, NoMinorInHousehold
+from domain.fact_dates import FactDate, FactMonth
 from domain.measures.base import (
     Hours,
     MeasureKind,
     MeasureSpec,
-    MonthKey,
     RuleContext,
     check_new_month,
 )
@@ -36,13 +36,13 @@ class ChildcareDetails(Frozen):
 
 class ChildcareHours(Frozen):
     kind: Literal["childcare_hours"] = "childcare_hours"
-    month: MonthKey
+    month: FactMonth
     hours: Hours
 
 
 class ChildcareOutcome(Frozen):
     kind: Literal["childcare"] = "childcare"
-    completed_on: date
+    completed_on: FactDate
 
 
 def _check_start(ctx: RuleContext, details: Any) -> None:

@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from domain.errors import NothingPaid, PaymentsPending, RentAdvanceTooHigh, RentContractMissing
+from domain.fact_dates import FactDate
 from domain.measures.base import MeasureKind, MeasureSpec, RuleContext
 from domain.measures.housing_placement import registered_rent
 from domain.payments.state import PaymentStatus, unsettled
@@ -30,7 +31,7 @@ class EconomicSupportDetails(Frozen):
 
 class EconomicSupportOutcome(Frozen):
     kind: Literal["economic_support"] = "economic_support"
-    completed_on: date
+    completed_on: FactDate
 
 
 def latest_rent(measures: Mapping[str, MeasureState]) -> int | None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from domain.calendar import PROJECT_TIMEZONE
 from domain.errors import AlreadyRecorded, NotApplicable, StepOutOfOrder, TimeRequired
+from domain.fact_dates import FactDate
 from domain.measures.base import MeasureKind, MeasureSpec, RuleContext
 from domain.values import Frozen, Money, ShortText, WorkPackage
 
@@ -41,7 +42,7 @@ class HousingPlacementDetails(Frozen):
 
 class MovedIn(Frozen):
     kind: Literal["moved_in"] = "moved_in"
-    on: date
+    on: FactDate
     at: time | None = None
     """The time of day of the move-in, in Italy. Family hosting needs it: the 48 hours of
     the hosting communication start then. Move-ins recorded before it was asked have none."""
@@ -57,20 +58,20 @@ class MovedIn(Frozen):
 
 class HostingCommunicationSent(Frozen):
     kind: Literal["hosting_communication_sent"] = "hosting_communication_sent"
-    on: date
+    on: FactDate
     authority: ShortText
 
 
 class RentContractRegistered(Frozen):
     kind: Literal["rent_contract_registered"] = "rent_contract_registered"
     monthly_rent: Money
-    registered_on: date
+    registered_on: FactDate
 
 
 class HousingPlacementOutcome(Frozen):
     kind: Literal["housing_placement"] = "housing_placement"
     result: HousingResult
-    on: date
+    on: FactDate
 
 
 def registered_rent(measure: MeasureState) -> int | None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from domain.calendar import PROJECT_TIMEZONE, add_months, project_day
 from domain.errors import AlreadyRecorded, LicenceConversionExpired, NotApplicable, StepOutOfOrder
+from domain.fact_dates import FactDate
 from domain.measures.base import MeasureKind, MeasureSpec, RuleContext
 from domain.policy import Span
 from domain.values import Frozen, ShortText, WorkPackage
@@ -68,13 +69,13 @@ class MobilityDetails(Frozen):
 class MobilityStep(Frozen):
     kind: Literal["mobility_step"] = "mobility_step"
     step: MobilityStepName
-    on: date
+    on: FactDate
 
 
 class MobilityOutcome(Frozen):
     kind: Literal["mobility"] = "mobility"
     result: MobilityResult
-    on: date
+    on: FactDate
 
 
 def conversion_deadline(

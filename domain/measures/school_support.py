@@ -6,11 +6,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from domain.errors import MinorNotInHousehold, NoMinorInHousehold
+from domain.fact_dates import FactDate, FactMonth
 from domain.measures.base import (
     Hours,
     MeasureKind,
     MeasureSpec,
-    MonthKey,
     RuleContext,
     check_new_month,
 )
@@ -30,13 +30,13 @@ class SchoolSupportDetails(Frozen):
 
 class TutoringHours(Frozen):
     kind: Literal["tutoring_hours"] = "tutoring_hours"
-    month: MonthKey
+    month: FactMonth
     hours: Hours
 
 
 class SchoolSupportOutcome(Frozen):
     kind: Literal["school_support"] = "school_support"
-    completed_on: date
+    completed_on: FactDate
     school_year_completed: bool
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from domain.errors import AlreadyRecorded, StepOutOfOrder
+from domain.fact_dates import FactDate
 from domain.measures.base import MeasureKind, MeasureSpec, RuleContext
 from domain.values import Frozen, LongText, ShortText, WorkPackage
 
@@ -21,7 +22,7 @@ class OrientationDetails(Frozen):
 
 class OrientationSession(Frozen):
     kind: Literal["orientation_session"] = "orientation_session"
-    on: date
+    on: FactDate
     topic: ShortText
 
 
@@ -33,12 +34,12 @@ class BusinessIdea(Frozen):
 class MicrocreditReferral(Frozen):
     kind: Literal["microcredit_referral"] = "microcredit_referral"
     institution: ShortText
-    on: date
+    on: FactDate
 
 
 class OrientationOutcome(Frozen):
     kind: Literal["self_employment_orientation"] = "self_employment_orientation"
-    completed_on: date
+    completed_on: FactDate
     business_started: bool
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from domain.errors import StepOutOfOrder
+from domain.fact_dates import FactDate
 from domain.measures.base import MeasureKind, MeasureSpec, RuleContext
 from domain.values import Frozen, ShortText, WorkPackage
 
@@ -22,12 +23,12 @@ class SocialEventDetails(Frozen):
 class EventParticipation(Frozen):
     kind: Literal["event_participation"] = "event_participation"
     event: ShortText
-    on: date
+    on: FactDate
 
 
 class SocialEventOutcome(Frozen):
     kind: Literal["social_event"] = "social_event"
-    completed_on: date
+    completed_on: FactDate
 
 
 def _check_complete(_: RuleContext, measure: MeasureState, outcome: Any) -> None:

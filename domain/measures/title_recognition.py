@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
 
 from domain.errors import StepOutOfOrder
+from domain.fact_dates import FactDate
 from domain.measures.base import MeasureKind, MeasureSpec, RuleContext
 from domain.values import Frozen, ShortText, WorkPackage
 
@@ -39,13 +40,13 @@ class TitleRecognitionDetails(Frozen):
 class TitleSubmitted(Frozen):
     kind: Literal["title_submitted"] = "title_submitted"
     authority: ShortText
-    submitted_on: date
+    submitted_on: FactDate
 
 
 class TitleRecognitionOutcome(Frozen):
     kind: Literal["title_recognition"] = "title_recognition"
     result: RecognitionResult
-    decided_on: date
+    decided_on: FactDate
     reference: ShortText | None = None
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field
 
 from domain.errors import HoursExceeded, NotApplicable
+from domain.fact_dates import FactDate
 from domain.measures.base import Hours, MeasureKind, MeasureSpec, RuleContext
 from domain.values import CefrLevel, Frozen, ShortText, WorkPackage
 
@@ -37,14 +38,14 @@ class TrainingCourseDetails(Frozen):
 
 class CourseAttendance(Frozen):
     kind: Literal["course_attendance"] = "course_attendance"
-    period_end: date
+    period_end: FactDate
     hours: Hours
 
 
 class TrainingCourseOutcome(Frozen):
     kind: Literal["training_course"] = "training_course"
     certificate: bool
-    completed_on: date
+    completed_on: FactDate
     cefr_level_reached: CefrLevel | None = None
 
 

@@ -15,7 +15,8 @@ from pydantic import Field
 
 from domain.calendar import add_months, month_key
 from domain.errors import HoursExceeded, OutsidePeriod, WorkGrantDurationInvalid
-from domain.measures.base import MeasureKind, MeasureSpec, MonthKey, RuleContext, check_new_month
+from domain.fact_dates import FactDate, FactMonth
+from domain.measures.base import MeasureKind, MeasureSpec, RuleContext, check_new_month
 from domain.payments.payee import Payee, checked_payee
 from domain.values import Frozen, Money, ShortText, WorkPackage
 
@@ -39,14 +40,14 @@ class WorkGrantDetails(Frozen):
 
 class WorkGrantAttendance(Frozen):
     kind: Literal["work_grant_attendance"] = "work_grant_attendance"
-    month: MonthKey
+    month: FactMonth
     hours_verified: Annotated[int, Field(ge=0, le=400)]
     verified_by: ShortText
 
 
 class WorkGrantOutcome(Frozen):
     kind: Literal["work_grant"] = "work_grant"
-    completed_on: date
+    completed_on: FactDate
     hired: bool
     contract: ShortText | None = None
 

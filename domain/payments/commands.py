@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Literal
 
 from pydantic import Field
 
+from domain.fact_dates import FactDate
 from domain.payments.ledger import PaymentKind
 from domain.payments.payee import Payee
 from domain.payments.state import PaymentPeriod
@@ -66,6 +66,6 @@ class RecordPaymentOutcome(Frozen):
     attempt: int = Field(ge=1)
     result: BankResult
     bank_reference: ShortText
-    on: date
+    on: FactDate
     reason: ShortText | None = None
     """Why the bank returned it (e.g. the SEPA reason code AC04, account closed)."""

@@ -18,13 +18,14 @@ from psycopg.errors import ForeignKeyViolation
 from psycopg.rows import dict_row
 from pydantic import BaseModel, ConfigDict
 
+from domain.calendar import project_day
 from infra.crypto.sealing import FieldSealer
 from infra.db import Pool
 from infra.eventstore.postgres_ledger import LEDGER_COLUMNS, opened_rows
 from infra.payments.checks import checked_bic, checked_iban, checked_name
 from infra.payments.model import LedgerRow, LedgerStatus, PaymentError
 from infra.payments.sepa import BatchHeader, build_transfer
-from infra.payments.statements import BankOutcome, StatementLine
+from infra.payments.statements import BankOutcome, StatementLine, check_booked_by
 
 NO_BANK_ACCOUNT = "no_bank_account"
 NOTHING_TO_EXPORT = "nothing_to_export"
@@ -242,8 +243,10 @@ class PaymentsStore:
         payment first booked as paid) gives its amount back to the budget line: the
         payment, approved again, commits it anew. With `organisation_id` (the statement
         of that organisation's account), a line of another organisation's payment is
-        unmatched and changes nothing.
+        unmatched and changes nothing. A line booked after the Italian day of `now` refuses
+        the whole statement (`fact_in_future`) before anything is written.
         """
+        check_booked_by(lines, project_day(now))
         results: list[LineResult] = []
         async with self._pool.connection() as conn, conn.transaction():
             # Every row first, in one order: an append recording an outcome locks one row,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from _csv import Reader
 
 INVALID_STATEMENT = "invalid_statement"
+FACT_IN_FUTURE = "fact_in_future"
 CSV_COLUMNS = ("date", "end_to_end_id", "amount", "status", "bank_reference", "reason")
 
 
@@ -172,6 +174,24 @@ def parse_camt053(data: bytes, name: str) -> list[StatementLine]:
                 )
             )
     return lines
+
+
+def check_booked_by(lines: Sequence[StatementLine], today: date) -> None:
+    """Refuse a statement that books a transfer after `today` (an Italian day): a bank
+    reports what it did, so such a line is a wrong file or a wrong date, and the whole
+    statement is refused before anything is settled.
+
+    Raises:
+        PaymentError: `fact_in_future`, naming the first such line and its date.
+    """
+    for line in lines:
+        if line.booked_on > today:
+            raise PaymentError(
+                FACT_IN_FUTURE,
+                f"line {line.line}: booked on {line.booked_on.isoformat()}, after today"
+                f" ({today.isoformat()}); nothing was changed",
+                "statement",
+            )
 
 
 def _strip_namespaces(root: ET.Element) -> None:

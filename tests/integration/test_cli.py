@@ -23,6 +23,7 @@ SARA = ("--actor", "sara", "--role", "supervisor")
 
 WALK_EVENTS = [
     "PathwayOpened",
+    "PolicyApplied",  # the demo policy: time compressed (infra/policies/demo.toml)
     "BaselineRecorded",
     "SkillsAssessmentRecorded",
     "PlanProposed",
@@ -54,7 +55,7 @@ async def test_walkthrough_from_opening_to_closure(deployment: Deployment) -> No
     # Four independent looks at the closed pathway, side by side to save start-up time: its
     # history, its state when the plan had just been proposed, its state as of a day still to
     # come (refused), and one command too many.
-    proposed_at = await deployment.recorded_at(pathway_id, version=4)
+    proposed_at = await deployment.recorded_at(pathway_id, version=5)
     listed, earlier, to_come, closed = await asyncio.gather(
         deployment.cli("history", pathway_id, "--json"),
         deployment.cli("show", pathway_id, "--as-of", proposed_at.isoformat(), "--json"),
@@ -77,7 +78,7 @@ async def test_walkthrough_from_opening_to_closure(deployment: Deployment) -> No
     assert to_come.code == 2 and "as_of_in_future" in to_come.stderr, to_come
     assert to_come.stdout == ""
     state = json.loads(earlier.stdout)
-    assert (state["stage"], state["version"]) == ("planning", 4)
+    assert (state["stage"], state["version"]) == ("planning", 5)
     assert state["pending_plan"]["proposed_by"] == "anna"
     assert state["plan"] is None
 
@@ -275,3 +276,22 @@ async def test_demo_seeds_pathways_through_the_cli(deployment: Deployment) -> No
     assert len(summary["pathway_ids"]) == 2
     for pathway_id in summary["pathway_ids"]:
         assert await deployment.event_count(pathway_id) >= 1
+
+
+async def test_a_command_recording_a_fact_still_to_come_exits_2_and_records_nothing(
+    deployment: Deployment,
+) -> None:
+    pathway_id = await given_a_proposed_plan(deployment)
+    before = await deployment.event_count(pathway_id)
+    note = {"type": "renew_permit", "permit_expires_on": "2199-01-01"}
+    opening = json.loads((WALKTHROUGH.parent / "walkthrough" / "01-open-pathway.json").read_text())
+    refused = await deployment.cli(
+        "open", *ANNA, "--json", input=json.dumps({**opening, "resident_since": "2199-01-01"})
+    )
+    assert refused.code == 2, refused
+    assert refused.stderr.startswith("error: fact_in_future: resident_since 2199-01-01"), refused
+    assert refused.stdout == ""
+    # A permit's expiry is a schedule, not a fact: it may lie in the next century.
+    renewed = await deployment.cli("command", pathway_id, *ANNA, input=json.dumps(note))
+    assert renewed.code == 0, renewed
+    assert await deployment.event_count(pathway_id) == before + 1

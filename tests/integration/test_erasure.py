@@ -13,14 +13,14 @@ from infra.crypto.keyring import Keyring
 from infra.crypto.sealing import FieldSealer
 from infra.indicators.projector import IndicatorProjector
 from tests.integration.conftest import Deployment
-from tests.workflows.journey import envelope, full_journey, opening
+from tests.workflows.journey import compressed_opening, envelope, full_journey
 from workflows.models import workflow_id_for
 
 
 async def closed_pathway(deployment: Deployment) -> str:
     pid = f"p-{uuid.uuid4().hex[:12]}"
     pathways = deployment.pathways
-    await pathways.open(opening(pid))
+    await pathways.open(compressed_opening(pid))
     for command, actor in full_journey(datetime.now(UTC).date()):
         await pathways.send(pid, envelope(command, actor))
     return pid

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from domain.commands import OpenPathway
 from infra.embedded import EmbeddedPostgres, free_port
+from infra.policy_file import load_demo_policy
 from tests.integration.conftest import PATHWAYS, clean_environ, run
 from tests.integration.test_up import pathways_up
 from workers.demo_plan import plan_demo
@@ -27,7 +28,9 @@ COUNT = 6
 def needles(count: int) -> dict[str, bytes]:
     """What identifies each demo person, by what it is."""
     found: dict[str, bytes] = {}
-    for pathway in plan_demo(datetime.now(UTC).date(), count=count, seed=7):
+    for pathway in plan_demo(
+        datetime.now(UTC).date(), count=count, seed=7, policy=load_demo_policy()
+    ):
         opening = pathway.commands[0].command
         assert isinstance(opening, OpenPathway)
         b = opening.beneficiary
@@ -100,7 +103,9 @@ async def test_no_personal_data_in_clear_after_a_demo_caseload(workdir: Path) ->
         )
         assert demo.code == 0, demo
         haystacks["demo output"] = (demo.stdout + demo.stderr).encode()
-        first = plan_demo(datetime.now(UTC).date(), count=1, seed=7)[0].pathway_id
+        first = plan_demo(datetime.now(UTC).date(), count=1, seed=7, policy=load_demo_policy())[
+            0
+        ].pathway_id
         shown = await run(PATHWAYS, "show", first, "--json", env=env, cwd=data_dir)
         # The control: read through the keys, the person is there, so the needles are right.
         assert scan({"show": shown.stdout.encode()}, wanted), shown

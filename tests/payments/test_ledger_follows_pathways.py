@@ -77,7 +77,7 @@ async def export(payments: PaymentsStore) -> Batch:
 def line(row: LedgerRow, result: BankOutcome, reference: str = "BNK-9") -> StatementLine:
     return StatementLine(
         line=2,
-        booked_on=date(2026, 3, 27),
+        booked_on=date(2026, 3, 24),
         end_to_end_id=row.end_to_end_id,
         amount=row.entry.amount,
         outcome=result,
@@ -127,6 +127,26 @@ async def test_a_statement_of_what_the_pathway_recorded_is_a_duplicate(
 
     assert [r.settlement for r in results] == [Settlement.DUPLICATE, Settlement.DUPLICATE]
     assert await rows(store) == before
+    assert await committed(store) == spent
+
+
+async def test_a_statement_booking_a_transfer_tomorrow_is_refused_whole_and_settles_nothing(
+    stores: tuple[PostgresEventStore, PaymentsStore],
+) -> None:
+    store, payments = stores
+    await persist(store, three_approved())
+    await export(payments)
+    exported, spent = await rows(store), await committed(store)
+    tomorrow = line(exported[UTILITIES], BankOutcome.RETURNED, "BNK-2").model_copy(
+        update={"line": 3, "booked_on": date(2026, 3, 26)}
+    )
+
+    with pytest.raises(PaymentError) as refused:
+        await payments.settle([line(exported[FURNITURE], BankOutcome.PAID), tomorrow], NOW)
+
+    assert refused.value.code == "fact_in_future"
+    assert "line 3" in refused.value.detail and "2026-03-26" in refused.value.detail
+    assert await rows(store) == exported
     assert await committed(store) == spent
 
 

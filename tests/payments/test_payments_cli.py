@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -159,6 +160,16 @@ async def test_budget_export_statement_and_report_balance_to_the_cent(admin: Adm
         f"2025-03-06,{e2e(UTILITIES)},181.00,paid,BNK-3,\n"
         "2025-03-06,ffffffffffffffffffffffffffffffff/1,5.00,paid,BNK-4,\n"
     )
+    exported_rows = await admin.rows("SELECT entry_id, status FROM ledger ORDER BY 1")
+    tomorrow = date.today() + timedelta(days=2)  # after today in Italy, whatever the hour
+    ahead = admin.workdir / "ahead.csv"
+    ahead.write_text(
+        statement.read_text() + f"{tomorrow.isoformat()},{e2e(UTILITIES)},180.00,paid,BNK-5,\n"
+    )
+    refused = await admin.refused("fact_in_future", "payments", "import-statement", str(ahead))
+    assert "line 6" in refused.stderr and refused.stdout == ""
+    assert await admin.rows("SELECT entry_id, status FROM ledger ORDER BY 1") == exported_rows
+
     first = await admin.cli("payments", "import-statement", str(statement), "--ledger-only")
     assert first.code == 0, first
     assert first.stdout == "4 lines: 1 paid, 1 returned, 2 unmatched, 0 duplicates\n"

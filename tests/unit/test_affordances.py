@@ -8,7 +8,9 @@ from domain.values import Actor, Role
 from tests.scenarios import (
     AUDITOR,
     CASEWORKER,
+    COMPRESSED,
     COORDINATOR,
+    OPEN,
     OTHER_SUPERVISOR,
     START,
     SUPERVISOR,
@@ -20,7 +22,7 @@ LUCA = Actor(id="luca", role=Role.CASEWORKER)
 
 
 def test_every_step_of_a_full_journey_is_offered_to_whoever_takes_it() -> None:
-    scenario = Scenario().opened()
+    scenario = Scenario().given({**OPEN, "policy": COMPRESSED.model_dump(mode="json")})
     for command, actor in full_journey(START.date()):
         offered = available_commands(scenario.state, actor)
         assert command["type"] in offered, (command["type"], actor.id, offered)

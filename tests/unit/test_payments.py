@@ -40,6 +40,7 @@ from tests.scenarios import (
     COORDINATOR,
     OTHER_SUPERVISOR,
     PATHWAY_ID,
+    SIX_MONTHS,
     SUPERVISOR,
     Scenario,
 )
@@ -144,8 +145,9 @@ def test_a_request_gets_the_deterministic_id_and_a_normalised_iban() -> None:
 
 
 def test_without_a_period_a_request_is_for_the_day_it_is_made() -> None:
-    (event,) = supported().decide(request(period=None))
-    assert isinstance(event, PaymentRequested) and event.period == "2026-03-02"
+    s = supported()
+    (event,) = s.decide(request(period=None))
+    assert isinstance(event, PaymentRequested) and event.period == s.now.date().isoformat()
 
 
 def test_the_same_measure_kind_and_period_twice_is_refused() -> None:
@@ -449,7 +451,7 @@ def test_economic_support_completes_once_its_payments_are_settled_and_one_paid()
 def test_a_pathway_closes_only_with_its_payments_settled() -> None:
     s = approved()
     s.given({"type": "record_exit", "reason": "autonomy", "outcomes": CONDITION})
-    s.given({"type": "record_follow_up", "outcomes": CONDITION})
+    s.given({"type": "record_follow_up", "outcomes": CONDITION}, advance=SIX_MONTHS)
     with pytest.raises(errors.PaymentsPending):
         s.decide({"type": "close_pathway"}, SUPERVISOR)
     s.given(outcome(pid()), SYSTEM_BANK)

@@ -28,6 +28,7 @@ from tests.scenarios import (
     COORDINATOR,
     OPEN,
     OTHER_SUPERVISOR,
+    SIX_MONTHS,
     SUPERVISOR,
     Scenario,
     plan,
@@ -134,7 +135,14 @@ HAPPY_PATH = [
     (2, CASEWORKER, 1),
     (3, CASEWORKER, 1),
     (5, SUPERVISOR, 1),
-    *((next(i for i, c in enumerate(POOL) if c["type"] == t), CASEWORKER, 1) for t in ENDING),
+    *(
+        (
+            next(i for i, c in enumerate(POOL) if c["type"] == t),
+            CASEWORKER,
+            SIX_MONTHS // timedelta(hours=1) if t == "record_follow_up" else 1,
+        )
+        for t in ENDING
+    ),
 ]
 """Indices into POOL that open a pathway and walk it to closure."""
 

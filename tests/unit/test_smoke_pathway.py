@@ -1,7 +1,7 @@
 """A whole pathway, reception to closure, through the pure decider."""
 
 from domain.values import Stage
-from tests.scenarios import CONDITION, SUPERVISOR, Scenario
+from tests.scenarios import CONDITION, SIX_MONTHS, SUPERVISOR, Scenario
 
 
 def test_pathway_runs_from_reception_to_closure() -> None:
@@ -31,7 +31,10 @@ def test_pathway_runs_from_reception_to_closure() -> None:
             "outcomes": {**CONDITION, "employment": "employed"},
         }
     )
-    s.given({"type": "record_follow_up", "outcomes": {**CONDITION, "employment": "employed"}})
+    s.given(
+        {"type": "record_follow_up", "outcomes": {**CONDITION, "employment": "employed"}},
+        advance=SIX_MONTHS,
+    )
     s.given({"type": "close_pathway"}, SUPERVISOR)
     assert s.state.stage == Stage.CLOSED
     assert s.state.version == len(s.records) == 11

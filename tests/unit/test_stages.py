@@ -13,6 +13,7 @@ from tests.scenarios import (
     CASEWORKER,
     CONDITION,
     OPEN,
+    SIX_MONTHS,
     SUPERVISOR,
     Scenario,
 )
@@ -109,7 +110,7 @@ def test_exit_follow_up_and_closure() -> None:
     s = Scenario().active(("ev", "social_event")).given(EXIT)
     assert s.state.stage == Stage.EXIT and s.state.exit is not None
     assert s.state.exit.outcomes.employment == "employed"
-    s.given(FOLLOW_UP)
+    s.given(FOLLOW_UP, advance=SIX_MONTHS)
     assert s.state.stage == Stage.FOLLOW_UP
     s.given({"type": "close_pathway"}, SUPERVISOR)
     assert s.state.stage == Stage.CLOSED

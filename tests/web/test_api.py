@@ -203,6 +203,8 @@ async def test_a_closed_pathway_answers_retries_and_refuses_the_rest(api: Api) -
     today = (await api.harness.env.get_current_time()).date()
     last: tuple[dict[str, Any], httpx.Response] | None = None
     for command, actor in full_journey(today):
+        if command["type"] == "record_follow_up":  # five months on: its window opens
+            await api.harness.env.sleep(timedelta(days=160))
         body = {"command_id": cid(), **command}
         headers = bearer(actor.id)
         reply = await api.http.post(f"/api/v1/pathways/{pid}/commands", json=body, headers=headers)

@@ -254,12 +254,15 @@ async def test_reception_to_closure_through_the_pages_in_italian(site: Site) -> 
             "record_exit",
             {"reason": "autonomy", "outcomes": {**CONDITION, "employment": "employed"}},
         )
-        await step(
-            anna,
-            pathway_id,
-            "record_follow_up",
-            {"outcomes": {**CONDITION, "employment": "employed"}},
-        )
+        exited = await anna.get(f"/pathways/{pathway_id}")
+        assert "Il follow-up si può registrare dal" in exited.text
+        later = {"outcomes": {**CONDITION, "employment": "employed"}}
+        early = await submit(anna, exited, "form-record_follow_up", later)
+        assert early.status_code == 422 and "follow_up_too_early" in early.text
+        # Five months on (the default policy's window), the follow-up is taken.
+        await site.harness.env.sleep(timedelta(days=160))
+        site.skew[0] += timedelta(days=160)
+        await step(anna, pathway_id, "record_follow_up", later)
         await step(anna, pathway_id, "close_pathway", {})
         closed = await anna.get(f"/pathways/{pathway_id}")
         assert "Chiuso" in closed.text

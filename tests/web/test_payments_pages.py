@@ -202,10 +202,10 @@ async def test_a_statement_settles_the_ledger_and_tells_the_pathways_once(
         assert made.status_code == 303
         statement = (
             "date,end_to_end_id,amount,status,bank_reference,reason\n"
-            f"2025-03-21,{end_to_end_id_for(LECCE_1.entry_id)},400.00,paid,BNK-1,\n"
-            f"2025-03-22,{end_to_end_id_for(LECCE_2.entry_id)},250.50,returned,BNK-2,AC04\n"
-            f"2025-03-21,{end_to_end_id_for(NARDO_1.entry_id)},300.00,paid,BNK-3,\n"
-            "2025-03-21,ffffffffffffffffffffffffffffffff/1,5.00,paid,BNK-4,\n"
+            f"2025-03-18,{end_to_end_id_for(LECCE_1.entry_id)},400.00,paid,BNK-1,\n"
+            f"2025-03-19,{end_to_end_id_for(LECCE_2.entry_id)},250.50,returned,BNK-2,AC04\n"
+            f"2025-03-18,{end_to_end_id_for(NARDO_1.entry_id)},300.00,paid,BNK-3,\n"
+            "2025-03-18,ffffffffffffffffffffffffffffffff/1,5.00,paid,BNK-4,\n"
         )
 
         async def upload() -> httpx.Response:
@@ -214,6 +214,19 @@ async def test_a_statement_settles_the_ledger_and_tells_the_pathways_once(
                 data={"csrf_token": token, "organisation": "org-lecce"},
                 files={"statement": ("march.csv", statement.encode(), "text/csv")},
             )
+
+        ledger = "SELECT entry_id, status FROM ledger ORDER BY 1"
+        exported = await office.rows(ledger)
+        ahead = statement + f"2025-03-21,{end_to_end_id_for(LECCE_2.entry_id)},250.50,paid,BNK-5,\n"
+        refused = await cora.post(
+            "/payments/statements",
+            data={"csrf_token": token, "organisation": "org-lecce"},
+            files={"statement": ("april.csv", ahead.encode(), "text/csv")},
+        )
+        assert refused.status_code == 422 and "fact_in_future" in refused.text
+        assert "line 6" in refused.text and "2025-03-21" in refused.text
+        assert await office.rows(ledger) == exported
+        assert office.pathways.sent == []
 
         first = await upload()
         assert first.status_code == 200, first.text

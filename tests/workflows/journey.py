@@ -8,7 +8,7 @@ from typing import Any
 
 from domain.commands import COMMAND_ADAPTER, CommandEnvelope
 from domain.values import Actor
-from tests.scenarios import ASSESSMENT, CASEWORKER, CONDITION, OPEN, SUPERVISOR
+from tests.scenarios import ASSESSMENT, CASEWORKER, COMPRESSED, CONDITION, OPEN, SUPERVISOR
 
 _ids = itertools.count(1)
 
@@ -27,8 +27,18 @@ def opening(pathway_id: str) -> CommandEnvelope:
     return envelope({**OPEN, "pathway_id": pathway_id})
 
 
+def compressed_opening(pathway_id: str) -> CommandEnvelope:
+    """An opening under the `COMPRESSED` policy, for `full_journey`: its follow-up comes right
+    after its exit, which the default policy refuses for five months."""
+    return envelope({**OPEN, "pathway_id": pathway_id, "policy": COMPRESSED.model_dump()})
+
+
 def full_journey(today: date) -> list[tuple[dict[str, Any], Actor]]:
-    """Every command after opening, from baseline to closure, with three measures."""
+    """Every command after opening, from baseline to closure, with three measures.
+
+    Time is compressed: the follow-up comes right after the exit, so the pathway is opened
+    under `COMPRESSED` (`compressed_opening`).
+    """
     d = lambda days: (today + timedelta(days=days)).isoformat()  # noqa: E731
     return [
         ({"type": "record_baseline", "condition": CONDITION}, CASEWORKER),

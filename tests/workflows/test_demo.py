@@ -25,12 +25,14 @@ from domain.state import PathwayState, initial_state
 from domain.stream import record_events, stream_id_for
 from domain.values import SYSTEM_DEADLINES, Role, Stage
 from infra.budgets.file import load_budget
+from infra.policy_file import load_demo_policy
 from tests.workflows.conftest import Harness
 from workers.demo import DEMO_USERS, DemoCommandRefused, DemoPathway, plan_demo, seed_demo
 from workflows.client import CommandRefused, PathwayClient
 from workflows.models import CommandResult
 
 TODAY = date(2026, 3, 16)
+DEMO = load_demo_policy()
 
 
 def fold_through_decider(pathway: DemoPathway, now: datetime) -> PathwayState:
@@ -68,7 +70,7 @@ def test_every_planned_command_passes_the_rules_and_the_caseload_covers_the_doma
     today: date, seed: int
 ) -> None:
     now = datetime.combine(today, time(10), tzinfo=UTC)
-    plan = plan_demo(today, count=60, seed=seed)
+    plan = plan_demo(today, count=60, seed=seed, policy=DEMO)
     states = [fold_through_decider(p, now) for p in plan]
 
     assert [(s.stage, s.suspension is not None) for s in states] == [
@@ -85,7 +87,7 @@ def test_every_planned_command_passes_the_rules_and_the_caseload_covers_the_doma
 
 def test_plan_shows_the_rules_worth_seeing() -> None:
     now = datetime.combine(TODAY, time(10), tzinfo=UTC)
-    states = [fold_through_decider(p, now) for p in plan_demo(TODAY)]
+    states = [fold_through_decider(p, now) for p in plan_demo(TODAY, policy=DEMO)]
     measures = [m for s in states for m in s.measures.values()]
 
     payments = [p for s in states for p in s.payments.values()]
@@ -125,9 +127,12 @@ def test_plan_shows_the_rules_worth_seeing() -> None:
 
 
 def test_plan_is_deterministic_and_stable_as_the_count_grows() -> None:
-    first, again = plan_demo(TODAY, count=30, seed=7), plan_demo(TODAY, count=40, seed=7)
+    first, again = (
+        plan_demo(TODAY, count=30, seed=7, policy=DEMO),
+        plan_demo(TODAY, count=40, seed=7, policy=DEMO),
+    )
     assert again[:30] == first
-    other = plan_demo(TODAY, count=30, seed=8)
+    other = plan_demo(TODAY, count=30, seed=8, policy=DEMO)
     assert {p.pathway_id for p in first}.isdisjoint(p.pathway_id for p in other)
     ids = [e.command_id for p in again for e in p.commands]
     assert len(ids) == len(set(ids))
@@ -151,9 +156,9 @@ async def test_seed_demo_through_the_workflows_then_again_changes_nothing(harnes
         load_budget(None), changed_by="test", changed_at=datetime.now(UTC), source="default"
     )
     async with harness.worker():
-        summary = await seed_demo(harness.pathways, today=today, count=50)
+        summary = await seed_demo(harness.pathways, today=today, count=50, policy=DEMO)
         streams = [await harness.store.read_stream(stream_id_for(p)) for p in summary.pathway_ids]
-        again = await seed_demo(harness.pathways, today=today, count=50)
+        again = await seed_demo(harness.pathways, today=today, count=50, policy=DEMO)
         after = [await harness.store.read_stream(stream_id_for(p)) for p in summary.pathway_ids]
 
     assert len(summary.pathway_ids) >= 50
@@ -190,8 +195,10 @@ async def test_a_refused_demo_command_names_the_pathway_the_command_and_the_code
             raise CommandRefused("not_assigned_caseworker", "another caseworker's caseload")
 
     with pytest.raises(DemoCommandRefused) as refused:
-        await seed_demo(Refusing(harness.env.client, harness.task_queue), today=TODAY, count=1)
-    first = plan_demo(TODAY, count=1)[0]
+        await seed_demo(
+            Refusing(harness.env.client, harness.task_queue), today=TODAY, count=1, policy=DEMO
+        )
+    first = plan_demo(TODAY, count=1, policy=DEMO)[0]
     assert first.pathway_id in str(refused.value)
     assert "open_pathway" in str(refused.value) and "not_assigned_caseworker" in str(refused.value)
     assert refused.value.code == "not_assigned_caseworker"

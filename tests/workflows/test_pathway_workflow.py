@@ -10,7 +10,7 @@ from domain.evolution import fold
 from domain.stream import stream_id_for
 from domain.values import Stage
 from tests.workflows.conftest import Harness
-from tests.workflows.journey import envelope, full_journey, opening
+from tests.workflows.journey import compressed_opening, envelope, full_journey, opening
 from workflows.client import CommandRefused
 from workflows.models import workflow_id_for
 from workflows.pathway import PathwayWorkflow
@@ -44,8 +44,8 @@ async def test_full_pathway_from_opening_to_closure(harness: Harness) -> None:
     pid = new_id()
     today = (await harness.env.get_current_time()).date()
     async with harness.worker():
-        result = await harness.pathways.open(opening(pid))
-        assert result.stage == Stage.RECEPTION and result.version == 1
+        result = await harness.pathways.open(compressed_opening(pid))
+        assert result.stage == Stage.RECEPTION and result.version == 2  # opened, policy applied
         for command, actor in full_journey(today):
             result = await harness.pathways.send(pid, envelope(command, actor))
         assert result.stage == Stage.CLOSED
@@ -55,7 +55,7 @@ async def test_full_pathway_from_opening_to_closure(harness: Harness) -> None:
         final = await handle.result()
     records = await harness.store.read_stream(stream_id_for(pid))
     assert [r.version for r in records] == list(range(1, len(records) + 1))
-    assert len(records) == 1 + len(full_journey(today))
+    assert len(records) == 2 + len(full_journey(today))
     assert fold(records).model_dump() == final.model_dump()
     last = (await handle.fetch_history()).events[-1]
     assert last.HasField("workflow_execution_completed_event_attributes")
@@ -147,14 +147,14 @@ async def test_pathway_survives_a_worker_restart(dev_harness: Harness) -> None:
     today = (await harness.env.get_current_time()).date()
     journey = full_journey(today)
     async with harness.worker():
-        await harness.pathways.open(opening(pid))
+        await harness.pathways.open(compressed_opening(pid))
         for command, actor in journey[:5]:
             await harness.pathways.send(pid, envelope(command, actor))
     async with harness.worker():
         for command, actor in journey[5:]:
             result = await harness.pathways.send(pid, envelope(command, actor))
     assert result.stage == Stage.CLOSED
-    assert len(await harness.store.read_stream(stream_id_for(pid))) == 1 + len(journey)
+    assert len(await harness.store.read_stream(stream_id_for(pid))) == 2 + len(journey)
 
 
 async def test_unknown_pathway_is_reported(harness: Harness) -> None:
@@ -167,7 +167,8 @@ async def test_unknown_pathway_is_reported(harness: Harness) -> None:
 async def closed_pathway(harness: Harness) -> tuple[str, list[tuple[dict[str, object], object]]]:
     pid = new_id()
     today = (await harness.env.get_current_time()).date()
-    await harness.pathways.open(opening(pid).model_copy(update={"command_id": f"open-{pid}"}))
+    opened = compressed_opening(pid).model_copy(update={"command_id": f"open-{pid}"})
+    await harness.pathways.open(opened)
     journey = full_journey(today)
     for index, (command, actor) in enumerate(journey):
         await harness.pathways.send(pid, envelope(command, actor, command_id=f"{pid}-{index}"))  # type: ignore[arg-type]
@@ -192,9 +193,9 @@ async def test_retries_after_closure_get_their_first_answer(harness: Harness) ->
         command, actor = journey[-1]
         last_id = f"{pid}-{len(journey) - 1}"
         close_again = await harness.pathways.send(pid, envelope(command, actor, command_id=last_id))  # type: ignore[arg-type]
-        first_open = opening(pid).model_copy(update={"command_id": f"open-{pid}"})
+        first_open = compressed_opening(pid).model_copy(update={"command_id": f"open-{pid}"})
         open_again = await harness.pathways.open(first_open)
     assert close_again.stage == Stage.CLOSED and close_again.events == ("PathwayClosed",)
-    assert open_again.version == 1 and open_again.stage == Stage.RECEPTION
+    assert open_again.version == 2 and open_again.stage == Stage.RECEPTION  # opened, policy
     records = await harness.store.read_stream(stream_id_for(pid))
-    assert len(records) == 1 + len(journey)
+    assert len(records) == 2 + len(journey)

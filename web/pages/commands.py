@@ -94,6 +94,9 @@ REFUSALS: Mapping[str, str] = {
     "work_grant_duration_invalid": N_("A work grant lasts between two and twelve months."),
     "date_order_invalid": N_("A date is out of order: check the dates."),
     "date_out_of_range": N_("The date must lie between 1900 and 2199: check the year."),
+    "fact_in_future": N_(
+        "This says something has happened, on a day still to come: record it once it has."
+    ),
     "outside_period": N_("The date lies outside the measure's period."),
     "step_out_of_order": N_("A previous step must be recorded first."),
     "already_recorded": N_("This has already been recorded."),
@@ -104,6 +107,10 @@ REFUSALS: Mapping[str, str] = {
     "pathway_not_expired": N_("The pathway has not reached its end date."),
     "occurred_in_future": N_("The date lies in the future."),
     "backdate_window_exceeded": N_("This is too far in the past to record now."),
+    "follow_up_too_early": N_(
+        "The follow-up is the check some months after the exit: it can be recorded once its"
+        " window opens (the page says when)."
+    ),
     "reason_required": N_("Give a reason."),
     "time_required": N_("Give the time too: the deadline is counted in hours from it."),
     "nothing_due": N_("Nothing is due."),

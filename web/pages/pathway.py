@@ -17,8 +17,10 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from domain.affordances import available_commands
+from domain.closure import WayOut, closure_blockers
 from domain.commands import COMMAND_ADAPTER
 from domain.evolution import fold
+from domain.follow_up import follow_up_opens_at
 from domain.obligations import obligations
 from domain.state import PathwayState
 from domain.stream import stream_id_for
@@ -63,6 +65,19 @@ ERASED_NOTICE = N_(
     " retention ended): its events remain, for the record and the indicators, without them."
 )
 """What the pathway and history pages say above an erased pathway (docs/privacy.md)."""
+
+WAYS_OUT: Mapping[WayOut, str] = {
+    WayOut.APPROVAL: N_("A supervisor approves it or rejects it."),
+    WayOut.COORDINATOR: N_("The coordinator approves it or rejects it."),
+    WayOut.PAYEE: N_("Correct the payee and approve it again, or reject it."),
+    WayOut.BANK: N_(
+        "Approved: it can no longer be rejected or cancelled. The bank pays it from a SEPA"
+        " batch of the organisation's bank account (an administrator sets it with “pathways"
+        " payments account”), made on the payments page, and the bank statement imported"
+        " there settles it."
+    ),
+}
+"""What settles a payment that keeps the pathway from closing (`domain.closure`)."""
 
 FLASH = "flash"
 """Session key of the message the next page shows once."""
@@ -153,6 +168,9 @@ def build_pathway_router() -> APIRouter:
             track=stage_track(state.stage),
             due=obligations(state),
             overdue=lambda o: o.due_at <= now,
+            follow_up_opens=follow_up_opens_at(state) if state.follow_up is None else None,
+            closure_blockers=closure_blockers(state),
+            ways_out=WAYS_OUT,
             actions=actions,
             flash=pop_flash(request),
             describe=Describer(gettext_for(request), language_of(request)),
