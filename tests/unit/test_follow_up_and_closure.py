@@ -11,6 +11,7 @@ from domain import errors
 from domain.closure import WayOut, closure_blockers, pending_payments
 from domain.events import FollowUpRecorded
 from domain.follow_up import follow_up_opens_at
+from domain.pathway_answer import pathway_answer
 from domain.payments.rules import SYSTEM_BANK
 from domain.policy import Deadlines, Policy, PolicyRevision, Span
 from tests.scenarios import COMPRESSED, CONDITION, OPEN, SUPERVISOR, Scenario
@@ -25,6 +26,7 @@ from tests.unit.test_payments import (
     start,
     supported,
 )
+from workers.views import pending_lines, state_text
 
 EXIT = {"type": "record_exit", "reason": "autonomy", "outcomes": CONDITION}
 FOLLOW_UP = {"type": "record_follow_up", "outcomes": CONDITION}
@@ -130,3 +132,16 @@ def test_a_returned_payment_waits_for_its_payee() -> None:
     s.given(approve(pid()), SUPERVISOR).given(outcome(pid(), "returned"), SYSTEM_BANK)
     s.given(EXIT)
     assert [p.way_out for p in closure_blockers(s.state)] == [WayOut.PAYEE]
+
+
+def test_pathways_show_says_when_the_follow_up_opens_and_what_keeps_the_pathway_open() -> None:
+    s = supported()
+    s.given(request(amount=80_000)).given(approve(pid()), SUPERVISOR).given(EXIT)
+    shown = state_text(pathway_answer(s.state, s.records))
+    assert "Follow-up      recorded from 2026-08-04" in shown, shown
+    assert "Closure waits for" in shown
+    assert f"  {pid()} (furniture, 800.00 EUR, approved): approved, so it can no longer" in shown
+    assert "pathways payments account" in shown and "import-statement" in shown
+    assert pending_lines(closure_blockers(s.state))[0] == (
+        "pending payments keep the pathway from closing (1):"
+    )

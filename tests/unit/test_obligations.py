@@ -153,6 +153,7 @@ def test_a_move_in_at_2230_italian_time_is_due_at_2230_two_days_later() -> None:
 def test_a_move_in_recorded_before_its_time_was_asked_still_counts_from_its_day() -> None:
     """Old events have no time: they keep the instant they were given (00:00 UTC)."""
     s = Scenario().active(("home", "housing_placement")).given(start("home", **HOSTING))
+    s.now = datetime(2026, 3, 4, 12, tzinfo=UTC)  # a move-in is recorded once it happened
     envelope = s.envelope(
         progress("home", kind="moved_in", on="2026-03-04", at="10:00"), CASEWORKER
     )
