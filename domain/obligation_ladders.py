@@ -1,8 +1,10 @@
 """Each open obligation with its ladder: the steps taken and when, the next one and when.
 
 What a reader of one pathway is told about its deadlines (`pathways show`, the API's
-pathway state): the state says which steps were taken for the due instant in force, the
-ladder events among the records say when, and `ladder_points` says what comes next.
+pathway state): the state says which steps were taken for the due instant in force (by the
+rule the ladder follows, `LadderMark.steps_for`: steps climbed when days ended at 00:00 UTC
+count for the same day ending in Italy), the ladder events among the records say when, and
+`ladder_points` says what comes next.
 Instants are in Italian time, with their offset (they are the same instants as in UTC).
 """
 
@@ -15,7 +17,7 @@ from domain.calendar import PROJECT_TIMEZONE
 from domain.events import DeadlineEscalated, DeadlineReminderSent, DeadlineStepTaken, parse_event
 from domain.obligations import ladder_points, owed
 from domain.records import EventRecord
-from domain.state import PathwayState
+from domain.state import PathwayState, deadline_instants
 from domain.values import Frozen, Identifier, Role
 
 
@@ -79,10 +81,14 @@ def open_obligations(
     for item in owed(state):
         obligation = item.obligation
         mark = state.ladder.get(obligation.obligation_id)
-        steps = mark.steps if mark is not None and mark.due_at == obligation.due_at else ()
+        steps = mark.steps_for(obligation.due_at) if mark is not None else ()
         taken = []
         for step in steps:
-            climbed, taken_at = recorded[(obligation.obligation_id, step, obligation.due_at)]
+            climbed, taken_at = next(
+                recorded[key]
+                for due_at in deadline_instants(obligation.due_at)
+                if (key := (obligation.obligation_id, step, due_at)) in recorded
+            )
             taken.append(
                 StepTaken(
                     step=step,

@@ -68,12 +68,17 @@ class LadderMark(Frozen):
         Italy (an hour or two, and the last microsecond, earlier): else every running
         pathway would climb again the ladders it had climbed.
         """
-        if self.due_at == due_at or self.due_at - due_at in _DAYS_ENDED_IN_UTC:
-            return self.steps
-        return ()
+        return self.steps if self.due_at in deadline_instants(due_at) else ()
 
 
-_DAYS_ENDED_IN_UTC = frozenset(timedelta(hours=hours, microseconds=1) for hours in (1, 2))
+def deadline_instants(due_at: datetime) -> tuple[datetime, ...]:
+    """The due instants a ladder step for the obligation falling due at `due_at` may carry:
+    `due_at` itself, and the same day ended at 00:00 UTC, as steps climbed before days
+    ended in Italy were recorded."""
+    return (due_at, *(due_at + later for later in _DAYS_ENDED_IN_UTC))
+
+
+_DAYS_ENDED_IN_UTC = tuple(timedelta(hours=hours, microseconds=1) for hours in (1, 2))
 """How much later a day ended at 00:00 UTC than it ends in Italy (winter, summer time)."""
 
 
