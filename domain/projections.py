@@ -55,6 +55,28 @@ class Notification(Frozen):
     created_at: AwareDatetime
 
 
+class Withdrawal(Frozen):
+    """Why an escalation no longer stands: a fact recorded after it met its obligation before
+    the due instant. The escalation stays in the inbox, marked withdrawn."""
+
+    met_by: str
+    """The type of the event that met the obligation, e.g. `BaselineRecorded`."""
+    met_at: AwareDatetime
+    """Its business time: before the due instant the escalation was sent for."""
+    withdrawn_at: AwareDatetime
+    """When it was recorded."""
+
+
+class EscalationsWithdrawn(Frozen):
+    """The escalations sent for one obligation that a fact of this append showed met on time."""
+
+    pathway_id: Identifier
+    obligation_id: str
+    due_instants: tuple[AwareDatetime, ...]
+    """The due instants its escalations may carry (`domain.state.deadline_instants`)."""
+    withdrawal: Withdrawal
+
+
 class ReadModelUpdate(Frozen):
     """Everything the append writes beside the events, in the same transaction."""
 
@@ -65,3 +87,6 @@ class ReadModelUpdate(Frozen):
     """One entry per payment fully approved by this append; booked against its budget line."""
     ledger_outcomes: tuple[LedgerOutcome, ...] = ()
     """The bank's answers this append records: applied to the ledger rows of their entries."""
+    withdrawals: tuple[EscalationsWithdrawn, ...] = ()
+    """Escalations this append withdraws: marked so in the inbox, and never e-mailed if
+    still in the outbox."""

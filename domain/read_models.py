@@ -13,11 +13,18 @@ from domain.payments.ledger import LedgerEntry, LedgerOutcome, budget_line_id
 from domain.projections import PathwaySummary, ReadModelUpdate
 from domain.records import EventRecord
 from domain.state import PathwayState
+from domain.withdrawals import withdrawals
 
 
-def read_models(state: PathwayState, records: Iterable[EventRecord] = ()) -> ReadModelUpdate:
+def read_models(
+    state: PathwayState,
+    records: Iterable[EventRecord] = (),
+    *,
+    before: PathwayState | None = None,
+) -> ReadModelUpdate:
     """The caseload row, the open obligations, the notifications `records` owe people, the
-    ledger entries of the payments they approve and the bank outcomes they record."""
+    ledger entries of the payments they approve and the bank outcomes they record; given
+    `before`, the state `records` were folded onto, the escalations they withdraw."""
     records = list(records)
     assert state.pathway_id and state.organisation_id and state.caseworker_id and state.stage
     assert state.opened_at and state.updated_at
@@ -42,6 +49,7 @@ def read_models(state: PathwayState, records: Iterable[EventRecord] = ()) -> Rea
         notifications=notifications(state, records),
         ledger=ledger_entries(state, records),
         ledger_outcomes=ledger_outcomes(state, records),
+        withdrawals=() if before is None else withdrawals(before, records),
     )
 
 

@@ -327,7 +327,7 @@ class PathwayWorkflow:
             stream_id_for(self._pathway_id), before.version, envelope, events, workflow.now()
         )
         after = fold(records, before)
-        models = read_models(after, records)
+        models = read_models(after, records, before=before)
         try:
             appended = await workflow.execute_local_activity_method(
                 EventStoreActivities.append_events,

@@ -130,7 +130,9 @@ class EventStore(NotificationOutbox, NotificationInbox, Protocol):
         """Append one command's records and write its read models in one transaction.
 
         The read models are the pathway's summary and obligations and, when the update
-        carries notifications, their outbox entries and inbox rows.
+        carries notifications, their outbox entries and inbox rows. Its withdrawals mark
+        the inbox rows of the escalations they name (by pathway, obligation and due
+        instant) withdrawn, and their outbox rows still unsent withdrawn too: never claimed.
 
         Idempotent by (stream_id, command_id): if the records' command is already in the
         stream, returns the first append's result with duplicate=True and writes nothing.
@@ -142,8 +144,9 @@ class EventStore(NotificationOutbox, NotificationInbox, Protocol):
             ConcurrencyConflict: the stream is not at `expected_version`.
             InvalidAppend: empty batch, records of another stream, versions not following
                 `expected_version` one by one, several command ids, naive datetimes,
-                repeated obligation, notification or ledger entry ids, a notification or
-                ledger entry of another pathway, or a ledger entry of no amount.
+                repeated obligation, notification or ledger entry ids, a notification,
+                withdrawal or ledger entry of another pathway, or a ledger entry of no
+                amount.
             BudgetLineExceeded: a ledger entry does not fit in its budget line
                 (`BudgetLineMissing` when the line does not exist). Nothing is written.
             CommandIdConflict: a person's command id already names events of another
@@ -230,7 +233,8 @@ class EventStore(NotificationOutbox, NotificationInbox, Protocol):
         """Overwrite one pathway's read models, e.g. when rebuilding them from events.
 
         Notifications go to the inbox only, keeping the rows (and read marks) already
-        there: a rebuild never queues an e-mail again. Ledger entries are ignored: a
+        there: a rebuild never queues an e-mail again. Withdrawals are written as an
+        append writes them. Ledger entries are ignored: a
         rebuild never books a payment again; nor are ledger outcomes applied.
         """
         ...
@@ -271,9 +275,10 @@ def check_read_models(update: ReadModelUpdate) -> None:
 
     Raises:
         InvalidAppend: a naive `due_at` or `approved_at`, one obligation, notification or
-            ledger entry id used twice, a notification or ledger entry about another
-            pathway than the summary's, a ledger entry of no amount, or one whose id cannot
-            travel as a SEPA end-to-end id.
+            ledger entry id used twice, a notification, withdrawal or ledger entry about
+            another pathway than the summary's, a naive due instant in a withdrawal, a
+            ledger entry of no amount, or one whose id cannot travel as a SEPA end-to-end
+            id.
     """
     seen: set[str] = set()
     for obligation in update.obligations:
@@ -308,6 +313,11 @@ def check_read_models(update: ReadModelUpdate) -> None:
         except PaymentError as error:
             raise InvalidAppend(error.detail) from None
         entries.add(entry.entry_id)
+    for withdrawn in update.withdrawals:
+        if withdrawn.pathway_id != update.summary.pathway_id:
+            raise InvalidAppend(f"withdrawal of {withdrawn.obligation_id} is about another pathway")
+        if not all(is_aware(due) for due in withdrawn.due_instants):
+            raise InvalidAppend(f"withdrawal of {withdrawn.obligation_id}: a naive due instant")
     for outcome in update.ledger_outcomes:
         if outcome.pathway_id != update.summary.pathway_id:
             raise InvalidAppend(f"ledger outcome of {outcome.entry_id} is about another pathway")

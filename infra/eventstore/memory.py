@@ -86,6 +86,7 @@ class InMemoryEventStore(InMemoryNotifications, InMemoryLedger):
         if read_models is not None:
             self._write_read_models(read_models)
             self._write_notifications(read_models.notifications, outbox=True)
+            self._withdraw(read_models.withdrawals)
             self._book(read_models.ledger, records[-1].recorded_at)
             self._follow_outcomes(read_models.ledger_outcomes)
         return _result(stream_id, stored, duplicate=False)
@@ -198,6 +199,7 @@ class InMemoryEventStore(InMemoryNotifications, InMemoryLedger):
         check_read_models(update)
         self._write_read_models(update)
         self._write_notifications(update.notifications, outbox=False)
+        self._withdraw(update.withdrawals)
 
     def _write_read_models(self, update: ReadModelUpdate) -> None:
         pathway_id = update.summary.pathway_id

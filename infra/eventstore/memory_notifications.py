@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from domain.projections import Notification
+from domain.projections import EscalationsWithdrawn, Notification
 from domain.values import Role
 from infra.eventstore.base import check_claim, check_page, require_aware
 from infra.eventstore.notifications import InboxItem, OutboxEntry, inbox_addressed_to
@@ -34,6 +34,7 @@ class InMemoryNotifications:
                 for entry in self._outbox.values()
                 if entry.sent_at is None
                 and not entry.given_up
+                and entry.withdrawn_at is None
                 and (entry.next_attempt_at is None or entry.next_attempt_at <= now)
             ),
             key=_claim_order,
@@ -127,6 +128,33 @@ class InMemoryNotifications:
                 )
             if key not in self._inbox:
                 self._inbox[key] = InboxItem(notification=notification)
+
+    def _withdraw(self, withdrawals: tuple[EscalationsWithdrawn, ...]) -> None:
+        """Mark the escalations each withdrawal names, in the inbox and, while unsent, in
+        the outbox."""
+        for withdrawn in withdrawals:
+            for key, item in self._inbox.items():
+                if item.withdrawn is None and _names(withdrawn, item.notification):
+                    self._inbox[key] = item.model_copy(update={"withdrawn": withdrawn.withdrawal})
+            for key, entry in self._outbox.items():
+                if (
+                    entry.sent_at is None
+                    and entry.withdrawn_at is None
+                    and _names(withdrawn, entry.notification)
+                ):
+                    self._outbox[key] = entry.model_copy(
+                        update={"withdrawn_at": withdrawn.withdrawal.withdrawn_at}
+                    )
+
+
+def _names(withdrawn: EscalationsWithdrawn, notification: Notification) -> bool:
+    """Whether the withdrawal is of this notification: an escalation of its obligation."""
+    return (
+        notification.escalation
+        and notification.pathway_id == withdrawn.pathway_id
+        and notification.obligation_id == withdrawn.obligation_id
+        and notification.due_at in withdrawn.due_instants
+    )
 
 
 def _claim_order(entry: OutboxEntry) -> tuple[bool, datetime, datetime, str]:

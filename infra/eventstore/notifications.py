@@ -1,8 +1,10 @@
 """What the event store keeps about notifications: the outbox the sender drains, the inbox.
 
 Both are written by `EventStore.append` in the same transaction as the ladder events that
-owe them (`ReadModelUpdate.notifications`). The outbox is a queue of e-mails to deliver at
-least once; the inbox is a read model of who was told what, for the web side.
+owe them (`ReadModelUpdate.notifications`); a later append withdraws escalations in both
+(`ReadModelUpdate.withdrawals`: the inbox row is marked, an unsent e-mail is never sent).
+The outbox is a queue of e-mails to deliver at least once; the inbox is a read model of
+who was told what, for the web side.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Protocol
 
 from pydantic import AwareDatetime
 
-from domain.projections import Notification
+from domain.projections import Notification, Withdrawal
 from domain.values import Frozen, Role
 
 
@@ -28,6 +30,8 @@ class OutboxEntry(Frozen):
     given_up: bool = False
     """Failed for good (no recipient, say): never claimed again."""
     last_error: str | None = None
+    withdrawn_at: AwareDatetime | None = None
+    """When a fact recorded later withdrew the escalation: never claimed from then on."""
 
     @property
     def notification_id(self) -> str:
@@ -39,6 +43,8 @@ class InboxItem(Frozen):
 
     notification: Notification
     read_at: AwareDatetime | None = None
+    withdrawn: Withdrawal | None = None
+    """Set on an escalation that a fact recorded later showed met on time."""
 
 
 class NotificationOutbox(Protocol):

@@ -34,7 +34,11 @@ from infra.eventstore.base import (
     unique_across_streams,
 )
 from infra.eventstore.postgres_ledger import PostgresLedger, book_ledger, follow_outcomes
-from infra.eventstore.postgres_notifications import PostgresNotifications, write_notifications
+from infra.eventstore.postgres_notifications import (
+    PostgresNotifications,
+    write_notifications,
+    write_withdrawals,
+)
 from infra.eventstore.postgres_statements import (
     EVENT_COLUMNS,
     SUMMARY_COLUMNS,
@@ -101,6 +105,7 @@ class PostgresEventStore(PostgresNotifications, PostgresLedger):
                     await follow_outcomes(conn, read_models.ledger_outcomes)
                     await write_read_models(conn, read_models)
                     await write_notifications(conn, read_models.notifications, outbox=True)
+                    await write_withdrawals(conn, read_models.withdrawals)
                 sealed = await self._sealed(records)
                 await lock_appends(conn)
                 # Asked under the lock, so an append of the id to another stream has
@@ -299,6 +304,7 @@ class PostgresEventStore(PostgresNotifications, PostgresLedger):
         async with self._pool.connection() as conn, conn.transaction():
             await write_read_models(conn, update)
             await write_notifications(conn, update.notifications, outbox=False)
+            await write_withdrawals(conn, update.withdrawals)
 
 
 def _obligation(

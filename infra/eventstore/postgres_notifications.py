@@ -15,7 +15,7 @@ from typing import Any
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from domain.projections import Notification
+from domain.projections import EscalationsWithdrawn, Notification, Withdrawal
 from domain.values import Role
 from infra.db import Pool
 from infra.eventstore.base import check_claim, check_page, require_aware
@@ -27,14 +27,15 @@ NOTIFICATION_COLUMNS = (
     " obligation_kind, obligation_id, measure_id, due_at, created_at"
 )
 _OUTBOX_COLUMNS = (
-    f"{NOTIFICATION_COLUMNS}, attempts, next_attempt_at, sent_at, given_up, last_error"
+    f"{NOTIFICATION_COLUMNS}, attempts, next_attempt_at, sent_at, given_up, last_error,"
+    " withdrawn_at"
 )
 _PLACEHOLDERS = ", ".join(["%s"] * 11)
 
 _CLAIM = f"""
 WITH due AS (
     SELECT notification_id, next_attempt_at AS was_due FROM outbox
-    WHERE sent_at IS NULL AND NOT given_up
+    WHERE sent_at IS NULL AND NOT given_up AND withdrawn_at IS NULL
       AND (next_attempt_at IS NULL OR next_attempt_at <= %(now)s)
     ORDER BY next_attempt_at NULLS FIRST, created_at, notification_id
     LIMIT %(limit)s
@@ -45,7 +46,8 @@ FROM due WHERE outbox.notification_id = due.notification_id
 RETURNING due.was_due, {", ".join(f"outbox.{c}" for c in _OUTBOX_COLUMNS.split(", "))}
 """
 _INBOX_BRANCH = f"""
-(SELECT {NOTIFICATION_COLUMNS}, read_at FROM inbox WHERE {{who}}{{unread}}
+(SELECT {NOTIFICATION_COLUMNS}, read_at, withdrawn_at, withdrawn_by, met_at
+ FROM inbox WHERE {{who}}{{unread}}
  ORDER BY created_at DESC, notification_id LIMIT %s)
 """
 
@@ -132,7 +134,12 @@ class PostgresNotifications:
             await cur.execute(query, params)
             rows = await cur.fetchall()
         return [
-            InboxItem(notification=_notification(row), read_at=_utc(row["read_at"])) for row in rows
+            InboxItem(
+                notification=_notification(row),
+                read_at=_utc(row["read_at"]),
+                withdrawn=_withdrawal(row),
+            )
+            for row in rows
         ]
 
     async def mark_read(self, notification_id: str, at: datetime) -> bool:
@@ -165,6 +172,40 @@ async def write_notifications(
                 values=sql.SQL(_PLACEHOLDERS),
             )
             await cur.executemany(insert, rows)
+
+
+_ESCALATIONS_NAMED = """
+WHERE pathway_id = %(pathway_id)s AND obligation_id = %(obligation_id)s AND escalation
+  AND due_at = ANY(%(due_instants)s) AND withdrawn_at IS NULL
+"""
+_WITHDRAW_IN_INBOX = (
+    "UPDATE inbox SET withdrawn_at = %(withdrawn_at)s, withdrawn_by = %(withdrawn_by)s,"
+    f" met_at = %(met_at)s {_ESCALATIONS_NAMED}"
+)
+_WITHDRAW_IN_OUTBOX = (
+    f"UPDATE outbox SET withdrawn_at = %(withdrawn_at)s {_ESCALATIONS_NAMED} AND sent_at IS NULL"
+)
+
+
+async def write_withdrawals(conn: Connection, withdrawals: Sequence[EscalationsWithdrawn]) -> None:
+    """Mark the escalations each withdrawal names: in the inbox, with the fact that withdrew
+    them; in the outbox, while unsent, so that no sender claims them."""
+    if not withdrawals:
+        return
+    rows = [
+        {
+            "pathway_id": w.pathway_id,
+            "obligation_id": w.obligation_id,
+            "due_instants": list(w.due_instants),
+            "withdrawn_at": w.withdrawal.withdrawn_at,
+            "withdrawn_by": w.withdrawal.met_by,
+            "met_at": w.withdrawal.met_at,
+        }
+        for w in withdrawals
+    ]
+    async with conn.cursor() as cur:
+        for statement in (_WITHDRAW_IN_INBOX, _WITHDRAW_IN_OUTBOX):
+            await cur.executemany(statement, rows)
 
 
 def _notification_row(n: Notification) -> tuple[Any, ...]:
@@ -201,6 +242,17 @@ def _outbox_entry(row: dict[str, Any]) -> OutboxEntry:
         sent_at=_utc(row["sent_at"]),
         given_up=row["given_up"],
         last_error=row["last_error"],
+        withdrawn_at=_utc(row["withdrawn_at"]),
+    )
+
+
+def _withdrawal(row: dict[str, Any]) -> Withdrawal | None:
+    if row["withdrawn_at"] is None:
+        return None
+    return Withdrawal(
+        met_by=row["withdrawn_by"],
+        met_at=row["met_at"].astimezone(UTC),
+        withdrawn_at=row["withdrawn_at"].astimezone(UTC),
     )
 
 

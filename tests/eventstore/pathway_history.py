@@ -20,6 +20,7 @@ async def persist(store: EventStore, scenario: Scenario, pathway_id: str = PATHW
         while end < len(scenario.records) and scenario.records[end].command_id == command_id:
             end += 1
         batch = scenario.records[version:end]
-        after = fold(scenario.records[:end])
-        await store.append(stream, version, batch, read_models(after, batch))
+        before = fold(scenario.records[:version])
+        after = fold(batch, before)
+        await store.append(stream, version, batch, read_models(after, batch, before=before))
         version = end

@@ -16,7 +16,7 @@ from domain.stream import record_events, stream_id_for
 from domain.values import SYSTEM_DEADLINES, Actor, Role
 from infra.eventstore.base import EventStore
 from tests.eventstore.builders import T0
-from tests.scenarios import CASEWORKER, OPEN, START
+from tests.scenarios import CASEWORKER, CONDITION, OPEN, START
 
 DEMO_DIRECTORY = [
     ("anna", Role.CASEWORKER, "org-lecce", "anna@example.org", "it"),
@@ -27,6 +27,7 @@ DEMO_DIRECTORY = [
     ("cora", Role.COORDINATOR, "org-lecce", "cora@example.org", "en"),
 ]
 """(user id, role, organisation, e-mail, language), shaped like the demo users."""
+HOUR = timedelta(hours=1)
 
 
 def notification(
@@ -78,11 +79,13 @@ def overdue_pathway(
     organisation_id: str = "org-lecce",
     caseworker_id: str = "anna",
     days_later: int = 30,
+    baseline_done_at: datetime | None = None,
 ) -> Appended:
     """A pathway opened at START whose ladder ran `days_later` days on, through the domain.
 
     Thirty days on, the baseline (due in 7 days) has reminded the caseworker and escalated
-    to the supervisor and to the coordinator: three notifications.
+    to the supervisor and to the coordinator: three notifications. With `baseline_done_at`,
+    an hour after the ladder the caseworker records the baseline, done (back-dated) then.
     """
     opening: dict[str, Any] = {
         **OPEN,
@@ -93,20 +96,26 @@ def overdue_pathway(
     actor = Actor(id=caseworker_id, role=CASEWORKER.role)
     batches: list[tuple[list[EventRecord], ReadModelUpdate]] = []
     records: list[EventRecord] = []
-    for command_id, command, by, now in [
-        (f"{pathway_id}-open", opening, actor, START),
-        (
-            f"{pathway_id}-ladder",
-            {"type": "run_deadlines"},
-            SYSTEM_DEADLINES,
-            START + timedelta(days=days_later),
-        ),
-    ]:
-        envelope = CommandEnvelope(
-            command_id=command_id, actor=by, command=COMMAND_ADAPTER.validate_python(command)
+    ladder_at = START + timedelta(days=days_later)
+    commands: list[tuple[str, dict[str, Any], Actor, datetime, datetime | None]] = [
+        (f"{pathway_id}-open", opening, actor, START, None),
+        (f"{pathway_id}-ladder", {"type": "run_deadlines"}, SYSTEM_DEADLINES, ladder_at, None),
+    ]
+    if baseline_done_at is not None:
+        baseline = {"type": "record_baseline", "condition": CONDITION}
+        commands.append(
+            (f"{pathway_id}-baseline", baseline, actor, ladder_at + HOUR, baseline_done_at)
         )
-        events = decide(fold(records), envelope, now)
+    for command_id, command, by, now, occurred_at in commands:
+        envelope = CommandEnvelope(
+            command_id=command_id,
+            actor=by,
+            command=COMMAND_ADAPTER.validate_python(command),
+            occurred_at=occurred_at,
+        )
+        before = fold(records)
+        events = decide(before, envelope, now)
         new = record_events(stream_id_for(pathway_id), len(records), envelope, events, now)
         records += new
-        batches.append((new, read_models(fold(records), new)))
+        batches.append((new, read_models(fold(records), new, before=before)))
     return Appended(batches)

@@ -15,7 +15,7 @@ from fastapi import FastAPI
 
 from domain.stream import stream_id_for
 from infra.accounts.store import InMemoryAccountStore
-from tests.scenarios import OPEN
+from tests.scenarios import CONDITION, OPEN
 from tests.web.conftest import web_settings
 from tests.web.staff import PASSWORD, bearer, staffed_accounts
 from tests.web.test_pages import csrf_of, sign_in
@@ -232,3 +232,52 @@ async def test_a_supervisor_sees_the_team_of_their_organisation(site: Site) -> N
     async with site.browser() as browser:
         await sign_in(browser, "anna")
         assert (await browser.get("/team")).status_code == 403
+
+
+def escalations_of(pathway_id: str, page: str) -> list[str]:
+    """The escalation cards of the pathway on the page."""
+    return [c for c in page.split("<li ") if pathway_id in c and 'class="card escalation' in c]
+
+
+async def test_an_escalation_for_a_baseline_later_recorded_as_done_on_time_shows_withdrawn(
+    site: Site,
+) -> None:
+    pathway_id = f"p-{uuid.uuid4().hex[:12]}"
+    opened_at = await site.harness.env.get_current_time() - timedelta(days=20)
+    async with site.browser() as client:
+        opening = {**OPEN, "pathway_id": pathway_id, "command_id": f"c-{pathway_id}"}
+        reply = await client.post(
+            "/api/v1/pathways",
+            json={**opening, "occurred_at": opened_at.isoformat()},
+            headers=bearer("anna"),
+        )
+        assert reply.status_code == 201, reply.text
+        # Past the catch-up window of the baseline (due 13 days ago), the ladder escalates it.
+        await site.harness.env.sleep(timedelta(days=6))
+        for _ in range(100):
+            records = await site.harness.store.read_stream(stream_id_for(pathway_id))
+            if "DeadlineEscalated" in [r.type for r in records]:
+                break
+            await asyncio.sleep(0.1)
+        baseline = {
+            "type": "record_baseline",
+            "condition": CONDITION,
+            "command_id": f"c-{pathway_id}-baseline",
+            "occurred_at": (opened_at + timedelta(days=3)).isoformat(),
+        }
+        reply = await client.post(
+            f"/api/v1/pathways/{pathway_id}/commands", json=baseline, headers=bearer("anna")
+        )
+        assert reply.status_code == 200, reply.text
+
+    async with site.browser() as sara:
+        token = await sign_in(sara, "sara")
+        pages = [(await sara.get(path)).text for path in ("/inbox", "/")]
+        await sara.post("/language", data={"language": "en", "csrf_token": token})
+        english = (await sara.get("/inbox")).text
+    for page in pages:
+        (card,) = escalations_of(pathway_id, page)
+        assert "Ritirata" in card, "the escalation is still shown, marked withdrawn"
+        assert "adempiuta in tempo (Situazione di partenza registrata" in card
+    (card,) = escalations_of(pathway_id, english)
+    assert "Withdrawn: met in time (Starting condition recorded" in card

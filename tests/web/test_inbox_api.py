@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from domain.stream import stream_id_for
-from tests.scenarios import OPEN
+from tests.scenarios import CONDITION, OPEN
 from tests.web.conftest import Api
 from tests.web.staff import bearer
 
@@ -48,3 +48,55 @@ async def test_reminders_reach_the_caseworker_and_escalations_the_supervisor(api
     assert read.status_code == 200, read.text
     assert read.json()["read_at"] is not None
     assert await inbox("anna", unread_only="true") == []
+
+
+async def test_an_escalation_for_a_baseline_later_recorded_as_done_on_time_reads_withdrawn(
+    api: Api,
+) -> None:
+    pid = "p-inbox-withdrawn"
+    opened_at = await api.harness.env.get_current_time() - timedelta(days=20)
+    done_at = opened_at + timedelta(days=3)
+    opened = await api.http.post(
+        "/api/v1/pathways",
+        json={
+            **OPEN,
+            "pathway_id": pid,
+            "command_id": f"c-{pid}",
+            "occurred_at": opened_at.isoformat(),
+        },
+        headers=bearer("anna"),
+    )
+    assert opened.status_code == 201, opened.text
+    # Past the catch-up window of the baseline (due 13 days ago), the ladder escalates it.
+    await api.harness.env.sleep(timedelta(days=6))
+    for _ in range(100):
+        types = [r.type for r in await api.harness.store.read_stream(stream_id_for(pid))]
+        if "DeadlineEscalated" in types:
+            break
+        await asyncio.sleep(0.1)
+    baseline = {
+        "type": "record_baseline",
+        "condition": CONDITION,
+        "command_id": f"c-{pid}-baseline",
+        "occurred_at": done_at.isoformat(),
+    }
+    recorded = await api.http.post(
+        f"/api/v1/pathways/{pid}/commands", json=baseline, headers=bearer("anna")
+    )
+    assert recorded.status_code == 200, recorded.text
+
+    reply = await api.http.get("/api/v1/inbox", headers=bearer("sara"))
+
+    assert reply.status_code == 200, reply.text
+    (item,) = [i for i in reply.json() if i["notification"]["pathway_id"] == pid]
+    assert item["notification"]["escalation"] is True, "still shown: it was sent"
+    withdrawn = item["withdrawn"]
+    assert withdrawn["met_by"] == "BaselineRecorded"
+    assert datetime.fromisoformat(withdrawn["met_at"]) == done_at
+    assert datetime.fromisoformat(withdrawn["withdrawn_at"]) > done_at
+    (reminder,) = [
+        i
+        for i in (await api.http.get("/api/v1/inbox", headers=bearer("anna"))).json()
+        if i["notification"]["pathway_id"] == pid
+    ]
+    assert reminder["withdrawn"] is None

@@ -6,7 +6,8 @@ Every template gets, beside its own context: `account` (or None), `language`, `l
 `csrf_token`, `csrf_field`, `current_path` (path and query, for `next`), `now`.
 
 Filters: `date`, `datetime` (shown in Italian time), `relative` ("in 3 days", "3 days
-ago", against `now`) and `number`. Globals: `label(enum_member)`, `obligation_label(kind)`.
+ago", against `now`) and `number`. Globals: `label(enum_member)`, `obligation_label(kind)`,
+`event_label(event type)`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from domain.obligation_kinds import obligation_label
 from infra.accounts.model import LANGUAGES, Account, Language
 from web.auth import CSRF_FIELD, csrf_token
 from web.i18n import SESSION_LANGUAGE, choose_language, translations
+from web.pages.event_labels import EVENT_TYPES
 from web.pages.labels import label
 from web.settings import WebSettings
 
@@ -86,6 +88,7 @@ def _environment(language: Language) -> Environment:
     env.globals.update(
         label=functools.partial(label, catalog.gettext),
         obligation_label=functools.partial(obligation_label, catalog.gettext),
+        event_label=lambda event_type: catalog.gettext(EVENT_TYPES.get(event_type, event_type)),
         language_names=LANGUAGE_NAMES,
         languages=LANGUAGES,
     )
