@@ -1,11 +1,16 @@
 """Record the histories that `test_replay.py` replays; run when a workflow shape is released.
 
-    .venv/bin/python -m tests.replay.record_histories <name of the new shape>
+    .venv/bin/python -m tests.replay.record_histories <name of the new shape> [--back-dated]
 
-Runs the full journey of `tests/workflows/journey.py` on the time-skipping server and saves
+Runs the full journey of `tests/workflows/journey.py` (opened under its `COMPRESSED` policy,
+whose follow-up may come right after the exit) on the time-skipping server and saves
 every run of the pathway's workflow (it continues as new at each stage boundary), oldest
 first, as `histories/<name>.json`. Commit the file: from then on every change to the
 workflow must replay it without a non-determinism error.
+
+With `--back-dated` the pathway is opened 20 days back and left alone for 6 days first, so
+the history also holds the ladder of a baseline already overdue when it became known:
+timers armed for the end of the catch-up window, and the steps taken when they fire.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import asyncio
 import json
 import sys
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from temporalio.client import Client, WorkflowHistory
@@ -22,7 +28,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from infra.eventstore.memory import InMemoryEventStore
 from infra.search_attributes import register_search_attributes
-from tests.workflows.journey import envelope, full_journey, opening
+from tests.workflows.journey import compressed_opening, envelope, full_journey
 from workers.worker import build_worker
 from workflows.client import PathwayClient
 from workflows.models import workflow_id_for
@@ -43,7 +49,12 @@ async def all_runs(client: Client, workflow_id: str) -> list[WorkflowHistory]:
         run_id = started.continued_execution_run_id
 
 
-async def record(name: str = "full_pathway") -> Path:
+BACK_DATED_BY = timedelta(days=20)
+LEFT_ALONE_FOR = timedelta(days=6)
+"""Long enough for the catch-up window (to the end of the next Italian working day) to end."""
+
+
+async def record(name: str = "full_pathway", *, back_dated: bool = False) -> Path:
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(Path(sys.executable).parent / "temporal-test-server"),
         data_converter=pydantic_data_converter,
@@ -53,9 +64,15 @@ async def record(name: str = "full_pathway") -> Path:
         task_queue = f"record-{uuid.uuid4().hex[:8]}"
         pathways = PathwayClient(env.client, task_queue)
         pathway_id = "p-replay-0001"
-        today = (await env.get_current_time()).date()
+        opened = compressed_opening(pathway_id)
+        if back_dated:
+            started = await env.get_current_time() - BACK_DATED_BY
+            opened = opened.model_copy(update={"occurred_at": started})
         async with build_worker(env.client, InMemoryEventStore(), task_queue):
-            await pathways.open(opening(pathway_id))
+            await pathways.open(opened)
+            if back_dated:
+                await env.sleep(LEFT_ALONE_FOR)
+            today = (await env.get_current_time()).date()
             for command, actor in full_journey(today):
                 await pathways.send(pathway_id, envelope(command, actor))
         runs = await all_runs(env.client, workflow_id_for(pathway_id))
@@ -71,4 +88,7 @@ async def record(name: str = "full_pathway") -> Path:
 
 
 if __name__ == "__main__":
-    print(asyncio.run(record(*sys.argv[1:2])))
+    arguments = sys.argv[1:]
+    back_dated = "--back-dated" in arguments
+    names = [a for a in arguments if a != "--back-dated"]
+    print(asyncio.run(record(*names[:1], back_dated=back_dated)))
