@@ -84,9 +84,13 @@ def inbox(
             n = item.notification
             what = "escalation" if n.escalation else "reminder"
             read = "" if item.read_at is None else "  (read)"
+            withdrawn = ""
+            if item.withdrawn is not None:
+                met = item.withdrawn
+                withdrawn = f"  (withdrawn: {met.met_by} at {italian(met.met_at)}, in time)"
             typer.echo(
                 f"{italian(n.created_at)}  {what:<10}  {n.obligation_kind}  "
-                f"due {last_day_to_act(n.due_at)}  pathway {n.pathway_id}{read}"
+                f"due {last_day_to_act(n.due_at)}  pathway {n.pathway_id}{read}{withdrawn}"
             )
 
     run_command(work)
