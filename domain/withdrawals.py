@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from domain.evolution import evolve
-from domain.obligations import obligations
+from domain.obligations import obligations, owed
 from domain.projections import EscalationsWithdrawn, Withdrawal
 from domain.records import EventRecord
 from domain.state import PathwayState, deadline_instants
@@ -35,15 +35,17 @@ def _met_on_time(
     before: PathwayState, after: PathwayState, record: EventRecord
 ) -> Iterator[EscalationsWithdrawn]:
     """Each obligation that `record` discharged before its due instant, whose ladder had
-    been climbed for that instant."""
+    escalated for that instant."""
     if before.pathway_id is None:
         return
     still_owed = {o.obligation_id for o in obligations(after)}
-    for obligation in obligations(before):
+    for item in owed(before):
+        obligation = item.obligation
         if obligation.obligation_id in still_owed or record.occurred_at >= obligation.due_at:
             continue
         mark = before.ladder.get(obligation.obligation_id)
-        if mark is None or not mark.steps_for(obligation.due_at):
+        taken = mark.steps_for(obligation.due_at) if mark is not None else ()
+        if not any(step.escalation and step.step in taken for step in item.revision.ladder):
             continue
         yield EscalationsWithdrawn(
             pathway_id=before.pathway_id,
