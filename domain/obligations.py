@@ -55,8 +55,11 @@ def end_of(day: date, timekeeping: Timekeeping = ITALIAN_TIME) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
 
 
-def start_of(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
+def start_of(day: date, timekeeping: Timekeeping = ITALIAN_TIME) -> datetime:
+    """When `day` starts: 00:00 in Italy (00:00 UTC for runs that began before)."""
+    return datetime.combine(
+        day, time(), tzinfo=PROJECT_TIMEZONE if timekeeping.italian_days else UTC
+    )
 
 
 @dataclass(frozen=True)
@@ -164,10 +167,7 @@ class _Collector:
         return end_of(day, self.timekeeping)
 
     def day_start(self, day: date) -> datetime:
-        """When `day` starts: 00:00 in Italy (00:00 UTC for runs that began before)."""
-        if self.timekeeping.italian_days:
-            return datetime.combine(day, time(), tzinfo=PROJECT_TIMEZONE)
-        return start_of(day)
+        return start_of(day, self.timekeeping)
 
     def revision(self, anchor: datetime) -> PolicyRevision:
         return self.state.policy.revision_at(anchor)
@@ -245,7 +245,7 @@ class _Collector:
             if moved and not measure.progress_of(HostingCommunicationSent):
                 # A move-in recorded before its time was asked counts from 00:00 UTC of its
                 # day, as it did then.
-                anchor = moved[0].instant() or start_of(moved[0].on)
+                anchor = moved[0].instant() or start_of(moved[0].on, BEFORE_ITALIAN_TIME)
                 span = self.revision(anchor).deadlines.hosting_communication
                 self.add(
                     f"measure:{mid}:hosting_communication",
