@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
@@ -157,6 +158,13 @@ class Deployment:
         assert row is not None, f"no version {version} in pathway {pathway_id}"
         instant: datetime = row[0]
         return instant
+
+    async def history_after(self, pathway_id: str, length: int) -> list[str]:
+        """The types of the current run's history events after the first `length`, named
+        as the server names them (`EVENT_TYPE_WORKFLOW_TASK_SCHEDULED`, …)."""
+        handle = self.env.client.get_workflow_handle(workflow_id_for(pathway_id))
+        events = (await handle.fetch_history()).events[length:]
+        return [EventType.Name(e.event_type) for e in events]
 
     async def history_length(self, pathway_id: str) -> int | None:
         """Events in the current run's workflow history; None when there is no workflow."""
