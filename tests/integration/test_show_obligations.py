@@ -140,7 +140,7 @@ def test_a_measure_obligation_is_named_with_its_measure_not_its_internal_key(
         "host_reference": "Famiglia ospitante 12",
     }
     s = Scenario().active(("home", "housing_placement")).given(start("home", **hosting))
-    s.given(progress("home", kind="moved_in", on="2026-03-02"))
+    s.given(progress("home", kind="moved_in", on="2026-03-02", at="10:00"))
     stored(store, s)
     [communication] = [o for o in obligations(s.state) if o.kind == "hosting_communication"]
     as_json, as_text = show(tmp_path, PATHWAY_ID, "--json"), show(tmp_path, PATHWAY_ID)
