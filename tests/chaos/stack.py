@@ -25,6 +25,8 @@ from infra.server_process import free_port
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 TASK_QUEUE = "chaos"
+POLICY = Path(__file__).with_name("policy.toml")
+"""The shipped policy with a catch-up window of seconds (the overdue baselines' ladders)."""
 
 
 @dataclass
@@ -113,6 +115,7 @@ class Stack:
             "PATHWAYS_MASTER_KEY": self.master.to_base64(),
             "PATHWAYS_WEB_PORT": str(self.web_port),
             "PATHWAYS_LOG_LEVEL": "WARNING",
+            "PATHWAYS_POLICY_FILE": str(POLICY),
         }
 
     @property
