@@ -28,7 +28,7 @@ from infra.crypto.keyring import Keyring
 from infra.eventstore.postgres import PostgresEventStore
 from infra.search_attributes import register_search_attributes
 from tests.conftest import venv_binary
-from tests.workflows.journey import envelope, full_journey, opening
+from tests.workflows.journey import compressed_opening, envelope, full_journey
 from workers.worker import build_worker
 from workflows.client import CommandRefused, PathwayClient
 from workflows.models import workflow_id_for
@@ -64,7 +64,7 @@ async def test_history_payloads_are_ciphertext_and_the_pathway_still_runs(
     pid = f"p-{uuid.uuid4().hex[:12]}"
     today = (await env.get_current_time()).date()
     async with build_worker(client, sealed_store, queue):
-        await pathways.open(opening(pid))
+        await pathways.open(compressed_opening(pid))
         for command, actor in full_journey(today):
             result = await pathways.send(pid, envelope(command, actor))
         with pytest.raises(CommandRefused) as refused:  # a failure crosses the codec too
