@@ -37,6 +37,7 @@ from web.problems import install_problem_handlers
 from web.security import SecurityHeaders, install_docs
 from web.settings import WebSettings
 from workflows.client import PathwayClient
+from workflows.statement_import_client import StatementImports
 
 if TYPE_CHECKING:
     from infra.crypto.codec import PathwayCodec
@@ -57,6 +58,7 @@ def create_app(
     access_log: AccessLog | None = None,
     throttle: SignInThrottle | None = None,
     session_revocations: SessionRevocations | None = None,
+    statement_imports: StatementImports | None = None,
 ) -> FastAPI:
     """The web app: the JSON API under `/api/v1`, OpenAPI at `/openapi.json`.
 
@@ -64,7 +66,8 @@ def create_app(
     `indicators` (the indicator projection's queries), the indicators pages do. Without
     `access_log`, reads are recorded in memory (tests, the in-memory stores); so are failed
     sign-ins without `throttle` and signed-out sessions without `session_revocations`:
-    several web processes need the PostgreSQL ones.
+    several web processes need the PostgreSQL ones. Statement imports are started on the
+    pathways' Temporal client and task queue unless `statement_imports` says otherwise.
     """
     app = FastAPI(
         docs_url=None,  # web.security serves /docs, under its own policy
@@ -83,6 +86,9 @@ def create_app(
     app.state.accounts = accounts
     app.state.settings = settings
     app.state.payments = payments
+    if statement_imports is None and isinstance(pathways, PathwayClient):
+        statement_imports = StatementImports(pathways.temporal, pathways.task_queue)
+    app.state.statement_imports = statement_imports
     app.state.indicators = indicators
     app.state.codec = codec
     app.state.access_log = access_log if access_log is not None else InMemoryAccessLog()

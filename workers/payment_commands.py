@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,12 @@ from infra.config import Settings
 from workers.budget_commands import ActorOption, actor_or_login, ledger_database
 from workers.failures import Refused, Unavailable
 from workers.invocation import run_command
+
+if TYPE_CHECKING:
+    from infra.payments.statements import StatementLine
+
+PROGRESS_SECONDS = 2.0
+"""How long the import command waits for the result before it shows the progress again."""
 
 app = typer.Typer(
     name="payments",
@@ -109,58 +115,103 @@ def import_statement(
         bool,
         typer.Option(
             "--ledger-only",
-            help="Settle the ledger without telling the pathways (importing the statement "
-            "again later tells them).",
+            help="Settle the ledger here, without Temporal and without telling the pathways "
+            "(importing the statement later tells them).",
         ),
     ] = False,
 ) -> None:
     """Reconcile a bank statement: each line paid, returned, unmatched or a duplicate.
 
-    The ledger is settled first, in one transaction; then each paid or returned payment is
-    told to its pathway (`record_payment_outcome`, by system:bank). Importing the same
-    statement again changes nothing.
+    The import runs as a workflow keyed by the file's hash (docs/payments.md): it settles
+    the ledger in one transaction, then tells each paid or returned payment to its pathway
+    (`record_payment_outcome`, by system:bank). This command starts it and shows its
+    progress until it is done; interrupted, run it again to follow the same import.
+    Importing the same file again starts nothing: it answers with the first import's result.
     """
     from infra.payments.model import PaymentError
-    from infra.payments.postgres import Settlement
     from infra.payments.statements import read_statement
-    from workers.endpoints import pathway_client
-    from workflows.payment_outcomes import outcomes_for_pathways, send_payment_outcomes
 
     async def work(settings: Settings) -> None:
+        try:
+            data = file.read_bytes()
+        except OSError:
+            data = b""  # read_statement names the file and the reason
         try:
             lines = read_statement(file)
         except PaymentError as err:
             raise Refused(err.code, err.detail) from None
-        async with ledger_database(settings) as (_, payments):
-            results = await payments.settle(lines, datetime.now(UTC))
-        counts = {s: sum(r.settlement == s for r in results) for s in Settlement}
-        for result in results:
-            if result.settlement == Settlement.UNMATCHED:
-                typer.echo(
-                    f"unmatched: line {result.line.line} {result.line.end_to_end_id}: "
-                    f"{result.note}",
-                    err=True,
-                )
-        typer.echo(
-            f"{len(lines)} lines: {counts[Settlement.PAID]} paid, "
-            f"{counts[Settlement.RETURNED]} returned, {counts[Settlement.UNMATCHED]} unmatched, "
-            f"{counts[Settlement.DUPLICATE]} duplicates"
-        )
         if ledger_only:
-            return
-        async with pathway_client(settings) as client:
-            report = await send_payment_outcomes(client, outcomes_for_pathways(results))
-        if report.not_sent:
-            typer.echo(f"pathways not told: {report.not_sent}", err=True)
+            await _settle_here(settings, lines)
         else:
-            typer.echo(
-                f"pathways told: {report.sent} outcomes, {report.already_known} already known, "
-                f"{len(report.refused)} refused"
-            )
-        for refused in report.refused:
-            typer.echo(f"refused: {refused}", err=True)
+            await _import_durably(settings, data, str(file), lines)
 
     run_command(work)
+
+
+async def _settle_here(settings: Settings, lines: list[StatementLine]) -> None:
+    """`--ledger-only`: the ledger settled by this process, in one transaction."""
+    from infra.payments.postgres import Settlement
+
+    async with ledger_database(settings) as (_, payments):
+        results = await payments.settle(lines, datetime.now(UTC))
+    for result in results:
+        if result.settlement == Settlement.UNMATCHED:
+            _unmatched(result.line, result.note)
+    typer.echo(
+        _counts(len(lines), {s.value: sum(r.settlement == s for r in results) for s in Settlement})
+    )
+
+
+async def _import_durably(
+    settings: Settings, data: bytes, name: str, lines: list[StatementLine]
+) -> None:
+    """Start (or join) the import's workflow, show its progress, then its result."""
+    from workers.endpoints import pathway_client
+    from workflows.statement_import import ImportStage
+    from workflows.statement_import_client import StatementImports
+
+    async with pathway_client(settings) as client:
+        imports = StatementImports(client.temporal, client.task_queue)
+        started = await imports.start(data, name, lines, datetime.now(UTC))
+        if started.earlier:
+            typer.echo(f"already imported ({started.import_id}): its result", err=True)
+        shown = ""
+        while True:
+            found = await imports.wait(started.import_id, PROGRESS_SECONDS)
+            if found is not None and found.stage == ImportStage.DONE:
+                break
+            now = (
+                "waiting for a worker"
+                if found is None
+                else f"{found.stage.value}: {found.told_count} of {found.to_tell} told"
+            )
+            if now != shown:
+                typer.echo(f"{started.import_id}: {now}", err=True)
+                shown = now
+    for unmatched in found.unmatched:
+        _unmatched(unmatched.line, unmatched.note)
+    typer.echo(_counts(found.lines, found.counts))
+    told = found.told
+    if told.not_sent:
+        typer.echo(f"pathways not told: {told.not_sent}", err=True)
+    else:
+        typer.echo(
+            f"pathways told: {told.sent} outcomes, {told.already_known} already known, "
+            f"{len(told.refused)} refused"
+        )
+    for refused in told.refused:
+        typer.echo(f"refused: {refused}", err=True)
+
+
+def _unmatched(line: StatementLine, note: str) -> None:
+    typer.echo(f"unmatched: line {line.line} {line.end_to_end_id}: {note}", err=True)
+
+
+def _counts(lines: int, counts: dict[str, int]) -> str:
+    return (
+        f"{lines} lines: {counts['paid']} paid, {counts['returned']} returned, "
+        f"{counts['unmatched']} unmatched, {counts['duplicate']} duplicates"
+    )
 
 
 @app.command("report")

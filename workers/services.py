@@ -228,6 +228,7 @@ class PathwayWorker:
         from infra.crypto.sealing import FieldSealer
         from infra.db import open_pool
         from infra.eventstore.postgres import PostgresEventStore
+        from infra.payments.postgres import PaymentsStore
         from infra.temporal import connect
         from workers.keys import keyring_on
         from workers.worker import build_worker
@@ -239,12 +240,14 @@ class PathwayWorker:
         )
         keyring = keyring_on(settings, self._pool, eager=True)
         client = await connect(settings, stack.temporal_address, keyring=keyring)
+        sealer = FieldSealer(keyring)
         self._worker = build_worker(
             client,
-            PostgresEventStore(self._pool, FieldSealer(keyring)),
+            PostgresEventStore(self._pool, sealer),
             settings.temporal_task_queue,
             settings.worker_cached_workflows,
             sandboxed=settings.worker_sandbox,
+            payments=PaymentsStore(self._pool, sealer),
         )
         self._run = asyncio.create_task(self._worker.run(), name="pathway-worker")
         watch(self._run, stack, "the worker")

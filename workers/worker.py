@@ -1,18 +1,24 @@
-"""The worker process: wires the event store into activities and runs the pathway workflow."""
+"""The worker process: wires the stores into activities and runs the workflows."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from activities.event_store import EventStoreActivities
+from activities.statement_import import StatementImportActivities
 from infra.config import WORKER_CACHED_WORKFLOWS
 from infra.eventstore.base import EventStore
+from infra.payments.postgres import PaymentsStore
+from workflows.client import PathwayClient
 from workflows.pathway import PathwayWorkflow
+from workflows.statement_import import StatementImportWorkflow
 
 
 def build_worker(
@@ -22,16 +28,27 @@ def build_worker(
     cached_workflows: int = WORKER_CACHED_WORKFLOWS,
     *,
     sandboxed: bool = True,
+    payments: PaymentsStore | None = None,
 ) -> Worker:
     """A worker for pathway workflows and their activities, on `task_queue`, keeping up to
     `cached_workflows` pathways in memory between their commands; in the SDK's sandbox
-    unless `sandboxed` is false (`Settings.worker_sandbox`)."""
+    unless `sandboxed` is false (`Settings.worker_sandbox`).
+
+    With `payments` (the ledger's database), it also runs statement imports, whose steps
+    tell the pathways through a client on the same task queue.
+    """
     activities = EventStoreActivities(store)
+    workflows: list[type] = [PathwayWorkflow]
+    steps: list[Callable[..., Any]] = [activities.append_events, activities.read_events_after]
+    if payments is not None:
+        imports = StatementImportActivities(payments, PathwayClient(client, task_queue, store))
+        workflows.append(StatementImportWorkflow)
+        steps += [imports.settle_statement, imports.tell_pathways]
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[PathwayWorkflow],
-        activities=[activities.append_events, activities.read_events_after],
+        workflows=workflows,
+        activities=steps,
         activity_executor=ThreadPoolExecutor(max_workers=4),
         max_cached_workflows=cached_workflows,
         workflow_runner=SandboxedWorkflowRunner() if sandboxed else UnsandboxedWorkflowRunner(),

@@ -105,6 +105,15 @@ class PathwayClient:
         self._store = store
         self._accounts = accounts
 
+    @property
+    def temporal(self) -> Client:
+        """The Temporal client under this one, for the other workflows (statement imports)."""
+        return self._client
+
+    @property
+    def task_queue(self) -> str:
+        return self._task_queue
+
     def checking(self, accounts: AccountLookup) -> PathwayClient:
         """The same client, checking the people commands name against `accounts`."""
         return PathwayClient(self._client, self._task_queue, self._store, accounts)

@@ -233,6 +233,7 @@ class PaymentsStore:
         now: datetime,
         *,
         organisation_id: str | None = None,
+        settled_by: str | None = None,
     ) -> list[LineResult]:
         """Apply a statement to the ledger in one transaction: paid, returned, or not.
 
@@ -245,9 +246,15 @@ class PaymentsStore:
         of that organisation's account), a line of another organisation's payment is
         unmatched and changes nothing. A line booked after the Italian day of `now` refuses
         the whole statement (`fact_in_future`) before anything is written.
+
+        `settled_by` names the import (its workflow id): rows it settles keep it, and a
+        row it settled already, the same way, counts as settled by it again, not as a
+        duplicate. So the import's step, retried after a commit whose answer was lost,
+        reports what the import did; another import of the same lines sees duplicates.
         """
         check_booked_by(lines, project_day(now))
         results: list[LineResult] = []
+        seen: set[str] = set()
         async with self._pool.connection() as conn, conn.transaction():
             # Every row first, in one order: an append recording an outcome locks one row,
             # then its budget line, so it can never hold a row this import waits for
@@ -260,18 +267,25 @@ class PaymentsStore:
             for line in lines:
                 async with conn.cursor(row_factory=dict_row) as cur:
                     await cur.execute(
-                        f"SELECT {LEDGER_COLUMNS} FROM ledger WHERE end_to_end_id = %s FOR UPDATE",
+                        f"SELECT {LEDGER_COLUMNS}, settled_by FROM ledger"
+                        " WHERE end_to_end_id = %s FOR UPDATE",
                         (line.end_to_end_id,),
                     )
                     found = await cur.fetchone()
+                # Settled by this import before this call (not by a line above): its own.
+                mine = found is not None and found.pop("settled_by") == settled_by
+                mine = mine and settled_by is not None and line.end_to_end_id not in seen
+                seen.add(line.end_to_end_id)
                 row = None if found is None else (await opened_rows(self._sealer, [found]))[0]
                 if row is not None and organisation_id not in (None, row.entry.organisation_id):
                     row = None  # another organisation's payment is not on this account
                 result = _match(line, row)
-                results.append(result)
-                if result.settlement in (Settlement.PAID, Settlement.RETURNED):
+                if mine and result.settlement == Settlement.DUPLICATE:
+                    result = result.model_copy(update={"settlement": Settlement(line.outcome)})
+                elif result.settlement in (Settlement.PAID, Settlement.RETURNED):
                     assert row is not None
-                    await _settle_row(conn, row, line, now)
+                    await _settle_row(conn, row, line, now, settled_by)
+                results.append(result)
         return results
 
     async def report_rows(
@@ -341,19 +355,21 @@ def _match(line: StatementLine, row: LedgerRow | None) -> LineResult:
     return LineResult(line=line, settlement=Settlement(line.outcome.value), row=row)
 
 
-async def _settle_row(conn: Any, row: LedgerRow, line: StatementLine, now: datetime) -> None:
+async def _settle_row(
+    conn: Any, row: LedgerRow, line: StatementLine, now: datetime, settled_by: str | None
+) -> None:
     entry = row.entry
     if line.outcome == BankOutcome.PAID:
         await conn.execute(
             "UPDATE ledger SET status = 'paid', paid_on = %s, bank_reference = %s,"
-            " settled_at = %s WHERE entry_id = %s",
-            (line.booked_on, line.bank_reference, now, entry.entry_id),
+            " settled_at = %s, settled_by = %s WHERE entry_id = %s",
+            (line.booked_on, line.bank_reference, now, settled_by, entry.entry_id),
         )
         return
     await conn.execute(
         "UPDATE ledger SET status = 'returned', returned_on = %s, bank_reference = %s,"
-        " return_reason = %s, settled_at = %s WHERE entry_id = %s",
-        (line.booked_on, line.bank_reference, line.reason, now, entry.entry_id),
+        " return_reason = %s, settled_at = %s, settled_by = %s WHERE entry_id = %s",
+        (line.booked_on, line.bank_reference, line.reason, now, settled_by, entry.entry_id),
     )
     await conn.execute(
         "UPDATE budget_lines SET committed = committed - %s, updated_at = %s WHERE line_id = %s",

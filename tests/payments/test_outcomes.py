@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from activities.payment_outcomes import outcomes_for_pathways
 from infra.payments.model import LedgerStatus
 from infra.payments.postgres import LineResult, Settlement
 from infra.payments.statements import BankOutcome, StatementLine
 from tests.eventstore.ledger_builders import entry
 from tests.payments.builders import row_of
-from workflows.payment_outcomes import outcomes_for_pathways
 
 
 def line(outcome: BankOutcome, reason: str | None = None) -> StatementLine:

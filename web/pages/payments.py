@@ -2,9 +2,11 @@
 
 Supervisors see their organisation; the coordinator, the admin and auditors choose one
 (auditors read only). The writes are the CLI's own code: a batch is
-`PaymentsStore.export` (`pathways payments export`), a statement is
-`PaymentsStore.settle` and then `send_payment_outcomes` (`pathways payments
-import-statement`). A refusal is shown translated with its code, and records nothing.
+`PaymentsStore.export` (`pathways payments export`), a statement's import is the
+`StatementImportWorkflow` that `pathways payments import-statement` starts too: the page
+starts it, waits a little for its result, and shows its progress until it is done
+(`/payments/statements/<import id>`). A refusal is shown translated with its code, and
+records nothing.
 """
 
 from __future__ import annotations
@@ -23,13 +25,13 @@ from infra.access_log.model import Channel
 from infra.accounts.model import Account, Organisation
 from infra.payments.model import LedgerStatus, PaymentError
 from infra.payments.overview import PaymentsDesk
-from infra.payments.postgres import Settlement
 from infra.payments.report import report_csv, report_xlsx
 from infra.payments.statements import parse_statement
 from web.access import page_purpose, record_read
 from web.pages.organisation_scope import organisations_in_scope
 from web.pages.payments_view import (
     REFUSALS,
+    Refusal,
     budget_rows,
     money_formatter,
     refusal,
@@ -38,7 +40,8 @@ from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router, see_other
 from web.problems import ProblemError
 from web.scope import FORBIDDEN
-from workflows.payment_outcomes import SendReport, outcomes_for_pathways, send_payment_outcomes
+from workflows.statement_import import StatementImport
+from workflows.statement_import_client import StatementImports
 
 PAYMENTS_PATH = "/payments"
 STATEMENTS_PATH = PAYMENTS_PATH + "/statements"
@@ -46,6 +49,9 @@ MANAGING = frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.ADMIN})
 READING = MANAGING | {Role.AUDITOR}
 MAX_STATEMENT_BYTES = 5_000_000
 ROWS_SHOWN = 200
+STATEMENT_WAIT_SECONDS = 10.0
+"""How long the upload waits for the import's result before it shows its progress."""
+IMPORT_UNAVAILABLE = "import_unavailable"
 
 
 def _reader(account: Account) -> None:
@@ -150,6 +156,24 @@ async def _page(
     )
 
 
+def _imports(request: Request) -> StatementImports:
+    imports: StatementImports | None = getattr(request.app.state, "statement_imports", None)
+    if imports is None:
+        raise ProblemError("unavailable", "this web app starts no statement import", status=503)
+    return imports
+
+
+def _statement(
+    import_id: str, organisation_id: str, found: StatementImport | None, *, earlier: bool
+) -> dict[str, Any]:
+    """What the page shows of an import: its figures, or that it waits for a worker."""
+    return {
+        "found": found,
+        "earlier": earlier,
+        "url": f"{STATEMENTS_PATH}/{import_id}?organisation={organisation_id}#statement",
+    }
+
+
 def build_payments_router() -> APIRouter:
     router = page_router()
 
@@ -236,12 +260,13 @@ def build_payments_router() -> APIRouter:
 
     @router.post(STATEMENTS_PATH)
     async def import_statement(request: Request, account: PageAccount) -> Response:
-        """Reconcile a bank statement (`payments import-statement`) and tell the pathways."""
+        """Start a bank statement's import (`payments import-statement`) and show it."""
         _manager(account)
         form = await request.form()
         _, organisation_id = await _scope(request, account, _field(form, "organisation"))
         if organisation_id is None:
             raise ProblemError("not_found", "no organisation", status=404)
+        imports = _imports(request)
         upload = form.get("statement")
         try:
             if not isinstance(upload, UploadFile) or not upload.filename:
@@ -250,30 +275,51 @@ def build_payments_router() -> APIRouter:
             if len(data) > MAX_STATEMENT_BYTES:
                 raise PaymentError("statement_too_large", "at most 5 MB", "statement")
             lines = parse_statement(data, upload.filename)
-            results = await _desk(request).store.settle(
-                lines, request.app.state.settings.clock(), organisation_id=organisation_id
-            )
         except PaymentError as err:
             return await _page(
                 request, account, organisation_id, status_code=422, statement_refusal=refusal(err)
             )
         try:
-            told = await send_payment_outcomes(
-                request.app.state.pathways, outcomes_for_pathways(results)
+            started = await imports.start(
+                data,
+                upload.filename,
+                lines,
+                request.app.state.settings.clock(),
+                organisation_id=organisation_id,
             )
+            found = await imports.wait(started.import_id, STATEMENT_WAIT_SECONDS)
         except (RPCError, RPCTimeoutOrCancelledError) as err:
-            log.warning("statement_outcomes_not_sent", error=str(err))
-            told = SendReport(not_sent=str(err))
-        counts = {s.value: sum(r.settlement == s for r in results) for s in Settlement}
-        log.info("statement_imported", organisation_id=organisation_id, by=account.id, **counts)
-        statement = {
-            "name": upload.filename,
-            "lines": len(results),
-            "counts": counts,
-            "unmatched": [r for r in results if r.settlement == Settlement.UNMATCHED],
-            "told": told,
-        }
-        return await _page(request, account, organisation_id, statement=statement)
+            log.warning("statement_import_not_started", error=str(err))
+            unavailable = Refusal(IMPORT_UNAVAILABLE, REFUSALS[IMPORT_UNAVAILABLE], str(err))
+            return await _page(
+                request, account, organisation_id, status_code=503, statement_refusal=unavailable
+            )
+        log.info(
+            "statement_import_started",
+            organisation_id=organisation_id,
+            by=account.id,
+            import_id=started.import_id,
+            earlier=started.earlier,
+            stage=None if found is None else found.stage.value,
+        )
+        shown = _statement(started.import_id, organisation_id, found, earlier=started.earlier)
+        return await _page(request, account, organisation_id, statement=shown)
+
+    @router.get(STATEMENTS_PATH + "/{import_id}")
+    async def statement_import(request: Request, import_id: str, account: PageAccount) -> Response:
+        """A statement import of the organisation: its progress, or its result once done."""
+        _reader(account)
+        _, organisation_id = await _scope(
+            request, account, request.query_params.get("organisation")
+        )
+        if organisation_id is None or not import_id.endswith(f"-{organisation_id}"):
+            raise ProblemError("not_found", "no such statement import", status=404)
+        try:
+            found = await _imports(request).progress(import_id)
+        except LookupError:
+            raise ProblemError("not_found", "no such statement import", status=404) from None
+        shown = _statement(import_id, organisation_id, found, earlier=False)
+        return await _page(request, account, organisation_id, statement=shown)
 
     @router.get(PAYMENTS_PATH + "/report")
     async def report(request: Request, account: PageAccount) -> Response:

@@ -39,6 +39,10 @@ REFUSALS: dict[str, str] = {
     ),
     "statement_missing": N_("Choose the statement file to import."),
     "statement_too_large": N_("The statement file is too large (at most 5 MB)."),
+    "import_unavailable": N_(
+        "The import could not be started now (the workflow service does not answer):"
+        " nothing was changed. Try again later."
+    ),
 }
 """What the page says for a refused payment operation, by code (shown with the code)."""
 UNKNOWN_REFUSAL = N_("The operation was refused: nothing was recorded.")

@@ -6,18 +6,17 @@ returned payment goes to its pathway's workflow as a `record_payment_outcome` co
 (a second import, a crash in between) is answered by the first reply and applies nothing
 twice. A pathway that already knows (`already_recorded`) counts as told.
 
-Shared by `pathways payments import-statement` and the web page `/payments`: each passes
-the `PathwayClient` it already has.
+The steps of `StatementImportWorkflow` (`activities.statement_import`), which pass the
+worker's `PathwayClient`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from domain.commands import COMMAND_ADAPTER, CommandEnvelope
 from domain.values import Actor, Role
@@ -48,14 +47,24 @@ class PaymentOutcome(BaseModel):
         return f"bank:{self.payment_id}.{self.attempt}.{self.outcome}"
 
 
-@dataclass
-class SendReport:
+class SendReport(BaseModel):
+    """What the pathways answered to the outcomes sent to them."""
+
     sent: int = 0
     already_known: int = 0
-    refused: list[str] = field(default_factory=list)
+    refused: list[str] = Field(default_factory=list)
     """`<pathway>: <code>: <message>`, one per outcome a pathway refused."""
     not_sent: str | None = None
     """Why nothing was sent, when the pathways cannot take bank outcomes."""
+
+    def plus(self, other: SendReport) -> SendReport:
+        """This report and `other`'s, added up (the reports of successive batches)."""
+        return SendReport(
+            sent=self.sent + other.sent,
+            already_known=self.already_known + other.already_known,
+            refused=[*self.refused, *other.refused],
+            not_sent=self.not_sent or other.not_sent,
+        )
 
 
 class CommandSender(Protocol):
@@ -90,13 +99,16 @@ def outcomes_for_pathways(results: Sequence[LineResult]) -> list[PaymentOutcome]
 
 
 async def send_payment_outcomes(
-    pathways: CommandSender, outcomes: Sequence[PaymentOutcome]
+    pathways: CommandSender,
+    outcomes: Sequence[PaymentOutcome],
+    after_each: Callable[[], None] | None = None,
 ) -> SendReport:
     """Send each outcome to its pathway as `record_payment_outcome` by `system:bank`.
 
     A refusal is counted and the others are sent all the same; a transport failure
-    (Temporal unreachable) is raised: the ledger is settled already, and importing the
-    statement again tells the pathways then.
+    (Temporal unreachable) is raised: the ledger is settled already, and the step is
+    retried, each outcome sent again under its own command id. `after_each` is called
+    once an outcome is answered (the activity's heartbeat).
     """
     report = SendReport()
     if not outcomes:
@@ -132,6 +144,8 @@ async def send_payment_outcomes(
                 report.already_known += 1
             else:
                 report.refused.append(f"{outcome.pathway_id}: {refusal}")
-            continue
-        report.sent += 1
+        else:
+            report.sent += 1
+        if after_each is not None:
+            after_each()
     return report
