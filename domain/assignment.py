@@ -59,3 +59,20 @@ def check_assignee(
             f"{caseworker_id!r} is not an active caseworker of the pathway's organisation",
             field=ASSIGNEE_FIELD,
         )
+
+
+LEAVING_FIELD = "from_caseworker_id"
+
+
+def check_leaving(caseworker_id: str, account: AccountFacts | None, organisation_id: str) -> None:
+    """Raise `CaseworkerNotEligible` unless `account` is a caseworker of the organisation,
+    active or not: the one whose pathways a bulk reassignment hands over (who may already
+    have left, their account deactivated, their pathways orphaned)."""
+    if (
+        account is None
+        or account.role != Role.CASEWORKER
+        or account.organisation_id != organisation_id
+    ):
+        raise errors.CaseworkerNotEligible(
+            f"{caseworker_id!r} is not a caseworker of the organisation", field=LEAVING_FIELD
+        )

@@ -225,6 +225,7 @@ class PathwayWorker:
         self._run: asyncio.Task[None] | None = None
 
     async def start(self, stack: Stack) -> None:
+        from infra.accounts.postgres import PostgresAccountStore
         from infra.crypto.sealing import FieldSealer
         from infra.db import open_pool
         from infra.eventstore.postgres import PostgresEventStore
@@ -248,6 +249,7 @@ class PathwayWorker:
             settings.worker_cached_workflows,
             sandboxed=settings.worker_sandbox,
             payments=PaymentsStore(self._pool, sealer),
+            accounts=PostgresAccountStore(self._pool),
         )
         self._run = asyncio.create_task(self._worker.run(), name="pathway-worker")
         watch(self._run, stack, "the worker")

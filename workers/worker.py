@@ -11,12 +11,14 @@ from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
+from activities.bulk import BulkActivities
 from activities.event_store import EventStoreActivities
 from activities.statement_import import StatementImportActivities
 from infra.config import WORKER_CACHED_WORKFLOWS
 from infra.eventstore.base import EventStore
 from infra.payments.postgres import PaymentsStore
-from workflows.client import PathwayClient
+from workflows.bulk import BulkOperationWorkflow
+from workflows.client import AccountLookup, PathwayClient
 from workflows.pathway import PathwayWorkflow
 from workflows.statement_import import StatementImportWorkflow
 
@@ -29,13 +31,15 @@ def build_worker(
     *,
     sandboxed: bool = True,
     payments: PaymentsStore | None = None,
+    accounts: AccountLookup | None = None,
 ) -> Worker:
     """A worker for pathway workflows and their activities, on `task_queue`, keeping up to
     `cached_workflows` pathways in memory between their commands; in the SDK's sandbox
     unless `sandboxed` is false (`Settings.worker_sandbox`).
 
     With `payments` (the ledger's database), it also runs statement imports, whose steps
-    tell the pathways through a client on the same task queue.
+    tell the pathways through a client on the same task queue; with `accounts`, bulk
+    operations (a caseload's reassignment), whose steps check the people they name.
     """
     activities = EventStoreActivities(store)
     workflows: list[type] = [PathwayWorkflow]
@@ -44,6 +48,10 @@ def build_worker(
         imports = StatementImportActivities(payments, PathwayClient(client, task_queue, store))
         workflows.append(StatementImportWorkflow)
         steps += [imports.settle_statement, imports.tell_pathways]
+    if accounts is not None:
+        bulk = BulkActivities(store, accounts, PathwayClient(client, task_queue, store))
+        workflows.append(BulkOperationWorkflow)
+        steps += [bulk.select_rows, bulk.apply_rows]
     return Worker(
         client,
         task_queue=task_queue,

@@ -1,0 +1,154 @@
+"""`BulkOperationWorkflow`: one change over many pathways, a dry run first, a result per row.
+
+A dry run chooses the rows and says what would change, changing nothing. Applying takes the
+rows a dry run listed (what the person saw and confirmed), never a fresh selection, and
+changes them a batch at a time, each row `done` or `refused` with its code. Its workflow id
+is the dry run's with `-apply`, so applying the same dry run twice starts nothing: it is
+answered with the first run's result. Each step is idempotent (`activities.bulk`): a worker
+killed anywhere is replaced by another that carries on from the last batch recorded. The
+`progress` query answers the rows done so far.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.bulk import (
+        ApplyRequest,
+        BulkActivities,
+        ReassignCaseload,
+        RowResult,
+        SelectRequest,
+    )
+    from domain.values import Actor, Frozen
+
+WORKFLOW_NAME = "BulkOperationWorkflow"
+WORKFLOW_ID_PREFIX = "bulk-"
+APPLY_SUFFIX = "-apply"
+BATCH = 20
+"""Rows changed per step: progress is recorded after each, and a batch retried after a
+crash sends at most this many commands again (answered by their first reply)."""
+
+STEP_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    maximum_interval=timedelta(seconds=30),
+    non_retryable_error_types=["caseworker_not_eligible"],
+)
+STEP_TIMEOUT = timedelta(minutes=10)
+HEARTBEAT_TIMEOUT = timedelta(seconds=10)
+
+
+class BulkStage(StrEnum):
+    SELECTING = "selecting"
+    APPLYING = "applying"
+    DONE = "done"
+    REFUSED = "refused"
+    """The operation as a whole was refused (a person it names): nothing changed."""
+
+
+class BulkInput(Frozen):
+    """A dry run (`pathway_ids` None: the rows are chosen) or the application of one."""
+
+    operation: ReassignCaseload
+    actor: Actor
+    pathway_ids: tuple[str, ...] | None = None
+    """The rows a dry run listed, to apply; None for the dry run itself."""
+
+
+class BulkOperation(Frozen):
+    """An operation's progress, and its result once `stage` is done (or refused)."""
+
+    operation_id: str
+    operation: ReassignCaseload
+    dry_run: bool
+    stage: BulkStage = BulkStage.SELECTING
+    pathway_ids: tuple[str, ...] = ()
+    results: tuple[RowResult, ...] = ()
+    refusal_code: str | None = None
+    refusal_message: str | None = None
+
+    def count(self, outcome: str) -> int:
+        return sum(r.outcome == outcome for r in self.results)
+
+
+def apply_id_for(dry_run_id: str) -> str:
+    """The workflow id that applies the dry run `dry_run_id`."""
+    return dry_run_id + APPLY_SUFFIX
+
+
+@workflow.defn(name=WORKFLOW_NAME)
+class BulkOperationWorkflow:
+    """Chooses the rows (dry run) or changes the rows a dry run chose, batch by batch."""
+
+    def __init__(self) -> None:
+        self._progress: BulkOperation | None = None
+
+    @workflow.run
+    async def run(self, request: BulkInput) -> BulkOperation:
+        operation_id = workflow.info().workflow_id
+        dry_run = request.pathway_ids is None
+        progress = BulkOperation(
+            operation_id=operation_id, operation=request.operation, dry_run=dry_run
+        )
+        self._progress = progress
+        if request.pathway_ids is None:
+            try:
+                chosen: list[str] = await workflow.execute_activity_method(
+                    BulkActivities.select_rows,
+                    SelectRequest(operation=request.operation),
+                    start_to_close_timeout=STEP_TIMEOUT,
+                    retry_policy=STEP_RETRY,
+                )
+            except ActivityError as error:
+                cause = error.cause
+                if not isinstance(cause, ApplicationError):
+                    raise
+                self._progress = progress.model_copy(
+                    update={
+                        "stage": BulkStage.REFUSED,
+                        "refusal_code": cause.type,
+                        "refusal_message": cause.message,
+                    }
+                )
+                return self._progress
+            self._progress = progress.model_copy(
+                update={
+                    "stage": BulkStage.DONE,
+                    "pathway_ids": tuple(chosen),
+                    "results": tuple(
+                        RowResult(pathway_id=p, outcome="would_change") for p in chosen
+                    ),
+                }
+            )
+            return self._progress
+        rows = request.pathway_ids
+        progress = progress.model_copy(update={"stage": BulkStage.APPLYING, "pathway_ids": rows})
+        self._progress = progress
+        for start in range(0, len(rows), BATCH):
+            answered: list[RowResult] = await workflow.execute_activity_method(
+                BulkActivities.apply_rows,
+                ApplyRequest(
+                    operation_id=operation_id,
+                    operation=request.operation,
+                    actor=request.actor,
+                    pathway_ids=rows[start : start + BATCH],
+                ),
+                start_to_close_timeout=STEP_TIMEOUT,
+                heartbeat_timeout=HEARTBEAT_TIMEOUT,
+                retry_policy=STEP_RETRY,
+            )
+            progress = progress.model_copy(update={"results": (*progress.results, *answered)})
+            self._progress = progress
+        self._progress = progress.model_copy(update={"stage": BulkStage.DONE})
+        return self._progress
+
+    @workflow.query
+    def progress(self) -> BulkOperation | None:
+        """What the operation has done so far; None before its first task ran."""
+        return self._progress

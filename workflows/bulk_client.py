@@ -1,0 +1,93 @@
+"""`BulkOperations`: how the CLI and the pages start a bulk operation's dry run, apply it,
+and follow either.
+
+A dry run gets a new id each time (it changes nothing); applying it starts the workflow
+`<dry run id>-apply` with the rows the dry run listed, so applying the same dry run twice
+(a double click, a command run again after a crash) starts nothing new: the running
+application is joined, a finished one answers with its result.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from activities.bulk import ReassignCaseload
+from domain.values import Actor
+from workflows.bulk import (
+    WORKFLOW_ID_PREFIX,
+    WORKFLOW_NAME,
+    BulkInput,
+    BulkOperation,
+    BulkStage,
+    apply_id_for,
+)
+from workflows.processes_client import ProcessFollower
+
+NOT_A_DRY_RUN = "not_a_dry_run"
+
+
+class BulkRefused(Exception):
+    """A dry run that cannot be applied: unknown, not finished, refused, or an application."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code, self.message = code, message
+
+
+@dataclass(frozen=True)
+class Started:
+    operation_id: str
+    earlier: bool
+    """Whether an earlier request had started it (an application asked for again)."""
+
+
+class BulkOperations(ProcessFollower[BulkOperation]):
+    """Starts dry runs and their applications on `task_queue`, and reads their progress."""
+
+    def __init__(self, client: Client, task_queue: str) -> None:
+        super().__init__(client, task_queue, BulkOperation)
+
+    async def dry_run(self, operation: ReassignCaseload, actor: Actor) -> str:
+        """Start a dry run of `operation` for `actor`; its id."""
+        operation_id = f"{WORKFLOW_ID_PREFIX}{uuid.uuid4().hex}"
+        await self._client.start_workflow(
+            WORKFLOW_NAME,
+            BulkInput(operation=operation, actor=actor),
+            id=operation_id,
+            task_queue=self._task_queue,
+        )
+        return operation_id
+
+    async def apply(self, dry_run_id: str, actor: Actor) -> Started:
+        """Apply the rows of the finished dry run `dry_run_id`, as `actor`.
+
+        Raises:
+            BulkRefused: `not_a_dry_run` for an id that names no finished dry run, or one
+                whose operation was refused.
+        """
+        try:
+            planned = await self.progress(dry_run_id)
+        except LookupError:
+            raise BulkRefused(NOT_A_DRY_RUN, f"no dry run {dry_run_id}") from None
+        if planned is None or not planned.dry_run or planned.stage != BulkStage.DONE:
+            raise BulkRefused(NOT_A_DRY_RUN, f"{dry_run_id} is not a finished dry run")
+        operation_id = apply_id_for(dry_run_id)
+        try:
+            await self._client.start_workflow(
+                WORKFLOW_NAME,
+                BulkInput(
+                    operation=planned.operation, actor=actor, pathway_ids=planned.pathway_ids
+                ),
+                id=operation_id,
+                task_queue=self._task_queue,
+                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+            )
+        except WorkflowAlreadyStartedError:
+            return Started(operation_id, earlier=True)
+        return Started(operation_id, earlier=False)
