@@ -36,6 +36,7 @@ from web.pages.payments import STATEMENTS_PATH
 from web.problems import install_problem_handlers
 from web.security import SecurityHeaders, install_docs
 from web.settings import WebSettings
+from workflows.bulk_client import BulkOperations
 from workflows.client import PathwayClient
 from workflows.statement_import_client import StatementImports
 
@@ -89,6 +90,11 @@ def create_app(
     if statement_imports is None and isinstance(pathways, PathwayClient):
         statement_imports = StatementImports(pathways.temporal, pathways.task_queue)
     app.state.statement_imports = statement_imports
+    app.state.bulk_operations = (
+        BulkOperations(pathways.temporal, pathways.task_queue)
+        if isinstance(pathways, PathwayClient)
+        else None
+    )
     app.state.indicators = indicators
     app.state.codec = codec
     app.state.access_log = access_log if access_log is not None else InMemoryAccessLog()

@@ -22,6 +22,7 @@ from infra.config import Settings
 from workers import (
     account_commands,
     budget_commands,
+    caseload_commands,
     escalation_commands,
     payment_commands,
     policy_commands,
@@ -45,6 +46,7 @@ app.add_typer(account_commands.user_app)
 app.add_typer(account_commands.organisation_app)
 app.add_typer(budget_commands.app)
 app.add_typer(payment_commands.app)
+app.add_typer(caseload_commands.app)
 app.command()(escalation_commands.overdue)
 app.command()(escalation_commands.inbox)
 app.add_typer(report_commands.projections_app)

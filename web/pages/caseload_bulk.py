@@ -1,0 +1,165 @@
+"""`/team/reassign`: hand a leaving caseworker's open pathways to another, as a bulk operation.
+
+For supervisors (their organisation), the coordinator and the admin (the organisation
+chosen). The form starts a dry run of `BulkOperationWorkflow`, which lists the pathways
+that would change and changes nothing; its page (`/team/bulk/<id>`) shows the rows and an
+"Apply" button, which applies exactly those rows, and then the progress and each row's
+result (done, or refused with its code). The pages only start the workflow and show it
+(`pathways caseload reassign` and `apply` are the CLI's twins).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from temporalio.client import RPCTimeoutOrCancelledError
+from temporalio.service import RPCError
+
+from domain.values import Actor, Role
+from infra.accounts.model import Account
+from web.auth import accounts_of
+from web.pages.organisation_scope import organisations_in_scope
+from web.pages.render import render
+from web.pages.routing import PageAccount, log, page_router, see_other
+from web.problems import ProblemError
+from web.scope import FORBIDDEN
+from workflows.bulk import BulkOperation
+from workflows.bulk_client import BulkOperations, BulkRefused
+
+REASSIGN_PATH = "/team/reassign"
+BULK_PATH = "/team/bulk"
+REASSIGNING = frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.ADMIN})
+WAIT_SECONDS = 5.0
+"""How long a form waits for the operation's result before it shows the progress."""
+
+
+def _reassigner(account: Account) -> None:
+    if account.role not in REASSIGNING:
+        log.warning("access_denied", account_id=account.id, action="caseload.reassign")
+        raise ProblemError(FORBIDDEN, "reassigning a caseload is for supervisors", status=403)
+
+
+def _operations(request: Request) -> BulkOperations:
+    operations: BulkOperations | None = getattr(request.app.state, "bulk_operations", None)
+    if operations is None:
+        raise ProblemError("unavailable", "this web app starts no bulk operation", status=503)
+    return operations
+
+
+def _field(form: Any, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+async def _form(
+    request: Request,
+    account: Account,
+    wanted: str | None,
+    status_code: int = 200,
+    *,
+    invalid: bool = False,
+) -> Response:
+    organisations, chosen = await organisations_in_scope(request, account, wanted)
+    chosen = chosen if chosen is not None else (organisations[0].id if organisations else None)
+    people = [] if chosen is None else await accounts_of(request).list_accounts(chosen)
+    caseworkers = [p for p in people if p.role == Role.CASEWORKER]
+    return render(
+        request,
+        "caseload_reassign.html",
+        status_code=status_code,
+        organisations=organisations,
+        organisation_id=chosen,
+        leaving=caseworkers,
+        taking=[p for p in caseworkers if p.active],
+        invalid=invalid,
+    )
+
+
+async def _operation(request: Request, account: Account, operation_id: str) -> BulkOperation:
+    """The operation, if it is one of the account's organisations (else 404, as if none)."""
+    try:
+        found = await _operations(request).progress(operation_id)
+    except LookupError:
+        raise ProblemError("not_found", "no such bulk operation", status=404) from None
+    if found is None:
+        raise ProblemError("unavailable", "no worker answers now: try again", status=503)
+    await organisations_in_scope(request, account, found.operation.organisation_id)
+    return found
+
+
+def build_caseload_bulk_router() -> APIRouter:
+    router = page_router()
+
+    @router.get(REASSIGN_PATH)
+    async def reassign_form(request: Request, account: PageAccount) -> Response:
+        """The form: whose pathways, to whom, why."""
+        _reassigner(account)
+        return await _form(request, account, request.query_params.get("organisation"))
+
+    @router.post(REASSIGN_PATH)
+    async def reassign(request: Request, account: PageAccount) -> Response:
+        """Start a dry run of the reassignment and show it."""
+        from activities.bulk import ReassignCaseload
+
+        _reassigner(account)
+        form = await request.form()
+        organisation = _field(form, "organisation")
+        _, chosen = await organisations_in_scope(request, account, organisation)
+        try:
+            operation = ReassignCaseload(
+                organisation_id=chosen or organisation,
+                from_caseworker_id=_field(form, "from_caseworker_id"),
+                to_caseworker_id=_field(form, "to_caseworker_id"),
+                reason=_field(form, "reason") or None,
+            )
+        except ValueError:
+            return await _form(request, account, organisation, status_code=422, invalid=True)
+        try:
+            dry_run_id = await _operations(request).dry_run(
+                operation, Actor(id=account.id, role=account.role)
+            )
+            await _operations(request).wait(dry_run_id, WAIT_SECONDS)
+        except (RPCError, RPCTimeoutOrCancelledError) as err:
+            log.warning("bulk_not_started", error=str(err))
+            raise ProblemError(
+                "unavailable", "the workflow service does not answer", status=503
+            ) from None
+        log.info("bulk_dry_run_started", operation_id=dry_run_id, by=account.id)
+        return see_other(f"{BULK_PATH}/{dry_run_id}", request)
+
+    @router.get(BULK_PATH + "/{operation_id}")
+    async def operation(request: Request, operation_id: str, account: PageAccount) -> Response:
+        """A bulk operation's rows: what would change, or the progress and each result."""
+        _reassigner(account)
+        found = await _operation(request, account, operation_id)
+        return render(request, "bulk_operation.html", found=found, names=await _names(request))
+
+    @router.post(BULK_PATH + "/{operation_id}/apply")
+    async def apply(request: Request, operation_id: str, account: PageAccount) -> Response:
+        """Apply a dry run's rows (the same application, if it was applied already)."""
+        _reassigner(account)
+        await _operation(request, account, operation_id)
+        operations = _operations(request)
+        try:
+            started = await operations.apply(operation_id, Actor(id=account.id, role=account.role))
+            await operations.wait(started.operation_id, WAIT_SECONDS)
+        except BulkRefused as refused:
+            raise ProblemError(refused.code, refused.message, status=409) from None
+        except (RPCError, RPCTimeoutOrCancelledError) as err:
+            log.warning("bulk_not_started", error=str(err))
+            raise ProblemError(
+                "unavailable", "the workflow service does not answer", status=503
+            ) from None
+        log.info("bulk_applied", operation_id=started.operation_id, by=account.id)
+        return see_other(f"{BULK_PATH}/{started.operation_id}", request)
+
+    return router
+
+
+async def _names(request: Request) -> dict[str, str]:
+    return {a.id: a.display_name for a in await accounts_of(request).list_accounts()}
+
+
+__all__ = ["BULK_PATH", "REASSIGN_PATH", "build_caseload_bulk_router"]

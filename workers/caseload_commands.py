@@ -1,0 +1,165 @@
+"""`pathways caseload`: bulk operations on a caseload, a dry run first (docs/architecture.md).
+
+`reassign` starts a dry run that lists the open pathways a leaving caseworker would hand
+over, changing nothing, and prints its id; `apply` applies that dry run's rows and shows
+them done or refused. Both only start the bulk operation's workflow and follow it: the
+worker does the work, and `apply` run again (after an interruption, say) follows the same
+application instead of starting another. Refusals are `error: <code>: <detail>`, exit 2.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from pydantic import ValidationError
+
+from infra.config import Settings
+from workers.failures import Refused
+from workers.invocation import run_command
+
+if TYPE_CHECKING:
+    from domain.values import Actor
+    from workflows.bulk import BulkOperation
+    from workflows.bulk_client import BulkOperations
+
+app = typer.Typer(
+    name="caseload",
+    help="Bulk operations on caseloads: reassign a leaving caseworker's pathways.",
+    no_args_is_help=True,
+)
+
+PROGRESS_SECONDS = 2.0
+"""How long a command waits for the result before it shows the progress again."""
+
+ActorOption = Annotated[
+    str | None,
+    typer.Option(
+        "--actor",
+        envvar="PATHWAYS_ACTOR",
+        help="The supervisor, coordinator or admin the change is recorded under.",
+    ),
+]
+
+
+@app.command("reassign")
+def reassign(
+    organisation: Annotated[str, typer.Argument(help="The organisation.", show_default=False)],
+    leaving: Annotated[
+        str, typer.Argument(help="The caseworker whose pathways go.", show_default=False)
+    ],
+    taking: Annotated[
+        str, typer.Argument(help="The caseworker who takes them.", show_default=False)
+    ],
+    reason: Annotated[str | None, typer.Option("--reason", help="Why, for the record.")] = None,
+    actor: ActorOption = None,
+) -> None:
+    """Dry run: list the open pathways LEAVING would hand to TAKING; change nothing.
+
+    Prints the dry run's id: `pathways caseload apply <id>` applies exactly those rows.
+    """
+    from activities.bulk import ReassignCaseload
+
+    async def work(settings: Settings) -> None:
+        try:
+            operation = ReassignCaseload(
+                organisation_id=organisation,
+                from_caseworker_id=leaving,
+                to_caseworker_id=taking,
+                reason=reason,
+            )
+        except ValidationError as err:
+            first = err.errors()[0]
+            field = str(first["loc"][0]) if first["loc"] else None
+            raise Refused("invalid_command", first["msg"], field) from None
+        async with _operations(settings) as operations:
+            dry_run_id = await operations.dry_run(operation, _actor(actor))
+            planned = await _followed(operations, dry_run_id)
+        if planned.refusal_code is not None:
+            raise Refused(planned.refusal_code, planned.refusal_message or "refused")
+        for pathway_id in planned.pathway_ids:
+            typer.echo(f"would reassign {pathway_id}: {leaving} -> {taking}")
+        typer.echo(f"{len(planned.pathway_ids)} pathways; dry run {dry_run_id}")
+        if planned.pathway_ids:
+            typer.echo(f"apply it with: pathways caseload apply {dry_run_id}")
+
+    run_command(work)
+
+
+@app.command("apply")
+def apply(
+    dry_run_id: Annotated[
+        str, typer.Argument(help="The dry run's id, from `reassign`.", show_default=False)
+    ],
+    actor: ActorOption = None,
+) -> None:
+    """Apply a dry run's rows, a batch at a time: each pathway done, or refused with its code.
+
+    Run again, it follows the same application (or answers with its result): no pathway
+    changes twice.
+    """
+    from workflows.bulk_client import BulkRefused
+
+    async def work(settings: Settings) -> None:
+        async with _operations(settings) as operations:
+            try:
+                started = await operations.apply(dry_run_id, _actor(actor))
+            except BulkRefused as refused:
+                raise Refused(refused.code, refused.message) from None
+            if started.earlier:
+                typer.echo(f"already applied ({started.operation_id}): its result", err=True)
+            done = await _followed(operations, started.operation_id)
+        for row in done.results:
+            if row.outcome == "done":
+                typer.echo(f"done: {row.pathway_id}")
+            else:
+                typer.echo(f"refused: {row.pathway_id}: {row.code}: {row.message}")
+        typer.echo(
+            f"{len(done.results)} pathways: {done.count('done')} done, "
+            f"{done.count('refused')} refused ({started.operation_id})"
+        )
+
+    run_command(work)
+
+
+def _actor(actor: str | None) -> Actor:
+    """The operator, as the CLI's other system-wide commands record them: an admin."""
+    from domain.values import Actor, Role
+
+    if actor is None:
+        raise Refused("invalid_command", "who does it? give --actor (or PATHWAYS_ACTOR)", "actor")
+    try:
+        return Actor(id=actor, role=Role.ADMIN)
+    except ValidationError as err:
+        raise Refused("invalid_command", err.errors()[0]["msg"], "actor") from None
+
+
+@contextlib.asynccontextmanager
+async def _operations(settings: Settings) -> AsyncIterator[BulkOperations]:
+    """`BulkOperations` on the configured Temporal, for one command."""
+    from workers.endpoints import pathway_client
+    from workflows.bulk_client import BulkOperations
+
+    async with pathway_client(settings) as pathways:
+        yield BulkOperations(pathways.temporal, pathways.task_queue)
+
+
+async def _followed(operations: BulkOperations, operation_id: str) -> BulkOperation:
+    """The operation's result, showing its progress on stderr while it runs."""
+    from workflows.bulk import BulkStage
+
+    shown = ""
+    while True:
+        found = await operations.wait(operation_id, PROGRESS_SECONDS)
+        if found is not None and found.stage in (BulkStage.DONE, BulkStage.REFUSED):
+            return found
+        now = (
+            "waiting for a worker"
+            if found is None
+            else f"{found.stage.value}: {len(found.results)} of {len(found.pathway_ids)} rows"
+        )
+        if now != shown:
+            typer.echo(f"{operation_id}: {now}", err=True)
+            shown = now
