@@ -39,7 +39,7 @@ ActorOption = Annotated[
     typer.Option(
         "--actor",
         envvar="PATHWAYS_ACTOR",
-        help="The supervisor, coordinator or admin the change is recorded under.",
+        help="The account (a supervisor or the coordinator) the change is recorded under.",
     ),
 ]
 
@@ -75,7 +75,7 @@ def reassign(
             field = str(first["loc"][0]) if first["loc"] else None
             raise Refused("invalid_command", first["msg"], field) from None
         async with _operations(settings) as operations:
-            dry_run_id = await operations.dry_run(operation, _actor(actor))
+            dry_run_id = await operations.dry_run(operation, await _actor(settings, actor))
             planned = await _followed(operations, dry_run_id)
         if planned.refusal_code is not None:
             raise Refused(planned.refusal_code, planned.refusal_message or "refused")
@@ -105,7 +105,7 @@ def apply(
     async def work(settings: Settings) -> None:
         async with _operations(settings) as operations:
             try:
-                started = await operations.apply(dry_run_id, _actor(actor))
+                started = await operations.apply(dry_run_id, await _actor(settings, actor))
             except BulkRefused as refused:
                 raise Refused(refused.code, refused.message) from None
             if started.earlier:
@@ -124,16 +124,24 @@ def apply(
     run_command(work)
 
 
-def _actor(actor: str | None) -> Actor:
-    """The operator, as the CLI's other system-wide commands record them: an admin."""
-    from domain.values import Actor, Role
+async def _actor(settings: Settings, actor: str | None) -> Actor:
+    """The account the change is recorded under, with its role: the pathways check that it
+    may reassign (a supervisor or the coordinator), row by row.
+
+    Raises:
+        Refused: `invalid_command` without `--actor`; `account_not_found` for an id that
+            names no active account.
+    """
+    from domain.values import Actor
+    from workers.endpoints import account_store
 
     if actor is None:
         raise Refused("invalid_command", "who does it? give --actor (or PATHWAYS_ACTOR)", "actor")
-    try:
-        return Actor(id=actor, role=Role.ADMIN)
-    except ValidationError as err:
-        raise Refused("invalid_command", err.errors()[0]["msg"], "actor") from None
+    async with account_store(settings) as accounts:
+        account = await accounts.get_account(actor)
+    if account is None or not account.active:
+        raise Refused("account_not_found", f"no active account {actor!r}", "actor")
+    return Actor(id=account.id, role=account.role)
 
 
 @contextlib.asynccontextmanager

@@ -1,11 +1,11 @@
 """`/team/reassign`: hand a leaving caseworker's open pathways to another, as a bulk operation.
 
-For supervisors (their organisation), the coordinator and the admin (the organisation
-chosen). The form starts a dry run of `BulkOperationWorkflow`, which lists the pathways
-that would change and changes nothing; its page (`/team/bulk/<id>`) shows the rows and an
-"Apply" button, which applies exactly those rows, and then the progress and each row's
-result (done, or refused with its code). The pages only start the workflow and show it
-(`pathways caseload reassign` and `apply` are the CLI's twins).
+For supervisors (their organisation) and the coordinator (the organisation chosen): those
+who may reassign a pathway. The form starts a dry run of `BulkOperationWorkflow`, which
+lists the pathways that would change and changes nothing; its page (`/team/bulk/<id>`)
+shows the rows and an "Apply" button, which applies exactly those rows, and then the
+progress and each row's result (done, or refused with its code). The pages only start
+the workflow and show it (`pathways caseload reassign` and `apply` are the CLI's twins).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from temporalio.client import RPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
+from domain.permissions import SUPERVISION
 from domain.values import Actor, Role
 from infra.accounts.model import Account
 from web.auth import accounts_of
@@ -30,7 +31,8 @@ from workflows.bulk_client import BulkOperations, BulkRefused
 
 REASSIGN_PATH = "/team/reassign"
 BULK_PATH = "/team/bulk"
-REASSIGNING = frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.ADMIN})
+REASSIGNING = SUPERVISION
+"""Who reassigns pathways (`domain.permissions`): the pages offer it to no one else."""
 WAIT_SECONDS = 5.0
 """How long a form waits for the operation's result before it shows the progress."""
 
