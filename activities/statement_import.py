@@ -21,6 +21,7 @@ from datetime import datetime
 import structlog
 from pydantic import Field
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from activities.payment_outcomes import (
     CommandSender,
@@ -30,6 +31,7 @@ from activities.payment_outcomes import (
     send_payment_outcomes,
 )
 from domain.values import Frozen
+from infra.payments.model import PaymentError
 from infra.payments.postgres import PaymentsStore, Settlement
 from infra.payments.statements import StatementLine
 
@@ -83,14 +85,23 @@ class StatementImportActivities:
 
     @activity.defn(name="settle_statement")
     async def settle_statement(self, request: SettleRequest) -> list[SettledLine]:
-        """Apply the statement to the ledger in one transaction; idempotent by import id."""
-        async with _heartbeating():
-            results = await self._payments.settle(
-                request.lines,
-                request.received_at,
-                organisation_id=request.organisation_id,
-                settled_by=request.import_id,
-            )
+        """Apply the statement to the ledger in one transaction; idempotent by import id.
+
+        Raises:
+            ApplicationError: non-retryable, typed by the code of a statement the ledger
+                refuses as a whole (`fact_in_future`; the callers check it before they
+                start an import): nothing was written.
+        """
+        try:
+            async with _heartbeating():
+                results = await self._payments.settle(
+                    request.lines,
+                    request.received_at,
+                    organisation_id=request.organisation_id,
+                    settled_by=request.import_id,
+                )
+        except PaymentError as err:
+            raise ApplicationError(err.detail, type=err.code, non_retryable=True) from None
         told = iter(outcomes_for_pathways(results))
         settled = [
             SettledLine(

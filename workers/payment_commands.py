@@ -128,8 +128,9 @@ def import_statement(
     progress until it is done; interrupted, run it again to follow the same import.
     Importing the same file again starts nothing: it answers with the first import's result.
     """
+    from domain.calendar import project_day
     from infra.payments.model import PaymentError
-    from infra.payments.statements import read_statement
+    from infra.payments.statements import check_booked_by, read_statement
 
     async def work(settings: Settings) -> None:
         try:
@@ -142,8 +143,13 @@ def import_statement(
             raise Refused(err.code, err.detail) from None
         if ledger_only:
             await _settle_here(settings, lines)
-        else:
-            await _import_durably(settings, data, str(file), lines)
+            return
+        now = datetime.now(UTC)
+        try:
+            check_booked_by(lines, project_day(now))  # refused here, before anything starts
+        except PaymentError as err:
+            raise Refused(err.code, err.detail) from None
+        await _import_durably(settings, data, str(file), lines, now)
 
     run_command(work)
 
@@ -163,7 +169,7 @@ async def _settle_here(settings: Settings, lines: list[StatementLine]) -> None:
 
 
 async def _import_durably(
-    settings: Settings, data: bytes, name: str, lines: list[StatementLine]
+    settings: Settings, data: bytes, name: str, lines: list[StatementLine], now: datetime
 ) -> None:
     """Start (or join) the import's workflow, show its progress, then its result."""
     from workers.endpoints import pathway_client
@@ -172,7 +178,7 @@ async def _import_durably(
 
     async with pathway_client(settings) as client:
         imports = StatementImports(client.temporal, client.task_queue)
-        started = await imports.start(data, name, lines, datetime.now(UTC))
+        started = await imports.start(data, name, lines, now)
         if started.earlier:
             typer.echo(f"already imported ({started.import_id}): its result", err=True)
         shown = ""
@@ -180,14 +186,14 @@ async def _import_durably(
             found = await imports.wait(started.import_id, PROGRESS_SECONDS)
             if found is not None and found.stage == ImportStage.DONE:
                 break
-            now = (
+            state = (
                 "waiting for a worker"
                 if found is None
                 else f"{found.stage.value}: {found.told_count} of {found.to_tell} told"
             )
-            if now != shown:
-                typer.echo(f"{started.import_id}: {now}", err=True)
-                shown = now
+            if state != shown:
+                typer.echo(f"{started.import_id}: {state}", err=True)
+                shown = state
     for unmatched in found.unmatched:
         _unmatched(unmatched.line, unmatched.note)
     typer.echo(_counts(found.lines, found.counts))

@@ -20,13 +20,14 @@ from starlette.datastructures import UploadFile
 from temporalio.client import RPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
+from domain.calendar import project_day
 from domain.values import Role
 from infra.access_log.model import Channel
 from infra.accounts.model import Account, Organisation
 from infra.payments.model import LedgerStatus, PaymentError
 from infra.payments.overview import PaymentsDesk
 from infra.payments.report import report_csv, report_xlsx
-from infra.payments.statements import parse_statement
+from infra.payments.statements import check_booked_by, parse_statement
 from web.access import page_purpose, record_read
 from web.pages.organisation_scope import organisations_in_scope
 from web.pages.payments_view import (
@@ -275,6 +276,8 @@ def build_payments_router() -> APIRouter:
             if len(data) > MAX_STATEMENT_BYTES:
                 raise PaymentError("statement_too_large", "at most 5 MB", "statement")
             lines = parse_statement(data, upload.filename)
+            received_at = request.app.state.settings.clock()
+            check_booked_by(lines, project_day(received_at))
         except PaymentError as err:
             return await _page(
                 request, account, organisation_id, status_code=422, statement_refusal=refusal(err)
@@ -284,7 +287,7 @@ def build_payments_router() -> APIRouter:
                 data,
                 upload.filename,
                 lines,
-                request.app.state.settings.clock(),
+                received_at,
                 organisation_id=organisation_id,
             )
             found = await imports.wait(started.import_id, STATEMENT_WAIT_SECONDS)
