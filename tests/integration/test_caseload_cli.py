@@ -44,6 +44,7 @@ class Operator:
     store: PostgresEventStore
     accounts: PostgresAccountStore
     queue: str
+    master: MasterKey
 
     async def cli(self, *args: str) -> Ran:
         return await run(PATHWAYS, *args, env=self.env, cwd=self.workdir, timeout=120)
@@ -106,6 +107,7 @@ async def operator(
             PostgresEventStore(pool, FieldSealer(keyring)),
             accounts,
             queue,
+            master,
         )
     finally:
         await pool.close()

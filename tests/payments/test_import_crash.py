@@ -2,7 +2,7 @@
 
 On the real dev server and PostgreSQL: pathways opened and their furniture approved through
 their workflows, the payments exported, then the statement imported by its workflow. The
-worker (a process of its own, `tests.payments.import_worker`, each outcome slowed) is
+worker (a process of its own, `tests.integration.process_worker`, each outcome slowed) is
 killed with SIGKILL once some pathways are told and others not; a fresh worker carries the
 import on from its last recorded step. Every payment is then paid once in the ledger and
 once in its pathway's events, the import's result counts each line once, and importing the
@@ -12,10 +12,7 @@ same file again starts nothing. The import's payloads in Temporal are sealed.
 from __future__ import annotations
 
 import asyncio
-import base64
-import os
 import signal
-import sys
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -37,7 +34,7 @@ from infra.eventstore.postgres import PostgresEventStore
 from infra.payments.postgres import BankAccount, PaymentsStore
 from infra.payments.statements import parse_statement
 from tests.eventstore.ledger_builders import lines
-from tests.integration.conftest import REPO
+from tests.integration.process_worker import spawn_worker
 from tests.scenarios import ASSESSMENT, CASEWORKER, CONDITION, OPEN, SUPERVISOR, plan
 from tests.workflows.journey import envelope
 from workers.worker import build_worker
@@ -142,31 +139,6 @@ def furniture_approved(pathway_id: str, today: date) -> list[tuple[dict[str, Any
     ]
 
 
-async def start_worker(office: Office, database: str, env: WorkflowEnvironment) -> Any:
-    worker = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tests.payments.import_worker",
-        database,
-        env.client.service_client.config.target_host,
-        env.client.namespace,
-        office.queue,
-        str(SLOW_SECONDS),
-        cwd=REPO,
-        env={
-            **os.environ,
-            "PATHWAYS_LOG_LEVEL": "WARNING",
-            "PATHWAYS_MASTER_KEY": base64.b64encode(office.master.key).decode(),
-        },
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    assert worker.stdout is not None
-    ready = await asyncio.wait_for(worker.stdout.readline(), 120)
-    assert ready == b"ready\n", (ready, await worker.stderr.read() if worker.stderr else b"")
-    return worker
-
-
 async def paid_events(office: Office) -> int:
     (row,) = await office.rows("SELECT count(*) FROM events WHERE type = 'PaymentPaid'")
     return int(row[0])
@@ -175,7 +147,7 @@ async def paid_events(office: Office) -> int:
 async def test_a_worker_killed_while_telling_the_pathways_is_replaced_and_imports_once(
     office: Office, database: str, dev_server_env: WorkflowEnvironment
 ) -> None:
-    worker = await start_worker(office, database, dev_server_env)
+    worker = await spawn_worker(database, dev_server_env, office.queue, office.master, SLOW_SECONDS)
     try:
         pathways = PathwayClient(office.client, office.queue, office.store)
         today = datetime.now(UTC).date()
