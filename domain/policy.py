@@ -177,6 +177,15 @@ NEXT_WORKING_DAY = "next working day"
 """The default catch-up window: until the end of the next Italian working day."""
 
 
+CATCH_UP_WINDOW_PATTERN = (
+    r"^(next working day|\s*\+?\s*0*[1-9][0-9]*\s*"
+    r"(months?|mo|days?|d|hours?|h|minutes?|min|m|seconds?|s)\s*)$"
+)
+"""What a catch-up window may say, as the API's schema publishes it: the next working day,
+or a positive span. `_catch_up_window` is the rule (and its message); this is its shape for
+clients, which cannot run it."""
+
+
 def _catch_up_window(value: str) -> str:
     if value == NEXT_WORKING_DAY:
         return value
@@ -191,7 +200,11 @@ class PolicyRevision(Frozen):
     deadlines: Deadlines = Deadlines()
     payments: PaymentTerms = PaymentTerms()
     ladder: tuple[LadderStep, ...] = Field(default=DEFAULT_LADDER, min_length=1)
-    catch_up_window: Annotated[str, AfterValidator(_catch_up_window)] = NEXT_WORKING_DAY
+    catch_up_window: Annotated[
+        str,
+        Field(json_schema_extra={"pattern": CATCH_UP_WINDOW_PATTERN}),
+        AfterValidator(_catch_up_window),
+    ] = NEXT_WORKING_DAY
     """How long a ladder step already past when its obligation became known (back-dated
     entry) waits, from that instant, for the facts to be caught up before it is sent:
     'next working day' (until the end of the next Italian working day) or a span."""
