@@ -40,11 +40,13 @@ up: $(STAMP)
 
 # Two pytest workers (pytest-xdist), a test file each at a time: most of the suite's time is
 # spent waiting on processes the tests start (the stack, the CLI, the benchmark), so two files
-# at once keep both cores busy. `make test TEST_WORKERS=0` runs it in one process.
+# at once keep both cores busy. Files go out in collection order, the slowest first
+# (tests/conftest.py HEAVIEST_FIRST; xdist would otherwise send the files with most tests
+# first, and the two-minute ones last). `make test TEST_WORKERS=0` runs it in one process.
 TEST_WORKERS ?= 2
 
 test: $(STAMP) $(CHROMIUM)
-	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # The browser tests drive Debian's Chromium (Playwright's own downloads are not reachable).
 $(CHROMIUM):
