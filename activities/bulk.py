@@ -3,26 +3,30 @@ time, each row with its own result.
 
 `BulkOperationWorkflow` runs them; the caseload (the event store's summaries), the accounts
 and the client that sends commands to pathways are injected by the worker's composition
-root (`workers.worker.build_worker`). The one operation today is reassigning a leaving
-caseworker's open pathways to another caseworker of the organisation.
+root (`workers.worker.build_worker`). The operations: reassigning a leaving caseworker's
+open pathways to another caseworker of the organisation (`ReassignCaseload`), and putting a
+deadline policy in force on every running pathway (`RollOutPolicy`,
+`activities.policy_rollout`).
 
 - `select_rows` reads which pathways the operation would change, and checks the people it
   names (`domain.assignment`): it changes nothing, and running it again is harmless.
 - `apply_rows` sends each row's command under a command id made of the operation and the
-  pathway (`row_command_id`): sent again after a crash, a command is answered with its first
-  reply, so each pathway changes once.
+  pathway (`row_command_id`; a policy's: `policy_rollout.apply_command_id`): sent again after
+  a crash, a command is answered with its first reply, so each pathway changes once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-from typing import Literal
+from typing import Annotated, Literal, assert_never
 
 import structlog
 from pydantic import Field
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.policy_rollout import RollOutPolicy, apply_policy
 from domain.assignment import AccountFacts, check_assignee, check_leaving
 from domain.commands import COMMAND_ADAPTER, CommandEnvelope
 from domain.errors import DomainError
@@ -33,7 +37,9 @@ from workflows.client import AccountLookup, CommandRefused, PathwayClient
 __all__ = [
     "ApplyRequest",
     "BulkActivities",
+    "Operation",
     "ReassignCaseload",
+    "RollOutPolicy",
     "RowResult",
     "SelectRequest",
     "row_command_id",
@@ -42,6 +48,8 @@ __all__ = [
 _log = structlog.get_logger(__name__)
 
 PAGE = 500
+HEARTBEAT_EVERY = 2.0
+"""Seconds between a batch's heartbeats while its rows wait for their pathways."""
 """Caseload rows read at a time while choosing the rows."""
 
 
@@ -55,25 +63,30 @@ class ReassignCaseload(Frozen):
     reason: LongText | None = None
 
 
+Operation = Annotated[ReassignCaseload | RollOutPolicy, Field(discriminator="kind")]
+
+
 class RowResult(Frozen):
     """What the operation did, or would do, to one pathway."""
 
     pathway_id: str
-    outcome: Literal["would_change", "done", "refused"]
+    outcome: Literal["would_change", "done", "unchanged", "refused", "failed"]
+    """`unchanged`: already as the operation wants it (a policy in force); `failed`: the
+    pathway did not answer (a policy's row), so running the operation again may reach it."""
     code: str | None = None
-    """For a refusal: the pathway's (or the client's) error code."""
+    """For a refusal or a failure: the pathway's (or the client's) error code."""
     message: str | None = None
 
 
 class SelectRequest(Frozen):
-    operation: ReassignCaseload
+    operation: Operation
 
 
 class ApplyRequest(Frozen):
     """One batch of an operation's rows, changed by `actor`."""
 
     operation_id: str
-    operation: ReassignCaseload
+    operation: Operation
     actor: Actor
     pathway_ids: tuple[str, ...] = Field(min_length=1)
 
@@ -94,7 +107,11 @@ class BulkActivities:
 
     @activity.defn(name="select_bulk_rows")
     async def select_rows(self, request: SelectRequest) -> list[str]:
-        """The open pathways the operation would change, in a stable order; changes nothing.
+        """The pathways the operation would change, in a stable order; changes nothing.
+
+        A caseload's reassignment: the leaving caseworker's open pathways, from the caseload
+        rows. A policy: the pathways running on the task queue, from Temporal's visibility
+        store (which lags a second or two: one opened just before may be missed).
 
         Raises:
             ApplicationError: non-retryable, type `caseworker_not_eligible`, when the leaving
@@ -102,6 +119,8 @@ class BulkActivities:
                 pathways is not an active one of it.
         """
         operation = request.operation
+        if isinstance(operation, RollOutPolicy):
+            return sorted(set(await self._pathways.running_pathways()))
         await self._check(operation)
         chosen: list[str] = []
         offset = 0
@@ -126,6 +145,27 @@ class BulkActivities:
         and the batch is retried: the rows already changed answer with their first reply.
         """
         operation = request.operation
+        match operation:
+            case ReassignCaseload():
+                results = await self._reassign(request, operation)
+            case RollOutPolicy():
+                results = await self._roll_out(request, operation)
+            case _:
+                assert_never(operation)
+        _log.info(
+            "bulk_rows_applied",
+            operation_id=request.operation_id,
+            kind=operation.kind,
+            **{
+                outcome: sum(r.outcome == outcome for r in results)
+                for outcome in ("done", "unchanged", "refused", "failed")
+            },
+        )
+        return results
+
+    async def _reassign(
+        self, request: ApplyRequest, operation: ReassignCaseload
+    ) -> list[RowResult]:
         results = []
         for pathway_id in request.pathway_ids:
             envelope = CommandEnvelope(
@@ -154,13 +194,26 @@ class BulkActivities:
                 results.append(RowResult(pathway_id=pathway_id, outcome="done"))
             if activity.in_activity():
                 activity.heartbeat()
-        _log.info(
-            "bulk_rows_applied",
-            operation_id=request.operation_id,
-            done=sum(r.outcome == "done" for r in results),
-            refused=sum(r.outcome == "refused" for r in results),
-        )
         return results
+
+    async def _roll_out(self, request: ApplyRequest, operation: RollOutPolicy) -> list[RowResult]:
+        """The policy's rows of one batch, `operation.concurrency` at a time, in their order.
+
+        Heartbeats while any row waits (a pathway has up to `row_timeout` to answer, longer
+        than the step's heartbeat timeout).
+        """
+        sending = asyncio.Semaphore(operation.concurrency)
+
+        async def row(pathway_id: str) -> RowResult:
+            async with sending:
+                done = await apply_policy(self._pathways, pathway_id, operation, request.actor)
+            return RowResult.model_validate(done.model_dump())
+
+        rows = asyncio.gather(*(row(p) for p in request.pathway_ids))
+        while activity.in_activity() and not rows.done():
+            activity.heartbeat()
+            await asyncio.wait([rows], timeout=HEARTBEAT_EVERY)
+        return list(await rows)
 
     async def _check(self, operation: ReassignCaseload) -> None:
         leaving = await self._account(operation.from_caseworker_id)

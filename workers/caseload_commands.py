@@ -76,7 +76,7 @@ def reassign(
             raise Refused("invalid_command", first["msg"], field) from None
         async with _operations(settings) as operations:
             dry_run_id = await operations.dry_run(operation, await _actor(settings, actor))
-            planned = await _followed(operations, dry_run_id)
+            planned = await followed(operations, dry_run_id)
         if planned.refusal_code is not None:
             raise Refused(planned.refusal_code, planned.refusal_message or "refused")
         for pathway_id in planned.pathway_ids:
@@ -110,7 +110,7 @@ def apply(
                 raise Refused(refused.code, refused.message) from None
             if started.earlier:
                 typer.echo(f"already applied ({started.operation_id}): its result", err=True)
-            done = await _followed(operations, started.operation_id)
+            done = await followed(operations, started.operation_id)
         for row in done.results:
             if row.outcome == "done":
                 typer.echo(f"done: {row.pathway_id}")
@@ -154,7 +154,7 @@ async def _operations(settings: Settings) -> AsyncIterator[BulkOperations]:
         yield BulkOperations(pathways.temporal, pathways.task_queue)
 
 
-async def _followed(operations: BulkOperations, operation_id: str) -> BulkOperation:
+async def followed(operations: BulkOperations, operation_id: str) -> BulkOperation:
     """The operation's result, showing its progress on stderr while it runs."""
     from workflows.bulk import BulkStage
 

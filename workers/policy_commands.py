@@ -1,8 +1,10 @@
 """`pathways policy check` and `pathways policy apply`: the deadline policy, as a file and in force.
 
 Both read FILE, else PATHWAYS_POLICY_FILE, else the shipped default, and refuse a malformed
-file (exit 2, naming the line) before connecting to anything. `apply` exits 1 when some
-pathway could not be reached: running it again completes the job without applying twice.
+file (exit 2, naming the line) before connecting to anything. `apply` only starts the
+policy's roll-out (a bulk operation the worker runs, keyed by the policy's digest) and
+follows it; it exits 1 when some pathway did not answer: running it again completes the job
+without applying twice.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def _source(settings: Settings, file: Path | None) -> str:
 @app.command()
 def check(file: PolicyFileArgument = None, json: JsonOption = False) -> None:
     """Validate a policy file and print its revisions, deadlines and ladder."""
-    from workers.policy_broadcast import policy_digest
+    from activities.policy_rollout import policy_digest
     from workers.views import policy_text, to_json
 
     async def work(settings: Settings) -> None:
@@ -73,17 +75,22 @@ def apply(
 ) -> None:
     """Put a policy in force on every running pathway, as an admin; print what became of it.
 
-    Counts: applied, already in force, refused (say, closed meanwhile), failed. Pathways
-    opened in the last second or two may be missed (visibility lags): run it again, it
-    changes nothing where the policy is already in force.
+    The worker does it, as a roll-out that survives its crash; this command starts it (or
+    joins the one running for the same policy) and shows its progress. Counts: applied,
+    already in force, refused (say, closed meanwhile), failed. Pathways opened in the last
+    second or two may be missed (visibility lags): run it again, it changes nothing where
+    the policy is already in force.
     """
     from pydantic import ValidationError
 
+    from activities.policy_rollout import RollOutPolicy
     from domain.values import Actor, Role
+    from workers.caseload_commands import followed
     from workers.endpoints import pathway_client
     from workers.failures import Refused, Unavailable
-    from workers.policy_broadcast import broadcast_policy
+    from workers.policy_report import report_of
     from workers.views import broadcast_json, broadcast_text
+    from workflows.bulk_client import BulkOperations
 
     async def work(settings: Settings) -> None:
         policy = configured_policy(settings, file)
@@ -95,10 +102,11 @@ def apply(
             admin = Actor(id=actor, role=Role.ADMIN)
         except ValidationError as err:
             raise Refused("invalid_command", err.errors()[0]["msg"], "actor") from None
+        operation = RollOutPolicy(policy=policy, concurrency=concurrency, row_timeout=timeout)
         async with pathway_client(settings) as pathways:
-            report = await broadcast_policy(
-                pathways, policy, admin, concurrency=concurrency, timeout=timeout
-            )
+            operations = BulkOperations(pathways.temporal, pathways.task_queue)
+            started = await operations.roll_out(operation, admin)
+            report = report_of(await followed(operations, started.operation_id))
         typer.echo(broadcast_json(report) if json else broadcast_text(report))
         if report.failed:
             raise Unavailable(

@@ -18,7 +18,7 @@ from domain.records import EventRecord
 from domain.values import Condition
 
 if TYPE_CHECKING:
-    from workers.policy_broadcast import BroadcastReport
+    from workers.policy_report import BroadcastReport
 
 _LABEL = 14
 

@@ -4,7 +4,11 @@ A dry run chooses the rows and says what would change, changing nothing. Applyin
 rows a dry run listed (what the person saw and confirmed), never a fresh selection, and
 changes them a batch at a time, each row `done` or `refused` with its code. Its workflow id
 is the dry run's with `-apply`, so applying the same dry run twice starts nothing: it is
-answered with the first run's result. Each step is idempotent (`activities.bulk`): a worker
+answered with the first run's result.
+
+A roll-out (a policy put in force on the running pathways) has no dry run to confirm: it
+chooses its rows and changes them in the same run (`BulkInput.roll_out`), keyed by what it
+puts in force (`roll_out_id_for`). Each step is idempotent (`activities.bulk`): a worker
 killed anywhere is replaced by another that carries on from the last batch recorded. The
 `progress` query answers the rows done so far.
 """
@@ -22,7 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.bulk import (
         ApplyRequest,
         BulkActivities,
-        ReassignCaseload,
+        Operation,
         RowResult,
         SelectRequest,
     )
@@ -31,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
 WORKFLOW_NAME = "BulkOperationWorkflow"
 WORKFLOW_ID_PREFIX = "bulk-"
 APPLY_SUFFIX = "-apply"
+POLICY_ID_PREFIX = "policy-rollout-"
 BATCH = 20
 """Rows changed per step: progress is recorded after each, and a batch retried after a
 crash sends at most this many commands again (answered by their first reply)."""
@@ -55,17 +60,19 @@ class BulkStage(StrEnum):
 class BulkInput(Frozen):
     """A dry run (`pathway_ids` None: the rows are chosen) or the application of one."""
 
-    operation: ReassignCaseload
+    operation: Operation
     actor: Actor
     pathway_ids: tuple[str, ...] | None = None
     """The rows a dry run listed, to apply; None for the dry run itself."""
+    roll_out: bool = False
+    """Choose the rows and apply them in the same run, with no dry run (a policy's roll-out)."""
 
 
 class BulkOperation(Frozen):
     """An operation's progress, and its result once `stage` is done (or refused)."""
 
     operation_id: str
-    operation: ReassignCaseload
+    operation: Operation
     dry_run: bool
     stage: BulkStage = BulkStage.SELECTING
     pathway_ids: tuple[str, ...] = ()
@@ -82,9 +89,15 @@ def apply_id_for(dry_run_id: str) -> str:
     return dry_run_id + APPLY_SUFFIX
 
 
+def roll_out_id_for(policy_digest: str) -> str:
+    """The workflow id that puts the policy of digest `policy_digest` in force."""
+    return POLICY_ID_PREFIX + policy_digest
+
+
 @workflow.defn(name=WORKFLOW_NAME)
 class BulkOperationWorkflow:
-    """Chooses the rows (dry run) or changes the rows a dry run chose, batch by batch."""
+    """Chooses the rows (dry run) or changes the rows a dry run chose, batch by batch; a
+    roll-out does both in one run."""
 
     def __init__(self) -> None:
         self._progress: BulkOperation | None = None
@@ -92,7 +105,7 @@ class BulkOperationWorkflow:
     @workflow.run
     async def run(self, request: BulkInput) -> BulkOperation:
         operation_id = workflow.info().workflow_id
-        dry_run = request.pathway_ids is None
+        dry_run = request.pathway_ids is None and not request.roll_out
         progress = BulkOperation(
             operation_id=operation_id, operation=request.operation, dry_run=dry_run
         )
@@ -117,17 +130,20 @@ class BulkOperationWorkflow:
                     }
                 )
                 return self._progress
-            self._progress = progress.model_copy(
-                update={
-                    "stage": BulkStage.DONE,
-                    "pathway_ids": tuple(chosen),
-                    "results": tuple(
-                        RowResult(pathway_id=p, outcome="would_change") for p in chosen
-                    ),
-                }
-            )
-            return self._progress
-        rows = request.pathway_ids
+            if dry_run:
+                self._progress = progress.model_copy(
+                    update={
+                        "stage": BulkStage.DONE,
+                        "pathway_ids": tuple(chosen),
+                        "results": tuple(
+                            RowResult(pathway_id=p, outcome="would_change") for p in chosen
+                        ),
+                    }
+                )
+                return self._progress
+            rows: tuple[str, ...] = tuple(chosen)
+        else:
+            rows = request.pathway_ids
         progress = progress.model_copy(update={"stage": BulkStage.APPLYING, "pathway_ids": rows})
         self._progress = progress
         for start in range(0, len(rows), BATCH):

@@ -5,6 +5,11 @@ A dry run gets a new id each time (it changes nothing); applying it starts the w
 `<dry run id>-apply` with the rows the dry run listed, so applying the same dry run twice
 (a double click, a command run again after a crash) starts nothing new: the running
 application is joined, a finished one answers with its result.
+
+A policy's roll-out is started under `policy-rollout-<the policy's digest>`: asked again while
+it runs, it is joined. Once it has completed, asking again runs it again under the same id,
+which reaches the pathways it missed (opened since, or not answering then) and leaves the
+others unchanged (`activities.policy_rollout`).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from activities.bulk import ReassignCaseload
+from activities.policy_rollout import RollOutPolicy, policy_digest
 from domain.values import Actor
 from workflows.bulk import (
     WORKFLOW_ID_PREFIX,
@@ -25,6 +31,7 @@ from workflows.bulk import (
     BulkOperation,
     BulkStage,
     apply_id_for,
+    roll_out_id_for,
 )
 from workflows.processes_client import ProcessFollower
 
@@ -44,6 +51,13 @@ class Started:
     operation_id: str
     earlier: bool
     """Whether an earlier request had started it (an application asked for again)."""
+
+
+@dataclass(frozen=True)
+class RollOut:
+    operation_id: str
+    run_id: str
+    """The run putting the policy in force: the same for every request it joined."""
 
 
 class BulkOperations(ProcessFollower[BulkOperation]):
@@ -91,3 +105,21 @@ class BulkOperations(ProcessFollower[BulkOperation]):
         except WorkflowAlreadyStartedError:
             return Started(operation_id, earlier=True)
         return Started(operation_id, earlier=False)
+
+    async def roll_out(self, operation: RollOutPolicy, actor: Actor) -> RollOut:
+        """Put `operation`'s policy in force on every running pathway, as `actor` (an admin).
+
+        Joins the roll-out of the same policy if one runs; after one has completed, runs it
+        again (each pathway already following the policy is left unchanged).
+        """
+        operation_id = roll_out_id_for(policy_digest(operation.policy))
+        handle = await self._client.start_workflow(
+            WORKFLOW_NAME,
+            BulkInput(operation=operation, actor=actor, roll_out=True),
+            id=operation_id,
+            task_queue=self._task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        )
+        assert handle.result_run_id is not None  # a started workflow's handle names its run
+        return RollOut(operation_id, handle.result_run_id)

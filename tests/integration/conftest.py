@@ -205,7 +205,8 @@ async def deployment(
     client = encrypted_client(dev_server_env.client, keyring)
     store = PostgresEventStore(pool, FieldSealer(keyring))
     try:
-        async with build_worker(client, store, task_queue):
+        # With the accounts, as `pathways up` runs it: bulk operations and policy roll-outs.
+        async with build_worker(client, store, task_queue, accounts=PostgresAccountStore(pool)):
             yield Deployment(
                 dev_server_env, fresh_database, task_queue, pool, workdir, master, client
             )

@@ -87,6 +87,8 @@ async def _operation(request: Request, account: Account, operation_id: str) -> B
         raise ProblemError("not_found", "no such bulk operation", status=404) from None
     if found is None:
         raise ProblemError("unavailable", "no worker answers now: try again", status=503)
+    if found.operation.kind != "reassign_caseload":  # a policy's roll-out: no organisation's
+        raise ProblemError("not_found", "no such bulk operation", status=404)
     await organisations_in_scope(request, account, found.operation.organisation_id)
     return found
 

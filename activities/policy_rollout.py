@@ -1,0 +1,143 @@
+"""A deadline policy rolled out to the running pathways: the bulk operation `apply_policy`.
+
+`BulkOperationWorkflow` runs it (`activities.bulk`): its rows are the pathways running on the
+worker's task queue (a visibility query), and each row's step sends the pathway an
+`apply_policy` command (an update, so its timer is recomputed at once) from an admin. A
+pathway that already follows the policy is left alone (`unchanged`), so rolling a policy out
+again changes nothing where it is in force.
+
+Each command id is `apply_command_id`: the policy's digest, the pathway and the version the
+command applies to, so a row sent again after a crash is answered with its first reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from typing import Literal
+
+import structlog
+from pydantic import Field
+from temporalio.client import (
+    RPCTimeoutOrCancelledError,
+    WorkflowQueryFailedError,
+    WorkflowQueryRejectedError,
+)
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.commands import ApplyPolicy, CommandEnvelope
+from domain.policy import Policy
+from domain.values import Actor, Frozen
+from workflows.client import CommandRefused, PathwayClient
+
+__all__ = ["PolicyRow", "RollOutPolicy", "apply_command_id", "apply_policy", "policy_digest"]
+
+_log = structlog.get_logger(__name__)
+
+NO_REPLY = "no_reply"
+"""A row's code when its pathway did not answer in time: rolling the policy out again may
+reach it."""
+TRANSPORT = (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED)
+"""Temporal itself away: the batch is retried, not a row failed."""
+
+
+class RollOutPolicy(Frozen):
+    """A deadline policy put in force on every running pathway of the task queue."""
+
+    kind: Literal["apply_policy"] = "apply_policy"
+    policy: Policy
+    concurrency: int = Field(default=16, ge=1, le=256)
+    """Rows of a batch sent at the same time."""
+    row_timeout: float = Field(default=30.0, ge=1)
+    """Seconds each pathway has to answer before its row fails (`no_reply`)."""
+
+
+class PolicyRow(Frozen):
+    """What the policy's command did to one pathway."""
+
+    pathway_id: str
+    outcome: Literal["done", "unchanged", "refused", "failed"]
+    code: str | None = None
+    message: str | None = None
+
+
+def policy_digest(policy: Policy) -> str:
+    """SHA-256 of the policy's canonical JSON: the same policy, the same digest."""
+    return hashlib.sha256(policy.model_dump_json().encode()).hexdigest()
+
+
+def apply_command_id(policy: Policy, pathway_id: str, version: int) -> str:
+    """`policy-<digest>`: the policy applied on top of one version of one pathway.
+
+    Deterministic, so a row sent again after a lost reply or a crash is answered, not
+    applied twice. The version keeps a policy put back after another (A, then B, then A
+    again) from being taken for a retry of the first. The pathway is in it because a
+    person's command id names one command across every pathway (`command_id_conflict`); the
+    digest keeps the id within an identifier's 64 characters whatever the pathway's id.
+    """
+    key = f"{policy_digest(policy)}:{pathway_id}:v{version}"
+    return f"policy-{hashlib.sha256(key.encode()).hexdigest()[:40]}"
+
+
+async def apply_policy(
+    pathways: PathwayClient, pathway_id: str, operation: RollOutPolicy, actor: Actor
+) -> PolicyRow:
+    """Put the policy in force on one pathway, unless it already is; its row.
+
+    A refusal (say, a pathway closed since it was listed) and a pathway that does not answer
+    within the operation's `row_timeout` are the row's result, not the batch's failure.
+
+    Raises:
+        RPCError: Temporal itself is unavailable; the batch is retried, and the rows already
+            done answer with their first reply or as unchanged.
+    """
+    policy = operation.policy
+    bound = _log.bind(pathway_id=pathway_id, actor=actor.id)
+    try:
+        async with asyncio.timeout(operation.row_timeout):
+            state = await pathways.state(pathway_id)
+            if state.policy == policy:
+                return PolicyRow(pathway_id=pathway_id, outcome="unchanged")
+            envelope = CommandEnvelope(
+                command_id=apply_command_id(policy, pathway_id, state.version),
+                actor=actor,
+                command=ApplyPolicy(policy=policy),
+            )
+            bound = bound.bind(command_id=envelope.command_id)
+            await pathways.send(pathway_id, envelope)
+    except CommandRefused as refusal:
+        if refusal.code == "already_recorded":  # it came into force since the query
+            return PolicyRow(pathway_id=pathway_id, outcome="unchanged")
+        bound.warning("policy.refused", code=refusal.code, reason=refusal.message)
+        return PolicyRow(
+            pathway_id=pathway_id, outcome="refused", code=refusal.code, message=refusal.message
+        )
+    # The SDK turns the cancellation of a pending call into its own error.
+    except (TimeoutError, RPCTimeoutOrCancelledError):
+        bound.warning("policy.no_reply", timeout=operation.row_timeout)
+        return PolicyRow(
+            pathway_id=pathway_id,
+            outcome="failed",
+            code=NO_REPLY,
+            message=f"no reply within {operation.row_timeout:g} s",
+        )
+    except RPCError as err:
+        if err.status in TRANSPORT:
+            raise
+        bound.warning("policy.failed", reason=err.message)
+        return PolicyRow(
+            pathway_id=pathway_id,
+            outcome="failed",
+            code=err.status.name.lower(),
+            message=err.message,
+        )
+    except (WorkflowQueryFailedError, WorkflowQueryRejectedError) as err:
+        bound.warning("policy.failed", reason=str(err))
+        return PolicyRow(
+            pathway_id=pathway_id,
+            outcome="failed",
+            code="state_unreadable",
+            message=f"its state could not be read: {err}",
+        )
+    bound.info("policy.applied")
+    return PolicyRow(pathway_id=pathway_id, outcome="done")
