@@ -2,11 +2,13 @@
 
     .venv/bin/python -m tests.replay.record_processes
 
-Runs a statement import (two batches of outcomes, one line unmatched) and a bulk
-reassignment (a dry run, then its application with a row refused) on the time-skipping
-server, with stand-in steps of the same names and shapes, and saves each workflow's history
-as `processes/<workflow>.json`. Commit the files when a process's shape is released: from
-then on every change to its workflow must replay them (or be patched).
+Runs a statement import (two batches of outcomes, one line unmatched), a bulk
+reassignment (a dry run, then its application with a row refused) and a policy's roll-out
+(its rows chosen and applied in one run, a row unchanged) on the time-skipping server, with
+stand-in steps of the same names and shapes, and saves each workflow's history as
+`processes/<workflow>.json`. Commit the files when a process's shape is released: from then
+on every change to its workflow must replay them (or be patched); restore the files already
+committed (`git checkout`) rather than re-recording them.
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ from temporalio.worker import Worker
 
 from activities.bulk import ApplyRequest, ReassignCaseload, RowResult, SelectRequest
 from activities.payment_outcomes import PaymentOutcome, SendReport
+from activities.policy_rollout import RollOutPolicy, policy_digest
 from activities.statement_import import SettledLine, SettleRequest, TellRequest
+from domain.policy import DEFAULT_POLICY
 from domain.values import Actor, Role
 from infra.payments.postgres import Settlement
 from infra.payments.statements import BankOutcome, StatementLine
-from workflows.bulk import BulkInput, BulkOperationWorkflow, apply_id_for
+from workflows.bulk import BulkInput, BulkOperationWorkflow, apply_id_for, roll_out_id_for
 from workflows.statement_import import (
     TELL_BATCH,
     StatementImportInput,
@@ -39,6 +43,7 @@ from workflows.statement_import import (
 PROCESSES = Path(__file__).parent / "processes"
 LINES = TELL_BATCH + 2
 """Two batches of outcomes to tell, and one line unmatched."""
+ROLL_OUT_ID = roll_out_id_for(policy_digest(DEFAULT_POLICY))
 
 
 @activity.defn(name="settle_statement")
@@ -72,6 +77,11 @@ async def select_rows(request: SelectRequest) -> list[str]:
 
 @activity.defn(name="apply_bulk_rows")
 async def apply_rows(request: ApplyRequest) -> list[RowResult]:
+    if isinstance(request.operation, RollOutPolicy):
+        return [
+            RowResult(pathway_id=p, outcome="unchanged" if p == "p-2" else "done")
+            for p in request.pathway_ids
+        ]
     return [
         RowResult(pathway_id=p, outcome="done")
         if p != "p-2"
@@ -131,11 +141,23 @@ async def record() -> list[Path]:
                 id=apply_id_for("bulk-recorded"),
                 task_queue=queue,
             )
+            rolled_out = await env.client.execute_workflow(
+                BulkOperationWorkflow.run,
+                BulkInput(
+                    operation=RollOutPolicy(policy=DEFAULT_POLICY),
+                    actor=Actor(id="root", role=Role.ADMIN),
+                    roll_out=True,
+                ),
+                id=ROLL_OUT_ID,
+                task_queue=queue,
+            )
             assert statement.told.sent == LINES
+            assert rolled_out.count("unchanged") == 1
         PROCESSES.mkdir(exist_ok=True)
         for name, ids in (
             ("statement_import", ["statement-recorded"]),
             ("bulk_reassign", ["bulk-recorded", apply_id_for("bulk-recorded")]),
+            ("policy_rollout", [ROLL_OUT_ID]),
         ):
             runs = [await env.client.get_workflow_handle(i).fetch_history() for i in ids]
             path = PROCESSES / f"{name}.json"

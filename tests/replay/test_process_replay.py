@@ -1,6 +1,7 @@
 """Replay the committed histories of the durable processes (statement import, bulk
-operation) against the current code: a change to their workflows that would break a running
-import or operation fails here (record them with `python -m tests.replay.record_processes`).
+operation, policy roll-out) against the current code: a change to their workflows that
+would break a running import or operation fails here (record them with
+`python -m tests.replay.record_processes`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ PROCESSES = sorted((Path(__file__).parent / "processes").glob("*.json"))
 
 
 def test_every_process_has_a_history() -> None:
-    assert [p.stem for p in PROCESSES] == ["bulk_reassign", "statement_import"]
+    assert [p.stem for p in PROCESSES] == ["bulk_reassign", "policy_rollout", "statement_import"]
 
 
 @pytest.mark.parametrize("path", PROCESSES, ids=[p.stem for p in PROCESSES])
