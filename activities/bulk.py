@@ -203,10 +203,15 @@ class BulkActivities:
         than the step's heartbeat timeout).
         """
         sending = asyncio.Semaphore(operation.concurrency)
+        retried = None
+        if activity.in_activity() and activity.info().attempt > 1:
+            retried = (self._caseload, activity.info().scheduled_time)
 
         async def row(pathway_id: str) -> RowResult:
             async with sending:
-                done = await apply_policy(self._pathways, pathway_id, operation, request.actor)
+                done = await apply_policy(
+                    self._pathways, pathway_id, operation, request.actor, retried=retried
+                )
             return RowResult.model_validate(done.model_dump())
 
         rows = asyncio.gather(*(row(p) for p in request.pathway_ids))

@@ -7,13 +7,17 @@ pathway that already follows the policy is left alone (`unchanged`), so rolling 
 again changes nothing where it is in force.
 
 Each command id is `apply_command_id`: the policy's digest, the pathway and the version the
-command applies to, so a row sent again after a crash is answered with its first reply.
+command applies to, so a row sent again after a crash is answered with its first reply, or
+finds the policy in force. A batch retried after a crash tells the rows its earlier attempt
+applied (`done`) from those in force before it (`unchanged`) by the pathway's stream: the
+event under this policy's command id, recorded since the batch was first scheduled.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+from datetime import datetime
 from typing import Literal
 
 import structlog
@@ -27,8 +31,9 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.commands import ApplyPolicy, CommandEnvelope
 from domain.policy import Policy
+from domain.stream import stream_id_for
 from domain.values import Actor, Frozen
-from workflows.client import CommandRefused, PathwayClient
+from workflows.client import CommandRefused, PathwayClient, StreamReader
 
 __all__ = ["PolicyRow", "RollOutPolicy", "apply_command_id", "apply_policy", "policy_digest"]
 
@@ -79,10 +84,31 @@ def apply_command_id(policy: Policy, pathway_id: str, version: int) -> str:
     return f"policy-{hashlib.sha256(key.encode()).hexdigest()[:40]}"
 
 
+async def applied_since(
+    history: StreamReader, policy: Policy, pathway_id: str, since: datetime
+) -> bool:
+    """Whether `policy` came in force on the pathway under its roll-out's command id since
+    `since` (by an earlier attempt of the same batch, killed before it could answer)."""
+    return any(
+        record.type == "PolicyApplied"
+        and record.recorded_at >= since
+        and record.command_id == apply_command_id(policy, pathway_id, record.version - 1)
+        for record in await history.read_stream(stream_id_for(pathway_id))
+    )
+
+
 async def apply_policy(
-    pathways: PathwayClient, pathway_id: str, operation: RollOutPolicy, actor: Actor
+    pathways: PathwayClient,
+    pathway_id: str,
+    operation: RollOutPolicy,
+    actor: Actor,
+    *,
+    retried: tuple[StreamReader, datetime] | None = None,
 ) -> PolicyRow:
     """Put the policy in force on one pathway, unless it already is; its row.
+
+    `retried`, for a batch tried again: the pathways' streams and when the batch was first
+    scheduled, so a row its earlier attempt applied is `done`, not `unchanged`.
 
     A refusal (say, a pathway closed since it was listed) and a pathway that does not answer
     within the operation's `row_timeout` are the row's result, not the batch's failure.
@@ -97,6 +123,10 @@ async def apply_policy(
         async with asyncio.timeout(operation.row_timeout):
             state = await pathways.state(pathway_id)
             if state.policy == policy:
+                if retried is not None:
+                    history, since = retried
+                    if await applied_since(history, policy, pathway_id, since):
+                        return PolicyRow(pathway_id=pathway_id, outcome="done")
                 return PolicyRow(pathway_id=pathway_id, outcome="unchanged")
             envelope = CommandEnvelope(
                 command_id=apply_command_id(policy, pathway_id, state.version),
