@@ -39,7 +39,8 @@ def build_worker(
 
     With `payments` (the ledger's database), it also runs statement imports, whose steps
     tell the pathways through a client on the same task queue; with `accounts`, bulk
-    operations (a caseload's reassignment), whose steps check the people they name.
+    operations (a caseload's reassignment, a policy's roll-out), whose steps check the people
+    they name.
     """
     activities = EventStoreActivities(store)
     workflows: list[type] = [PathwayWorkflow]
