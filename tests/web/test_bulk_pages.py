@@ -90,3 +90,27 @@ async def test_a_supervisor_previews_then_applies_a_caseload_reassignment(
         assert again.headers["location"] == applied.headers["location"]
         events = [r.type for r in await h.store.read_stream(f"pathway-{annas[0]}")]
         assert events.count("CaseworkerReassigned") == 1
+
+
+async def test_a_policy_roll_out_is_no_organisation_s_bulk_page(dev_harness: Harness) -> None:
+    """A roll-out is a bulk operation too, but of no organisation: its id shows no page."""
+    from activities.policy_rollout import RollOutPolicy
+    from domain.policy import DEFAULT_POLICY
+    from domain.values import Actor, Role
+    from workflows.bulk_client import BulkOperations
+
+    h = dev_harness
+    accounts = await staffed_accounts()
+    app = create_app(h.pathways, h.store, accounts, web_settings())
+    bulk = BulkOperations(h.env.client, h.task_queue)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        build_worker(h.env.client, h.store, h.task_queue, accounts=accounts),
+        httpx.AsyncClient(transport=transport, base_url="http://testserver") as cora,
+    ):
+        started = await bulk.roll_out(
+            RollOutPolicy(policy=DEFAULT_POLICY), Actor(id="adele", role=Role.ADMIN)
+        )
+        assert await bulk.wait(started.operation_id, 60) is not None
+        await sign_in(cora, "cora")
+        assert (await cora.get(f"/team/bulk/{started.operation_id}")).status_code == 404
