@@ -1,35 +1,13 @@
-"""Prometheus metrics: the app's own, and the Temporal SDK's, on one endpoint per process.
+"""Prometheus metrics: the app's own instruments, counted where they happen.
 
-The app's own are counted where they happen (`PathwayClient` for commands, the append
-activity for deadline steps, a periodic look at the outbox). The SDK's (workflow task
-latencies, poll counts, sticky cache, …) come from its Rust core, which serves them on a
-Prometheus endpoint of its own; `serve_metrics` binds that one to a private loopback port
-and folds its samples into the single endpoint at `PATHWAYS_METRICS_PORT`.
+`PathwayClient` counts commands, the append activity deadline steps, and the metrics
+server (`infra.metrics_server`) looks at the outbox. Only instruments live here, so code
+that counts imports no database, port or server.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import socket
-import urllib.request
-from collections.abc import Iterator
-from functools import cache
-
-import psycopg
-import structlog
-from prometheus_client import REGISTRY, Counter, Gauge, Histogram, start_http_server
-from prometheus_client.core import Metric
-from prometheus_client.parser import text_string_to_metric_families
-from prometheus_client.registry import Collector
-from psycopg_pool import PoolTimeout
-from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
-
-from infra.config import Settings
-from infra.db import Pool
-from infra.server_process import LOOPBACK
-
-log = structlog.get_logger(__name__)
+from prometheus_client import Counter, Gauge, Histogram
 
 COMMANDS = Counter(
     "pathways_commands",
@@ -53,61 +31,7 @@ OUTBOX_BACKLOG = Gauge(
     "Notifications waiting in the outbox to be sent (not sent, not given up).",
 )
 
-OUTBOX_BACKLOG_SQL = "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND NOT given_up"
-OUTBOX_SECONDS = 15.0
 DEADLINE_EVENTS = frozenset({"DeadlineReminderSent", "DeadlineEscalated"})
-SDK_SCRAPE_SECONDS = 2.0
-
-
-class SdkMetrics(Collector):
-    """The Temporal SDK's samples, read from its own endpoint at each scrape."""
-
-    def __init__(self, url: str) -> None:
-        self._url = url
-
-    def collect(self) -> Iterator[Metric]:
-        try:
-            with urllib.request.urlopen(self._url, timeout=SDK_SCRAPE_SECONDS) as reply:
-                text = reply.read().decode()
-        except OSError:
-            return  # the app's own metrics are still worth a scrape
-        yield from text_string_to_metric_families(text)
-
-
-@cache
-def sdk_runtime() -> Runtime:
-    """The SDK runtime with Prometheus metrics on a private port (one per process)."""
-    port = _free_loopback_port()
-    runtime = Runtime(
-        telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=f"{LOOPBACK}:{port}"))
-    )
-    REGISTRY.register(SdkMetrics(f"http://{LOOPBACK}:{port}/metrics"))
-    return runtime
-
-
-def temporal_runtime(settings: Settings) -> Runtime | None:
-    """The runtime every Temporal client of this process connects with (None: the default)."""
-    return None if settings.metrics_port is None else sdk_runtime()
-
-
-@cache
-def serve_metrics(host: str, port: int) -> None:
-    """Serve `/metrics` at `host:port` from a thread of its own (once per process)."""
-    start_http_server(port, addr=host)
-
-
-async def follow_outbox(pool: Pool, stop: asyncio.Event, every: float = OUTBOX_SECONDS) -> None:
-    """Keep `pathways_outbox_backlog` current until `stop` is set; a failed look is skipped."""
-    while not stop.is_set():
-        try:
-            async with pool.connection() as conn:
-                cur = await conn.execute(OUTBOX_BACKLOG_SQL)
-                row = await cur.fetchone()
-            OUTBOX_BACKLOG.set(row[0] if row else 0)
-        except (psycopg.Error, PoolTimeout) as error:
-            log.warning("outbox_backlog_unknown", error=type(error).__name__)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), every)
 
 
 def record_appended(event_types: list[str]) -> None:
@@ -115,10 +39,3 @@ def record_appended(event_types: list[str]) -> None:
     for event in event_types:
         if event in DEADLINE_EVENTS:
             DEADLINE_STEPS.labels(event=event).inc()
-
-
-def _free_loopback_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((LOOPBACK, 0))
-        port: int = sock.getsockname()[1]
-        return port

@@ -10,7 +10,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import TLSConfig
 
 from infra.config import Settings
-from infra.metrics import temporal_runtime
+from infra.metrics_server import temporal_runtime
 from infra.telemetry import tracing_interceptors
 
 if TYPE_CHECKING:

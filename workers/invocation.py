@@ -62,7 +62,7 @@ def _configure_telemetry(settings: Settings, *, long_running: bool) -> None:
 
         configure_tracing(settings)
     if long_running and settings.metrics_port is not None:
-        from infra.metrics import serve_metrics
+        from infra.metrics_server import serve_metrics
 
         serve_metrics(settings.metrics_host, settings.metrics_port)
 

@@ -310,7 +310,7 @@ class OutboxBacklog(BackgroundTask):
 
     async def start(self, stack: Stack) -> None:
         from infra.db import open_pool
-        from infra.metrics import follow_outbox
+        from infra.metrics_server import follow_outbox
 
         assert stack.database_url is not None, "the database starts before the metrics"
         pool = await open_pool(stack.database_url, 1, 1)

@@ -15,7 +15,7 @@ from temporalio.testing import WorkflowEnvironment
 from domain.commands import COMMAND_ADAPTER, CommandEnvelope
 from infra.db import open_pool
 from infra.eventstore.memory import InMemoryEventStore
-from infra.metrics import follow_outbox, sdk_runtime, serve_metrics
+from infra.metrics_server import follow_outbox, sdk_runtime, serve_metrics
 from infra.migrate import migrate
 from infra.server_process import free_port
 from tests.scenarios import CASEWORKER, OPEN
