@@ -168,7 +168,7 @@ def report(
             names = await _organisation_names(pool) if kind == "html" else {}
         lang: Language = "en" if language == "en" else "it"
         if kind == "html":
-            from web.pages.funder_report import render_report, report_context
+            from web.reports.funder_report import render_report, report_context
 
             text = render_report(
                 report_context(
@@ -187,7 +187,7 @@ def report(
                 )
             )
         else:
-            from web.pages.indicator_export import export_table
+            from web.reports.indicator_export import export_table
 
             table = export_table(
                 rows,

@@ -45,9 +45,9 @@ from tests.integration.conftest import PATHWAYS, REPO, Ran, clean_environ, run
 from tests.integration.test_up import pathways_up
 from tests.integration.test_up_web import sign_in
 from web.i18n import translations
-from web.pages.funder_report import format_value
-from web.pages.indicator_labels import ROLES_IN_FIGURE
 from web.pages.render import DISPLAY_TIMEZONE
+from web.reports.funder_report import format_value
+from web.reports.indicator_labels import ROLES_IN_FIGURE
 from workers.demo_accounts import DEMO_PASSWORD
 
 pytestmark = pytest.mark.integration

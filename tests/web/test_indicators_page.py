@@ -36,8 +36,8 @@ from tests.web.staff import staffed_accounts
 from tests.web.test_i18n import catalog
 from tests.web.test_pages import sign_in
 from web.app import create_app
-from web.pages.indicator_labels import INDICATOR_LABELS
 from web.pages.indicators import month_ends
+from web.reports.indicator_labels import INDICATOR_LABELS
 from workflows.client import PathwayClient
 
 __all__ = ["database", "postgres"]

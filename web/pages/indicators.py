@@ -35,14 +35,14 @@ from web.access import page_purpose, record_read
 from web.i18n import N_, translations
 from web.pages.event_labels import WORK_PACKAGES
 from web.pages.form_labels import OPTION_LABELS
-from web.pages.funder_report import render_report, report_context
-from web.pages.indicator_export import HEADERS, export_table
 from web.pages.indicator_filters import BREAKDOWNS, GENERAL, Filters, read_filters
-from web.pages.indicator_labels import GENERAL_OBJECTIVE, ROLES_IN_FIGURE, indicator_label
 from web.pages.organisation_scope import organisations_in_scope
 from web.pages.render import language_of, render
 from web.pages.routing import PageAccount, log, page_router
 from web.problems import ProblemError
+from web.reports.funder_report import render_report, report_context
+from web.reports.indicator_export import HEADERS, export_table
+from web.reports.indicator_labels import GENERAL_OBJECTIVE, ROLES_IN_FIGURE, indicator_label
 from web.scope import FORBIDDEN
 from web.security import report_csp
 from workflows.parsing import InvalidInput, not_after

@@ -18,7 +18,7 @@ from infra.indicators.export import table_cells
 from infra.indicators.queries import Row
 from infra.spreadsheets import Cell
 from web.i18n import N_, translations
-from web.pages.indicator_labels import indicator_label
+from web.reports.indicator_labels import indicator_label
 
 HEADERS: Mapping[str, str] = {
     "organisation_id": N_("Organisation"),

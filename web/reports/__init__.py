@@ -1,0 +1,6 @@
+"""Documents that leave the project: the funder report and the indicator tables.
+
+Rendered alike for the pages (`web.pages.indicators`) and the CLI (`pathways report`), so
+they live beside the pages, not among them: the CLI imports these and no page module
+(the `workers-no-pages` contract in pyproject.toml).
+"""
