@@ -42,44 +42,24 @@ with workflow.unsafe.imports_passed_through():
         STAGE_KEY,
     )
     from workflows.models import RESULTS_KEPT, CommandResult, PathwayInput
+    from workflows.patches import (
+        CATCH_UP_ON_CONFLICT,
+        CATCH_UP_WINDOW,
+        FOLD_STORED_ON_DUPLICATE,
+        ITALIAN_DAYS,
+        KEEP_TIMER,
+        TIME_OF_FACTS,
+        UPSERT_ONLY_CHANGES,
+    )
 
 STORE_REFUSALS = frozenset({"budget_line_exceeded", "budget_line_missing", "command_id_conflict"})
 """Append failures that refuse the command (a payment that no longer fits its budget line, a
 person's command id that names another pathway's events), rather than reveal a fault: they
 reach the sender like a refusal of `decide`."""
 
-UPSERT_ONLY_CHANGES = "upsert-only-changes"
-"""Patch id (docs/versioning.md): search attributes are upserted only when they change."""
-
-CATCH_UP_ON_CONFLICT = "catch-up-on-conflict"
-"""Patch id: an append that meets a stream ahead of the state reads the missed events, folds
-them and decides again, where runs before it refused the command as a conflict."""
-
-FOLD_STORED_ON_DUPLICATE = "fold-stored-on-duplicate"
-"""Patch id: an append answered as a duplicate (the same command's events, stored by a
-workflow task that was then lost) folds the stored events, whose instants are the ones
-the store and its read models hold, instead of this task's copy of them."""
-
 CATCH_UP_RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=200), maximum_interval=timedelta(seconds=10)
 )
-
-TIME_OF_FACTS = "time-of-facts"
-"""Patch: the rules of issue 21 (no fact dated after its recording day, no follow-up before
-its window) decide a command's events. A run that took a command before them replays it
-under the rules it was decided by."""
-KEEP_TIMER = "keep-timer-while-deadline-holds"
-"""Patch id: the deadline timer stays armed across commands that leave the next wake-up
-where it was, instead of being cancelled and started again after every command."""
-
-ITALIAN_DAYS = "italian-days"
-"""Patch id: a deadline "by day D" falls at the end of D in Italy, not at 00:00 UTC of D+1.
-Runs that began before it keep the UTC day until they continue as new: their timers and
-ladder steps replay as they were taken (`domain.obligations.Timekeeping`)."""
-
-CATCH_UP_WINDOW = "catch-up-window"
-"""Patch id: a ladder rung already past when its obligation became known (back-dated
-entry) waits for the policy's catch-up window; runs that began before it took it at once."""
 
 APPEND_RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=200),

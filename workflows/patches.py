@@ -1,0 +1,35 @@
+"""The patch ids of `PathwayWorkflow`, oldest first: each names a change of what the
+workflow does on replay, guarded by `workflow.patched(...)` (docs/versioning.md tells how
+a patch is made, recorded and retired)."""
+
+from __future__ import annotations
+
+UPSERT_ONLY_CHANGES = "upsert-only-changes"
+"""Patch id (docs/versioning.md): search attributes are upserted only when they change."""
+
+KEEP_TIMER = "keep-timer-while-deadline-holds"
+"""Patch id: the deadline timer stays armed across commands that leave the next wake-up
+where it was, instead of being cancelled and started again after every command."""
+
+CATCH_UP_ON_CONFLICT = "catch-up-on-conflict"
+"""Patch id: an append that meets a stream ahead of the state reads the missed events, folds
+them and decides again, where runs before it refused the command as a conflict."""
+
+FOLD_STORED_ON_DUPLICATE = "fold-stored-on-duplicate"
+"""Patch id: an append answered as a duplicate (the same command's events, stored by a
+workflow task that was then lost) folds the stored events, whose instants are the ones
+the store and its read models hold, instead of this task's copy of them."""
+
+ITALIAN_DAYS = "italian-days"
+"""Patch id: a deadline "by day D" falls at the end of D in Italy, not at 00:00 UTC of D+1.
+Runs that began before it keep the UTC day until they continue as new: their timers and
+ladder steps replay as they were taken (`domain.obligations.Timekeeping`)."""
+
+CATCH_UP_WINDOW = "catch-up-window"
+"""Patch id: a ladder rung already past when its obligation became known (back-dated
+entry) waits for the policy's catch-up window; runs that began before it took it at once."""
+
+TIME_OF_FACTS = "time-of-facts"
+"""Patch id: the rules of issue 21 (no fact dated after its recording day, no follow-up before
+its window) decide a command's events. A run that took a command before them replays it
+under the rules it was decided by."""
