@@ -4,12 +4,15 @@ time, each row with its own result.
 `BulkOperationWorkflow` runs them; the caseload (the event store's summaries), the accounts
 and the client that sends commands to pathways are injected by the worker's composition
 root (`workers.worker.build_worker`). The operations: reassigning a leaving caseworker's
-open pathways to another caseworker of the organisation (`ReassignCaseload`), and putting a
-deadline policy in force on every running pathway (`RollOutPolicy`,
-`activities.policy_rollout`).
+open pathways to another caseworker of the organisation (`ReassignCaseload`), closing the
+pathways of an organisation that are ready to close (`CloseCohort`), and putting a deadline
+policy in force on every running pathway (`RollOutPolicy`, `activities.policy_rollout`).
 
 - `select_rows` reads which pathways the operation would change, and checks the people it
   names (`domain.assignment`): it changes nothing, and running it again is harmless.
+- `preview_rows` (a cohort's dry run) asks the domain's rule (`domain.decider.decide`) what
+  each row's command would do on the pathway's state now, changing nothing: a row the rule
+  refuses (say `payments_pending`) is listed with its code.
 - `apply_rows` sends each row's command under a command id made of the operation and the
   pathway (`row_command_id`; a policy's: `policy_rollout.apply_command_id`): sent again after
   a crash, a command is answered with its first reply, so each pathway changes once.
@@ -19,7 +22,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from typing import Annotated, Literal, assert_never
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal, assert_never
 
 import structlog
 from pydantic import Field
@@ -28,8 +33,11 @@ from temporalio.exceptions import ApplicationError
 
 from activities.policy_rollout import RollOutPolicy, apply_policy
 from domain.assignment import AccountFacts, check_assignee, check_leaving
+from domain.calendar import project_day
 from domain.commands import COMMAND_ADAPTER, CommandEnvelope
+from domain.decider import decide
 from domain.errors import DomainError
+from domain.projections import PathwaySummary
 from domain.values import Actor, Frozen, Identifier, LongText, Stage
 from infra.eventstore.base import EventStore
 from workflows.client import AccountLookup, CommandRefused, PathwayClient
@@ -37,7 +45,9 @@ from workflows.client import AccountLookup, CommandRefused, PathwayClient
 __all__ = [
     "ApplyRequest",
     "BulkActivities",
+    "CloseCohort",
     "Operation",
+    "PreviewRequest",
     "ReassignCaseload",
     "RollOutPolicy",
     "RowResult",
@@ -63,15 +73,34 @@ class ReassignCaseload(Frozen):
     reason: LongText | None = None
 
 
-Operation = Annotated[ReassignCaseload | RollOutPolicy, Field(discriminator="kind")]
+class CloseCohort(Frozen):
+    """Every pathway of an organisation ready to close: in the follow-up stage (its follow-up
+    recorded), opened within the days given (Italian days, both included), if any."""
+
+    kind: Literal["close_cohort"] = "close_cohort"
+    organisation_id: Identifier
+    opened_from: date | None = None
+    opened_to: date | None = None
+    reason: LongText | None = None
+
+    def chooses(self, opened_at: datetime) -> bool:
+        """Whether a pathway opened at `opened_at` belongs to the cohort."""
+        day = project_day(opened_at)
+        return (self.opened_from is None or day >= self.opened_from) and (
+            self.opened_to is None or day <= self.opened_to
+        )
+
+
+Operation = Annotated[ReassignCaseload | CloseCohort | RollOutPolicy, Field(discriminator="kind")]
 
 
 class RowResult(Frozen):
     """What the operation did, or would do, to one pathway."""
 
     pathway_id: str
-    outcome: Literal["would_change", "done", "unchanged", "refused", "failed"]
-    """`unchanged`: already as the operation wants it (a policy in force); `failed`: the
+    outcome: Literal["would_change", "would_refuse", "done", "unchanged", "refused", "failed"]
+    """`would_refuse`: a dry run's row the domain's rule refuses now (with its code);
+    `unchanged`: already as the operation wants it (a policy in force); `failed`: the
     pathway did not answer (a policy's row), so running the operation again may reach it."""
     code: str | None = None
     """For a refusal or a failure: the pathway's (or the client's) error code."""
@@ -80,6 +109,14 @@ class RowResult(Frozen):
 
 class SelectRequest(Frozen):
     operation: Operation
+
+
+class PreviewRequest(Frozen):
+    """One batch of a dry run's rows, as `actor` would change them."""
+
+    operation: Annotated[ReassignCaseload | CloseCohort, Field(discriminator="kind")]
+    actor: Actor
+    pathway_ids: tuple[str, ...] = Field(min_length=1)
 
 
 class ApplyRequest(Frozen):
@@ -121,17 +158,59 @@ class BulkActivities:
         operation = request.operation
         if isinstance(operation, RollOutPolicy):
             return sorted(set(await self._pathways.running_pathways()))
+        if isinstance(operation, CloseCohort):
+            return await self._chosen(
+                lambda s: operation.chooses(s.opened_at),
+                organisation_id=operation.organisation_id,
+                stage=Stage.FOLLOW_UP,
+            )
         await self._check(operation)
+        return await self._chosen(
+            lambda s: s.stage != Stage.CLOSED,
+            organisation_id=operation.organisation_id,
+            caseworker_id=operation.from_caseworker_id,
+        )
+
+    @activity.defn(name="preview_bulk_rows")
+    async def preview_rows(self, request: PreviewRequest) -> list[RowResult]:
+        """What each row's command would do now, by the domain's rule; changes nothing.
+
+        Each pathway's state is the one its running workflow holds; the rule is `decide`,
+        with `request.actor` and the present instant. A row it refuses is `would_refuse`
+        with the refusal's code (`payments_pending`, say); a pathway that no longer runs is
+        `would_refuse` with the client's code (`pathway_not_found`).
+        """
+        results = []
+        for pathway_id in request.pathway_ids:
+            envelope = CommandEnvelope(
+                command_id=row_command_id("preview", pathway_id),
+                actor=request.actor,
+                command=COMMAND_ADAPTER.validate_python(_row_command(request.operation)),
+            )
+            try:
+                decide(await self._pathways.state(pathway_id), envelope, datetime.now(UTC))
+            except (DomainError, CommandRefused) as refused:
+                results.append(
+                    RowResult(
+                        pathway_id=pathway_id,
+                        outcome="would_refuse",
+                        code=refused.code,
+                        message=refused.message,
+                    )
+                )
+            else:
+                results.append(RowResult(pathway_id=pathway_id, outcome="would_change"))
+            if activity.in_activity():
+                activity.heartbeat()
+        return results
+
+    async def _chosen(self, keep: Callable[[PathwaySummary], bool], **filters: Any) -> list[str]:
+        """The caseload rows matching `filters` that `keep` keeps, by id, in a stable order."""
         chosen: list[str] = []
         offset = 0
         while True:
-            page = await self._caseload.list_summaries(
-                organisation_id=operation.organisation_id,
-                caseworker_id=operation.from_caseworker_id,
-                limit=PAGE,
-                offset=offset,
-            )
-            chosen += [s.pathway_id for s in page if s.stage != Stage.CLOSED]
+            page = await self._caseload.list_summaries(**filters, limit=PAGE, offset=offset)
+            chosen += [s.pathway_id for s in page if keep(s)]
             if len(page) < PAGE:
                 break
             offset += PAGE
@@ -146,8 +225,8 @@ class BulkActivities:
         """
         operation = request.operation
         match operation:
-            case ReassignCaseload():
-                results = await self._reassign(request, operation)
+            case ReassignCaseload() | CloseCohort():
+                results = await self._send_each(request, operation)
             case RollOutPolicy():
                 results = await self._roll_out(request, operation)
             case _:
@@ -163,21 +242,16 @@ class BulkActivities:
         )
         return results
 
-    async def _reassign(
-        self, request: ApplyRequest, operation: ReassignCaseload
+    async def _send_each(
+        self, request: ApplyRequest, operation: ReassignCaseload | CloseCohort
     ) -> list[RowResult]:
+        """Each row's command in turn (`_row_command`), its refusal the row's result."""
         results = []
         for pathway_id in request.pathway_ids:
             envelope = CommandEnvelope(
                 command_id=row_command_id(request.operation_id, pathway_id),
                 actor=request.actor,
-                command=COMMAND_ADAPTER.validate_python(
-                    {
-                        "type": "reassign_caseworker",
-                        "caseworker_id": operation.to_caseworker_id,
-                        "reason": operation.reason,
-                    }
-                ),
+                command=COMMAND_ADAPTER.validate_python(_row_command(operation)),
             )
             try:
                 await self._pathways.send(pathway_id, envelope)
@@ -236,3 +310,18 @@ class BulkActivities:
 
     async def _account(self, account_id: str) -> AccountFacts | None:
         return await self._accounts.get_account(account_id)
+
+
+def _row_command(operation: ReassignCaseload | CloseCohort) -> dict[str, Any]:
+    """The command each row of `operation` is sent (a roll-out's: `apply_policy`)."""
+    match operation:
+        case ReassignCaseload():
+            return {
+                "type": "reassign_caseworker",
+                "caseworker_id": operation.to_caseworker_id,
+                "reason": operation.reason,
+            }
+        case CloseCohort():
+            return {"type": "close_pathway", "reason": operation.reason}
+        case _:
+            assert_never(operation)

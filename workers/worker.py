@@ -52,7 +52,7 @@ def build_worker(
     if accounts is not None:
         bulk = BulkActivities(store, accounts, PathwayClient(client, task_queue, store))
         workflows.append(BulkOperationWorkflow)
-        steps += [bulk.select_rows, bulk.apply_rows]
+        steps += [bulk.select_rows, bulk.preview_rows, bulk.apply_rows]
     return Worker(
         client,
         task_queue=task_queue,

@@ -1,6 +1,8 @@
 """`BulkOperationWorkflow`: one change over many pathways, a dry run first, a result per row.
 
-A dry run chooses the rows and says what would change, changing nothing. Applying takes the
+A dry run chooses the rows and says what would change, changing nothing; a cohort's closure
+(`CloseCohort`) also asks the domain's rule of each row (`preview_bulk_rows`), so the rows it
+would refuse, and why, are listed before anything is sent. Applying takes the
 rows a dry run listed (what the person saw and confirmed), never a fresh selection, and
 changes them a batch at a time, each row `done` or `refused` with its code. Its workflow id
 is the dry run's with `-apply`, so applying the same dry run twice starts nothing: it is
@@ -26,7 +28,9 @@ with workflow.unsafe.imports_passed_through():
     from activities.bulk import (
         ApplyRequest,
         BulkActivities,
+        CloseCohort,
         Operation,
+        PreviewRequest,
         RowResult,
         SelectRequest,
     )
@@ -131,15 +135,8 @@ class BulkOperationWorkflow:
                 )
                 return self._progress
             if dry_run:
-                self._progress = progress.model_copy(
-                    update={
-                        "stage": BulkStage.DONE,
-                        "pathway_ids": tuple(chosen),
-                        "results": tuple(
-                            RowResult(pathway_id=p, outcome="would_change") for p in chosen
-                        ),
-                    }
-                )
+                previewed = await self._preview(request, progress, tuple(chosen))
+                self._progress = previewed.model_copy(update={"stage": BulkStage.DONE})
                 return self._progress
             rows: tuple[str, ...] = tuple(chosen)
         else:
@@ -163,6 +160,36 @@ class BulkOperationWorkflow:
             self._progress = progress
         self._progress = progress.model_copy(update={"stage": BulkStage.DONE})
         return self._progress
+
+    async def _preview(
+        self, request: BulkInput, progress: BulkOperation, rows: tuple[str, ...]
+    ) -> BulkOperation:
+        """A dry run's rows: what the domain's rule says of each, a batch at a time, for a
+        cohort's closure; `would_change` for every row of the other operations (their rows
+        are chosen by what the rule asks, and their histories have no preview step)."""
+        progress = progress.model_copy(update={"pathway_ids": rows})
+        if not isinstance(request.operation, CloseCohort):
+            return progress.model_copy(
+                update={
+                    "results": tuple(RowResult(pathway_id=p, outcome="would_change") for p in rows)
+                }
+            )
+        self._progress = progress
+        for start in range(0, len(rows), BATCH):
+            answered: list[RowResult] = await workflow.execute_activity_method(
+                BulkActivities.preview_rows,
+                PreviewRequest(
+                    operation=request.operation,
+                    actor=request.actor,
+                    pathway_ids=rows[start : start + BATCH],
+                ),
+                start_to_close_timeout=STEP_TIMEOUT,
+                heartbeat_timeout=HEARTBEAT_TIMEOUT,
+                retry_policy=STEP_RETRY,
+            )
+            progress = progress.model_copy(update={"results": (*progress.results, *answered)})
+            self._progress = progress
+        return progress
 
     @workflow.query
     def progress(self) -> BulkOperation | None:

@@ -21,7 +21,7 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from activities.bulk import ReassignCaseload
+from activities.bulk import CloseCohort, ReassignCaseload
 from activities.policy_rollout import RollOutPolicy, policy_digest
 from domain.values import Actor
 from workflows.bulk import (
@@ -66,7 +66,7 @@ class BulkOperations(ProcessFollower[BulkOperation]):
     def __init__(self, client: Client, task_queue: str) -> None:
         super().__init__(client, task_queue, BulkOperation)
 
-    async def dry_run(self, operation: ReassignCaseload, actor: Actor) -> str:
+    async def dry_run(self, operation: ReassignCaseload | CloseCohort, actor: Actor) -> str:
         """Start a dry run of `operation` for `actor`; its id."""
         operation_id = f"{WORKFLOW_ID_PREFIX}{uuid.uuid4().hex}"
         await self._client.start_workflow(
