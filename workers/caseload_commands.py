@@ -1,20 +1,22 @@
 """`pathways caseload`: bulk operations on a caseload, a dry run first (docs/architecture.md).
 
 `reassign` starts a dry run that lists the open pathways a leaving caseworker would hand
-over, changing nothing, and prints its id; `apply` applies that dry run's rows and shows
-them done or refused. Both only start the bulk operation's workflow and follow it: the
-worker does the work, and `apply` run again (after an interruption, say) follows the same
-application instead of starting another. Refusals are `error: <code>: <detail>`, exit 2.
+over, changing nothing, and prints its id; `close-cohort` one that lists the pathways of an
+organisation ready to close, and those the domain's rule would refuse with its code; `apply`
+applies a dry run's rows and shows them done or refused. Each only starts the bulk
+operation's workflow and follows it: the worker does the work, and `apply` run again (after
+an interruption, say) follows the same application instead of starting another. Refusals
+are `error: <code>: <detail>`, exit 2.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from infra.config import Settings
 from workers.failures import Refused
@@ -27,9 +29,11 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="caseload",
-    help="Bulk operations on caseloads: reassign a leaving caseworker's pathways.",
+    help="Bulk operations on caseloads: reassign a leaving caseworker's pathways, close a cohort.",
     no_args_is_help=True,
 )
+
+_Operation = TypeVar("_Operation", bound=BaseModel)
 
 PROGRESS_SECONDS = 2.0
 """How long a command waits for the result before it shows the progress again."""
@@ -63,17 +67,13 @@ def reassign(
     from activities.bulk import ReassignCaseload
 
     async def work(settings: Settings) -> None:
-        try:
-            operation = ReassignCaseload(
-                organisation_id=organisation,
-                from_caseworker_id=leaving,
-                to_caseworker_id=taking,
-                reason=reason,
-            )
-        except ValidationError as err:
-            first = err.errors()[0]
-            field = str(first["loc"][0]) if first["loc"] else None
-            raise Refused("invalid_command", first["msg"], field) from None
+        operation = _valid(
+            ReassignCaseload,
+            organisation_id=organisation,
+            from_caseworker_id=leaving,
+            to_caseworker_id=taking,
+            reason=reason,
+        )
         async with _operations(settings) as operations:
             dry_run_id = await operations.dry_run(operation, await _actor(settings, actor))
             planned = await followed(operations, dry_run_id)
@@ -88,10 +88,63 @@ def reassign(
     run_command(work)
 
 
+@app.command("close-cohort")
+def close_cohort(
+    organisation: Annotated[str, typer.Argument(help="The organisation.", show_default=False)],
+    opened_from: Annotated[
+        str | None,
+        typer.Option("--opened-from", help="Only pathways opened on or after this day (ISO)."),
+    ] = None,
+    opened_to: Annotated[
+        str | None,
+        typer.Option("--opened-to", help="Only pathways opened on or before this day (ISO)."),
+    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why, for the record.")] = None,
+    actor: ActorOption = None,
+) -> None:
+    """Dry run: list the pathways of ORGANISATION ready to close (followed up); change nothing.
+
+    Each row says whether the closure would be accepted now, or refused and why (say
+    `payments_pending`). Prints the dry run's id: `pathways caseload apply <id>` closes
+    exactly those rows.
+    """
+    from activities.bulk import CloseCohort
+
+    async def work(settings: Settings) -> None:
+        operation = _valid(
+            CloseCohort,
+            organisation_id=organisation,
+            opened_from=opened_from,
+            opened_to=opened_to,
+            reason=reason,
+        )
+        async with _operations(settings) as operations:
+            dry_run_id = await operations.dry_run(operation, await _actor(settings, actor))
+            planned = await followed(operations, dry_run_id)
+        if planned.refusal_code is not None:
+            raise Refused(planned.refusal_code, planned.refusal_message or "refused")
+        for row in planned.results:
+            if row.outcome == "would_change":
+                typer.echo(f"would close {row.pathway_id}")
+            else:
+                typer.echo(f"would refuse {row.pathway_id}: {row.code}: {row.message}")
+        typer.echo(
+            f"{len(planned.pathway_ids)} pathways, {planned.count('would_refuse')} would be"
+            f" refused; dry run {dry_run_id}"
+        )
+        if planned.pathway_ids:
+            typer.echo(f"apply it with: pathways caseload apply {dry_run_id}")
+
+    run_command(work)
+
+
 @app.command("apply")
 def apply(
     dry_run_id: Annotated[
-        str, typer.Argument(help="The dry run's id, from `reassign`.", show_default=False)
+        str,
+        typer.Argument(
+            help="The dry run's id, from `reassign` or `close-cohort`.", show_default=False
+        ),
     ],
     actor: ActorOption = None,
 ) -> None:
@@ -122,6 +175,20 @@ def apply(
         )
 
     run_command(work)
+
+
+def _valid(kind: type[_Operation], **fields: object) -> _Operation:
+    """The operation `kind` of `fields`.
+
+    Raises:
+        Refused: `invalid_command` with the first field that does not validate.
+    """
+    try:
+        return kind.model_validate(fields)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else None
+        raise Refused("invalid_command", first["msg"], field) from None
 
 
 async def _actor(settings: Settings, actor: str | None) -> Actor:

@@ -1,6 +1,7 @@
-"""`pathways caseload reassign` then `apply`, as an operator runs them, on the dev server and
-PostgreSQL: the dry run lists and changes nothing, applying reassigns each row once, the
-same application asked again answers with its result, refusals change nothing."""
+"""`pathways caseload reassign` (or `close-cohort`) then `apply`, as an operator runs them,
+on the dev server and PostgreSQL: the dry run lists and changes nothing, applying changes
+each row once, the same application asked again answers with its result, refusals change
+nothing."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import base64
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,7 +28,8 @@ from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
 from tests.eventstore.conftest import database, postgres
 from tests.integration.conftest import PATHWAYS, Ran, clean_environ, run
-from tests.workflows.journey import opening
+from tests.workflows.journey import compressed_opening, envelope, opening
+from tests.workflows.test_bulk_close_cohort import followed_up
 from workers.worker import build_worker
 from workflows.client import PathwayClient
 
@@ -55,6 +58,14 @@ class Operator:
                 "SELECT pathway_id, caseworker_id FROM pathway_summaries ORDER BY 1"
             )
             return [(str(p), str(c)) for p, c in await cur.fetchall()]
+
+    async def stages(self) -> list[tuple[str, str]]:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT pathway_id, stage FROM pathway_summaries"
+                " WHERE pathway_id LIKE 'pw-cc-%' ORDER BY 1"
+            )
+            return [(str(p), str(s)) for p, s in await cur.fetchall()]
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -150,3 +161,42 @@ async def test_a_dry_run_then_its_application_reassign_each_pathway_once(
         unknown = await o.cli("caseload", "apply", "bulk-nothing", "--actor", "sara")
         assert unknown.code == 2 and unknown.stderr.startswith("error: not_a_dry_run: "), unknown
     assert await o.caseworkers() == [(p, "luca") for p in annas]
+
+
+async def test_a_cohort_dry_run_lists_the_refusals_then_apply_closes_each_ready_pathway(
+    operator: Operator,
+) -> None:
+    o = operator
+    pathways = PathwayClient(o.client, o.queue, o.store)
+    today = datetime.now(UTC).date()
+    ready, pending = "pw-cc-1", "pw-cc-2"
+    async with build_worker(o.client, o.store, o.queue, accounts=o.accounts):
+        for pathway_id, payment_pending in ((ready, False), (pending, True)):
+            await pathways.open(compressed_opening(pathway_id))
+            for command, actor in followed_up(today, payment_pending=payment_pending):
+                await pathways.send(pathway_id, envelope(command, actor))
+
+        bad = await o.cli("caseload", "close-cohort", "org-lecce", "--opened-from", "soon")
+        assert bad.code == 2 and bad.stderr.startswith("error: invalid_command: "), bad
+        dry = await o.cli(
+            "caseload", "close-cohort", "org-lecce", "--opened-from", str(today), "--actor", "sara"
+        )
+        assert dry.code == 0, dry
+        lines = dry.stdout.splitlines()
+        assert lines[0] == f"would close {ready}"
+        assert lines[1].startswith(f"would refuse {pending}: payments_pending: ")
+        assert lines[2].startswith("2 pathways, 1 would be refused; dry run bulk-")
+        dry_run_id = lines[2].rsplit(" ", 1)[1]
+        assert await o.stages() == [(ready, "follow_up"), (pending, "follow_up")]
+
+        applied = await o.cli("caseload", "apply", dry_run_id, "--actor", "sara")
+        assert applied.code == 0, applied
+        lines = applied.stdout.splitlines()
+        assert lines[0] == f"done: {ready}"
+        assert lines[1].startswith(f"refused: {pending}: payments_pending: ")
+        assert lines[2] == f"2 pathways: 1 done, 1 refused ({dry_run_id}-apply)"
+        again = await o.cli("caseload", "apply", dry_run_id, "--actor", "sara")
+        assert again.code == 0 and again.stdout == applied.stdout, again
+    assert await o.stages() == [(ready, "closed"), (pending, "follow_up")]
+    closed = await o.store.read_stream(f"pathway-{ready}")
+    assert [r.type for r in closed].count("PathwayClosed") == 1
