@@ -114,3 +114,64 @@ async def test_a_policy_roll_out_is_no_organisation_s_bulk_page(dev_harness: Har
         assert await bulk.wait(started.operation_id, 60) is not None
         await sign_in(cora, "cora")
         assert (await cora.get(f"/team/bulk/{started.operation_id}")).status_code == 404
+
+
+async def test_a_supervisor_previews_a_cohort_s_closure_with_its_refusals_then_applies_it(
+    dev_harness: Harness,
+) -> None:
+    from datetime import UTC, datetime
+
+    from tests.workflows.journey import compressed_opening, envelope
+    from tests.workflows.test_bulk_close_cohort import followed_up
+
+    h = dev_harness
+    accounts = await staffed_accounts()
+    app = create_app(h.pathways, h.store, accounts, web_settings())
+    today = datetime.now(UTC).date()
+    ready, pending = f"cohort-{h.task_queue}-ready", f"cohort-{h.task_queue}-pending"
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        build_worker(h.env.client, h.store, h.task_queue, accounts=accounts),
+        httpx.AsyncClient(transport=transport, base_url="http://testserver") as sara,
+        httpx.AsyncClient(transport=transport, base_url="http://testserver") as anna,
+    ):
+        for pathway_id, payment_pending in ((ready, False), (pending, True)):
+            await h.pathways.open(compressed_opening(pathway_id))
+            for command, actor in followed_up(today, payment_pending=payment_pending):
+                await h.pathways.send(pathway_id, envelope(command, actor))
+        token = await sign_in(sara, "sara")
+        assert (await sara.get("/team/close-cohort")).status_code == 200
+        bad = await sara.post(
+            "/team/close-cohort",
+            data={"csrf_token": token, "organisation": "org-lecce", "opened_from": "soon"},
+        )
+        assert bad.status_code == 422
+        previewed = await sara.post(
+            "/team/close-cohort",
+            data={"csrf_token": token, "organisation": "org-lecce", "opened_from": str(today)},
+        )
+        assert previewed.status_code == 303, previewed.text
+        preview = await sara.get(previewed.headers["location"])
+        assert 'data-stage="done"' in preview.text, preview.text
+        assert preview.text.count('data-outcome="would_change"') == 1
+        assert preview.text.count('data-outcome="would_refuse"') == 1
+        assert "payments_pending" in preview.text
+        stages = [(await h.store.get_summary(p)) for p in (ready, pending)]
+        assert [s.stage.value for s in stages if s is not None] == ["follow_up", "follow_up"]
+
+        await sign_in(anna, "anna")
+        assert (await anna.get("/team/close-cohort")).status_code == 403
+
+        action = re.search(r'action="(/team/bulk/[^"]+/apply)"', preview.text)
+        assert action is not None
+        applied = await sara.post(action.group(1), data={"csrf_token": token})
+        assert applied.status_code == 303, applied.text
+        result = await sara.get(applied.headers["location"])
+        for _ in range(50):
+            if 'data-stage="done"' in result.text:
+                break
+            result = await sara.get(applied.headers["location"])
+        assert result.text.count('data-outcome="done"') == 1
+        assert result.text.count('data-outcome="refused"') == 1
+        stages = [(await h.store.get_summary(p)) for p in (ready, pending)]
+        assert [s.stage.value for s in stages if s is not None] == ["closed", "follow_up"]

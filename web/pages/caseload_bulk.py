@@ -1,16 +1,21 @@
-"""`/team/reassign`: hand a leaving caseworker's open pathways to another, as a bulk operation.
+"""`/team/reassign` and `/team/close-cohort`: bulk operations on an organisation's pathways.
+
+`/team/reassign` hands a leaving caseworker's open pathways to another; `/team/close-cohort`
+closes the organisation's pathways ready to close (followed up), opened within the days
+given, its preview saying which the rules would refuse and why (say `payments_pending`).
 
 For supervisors (their organisation) and the coordinator (the organisation chosen): those
 who may reassign a pathway. The form starts a dry run of `BulkOperationWorkflow`, which
 lists the pathways that would change and changes nothing; its page (`/team/bulk/<id>`)
 shows the rows and an "Apply" button, which applies exactly those rows, and then the
 progress and each row's result (done, or refused with its code). The pages only start
-the workflow and show it (`pathways caseload reassign` and `apply` are the CLI's twins).
+the workflow and show it (`pathways caseload reassign`, `close-cohort` and `apply` are the
+CLI's twins).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -29,7 +34,11 @@ from web.scope import FORBIDDEN
 from workflows.bulk import BulkOperation
 from workflows.bulk_client import BulkOperations, BulkRefused
 
+if TYPE_CHECKING:
+    from activities.bulk import CloseCohort, ReassignCaseload
+
 REASSIGN_PATH = "/team/reassign"
+CLOSE_COHORT_PATH = "/team/close-cohort"
 BULK_PATH = "/team/bulk"
 REASSIGNING = SUPERVISION
 """Who reassigns pathways (`domain.permissions`): the pages offer it to no one else."""
@@ -79,6 +88,44 @@ async def _form(
     )
 
 
+async def _cohort_form(
+    request: Request,
+    account: Account,
+    wanted: str | None,
+    status_code: int = 200,
+    *,
+    invalid: bool = False,
+) -> Response:
+    organisations, chosen = await organisations_in_scope(request, account, wanted)
+    chosen = chosen if chosen is not None else (organisations[0].id if organisations else None)
+    return render(
+        request,
+        "caseload_close_cohort.html",
+        status_code=status_code,
+        organisations=organisations,
+        organisation_id=chosen,
+        invalid=invalid,
+    )
+
+
+async def _dry_run(
+    request: Request, account: Account, operation: ReassignCaseload | CloseCohort
+) -> Response:
+    """Start a dry run of `operation` as `account`, and show it once done (or its progress)."""
+    try:
+        dry_run_id = await _operations(request).dry_run(
+            operation, Actor(id=account.id, role=account.role)
+        )
+        await _operations(request).wait(dry_run_id, WAIT_SECONDS)
+    except (RPCError, RPCTimeoutOrCancelledError) as err:
+        log.warning("bulk_not_started", error=str(err))
+        raise ProblemError(
+            "unavailable", "the workflow service does not answer", status=503
+        ) from None
+    log.info("bulk_dry_run_started", operation_id=dry_run_id, by=account.id)
+    return see_other(f"{BULK_PATH}/{dry_run_id}", request)
+
+
 async def _operation(request: Request, account: Account, operation_id: str) -> BulkOperation:
     """The operation, if it is one of the account's organisations (else 404, as if none)."""
     try:
@@ -87,7 +134,7 @@ async def _operation(request: Request, account: Account, operation_id: str) -> B
         raise ProblemError("not_found", "no such bulk operation", status=404) from None
     if found is None:
         raise ProblemError("unavailable", "no worker answers now: try again", status=503)
-    if found.operation.kind != "reassign_caseload":  # a policy's roll-out: no organisation's
+    if found.operation.kind == "apply_policy":  # a policy's roll-out: no organisation's
         raise ProblemError("not_found", "no such bulk operation", status=404)
     await organisations_in_scope(request, account, found.operation.organisation_id)
     return found
@@ -120,18 +167,35 @@ def build_caseload_bulk_router() -> APIRouter:
             )
         except ValueError:
             return await _form(request, account, organisation, status_code=422, invalid=True)
+        return await _dry_run(request, account, operation)
+
+    @router.get(CLOSE_COHORT_PATH)
+    async def close_cohort_form(request: Request, account: PageAccount) -> Response:
+        """The form: which organisation, opened when, why."""
+        _reassigner(account)
+        return await _cohort_form(request, account, request.query_params.get("organisation"))
+
+    @router.post(CLOSE_COHORT_PATH)
+    async def close_cohort(request: Request, account: PageAccount) -> Response:
+        """Start a dry run of the cohort's closure and show it."""
+        from activities.bulk import CloseCohort
+
+        _reassigner(account)
+        form = await request.form()
+        organisation = _field(form, "organisation")
+        _, chosen = await organisations_in_scope(request, account, organisation)
         try:
-            dry_run_id = await _operations(request).dry_run(
-                operation, Actor(id=account.id, role=account.role)
+            operation = CloseCohort.model_validate(
+                {
+                    "organisation_id": chosen or organisation,
+                    "opened_from": _field(form, "opened_from") or None,
+                    "opened_to": _field(form, "opened_to") or None,
+                    "reason": _field(form, "reason") or None,
+                }
             )
-            await _operations(request).wait(dry_run_id, WAIT_SECONDS)
-        except (RPCError, RPCTimeoutOrCancelledError) as err:
-            log.warning("bulk_not_started", error=str(err))
-            raise ProblemError(
-                "unavailable", "the workflow service does not answer", status=503
-            ) from None
-        log.info("bulk_dry_run_started", operation_id=dry_run_id, by=account.id)
-        return see_other(f"{BULK_PATH}/{dry_run_id}", request)
+        except ValueError:
+            return await _cohort_form(request, account, organisation, 422, invalid=True)
+        return await _dry_run(request, account, operation)
 
     @router.get(BULK_PATH + "/{operation_id}")
     async def operation(request: Request, operation_id: str, account: PageAccount) -> Response:
@@ -166,4 +230,4 @@ async def _names(request: Request) -> dict[str, str]:
     return {a.id: a.display_name for a in await accounts_of(request).list_accounts()}
 
 
-__all__ = ["BULK_PATH", "REASSIGN_PATH", "build_caseload_bulk_router"]
+__all__ = ["BULK_PATH", "CLOSE_COHORT_PATH", "REASSIGN_PATH", "build_caseload_bulk_router"]
