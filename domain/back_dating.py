@@ -19,6 +19,8 @@ def noticed(before: PathwayState, after: PathwayState, record: EventRecord) -> P
     without those no longer owed."""
     if after.stage is None:
         return after
+    if before.stage is not None and _what_is_owed(before) == _what_is_owed(after):
+        return after  # no obligation came or went: most events (a note, a ladder step)
     owed_now = {o.obligation.obligation_id for o in owed(after)}
     known = {k: at for k, at in before.known_since.items() if k in owed_now}
     for obligation_id in owed_now - known.keys():
@@ -26,3 +28,21 @@ def noticed(before: PathwayState, after: PathwayState, record: EventRecord) -> P
     if known == after.known_since:
         return after
     return after.model_copy(update={"known_since": known})
+
+
+def _what_is_owed(state: PathwayState) -> tuple[object, ...]:
+    """The parts of the state that decide which obligations are owed (`domain.obligations`:
+    the stage and when it began, the plan pending and the plan, the exit, the measures,
+    the permit and the opening), not their due instants: equal parts, equal obligations.
+    Compared after every event, so unchanged parts are the same objects and cheap to compare.
+    """
+    return (
+        state.stage,
+        state.stage_entered_at,
+        state.pending_plan,
+        state.plan,
+        state.exit,
+        state.measures,
+        state.permit_expires_on,
+        state.opened_at,
+    )
