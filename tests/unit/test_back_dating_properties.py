@@ -74,14 +74,15 @@ class Pathway:
         self.now = max(self.now, instant)
 
 
-@given(
-    gaps=st.lists(st.integers(min_value=0, max_value=40 * 24 * 60), min_size=5, max_size=5),
-    backdating=st.lists(st.integers(min_value=0, max_value=29 * 24 * 60), min_size=5, max_size=5),
-)
-@settings(max_examples=60, deadline=None)
-def test_no_escalation_for_an_obligation_met_on_time_unless_met_past_the_catch_up_window(
-    gaps: list[int], backdating: list[int]
-) -> None:
+GAPS = st.lists(st.integers(min_value=0, max_value=40 * 24 * 60), min_size=5, max_size=5)
+"""Minutes between one command and the next, the ladder running in between."""
+BACKDATING = st.lists(st.integers(min_value=0, max_value=29 * 24 * 60), min_size=5, max_size=5)
+"""Minutes each command's business time lies before its recording (within the 30 days)."""
+
+
+def back_dated_history(gaps: list[int], backdating: list[int]) -> list[EventRecord]:
+    """The first stages, each command recorded after its gap and back-dated by its minutes
+    (never before the opening), the ladder run at every wake-up, then 60 days more."""
     pathway = Pathway()
     opened_at: datetime | None = None
     for index, ((command, actor, _, _), gap, back) in enumerate(
@@ -100,8 +101,15 @@ def test_no_escalation_for_an_obligation_met_on_time_unless_met_past_the_catch_u
         )
         pathway.append(envelope)
     pathway.run_until(pathway.now + timedelta(days=60))
+    return pathway.records
 
-    records = pathway.records
+
+@given(gaps=GAPS, backdating=BACKDATING)
+@settings(max_examples=60, deadline=None)
+def test_no_escalation_for_an_obligation_met_on_time_unless_met_past_the_catch_up_window(
+    gaps: list[int], backdating: list[int]
+) -> None:
+    records = back_dated_history(gaps, backdating)
     for meeting in (r for r in records if r.type in MEETS):
         obligation = MEETS[meeting.type]
         before = fold([r for r in records if r.version < meeting.version])
