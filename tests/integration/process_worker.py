@@ -13,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import os
+import signal
 import sys
+from collections.abc import Awaitable, Callable
 
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
@@ -32,6 +34,19 @@ from tests.integration.conftest import REPO
 from workers.worker import build_worker
 from workflows.client import PathwayClient
 from workflows.models import CommandResult
+
+
+async def kill_when(
+    worker: asyncio.subprocess.Process, done: Callable[[], Awaitable[int]], at_least: int = 3
+) -> None:
+    """SIGKILL `worker` once `done()` counts `at_least` steps taken (or after 30 s), and
+    wait for it: the process dies mid-way, as a machine that loses power."""
+    for _ in range(600):
+        if await done() >= at_least:
+            break
+        await asyncio.sleep(0.05)
+    worker.send_signal(signal.SIGKILL)
+    await worker.wait()
 
 
 async def spawn_worker(

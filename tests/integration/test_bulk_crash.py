@@ -8,7 +8,6 @@ last recorded batch. Every pathway then has exactly one reassignment, and every 
 
 from __future__ import annotations
 
-import asyncio
 import signal
 
 import pytest
@@ -16,7 +15,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.bulk import ReassignCaseload
 from domain.values import Actor, Role
-from tests.integration.process_worker import spawn_worker
+from tests.integration.process_worker import kill_when, spawn_worker
 from tests.integration.test_caseload_cli import Operator, database, operator, postgres
 from tests.workflows.journey import opening
 from workers.worker import build_worker
@@ -58,12 +57,7 @@ async def test_a_worker_killed_mid_application_is_replaced_and_each_row_changes_
         planned = await bulk.wait(dry_run_id, 60)
         assert planned is not None and planned.pathway_ids == tuple(ids)
         started = await bulk.apply(dry_run_id, sara)
-        for _ in range(600):
-            if await reassigned(o) >= 3:
-                break
-            await asyncio.sleep(0.05)
-        worker.send_signal(signal.SIGKILL)
-        await worker.wait()
+        await kill_when(worker, lambda: reassigned(o))
     finally:
         if worker.returncode is None:
             worker.kill()

@@ -20,7 +20,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.policy_rollout import RollOutPolicy, apply_command_id
 from domain.policy import DEFAULT_POLICY
 from domain.values import Actor, Role
-from tests.integration.process_worker import spawn_worker
+from tests.integration.process_worker import kill_when, spawn_worker
 from tests.integration.test_caseload_cli import Operator, database, operator, postgres
 from tests.workflows.journey import opening
 from workers.worker import build_worker
@@ -47,6 +47,10 @@ async def applied(o: Operator) -> list[tuple[str, int, str]]:
         return [(str(s), int(v), str(c)) for s, v, c in await cur.fetchall()]
 
 
+async def applied_count(o: Operator) -> int:
+    return len(await applied(o))
+
+
 async def test_a_worker_killed_mid_roll_out_is_replaced_and_each_pathway_takes_it_once(
     operator: Operator, database: str, dev_server_env: WorkflowEnvironment
 ) -> None:
@@ -65,12 +69,7 @@ async def test_a_worker_killed_mid_roll_out_is_replaced_and_each_pathway_takes_i
         started = await bulk.roll_out(
             RollOutPolicy(policy=POLICY, concurrency=1), Actor(id="root", role=Role.ADMIN)
         )
-        for _ in range(600):
-            if len(await applied(o)) >= 3:
-                break
-            await asyncio.sleep(0.05)
-        worker.send_signal(signal.SIGKILL)
-        await worker.wait()
+        await kill_when(worker, lambda: applied_count(o))
     finally:
         if worker.returncode is None:
             worker.kill()

@@ -11,7 +11,6 @@ same file again starts nothing. The import's payloads in Temporal are sealed.
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import uuid
 from collections.abc import AsyncIterator
@@ -34,7 +33,7 @@ from infra.eventstore.postgres import PostgresEventStore
 from infra.payments.postgres import BankAccount, PaymentsStore
 from infra.payments.statements import parse_statement
 from tests.eventstore.ledger_builders import lines
-from tests.integration.process_worker import spawn_worker
+from tests.integration.process_worker import kill_when, spawn_worker
 from tests.scenarios import ASSESSMENT, CASEWORKER, CONDITION, OPEN, SUPERVISOR, plan
 from tests.workflows.journey import envelope
 from workers.worker import build_worker
@@ -173,12 +172,7 @@ async def test_a_worker_killed_while_telling_the_pathways_is_replaced_and_import
         started = await imports.start(data, "march.csv", statement, datetime.now(UTC))
         assert not started.earlier
 
-        for _ in range(600):
-            if await paid_events(office) >= 3:
-                break
-            await asyncio.sleep(0.05)
-        worker.send_signal(signal.SIGKILL)
-        await worker.wait()
+        await kill_when(worker, lambda: paid_events(office))
     finally:
         if worker.returncode is None:
             worker.kill()
