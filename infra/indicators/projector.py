@@ -225,7 +225,14 @@ class IndicatorProjector:
             held = await cur.fetchone()
             if held is None or not held[0]:
                 raise RebuildInProgress(self.name)
-            return await self._rebuild()
+            try:
+                return await self._rebuild()
+            finally:
+                # Released here, not by closing: the server ends the session a moment after
+                # the client hangs up, and a rebuild asked at once after would find it held.
+                await guard.execute(
+                    "SELECT pg_advisory_unlock(hashtext(%s))", (f"rebuild:{self.name}",)
+                )
 
     async def _rebuild(self) -> int:
         shadow, shadow_name = LIVE.shadow(), f"{self.name}:rebuild"
