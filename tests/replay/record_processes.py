@@ -3,8 +3,10 @@
     .venv/bin/python -m tests.replay.record_processes
 
 Runs a statement import (two batches of outcomes, one line unmatched), a bulk
-reassignment (a dry run, then its application with a row refused) and a policy's roll-out
-(its rows chosen and applied in one run, a row unchanged) on the time-skipping server, with
+reassignment (a dry run, then its application with a row refused), a cohort's closure (a
+dry run that asks the domain's rule of each row, one would be refused, then its
+application) and a policy's roll-out (its rows chosen and applied in one run, a row
+unchanged) on the time-skipping server, with
 stand-in steps of the same names and shapes, and saves each workflow's history as
 `processes/<workflow>.json`. Commit the files when a process's shape is released: from then
 on every change to its workflow must replay them (or be patched); restore the files already
@@ -25,7 +27,14 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.bulk import ApplyRequest, ReassignCaseload, RowResult, SelectRequest
+from activities.bulk import (
+    ApplyRequest,
+    CloseCohort,
+    PreviewRequest,
+    ReassignCaseload,
+    RowResult,
+    SelectRequest,
+)
 from activities.payment_outcomes import PaymentOutcome, SendReport
 from activities.policy_rollout import RollOutPolicy, policy_digest
 from activities.statement_import import SettledLine, SettleRequest, TellRequest
@@ -75,6 +84,16 @@ async def select_rows(request: SelectRequest) -> list[str]:
     return ["p-1", "p-2", "p-3"]
 
 
+@activity.defn(name="preview_bulk_rows")
+async def preview_rows(request: PreviewRequest) -> list[RowResult]:
+    return [
+        RowResult(pathway_id=p, outcome="would_change")
+        if p != "p-2"
+        else RowResult(pathway_id=p, outcome="would_refuse", code="payments_pending", message="x")
+        for p in request.pathway_ids
+    ]
+
+
 @activity.defn(name="apply_bulk_rows")
 async def apply_rows(request: ApplyRequest) -> list[RowResult]:
     if isinstance(request.operation, RollOutPolicy):
@@ -102,7 +121,7 @@ async def record() -> list[Path]:
             env.client,
             task_queue=queue,
             workflows=[StatementImportWorkflow, BulkOperationWorkflow],
-            activities=[settle_statement, tell_pathways, select_rows, apply_rows],
+            activities=[settle_statement, tell_pathways, select_rows, preview_rows, apply_rows],
         ):
             lines = tuple(
                 StatementLine(
@@ -141,6 +160,20 @@ async def record() -> list[Path]:
                 id=apply_id_for("bulk-recorded"),
                 task_queue=queue,
             )
+            cohort = CloseCohort(organisation_id="org-lecce")
+            previewed = await env.client.execute_workflow(
+                BulkOperationWorkflow.run,
+                BulkInput(operation=cohort, actor=sara),
+                id="cohort-recorded",
+                task_queue=queue,
+            )
+            assert [r.outcome for r in previewed.results].count("would_refuse") == 1
+            await env.client.execute_workflow(
+                BulkOperationWorkflow.run,
+                BulkInput(operation=cohort, actor=sara, pathway_ids=previewed.pathway_ids),
+                id=apply_id_for("cohort-recorded"),
+                task_queue=queue,
+            )
             rolled_out = await env.client.execute_workflow(
                 BulkOperationWorkflow.run,
                 BulkInput(
@@ -157,6 +190,7 @@ async def record() -> list[Path]:
         for name, ids in (
             ("statement_import", ["statement-recorded"]),
             ("bulk_reassign", ["bulk-recorded", apply_id_for("bulk-recorded")]),
+            ("bulk_close_cohort", ["cohort-recorded", apply_id_for("cohort-recorded")]),
             ("policy_rollout", [ROLL_OUT_ID]),
         ):
             runs = [await env.client.get_workflow_handle(i).fetch_history() for i in ids]

@@ -22,7 +22,12 @@ PROCESSES = sorted((Path(__file__).parent / "processes").glob("*.json"))
 
 
 def test_every_process_has_a_history() -> None:
-    assert [p.stem for p in PROCESSES] == ["bulk_reassign", "policy_rollout", "statement_import"]
+    assert [p.stem for p in PROCESSES] == [
+        "bulk_close_cohort",
+        "bulk_reassign",
+        "policy_rollout",
+        "statement_import",
+    ]
 
 
 @pytest.mark.parametrize("path", PROCESSES, ids=[p.stem for p in PROCESSES])
