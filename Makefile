@@ -65,7 +65,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict domain workflows web
+	$(BIN)/mypy --strict domain workflows client web
 
 clean:
 	rm -rf .pathways

@@ -23,34 +23,29 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Callable
-from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal, assert_never
+from datetime import UTC, datetime
+from typing import Annotated, Any, assert_never
 
 import structlog
 from pydantic import Field
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.policy_rollout import RollOutPolicy, apply_policy
+from activities.policy_rollout import apply_policy
+from client.pathway import AccountLookup, CommandRefused, PathwayClient
 from domain.assignment import AccountFacts, check_assignee, check_leaving
-from domain.calendar import project_day
 from domain.commands import COMMAND_ADAPTER, CommandEnvelope
 from domain.decider import decide
 from domain.errors import DomainError
 from domain.projections import PathwaySummary
-from domain.values import Actor, Frozen, Identifier, LongText, Stage
+from domain.values import Actor, Frozen, Stage
 from infra.eventstore.base import EventStore
-from workflows.client import AccountLookup, CommandRefused, PathwayClient
+from workflows.bulk_models import CloseCohort, Operation, ReassignCaseload, RollOutPolicy, RowResult
 
 __all__ = [
     "ApplyRequest",
     "BulkActivities",
-    "CloseCohort",
-    "Operation",
     "PreviewRequest",
-    "ReassignCaseload",
-    "RollOutPolicy",
-    "RowResult",
     "SelectRequest",
     "row_command_id",
 ]
@@ -61,50 +56,6 @@ PAGE = 500
 HEARTBEAT_EVERY = 2.0
 """Seconds between a batch's heartbeats while its rows wait for their pathways."""
 """Caseload rows read at a time while choosing the rows."""
-
-
-class ReassignCaseload(Frozen):
-    """Every open pathway of one caseworker of an organisation, given to another."""
-
-    kind: Literal["reassign_caseload"] = "reassign_caseload"
-    organisation_id: Identifier
-    from_caseworker_id: Identifier
-    to_caseworker_id: Identifier
-    reason: LongText | None = None
-
-
-class CloseCohort(Frozen):
-    """Every pathway of an organisation ready to close: in the follow-up stage (its follow-up
-    recorded), opened within the days given (Italian days, both included), if any."""
-
-    kind: Literal["close_cohort"] = "close_cohort"
-    organisation_id: Identifier
-    opened_from: date | None = None
-    opened_to: date | None = None
-    reason: LongText | None = None
-
-    def chooses(self, opened_at: datetime) -> bool:
-        """Whether a pathway opened at `opened_at` belongs to the cohort."""
-        day = project_day(opened_at)
-        return (self.opened_from is None or day >= self.opened_from) and (
-            self.opened_to is None or day <= self.opened_to
-        )
-
-
-Operation = Annotated[ReassignCaseload | CloseCohort | RollOutPolicy, Field(discriminator="kind")]
-
-
-class RowResult(Frozen):
-    """What the operation did, or would do, to one pathway."""
-
-    pathway_id: str
-    outcome: Literal["would_change", "would_refuse", "done", "unchanged", "refused", "failed"]
-    """`would_refuse`: a dry run's row the domain's rule refuses now (with its code);
-    `unchanged`: already as the operation wants it (a policy in force); `failed`: the
-    pathway did not answer (a policy's row), so running the operation again may reach it."""
-    code: str | None = None
-    """For a refusal or a failure: the pathway's (or the client's) error code."""
-    message: str | None = None
 
 
 class SelectRequest(Frozen):

@@ -16,13 +16,14 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
+from client.pathway import CommandRefused
 from domain.commands import COMMAND_ADAPTER, CommandEnvelope
 from domain.values import Actor, Role
 from infra.payments.postgres import LineResult, Settlement
-from workflows.client import CommandRefused
 from workflows.models import CommandResult
+from workflows.statement_import_models import SendReport
 
 SYSTEM_BANK_ID = "system:bank"
 ALREADY_RECORDED = "already_recorded"
@@ -45,26 +46,6 @@ class PaymentOutcome(BaseModel):
     @property
     def command_id(self) -> str:
         return f"bank:{self.payment_id}.{self.attempt}.{self.outcome}"
-
-
-class SendReport(BaseModel):
-    """What the pathways answered to the outcomes sent to them."""
-
-    sent: int = 0
-    already_known: int = 0
-    refused: list[str] = Field(default_factory=list)
-    """`<pathway>: <code>: <message>`, one per outcome a pathway refused."""
-    not_sent: str | None = None
-    """Why nothing was sent, when the pathways cannot take bank outcomes."""
-
-    def plus(self, other: SendReport) -> SendReport:
-        """This report and `other`'s, added up (the reports of successive batches)."""
-        return SendReport(
-            sent=self.sent + other.sent,
-            already_known=self.already_known + other.already_known,
-            refused=[*self.refused, *other.refused],
-            not_sent=self.not_sent or other.not_sent,
-        )
 
 
 class CommandSender(Protocol):

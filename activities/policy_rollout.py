@@ -21,7 +21,6 @@ from datetime import datetime
 from typing import Literal
 
 import structlog
-from pydantic import Field
 from temporalio.client import (
     RPCTimeoutOrCancelledError,
     WorkflowQueryFailedError,
@@ -29,13 +28,14 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
+from client.pathway import CommandRefused, PathwayClient, StreamReader
 from domain.commands import ApplyPolicy, CommandEnvelope
 from domain.policy import Policy
 from domain.stream import stream_id_for
 from domain.values import Actor, Frozen
-from workflows.client import CommandRefused, PathwayClient, StreamReader
+from workflows.bulk_models import RollOutPolicy, policy_digest
 
-__all__ = ["PolicyRow", "RollOutPolicy", "apply_command_id", "apply_policy", "policy_digest"]
+__all__ = ["PolicyRow", "apply_command_id", "apply_policy"]
 
 _log = structlog.get_logger(__name__)
 
@@ -46,17 +46,6 @@ TRANSPORT = (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED)
 """Temporal itself away: the batch is retried, not a row failed."""
 
 
-class RollOutPolicy(Frozen):
-    """A deadline policy put in force on every running pathway of the task queue."""
-
-    kind: Literal["apply_policy"] = "apply_policy"
-    policy: Policy
-    concurrency: int = Field(default=16, ge=1, le=256)
-    """Rows of a batch sent at the same time."""
-    row_timeout: float = Field(default=30.0, ge=1)
-    """Seconds each pathway has to answer before its row fails (`no_reply`)."""
-
-
 class PolicyRow(Frozen):
     """What the policy's command did to one pathway."""
 
@@ -64,11 +53,6 @@ class PolicyRow(Frozen):
     outcome: Literal["done", "unchanged", "refused", "failed"]
     code: str | None = None
     message: str | None = None
-
-
-def policy_digest(policy: Policy) -> str:
-    """SHA-256 of the policy's canonical JSON: the same policy, the same digest."""
-    return hashlib.sha256(policy.model_dump_json().encode()).hexdigest()
 
 
 def apply_command_id(policy: Policy, pathway_id: str, version: int) -> str:

@@ -26,7 +26,6 @@ from temporalio.exceptions import ApplicationError
 from activities.payment_outcomes import (
     CommandSender,
     PaymentOutcome,
-    SendReport,
     outcomes_for_pathways,
     send_payment_outcomes,
 )
@@ -34,6 +33,7 @@ from domain.values import Frozen
 from infra.payments.model import PaymentError
 from infra.payments.postgres import PaymentsStore, Settlement
 from infra.payments.statements import StatementLine
+from workflows.statement_import_models import SendReport
 
 __all__ = [
     "SettleRequest",

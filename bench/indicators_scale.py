@@ -40,6 +40,7 @@ from typing import Any
 
 import httpx
 
+from client.pathway import PathwayClient
 from domain.calendar import end_of_day
 from domain.indicators import CATALOGUE
 from domain.values import Role
@@ -55,7 +56,6 @@ from infra.policy_file import load_policy
 from web.app import create_app
 from web.pages.indicators import month_ends
 from web.settings import WebSettings
-from workflows.client import PathwayClient
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 SPAN_DAYS = 730

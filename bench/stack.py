@@ -22,6 +22,7 @@ from pydantic import SecretStr
 from temporalio.client import Client
 
 from bench.worker import bare_queue
+from client.pathway import PathwayClient
 from infra.config import Settings
 from infra.crypto.master import MasterKey
 from infra.crypto.sealing import FieldSealer
@@ -31,7 +32,6 @@ from infra.eventstore.postgres import PostgresEventStore
 from infra.migrate import migrate
 from infra.temporal import connect
 from workers.keys import keyring_on
-from workflows.client import PathwayClient
 
 WORKER_READY_SECONDS = 60.0
 

@@ -20,8 +20,8 @@ from bench.bare_update import BareUpdate
 from bench.figures import percentiles, ratio
 from bench.profiling import CpuMeter
 from bench.stack import BenchStack
+from client.pathway import CommandRefused, PathwayClient
 from domain.commands import CommandEnvelope
-from workflows.client import CommandRefused, PathwayClient
 
 Send = Callable[[int], Awaitable[object]]
 

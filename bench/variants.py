@@ -30,7 +30,7 @@ import psutil
 
 from bench import throughput
 from bench.stack import BenchStack
-from workflows.client import PathwayClient
+from client.pathway import PathwayClient
 
 SHIPPED = "shipped"
 

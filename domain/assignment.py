@@ -8,7 +8,7 @@ account, not an id that names nobody (an orphaned pathway). All of these are ref
 with `caseworker_not_eligible`, so that the answer tells nothing about who exists outside
 the sender's scope.
 
-The rule is pure; the senders (`workflows.client.PathwayClient`, bound to the accounts)
+The rule is pure; the senders (`client.pathway.PathwayClient`, bound to the accounts)
 look the person up and apply it before a command reaches the pathway.
 """
 

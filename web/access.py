@@ -19,6 +19,7 @@ from pydantic import GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from client.parsing import INVALID
 from infra.access_log.base import AccessLog
 from infra.access_log.model import (
     DEFAULT_PURPOSE,
@@ -29,7 +30,6 @@ from infra.access_log.model import (
 from infra.accounts.model import Account
 from web.outages import Unavailable
 from web.problems import ProblemError
-from workflows.parsing import INVALID
 
 PURPOSE_HEADER = "X-Purpose"
 PURPOSE_FIELD = "purpose"

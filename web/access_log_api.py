@@ -12,6 +12,7 @@ from typing import Annotated
 import structlog
 from fastapi import APIRouter, Query, Request
 
+from client.parsing import INVALID
 from domain.values import Identifier, Role
 from infra.access_log.model import MAX_SEARCH, AccessEntry, AccessQuery, Channel, Purpose
 from infra.accounts.model import Account
@@ -20,7 +21,6 @@ from web.auth import CurrentAccount
 from web.day_or_instant import DAY_OR_INSTANT_OR_EMPTY
 from web.problems import PROBLEM_RESPONSES, ProblemError
 from web.scope import FORBIDDEN
-from workflows.parsing import INVALID
 
 log = structlog.get_logger("pathways.web.access_log")
 

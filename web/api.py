@@ -14,6 +14,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel
 
+from client.parsing import INVALID, build_envelope, known_at, opening_document, parse_command
+from client.pathway import NOT_FOUND, PathwayClient
 from domain.calendar import project_day
 from domain.commands import CommandEnvelope, OpenPathway
 from domain.evolution import fold
@@ -34,9 +36,7 @@ from web.outages import within
 from web.problems import PROBLEM_RESPONSES, ProblemError
 from web.scope import caseload_filter, changeable, check_may_open_in, readable
 from web.settings import WebSettings
-from workflows.client import NOT_FOUND, PathwayClient
 from workflows.models import CommandResult
-from workflows.parsing import INVALID, build_envelope, known_at, opening_document, parse_command
 
 
 class HistoryEntry(BaseModel):

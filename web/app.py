@@ -15,6 +15,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from client.bulk import BulkOperations
+from client.pathway import PathwayClient
+from client.statement_import import StatementImports
 from infra.access_log.base import AccessLog, InMemoryAccessLog
 from infra.accounts.sessions import InMemorySessionRevocations, SessionRevocations
 from infra.accounts.store import AccountStore
@@ -36,9 +39,6 @@ from web.pages.payments import STATEMENTS_PATH
 from web.problems import install_problem_handlers
 from web.security import SecurityHeaders, install_docs
 from web.settings import WebSettings
-from workflows.bulk_client import BulkOperations
-from workflows.client import PathwayClient
-from workflows.statement_import_client import StatementImports
 
 if TYPE_CHECKING:
     from infra.crypto.codec import PathwayCodec

@@ -21,9 +21,9 @@ from pydantic import (
 )
 from temporalio.api.common.v1 import Payload
 
+from client.parsing import field_path
 from infra.crypto.codec import KEY_ID
 from web.problems import ProblemError
-from workflows.parsing import field_path
 
 INVALID_PAYLOADS = "invalid_payloads"
 

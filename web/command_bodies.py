@@ -1,6 +1,6 @@
 """The command bodies the API takes, published in its OpenAPI from the domain's own models.
 
-A route still reads its body as a plain JSON object and hands it to `workflows.parsing`, so
+A route still reads its body as a plain JSON object and hands it to `client.parsing`, so
 that the API, the CLI and the pages refuse the same input with the same `invalid_command`
 and field path. These types only say what that parsing accepts: each command of the
 domain's union (`domain.commands.Command`) as its own schema, fields copied from its model,

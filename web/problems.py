@@ -17,10 +17,10 @@ from psycopg import DataError
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from client.parsing import INVALID, InvalidInput, field_path
+from client.pathway import CommandRefused
 from domain.errors import ERROR_CODES
 from infra.accounts.model import ACCOUNT_ERROR_CODES, AccountError
-from workflows.client import CommandRefused
-from workflows.parsing import INVALID, InvalidInput, field_path
 
 log = structlog.get_logger("pathways.web.problems")
 

@@ -13,13 +13,13 @@ from typing import NamedTuple
 
 import structlog
 
+from client.pathway import NOT_FOUND
 from domain.errors import OrganisationNotFound
 from domain.projections import PathwaySummary
 from domain.values import Role
 from infra.accounts.model import Account
 from infra.eventstore.base import EventStore
 from web.problems import ProblemError
-from workflows.client import NOT_FOUND
 
 log = structlog.get_logger("pathways.web.scope")
 

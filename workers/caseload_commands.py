@@ -23,9 +23,9 @@ from workers.failures import Refused
 from workers.invocation import run_command
 
 if TYPE_CHECKING:
+    from client.bulk import BulkOperations
     from domain.values import Actor
-    from workflows.bulk import BulkOperation
-    from workflows.bulk_client import BulkOperations
+    from workflows.bulk_models import BulkOperation
 
 app = typer.Typer(
     name="caseload",
@@ -64,7 +64,7 @@ def reassign(
 
     Prints the dry run's id: `pathways caseload apply <id>` applies exactly those rows.
     """
-    from activities.bulk import ReassignCaseload
+    from workflows.bulk_models import ReassignCaseload
 
     async def work(settings: Settings) -> None:
         operation = _valid(
@@ -108,7 +108,7 @@ def close_cohort(
     `payments_pending`). Prints the dry run's id: `pathways caseload apply <id>` closes
     exactly those rows.
     """
-    from activities.bulk import CloseCohort
+    from workflows.bulk_models import CloseCohort
 
     async def work(settings: Settings) -> None:
         operation = _valid(
@@ -153,7 +153,7 @@ def apply(
     Run again, it follows the same application (or answers with its result): no pathway
     changes twice.
     """
-    from workflows.bulk_client import BulkRefused
+    from client.bulk import BulkRefused
 
     async def work(settings: Settings) -> None:
         async with _operations(settings) as operations:
@@ -214,8 +214,8 @@ async def _actor(settings: Settings, actor: str | None) -> Actor:
 @contextlib.asynccontextmanager
 async def _operations(settings: Settings) -> AsyncIterator[BulkOperations]:
     """`BulkOperations` on the configured Temporal, for one command."""
+    from client.bulk import BulkOperations
     from workers.endpoints import pathway_client
-    from workflows.bulk_client import BulkOperations
 
     async with pathway_client(settings) as pathways:
         yield BulkOperations(pathways.temporal, pathways.task_queue)
@@ -223,7 +223,7 @@ async def _operations(settings: Settings) -> AsyncIterator[BulkOperations]:
 
 async def followed(operations: BulkOperations, operation_id: str) -> BulkOperation:
     """The operation's result, showing its progress on stderr while it runs."""
-    from workflows.bulk import BulkStage
+    from workflows.bulk_models import BulkStage
 
     shown = ""
     while True:

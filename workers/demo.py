@@ -14,12 +14,12 @@ from datetime import date
 import structlog
 from pydantic import BaseModel, ConfigDict
 
+from client.pathway import CommandRefused, PathwayClient
 from domain.measures import MeasureKind
 from domain.policy import Policy
 from domain.values import Stage
 from workers.demo_data import DEMO_ORGANISATIONS, DEMO_USERS, DemoOrganisation, DemoUser
 from workers.demo_plan import DemoPathway, plan_demo
-from workflows.client import CommandRefused, PathwayClient
 
 __all__ = [
     "DEMO_ORGANISATIONS",

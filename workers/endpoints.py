@@ -19,12 +19,12 @@ from workers.failures import Refused, Unavailable
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from client.pathway import PathwayClient
     from domain.records import EventRecord
     from infra.accounts.model import Account
     from infra.accounts.postgres import PostgresAccountStore
     from infra.accounts.sessions import PostgresSessionRevocations
     from infra.eventstore.postgres import PostgresEventStore
-    from workflows.client import PathwayClient
 
 CONNECT_TIMEOUT_SECONDS = 5
 
@@ -39,10 +39,10 @@ async def pathway_client(settings: Settings) -> AsyncIterator[PathwayClient]:
     """
     from temporalio.service import RPCError
 
+    from client.pathway import CommandRefused, PathwayClient
     from infra.crypto.codec import PayloadUnreadable
     from infra.temporal import connect, temporal_address
     from workers.keys import keyring_on
-    from workflows.client import CommandRefused, PathwayClient
 
     address = temporal_address(settings)
     async with (

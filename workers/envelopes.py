@@ -2,7 +2,7 @@
 
 Everything here runs before anything is sent, so a malformed command never reaches Temporal:
 it is refused as `invalid_command`, with the path of the offending field. The parsing itself
-is `workflows.parsing`, shared with the HTTP API; this module reads files and stdin and
+is `client.parsing`, shared with the HTTP API; this module reads files and stdin and
 speaks the CLI's `Refused`.
 """
 
@@ -19,12 +19,12 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from client import parsing
 from domain.calendar import project_day
 from domain.commands import CommandEnvelope, OpenPathway
 from domain.policy import Policy
 from domain.values import Actor
 from workers.failures import Refused
-from workflows import parsing
 
 INVALID = parsing.INVALID
 
@@ -93,7 +93,7 @@ def command_envelope(
 def opening_document(document: dict[str, Any], command_id: str | None) -> dict[str, Any]:
     """The open_pathway document with its type and pathway id filled in when absent.
 
-    See `workflows.parsing.opening_document`.
+    See `client.parsing.opening_document`.
 
     Raises:
         Refused: `invalid_command` when the document is another command, or names a

@@ -172,9 +172,9 @@ async def _import_durably(
     settings: Settings, data: bytes, name: str, lines: list[StatementLine], now: datetime
 ) -> None:
     """Start (or join) the import's workflow, show its progress, then its result."""
+    from client.statement_import import StatementImports
     from workers.endpoints import pathway_client
-    from workflows.statement_import import ImportStage
-    from workflows.statement_import_client import StatementImports
+    from workflows.statement_import_models import ImportStage
 
     async with pathway_client(settings) as client:
         imports = StatementImports(client.temporal, client.task_queue)

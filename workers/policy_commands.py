@@ -43,8 +43,8 @@ def _source(settings: Settings, file: Path | None) -> str:
 @app.command()
 def check(file: PolicyFileArgument = None, json: JsonOption = False) -> None:
     """Validate a policy file and print its revisions, deadlines and ladder."""
-    from activities.policy_rollout import policy_digest
     from workers.views import policy_text, to_json
+    from workflows.bulk_models import policy_digest
 
     async def work(settings: Settings) -> None:
         policy = configured_policy(settings, file)
@@ -83,14 +83,14 @@ def apply(
     """
     from pydantic import ValidationError
 
-    from activities.policy_rollout import RollOutPolicy
+    from client.bulk import BulkOperations
     from domain.values import Actor, Role
     from workers.caseload_commands import followed
     from workers.endpoints import pathway_client
     from workers.failures import Refused, Unavailable
     from workers.policy_report import report_of
     from workers.views import broadcast_json, broadcast_text
-    from workflows.bulk_client import BulkOperations
+    from workflows.bulk_models import RollOutPolicy
 
     async def work(settings: Settings) -> None:
         policy = configured_policy(settings, file)

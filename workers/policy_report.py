@@ -11,8 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 
-from activities.policy_rollout import RollOutPolicy, policy_digest
-from workflows.bulk import BulkOperation
+from workflows.bulk_models import BulkOperation, RollOutPolicy, policy_digest
 
 
 class Outcome(StrEnum):

@@ -179,6 +179,7 @@ class WebServer:
         return f"http://{self._settings.web_host}:{self._settings.web_port}"
 
     async def start(self, stack: Stack) -> None:
+        from client.pathway import PathwayClient
         from infra.access_log.postgres import PostgresAccessLog
         from infra.accounts.postgres import PostgresAccountStore
         from infra.accounts.sessions import PostgresSessionRevocations
@@ -194,7 +195,6 @@ class WebServer:
         from web.settings import WebSettings
         from workers.invocation import configured_targets
         from workers.keys import keyring_on
-        from workflows.client import PathwayClient
 
         settings = stack.settings
         grant = configured_targets(settings)

@@ -14,11 +14,11 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 from activities.bulk import BulkActivities
 from activities.event_store import EventStoreActivities
 from activities.statement_import import StatementImportActivities
+from client.pathway import AccountLookup, PathwayClient
 from infra.config import WORKER_CACHED_WORKFLOWS
 from infra.eventstore.base import EventStore
 from infra.payments.postgres import PaymentsStore
 from workflows.bulk import BulkOperationWorkflow
-from workflows.client import AccountLookup, PathwayClient
 from workflows.pathway import PathwayWorkflow
 from workflows.statement_import import StatementImportWorkflow
 

@@ -18,28 +18,16 @@ killed anywhere is replaced by another that carries on from the last batch recor
 from __future__ import annotations
 
 from datetime import timedelta
-from enum import StrEnum
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.bulk import (
-        ApplyRequest,
-        BulkActivities,
-        CloseCohort,
-        Operation,
-        PreviewRequest,
-        RowResult,
-        SelectRequest,
-    )
-    from domain.values import Actor, Frozen
+    from activities.bulk import ApplyRequest, BulkActivities, PreviewRequest, SelectRequest
+    from workflows.bulk_models import BulkInput, BulkOperation, BulkStage, CloseCohort, RowResult
+    from workflows.names import BULK_OPERATION, PROGRESS
 
-WORKFLOW_NAME = "BulkOperationWorkflow"
-WORKFLOW_ID_PREFIX = "bulk-"
-APPLY_SUFFIX = "-apply"
-POLICY_ID_PREFIX = "policy-rollout-"
 BATCH = 20
 """Rows changed per step: progress is recorded after each, and a batch retried after a
 crash sends at most this many commands again (answered by their first reply)."""
@@ -53,52 +41,7 @@ STEP_TIMEOUT = timedelta(minutes=10)
 HEARTBEAT_TIMEOUT = timedelta(seconds=10)
 
 
-class BulkStage(StrEnum):
-    SELECTING = "selecting"
-    APPLYING = "applying"
-    DONE = "done"
-    REFUSED = "refused"
-    """The operation as a whole was refused (a person it names): nothing changed."""
-
-
-class BulkInput(Frozen):
-    """A dry run (`pathway_ids` None: the rows are chosen) or the application of one."""
-
-    operation: Operation
-    actor: Actor
-    pathway_ids: tuple[str, ...] | None = None
-    """The rows a dry run listed, to apply; None for the dry run itself."""
-    roll_out: bool = False
-    """Choose the rows and apply them in the same run, with no dry run (a policy's roll-out)."""
-
-
-class BulkOperation(Frozen):
-    """An operation's progress, and its result once `stage` is done (or refused)."""
-
-    operation_id: str
-    operation: Operation
-    dry_run: bool
-    stage: BulkStage = BulkStage.SELECTING
-    pathway_ids: tuple[str, ...] = ()
-    results: tuple[RowResult, ...] = ()
-    refusal_code: str | None = None
-    refusal_message: str | None = None
-
-    def count(self, outcome: str) -> int:
-        return sum(r.outcome == outcome for r in self.results)
-
-
-def apply_id_for(dry_run_id: str) -> str:
-    """The workflow id that applies the dry run `dry_run_id`."""
-    return dry_run_id + APPLY_SUFFIX
-
-
-def roll_out_id_for(policy_digest: str) -> str:
-    """The workflow id that puts the policy of digest `policy_digest` in force."""
-    return POLICY_ID_PREFIX + policy_digest
-
-
-@workflow.defn(name=WORKFLOW_NAME)
+@workflow.defn(name=BULK_OPERATION)
 class BulkOperationWorkflow:
     """Chooses the rows (dry run) or changes the rows a dry run chose, batch by batch; a
     roll-out does both in one run."""
@@ -191,7 +134,7 @@ class BulkOperationWorkflow:
             self._progress = progress
         return progress
 
-    @workflow.query
+    @workflow.query(name=PROGRESS)
     def progress(self) -> BulkOperation | None:
         """What the operation has done so far; None before its first task ran."""
         return self._progress

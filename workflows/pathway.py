@@ -42,6 +42,7 @@ with workflow.unsafe.imports_passed_through():
         STAGE_KEY,
     )
     from workflows.models import RESULTS_KEPT, CommandResult, PathwayInput
+    from workflows.names import PATHWAY, PATHWAY_COMMAND, PATHWAY_STATE
     from workflows.patches import (
         CATCH_UP_ON_CONFLICT,
         CATCH_UP_WINDOW,
@@ -113,7 +114,7 @@ class _StreamAhead(Exception):
         self.error = error
 
 
-@workflow.defn(name="PathwayWorkflow", failure_exception_types=[DomainError])
+@workflow.defn(name=PATHWAY, failure_exception_types=[DomainError])
 class PathwayWorkflow:
     @workflow.init
     def __init__(self, input: PathwayInput) -> None:
@@ -159,7 +160,7 @@ class PathwayWorkflow:
             )
         )
 
-    @workflow.update(name="command")
+    @workflow.update(name=PATHWAY_COMMAND)
     async def command(self, envelope: CommandEnvelope) -> CommandResult:
         """Apply one command; the update id is the command id.
 
@@ -372,7 +373,7 @@ class PathwayWorkflow:
         if envelope.command_id not in self._results:
             self._decide(envelope)
 
-    @workflow.query(name="state")
+    @workflow.query(name=PATHWAY_STATE)
     def state(self) -> PathwayState:
         return self._state
 

@@ -11,28 +11,28 @@ query answers what is done so far: the pages and the CLI show it.
 
 from __future__ import annotations
 
-import hashlib
-from datetime import datetime, timedelta
-from enum import StrEnum
+from datetime import timedelta
 
-from pydantic import Field
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.payment_outcomes import SendReport
     from activities.statement_import import (
         SettledLine,
         SettleRequest,
         StatementImportActivities,
         TellRequest,
     )
-    from domain.values import Frozen
     from infra.payments.postgres import Settlement
-    from infra.payments.statements import StatementLine
+    from workflows.names import PROGRESS, STATEMENT_IMPORT
+    from workflows.statement_import_models import (
+        ImportStage,
+        SendReport,
+        StatementImport,
+        StatementImportInput,
+        UnmatchedLine,
+    )
 
-WORKFLOW_NAME = "StatementImportWorkflow"
-WORKFLOW_ID_PREFIX = "statement-"
 TELL_BATCH = 25
 """Outcomes told per step: progress is recorded after each batch, and a batch retried
 after a crash sends at most this many commands again (answered by their first reply)."""
@@ -47,54 +47,7 @@ HEARTBEAT_TIMEOUT = timedelta(seconds=10)
 """A step whose worker stops heartbeating (killed) runs again elsewhere after this long."""
 
 
-def statement_import_id(data: bytes, organisation_id: str | None) -> str:
-    """The import's workflow id: `statement-<sha256 of the file>`, and the organisation
-    whose account the statement is, when the import is limited to it (the page's)."""
-    digest = hashlib.sha256(data).hexdigest()
-    return WORKFLOW_ID_PREFIX + digest + ("" if organisation_id is None else f"-{organisation_id}")
-
-
-class ImportStage(StrEnum):
-    SETTLING = "settling"
-    TELLING = "telling"
-    DONE = "done"
-
-
-class StatementImportInput(Frozen):
-    """A parsed statement to import; sealed by the payload codec (it names payments)."""
-
-    file_name: str
-    lines: tuple[StatementLine, ...]
-    received_at: datetime
-    organisation_id: str | None = None
-
-
-class UnmatchedLine(Frozen):
-    line: StatementLine
-    note: str
-
-
-class StatementImport(Frozen):
-    """An import's progress, and its result once `stage` is done."""
-
-    import_id: str
-    file_name: str
-    stage: ImportStage = ImportStage.SETTLING
-    lines: int
-    counts: dict[str, int] = Field(default_factory=lambda: {s.value: 0 for s in Settlement})
-    """Lines by what they did to the ledger (`Settlement`'s values; known once settled)."""
-    unmatched: tuple[UnmatchedLine, ...] = ()
-    to_tell: int = 0
-    """Outcomes the pathways must learn (paid, returned and duplicate lines)."""
-    told: SendReport = Field(default_factory=SendReport)
-
-    @property
-    def told_count(self) -> int:
-        """Outcomes answered so far: applied, already known or refused."""
-        return self.told.sent + self.told.already_known + len(self.told.refused)
-
-
-@workflow.defn(name=WORKFLOW_NAME)
+@workflow.defn(name=STATEMENT_IMPORT)
 class StatementImportWorkflow:
     """Settles a statement's lines in the ledger, then tells their pathways."""
 
@@ -152,7 +105,7 @@ class StatementImportWorkflow:
         )
         return self._progress
 
-    @workflow.query
+    @workflow.query(name=PROGRESS)
     def progress(self) -> StatementImport | None:
         """What the import has done so far; None before its first task ran."""
         return self._progress

@@ -25,6 +25,7 @@ from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import Client
 
+from client.pathway import PathwayClient
 from domain.evolution import fold
 from domain.obligations import obligations
 from domain.payments.state import PaymentStatus
@@ -39,7 +40,6 @@ from infra.eventstore.postgres import PostgresEventStore
 from tests.chaos.bank import Bank
 from tests.chaos.load import Load, send
 from tests.chaos.stack import TASK_QUEUE, Stack
-from workflows.client import PathwayClient
 
 LADDER_WAIT = 120.0
 """Seconds the ladder steps of an overdue baseline may still take after the load."""

@@ -26,6 +26,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
+from client.pathway import PathwayClient
 from infra.accounts.postgres import PostgresAccountStore
 from infra.crypto.codec import encrypting_converter
 from infra.crypto.keyring import Keyring
@@ -37,7 +38,6 @@ from infra.migrate import migrate
 from tests.conftest import venv_binary
 from tests.web.staff import add_staff
 from workers.worker import build_worker
-from workflows.client import PathwayClient
 from workflows.models import workflow_id_for
 
 REPO = Path(__file__).resolve().parents[2]

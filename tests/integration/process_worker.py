@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
+from client.pathway import PathwayClient
 from domain.commands import CommandEnvelope
 from infra.accounts.postgres import PostgresAccountStore
 from infra.config import Settings
@@ -32,7 +33,6 @@ from infra.eventstore.postgres import PostgresEventStore
 from infra.payments.postgres import PaymentsStore
 from tests.integration.conftest import REPO
 from workers.worker import build_worker
-from workflows.client import PathwayClient
 from workflows.models import CommandResult
 
 

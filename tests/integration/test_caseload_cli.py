@@ -17,6 +17,7 @@ import pytest_asyncio
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
+from client.pathway import PathwayClient
 from domain.values import Role
 from infra.accounts.model import Account, Organisation
 from infra.accounts.postgres import PostgresAccountStore
@@ -31,7 +32,6 @@ from tests.integration.conftest import PATHWAYS, Ran, clean_environ, run
 from tests.workflows.journey import compressed_opening, envelope, opening
 from tests.workflows.test_bulk_close_cohort import followed_up
 from workers.worker import build_worker
-from workflows.client import PathwayClient
 
 __all__ = ["database", "postgres"]
 

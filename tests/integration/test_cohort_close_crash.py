@@ -16,16 +16,15 @@ from datetime import UTC, datetime
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from activities.bulk import CloseCohort
+from client.bulk import BulkOperations
+from client.pathway import PathwayClient
 from domain.values import Actor, Role
 from tests.integration.process_worker import kill_when, spawn_worker
 from tests.integration.test_caseload_cli import Operator, database, operator, postgres
 from tests.workflows.journey import compressed_opening, envelope
 from tests.workflows.test_bulk_close_cohort import followed_up
 from workers.worker import build_worker
-from workflows.bulk import BulkStage
-from workflows.bulk_client import BulkOperations
-from workflows.client import PathwayClient
+from workflows.bulk_models import BulkStage, CloseCohort
 
 __all__ = ["database", "operator", "postgres"]
 

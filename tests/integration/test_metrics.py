@@ -12,6 +12,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from client.pathway import CommandRefused, PathwayClient
 from domain.commands import COMMAND_ADAPTER, CommandEnvelope
 from infra.db import open_pool
 from infra.eventstore.memory import InMemoryEventStore
@@ -20,7 +21,6 @@ from infra.migrate import migrate
 from infra.server_process import free_port
 from tests.scenarios import CASEWORKER, OPEN
 from workers.worker import build_worker
-from workflows.client import CommandRefused, PathwayClient
 
 
 def envelope(command_id: str, command: dict[str, object]) -> CommandEnvelope:

@@ -17,16 +17,16 @@ import time
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from activities.policy_rollout import RollOutPolicy, apply_command_id
+from activities.policy_rollout import apply_command_id
+from client.bulk import BulkOperations
+from client.pathway import PathwayClient
 from domain.policy import DEFAULT_POLICY
 from domain.values import Actor, Role
 from tests.integration.process_worker import kill_when, spawn_worker
 from tests.integration.test_caseload_cli import Operator, database, operator, postgres
 from tests.workflows.journey import opening
 from workers.worker import build_worker
-from workflows.bulk import BulkStage
-from workflows.bulk_client import BulkOperations
-from workflows.client import PathwayClient
+from workflows.bulk_models import BulkStage, RollOutPolicy
 
 __all__ = ["database", "operator", "postgres"]
 

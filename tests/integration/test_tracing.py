@@ -24,6 +24,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from client.pathway import PathwayClient
 from infra.config import Settings
 from infra.db import open_pool
 from infra.eventstore.postgres import PostgresEventStore
@@ -35,7 +36,6 @@ from tests.web.conftest import web_settings
 from tests.web.staff import bearer, staffed_accounts
 from web.app import create_app
 from workers.worker import build_worker
-from workflows.client import PathwayClient
 
 
 @dataclass

@@ -17,6 +17,7 @@ import psycopg
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from client.pathway import PathwayClient
 from infra.config import Settings
 from infra.crypto.keyring import Keyring
 from infra.crypto.master import MasterKey
@@ -26,7 +27,6 @@ from infra.policy_file import load_policy
 from tests.integration.conftest import PATHWAYS, REPO, clean_environ, encrypted_client, run
 from tests.workflows.journey import opening
 from workers.stack import up_services
-from workflows.client import PathwayClient
 
 pytestmark = pytest.mark.integration
 

@@ -23,6 +23,8 @@ import pytest_asyncio
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
+from client.pathway import PathwayClient
+from client.statement_import import StatementImports
 from domain.payments.ledger import PaymentKind, payment_id_for
 from infra.crypto.codec import ENCODING, encrypting_converter
 from infra.crypto.keyring import Keyring
@@ -37,9 +39,7 @@ from tests.integration.process_worker import kill_when, spawn_worker
 from tests.scenarios import ASSESSMENT, CASEWORKER, CONDITION, OPEN, SUPERVISOR, plan
 from tests.workflows.journey import envelope
 from workers.worker import build_worker
-from workflows.client import PathwayClient
-from workflows.statement_import import ImportStage
-from workflows.statement_import_client import StatementImports
+from workflows.statement_import_models import ImportStage
 
 pytestmark = pytest.mark.integration
 

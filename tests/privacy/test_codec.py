@@ -13,6 +13,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from client.pathway import CommandRefused, PathwayClient
 from domain.evolution import fold
 from domain.stream import stream_id_for
 from domain.values import Stage
@@ -30,7 +31,6 @@ from infra.search_attributes import register_search_attributes
 from tests.conftest import venv_binary
 from tests.workflows.journey import compressed_opening, envelope, full_journey
 from workers.worker import build_worker
-from workflows.client import CommandRefused, PathwayClient
 from workflows.models import workflow_id_for
 
 PERSONAL = (b"Amina", b"Diallo", b"PS1234567", b"320 1234567", b"Tailoring")

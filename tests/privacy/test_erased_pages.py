@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 
+from client.pathway import PathwayClient
 from domain.evolution import fold
 from domain.read_models import read_models
 from domain.stream import stream_id_for
@@ -17,7 +18,6 @@ from tests.web.conftest import web_settings
 from tests.web.staff import staffed_accounts
 from tests.web.test_pages import sign_in
 from web.app import create_app
-from workflows.client import PathwayClient
 
 
 async def seed(store: PostgresEventStore, pathway_id: str) -> None:

@@ -26,11 +26,11 @@ from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from client.pathway import PathwayClient
 from infra.eventstore.memory import InMemoryEventStore
 from infra.search_attributes import register_search_attributes
 from tests.workflows.journey import compressed_opening, envelope, full_journey
 from workers.worker import build_worker
-from workflows.client import PathwayClient
 from workflows.models import workflow_id_for
 
 HISTORIES = Path(__file__).parent / "histories"

@@ -27,27 +27,26 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.bulk import (
-    ApplyRequest,
-    CloseCohort,
-    PreviewRequest,
-    ReassignCaseload,
-    RowResult,
-    SelectRequest,
-)
-from activities.payment_outcomes import PaymentOutcome, SendReport
-from activities.policy_rollout import RollOutPolicy, policy_digest
+from activities.bulk import ApplyRequest, PreviewRequest, SelectRequest
+from activities.payment_outcomes import PaymentOutcome
 from activities.statement_import import SettledLine, SettleRequest, TellRequest
 from domain.policy import DEFAULT_POLICY
 from domain.values import Actor, Role
 from infra.payments.postgres import Settlement
 from infra.payments.statements import BankOutcome, StatementLine
-from workflows.bulk import BulkInput, BulkOperationWorkflow, apply_id_for, roll_out_id_for
-from workflows.statement_import import (
-    TELL_BATCH,
-    StatementImportInput,
-    StatementImportWorkflow,
+from workflows.bulk import BulkOperationWorkflow
+from workflows.bulk_models import (
+    BulkInput,
+    CloseCohort,
+    ReassignCaseload,
+    RollOutPolicy,
+    RowResult,
+    apply_id_for,
+    policy_digest,
+    roll_out_id_for,
 )
+from workflows.statement_import import TELL_BATCH, StatementImportWorkflow
+from workflows.statement_import_models import SendReport, StatementImportInput
 
 PROCESSES = Path(__file__).parent / "processes"
 LINES = TELL_BATCH + 2

@@ -7,13 +7,13 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from client.pathway import PathwayClient
 from infra.crypto.codec import PathwayCodec
 from infra.crypto.keyring import KEY_UNKNOWN, DataKey, KeyUnavailable, key_id_for
 from infra.eventstore.memory import InMemoryEventStore
 from tests.web.conftest import web_settings
 from tests.web.staff import staffed_accounts
 from web.app import create_app
-from workflows.client import PathwayClient
 
 
 class MemoryKeyring:

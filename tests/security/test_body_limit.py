@@ -16,13 +16,13 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from client.pathway import PathwayClient
 from infra.eventstore.memory import InMemoryEventStore
 from tests.scenarios import OPEN
 from tests.web.conftest import web_settings
 from tests.web.staff import bearer, staffed_accounts
 from tests.web.test_pages import sign_in
 from web.app import create_app
-from workflows.client import PathwayClient
 
 MIB = 1024 * 1024
 CHUNK = 64 * 1024

@@ -27,6 +27,7 @@ import pytest_asyncio
 from fastapi import FastAPI
 from typer.testing import CliRunner
 
+from client.pathway import PathwayClient
 from domain.payments.commands import RequestPayment
 from domain.payments.ledger import LedgerEntry, PaymentKind
 from domain.payments.payee import Payee
@@ -46,7 +47,6 @@ from tests.web.staff import ORGANISATIONS, staffed_accounts
 from tests.web.test_pages import sign_in
 from web.app import create_app
 from workers.cli import app as cli
-from workflows.client import PathwayClient
 
 __all__ = ["database", "postgres"]
 

@@ -15,6 +15,7 @@ import pytest
 import pytest_asyncio
 from fastapi import FastAPI
 
+from client.pathway import PathwayClient
 from infra.accounts.postgres import PostgresAccountStore
 from infra.accounts.sessions import PostgresSessionRevocations
 from infra.accounts.store import AccountStore, InMemoryAccountStore
@@ -26,7 +27,6 @@ from tests.integration.conftest import PATHWAYS, Ran, clean_environ, run
 from tests.web.conftest import web_settings
 from tests.web.staff import PASSWORD, add_staff, bearer
 from web.app import SESSION_COOKIE, create_app
-from workflows.client import PathwayClient
 
 __all__ = ["database", "postgres"]
 

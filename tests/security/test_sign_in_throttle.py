@@ -18,6 +18,7 @@ import uvicorn
 from fastapi import FastAPI
 from pydantic import ValidationError
 
+from client.pathway import PathwayClient
 from infra.accounts.throttle import InMemorySignInThrottle, ThrottlePolicy
 from infra.config import Settings
 from infra.eventstore.memory import InMemoryEventStore
@@ -25,7 +26,6 @@ from tests.web.conftest import web_settings
 from tests.web.staff import PASSWORD, staffed_accounts
 from tests.web.test_sign_in_security import CSRF_INPUT, WRONG, Clock, Site
 from web.app import create_app
-from workflows.client import PathwayClient
 
 POLICY = ThrottlePolicy(pair_failures=3, client_failures=8)
 """Lower limits than the shipped ones (5 and 20), the same rules: fewer slow hashes."""

@@ -20,14 +20,14 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from client.parsing import InvalidInput, build_envelope, opening_document, parse_command
+from client.pathway import PathwayClient
 from domain.commands import Command
 from infra.eventstore.memory import InMemoryEventStore
 from tests.scenarios import policy_beyond_schema
 from tests.web.conftest import web_settings
 from tests.web.staff import bearer, staffed_accounts
 from web.app import create_app
-from workflows.client import PathwayClient
-from workflows.parsing import InvalidInput, build_envelope, opening_document, parse_command
 
 COMMANDS = "/api/v1/pathways/{pathway_id}/commands"
 OPEN = "/api/v1/pathways"

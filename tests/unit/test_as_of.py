@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from client.parsing import AS_OF_IN_FUTURE, INVALID, InvalidInput, known_at
 from domain.calendar import PROJECT_TIMEZONE, end_of_day, project_day
-from workflows.parsing import AS_OF_IN_FUTURE, INVALID, InvalidInput, known_at
 
 TODAY = date(2026, 12, 4)
 

@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
+from client.parsing import InvalidInput, parse_command
 from domain import errors
 from domain.calendar import PROJECT_TIMEZONE
 from domain.obligations import end_of, obligations
@@ -17,7 +18,6 @@ from domain.policy import DEFAULT_POLICY, Deadlines, Policy, PolicyRevision, Spa
 from infra.policy_file import PolicyFileError, load_policy
 from tests.scenarios import ASSESSMENT, CONDITION, OPEN, SUPERVISOR, Scenario, plan
 from workers.cli import app
-from workflows.parsing import InvalidInput, parse_command
 
 RULE = "licence_conversion is a span after the start of residence, above zero"
 

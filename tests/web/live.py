@@ -22,6 +22,7 @@ import uvicorn
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from client.pathway import PathwayClient
 from infra.accounts.postgres import PostgresAccountStore
 from infra.accounts.store import AccountStore, InMemoryAccountStore
 from infra.db import open_pool
@@ -35,7 +36,6 @@ from tests.web.conftest import web_settings
 from tests.web.staff import add_staff
 from web.app import create_app
 from workers.worker import build_worker
-from workflows.client import PathwayClient
 
 T = TypeVar("T")
 

@@ -313,8 +313,8 @@ async def test_nobody_signed_in_gets_401(row: Row, api_client_401: httpx.AsyncCl
 @pytest_asyncio.fixture(loop_scope="session")
 async def api_client_401() -> AsyncIterator[httpx.AsyncClient]:
     """The app without any Temporal behind it: authentication comes first."""
+    from client.pathway import PathwayClient
     from infra.eventstore.memory import InMemoryEventStore
-    from workflows.client import PathwayClient
 
     app = create_app(
         PathwayClient(None, "unused"),  # type: ignore[arg-type]

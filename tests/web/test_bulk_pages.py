@@ -94,10 +94,10 @@ async def test_a_supervisor_previews_then_applies_a_caseload_reassignment(
 
 async def test_a_policy_roll_out_is_no_organisation_s_bulk_page(dev_harness: Harness) -> None:
     """A roll-out is a bulk operation too, but of no organisation: its id shows no page."""
-    from activities.policy_rollout import RollOutPolicy
+    from client.bulk import BulkOperations
     from domain.policy import DEFAULT_POLICY
     from domain.values import Actor, Role
-    from workflows.bulk_client import BulkOperations
+    from workflows.bulk_models import RollOutPolicy
 
     h = dev_harness
     accounts = await staffed_accounts()

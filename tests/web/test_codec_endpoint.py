@@ -15,6 +15,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from client.pathway import PathwayClient
 from infra.access_log.base import AccessLog
 from infra.access_log.model import AccessQuery, Channel
 from infra.crypto.codec import PathwayCodec, encrypting_converter
@@ -30,7 +31,6 @@ from tests.web.staff import bearer, staffed_accounts
 from tests.workflows.journey import opening
 from web.app import create_app
 from workers.worker import build_worker
-from workflows.client import PathwayClient
 from workflows.models import workflow_id_for
 
 UI = "http://127.0.0.1:8233"

@@ -26,6 +26,7 @@ import pytest_asyncio
 from fastapi import FastAPI
 from openpyxl import load_workbook
 
+from client.pathway import PathwayClient
 from domain.indicators import CATALOGUE
 from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
@@ -39,7 +40,6 @@ from tests.web.conftest import web_settings
 from tests.web.staff import staffed_accounts
 from tests.web.test_pages import sign_in
 from web.app import create_app
-from workflows.client import PathwayClient
 
 __all__ = ["database", "postgres"]
 

@@ -21,6 +21,7 @@ import pytest_asyncio
 from fastapi import FastAPI
 from openpyxl import load_workbook
 
+from client.pathway import PathwayClient
 from domain.calendar import end_of_day
 from domain.indicators import CATALOGUE
 from infra.access_log.model import AccessQuery
@@ -38,7 +39,6 @@ from tests.web.test_pages import sign_in
 from web.app import create_app
 from web.pages.indicators import month_ends
 from web.reports.indicator_labels import INDICATOR_LABELS
-from workflows.client import PathwayClient
 
 __all__ = ["database", "postgres"]
 

@@ -24,6 +24,8 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.statement_import import StatementImportActivities
+from client.pathway import CommandRefused
+from client.statement_import import StatementImports
 from domain.commands import CommandEnvelope
 from domain.values import Stage
 from infra.access_log.model import AccessQuery
@@ -39,10 +41,8 @@ from tests.web.conftest import web_settings
 from tests.web.staff import ORGANISATIONS, staffed_accounts
 from tests.web.test_pages import sign_in
 from web.app import create_app
-from workflows.client import CommandRefused
 from workflows.models import CommandResult
 from workflows.statement_import import StatementImportWorkflow
-from workflows.statement_import_client import StatementImports
 
 __all__ = ["database", "postgres"]
 

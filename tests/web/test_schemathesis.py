@@ -42,11 +42,11 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.hooks import HookContext, HookDispatcher, HookScope
 
+from client.parsing import INVALID
 from tests.scenarios import ASSESSMENT, CONDITION, OPEN, policy_beyond_schema
 from tests.web.live import LiveApp, Snapshot, live_app
 from tests.web.staff import PASSWORD, bearer
 from web.access import PURPOSE_FIELD, PURPOSE_HEADER
-from workflows.parsing import INVALID
 
 ROLES: dict[str, str | None] = {
     "caseworker": "anna",

@@ -8,11 +8,11 @@ from importlib import resources
 import httpx
 import pytest
 
+from client.pathway import PathwayClient
 from infra.eventstore.memory import InMemoryEventStore
 from tests.web.conftest import web_settings
 from tests.web.staff import bearer, staffed_accounts
 from web.app import create_app
-from workflows.client import PathwayClient
 
 PATHS = (
     "/sign-in",  # a page

@@ -12,6 +12,7 @@ import httpx
 import pytest_asyncio
 from fastapi import FastAPI
 
+from client.pathway import PathwayClient
 from infra.accounts.sessions import PostgresSessionRevocations
 from infra.accounts.throttle import PostgresSignInThrottle
 from infra.db import open_pool
@@ -20,7 +21,6 @@ from tests.eventstore.conftest import database, postgres
 from tests.web.conftest import web_settings
 from tests.web.staff import PASSWORD, staffed_accounts
 from web.app import SESSION_COOKIE, create_app
-from workflows.client import PathwayClient
 
 __all__ = ["database", "postgres"]
 

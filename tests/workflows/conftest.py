@@ -11,11 +11,11 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from client.pathway import PathwayClient
 from infra.eventstore.memory import InMemoryEventStore
 from infra.search_attributes import register_search_attributes
 from tests.conftest import venv_binary
 from workers.worker import build_worker
-from workflows.client import PathwayClient
 
 
 @dataclass

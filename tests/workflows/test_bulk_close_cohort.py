@@ -10,15 +10,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from activities.bulk import CloseCohort
+from client.bulk import BulkOperations
 from domain.values import Stage
 from tests.scenarios import CASEWORKER, SUPERVISOR
 from tests.workflows.conftest import Harness
 from tests.workflows.journey import compressed_opening, envelope, full_journey, opening
 from tests.workflows.test_bulk_reassign import Accounts
 from workers.worker import build_worker
-from workflows.bulk import BulkStage
-from workflows.bulk_client import BulkOperations
+from workflows.bulk_models import BulkStage, CloseCohort
 
 PAYEE = {"name": "Mobili Rossi srl", "iban": "IT60X0542811101000000123456"}
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from activities.bulk import ApplyRequest, BulkActivities, ReassignCaseload, row_command_id
+from activities.bulk import ApplyRequest, BulkActivities, row_command_id
+from client.bulk import BulkOperations, BulkRefused
 from domain.values import Actor, Role
 from infra.accounts.model import Account
 from tests.scenarios import SUPERVISOR
 from tests.workflows.conftest import Harness
 from tests.workflows.journey import envelope, opening
 from workers.worker import build_worker
-from workflows.bulk import BulkStage
-from workflows.bulk_client import BulkOperations, BulkRefused
+from workflows.bulk_models import BulkStage, ReassignCaseload
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
+from client.pathway import CommandRefused, PathwayClient
 from domain.commands import CommandEnvelope
 from domain.decider import decide
 from domain.errors import DomainError
@@ -28,7 +29,6 @@ from infra.budgets.file import load_budget
 from infra.policy_file import load_demo_policy
 from tests.workflows.conftest import Harness
 from workers.demo import DEMO_USERS, DemoCommandRefused, DemoPathway, plan_demo, seed_demo
-from workflows.client import CommandRefused, PathwayClient
 from workflows.models import CommandResult
 
 TODAY = date(2026, 3, 16)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import pytest
 from temporalio.worker import Worker
 
+from client.pathway import CommandRefused
 from domain.projections import ReadModelUpdate
 from domain.records import EventRecord
 from domain.stream import stream_id_for
@@ -18,7 +19,6 @@ from tests.scenarios import CONDITION
 from tests.workflows.conftest import Harness
 from tests.workflows.journey import envelope, opening
 from workers.worker import build_worker
-from workflows.client import CommandRefused
 
 
 class RefusingStore(InMemoryEventStore):

@@ -6,12 +6,12 @@ import uuid
 
 import pytest
 
+from client.pathway import CommandRefused
 from domain.evolution import fold
 from domain.stream import stream_id_for
 from domain.values import Stage
 from tests.workflows.conftest import Harness
 from tests.workflows.journey import compressed_opening, envelope, full_journey, opening
-from workflows.client import CommandRefused
 from workflows.models import workflow_id_for
 from workflows.pathway import PathwayWorkflow
 

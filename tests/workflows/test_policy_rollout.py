@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import time
 
-from activities.policy_rollout import RollOutPolicy, apply_command_id, policy_digest
+from activities.policy_rollout import apply_command_id
+from client.bulk import BulkOperations
 from domain.policy import DEFAULT_POLICY
 from domain.values import Actor, Role
 from tests.scenarios import CASEWORKER
@@ -18,8 +19,13 @@ from tests.workflows.conftest import Harness
 from tests.workflows.journey import opening
 from tests.workflows.test_bulk_reassign import Accounts
 from workers.worker import build_worker
-from workflows.bulk import BulkOperation, BulkStage, roll_out_id_for
-from workflows.bulk_client import BulkOperations
+from workflows.bulk_models import (
+    BulkOperation,
+    BulkStage,
+    RollOutPolicy,
+    policy_digest,
+    roll_out_id_for,
+)
 
 ROOT = Actor(id="root", role=Role.ADMIN)
 POLICY = DEFAULT_POLICY.model_copy(update={"policy_id": "rolled-out"})

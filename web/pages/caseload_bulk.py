@@ -15,13 +15,14 @@ CLI's twins).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from temporalio.client import RPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
+from client.bulk import BulkOperations, BulkRefused
 from domain.permissions import SUPERVISION
 from domain.values import Actor, Role
 from infra.accounts.model import Account
@@ -31,11 +32,7 @@ from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router, see_other
 from web.problems import ProblemError
 from web.scope import FORBIDDEN
-from workflows.bulk import BulkOperation
-from workflows.bulk_client import BulkOperations, BulkRefused
-
-if TYPE_CHECKING:
-    from activities.bulk import CloseCohort, ReassignCaseload
+from workflows.bulk_models import BulkOperation, CloseCohort, ReassignCaseload
 
 REASSIGN_PATH = "/team/reassign"
 CLOSE_COHORT_PATH = "/team/close-cohort"
@@ -152,8 +149,6 @@ def build_caseload_bulk_router() -> APIRouter:
     @router.post(REASSIGN_PATH)
     async def reassign(request: Request, account: PageAccount) -> Response:
         """Start a dry run of the reassignment and show it."""
-        from activities.bulk import ReassignCaseload
-
         _reassigner(account)
         form = await request.form()
         organisation = _field(form, "organisation")
@@ -178,8 +173,6 @@ def build_caseload_bulk_router() -> APIRouter:
     @router.post(CLOSE_COHORT_PATH)
     async def close_cohort(request: Request, account: PageAccount) -> Response:
         """Start a dry run of the cohort's closure and show it."""
-        from activities.bulk import CloseCohort
-
         _reassigner(account)
         form = await request.form()
         organisation = _field(form, "organisation")

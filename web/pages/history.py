@@ -18,6 +18,7 @@ from babel.dates import format_date
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from client.parsing import AS_OF_IN_FUTURE
 from domain.calendar import end_of_day, project_day
 from domain.evolution import fold
 from domain.measures import MeasureKind
@@ -39,7 +40,6 @@ from web.pages.timeline import EventGroup, Filters, Wording, timeline, work_pack
 from web.scope import readable
 from web.settings import WebSettings
 from workflows.models import workflow_id_for
-from workflows.parsing import AS_OF_IN_FUTURE
 
 T = TypeVar("T")
 

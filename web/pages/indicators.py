@@ -23,6 +23,7 @@ from babel.numbers import format_decimal, format_percent
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from client.parsing import InvalidInput, not_after
 from domain.calendar import end_of_day, project_day
 from domain.indicators import AGE_BANDS, BY_ID, CATALOGUE, DEFAULT_THRESHOLD, Target
 from domain.values import Gender, ProtectionStatus, Role, WorkPackage
@@ -45,7 +46,6 @@ from web.reports.indicator_export import HEADERS, export_table
 from web.reports.indicator_labels import GENERAL_OBJECTIVE, ROLES_IN_FIGURE, indicator_label
 from web.scope import FORBIDDEN
 from web.security import report_csp
-from workflows.parsing import InvalidInput, not_after
 
 INDICATORS_PATH = "/indicators"
 REPORT_PATH = INDICATORS_PATH + "/report"

@@ -14,6 +14,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from client.parsing import InvalidInput, build_envelope, opening_document
+from client.pathway import CommandRefused, PathwayClient
 from domain.commands import COMMAND_ADAPTER, OpenPathway
 from domain.values import Role
 from infra.accounts.model import Account
@@ -30,8 +32,6 @@ from web.pages.routing import PageAccount, page_router, see_other
 from web.problems import ProblemError
 from web.scope import FORBIDDEN, may_open_in
 from web.settings import WebSettings
-from workflows.client import CommandRefused, PathwayClient
-from workflows.parsing import InvalidInput, build_envelope, opening_document
 
 NEW_PATH = "/pathways/new"
 OPENERS = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.COORDINATOR})

@@ -16,6 +16,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
+from client.parsing import InvalidInput, build_envelope
+from client.pathway import NOT_FOUND, CommandRefused, PathwayClient
 from domain.affordances import available_commands
 from domain.closure import WayOut, closure_blockers
 from domain.commands import COMMAND_ADAPTER
@@ -57,8 +59,6 @@ from web.pages.routing import PageAccount, page_router, safe_next, see_other
 from web.problems import ProblemError
 from web.scope import changeable, readable
 from web.settings import WebSettings
-from workflows.client import NOT_FOUND, CommandRefused, PathwayClient
-from workflows.parsing import InvalidInput, build_envelope
 
 ERASED_NOTICE = N_(
     "The personal data of this pathway were erased (at the beneficiary's request, or once"

@@ -20,6 +20,7 @@ from starlette.datastructures import UploadFile
 from temporalio.client import RPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
+from client.statement_import import StatementImports
 from domain.calendar import project_day
 from domain.values import Role
 from infra.access_log.model import Channel
@@ -41,8 +42,7 @@ from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router, see_other
 from web.problems import ProblemError
 from web.scope import FORBIDDEN
-from workflows.statement_import import StatementImport
-from workflows.statement_import_client import StatementImports
+from workflows.statement_import_models import StatementImport
 
 PAYMENTS_PATH = "/payments"
 STATEMENTS_PATH = PAYMENTS_PATH + "/statements"

@@ -18,12 +18,12 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 from starlette.datastructures import FormData
 
+from client.parsing import AS_OF_IN_FUTURE
 from infra.accounts.model import Account
 from web.auth import CSRF_FIELD, CSRF_HEADER, SESSION_CSRF, OptionalAccount
 from web.i18n import N_
 from web.pages.render import current_path, render
 from web.problems import ProblemError
-from workflows.parsing import AS_OF_IN_FUTURE
 
 log = structlog.get_logger("pathways.web.pages")
 

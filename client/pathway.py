@@ -4,6 +4,8 @@ Every write goes through here, as a workflow update with the command id as updat
 retried request is answered once and the callers stay stateless. Every command is sent with
 its fingerprint (`domain.fingerprint`); an answer carrying another fingerprint is the answer
 to another command that used the same id first, and is refused as `command_id_conflict`.
+It names the workflow, its update and its query by the strings of `workflows.names`: no
+workflow code is imported.
 """
 
 from __future__ import annotations
@@ -38,11 +40,7 @@ from domain.state import PathwayState
 from domain.stream import stream_id_for
 from infra.metrics import COMMAND_SECONDS, COMMANDS
 from workflows.models import CommandResult, PathwayInput, pathway_id_for, workflow_id_for
-from workflows.pathway import PathwayWorkflow
-
-UPDATE_NAME = "command"
-"""The update that carries commands (`PathwayWorkflow.command`); named because the SDK's
-typing of async update methods does not fit `execute_update`'s signature."""
+from workflows.names import PATHWAY, PATHWAY_COMMAND, PATHWAY_STATE
 
 log = structlog.get_logger("pathways.commands")
 
@@ -144,18 +142,19 @@ class PathwayClient:
             # Checked first: the refused start of update-with-start on a closed workflow
             # comes back as a MultiOperation failure whose decoding upsets CPython 3.11.
             return await self._answer_from_record(command.pathway_id, envelope)
-        start = WithStartWorkflowOperation(
-            PathwayWorkflow.run,
+        start: WithStartWorkflowOperation[Any, PathwayState] = WithStartWorkflowOperation(
+            PATHWAY,
             PathwayInput(pathway_id=command.pathway_id),
             id=workflow_id_for(command.pathway_id),
             task_queue=self._task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             # A closed pathway is never started again: its record is final.
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            result_type=PathwayState,
         )
         try:
             result: CommandResult = await self._client.execute_update_with_start_workflow(
-                UPDATE_NAME,
+                PATHWAY_COMMAND,
                 envelope,
                 start_workflow_operation=start,
                 id=envelope.command_id,
@@ -199,12 +198,10 @@ class PathwayClient:
             raise CommandRefused(refused.code, refused.message, refused.field) from None
 
     async def _send(self, pathway_id: str, envelope: CommandEnvelope) -> CommandResult:
-        handle = self._client.get_workflow_handle_for(
-            PathwayWorkflow.run, workflow_id_for(pathway_id)
-        )
+        handle = self._client.get_workflow_handle(workflow_id_for(pathway_id))
         try:
             result: CommandResult = await handle.execute_update(
-                UPDATE_NAME, envelope, id=envelope.command_id, result_type=CommandResult
+                PATHWAY_COMMAND, envelope, id=envelope.command_id, result_type=CommandResult
             )
             return result
         except (WorkflowUpdateFailedError, RPCError) as error:
@@ -212,11 +209,10 @@ class PathwayClient:
 
     async def state(self, pathway_id: str) -> PathwayState:
         """The state the running workflow holds (the event store holds the record)."""
-        handle = self._client.get_workflow_handle_for(
-            PathwayWorkflow.run, workflow_id_for(pathway_id)
-        )
+        handle = self._client.get_workflow_handle(workflow_id_for(pathway_id))
         try:
-            return await handle.query(PathwayWorkflow.state)
+            state: PathwayState = await handle.query(PATHWAY_STATE, result_type=PathwayState)
+            return state
         except RPCError as error:
             if error.status == RPCStatusCode.NOT_FOUND:
                 raise CommandRefused("pathway_not_found", NOT_FOUND) from None
@@ -230,7 +226,7 @@ class PathwayClient:
         Other deployments sharing the namespace use other task queues and are left out.
         """
         query = (
-            "WorkflowType = 'PathwayWorkflow' AND ExecutionStatus = 'Running'"
+            f"WorkflowType = {_quoted(PATHWAY)} AND ExecutionStatus = 'Running'"
             f" AND TaskQueue = {_quoted(self._task_queue)}"
         )
         found = []

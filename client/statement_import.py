@@ -1,10 +1,10 @@
 """`StatementImports`: how the CLI and the pages start a statement's import and follow it.
 
-They only start `StatementImportWorkflow` (by its name) and read its progress or its
-result; the worker does the work. Starting an import
-whose workflow id exists joins it: a running import is followed, a completed one answers
-with its result (the same file imported twice is imported once). An import that failed or
-was terminated may be started again.
+They only start `StatementImportWorkflow` (by its name, `workflows.names`) and read its
+progress or its result; the worker does the work. Starting an import whose workflow id
+exists joins it: a running import is followed, a completed one answers with its result (the
+same file imported twice is imported once). An import that failed or was terminated may be
+started again.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from client.processes import ProcessFollower
 from infra.payments.statements import StatementLine
-from workflows.processes_client import ProcessFollower
-from workflows.statement_import import (
-    WORKFLOW_NAME,
+from workflows.names import STATEMENT_IMPORT
+from workflows.statement_import_models import (
     StatementImport,
     StatementImportInput,
     statement_import_id,
@@ -56,7 +56,7 @@ class StatementImports(ProcessFollower[StatementImport]):
         import_id = statement_import_id(data, organisation_id)
         try:
             await self._client.start_workflow(
-                WORKFLOW_NAME,
+                STATEMENT_IMPORT,
                 StatementImportInput(
                     file_name=file_name,
                     lines=tuple(lines),

@@ -14,9 +14,10 @@ from typing import Generic, TypeVar
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
+from workflows.names import PROGRESS
+
 QUERY_SECONDS = 5.0
 """How long a progress query waits for a worker to answer: none may run just now."""
-PROGRESS_QUERY = "progress"
 
 Result = TypeVar("Result")
 
@@ -56,7 +57,7 @@ class ProcessFollower(Generic[Result]):
             raise LookupError(process_id)
         try:
             progress: Result | None = await handle.query(
-                PROGRESS_QUERY,
+                PROGRESS,
                 result_type=self._result_type,
                 rpc_timeout=timedelta(seconds=QUERY_SECONDS),
             )

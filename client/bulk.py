@@ -21,19 +21,21 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from activities.bulk import CloseCohort, ReassignCaseload
-from activities.policy_rollout import RollOutPolicy, policy_digest
+from client.processes import ProcessFollower
 from domain.values import Actor
-from workflows.bulk import (
+from workflows.bulk_models import (
     WORKFLOW_ID_PREFIX,
-    WORKFLOW_NAME,
     BulkInput,
     BulkOperation,
     BulkStage,
+    CloseCohort,
+    ReassignCaseload,
+    RollOutPolicy,
     apply_id_for,
+    policy_digest,
     roll_out_id_for,
 )
-from workflows.processes_client import ProcessFollower
+from workflows.names import BULK_OPERATION
 
 NOT_A_DRY_RUN = "not_a_dry_run"
 
@@ -70,7 +72,7 @@ class BulkOperations(ProcessFollower[BulkOperation]):
         """Start a dry run of `operation` for `actor`; its id."""
         operation_id = f"{WORKFLOW_ID_PREFIX}{uuid.uuid4().hex}"
         await self._client.start_workflow(
-            WORKFLOW_NAME,
+            BULK_OPERATION,
             BulkInput(operation=operation, actor=actor),
             id=operation_id,
             task_queue=self._task_queue,
@@ -93,7 +95,7 @@ class BulkOperations(ProcessFollower[BulkOperation]):
         operation_id = apply_id_for(dry_run_id)
         try:
             await self._client.start_workflow(
-                WORKFLOW_NAME,
+                BULK_OPERATION,
                 BulkInput(
                     operation=planned.operation, actor=actor, pathway_ids=planned.pathway_ids
                 ),
@@ -114,7 +116,7 @@ class BulkOperations(ProcessFollower[BulkOperation]):
         """
         operation_id = roll_out_id_for(policy_digest(operation.policy))
         handle = await self._client.start_workflow(
-            WORKFLOW_NAME,
+            BULK_OPERATION,
             BulkInput(operation=operation, actor=actor, roll_out=True),
             id=operation_id,
             task_queue=self._task_queue,
