@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -166,15 +166,27 @@ class PathwayClient:
         except (WorkflowUpdateFailedError, RPCError) as error:
             return await self._after_failure(command.pathway_id, envelope, error)
 
-    async def send(self, pathway_id: str, envelope: CommandEnvelope) -> CommandResult:
-        """Apply one command to an open pathway."""
+    async def send(
+        self,
+        pathway_id: str,
+        envelope: CommandEnvelope,
+        *,
+        recorded: Sequence[EventRecord] | None = None,
+    ) -> CommandResult:
+        """Apply one command to an open pathway.
+
+        Args:
+            recorded: The pathway's records, when the caller has just read them (a page
+                drawing a closed pathway's form): a closed pathway's answer is looked up in
+                them instead of reading the stream again. A closed pathway's record is final.
+        """
         if isinstance(envelope.command, OpenPathway):
             raise CommandRefused("pathway_already_open", "use open for open_pathway")
         envelope = fingerprinted(envelope)
         with _observed(pathway_id, envelope):
             if named_assignee(envelope.command) is not None and self._accounts is not None:
                 await self._check_assignee((await self.state(pathway_id)).organisation_id, envelope)
-            return _same_command(envelope, await self._send(pathway_id, envelope))
+            return _same_command(envelope, await self._send(pathway_id, envelope, recorded))
 
     async def _check_assignee(self, organisation_id: str | None, envelope: CommandEnvelope) -> None:
         """Refuse a command giving the pathway to someone who may not hold it.
@@ -197,7 +209,12 @@ class PathwayClient:
             )
             raise CommandRefused(refused.code, refused.message, refused.field) from None
 
-    async def _send(self, pathway_id: str, envelope: CommandEnvelope) -> CommandResult:
+    async def _send(
+        self,
+        pathway_id: str,
+        envelope: CommandEnvelope,
+        recorded: Sequence[EventRecord] | None = None,
+    ) -> CommandResult:
         handle = self._client.get_workflow_handle(workflow_id_for(pathway_id))
         try:
             result: CommandResult = await handle.execute_update(
@@ -205,7 +222,7 @@ class PathwayClient:
             )
             return result
         except (WorkflowUpdateFailedError, RPCError) as error:
-            return await self._after_failure(pathway_id, envelope, error)
+            return await self._after_failure(pathway_id, envelope, error, recorded)
 
     async def state(self, pathway_id: str) -> PathwayState:
         """The state the running workflow holds (the event store holds the record)."""
@@ -237,14 +254,18 @@ class PathwayClient:
         return found
 
     async def _after_failure(
-        self, pathway_id: str, envelope: CommandEnvelope, error: Exception
+        self,
+        pathway_id: str,
+        envelope: CommandEnvelope,
+        error: Exception,
+        recorded: Sequence[EventRecord] | None = None,
     ) -> CommandResult:
         if isinstance(error, RPCError) and error.status == RPCStatusCode.ALREADY_EXISTS:
             # Update-with-start on a closed pathway: the start is refused as a duplicate.
-            return await self._answer_from_record(pathway_id, envelope)
+            return await self._answer_from_record(pathway_id, envelope, recorded)
         if isinstance(error, RPCError) and error.status == RPCStatusCode.NOT_FOUND:
             if await self._is_closed(pathway_id):
-                return await self._answer_from_record(pathway_id, envelope)
+                return await self._answer_from_record(pathway_id, envelope, recorded)
             raise CommandRefused("pathway_not_found", NOT_FOUND) from None
         raise _refusal(error) from None
 
@@ -264,11 +285,16 @@ class PathwayClient:
         return bool(described.workflow_execution_info.status != running)
 
     async def _answer_from_record(
-        self, pathway_id: str, envelope: CommandEnvelope
+        self,
+        pathway_id: str,
+        envelope: CommandEnvelope,
+        recorded: Sequence[EventRecord] | None = None,
     ) -> CommandResult:
         """The first answer to a command the closed pathway took, else `pathway_closed`."""
-        if self._store is not None:
-            records = await self._store.read_stream(stream_id_for(pathway_id))
+        if recorded is None and self._store is not None:
+            recorded = await self._store.read_stream(stream_id_for(pathway_id))
+        if recorded is not None:
+            records = recorded
             mine = [r for r in records if r.command_id == envelope.command_id]
             if mine:
                 state = fold([r for r in records if r.version <= mine[-1].version])

@@ -24,6 +24,8 @@ from domain.commands import COMMAND_ADAPTER
 from domain.evolution import fold
 from domain.follow_up import follow_up_opens_at
 from domain.obligations import obligations
+from domain.projections import PathwaySummary
+from domain.records import EventRecord
 from domain.state import PathwayState
 from domain.stream import stream_id_for
 from domain.values import Role, Stage
@@ -33,7 +35,7 @@ from infra.accounts.store import AccountStore
 from infra.eventstore.base import EventStore
 from web.access import page_purpose, record_read
 from web.i18n import N_
-from web.outages import UNAVAILABLE, within
+from web.outages import UNAVAILABLE, Unavailable, within
 from web.pages import forms, widgets
 from web.pages.actions import (
     ActionView,
@@ -112,10 +114,60 @@ async def read_pathway(store: EventStore, pathway_id: str) -> tuple[PathwayState
     Raises:
         ProblemError: `pathway_not_found` for a pathway with no events.
     """
+    state, records = await read_records(store, pathway_id)
+    return state, any(r.erased for r in records)
+
+
+async def read_records(
+    store: EventStore, pathway_id: str
+) -> tuple[PathwayState, list[EventRecord]]:
+    """The pathway as recorded, and its records.
+
+    Raises:
+        ProblemError: `pathway_not_found` for a pathway with no events.
+    """
     records = await store.read_stream(stream_id_for(pathway_id))
     if not records:
         raise ProblemError("pathway_not_found", NOT_FOUND)
-    return fold(records), any(r.erased for r in records)
+    return fold(records), records
+
+
+@dataclass(frozen=True)
+class CommandState:
+    """The state a command's form is drawn from, and where it came from."""
+
+    state: PathwayState
+    records: list[EventRecord] | None = None
+    """The pathway's records, when they were read: the client answers a retry from them."""
+    answered: bool = True
+    """False when the running workflow gave no answer in time (the record was read)."""
+
+
+async def command_state(
+    pathways: PathwayClient,
+    store: EventStore,
+    summary: PathwaySummary,
+    timeout: float,
+    command_id: str,
+) -> CommandState:
+    """The state to check a posted command's form against, read and folded at most once.
+
+    A running pathway's workflow holds its state and answers it: the page folds nothing, so
+    sending a command and showing the page it leads to fold the stream once. A closed
+    pathway's record is read (its workflow is done, its keys maybe shredded), once: the
+    client answers a retried command from the same records. The record too when the workflow
+    does not answer in time, or no longer exists.
+    """
+    if summary.stage != Stage.CLOSED:
+        try:
+            state = await within(pathways.state(summary.pathway_id), timeout, command_id)
+        except CommandRefused:
+            pass  # no such workflow any more (closed long ago): its record says
+        except Unavailable:
+            return CommandState(*await read_records(store, summary.pathway_id), answered=False)
+        else:
+            return CommandState(state)
+    return CommandState(*await read_records(store, summary.pathway_id))
 
 
 async def caseworkers_for(accounts: AccountStore, state: PathwayState) -> list[tuple[str, str]]:
@@ -215,12 +267,17 @@ def build_pathway_router() -> APIRouter:
         pathways, store, accounts, settings = _deps(request)
         if kind not in COMMAND_MODELS:
             raise ProblemError("not_found", "no such command", status=404)
-        await changeable(store, account, pathway_id)
-        state = await read_state(store, pathway_id)
+        summary = await changeable(store, account, pathway_id)
         data = form_data(await request.form())
-        caseworkers = await caseworkers_for(accounts, state)
-        command = command_form(state, kind, data, caseworkers)
         command_id = data.get("command_id") or None
+        known = await command_state(
+            pathways, store, summary, settings.reply_timeout, command_id or ""
+        )
+        state = known.state
+        caseworkers = (
+            await caseworkers_for(accounts, state) if kind == "reassign_caseworker" else []
+        )
+        command = command_form(state, kind, data, caseworkers)
         return_to = safe_next(data["return_to"]) if data.get("return_to") else None
 
         def again(
@@ -256,9 +313,14 @@ def build_pathway_router() -> APIRouter:
             envelope = build_envelope(parsed, command_id=command_id or "", actor=account.actor)
         except InvalidInput:
             return again(422, refusal=refusal_for(request, "invalid_command"))
+        if not known.answered:
+            # The workflow did not answer in time: nothing is sent, the form asks to resend.
+            return again(503, refusal=refusal_for(request, UNAVAILABLE))
         try:
             await within(
-                pathways.send(pathway_id, envelope), settings.reply_timeout, envelope.command_id
+                pathways.send(pathway_id, envelope, recorded=known.records),
+                settings.reply_timeout,
+                envelope.command_id,
             )
         except CommandRefused as error:
             errors = _refusal_field(command, error)
