@@ -34,16 +34,10 @@ from domain.commands import (
     SuspendPathway,
     UpdateHousehold,
 )
+from domain.measures import MEASURE_OF, REQUESTABLE
 from domain.measures.base import MeasureStatus
 from domain.payments.commands import ApprovePayment, CorrectPayee, RejectPayment, RequestPayment
-from domain.payments.rules import (
-    CORRECTABLE,
-    MEASURE_OF,
-    REJECTABLE,
-    REQUESTABLE,
-    awaits,
-    check_may_reject,
-)
+from domain.payments.rules import CORRECTABLE, REJECTABLE, awaits, check_may_reject
 from domain.payments.state import PaymentState, PaymentStatus
 from domain.permissions import check_kind_permitted, command_type
 from domain.state import PathwayState

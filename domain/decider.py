@@ -66,9 +66,15 @@ from domain.events import (
 from domain.fact_dates import fact_in_future
 from domain.follow_up import check_follow_up_open
 from domain.limits import DEFAULT_LIMITS, Limits
-from domain.measures import CATALOGUE, MeasureState, MeasureStatus, spec_for_progress
+from domain.measures import (
+    CATALOGUE,
+    PAYMENT_RULES,
+    MeasureState,
+    MeasureStatus,
+    payable_measure,
+    spec_for_progress,
+)
 from domain.measures.base import RuleContext
-from domain.measures.work_grant import WorkGrantAttendance
 from domain.obligations import ITALIAN_TIME, Timekeeping, ladder_points
 from domain.payments import rules as payments
 from domain.payments.commands import (
@@ -78,7 +84,9 @@ from domain.payments.commands import (
     RejectPayment,
     RequestPayment,
 )
+from domain.payments.ledger import PaymentKind
 from domain.permissions import check_permitted
+from domain.policy import PaymentTerms
 from domain.state import PathwayState, PendingPlan
 from domain.values import Actor, ExitReason, Stage
 
@@ -200,11 +208,11 @@ def _decide_open_pathway(
             pending = _pending_plan_not_by(state, actor)
             return [PlanRejected(revision=pending.revision, reason=command.reason)]
         case StartMeasure():
-            return _start_measure(state, command, actor, on, limits)
+            return _start_measure(state, command, actor, occurred, limits)
         case RecordMeasureProgress():
             return _record_progress(state, command, actor, occurred, limits)
         case CompleteMeasure():
-            return _complete_measure(state, command, actor, on, limits)
+            return _complete_measure(state, command, actor, occurred, limits)
         case CancelMeasure():
             measure = _measure(
                 state, command.measure_id, MeasureStatus.PLANNED, MeasureStatus.ACTIVE
@@ -280,13 +288,14 @@ def _decide_open_pathway(
                 )
             return [PathwayClosed(reason=command.reason)]
         case RequestPayment():
-            return list(payments.request_payment(state, command, occurred))
+            payable_measure(state.measures, command.measure_id, command.kind)
+            return list(payments.request_payment(state, command, occurred, _limits_of(state)))
         case ApprovePayment():
             return list(payments.approve_payment(state, command, actor))
         case RejectPayment():
             return list(payments.reject_payment(state, command, actor))
         case CorrectPayee():
-            return list(payments.correct_payee(state, command, occurred))
+            return list(payments.correct_payee(state, command, occurred, _limits_of(state)))
         case RecordPaymentOutcome():
             return list(payments.record_outcome(state, command, actor))
         case _:
@@ -358,29 +367,42 @@ def _measure(state: PathwayState, measure_id: str, *statuses: MeasureStatus) -> 
     return measure
 
 
-def _context(state: PathwayState, actor: Actor, on: date, limits: Limits) -> RuleContext:
+def _limits_of(state: PathwayState) -> payments.TotalCheck:
+    """The limit each kind of payment has on this pathway, as its measure declares it."""
+
+    def check_total(kind: PaymentKind, total: int, terms: PaymentTerms) -> None:
+        PAYMENT_RULES[kind].check_total(state.measures, total, terms)
+
+    return check_total
+
+
+def _context(state: PathwayState, actor: Actor, occurred: datetime, limits: Limits) -> RuleContext:
+    """What a measure's rules see of the pathway around it, at the command's instant."""
+    assert state.pathway_id is not None
     assert state.resident_since is not None and state.plan is not None
     return RuleContext(
+        pathway_id=state.pathway_id,
         household=state.household,
         resident_since=state.resident_since,
         measures=state.measures,
         actor=actor,
-        on=on,
+        on=occurred.date(),
         limits=limits,
         payments=state.payments,
         deadlines=state.policy.revision_at(state.plan.approved_at).deadlines,
+        terms=payments.terms_at(state, occurred),
     )
 
 
 def _start_measure(
-    state: PathwayState, command: StartMeasure, actor: Actor, on: date, limits: Limits
+    state: PathwayState, command: StartMeasure, actor: Actor, occurred: datetime, limits: Limits
 ) -> list[Event]:
     measure = _measure(state, command.measure_id, MeasureStatus.PLANNED)
     if command.details.kind != measure.kind:
         raise errors.MeasureKindMismatch(
             f"measure {measure.measure_id} is a {measure.kind}", field="details"
         )
-    CATALOGUE[measure.kind].check_start(_context(state, actor, on, limits), command.details)
+    CATALOGUE[measure.kind].check_start(_context(state, actor, occurred, limits), command.details)
     return [MeasureStarted(measure_id=measure.measure_id, details=command.details)]
 
 
@@ -397,20 +419,17 @@ def _record_progress(
         raise errors.MeasureKindMismatch(
             f"{command.progress.kind} is not a step of a {measure.kind}", field="progress"
         )
-    spec.check_progress(_context(state, actor, occurred.date(), limits), measure, command.progress)
-    events: list[Event] = [
-        MeasureProgressRecorded(measure_id=measure.measure_id, progress=command.progress)
+    context = _context(state, actor, occurred, limits)
+    spec.check_progress(context, measure, command.progress)
+    # What the step also produces (a month's allowance) is recorded with it: one fact, one append.
+    return [
+        MeasureProgressRecorded(measure_id=measure.measure_id, progress=command.progress),
+        *spec.on_progress(context, measure, command.progress),
     ]
-    if isinstance(command.progress, WorkGrantAttendance):
-        # The month's allowance is requested with its attendance: one fact, one append.
-        requested = payments.allowance_request(state, measure, command.progress, occurred)
-        if requested is not None:
-            events.append(requested)
-    return events
 
 
 def _complete_measure(
-    state: PathwayState, command: CompleteMeasure, actor: Actor, on: date, limits: Limits
+    state: PathwayState, command: CompleteMeasure, actor: Actor, occurred: datetime, limits: Limits
 ) -> list[Event]:
     measure = _measure(state, command.measure_id, MeasureStatus.ACTIVE)
     if command.outcome.kind != measure.kind:
@@ -418,6 +437,6 @@ def _complete_measure(
             f"measure {measure.measure_id} is a {measure.kind}", field="outcome"
         )
     CATALOGUE[measure.kind].check_complete(
-        _context(state, actor, on, limits), measure, command.outcome
+        _context(state, actor, occurred, limits), measure, command.outcome
     )
     return [MeasureCompleted(measure_id=measure.measure_id, outcome=command.outcome)]

@@ -10,17 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from domain.calendar import PROJECT_TIMEZONE, end_of_day, month_end, month_key, months_between
-from domain.measures import MeasureState, MeasureStatus
-from domain.measures.housing_placement import (
-    HostingCommunicationSent,
-    HousingPlacementDetails,
-    HousingSolution,
-    MovedIn,
-)
-from domain.measures.mobility import MobilityDetails, MobilityRoute, conversion_deadline
-from domain.measures.work_grant import WorkGrantAttendance, WorkGrantDetails
-from domain.policy import LadderStep, PolicyRevision
+from domain.calendar import PROJECT_TIMEZONE, end_of_day
+from domain.measures import CATALOGUE, MeasureState, MeasureStatus
+from domain.policy import Deadlines, LadderStep, PolicyRevision
 from domain.projections import Obligation
 from domain.state import PathwayState
 from domain.values import Stage
@@ -158,6 +150,9 @@ def suspended_since(state: PathwayState, anchor: datetime) -> timedelta:
 
 
 class _Collector:
+    """The obligations of one pathway as they are found; the measures' deadline rules add
+    theirs through it (`domain.measures.base.Owing`)."""
+
     def __init__(self, state: PathwayState, timekeeping: Timekeeping) -> None:
         self.state = state
         self.timekeeping = timekeeping
@@ -171,6 +166,19 @@ class _Collector:
 
     def revision(self, anchor: datetime) -> PolicyRevision:
         return self.state.policy.revision_at(anchor)
+
+    def deadlines_at(self, anchor: datetime) -> Deadlines:
+        return self.revision(anchor).deadlines
+
+    @property
+    def plan_approved_at(self) -> datetime:
+        assert self.state.plan is not None
+        return self.state.plan.approved_at
+
+    @property
+    def resident_since(self) -> date:
+        assert self.state.resident_since is not None
+        return self.state.resident_since
 
     def add(
         self,
@@ -211,60 +219,13 @@ class _Collector:
             self.after("plan_approval", state.pending_plan.proposed_at)
 
     def measure_obligations(self, measure: MeasureState) -> None:
-        state, mid = self.state, measure.measure_id
-        assert state.plan is not None
-        approved = state.plan.approved_at
+        """The target date of every measure, then what its kind owes (its `deadlines`)."""
+        mid = measure.measure_id
         self.add(
             f"measure:{mid}:target",
             "measure_target",
-            approved,
+            self.plan_approved_at,
             self.end_of(measure.target_date),
             mid,
         )
-        details = measure.details
-        if isinstance(details, WorkGrantDetails):
-            recorded = {a.month for a in measure.progress_of(WorkGrantAttendance)}
-            months = months_between(month_key(details.start_on), month_key(details.end_on))
-            missing = [m for m in months if m not in recorded]
-            if missing:
-                anchor = self.end_of(month_end(missing[0]))
-                day = self.revision(anchor).deadlines.attendance_day_of_next_month
-                due = self.end_of(month_end(missing[0]) + timedelta(days=day))
-                self.add(
-                    f"measure:{mid}:attendance:{missing[0]}",
-                    "work_grant_attendance",
-                    anchor,
-                    due,
-                    mid,
-                )
-        if (
-            isinstance(details, HousingPlacementDetails)
-            and details.solution == HousingSolution.FAMILY_HOSTING
-        ):
-            moved = measure.progress_of(MovedIn)
-            if moved and not measure.progress_of(HostingCommunicationSent):
-                # A move-in recorded before its time was asked counts from 00:00 UTC of its
-                # day, as it did then.
-                anchor = moved[0].instant() or start_of(moved[0].on, BEFORE_ITALIAN_TIME)
-                span = self.revision(anchor).deadlines.hosting_communication
-                self.add(
-                    f"measure:{mid}:hosting_communication",
-                    "hosting_communication",
-                    anchor,
-                    span.after(anchor),
-                    mid,
-                )
-        if (
-            isinstance(details, MobilityDetails)
-            and details.route == MobilityRoute.LICENCE_CONVERSION
-        ):
-            assert state.resident_since is not None
-            within = self.revision(approved).deadlines.licence_conversion
-            self.add(
-                f"measure:{mid}:licence_conversion",
-                "licence_conversion",
-                approved,
-                conversion_deadline(state.resident_since, within, self.day_start),
-                mid,
-                shifts=False,
-            )
+        CATALOGUE[measure.kind].deadlines.owe(self, measure)

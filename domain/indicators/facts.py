@@ -7,52 +7,33 @@ a payment the bank returned) simply drops out of the dictionary.
 
 Weights are positive: 1 for a beneficiary; the number of distinct minors for
 `minors_school_support`; the score for a `..._sum` of self-esteem. Absent means 0.
+
+The facts of measures are declared by each measure's module (`MeasureSpec.facts`, and the
+`paid_fact` of its payment kinds); this module adds those of the pathway itself.
 """
 
 from __future__ import annotations
 
-from typing import assert_never
+from domain.measures import CATALOGUE, PAYMENT_RULES, MeasureState
 
-from domain.measures import MeasureKind, MeasureState, MeasureStatus
-from domain.measures.association_membership import MembershipJoined
-from domain.measures.housing_placement import HousingPlacementDetails, HousingSolution, MovedIn
-from domain.measures.mobility import MobilityOutcome, MobilityResult
-from domain.measures.school_support import SchoolSupportDetails
-from domain.measures.social_event import EventParticipation
-from domain.measures.title_recognition import RecognitionResult, TitleRecognitionOutcome
-from domain.measures.training_course import CourseSubject, TrainingCourseDetails
+# The facts of measures, as their modules name them, for the indicators (`catalogue`).
+from domain.measures.association_membership import ASSOCIATION_MEMBER
+from domain.measures.childcare import CHILDCARE
+from domain.measures.economic_support import ECONOMIC_SUPPORT
+from domain.measures.housing_placement import COHOUSING, FAMILY_HOSTING
+from domain.measures.mobility import MOBILITY
+from domain.measures.school_support import MINORS_SCHOOL_SUPPORT
+from domain.measures.self_employment_orientation import SELF_EMPLOYMENT_ORIENTATION
+from domain.measures.social_event import SOCIAL_COHESION
+from domain.measures.title_recognition import CERTIFIED_COMPETENCES
+from domain.measures.training_course import DIGITAL_SKILLS, TRAINING
+from domain.measures.work_grant import WORK_GRANT
 from domain.payments.ledger import PaymentKind
 from domain.payments.state import PaymentStatus
 from domain.state import PathwayState
 from domain.values import Condition, EmploymentCondition, Gender
 
 SKILLS_ASSESSED = "skills_assessed"
-CERTIFIED_COMPETENCES = "certified_competences"
-DIGITAL_SKILLS = "digital_skills"
-CHILDCARE = "childcare"
-MOBILITY = "mobility"
-TRAINING = "training"
-WORK_GRANT = "work_grant"
-SELF_EMPLOYMENT_ORIENTATION = "self_employment_orientation"
-COHOUSING = "cohousing"
-FAMILY_HOSTING = "family_hosting"
-ECONOMIC_SUPPORT = "economic_support"
-SOCIAL_COHESION = "social_cohesion"
-ASSOCIATION_MEMBER = "association_member"
-MINORS_SCHOOL_SUPPORT = "minors_school_support"
-
-HOUSING_SUPPORT = frozenset(
-    {PaymentKind.FURNITURE, PaymentKind.UTILITIES, PaymentKind.RENT_ADVANCE}
-)
-"""The payments of the seed's economic support for housing (furniture, utilities, rent)."""
-
-LICENCE_OR_BICYCLE = frozenset(
-    {
-        MobilityResult.LICENCE_OBTAINED,
-        MobilityResult.LICENCE_CONVERTED,
-        MobilityResult.BICYCLE_DELIVERED,
-    }
-)
 
 
 def paid(kind: PaymentKind) -> str:
@@ -76,25 +57,33 @@ def _moment_facts(moment: str) -> tuple[str, ...]:
 FACTS: frozenset[str] = frozenset(
     {
         SKILLS_ASSESSED,
-        CERTIFIED_COMPETENCES,
-        DIGITAL_SKILLS,
-        CHILDCARE,
-        MOBILITY,
-        TRAINING,
-        WORK_GRANT,
-        SELF_EMPLOYMENT_ORIENTATION,
-        COHOUSING,
-        FAMILY_HOSTING,
-        ECONOMIC_SUPPORT,
-        SOCIAL_COHESION,
-        ASSOCIATION_MEMBER,
-        MINORS_SCHOOL_SUPPORT,
+        *(name for spec in CATALOGUE.values() for name in spec.facts.names),
         *(paid(kind) for kind in PaymentKind),
         *_moment_facts("baseline"),
         *_moment_facts("exit"),
     }
 )
 """Every fact `facts` may return."""
+
+__all__ = [
+    "ASSOCIATION_MEMBER",
+    "CERTIFIED_COMPETENCES",
+    "CHILDCARE",
+    "COHOUSING",
+    "DIGITAL_SKILLS",
+    "ECONOMIC_SUPPORT",
+    "FACTS",
+    "FAMILY_HOSTING",
+    "MINORS_SCHOOL_SUPPORT",
+    "MOBILITY",
+    "SELF_EMPLOYMENT_ORIENTATION",
+    "SKILLS_ASSESSED",
+    "SOCIAL_COHESION",
+    "TRAINING",
+    "WORK_GRANT",
+    "facts",
+    "paid",
+]
 
 
 def facts(state: PathwayState) -> dict[str, int]:
@@ -116,8 +105,9 @@ def facts(state: PathwayState) -> dict[str, int]:
     paid_kinds = {p.kind for p in state.payments.values() if p.status == PaymentStatus.PAID}
     for kind in paid_kinds:
         found[paid(kind)] = 1
-    if paid_kinds & HOUSING_SUPPORT:
-        found[ECONOMIC_SUPPORT] = 1
+        fact = PAYMENT_RULES[kind].paid_fact
+        if fact is not None:
+            found[fact] = 1
     return found
 
 
@@ -140,68 +130,11 @@ def _condition_facts(moment: str, condition: Condition, *, female: bool) -> dict
     return found
 
 
-def took_part(measure: MeasureState) -> bool:
-    """Started, and not cancelled before any activity was recorded.
-
-    A start cancelled with nothing recorded is taken as a mistake or a no-show: the
-    beneficiary never was in the measure.
-    """
-    if measure.started_on is None:
-        return False
-    return measure.status != MeasureStatus.CANCELLED or bool(measure.progress)
-
-
 def _measure_facts(measures: list[MeasureState]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    minors: set[str] = set()
-    for m in measures:
-        fact: str | None = None
-        match m.kind:
-            case MeasureKind.TITLE_RECOGNITION:
-                if (
-                    isinstance(m.outcome, TitleRecognitionOutcome)
-                    and m.outcome.result == RecognitionResult.ISSUED
-                ):
-                    fact = CERTIFIED_COMPETENCES
-            case MeasureKind.TRAINING_COURSE:
-                if took_part(m):
-                    found[TRAINING] = 1
-                if (
-                    m.status == MeasureStatus.COMPLETED
-                    and isinstance(m.details, TrainingCourseDetails)
-                    and m.details.subject == CourseSubject.DIGITAL_SKILLS
-                ):
-                    fact = DIGITAL_SKILLS
-            case MeasureKind.CHILDCARE:
-                fact = CHILDCARE if took_part(m) else None
-            case MeasureKind.MOBILITY:
-                if isinstance(m.outcome, MobilityOutcome) and m.outcome.result in (
-                    LICENCE_OR_BICYCLE
-                ):
-                    fact = MOBILITY
-            case MeasureKind.WORK_GRANT:
-                fact = WORK_GRANT if took_part(m) else None
-            case MeasureKind.SELF_EMPLOYMENT_ORIENTATION:
-                fact = SELF_EMPLOYMENT_ORIENTATION if took_part(m) else None
-            case MeasureKind.HOUSING_PLACEMENT:
-                if isinstance(m.details, HousingPlacementDetails) and m.progress_of(MovedIn):
-                    fact = {
-                        HousingSolution.COHOUSING: COHOUSING,
-                        HousingSolution.FAMILY_HOSTING: FAMILY_HOSTING,
-                    }.get(m.details.solution)
-            case MeasureKind.SOCIAL_EVENT:
-                fact = SOCIAL_COHESION if m.progress_of(EventParticipation) else None
-            case MeasureKind.ASSOCIATION_MEMBERSHIP:
-                fact = ASSOCIATION_MEMBER if m.progress_of(MembershipJoined) else None
-            case MeasureKind.SCHOOL_SUPPORT:
-                if took_part(m) and isinstance(m.details, SchoolSupportDetails):
-                    minors.add(m.details.minor_id)
-            case MeasureKind.SKILLS_ASSESSMENT | MeasureKind.ECONOMIC_SUPPORT:
-                pass  # the assessment is in the state; economic support is in its payments
-            case _:
-                assert_never(m.kind)
-        if fact is not None:
-            found[fact] = 1
-    if minors:
-        found[MINORS_SCHOOL_SUPPORT] = len(minors)
-    return found
+    """The facts each measure's kind makes true (`MeasureSpec.facts`), each weighing the
+    distinct keys it counts (one, or the minors supported)."""
+    counted: dict[str, set[str]] = {}
+    for measure in measures:
+        for fact in CATALOGUE[measure.kind].facts.of(measure):
+            counted.setdefault(fact.name, set()).add(fact.counted)
+    return {name: len(keys) for name, keys in counted.items()}

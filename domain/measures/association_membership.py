@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from domain.errors import AlreadyRecorded, StepOutOfOrder
 from domain.fact_dates import FactDate
-from domain.measures.base import MeasureKind, MeasureSpec, RuleContext
+from domain.measures.base import (
+    NO_DEADLINES,
+    Fact,
+    IndicatorFacts,
+    Measure,
+    MeasureKind,
+    MeasureLabels,
+    MeasureSpec,
+    RuleContext,
+)
 from domain.values import Frozen, ShortText, WorkPackage
-
-if TYPE_CHECKING:
-    from domain.measures.state import MeasureState
 
 
 class AssociationCategory(StrEnum):
@@ -40,14 +46,21 @@ class AssociationOutcome(Frozen):
     still_member: bool
 
 
-def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
+def _check_progress(_: RuleContext, measure: Measure, progress: Any) -> None:
     if measure.progress_of(MembershipJoined):
         raise AlreadyRecorded("the membership is already recorded")
 
 
-def _check_complete(_: RuleContext, measure: MeasureState, outcome: Any) -> None:
+def _check_complete(_: RuleContext, measure: Measure, outcome: Any) -> None:
     if outcome.still_member and not measure.progress_of(MembershipJoined):
         raise StepOutOfOrder("record the membership before completing as a member")
+
+
+ASSOCIATION_MEMBER = "association_member"
+
+
+def _facts(measure: Measure) -> list[Fact]:
+    return [Fact(ASSOCIATION_MEMBER)] if measure.progress_of(MembershipJoined) else []
 
 
 SPEC = MeasureSpec(
@@ -58,4 +71,12 @@ SPEC = MeasureSpec(
     outcome=AssociationOutcome,
     check_progress=_check_progress,
     check_complete=_check_complete,
+    deadlines=NO_DEADLINES,
+    payments=(),
+    facts=IndicatorFacts(names=frozenset({ASSOCIATION_MEMBER}), of=_facts),
+    labels=MeasureLabels(
+        name="Association membership",
+        steps={"membership_joined": "Joined the association"},
+        recorded={"membership_joined": "Joined the association"},
+    ),
 )

@@ -7,23 +7,28 @@ household's own.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from domain.errors import MinorNotInHousehold, NoMinorInHousehold
 from domain.fact_dates import FactDate, FactMonth
 from domain.measures.base import (
+    NO_DEADLINES,
+    Fact,
     Hours,
+    IndicatorFacts,
+    Measure,
     MeasureKind,
+    MeasureLabels,
     MeasureSpec,
+    PaymentRule,
     RuleContext,
     check_new_month,
+    took_part,
 )
+from domain.payments.ledger import PaymentKind
 from domain.values import Frozen, Identifier, ShortText, WorkPackage
-
-if TYPE_CHECKING:
-    from domain.measures.state import MeasureState
 
 
 class ChildcareDetails(Frozen):
@@ -59,8 +64,15 @@ def _check_start(ctx: RuleContext, details: Any) -> None:
         raise NoMinorInHousehold("name the children the childcare is for", field="minor_ids")
 
 
-def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
+def _check_progress(_: RuleContext, measure: Measure, progress: Any) -> None:
     check_new_month((h.month for h in measure.progress_of(ChildcareHours)), progress.month, "hours")
+
+
+CHILDCARE = "childcare"
+
+
+def _facts(measure: Measure) -> list[Fact]:
+    return [Fact(CHILDCARE)] if took_part(measure) else []
 
 
 SPEC = MeasureSpec(
@@ -71,4 +83,12 @@ SPEC = MeasureSpec(
     outcome=ChildcareOutcome,
     check_start=_check_start,
     check_progress=_check_progress,
+    deadlines=NO_DEADLINES,
+    payments=(PaymentRule(kind=PaymentKind.CHILDCARE, label="Childcare"),),
+    facts=IndicatorFacts(names=frozenset({CHILDCARE}), of=_facts),
+    labels=MeasureLabels(
+        name="Childcare",
+        steps={"childcare_hours": "Childcare hours of a month"},
+        recorded={"childcare_hours": "Childcare hours"},
+    ),
 )

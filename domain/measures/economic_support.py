@@ -10,17 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from domain.errors import NothingPaid, PaymentsPending, RentAdvanceTooHigh, RentContractMissing
 from domain.fact_dates import FactDate
-from domain.measures.base import MeasureKind, MeasureSpec, RuleContext
+from domain.measures.base import (
+    NO_DEADLINES,
+    IndicatorFacts,
+    Measure,
+    MeasureKind,
+    MeasureLabels,
+    MeasureSpec,
+    PaymentRule,
+    RuleContext,
+)
 from domain.measures.housing_placement import registered_rent
+from domain.payments.ledger import PaymentKind
 from domain.payments.state import PaymentStatus, unsettled
+from domain.policy import PaymentTerms
 from domain.values import Frozen, ShortText, WorkPackage
-
-if TYPE_CHECKING:
-    from domain.measures.state import MeasureState
 
 
 class EconomicSupportDetails(Frozen):
@@ -34,7 +42,7 @@ class EconomicSupportOutcome(Frozen):
     completed_on: FactDate
 
 
-def latest_rent(measures: Mapping[str, MeasureState]) -> int | None:
+def latest_rent(measures: Mapping[str, Measure]) -> int | None:
     """The monthly rent (cents) of the latest registered contract of a housing placement."""
     rents = [
         r
@@ -45,13 +53,15 @@ def latest_rent(measures: Mapping[str, MeasureState]) -> int | None:
     return rents[-1] if rents else None
 
 
-def check_rent_advance(measures: Mapping[str, MeasureState], total: int, max_months: int) -> None:
-    """Rent advances (`total` cents, the new one included) are at most `max_months` of rent.
+def check_rent_advance(measures: Mapping[str, Measure], total: int, terms: PaymentTerms) -> None:
+    """Rent advances (`total` cents, the new one included) are at most the policy's months
+    (`rent_advance_max_months`) of the registered rent.
 
     Raises:
         RentContractMissing: no rent contract is registered.
-        RentAdvanceTooHigh: the advances would exceed `max_months` of the registered rent.
+        RentAdvanceTooHigh: the advances would exceed those months of the registered rent.
     """
+    max_months = terms.rent_advance_max_months
     rent = latest_rent(measures)
     if rent is None:
         raise RentContractMissing("a rent advance needs a registered rent contract", field="kind")
@@ -63,7 +73,7 @@ def check_rent_advance(measures: Mapping[str, MeasureState], total: int, max_mon
         )
 
 
-def _check_complete(ctx: RuleContext, measure: MeasureState, outcome: Any) -> None:
+def _check_complete(ctx: RuleContext, measure: Measure, outcome: Any) -> None:
     waiting = unsettled(ctx.payments, measure.measure_id)
     if waiting:
         raise PaymentsPending(
@@ -78,6 +88,9 @@ def _check_complete(ctx: RuleContext, measure: MeasureState, outcome: Any) -> No
         raise NothingPaid("economic support completes once a payment is made; else cancel it")
 
 
+ECONOMIC_SUPPORT = "economic_support"
+"""True once a payment for housing (furniture, utilities, rent) is paid."""
+
 SPEC = MeasureSpec(
     kind=MeasureKind.ECONOMIC_SUPPORT,
     work_package=WorkPackage.HOUSING,
@@ -85,4 +98,17 @@ SPEC = MeasureSpec(
     progress=(),
     outcome=EconomicSupportOutcome,
     check_complete=_check_complete,
+    deadlines=NO_DEADLINES,
+    payments=(
+        PaymentRule(kind=PaymentKind.FURNITURE, label="Furniture", paid_fact=ECONOMIC_SUPPORT),
+        PaymentRule(kind=PaymentKind.UTILITIES, label="Utilities", paid_fact=ECONOMIC_SUPPORT),
+        PaymentRule(
+            kind=PaymentKind.RENT_ADVANCE,
+            label="Rent advance",
+            check_total=check_rent_advance,
+            paid_fact=ECONOMIC_SUPPORT,
+        ),
+    ),
+    facts=IndicatorFacts(names=frozenset({ECONOMIC_SUPPORT}), of=lambda _: ()),
+    labels=MeasureLabels(name="Economic support"),
 )

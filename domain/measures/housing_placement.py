@@ -6,18 +6,25 @@ follows the move-in; a registered rent contract fixes the rent that caps a rent 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from domain.calendar import PROJECT_TIMEZONE
 from domain.errors import AlreadyRecorded, NotApplicable, StepOutOfOrder, TimeRequired
 from domain.fact_dates import FactDate
-from domain.measures.base import MeasureKind, MeasureSpec, RuleContext
+from domain.measures.base import (
+    Fact,
+    IndicatorFacts,
+    Measure,
+    MeasureDeadlines,
+    MeasureKind,
+    MeasureLabels,
+    MeasureSpec,
+    Owing,
+    RuleContext,
+)
 from domain.values import Frozen, Money, ShortText, WorkPackage
-
-if TYPE_CHECKING:
-    from domain.measures.state import MeasureState
 
 
 class HousingSolution(StrEnum):
@@ -74,13 +81,13 @@ class HousingPlacementOutcome(Frozen):
     on: FactDate
 
 
-def registered_rent(measure: MeasureState) -> int | None:
+def registered_rent(measure: Measure) -> int | None:
     """The monthly rent of the latest registered contract, in cents."""
     contracts = measure.progress_of(RentContractRegistered)
     return contracts[-1].monthly_rent if contracts else None
 
 
-def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
+def _check_progress(_: RuleContext, measure: Measure, progress: Any) -> None:
     solution = measure.details_as(HousingPlacementDetails).solution
     moved_in = measure.progress_of(MovedIn)
     match progress.kind:
@@ -107,6 +114,42 @@ def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> Non
                 raise NotApplicable("family hosting has no rent contract")
 
 
+def _owe_hosting_communication(owing: Owing, measure: Measure) -> None:
+    """Family hosting owes the hosting communication within its span of the move-in."""
+    details = measure.details
+    if not (
+        isinstance(details, HousingPlacementDetails)
+        and details.solution == HousingSolution.FAMILY_HOSTING
+    ):
+        return
+    moved = measure.progress_of(MovedIn)
+    if moved and not measure.progress_of(HostingCommunicationSent):
+        # A move-in recorded before its time was asked counts from 00:00 UTC of its day,
+        # as it did then.
+        anchor = moved[0].instant() or datetime.combine(moved[0].on, time(), tzinfo=UTC)
+        span = owing.deadlines_at(anchor).hosting_communication
+        owing.add(
+            f"measure:{measure.measure_id}:hosting_communication",
+            "hosting_communication",
+            anchor,
+            span.after(anchor),
+            measure.measure_id,
+        )
+
+
+COHOUSING = "cohousing"
+FAMILY_HOSTING = "family_hosting"
+_PLACED = {HousingSolution.COHOUSING: COHOUSING, HousingSolution.FAMILY_HOSTING: FAMILY_HOSTING}
+
+
+def _facts(measure: Measure) -> list[Fact]:
+    details = measure.details
+    if isinstance(details, HousingPlacementDetails) and measure.progress_of(MovedIn):
+        fact = _PLACED.get(details.solution)
+        return [Fact(fact)] if fact is not None else []
+    return []
+
+
 SPEC = MeasureSpec(
     kind=MeasureKind.HOUSING_PLACEMENT,
     work_package=WorkPackage.HOUSING,
@@ -114,4 +157,23 @@ SPEC = MeasureSpec(
     progress=(MovedIn, HostingCommunicationSent, RentContractRegistered),
     outcome=HousingPlacementOutcome,
     check_progress=_check_progress,
+    deadlines=MeasureDeadlines(
+        kinds={"hosting_communication": "Send the family hosting communication"},
+        owe=_owe_hosting_communication,
+    ),
+    payments=(),  # its rent contract caps the rent advances of economic support
+    facts=IndicatorFacts(names=frozenset({COHOUSING, FAMILY_HOSTING}), of=_facts),
+    labels=MeasureLabels(
+        name="Housing placement",
+        steps={
+            "moved_in": "Moved in",
+            "hosting_communication_sent": "Hosting communication sent",
+            "rent_contract_registered": "Rent contract registered",
+        },
+        recorded={
+            "moved_in": "Moved in",
+            "hosting_communication_sent": "Hosting communication sent",
+            "rent_contract_registered": "Rent contract registered",
+        },
+    ),
 )

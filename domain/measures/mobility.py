@@ -10,17 +10,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from domain.calendar import PROJECT_TIMEZONE, add_months, project_day
 from domain.errors import AlreadyRecorded, LicenceConversionExpired, NotApplicable, StepOutOfOrder
 from domain.fact_dates import FactDate
-from domain.measures.base import MeasureKind, MeasureSpec, RuleContext
+from domain.measures.base import (
+    Fact,
+    IndicatorFacts,
+    Measure,
+    MeasureDeadlines,
+    MeasureKind,
+    MeasureLabels,
+    MeasureSpec,
+    Owing,
+    PaymentRule,
+    RuleContext,
+)
+from domain.payments.ledger import PaymentKind
 from domain.policy import Span
 from domain.values import Frozen, ShortText, WorkPackage
-
-if TYPE_CHECKING:
-    from domain.measures.state import MeasureState
 
 
 class MobilityRoute(StrEnum):
@@ -107,7 +116,7 @@ def _check_start(ctx: RuleContext, details: Any) -> None:
             )
 
 
-def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
+def _check_progress(_: RuleContext, measure: Measure, progress: Any) -> None:
     route = measure.details_as(MobilityDetails).route
     steps = STEPS[route]
     done = [s.step for s in measure.progress_of(MobilityStep)]
@@ -123,7 +132,7 @@ def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> Non
         raise StepOutOfOrder(f"the next step is {expected}", field="step")
 
 
-def _check_complete(_: RuleContext, measure: MeasureState, outcome: Any) -> None:
+def _check_complete(_: RuleContext, measure: Measure, outcome: Any) -> None:
     route = measure.details_as(MobilityDetails).route
     if outcome.result == MobilityResult.NOT_OBTAINED:
         return
@@ -131,6 +140,42 @@ def _check_complete(_: RuleContext, measure: MeasureState, outcome: Any) -> None
         raise NotApplicable(f"{outcome.result} is not a result of {route}", field="result")
     if len(measure.progress_of(MobilityStep)) < len(STEPS[route]):
         raise StepOutOfOrder("every step must be recorded before the result")
+
+
+def _owe_conversion(owing: Owing, measure: Measure) -> None:
+    """A foreign licence is owed its conversion within the law's span of residence; the
+    date is fixed by law, so a suspension does not move it."""
+    details = measure.details
+    if not (
+        isinstance(details, MobilityDetails) and details.route == MobilityRoute.LICENCE_CONVERSION
+    ):
+        return
+    approved = owing.plan_approved_at
+    within = owing.deadlines_at(approved).licence_conversion
+    owing.add(
+        f"measure:{measure.measure_id}:licence_conversion",
+        "licence_conversion",
+        approved,
+        conversion_deadline(owing.resident_since, within, owing.day_start),
+        measure.measure_id,
+        shifts=False,
+    )
+
+
+MOBILITY = "mobility"
+LICENCE_OR_BICYCLE = frozenset(
+    {
+        MobilityResult.LICENCE_OBTAINED,
+        MobilityResult.LICENCE_CONVERTED,
+        MobilityResult.BICYCLE_DELIVERED,
+    }
+)
+
+
+def _facts(measure: Measure) -> list[Fact]:
+    outcome = measure.outcome
+    reached = isinstance(outcome, MobilityOutcome) and outcome.result in LICENCE_OR_BICYCLE
+    return [Fact(MOBILITY)] if reached else []
 
 
 SPEC = MeasureSpec(
@@ -142,4 +187,14 @@ SPEC = MeasureSpec(
     check_start=_check_start,
     check_progress=_check_progress,
     check_complete=_check_complete,
+    deadlines=MeasureDeadlines(
+        kinds={"licence_conversion": "Convert the driving licence"}, owe=_owe_conversion
+    ),
+    payments=(PaymentRule(kind=PaymentKind.MOBILITY, label="Mobility"),),
+    facts=IndicatorFacts(names=frozenset({MOBILITY}), of=_facts),
+    labels=MeasureLabels(
+        name="Mobility",
+        steps={"mobility_step": "Step towards the licence"},
+        recorded={"mobility_step": "Mobility step"},
+    ),
 )

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from domain.errors import MinorNotInHousehold, NoMinorInHousehold
 from domain.fact_dates import FactDate, FactMonth
 from domain.measures.base import (
+    NO_DEADLINES,
+    Fact,
     Hours,
+    IndicatorFacts,
+    Measure,
     MeasureKind,
+    MeasureLabels,
     MeasureSpec,
     RuleContext,
     check_new_month,
+    took_part,
 )
 from domain.values import Frozen, Identifier, ShortText, WorkPackage
-
-if TYPE_CHECKING:
-    from domain.measures.state import MeasureState
 
 
 class SchoolSupportDetails(Frozen):
@@ -49,10 +52,20 @@ def _check_start(ctx: RuleContext, details: Any) -> None:
         )
 
 
-def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
+def _check_progress(_: RuleContext, measure: Measure, progress: Any) -> None:
     check_new_month(
         (h.month for h in measure.progress_of(TutoringHours)), progress.month, "tutoring"
     )
+
+
+MINORS_SCHOOL_SUPPORT = "minors_school_support"
+"""Weighs the distinct minors supported over the pathway's measures."""
+
+
+def _facts(measure: Measure) -> list[Fact]:
+    if took_part(measure) and isinstance(measure.details, SchoolSupportDetails):
+        return [Fact(MINORS_SCHOOL_SUPPORT, counted=measure.details.minor_id)]
+    return []
 
 
 SPEC = MeasureSpec(
@@ -63,4 +76,12 @@ SPEC = MeasureSpec(
     outcome=SchoolSupportOutcome,
     check_start=_check_start,
     check_progress=_check_progress,
+    deadlines=NO_DEADLINES,
+    payments=(),
+    facts=IndicatorFacts(names=frozenset({MINORS_SCHOOL_SUPPORT}), of=_facts),
+    labels=MeasureLabels(
+        name="School support",
+        steps={"tutoring_hours": "Tutoring hours of a month"},
+        recorded={"tutoring_hours": "Tutoring hours"},
+    ),
 )

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from domain.errors import AlreadyRecorded, StepOutOfOrder
 from domain.fact_dates import FactDate
-from domain.measures.base import MeasureKind, MeasureSpec, RuleContext
+from domain.measures.base import (
+    NO_DEADLINES,
+    Fact,
+    IndicatorFacts,
+    Measure,
+    MeasureKind,
+    MeasureLabels,
+    MeasureSpec,
+    RuleContext,
+    took_part,
+)
 from domain.values import Frozen, LongText, ShortText, WorkPackage
-
-if TYPE_CHECKING:
-    from domain.measures.state import MeasureState
 
 
 class OrientationDetails(Frozen):
@@ -43,12 +50,19 @@ class OrientationOutcome(Frozen):
     business_started: bool
 
 
-def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
+def _check_progress(_: RuleContext, measure: Measure, progress: Any) -> None:
     if progress.kind == "microcredit_referral":
         if not measure.progress_of(BusinessIdea):
             raise StepOutOfOrder("a referral to micro-credit needs a business idea first")
         if measure.progress_of(MicrocreditReferral):
             raise AlreadyRecorded("the referral is already recorded")
+
+
+SELF_EMPLOYMENT_ORIENTATION = "self_employment_orientation"
+
+
+def _facts(measure: Measure) -> list[Fact]:
+    return [Fact(SELF_EMPLOYMENT_ORIENTATION)] if took_part(measure) else []
 
 
 SPEC = MeasureSpec(
@@ -58,4 +72,20 @@ SPEC = MeasureSpec(
     progress=(OrientationSession, BusinessIdea, MicrocreditReferral),
     outcome=OrientationOutcome,
     check_progress=_check_progress,
+    deadlines=NO_DEADLINES,
+    payments=(),
+    facts=IndicatorFacts(names=frozenset({SELF_EMPLOYMENT_ORIENTATION}), of=_facts),
+    labels=MeasureLabels(
+        name="Self-employment guidance",
+        steps={
+            "orientation_session": "Guidance session",
+            "business_idea": "Business idea",
+            "microcredit_referral": "Referral to microcredit",
+        },
+        recorded={
+            "orientation_session": "Guidance session",
+            "business_idea": "Business idea",
+            "microcredit_referral": "Referral to microcredit",
+        },
+    ),
 )

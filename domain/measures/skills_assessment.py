@@ -10,7 +10,13 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
-from domain.measures.base import MeasureKind, MeasureSpec
+from domain.measures.base import (
+    NO_DEADLINES,
+    NO_FACTS,
+    MeasureKind,
+    MeasureLabels,
+    MeasureSpec,
+)
 from domain.values import CefrLevel, Frozen, LongText, ShortText, WorkPackage
 
 
@@ -55,4 +61,8 @@ SPEC = MeasureSpec(
     details=SkillsAssessmentDetails,
     progress=(),
     outcome=SkillsAssessmentOutcome,
+    deadlines=NO_DEADLINES,
+    payments=(),
+    facts=NO_FACTS,  # the assessment counts from the pathway's state (`skills_assessed`)
+    labels=MeasureLabels(name="Skills assessment"),
 )

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from domain.errors import StepOutOfOrder
 from domain.fact_dates import FactDate
-from domain.measures.base import MeasureKind, MeasureSpec, RuleContext
+from domain.measures.base import (
+    NO_DEADLINES,
+    Fact,
+    IndicatorFacts,
+    Measure,
+    MeasureKind,
+    MeasureLabels,
+    MeasureSpec,
+    RuleContext,
+)
 from domain.values import Frozen, ShortText, WorkPackage
-
-if TYPE_CHECKING:
-    from domain.measures.state import MeasureState
 
 
 class SocialEventDetails(Frozen):
@@ -31,9 +37,16 @@ class SocialEventOutcome(Frozen):
     completed_on: FactDate
 
 
-def _check_complete(_: RuleContext, measure: MeasureState, outcome: Any) -> None:
+def _check_complete(_: RuleContext, measure: Measure, outcome: Any) -> None:
     if not measure.progress_of(EventParticipation):
         raise StepOutOfOrder("record at least one participation before completing")
+
+
+SOCIAL_COHESION = "social_cohesion"
+
+
+def _facts(measure: Measure) -> list[Fact]:
+    return [Fact(SOCIAL_COHESION)] if measure.progress_of(EventParticipation) else []
 
 
 SPEC = MeasureSpec(
@@ -43,4 +56,12 @@ SPEC = MeasureSpec(
     progress=(EventParticipation,),
     outcome=SocialEventOutcome,
     check_complete=_check_complete,
+    deadlines=NO_DEADLINES,
+    payments=(),
+    facts=IndicatorFacts(names=frozenset({SOCIAL_COHESION}), of=_facts),
+    labels=MeasureLabels(
+        name="Social event",
+        steps={"event_participation": "Took part in an event"},
+        recorded={"event_participation": "Took part in the event"},
+    ),
 )

@@ -7,15 +7,21 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from domain.errors import StepOutOfOrder
 from domain.fact_dates import FactDate
-from domain.measures.base import MeasureKind, MeasureSpec, RuleContext
+from domain.measures.base import (
+    NO_DEADLINES,
+    Fact,
+    IndicatorFacts,
+    Measure,
+    MeasureKind,
+    MeasureLabels,
+    MeasureSpec,
+    RuleContext,
+)
 from domain.values import Frozen, ShortText, WorkPackage
-
-if TYPE_CHECKING:
-    from domain.measures.state import MeasureState
 
 
 class RecognitionRoute(StrEnum):
@@ -50,14 +56,25 @@ class TitleRecognitionOutcome(Frozen):
     reference: ShortText | None = None
 
 
-def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
+def _check_progress(_: RuleContext, measure: Measure, progress: Any) -> None:
     if measure.progress_of(TitleSubmitted):
         raise StepOutOfOrder("the title was already submitted", field="progress")
 
 
-def _check_complete(_: RuleContext, measure: MeasureState, outcome: Any) -> None:
+def _check_complete(_: RuleContext, measure: Measure, outcome: Any) -> None:
     if not measure.progress_of(TitleSubmitted):
         raise StepOutOfOrder("a title must be submitted before it is issued or refused")
+
+
+CERTIFIED_COMPETENCES = "certified_competences"
+
+
+def _facts(measure: Measure) -> list[Fact]:
+    outcome = measure.outcome
+    issued = isinstance(outcome, TitleRecognitionOutcome) and (
+        outcome.result == RecognitionResult.ISSUED
+    )
+    return [Fact(CERTIFIED_COMPETENCES)] if issued else []
 
 
 SPEC = MeasureSpec(
@@ -68,4 +85,12 @@ SPEC = MeasureSpec(
     outcome=TitleRecognitionOutcome,
     check_progress=_check_progress,
     check_complete=_check_complete,
+    deadlines=NO_DEADLINES,
+    payments=(),
+    facts=IndicatorFacts(names=frozenset({CERTIFIED_COMPETENCES}), of=_facts),
+    labels=MeasureLabels(
+        name="Recognition of qualifications",
+        steps={"title_submitted": "Application submitted"},
+        recorded={"title_submitted": "Application for recognition submitted"},
+    ),
 )

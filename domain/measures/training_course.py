@@ -8,17 +8,28 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from domain.errors import HoursExceeded, NotApplicable
 from domain.fact_dates import FactDate
-from domain.measures.base import Hours, MeasureKind, MeasureSpec, RuleContext
+from domain.measures.base import (
+    NO_DEADLINES,
+    Fact,
+    Hours,
+    IndicatorFacts,
+    Measure,
+    MeasureKind,
+    MeasureLabels,
+    MeasureSpec,
+    MeasureStatus,
+    PaymentRule,
+    RuleContext,
+    took_part,
+)
+from domain.payments.ledger import PaymentKind
 from domain.values import CefrLevel, Frozen, ShortText, WorkPackage
-
-if TYPE_CHECKING:
-    from domain.measures.state import MeasureState
 
 
 class CourseSubject(StrEnum):
@@ -49,17 +60,17 @@ class TrainingCourseOutcome(Frozen):
     cefr_level_reached: CefrLevel | None = None
 
 
-def attended_hours(measure: MeasureState) -> int:
+def attended_hours(measure: Measure) -> int:
     return sum(a.hours for a in measure.progress_of(CourseAttendance))
 
 
-def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
+def _check_progress(_: RuleContext, measure: Measure, progress: Any) -> None:
     planned = measure.details_as(TrainingCourseDetails).planned_hours
     if attended_hours(measure) + progress.hours > planned:
         raise HoursExceeded(f"attended hours would exceed the {planned} planned", field="hours")
 
 
-def _check_complete(_: RuleContext, measure: MeasureState, outcome: Any) -> None:
+def _check_complete(_: RuleContext, measure: Measure, outcome: Any) -> None:
     if (
         outcome.cefr_level_reached
         and measure.details_as(TrainingCourseDetails).subject != CourseSubject.ITALIAN_L2
@@ -67,6 +78,21 @@ def _check_complete(_: RuleContext, measure: MeasureState, outcome: Any) -> None
         raise NotApplicable(
             "a CEFR level applies to Italian courses only", field="cefr_level_reached"
         )
+
+
+TRAINING = "training"
+DIGITAL_SKILLS = "digital_skills"
+
+
+def _facts(measure: Measure) -> list[Fact]:
+    found = [Fact(TRAINING)] if took_part(measure) else []
+    if (
+        measure.status == MeasureStatus.COMPLETED
+        and isinstance(measure.details, TrainingCourseDetails)
+        and measure.details.subject == CourseSubject.DIGITAL_SKILLS
+    ):
+        found.append(Fact(DIGITAL_SKILLS))
+    return found
 
 
 SPEC = MeasureSpec(
@@ -77,4 +103,12 @@ SPEC = MeasureSpec(
     outcome=TrainingCourseOutcome,
     check_progress=_check_progress,
     check_complete=_check_complete,
+    deadlines=NO_DEADLINES,
+    payments=(PaymentRule(kind=PaymentKind.COURSE_FEE, label="Course fee"),),
+    facts=IndicatorFacts(names=frozenset({TRAINING, DIGITAL_SKILLS}), of=_facts),
+    labels=MeasureLabels(
+        name="Training course",
+        steps={"course_attendance": "Course attendance"},
+        recorded={"course_attendance": "Course attendance"},
+    ),
 )

@@ -2,26 +2,42 @@
 
 Lasts 2 to 12 months; attendance is verified by the host's tutor month by month, and the
 monthly allowance is paid pro rata of it: recording a month's attendance also requests
-that month's allowance (`domain.payments.rules.allowance_request`), paid to the beneficiary
-at the IBAN given in the details. Without one, the request waits for `correct_payee`.
+that month's allowance (`_allowance`, in the same append), paid to the beneficiary at the
+IBAN given in the details. Without one, the request waits for `correct_payee`. The month's
+attendance is owed by a day of the next month (the policy's `attendance_day_of_next_month`).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from fractions import Fraction
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from domain.calendar import add_months, month_key
+from domain.calendar import add_months, month_end, month_key, months_between
 from domain.errors import HoursExceeded, OutsidePeriod, WorkGrantDurationInvalid
 from domain.fact_dates import FactDate, FactMonth
-from domain.measures.base import MeasureKind, MeasureSpec, RuleContext, check_new_month
+from domain.measures.base import (
+    Fact,
+    IndicatorFacts,
+    Measure,
+    MeasureDeadlines,
+    MeasureKind,
+    MeasureLabels,
+    MeasureSpec,
+    Owing,
+    PaymentRule,
+    RuleContext,
+    check_new_month,
+    took_part,
+)
+from domain.payments.allowance import allowance, full_hours
+from domain.payments.events import PaymentRequested
+from domain.payments.ledger import PaymentKind, payment_id_for
 from domain.payments.payee import Payee, checked_payee
+from domain.payments.state import AllowanceBasis, committed
 from domain.values import Frozen, Money, ShortText, WorkPackage
-
-if TYPE_CHECKING:
-    from domain.measures.state import MeasureState
 
 
 class WorkGrantDetails(Frozen):
@@ -71,7 +87,7 @@ def _check_start(ctx: RuleContext, details: Any) -> None:
         )
 
 
-def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> None:
+def _check_progress(_: RuleContext, measure: Measure, progress: Any) -> None:
     details = measure.details_as(WorkGrantDetails)
     if not month_key(details.start_on) <= progress.month <= month_key(details.end_on):
         raise OutsidePeriod("the month lies outside the work grant", field="month")
@@ -79,6 +95,76 @@ def _check_progress(_: RuleContext, measure: MeasureState, progress: Any) -> Non
     check_new_month(recorded, progress.month, "attendance")
     if progress.hours_verified > max_hours_in_month(details.hours_per_week):
         raise HoursExceeded("more hours than the weekly schedule allows", field="hours_verified")
+
+
+def _allowance(ctx: RuleContext, measure: Measure, attendance: Any) -> list[PaymentRequested]:
+    """The request of a month's allowance that its attendance produces; none if nothing is due.
+
+    The attendance is a fact and is always recorded; the allowance is cut to what remains
+    of the individual budget (the basis says so), and none is requested once it is spent.
+    """
+    details = measure.details_as(WorkGrantDetails)
+    terms = ctx.terms
+    hours = full_hours(
+        details.hours_per_week,
+        details.start_on,
+        details.end_on,
+        attendance.month,
+        terms.full_month_hours,
+    )
+    share = Fraction(terms.allowance_minimum_share_percent, 100)
+    due = allowance(details.monthly_allowance, hours, attendance.hours_verified, share)
+    left = terms.individual_budget - committed(ctx.payments.values())
+    amount = min(due, max(left, 0))
+    if amount <= 0:
+        return []
+    kind = PaymentKind.WORK_GRANT_ALLOWANCE
+    return [
+        PaymentRequested(
+            payment_id=payment_id_for(ctx.pathway_id, measure.measure_id, kind, attendance.month),
+            measure_id=measure.measure_id,
+            kind=kind,
+            amount=amount,
+            payee=None if details.payee is None else checked_payee(details.payee),
+            evidence_ref=f"work_grant_attendance:{measure.measure_id}:{attendance.month}",
+            period=attendance.month,
+            basis=AllowanceBasis(
+                hours_verified=attendance.hours_verified,
+                full_hours=f"{float(hours):.2f}",
+                monthly_allowance=details.monthly_allowance,
+                minimum_share_percent=terms.allowance_minimum_share_percent,
+                capped_by_budget=amount < due,
+            ),
+        )
+    ]
+
+
+def _owe_attendance(owing: Owing, measure: Measure) -> None:
+    """The first month without attendance is owed by a day of the month after it."""
+    details = measure.details
+    if not isinstance(details, WorkGrantDetails):
+        return
+    recorded = {a.month for a in measure.progress_of(WorkGrantAttendance)}
+    months = months_between(month_key(details.start_on), month_key(details.end_on))
+    missing = [m for m in months if m not in recorded]
+    if missing:
+        anchor = owing.end_of(month_end(missing[0]))
+        day = owing.deadlines_at(anchor).attendance_day_of_next_month
+        due = owing.end_of(month_end(missing[0]) + timedelta(days=day))
+        owing.add(
+            f"measure:{measure.measure_id}:attendance:{missing[0]}",
+            "work_grant_attendance",
+            anchor,
+            due,
+            measure.measure_id,
+        )
+
+
+WORK_GRANT = "work_grant"
+
+
+def _facts(measure: Measure) -> list[Fact]:
+    return [Fact(WORK_GRANT)] if took_part(measure) else []
 
 
 SPEC = MeasureSpec(
@@ -89,6 +175,23 @@ SPEC = MeasureSpec(
     outcome=WorkGrantOutcome,
     check_start=_check_start,
     check_progress=_check_progress,
+    on_progress=_allowance,
+    deadlines=MeasureDeadlines(
+        kinds={"work_grant_attendance": "Record work grant attendance"}, owe=_owe_attendance
+    ),
+    payments=(
+        PaymentRule(
+            kind=PaymentKind.WORK_GRANT_ALLOWANCE,
+            label="Work-grant allowance",
+            requestable=False,  # it follows the month's recorded attendance
+        ),
+    ),
+    facts=IndicatorFacts(names=frozenset({WORK_GRANT}), of=_facts),
+    labels=MeasureLabels(
+        name="Work grant (traineeship)",
+        steps={"work_grant_attendance": "Monthly attendance"},
+        recorded={"work_grant_attendance": "Work grant attendance"},
+    ),
 )
 
 __all__ = ["SPEC", "WorkGrantAttendance", "WorkGrantDetails", "WorkGrantOutcome"]

@@ -15,14 +15,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from fractions import Fraction
+from typing import Protocol
 
 from domain import errors
-from domain.measures import MeasureKind, MeasureState, MeasureStatus
-from domain.measures.economic_support import check_rent_advance
-from domain.measures.work_grant import WorkGrantAttendance, WorkGrantDetails
-from domain.payments.allowance import allowance, full_hours
 from domain.payments.commands import (
     ApprovePayment,
     BankResult,
@@ -42,54 +39,56 @@ from domain.payments.events import (
 )
 from domain.payments.ledger import PaymentKind, payment_id_for
 from domain.payments.payee import Payee, checked_payee
-from domain.payments.state import (
-    AllowanceBasis,
-    PaymentState,
-    PaymentStatus,
-    committed,
-    unsettled,
-)
-from domain.policy import PaymentTerms
-from domain.state import PathwayState
+from domain.payments.state import PaymentState, PaymentStatus, committed, unsettled
+from domain.policy import PaymentTerms, Policy
 from domain.values import Actor, Role
 
 SYSTEM_BANK = Actor(id="system:bank", role=Role.SYSTEM)
 """The actor of bank outcomes, as the statement import records them."""
 
-MEASURE_OF: dict[PaymentKind, MeasureKind] = {
-    PaymentKind.WORK_GRANT_ALLOWANCE: MeasureKind.WORK_GRANT,
-    PaymentKind.FURNITURE: MeasureKind.ECONOMIC_SUPPORT,
-    PaymentKind.UTILITIES: MeasureKind.ECONOMIC_SUPPORT,
-    PaymentKind.RENT_ADVANCE: MeasureKind.ECONOMIC_SUPPORT,
-    PaymentKind.CHILDCARE: MeasureKind.CHILDCARE,
-    PaymentKind.MOBILITY: MeasureKind.MOBILITY,
-    PaymentKind.COURSE_FEE: MeasureKind.TRAINING_COURSE,
-}
-"""The kind of measure each kind of payment is spent on."""
-assert set(MEASURE_OF) == set(PaymentKind)
 
-REQUESTABLE = frozenset(k for k in PaymentKind if k != PaymentKind.WORK_GRANT_ALLOWANCE)
-"""Kinds a person requests; allowances follow the recorded attendance."""
+class Payments(Protocol):
+    """What the payment rules read of a pathway (`domain.state.Payments` is one).
+
+    The rules know no measure: the decider finds the measure a payment is spent on, and
+    passes the limit its kind has (`domain.measures.PaymentRule.check_total`) as `TotalCheck`.
+    """
+
+    @property
+    def pathway_id(self) -> str | None: ...
+    @property
+    def payments(self) -> Mapping[str, PaymentState]: ...
+    @property
+    def policy(self) -> Policy: ...
 
 
-def terms_at(state: PathwayState, instant: datetime) -> PaymentTerms:
+TotalCheck = Callable[[PaymentKind, int, PaymentTerms], None]
+"""Raises when the pathway's committed total of a kind (the new one included) is too much
+for the measure it is spent on (rent advances: months of the registered rent)."""
+
+
+def any_total(kind: PaymentKind, total: int, terms: PaymentTerms) -> None:
+    """For kinds whose only limits are the caps and the individual budget."""
+
+
+def terms_at(state: Payments, instant: datetime) -> PaymentTerms:
     """The payment terms of the policy revision in force at `instant`."""
     return state.policy.revision_at(instant).payments
 
 
-def payment_of(state: PathwayState, payment_id: str) -> PaymentState:
+def payment_of(state: Payments, payment_id: str) -> PaymentState:
     payment = state.payments.get(payment_id)
     if payment is None:
         raise errors.PaymentNotFound(f"no payment {payment_id} on this pathway", field="payment_id")
     return payment
 
 
-def needs_coordinator(state: PathwayState, payment: PaymentState) -> bool:
+def needs_coordinator(state: Payments, payment: PaymentState) -> bool:
     """Above the threshold of the revision in force when it was requested."""
     return payment.amount > terms_at(state, payment.requested_at).coordinator_threshold
 
 
-def awaits(state: PathwayState, payment: PaymentState, actor: Actor) -> bool:
+def awaits(state: Payments, payment: PaymentState, actor: Actor) -> bool:
     """True when `payment` waits for `actor`'s approval (and they may give it)."""
     if actor.id in payment.makers or actor.id in payment.approved_by or payment.payee is None:
         return False
@@ -110,20 +109,20 @@ CORRECTABLE = frozenset({PaymentStatus.REQUESTED, PaymentStatus.RETURNED})
 
 
 def check_fits(
-    state: PathwayState,
+    state: Payments,
     kind: PaymentKind,
     amount: int,
     terms: PaymentTerms,
+    check_total: TotalCheck = any_total,
     replacing: str | None = None,
 ) -> None:
-    """Raise unless `amount` more of `kind` stays within the caps and the individual budget.
+    """Raise unless `amount` more of `kind` stays within the limit of its measure
+    (`check_total`), the caps and the individual budget.
 
     `replacing` names a payment that does not count yet (a returned one re-entering).
     """
     others = [p for p in state.payments.values() if p.payment_id != replacing]
-    if kind == PaymentKind.RENT_ADVANCE:
-        total = committed(others, kind) + amount
-        check_rent_advance(state.measures, total, terms.rent_advance_max_months)
+    check_total(kind, committed(others, kind) + amount, terms)
     caps = {PaymentKind.FURNITURE: terms.furniture_cap, PaymentKind.UTILITIES: terms.utilities_cap}
     if kind in caps and committed(others, kind) + amount > caps[kind]:
         left = max(caps[kind] - committed(others, kind), 0)
@@ -142,34 +141,15 @@ def check_fits(
         )
 
 
-def _active_measure(state: PathwayState, measure_id: str, kind: PaymentKind) -> MeasureState:
-    measure = state.measures.get(measure_id)
-    if measure is None:
-        raise errors.MeasureNotFound(f"no measure {measure_id} in the plan", field="measure_id")
-    if MEASURE_OF[kind] != measure.kind:
-        raise errors.PaymentKindMismatch(
-            f"a {kind} payment is spent on a {MEASURE_OF[kind]} measure, "
-            f"and {measure_id} is a {measure.kind}",
-            field="kind",
-        )
-    if kind not in REQUESTABLE:
-        raise errors.AllowanceFollowsAttendance(
-            "a work-grant allowance is requested by recording the month's attendance",
-            field="kind",
-        )
-    if measure.status != MeasureStatus.ACTIVE:
-        raise errors.MeasureStatusInvalid(
-            f"payments are requested against a started measure; {measure_id} is {measure.status}",
-            field="measure_id",
-        )
-    return measure
-
-
 def request_payment(
-    state: PathwayState, command: RequestPayment, occurred: datetime
+    state: Payments,
+    command: RequestPayment,
+    occurred: datetime,
+    check_total: TotalCheck = any_total,
 ) -> list[PaymentEvent]:
+    """The request of a payment against a started measure of its kind, which the caller has
+    found (`domain.measures.payable_measure`); `check_total` holds the measures' limits."""
     assert state.pathway_id is not None
-    measure = _active_measure(state, command.measure_id, command.kind)
     terms = terms_at(state, occurred)
     if not 0 < command.amount <= terms.max_payment:
         raise errors.InvalidAmount(
@@ -179,18 +159,18 @@ def request_payment(
         )
     payee = checked_payee(command.payee)
     period = command.period or occurred.date().isoformat()
-    payment_id = payment_id_for(state.pathway_id, measure.measure_id, command.kind, period)
+    payment_id = payment_id_for(state.pathway_id, command.measure_id, command.kind, period)
     if payment_id in state.payments:
         raise errors.PaymentAlreadyRequested(
-            f"a {command.kind} payment of {measure.measure_id} for {period} is already "
+            f"a {command.kind} payment of {command.measure_id} for {period} is already "
             "requested: give another period",
             field="period",
         )
-    check_fits(state, command.kind, command.amount, terms)
+    check_fits(state, command.kind, command.amount, terms, check_total)
     return [
         PaymentRequested(
             payment_id=payment_id,
-            measure_id=measure.measure_id,
+            measure_id=command.measure_id,
             kind=command.kind,
             amount=command.amount,
             payee=payee,
@@ -201,58 +181,10 @@ def request_payment(
     ]
 
 
-def allowance_request(
-    state: PathwayState,
-    measure: MeasureState,
-    attendance: WorkGrantAttendance,
-    occurred: datetime,
-) -> PaymentRequested | None:
-    """The request of a month's allowance that its attendance produces; None if nothing is due.
-
-    The attendance is a fact and is always recorded; the allowance is cut to what remains
-    of the individual budget (the basis says so), and none is requested once it is spent.
-    """
-    assert state.pathway_id is not None
-    details = measure.details_as(WorkGrantDetails)
-    terms = terms_at(state, occurred)
-    hours = full_hours(
-        details.hours_per_week,
-        details.start_on,
-        details.end_on,
-        attendance.month,
-        terms.full_month_hours,
-    )
-    share = Fraction(terms.allowance_minimum_share_percent, 100)
-    due = allowance(details.monthly_allowance, hours, attendance.hours_verified, share)
-    left = terms.individual_budget - committed(state.payments.values())
-    amount = min(due, max(left, 0))
-    if amount <= 0:
-        return None
-    kind = PaymentKind.WORK_GRANT_ALLOWANCE
-    return PaymentRequested(
-        payment_id=payment_id_for(state.pathway_id, measure.measure_id, kind, attendance.month),
-        measure_id=measure.measure_id,
-        kind=kind,
-        amount=amount,
-        payee=None if details.payee is None else checked_payee(details.payee),
-        evidence_ref=f"work_grant_attendance:{measure.measure_id}:{attendance.month}",
-        period=attendance.month,
-        basis=AllowanceBasis(
-            hours_verified=attendance.hours_verified,
-            full_hours=f"{float(hours):.2f}",
-            monthly_allowance=details.monthly_allowance,
-            minimum_share_percent=terms.allowance_minimum_share_percent,
-            capped_by_budget=amount < due,
-        ),
-    )
-
-
 # --- approvals -------------------------------------------------------------------------------
 
 
-def approve_payment(
-    state: PathwayState, command: ApprovePayment, actor: Actor
-) -> list[PaymentEvent]:
+def approve_payment(state: Payments, command: ApprovePayment, actor: Actor) -> list[PaymentEvent]:
     payment = payment_of(state, command.payment_id)
     if payment.status not in (PaymentStatus.REQUESTED, PaymentStatus.PARTIALLY_APPROVED):
         raise errors.PaymentStatusInvalid(
@@ -286,7 +218,7 @@ def approve_payment(
     ]
 
 
-def reject_payment(state: PathwayState, command: RejectPayment, actor: Actor) -> list[PaymentEvent]:
+def reject_payment(state: Payments, command: RejectPayment, actor: Actor) -> list[PaymentEvent]:
     payment = payment_of(state, command.payment_id)
     if payment.status not in REJECTABLE:
         raise errors.PaymentStatusInvalid(
@@ -310,8 +242,13 @@ def check_may_reject(payment: PaymentState, actor: Actor) -> None:
 
 
 def correct_payee(
-    state: PathwayState, command: CorrectPayee, occurred: datetime
+    state: Payments,
+    command: CorrectPayee,
+    occurred: datetime,
+    check_total: TotalCheck = any_total,
 ) -> list[PaymentEvent]:
+    """A new payee for a payment not yet approved, or returned; `check_total` holds the
+    limits of the measures' kinds, which a returned payment must fit again."""
     payment = payment_of(state, command.payment_id)
     if payment.status not in CORRECTABLE:
         raise errors.PaymentStatusInvalid(
@@ -321,9 +258,8 @@ def correct_payee(
     payee: Payee = checked_payee(command.payee)
     if payment.status == PaymentStatus.RETURNED:
         # Back among the live payments: it must fit again, beside what was spent meanwhile.
-        check_fits(
-            state, payment.kind, payment.amount, terms_at(state, occurred), payment.payment_id
-        )
+        terms = terms_at(state, occurred)
+        check_fits(state, payment.kind, payment.amount, terms, check_total, payment.payment_id)
     return [PayeeCorrected(payment_id=payment.payment_id, payee=payee)]
 
 
@@ -331,7 +267,7 @@ def correct_payee(
 
 
 def record_outcome(
-    state: PathwayState, command: RecordPaymentOutcome, actor: Actor
+    state: Payments, command: RecordPaymentOutcome, actor: Actor
 ) -> list[PaymentEvent]:
     if actor.id != SYSTEM_BANK.id:
         raise errors.RoleForbidden("bank outcomes come from the bank statement import")
@@ -371,7 +307,7 @@ def record_outcome(
     ]
 
 
-def check_settled(state: PathwayState) -> None:
+def check_settled(state: Payments) -> None:
     """Raise `PaymentsPending` while a payment waits for an approver, the bank or a payee."""
     waiting = unsettled(state.payments)
     if waiting:

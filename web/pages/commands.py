@@ -16,8 +16,8 @@ from pydantic import BaseModel
 from domain.affordances import PEOPLE_COMMANDS
 from domain.commands import ClosePathway, OpenPathway, ProposePlan, ReassignCaseworker
 from domain.errors import ERROR_CODES
-from domain.measures import CATALOGUE, MeasureState, MeasureStatus
-from domain.payments.rules import CORRECTABLE, MEASURE_OF, REJECTABLE, REQUESTABLE
+from domain.measures import CATALOGUE, MEASURE_OF, REQUESTABLE, MeasureState, MeasureStatus
+from domain.payments.rules import CORRECTABLE, REJECTABLE
 from domain.payments.state import PaymentState, PaymentStatus
 from domain.permissions import command_type
 from domain.state import PathwayState
