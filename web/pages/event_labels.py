@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from domain.commands import SuspensionReason
+from domain.measures import CATALOGUE
 from domain.payments.ledger import PaymentKind
 from domain.values import EmploymentCondition, ExitReason, HousingSituation, WorkPackage
 from web.i18n import N_
@@ -64,21 +65,9 @@ WORK_PACKAGES: Mapping[WorkPackage, str] = {
 }
 
 PROGRESS_KINDS: Mapping[str, str] = {
-    "title_submitted": N_("Application for recognition submitted"),
-    "course_attendance": N_("Course attendance"),
-    "work_grant_attendance": N_("Work grant attendance"),
-    "childcare_hours": N_("Childcare hours"),
-    "mobility_step": N_("Mobility step"),
-    "orientation_session": N_("Guidance session"),
-    "business_idea": N_("Business idea"),
-    "microcredit_referral": N_("Referral to microcredit"),
-    "moved_in": N_("Moved in"),
-    "hosting_communication_sent": N_("Hosting communication sent"),
-    "rent_contract_registered": N_("Rent contract registered"),
-    "event_participation": N_("Took part in the event"),
-    "membership_joined": N_("Joined the association"),
-    "tutoring_hours": N_("Tutoring hours"),
+    kind: label for spec in CATALOGUE.values() for kind, label in spec.labels.recorded.items()
 }
+"""Each step of a measure as the history shows it, as its module declares it."""
 
 SUSPENSION_REASONS: Mapping[SuspensionReason, str] = {
     SuspensionReason.HOSPITAL_STAY: N_("Hospital stay"),

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from domain.measures import CATALOGUE
 from web.i18n import N_
-from web.pages.labels import MEASURE_KINDS
+from web.pages.labels import MEASURE_KINDS, PAYMENT_KINDS
 
 FIELD_LABELS: Mapping[str, str] = {
     # Opening and the beneficiary
@@ -254,15 +255,7 @@ OPTION_LABELS: Mapping[str, Mapping[str, str]] = {
         "social_housing": N_("Social housing"),
     },
     "HousingResult": {"settled": N_("Settled"), "ended": N_("Ended")},
-    "PaymentKind": {
-        "work_grant_allowance": N_("Work-grant allowance"),
-        "furniture": N_("Furniture"),
-        "utilities": N_("Utilities"),
-        "rent_advance": N_("Rent advance"),
-        "childcare": N_("Childcare"),
-        "mobility": N_("Mobility"),
-        "course_fee": N_("Course fee"),
-    },
+    "PaymentKind": {str(kind): label for kind, label in PAYMENT_KINDS.items()},
     "AssociationCategory": {
         "sports": N_("Sports"),
         "recreational": N_("Recreational"),
@@ -287,20 +280,7 @@ OPTION_LABELS: Mapping[str, Mapping[str, str]] = {
 """Option labels by enum (the name of its JSON schema definition), then by value."""
 
 PROGRESS_KINDS: Mapping[str, str] = {
-    "title_submitted": N_("Application submitted"),
-    "course_attendance": N_("Course attendance"),
-    "work_grant_attendance": N_("Monthly attendance"),
-    "childcare_hours": N_("Childcare hours of a month"),
-    "mobility_step": N_("Step towards the licence"),
-    "orientation_session": N_("Guidance session"),
-    "business_idea": N_("Business idea"),
-    "microcredit_referral": N_("Referral to microcredit"),
-    "moved_in": N_("Moved in"),
-    "hosting_communication_sent": N_("Hosting communication sent"),
-    "rent_contract_registered": N_("Rent contract registered"),
-    "event_participation": N_("Took part in an event"),
-    "membership_joined": N_("Joined the association"),
-    "tutoring_hours": N_("Tutoring hours of a month"),
+    kind: label for spec in CATALOGUE.values() for kind, label in spec.labels.steps.items()
 }
 """The kinds of progress a measure records, by their `kind`."""
 

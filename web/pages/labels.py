@@ -4,7 +4,8 @@ The codes stay English snake_case everywhere else; here each one gets an English
 marked with `N_` so that pybabel extracts it, and translated when a page shows it. A page
 calls `label(value)` (bound to the request's language by `render`); `tests/web/test_i18n.py`
 checks that every member of these enums has a label. Obligation kinds are labelled in
-`domain.obligation_kinds`, which `pathways show` reads too.
+`domain.obligation_kinds`, which `pathways show` reads too; measures and payment kinds by
+the measures' own modules (`domain.measures`), whose msgids are translated here all the same.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Any
 
-from domain.measures import MeasureKind, MeasureStatus
+from domain.measures import CATALOGUE, PAYMENT_RULES, MeasureKind, MeasureStatus
 from domain.payments.ledger import PaymentKind
 from domain.values import Role, Stage
 from infra.access_log.model import Channel, Purpose
@@ -39,19 +40,9 @@ ROLES: Mapping[Role, str] = {
 }
 
 MEASURE_KINDS: Mapping[MeasureKind, str] = {
-    MeasureKind.SKILLS_ASSESSMENT: N_("Skills assessment"),
-    MeasureKind.TITLE_RECOGNITION: N_("Recognition of qualifications"),
-    MeasureKind.TRAINING_COURSE: N_("Training course"),
-    MeasureKind.WORK_GRANT: N_("Work grant (traineeship)"),
-    MeasureKind.CHILDCARE: N_("Childcare"),
-    MeasureKind.MOBILITY: N_("Mobility"),
-    MeasureKind.SELF_EMPLOYMENT_ORIENTATION: N_("Self-employment guidance"),
-    MeasureKind.HOUSING_PLACEMENT: N_("Housing placement"),
-    MeasureKind.ECONOMIC_SUPPORT: N_("Economic support"),
-    MeasureKind.SOCIAL_EVENT: N_("Social event"),
-    MeasureKind.ASSOCIATION_MEMBERSHIP: N_("Association membership"),
-    MeasureKind.SCHOOL_SUPPORT: N_("School support"),
+    kind: CATALOGUE[kind].labels.name for kind in MeasureKind
 }
+"""Each measure's name, as its module declares it (`MeasureSpec.labels`)."""
 
 MEASURE_STATUSES: Mapping[MeasureStatus, str] = {
     MeasureStatus.PLANNED: N_("Planned"),
@@ -60,15 +51,8 @@ MEASURE_STATUSES: Mapping[MeasureStatus, str] = {
     MeasureStatus.CANCELLED: N_("Cancelled"),
 }
 
-PAYMENT_KINDS: Mapping[PaymentKind, str] = {
-    PaymentKind.WORK_GRANT_ALLOWANCE: N_("Work-grant allowance"),
-    PaymentKind.FURNITURE: N_("Furniture"),
-    PaymentKind.UTILITIES: N_("Utilities"),
-    PaymentKind.RENT_ADVANCE: N_("Rent advance"),
-    PaymentKind.CHILDCARE: N_("Childcare"),
-    PaymentKind.MOBILITY: N_("Mobility"),
-    PaymentKind.COURSE_FEE: N_("Course fee"),
-}
+PAYMENT_KINDS: Mapping[PaymentKind, str] = {kind: PAYMENT_RULES[kind].label for kind in PaymentKind}
+"""Each kind of payment, as the measure it is spent on declares it (`PaymentRule.label`)."""
 
 PURPOSES: Mapping[Purpose, str] = {
     Purpose.CASE_MANAGEMENT: N_("Case management"),
