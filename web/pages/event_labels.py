@@ -15,6 +15,7 @@ from domain.measures import CATALOGUE
 from domain.payments.ledger import PaymentKind
 from domain.values import EmploymentCondition, ExitReason, HousingSituation, WorkPackage
 from web.i18n import N_
+from web.pages import labels
 
 EVENT_TYPES: Mapping[str, str] = {
     "PathwayOpened": N_("Pathway opened"),
@@ -101,15 +102,8 @@ HOUSING: Mapping[HousingSituation, str] = {
     HousingSituation.HOMELESS: N_("homeless"),
 }
 
-PAYMENT_KINDS: Mapping[PaymentKind, str] = {
-    PaymentKind.WORK_GRANT_ALLOWANCE: N_("Work-grant allowance"),
-    PaymentKind.FURNITURE: N_("Furniture"),
-    PaymentKind.UTILITIES: N_("Utilities"),
-    PaymentKind.RENT_ADVANCE: N_("Rent advance"),
-    PaymentKind.CHILDCARE: N_("Childcare"),
-    PaymentKind.MOBILITY: N_("Mobility"),
-    PaymentKind.COURSE_FEE: N_("Course fee"),
-}
+PAYMENT_KINDS = labels.PAYMENT_KINDS
+"""As the pages name them everywhere (`web.pages.labels`)."""
 
 LABELS: Mapping[type[StrEnum], Mapping[Any, str]] = {
     PaymentKind: PAYMENT_KINDS,
