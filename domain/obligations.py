@@ -3,6 +3,10 @@
 Due dates come from the pathway's deadline policy (`domain.policy`), from the revision in
 force when each obligation's clock started (its anchor). Suspended time shifts every
 project clock; dates fixed by law (permit renewal, licence conversion) do not move.
+
+The obligations of the pathway's stages are here; those of a kind of measure beside its
+target date are declared by the measure's module (`MeasureSpec.deadlines`), which adds
+them through the collector (`domain.measures.base.Owing`).
 """
 
 from __future__ import annotations
