@@ -48,10 +48,12 @@ def text(message: EmailMessage) -> str:
 
 
 def kinds_the_domain_owes() -> set[str]:
-    """The `kind` arguments of `domain.obligations`: `add(id, kind, ...)`, `after(kind, ...)`."""
-    tree = ast.parse((ROOT / "domain" / "obligations.py").read_text())
+    """The `kind` arguments of `domain.obligations`: `add(id, kind, ...)`, `after(kind, ...)`,
+    and of the measures' own deadlines (`owing.add(id, kind, ...)` in domain/measures/)."""
+    sources = [ROOT / "domain" / "obligations.py", *(ROOT / "domain" / "measures").glob("*.py")]
+    nodes = [node for source in sources for node in ast.walk(ast.parse(source.read_text()))]
     kinds = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             position = {"add": 1, "after": 0}.get(node.func.attr)
             if position is not None and len(node.args) > position:
