@@ -78,5 +78,18 @@ SPEC = MeasureSpec(
         name="Association membership",
         steps={"membership_joined": "Joined the association"},
         recorded={"membership_joined": "Joined the association"},
+        fields={
+            "association": "Association",
+            "category": "Category",
+            "still_member": "Still a member",
+        },
+        options={
+            "AssociationCategory": {
+                "sports": "Sports",
+                "recreational": "Recreational",
+                "cultural": "Cultural",
+                "volunteering": "Volunteering",
+            }
+        },
     ),
 )

@@ -247,9 +247,24 @@ class MeasureLabels:
     """Each progress kind as a form offers it ("Monthly attendance")."""
     recorded: Mapping[str, str] = field(default_factory=dict)
     """Each progress kind as the history shows it ("Work grant attendance")."""
+    fields: Mapping[str, str] = field(default_factory=dict)
+    """Its own fields as the forms call them, by field name, or by `Model.field` where the
+    name is shared; names every measure has (`start_on`, `on`, `hours`) are labelled once,
+    in web/pages/form_labels.py."""
+    hints: Mapping[str, str] = field(default_factory=dict)
+    """A line under a field of its forms, keyed as `fields`."""
+    options: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """The values of its own enums, by enum (as the JSON schema names it), then by value."""
 
     def msgids(self) -> list[str]:
-        return [self.name, *self.steps.values(), *self.recorded.values()]
+        return [
+            self.name,
+            *self.steps.values(),
+            *self.recorded.values(),
+            *self.fields.values(),
+            *self.hints.values(),
+            *(label for values in self.options.values() for label in values.values()),
+        ]
 
 
 # --- the spec --------------------------------------------------------------------------------

@@ -90,5 +90,7 @@ SPEC = MeasureSpec(
         name="Childcare",
         steps={"childcare_hours": "Childcare hours of a month"},
         recorded={"childcare_hours": "Childcare hours"},
+        fields={"minor_ids": "Codes of the minors"},
+        hints={"minor_ids": "The codes of the minors of the household."},
     ),
 )

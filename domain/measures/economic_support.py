@@ -110,5 +110,8 @@ SPEC = MeasureSpec(
         ),
     ),
     facts=IndicatorFacts(names=frozenset({ECONOMIC_SUPPORT}), of=lambda _: ()),
-    labels=MeasureLabels(name="Economic support"),
+    labels=MeasureLabels(
+        name="Economic support",
+        fields={"purpose": "Purpose"},
+    ),
 )

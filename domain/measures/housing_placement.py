@@ -175,5 +175,27 @@ SPEC = MeasureSpec(
             "hosting_communication_sent": "Hosting communication sent",
             "rent_contract_registered": "Rent contract registered",
         },
+        fields={
+            "MovedIn.at": "Time (Italian time)",
+            "solution": "Housing solution",
+            "host_reference": "Host family or project",
+            "monthly_rent": "Monthly rent (€)",
+            "registered_on": "Registered on",
+        },
+        hints={
+            "MovedIn.at": (
+                "Hours and minutes, e.g. 22:30. Needed for family hosting: the 48 hours of the"
+                " hosting communication start then."
+            ),
+        },
+        options={
+            "HousingSolution": {
+                "cohousing": "Cohousing",
+                "family_hosting": "Hosted by a family",
+                "private_rental": "Private rental",
+                "social_housing": "Social housing",
+            },
+            "HousingResult": {"settled": "Settled", "ended": "Ended"},
+        },
     ),
 )

@@ -196,5 +196,24 @@ SPEC = MeasureSpec(
         name="Mobility",
         steps={"mobility_step": "Step towards the licence"},
         recorded={"mobility_step": "Mobility step"},
+        options={
+            "MobilityRoute": {
+                "driving_licence": "Driving licence",
+                "licence_conversion": "Conversion of a foreign licence",
+                "bicycle": "Bicycle",
+            },
+            "MobilityStepName": {
+                "enrolled": "Enrolled at a driving school",
+                "theory_passed": "Theory exam passed",
+                "practical_passed": "Practical exam passed",
+                "conversion_requested": "Conversion requested",
+            },
+            "MobilityResult": {
+                "licence_obtained": "Licence obtained",
+                "licence_converted": "Licence converted",
+                "bicycle_delivered": "Bicycle delivered",
+                "not_obtained": "Not obtained",
+            },
+        },
     ),
 )

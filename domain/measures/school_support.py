@@ -83,5 +83,10 @@ SPEC = MeasureSpec(
         name="School support",
         steps={"tutoring_hours": "Tutoring hours of a month"},
         recorded={"tutoring_hours": "Tutoring hours"},
+        fields={
+            "school": "School",
+            "grade": "Class",
+            "school_year_completed": "School year completed",
+        },
     ),
 )

@@ -87,5 +87,11 @@ SPEC = MeasureSpec(
             "business_idea": "Business idea",
             "microcredit_referral": "Referral to microcredit",
         },
+        fields={
+            "topic": "Topic",
+            "summary": "Summary",
+            "institution": "Institution",
+            "business_started": "Business started",
+        },
     ),
 )

@@ -63,5 +63,6 @@ SPEC = MeasureSpec(
         name="Social event",
         steps={"event_participation": "Took part in an event"},
         recorded={"event_participation": "Took part in the event"},
+        fields={"programme": "Programme", "event": "Event"},
     ),
 )

@@ -92,5 +92,18 @@ SPEC = MeasureSpec(
         name="Recognition of qualifications",
         steps={"title_submitted": "Application submitted"},
         recorded={"title_submitted": "Application for recognition submitted"},
+        fields={
+            "TitleRecognitionDetails.title": "Qualification to recognise",
+            "submitted_on": "Submitted on",
+            "decided_on": "Decided on",
+            "reference": "Reference",
+        },
+        options={
+            "RecognitionRoute": {
+                "cimea_comparability": "CIMEA statement of comparability",
+                "competence_validation": "Validation of competences",
+            },
+            "RecognitionResult": {"issued": "Issued", "refused": "Refused"},
+        },
     ),
 )

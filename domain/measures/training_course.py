@@ -110,5 +110,20 @@ SPEC = MeasureSpec(
         name="Training course",
         steps={"course_attendance": "Course attendance"},
         recorded={"course_attendance": "Course attendance"},
+        fields={
+            "TrainingCourseDetails.title": "Course title",
+            "subject": "Subject",
+            "planned_hours": "Planned hours",
+            "period_end": "Period ending on",
+            "certificate": "Certificate obtained",
+            "cefr_level_reached": "Level of Italian reached",
+        },
+        options={
+            "CourseSubject": {
+                "italian_l2": "Italian as a second language",
+                "digital_skills": "Digital skills",
+                "other": "Other",
+            }
+        },
     ),
 )

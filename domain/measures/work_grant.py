@@ -191,6 +191,22 @@ SPEC = MeasureSpec(
         name="Work grant (traineeship)",
         steps={"work_grant_attendance": "Monthly attendance"},
         recorded={"work_grant_attendance": "Work grant attendance"},
+        fields={
+            "host_company": "Host company",
+            "tutor": "Tutor",
+            "end_on": "End date",
+            "monthly_allowance": "Monthly allowance (€)",
+            "hours_verified": "Hours verified",
+            "verified_by": "Verified by",
+            "hired": "Hired",
+            "contract": "Contract",
+            "WorkGrantDetails.payee": "Account for the allowances (the beneficiary's)",
+        },
+        hints={
+            "WorkGrantDetails.payee": (
+                "Without it, each month's allowance waits for the payee before approval."
+            ),
+        },
     ),
 )
 

@@ -104,3 +104,28 @@ def test_the_obligations_of_measures_are_labelled_where_obligations_are() -> Non
     for spec in SPECS:
         for kind, label in spec.deadlines.kinds.items():
             assert OBLIGATION_KINDS[kind] == label
+
+
+def fields_of(spec: MeasureSpec) -> set[str]:
+    """Every field of a measure's models and the models inside them, as name and Model.name."""
+    found: set[str] = set()
+    models = [spec.details, *spec.progress, spec.outcome]
+    while models:
+        model = models.pop()
+        for name, info in model.model_fields.items():
+            found |= {name, f"{model.__name__}.{name}"}
+            inner = [info.annotation, *typing.get_args(info.annotation)]
+            models += [t for t in inner if isinstance(t, type) and hasattr(t, "model_fields")]
+    return found
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: str(s.kind))
+def test_a_measure_labels_only_fields_it_has(spec: MeasureSpec) -> None:
+    assert set(spec.labels.fields) <= fields_of(spec)
+    assert set(spec.labels.hints) <= fields_of(spec)
+
+
+def test_no_two_measures_label_the_same_field_or_enum() -> None:
+    for part in ("fields", "hints", "options"):
+        keys = Counter(key for spec in SPECS for key in getattr(spec.labels, part))
+        assert not [key for key, n in keys.items() if n > 1], f"shared {part}: label by Model.field"

@@ -2,7 +2,8 @@
 
 Keys are the domain's names (field names, enum definitions as the JSON schema names them);
 values are English msgids marked with `N_`, translated when a form is drawn. A field named
-the same in several models has one label, unless `Model.field` gives it its own.
+the same in several models has one label, unless `Model.field` gives it its own. A
+measure's own fields, hints and enums are labelled by its module (`MeasureSpec.labels`).
 `tests/web/test_forms.py` checks that every field and option of every form has a label.
 """
 
@@ -78,63 +79,27 @@ FIELD_LABELS: Mapping[str, str] = {
     "start_on": N_("Start date"),
     "assessor": N_("Assessor"),
     "title": N_("Title"),
-    "TitleRecognitionDetails.title": N_("Qualification to recognise"),
-    "TrainingCourseDetails.title": N_("Course title"),
     "route": N_("Route"),
     "authority": N_("Authority"),
-    "submitted_on": N_("Submitted on"),
     "result": N_("Result"),
-    "decided_on": N_("Decided on"),
-    "reference": N_("Reference"),
-    "subject": N_("Subject"),
     "provider": N_("Provider"),
-    "planned_hours": N_("Planned hours"),
-    "period_end": N_("Period ending on"),
     "hours": N_("Hours"),
-    "certificate": N_("Certificate obtained"),
     "completed_on": N_("Completed on"),
-    "cefr_level_reached": N_("Level of Italian reached"),
-    "host_company": N_("Host company"),
-    "tutor": N_("Tutor"),
-    "end_on": N_("End date"),
     "hours_per_week": N_("Hours per week"),
-    "monthly_allowance": N_("Monthly allowance (€)"),
     "month": N_("Month"),
-    "hours_verified": N_("Hours verified"),
-    "verified_by": N_("Verified by"),
-    "hired": N_("Hired"),
-    "contract": N_("Contract"),
-    "minor_ids": N_("Codes of the minors"),
     "step": N_("Step"),
     "on": N_("Date"),
-    "MovedIn.at": N_("Time (Italian time)"),
-    "topic": N_("Topic"),
-    "summary": N_("Summary"),
-    "institution": N_("Institution"),
-    "business_started": N_("Business started"),
-    "solution": N_("Housing solution"),
-    "host_reference": N_("Host family or project"),
-    "monthly_rent": N_("Monthly rent (€)"),
-    "registered_on": N_("Registered on"),
     "amount": N_("Amount (€)"),
-    "purpose": N_("Purpose"),
+    # Each measure's own fields, as its module labels them (`MeasureSpec.labels`)
+    **{key: label for spec in CATALOGUE.values() for key, label in spec.labels.fields.items()},
     # Payments
     "RequestPayment.kind": N_("Type of payment"),
     "payee": N_("Payee"),
-    "WorkGrantDetails.payee": N_("Account for the allowances (the beneficiary's)"),
     "Payee.name": N_("Account holder"),
     "iban": N_("IBAN"),
     "evidence_ref": N_("Evidence (invoice, quote, contract, receipt)"),
     "period": N_("Period"),
     "payment_id": N_("Payment"),
-    "programme": N_("Programme"),
-    "event": N_("Event"),
-    "association": N_("Association"),
-    "category": N_("Category"),
-    "still_member": N_("Still a member"),
-    "school": N_("School"),
-    "grade": N_("Class"),
-    "school_year_completed": N_("School year completed"),
 }
 """Labels by `Model.field`, else by field name."""
 
@@ -144,20 +109,13 @@ HINTS: Mapping[str, str] = {
     ),
     "phone": N_("Digits, spaces and an optional +, e.g. +39 320 1234567."),
     "minor_id": N_("A code, never the name: e.g. m1."),
-    "minor_ids": N_("The codes of the minors of the household."),
     "month": N_("Year and month, e.g. 2026-03."),
-    "MovedIn.at": N_(
-        "Hours and minutes, e.g. 22:30. Needed for family hosting: the 48 hours of the"
-        " hosting communication start then."
-    ),
     "self_esteem": N_("From 10 (lowest) to 40 (highest)."),
     "end_date": N_("Leave empty for the usual duration from approval."),
     "iban": N_("E.g. IT60 X054 2811 1010 0000 0123 456; spaces are fine."),
     "period": N_("The day (2026-03-15) or month (2026-03) it is for; empty for today."),
     "evidence_ref": N_("As filed, e.g. the invoice number and date."),
-    "WorkGrantDetails.payee": N_(
-        "Without it, each month's allowance waits for the payee before approval."
-    ),
+    **{key: hint for spec in CATALOGUE.values() for key, hint in spec.labels.hints.items()},
 }
 
 MONEY_FIELDS = frozenset({"amount", "monthly_allowance", "monthly_rent"})
@@ -221,47 +179,9 @@ OPTION_LABELS: Mapping[str, Mapping[str, str]] = {
         "tertiary": N_("University"),
     },
     "MeasureKind": {str(kind): label for kind, label in MEASURE_KINDS.items()},
-    "RecognitionRoute": {
-        "cimea_comparability": N_("CIMEA statement of comparability"),
-        "competence_validation": N_("Validation of competences"),
-    },
-    "RecognitionResult": {"issued": N_("Issued"), "refused": N_("Refused")},
-    "CourseSubject": {
-        "italian_l2": N_("Italian as a second language"),
-        "digital_skills": N_("Digital skills"),
-        "other": N_("Other"),
-    },
-    "MobilityRoute": {
-        "driving_licence": N_("Driving licence"),
-        "licence_conversion": N_("Conversion of a foreign licence"),
-        "bicycle": N_("Bicycle"),
-    },
-    "MobilityStepName": {
-        "enrolled": N_("Enrolled at a driving school"),
-        "theory_passed": N_("Theory exam passed"),
-        "practical_passed": N_("Practical exam passed"),
-        "conversion_requested": N_("Conversion requested"),
-    },
-    "MobilityResult": {
-        "licence_obtained": N_("Licence obtained"),
-        "licence_converted": N_("Licence converted"),
-        "bicycle_delivered": N_("Bicycle delivered"),
-        "not_obtained": N_("Not obtained"),
-    },
-    "HousingSolution": {
-        "cohousing": N_("Cohousing"),
-        "family_hosting": N_("Hosted by a family"),
-        "private_rental": N_("Private rental"),
-        "social_housing": N_("Social housing"),
-    },
-    "HousingResult": {"settled": N_("Settled"), "ended": N_("Ended")},
     "PaymentKind": {str(kind): label for kind, label in PAYMENT_KINDS.items()},
-    "AssociationCategory": {
-        "sports": N_("Sports"),
-        "recreational": N_("Recreational"),
-        "cultural": N_("Cultural"),
-        "volunteering": N_("Volunteering"),
-    },
+    # The enums of each measure, as its module labels them (`MeasureSpec.labels`)
+    **{enum: values for spec in CATALOGUE.values() for enum, values in spec.labels.options.items()},
     "SuspensionReason": {
         "hospital_stay": N_("Hospital stay"),
         "document_renewal_travel": N_("Travel to renew documents"),
