@@ -16,6 +16,7 @@ from domain.payments.ledger import PaymentKind
 from domain.values import EmploymentCondition, ExitReason, HousingSituation, WorkPackage
 from web.i18n import N_
 from web.pages import labels
+from web.reports.indicator_labels import WORK_PACKAGES
 
 EVENT_TYPES: Mapping[str, str] = {
     "PathwayOpened": N_("Pathway opened"),
@@ -59,11 +60,6 @@ EVENT_GROUPS: Mapping[str, str] = {
     "payments": N_("Payments"),
 }
 
-WORK_PACKAGES: Mapping[WorkPackage, str] = {
-    WorkPackage.WORK: N_("WP1 Work and training"),
-    WorkPackage.HOUSING: N_("WP2 Housing"),
-    WorkPackage.SOCIO_CULTURAL: N_("WP3 Social and cultural inclusion"),
-}
 
 PROGRESS_KINDS: Mapping[str, str] = {
     kind: label for spec in CATALOGUE.values() for kind, label in spec.labels.recorded.items()

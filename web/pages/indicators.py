@@ -34,7 +34,6 @@ from infra.indicators.queries import IndicatorQueries, Row
 from infra.indicators.targets import Grant
 from web.access import page_purpose, record_read
 from web.i18n import N_, translations
-from web.pages.event_labels import WORK_PACKAGES
 from web.pages.form_labels import OPTION_LABELS
 from web.pages.indicator_filters import BREAKDOWNS, GENERAL, Filters, read_filters
 from web.pages.organisation_scope import organisations_in_scope
@@ -43,7 +42,12 @@ from web.pages.routing import PageAccount, log, page_router
 from web.problems import ProblemError
 from web.reports.funder_report import render_report, report_context
 from web.reports.indicator_export import HEADERS, export_table
-from web.reports.indicator_labels import GENERAL_OBJECTIVE, ROLES_IN_FIGURE, indicator_label
+from web.reports.indicator_labels import (
+    GENERAL_OBJECTIVE,
+    ROLES_IN_FIGURE,
+    WORK_PACKAGES,
+    indicator_label,
+)
 from web.scope import FORBIDDEN
 from web.security import report_csp
 

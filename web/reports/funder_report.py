@@ -23,9 +23,8 @@ from infra.indicators.export import table_cells
 from infra.indicators.queries import Row
 from infra.indicators.targets import Grant
 from web.i18n import translations
-from web.pages.event_labels import WORK_PACKAGES
 from web.pages.render import environments
-from web.reports.indicator_labels import GENERAL_OBJECTIVE, indicator_label
+from web.reports.indicator_labels import GENERAL_OBJECTIVE, WORK_PACKAGES, indicator_label
 
 TEMPLATE = "funder_report.html"
 ORDER = ("wp1_work", "wp2_housing", "wp3_socio_cultural", "general")

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from domain.values import WorkPackage
 from web.i18n import N_
+
+WORK_PACKAGES: Mapping[WorkPackage, str] = {
+    WorkPackage.WORK: N_("WP1 Work and training"),
+    WorkPackage.HOUSING: N_("WP2 Housing"),
+    WorkPackage.SOCIO_CULTURAL: N_("WP3 Social and cultural inclusion"),
+}
+"""The work packages of the seed, as the report and the pages head them."""
 
 INDICATOR_LABELS: Mapping[str, str] = {
     "skills_assessed": N_("Beneficiaries with a skills assessment"),
