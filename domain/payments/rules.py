@@ -3,9 +3,11 @@
 - A payment is requested against an active measure of the matching kind, with a positive
   amount no larger than the policy's largest payment, a payee with a valid IBAN, and its
   evidence. Its id is deterministic (pathway, measure, kind, period): asked twice, refused.
+  The measures declare their payment kinds (`domain.measures.PaymentRule`) and the decider
+  finds the measure first (`domain.measures.payable_measure`): these rules know no measure.
 - Requested, approved and paid payments together never exceed the pathway's individual
   budget (dote); furniture and utilities stay within their caps, rent advances within
-  the policy's months of the registered rent.
+  the policy's months of the registered rent (the limit its measure declares, `TotalCheck`).
 - Maker-checker: nobody approves or rejects what they requested or corrected. A supervisor
   approves first; above the threshold the coordinator approves second, and only second
   (the project's authorisation rests on the organisation's own first-level check).
@@ -48,7 +50,7 @@ SYSTEM_BANK = Actor(id="system:bank", role=Role.SYSTEM)
 
 
 class Payments(Protocol):
-    """What the payment rules read of a pathway (`domain.state.Payments` is one).
+    """What the payment rules read of a pathway (`domain.state.PathwayState` is one).
 
     The rules know no measure: the decider finds the measure a payment is spent on, and
     passes the limit its kind has (`domain.measures.PaymentRule.check_total`) as `TotalCheck`.
