@@ -6,7 +6,7 @@ project clock; dates fixed by law (permit renewal, licence conversion) do not mo
 
 The obligations of the pathway's stages are here; those of a kind of measure beside its
 target date are declared by the measure's module (`MeasureSpec.deadlines`), which adds
-them through the collector (`domain.measures.base.Owing`).
+them through the collector (`domain.measures.spec.Owing`).
 """
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ def suspended_since(state: PathwayState, anchor: datetime) -> timedelta:
 
 class _Collector:
     """The obligations of one pathway as they are found; the measures' deadline rules add
-    theirs through it (`domain.measures.base.Owing`)."""
+    theirs through it (`domain.measures.spec.Owing`)."""
 
     def __init__(self, state: PathwayState, timekeeping: Timekeeping) -> None:
         self.state = state

@@ -3,7 +3,7 @@
 Each kind lives in its own module with its details (given when it starts), its progress
 entries, its outcome (given when it completes), and every rule it owns: its checks, its
 deadlines, its payment kinds and their side effects, its indicator facts and the keys of
-its labels (`base.MeasureSpec`). The cross-cutting rules loop over this catalogue:
+its labels (`spec.MeasureSpec`). The cross-cutting rules loop over this catalogue:
 `domain.obligations`, `domain.payments.rules` (through `domain.decider`),
 `domain.indicators.facts` and the pages' labels. docs/adding-a-measure.md shows how a kind
 is added.
@@ -28,7 +28,8 @@ from domain.measures import (
     training_course,
     work_grant,
 )
-from domain.measures.base import Measure, MeasureKind, MeasureSpec, MeasureStatus, PaymentRule
+from domain.measures.base import Measure, MeasureKind, MeasureStatus
+from domain.measures.spec import MeasureSpec, PaymentRule
 from domain.measures.state import MeasureState, ProgressEntry
 from domain.measures.unions import MeasureDetails, MeasureOutcome, MeasureProgress
 from domain.payments.ledger import PaymentKind

@@ -14,18 +14,20 @@ from pydantic import Field
 from domain.errors import MinorNotInHousehold, NoMinorInHousehold
 from domain.fact_dates import FactDate, FactMonth
 from domain.measures.base import (
-    NO_DEADLINES,
-    Fact,
     Hours,
-    IndicatorFacts,
     Measure,
     MeasureKind,
-    MeasureLabels,
-    MeasureSpec,
-    PaymentRule,
     RuleContext,
     check_new_month,
     took_part,
+)
+from domain.measures.spec import (
+    NO_DEADLINES,
+    Fact,
+    IndicatorFacts,
+    MeasureLabels,
+    MeasureSpec,
+    PaymentRule,
 )
 from domain.payments.ledger import PaymentKind
 from domain.values import Frozen, Identifier, ShortText, WorkPackage

@@ -14,17 +14,15 @@ from typing import Any, Literal
 
 from domain.errors import NothingPaid, PaymentsPending, RentAdvanceTooHigh, RentContractMissing
 from domain.fact_dates import FactDate
-from domain.measures.base import (
+from domain.measures.base import Measure, MeasureKind, RuleContext
+from domain.measures.housing_placement import registered_rent
+from domain.measures.spec import (
     NO_DEADLINES,
     IndicatorFacts,
-    Measure,
-    MeasureKind,
     MeasureLabels,
     MeasureSpec,
     PaymentRule,
-    RuleContext,
 )
-from domain.measures.housing_placement import registered_rent
 from domain.payments.ledger import PaymentKind
 from domain.payments.state import PaymentStatus, unsettled
 from domain.policy import PaymentTerms

@@ -13,16 +13,14 @@ from typing import Any, Literal
 from domain.calendar import PROJECT_TIMEZONE
 from domain.errors import AlreadyRecorded, NotApplicable, StepOutOfOrder, TimeRequired
 from domain.fact_dates import FactDate
-from domain.measures.base import (
+from domain.measures.base import Measure, MeasureKind, RuleContext
+from domain.measures.spec import (
     Fact,
     IndicatorFacts,
-    Measure,
     MeasureDeadlines,
-    MeasureKind,
     MeasureLabels,
     MeasureSpec,
     Owing,
-    RuleContext,
 )
 from domain.values import Frozen, Money, ShortText, WorkPackage
 

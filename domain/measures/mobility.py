@@ -15,17 +15,15 @@ from typing import Any, Literal
 from domain.calendar import PROJECT_TIMEZONE, add_months, project_day
 from domain.errors import AlreadyRecorded, LicenceConversionExpired, NotApplicable, StepOutOfOrder
 from domain.fact_dates import FactDate
-from domain.measures.base import (
+from domain.measures.base import Measure, MeasureKind, RuleContext
+from domain.measures.spec import (
     Fact,
     IndicatorFacts,
-    Measure,
     MeasureDeadlines,
-    MeasureKind,
     MeasureLabels,
     MeasureSpec,
     Owing,
     PaymentRule,
-    RuleContext,
 )
 from domain.payments.ledger import PaymentKind
 from domain.policy import Span

@@ -8,18 +8,14 @@ from typing import Any, Literal
 from domain.errors import MinorNotInHousehold, NoMinorInHousehold
 from domain.fact_dates import FactDate, FactMonth
 from domain.measures.base import (
-    NO_DEADLINES,
-    Fact,
     Hours,
-    IndicatorFacts,
     Measure,
     MeasureKind,
-    MeasureLabels,
-    MeasureSpec,
     RuleContext,
     check_new_month,
     took_part,
 )
+from domain.measures.spec import NO_DEADLINES, Fact, IndicatorFacts, MeasureLabels, MeasureSpec
 from domain.values import Frozen, Identifier, ShortText, WorkPackage
 
 

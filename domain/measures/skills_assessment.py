@@ -10,13 +10,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
-from domain.measures.base import (
-    NO_DEADLINES,
-    NO_FACTS,
-    MeasureKind,
-    MeasureLabels,
-    MeasureSpec,
-)
+from domain.measures.base import MeasureKind
+from domain.measures.spec import NO_DEADLINES, NO_FACTS, MeasureLabels, MeasureSpec
 from domain.values import CefrLevel, Frozen, LongText, ShortText, WorkPackage
 
 

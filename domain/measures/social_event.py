@@ -7,16 +7,8 @@ from typing import Any, Literal
 
 from domain.errors import StepOutOfOrder
 from domain.fact_dates import FactDate
-from domain.measures.base import (
-    NO_DEADLINES,
-    Fact,
-    IndicatorFacts,
-    Measure,
-    MeasureKind,
-    MeasureLabels,
-    MeasureSpec,
-    RuleContext,
-)
+from domain.measures.base import Measure, MeasureKind, RuleContext
+from domain.measures.spec import NO_DEADLINES, Fact, IndicatorFacts, MeasureLabels, MeasureSpec
 from domain.values import Frozen, ShortText, WorkPackage
 
 

@@ -14,19 +14,14 @@ from pydantic import Field
 
 from domain.errors import HoursExceeded, NotApplicable
 from domain.fact_dates import FactDate
-from domain.measures.base import (
+from domain.measures.base import Hours, Measure, MeasureKind, MeasureStatus, RuleContext, took_part
+from domain.measures.spec import (
     NO_DEADLINES,
     Fact,
-    Hours,
     IndicatorFacts,
-    Measure,
-    MeasureKind,
     MeasureLabels,
     MeasureSpec,
-    MeasureStatus,
     PaymentRule,
-    RuleContext,
-    took_part,
 )
 from domain.payments.ledger import PaymentKind
 from domain.values import CefrLevel, Frozen, ShortText, WorkPackage

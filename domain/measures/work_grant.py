@@ -18,19 +18,15 @@ from pydantic import Field
 from domain.calendar import add_months, month_end, month_key, months_between
 from domain.errors import HoursExceeded, OutsidePeriod, WorkGrantDurationInvalid
 from domain.fact_dates import FactDate, FactMonth
-from domain.measures.base import (
+from domain.measures.base import Measure, MeasureKind, RuleContext, check_new_month, took_part
+from domain.measures.spec import (
     Fact,
     IndicatorFacts,
-    Measure,
     MeasureDeadlines,
-    MeasureKind,
     MeasureLabels,
     MeasureSpec,
     Owing,
     PaymentRule,
-    RuleContext,
-    check_new_month,
-    took_part,
 )
 from domain.payments.allowance import allowance, full_hours
 from domain.payments.events import PaymentRequested

@@ -1,7 +1,7 @@
 """The measure catalogue: every measure module declares every part of its rules.
 
 A measure owns its steps, deadlines, payment kinds, indicator facts and label keys
-(`domain.measures.base.MeasureSpec`); the cross-cutting rules loop over the catalogue, so
+(`domain.measures.spec.MeasureSpec`); the cross-cutting rules loop over the catalogue, so
 a part a measure forgets is a rule that silently does nothing. These tests fail instead.
 """
 
@@ -26,7 +26,7 @@ from domain.payments.ledger import PaymentKind
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = list(CATALOGUE.values())
-SHARED_MODULES = {"base", "state", "unions"}
+SHARED_MODULES = {"base", "spec", "state", "unions"}
 """The modules of domain/measures/ that are not a measure."""
 NO_FACT_OF_THEIR_OWN = {MeasureKind.SKILLS_ASSESSMENT: "the assessment is in the state"}
 """Measures that make no indicator fact, and why."""
