@@ -160,6 +160,7 @@ class MeasureLabels:
     """The values of its own enums, by enum (as the JSON schema names it), then by value."""
 
     def msgids(self) -> list[str]:
+        """Every msgid declared here, each to be translated in web/locales."""
         return [
             self.name,
             *self.steps.values(),
