@@ -55,7 +55,10 @@ class Span(Frozen):
         if unit.startswith("mo"):
             return cls(months=amount)
         name = _UNITS.get(unit, unit if unit.endswith("s") else unit + "s")
-        return cls(duration=timedelta(**{name: amount}))
+        try:
+            return cls(duration=timedelta(**{name: amount}))
+        except OverflowError:
+            raise ValueError(f"not a span: {text!r} is longer than any calendar holds") from None
 
     def after(self, instant: datetime) -> datetime:
         return add_months_dt(instant, self.months) + self.duration

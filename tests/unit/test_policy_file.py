@@ -161,6 +161,15 @@ def test_a_bad_span_names_its_line(tmp_path: Path) -> None:
     assert error.message.startswith("revisions[0].ladder[1].offset: not a span: 'right away'")
 
 
+def test_a_span_too_long_for_any_calendar_is_refused_as_a_bad_span(tmp_path: Path) -> None:
+    text = SECONDS_POLICY.replace('"0s"', '"6595901629209871 min"')
+    error = refusal(tmp_path, text)
+    assert error.line == line_holding(text, "6595901629209871 min")
+    assert error.message.startswith("revisions[0].ladder[1].offset: not a span: ")
+    with pytest.raises(ValueError, match="longer than any calendar holds"):
+        Span.parse("99999999999 days")
+
+
 def test_a_span_that_is_not_a_string_names_its_line(tmp_path: Path) -> None:
     text = SECONDS_POLICY.replace('"12 seconds"', "12")
     error = refusal(tmp_path, text)
