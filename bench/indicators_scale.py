@@ -50,7 +50,7 @@ from infra.accounts.store import InMemoryAccountStore
 from infra.db import open_pool
 from infra.embedded import EmbeddedPostgres
 from infra.eventstore.postgres import PostgresEventStore
-from infra.indicators.queries import IndicatorQueries
+from infra.indicators.postgres_queries import PostgresIndicatorQueries
 from infra.migrate import migrate
 from infra.policy_file import load_policy
 from web.app import create_app
@@ -155,7 +155,7 @@ async def dashboard_app(pool: Any) -> Any:
         PostgresEventStore(pool),
         accounts,
         settings,
-        indicators=IndicatorQueries(pool),
+        indicators=PostgresIndicatorQueries(pool),
     )
 
 
@@ -208,7 +208,7 @@ async def measure_on(uri: str, pathways: int, per_pathway: int, runs: int) -> di
         async with pool.connection() as conn:
             await conn.execute("SELECT count(*) FROM indicator_facts")
 
-    queries = IndicatorQueries(pool)
+    queries = PostgresIndicatorQueries(pool)
     past = NOW - timedelta(days=365)
     by_org = ("organisation_id",)
     day = NOW.date()

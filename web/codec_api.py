@@ -27,7 +27,7 @@ from domain.values import Role
 from infra.access_log.model import Channel
 from infra.accounts.model import Account
 from infra.crypto.codec import KEY_ID, PathwayCodec, PayloadUnreadable
-from infra.crypto.keyring import SYSTEM_OWNER, owner_of
+from infra.crypto.data_keys import SYSTEM_OWNER, owner_of
 from infra.eventstore.base import EventStore
 from web.access import PURPOSE_HEADER, chosen_purpose, record_read
 from web.auth import _bearer_account, _session_account

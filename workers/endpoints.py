@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from domain.records import EventRecord
     from infra.accounts.model import Account
     from infra.accounts.postgres import PostgresAccountStore
-    from infra.accounts.sessions import PostgresSessionRevocations
+    from infra.accounts.postgres_sessions import PostgresSessionRevocations
     from infra.eventstore.postgres import PostgresEventStore
 
 CONNECT_TIMEOUT_SECONDS = 5
@@ -219,7 +219,7 @@ async def account_stores(
 
     from infra.accounts.model import AccountError
     from infra.accounts.postgres import PostgresAccountStore
-    from infra.accounts.sessions import PostgresSessionRevocations
+    from infra.accounts.postgres_sessions import PostgresSessionRevocations
     from infra.db import open_pool
 
     async with database_url(settings, may_start=True) as conninfo:

@@ -129,8 +129,8 @@ def report(
     PATHWAYS_TARGETS_FILE, else the shipped file. A file is written whole or not at all.
     """
     from infra.indicators.export import to_csv, to_text, write_xlsx
+    from infra.indicators.postgres_queries import PostgresIndicatorQueries
     from infra.indicators.projector import IndicatorProjector
-    from infra.indicators.queries import IndicatorQueries
     from workers.envelopes import known_at
     from workers.invocation import configured_targets
     from workers.keys import sealer_on
@@ -151,7 +151,7 @@ def report(
         days = None if period is None else _period(period)
         async with _pool(settings) as pool:
             await IndicatorProjector(pool, sealer=sealer_on(settings, pool)).catch_up()
-            queries = IndicatorQueries(pool)
+            queries = PostgresIndicatorQueries(pool)
             try:
                 rows = await queries.indicator_table(
                     instant, by=dims, organisation_id=organisation, period=days

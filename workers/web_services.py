@@ -182,13 +182,13 @@ class WebServer:
         from client.pathway import PathwayClient
         from infra.access_log.postgres import PostgresAccessLog
         from infra.accounts.postgres import PostgresAccountStore
-        from infra.accounts.sessions import PostgresSessionRevocations
-        from infra.accounts.throttle import PostgresSignInThrottle
+        from infra.accounts.postgres_sessions import PostgresSessionRevocations
+        from infra.accounts.postgres_throttle import PostgresSignInThrottle
         from infra.crypto.codec import PathwayCodec
         from infra.crypto.sealing import FieldSealer
         from infra.db import open_pool
         from infra.eventstore.postgres import PostgresEventStore
-        from infra.indicators.queries import IndicatorQueries
+        from infra.indicators.postgres_queries import PostgresIndicatorQueries
         from infra.payments.overview import PaymentsDesk
         from infra.temporal import connect
         from web.app import create_app
@@ -226,7 +226,7 @@ class WebServer:
                     else str(settings.targets_file),
                 ),
                 PaymentsDesk.on(self._pool, FieldSealer(keyring)),
-                IndicatorQueries(self._pool),
+                PostgresIndicatorQueries(self._pool),
                 PathwayCodec(keyring),
                 access_log=PostgresAccessLog(self._pool),
                 throttle=PostgresSignInThrottle(self._pool),

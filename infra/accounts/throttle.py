@@ -11,7 +11,7 @@ so failures from an attacker's address never lock its owner out of her usual one
 success clears its pair, never the address (a valid account must not reset an address
 that guesses others). A locked key refuses every attempt without looking at the password.
 
-The state is shared by every web process: `PostgresSignInThrottle` (table
+The state is shared by every web process: `infra.accounts.postgres_throttle` (table
 `sign_in_throttle`, each key's row locked while it changes); `InMemorySignInThrottle` for
 one process and tests. Both pass `tests/accounts/test_throttle_contract.py`.
 """
@@ -25,8 +25,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import structlog
-
-from infra.db import Pool
 
 log = structlog.get_logger("pathways.accounts.throttle")
 
@@ -108,7 +106,7 @@ def attempt_keys(account_id: str, address: str) -> list[str]:
     return [pair_key(account_id, address), client_key(address)]
 
 
-def _log_lockout(key: str, before: KeyState | None, after: KeyState) -> None:
+def log_lockout(key: str, before: KeyState | None, after: KeyState) -> None:
     """Log a lockout that `after` starts: who was tried, from where, until when."""
     if after.locked_until is None or (before and before.locked_until == after.locked_until):
         return
@@ -158,57 +156,8 @@ class InMemorySignInThrottle(SignInThrottle):
         for key in dict.fromkeys(keys):
             before = self._keys.get(key)
             self._keys[key] = after_failure(before, key, now, self.policy)
-            _log_lockout(key, before, self._keys[key])
+            log_lockout(key, before, self._keys[key])
         return await self.locked_until(keys, now)
 
     async def succeeded(self, account_id: str, address: str) -> None:
         self._keys.pop(pair_key(account_id, address), None)
-
-
-class PostgresSignInThrottle(SignInThrottle):
-    def __init__(self, pool: Pool, policy: ThrottlePolicy | None = None) -> None:
-        super().__init__(policy)
-        self._pool = pool
-
-    async def locked_until(self, keys: Sequence[str], now: datetime) -> datetime | None:
-        async with self._pool.connection() as conn:
-            row = await (
-                await conn.execute(
-                    "SELECT max(locked_until) FROM sign_in_throttle"
-                    " WHERE key = ANY(%s) AND locked_until > %s",
-                    (list(keys), now),
-                )
-            ).fetchone()
-        return None if row is None else row[0]
-
-    async def failed(self, keys: Sequence[str], now: datetime) -> datetime | None:
-        async with self._pool.connection() as conn, conn.transaction():
-            for key in sorted(set(keys)):  # in one order: two processes never deadlock
-                await conn.execute(
-                    "INSERT INTO sign_in_throttle (key, failures, first_failed)"
-                    " VALUES (%s, 0, %s) ON CONFLICT (key) DO NOTHING",
-                    (key, now),
-                )
-                row = await (
-                    await conn.execute(
-                        "SELECT failures, first_failed, locked_until, lockouts"
-                        " FROM sign_in_throttle WHERE key = %s FOR UPDATE",
-                        (key,),
-                    )
-                ).fetchone()
-                assert row is not None
-                known = KeyState(*row) if row[0] or row[2] is not None or row[3] else None
-                state = after_failure(known, key, now, self.policy)
-                _log_lockout(key, known, state)
-                await conn.execute(
-                    "UPDATE sign_in_throttle SET failures = %s, first_failed = %s,"
-                    " locked_until = %s, lockouts = %s WHERE key = %s",
-                    (state.failures, state.first_failed, state.locked_until, state.lockouts, key),
-                )
-        return await self.locked_until(keys, now)
-
-    async def succeeded(self, account_id: str, address: str) -> None:
-        async with self._pool.connection() as conn:
-            await conn.execute(
-                "DELETE FROM sign_in_throttle WHERE key = %s", (pair_key(account_id, address),)
-            )

@@ -32,7 +32,7 @@ from temporalio.converter import (
     WorkflowSerializationContext,
 )
 
-from infra.crypto.keyring import SYSTEM_OWNER, Keyring, KeyUnavailable, owner_for_workflow
+from infra.crypto.data_keys import SYSTEM_OWNER, DataKeys, KeyUnavailable, owner_for_workflow
 
 ENCODING = b"binary/encrypted-aes256gcm"
 KEY_ID = "encryption-key-id"
@@ -52,7 +52,7 @@ class PayloadUnreadable(Exception):
 class PathwayCodec(PayloadCodec, WithSerializationContext):
     """Seals payloads with the key of the pathway in context (see the module's docstring)."""
 
-    def __init__(self, keyring: Keyring, owner: str = SYSTEM_OWNER) -> None:
+    def __init__(self, keyring: DataKeys, owner: str = SYSTEM_OWNER) -> None:
         self._keyring = keyring
         self.owner = owner
 
@@ -141,7 +141,7 @@ class SealingDataConverter(DataConverter):
         return clone
 
 
-def encrypting_converter(keyring: Keyring) -> DataConverter:
+def encrypting_converter(keyring: DataKeys) -> DataConverter:
     """The pydantic data converter, sealing payloads and failure messages with `keyring`."""
     return SealingDataConverter(
         payload_converter_class=pydantic_data_converter.payload_converter_class,

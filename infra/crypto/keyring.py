@@ -14,19 +14,24 @@ import asyncio
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 
 from psycopg import AsyncConnection
 from psycopg.rows import TupleRow
 
+from infra.crypto.data_keys import (
+    KEY_DESTROYED,
+    KEY_UNKNOWN,
+    STREAM_PREFIX,
+    SYSTEM_OWNER,
+    DataKey,
+    KeyUnavailable,
+    key_id_for,
+    owner_for_workflow,
+    owner_of,
+    parse_key_id,
+)
 from infra.crypto.master import KEY_BYTES, WRONG_MASTER_KEY, MasterKey, MasterKeyError
 from infra.db import Pool, open_pool
-
-SYSTEM_OWNER = "@system"
-
-KEY_DESTROYED = "key_destroyed"
-KEY_UNKNOWN = "key_unknown"
 
 _CREATE = """
 INSERT INTO pathway_keys (pathway_id, version, wrapped, master_key_id)
@@ -37,61 +42,6 @@ SELECT version, wrapped, destroyed_at FROM pathway_keys
 WHERE pathway_id = %s ORDER BY version DESC LIMIT 1
 """
 _ONE = "SELECT wrapped, destroyed_at FROM pathway_keys WHERE pathway_id = %s AND version = %s"
-
-
-class KeyUnavailable(Exception):
-    """A key that was destroyed (`key_destroyed`) or never existed (`key_unknown`)."""
-
-    def __init__(self, code: str, key_id: str, destroyed_at: datetime | None = None) -> None:
-        self.code = code
-        self.key_id = key_id
-        self.destroyed_at = destroyed_at
-        if code == KEY_DESTROYED:
-            message = f"{code}: the data key {key_id} was destroyed"
-            if destroyed_at is not None:
-                message += f" on {destroyed_at.isoformat()}"
-            message += " (crypto-shredded); its ciphertexts cannot be read"
-        else:
-            message = f"{code}: no data key {key_id} in this database"
-        super().__init__(message)
-
-
-@dataclass(frozen=True)
-class DataKey:
-    """An unwrapped AES-256 key and its id (`<owner>/<version>`)."""
-
-    key_id: str
-    key: bytes = field(repr=False)
-
-    @property
-    def owner(self) -> str:
-        return owner_of(self.key_id)
-
-
-STREAM_PREFIX = "pathway-"
-"""Workflow ids and stream ids are both `pathway-<pathway id>`."""
-
-
-def owner_for_workflow(workflow_id: str | None) -> str:
-    """The key owner of a workflow or stream id: the pathway of `pathway-<id>`, else the system."""
-    if workflow_id and workflow_id.startswith(STREAM_PREFIX):
-        return workflow_id[len(STREAM_PREFIX) :]
-    return SYSTEM_OWNER
-
-
-def key_id_for(owner: str, version: int) -> str:
-    return f"{owner}/{version}"
-
-
-def owner_of(key_id: str) -> str:
-    return key_id.rpartition("/")[0]
-
-
-def parse_key_id(key_id: str) -> tuple[str, int]:
-    owner, _, version = key_id.rpartition("/")
-    if not owner or not version.isdigit():
-        raise KeyUnavailable(KEY_UNKNOWN, key_id)
-    return owner, int(version)
 
 
 class Keyring:
@@ -246,3 +196,19 @@ async def rotate_master(pool: Pool, old: MasterKey, new: MasterKey) -> int:
                 (new.wrap(raw, key_id), new.key_id, owner, version),
             )
     return len(rows)
+
+
+__all__ = [
+    "KEY_DESTROYED",
+    "KEY_UNKNOWN",
+    "STREAM_PREFIX",
+    "SYSTEM_OWNER",
+    "DataKey",
+    "KeyUnavailable",
+    "Keyring",
+    "key_id_for",
+    "owner_for_workflow",
+    "owner_of",
+    "parse_key_id",
+    "rotate_master",
+]

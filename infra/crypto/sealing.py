@@ -18,10 +18,10 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from domain.records import EventRecord
-from infra.crypto.keyring import (
+from infra.crypto.data_keys import (
     KEY_DESTROYED,
     DataKey,
-    Keyring,
+    DataKeys,
     KeyUnavailable,
     owner_for_workflow,
 )
@@ -50,7 +50,7 @@ def _aad(key_id: str, stream_id: str, version: int, path: str) -> bytes:
 class FieldSealer:
     """Seals records before they are stored and opens them after they are read."""
 
-    def __init__(self, keyring: Keyring) -> None:
+    def __init__(self, keyring: DataKeys) -> None:
         self.keyring = keyring
 
     async def seal(self, record: EventRecord) -> dict[str, Any]:

@@ -6,14 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from infra.accounts.sessions import (
-    InMemorySessionRevocations,
-    PostgresSessionRevocations,
-    SessionRevocations,
-)
+from infra.accounts.postgres_sessions import PostgresSessionRevocations
+from infra.accounts.postgres_throttle import PostgresSignInThrottle
+from infra.accounts.sessions import InMemorySessionRevocations, SessionRevocations
 from infra.accounts.throttle import (
     InMemorySignInThrottle,
-    PostgresSignInThrottle,
     SignInThrottle,
     ThrottlePolicy,
     attempt_keys,

@@ -13,8 +13,8 @@ from psycopg import sql
 from domain.indicators import dimensions
 from infra.db import Pool
 from infra.eventstore.postgres import PostgresEventStore
+from infra.indicators.postgres_queries import PostgresIndicatorQueries, _held
 from infra.indicators.projector import IndicatorProjector
-from infra.indicators.queries import IndicatorQueries, _held
 from tests.indicators.caseloads import append_all, history, interleave
 from tests.indicators.strategies import caseloads
 from tests.indicators.test_intervals import churning
@@ -49,7 +49,7 @@ def days_of(records: Any) -> list[date]:
 async def test_period_rows_equal_the_definition_with_a_backdated_event(pool: Pool) -> None:
     records = await caseload(pool)
     await IndicatorProjector(pool).catch_up()
-    facts = sorted({f for i in IndicatorQueries(pool)._catalogue for f in i.facts})
+    facts = sorted({f for i in PostgresIndicatorQueries(pool)._catalogue for f in i.facts})
     days = days_of(records)
     for as_of in around([r.recorded_at for r in records]):
         for start in days:

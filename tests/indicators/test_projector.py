@@ -19,8 +19,8 @@ from infra.db import Pool
 from infra.eventstore.postgres import PostgresEventStore
 from infra.indicators.export import notes, table_cells, to_csv, write_xlsx
 from infra.indicators.intervals import FactInterval, MemoryFacts
+from infra.indicators.postgres_queries import PostgresIndicatorQueries
 from infra.indicators.projector import IndicatorProjector
-from infra.indicators.queries import IndicatorQueries
 from tests.indicators.caseloads import append_all, history, interleave, opening
 from tests.indicators.strategies import caseloads
 from tests.indicators.test_intervals import churning
@@ -87,7 +87,7 @@ async def test_incremental_projection_equals_rebuild_and_memory(
     incremental = await stored(pool)
     assert incremental == set(memory_of(records, churning).intervals)
     assert await stored_dimensions(pool) == memory_of(records, churning).dimensions
-    queries = IndicatorQueries(pool)
+    queries = PostgresIndicatorQueries(pool)
     as_of = records[len(records) // 2].recorded_at
     table_before = await queries.indicator_table(as_of, by=("organisation_id", "gender"))
     assert await projector.rebuild() == len(records)
@@ -124,7 +124,7 @@ def figure(rows: Any, indicator_id: str, **cell: str) -> Any:
 async def test_as_of_a_date_before_and_after_a_change_and_a_backdated_event(pool: Pool) -> None:
     records = await caseload(pool)
     await IndicatorProjector(pool).catch_up()
-    queries = IndicatorQueries(pool)
+    queries = PostgresIndicatorQueries(pool)
     assessed_c = next(r for r in records if r.stream_id == "pathway-p-c" and r.version == 3)
     assert assessed_c.occurred_at < assessed_c.recorded_at - timedelta(days=1)
     before = await queries.indicator_table(assessed_c.recorded_at - timedelta(seconds=1))
@@ -154,7 +154,7 @@ async def test_as_of_a_date_before_and_after_a_change_and_a_backdated_event(pool
 async def test_a_supervisor_sees_only_their_organisation(pool: Pool) -> None:
     await caseload(pool)
     await IndicatorProjector(pool).catch_up()
-    queries = IndicatorQueries(pool)
+    queries = PostgresIndicatorQueries(pool)
     now = START + timedelta(days=30)
     scoped = await queries.pathways_for("skills_assessed", now, organisation_id="org-bari")
     assert [c.pathway_id for c in scoped] == ["p-c"]
@@ -200,7 +200,7 @@ async def test_csv_and_xlsx_show_the_same_numbers_and_suppress_small_cells(
     await caseload(pool)
     await IndicatorProjector(pool).catch_up()
     now = START + timedelta(days=30)
-    rows = await IndicatorQueries(pool).indicator_table(now, by=("organisation_id",))
+    rows = await PostgresIndicatorQueries(pool).indicator_table(now, by=("organisation_id",))
     header, cells, suppressed = table_cells(rows, ["organisation_id"], threshold=2)
     lines = notes(now, 2, suppressed)
     text = to_csv(header, cells, lines)

@@ -13,8 +13,8 @@ from domain.indicators import dimensions, facts
 from domain.state import PathwayState
 from infra.db import Pool
 from infra.eventstore.postgres import PostgresEventStore
+from infra.indicators.postgres_queries import PostgresIndicatorQueries
 from infra.indicators.projector import IndicatorProjector, RebuildInProgress
-from infra.indicators.queries import IndicatorQueries
 from tests.indicators.caseloads import append_all, history, opening
 from tests.indicators.test_projector import caseload, memory_of, stored, stored_dimensions
 from tests.scenarios import CASEWORKER, START
@@ -70,7 +70,7 @@ async def test_a_rebuild_that_dies_midway_leaves_the_live_figures_whole(pool: Po
     records = await caseload(pool)
     live = IndicatorProjector(pool)
     await live.catch_up()
-    queries = IndicatorQueries(pool)
+    queries = PostgresIndicatorQueries(pool)
     now = START + timedelta(days=30)
     before = await stored(pool), await stored_dimensions(pool)
     table = await queries.indicator_table(now, by=("organisation_id",))

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from domain.indicators import CATALOGUE, Indicator, dimensions
 from infra.db import Pool
 from infra.eventstore.postgres import PostgresEventStore
+from infra.indicators.postgres_queries import PostgresIndicatorQueries
 from infra.indicators.projector import IndicatorProjector
-from infra.indicators.queries import IndicatorQueries
 from tests.indicators.caseloads import append_all, history, interleave
 from tests.indicators.strategies import caseloads
 from tests.indicators.test_intervals import churning
@@ -68,7 +68,7 @@ async def test_trend_equals_the_table_at_each_point_with_changes_and_a_backdated
 ) -> None:
     records = await caseload(pool)
     await IndicatorProjector(pool).catch_up()
-    queries = IndicatorQueries(pool)
+    queries = PostgresIndicatorQueries(pool)
     points = [START - timedelta(days=1), *around([r.recorded_at for r in records])]
     points.append(START + timedelta(days=400))
     for by, organisation, filters in (
@@ -96,7 +96,7 @@ async def test_trend_equals_the_table_at_each_point_with_changes_and_a_backdated
 async def test_trend_keeps_the_order_of_its_points_repeated_or_not(pool: Pool) -> None:
     await caseload(pool)
     await IndicatorProjector(pool).catch_up()
-    queries = IndicatorQueries(pool)
+    queries = PostgresIndicatorQueries(pool)
     late, early = START + timedelta(days=30), START
     trend = await queries.trend([late, early, late])
     assert trend[0] == trend[2] == await queries.indicator_table(late)
@@ -105,7 +105,7 @@ async def test_trend_keeps_the_order_of_its_points_repeated_or_not(pool: Pool) -
 
 
 async def test_trend_refuses_naive_points_and_unknown_dimensions(pool: Pool) -> None:
-    queries = IndicatorQueries(pool)
+    queries = PostgresIndicatorQueries(pool)
     with pytest.raises(ValueError, match="time zone"):
         await queries.trend([datetime(2026, 1, 1)])
     with pytest.raises(ValueError, match="unknown dimensions"):
@@ -130,6 +130,6 @@ async def test_trend_equals_the_table_at_every_edge_of_random_caseloads(
     every = around([r.recorded_at for r in records])
     points = data.draw(st.lists(st.sampled_from(every), min_size=1, max_size=12))
     by = data.draw(st.sampled_from([(), ("organisation_id",), ("gender", "organisation_id")]))
-    queries = IndicatorQueries(pool, CHURNING)
+    queries = PostgresIndicatorQueries(pool, CHURNING)
     trend = await queries.trend(points, by=by)
     assert trend == [await queries.indicator_table(p, by=by) for p in points]

@@ -34,8 +34,8 @@ from domain.payments.payee import Payee
 from infra.crypto.master import MasterKey
 from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
+from infra.indicators.postgres_queries import PostgresIndicatorQueries
 from infra.indicators.projector import IndicatorProjector
-from infra.indicators.queries import IndicatorQueries
 from infra.payments.overview import PaymentsDesk
 from tests.eventstore.builders import T0, read_models, records, summary
 from tests.eventstore.conftest import database, postgres
@@ -215,7 +215,7 @@ async def indicators_site(database: str) -> AsyncIterator[Site]:
         PostgresEventStore(pool),
         await staffed_accounts(),
         web_settings(clock=lambda: datetime.now(UTC)),
-        indicators=IndicatorQueries(pool),
+        indicators=PostgresIndicatorQueries(pool),
     )
     try:
         yield Site(app, pool)

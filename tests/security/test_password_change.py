@@ -17,9 +17,9 @@ from fastapi import FastAPI
 
 from client.pathway import PathwayClient
 from infra.accounts.postgres import PostgresAccountStore
-from infra.accounts.sessions import PostgresSessionRevocations
+from infra.accounts.postgres_sessions import PostgresSessionRevocations
+from infra.accounts.postgres_throttle import PostgresSignInThrottle
 from infra.accounts.store import AccountStore, InMemoryAccountStore
-from infra.accounts.throttle import PostgresSignInThrottle
 from infra.db import open_pool
 from infra.eventstore.memory import InMemoryEventStore
 from tests.eventstore.conftest import database, postgres

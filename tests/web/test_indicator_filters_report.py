@@ -30,8 +30,8 @@ from client.pathway import PathwayClient
 from domain.indicators import CATALOGUE
 from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
+from infra.indicators.postgres_queries import PostgresIndicatorQueries
 from infra.indicators.projector import IndicatorProjector
-from infra.indicators.queries import IndicatorQueries
 from infra.indicators.targets import load_grant
 from tests.eventstore.conftest import database, postgres
 from tests.indicators.caseloads import Step, append_all, history, interleave
@@ -122,7 +122,7 @@ class Site:
             PostgresEventStore(self.pool),
             await staffed_accounts(),
             web_settings(clock=lambda: NOW, **settings),
-            indicators=IndicatorQueries(self.pool),
+            indicators=PostgresIndicatorQueries(self.pool),
         )
 
 

@@ -27,8 +27,8 @@ from domain.indicators import CATALOGUE
 from infra.access_log.model import AccessQuery
 from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
+from infra.indicators.postgres_queries import PostgresIndicatorQueries
 from infra.indicators.projector import IndicatorProjector
-from infra.indicators.queries import IndicatorQueries
 from tests.eventstore.conftest import database, postgres
 from tests.indicators.caseloads import append_all, history, interleave, opening
 from tests.scenarios import ASSESSMENT, CASEWORKER, CONDITION, START
@@ -88,7 +88,7 @@ async def dashboard(database: str) -> AsyncIterator[Dashboard]:
         PostgresEventStore(pool),
         await staffed_accounts(),
         web_settings(clock=lambda: NOW),
-        indicators=IndicatorQueries(pool),
+        indicators=PostgresIndicatorQueries(pool),
     )
     try:
         yield Dashboard(app, pool)

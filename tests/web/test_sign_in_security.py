@@ -13,8 +13,8 @@ import pytest_asyncio
 from fastapi import FastAPI
 
 from client.pathway import PathwayClient
-from infra.accounts.sessions import PostgresSessionRevocations
-from infra.accounts.throttle import PostgresSignInThrottle
+from infra.accounts.postgres_sessions import PostgresSessionRevocations
+from infra.accounts.postgres_throttle import PostgresSignInThrottle
 from infra.db import open_pool
 from infra.eventstore.memory import InMemoryEventStore
 from tests.eventstore.conftest import database, postgres

@@ -1,0 +1,330 @@
+"""`IndicatorQueries` on PostgreSQL: the reports' reads from `indicator_facts`.
+
+What the times mean is said in `infra.indicators.queries`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from psycopg import sql
+
+from infra.db import Pool
+from infra.indicators.intervals import DIMENSION_COLUMNS
+from infra.indicators.queries import Contribution, IndicatorQueries, Role, Row
+
+if TYPE_CHECKING:
+    from domain.indicators import Indicator
+
+_JOIN = "LEFT JOIN indicator_dimensions d USING (pathway_id)"
+
+Sums = dict[tuple[str | None, ...], dict[str, tuple[int, int]]]
+"""Per cell (the `by` dimensions' values), per fact: the sum of weights and of pathways."""
+
+
+class PostgresIndicatorQueries(IndicatorQueries):
+    """The reports' reads, on a pool whose database the projector keeps up to date."""
+
+    def __init__(self, pool: Pool, catalogue: Sequence[Indicator] | None = None) -> None:
+        if catalogue is None:
+            from domain.indicators import CATALOGUE
+
+            catalogue = CATALOGUE
+        self._pool = pool
+        self._catalogue = tuple(catalogue)
+
+    async def indicator_table(
+        self,
+        as_of: datetime,
+        *,
+        by: Sequence[str] = (),
+        organisation_id: str | None = None,
+        period: tuple[date, date] | None = None,
+        filters: Mapping[str, str | None] | None = None,
+    ) -> list[Row]:
+        """Every indicator in every cell of the `by` dimensions, as known at `as_of`.
+
+        Cells are those where some fact holds; an indicator absent from a cell is 0 there.
+        With `organisation_id`, only that organisation's pathways (a supervisor's scope);
+        `filters` keeps the pathways of one value per dimension, as in `pathways_for`
+        (None: pathways without that dimension).
+
+        Raises:
+            ValueError: an unknown dimension, or a naive `as_of`.
+        """
+        by = _dimensions(by)
+        facts = sorted({f for i in self._catalogue for f in i.facts})
+        source, params = _held(as_of, facts, period)
+        chosen = dict(filters or {})
+        _dimensions(list(chosen))
+        keys = [sql.SQL("d.{}").format(sql.Identifier(c)) for c in by]
+        needs_join = bool(by) or organisation_id is not None or bool(chosen)
+        conditions, condition_params = _conditions(chosen)
+        if organisation_id:
+            conditions.append(sql.SQL("d.organisation_id = %(organisation)s"))
+        query = sql.SQL(
+            "SELECT {keys} f.fact, sum(f.weight)::bigint, count(*) FROM {source} f {join}"
+            " {scope} GROUP BY {groups} f.fact"
+        ).format(
+            keys=sql.SQL("").join(k + sql.SQL(", ") for k in keys),
+            source=source,
+            join=sql.SQL(_JOIN if needs_join else ""),
+            scope=sql.SQL("WHERE ") + sql.SQL(" AND ").join(conditions)
+            if conditions
+            else sql.SQL(""),
+            groups=sql.SQL("").join(k + sql.SQL(", ") for k in keys),
+        )
+        params["organisation"] = organisation_id
+        params.update(condition_params)
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(query, params)
+            rows = await cur.fetchall()
+        sums: Sums = {}
+        for *cell, fact, total, count in rows:
+            sums.setdefault(tuple(cell), {})[fact] = (int(total), int(count))
+        return self._table(by, sums)
+
+    async def trend(
+        self,
+        points: Sequence[datetime],
+        *,
+        by: Sequence[str] = (),
+        organisation_id: str | None = None,
+        filters: Mapping[str, str | None] | None = None,
+    ) -> list[list[Row]]:
+        """`indicator_table(p, by=…, organisation_id=…, filters=…)` for each of `points`, in ONE
+        query.
+
+        A dashboard's trend line needs a dozen instants; a query per instant would read the
+        facts a dozen times. Instead each fact row is read once: it adds its weight from the
+        first point at or after `since`, and takes it away from the first point at or after
+        `until` (`width_bucket` over the sorted points), and the running sums give the value
+        at each point. Exactly the rows `since <= p < until` count at `p`, as in
+        `indicator_table`.
+
+        Raises:
+            ValueError: an unknown dimension, or a naive point.
+        """
+        by = _dimensions(by)
+        if any(p.tzinfo is None for p in points):
+            raise ValueError("points must carry a time zone")
+        if not points:
+            return []
+        instants = sorted(set(points))
+        facts = sorted({f for i in self._catalogue for f in i.facts})
+        chosen = dict(filters or {})
+        _dimensions(list(chosen))
+        keys = sql.SQL("").join(sql.SQL("d.{}, ").format(sql.Identifier(c)) for c in by)
+        needs_join = bool(by) or organisation_id is not None or bool(chosen)
+        conditions, condition_params = _conditions(chosen)
+        if organisation_id:
+            conditions.append(sql.SQL("d.organisation_id = %(organisation)s"))
+        groups = sql.SQL(", ").join(sql.SQL(str(n)) for n in range(1, len(by) + 4))
+        half = (
+            "SELECT {keys} f.fact, {sign}, width_bucket(f.{edge}, %(after)s),"
+            " sum(f.weight)::bigint, count(*) FROM indicator_facts f {join}"
+            " WHERE f.fact = ANY(%(facts)s) AND {held} {scope} GROUP BY {groups}"
+        )
+        parts = {
+            "join": sql.SQL(_JOIN if needs_join else ""),
+            "keys": keys,
+            "scope": sql.SQL("").join(sql.SQL(" AND ") + c for c in conditions),
+            "groups": groups,
+        }
+        query = sql.SQL(" UNION ALL ").join(
+            [
+                sql.SQL(half).format(
+                    sign=sql.SQL("1"),
+                    edge=sql.SQL("since"),
+                    held=sql.SQL(
+                        "f.since <= %(last)s AND (f.until IS NULL OR f.until > %(first)s)"
+                    ),
+                    **parts,
+                ),
+                # Closed at or before the last point (the partial index on until): the other
+                # rows' `until` falls after every point and takes nothing away.
+                sql.SQL(half).format(
+                    sign=sql.SQL("-1"),
+                    edge=sql.SQL("until"),
+                    held=sql.SQL("f.until > %(first)s AND f.until <= %(last)s"),
+                    **parts,
+                ),
+            ]
+        )
+        # width_bucket(x, thresholds) counts the thresholds <= x; with each point moved by the
+        # clock's resolution (1 µs) it counts the points before x: the index of the first
+        # point at or after x.
+        params: dict[str, Any] = {
+            "after": [p + timedelta(microseconds=1) for p in instants],
+            "first": instants[0],
+            "last": instants[-1],
+            "facts": facts,
+            "organisation": organisation_id,
+            **condition_params,
+        }
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(query, params)
+            rows = await cur.fetchall()
+        changes: list[Sums] = [{} for _ in instants]
+        for *cell, fact, sign, index, total, count in rows:
+            at = changes[index].setdefault(tuple(cell), {})
+            weight, pathways = at.get(fact, (0, 0))
+            at[fact] = (weight + sign * int(total), pathways + sign * int(count))
+        tables: dict[datetime, list[Row]] = {}
+        running: Sums = {}
+        for instant, changed in zip(instants, changes, strict=True):
+            for key, deltas in changed.items():
+                held = running.setdefault(key, {})
+                for name, (weight, pathways) in deltas.items():
+                    before = held.get(name, (0, 0))
+                    held[name] = (before[0] + weight, before[1] + pathways)
+            # A cell is shown where some fact holds, as in indicator_table.
+            now_held = {
+                key: {f: v for f, v in held.items() if v[1]}
+                for key, held in running.items()
+                if any(v[1] for v in held.values())
+            }
+            tables[instant] = self._table(by, now_held)
+        return [tables[p] for p in points]
+
+    def _table(self, by: Sequence[str], sums: Sums) -> list[Row]:
+        """Every indicator in every cell of `sums` (in the cells' order), or one total row."""
+        if not sums and not by:
+            sums = {(): {}}
+        return [
+            _row(indicator, tuple(zip(by, cell, strict=True)), sums[cell])
+            for cell in sorted(sums, key=lambda c: tuple("" if v is None else v for v in c))
+            for indicator in self._catalogue
+        ]
+
+    async def pathways_for(
+        self,
+        indicator_id: str,
+        as_of: datetime,
+        filters: Mapping[str, str | None] | None = None,
+        organisation_id: str | None = None,
+        *,
+        limit: int = 1000,
+    ) -> list[Contribution]:
+        """The pathways behind one figure (drill-down), within `organisation_id` if given.
+
+        For a rate or mean, both the numerator's and the denominator's pathways. `filters`
+        picks the cell: dimension → value (None: pathways without that dimension).
+
+        Raises:
+            KeyError: no indicator has this id.
+            ValueError: an unknown dimension, or a naive `as_of`.
+        """
+        indicator = next((i for i in self._catalogue if i.indicator_id == indicator_id), None)
+        if indicator is None:
+            raise KeyError(indicator_id)
+        filters = dict(filters or {})
+        _dimensions(list(filters))
+        if organisation_id is not None:
+            filters["organisation_id"] = organisation_id
+        roles: dict[str, Role] = (
+            {indicator.numerator_fact: "count"}
+            if indicator.denominator_fact is None
+            else {indicator.denominator_fact: "denominator", indicator.numerator_fact: "numerator"}
+        )
+        source, params = _held(as_of, list(roles), None)
+        conditions, condition_params = _conditions(filters)
+        params.update(condition_params)
+        query = sql.SQL(
+            "SELECT f.pathway_id, f.fact, f.weight, f.since, f.opened_by FROM {source} f"
+            " " + _JOIN + " {where}"
+            " ORDER BY f.pathway_id, f.fact LIMIT %(limit)s"
+        ).format(
+            source=source,
+            where=sql.SQL("WHERE ") + sql.SQL(" AND ").join(conditions)
+            if conditions
+            else sql.SQL(""),
+        )
+        params["limit"] = limit
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(query, params)
+            rows = await cur.fetchall()
+        return [
+            Contribution(
+                pathway_id=p, role=roles[f], fact=f, weight=w, since=s.astimezone(UTC), opened_by=o
+            )
+            for p, f, w, s, o in rows
+        ]
+
+
+def _dimensions(by: Sequence[str]) -> list[str]:
+    unknown = [d for d in by if d not in DIMENSION_COLUMNS]
+    if unknown:
+        raise ValueError(f"unknown dimensions {unknown}; known: {', '.join(DIMENSION_COLUMNS)}")
+    return list(dict.fromkeys(by))
+
+
+def _conditions(
+    filters: Mapping[str, str | None],
+) -> tuple[list[sql.Composable], dict[str, Any]]:
+    """`d.<dimension> IS NOT DISTINCT FROM <value>` for each filter, and their parameters."""
+    conditions: list[sql.Composable] = [
+        sql.SQL("d.{} IS NOT DISTINCT FROM {}").format(
+            sql.Identifier(c), sql.Placeholder(f"dim_{c}")
+        )
+        for c in filters
+    ]
+    return conditions, {f"dim_{c}": v for c, v in filters.items()}
+
+
+def _held(
+    as_of: datetime, facts: Sequence[str], period: tuple[date, date] | None
+) -> tuple[sql.Composable, dict[str, Any]]:
+    """The rows holding as known at `as_of` (and during `period`), one per pathway and fact."""
+    if as_of.tzinfo is None:
+        raise ValueError("as_of must carry a time zone")
+    params: dict[str, Any] = {"as_of": as_of, "facts": list(facts)}
+    if period is None:
+        return (
+            sql.SQL(
+                "(SELECT pathway_id, fact, weight, since, opened_by FROM indicator_facts"
+                " WHERE fact = ANY(%(facts)s) AND since <= %(as_of)s"
+                " AND (until IS NULL OR until > %(as_of)s))"
+            ),
+            params,
+        )
+    start, end = period
+    if end < start:
+        raise ValueError("the period ends before it starts")
+    params["start"] = datetime.combine(start, time(), UTC)
+    params["end"] = datetime.combine(end + timedelta(days=1), time(), UTC)
+    # Known at as_of: closed after as_of means still open then, whatever closed it later.
+    return (
+        sql.SQL(
+            "(SELECT DISTINCT ON (pathway_id, fact) pathway_id, fact, weight, since, opened_by"
+            " FROM indicator_facts"
+            " WHERE fact = ANY(%(facts)s) AND since <= %(as_of)s"
+            " AND occurred_since < %(end)s"
+            " AND (until IS NULL OR until > %(as_of)s OR occurred_until > %(start)s)"
+            " ORDER BY pathway_id, fact, since DESC)"
+        ),
+        params,
+    )
+
+
+def _row(
+    indicator: Indicator,
+    cell: tuple[tuple[str, str | None], ...],
+    sums: Mapping[str, tuple[int, int]],
+) -> Row:
+    numerator, numerator_pathways = sums.get(indicator.numerator_fact, (0, 0))
+    if indicator.denominator_fact is None:
+        return Row(indicator, cell, numerator, numerator, None, numerator_pathways, None)
+    denominator, denominator_pathways = sums.get(indicator.denominator_fact, (0, 0))
+    value = numerator / denominator if denominator else None
+    return Row(
+        indicator,
+        cell,
+        value,
+        numerator,
+        denominator,
+        numerator_pathways,
+        denominator_pathways,
+    )
