@@ -47,15 +47,15 @@ from domain.values import Role
 from infra.accounts.credentials import hash_password
 from infra.accounts.model import Account, Organisation
 from infra.accounts.store import InMemoryAccountStore
+from infra.config import Settings
 from infra.db import open_pool
 from infra.embedded import EmbeddedPostgres
-from infra.eventstore.postgres import PostgresEventStore
-from infra.indicators.postgres_queries import PostgresIndicatorQueries
 from infra.migrate import migrate
 from infra.policy_file import load_policy
 from web.app import create_app
 from web.pages.indicators import month_ends
 from web.settings import WebSettings
+from workers.composition import Stores
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 SPAN_DAYS = 730
@@ -150,12 +150,14 @@ async def dashboard_app(pool: Any) -> Any:
     settings = WebSettings(
         policy=load_policy(None), session_secret="bench secret " * 4, clock=lambda: NOW
     )
+    # The generated events are not sealed and the dashboard opens none: no master key needed.
+    stores = Stores(Settings(), pool)
     return create_app(
         PathwayClient(None, "unused"),  # type: ignore[arg-type]  # the dashboard sends no commands
-        PostgresEventStore(pool),
+        stores.events,
         accounts,
         settings,
-        indicators=PostgresIndicatorQueries(pool),
+        indicators=stores.indicators,
     )
 
 
@@ -208,7 +210,7 @@ async def measure_on(uri: str, pathways: int, per_pathway: int, runs: int) -> di
         async with pool.connection() as conn:
             await conn.execute("SELECT count(*) FROM indicator_facts")
 
-    queries = PostgresIndicatorQueries(pool)
+    queries = Stores(Settings(), pool).indicators
     past = NOW - timedelta(days=365)
     by_org = ("organisation_id",)
     day = NOW.date()

@@ -25,13 +25,12 @@ from bench.worker import bare_queue
 from client.pathway import PathwayClient
 from infra.config import Settings
 from infra.crypto.master import MasterKey
-from infra.crypto.sealing import FieldSealer
 from infra.db import Pool, open_pool
 from infra.embedded import EmbeddedPostgres, TemporalDevServer, free_port
 from infra.eventstore.postgres import PostgresEventStore
 from infra.migrate import migrate
 from infra.temporal import connect
-from workers.keys import keyring_on
+from workers.composition import Stores
 
 WORKER_READY_SECONDS = 60.0
 
@@ -74,9 +73,9 @@ class BenchStack:
             master_key=SecretStr(self._master_key),
         )
         self.pool = await open_pool(self.database_url, 2, self._pool_size)
-        keyring = keyring_on(settings, self.pool, eager=True)
-        self.client = await connect(settings, address, keyring=keyring)
-        self.store = PostgresEventStore(self.pool, FieldSealer(keyring))
+        stores = Stores(settings, self.pool, eager=True)
+        self.client = await connect(settings, address, keyring=stores.keyring)
+        self.store = stores.events
         self.pathways = PathwayClient(self.client, self.queue, self.store)
         self.unsandboxed_pathways = PathwayClient(self.client, self.unsandboxed_queue, self.store)
         self._worker = await self._start_worker(address, self.queue, {})

@@ -24,12 +24,10 @@ from temporalio.worker import Worker
 from bench.bare_timer import BareTimer
 from bench.bare_update import BareUpdate
 from infra.config import Settings
-from infra.crypto.sealing import FieldSealer
 from infra.db import open_pool
-from infra.eventstore.postgres import PostgresEventStore
 from infra.logging import configure_logging
 from infra.temporal import connect
-from workers.keys import keyring_on
+from workers.composition import Stores
 from workers.worker import build_worker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,8 +44,8 @@ async def serve(address: str, database: str, queue: str, ready: Path) -> None:
     )
     configure_logging(settings)
     pool = await open_pool(settings)
-    keyring = keyring_on(settings, pool, eager=True)  # PATHWAYS_MASTER_KEY from the bench
-    client = await connect(settings, address, keyring=keyring)
+    stores = Stores(settings, pool, eager=True)  # PATHWAYS_MASTER_KEY from the bench
+    client = await connect(settings, address, keyring=stores.keyring)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -60,7 +58,7 @@ async def serve(address: str, database: str, queue: str, ready: Path) -> None:
         async with (
             build_worker(
                 client,
-                PostgresEventStore(pool, FieldSealer(keyring)),
+                stores.events,
                 queue,
                 settings.worker_cached_workflows,
                 sandboxed=settings.worker_sandbox,

@@ -59,18 +59,16 @@ async def ledger_database(
 
     from infra.budgets.model import BudgetError
     from infra.db import open_pool
-    from infra.eventstore.postgres import PostgresEventStore
     from infra.payments.model import PaymentError
-    from infra.payments.postgres import PaymentsStore
+    from workers.composition import Stores
     from workers.endpoints import CONNECT_TIMEOUT_SECONDS, check_database, database_url, redact
-    from workers.keys import sealer_on
 
     async with database_url(settings, may_start=True) as conninfo:
         await check_database(conninfo)
         pool = await open_pool(conninfo, min_size=1, max_size=2, timeout=CONNECT_TIMEOUT_SECONDS)
         try:
-            sealer = sealer_on(settings, pool)
-            yield PostgresEventStore(pool, sealer), PaymentsStore(pool, sealer)
+            stores = Stores(settings, pool)
+            yield stores.events, stores.payments
         except (BudgetError, PaymentError) as err:
             field = getattr(err, "field", None) or getattr(err, "line_id", None)
             raise Refused(err.code, err.detail, field) from None

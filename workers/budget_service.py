@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import structlog
 
 if TYPE_CHECKING:
+    from infra.config import Settings
     from workers.services import Stack
 
 log = structlog.get_logger(__name__)
@@ -25,24 +26,24 @@ class DefaultBudget:
 
     async def start(self, stack: Stack) -> None:
         assert stack.database_url is not None, "migrations run before the budget"
-        await ensure_default_budget(stack.database_url)
+        await ensure_default_budget(stack.settings, stack.database_url)
 
     async def stop(self) -> None:
         pass
 
 
-async def ensure_default_budget(database_url: str) -> int:
+async def ensure_default_budget(settings: Settings, database_url: str) -> int:
     """Apply the shipped budget when the database has no budget line yet; lines applied.
 
     Used by `pathways up` and by `pathways demo` (whose payments need budget lines).
     """
     from infra.budgets.file import SHIPPED_NAME, load_budget
     from infra.db import open_pool
-    from infra.eventstore.postgres import PostgresEventStore
+    from workers.composition import Stores
 
     pool = await open_pool(database_url, 1, 1)
     try:
-        store = PostgresEventStore(pool)
+        store = Stores(settings, pool).events
         if await store.budget_lines():
             return 0
         changes = await store.apply_budget(

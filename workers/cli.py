@@ -341,7 +341,7 @@ def demo(
         from workers.endpoints import database_url
 
         async with database_url(settings, may_start=False) as conninfo:
-            await ensure_default_budget(conninfo)
+            await ensure_default_budget(settings, conninfo)
 
         async with pathway_client(settings) as pathways:
             summary = await seed_demo(

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from infra.accounts.postgres import PostgresAccountStore
     from infra.accounts.postgres_sessions import PostgresSessionRevocations
     from infra.eventstore.postgres import PostgresEventStore
+    from workers.composition import Stores
 
 CONNECT_TIMEOUT_SECONDS = 5
 
@@ -172,17 +173,27 @@ async def event_store(settings: Settings) -> AsyncIterator[PostgresEventStore]:
     Raises:
         Unavailable: the database cannot be reached or is not migrated.
     """
+    async with database_stores(settings) as stores:
+        yield stores.events
+
+
+@contextlib.asynccontextmanager
+async def database_stores(settings: Settings) -> AsyncIterator[Stores]:
+    """The stores of the composition root on the database, for one command.
+
+    Raises:
+        Unavailable: the database cannot be reached or is not migrated.
+    """
     import psycopg
 
     from infra.db import open_pool
-    from infra.eventstore.postgres import PostgresEventStore
-    from workers.keys import sealer_on
+    from workers.composition import Stores
 
     async with database_url(settings, may_start=True) as conninfo:
         await check_database(conninfo)
         pool = await open_pool(conninfo, min_size=1, max_size=2, timeout=CONNECT_TIMEOUT_SECONDS)
         try:
-            yield PostgresEventStore(pool, sealer_on(settings, pool))
+            yield Stores(settings, pool)
         except psycopg.errors.UndefinedTable:
             raise Unavailable(
                 f"the database {redact(conninfo)} has no event store yet: run `pathways migrate`"
@@ -218,15 +229,15 @@ async def account_stores(
     import psycopg
 
     from infra.accounts.model import AccountError
-    from infra.accounts.postgres import PostgresAccountStore
-    from infra.accounts.postgres_sessions import PostgresSessionRevocations
     from infra.db import open_pool
+    from workers.composition import Stores
 
     async with database_url(settings, may_start=True) as conninfo:
         await check_database(conninfo)
         pool = await open_pool(conninfo, min_size=1, max_size=2, timeout=CONNECT_TIMEOUT_SECONDS)
         try:
-            yield PostgresAccountStore(pool), PostgresSessionRevocations(pool)
+            stores = Stores(settings, pool)
+            yield stores.accounts, stores.session_revocations
         except AccountError as err:
             raise Refused(err.code, err.detail, err.field) from None
         except psycopg.errors.UndefinedTable:

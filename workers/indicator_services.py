@@ -20,11 +20,9 @@ class IndicatorProjection(BackgroundTask):
 
     async def start(self, stack: Stack) -> None:
         from infra.db import open_pool
-        from infra.indicators.projector import IndicatorProjector
-        from workers.keys import sealer_on
+        from workers.composition import Stores
 
         assert stack.database_url is not None, "the database starts before the projector"
         pool = await open_pool(stack.database_url, 1, 2)
-        projector = IndicatorProjector(pool, sealer=sealer_on(stack.settings, pool))
-        work = projector.run(self._stop, self._poll_seconds)
+        work = Stores(stack.settings, pool).indicator_projector.run(self._stop, self._poll_seconds)
         self.launch(stack, pool, work, "the indicator projector")

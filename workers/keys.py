@@ -1,6 +1,7 @@
 """The data keys of a process: the master key from the settings, a keyring on the database.
 
-Every process that talks to Temporal or reads events builds one here (docs/privacy.md).
+Every process that talks to Temporal or reads events builds one here (docs/privacy.md); its
+stores take it through the composition root (`workers.composition.Stores`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from workers.failures import Refused
 if TYPE_CHECKING:
     from infra.crypto.keyring import Keyring
     from infra.crypto.master import MasterKey
-    from infra.crypto.sealing import FieldSealer
     from infra.db import Pool
 
 
@@ -41,10 +41,3 @@ def keyring_on(settings: Settings, pool: Pool | str, *, eager: bool = False) -> 
     if eager:  # a worker or web process: no use starting without it
         return Keyring(pool, configured_master_key(settings))
     return Keyring(pool, lambda: configured_master_key(settings))
-
-
-def sealer_on(settings: Settings, pool: Pool | str) -> FieldSealer:
-    """What seals and opens the personal fields of events, on `pool`."""
-    from infra.crypto.sealing import FieldSealer
-
-    return FieldSealer(keyring_on(settings, pool))

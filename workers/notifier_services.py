@@ -49,11 +49,9 @@ class Notifier(BackgroundTask):
     name = "notifier"
 
     async def start(self, stack: Stack) -> None:
-        from infra.accounts.postgres import PostgresAccountStore
         from infra.db import open_pool
-        from infra.eventstore.postgres import PostgresEventStore
         from infra.mail import AccountDirectory, MailSettings, MailSettingsError, run_notifier
-        from workers.keys import sealer_on
+        from workers.composition import Stores
 
         settings = stack.settings
         if stack.smtp_host is not None:
@@ -64,7 +62,7 @@ class Notifier(BackgroundTask):
             raise Unavailable(str(error)) from None
         assert stack.database_url is not None, "the database starts before the notifier"
         pool = await open_pool(stack.database_url, 1, 2)
-        store = PostgresEventStore(pool, sealer_on(settings, pool))
-        directory = AccountDirectory(PostgresAccountStore(pool))
-        work = run_notifier(settings, store, directory, self._stop)
+        stores = Stores(settings, pool)
+        directory = AccountDirectory(stores.accounts)
+        work = run_notifier(settings, stores.events, directory, self._stop)
         self.launch(stack, pool, work, "the notifier")

@@ -18,6 +18,7 @@ from workers.invocation import run_command
 if TYPE_CHECKING:
     from infra.accounts.model import Language
     from infra.db import Pool
+    from workers.composition import Stores
 
 projections_app = typer.Typer(
     name="projections",
@@ -57,14 +58,14 @@ def rebuild(
     ] = "indicators",
 ) -> None:
     """Replay every event from position 0 into new tables, then swap them in at once."""
-    from infra.indicators.projector import IndicatorProjector, RebuildInProgress
-    from workers.keys import sealer_on
+    from infra.indicators.projector import RebuildInProgress
+    from workers.composition import Stores
 
     async def work(settings: Settings) -> None:
         if name not in PROJECTIONS:
             raise Refused("unknown_projection", f"no projection {name!r}; known: {PROJECTIONS}")
         async with _pool(settings) as pool:
-            projector = IndicatorProjector(pool, sealer=sealer_on(settings, pool))
+            projector = Stores(settings, pool).indicator_projector
             try:
                 count = await projector.rebuild()
             except RebuildInProgress as busy:
@@ -129,11 +130,9 @@ def report(
     PATHWAYS_TARGETS_FILE, else the shipped file. A file is written whole or not at all.
     """
     from infra.indicators.export import to_csv, to_text, write_xlsx
-    from infra.indicators.postgres_queries import PostgresIndicatorQueries
-    from infra.indicators.projector import IndicatorProjector
+    from workers.composition import Stores
     from workers.envelopes import known_at
     from workers.invocation import configured_targets
-    from workers.keys import sealer_on
 
     async def work(settings: Settings) -> None:
         kind = format.lower()
@@ -150,8 +149,9 @@ def report(
         dims = [_dimension(d) for d in by.split(",") if d.strip()]
         days = None if period is None else _period(period)
         async with _pool(settings) as pool:
-            await IndicatorProjector(pool, sealer=sealer_on(settings, pool)).catch_up()
-            queries = PostgresIndicatorQueries(pool)
+            stores = Stores(settings, pool)
+            await stores.indicator_projector.catch_up()
+            queries = stores.indicators
             try:
                 rows = await queries.indicator_table(
                     instant, by=dims, organisation_id=organisation, period=days
@@ -165,7 +165,7 @@ def report(
                 )
             except ValueError as err:
                 raise Refused("invalid_options", str(err)) from None
-            names = await _organisation_names(pool) if kind == "html" else {}
+            names = await _organisation_names(stores) if kind == "html" else {}
         lang: Language = "en" if language == "en" else "it"
         if kind == "html":
             from web.reports.funder_report import render_report, report_context
@@ -233,10 +233,8 @@ def _instant(text: str | None, *, known_at: Callable[[str], datetime]) -> tuple[
     return instant, project_day(instant)
 
 
-async def _organisation_names(pool: Pool) -> dict[str, str]:
-    from infra.accounts.postgres import PostgresAccountStore
-
-    return {o.id: o.name for o in await PostgresAccountStore(pool).list_organisations()}
+async def _organisation_names(stores: Stores) -> dict[str, str]:
+    return {o.id: o.name for o in await stores.accounts.list_organisations()}
 
 
 def _write_whole(path: Path, write: Callable[[Path], object]) -> None:

@@ -225,13 +225,9 @@ class PathwayWorker:
         self._run: asyncio.Task[None] | None = None
 
     async def start(self, stack: Stack) -> None:
-        from infra.accounts.postgres import PostgresAccountStore
-        from infra.crypto.sealing import FieldSealer
         from infra.db import open_pool
-        from infra.eventstore.postgres import PostgresEventStore
-        from infra.payments.postgres import PaymentsStore
         from infra.temporal import connect
-        from workers.keys import keyring_on
+        from workers.composition import Stores
         from workers.worker import build_worker
 
         settings = stack.settings
@@ -239,17 +235,16 @@ class PathwayWorker:
         self._pool = await open_pool(
             stack.database_url, settings.db_pool_min_size, settings.db_pool_max_size
         )
-        keyring = keyring_on(settings, self._pool, eager=True)
-        client = await connect(settings, stack.temporal_address, keyring=keyring)
-        sealer = FieldSealer(keyring)
+        stores = Stores(settings, self._pool, eager=True)
+        client = await connect(settings, stack.temporal_address, keyring=stores.keyring)
         self._worker = build_worker(
             client,
-            PostgresEventStore(self._pool, sealer),
+            stores.events,
             settings.temporal_task_queue,
             settings.worker_cached_workflows,
             sandboxed=settings.worker_sandbox,
-            payments=PaymentsStore(self._pool, sealer),
-            accounts=PostgresAccountStore(self._pool),
+            payments=stores.payments,
+            accounts=stores.accounts,
         )
         self._run = asyncio.create_task(self._worker.run(), name="pathway-worker")
         watch(self._run, stack, "the worker")

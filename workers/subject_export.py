@@ -50,8 +50,7 @@ def export_subject(
     from domain.stream import stream_id_for
     from domain.values import Actor, Role
     from infra.access_log.model import Channel, Purpose
-    from infra.access_log.postgres import PostgresAccessLog
-    from workers.endpoints import event_store
+    from workers.endpoints import database_stores
 
     target = (output or Path(f"subject-{pathway_id}")).absolute()
 
@@ -60,18 +59,18 @@ def export_subject(
             raise Refused(OUTPUT_EXISTS, f"{target} exists and is not empty", "--output")
         if not actor:
             raise Refused("actor_required", "name your account with --actor", "--actor")
-        async with event_store(settings) as store:
-            records = await store.read_stream(stream_id_for(pathway_id))
+        async with database_stores(settings) as stores:
+            records = await stores.events.read_stream(stream_id_for(pathway_id))
             if not records:
                 raise Refused("pathway_not_found", "no pathway has been opened with this id")
-            async with store._pool.connection() as conn:
+            async with stores.pool.connection() as conn:
                 cur = await conn.execute(
                     "SELECT role FROM accounts WHERE account_id = %s AND active", (actor,)
                 )
                 account = await cur.fetchone()
             if account is None:
                 raise Refused("account_not_found", f"no active account {actor!r}", "--actor")
-            await PostgresAccessLog(store._pool).record(
+            await stores.access_log.record(
                 Actor(id=actor, role=Role(account[0])),
                 pathway_id,
                 "export_subject",
@@ -79,7 +78,7 @@ def export_subject(
                 Channel.CLI,
                 detail=str(target),
             )
-            async with store._pool.connection() as conn:
+            async with stores.pool.connection() as conn:
                 notifications = await _rows(
                     conn,
                     "SELECT notification_id, obligation_kind, recipient_role, recipient_id,"

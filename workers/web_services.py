@@ -96,16 +96,16 @@ class DemoAccounts:
     name = "demo-accounts"
 
     async def start(self, stack: Stack) -> None:
-        from infra.accounts.postgres import PostgresAccountStore
         from infra.accounts.service import ensure_accounts
         from infra.db import open_pool
+        from workers.composition import Stores
         from workers.demo_accounts import DEMO_PASSWORD, demo_accounts, demo_organisations
 
         assert stack.database_url is not None, "migrations run before the demo accounts"
         wanted = demo_accounts()
         pool = await open_pool(stack.database_url, 1, 1)
         try:
-            accounts = PostgresAccountStore(pool)
+            accounts = Stores(stack.settings, pool).accounts
             created = await ensure_accounts(
                 accounts, demo_organisations(), [(a, DEMO_PASSWORD) for a in wanted]
             )
@@ -180,21 +180,12 @@ class WebServer:
 
     async def start(self, stack: Stack) -> None:
         from client.pathway import PathwayClient
-        from infra.access_log.postgres import PostgresAccessLog
-        from infra.accounts.postgres import PostgresAccountStore
-        from infra.accounts.postgres_sessions import PostgresSessionRevocations
-        from infra.accounts.postgres_throttle import PostgresSignInThrottle
-        from infra.crypto.codec import PathwayCodec
-        from infra.crypto.sealing import FieldSealer
         from infra.db import open_pool
-        from infra.eventstore.postgres import PostgresEventStore
-        from infra.indicators.postgres_queries import PostgresIndicatorQueries
-        from infra.payments.overview import PaymentsDesk
         from infra.temporal import connect
         from web.app import create_app
         from web.settings import WebSettings
+        from workers.composition import Stores, statement_imports
         from workers.invocation import configured_targets
-        from workers.keys import keyring_on
 
         settings = stack.settings
         grant = configured_targets(settings)
@@ -205,13 +196,13 @@ class WebServer:
             self._pool = await open_pool(
                 stack.database_url, settings.db_pool_min_size, settings.db_pool_max_size
             )
-            keyring = keyring_on(settings, self._pool, eager=True)
-            client = await connect(settings, stack.temporal_address, keyring=keyring)
-            events = PostgresEventStore(self._pool, FieldSealer(keyring))
+            stores = Stores(settings, self._pool, eager=True)
+            client = await connect(settings, stack.temporal_address, keyring=stores.keyring)
+            pathways = PathwayClient(client, settings.temporal_task_queue, stores.events)
             app = create_app(
-                PathwayClient(client, settings.temporal_task_queue, events),
-                events,
-                PostgresAccountStore(self._pool),
+                pathways,
+                stores.events,
+                stores.accounts,
                 WebSettings(
                     policy=self._policy,
                     session_secret=self._secret,
@@ -225,12 +216,13 @@ class WebServer:
                     if settings.targets_file is None
                     else str(settings.targets_file),
                 ),
-                PaymentsDesk.on(self._pool, FieldSealer(keyring)),
-                PostgresIndicatorQueries(self._pool),
-                PathwayCodec(keyring),
-                access_log=PostgresAccessLog(self._pool),
-                throttle=PostgresSignInThrottle(self._pool),
-                session_revocations=PostgresSessionRevocations(self._pool),
+                stores.payments_desk,
+                stores.indicators,
+                stores.codec,
+                access_log=stores.access_log,
+                throttle=stores.throttle,
+                session_revocations=stores.session_revocations,
+                statement_imports=statement_imports(pathways),
             )
             self._server = _uvicorn_server(web_server_config(app))
             self._run = asyncio.create_task(_serve(self._server, listener), name="web")

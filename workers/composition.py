@@ -1,0 +1,139 @@
+"""The composition root: every store and service of a process, built on one pool, sealed.
+
+Whatever reads or writes the database — the stack's worker, web server, notifier and
+projector, the CLI's commands, the bench — builds its stores here and nowhere else
+(`tests/test_composition.py` fails on a store built by hand). Each is built once, on first
+use, and always with the `FieldSealer` of the process's keyring: no store can be had here
+that writes personal fields in clear. docs/architecture.md ("Where stores are built").
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from infra.config import Settings
+from workers.keys import keyring_on
+
+if TYPE_CHECKING:
+    from client.bulk import BulkOperations
+    from client.pathway import PathwayClient
+    from client.statement_import import StatementImports
+    from infra.access_log.postgres import PostgresAccessLog
+    from infra.accounts.postgres import PostgresAccountStore
+    from infra.accounts.postgres_sessions import PostgresSessionRevocations
+    from infra.accounts.postgres_throttle import PostgresSignInThrottle
+    from infra.crypto.codec import PathwayCodec
+    from infra.crypto.keyring import Keyring
+    from infra.crypto.sealing import FieldSealer
+    from infra.db import Pool
+    from infra.eventstore.postgres import PostgresEventStore
+    from infra.indicators.postgres_queries import PostgresIndicatorQueries
+    from infra.indicators.projector import IndicatorProjector
+    from infra.payments.overview import PaymentsDesk
+    from infra.payments.postgres import PaymentsStore
+
+
+class Stores:
+    """The stores of one process on `pool`, sealing with one keyring under `settings`' master.
+
+    `eager` loads the master key now (a worker or web process: no use starting without it);
+    otherwise when a data key is first needed, so a CLI command that seals nothing needs none.
+    Building a store opens nothing: the pool is the caller's to open and close.
+    """
+
+    def __init__(self, settings: Settings, pool: Pool, *, eager: bool = False) -> None:
+        self.settings = settings
+        self.pool = pool
+        self.keyring: Keyring = keyring_on(settings, pool, eager=eager)
+
+    @cached_property
+    def sealer(self) -> FieldSealer:
+        """Seals and opens the personal fields of events and payments (docs/privacy.md)."""
+        from infra.crypto.sealing import FieldSealer
+
+        return FieldSealer(self.keyring)
+
+    @cached_property
+    def events(self) -> PostgresEventStore:
+        """The event store: the system of record, with its read models and budget lines."""
+        from infra.eventstore.postgres import PostgresEventStore
+
+        return PostgresEventStore(self.pool, self.sealer)
+
+    @cached_property
+    def payments(self) -> PaymentsStore:
+        """The payments' batches and bank statements."""
+        from infra.payments.postgres import PaymentsStore
+
+        return PaymentsStore(self.pool, self.sealer)
+
+    @cached_property
+    def payments_desk(self) -> PaymentsDesk:
+        """What the web app is given of the payments: the store that writes, the read side."""
+        from infra.payments.overview import PaymentsDesk, PaymentsOverview
+
+        return PaymentsDesk(self.payments, PaymentsOverview(self.pool, self.sealer))
+
+    @cached_property
+    def accounts(self) -> PostgresAccountStore:
+        """Organisations, accounts, their passwords and API tokens."""
+        from infra.accounts.postgres import PostgresAccountStore
+
+        return PostgresAccountStore(self.pool)
+
+    @cached_property
+    def access_log(self) -> PostgresAccessLog:
+        """Who read which pathway, why and through what."""
+        from infra.access_log.postgres import PostgresAccessLog
+
+        return PostgresAccessLog(self.pool)
+
+    @cached_property
+    def throttle(self) -> PostgresSignInThrottle:
+        """Failed sign-ins, counted across every web process."""
+        from infra.accounts.postgres_throttle import PostgresSignInThrottle
+
+        return PostgresSignInThrottle(self.pool)
+
+    @cached_property
+    def session_revocations(self) -> PostgresSessionRevocations:
+        """Signed-out sessions and accounts' session epochs, across every web process."""
+        from infra.accounts.postgres_sessions import PostgresSessionRevocations
+
+        return PostgresSessionRevocations(self.pool)
+
+    @cached_property
+    def indicators(self) -> PostgresIndicatorQueries:
+        """The indicator projection's queries (tables, trends, drill-downs)."""
+        from infra.indicators.postgres_queries import PostgresIndicatorQueries
+
+        return PostgresIndicatorQueries(self.pool)
+
+    @cached_property
+    def indicator_projector(self) -> IndicatorProjector:
+        """What keeps the indicator projection up to date from the events."""
+        from infra.indicators.projector import IndicatorProjector
+
+        return IndicatorProjector(self.pool, sealer=self.sealer)
+
+    @cached_property
+    def codec(self) -> PathwayCodec:
+        """Seals Temporal payloads with the pathway's key; the UI's `/codec` opens them."""
+        from infra.crypto.codec import PathwayCodec
+
+        return PathwayCodec(self.keyring)
+
+
+def statement_imports(pathways: PathwayClient) -> StatementImports:
+    """Starts and follows statement imports on the pathways' Temporal client and queue."""
+    from client.statement_import import StatementImports
+
+    return StatementImports(pathways.temporal, pathways.task_queue)
+
+
+def bulk_operations(pathways: PathwayClient) -> BulkOperations:
+    """Starts and follows bulk operations on the pathways' Temporal client and queue."""
+    from client.bulk import BulkOperations
+
+    return BulkOperations(pathways.temporal, pathways.task_queue)
