@@ -20,7 +20,6 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from client.parsing import INVALID
-from infra.access_log.base import AccessLog
 from infra.access_log.model import (
     DEFAULT_PURPOSE,
     AccessLogUnavailable,
@@ -28,6 +27,7 @@ from infra.access_log.model import (
     Purpose,
 )
 from infra.accounts.model import Account
+from web import dependencies
 from web.outages import Unavailable
 from web.problems import ProblemError
 
@@ -66,11 +66,6 @@ PurposeHeader = Annotated[
     NoneLeftOut(),
     Header(alias=PURPOSE_HEADER, description="The purpose, as a header instead of the query"),
 ]
-
-
-def access_log_of(request: Request) -> AccessLog:
-    log: AccessLog = request.app.state.access_log
-    return log
 
 
 def chosen_purpose(account: Account, *given: Purpose | str | None) -> Purpose:
@@ -116,7 +111,7 @@ async def record_read(
     """
     ids = [pathway_ids] if isinstance(pathway_ids, str) else list(pathway_ids)
     try:
-        await access_log_of(request).record_all(
+        await dependencies.access_log(request).record_all(
             account.actor, ids, what, purpose, channel, detail=detail
         )
     except AccessLogUnavailable:

@@ -16,7 +16,8 @@ from client.parsing import INVALID
 from domain.values import Identifier, Role
 from infra.access_log.model import MAX_SEARCH, AccessEntry, AccessQuery, Channel, Purpose
 from infra.accounts.model import Account
-from web.access import PurposeHeader, PurposeQuery, access_log_of, chosen_purpose, record_read
+from web import dependencies
+from web.access import PurposeHeader, PurposeQuery, chosen_purpose, record_read
 from web.auth import CurrentAccount
 from web.day_or_instant import DAY_OR_INSTANT_OR_EMPTY
 from web.problems import PROBLEM_RESPONSES, ProblemError
@@ -76,7 +77,7 @@ async def search_log(
     """
     if not may_search(account):
         raise refuse_search(account)
-    found = await access_log_of(request).search(query)
+    found = await dependencies.access_log(request).search(query)
     if query.pathway_id is not None:
         await record_read(request, account, query.pathway_id, "access_log", purpose, channel)
     return found

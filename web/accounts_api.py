@@ -15,8 +15,8 @@ from pydantic import BaseModel, Field
 from domain.values import Role
 from infra.accounts.model import Account, Language, Organisation
 from infra.accounts.service import create_account
-from infra.accounts.store import AccountStore
-from web.auth import CurrentAccount, accounts_of
+from web.auth import CurrentAccount
+from web.dependencies import AccountsDep
 from web.problems import PROBLEM_RESPONSES, ProblemError
 from web.scope import FORBIDDEN
 
@@ -46,10 +46,9 @@ def build_accounts_router() -> APIRouter:
         return account
 
     @router.get("/users", response_model=list[Account], summary="Accounts you may see")
-    async def users(request: Request, account: CurrentAccount) -> list[Account]:
+    async def users(account: CurrentAccount, store: AccountsDep) -> list[Account]:
         """Your organisation's people for a supervisor; everyone for coordinator, auditor
         and admin; yourself for a caseworker."""
-        store: AccountStore = accounts_of(request)
         if account.role == Role.CASEWORKER:
             return [account]
         if account.role == Role.SUPERVISOR:
@@ -63,17 +62,22 @@ def build_accounts_router() -> APIRouter:
         summary="Create an account (admin)",
     )
     async def create_user(
-        request: Request, account: CurrentAccount, new: Annotated[NewAccount, Body()]
+        request: Request,
+        account: CurrentAccount,
+        new: Annotated[NewAccount, Body()],
+        accounts: AccountsDep,
     ) -> Account:
         _admin_only(account, "create accounts")
         fields = new.model_dump(exclude={"password"})
-        return await create_account(accounts_of(request), fields, new.password)
+        return await create_account(accounts, fields, new.password)
 
     @router.get(
         "/organisations", response_model=list[Organisation], summary="The partner organisations"
     )
-    async def organisations(request: Request, account: CurrentAccount) -> list[Organisation]:
-        return await accounts_of(request).list_organisations()
+    async def organisations(
+        request: Request, account: CurrentAccount, accounts: AccountsDep
+    ) -> list[Organisation]:
+        return await accounts.list_organisations()
 
     @router.post(
         "/organisations",
@@ -82,10 +86,13 @@ def build_accounts_router() -> APIRouter:
         summary="Add an organisation (admin)",
     )
     async def create_organisation(
-        request: Request, account: CurrentAccount, organisation: Annotated[Organisation, Body()]
+        request: Request,
+        account: CurrentAccount,
+        organisation: Annotated[Organisation, Body()],
+        accounts: AccountsDep,
     ) -> Organisation:
         _admin_only(account, "add organisations")
-        await accounts_of(request).create_organisation(organisation)
+        await accounts.create_organisation(organisation)
         return organisation
 
     return router

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel
 
 from client.parsing import INVALID, build_envelope, known_at, opening_document, parse_command
-from client.pathway import NOT_FOUND, PathwayClient
+from client.pathway import NOT_FOUND
 from domain.calendar import project_day
 from domain.commands import CommandEnvelope, OpenPathway
 from domain.evolution import fold
@@ -32,10 +32,10 @@ from web.api_links import pathway_links
 from web.auth import CurrentAccount
 from web.command_bodies import CommandBody, OpeningBody
 from web.day_or_instant import DAY_OR_INSTANT
+from web.dependencies import PathwaysDep, SettingsDep, StoreDep
 from web.outages import within
 from web.problems import PROBLEM_RESPONSES, ProblemError
 from web.scope import caseload_filter, changeable, check_may_open_in, readable
-from web.settings import WebSettings
 from workflows.models import CommandResult
 
 
@@ -61,11 +61,6 @@ MAX_OFFSET = 2**63 - 1
 """The largest offset PostgreSQL's OFFSET takes (a bigint); beyond it, 422 rather than 500."""
 
 
-def _deps(request: Request) -> tuple[PathwayClient, EventStore, WebSettings]:
-    state = request.app.state
-    return state.pathways, state.store, state.settings
-
-
 def build_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
 
@@ -78,7 +73,11 @@ def build_router() -> APIRouter:
         summary="Open a pathway",
     )
     async def open_pathway(
-        request: Request, account: CurrentAccount, document: OpeningBody
+        settings: SettingsDep,
+        pathways: PathwaysDep,
+        request: Request,
+        account: CurrentAccount,
+        document: OpeningBody,
     ) -> CommandResult:
         """Open a pathway: the `open_pathway` fields, and an optional `command_id`.
 
@@ -86,7 +85,6 @@ def build_router() -> APIRouter:
         pathway id is derived from it, and a retry answers with the first reply. The
         deadline policy is the server's, never the request's.
         """
-        pathways, _, settings = _deps(request)
         _refuse_nul(document)
         command_id = document.get("command_id")
         opening = opening_document(document, command_id)
@@ -109,10 +107,15 @@ def build_router() -> APIRouter:
         summary="Send a command to a pathway",
     )
     async def send_command(
-        request: Request, pathway_id: Identifier, account: CurrentAccount, document: CommandBody
+        settings: SettingsDep,
+        store: StoreDep,
+        pathways: PathwaysDep,
+        request: Request,
+        pathway_id: Identifier,
+        account: CurrentAccount,
+        document: CommandBody,
     ) -> CommandResult:
         """Apply one command; `command_id` is required and makes the request safe to retry."""
-        pathways, store, settings = _deps(request)
         envelope = _envelope(document, account)
         await changeable(store, account, pathway_id)
         reply = pathways.send(pathway_id, envelope)
@@ -125,6 +128,8 @@ def build_router() -> APIRouter:
         summary="A pathway's state, folded from its events, with its open obligations",
     )
     async def pathway_state(
+        settings: SettingsDep,
+        store: StoreDep,
         request: Request,
         pathway_id: Identifier,
         account: CurrentAccount,
@@ -146,7 +151,6 @@ def build_router() -> APIRouter:
         ladder (steps taken and when, the next one and when), as `pathways show --json`.
         The read is recorded in the access log, with its purpose, before it is answered.
         """
-        _, store, settings = _deps(request)
         why = chosen_purpose(account, purpose, x_purpose)
         instant = None if as_of is None else known_at(as_of, project_day(settings.clock()))
         await readable(store, account, pathway_id)
@@ -163,6 +167,7 @@ def build_router() -> APIRouter:
         summary="Every event of a pathway",
     )
     async def pathway_history(
+        store: StoreDep,
         request: Request,
         pathway_id: Identifier,
         account: CurrentAccount,
@@ -173,7 +178,6 @@ def build_router() -> APIRouter:
 
         The read is recorded in the access log, with its purpose, before it is answered.
         """
-        _, store, _ = _deps(request)
         why = chosen_purpose(account, purpose, x_purpose)
         await readable(store, account, pathway_id)
         records = await _records(store, pathway_id, None)
@@ -188,6 +192,7 @@ def build_router() -> APIRouter:
         summary="Caseload list",
     )
     async def caseload(
+        store: StoreDep,
         request: Request,
         account: CurrentAccount,
         organisation_id: Identifier | None = None,
@@ -197,7 +202,6 @@ def build_router() -> APIRouter:
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> list[PathwaySummary]:
         """Pathways in your scope matching every filter, most urgent next deadline first."""
-        _, store, _ = _deps(request)
         scope = caseload_filter(account, organisation_id, caseworker_id)
         if scope.empty:
             return []
@@ -216,6 +220,8 @@ def build_router() -> APIRouter:
         summary="Overdue obligations",
     )
     async def overdue(
+        settings: SettingsDep,
+        store: StoreDep,
         request: Request,
         account: CurrentAccount,
         caseworker_id: Identifier | None = None,
@@ -223,7 +229,6 @@ def build_router() -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> list[OverdueObligation]:
         """Obligations due by now in your scope: a caseload, an organisation, the project."""
-        _, store, settings = _deps(request)
         scope = caseload_filter(account, organisation_id, caseworker_id)
         if scope.empty:
             return []

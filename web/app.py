@@ -2,7 +2,8 @@
 
 Nothing happens at import time: the Temporal client, the event store, the accounts and the
 settings are passed in, so tests wire the app to the time-skipping server and `pathways up`
-to its stack.
+to its stack (whose stores the composition root `workers.composition` builds). Routes get
+them through FastAPI's `Depends`, typed (`web.dependencies`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from web.allowed_methods import AllowedMethods
 from web.api import build_router
 from web.body_limit import BodyLimit
 from web.codec_api import build_codec_router
+from web.dependencies import Services, install
 from web.health import Dependency, build_health_router
 from web.inbox_api import build_inbox_router
 from web.outages import install_outage_handlers
@@ -81,26 +83,29 @@ def create_app(
         ),
     )
     instrument_web_app(app)  # a no-op tracer until a provider is configured
-    # Commands from people name only caseworkers of the pathway's organisation.
-    app.state.pathways = pathways.checking(accounts)
-    app.state.store = store
-    app.state.accounts = accounts
-    app.state.settings = settings
-    app.state.payments = payments
     if statement_imports is None and isinstance(pathways, PathwayClient):
         statement_imports = StatementImports(pathways.temporal, pathways.task_queue)
-    app.state.statement_imports = statement_imports
-    app.state.bulk_operations = (
-        BulkOperations(pathways.temporal, pathways.task_queue)
-        if isinstance(pathways, PathwayClient)
-        else None
-    )
-    app.state.indicators = indicators
-    app.state.codec = codec
-    app.state.access_log = access_log if access_log is not None else InMemoryAccessLog()
-    app.state.throttle = throttle if throttle is not None else InMemorySignInThrottle()
-    app.state.session_revocations = (
-        session_revocations if session_revocations is not None else InMemorySessionRevocations()
+    install(
+        app,
+        Services(
+            # Commands from people name only caseworkers of the pathway's organisation.
+            pathways=pathways.checking(accounts),
+            store=store,
+            accounts=accounts,
+            settings=settings,
+            payments=payments,
+            indicators=indicators,
+            codec=codec,
+            access_log=access_log if access_log is not None else InMemoryAccessLog(),
+            throttle=throttle if throttle is not None else InMemorySignInThrottle(),
+            session_revocations=session_revocations
+            if session_revocations is not None
+            else InMemorySessionRevocations(),
+            statement_imports=statement_imports,
+            bulk_operations=BulkOperations(pathways.temporal, pathways.task_queue)
+            if isinstance(pathways, PathwayClient)
+            else None,
+        ),
     )
     # Innermost: it reads the routes as the router does, so it needs no session.
     app.add_middleware(AllowedMethods, routes=app.router.routes)

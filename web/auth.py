@@ -20,10 +20,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from infra.accounts.model import Account
 from infra.accounts.service import account_for_token
-from infra.accounts.sessions import SessionRevocations
-from infra.accounts.store import AccountStore
+from web.dependencies import account_store, session_revocations, web_settings
 from web.problems import UNAUTHENTICATED, ProblemError
-from web.settings import WebSettings
 
 log = structlog.get_logger("pathways.web.auth")
 
@@ -51,11 +49,6 @@ person says so in the OpenAPI; the header is read by `optional_account` itself, 
 refuses an `Authorization` of another scheme where `HTTPBearer` would pass it over."""
 
 
-def accounts_of(request: Request) -> AccountStore:
-    store: AccountStore = request.app.state.accounts
-    return store
-
-
 def csrf_token(request: Request) -> str:
     """The session's CSRF token, created on first use; pages put it in every form."""
     token = request.session.get(SESSION_CSRF)
@@ -65,22 +58,12 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def settings_of(request: Request) -> WebSettings:
-    settings: WebSettings = request.app.state.settings
-    return settings
-
-
-def revocations_of(request: Request) -> SessionRevocations:
-    revocations: SessionRevocations = request.app.state.session_revocations
-    return revocations
-
-
 async def start_session(request: Request, account: Account) -> None:
     """Sign `account` in on this browser: a fresh session (id, CSRF token) against fixation,
     of the account's current session epoch."""
     language = request.session.get("language")
-    epoch = await revocations_of(request).epoch(account.id)
-    now = settings_of(request).auth_clock().isoformat()
+    epoch = await session_revocations(request).epoch(account.id)
+    now = web_settings(request).auth_clock().isoformat()
     request.session.clear()
     request.session[SESSION_ACCOUNT] = account.id
     request.session[SESSION_ID] = secrets.token_urlsafe(24)
@@ -102,9 +85,9 @@ async def sign_out(request: Request) -> None:
     signed_in = _instant(request.session.get(SESSION_SIGNED_IN))
     end_session(request)
     if isinstance(session_id, str):
-        settings = settings_of(request)
+        settings = web_settings(request)
         start = signed_in or settings.auth_clock()
-        await revocations_of(request).revoke(
+        await session_revocations(request).revoke(
             session_id, start + timedelta(hours=settings.session_hours)
         )
 
@@ -125,7 +108,7 @@ async def _live_session(request: Request, account_id: str) -> bool:
 
     Ends it when not: a session from before sign-in had ids, or a stale one, signs in again.
     """
-    settings = settings_of(request)
+    settings = web_settings(request)
     now = settings.auth_clock()
     signed_in = _instant(request.session.get(SESSION_SIGNED_IN))
     seen = _instant(request.session.get(SESSION_SEEN))
@@ -144,7 +127,7 @@ async def _live_session(request: Request, account_id: str) -> bool:
         reason = "expired"
     elif now - seen >= timedelta(minutes=settings.session_idle_minutes):
         reason = "idle"
-    elif await revocations_of(request).is_revoked(session_id, account_id, epoch):
+    elif await session_revocations(request).is_revoked(session_id, account_id, epoch):
         reason = "revoked"  # signed out, or ended by a password change
     if reason is not None:
         log.info("session_ended", reason=reason, account_id=request.session.get(SESSION_ACCOUNT))
@@ -158,7 +141,7 @@ async def _bearer_account(request: Request, header: str) -> Account:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ProblemError(UNAUTHENTICATED, "use `Authorization: Bearer <token>`", status=401)
-    account = await account_for_token(accounts_of(request), token.strip(), datetime.now(UTC))
+    account = await account_for_token(account_store(request), token.strip(), datetime.now(UTC))
     if account is None:
         log.warning("auth_refused", reason="bad_token", path=request.url.path)
         raise ProblemError(UNAUTHENTICATED, "the token is unknown, expired or revoked", status=401)
@@ -169,7 +152,7 @@ async def _session_account(request: Request) -> Account | None:
     account_id = request.session.get(SESSION_ACCOUNT)
     if not isinstance(account_id, str) or not await _live_session(request, account_id):
         return None
-    account = await accounts_of(request).get_account(account_id)
+    account = await account_store(request).get_account(account_id)
     if account is None or not account.active:
         end_session(request)
         return None

@@ -28,7 +28,7 @@ from infra.access_log.model import Channel
 from infra.accounts.model import Account
 from infra.crypto.codec import KEY_ID, PathwayCodec, PayloadUnreadable
 from infra.crypto.data_keys import SYSTEM_OWNER, owner_of
-from infra.eventstore.base import EventStore
+from web import dependencies
 from web.access import PURPOSE_HEADER, chosen_purpose, record_read
 from web.auth import _bearer_account, _session_account
 from web.codec_payloads import CodecPayloads, parsed
@@ -129,7 +129,7 @@ async def _account(request: Request) -> Account:
 
 
 def _codec(request: Request) -> PathwayCodec:
-    codec: PathwayCodec | None = getattr(request.app.state, "codec", None)
+    codec = dependencies.pathway_codec(request)
     if codec is None:
         raise ProblemError(CODEC_UNAVAILABLE, "this web app has no keyring", status=503)
     return codec
@@ -146,7 +146,7 @@ async def _decode(request: Request) -> dict[str, Any]:
     owners = sorted(
         {owner_of(p.metadata[KEY_ID].decode()) for p in payloads if KEY_ID in p.metadata}
     )
-    store: EventStore = request.app.state.store
+    store = dependencies.event_store(request)
     for owner in owners:
         if owner == SYSTEM_OWNER:
             allowed = account.role == Role.COORDINATOR

@@ -15,6 +15,7 @@ from infra.accounts.model import Account
 from infra.eventstore.base import EventStore
 from infra.eventstore.notifications import InboxItem
 from web.auth import CurrentAccount
+from web.dependencies import SettingsDep, StoreDep
 from web.problems import PROBLEM_RESPONSES, ProblemError
 
 INBOX_SCAN = 1000
@@ -39,12 +40,12 @@ def build_inbox_router() -> APIRouter:
 
     @router.get("/inbox", response_model=list[InboxItem], summary="My reminders and escalations")
     async def inbox(
+        store: StoreDep,
         request: Request,
         account: CurrentAccount,
         unread_only: bool = False,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> list[InboxItem]:
-        store: EventStore = request.app.state.store
         return await inbox_of(store, account, unread_only=unread_only, limit=limit)
 
     @router.post(
@@ -53,16 +54,19 @@ def build_inbox_router() -> APIRouter:
         summary="Mark one of my notifications read",
     )
     async def mark_read(
-        request: Request, notification_id: str, account: CurrentAccount
+        settings: SettingsDep,
+        store: StoreDep,
+        request: Request,
+        notification_id: str,
+        account: CurrentAccount,
     ) -> InboxItem:
-        store: EventStore = request.app.state.store
         mine = {
             item.notification.notification_id: item
             for item in await inbox_of(store, account, limit=INBOX_SCAN)
         }
         if notification_id not in mine:
             raise ProblemError("not_found", "no such notification in your inbox")
-        now = request.app.state.settings.clock()
+        now = settings.clock()
         await store.mark_read(notification_id, now)
         item = mine[notification_id]
         return item if item.read_at else item.model_copy(update={"read_at": now})

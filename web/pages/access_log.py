@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from infra.access_log.model import AccessQuery, Channel
 from web.access import page_purpose
 from web.access_log_api import instant, may_search, refuse_search, search_log
-from web.auth import accounts_of
+from web.dependencies import AccountsDep
 from web.i18n import N_
 from web.pages.render import DISPLAY_TIMEZONE, render
 from web.pages.routing import PageAccount, page_router
@@ -33,7 +33,7 @@ def build_access_log_router() -> APIRouter:
     router = page_router()
 
     @router.get(ACCESS_LOG_PATH)
-    async def access_log(request: Request, account: PageAccount) -> Response:
+    async def access_log(accounts: AccountsDep, request: Request, account: PageAccount) -> Response:
         """The entries matching the filters, newest first; invalid filters: 422, no entries."""
         if not may_search(account):
             raise refuse_search(account)
@@ -61,7 +61,7 @@ def build_access_log_router() -> APIRouter:
         people = {e.account_id for e in found}
         names = {}
         for person in sorted(people):
-            known = await accounts_of(request).get_account(person)
+            known = await accounts.get_account(person)
             if known is not None:
                 names[person] = known.display_name
         filters = {k: v for k, v in given.items() if v}

@@ -18,7 +18,8 @@ from starlette.datastructures import FormData
 from domain.values import Role
 from infra.accounts.model import SCOPED_ROLES, Account, AccountError, Organisation
 from infra.accounts.service import create_account, deactivate, issue_token
-from web.auth import accounts_of
+from web import dependencies
+from web.dependencies import AccountsDep, SettingsDep
 from web.i18n import N_
 from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router, see_other
@@ -67,7 +68,7 @@ def _text(form: FormData, name: str) -> str:
 
 
 async def _page(request: Request, *, status_code: int = 200, **context: Any) -> Response:
-    accounts = accounts_of(request)
+    accounts = dependencies.account_store(request)
     defaults: dict[str, Any] = {
         "organisations": await accounts.list_organisations(),
         "people": await accounts.list_accounts(),
@@ -109,13 +110,15 @@ def build_admin_router() -> APIRouter:
         return await _page(request)
 
     @router.post(ADMIN_PATH + "/organisations")
-    async def add_organisation(request: Request, account: PageAccount) -> Response:
+    async def add_organisation(
+        accounts: AccountsDep, request: Request, account: PageAccount
+    ) -> Response:
         _admin(account)
         form = await request.form()
         fields = {"id": _text(form, "id"), "name": _text(form, "name")}
         try:
             organisation = Organisation.model_validate(fields)
-            await accounts_of(request).create_organisation(organisation)
+            await accounts.create_organisation(organisation)
         except ValidationError as err:
             field = str(err.errors(include_url=False)[0]["loc"][0])
             message = FIELD_ERRORS[("invalid_organisation", field)]
@@ -137,7 +140,9 @@ def build_admin_router() -> APIRouter:
         return see_other(ADMIN_PATH + "#organisations", request)
 
     @router.post(ADMIN_PATH + "/accounts")
-    async def add_account(request: Request, account: PageAccount) -> Response:
+    async def add_account(
+        accounts: AccountsDep, request: Request, account: PageAccount
+    ) -> Response:
         _admin(account)
         form = await request.form()
         fields = {name: _text(form, name) for name in ACCOUNT_FIELDS}
@@ -145,7 +150,7 @@ def build_admin_router() -> APIRouter:
         given: dict[str, object] = {k: v for k, v in fields.items() if v}
         try:
             created = await create_account(
-                accounts_of(request),
+                accounts,
                 given,
                 password if isinstance(password, str) and password else None,
             )
@@ -162,27 +167,35 @@ def build_admin_router() -> APIRouter:
 
     @router.post(ADMIN_PATH + "/accounts/{account_id}/deactivate")
     async def deactivate_account(
-        request: Request, account_id: str, account: PageAccount
+        accounts: AccountsDep, request: Request, account_id: str, account: PageAccount
     ) -> Response:
         """Stop the account from signing in and revoke its API tokens."""
         _admin(account)
         if account_id == account.id:
             return await _page(request, status_code=422, message=SELF_DEACTIVATION)
         try:
-            revoked = await deactivate(accounts_of(request), account_id)
+            revoked = await deactivate(accounts, account_id)
         except AccountError:
             raise ProblemError("account_not_found", "no such account") from None
         log.info("account_deactivated", target=account_id, tokens_revoked=revoked, by=account.id)
         return see_other(ADMIN_PATH + "#accounts", request)
 
     @router.post(ADMIN_PATH + "/accounts/{account_id}/token")
-    async def new_token(request: Request, account_id: str, account: PageAccount) -> Response:
+    async def new_token(
+        accounts: AccountsDep,
+        settings: SettingsDep,
+        request: Request,
+        account_id: str,
+        account: PageAccount,
+    ) -> Response:
         """A new API token for the account, shown on this answer only."""
         _admin(account)
-        settings = request.app.state.settings
         try:
             token = await issue_token(
-                accounts_of(request), account_id, f"issued by {account.id}", settings.clock()
+                accounts,
+                account_id,
+                f"issued by {account.id}",
+                settings.clock(),
             )
         except AccountError as err:
             if err.code == "account_not_found":
@@ -192,11 +205,10 @@ def build_admin_router() -> APIRouter:
         return await _page(request, new_token={"account_id": account_id, "token": token})
 
     @router.get("/team")
-    async def team(request: Request, account: PageAccount) -> Response:
+    async def team(accounts: AccountsDep, request: Request, account: PageAccount) -> Response:
         """The people of my organisation (a supervisor), or of the project; read only."""
         if account.role not in TEAM_ROLES:
             raise ProblemError(FORBIDDEN, "only supervisors see their team", status=403)
-        accounts = accounts_of(request)
         organisation = account.organisation_id if account.role == Role.SUPERVISOR else None
         people = await accounts.list_accounts(organisation)
         names = {o.id: o.name for o in await accounts.list_organisations()}

@@ -26,6 +26,7 @@ from domain.values import Role
 from infra.access_log.model import Channel
 from infra.eventstore.base import EventStore
 from web.access import page_purpose, record_read
+from web.dependencies import StoreDep
 from web.pages.actions import ActionView, gettext_for, new_command_id, state_actions
 from web.pages.describe import Describer
 from web.pages.event_labels import PAYMENT_KINDS
@@ -160,11 +161,10 @@ def build_approvals_router() -> APIRouter:
     router = page_router()
 
     @router.get(APPROVALS_PATH)
-    async def approvals(request: Request, account: PageAccount) -> Response:
+    async def approvals(store: StoreDep, request: Request, account: PageAccount) -> Response:
         """The approval queue of a supervisor (their organisation) or the coordinator (all)."""
         if account.role not in APPROVERS:
             raise ProblemError(FORBIDDEN, f"a {account.role} approves no plan", status=403)
-        store: EventStore = request.app.state.store
         purpose = page_purpose(request, account)
         plans = await waiting_plans(store, request)
         payments = await waiting_payments(store, request)

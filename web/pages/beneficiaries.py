@@ -17,6 +17,7 @@ from domain.stream import stream_id_for
 from infra.access_log.model import Channel
 from infra.accounts.model import Account
 from infra.eventstore.base import EventStore
+from web import dependencies
 from web.access import page_purpose, record_read
 
 Names = dict[str, str | None]
@@ -49,7 +50,7 @@ async def names_shown(
     Raises:
         Unavailable: the access log could not be written; the page is not answered.
     """
-    store: EventStore = request.app.state.store
+    store = dependencies.event_store(request)
     names = await beneficiary_names(store, pathway_ids)
     if not names:
         return {}

@@ -26,7 +26,7 @@ from client.bulk import BulkOperations, BulkRefused
 from domain.permissions import SUPERVISION
 from domain.values import Actor, Role
 from infra.accounts.model import Account
-from web.auth import accounts_of
+from web import dependencies
 from web.pages.organisation_scope import organisations_in_scope
 from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router, see_other
@@ -50,7 +50,7 @@ def _reassigner(account: Account) -> None:
 
 
 def _operations(request: Request) -> BulkOperations:
-    operations: BulkOperations | None = getattr(request.app.state, "bulk_operations", None)
+    operations = dependencies.bulk_operations(request)
     if operations is None:
         raise ProblemError("unavailable", "this web app starts no bulk operation", status=503)
     return operations
@@ -71,7 +71,9 @@ async def _form(
 ) -> Response:
     organisations, chosen = await organisations_in_scope(request, account, wanted)
     chosen = chosen if chosen is not None else (organisations[0].id if organisations else None)
-    people = [] if chosen is None else await accounts_of(request).list_accounts(chosen)
+    people = (
+        [] if chosen is None else await dependencies.account_store(request).list_accounts(chosen)
+    )
     caseworkers = [p for p in people if p.role == Role.CASEWORKER]
     return render(
         request,
@@ -220,7 +222,7 @@ def build_caseload_bulk_router() -> APIRouter:
 
 
 async def _names(request: Request) -> dict[str, str]:
-    return {a.id: a.display_name for a in await accounts_of(request).list_accounts()}
+    return {a.id: a.display_name for a in await dependencies.account_store(request).list_accounts()}
 
 
 __all__ = ["BULK_PATH", "CLOSE_COHORT_PATH", "REASSIGN_PATH", "build_caseload_bulk_router"]

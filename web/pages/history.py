@@ -27,9 +27,9 @@ from domain.state import PathwayState
 from domain.stream import stream_id_for
 from domain.values import SYSTEM_DEADLINES, WorkPackage
 from infra.access_log.model import Channel
-from infra.eventstore.base import EventStore
+from web import dependencies
 from web.access import page_purpose, record_read
-from web.auth import accounts_of
+from web.dependencies import SettingsDep, StoreDep
 from web.i18n import N_, translations
 from web.pages.event_labels import EVENT_GROUPS
 from web.pages.pathway import ERASED_NOTICE
@@ -87,7 +87,7 @@ async def _names(request: Request, records: Iterable[EventRecord]) -> dict[str, 
             if isinstance(value, str):
                 ids.add(value)
     ids.discard(SYSTEM_DEADLINES.id)
-    accounts = accounts_of(request)
+    accounts = dependencies.account_store(request)
     names = {}
     for account_id in sorted(ids):
         account = await accounts.get_account(account_id)
@@ -113,10 +113,14 @@ def build_history_router() -> APIRouter:
     router = page_router()
 
     @router.get("/pathways/{pathway_id}/history")
-    async def history(request: Request, pathway_id: str, account: PageAccount) -> Response:
+    async def history(
+        settings: SettingsDep,
+        store: StoreDep,
+        request: Request,
+        pathway_id: str,
+        account: PageAccount,
+    ) -> Response:
         """The timeline, filtered by the query; with `as_of`, cut at the end of that day."""
-        store: EventStore = request.app.state.store
-        settings: WebSettings = request.app.state.settings
         purpose = page_purpose(request, account)
         await readable(store, account, pathway_id)
         records = await store.read_stream(stream_id_for(pathway_id))

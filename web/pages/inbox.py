@@ -7,14 +7,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from domain.values import Role
-from infra.eventstore.base import EventStore, OverdueObligation
+from infra.eventstore.base import OverdueObligation
+from web.dependencies import SettingsDep, StoreDep
 from web.inbox_api import INBOX_SCAN, inbox_of
 from web.pages.beneficiaries import names_shown
 from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router, see_other
 from web.problems import ProblemError
 from web.scope import caseload_filter
-from web.settings import WebSettings
 
 INBOX_PATH = "/inbox"
 INBOX_LIMIT = 200
@@ -28,10 +28,10 @@ def build_inbox_router() -> APIRouter:
     router = page_router()
 
     @router.get(INBOX_PATH)
-    async def inbox(request: Request, account: PageAccount) -> Response:
+    async def inbox(
+        settings: SettingsDep, store: StoreDep, request: Request, account: PageAccount
+    ) -> Response:
         """Unread first, then the rest, newest first; `show=unread` hides the read ones."""
-        store: EventStore = request.app.state.store
-        settings: WebSettings = request.app.state.settings
         show = UNREAD if request.query_params.get("show") == UNREAD else ALL
         items = await inbox_of(store, account, unread_only=show == UNREAD, limit=INBOX_LIMIT)
         items.sort(key=lambda item: item.read_at is not None)  # stable: newest first within
@@ -61,9 +61,14 @@ def build_inbox_router() -> APIRouter:
         )
 
     @router.post(INBOX_PATH + "/{notification_id}/read")
-    async def mark_read(request: Request, notification_id: str, account: PageAccount) -> Response:
+    async def mark_read(
+        settings: SettingsDep,
+        store: StoreDep,
+        request: Request,
+        notification_id: str,
+        account: PageAccount,
+    ) -> Response:
         """Mark one of my notifications read (CSRF checked by the account dependency)."""
-        store: EventStore = request.app.state.store
         mine = {
             item.notification.notification_id: item
             for item in await inbox_of(store, account, limit=INBOX_SCAN)
@@ -73,7 +78,7 @@ def build_inbox_router() -> APIRouter:
             log.warning("inbox_refused", account_id=account.id, notification_id=notification_id)
             raise ProblemError("not_found", "no such notification in your inbox", status=404)
         if item.read_at is None:
-            now = request.app.state.settings.clock()
+            now = settings.clock()
             await store.mark_read(notification_id, now)
             item = item.model_copy(update={"read_at": now})
         if request.headers.get("HX-Request") == "true":

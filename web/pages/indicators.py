@@ -32,7 +32,9 @@ from infra.accounts.model import Account, Language
 from infra.indicators.export import to_csv, write_xlsx
 from infra.indicators.queries import IndicatorQueries, Row
 from infra.indicators.targets import Grant
+from web import dependencies
 from web.access import page_purpose, record_read
+from web.dependencies import SettingsDep
 from web.i18n import N_, translations
 from web.pages.form_labels import OPTION_LABELS
 from web.pages.indicator_filters import BREAKDOWNS, GENERAL, Filters, read_filters
@@ -68,7 +70,7 @@ def _reader(account: Account) -> None:
 
 
 def _queries(request: Request) -> IndicatorQueries:
-    queries: IndicatorQueries | None = getattr(request.app.state, "indicators", None)
+    queries = dependencies.indicator_queries(request)
     if queries is None:
         raise ProblemError("unavailable", "this web app has no indicator database", status=503)
     return queries
@@ -77,7 +79,7 @@ def _queries(request: Request) -> IndicatorQueries:
 def grant_of(request: Request) -> Grant:
     """The project and targets the app was composed with (PATHWAYS_TARGETS_FILE), else the
     shipped file's, which tests/unit/test_indicators.py checks."""
-    grant: Grant | None = request.app.state.settings.grant
+    grant: Grant | None = dependencies.web_settings(request).grant
     if grant is not None:
         return grant
     from infra.indicators.targets import load_grant
@@ -93,7 +95,7 @@ def _filters(request: Request) -> Filters:
 def _day(request: Request) -> date:
     """The day of `?as_of=` (today without one); 422 `invalid_date` for another format,
     `as_of_in_future` for a day after today, before anything is read."""
-    today = project_day(request.app.state.settings.clock())
+    today = project_day(dependencies.web_settings(request).clock())
     text = request.query_params.get("as_of", "")
     try:
         day = date.fromisoformat(text) if text else today
@@ -287,7 +289,7 @@ def build_indicators_router() -> APIRouter:
     router = page_router()
 
     @router.get(INDICATORS_PATH)
-    async def dashboard(request: Request, account: PageAccount) -> Response:
+    async def dashboard(settings: SettingsDep, request: Request, account: PageAccount) -> Response:
         """Every indicator as known at the end of a day, by work package, with its trend."""
         _reader(account)
         organisations, organisation_id = await organisations_in_scope(
@@ -312,7 +314,7 @@ def build_indicators_router() -> APIRouter:
             organisation_id=organisation_id,
             choose_organisation=account.role != Role.SUPERVISOR,
             day=day,
-            today=project_day(request.app.state.settings.clock()),
+            today=project_day(settings.clock()),
             groups=_groups(language, figures, filters),
             filter_options=_filter_options(language, filters),
             nationality=chosen.get("nationality", ""),
@@ -342,7 +344,9 @@ def build_indicators_router() -> APIRouter:
         return Response(data, media_type=XLSX, headers=_attachment(f"{name}.xlsx"))
 
     @router.get(REPORT_PATH)
-    async def funder_report(request: Request, account: PageAccount) -> Response:
+    async def funder_report(
+        settings: SettingsDep, request: Request, account: PageAccount
+    ) -> Response:
         """The printable report for the funder: every indicator, small cells suppressed."""
         _reader(account)
         organisations, organisation_id = await organisations_in_scope(
@@ -355,7 +359,6 @@ def build_indicators_router() -> APIRouter:
         split = await queries.indicator_table(
             as_of, by=["organisation_id"], organisation_id=organisation_id
         )
-        settings = request.app.state.settings
         context = report_context(
             language_of(request),
             as_of=as_of,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from web.auth import CSRF_FAILED, accounts_of
+from web.auth import CSRF_FAILED
+from web.dependencies import AccountsDep
 from web.i18n import SESSION_LANGUAGE, as_language
 from web.pages.routing import (
     PublicPageAccount,
@@ -22,7 +23,9 @@ def build_language_router() -> APIRouter:
     router = page_router()
 
     @router.post("/language")
-    async def choose(request: Request, account: PublicPageAccount) -> Response:
+    async def choose(
+        accounts: AccountsDep, request: Request, account: PublicPageAccount
+    ) -> Response:
         """Switch to the form's `language` and go back to `next` (a local path)."""
         form = await request.form()
         # A signed-in session's CSRF was checked by the account dependency.
@@ -33,7 +36,7 @@ def build_language_router() -> APIRouter:
             raise ProblemError("invalid_language", "choose it or en", status=400)
         request.session[SESSION_LANGUAGE] = language
         if account is not None and account.language != language:
-            await accounts_of(request).update_account(account.id, language=language)
+            await accounts.update_account(account.id, language=language)
             log.info("language_changed", account_id=account.id, language=language)
         return see_other(safe_next(form.get("next")), request)
 

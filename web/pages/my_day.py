@@ -14,11 +14,11 @@ from domain.values import Role, Stage
 from infra.accounts.model import Account
 from infra.eventstore.base import EventStore, OverdueObligation
 from infra.eventstore.notifications import InboxItem
+from web.dependencies import SettingsDep, StoreDep
 from web.pages.beneficiaries import names_shown
 from web.pages.render import render
 from web.pages.routing import HOME_PATH, PageAccount, page_router
 from web.scope import caseload_filter
-from web.settings import WebSettings
 
 CASELOAD_LIMIT = 200
 """Rows read for the page; a larger caseload shows a note and the first rows."""
@@ -91,10 +91,10 @@ def build_my_day_router() -> APIRouter:
     router = page_router()
 
     @router.get(HOME_PATH)
-    async def home(request: Request, account: PageAccount) -> Response:
+    async def home(
+        settings: SettingsDep, store: StoreDep, request: Request, account: PageAccount
+    ) -> Response:
         """The signed-in person's day."""
-        store: EventStore = request.app.state.store
-        settings: WebSettings = request.app.state.settings
         day = await my_day(store, account, settings.clock())
         shown = [
             *(s.pathway_id for _, rows in day.by_stage for s in rows),

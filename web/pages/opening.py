@@ -15,11 +15,13 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from client.parsing import InvalidInput, build_envelope, opening_document
-from client.pathway import CommandRefused, PathwayClient
+from client.pathway import CommandRefused
 from domain.commands import COMMAND_ADAPTER, OpenPathway
 from domain.values import Role
 from infra.accounts.model import Account
 from infra.accounts.store import AccountStore
+from web import dependencies
+from web.dependencies import PathwaysDep, SettingsDep
 from web.outages import UNAVAILABLE, within
 from web.pages import forms, widgets
 from web.pages.actions import Refusal, gettext_for, new_command_id, refusal_for
@@ -31,7 +33,6 @@ from web.pages.render import language_of, render
 from web.pages.routing import PageAccount, page_router, see_other
 from web.problems import ProblemError
 from web.scope import FORBIDDEN, may_open_in
-from web.settings import WebSettings
 
 NEW_PATH = "/pathways/new"
 OPENERS = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.COORDINATOR})
@@ -78,7 +79,7 @@ def build_opening_router() -> APIRouter:
     ) -> tuple[tuple[FieldSpec, ...], list[Account], dict[str, str]]:
         if account.role not in OPENERS:
             raise ProblemError(FORBIDDEN, f"a {account.role} does not open pathways", status=403)
-        accounts: AccountStore = request.app.state.accounts
+        accounts = dependencies.account_store(request)
         people = await eligible_caseworkers(accounts, account)
         names = await organisation_names(accounts)
         return opening_specs(caseworker_spec(account, people, names)), people, names
@@ -134,11 +135,11 @@ def build_opening_router() -> APIRouter:
         return row_fragment(request, specs, FORM_ID, request.query_params, f"{NEW_PATH}/row")
 
     @router.post(NEW_PATH)
-    async def open_pathway(request: Request, account: PageAccount) -> Response:
+    async def open_pathway(
+        settings: SettingsDep, pathways: PathwaysDep, request: Request, account: PageAccount
+    ) -> Response:
         """Open the pathway; 303 to its page, or the form again with what is wrong."""
         specs, people, names = await context(request, account)
-        pathways: PathwayClient = request.app.state.pathways
-        settings: WebSettings = request.app.state.settings
         data = form_data(await request.form())
         command_id = data.get("command_id") or new_command_id()
 

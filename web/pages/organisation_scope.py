@@ -10,7 +10,7 @@ from fastapi import Request
 
 from domain.values import Role
 from infra.accounts.model import Account, Organisation
-from web.auth import accounts_of
+from web import dependencies
 from web.pages.routing import log
 from web.problems import ProblemError
 
@@ -25,7 +25,7 @@ async def organisations_in_scope(
         ProblemError: `not_found` (404) for an organisation outside the account's scope,
             the same answer as for one that does not exist.
     """
-    every = await accounts_of(request).list_organisations()
+    every = await dependencies.account_store(request).list_organisations()
     if account.role == Role.SUPERVISOR:
         mine = [o for o in every if o.id == account.organisation_id]
         if wanted not in (None, "", account.organisation_id) or not mine:

@@ -14,7 +14,8 @@ from fastapi.responses import Response
 from infra.accounts.model import AccountError
 from infra.accounts.service import change_password
 from infra.accounts.throttle import attempt_keys
-from web.auth import accounts_of, revocations_of, settings_of, start_session
+from web.auth import start_session
+from web.dependencies import AccountsDep, RevocationsDep, SettingsDep, ThrottleDep
 from web.i18n import N_
 from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router, see_other
@@ -24,7 +25,6 @@ from web.pages.sign_in import (
     TOO_MANY_ATTEMPTS,
     client_address,
     retry_after,
-    throttle_of,
 )
 
 PASSWORD_PATH = "/account/password"
@@ -55,7 +55,14 @@ def build_password_router() -> APIRouter:
         return render(request, "password.html", error=None, code=None, notice=notice)
 
     @router.post(PASSWORD_PATH)
-    async def password_submit(request: Request, account: PageAccount) -> Response:
+    async def password_submit(
+        revocations: RevocationsDep,
+        accounts: AccountsDep,
+        settings: SettingsDep,
+        throttle: ThrottleDep,
+        request: Request,
+        account: PageAccount,
+    ) -> Response:
         """Check and change (CSRF checked by the account dependency); a 303 back on success."""
         form = await request.form()
         current, new, again = (
@@ -86,8 +93,7 @@ def build_password_router() -> APIRouter:
             and max(len(current), len(new), len(again)) <= MAX_FIELD
         ):
             return refused(FORM_INCOMPLETE, 400, "incomplete_form")
-        throttle = throttle_of(request)
-        now = settings_of(request).auth_clock()
+        now = settings.auth_clock()
         address = client_address(request)
         keys = attempt_keys(account.id, address)
         locked = await throttle.locked_until(keys, now)
@@ -100,8 +106,8 @@ def build_password_router() -> APIRouter:
             return refused(MISMATCH, 400, "password_mismatch")
         try:
             changed = await change_password(
-                accounts_of(request),
-                revocations_of(request),
+                accounts,
+                revocations,
                 account.id,
                 new,
                 current_password=current,

@@ -34,6 +34,7 @@ from infra.accounts.model import Account
 from infra.accounts.store import AccountStore
 from infra.eventstore.base import EventStore
 from web.access import page_purpose, record_read
+from web.dependencies import AccountsDep, PathwaysDep, SettingsDep, StoreDep
 from web.i18n import N_
 from web.outages import UNAVAILABLE, Unavailable, within
 from web.pages import forms, widgets
@@ -60,7 +61,6 @@ from web.pages.render import language_of, render
 from web.pages.routing import PageAccount, page_router, safe_next, see_other
 from web.problems import ProblemError
 from web.scope import changeable, readable
-from web.settings import WebSettings
 
 ERASED_NOTICE = N_(
     "The personal data of this pathway were erased (at the beneficiary's request, or once"
@@ -190,18 +190,19 @@ def pop_flash(request: Request) -> str | None:
     return gettext(DONE) % {"action": gettext(TITLES[flash])}
 
 
-def _deps(request: Request) -> tuple[PathwayClient, EventStore, AccountStore, WebSettings]:
-    app = request.app.state
-    return app.pathways, app.store, app.accounts, app.settings
-
-
 def build_pathway_router() -> APIRouter:
     router = page_router()
 
     @router.get("/pathways/{pathway_id}")
-    async def pathway_page(request: Request, pathway_id: str, account: PageAccount) -> Response:
+    async def pathway_page(
+        settings: SettingsDep,
+        accounts: AccountsDep,
+        store: StoreDep,
+        request: Request,
+        pathway_id: str,
+        account: PageAccount,
+    ) -> Response:
         """The pathway: who, where it stands, what is due, and what the reader can do now."""
-        _, store, accounts, settings = _deps(request)
         purpose = page_purpose(request, account)
         await readable(store, account, pathway_id)
         state, erased = await read_pathway(store, pathway_id)
@@ -234,10 +235,14 @@ def build_pathway_router() -> APIRouter:
 
     @router.get("/pathways/{pathway_id}/commands/{kind}")
     async def command_page(
-        request: Request, pathway_id: str, kind: str, account: PageAccount
+        accounts: AccountsDep,
+        store: StoreDep,
+        request: Request,
+        pathway_id: str,
+        kind: str,
+        account: PageAccount,
     ) -> Response:
         """One command's form on its own page (or, for htmx, just the form)."""
-        _, store, accounts, _ = _deps(request)
         purpose = page_purpose(request, account)
         state, offered = await _offered(store, account, pathway_id, kind)
         await record_read(request, account, pathway_id, "command_form", purpose, Channel.PAGE)
@@ -250,10 +255,9 @@ def build_pathway_router() -> APIRouter:
 
     @router.get("/pathways/{pathway_id}/commands/{kind}/row")
     async def list_row(
-        request: Request, pathway_id: str, kind: str, account: PageAccount
+        store: StoreDep, request: Request, pathway_id: str, kind: str, account: PageAccount
     ) -> Response:
         """htmx: an empty row for a list of the form ("add another"); nothing, to remove one."""
-        _, store, _, _ = _deps(request)
         state, _ = await _offered(store, account, pathway_id, kind)
         query = request.query_params
         if query.get("remove"):
@@ -262,9 +266,17 @@ def build_pathway_router() -> APIRouter:
         return row_fragment(request, command.specs or (), f"form-{kind}", query, _row_url(request))
 
     @router.post("/pathways/{pathway_id}/commands/{kind}")
-    async def send(request: Request, pathway_id: str, kind: str, account: PageAccount) -> Response:
+    async def send(
+        settings: SettingsDep,
+        accounts: AccountsDep,
+        store: StoreDep,
+        pathways: PathwaysDep,
+        request: Request,
+        pathway_id: str,
+        kind: str,
+        account: PageAccount,
+    ) -> Response:
         """Send the form's command; 303 back when accepted, the form again when not."""
-        pathways, store, accounts, settings = _deps(request)
         if kind not in COMMAND_MODELS:
             raise ProblemError("not_found", "no such command", status=404)
         summary = await changeable(store, account, pathway_id)

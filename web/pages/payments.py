@@ -29,7 +29,9 @@ from infra.payments.model import LedgerStatus, PaymentError
 from infra.payments.overview import PaymentsDesk
 from infra.payments.report import report_csv, report_xlsx
 from infra.payments.statements import check_booked_by, parse_statement
+from web import dependencies
 from web.access import page_purpose, record_read
+from web.dependencies import SettingsDep
 from web.pages.organisation_scope import organisations_in_scope
 from web.pages.payments_view import (
     REFUSALS,
@@ -69,7 +71,7 @@ def _manager(account: Account) -> None:
 
 
 def _desk(request: Request) -> PaymentsDesk:
-    desk: PaymentsDesk | None = getattr(request.app.state, "payments", None)
+    desk = dependencies.payments_desk(request)
     if desk is None:
         raise ProblemError("unavailable", "this web app has no payments database", status=503)
     return desk
@@ -113,7 +115,7 @@ async def _page(
 ) -> Response:
     desk = _desk(request)
     organisations, _ = await _scope(request, account, organisation_id)
-    today = request.app.state.settings.clock().date()
+    today = dependencies.web_settings(request).clock().date()
     defaults: dict[str, Any] = {
         "organisations": organisations,
         "organisation_id": organisation_id,
@@ -136,7 +138,7 @@ async def _page(
         "money": money_formatter(request),
     }
     if organisation_id is not None:
-        lines = await request.app.state.store.budget_lines()
+        lines = await dependencies.budget_book(request).budget_lines()
         overview = desk.overview
         defaults.update(
             budget=budget_rows(lines, await overview.committed_by_line(organisation_id)),
@@ -158,7 +160,7 @@ async def _page(
 
 
 def _imports(request: Request) -> StatementImports:
-    imports: StatementImports | None = getattr(request.app.state, "statement_imports", None)
+    imports = dependencies.statement_imports(request)
     if imports is None:
         raise ProblemError("unavailable", "this web app starts no statement import", status=503)
     return imports
@@ -192,14 +194,16 @@ def build_payments_router() -> APIRouter:
         return await _page(request, account, organisation_id, status=status)
 
     @router.post(PAYMENTS_PATH + "/batches")
-    async def create_batch(request: Request, account: PageAccount) -> Response:
+    async def create_batch(
+        settings: SettingsDep, request: Request, account: PageAccount
+    ) -> Response:
         """Batch the organisation's approved payments into a SEPA file (`payments export`)."""
         _manager(account)
         form = await request.form()
         _, organisation_id = await _scope(request, account, _field(form, "organisation"))
         if organisation_id is None:
             raise ProblemError("not_found", "no organisation", status=404)
-        now = request.app.state.settings.clock()
+        now = settings.clock()
         try:
             when = _day(_field(form, "execution_date"), (now + timedelta(days=1)).date())
             batch = await _desk(request).store.export(
@@ -260,7 +264,9 @@ def build_payments_router() -> APIRouter:
         )
 
     @router.post(STATEMENTS_PATH)
-    async def import_statement(request: Request, account: PageAccount) -> Response:
+    async def import_statement(
+        settings: SettingsDep, request: Request, account: PageAccount
+    ) -> Response:
         """Start a bank statement's import (`payments import-statement`) and show it."""
         _manager(account)
         form = await request.form()
@@ -276,7 +282,7 @@ def build_payments_router() -> APIRouter:
             if len(data) > MAX_STATEMENT_BYTES:
                 raise PaymentError("statement_too_large", "at most 5 MB", "statement")
             lines = parse_statement(data, upload.filename)
-            received_at = request.app.state.settings.clock()
+            received_at = settings.clock()
             check_booked_by(lines, project_day(received_at))
         except PaymentError as err:
             return await _page(
@@ -325,12 +331,12 @@ def build_payments_router() -> APIRouter:
         return await _page(request, account, organisation_id, statement=shown)
 
     @router.get(PAYMENTS_PATH + "/report")
-    async def report(request: Request, account: PageAccount) -> Response:
+    async def report(settings: SettingsDep, request: Request, account: PageAccount) -> Response:
         """The expenditure report of the organisation for a period, CSV or XLSX."""
         _reader(account)
         query = request.query_params
         _, organisation_id = await _scope(request, account, query.get("organisation"))
-        today = request.app.state.settings.clock().date()
+        today = settings.clock().date()
         try:
             start = _day(query.get("from", ""), today.replace(day=1))
             end = _day(query.get("to", ""), today)

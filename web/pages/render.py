@@ -26,11 +26,11 @@ from jinja2.runtime import Context
 from domain.calendar import PROJECT_TIMEZONE, ends_a_day, last_day_to_act
 from domain.obligation_kinds import obligation_label
 from infra.accounts.model import LANGUAGES, Account, Language
+from web import dependencies
 from web.auth import CSRF_FIELD, csrf_token
 from web.i18n import SESSION_LANGUAGE, choose_language, translations
 from web.pages.event_labels import EVENT_TYPES
 from web.pages.labels import label
-from web.settings import WebSettings
 
 DISPLAY_TIMEZONE = PROJECT_TIMEZONE
 """Where the project works: instants are stored in UTC and shown in Italian time."""
@@ -133,7 +133,7 @@ def render(
 ) -> HTMLResponse:
     """Render a template of web/templates in the reader's language."""
     language = language_of(request)
-    settings: WebSettings = request.app.state.settings
+    settings = dependencies.web_settings(request)
     page = environments()[language].get_template(template)
     html = page.render(
         request=request,

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from infra.accounts.service import sign_in
-from infra.accounts.throttle import SignInThrottle, attempt_keys
-from web.auth import accounts_of, settings_of, start_session
+from infra.accounts.throttle import attempt_keys
 from web.auth import sign_out as end_signed_in_session
+from web.auth import start_session
+from web.dependencies import AccountsDep, SettingsDep, ThrottleDep
 from web.i18n import N_, SESSION_LANGUAGE
 from web.pages.render import render
 from web.pages.routing import (
@@ -32,11 +33,6 @@ WRONG_CREDENTIALS = N_("The user id or the password is not right, or the account
 FORM_EXPIRED = N_("This form has expired. Please try again.")
 TOO_MANY = N_("Too many failed attempts: signing in is paused for a while. Try again later.")
 TOO_MANY_ATTEMPTS = "too_many_attempts"
-
-
-def throttle_of(request: Request) -> SignInThrottle:
-    throttle: SignInThrottle = request.app.state.throttle
-    return throttle
 
 
 def client_address(request: Request) -> str:
@@ -62,7 +58,9 @@ def build_sign_in_router() -> APIRouter:
         return render(request, "sign_in.html", next=next_path, error=None, user_id="", code=None)
 
     @router.post(SIGN_IN_PATH)
-    async def sign_in_submit(request: Request) -> Response:
+    async def sign_in_submit(
+        accounts: AccountsDep, settings: SettingsDep, throttle: ThrottleDep, request: Request
+    ) -> Response:
         """Check the password; on success a fresh session and a 303 to `next`."""
         form = await request.form()
         next_path = safe_next(form.get("next"))
@@ -96,8 +94,7 @@ def build_sign_in_router() -> APIRouter:
         ):
             log.info("sign_in_refused", reason="incomplete_form", account_id=shown_id or None)
             return refused(FORM_INCOMPLETE, 400, "incomplete_form")
-        throttle = throttle_of(request)
-        now = settings_of(request).auth_clock()
+        now = settings.auth_clock()
         address = client_address(request)
         keys = attempt_keys(shown_id, address)
         locked = await throttle.locked_until(keys, now)
@@ -107,7 +104,7 @@ def build_sign_in_router() -> APIRouter:
                 "sign_in_refused", reason=TOO_MANY_ATTEMPTS, account_id=shown_id, address=address
             )
             return refused(TOO_MANY, 429, TOO_MANY_ATTEMPTS, retry_after(locked, now))
-        account = await sign_in(accounts_of(request), shown_id, password)
+        account = await sign_in(accounts, shown_id, password)
         if account is None:
             locked = await throttle.failed(keys, now)
             log.warning(
