@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from client.pathway import CommandRefused
 from domain.commands import COMMAND_ADAPTER, CommandEnvelope
 from domain.values import Actor, Role
-from infra.payments.postgres import LineResult, Settlement
+from infra.payments.book import LineResult, Settlement
 from workflows.models import CommandResult
 from workflows.statement_import_models import SendReport
 

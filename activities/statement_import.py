@@ -30,8 +30,8 @@ from activities.payment_outcomes import (
     send_payment_outcomes,
 )
 from domain.values import Frozen
+from infra.payments.book import PaymentsBook, Settlement
 from infra.payments.model import PaymentError
-from infra.payments.postgres import PaymentsStore, Settlement
 from infra.payments.statements import StatementLine
 from workflows.statement_import_models import SendReport
 
@@ -79,7 +79,7 @@ class TellRequest(Frozen):
 class StatementImportActivities:
     """The import's steps; the store and the pathways' client are injected."""
 
-    def __init__(self, payments: PaymentsStore, pathways: CommandSender) -> None:
+    def __init__(self, payments: PaymentsBook, pathways: CommandSender) -> None:
         self._payments = payments
         self._pathways = pathways
 

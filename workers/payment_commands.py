@@ -156,7 +156,7 @@ def import_statement(
 
 async def _settle_here(settings: Settings, lines: list[StatementLine]) -> None:
     """`--ledger-only`: the ledger settled by this process, in one transaction."""
-    from infra.payments.postgres import Settlement
+    from infra.payments.book import Settlement
 
     async with ledger_database(settings) as (_, payments):
         results = await payments.settle(lines, datetime.now(UTC))

@@ -23,7 +23,7 @@ with workflow.unsafe.imports_passed_through():
         StatementImportActivities,
         TellRequest,
     )
-    from infra.payments.postgres import Settlement
+    from infra.payments.book import Settlement
     from workflows.names import PROGRESS, STATEMENT_IMPORT
     from workflows.statement_import_models import (
         ImportStage,

@@ -15,7 +15,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from domain.values import Frozen
-from infra.payments.postgres import Settlement
+from infra.payments.book import Settlement
 from infra.payments.statements import StatementLine
 
 WORKFLOW_ID_PREFIX = "statement-"

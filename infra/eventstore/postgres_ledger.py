@@ -1,4 +1,9 @@
-"""The budget lines and ledger of the Postgres event store, and the booking in `append`.
+"""The ledger's one writer: every INSERT and UPDATE of `ledger` and `budget_lines` is here.
+
+An append books entries and follows the pathways' outcomes; the payments store marks rows
+exported and settles a bank statement; `pathways budget apply` sets the lines. Each runs
+these functions in its own transaction, so no other module writes the ledger's tables
+(tests/eventstore/test_ledger_owner.py checks the source).
 
 Booking an entry is two statements in the append's transaction: insert the ledger row
 (nothing when its entry id is already there) and, only if it was inserted, commit its
@@ -23,14 +28,15 @@ from infra.crypto.sealing import FieldSealer
 from infra.db import Pool
 from infra.eventstore.base import BudgetLineExceeded, BudgetLineMissing, require_aware
 from infra.eventstore.postgres_statements import Connection
-from infra.payments.model import FOLLOWS, LedgerRow, LedgerStatus, end_to_end_id_for
-
-LEDGER_COLUMNS = (
-    "entry_id, end_to_end_id, payment_id, attempt, pathway_id, organisation_id, measure_id,"
-    " kind, budget_line, amount, payee_name, iban, evidence_ref, period, requested_by,"
-    " approved_by, approved_at, due_on, status, batch_id, paid_on, returned_on,"
-    " bank_reference, return_reason, settled_at"
+from infra.payments.ledger_columns import (
+    LEDGER_COLUMNS,
+    PERSONAL_COLUMNS,
+    opened_rows,
+    personal_place,
 )
+from infra.payments.model import FOLLOWS, LedgerRow, LedgerStatus, end_to_end_id_for
+from infra.payments.statements import BankOutcome, StatementLine
+
 _INSERT_ENTRY = """
 INSERT INTO ledger (entry_id, end_to_end_id, payment_id, attempt, pathway_id,
                     organisation_id, measure_id, kind, budget_line, amount, payee_name, iban,
@@ -48,10 +54,6 @@ WHERE line_id = %(line_id)s AND committed + %(amount)s <= amount
 RETURNING line_id
 """
 _BUDGET_COLUMNS = "line_id, label, amount, committed, updated_at"
-
-
-PERSONAL_COLUMNS = ("payee_name", "iban")
-"""The ledger's personal data: sealed with the pathway's key when there is a sealer."""
 
 
 async def book_ledger(
@@ -137,6 +139,48 @@ async def follow_outcomes(conn: Connection, outcomes: Sequence[LedgerOutcome]) -
             )
 
 
+_EXPORTED = "UPDATE ledger SET status = 'exported', batch_id = %s WHERE entry_id = ANY(%s)"
+_SETTLED_PAID = """
+UPDATE ledger SET status = 'paid', paid_on = %s, bank_reference = %s, settled_at = %s,
+                  settled_by = %s
+WHERE entry_id = %s
+"""
+_SETTLED_RETURNED = """
+UPDATE ledger SET status = 'returned', returned_on = %s, bank_reference = %s,
+                  return_reason = %s, settled_at = %s, settled_by = %s
+WHERE entry_id = %s
+"""
+
+
+async def mark_exported(conn: Connection, batch_id: str, entry_ids: Sequence[str]) -> None:
+    """Put the rows in the batch, in the caller's transaction (which has them locked)."""
+    await conn.execute(_EXPORTED, (batch_id, list(entry_ids)))
+
+
+async def settle_entry(
+    conn: Connection,
+    entry: LedgerEntry,
+    line: StatementLine,
+    now: datetime,
+    settled_by: str | None,
+) -> None:
+    """Mark the entry's row as the statement line says, in the caller's transaction.
+
+    A return gives the entry's amount back to its budget line. The caller has matched the
+    line to the row and holds its lock (`PaymentsStore.settle`).
+    """
+    if line.outcome == BankOutcome.PAID:
+        await conn.execute(
+            _SETTLED_PAID, (line.booked_on, line.bank_reference, now, settled_by, entry.entry_id)
+        )
+        return
+    await conn.execute(
+        _SETTLED_RETURNED,
+        (line.booked_on, line.bank_reference, line.reason, now, settled_by, entry.entry_id),
+    )
+    await conn.execute(_RELEASE, {"amount": entry.amount, "at": now, "line_id": entry.budget_line})
+
+
 def _entry_params(entry: LedgerEntry) -> dict[str, Any]:
     return {
         **entry.model_dump(),
@@ -150,36 +194,9 @@ async def _sealed(params: dict[str, Any], sealer: FieldSealer | None) -> dict[st
     if sealer is None:
         return params
     for column in PERSONAL_COLUMNS:
-        place = f"ledger|{params['entry_id']}|{column}"
+        place = personal_place(params["entry_id"], column)
         params[column] = await sealer.seal_column(params["pathway_id"], place, params[column])
     return params
-
-
-async def opened_rows(
-    sealer: FieldSealer | None, rows: Sequence[dict[str, Any]]
-) -> list[LedgerRow]:
-    """`LedgerRow`s from dict rows of `LEDGER_COLUMNS`, their personal columns opened."""
-    if sealer is None:
-        return [ledger_row(r) for r in rows]
-    opened = []
-    for row in rows:
-        row = dict(row)
-        for column in PERSONAL_COLUMNS:
-            place = f"ledger|{row['entry_id']}|{column}"
-            row[column] = await sealer.open_column(place, row[column])
-        opened.append(ledger_row(row))
-    return opened
-
-
-def ledger_row(row: dict[str, Any]) -> LedgerRow:
-    """A `LedgerRow` from a dict row of `LEDGER_COLUMNS`."""
-    fields = set(LedgerEntry.model_fields)
-    entry = LedgerEntry.model_validate(
-        {k: (tuple(v) if k == "approved_by" else v) for k, v in row.items() if k in fields}
-    )
-    return LedgerRow.model_validate(
-        {"entry": entry, **{k: v for k, v in row.items() if k not in fields}}
-    )
 
 
 class PostgresLedger:

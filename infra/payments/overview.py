@@ -14,9 +14,9 @@ from pydantic import BaseModel, ConfigDict
 
 from infra.crypto.sealing import FieldSealer
 from infra.db import Pool
-from infra.eventstore.postgres_ledger import LEDGER_COLUMNS, opened_rows
+from infra.payments.book import PaymentsBook
+from infra.payments.ledger_columns import LEDGER_COLUMNS, opened_rows
 from infra.payments.model import LedgerRow, LedgerStatus
-from infra.payments.postgres import PaymentsStore
 
 
 class StatusTotal(BaseModel):
@@ -111,11 +111,10 @@ class PaymentsOverview:
 
 @dataclass(frozen=True)
 class PaymentsDesk:
-    """What the web app is given of the payments: the store that writes, the read side."""
+    """What the web app is given of the payments: the store that writes, the read side.
 
-    store: PaymentsStore
+    Built on a pool by `infra.payments.postgres.payments_desk`.
+    """
+
+    store: PaymentsBook
     overview: PaymentsOverview
-
-    @classmethod
-    def on(cls, pool: Pool, sealer: FieldSealer | None = None) -> PaymentsDesk:
-        return cls(PaymentsStore(pool, sealer), PaymentsOverview(pool, sealer))

@@ -11,21 +11,23 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
-from enum import StrEnum
-from typing import Any
 
 from psycopg.errors import ForeignKeyViolation
 from psycopg.rows import dict_row
-from pydantic import BaseModel, ConfigDict
 
 from domain.calendar import project_day
 from infra.crypto.sealing import FieldSealer
 from infra.db import Pool
-from infra.eventstore.postgres_ledger import LEDGER_COLUMNS, opened_rows
+from infra.eventstore.postgres_ledger import mark_exported, settle_entry
+from infra.payments.book import BankAccount, Batch, LineResult, Settlement
 from infra.payments.checks import checked_bic, checked_iban, checked_name
+from infra.payments.ledger_columns import LEDGER_COLUMNS, opened_rows
 from infra.payments.model import LedgerRow, LedgerStatus, PaymentError
+from infra.payments.overview import PaymentsDesk, PaymentsOverview
 from infra.payments.sepa import BatchHeader, build_transfer
 from infra.payments.statements import BankOutcome, StatementLine, check_booked_by
+
+__all__ = ["BankAccount", "Batch", "LineResult", "PaymentsStore", "Settlement", "payments_desk"]
 
 NO_BANK_ACCOUNT = "no_bank_account"
 NOTHING_TO_EXPORT = "nothing_to_export"
@@ -38,50 +40,12 @@ _BATCH_COLUMNS = (
 )
 
 
-class BankAccount(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    organisation_id: str
-    debtor_name: str
-    iban: str
-    bic: str | None
-
-
-class Batch(BaseModel):
-    """A recorded batch, its rows (by entry id) and its file."""
-
-    model_config = ConfigDict(frozen=True)
-
-    header: BatchHeader
-    rows: tuple[LedgerRow, ...]
-    document: bytes
-    file_sha256: str
-
-    @property
-    def control_sum(self) -> int:
-        return sum(r.entry.amount for r in self.rows)
-
-
-class Settlement(StrEnum):
-    PAID = "paid"
-    RETURNED = "returned"
-    UNMATCHED = "unmatched"
-    DUPLICATE = "duplicate"
-
-
-class LineResult(BaseModel):
-    """What one statement line did to the ledger, and to which payment."""
-
-    model_config = ConfigDict(frozen=True)
-
-    line: StatementLine
-    settlement: Settlement
-    row: LedgerRow | None = None
-    note: str = ""
-
-
 class PaymentsStore:
-    """Bank accounts, batches and statements, on the migrated database of `pool`."""
+    """A `PaymentsBook` on the migrated database of `pool`.
+
+    It reads the ledger; the rows it moves (exported, paid, returned) are written by the
+    ledger's one writer, `infra.eventstore.postgres_ledger`, in this store's transactions.
+    """
 
     def __init__(self, pool: Pool, sealer: FieldSealer | None = None) -> None:
         self._pool = pool
@@ -190,10 +154,7 @@ class PaymentsStore:
                     digest,
                 ),
             )
-            await conn.execute(
-                "UPDATE ledger SET status = 'exported', batch_id = %s WHERE entry_id = ANY(%s)",
-                (batch_id, [r.entry.entry_id for r in rows]),
-            )
+            await mark_exported(conn, batch_id, [r.entry.entry_id for r in rows])
         return Batch(header=header, rows=exported, document=document, file_sha256=digest)
 
     async def batch(self, batch_id: str) -> Batch:
@@ -284,7 +245,7 @@ class PaymentsStore:
                     result = result.model_copy(update={"settlement": Settlement(line.outcome)})
                 elif result.settlement in (Settlement.PAID, Settlement.RETURNED):
                     assert row is not None
-                    await _settle_row(conn, row, line, now, settled_by)
+                    await settle_entry(conn, row.entry, line, now, settled_by)
                 results.append(result)
         return results
 
@@ -328,6 +289,11 @@ class PaymentsStore:
         return [(row, r["batch_created_at"]) for row, r in zip(rows, found, strict=True)]
 
 
+def payments_desk(pool: Pool, sealer: FieldSealer | None = None) -> PaymentsDesk:
+    """The web app's payments on `pool`: this store, and the overview that reads the ledger."""
+    return PaymentsDesk(PaymentsStore(pool, sealer), PaymentsOverview(pool, sealer))
+
+
 def _match(line: StatementLine, row: LedgerRow | None) -> LineResult:
     if row is None:
         return LineResult(line=line, settlement=Settlement.UNMATCHED, note="unknown end-to-end id")
@@ -353,25 +319,3 @@ def _match(line: StatementLine, row: LedgerRow | None) -> LineResult:
             note=f"the ledger has it {row.status.value}: it cannot have been {line.outcome}",
         )
     return LineResult(line=line, settlement=Settlement(line.outcome.value), row=row)
-
-
-async def _settle_row(
-    conn: Any, row: LedgerRow, line: StatementLine, now: datetime, settled_by: str | None
-) -> None:
-    entry = row.entry
-    if line.outcome == BankOutcome.PAID:
-        await conn.execute(
-            "UPDATE ledger SET status = 'paid', paid_on = %s, bank_reference = %s,"
-            " settled_at = %s, settled_by = %s WHERE entry_id = %s",
-            (line.booked_on, line.bank_reference, now, settled_by, entry.entry_id),
-        )
-        return
-    await conn.execute(
-        "UPDATE ledger SET status = 'returned', returned_on = %s, bank_reference = %s,"
-        " return_reason = %s, settled_at = %s, settled_by = %s WHERE entry_id = %s",
-        (line.booked_on, line.bank_reference, line.reason, now, settled_by, entry.entry_id),
-    )
-    await conn.execute(
-        "UPDATE budget_lines SET committed = committed - %s, updated_at = %s WHERE line_id = %s",
-        (entry.amount, now, entry.budget_line),
-    )

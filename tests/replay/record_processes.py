@@ -32,7 +32,7 @@ from activities.payment_outcomes import PaymentOutcome
 from activities.statement_import import SettledLine, SettleRequest, TellRequest
 from domain.policy import DEFAULT_POLICY
 from domain.values import Actor, Role
-from infra.payments.postgres import Settlement
+from infra.payments.book import Settlement
 from infra.payments.statements import BankOutcome, StatementLine
 from workflows.bulk import BulkOperationWorkflow
 from workflows.bulk_models import (

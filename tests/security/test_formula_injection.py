@@ -36,7 +36,7 @@ from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
 from infra.indicators.postgres_queries import PostgresIndicatorQueries
 from infra.indicators.projector import IndicatorProjector
-from infra.payments.overview import PaymentsDesk
+from infra.payments.postgres import payments_desk
 from tests.eventstore.builders import T0, read_models, records, summary
 from tests.eventstore.conftest import database, postgres
 from tests.eventstore.ledger_builders import GOOD_IBAN, entry, lines, with_ledger
@@ -131,7 +131,7 @@ async def payments_site(database: str) -> AsyncIterator[Site]:
         PostgresEventStore(pool),
         await staffed_accounts(),
         web_settings(clock=lambda: NOW),
-        PaymentsDesk.on(pool),
+        payments_desk(pool),
     )
     try:
         yield Site(app, pool)

@@ -32,8 +32,7 @@ from infra.access_log.model import AccessQuery
 from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
 from infra.payments.model import end_to_end_id_for
-from infra.payments.overview import PaymentsDesk
-from infra.payments.postgres import BankAccount
+from infra.payments.postgres import BankAccount, payments_desk
 from tests.eventstore.builders import T0, read_models, records, summary
 from tests.eventstore.conftest import database, postgres
 from tests.eventstore.ledger_builders import entry, lines, with_ledger
@@ -99,7 +98,7 @@ class Office:
 async def office(database: str, dev_server_env: WorkflowEnvironment) -> AsyncIterator[Office]:
     pool = await open_pool(database, min_size=1, max_size=4)
     store = PostgresEventStore(pool)
-    desk = PaymentsDesk.on(pool)
+    desk = payments_desk(pool)
     async with pool.connection() as conn:
         for organisation in ORGANISATIONS:
             await conn.execute(
