@@ -32,14 +32,14 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.policy_rollout import apply_policy
-from client.pathway import AccountLookup, CommandRefused, PathwayClient
+from client.pathway import AccountLookup, CommandRefused, PathwayClient, StreamReader
 from domain.assignment import AccountFacts, check_assignee, check_leaving
 from domain.commands import COMMAND_ADAPTER, CommandEnvelope
 from domain.decider import decide
 from domain.errors import DomainError
 from domain.projections import PathwaySummary
 from domain.values import Actor, Frozen, Stage
-from infra.eventstore.base import EventStore
+from infra.eventstore.queries import CaseloadQueries
 from workflows.bulk_models import CloseCohort, Operation, ReassignCaseload, RollOutPolicy, RowResult
 
 __all__ = [
@@ -86,9 +86,17 @@ def row_command_id(operation_id: str, pathway_id: str) -> str:
 
 
 class BulkActivities:
-    """The bulk operation's steps; the caseload, the accounts and the pathways are injected."""
+    """The bulk operation's steps; the streams, the caseload, the accounts and the pathways
+    are injected."""
 
-    def __init__(self, caseload: EventStore, accounts: AccountLookup, pathways: PathwayClient):
+    def __init__(
+        self,
+        history: StreamReader,
+        caseload: CaseloadQueries,
+        accounts: AccountLookup,
+        pathways: PathwayClient,
+    ):
+        self._history = history
         self._caseload = caseload
         self._accounts = accounts
         self._pathways = pathways.checking(accounts)
@@ -230,7 +238,7 @@ class BulkActivities:
         sending = asyncio.Semaphore(operation.concurrency)
         retried = None
         if activity.in_activity() and activity.info().attempt > 1:
-            retried = (self._caseload, activity.info().scheduled_time)
+            retried = (self._history, activity.info().scheduled_time)
 
         async def row(pathway_id: str) -> RowResult:
             async with sending:

@@ -87,7 +87,7 @@ async def measure(
         fold(await store.read_stream(long_stream, known_at=middle))
 
     async def caseload() -> None:
-        await store.list_summaries(caseworker_id="anna", limit=500)
+        await store.caseload.list_summaries(caseworker_id="anna", limit=500)
 
     cases = {
         "pathway_state": (state, lambda: raw(select_stream, active_stream)),

@@ -26,7 +26,8 @@ from domain.stream import stream_id_for
 from domain.values import Actor, Identifier, Stage
 from infra.access_log.model import Channel
 from infra.accounts.model import Account
-from infra.eventstore.base import EventStore, OverdueObligation
+from infra.eventstore.base import EventRecorder
+from infra.eventstore.queries import OverdueObligation
 from web.access import PurposeHeader, PurposeQuery, chosen_purpose, record_read
 from web.api_links import pathway_links
 from web.auth import CurrentAccount
@@ -117,7 +118,7 @@ def build_router() -> APIRouter:
     ) -> CommandResult:
         """Apply one command; `command_id` is required and makes the request safe to retry."""
         envelope = _envelope(document, account)
-        await changeable(store, account, pathway_id)
+        await changeable(store.caseload, account, pathway_id)
         reply = pathways.send(pathway_id, envelope)
         return await within(reply, settings.reply_timeout, envelope.command_id)
 
@@ -153,7 +154,7 @@ def build_router() -> APIRouter:
         """
         why = chosen_purpose(account, purpose, x_purpose)
         instant = None if as_of is None else known_at(as_of, project_day(settings.clock()))
-        await readable(store, account, pathway_id)
+        await readable(store.caseload, account, pathway_id)
         records = await _records(store, pathway_id, instant)
         state = fold(records)
         detail = None if instant is None else f"as_of={instant.isoformat()}"
@@ -179,7 +180,7 @@ def build_router() -> APIRouter:
         The read is recorded in the access log, with its purpose, before it is answered.
         """
         why = chosen_purpose(account, purpose, x_purpose)
-        await readable(store, account, pathway_id)
+        await readable(store.caseload, account, pathway_id)
         records = await _records(store, pathway_id, None)
         entries = [HistoryEntry(**r.model_dump(), backdated=r.backdated) for r in records]
         await record_read(request, account, pathway_id, "pathway_history", why, Channel.API)
@@ -205,7 +206,7 @@ def build_router() -> APIRouter:
         scope = caseload_filter(account, organisation_id, caseworker_id)
         if scope.empty:
             return []
-        return await store.list_summaries(
+        return await store.caseload.list_summaries(
             organisation_id=scope.organisation_id,
             caseworker_id=scope.caseworker_id,
             stage=stage,
@@ -232,7 +233,7 @@ def build_router() -> APIRouter:
         scope = caseload_filter(account, organisation_id, caseworker_id)
         if scope.empty:
             return []
-        return await store.overdue_obligations(
+        return await store.caseload.overdue_obligations(
             settings.clock(),
             caseworker_id=scope.caseworker_id,
             organisation_id=scope.organisation_id,
@@ -271,7 +272,7 @@ def _envelope(document: dict[str, Any], account: Account) -> CommandEnvelope:
 
 
 async def _records(
-    store: EventStore, pathway_id: str, instant: datetime | None
+    store: EventRecorder, pathway_id: str, instant: datetime | None
 ) -> list[EventRecord]:
     records = await store.read_stream(stream_id_for(pathway_id), known_at=instant)
     if not records:

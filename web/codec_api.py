@@ -151,7 +151,7 @@ async def _decode(request: Request) -> dict[str, Any]:
         if owner == SYSTEM_OWNER:
             allowed = account.role == Role.COORDINATOR
         else:
-            summary = await store.get_summary(owner)
+            summary = await store.caseload.get_summary(owner)
             allowed = summary is not None and may_read(account, summary)
         if not allowed:
             log.warning("codec.refused", account_id=account.id, role=account.role, pathway_id=owner)

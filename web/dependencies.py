@@ -70,8 +70,8 @@ def event_store(request: Request) -> EventStore:
 
 
 def budget_book(request: Request) -> BudgetBook:
-    """The budget lines: the event store books them, in memory as in PostgreSQL."""
-    return cast(BudgetBook, _state(request).store)
+    """The budget lines and the ledger: the event store's part that queries them."""
+    return event_store(request).budget
 
 
 def account_store(request: Request) -> AccountStore:

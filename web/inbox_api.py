@@ -12,8 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from infra.accounts.model import Account
-from infra.eventstore.base import EventStore
-from infra.eventstore.notifications import InboxItem
+from infra.eventstore.notifications import InboxItem, NotificationInbox
 from web.auth import CurrentAccount
 from web.dependencies import SettingsDep, StoreDep
 from web.problems import PROBLEM_RESPONSES, ProblemError
@@ -23,10 +22,14 @@ INBOX_SCAN = 1000
 
 
 async def inbox_of(
-    store: EventStore, account: Account, *, unread_only: bool = False, limit: int = 100
+    inbox: NotificationInbox,
+    account: Account,
+    *,
+    unread_only: bool = False,
+    limit: int = 100,
 ) -> list[InboxItem]:
     """The account's notifications, newest first (shared with the pages)."""
-    return await store.inbox(
+    return await inbox.inbox(
         user_id=account.id,
         role=account.role,
         organisation_id=account.organisation_id or "",
@@ -46,7 +49,7 @@ def build_inbox_router() -> APIRouter:
         unread_only: bool = False,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> list[InboxItem]:
-        return await inbox_of(store, account, unread_only=unread_only, limit=limit)
+        return await inbox_of(store.notifications, account, unread_only=unread_only, limit=limit)
 
     @router.post(
         "/inbox/{notification_id}/read",
@@ -62,12 +65,12 @@ def build_inbox_router() -> APIRouter:
     ) -> InboxItem:
         mine = {
             item.notification.notification_id: item
-            for item in await inbox_of(store, account, limit=INBOX_SCAN)
+            for item in await inbox_of(store.notifications, account, limit=INBOX_SCAN)
         }
         if notification_id not in mine:
             raise ProblemError("not_found", "no such notification in your inbox")
         now = settings.clock()
-        await store.mark_read(notification_id, now)
+        await store.notifications.mark_read(notification_id, now)
         item = mine[notification_id]
         return item if item.read_at else item.model_copy(update={"read_at": now})
 

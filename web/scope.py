@@ -18,7 +18,7 @@ from domain.errors import OrganisationNotFound
 from domain.projections import PathwaySummary
 from domain.values import Role
 from infra.accounts.model import Account
-from infra.eventstore.base import EventStore
+from infra.eventstore.queries import CaseloadQueries
 from web.problems import ProblemError
 
 log = structlog.get_logger("pathways.web.scope")
@@ -121,13 +121,13 @@ def deny(account: Account, action: str, pathway_id: str) -> ProblemError:
     return ProblemError("pathway_not_found", NOT_FOUND)
 
 
-async def readable(store: EventStore, account: Account, pathway_id: str) -> PathwaySummary:
+async def readable(caseload: CaseloadQueries, account: Account, pathway_id: str) -> PathwaySummary:
     """The pathway's summary if the account may read it.
 
     Raises:
         ProblemError: `pathway_not_found` (404) when it is unknown or outside the scope.
     """
-    summary = await store.get_summary(pathway_id)
+    summary = await caseload.get_summary(pathway_id)
     if summary is None:
         raise ProblemError("pathway_not_found", NOT_FOUND)
     if not may_read(account, summary):
@@ -135,14 +135,16 @@ async def readable(store: EventStore, account: Account, pathway_id: str) -> Path
     return summary
 
 
-async def changeable(store: EventStore, account: Account, pathway_id: str) -> PathwaySummary:
+async def changeable(
+    caseload: CaseloadQueries, account: Account, pathway_id: str
+) -> PathwaySummary:
     """The pathway's summary if the account may send it commands.
 
     Raises:
         ProblemError: `pathway_not_found` (404) outside the scope; `forbidden` (403) when
             the account may read it but not change it (an auditor).
     """
-    summary = await readable(store, account, pathway_id)
+    summary = await readable(caseload, account, pathway_id)
     if not may_change(account, summary):
         log.warning(
             "access_denied",

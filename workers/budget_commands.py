@@ -89,7 +89,7 @@ def show(json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = Fal
 
     async def work(settings: Settings) -> None:
         async with ledger_database(settings) as (store, _):
-            lines = await store.budget_lines()
+            lines = await store.budget.budget_lines()
         if json:
             typer.echo(
                 jsonlib.dumps(
@@ -147,7 +147,7 @@ def apply(
     async def work(settings: Settings) -> None:
         lines = load_lines(file)
         async with ledger_database(settings) as (store, _):
-            changes = await store.apply_budget(
+            changes = await store.budget.apply_budget(
                 lines,
                 changed_by=actor_or_login(actor),
                 changed_at=datetime.now(UTC),

@@ -44,9 +44,9 @@ async def ensure_default_budget(settings: Settings, database_url: str) -> int:
     pool = await open_pool(database_url, 1, 1)
     try:
         store = Stores(settings, pool).events
-        if await store.budget_lines():
+        if await store.budget.budget_lines():
             return 0
-        changes = await store.apply_budget(
+        changes = await store.budget.apply_budget(
             load_budget(None),
             changed_by=SETUP_ACTOR,
             changed_at=datetime.now(UTC),

@@ -39,7 +39,7 @@ def overdue(
     async def work(settings: Settings) -> None:
         now = datetime.now(UTC)
         async with event_store(settings) as store:
-            rows = await store.overdue_obligations(
+            rows = await store.caseload.overdue_obligations(
                 now, caseworker_id=caseworker, organisation_id=organisation, limit=500
             )
         if json:
@@ -72,7 +72,7 @@ def inbox(
 
     async def work(settings: Settings) -> None:
         async with event_store(settings) as store:
-            items = await store.inbox(
+            items = await store.notifications.inbox(
                 user_id=user, role=role, organisation_id=organisation, unread_only=unread
             )
         if json:

@@ -64,5 +64,5 @@ class Notifier(BackgroundTask):
         pool = await open_pool(stack.database_url, 1, 2)
         stores = Stores(settings, pool)
         directory = AccountDirectory(stores.accounts)
-        work = run_notifier(settings, stores.events, directory, self._stop)
+        work = run_notifier(settings, stores.events.notifications, directory, self._stop)
         self.launch(stack, pool, work, "the notifier")

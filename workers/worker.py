@@ -50,7 +50,9 @@ def build_worker(
         workflows.append(StatementImportWorkflow)
         steps += [imports.settle_statement, imports.tell_pathways]
     if accounts is not None:
-        bulk = BulkActivities(store, accounts, PathwayClient(client, task_queue, store))
+        bulk = BulkActivities(
+            store, store.caseload, accounts, PathwayClient(client, task_queue, store)
+        )
         workflows.append(BulkOperationWorkflow)
         steps += [bulk.select_rows, bulk.preview_rows, bulk.apply_rows]
     return Worker(

@@ -11,7 +11,7 @@ from infra.payments.model import LedgerRow
 
 
 class BudgetBook(Protocol):
-    """The project's budget lines, and the ledger that `EventStore.append` books against them."""
+    """The project's budget lines, and the ledger that `EventRecorder.append` books against them."""
 
     async def apply_budget(
         self, lines: Sequence[BudgetLine], *, changed_by: str, changed_at: datetime, source: str

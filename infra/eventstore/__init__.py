@@ -7,23 +7,26 @@ psycopg (workflows import the request and result models through their activities
 from infra.eventstore.base import (
     AppendResult,
     ConcurrencyConflict,
+    EventRecorder,
     EventStore,
     EventStoreError,
     InvalidAppend,
-    OpenObligation,
-    OverdueObligation,
 )
 from infra.eventstore.memory import InMemoryEventStore
 from infra.eventstore.notifications import (
     InboxItem,
     NotificationInbox,
     NotificationOutbox,
+    Notifications,
     OutboxEntry,
 )
+from infra.eventstore.queries import CaseloadQueries, OpenObligation, OverdueObligation
 
 __all__ = [
     "AppendResult",
+    "CaseloadQueries",
     "ConcurrencyConflict",
+    "EventRecorder",
     "EventStore",
     "EventStoreError",
     "InMemoryEventStore",
@@ -31,6 +34,7 @@ __all__ = [
     "InvalidAppend",
     "NotificationInbox",
     "NotificationOutbox",
+    "Notifications",
     "OpenObligation",
     "OutboxEntry",
     "OverdueObligation",

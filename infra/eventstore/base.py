@@ -1,4 +1,8 @@
-"""The event store contract: what every implementation (in-memory, Postgres) promises."""
+"""The event store contract: what every implementation (in-memory, Postgres) promises.
+
+`EventRecorder` writes and reads events; the read models' queries are protocols apart
+(`infra.eventstore.queries`, `infra.eventstore.notifications`, `infra.budgets.book`).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,12 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from domain.projections import Obligation, PathwaySummary, ReadModelUpdate
+from domain.projections import ReadModelUpdate
 from domain.records import EventRecord
-from domain.values import Frozen, Role, Stage
-from infra.eventstore.notifications import NotificationInbox, NotificationOutbox
+from domain.values import Frozen, Role
+from infra.budgets.book import BudgetBook
+from infra.eventstore.notifications import Notifications
+from infra.eventstore.queries import CaseloadQueries
 from infra.payments.model import PaymentError, end_to_end_id_for
 
 
@@ -22,22 +28,6 @@ class AppendResult(Frozen):
     global_positions: tuple[int, ...]
     duplicate: bool
     """True when the command was already in the stream and nothing was written."""
-
-
-class OpenObligation(Frozen):
-    """One row of the escalation inbox: an obligation and the pathway that owes it."""
-
-    pathway_id: str
-    obligation: Obligation
-
-
-class OverdueObligation(Frozen):
-    """An obligation past its due instant, with whose caseload it is in."""
-
-    pathway_id: str
-    organisation_id: str
-    caseworker_id: str
-    obligation: Obligation
 
 
 class EventStoreError(Exception):
@@ -117,8 +107,18 @@ class BudgetLineMissing(BudgetLineExceeded):
         self.amount, self.available = amount, 0
 
 
-class EventStore(NotificationOutbox, NotificationInbox, Protocol):
-    """Append-only streams of event records, plus the read models written with them."""
+class EventRecorder(Protocol):
+    """Append-only streams of event records, and the read models written with them.
+
+    Six methods: append (idempotent by command id, at an expected version), read a
+    stream, read all after a position, and three a caller could not do without: a
+    stream's version (the workflow's catch-up), the openings of many streams in one read
+    (the lists that name beneficiaries), and the rebuild of one pathway's read models.
+    Each read model has one writer (`infra.eventstore.postgres_writers`,
+    `infra.eventstore.memory`), which `append` and `replace_read_models` run in their
+    single transaction; what is read of the read models is queried apart
+    (`CaseloadQueries`, `NotificationOutbox`, `NotificationInbox`, `BudgetBook`).
+    """
 
     async def append(
         self,
@@ -129,10 +129,11 @@ class EventStore(NotificationOutbox, NotificationInbox, Protocol):
     ) -> AppendResult:
         """Append one command's records and write its read models in one transaction.
 
-        The read models are the pathway's summary and obligations and, when the update
-        carries notifications, their outbox entries and inbox rows. Its withdrawals mark
-        the inbox rows of the escalations they name (by pathway, obligation and due
-        instant) withdrawn, and their outbox rows still unsent withdrawn too: never claimed.
+        Every read model's writer runs in the append's transaction (a unit of work): the
+        pathway's summary and obligations; when the update carries notifications, their
+        outbox entries and inbox rows. Its withdrawals mark the inbox rows of the
+        escalations they name (by pathway, obligation and due instant) withdrawn, and their
+        outbox rows still unsent withdrawn too: never claimed.
 
         Idempotent by (stream_id, command_id): if the records' command is already in the
         stream, returns the first append's result with duplicate=True and writes nothing.
@@ -188,55 +189,40 @@ class EventStore(NotificationOutbox, NotificationInbox, Protocol):
         """The stream's last version, 0 when it has none."""
         ...
 
-    async def get_summary(self, pathway_id: str) -> PathwaySummary | None:
-        """The pathway's caseload row, if any."""
-        ...
-
-    async def list_summaries(
-        self,
-        *,
-        organisation_id: str | None = None,
-        caseworker_id: str | None = None,
-        stage: Stage | None = None,
-        limit: int = 100,
-        offset: int = 0,
-    ) -> list[PathwaySummary]:
-        """Caseload rows matching every filter given, most urgent next deadline first."""
-        ...
-
-    async def open_obligations(
-        self,
-        *,
-        pathway_id: str | None = None,
-        due_before: datetime | None = None,
-        limit: int = 1000,
-    ) -> list[OpenObligation]:
-        """Obligations currently owed (due strictly before `due_before`), earliest first."""
-        ...
-
-    async def overdue_obligations(
-        self,
-        now: datetime,
-        *,
-        caseworker_id: str | None = None,
-        organisation_id: str | None = None,
-        limit: int = 100,
-    ) -> list[OverdueObligation]:
-        """Obligations due by `now` in a caseload, an organisation or (neither) the project.
-
-        Earliest due first. Suspended pathways are left out: their clocks are paused and
-        their ladders silent until they resume.
-        """
-        ...
-
     async def replace_read_models(self, update: ReadModelUpdate) -> None:
         """Overwrite one pathway's read models, e.g. when rebuilding them from events.
+
+        The same writers as `append`'s run, in one transaction, with no events appended.
 
         Notifications go to the inbox only, keeping the rows (and read marks) already
         there: a rebuild never queues an e-mail again. Withdrawals are written as an
         append writes them. Ledger entries are ignored: a
         rebuild never books a payment again; nor are ledger outcomes applied.
         """
+        ...
+
+
+class EventStore(EventRecorder, Protocol):
+    """The recorder and the queries of its read models, as the wiring hands them out.
+
+    A caller takes only the part it uses: the recorder itself, or one capability's
+    queries. Until the composition root builds each part on its own, the stores carry
+    theirs as attributes.
+    """
+
+    @property
+    def caseload(self) -> CaseloadQueries:
+        """The pathways' summaries and obligations."""
+        ...
+
+    @property
+    def notifications(self) -> Notifications:
+        """The outbox the sender drains and the people's inboxes."""
+        ...
+
+    @property
+    def budget(self) -> BudgetBook:
+        """The budget lines and the ledger booked against them."""
         ...
 
 
@@ -249,7 +235,7 @@ def check_append(
     """Validate a batch before anything is written and return its command id.
 
     Raises:
-        InvalidAppend: see `EventStore.append`.
+        InvalidAppend: see `EventRecorder.append`.
     """
     if expected_version < 0:
         raise InvalidAppend(f"expected_version must be >= 0, got {expected_version}")

@@ -10,23 +10,21 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from domain.projections import Obligation, PathwaySummary, ReadModelUpdate
+from domain.projections import ReadModelUpdate
 from domain.records import EventRecord
-from domain.values import Stage
 from infra.eventstore.base import (
     AppendResult,
     CommandIdConflict,
     ConcurrencyConflict,
-    OpenObligation,
-    OverdueObligation,
     check_append,
     check_page,
     check_read_models,
     require_aware,
     unique_across_streams,
 )
+from infra.eventstore.memory_caseload import InMemoryCaseload
 from infra.eventstore.memory_ledger import InMemoryLedger
 from infra.eventstore.memory_notifications import InMemoryNotifications
 
@@ -38,16 +36,46 @@ def _json_copy(data: dict[str, Any]) -> dict[str, Any]:
     return copied
 
 
-class InMemoryEventStore(InMemoryNotifications, InMemoryLedger):
-    """An `EventStore` in dictionaries; nothing survives the process."""
+class InMemoryWriter(Protocol):
+    """One read model of the in-memory store: its writer's three steps.
 
-    def __init__(self) -> None:
-        InMemoryNotifications.__init__(self)
-        InMemoryLedger.__init__(self)
+    An append checks with every writer before it writes anything (a refusal leaves no
+    trace, as a rolled-back transaction does), then runs each `on_append`; a rebuild runs
+    each `on_rebuild`. None awaits, so each runs whole, like the append's transaction.
+    """
+
+    def check(self, update: ReadModelUpdate) -> None:
+        """Refuse an update this read model cannot take (raises `EventStoreError`)."""
+        ...
+
+    def on_append(self, records: Sequence[EventRecord], update: ReadModelUpdate) -> None:
+        """Write what the append's update holds for this read model."""
+        ...
+
+    def on_rebuild(self, update: ReadModelUpdate) -> None:
+        """Write what a rebuild keeps of this read model."""
+        ...
+
+
+class InMemoryEventStore:
+    """An `EventStore` in dictionaries; nothing survives the process.
+
+    Each read model is one object that is both its writer and its queries (a twin for
+    tests: the state is a dictionary, not a table), registered in `_writers`.
+    """
+
+    def __init__(self, *, notifications: InMemoryNotifications | None = None) -> None:
+        """A new empty store; a test may give the notifications' read model (a slow one)."""
         self._streams: dict[str, list[EventRecord]] = {}
         self._log: list[EventRecord] = []
-        self._summaries: dict[str, PathwaySummary] = {}
-        self._obligations: dict[str, tuple[Obligation, ...]] = {}
+        self.caseload = InMemoryCaseload()
+        self.notifications = notifications or InMemoryNotifications()
+        self.budget = InMemoryLedger()
+        self._writers: tuple[InMemoryWriter, ...] = (
+            self.caseload,
+            self.notifications,
+            self.budget,
+        )
 
     async def append(
         self,
@@ -56,7 +84,7 @@ class InMemoryEventStore(InMemoryNotifications, InMemoryLedger):
         records: Sequence[EventRecord],
         read_models: ReadModelUpdate | None = None,
     ) -> AppendResult:
-        """See `EventStore.append`."""
+        """See `EventRecorder.append`."""
         command_id = check_append(stream_id, expected_version, records, read_models)
         stream = self._streams.get(stream_id, [])
         earlier = [r for r in stream if r.command_id == command_id]
@@ -69,7 +97,8 @@ class InMemoryEventStore(InMemoryNotifications, InMemoryLedger):
         ):
             raise CommandIdConflict(command_id)
         if read_models is not None:
-            self._check_booking(read_models.ledger)
+            for writer in self._writers:
+                writer.check(read_models)
 
         # Build everything first: a failure (e.g. data that is not JSON) leaves no trace.
         position = len(self._log)
@@ -84,17 +113,14 @@ class InMemoryEventStore(InMemoryNotifications, InMemoryLedger):
         self._streams[stream_id] = [*stream, *stored]
         self._log.extend(stored)
         if read_models is not None:
-            self._write_read_models(read_models)
-            self._write_notifications(read_models.notifications, outbox=True)
-            self._withdraw(read_models.withdrawals)
-            self._book(read_models.ledger, records[-1].recorded_at)
-            self._follow_outcomes(read_models.ledger_outcomes)
+            for writer in self._writers:
+                writer.on_append(stored, read_models)
         return _result(stream_id, stored, duplicate=False)
 
     async def read_stream(
         self, stream_id: str, *, known_at: datetime | None = None
     ) -> list[EventRecord]:
-        """See `EventStore.read_stream`."""
+        """See `EventRecorder.read_stream`."""
         if known_at is not None:
             require_aware(known_at, "known_at")
         return [
@@ -104,107 +130,27 @@ class InMemoryEventStore(InMemoryNotifications, InMemoryLedger):
         ]
 
     async def first_records(self, stream_ids: Sequence[str]) -> dict[str, EventRecord]:
-        """See `EventStore.first_records`."""
+        """See `EventRecorder.first_records`."""
         return {
             s: self._streams[s][0].model_copy(deep=True) for s in stream_ids if self._streams.get(s)
         }
 
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[EventRecord]:
-        """See `EventStore.read_all`."""
+        """See `EventRecorder.read_all`."""
         check_page(limit)
         # Positions are 1..n without gaps here, so the position is the index plus one.
         start = max(after_position, 0)
         return [r.model_copy(deep=True) for r in self._log[start : start + limit]]
 
     async def stream_version(self, stream_id: str) -> int:
-        """See `EventStore.stream_version`."""
+        """See `EventRecorder.stream_version`."""
         return len(self._streams.get(stream_id, []))
 
-    async def get_summary(self, pathway_id: str) -> PathwaySummary | None:
-        """See `EventStore.get_summary`."""
-        return self._summaries.get(pathway_id)
-
-    async def list_summaries(
-        self,
-        *,
-        organisation_id: str | None = None,
-        caseworker_id: str | None = None,
-        stage: Stage | None = None,
-        limit: int = 100,
-        offset: int = 0,
-    ) -> list[PathwaySummary]:
-        """See `EventStore.list_summaries`."""
-        check_page(limit, offset)
-        rows = [
-            s
-            for s in self._summaries.values()
-            if (organisation_id is None or s.organisation_id == organisation_id)
-            and (caseworker_id is None or s.caseworker_id == caseworker_id)
-            and (stage is None or s.stage == stage)
-        ]
-        rows.sort(key=_urgency)
-        return rows[offset : offset + limit]
-
-    async def open_obligations(
-        self,
-        *,
-        pathway_id: str | None = None,
-        due_before: datetime | None = None,
-        limit: int = 1000,
-    ) -> list[OpenObligation]:
-        """See `EventStore.open_obligations`."""
-        check_page(limit)
-        if due_before is not None:
-            require_aware(due_before, "due_before")
-        rows = [
-            OpenObligation(pathway_id=owner, obligation=obligation)
-            for owner, obligations in self._obligations.items()
-            if pathway_id is None or owner == pathway_id
-            for obligation in obligations
-            if due_before is None or obligation.due_at < due_before
-        ]
-        rows.sort(key=lambda r: (r.obligation.due_at, r.pathway_id, r.obligation.obligation_id))
-        return rows[:limit]
-
-    async def overdue_obligations(
-        self,
-        now: datetime,
-        *,
-        caseworker_id: str | None = None,
-        organisation_id: str | None = None,
-        limit: int = 100,
-    ) -> list[OverdueObligation]:
-        """See `EventStore.overdue_obligations`."""
-        require_aware(now, "now")
-        check_page(limit)
-        rows = [
-            OverdueObligation(
-                pathway_id=row.pathway_id,
-                organisation_id=row.organisation_id,
-                caseworker_id=row.caseworker_id,
-                obligation=obligation,
-            )
-            for row in self._summaries.values()
-            if not row.suspended
-            and (caseworker_id is None or row.caseworker_id == caseworker_id)
-            and (organisation_id is None or row.organisation_id == organisation_id)
-            for obligation in self._obligations.get(row.pathway_id, ())
-            if obligation.due_at <= now
-        ]
-        rows.sort(key=lambda r: (r.obligation.due_at, r.pathway_id, r.obligation.obligation_id))
-        return rows[:limit]
-
     async def replace_read_models(self, update: ReadModelUpdate) -> None:
-        """See `EventStore.replace_read_models`."""
+        """See `EventRecorder.replace_read_models`."""
         check_read_models(update)
-        self._write_read_models(update)
-        self._write_notifications(update.notifications, outbox=False)
-        self._withdraw(update.withdrawals)
-
-    def _write_read_models(self, update: ReadModelUpdate) -> None:
-        pathway_id = update.summary.pathway_id
-        self._summaries[pathway_id] = update.summary
-        self._obligations[pathway_id] = update.obligations
+        for writer in self._writers:
+            writer.on_rebuild(update)
 
 
 def _result(stream_id: str, records: list[EventRecord], *, duplicate: bool) -> AppendResult:
@@ -215,9 +161,3 @@ def _result(stream_id: str, records: list[EventRecord], *, duplicate: bool) -> A
         global_positions=tuple(r.global_position or 0 for r in records),
         duplicate=duplicate,
     )
-
-
-def _urgency(summary: PathwaySummary) -> tuple[bool, datetime, str]:
-    """Sort key: earliest next deadline first, pathways without one last, then by id."""
-    deadline = summary.next_deadline
-    return (deadline is None, deadline or _NO_DEADLINE, summary.pathway_id)

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from domain.payments.ledger import LedgerEntry, LedgerOutcome
+from domain.projections import ReadModelUpdate
+from domain.records import EventRecord
 from infra.budgets.model import BudgetChange, BudgetLine, BudgetLineState, plan_changes
 from infra.eventstore.base import BudgetLineExceeded, BudgetLineMissing, require_aware
 from infra.payments.model import (
@@ -21,7 +23,7 @@ from infra.payments.model import (
 
 
 class InMemoryLedger:
-    """The ledger half of `InMemoryEventStore`."""
+    """A `BudgetBook` in dictionaries, and the ledger's writer in `InMemoryEventStore`."""
 
     def __init__(self) -> None:
         self._budget: dict[str, BudgetLineState] = {}
@@ -54,6 +56,18 @@ class InMemoryLedger:
     async def ledger_rows(self) -> list[LedgerRow]:
         """Every ledger row, by entry id."""
         return [self._ledger[k] for k in sorted(self._ledger)]
+
+    def check(self, update: ReadModelUpdate) -> None:
+        """Refuse an update whose entries do not fit (see `_check_booking`)."""
+        self._check_booking(update.ledger)
+
+    def on_append(self, records: Sequence[EventRecord], update: ReadModelUpdate) -> None:
+        """Book the update's entries and follow its outcomes."""
+        self._book(update.ledger, records[-1].recorded_at)
+        self._follow_outcomes(update.ledger_outcomes)
+
+    def on_rebuild(self, update: ReadModelUpdate) -> None:
+        """Nothing: a rebuild never books a payment again, nor applies an outcome again."""
 
     def _check_booking(self, entries: Sequence[LedgerEntry]) -> None:
         """Refuse the entries that do not fit, before anything of the append is written.
@@ -91,7 +105,7 @@ class InMemoryLedger:
             )
 
     def _follow_outcomes(self, outcomes: Sequence[LedgerOutcome]) -> None:
-        """Move each outcome's row on (see `EventStore.append`); a return releases once."""
+        """Move each outcome's row on (see `EventRecorder.append`); a return releases once."""
         for outcome in outcomes:
             row = self._ledger.get(outcome.entry_id)
             wanted = LedgerStatus(outcome.outcome)

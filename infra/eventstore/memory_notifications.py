@@ -6,9 +6,11 @@ atomic, which is what the Postgres store's row locks give its claims.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from domain.projections import EscalationsWithdrawn, Notification
+from domain.projections import EscalationsWithdrawn, Notification, ReadModelUpdate
+from domain.records import EventRecord
 from domain.values import Role
 from infra.eventstore.base import check_claim, check_page, require_aware
 from infra.eventstore.notifications import InboxItem, OutboxEntry, inbox_addressed_to
@@ -17,7 +19,7 @@ _NEVER_TRIED = datetime.min.replace(tzinfo=UTC)
 
 
 class InMemoryNotifications:
-    """The notification half of `InMemoryEventStore`."""
+    """`Notifications` in dictionaries, and their writer in `InMemoryEventStore`'s appends."""
 
     def __init__(self) -> None:
         self._outbox: dict[str, OutboxEntry] = {}
@@ -115,6 +117,19 @@ class InMemoryNotifications:
         if item.read_at is None:
             self._inbox[notification_id] = item.model_copy(update={"read_at": at.astimezone(UTC)})
         return True
+
+    def check(self, update: ReadModelUpdate) -> None:
+        """Nothing to refuse: `check_read_models` has checked the update's notifications."""
+
+    def on_append(self, records: Sequence[EventRecord], update: ReadModelUpdate) -> None:
+        """Queue and file the update's notifications; mark the escalations it withdraws."""
+        self._write_notifications(update.notifications, outbox=True)
+        self._withdraw(update.withdrawals)
+
+    def on_rebuild(self, update: ReadModelUpdate) -> None:
+        """File the notifications (never queued again) and mark the withdrawals."""
+        self._write_notifications(update.notifications, outbox=False)
+        self._withdraw(update.withdrawals)
 
     def _write_notifications(
         self, notifications: tuple[Notification, ...], *, outbox: bool

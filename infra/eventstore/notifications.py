@@ -1,6 +1,6 @@
 """What the event store keeps about notifications: the outbox the sender drains, the inbox.
 
-Both are written by `EventStore.append` in the same transaction as the ladder events that
+Both are written by `EventRecorder.append` in the same transaction as the ladder events that
 owe them (`ReadModelUpdate.notifications`); a later append withdraws escalations in both
 (`ReadModelUpdate.withdrawals`: the inbox row is marked, an unsent e-mail is never sent).
 The outbox is a queue of e-mails to deliver at least once; the inbox is a read model of
@@ -107,6 +107,10 @@ class NotificationInbox(Protocol):
     async def mark_read(self, notification_id: str, at: datetime) -> bool:
         """Mark an inbox row read, keeping the first instant; False if there is no such row."""
         ...
+
+
+class Notifications(NotificationOutbox, NotificationInbox, Protocol):
+    """Both: what a store keeps of notifications, as the stores hand it out."""
 
 
 def inbox_addressed_to(

@@ -9,39 +9,30 @@ later with a smaller position. The lock covers only the insert and the commit.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
-from psycopg import sql
 from psycopg.errors import UniqueViolation
-from psycopg.rows import TupleRow, dict_row
+from psycopg.rows import TupleRow
 
-from domain.projections import Obligation, PathwaySummary, ReadModelUpdate
+from domain.projections import ReadModelUpdate
 from domain.records import EventRecord
-from domain.values import Stage
 from infra.crypto.sealing import FieldSealer
 from infra.db import Pool
 from infra.eventstore.base import (
     AppendResult,
     CommandIdConflict,
     ConcurrencyConflict,
-    OpenObligation,
-    OverdueObligation,
     check_append,
     check_page,
     check_read_models,
     require_aware,
     unique_across_streams,
 )
-from infra.eventstore.postgres_ledger import PostgresLedger, book_ledger, follow_outcomes
-from infra.eventstore.postgres_notifications import (
-    PostgresNotifications,
-    write_notifications,
-    write_withdrawals,
-)
+from infra.eventstore.postgres_budget import PostgresBudgetBook
+from infra.eventstore.postgres_caseload import PostgresCaseload
+from infra.eventstore.postgres_notifications import PostgresNotifications
 from infra.eventstore.postgres_statements import (
     EVENT_COLUMNS,
-    SUMMARY_COLUMNS,
     ask_other_streams,
     event_from_row,
     insert_events,
@@ -49,13 +40,16 @@ from infra.eventstore.postgres_statements import (
     names_another_stream,
     stream_state,
     stream_version,
-    where,
-    write_read_models,
 )
+from infra.eventstore.postgres_writers import read_model_writers
 
 
-class PostgresEventStore(PostgresNotifications, PostgresLedger):
-    """An `EventStore` on a psycopg pool whose database has been migrated.
+class PostgresEventStore:
+    """An `EventRecorder` on a psycopg pool whose database has been migrated.
+
+    Its read models' writers (`infra.eventstore.postgres_writers`) run in each append's
+    transaction; their queries are the parts it carries, each a class of its own that
+    needs only the pool: `caseload`, `notifications`, `budget` (an `EventStore`).
 
     With a `sealer`, the personal fields of events (`infra.crypto.personal_fields`) are
     sealed with the pathway's data key before they are stored and opened when read, so the
@@ -65,8 +59,12 @@ class PostgresEventStore(PostgresNotifications, PostgresLedger):
     """
 
     def __init__(self, pool: Pool, sealer: FieldSealer | None = None) -> None:
-        super().__init__(pool)
+        self._pool = pool
         self._sealer = sealer
+        self._writers = read_model_writers(sealer)
+        self.caseload = PostgresCaseload(pool)
+        self.notifications = PostgresNotifications(pool)
+        self.budget = PostgresBudgetBook(pool, sealer)
 
     async def ping(self, timeout: float) -> None:
         """Answer within `timeout` seconds or raise: the readiness probe of `/readyz`.
@@ -85,7 +83,7 @@ class PostgresEventStore(PostgresNotifications, PostgresLedger):
         records: Sequence[EventRecord],
         read_models: ReadModelUpdate | None = None,
     ) -> AppendResult:
-        """See `EventStore.append`."""
+        """See `EventRecorder.append`."""
         command_id = check_append(stream_id, expected_version, records, read_models)
         try:
             # Pipeline mode: the statements whose results nobody waits for go out together,
@@ -99,13 +97,8 @@ class PostgresEventStore(PostgresNotifications, PostgresLedger):
                     raise ConcurrencyConflict(stream_id, expected_version, current)
                 if read_models is not None:
                     # Before the append lock: a booking may wait for a budget line's row.
-                    await book_ledger(
-                        conn, read_models.ledger, records[-1].recorded_at, self._sealer
-                    )
-                    await follow_outcomes(conn, read_models.ledger_outcomes)
-                    await write_read_models(conn, read_models)
-                    await write_notifications(conn, read_models.notifications, outbox=True)
-                    await write_withdrawals(conn, read_models.withdrawals)
+                    for writer in self._writers:
+                        await writer.on_append(conn, records, read_models)
                 sealed = await self._sealed(records)
                 await lock_appends(conn)
                 # Asked under the lock, so an append of the id to another stream has
@@ -136,7 +129,7 @@ class PostgresEventStore(PostgresNotifications, PostgresLedger):
     async def read_stream(
         self, stream_id: str, *, known_at: datetime | None = None
     ) -> list[EventRecord]:
-        """See `EventStore.read_stream`."""
+        """See `EventRecorder.read_stream`."""
         async with self._pool.connection() as conn:
             if known_at is None:
                 cur = await conn.execute(
@@ -153,7 +146,7 @@ class PostgresEventStore(PostgresNotifications, PostgresLedger):
             return await self._opened(await cur.fetchall())
 
     async def first_records(self, stream_ids: Sequence[str]) -> dict[str, EventRecord]:
-        """See `EventStore.first_records`."""
+        """See `EventRecorder.first_records`."""
         if not stream_ids:
             return {}
         async with self._pool.connection() as conn:
@@ -164,7 +157,7 @@ class PostgresEventStore(PostgresNotifications, PostgresLedger):
             return {r.stream_id: r for r in await self._opened(await cur.fetchall())}
 
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[EventRecord]:
-        """See `EventStore.read_all`."""
+        """See `EventRecorder.read_all`."""
         check_page(limit)
         async with self._pool.connection() as conn:
             cur = await conn.execute(
@@ -175,120 +168,9 @@ class PostgresEventStore(PostgresNotifications, PostgresLedger):
             return await self._opened(await cur.fetchall())
 
     async def stream_version(self, stream_id: str) -> int:
-        """See `EventStore.stream_version`."""
+        """See `EventRecorder.stream_version`."""
         async with self._pool.connection() as conn:
             return await stream_version(conn, stream_id)
-
-    async def get_summary(self, pathway_id: str) -> PathwaySummary | None:
-        """See `EventStore.get_summary`."""
-        async with self._pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            await cur.execute(
-                f"SELECT {SUMMARY_COLUMNS} FROM pathway_summaries WHERE pathway_id = %s",
-                (pathway_id,),
-            )
-            row = await cur.fetchone()
-        return None if row is None else PathwaySummary.model_validate(row)
-
-    async def list_summaries(
-        self,
-        *,
-        organisation_id: str | None = None,
-        caseworker_id: str | None = None,
-        stage: Stage | None = None,
-        limit: int = 100,
-        offset: int = 0,
-    ) -> list[PathwaySummary]:
-        """See `EventStore.list_summaries`."""
-        check_page(limit, offset)
-        # Only the filters given enter the query, so each shape gets its own good plan.
-        conditions: list[sql.Composable] = []
-        params: list[Any] = []
-        for column, value in (
-            ("organisation_id", organisation_id),
-            ("caseworker_id", caseworker_id),
-            ("stage", None if stage is None else stage.value),
-        ):
-            if value is not None:
-                conditions.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
-                params.append(value)
-        query = sql.SQL(
-            "SELECT {columns} FROM pathway_summaries{where}"
-            " ORDER BY next_deadline ASC NULLS LAST, pathway_id LIMIT %s OFFSET %s"
-        ).format(columns=sql.SQL(SUMMARY_COLUMNS), where=where(conditions))
-        async with self._pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            await cur.execute(query, [*params, limit, offset])
-            rows = await cur.fetchall()
-        return [PathwaySummary.model_validate(row) for row in rows]
-
-    async def open_obligations(
-        self,
-        *,
-        pathway_id: str | None = None,
-        due_before: datetime | None = None,
-        limit: int = 1000,
-    ) -> list[OpenObligation]:
-        """See `EventStore.open_obligations`."""
-        check_page(limit)
-        conditions: list[sql.Composable] = []
-        params: list[Any] = []
-        if pathway_id is not None:
-            conditions.append(sql.SQL("pathway_id = %s"))
-            params.append(pathway_id)
-        if due_before is not None:
-            require_aware(due_before, "due_before")
-            conditions.append(sql.SQL("due_at < %s"))
-            params.append(due_before)
-        query = sql.SQL(
-            "SELECT pathway_id, obligation_id, kind, due_at, measure_id"
-            " FROM pathway_obligations{where}"
-            " ORDER BY due_at, pathway_id, obligation_id LIMIT %s"
-        ).format(where=where(conditions))
-        async with self._pool.connection() as conn:
-            cur = await conn.execute(query, [*params, limit])
-            rows = await cur.fetchall()
-        return [
-            OpenObligation(pathway_id=owner, obligation=_obligation(*columns))
-            for owner, *columns in rows
-        ]
-
-    async def overdue_obligations(
-        self,
-        now: datetime,
-        *,
-        caseworker_id: str | None = None,
-        organisation_id: str | None = None,
-        limit: int = 100,
-    ) -> list[OverdueObligation]:
-        """See `EventStore.overdue_obligations`."""
-        require_aware(now, "now")
-        check_page(limit)
-        conditions: list[sql.Composable] = [sql.SQL("o.due_at <= %s AND NOT s.suspended")]
-        params: list[Any] = [now]
-        for column, value in (
-            ("caseworker_id", caseworker_id),
-            ("organisation_id", organisation_id),
-        ):
-            if value is not None:
-                conditions.append(sql.SQL("s.{} = %s").format(sql.Identifier(column)))
-                params.append(value)
-        query = sql.SQL(
-            "SELECT o.pathway_id, s.organisation_id, s.caseworker_id,"
-            " o.obligation_id, o.kind, o.due_at, o.measure_id"
-            " FROM pathway_obligations o JOIN pathway_summaries s USING (pathway_id){where}"
-            " ORDER BY o.due_at, o.pathway_id, o.obligation_id LIMIT %s"
-        ).format(where=where(conditions))
-        async with self._pool.connection() as conn:
-            cur = await conn.execute(query, [*params, limit])
-            rows = await cur.fetchall()
-        return [
-            OverdueObligation(
-                pathway_id=owner,
-                organisation_id=organisation,
-                caseworker_id=caseworker,
-                obligation=_obligation(*columns),
-            )
-            for owner, organisation, caseworker, *columns in rows
-        ]
 
     async def _sealed(self, records: Sequence[EventRecord]) -> Sequence[EventRecord]:
         if self._sealer is None:
@@ -299,21 +181,11 @@ class PostgresEventStore(PostgresNotifications, PostgresLedger):
         return await open_records(self._sealer, [event_from_row(row) for row in rows])
 
     async def replace_read_models(self, update: ReadModelUpdate) -> None:
-        """See `EventStore.replace_read_models`."""
+        """See `EventRecorder.replace_read_models`."""
         check_read_models(update)
         async with self._pool.connection() as conn, conn.transaction():
-            await write_read_models(conn, update)
-            await write_notifications(conn, update.notifications, outbox=False)
-            await write_withdrawals(conn, update.withdrawals)
-
-
-def _obligation(
-    obligation_id: str, kind: str, due_at: datetime, measure_id: str | None
-) -> Obligation:
-    """An obligation from its columns (obligation_id, kind, due_at, measure_id), due in UTC."""
-    return Obligation(
-        obligation_id=obligation_id, kind=kind, due_at=due_at.astimezone(UTC), measure_id=measure_id
-    )
+            for writer in self._writers:
+                await writer.on_rebuild(conn, update)
 
 
 async def open_records(sealer: FieldSealer | None, records: list[EventRecord]) -> list[EventRecord]:

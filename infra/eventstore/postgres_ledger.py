@@ -23,18 +23,14 @@ from psycopg.errors import ForeignKeyViolation
 from psycopg.rows import dict_row
 
 from domain.payments.ledger import LedgerEntry, LedgerOutcome
+from domain.projections import ReadModelUpdate
+from domain.records import EventRecord
 from infra.budgets.model import BudgetChange, BudgetLine, BudgetLineState, plan_changes
 from infra.crypto.sealing import FieldSealer
-from infra.db import Pool
-from infra.eventstore.base import BudgetLineExceeded, BudgetLineMissing, require_aware
+from infra.eventstore.base import BudgetLineExceeded, BudgetLineMissing
 from infra.eventstore.postgres_statements import Connection
-from infra.payments.ledger_columns import (
-    LEDGER_COLUMNS,
-    PERSONAL_COLUMNS,
-    opened_rows,
-    personal_place,
-)
-from infra.payments.model import FOLLOWS, LedgerRow, LedgerStatus, end_to_end_id_for
+from infra.payments.ledger_columns import PERSONAL_COLUMNS, personal_place
+from infra.payments.model import FOLLOWS, LedgerStatus, end_to_end_id_for
 from infra.payments.statements import BankOutcome, StatementLine
 
 _INSERT_ENTRY = """
@@ -53,7 +49,7 @@ UPDATE budget_lines SET committed = committed + %(amount)s, updated_at = %(at)s
 WHERE line_id = %(line_id)s AND committed + %(amount)s <= amount
 RETURNING line_id
 """
-_BUDGET_COLUMNS = "line_id, label, amount, committed, updated_at"
+BUDGET_COLUMNS = "line_id, label, amount, committed, updated_at"
 
 
 async def book_ledger(
@@ -111,7 +107,7 @@ WHERE line_id = %(line_id)s
 
 
 async def follow_outcomes(conn: Connection, outcomes: Sequence[LedgerOutcome]) -> None:
-    """Move each outcome's row on, in the caller's transaction (see `EventStore.append`).
+    """Move each outcome's row on, in the caller's transaction (see `EventRecorder.append`).
 
     The guarded update locks the row and re-checks its status once it has the lock: of a
     statement import and an append that return the same entry at once, only the first
@@ -199,57 +195,66 @@ async def _sealed(params: dict[str, Any], sealer: FieldSealer | None) -> dict[st
     return params
 
 
-class PostgresLedger:
-    """The ledger half of `PostgresEventStore`: budget lines and ledger rows."""
+async def set_budget_lines(
+    conn: Connection,
+    lines: Sequence[BudgetLine],
+    *,
+    changed_by: str,
+    changed_at: datetime,
+    source: str,
+) -> list[BudgetChange]:
+    """Set the lines' amounts and record each change, in the caller's transaction.
 
-    _pool: Pool
+    The lines are locked first, so a booking cannot commit between the check and the
+    change (see `BudgetBook.apply_budget`).
 
-    async def apply_budget(
-        self, lines: Sequence[BudgetLine], *, changed_by: str, changed_at: datetime, source: str
-    ) -> list[BudgetChange]:
-        """See `BudgetBook.apply_budget`."""
-        require_aware(changed_at, "changed_at")
-        async with self._pool.connection() as conn, conn.transaction():
-            # Locked, so a booking cannot commit between the check and the change.
-            async with conn.cursor(row_factory=dict_row) as cur:
-                await cur.execute(
-                    f"SELECT {_BUDGET_COLUMNS} FROM budget_lines ORDER BY line_id FOR UPDATE"
-                )
-                current = {r["line_id"]: BudgetLineState(**r) for r in await cur.fetchall()}
-            changes = plan_changes(current, lines)
-            for line in lines:
-                await conn.execute(
-                    "INSERT INTO budget_lines (line_id, label, amount, updated_at)"
-                    " VALUES (%s, %s, %s, %s) ON CONFLICT (line_id) DO UPDATE"
-                    " SET label = EXCLUDED.label, amount = EXCLUDED.amount,"
-                    " updated_at = CASE WHEN budget_lines.amount = EXCLUDED.amount"
-                    " THEN budget_lines.updated_at ELSE EXCLUDED.updated_at END",
-                    (line.line_id, line.label, line.amount, changed_at),
-                )
-            for change in changes:
-                await conn.execute(
-                    "INSERT INTO budget_line_changes"
-                    " (line_id, old_amount, new_amount, changed_by, changed_at, source)"
-                    " VALUES (%s, %s, %s, %s, %s, %s)",
-                    (
-                        change.line_id,
-                        change.old_amount,
-                        change.new_amount,
-                        changed_by,
-                        changed_at,
-                        source,
-                    ),
-                )
-        return changes
+    Raises:
+        BudgetError: `budget_below_committed`, a line lowered below what is committed.
+    """
+    async with conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(f"SELECT {BUDGET_COLUMNS} FROM budget_lines ORDER BY line_id FOR UPDATE")
+        current = {r["line_id"]: BudgetLineState(**r) for r in await cur.fetchall()}
+    changes = plan_changes(current, lines)
+    for line in lines:
+        await conn.execute(
+            "INSERT INTO budget_lines (line_id, label, amount, updated_at)"
+            " VALUES (%s, %s, %s, %s) ON CONFLICT (line_id) DO UPDATE"
+            " SET label = EXCLUDED.label, amount = EXCLUDED.amount,"
+            " updated_at = CASE WHEN budget_lines.amount = EXCLUDED.amount"
+            " THEN budget_lines.updated_at ELSE EXCLUDED.updated_at END",
+            (line.line_id, line.label, line.amount, changed_at),
+        )
+    for change in changes:
+        await conn.execute(
+            "INSERT INTO budget_line_changes"
+            " (line_id, old_amount, new_amount, changed_by, changed_at, source)"
+            " VALUES (%s, %s, %s, %s, %s, %s)",
+            (
+                change.line_id,
+                change.old_amount,
+                change.new_amount,
+                changed_by,
+                changed_at,
+                source,
+            ),
+        )
+    return changes
 
-    async def budget_lines(self) -> list[BudgetLineState]:
-        """See `BudgetBook.budget_lines`."""
-        async with self._pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            await cur.execute(f"SELECT {_BUDGET_COLUMNS} FROM budget_lines ORDER BY line_id")
-            return [BudgetLineState(**r) for r in await cur.fetchall()]
 
-    async def ledger_rows(self) -> list[LedgerRow]:
-        """Every ledger row, by entry id."""
-        async with self._pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            await cur.execute(f"SELECT {LEDGER_COLUMNS} FROM ledger ORDER BY entry_id")
-            return await opened_rows(getattr(self, "_sealer", None), await cur.fetchall())
+class LedgerWriter:
+    """Books an append's ledger entries and follows its outcomes; a rebuild writes nothing.
+
+    A rebuild never books a payment again, nor applies an outcome again.
+    """
+
+    def __init__(self, sealer: FieldSealer | None = None) -> None:
+        self._sealer = sealer
+
+    async def on_append(
+        self, conn: Connection, records: Sequence[EventRecord], update: ReadModelUpdate
+    ) -> None:
+        await book_ledger(conn, update.ledger, records[-1].recorded_at, self._sealer)
+        await follow_outcomes(conn, update.ledger_outcomes)
+
+    async def on_rebuild(self, conn: Connection, update: ReadModelUpdate) -> None:
+        return None

@@ -1,4 +1,7 @@
-"""The outbox and the inbox of the Postgres event store (see `infra.eventstore.notifications`).
+"""The outbox and the inbox in Postgres, as the sender and the pages use them.
+
+Their rows are written by `infra.eventstore.postgres_notification_writer` in the append's
+transaction; here they are claimed, marked and read (see `infra.eventstore.notifications`).
 
 A claim is one statement, so one transaction: it picks due rows `FOR UPDATE SKIP LOCKED`
 and moves their `next_attempt_at` to the end of the sender's lease before it commits.
@@ -8,19 +11,17 @@ finds them due: two senders never hold the same row at once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from domain.projections import EscalationsWithdrawn, Notification, Withdrawal
+from domain.projections import Notification, Withdrawal
 from domain.values import Role
 from infra.db import Pool
 from infra.eventstore.base import check_claim, check_page, require_aware
 from infra.eventstore.notifications import InboxItem, OutboxEntry
-from infra.eventstore.postgres_statements import Connection
 
 NOTIFICATION_COLUMNS = (
     "notification_id, pathway_id, organisation_id, recipient_role, recipient_id, escalation,"
@@ -30,7 +31,6 @@ _OUTBOX_COLUMNS = (
     f"{NOTIFICATION_COLUMNS}, attempts, next_attempt_at, sent_at, given_up, last_error,"
     " withdrawn_at"
 )
-_PLACEHOLDERS = ", ".join(["%s"] * 11)
 
 _CLAIM = f"""
 WITH due AS (
@@ -53,7 +53,7 @@ _INBOX_BRANCH = f"""
 
 
 class PostgresNotifications:
-    """The notification half of `PostgresEventStore`."""
+    """`Notifications` on a psycopg pool whose database has been migrated."""
 
     def __init__(self, pool: Pool) -> None:
         self._pool = pool
@@ -151,77 +151,6 @@ class PostgresNotifications:
                 (at, notification_id),
             )
             return cur.rowcount == 1
-
-
-async def write_notifications(
-    conn: Connection, notifications: Sequence[Notification], *, outbox: bool
-) -> None:
-    """Queue (when `outbox`) and file the notifications; rows already there stay as they are."""
-    if not notifications:
-        return
-    rows = [_notification_row(n) for n in notifications]
-    tables = ("outbox", "inbox") if outbox else ("inbox",)
-    async with conn.cursor() as cur:
-        for table in tables:
-            insert = sql.SQL(
-                "INSERT INTO {table} ({columns}) VALUES ({values})"
-                " ON CONFLICT (notification_id) DO NOTHING"
-            ).format(
-                table=sql.Identifier(table),
-                columns=sql.SQL(NOTIFICATION_COLUMNS),
-                values=sql.SQL(_PLACEHOLDERS),
-            )
-            await cur.executemany(insert, rows)
-
-
-_ESCALATIONS_NAMED = """
-WHERE pathway_id = %(pathway_id)s AND obligation_id = %(obligation_id)s AND escalation
-  AND due_at = ANY(%(due_instants)s) AND withdrawn_at IS NULL
-"""
-_WITHDRAW_IN_INBOX = (
-    "UPDATE inbox SET withdrawn_at = %(withdrawn_at)s, withdrawn_by = %(withdrawn_by)s,"
-    f" met_at = %(met_at)s {_ESCALATIONS_NAMED}"
-)
-_WITHDRAW_IN_OUTBOX = (
-    f"UPDATE outbox SET withdrawn_at = %(withdrawn_at)s {_ESCALATIONS_NAMED} AND sent_at IS NULL"
-)
-
-
-async def write_withdrawals(conn: Connection, withdrawals: Sequence[EscalationsWithdrawn]) -> None:
-    """Mark the escalations each withdrawal names: in the inbox, with the fact that withdrew
-    them; in the outbox, while unsent, so that no sender claims them."""
-    if not withdrawals:
-        return
-    rows = [
-        {
-            "pathway_id": w.pathway_id,
-            "obligation_id": w.obligation_id,
-            "due_instants": list(w.due_instants),
-            "withdrawn_at": w.withdrawal.withdrawn_at,
-            "withdrawn_by": w.withdrawal.met_by,
-            "met_at": w.withdrawal.met_at,
-        }
-        for w in withdrawals
-    ]
-    async with conn.cursor() as cur:
-        for statement in (_WITHDRAW_IN_INBOX, _WITHDRAW_IN_OUTBOX):
-            await cur.executemany(statement, rows)
-
-
-def _notification_row(n: Notification) -> tuple[Any, ...]:
-    return (
-        n.notification_id,
-        n.pathway_id,
-        n.organisation_id,
-        n.recipient_role.value,
-        n.recipient_id,
-        n.escalation,
-        n.obligation_kind,
-        n.obligation_id,
-        n.measure_id,
-        n.due_at,
-        n.created_at,
-    )
 
 
 def _notification(row: dict[str, Any]) -> Notification:

@@ -13,7 +13,6 @@ from psycopg import AsyncConnection, AsyncCursor, sql
 from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
-from domain.projections import ReadModelUpdate
 from domain.records import EventRecord
 from infra.eventstore.base import AppendResult
 
@@ -45,28 +44,6 @@ INSERT INTO events (stream_id, version, type, schema_version, data, metadata, co
                     occurred_at, recorded_at)
 VALUES {rows}
 RETURNING version, global_position
-"""
-_UPSERT_SUMMARY = f"""
-INSERT INTO pathway_summaries ({SUMMARY_COLUMNS})
-VALUES (%(pathway_id)s, %(organisation_id)s, %(caseworker_id)s, %(stage)s, %(suspended)s,
-        %(version)s, %(opened_at)s, %(updated_at)s, %(next_deadline)s,
-        %(measures_planned)s, %(measures_active)s, %(measures_completed)s)
-ON CONFLICT (pathway_id) DO UPDATE SET
-    organisation_id = EXCLUDED.organisation_id,
-    caseworker_id = EXCLUDED.caseworker_id,
-    stage = EXCLUDED.stage,
-    suspended = EXCLUDED.suspended,
-    version = EXCLUDED.version,
-    opened_at = EXCLUDED.opened_at,
-    updated_at = EXCLUDED.updated_at,
-    next_deadline = EXCLUDED.next_deadline,
-    measures_planned = EXCLUDED.measures_planned,
-    measures_active = EXCLUDED.measures_active,
-    measures_completed = EXCLUDED.measures_completed
-"""
-_INSERT_OBLIGATION = """
-INSERT INTO pathway_obligations (pathway_id, obligation_id, kind, due_at, measure_id)
-VALUES (%s, %s, %s, %s, %s)
 """
 
 
@@ -153,24 +130,6 @@ async def insert_events(conn: Connection, records: Sequence[EventRecord]) -> lis
     cur = await conn.execute(query, params)
     # Rows of a VALUES list are inserted in order; sort anyway rather than rely on RETURNING's.
     return [int(position) for _, position in sorted(await cur.fetchall())]
-
-
-async def write_read_models(conn: Connection, update: ReadModelUpdate) -> None:
-    """Upsert the pathway's summary and replace its obligations."""
-    summary = update.summary
-    await conn.execute(_UPSERT_SUMMARY, {**dict(summary), "stage": summary.stage.value})
-    await conn.execute(
-        "DELETE FROM pathway_obligations WHERE pathway_id = %s", (summary.pathway_id,)
-    )
-    if update.obligations:
-        async with conn.cursor() as cur:
-            await cur.executemany(
-                _INSERT_OBLIGATION,
-                [
-                    (summary.pathway_id, o.obligation_id, o.kind, o.due_at, o.measure_id)
-                    for o in update.obligations
-                ],
-            )
 
 
 def event_from_row(row: TupleRow) -> EventRecord:

@@ -128,7 +128,7 @@ async def caseload_row_differs(
     the events read is read again with them.
     """
     for _ in range(10):
-        stored = await store.get_summary(pid)
+        stored = await store.caseload.get_summary(pid)
         if stored is None:
             return ["the row: missing"]
         if stored.version == len(records):

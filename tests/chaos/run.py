@@ -76,7 +76,7 @@ async def main(args: argparse.Namespace) -> int:
         try:
             await add_staff(PostgresAccountStore(pool))
             now = datetime.now(UTC)
-            await PostgresEventStore(pool).apply_budget(
+            await PostgresEventStore(pool).budget.apply_budget(
                 load_budget(None), changed_by="chaos", changed_at=now, source="default"
             )
             account = BankAccount(

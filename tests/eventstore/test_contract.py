@@ -41,8 +41,8 @@ async def snapshot(
     """Everything the store holds about one pathway, to show that nothing changed."""
     return (
         await store.read_all(),
-        await store.get_summary(pathway_id),
-        [o.obligation for o in await store.open_obligations(pathway_id=pathway_id)],
+        await store.caseload.get_summary(pathway_id),
+        [o.obligation for o in await store.caseload.open_obligations(pathway_id=pathway_id)],
     )
 
 
@@ -68,7 +68,7 @@ async def test_appended_records_read_back_equal(store: EventStore) -> None:
 async def test_unknown_stream_is_empty_at_version_zero(store: EventStore) -> None:
     assert await store.read_stream("pw-none") == []
     assert await store.stream_version("pw-none") == 0
-    assert await store.get_summary("pw-none") is None
+    assert await store.caseload.get_summary("pw-none") is None
 
 
 async def test_versions_follow_each_other_without_gaps(store: EventStore) -> None:
@@ -269,7 +269,7 @@ async def test_concurrent_different_commands_at_one_version_let_one_win(
     stored = await store.read_stream(P1)
     assert len(stored) == 1
     # The read models are the winner's, not a loser's.
-    row = await store.get_summary(P1)
+    row = await store.caseload.get_summary(P1)
     assert row is not None and row.caseworker_id == caseworker_of[stored[0].command_id]
 
 
@@ -282,8 +282,10 @@ async def test_read_models_are_written_with_the_events(store: EventStore) -> Non
 
     await store.append(P1, 0, records(P1, 0, "c-1"), read_models(row, due))
 
-    assert await store.get_summary(P1) == row
-    assert [(o.pathway_id, o.obligation) for o in await store.open_obligations()] == [(P1, due)]
+    assert await store.caseload.get_summary(P1) == row
+    assert [(o.pathway_id, o.obligation) for o in await store.caseload.open_obligations()] == [
+        (P1, due)
+    ]
 
 
 async def test_a_failed_append_leaves_neither_events_nor_read_models(store: EventStore) -> None:
@@ -311,14 +313,16 @@ async def test_obligations_are_replaced_on_each_append(store: EventStore) -> Non
         P1, 1, records(P1, 1, "c-2"), read_models(summary(P1, 2), assessment, target)
     )
 
-    assert [o.obligation for o in await store.open_obligations(pathway_id=P1)] == [
+    assert [o.obligation for o in await store.caseload.open_obligations(pathway_id=P1)] == [
         assessment,
         target,
     ]
     await store.append(P1, 2, records(P1, 2, "c-3"), read_models(summary(P1, 3)))
-    assert await store.open_obligations(pathway_id=P1) == []
+    assert await store.caseload.open_obligations(pathway_id=P1) == []
     # The other pathway's obligations are untouched.
-    assert [o.obligation.obligation_id for o in await store.open_obligations()] == ["baseline"]
+    assert [o.obligation.obligation_id for o in await store.caseload.open_obligations()] == [
+        "baseline"
+    ]
 
 
 async def test_open_obligations_due_before_an_instant_earliest_first(store: EventStore) -> None:
@@ -328,8 +332,8 @@ async def test_open_obligations_due_before_an_instant_earliest_first(store: Even
     await store.append(P1, 0, records(P1, 0, "c-1"), read_models(summary(P1, 1), late, early))
     await store.append(P2, 0, records(P2, 0, "c-2"), read_models(summary(P2, 1), other))
 
-    due = await store.open_obligations(due_before=T0 + timedelta(days=2))
-    everything = await store.open_obligations()
+    due = await store.caseload.open_obligations(due_before=T0 + timedelta(days=2))
+    everything = await store.caseload.open_obligations()
 
     assert [(o.pathway_id, o.obligation) for o in due] == [(P2, other)]
     assert [(o.pathway_id, o.obligation) for o in everything] == [
@@ -337,7 +341,7 @@ async def test_open_obligations_due_before_an_instant_earliest_first(store: Even
         (P1, early),
         (P1, late),
     ]
-    assert len(await store.open_obligations(limit=1)) == 1
+    assert len(await store.caseload.open_obligations(limit=1)) == 1
 
 
 async def test_list_summaries_filters_and_orders_by_next_deadline(store: EventStore) -> None:
@@ -360,7 +364,7 @@ async def test_list_summaries_filters_and_orders_by_next_deadline(store: EventSt
         await store.append(pathway_id, 0, opening, read_models(row))
 
     async def ids(**filters: object) -> list[str]:
-        return [s.pathway_id for s in await store.list_summaries(**filters)]  # type: ignore[arg-type]
+        return [s.pathway_id for s in await store.caseload.list_summaries(**filters)]  # type: ignore[arg-type]
 
     assert await ids() == ["pw-b", "pw-e", "pw-a", "pw-c", "pw-d"]
     assert await ids(organisation_id="org-a") == ["pw-b", "pw-a", "pw-d"]
@@ -369,7 +373,7 @@ async def test_list_summaries_filters_and_orders_by_next_deadline(store: EventSt
     assert await ids(organisation_id="org-a", caseworker_id="cw-1", stage=Stage.ACTIVE) == ["pw-d"]
     assert await ids(organisation_id="org-none") == []
     assert await ids(limit=2, offset=2) == ["pw-a", "pw-c"]
-    assert await store.list_summaries(caseworker_id="cw-2") == [rows["pw-b"]]
+    assert await store.caseload.list_summaries(caseworker_id="cw-2") == [rows["pw-b"]]
 
 
 async def test_replace_read_models_overwrites_one_pathway(store: EventStore) -> None:
@@ -380,9 +384,9 @@ async def test_replace_read_models_overwrites_one_pathway(store: EventStore) -> 
 
     await store.replace_read_models(ReadModelUpdate(summary=rebuilt, obligations=(due,)))
 
-    assert await store.get_summary(P1) == rebuilt
-    assert [o.obligation for o in await store.open_obligations(pathway_id=P1)] == [due]
-    assert len(await store.open_obligations(pathway_id=P2)) == 1
+    assert await store.caseload.get_summary(P1) == rebuilt
+    assert [o.obligation for o in await store.caseload.open_obligations(pathway_id=P1)] == [due]
+    assert len(await store.caseload.open_obligations(pathway_id=P2)) == 1
     assert len(await store.read_all()) == 2
 
 
@@ -426,4 +430,4 @@ async def test_naive_query_instants_are_refused(store: EventStore) -> None:
     with pytest.raises(ValueError):
         await store.read_stream(P1, known_at=naive)
     with pytest.raises(ValueError):
-        await store.open_obligations(due_before=naive)
+        await store.caseload.open_obligations(due_before=naive)

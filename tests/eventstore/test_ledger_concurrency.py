@@ -56,28 +56,32 @@ async def race(store: PostgresEventStore, amounts: list[int]) -> tuple[list[int]
 
 async def test_only_the_approvals_that_fit_the_last_euros_succeed(wide_pool: Pool) -> None:
     store = PostgresEventStore(wide_pool)
-    await store.apply_budget(lines(furniture=100_00), changed_by="t", changed_at=T0, source="t")
+    await store.budget.apply_budget(
+        lines(furniture=100_00), changed_by="t", changed_at=T0, source="t"
+    )
 
     booked, refused = await race(store, [30_00] * 24)
 
     assert booked == [30_00] * 3
     assert len(refused) == 21
-    (line,) = await store.budget_lines()
+    (line,) = await store.budget.budget_lines()
     assert (line.line_id, line.amount, line.committed) == (FURNITURE, 100_00, 90_00)
-    assert sum(r.entry.amount for r in await store.ledger_rows()) == 90_00
+    assert sum(r.entry.amount for r in await store.budget.ledger_rows()) == 90_00
 
 
 async def test_uneven_amounts_never_overspend_and_refuse_only_what_did_not_fit(
     wide_pool: Pool,
 ) -> None:
     store = PostgresEventStore(wide_pool)
-    await store.apply_budget(lines(furniture=250_00), changed_by="t", changed_at=T0, source="t")
+    await store.budget.apply_budget(
+        lines(furniture=250_00), changed_by="t", changed_at=T0, source="t"
+    )
     amounts = [17_31, 49_99, 1_00, 88_88, 25_00, 60_01, 33_33, 12_12, 99_99, 5_55] * 3
 
     booked, refused = await race(store, amounts)
 
-    (line,) = await store.budget_lines()
+    (line,) = await store.budget.budget_lines()
     assert line.committed == sum(booked) <= line.amount
-    assert line.committed == sum(r.entry.amount for r in await store.ledger_rows())
+    assert line.committed == sum(r.entry.amount for r in await store.budget.ledger_rows())
     # The line only ever shrank: whatever was refused did not fit even in what is left now.
     assert all(amount > line.available for amount in refused)

@@ -5,11 +5,8 @@ Every implementation (in-memory, Postgres) passes these.
 
 from __future__ import annotations
 
-from typing import cast
-
 import pytest
 
-from infra.budgets.book import BudgetBook
 from infra.budgets.model import BudgetError
 from infra.eventstore.base import BudgetLineExceeded, BudgetLineMissing, EventStore, InvalidAppend
 from infra.payments.model import LedgerStatus, end_to_end_id_for, entry_id_for
@@ -20,13 +17,12 @@ P1 = "pw-0001"
 P2 = "pw-0002"
 
 
-class Store(EventStore, BudgetBook):
-    """What the tests use of a store: events and budget."""
+Store = EventStore
 
 
 @pytest.fixture
 def book(store: EventStore) -> Store:
-    return cast(Store, store)
+    return store
 
 
 async def opened(book: Store, pathway_id: str = P1) -> None:
@@ -39,11 +35,13 @@ async def opened(book: Store, pathway_id: str = P1) -> None:
 
 
 async def committed(book: Store) -> dict[str, tuple[int, int]]:
-    return {line.line_id: (line.amount, line.committed) for line in await book.budget_lines()}
+    return {
+        line.line_id: (line.amount, line.committed) for line in await book.budget.budget_lines()
+    }
 
 
 async def test_an_approval_books_its_entry_and_commits_its_amount(book: Store) -> None:
-    await book.apply_budget(
+    await book.budget.apply_budget(
         lines(furniture=1000_00), changed_by="adele", changed_at=T0, source="test"
     )
     await opened(book)
@@ -52,7 +50,7 @@ async def test_an_approval_books_its_entry_and_commits_its_amount(book: Store) -
     await book.append(P1, 1, records(P1, 1, "approve"), with_ledger(P1, 2, payment))
 
     assert await committed(book) == {FURNITURE: (1000_00, 400_00)}
-    (row,) = await book.ledger_rows()
+    (row,) = await book.budget.ledger_rows()
     assert row.entry == payment
     assert row.status == LedgerStatus.APPROVED and row.batch_id is None
     assert row.end_to_end_id == end_to_end_id_for(payment.entry_id)
@@ -61,7 +59,7 @@ async def test_an_approval_books_its_entry_and_commits_its_amount(book: Store) -
 
 
 async def test_an_entry_that_does_not_fit_refuses_the_whole_append(book: Store) -> None:
-    await book.apply_budget(
+    await book.budget.apply_budget(
         lines(furniture=500_00), changed_by="adele", changed_at=T0, source="test"
     )
     await opened(book)
@@ -79,13 +77,13 @@ async def test_an_entry_that_does_not_fit_refuses_the_whole_append(book: Store) 
     assert refused.value.available == 200_00
     assert await book.stream_version(P1) == 2
     assert await committed(book) == {FURNITURE: (500_00, 300_00)}
-    assert len(await book.ledger_rows()) == 1
-    summary_row = await book.get_summary(P1)
+    assert len(await book.budget.ledger_rows()) == 1
+    summary_row = await book.caseload.get_summary(P1)
     assert summary_row is not None and summary_row.version == 2
 
 
 async def test_the_last_cent_fits_exactly(book: Store) -> None:
-    await book.apply_budget(
+    await book.budget.apply_budget(
         lines(furniture=500_00), changed_by="adele", changed_at=T0, source="test"
     )
     await opened(book)
@@ -94,7 +92,7 @@ async def test_the_last_cent_fits_exactly(book: Store) -> None:
 
 
 async def test_entries_of_one_append_fit_together_or_not_at_all(book: Store) -> None:
-    await book.apply_budget(
+    await book.budget.apply_budget(
         lines(furniture=500_00, utilities=1000_00), changed_by="adele", changed_at=T0, source="test"
     )
     await opened(book)
@@ -107,7 +105,7 @@ async def test_entries_of_one_append_fit_together_or_not_at_all(book: Store) -> 
         await book.append(P1, 1, records(P1, 1, "three"), with_ledger(P1, 2, fits, first, second))
 
     assert [v[1] for v in (await committed(book)).values()] == [0, 0]
-    assert await book.ledger_rows() == []
+    assert await book.budget.ledger_rows() == []
     assert await book.stream_version(P1) == 1
 
 
@@ -117,11 +115,11 @@ async def test_a_missing_budget_line_refuses_the_append(book: Store) -> None:
         await book.append(P1, 1, records(P1, 1, "approve"), with_ledger(P1, 2, entry(P1, 1_00)))
     assert refused.value.code == "budget_line_missing"
     assert await book.stream_version(P1) == 1
-    assert await book.ledger_rows() == []
+    assert await book.budget.ledger_rows() == []
 
 
 async def test_a_retried_append_books_nothing_twice(book: Store) -> None:
-    await book.apply_budget(
+    await book.budget.apply_budget(
         lines(furniture=1000_00), changed_by="adele", changed_at=T0, source="test"
     )
     await opened(book)
@@ -132,11 +130,11 @@ async def test_a_retried_append_books_nothing_twice(book: Store) -> None:
 
     assert again.duplicate
     assert await committed(book) == {FURNITURE: (1000_00, 400_00)}
-    assert len(await book.ledger_rows()) == 1
+    assert len(await book.budget.ledger_rows()) == 1
 
 
 async def test_an_entry_already_in_the_ledger_is_not_committed_again(book: Store) -> None:
-    await book.apply_budget(
+    await book.budget.apply_budget(
         lines(furniture=1000_00), changed_by="adele", changed_at=T0, source="test"
     )
     await opened(book)
@@ -146,7 +144,7 @@ async def test_an_entry_already_in_the_ledger_is_not_committed_again(book: Store
     await book.append(P1, 2, records(P1, 2, "later"), with_ledger(P1, 3, payment))
 
     assert await committed(book) == {FURNITURE: (1000_00, 400_00)}
-    assert len(await book.ledger_rows()) == 1
+    assert len(await book.budget.ledger_rows()) == 1
 
 
 @pytest.mark.parametrize(
@@ -158,24 +156,24 @@ async def test_an_entry_already_in_the_ledger_is_not_committed_again(book: Store
     ],
 )
 async def test_malformed_entries_are_invalid_and_write_nothing(book: Store, bad: object) -> None:
-    await book.apply_budget(
+    await book.budget.apply_budget(
         lines(furniture=1000_00), changed_by="adele", changed_at=T0, source="test"
     )
     await opened(book)
     with pytest.raises(InvalidAppend):
         await book.append(P1, 1, records(P1, 1, "bad"), with_ledger(P1, 2, bad))  # type: ignore[arg-type]
-    assert await book.ledger_rows() == []
+    assert await book.budget.ledger_rows() == []
     assert await book.stream_version(P1) == 1
 
 
 async def test_applying_a_budget_records_what_changed(book: Store) -> None:
-    first = await book.apply_budget(
+    first = await book.budget.apply_budget(
         lines(furniture=1000_00, utilities=500_00),
         changed_by="adele",
         changed_at=T0,
         source="a.toml",
     )
-    second = await book.apply_budget(
+    second = await book.budget.apply_budget(
         lines(furniture=1200_00, utilities=500_00),
         changed_by="adele",
         changed_at=T0,
@@ -192,14 +190,14 @@ async def test_applying_a_budget_records_what_changed(book: Store) -> None:
 
 
 async def test_a_line_cannot_be_lowered_below_what_is_committed(book: Store) -> None:
-    await book.apply_budget(
+    await book.budget.apply_budget(
         lines(furniture=1000_00), changed_by="adele", changed_at=T0, source="test"
     )
     await opened(book)
     await book.append(P1, 1, records(P1, 1, "approve"), with_ledger(P1, 2, entry(P1, 400_00)))
 
     with pytest.raises(BudgetError) as refused:
-        await book.apply_budget(
+        await book.budget.apply_budget(
             lines(furniture=399_99, utilities=10_00),
             changed_by="adele",
             changed_at=T0,
@@ -208,7 +206,7 @@ async def test_a_line_cannot_be_lowered_below_what_is_committed(book: Store) -> 
 
     assert refused.value.code == "budget_below_committed"
     assert await committed(book) == {FURNITURE: (1000_00, 400_00)}
-    await book.apply_budget(
+    await book.budget.apply_budget(
         lines(furniture=400_00), changed_by="adele", changed_at=T0, source="test"
     )
     assert await committed(book) == {FURNITURE: (400_00, 400_00)}

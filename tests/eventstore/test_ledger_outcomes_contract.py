@@ -53,7 +53,7 @@ def with_outcomes(version: int, *outcomes: LedgerOutcome) -> ReadModelUpdate:
 
 
 async def approved(book: Store, *entries: LedgerEntry) -> None:
-    await book.apply_budget(
+    await book.budget.apply_budget(
         lines(furniture=1000_00), changed_by="adele", changed_at=T0, source="test"
     )
     await book.append(P1, 0, records(P1, 0, "open"), read_models(summary(P1, 1)))
@@ -71,7 +71,7 @@ async def tell(book: Store, *outcomes: LedgerOutcome) -> None:
 
 
 async def committed(book: Store) -> int:
-    (line,) = [x for x in await book.budget_lines() if x.line_id == FURNITURE]
+    (line,) = [x for x in await book.budget.budget_lines() if x.line_id == FURNITURE]
     return line.committed
 
 
@@ -81,7 +81,7 @@ async def test_a_payment_paid_in_its_pathway_is_paid_in_the_ledger(book: Store) 
 
     await tell(book, told(payment, "paid"))
 
-    (row,) = await book.ledger_rows()
+    (row,) = await book.budget.ledger_rows()
     assert row.status == LedgerStatus.PAID and row.batch_id is None
     assert (row.paid_on, row.bank_reference, row.settled_at) == (
         date(2025, 3, 6),
@@ -98,7 +98,7 @@ async def test_a_return_releases_its_commitment_once(book: Store) -> None:
     await tell(book, told(payment, "returned"))
     await tell(book, told(payment, "returned", "BNK-again"))
 
-    rows = {r.entry.entry_id: r for r in await book.ledger_rows()}
+    rows = {r.entry.entry_id: r for r in await book.budget.ledger_rows()}
     returned = rows[payment.entry_id]
     assert returned.status == LedgerStatus.RETURNED
     assert (returned.returned_on, returned.bank_reference, returned.return_reason) == (
@@ -120,7 +120,7 @@ async def test_paid_then_returned_releases_once_and_a_late_paid_changes_nothing(
     await tell(book, told(payment, "returned", "BNK-2"))
     await tell(book, told(payment, "paid", "BNK-3"))
 
-    (row,) = await book.ledger_rows()
+    (row,) = await book.budget.ledger_rows()
     assert (row.status, row.paid_on, row.returned_on, row.bank_reference) == (
         LedgerStatus.RETURNED,
         date(2025, 3, 6),
@@ -135,7 +135,7 @@ async def test_an_outcome_without_its_ledger_row_changes_nothing(book: Store) ->
 
     await tell(book, told(entry(P1, 50_00, period="2024-01-01"), "returned"))
 
-    (row,) = await book.ledger_rows()
+    (row,) = await book.budget.ledger_rows()
     assert row.status == LedgerStatus.APPROVED
     assert await committed(book) == 400_00
     assert await book.stream_version(P1) == 3
@@ -154,17 +154,19 @@ async def test_an_outcome_of_another_pathway_is_refused_and_nothing_written(book
 
 async def test_the_domain_history_of_a_payment_moves_its_row(book: Store) -> None:
     """request → approve → paid by the bank → returned: the append of each event does it."""
-    await book.apply_budget(load_budget(None), changed_by="t", changed_at=T0, source="default")
+    await book.budget.apply_budget(
+        load_budget(None), changed_by="t", changed_at=T0, source="default"
+    )
     s = supported().given(request(amount=80_000)).given(approve(pid()), SUPERVISOR)
     await persist(book, s)
-    (row,) = await book.ledger_rows()
+    (row,) = await book.budget.ledger_rows()
     assert row.status == LedgerStatus.APPROVED
 
     await persist(book, s.given(outcome(pid(), "paid"), SYSTEM_BANK))
-    (row,) = await book.ledger_rows()
+    (row,) = await book.budget.ledger_rows()
     assert (row.status, row.bank_reference) == (LedgerStatus.PAID, "STMT-1-paid")
 
     await persist(book, s.given(outcome(pid(), "returned"), SYSTEM_BANK))
-    (row,) = await book.ledger_rows()
+    (row,) = await book.budget.ledger_rows()
     assert row.status == LedgerStatus.RETURNED
     assert await committed(book) == 0

@@ -63,8 +63,8 @@ async def test_a_failure_after_the_events_are_inserted_rolls_back_everything(
         await postgres_store.append(P1, 0, records(P1, 0, "c-1", 2), models)
 
     assert await postgres_store.read_all() == []
-    assert await postgres_store.get_summary(P1) is None
-    assert await postgres_store.open_obligations() == []
+    assert await postgres_store.caseload.get_summary(P1) is None
+    assert await postgres_store.caseload.open_obligations() == []
 
 
 async def _hold_uncommitted_events(database: str, command_id: str) -> psycopg.AsyncConnection:
@@ -115,7 +115,7 @@ async def test_losing_the_insert_race_is_told_apart(
     finally:
         await other.close()
     # The loser's read models were rolled back with its events.
-    assert await postgres_store.get_summary(P1) is None
+    assert await postgres_store.caseload.get_summary(P1) is None
     assert len(await postgres_store.read_all()) == 2
 
 

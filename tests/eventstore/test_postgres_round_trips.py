@@ -68,4 +68,4 @@ async def test_an_append_with_its_read_models_takes_five_round_trips(
     # one flight; the pipeline's sync; COMMIT. One statement at a time it was eight.
     assert trips <= 5
     assert [r.version for r in await store.read_stream("p-1")] == [1, 2, 3]
-    assert len(await store.open_obligations()) == 2
+    assert len(await store.caseload.open_obligations()) == 2

@@ -30,7 +30,7 @@ async def main() -> None:
     pool = await open_pool(settings, min_size=1, max_size=2)
     try:
         await run_notifier(
-            settings, PostgresEventStore(pool), StaticDirectory(DEMO_DIRECTORY), stop
+            settings, PostgresEventStore(pool).notifications, StaticDirectory(DEMO_DIRECTORY), stop
         )
     finally:
         await pool.close()

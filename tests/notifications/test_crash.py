@@ -52,7 +52,7 @@ async def wait_until(done: Callable[[], bool], process: asyncio.subprocess.Proce
 
 
 async def outbox(store: PostgresEventStore, ids: list[str]) -> list[OutboxEntry]:
-    entries = [await store.get_outbox_entry(i) for i in ids]
+    entries = [await store.notifications.get_outbox_entry(i) for i in ids]
     assert None not in entries
     return entries  # type: ignore[return-value]
 
@@ -113,7 +113,7 @@ async def test_a_sender_killed_mid_batch_leaves_every_notification_in_the_sink_e
             timeout=5,
         )
         survivor = NotificationSender(
-            postgres_store, StaticDirectory(DEMO_DIRECTORY), settings, later
+            postgres_store.notifications, StaticDirectory(DEMO_DIRECTORY), settings, later
         )
         report = await survivor.send_pending()
         after = await outbox(postgres_store, ids)

@@ -36,7 +36,7 @@ async def two_organisations(store: EventStore) -> None:
 
 
 async def ids(store: EventStore, user_id: str, role: Role, org: str, **kw: object) -> list[str]:
-    rows = await store.inbox(user_id=user_id, role=role, organisation_id=org, **kw)  # type: ignore[arg-type]
+    rows = await store.notifications.inbox(user_id=user_id, role=role, organisation_id=org, **kw)  # type: ignore[arg-type]
     return [i.notification.notification_id for i in rows]
 
 
@@ -78,14 +78,16 @@ async def test_read_rows_leave_the_unread_list_and_keep_their_first_read_instant
     await two_organisations(store)
     first_read, second_read = T0 + DAY, T0 + 2 * DAY
 
-    assert await store.mark_read(f"pathway-{P2}:3", first_read) is True
-    assert await store.mark_read(f"pathway-{P2}:3", second_read) is True
-    assert await store.mark_read("pathway-none:1", first_read) is False
+    assert await store.notifications.mark_read(f"pathway-{P2}:3", first_read) is True
+    assert await store.notifications.mark_read(f"pathway-{P2}:3", second_read) is True
+    assert await store.notifications.mark_read("pathway-none:1", first_read) is False
 
     assert await ids(store, "cora", Role.COORDINATOR, "org-a", unread_only=True) == [
         f"pathway-{P1}:3"
     ]
-    rows = await store.inbox(user_id="cora", role=Role.COORDINATOR, organisation_id="org-a")
+    rows = await store.notifications.inbox(
+        user_id="cora", role=Role.COORDINATOR, organisation_id="org-a"
+    )
     assert [(i.notification.pathway_id, i.read_at) for i in rows] == [
         (P2, first_read),
         (P1, None),
@@ -130,7 +132,7 @@ async def caseloads(store: EventStore) -> None:
 
 
 async def overdue(store: EventStore, now: datetime, **filters: object) -> list[tuple[str, str]]:
-    rows = await store.overdue_obligations(now, **filters)  # type: ignore[arg-type]
+    rows = await store.caseload.overdue_obligations(now, **filters)  # type: ignore[arg-type]
     return [(r.pathway_id, r.obligation.obligation_id) for r in rows]
 
 
@@ -153,7 +155,7 @@ async def test_overdue_for_the_project_an_organisation_and_a_caseworker(
 async def test_overdue_rows_say_whose_caseload_they_are_in(store: EventStore) -> None:
     await caseloads(store)
 
-    [row] = await store.overdue_obligations(T0 + 2 * DAY, caseworker_id="cw-2")
+    [row] = await store.caseload.overdue_obligations(T0 + 2 * DAY, caseworker_id="cw-2")
 
     assert (row.pathway_id, row.organisation_id, row.caseworker_id) == (P2, "org-b", "cw-2")
     assert row.obligation == obligation("baseline", T0 + 2 * DAY, kind="baseline")
@@ -168,8 +170,10 @@ async def test_suspended_pathways_owe_nothing_overdue(store: EventStore) -> None
 
 async def test_inbox_and_overdue_arguments_are_checked(store: EventStore) -> None:
     with pytest.raises(ValueError):
-        await store.overdue_obligations(datetime(2025, 3, 3))
+        await store.caseload.overdue_obligations(datetime(2025, 3, 3))
     with pytest.raises(ValueError):
-        await store.inbox(user_id="u", role=Role.CASEWORKER, organisation_id="o", limit=0)
+        await store.notifications.inbox(
+            user_id="u", role=Role.CASEWORKER, organisation_id="o", limit=0
+        )
     with pytest.raises(ValueError):
-        await store.mark_read("x", datetime(2025, 3, 3))
+        await store.notifications.mark_read("x", datetime(2025, 3, 3))

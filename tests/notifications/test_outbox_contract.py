@@ -26,7 +26,7 @@ def update(pathway_id: str, version: int, *notifications: Notification) -> ReadM
 
 
 async def entries(store: EventStore, *ids: str) -> list[OutboxEntry | None]:
-    return [await store.get_outbox_entry(i) for i in ids]
+    return [await store.notifications.get_outbox_entry(i) for i in ids]
 
 
 async def test_the_append_queues_its_notifications_and_files_them_in_the_inbox(
@@ -36,10 +36,12 @@ async def test_the_append_queues_its_notifications_and_files_them_in_the_inbox(
 
     await pathway.append_to(store)
 
-    queued = await store.claim_notifications(LATER, limit=10, lease=LEASE)
+    queued = await store.notifications.claim_notifications(LATER, limit=10, lease=LEASE)
     assert [e.notification for e in queued] == list(pathway.notifications)
     assert len(pathway.notifications) == 3
-    inbox = await store.inbox(user_id="anna", role=Role.CASEWORKER, organisation_id="org-lecce")
+    inbox = await store.notifications.inbox(
+        user_id="anna", role=Role.CASEWORKER, organisation_id="org-lecce"
+    )
     assert [i.notification for i in inbox] == [pathway.notifications[0]]
 
 
@@ -47,7 +49,7 @@ async def test_a_retried_append_queues_nothing_more(store: EventStore) -> None:
     batch = records(P1, 0, "c-1")
     first = notification(P1, 1)
     await store.append(P1, 0, batch, update(P1, 1, first))
-    [claimed] = await store.claim_notifications(LATER, limit=10, lease=LEASE)
+    [claimed] = await store.notifications.claim_notifications(LATER, limit=10, lease=LEASE)
 
     # The retry's read models differ (recomputed later): nothing of them may land.
     retry = await store.append(
@@ -59,7 +61,9 @@ async def test_a_retried_append_queues_nothing_more(store: EventStore) -> None:
         claimed,
         None,
     ]
-    inbox = await store.inbox(user_id="cw-1", role=Role.CASEWORKER, organisation_id="org-a")
+    inbox = await store.notifications.inbox(
+        user_id="cw-1", role=Role.CASEWORKER, organisation_id="org-a"
+    )
     assert [i.notification for i in inbox] == [first]
 
 
@@ -70,22 +74,30 @@ async def test_a_failed_append_queues_nothing(store: EventStore) -> None:
     with pytest.raises(TypeError):
         await store.append(P1, 0, poisoned, update(P1, 2, notification(P1, 2)))
 
-    assert await store.claim_notifications(LATER, limit=10, lease=LEASE) == []
-    assert await store.inbox(user_id="cw-1", role=Role.CASEWORKER, organisation_id="org-a") == []
+    assert await store.notifications.claim_notifications(LATER, limit=10, lease=LEASE) == []
+    assert (
+        await store.notifications.inbox(
+            user_id="cw-1", role=Role.CASEWORKER, organisation_id="org-a"
+        )
+        == []
+    )
 
 
 async def test_rebuilding_read_models_files_the_inbox_but_queues_no_email(
     store: EventStore,
 ) -> None:
     await store.append(P1, 0, records(P1, 0, "c-1"), update(P1, 1, notification(P1, 1)))
-    await store.mark_read(notification(P1, 1).notification_id, LATER)
+    await store.notifications.mark_read(notification(P1, 1).notification_id, LATER)
 
     await store.replace_read_models(update(P1, 1, notification(P1, 1), notification(P1, 2)))
 
     assert [
-        e.notification_id for e in await store.claim_notifications(LATER, limit=10, lease=LEASE)
+        e.notification_id
+        for e in await store.notifications.claim_notifications(LATER, limit=10, lease=LEASE)
     ] == [notification(P1, 1).notification_id]
-    inbox = await store.inbox(user_id="cw-1", role=Role.CASEWORKER, organisation_id="org-a")
+    inbox = await store.notifications.inbox(
+        user_id="cw-1", role=Role.CASEWORKER, organisation_id="org-a"
+    )
     assert [(i.notification.notification_id, i.read_at) for i in inbox] == [
         (notification(P1, 1).notification_id, LATER),
         (notification(P1, 2).notification_id, None),
@@ -106,7 +118,7 @@ async def test_malformed_notifications_are_refused_and_write_nothing(
         await store.append(P1, 0, records(P1, 0, "c-1"), models)
 
     assert await store.read_all() == []
-    assert await store.claim_notifications(LATER, limit=10, lease=LEASE) == []
+    assert await store.notifications.claim_notifications(LATER, limit=10, lease=LEASE) == []
 
 
 async def test_claims_take_due_rows_oldest_first_count_attempts_and_hide_them_for_a_lease(
@@ -115,10 +127,14 @@ async def test_claims_take_due_rows_oldest_first_count_attempts_and_hide_them_fo
     rows = [notification(P1, v, created_at=T0 + timedelta(minutes=10 - v)) for v in (1, 2, 3)]
     await store.append(P1, 0, records(P1, 0, "c-1"), update(P1, 1, *rows))
 
-    first = await store.claim_notifications(LATER, limit=2, lease=LEASE)
-    second = await store.claim_notifications(LATER, limit=2, lease=LEASE)
-    during_lease = await store.claim_notifications(LATER + LEASE / 2, limit=10, lease=LEASE)
-    after_lease = await store.claim_notifications(LATER + LEASE, limit=10, lease=LEASE)
+    first = await store.notifications.claim_notifications(LATER, limit=2, lease=LEASE)
+    second = await store.notifications.claim_notifications(LATER, limit=2, lease=LEASE)
+    during_lease = await store.notifications.claim_notifications(
+        LATER + LEASE / 2, limit=10, lease=LEASE
+    )
+    after_lease = await store.notifications.claim_notifications(
+        LATER + LEASE, limit=10, lease=LEASE
+    )
 
     assert [e.notification for e in first] == [rows[2], rows[1]]
     assert [e.notification for e in second] == [rows[0]]
@@ -136,13 +152,13 @@ async def test_concurrent_claims_never_share_a_row(store: EventStore) -> None:
     await store.append(P1, 0, records(P1, 0, "c-1"), update(P1, 1, *rows))
 
     claims = await asyncio.gather(
-        *(store.claim_notifications(LATER, limit=5, lease=LEASE) for _ in range(4))
+        *(store.notifications.claim_notifications(LATER, limit=5, lease=LEASE) for _ in range(4))
     )
 
     ids = [e.notification_id for claim in claims for e in claim]
     assert len(ids) == len(set(ids))
     # A claim may come back short when another took its rows first; the rest are still due.
-    rest = await store.claim_notifications(LATER, limit=20, lease=LEASE)
+    rest = await store.notifications.claim_notifications(LATER, limit=20, lease=LEASE)
     assert sorted(ids + [e.notification_id for e in rest]) == sorted(
         n.notification_id for n in rows
     )
@@ -153,13 +169,19 @@ async def test_a_sent_notification_is_marked_once_and_never_claimed_again(
 ) -> None:
     row = notification(P1, 1)
     await store.append(P1, 0, records(P1, 0, "c-1"), update(P1, 1, row))
-    await store.claim_notifications(LATER, limit=10, lease=LEASE)
+    await store.notifications.claim_notifications(LATER, limit=10, lease=LEASE)
 
-    assert await store.mark_notification_sent(row.notification_id, LATER) is True
-    assert await store.mark_notification_sent(row.notification_id, LATER + LEASE) is False
-    assert await store.mark_notification_failed(row.notification_id, "late", None) is False
+    assert await store.notifications.mark_notification_sent(row.notification_id, LATER) is True
+    assert (
+        await store.notifications.mark_notification_sent(row.notification_id, LATER + LEASE)
+        is False
+    )
+    assert (
+        await store.notifications.mark_notification_failed(row.notification_id, "late", None)
+        is False
+    )
 
-    entry = await store.get_outbox_entry(row.notification_id)
+    entry = await store.notifications.get_outbox_entry(row.notification_id)
     assert entry is not None
     assert (entry.sent_at, entry.attempts, entry.given_up, entry.last_error) == (
         LATER,
@@ -167,33 +189,46 @@ async def test_a_sent_notification_is_marked_once_and_never_claimed_again(
         False,
         None,
     )
-    assert await store.claim_notifications(LATER + 2 * LEASE, limit=10, lease=LEASE) == []
+    assert (
+        await store.notifications.claim_notifications(LATER + 2 * LEASE, limit=10, lease=LEASE)
+        == []
+    )
 
 
 async def test_a_failed_notification_waits_for_its_retry_instant(store: EventStore) -> None:
     row = notification(P1, 1)
     await store.append(P1, 0, records(P1, 0, "c-1"), update(P1, 1, row))
-    await store.claim_notifications(LATER, limit=10, lease=LEASE)
+    await store.notifications.claim_notifications(LATER, limit=10, lease=LEASE)
     retry_at = LATER + timedelta(seconds=30)
 
-    assert await store.mark_notification_failed(row.notification_id, "421 busy", retry_at)
+    assert await store.notifications.mark_notification_failed(
+        row.notification_id, "421 busy", retry_at
+    )
 
     assert (
-        await store.claim_notifications(retry_at - timedelta(seconds=1), limit=9, lease=LEASE) == []
+        await store.notifications.claim_notifications(
+            retry_at - timedelta(seconds=1), limit=9, lease=LEASE
+        )
+        == []
     )
-    [again] = await store.claim_notifications(retry_at, limit=10, lease=LEASE)
+    [again] = await store.notifications.claim_notifications(retry_at, limit=10, lease=LEASE)
     assert (again.attempts, again.last_error, again.given_up) == (2, "421 busy", False)
 
 
 async def test_a_notification_given_up_is_never_claimed_again(store: EventStore) -> None:
     row = notification(P1, 1)
     await store.append(P1, 0, records(P1, 0, "c-1"), update(P1, 1, row))
-    await store.claim_notifications(LATER, limit=10, lease=LEASE)
+    await store.notifications.claim_notifications(LATER, limit=10, lease=LEASE)
 
-    assert await store.mark_notification_failed(row.notification_id, "no recipient", None)
+    assert await store.notifications.mark_notification_failed(
+        row.notification_id, "no recipient", None
+    )
 
-    assert await store.claim_notifications(LATER + 100 * LEASE, limit=10, lease=LEASE) == []
-    entry = await store.get_outbox_entry(row.notification_id)
+    assert (
+        await store.notifications.claim_notifications(LATER + 100 * LEASE, limit=10, lease=LEASE)
+        == []
+    )
+    entry = await store.notifications.get_outbox_entry(row.notification_id)
     assert entry is not None
     assert (entry.given_up, entry.sent_at, entry.next_attempt_at, entry.last_error) == (
         True,
@@ -204,9 +239,9 @@ async def test_a_notification_given_up_is_never_claimed_again(store: EventStore)
 
 
 async def test_unknown_notifications_are_not_marked(store: EventStore) -> None:
-    assert await store.mark_notification_sent("pathway-none:1", LATER) is False
-    assert await store.mark_notification_failed("pathway-none:1", "x", LATER) is False
-    assert await store.get_outbox_entry("pathway-none:1") is None
+    assert await store.notifications.mark_notification_sent("pathway-none:1", LATER) is False
+    assert await store.notifications.mark_notification_failed("pathway-none:1", "x", LATER) is False
+    assert await store.notifications.get_outbox_entry("pathway-none:1") is None
 
 
 async def test_instants_in_other_time_zones_are_the_same_instants(store: EventStore) -> None:
@@ -214,7 +249,9 @@ async def test_instants_in_other_time_zones_are_the_same_instants(store: EventSt
     await store.append(P1, 0, records(P1, 0, "c-1"), update(P1, 1, row))
     rome = timezone(timedelta(hours=1))
 
-    [claimed] = await store.claim_notifications(LATER.astimezone(rome), limit=1, lease=LEASE)
+    [claimed] = await store.notifications.claim_notifications(
+        LATER.astimezone(rome), limit=1, lease=LEASE
+    )
 
     assert claimed.next_attempt_at == LATER + LEASE
     assert claimed.notification == row
@@ -223,11 +260,11 @@ async def test_instants_in_other_time_zones_are_the_same_instants(store: EventSt
 async def test_claim_arguments_are_checked(store: EventStore) -> None:
     naive = datetime(2025, 3, 3, 9, 0)
     for call in (
-        store.claim_notifications(naive, limit=1, lease=LEASE),
-        store.claim_notifications(LATER, limit=0, lease=LEASE),
-        store.claim_notifications(LATER, limit=1, lease=timedelta()),
-        store.mark_notification_sent("x", naive),
-        store.mark_notification_failed("x", "e", naive),
+        store.notifications.claim_notifications(naive, limit=1, lease=LEASE),
+        store.notifications.claim_notifications(LATER, limit=0, lease=LEASE),
+        store.notifications.claim_notifications(LATER, limit=1, lease=timedelta()),
+        store.notifications.mark_notification_sent("x", naive),
+        store.notifications.mark_notification_failed("x", "e", naive),
     ):
         with pytest.raises(ValueError):
             await call

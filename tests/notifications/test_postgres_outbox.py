@@ -29,10 +29,11 @@ async def test_a_claim_skips_the_rows_another_sender_holds_without_waiting(
         # Another sender's claim, caught between its SELECT ... FOR UPDATE and its commit.
         await other.execute("SELECT 1 FROM outbox WHERE notification_id = %s FOR UPDATE", (held,))
         claimed = await asyncio.wait_for(
-            postgres_store.claim_notifications(LATER, limit=10, lease=LEASE), timeout=5
+            postgres_store.notifications.claim_notifications(LATER, limit=10, lease=LEASE),
+            timeout=5,
         )
         assert [e.notification for e in claimed] == [rows[1], rows[2]]
 
     # Once that transaction is over (rolled back here), the row is due again.
-    [again] = await postgres_store.claim_notifications(LATER, limit=10, lease=LEASE)
+    [again] = await postgres_store.notifications.claim_notifications(LATER, limit=10, lease=LEASE)
     assert again.notification_id == held

@@ -15,6 +15,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from domain.values import Role
 from infra.config import Settings
 from infra.eventstore.memory import InMemoryEventStore
+from infra.eventstore.memory_notifications import InMemoryNotifications
 from infra.mail.directory import StaticDirectory
 from infra.mail.messages import message_id
 from infra.mail.sender import Backoff, NotificationSender, SendReport, run_notifier
@@ -51,7 +52,11 @@ def mail_settings(port: int) -> MailSettings:
 
 def sender(store: InMemoryEventStore, port: int, clock: Clock, **kw: Any) -> NotificationSender:
     return NotificationSender(
-        store, StaticDirectory(kw.pop("users", DEMO_DIRECTORY)), mail_settings(port), clock, **kw
+        store.notifications,
+        StaticDirectory(kw.pop("users", DEMO_DIRECTORY)),
+        mail_settings(port),
+        clock,
+        **kw,
     )
 
 
@@ -97,7 +102,7 @@ async def test_due_notifications_reach_the_sink_once_each_in_their_readers_langu
     assert len(files) == 6  # cora, the coordinator, got one escalation per pathway
     assert by_reader["paolo@example.org"]["Subject"].startswith("[Pathways] Deadline missed")
     for i in ids:
-        entry = await store.get_outbox_entry(i)
+        entry = await store.notifications.get_outbox_entry(i)
         assert entry is not None and entry.sent_at == clock.now and entry.attempts == 1
 
 
@@ -131,7 +136,7 @@ async def test_an_unreachable_server_is_retried_with_growing_delays_until_it_ans
 
     refused = await mailer.send_pending()  # nothing listens on the port yet
     failed_at = clock.now
-    entry = await store.get_outbox_entry(first)
+    entry = await store.notifications.get_outbox_entry(first)
 
     assert refused == SendReport(claimed=3, retrying=3)
     assert entry is not None and entry.sent_at is None and entry.attempts == 1
@@ -142,14 +147,14 @@ async def test_an_unreachable_server_is_retried_with_growing_delays_until_it_ans
     assert await mailer.send_pending() == SendReport()  # still backing off
     clock.advance(seconds=1)
     assert await mailer.send_pending() == SendReport(claimed=3, retrying=3)
-    entry = await store.get_outbox_entry(first)
+    entry = await store.notifications.get_outbox_entry(first)
     assert entry is not None and entry.next_attempt_at == clock.now + timedelta(seconds=60)
 
     with MailSink(tmp_path / "mail", port) as sink:
         clock.advance(seconds=60)
         assert await mailer.send_pending() == SendReport(claimed=3, sent=3)
         assert len(sink.messages()) == 3
-    entry = await store.get_outbox_entry(first)
+    entry = await store.notifications.get_outbox_entry(first)
     assert entry is not None and (entry.attempts, entry.sent_at) == (3, clock.now)
 
 
@@ -167,7 +172,7 @@ async def test_a_notification_nobody_can_receive_is_given_up_with_a_clear_error(
 
     assert report == SendReport(claimed=3, sent=2, given_up=1)
     assert later == SendReport()
-    entry = await store.get_outbox_entry(pathway.notifications[1].notification_id)
+    entry = await store.notifications.get_outbox_entry(pathway.notifications[1].notification_id)
     assert entry is not None
     assert (entry.given_up, entry.sent_at, entry.next_attempt_at) == (True, None, None)
     assert entry.last_error == "no recipient in the directory for supervisor of org-lecce"
@@ -204,15 +209,15 @@ async def test_a_recipient_refused_for_good_is_given_up_and_one_refused_for_now_
 
         assert report == SendReport(claimed=3, sent=1, retrying=1, given_up=1)
         assert [read(p)["To"] for p in sink.messages()] == ["anna@example.org"]
-    gone = await store.get_outbox_entry(to_supervisor.notification_id)
-    later = await store.get_outbox_entry(to_coordinator.notification_id)
+    gone = await store.notifications.get_outbox_entry(to_supervisor.notification_id)
+    later = await store.notifications.get_outbox_entry(to_coordinator.notification_id)
     assert gone is not None and gone.given_up and "550" in (gone.last_error or "")
     assert later is not None and not later.given_up and "451" in (later.last_error or "")
     assert later.next_attempt_at == clock.now + timedelta(seconds=30)
 
 
-class SlowServerStore(InMemoryEventStore):
-    """A store whose clock moves three minutes with every message sent, as with a slow server."""
+class SlowServerOutbox(InMemoryNotifications):
+    """An outbox whose clock moves three minutes with every message sent, as with a slow server."""
 
     def __init__(self, clock: Clock) -> None:
         super().__init__()
@@ -225,7 +230,7 @@ class SlowServerStore(InMemoryEventStore):
 
 async def test_a_batch_stops_when_half_its_lease_went_by(sink: MailSink, port: int) -> None:
     clock = Clock()
-    store = SlowServerStore(clock)
+    store = InMemoryEventStore(notifications=SlowServerOutbox(clock))
     ids = await two_overdue_pathways(store)
 
     report = await sender(store, port, clock, lease=timedelta(minutes=10)).send_pending()
@@ -233,7 +238,7 @@ async def test_a_batch_stops_when_half_its_lease_went_by(sink: MailSink, port: i
     # Sent at 0 and 3 minutes; at 6, past half the lease, the other four wait for a retry.
     assert report == SendReport(claimed=6, sent=2, retrying=4)
     assert len(sink.messages()) == 2
-    entry = await store.get_outbox_entry(ids[-1])
+    entry = await store.notifications.get_outbox_entry(ids[-1])
     assert entry is not None and entry.last_error == "half the claim's lease went by"
 
 
@@ -272,7 +277,7 @@ async def test_the_wiring_of_pathways_up_sends_to_a_local_sink_until_stopped(
     settings = settings.model_copy(update={"smtp_host": sink.host})
     stop = asyncio.Event()
     try:
-        running = asyncio.create_task(run_notifier(settings, store, directory, stop))
+        running = asyncio.create_task(run_notifier(settings, store.notifications, directory, stop))
         for _ in range(200):
             if len(sink.messages()) == 6:
                 break

@@ -141,10 +141,13 @@ async def test_bad_settings_stop_the_notifier_before_it_claims_or_sends_anything
     with MailSink(tmp_path / "mail", port) as sink:
         with pytest.raises(MailSettingsError, match="PATHWAYS_SMTP_FROM"):
             await asyncio.wait_for(
-                run_notifier(bad, store, StaticDirectory(DEMO_DIRECTORY), asyncio.Event()), 5
+                run_notifier(
+                    bad, store.notifications, StaticDirectory(DEMO_DIRECTORY), asyncio.Event()
+                ),
+                5,
             )
         assert sink.received == 0
     for notification in pathway.notifications:
-        entry = await store.get_outbox_entry(notification.notification_id)
+        entry = await store.notifications.get_outbox_entry(notification.notification_id)
         assert entry is not None
         assert (entry.attempts, entry.sent_at, entry.last_error) == (0, None, None)

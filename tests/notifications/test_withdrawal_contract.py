@@ -35,7 +35,7 @@ async def append(
 
 
 async def inbox_of(store: EventStore, user_id: str, role: Role) -> list[InboxItem]:
-    return await store.inbox(user_id=user_id, role=role, organisation_id="org-lecce")
+    return await store.notifications.inbox(user_id=user_id, role=role, organisation_id="org-lecce")
 
 
 async def test_escalations_for_a_baseline_later_recorded_as_done_on_time_show_withdrawn(
@@ -58,11 +58,11 @@ async def test_a_withdrawn_escalation_still_in_the_outbox_is_never_e_mailed(
 
     await pathway.append_to(store)
 
-    claimed = await store.claim_notifications(RECORDED_AT, limit=10, lease=LEASE)
+    claimed = await store.notifications.claim_notifications(RECORDED_AT, limit=10, lease=LEASE)
     assert [e.notification.escalation for e in claimed] == [False]
     supervisor, coordinator = [n for n in pathway.notifications if n.escalation]
     for escalation in (supervisor, coordinator):
-        entry = await store.get_outbox_entry(escalation.notification_id)
+        entry = await store.notifications.get_outbox_entry(escalation.notification_id)
         assert entry is not None and entry.sent_at is None
         assert entry.withdrawn_at == RECORDED_AT
 
@@ -71,13 +71,13 @@ async def test_an_escalation_e_mailed_before_its_withdrawal_stays_sent(store: Ev
     opened, ladder, baseline = overdue_pathway(baseline_done_at=DONE_ON_TIME).batches
     for batch, update in (opened, ladder):
         await append(store, batch, update)
-    for entry in await store.claim_notifications(LADDER_AT, limit=10, lease=LEASE):
-        await store.mark_notification_sent(entry.notification_id, LADDER_AT)
+    for entry in await store.notifications.claim_notifications(LADDER_AT, limit=10, lease=LEASE):
+        await store.notifications.mark_notification_sent(entry.notification_id, LADDER_AT)
 
     await append(store, *baseline)
 
     supervisor = next(n for n in ladder[1].notifications if n.recipient_role == Role.SUPERVISOR)
-    entry = await store.get_outbox_entry(supervisor.notification_id)
+    entry = await store.notifications.get_outbox_entry(supervisor.notification_id)
     assert entry is not None and entry.sent_at == LADDER_AT and entry.withdrawn_at is None
     (item,) = await inbox_of(store, "sara", Role.SUPERVISOR)
     assert item.withdrawn == WITHDRAWN
@@ -90,7 +90,7 @@ async def test_a_baseline_recorded_as_done_after_its_due_instant_withdraws_nothi
 
     (supervisor,) = await inbox_of(store, "sara", Role.SUPERVISOR)
     assert supervisor.withdrawn is None
-    claimed = await store.claim_notifications(RECORDED_AT, limit=10, lease=LEASE)
+    claimed = await store.notifications.claim_notifications(RECORDED_AT, limit=10, lease=LEASE)
     assert len(claimed) == 3
 
 

@@ -80,7 +80,7 @@ async def test_a_worker_killed_inside_the_approval_leaves_nothing_and_its_retry_
     admin: Admin, database: str
 ) -> None:
     pathway = "pw-crash-1"
-    await admin.store.apply_budget(
+    await admin.store.budget.apply_budget(
         lines(furniture=2_000_00),
         changed_by="t",
         changed_at=summary(pathway, 1).updated_at,
@@ -151,7 +151,7 @@ def _end_to_end_ids(path: Path) -> list[str]:
 async def test_an_export_killed_before_its_file_is_written_pays_everyone_once(
     admin: Admin,
 ) -> None:
-    await admin.store.apply_budget(
+    await admin.store.budget.apply_budget(
         lines(furniture=10_000_00),
         changed_by="t",
         changed_at=summary("x", 1).updated_at,

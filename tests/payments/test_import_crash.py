@@ -86,7 +86,7 @@ async def office(database: str, dev_server_env: WorkflowEnvironment) -> AsyncIte
             "INSERT INTO organisations (organisation_id, name) VALUES ('org-lecce', 'Lecce')"
         )
     now = datetime.now(UTC)
-    await office.store.apply_budget(
+    await office.store.budget.apply_budget(
         lines(furniture=PATHWAYS * AMOUNT), changed_by="t", changed_at=now, source="test"
     )
     await office.payments.set_account(

@@ -35,7 +35,9 @@ STILL_COMMITTED = {"wp2_housing.furniture": 80_000, "wp2_housing.rent_advance": 
 @pytest.fixture
 async def stores(pool: Pool) -> tuple[PostgresEventStore, PaymentsStore]:
     store, payments = PostgresEventStore(pool), PaymentsStore(pool)
-    await store.apply_budget(load_budget(None), changed_by="t", changed_at=T0, source="default")
+    await store.budget.apply_budget(
+        load_budget(None), changed_by="t", changed_at=T0, source="default"
+    )
     async with pool.connection() as conn:
         await conn.execute(
             "INSERT INTO organisations (organisation_id, name) VALUES ('org-lecce', 'Lecce')"
@@ -61,11 +63,13 @@ def three_approved() -> Scenario:
 
 
 async def rows(store: PostgresEventStore) -> dict[str, LedgerRow]:
-    return {r.entry.payment_id: r for r in await store.ledger_rows()}
+    return {r.entry.payment_id: r for r in await store.budget.ledger_rows()}
 
 
 async def committed(store: PostgresEventStore) -> dict[str, int]:
-    return {line.line_id: line.committed for line in await store.budget_lines() if line.committed}
+    return {
+        line.line_id: line.committed for line in await store.budget.budget_lines() if line.committed
+    }
 
 
 async def export(payments: PaymentsStore) -> Batch:

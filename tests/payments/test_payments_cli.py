@@ -264,7 +264,9 @@ async def test_a_line_cannot_be_set_below_what_is_committed(admin: Admin) -> Non
 
 async def test_two_exports_at_once_never_batch_the_same_row(admin: Admin) -> None:
     store = PaymentsStore(admin.pool)
-    await admin.store.apply_budget(load_budget(None), changed_by="t", changed_at=T0, source="t")
+    await admin.store.budget.apply_budget(
+        load_budget(None), changed_by="t", changed_at=T0, source="t"
+    )
     await store.set_account(
         BankAccount(organisation_id="org-lecce", debtor_name="Ancora", iban=ORG_IBAN, bic=None), T0
     )

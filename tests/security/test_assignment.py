@@ -133,7 +133,7 @@ async def test_nobody_opens_a_pathway_for_someone_who_may_not_hold_it(
     assert refused.status_code == 422, refused.text
     assert refused.json()["code"] == code
     assert await version(site, pathway_id) == 0
-    assert await site.harness.store.get_summary(pathway_id) is None
+    assert await site.harness.store.caseload.get_summary(pathway_id) is None
 
 
 async def test_a_tampered_reassignment_form_is_refused_and_records_nothing(site: Site) -> None:

@@ -96,7 +96,7 @@ async def book(pool: Pool) -> None:
                 "INSERT INTO organisations (organisation_id, name) VALUES (%s, %s)",
                 (organisation.id, organisation.name),
             )
-    await store.apply_budget(
+    await store.budget.apply_budget(
         lines(furniture=1_000_00), changed_by="t", changed_at=T0, source="test"
     )
     for e in typed_entries():

@@ -25,7 +25,9 @@ pytestmark = pytest.mark.integration
 
 
 async def caseworkers(h: Harness, pathway_ids: list[str]) -> list[str]:
-    return [getattr(await h.store.get_summary(p), "caseworker_id", "?") for p in pathway_ids]
+    return [
+        getattr(await h.store.caseload.get_summary(p), "caseworker_id", "?") for p in pathway_ids
+    ]
 
 
 async def test_a_supervisor_previews_then_applies_a_caseload_reassignment(
@@ -156,7 +158,7 @@ async def test_a_supervisor_previews_a_cohort_s_closure_with_its_refusals_then_a
         assert preview.text.count('data-outcome="would_change"') == 1
         assert preview.text.count('data-outcome="would_refuse"') == 1
         assert "payments_pending" in preview.text
-        stages = [(await h.store.get_summary(p)) for p in (ready, pending)]
+        stages = [(await h.store.caseload.get_summary(p)) for p in (ready, pending)]
         assert [s.stage.value for s in stages if s is not None] == ["follow_up", "follow_up"]
 
         await sign_in(anna, "anna")
@@ -173,5 +175,5 @@ async def test_a_supervisor_previews_a_cohort_s_closure_with_its_refusals_then_a
             result = await sara.get(applied.headers["location"])
         assert result.text.count('data-outcome="done"') == 1
         assert result.text.count('data-outcome="refused"') == 1
-        stages = [(await h.store.get_summary(p)) for p in (ready, pending)]
+        stages = [(await h.store.caseload.get_summary(p)) for p in (ready, pending)]
         assert [s.stage.value for s in stages if s is not None] == ["closed", "follow_up"]

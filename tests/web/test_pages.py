@@ -259,7 +259,7 @@ async def test_before_sign_in_the_browser_language_counts_and_the_switch_works(
 
 async def test_my_day_shows_the_caseload_by_stage_in_both_languages(site: Site) -> None:
     pathway_id = await open_pathway(site, "anna", "org-lecce")
-    summary = await site.harness.store.get_summary(pathway_id)
+    summary = await site.harness.store.caseload.get_summary(pathway_id)
     assert summary is not None and summary.next_deadline is not None
     due = summary.next_deadline.astimezone(DISPLAY_TIMEZONE).date()
     async with site.browser() as browser:
@@ -292,7 +292,7 @@ async def test_my_day_shows_only_pathways_in_scope(site: Site) -> None:
 
 async def test_my_day_shows_overdue_obligations_and_the_inbox(site: Site) -> None:
     pathway_id = await open_pathway(site, "anna", "org-lecce")
-    summary = await site.harness.store.get_summary(pathway_id)
+    summary = await site.harness.store.caseload.get_summary(pathway_id)
     assert summary is not None and summary.next_deadline is not None
     reminder = Notification(
         notification_id=f"{pathway_id}:reminder",
@@ -307,7 +307,7 @@ async def test_my_day_shows_overdue_obligations_and_the_inbox(site: Site) -> Non
         due_at=summary.next_deadline,
         created_at=summary.opened_at,
     )
-    obligations = await site.harness.store.open_obligations(pathway_id=pathway_id)
+    obligations = await site.harness.store.caseload.open_obligations(pathway_id=pathway_id)
     await site.harness.store.replace_read_models(
         ReadModelUpdate(
             summary=summary,

@@ -48,7 +48,7 @@ async def with_payments(site: Site) -> tuple[str, dict[str, str]]:
     """A Lecce pathway whose caseworker requested furniture (800.00), a rent advance above the
     coordinator threshold (1,500.00) and, with a month's attendance, an allowance; and whose
     supervisor Sara requested utilities herself. The payment ids by kind."""
-    await site.harness.store.apply_budget(
+    await site.harness.store.budget.apply_budget(
         load_budget(None), changed_by="test", changed_at=datetime.now(UTC), source="default"
     )
     now = await today(site)
@@ -186,7 +186,7 @@ async def test_each_approver_sees_what_waits_for_their_role_and_decides_it(site:
     state = await state_of(site, pid)
     assert state.payments[ids["furniture"]].status == PaymentStatus.APPROVED
     assert state.payments[ids["rent_advance"]].status == PaymentStatus.PARTIALLY_APPROVED
-    ledger = {r.entry.payment_id for r in await site.harness.store.ledger_rows()}
+    ledger = {r.entry.payment_id for r in await site.harness.store.budget.ledger_rows()}
     assert ids["furniture"] in ledger and ids["rent_advance"] not in ledger
 
     async with site.browser() as marco:

@@ -105,7 +105,7 @@ async def office(database: str, dev_server_env: WorkflowEnvironment) -> AsyncIte
                 "INSERT INTO organisations (organisation_id, name) VALUES (%s, %s)",
                 (organisation.id, organisation.name),
             )
-    await store.apply_budget(
+    await store.budget.apply_budget(
         lines(furniture=1_000_00), changed_by="t", changed_at=T0, source="test"
     )
     await desk.store.set_account(

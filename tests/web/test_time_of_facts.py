@@ -49,11 +49,11 @@ async def test_an_opening_form_with_a_birth_still_to_come_comes_back_and_records
             if k not in ("type", "pathway_id", "organisation_id", "caseworker_id")
         }
         born = {**opening, "beneficiary": {**OPEN["beneficiary"], "birth_date": NEXT_CENTURY}}
-        before = await site.harness.store.list_summaries(limit=1000)
+        before = await site.harness.store.caseload.list_summaries(limit=1000)
         refused = await submit(anna, form, "form-open_pathway", born)
         assert refused.status_code == 422, refused.text
         assert "fact_in_future" in refused.text and "ancora da venire" in refused.text
-        assert await site.harness.store.list_summaries(limit=1000) == before
+        assert await site.harness.store.caseload.list_summaries(limit=1000) == before
 
 
 SARA = bearer("sara")

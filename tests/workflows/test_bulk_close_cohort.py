@@ -63,7 +63,7 @@ def followed_up(today: date, *, payment_pending: bool = False) -> list[tuple[dic
 
 
 async def stages(h: Harness, pathway_ids: list[str]) -> list[Stage | None]:
-    found = [await h.store.get_summary(p) for p in pathway_ids]
+    found = [await h.store.caseload.get_summary(p) for p in pathway_ids]
     return [s.stage if s is not None else None for s in found]
 
 

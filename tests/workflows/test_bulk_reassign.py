@@ -61,7 +61,7 @@ def leaving(to: str = "bruno") -> ReassignCaseload:
 
 
 async def caseworkers(h: Harness, pathway_ids: list[str]) -> list[str]:
-    found = [await h.store.get_summary(p) for p in pathway_ids]
+    found = [await h.store.caseload.get_summary(p) for p in pathway_ids]
     return [s.caseworker_id if s is not None else "?" for s in found]
 
 
@@ -111,7 +111,7 @@ async def test_a_row_sent_again_after_a_crash_is_answered_and_changes_nothing(
     h = dev_harness
     accounts = Accounts()
     pathway_id = f"bulk-{h.task_queue}-again"
-    steps = BulkActivities(h.store, accounts, h.pathways)
+    steps = BulkActivities(h.store, h.store.caseload, accounts, h.pathways)
     request = ApplyRequest(
         operation_id="bulk-test", operation=leaving(), actor=SUPERVISOR, pathway_ids=(pathway_id,)
     )

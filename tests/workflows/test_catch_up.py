@@ -99,7 +99,7 @@ async def test_the_lost_command_sent_again_folds_what_was_stored(harness: Harnes
         assert await h.pathways.state(pid) == fold(stored)
         await h.pathways.send(pid, envelope({"type": "add_note", "text": "next"}))
         stored = await h.store.read_stream(stream_id_for(pid))
-        assert await h.store.get_summary(pid) == read_models(fold(stored), stored).summary
+        assert await h.store.caseload.get_summary(pid) == read_models(fold(stored), stored).summary
         history = await h.env.client.get_workflow_handle(workflow_id_for(pid)).fetch_history()
     replayer = Replayer(workflows=[PathwayWorkflow], data_converter=pydantic_data_converter)
     await replayer.replay_workflow(history)

@@ -152,7 +152,7 @@ async def test_seed_demo_through_the_workflows_then_again_changes_nothing(harnes
     today = (await harness.env.get_current_time()).date()
     # The demo approves payments: the project's budget lines must exist (`pathways up` and
     # `pathways budget apply` give them to a database).
-    await harness.store.apply_budget(
+    await harness.store.budget.apply_budget(
         load_budget(None), changed_by="test", changed_at=datetime.now(UTC), source="default"
     )
     async with harness.worker():
@@ -173,7 +173,7 @@ async def test_seed_demo_through_the_workflows_then_again_changes_nothing(harnes
     sent = [[r for r in records if r.actor != SYSTEM_DEADLINES] for records in streams]
     assert summary.commands_sent == len({r.command_id for records in sent for r in records})
 
-    summaries = await harness.store.list_summaries(limit=1000)
+    summaries = await harness.store.caseload.list_summaries(limit=1000)
     assert {s.pathway_id for s in summaries} == set(summary.pathway_ids)
     assert sum(s.suspended for s in summaries) == summary.suspended
 

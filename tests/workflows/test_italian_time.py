@@ -151,7 +151,7 @@ async def test_catching_up_three_weeks_of_paperwork_in_one_sitting_sends_no_esca
     steps = [r for r in records if r.type in {"DeadlineReminderSent", "DeadlineEscalated"}]
     assert steps == []
     assert [r.type for r in records][-1] == "PlanApproved"
-    pending = await harness.store.claim_notifications(
+    pending = await harness.store.notifications.claim_notifications(
         await harness.env.get_current_time(), limit=100, lease=timedelta(minutes=1)
     )
     assert [n for n in pending if n.notification.pathway_id == pid] == []

@@ -59,7 +59,7 @@ async def test_full_pathway_from_opening_to_closure(harness: Harness) -> None:
     assert fold(records).model_dump() == final.model_dump()
     last = (await handle.fetch_history()).events[-1]
     assert last.HasField("workflow_execution_completed_event_attributes")
-    summary = await harness.store.get_summary(pid)
+    summary = await harness.store.caseload.get_summary(pid)
     assert summary is not None and summary.stage == Stage.CLOSED and summary.measures_completed == 2
 
 
@@ -184,7 +184,7 @@ async def test_a_closed_pathway_refuses_commands_and_is_never_reopened(harness: 
         with pytest.raises(CommandRefused) as reopened:
             await harness.pathways.open(opening(pid))
         assert reopened.value.code == "pathway_closed"
-    assert (await harness.store.get_summary(pid)).stage == Stage.CLOSED  # type: ignore[union-attr]
+    assert (await harness.store.caseload.get_summary(pid)).stage == Stage.CLOSED  # type: ignore[union-attr]
 
 
 async def test_retries_after_closure_get_their_first_answer(harness: Harness) -> None:

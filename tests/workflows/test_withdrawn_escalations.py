@@ -31,7 +31,9 @@ async def test_an_escalation_for_a_baseline_later_recorded_as_done_on_time_shows
     assert [r.type for r in records].count("DeadlineEscalated") == 2
     recorded = next(r for r in records if r.type == "BaselineRecorded")
     for user, role in [("sara", Role.SUPERVISOR), ("cora", Role.COORDINATOR)]:
-        inbox = await harness.store.inbox(user_id=user, role=role, organisation_id="org-lecce")
+        inbox = await harness.store.notifications.inbox(
+            user_id=user, role=role, organisation_id="org-lecce"
+        )
         (item,) = [i for i in inbox if i.notification.pathway_id == pid]
         assert item.notification.escalation
         assert item.withdrawn is not None, f"the {role} still reads the escalation as standing"
@@ -39,7 +41,7 @@ async def test_an_escalation_for_a_baseline_later_recorded_as_done_on_time_shows
         assert item.withdrawn.met_at == done_at
         assert item.withdrawn.withdrawn_at == recorded.recorded_at
     # No sender ran: the escalations were still in the outbox, and are never e-mailed.
-    pending = await harness.store.claim_notifications(
+    pending = await harness.store.notifications.claim_notifications(
         await harness.env.get_current_time(), limit=100, lease=timedelta(minutes=1)
     )
     assert [e.notification.recipient_role for e in pending if e.notification.pathway_id == pid] == [

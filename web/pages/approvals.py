@@ -57,7 +57,7 @@ async def waiting_plans(store: EventStore, request: Request) -> list[WaitingPlan
     """Pathways in scope whose proposed plan waits for a decision, longest waiting first."""
     account = request.state.account
     scope = caseload_filter(account, None, None)
-    owed = await store.overdue_obligations(
+    owed = await store.caseload.overdue_obligations(
         FAR_FUTURE, organisation_id=scope.organisation_id, limit=QUEUE_LIMIT
     )
     found = []
@@ -117,7 +117,7 @@ async def waiting_payments(store: EventStore, request: Request) -> list[WaitingP
     """Payments in scope waiting for the reader's decision, oldest request first."""
     account = request.state.account
     scope = caseload_filter(account, None, None)
-    summaries = await store.list_summaries(
+    summaries = await store.caseload.list_summaries(
         organisation_id=scope.organisation_id, limit=PAYMENTS_FROM
     )
     gettext = gettext_for(request)

@@ -16,7 +16,7 @@ from domain.events import PathwayOpened, parse_event
 from domain.stream import stream_id_for
 from infra.access_log.model import Channel
 from infra.accounts.model import Account
-from infra.eventstore.base import EventStore
+from infra.eventstore.base import EventRecorder
 from web import dependencies
 from web.access import page_purpose, record_read
 
@@ -25,7 +25,7 @@ Names = dict[str, str | None]
 pathway with no opening recorded is absent."""
 
 
-async def beneficiary_names(store: EventStore, pathway_ids: Iterable[str]) -> Names:
+async def beneficiary_names(store: EventRecorder, pathway_ids: Iterable[str]) -> Names:
     """The names of the beneficiaries of `pathway_ids`, from their openings."""
     ids = list(dict.fromkeys(pathway_ids))
     openings = await store.first_records([stream_id_for(p) for p in ids])

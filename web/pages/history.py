@@ -122,7 +122,7 @@ def build_history_router() -> APIRouter:
     ) -> Response:
         """The timeline, filtered by the query; with `as_of`, cut at the end of that day."""
         purpose = page_purpose(request, account)
-        await readable(store, account, pathway_id)
+        await readable(store.caseload, account, pathway_id)
         records = await store.read_stream(stream_id_for(pathway_id))
         query = request.query_params
         language = language_of(request)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from domain.values import Role
-from infra.eventstore.base import OverdueObligation
+from infra.eventstore.queries import OverdueObligation
 from web.dependencies import SettingsDep, StoreDep
 from web.inbox_api import INBOX_SCAN, inbox_of
 from web.pages.beneficiaries import names_shown
@@ -33,12 +33,14 @@ def build_inbox_router() -> APIRouter:
     ) -> Response:
         """Unread first, then the rest, newest first; `show=unread` hides the read ones."""
         show = UNREAD if request.query_params.get("show") == UNREAD else ALL
-        items = await inbox_of(store, account, unread_only=show == UNREAD, limit=INBOX_LIMIT)
+        items = await inbox_of(
+            store.notifications, account, unread_only=show == UNREAD, limit=INBOX_LIMIT
+        )
         items.sort(key=lambda item: item.read_at is not None)  # stable: newest first within
         overdue: list[OverdueObligation] = []
         scope = caseload_filter(account, None, None)
         if account.role in OVERDUE_ROLES and not scope.empty:
-            overdue = await store.overdue_obligations(
+            overdue = await store.caseload.overdue_obligations(
                 settings.clock(),
                 caseworker_id=scope.caseworker_id,
                 organisation_id=scope.organisation_id,
@@ -71,7 +73,7 @@ def build_inbox_router() -> APIRouter:
         """Mark one of my notifications read (CSRF checked by the account dependency)."""
         mine = {
             item.notification.notification_id: item
-            for item in await inbox_of(store, account, limit=INBOX_SCAN)
+            for item in await inbox_of(store.notifications, account, limit=INBOX_SCAN)
         }
         item = mine.get(notification_id)
         if item is None:
@@ -79,7 +81,7 @@ def build_inbox_router() -> APIRouter:
             raise ProblemError("not_found", "no such notification in your inbox", status=404)
         if item.read_at is None:
             now = settings.clock()
-            await store.mark_read(notification_id, now)
+            await store.notifications.mark_read(notification_id, now)
             item = item.model_copy(update={"read_at": now})
         if request.headers.get("HX-Request") == "true":
             pathway_id = item.notification.pathway_id

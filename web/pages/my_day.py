@@ -12,8 +12,9 @@ from fastapi.responses import Response
 from domain.projections import PathwaySummary
 from domain.values import Role, Stage
 from infra.accounts.model import Account
-from infra.eventstore.base import EventStore, OverdueObligation
+from infra.eventstore.base import EventStore
 from infra.eventstore.notifications import InboxItem
+from infra.eventstore.queries import OverdueObligation
 from web.dependencies import SettingsDep, StoreDep
 from web.pages.beneficiaries import names_shown
 from web.pages.render import render
@@ -54,12 +55,12 @@ async def my_day(store: EventStore, account: Account, now: datetime) -> MyDay:
     summaries: list[PathwaySummary] = []
     overdue: list[OverdueObligation] = []
     if not scope.empty:
-        summaries = await store.list_summaries(
+        summaries = await store.caseload.list_summaries(
             organisation_id=scope.organisation_id,
             caseworker_id=scope.caseworker_id,
             limit=CASELOAD_LIMIT,
         )
-        overdue = await store.overdue_obligations(
+        overdue = await store.caseload.overdue_obligations(
             now,
             caseworker_id=scope.caseworker_id,
             organisation_id=scope.organisation_id,
@@ -72,7 +73,7 @@ async def my_day(store: EventStore, account: Account, now: datetime) -> MyDay:
     inbox: list[InboxItem] = []
     if account.role in INBOX_ROLES:
         # The coordinator's inbox spans every organisation: theirs is not needed.
-        inbox = await store.inbox(
+        inbox = await store.notifications.inbox(
             user_id=account.id,
             role=account.role,
             organisation_id=account.organisation_id or "",

@@ -32,7 +32,7 @@ from domain.values import Role, Stage
 from infra.access_log.model import Channel
 from infra.accounts.model import Account
 from infra.accounts.store import AccountStore
-from infra.eventstore.base import EventStore
+from infra.eventstore.base import EventRecorder, EventStore
 from web.access import page_purpose, record_read
 from web.dependencies import AccountsDep, PathwaysDep, SettingsDep, StoreDep
 from web.i18n import N_
@@ -102,12 +102,12 @@ def stage_track(stage: Stage | None) -> list[StageStep]:
     ]
 
 
-async def read_state(store: EventStore, pathway_id: str) -> PathwayState:
+async def read_state(store: EventRecorder, pathway_id: str) -> PathwayState:
     """The pathway as recorded: its events folded."""
     return (await read_pathway(store, pathway_id))[0]
 
 
-async def read_pathway(store: EventStore, pathway_id: str) -> tuple[PathwayState, bool]:
+async def read_pathway(store: EventRecorder, pathway_id: str) -> tuple[PathwayState, bool]:
     """The pathway as recorded, and whether its personal data were erased (any of its
     events carries erased fields).
 
@@ -119,7 +119,7 @@ async def read_pathway(store: EventStore, pathway_id: str) -> tuple[PathwayState
 
 
 async def read_records(
-    store: EventStore, pathway_id: str
+    store: EventRecorder, pathway_id: str
 ) -> tuple[PathwayState, list[EventRecord]]:
     """The pathway as recorded, and its records.
 
@@ -145,7 +145,7 @@ class CommandState:
 
 async def command_state(
     pathways: PathwayClient,
-    store: EventStore,
+    store: EventRecorder,
     summary: PathwaySummary,
     timeout: float,
     command_id: str,
@@ -204,7 +204,7 @@ def build_pathway_router() -> APIRouter:
     ) -> Response:
         """The pathway: who, where it stands, what is due, and what the reader can do now."""
         purpose = page_purpose(request, account)
-        await readable(store, account, pathway_id)
+        await readable(store.caseload, account, pathway_id)
         state, erased = await read_pathway(store, pathway_id)
         await record_read(request, account, pathway_id, "pathway_page", purpose, Channel.PAGE)
         offered = available_commands(state, account.actor)
@@ -279,7 +279,7 @@ def build_pathway_router() -> APIRouter:
         """Send the form's command; 303 back when accepted, the form again when not."""
         if kind not in COMMAND_MODELS:
             raise ProblemError("not_found", "no such command", status=404)
-        summary = await changeable(store, account, pathway_id)
+        summary = await changeable(store.caseload, account, pathway_id)
         data = form_data(await request.form())
         command_id = data.get("command_id") or None
         known = await command_state(
@@ -428,7 +428,7 @@ async def _offered(
 ) -> tuple[PathwayState, list[str]]:
     if kind not in COMMAND_MODELS:
         raise ProblemError("not_found", "no such command", status=404)
-    await readable(store, account, pathway_id)
+    await readable(store.caseload, account, pathway_id)
     state = await read_state(store, pathway_id)
     return state, available_commands(state, account.actor)
 

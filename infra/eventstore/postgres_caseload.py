@@ -1,0 +1,147 @@
+"""The caseload in Postgres: the pathways' summaries and the obligations they owe, as read.
+
+Queries apart from the writer (`infra.eventstore.postgres_caseload_writer`), which the
+append runs in its transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from psycopg import sql
+from psycopg.rows import dict_row
+
+from domain.projections import Obligation, PathwaySummary
+from domain.values import Stage
+from infra.db import Pool
+from infra.eventstore.base import check_page, require_aware
+from infra.eventstore.postgres_statements import SUMMARY_COLUMNS, where
+from infra.eventstore.queries import OpenObligation, OverdueObligation
+
+
+class PostgresCaseload:
+    """`CaseloadQueries` on a psycopg pool whose database has been migrated."""
+
+    def __init__(self, pool: Pool) -> None:
+        self._pool = pool
+
+    async def get_summary(self, pathway_id: str) -> PathwaySummary | None:
+        """See `CaseloadQueries.get_summary`."""
+        async with self._pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute(
+                f"SELECT {SUMMARY_COLUMNS} FROM pathway_summaries WHERE pathway_id = %s",
+                (pathway_id,),
+            )
+            row = await cur.fetchone()
+        return None if row is None else PathwaySummary.model_validate(row)
+
+    async def list_summaries(
+        self,
+        *,
+        organisation_id: str | None = None,
+        caseworker_id: str | None = None,
+        stage: Stage | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[PathwaySummary]:
+        """See `CaseloadQueries.list_summaries`."""
+        check_page(limit, offset)
+        # Only the filters given enter the query, so each shape gets its own good plan.
+        conditions: list[sql.Composable] = []
+        params: list[Any] = []
+        for column, value in (
+            ("organisation_id", organisation_id),
+            ("caseworker_id", caseworker_id),
+            ("stage", None if stage is None else stage.value),
+        ):
+            if value is not None:
+                conditions.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
+                params.append(value)
+        query = sql.SQL(
+            "SELECT {columns} FROM pathway_summaries{where}"
+            " ORDER BY next_deadline ASC NULLS LAST, pathway_id LIMIT %s OFFSET %s"
+        ).format(columns=sql.SQL(SUMMARY_COLUMNS), where=where(conditions))
+        async with self._pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute(query, [*params, limit, offset])
+            rows = await cur.fetchall()
+        return [PathwaySummary.model_validate(row) for row in rows]
+
+    async def open_obligations(
+        self,
+        *,
+        pathway_id: str | None = None,
+        due_before: datetime | None = None,
+        limit: int = 1000,
+    ) -> list[OpenObligation]:
+        """See `CaseloadQueries.open_obligations`."""
+        check_page(limit)
+        conditions: list[sql.Composable] = []
+        params: list[Any] = []
+        if pathway_id is not None:
+            conditions.append(sql.SQL("pathway_id = %s"))
+            params.append(pathway_id)
+        if due_before is not None:
+            require_aware(due_before, "due_before")
+            conditions.append(sql.SQL("due_at < %s"))
+            params.append(due_before)
+        query = sql.SQL(
+            "SELECT pathway_id, obligation_id, kind, due_at, measure_id"
+            " FROM pathway_obligations{where}"
+            " ORDER BY due_at, pathway_id, obligation_id LIMIT %s"
+        ).format(where=where(conditions))
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(query, [*params, limit])
+            rows = await cur.fetchall()
+        return [
+            OpenObligation(pathway_id=owner, obligation=_obligation(*columns))
+            for owner, *columns in rows
+        ]
+
+    async def overdue_obligations(
+        self,
+        now: datetime,
+        *,
+        caseworker_id: str | None = None,
+        organisation_id: str | None = None,
+        limit: int = 100,
+    ) -> list[OverdueObligation]:
+        """See `CaseloadQueries.overdue_obligations`."""
+        require_aware(now, "now")
+        check_page(limit)
+        conditions: list[sql.Composable] = [sql.SQL("o.due_at <= %s AND NOT s.suspended")]
+        params: list[Any] = [now]
+        for column, value in (
+            ("caseworker_id", caseworker_id),
+            ("organisation_id", organisation_id),
+        ):
+            if value is not None:
+                conditions.append(sql.SQL("s.{} = %s").format(sql.Identifier(column)))
+                params.append(value)
+        query = sql.SQL(
+            "SELECT o.pathway_id, s.organisation_id, s.caseworker_id,"
+            " o.obligation_id, o.kind, o.due_at, o.measure_id"
+            " FROM pathway_obligations o JOIN pathway_summaries s USING (pathway_id){where}"
+            " ORDER BY o.due_at, o.pathway_id, o.obligation_id LIMIT %s"
+        ).format(where=where(conditions))
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(query, [*params, limit])
+            rows = await cur.fetchall()
+        return [
+            OverdueObligation(
+                pathway_id=owner,
+                organisation_id=organisation,
+                caseworker_id=caseworker,
+                obligation=_obligation(*columns),
+            )
+            for owner, organisation, caseworker, *columns in rows
+        ]
+
+
+def _obligation(
+    obligation_id: str, kind: str, due_at: datetime, measure_id: str | None
+) -> Obligation:
+    """An obligation from its columns (obligation_id, kind, due_at, measure_id), due in UTC."""
+    return Obligation(
+        obligation_id=obligation_id, kind=kind, due_at=due_at.astimezone(UTC), measure_id=measure_id
+    )

@@ -1,0 +1,75 @@
+"""What is read of the pathways' read models: their summaries and obligations (the caseload).
+
+Queries apart from the writers: the summary and obligations are written by one writer in
+each store (`infra.eventstore.postgres_caseload_writer`, `InMemoryCaseload`), run in the
+append's transaction; pages, the API and the workers read them through `CaseloadQueries`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from domain.projections import Obligation, PathwaySummary
+from domain.values import Frozen, Stage
+
+
+class OpenObligation(Frozen):
+    """One row of the escalation inbox: an obligation and the pathway that owes it."""
+
+    pathway_id: str
+    obligation: Obligation
+
+
+class OverdueObligation(Frozen):
+    """An obligation past its due instant, with whose caseload it is in."""
+
+    pathway_id: str
+    organisation_id: str
+    caseworker_id: str
+    obligation: Obligation
+
+
+class CaseloadQueries(Protocol):
+    """The pathways' caseload rows and the obligations they owe."""
+
+    async def get_summary(self, pathway_id: str) -> PathwaySummary | None:
+        """The pathway's caseload row, if any."""
+        ...
+
+    async def list_summaries(
+        self,
+        *,
+        organisation_id: str | None = None,
+        caseworker_id: str | None = None,
+        stage: Stage | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[PathwaySummary]:
+        """Caseload rows matching every filter given, most urgent next deadline first."""
+        ...
+
+    async def open_obligations(
+        self,
+        *,
+        pathway_id: str | None = None,
+        due_before: datetime | None = None,
+        limit: int = 1000,
+    ) -> list[OpenObligation]:
+        """Obligations currently owed (due strictly before `due_before`), earliest first."""
+        ...
+
+    async def overdue_obligations(
+        self,
+        now: datetime,
+        *,
+        caseworker_id: str | None = None,
+        organisation_id: str | None = None,
+        limit: int = 100,
+    ) -> list[OverdueObligation]:
+        """Obligations due by `now` in a caseload, an organisation or (neither) the project.
+
+        Earliest due first. Suspended pathways are left out: their clocks are paused and
+        their ladders silent until they resume.
+        """
+        ...
