@@ -34,6 +34,8 @@ from domain.commands import (
     SuspendPathway,
     UpdateHousehold,
 )
+from domain.consents.commands import GiveConsent, RecordPrivacyNotice, WithdrawConsent
+from domain.consents.rules import active
 from domain.measures import MEASURE_OF, REQUESTABLE
 from domain.measures.base import MeasureStatus
 from domain.payments.commands import ApprovePayment, CorrectPayee, RejectPayment, RequestPayment
@@ -45,6 +47,9 @@ from domain.values import Actor, Role
 
 PEOPLE_COMMANDS: tuple[type[BaseModel], ...] = (
     RecordBaseline,
+    RecordPrivacyNotice,
+    GiveConsent,
+    WithdrawConsent,
     RecordSkillsAssessment,
     ProposePlan,
     ApprovePlan,
@@ -85,6 +90,10 @@ def _has_subject(state: PathwayState, kind: type[BaseModel], actor: Actor) -> bo
         return bool(state.measures_in(MeasureStatus.ACTIVE))
     if kind is CancelMeasure:
         return bool(state.measures_in(MeasureStatus.PLANNED, MeasureStatus.ACTIVE))
+    if kind is GiveConsent:
+        return state.consents.notice is not None
+    if kind is WithdrawConsent:
+        return bool(active(state.consents))
     if kind is SuspendPathway:
         return state.suspension is None
     if kind is RequestPayment:

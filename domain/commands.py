@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field, TypeAdapter
 
+from domain.consents.commands import GiveConsent, RecordPrivacyNotice, WithdrawConsent
 from domain.fact_dates import FactDate
 from domain.measures import MeasureDetails, MeasureKind, MeasureOutcome, MeasureProgress
 from domain.measures.skills_assessment import SkillsAssessment
@@ -216,7 +217,10 @@ Command = Annotated[
     | ApprovePayment
     | RejectPayment
     | CorrectPayee
-    | RecordPaymentOutcome,
+    | RecordPaymentOutcome
+    | RecordPrivacyNotice
+    | GiveConsent
+    | WithdrawConsent,
     Field(discriminator="type"),
 ]
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)

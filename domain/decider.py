@@ -37,6 +37,8 @@ from domain.commands import (
     SuspendPathway,
     UpdateHousehold,
 )
+from domain.consents import rules as consents
+from domain.consents.commands import GiveConsent, RecordPrivacyNotice, WithdrawConsent
 from domain.events import (
     BaselineRecorded,
     CaseworkerReassigned,
@@ -298,6 +300,12 @@ def _decide_open_pathway(
             return list(payments.correct_payee(state, command, occurred, _limits_of(state)))
         case RecordPaymentOutcome():
             return list(payments.record_outcome(state, command, actor))
+        case RecordPrivacyNotice():
+            return [consents.record_notice(command)]
+        case GiveConsent():
+            return [consents.give_consent(state.consents, command)]
+        case WithdrawConsent():
+            return [consents.withdraw_consent(state.consents, command)]
         case _:
             assert_never(command)
 

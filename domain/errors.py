@@ -257,6 +257,20 @@ class NothingPaid(DomainError):
     code = "nothing_paid"
 
 
+class PrivacyNoticeMissing(DomainError):
+    """A consent dated before any privacy notice was given (`domain.consents`)."""
+
+    code = "privacy_notice_missing"
+
+
+class ConsentNotFound(DomainError):
+    code = "consent_not_found"
+
+
+class ConsentAlreadyWithdrawn(DomainError):
+    code = "consent_already_withdrawn"
+
+
 def _all_subclasses(cls: type[DomainError]) -> list[type[DomainError]]:
     found: list[type[DomainError]] = []
     for sub in cls.__subclasses__():

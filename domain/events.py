@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, TypeAdapter
 
 from domain.commands import PlannedMeasure, SuspensionReason
+from domain.consents.events import ConsentGiven, ConsentWithdrawn, PrivacyNoticeGiven
 from domain.measures import MeasureDetails, MeasureOutcome, MeasureProgress
 from domain.measures.skills_assessment import SkillsAssessment
 from domain.payments.events import (
@@ -219,7 +220,10 @@ Event = Annotated[
     | PaymentRejected
     | PayeeCorrected
     | PaymentPaid
-    | PaymentReturned,
+    | PaymentReturned
+    | PrivacyNoticeGiven
+    | ConsentGiven
+    | ConsentWithdrawn,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import assert_never
 
 from domain.back_dating import noticed
+from domain.consents.events import ConsentGiven, ConsentWithdrawn, PrivacyNoticeGiven
+from domain.consents.evolution import evolve_consents
 from domain.events import (
     BaselineRecorded,
     CaseworkerReassigned,
@@ -239,6 +241,10 @@ def _apply(state: PathwayState, event: Event, record: EventRecord) -> PathwaySta
         ):
             return state.model_copy(
                 update={"payments": evolve_payments(state.payments, event, record)}
+            )
+        case PrivacyNoticeGiven() | ConsentGiven() | ConsentWithdrawn():
+            return state.model_copy(
+                update={"consents": evolve_consents(state.consents, event, record)}
             )
         case _:
             assert_never(event)

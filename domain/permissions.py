@@ -30,6 +30,7 @@ from domain.commands import (
     SuspendPathway,
     UpdateHousehold,
 )
+from domain.consents.commands import GiveConsent, RecordPrivacyNotice, WithdrawConsent
 from domain.payments.commands import (
     ApprovePayment,
     CorrectPayee,
@@ -90,6 +91,9 @@ STAGES: dict[type, frozenset[Stage]] = {
     RejectPayment: AFTER_PLAN,
     CorrectPayee: AFTER_PLAN,
     RecordPaymentOutcome: AFTER_PLAN,
+    RecordPrivacyNotice: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
+    GiveConsent: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
+    WithdrawConsent: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
 }
 
 ALLOWED_WHILE_SUSPENDED = (
@@ -99,8 +103,10 @@ ALLOWED_WHILE_SUSPENDED = (
     RunDeadlines,
     ApplyPolicy,
     RecordPaymentOutcome,
+    WithdrawConsent,
 )
-"""The bank's answer is a fact that arrives whatever the pathway's state."""
+"""The bank's answer is a fact that arrives whatever the pathway's state; a withdrawn
+consent stops sharing at once, whatever the pathway's state."""
 
 
 def check_permitted(state: PathwayState, command: Command, actor: Actor) -> None:

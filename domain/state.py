@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from pydantic import AwareDatetime, Field
 
 from domain.commands import PlannedMeasure, SuspensionReason
+from domain.consents.state import Consents
 from domain.measures import MeasureState, MeasureStatus
 from domain.measures.skills_assessment import SkillsAssessment
 from domain.payments.state import PaymentState
@@ -117,6 +118,8 @@ class PathwayState(Frozen):
     it owed (`domain.back_dating`). A rung already past then waits for the catch-up window."""
     payments: dict[str, PaymentState] = Field(default_factory=dict)
     """By payment id, in the order requested."""
+    consents: Consents = Consents()
+    """The privacy notices given and the consents to share (`domain.consents`)."""
 
     @property
     def is_open(self) -> bool:

@@ -71,4 +71,25 @@ def test_a_suspended_pathway_offers_resume_notes_and_exit_only() -> None:
 
 def test_the_offered_list_names_real_commands() -> None:
     names = [command_type(kind) for kind in PEOPLE_COMMANDS]
-    assert len(names) == len(set(names)) == 23
+    assert len(names) == len(set(names)) == 26
+
+
+def test_consents_are_offered_once_the_notice_is_given_and_withdrawals_while_one_is_active() -> None:
+    scenario = Scenario().opened()
+    offered = available_commands(scenario.state, CASEWORKER)
+    assert "record_privacy_notice" in offered
+    assert "give_consent" not in offered and "withdraw_consent" not in offered
+    notice = {"type": "record_privacy_notice", "given_on": "2026-03-02", "language": "it"}
+    scenario.given({**notice, "version": "2026-01"})
+    assert "give_consent" in available_commands(scenario.state, SUPERVISOR)
+    scenario.given(
+        {
+            "type": "give_consent",
+            "recipients": [{"kind": "partner", "id": "cpia-lecce"}],
+            "purpose": "measure_delivery",
+            "given_on": "2026-03-02",
+        }
+    ).given({"type": "suspend_pathway", "reason": "hospital_stay"})
+    assert "withdraw_consent" in available_commands(scenario.state, CASEWORKER)
+    assert "give_consent" not in available_commands(scenario.state, CASEWORKER)
+    assert available_commands(scenario.state, AUDITOR) == []

@@ -1,0 +1,1 @@
+"""Consent records: the privacy notice given, consents to share, withdrawals (issue 23)."""
