@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from domain.closure import PendingPayment, WayOut, closure_blockers
+from domain.consents.state import Consents
 from domain.follow_up import follow_up_opens_at
 from domain.pathway_answer import PathwayAnswer
 from domain.policy import Policy, Span
@@ -122,6 +123,7 @@ def state_text(state: PathwayAnswer, as_of: datetime | None = None) -> str:
         for m in sorted(state.measures.values(), key=lambda m: (m.target_date, m.measure_id)):
             status = f"{m.status:<9}"
             row(f"  {m.measure_id:<{width}}  {m.kind:<{kinds}}  {status}  target {m.target_date}")
+    lines += consent_lines(state.consents)
     if state.exit is not None:
         row(
             _row(
@@ -149,6 +151,30 @@ def state_text(state: PathwayAnswer, as_of: datetime | None = None) -> str:
     else:
         row(_row("Next deadline", "none"))
     return "\n".join(lines)
+
+
+def consent_lines(consents: Consents) -> list[str]:
+    """The privacy notice given and each consent to share, active or withdrawn."""
+    notice = consents.notice
+    lines = [
+        _row(
+            "Privacy notice",
+            "not given"
+            if notice is None
+            else f"version {notice.version} in {notice.language}, given on {notice.given_on}",
+        )
+    ]
+    if consents.given:
+        lines.append("Consents to share")
+    for c in consents.given.values():
+        status = "active" if c.withdrawn_on is None else f"withdrawn on {c.withdrawn_on}"
+        until = f" until {c.until}" if c.until is not None else ""
+        recipients = ", ".join(f"{r.kind} {r.id}" for r in c.recipients)
+        lines.append(
+            f"  {c.consent_id}  {c.purpose}  with {recipients}, given on {c.given_on}{until}"
+            f"  {status}"
+        )
+    return lines
 
 
 WAYS_OUT = {

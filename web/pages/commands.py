@@ -15,6 +15,8 @@ from pydantic import BaseModel
 
 from domain.affordances import PEOPLE_COMMANDS
 from domain.commands import ClosePathway, OpenPathway, ProposePlan, ReassignCaseworker
+from domain.consents.rules import active
+from domain.consents.state import ConsentState
 from domain.errors import ERROR_CODES
 from domain.measures import CATALOGUE, MEASURE_OF, REQUESTABLE, MeasureState, MeasureStatus
 from domain.payments.rules import CORRECTABLE, REJECTABLE
@@ -53,6 +55,9 @@ TITLES: Mapping[str, str] = {
     "approve_payment": N_("Approve a payment"),
     "reject_payment": N_("Reject a payment"),
     "correct_payee": N_("Correct the payee"),
+    "record_privacy_notice": N_("Record the privacy notice given"),
+    "give_consent": N_("Record a consent to share data"),
+    "withdraw_consent": N_("Record a withdrawn consent"),
 }
 """What each form is called: the action, as a button or a heading says it."""
 
@@ -136,6 +141,11 @@ REFUSALS: Mapping[str, str] = {
     "budget_line_missing": N_("The project has no budget line for this payment."),
     "unavailable": N_("No answer in time. Submit the form again: it will not be recorded twice."),
     "forbidden": N_("Your role does not allow this."),
+    "privacy_notice_missing": N_(
+        "A consent is recorded after the privacy notice was given: record the notice first."
+    ),
+    "consent_not_found": N_("There is no such consent on this pathway."),
+    "consent_already_withdrawn": N_("This consent was already withdrawn."),
 }
 """A refusal code worded for a person; the code is shown beside it."""
 UNKNOWN_REFUSAL = N_("The command could not be applied.")
@@ -160,6 +170,12 @@ def payment_option(payment: PaymentState) -> str:
     """A payment as a select shows it: measure, kind, period, amount in euro."""
     amount = f"{payment.amount // 100}.{payment.amount % 100:02d} €"
     return f"{payment.measure_id} · {payment.kind} · {payment.period} · {amount}"
+
+
+def consent_option(consent: ConsentState) -> str:
+    """A consent as a select shows it: its id, purpose, recipients and day."""
+    recipients = ", ".join(r.id for r in consent.recipients)
+    return f"{consent.consent_id} · {consent.purpose} · {recipients} · {consent.given_on}"
 
 
 CHOOSE_FIRST = frozenset({"start_measure", "record_measure_progress", "complete_measure"})
@@ -259,6 +275,9 @@ def command_form(
             if p.status in PAYMENT_STATUSES[kind]
         )
         replace["payment_id"] = FieldSpec("payment_id", Kind.CHOICE, N_("Payment"), options=options)
+    if kind == "withdraw_consent":
+        options = tuple((c.consent_id, consent_option(c)) for c in active(state.consents))
+        replace["consent_id"] = FieldSpec("consent_id", Kind.CHOICE, N_("Consent"), options=options)
     if model is ReassignCaseworker:
         others = tuple((i, n) for i, n in caseworkers if i != state.caseworker_id)
         replace["caseworker_id"] = FieldSpec(

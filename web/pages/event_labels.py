@@ -48,6 +48,9 @@ EVENT_TYPES: Mapping[str, str] = {
     "PayeeCorrected": N_("Payee corrected"),
     "PaymentPaid": N_("Payment made"),
     "PaymentReturned": N_("Payment returned by the bank"),
+    "PrivacyNoticeGiven": N_("Privacy notice given"),
+    "ConsentGiven": N_("Consent to share data given"),
+    "ConsentWithdrawn": N_("Consent to share data withdrawn"),
 }
 
 EVENT_GROUPS: Mapping[str, str] = {
@@ -58,6 +61,7 @@ EVENT_GROUPS: Mapping[str, str] = {
     "notes": N_("Notes"),
     "deadlines": N_("Deadline reminders and escalations"),
     "payments": N_("Payments"),
+    "consents": N_("Privacy and consents"),
 }
 
 

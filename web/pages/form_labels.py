@@ -13,7 +13,13 @@ from collections.abc import Mapping
 
 from domain.measures import CATALOGUE
 from web.i18n import N_
-from web.pages.labels import MEASURE_KINDS, PAYMENT_KINDS
+from web.pages.labels import (
+    MEASURE_KINDS,
+    NOTICE_LANGUAGES,
+    PAYMENT_KINDS,
+    RECIPIENT_KINDS,
+    SHARING_PURPOSES,
+)
 
 FIELD_LABELS: Mapping[str, str] = {
     # Opening and the beneficiary
@@ -100,6 +106,18 @@ FIELD_LABELS: Mapping[str, str] = {
     "evidence_ref": N_("Evidence (invoice, quote, contract, receipt)"),
     "period": N_("Period"),
     "payment_id": N_("Payment"),
+    # Privacy notice and consents
+    "RecordPrivacyNotice.given_on": N_("Notice given on"),
+    "RecordPrivacyNotice.language": N_("Language of the notice"),
+    "RecordPrivacyNotice.version": N_("Version of the notice"),
+    "GiveConsent.given_on": N_("Consent given on"),
+    "recipients": N_("Shared with"),
+    "Recipient.kind": N_("Organisation or partner"),
+    "Recipient.id": N_("Code of the organisation or partner"),
+    "purpose": N_("Purpose"),
+    "until": N_("Valid until"),
+    "consent_id": N_("Consent"),
+    "withdrawn_on": N_("Withdrawn on"),
 }
 """Labels by `Model.field`, else by field name."""
 
@@ -115,6 +133,8 @@ HINTS: Mapping[str, str] = {
     "iban": N_("E.g. IT60 X054 2811 1010 0000 0123 456; spaces are fine."),
     "period": N_("The day (2026-03-15) or month (2026-03) it is for; empty for today."),
     "evidence_ref": N_("As filed, e.g. the invoice number and date."),
+    "RecordPrivacyNotice.version": N_("As printed on the notice, e.g. 2026-01."),
+    "until": N_("Leave empty for a consent without an end."),
     **{key: hint for spec in CATALOGUE.values() for key, hint in spec.labels.hints.items()},
 }
 
@@ -189,6 +209,9 @@ OPTION_LABELS: Mapping[str, Mapping[str, str]] = {
         "unreachable": N_("Unreachable"),
         "other": N_("Other"),
     },
+    "NoticeLanguage": {str(k): label for k, label in NOTICE_LANGUAGES.items()},
+    "RecipientKind": {str(k): label for k, label in RECIPIENT_KINDS.items()},
+    "SharingPurpose": {str(k): label for k, label in SHARING_PURPOSES.items()},
     "ExitReason": {
         "autonomy": N_("Autonomy reached"),
         "transferred": N_("Transferred"),

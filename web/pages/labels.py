@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Any
 
+from domain.consents.commands import NoticeLanguage, RecipientKind, SharingPurpose
 from domain.measures import CATALOGUE, PAYMENT_RULES, MeasureKind, MeasureStatus
 from domain.payments.ledger import PaymentKind
 from domain.values import Role, Stage
@@ -71,6 +72,23 @@ CHANNELS: Mapping[Channel, str] = {
     Channel.CODEC: N_("Temporal UI (codec)"),
 }
 
+SHARING_PURPOSES: Mapping[SharingPurpose, str] = {
+    SharingPurpose.REFERRAL: N_("Referral to another organisation"),
+    SharingPurpose.TRANSFER: N_("Transfer of the pathway"),
+    SharingPurpose.MEASURE_DELIVERY: N_("Delivery of a measure"),
+    SharingPurpose.FUNDER_REPORTING: N_("Reporting to the funder"),
+}
+
+RECIPIENT_KINDS: Mapping[RecipientKind, str] = {
+    RecipientKind.ORGANISATION: N_("Organisation of the project"),
+    RecipientKind.PARTNER: N_("Partner of the network"),
+}
+
+NOTICE_LANGUAGES: Mapping[NoticeLanguage, str] = {
+    NoticeLanguage.ITALIAN: N_("Italian"),
+    NoticeLanguage.ENGLISH: N_("English"),
+}
+
 LABELS: Mapping[type[StrEnum], Mapping[Any, str]] = {
     Stage: STAGES,
     Role: ROLES,
@@ -79,6 +97,9 @@ LABELS: Mapping[type[StrEnum], Mapping[Any, str]] = {
     PaymentKind: PAYMENT_KINDS,
     Purpose: PURPOSES,
     Channel: CHANNELS,
+    SharingPurpose: SHARING_PURPOSES,
+    RecipientKind: RECIPIENT_KINDS,
+    NoticeLanguage: NOTICE_LANGUAGES,
 }
 """Every enum a page may show, with its labels; add a new one here."""
 

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import assert_never
 
 from domain.calendar import last_day_to_act
+from domain.consents.events import ConsentGiven, ConsentWithdrawn, PrivacyNoticeGiven
 from domain.events import (
     BaselineRecorded,
     CaseworkerReassigned,
@@ -71,6 +72,7 @@ class EventGroup(StrEnum):
     NOTES = "notes"
     DEADLINES = "deadlines"
     PAYMENTS = "payments"
+    CONSENTS = "consents"
 
 
 GROUP_OF: Mapping[str, EventGroup] = {
@@ -103,6 +105,9 @@ GROUP_OF: Mapping[str, EventGroup] = {
     "PayeeCorrected": EventGroup.PAYMENTS,
     "PaymentPaid": EventGroup.PAYMENTS,
     "PaymentReturned": EventGroup.PAYMENTS,
+    "PrivacyNoticeGiven": EventGroup.CONSENTS,
+    "ConsentGiven": EventGroup.CONSENTS,
+    "ConsentWithdrawn": EventGroup.CONSENTS,
 }
 """Every event type's group; `tests/web/test_history_pages.py` checks none is missing."""
 
@@ -367,6 +372,33 @@ def describe(
                 date=w.day(event.on),
             )
             if isinstance(event, PaymentReturned) and event.reason:
+                yield event.reason
+        case PrivacyNoticeGiven():
+            yield w._(
+                "Version %(version)s in %(language)s, given on %(date)s",
+                version=event.version,
+                language=w.label(event.language),
+                date=w.day(event.given_on),
+            )
+        case ConsentGiven():
+            yield w._(
+                "%(consent)s: %(purpose)s, given on %(date)s",
+                consent=event.consent_id,
+                purpose=w.label(event.purpose),
+                date=w.day(event.given_on),
+            )
+            yield ", ".join(f"{w.label(r.kind)} {r.id}" for r in event.recipients)
+            if event.until is not None:
+                yield w._("Valid until %(date)s", date=w.day(event.until))
+            if event.note:
+                yield event.note
+        case ConsentWithdrawn():
+            yield w._(
+                "%(consent)s withdrawn on %(date)s",
+                consent=event.consent_id,
+                date=w.day(event.withdrawn_on),
+            )
+            if event.reason:
                 yield event.reason
         case _:
             assert_never(event)
