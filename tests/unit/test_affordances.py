@@ -74,7 +74,7 @@ def test_the_offered_list_names_real_commands() -> None:
     assert len(names) == len(set(names)) == 26
 
 
-def test_consents_are_offered_once_the_notice_is_given_and_withdrawals_while_one_is_active() -> None:
+def test_consents_are_offered_after_the_notice_and_withdrawals_while_one_is_active() -> None:
     scenario = Scenario().opened()
     offered = available_commands(scenario.state, CASEWORKER)
     assert "record_privacy_notice" in offered

@@ -14,8 +14,10 @@ from domain.consents.commands import Recipient, RecipientKind, SharingPurpose
 from domain.consents.events import ConsentGiven, ConsentWithdrawn, PrivacyNoticeGiven
 from domain.consents.rules import may_share
 from domain.decider import decide
+from domain.pathway_answer import pathway_answer
 from domain.values import Actor, Role, Stage
 from tests.scenarios import AUDITOR, CASEWORKER, CONDITION, SUPERVISOR, Scenario
+from workers.views import state_text
 
 NOTICE: dict[str, Any] = {
     "type": "record_privacy_notice",
@@ -185,3 +187,16 @@ def test_sharing_is_allowed_exactly_by_a_consent_given_and_not_withdrawn(
     expected = any(asked in who and why == purpose for who, why in live.values())
     assert may_share(s.state, asked, purpose, s.now.date()) == expected
     assert [c.consent_id for c in s.state.consents.given.values() if not c.withdrawn] == list(live)
+
+
+def test_pathways_show_lists_the_notice_and_each_consent() -> None:
+    s = Scenario().opened().given(NOTICE).given(consent(CPIA, until="2026-06-30"))
+    s.given(consent(ORG_B, purpose="transfer")).given(withdrawal("consent-2"))
+    text = state_text(pathway_answer(s.state, s.records))
+    assert "Privacy notice" in text and "version 2026-01 in it, given on 2026-03-02" in text
+    assert (
+        "consent-1  referral  with partner cpia-lecce, given on 2026-03-02 until 2026-06-30  active"
+        in text
+    )
+    assert "consent-2  transfer  with organisation org-brindisi" in text
+    assert "withdrawn on 2026-03-02" in text
