@@ -88,5 +88,7 @@ PERSONAL_FIELDS: dict[str, dict[str, Any]] = {
     "PaymentRejected": {"reason": TEXT},
     "PayeeCorrected": {"payee": PAYEE},
     "PaymentReturned": {"reason": OPTIONAL},
+    "ConsentGiven": {"note": OPTIONAL},
+    "ConsentWithdrawn": {"reason": OPTIONAL},
 }
 """Event type → path of each personal field → what it reads as once erased."""

@@ -10,12 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain import errors
-from domain.consents.commands import Recipient, RecipientKind, SharingPurpose
+from domain.consents.commands import NoticeLanguage, Recipient, RecipientKind, SharingPurpose
 from domain.consents.events import ConsentGiven, ConsentWithdrawn, PrivacyNoticeGiven
 from domain.consents.rules import may_share
 from domain.decider import decide
 from domain.pathway_answer import pathway_answer
 from domain.values import Actor, Role, Stage
+from infra.accounts.model import LANGUAGES
 from tests.scenarios import AUDITOR, CASEWORKER, CONDITION, SUPERVISOR, Scenario
 from workers.views import state_text
 
@@ -200,3 +201,7 @@ def test_pathways_show_lists_the_notice_and_each_consent() -> None:
     )
     assert "consent-2  transfer  with organisation org-brindisi" in text
     assert "withdrawn on 2026-03-02" in text
+
+
+def test_the_notice_is_given_in_the_languages_of_the_pages() -> None:
+    assert [str(language) for language in NoticeLanguage] == list(LANGUAGES)
