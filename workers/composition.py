@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from infra.eventstore.postgres import PostgresEventStore
     from infra.indicators.postgres_queries import PostgresIndicatorQueries
     from infra.indicators.projector import IndicatorProjector
+    from infra.partners.postgres import PostgresPartnerRegistry
     from infra.payments.overview import PaymentsDesk
     from infra.payments.postgres import PaymentsStore
 
@@ -81,6 +82,13 @@ class Stores:
         from infra.accounts.postgres import PostgresAccountStore
 
         return PostgresAccountStore(self.pool)
+
+    @cached_property
+    def partners(self) -> PostgresPartnerRegistry:
+        """Partner organisations and their contacts, the contacts sealed."""
+        from infra.partners.postgres import PostgresPartnerRegistry
+
+        return PostgresPartnerRegistry(self.pool, self.sealer)
 
     @cached_property
     def access_log(self) -> PostgresAccessLog:

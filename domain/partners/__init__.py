@@ -1,0 +1,1 @@
+"""Partner organisations and their contacts (issue 23): who they are and who may manage them."""

@@ -1,0 +1,1 @@
+"""The partner registry: partner organisations and their contacts, stored and audited."""
