@@ -24,6 +24,7 @@ from workers import (
     budget_commands,
     caseload_commands,
     escalation_commands,
+    partner_commands,
     payment_commands,
     policy_commands,
     privacy_commands,
@@ -44,6 +45,7 @@ app = typer.Typer(
 app.add_typer(policy_commands.app)
 app.add_typer(account_commands.user_app)
 app.add_typer(account_commands.organisation_app)
+app.add_typer(partner_commands.app)
 app.add_typer(budget_commands.app)
 app.add_typer(payment_commands.app)
 app.add_typer(caseload_commands.app)
