@@ -25,6 +25,7 @@ from infra.accounts.store import AccountStore
 from infra.accounts.throttle import InMemorySignInThrottle, SignInThrottle
 from infra.eventstore.base import EventStore
 from infra.eventstore.postgres import PostgresEventStore
+from infra.partners.base import InMemoryPartnerRegistry, PartnerRegistry
 from infra.telemetry import instrument_web_app
 from web.access_log_api import build_access_log_router
 from web.accounts_api import build_accounts_router
@@ -38,6 +39,7 @@ from web.inbox_api import build_inbox_router
 from web.outages import install_outage_handlers
 from web.pages import build_pages_router
 from web.pages.payments import STATEMENTS_PATH
+from web.partners_api import build_partners_router
 from web.problems import install_problem_handlers
 from web.security import SecurityHeaders, install_docs
 from web.settings import WebSettings
@@ -62,6 +64,7 @@ def create_app(
     throttle: SignInThrottle | None = None,
     session_revocations: SessionRevocations | None = None,
     statement_imports: StatementImports | None = None,
+    partners: PartnerRegistry | None = None,
 ) -> FastAPI:
     """The web app: the JSON API under `/api/v1`, OpenAPI at `/openapi.json`.
 
@@ -71,6 +74,7 @@ def create_app(
     sign-ins without `throttle` and signed-out sessions without `session_revocations`:
     several web processes need the PostgreSQL ones. Statement imports are started on the
     pathways' Temporal client and task queue unless `statement_imports` says otherwise.
+    Without `partners`, the partner registry is in memory and knows no organisation.
     """
     app = FastAPI(
         docs_url=None,  # web.security serves /docs, under its own policy
@@ -93,6 +97,7 @@ def create_app(
             store=store,
             accounts=accounts,
             settings=settings,
+            partners=partners if partners is not None else InMemoryPartnerRegistry(),
             payments=payments,
             indicators=indicators,
             codec=codec,
@@ -133,6 +138,7 @@ def create_app(
     install_outage_handlers(app)
     app.include_router(build_router())
     app.include_router(build_accounts_router())
+    app.include_router(build_partners_router())
     app.include_router(build_access_log_router())
     app.include_router(build_pages_router())
     app.mount("/static", StaticFiles(packages=[("web", "static")]), name="static")

@@ -26,6 +26,7 @@ from infra.budgets.book import BudgetBook
 from infra.crypto.codec import PathwayCodec
 from infra.eventstore.base import EventStore
 from infra.indicators.queries import IndicatorQueries
+from infra.partners.base import PartnerRegistry
 from infra.payments.overview import PaymentsDesk
 from web.settings import WebSettings
 
@@ -42,6 +43,8 @@ class Services:
     access_log: AccessLog
     throttle: SignInThrottle
     session_revocations: SessionRevocations
+    partners: PartnerRegistry
+    """Partner organisations and their contacts (`web.partners_api`, `web.pages.partners`)."""
     payments: PaymentsDesk | None = None
     """Without it (no ledger database) the payments pages answer 503."""
     indicators: IndicatorQueries | None = None
@@ -94,6 +97,10 @@ def session_revocations(request: Request) -> SessionRevocations:
     return cast(SessionRevocations, _state(request).session_revocations)
 
 
+def partner_registry(request: Request) -> PartnerRegistry:
+    return cast(PartnerRegistry, _state(request).partners)
+
+
 def payments_desk(request: Request) -> PaymentsDesk | None:
     return cast(PaymentsDesk | None, getattr(_state(request), "payments", None))
 
@@ -121,6 +128,7 @@ SettingsDep = Annotated[WebSettings, Depends(web_settings)]
 AccessLogDep = Annotated[AccessLog, Depends(access_log)]
 ThrottleDep = Annotated[SignInThrottle, Depends(sign_in_throttle)]
 RevocationsDep = Annotated[SessionRevocations, Depends(session_revocations)]
+PartnersDep = Annotated[PartnerRegistry, Depends(partner_registry)]
 PaymentsDeskDep = Annotated[PaymentsDesk | None, Depends(payments_desk)]
 IndicatorsDep = Annotated[IndicatorQueries | None, Depends(indicator_queries)]
 CodecDep = Annotated[PathwayCodec | None, Depends(pathway_codec)]

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from client.parsing import INVALID, InvalidInput, field_path
 from client.pathway import CommandRefused
 from domain.errors import ERROR_CODES
+from domain.partners.errors import PARTNER_ERROR_CODES, PartnerError
 from infra.accounts.model import ACCOUNT_ERROR_CODES, AccountError
 
 log = structlog.get_logger("pathways.web.problems")
@@ -43,6 +44,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "account_not_found": 404,
     "account_exists": 409,
     "organisation_exists": 409,
+    "partner_not_found": 404,
+    "partner_forbidden": 403,
     "body_too_large": 413,
     "command_id_conflict": 409,
 }
@@ -61,6 +64,7 @@ TITLES: dict[str, str] = {
     "body_too_large": "The request body is too large",
     "command_id_conflict": "The command id was used for another command",
     **ACCOUNT_ERROR_CODES,
+    **PARTNER_ERROR_CODES,
 }
 """English titles; translated titles come with the pages (babel)."""
 
@@ -176,6 +180,10 @@ def install_problem_handlers(app: FastAPI) -> None:
         assert isinstance(error, AccountError)
         return problem_response(error.code, error.detail, error.field)
 
+    async def on_partner(_: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, PartnerError)
+        return problem_response(error.code, error.detail, error.field)
+
     async def on_invalid(_: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, InvalidInput)
         return problem_response(error.code, error.message, error.field, more=error.more)
@@ -219,6 +227,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CommandRefused, on_refused)
     app.add_exception_handler(InvalidInput, on_invalid)
     app.add_exception_handler(AccountError, on_account)
+    app.add_exception_handler(PartnerError, on_partner)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(DataError, on_unstorable)

@@ -223,6 +223,7 @@ class WebServer:
                 throttle=stores.throttle,
                 session_revocations=stores.session_revocations,
                 statement_imports=statement_imports(pathways),
+                partners=stores.partners,
             )
             self._server = _uvicorn_server(web_server_config(app))
             self._run = asyncio.create_task(_serve(self._server, listener), name="web")

@@ -3,20 +3,31 @@ database with the organisations `org-lecce` and `org-nardo`."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import cast
+
+import httpx
 import pytest
 import pytest_asyncio
+from temporalio.client import Client
 
+from client.pathway import PathwayClient
 from infra.accounts.model import Organisation
 from infra.accounts.postgres import PostgresAccountStore
 from infra.crypto.keyring import Keyring
 from infra.crypto.master import MasterKey
 from infra.crypto.sealing import FieldSealer
 from infra.db import Pool
+from infra.eventstore.memory import InMemoryEventStore
 from infra.partners.base import InMemoryPartnerRegistry, PartnerRegistry
 from infra.partners.postgres import PostgresPartnerRegistry
 from tests.eventstore.conftest import database, pool, postgres
+from tests.web.conftest import web_settings
+from tests.web.staff import staffed_accounts
+from web.app import create_app
 
-__all__ = ["database", "partners", "pool", "postgres", "postgres_partners"]
+__all__ = ["Site", "database", "partners", "pool", "postgres", "postgres_partners", "site"]
 
 ORGANISATIONS = ("org-lecce", "org-nardo")
 
@@ -36,3 +47,23 @@ def partners(request: pytest.FixtureRequest) -> PartnerRegistry:
         return InMemoryPartnerRegistry(set(ORGANISATIONS))
     registry: PostgresPartnerRegistry = request.getfixturevalue("postgres_partners")
     return registry
+
+
+@pytest_asyncio.fixture
+async def site() -> AsyncIterator[Site]:
+    """The web app on the staff of tests/web/staff.py and an in-memory partner registry; no
+    Temporal (partner routes send no command), so a pathway page would fail here."""
+    registry = InMemoryPartnerRegistry(set(ORGANISATIONS))
+    pathways = PathwayClient(cast(Client, None), "no-temporal")
+    app = create_app(
+        pathways, InMemoryEventStore(), await staffed_accounts(), web_settings(), partners=registry
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield Site(http, registry)
+
+
+@dataclass
+class Site:
+    http: httpx.AsyncClient
+    partners: InMemoryPartnerRegistry

@@ -1,0 +1,111 @@
+"""`/api/v1/partners`: partner organisations and their contacts.
+
+Supervisors register and edit their organisation's partners, the coordinator those of the
+organisation it names; caseworkers read their organisation's, auditors every one; admins
+none. The rules are the partner registry's (`infra.partners.base`), as for the pages and
+the CLI. A body of the wrong shape is `invalid_command`, like every body of the API; details
+that break a partner's rules are `invalid_partner` or `invalid_contact` with the field; a
+partner outside the caller's scope is `partner_not_found` (404), as an unknown one.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, status
+from pydantic import BaseModel, Field
+
+from domain.partners.model import Contact, Partner, PartnerChange
+from web.auth import CurrentAccount
+from web.dependencies import PartnersDep
+from web.problems import PROBLEM_RESPONSES
+
+KINDS = "host_company, training_provider, host_family, school, association or other_service"
+ROLES = "tutor, teacher, host_parent, referent or other"
+
+
+class PartnerBody(BaseModel):
+    """A partner's details as sent; the registry checks them (`invalid_partner`)."""
+
+    name: str
+    kind: str = Field(description=KINDS)
+    address: str | None = None
+    city: str | None = None
+    fiscal_code: str | None = Field(
+        default=None, description="VAT number (11 digits, optionally IT) or fiscal code"
+    )
+
+
+class NewPartnerBody(PartnerBody):
+    """A partner to register; the coordinator names the managing organisation."""
+
+    organisation_id: str | None = Field(
+        default=None, description="Required of the coordinator; a supervisor's is their own"
+    )
+
+
+class ContactBody(BaseModel):
+    """A contact as sent; the registry checks it (`invalid_contact`)."""
+
+    name: str
+    role: str = Field(description=ROLES)
+    email: str | None = None
+    phone: str | None = None
+
+
+class PartnerView(Partner):
+    """A partner with its contacts and who changed it, oldest first."""
+
+    changes: tuple[PartnerChange, ...] = ()
+
+
+def build_partners_router() -> APIRouter:
+    router = APIRouter(prefix="/api/v1/partners", responses=PROBLEM_RESPONSES, tags=["partners"])
+
+    @router.get("", response_model=list[Partner], summary="The partners you may read")
+    async def list_partners(account: CurrentAccount, partners: PartnersDep) -> list[Partner]:
+        """By organisation and name, without their contacts."""
+        return await partners.list_partners(account)
+
+    @router.post(
+        "",
+        response_model=Partner,
+        status_code=status.HTTP_201_CREATED,
+        summary="Register a partner (supervisor, coordinator)",
+    )
+    async def register(
+        account: CurrentAccount, body: Annotated[NewPartnerBody, Body()], partners: PartnersDep
+    ) -> Partner:
+        details = body.model_dump(exclude={"organisation_id"})
+        return await partners.register(account, details, body.organisation_id)
+
+    @router.get("/{partner_id}", response_model=PartnerView, summary="A partner and its contacts")
+    async def show(account: CurrentAccount, partner_id: str, partners: PartnersDep) -> PartnerView:
+        partner = await partners.get(account, partner_id)
+        changes = await partners.changes(account, partner_id)
+        return PartnerView(**partner.model_dump(), changes=tuple(changes))
+
+    @router.put("/{partner_id}", response_model=Partner, summary="Replace a partner's details")
+    async def edit(
+        account: CurrentAccount,
+        partner_id: str,
+        body: Annotated[PartnerBody, Body()],
+        partners: PartnersDep,
+    ) -> Partner:
+        return await partners.edit(account, partner_id, body.model_dump())
+
+    @router.post(
+        "/{partner_id}/contacts",
+        response_model=Contact,
+        status_code=status.HTTP_201_CREATED,
+        summary="Add a contact to a partner",
+    )
+    async def add_contact(
+        account: CurrentAccount,
+        partner_id: str,
+        body: Annotated[ContactBody, Body()],
+        partners: PartnersDep,
+    ) -> Contact:
+        return await partners.add_contact(account, partner_id, body.model_dump())
+
+    return router
