@@ -12,9 +12,7 @@ from domain.values import Frozen, Identifier, Role, ShortText
 
 FiscalCode = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, to_upper=True, pattern=r"^(IT)?([0-9]{11}|[A-Z0-9]{16})$"
-    ),
+    StringConstraints(pattern=r"^(IT)?([0-9]{11}|[A-Z0-9]{16})$"),
 ]
 """An Italian VAT number (11 digits, optionally `IT` before) or a fiscal code (16 characters)."""
 
@@ -59,6 +57,12 @@ class PartnerDetails(Frozen):
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("fiscal_code", mode="before")
+    @classmethod
+    def _fiscal_code_as_written(cls, value: object) -> object:
+        """`it 0123 4567 890` is `IT01234567890`: people type spaces and lower case."""
+        return "".join(value.split()).upper() if isinstance(value, str) else value
 
 
 class ContactDetails(Frozen):

@@ -16,6 +16,7 @@ from typing import Any
 
 from domain.consents.commands import NoticeLanguage, RecipientKind, SharingPurpose
 from domain.measures import CATALOGUE, PAYMENT_RULES, MeasureKind, MeasureStatus
+from domain.partners.model import ContactRole, PartnerKind
 from domain.payments.ledger import PaymentKind
 from domain.values import Role, Stage
 from infra.access_log.model import Channel, Purpose
@@ -89,6 +90,23 @@ NOTICE_LANGUAGES: Mapping[NoticeLanguage, str] = {
     NoticeLanguage.ENGLISH: N_("English"),
 }
 
+PARTNER_KINDS: Mapping[PartnerKind, str] = {
+    PartnerKind.HOST_COMPANY: N_("Host company"),
+    PartnerKind.TRAINING_PROVIDER: N_("Training provider (CPIA, course body)"),
+    PartnerKind.HOST_FAMILY: N_("Host family"),
+    PartnerKind.SCHOOL: N_("School"),
+    PartnerKind.ASSOCIATION: N_("Association"),
+    PartnerKind.OTHER_SERVICE: N_("Other service"),
+}
+
+CONTACT_ROLES: Mapping[ContactRole, str] = {
+    ContactRole.TUTOR: N_("Tutor"),
+    ContactRole.TEACHER: N_("Teacher"),
+    ContactRole.HOST_PARENT: N_("Host parent"),
+    ContactRole.REFERENT: N_("Referent"),
+    ContactRole.OTHER: N_("Other role"),
+}
+
 LABELS: Mapping[type[StrEnum], Mapping[Any, str]] = {
     Stage: STAGES,
     Role: ROLES,
@@ -100,6 +118,8 @@ LABELS: Mapping[type[StrEnum], Mapping[Any, str]] = {
     SharingPurpose: SHARING_PURPOSES,
     RecipientKind: RECIPIENT_KINDS,
     NoticeLanguage: NOTICE_LANGUAGES,
+    PartnerKind: PARTNER_KINDS,
+    ContactRole: CONTACT_ROLES,
 }
 """Every enum a page may show, with its labels; add a new one here."""
 
