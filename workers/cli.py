@@ -336,11 +336,12 @@ def demo(
     async def work(settings: Settings) -> None:
         from infra.policy_file import load_demo_policy
         from workers.demo import seed_demo
+        from workers.demo_partners import seed_demo_partners
 
         configured_policy(settings)  # a malformed policy stops every sender alike
         # The demo approves payments: they need the project's budget lines.
         from workers.budget_service import ensure_default_budget
-        from workers.endpoints import database_url
+        from workers.endpoints import database_stores, database_url
 
         async with database_url(settings, may_start=False) as conninfo:
             await ensure_default_budget(settings, conninfo)
@@ -353,6 +354,10 @@ def demo(
                 seed=seed,
                 policy=load_demo_policy(),
             )
+        async with database_stores(settings) as stores:
+            partners = await seed_demo_partners(stores.partners)
         typer.echo(to_json(summary) if json else summary_text(summary))
+        if not json:
+            typer.echo(f"{len(partners)} demo partners registered")
 
     run_command(work)

@@ -45,8 +45,8 @@ def readable_organisation(role: Role, own_organisation: str | None) -> str | Non
 
 
 def managing_organisation(role: Role, own_organisation: str | None, requested: str | None) -> str:
-    """The organisation a new partner is registered for: the supervisor's own, or the one
-    the coordinator names.
+    """The organisation a new partner is registered for: the supervisor's own; the one the
+    coordinator names, else the coordinator's own if they have one.
 
     Raises:
         PartnerError: `partner_forbidden` for a role that manages no partners;
@@ -55,7 +55,7 @@ def managing_organisation(role: Role, own_organisation: str | None, requested: s
     """
     if role not in MANAGE:
         raise PartnerError(PARTNER_FORBIDDEN, f"a {role} registers no partners")
-    chosen = requested or (own_organisation if role == Role.SUPERVISOR else None)
+    chosen = requested or own_organisation
     if chosen is None:
         raise PartnerError(
             PARTNER_ORGANISATION_NOT_FOUND,
