@@ -1,0 +1,1 @@
+"""Indicators: the projector that follows the event store into `indicator_facts`."""
