@@ -25,6 +25,7 @@ BUILT_BY_THE_ROOT = {
     "PostgresSignInThrottle",
     "PostgresSessionRevocations",
     "PostgresIndicatorQueries",
+    "PostgresIndicatorProjection",
     "IndicatorProjector",
     "FieldSealer",
     "PathwayCodec",

@@ -16,6 +16,7 @@ from infra.config import Settings
 from workers.keys import keyring_on
 
 if TYPE_CHECKING:
+    from activities.indicators.projector import IndicatorProjector
     from client.bulk import BulkOperations
     from client.pathway import PathwayClient
     from client.statement_import import StatementImports
@@ -28,8 +29,8 @@ if TYPE_CHECKING:
     from infra.crypto.sealing import FieldSealer
     from infra.db import Pool
     from infra.eventstore.postgres import PostgresEventStore
+    from infra.indicators.postgres_projection import PostgresIndicatorProjection
     from infra.indicators.postgres_queries import PostgresIndicatorQueries
-    from infra.indicators.projector import IndicatorProjector
     from infra.partners.postgres import PostgresPartnerRegistry
     from infra.payments.overview import PaymentsDesk
     from infra.payments.postgres import PaymentsStore
@@ -119,11 +120,18 @@ class Stores:
         return PostgresIndicatorQueries(self.pool)
 
     @cached_property
-    def indicator_projector(self) -> IndicatorProjector:
-        """What keeps the indicator projection up to date from the events."""
-        from infra.indicators.projector import IndicatorProjector
+    def indicator_projection(self) -> PostgresIndicatorProjection:
+        """The indicator projection: a batch of events at a time, catch-up and rebuild."""
+        from infra.indicators.postgres_projection import PostgresIndicatorProjection
 
-        return IndicatorProjector(self.pool, sealer=self.sealer)
+        return PostgresIndicatorProjection(self.pool, sealer=self.sealer)
+
+    @cached_property
+    def indicator_projector(self) -> IndicatorProjector:
+        """What keeps the indicator projection up to date from the events, until stopped."""
+        from activities.indicators.projector import IndicatorProjector
+
+        return IndicatorProjector(self.indicator_projection)
 
     @cached_property
     def codec(self) -> PathwayCodec:

@@ -58,14 +58,14 @@ def rebuild(
     ] = "indicators",
 ) -> None:
     """Replay every event from position 0 into new tables, then swap them in at once."""
-    from infra.indicators.projector import RebuildInProgress
+    from infra.indicators.postgres_projection import RebuildInProgress
     from workers.composition import Stores
 
     async def work(settings: Settings) -> None:
         if name not in PROJECTIONS:
             raise Refused("unknown_projection", f"no projection {name!r}; known: {PROJECTIONS}")
         async with _pool(settings) as pool:
-            projector = Stores(settings, pool).indicator_projector
+            projector = Stores(settings, pool).indicator_projection
             try:
                 count = await projector.rebuild()
             except RebuildInProgress as busy:
@@ -150,7 +150,7 @@ def report(
         days = None if period is None else _period(period)
         async with _pool(settings) as pool:
             stores = Stores(settings, pool)
-            await stores.indicator_projector.catch_up()
+            await stores.indicator_projection.catch_up()
             queries = stores.indicators
             try:
                 rows = await queries.indicator_table(

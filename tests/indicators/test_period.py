@@ -13,8 +13,8 @@ from psycopg import sql
 from domain.indicators import dimensions
 from infra.db import Pool
 from infra.eventstore.postgres import PostgresEventStore
+from infra.indicators.postgres_projection import PostgresIndicatorProjection
 from infra.indicators.postgres_queries import PostgresIndicatorQueries, _held
-from infra.indicators.projector import IndicatorProjector
 from tests.indicators.caseloads import append_all, history, interleave
 from tests.indicators.strategies import caseloads
 from tests.indicators.test_intervals import churning
@@ -48,7 +48,7 @@ def days_of(records: Any) -> list[date]:
 
 async def test_period_rows_equal_the_definition_with_a_backdated_event(pool: Pool) -> None:
     records = await caseload(pool)
-    await IndicatorProjector(pool).catch_up()
+    await PostgresIndicatorProjection(pool).catch_up()
     facts = sorted({f for i in PostgresIndicatorQueries(pool)._catalogue for f in i.facts})
     days = days_of(records)
     for as_of in around([r.recorded_at for r in records]):
@@ -71,7 +71,7 @@ async def test_period_table_equals_the_definition_on_random_caseloads(
     await reset(pool)
     store = PostgresEventStore(pool)
     await append_all(store, interleave([history(f"p-{i:03d}", s) for i, s in enumerate(steps)]))
-    await IndicatorProjector(pool, facts_of=churning, dimensions_of=dimensions).catch_up()
+    await PostgresIndicatorProjection(pool, facts_of=churning, dimensions_of=dimensions).catch_up()
     records = await store.read_all(0, 10_000)
     facts = sorted({f for i in CHURNING for f in i.facts})
     days = days_of(records)

@@ -19,8 +19,8 @@ from infra.db import Pool
 from infra.eventstore.postgres import PostgresEventStore
 from infra.indicators.export import notes, table_cells, to_csv, write_xlsx
 from infra.indicators.intervals import FactInterval, MemoryFacts
+from infra.indicators.postgres_projection import PostgresIndicatorProjection
 from infra.indicators.postgres_queries import PostgresIndicatorQueries
-from infra.indicators.projector import IndicatorProjector
 from tests.indicators.caseloads import append_all, history, interleave, opening
 from tests.indicators.strategies import caseloads
 from tests.indicators.test_intervals import churning
@@ -74,7 +74,7 @@ async def test_incremental_projection_equals_rebuild_and_memory(
     store = PostgresEventStore(pool)
     commands = interleave([history(f"p-{i:03d}", s) for i, s in enumerate(steps)])
     batch = data.draw(st.integers(1, 7))
-    projector = IndicatorProjector(
+    projector = PostgresIndicatorProjection(
         pool, facts_of=churning, dimensions_of=dimensions, batch_size=batch
     )
     chunks = data.draw(st.lists(st.integers(0, len(commands)), max_size=4))
@@ -123,7 +123,7 @@ def figure(rows: Any, indicator_id: str, **cell: str) -> Any:
 
 async def test_as_of_a_date_before_and_after_a_change_and_a_backdated_event(pool: Pool) -> None:
     records = await caseload(pool)
-    await IndicatorProjector(pool).catch_up()
+    await PostgresIndicatorProjection(pool).catch_up()
     queries = PostgresIndicatorQueries(pool)
     assessed_c = next(r for r in records if r.stream_id == "pathway-p-c" and r.version == 3)
     assert assessed_c.occurred_at < assessed_c.recorded_at - timedelta(days=1)
@@ -153,7 +153,7 @@ async def test_as_of_a_date_before_and_after_a_change_and_a_backdated_event(pool
 
 async def test_a_supervisor_sees_only_their_organisation(pool: Pool) -> None:
     await caseload(pool)
-    await IndicatorProjector(pool).catch_up()
+    await PostgresIndicatorProjection(pool).catch_up()
     queries = PostgresIndicatorQueries(pool)
     now = START + timedelta(days=30)
     scoped = await queries.pathways_for("skills_assessed", now, organisation_id="org-bari")
@@ -171,7 +171,7 @@ async def test_a_supervisor_sees_only_their_organisation(pool: Pool) -> None:
 
 async def test_a_crash_between_or_inside_batches_changes_nothing_on_restart(pool: Pool) -> None:
     records = await caseload(pool)
-    first = IndicatorProjector(pool, batch_size=2)
+    first = PostgresIndicatorProjection(pool, batch_size=2)
     assert await first.run_once() == 2
     position = await first.position()
 
@@ -179,12 +179,12 @@ async def test_a_crash_between_or_inside_batches_changes_nothing_on_restart(pool
         raise RuntimeError("killed mid-batch")
 
     with pytest.raises(RuntimeError):
-        await IndicatorProjector(pool, facts_of=crash, dimensions_of=dimensions).run_once()
+        await PostgresIndicatorProjection(pool, facts_of=crash, dimensions_of=dimensions).run_once()
     assert await first.position() == position  # the failed batch wrote nothing
-    await IndicatorProjector(pool, batch_size=3).catch_up()  # a new process resumes
+    await PostgresIndicatorProjection(pool, batch_size=3).catch_up()  # a new process resumes
     resumed = await stored(pool)
     assert resumed == set(memory_of(records).intervals)
-    await IndicatorProjector(pool).rebuild()
+    await PostgresIndicatorProjection(pool).rebuild()
     assert await stored(pool) == resumed
 
 
@@ -198,7 +198,7 @@ async def test_csv_and_xlsx_show_the_same_numbers_and_suppress_small_cells(
     pool: Pool, tmp_path: Path
 ) -> None:
     await caseload(pool)
-    await IndicatorProjector(pool).catch_up()
+    await PostgresIndicatorProjection(pool).catch_up()
     now = START + timedelta(days=30)
     rows = await PostgresIndicatorQueries(pool).indicator_table(now, by=("organisation_id",))
     header, cells, suppressed = table_cells(rows, ["organisation_id"], threshold=2)

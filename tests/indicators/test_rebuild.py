@@ -13,8 +13,8 @@ from domain.indicators import dimensions, facts
 from domain.state import PathwayState
 from infra.db import Pool
 from infra.eventstore.postgres import PostgresEventStore
+from infra.indicators.postgres_projection import PostgresIndicatorProjection, RebuildInProgress
 from infra.indicators.postgres_queries import PostgresIndicatorQueries
-from infra.indicators.projector import IndicatorProjector, RebuildInProgress
 from tests.indicators.caseloads import append_all, history, opening
 from tests.indicators.test_projector import caseload, memory_of, stored, stored_dimensions
 from tests.scenarios import CASEWORKER, START
@@ -68,13 +68,13 @@ def failing_after(calls: int) -> Any:
 
 async def test_a_rebuild_that_dies_midway_leaves_the_live_figures_whole(pool: Pool) -> None:
     records = await caseload(pool)
-    live = IndicatorProjector(pool)
+    live = PostgresIndicatorProjection(pool)
     await live.catch_up()
     queries = PostgresIndicatorQueries(pool)
     now = START + timedelta(days=30)
     before = await stored(pool), await stored_dimensions(pool)
     table = await queries.indicator_table(now, by=("organisation_id",))
-    dying = IndicatorProjector(
+    dying = PostgresIndicatorProjection(
         pool, facts_of=failing_after(6), dimensions_of=dimensions, batch_size=2
     )
     with pytest.raises(RuntimeError, match="killed"):
@@ -83,7 +83,7 @@ async def test_a_rebuild_that_dies_midway_leaves_the_live_figures_whole(pool: Po
     assert await queries.indicator_table(now, by=("organisation_id",)) == table
     assert await live.position() == records[-1].global_position
 
-    assert await IndicatorProjector(pool, batch_size=3).rebuild() == len(records)
+    assert await PostgresIndicatorProjection(pool, batch_size=3).rebuild() == len(records)
     assert (await stored(pool), await stored_dimensions(pool)) == before
     assert await queries.indicator_table(now, by=("organisation_id",)) == table
     indexes, tables, positions = await catalog(pool)
@@ -96,7 +96,7 @@ async def test_after_a_rebuild_the_projector_goes_on_from_the_swapped_position(
     pool: Pool,
 ) -> None:
     await caseload(pool)
-    projector = IndicatorProjector(pool)
+    projector = PostgresIndicatorProjection(pool)
     await projector.catch_up()
     await projector.rebuild()
     await projector.rebuild()  # twice: the second one's shadow is made from swapped tables
@@ -114,20 +114,20 @@ async def test_after_a_rebuild_the_projector_goes_on_from_the_swapped_position(
 
 async def test_one_rebuild_at_a_time_and_the_second_changes_nothing(pool: Pool) -> None:
     records = await caseload(pool)
-    await IndicatorProjector(pool).catch_up()
+    await PostgresIndicatorProjection(pool).catch_up()
     before = await stored(pool), await stored_dimensions(pool), await catalog(pool)
 
     async with await psycopg.AsyncConnection.connect(pool.conninfo, autocommit=True) as other:
         await other.execute("SELECT pg_advisory_lock(hashtext('rebuild:indicators'))")
         with pytest.raises(RebuildInProgress) as busy:
-            await IndicatorProjector(pool).rebuild()
+            await PostgresIndicatorProjection(pool).rebuild()
         assert busy.value.code == "rebuild_in_progress"
         assert (await stored(pool), await stored_dimensions(pool), await catalog(pool)) == before
 
     # Side by side: exactly one of the two replays and swaps, the other is refused.
     outcomes = await asyncio.gather(
-        IndicatorProjector(pool, batch_size=2).rebuild(),
-        IndicatorProjector(pool, batch_size=2).rebuild(),
+        PostgresIndicatorProjection(pool, batch_size=2).rebuild(),
+        PostgresIndicatorProjection(pool, batch_size=2).rebuild(),
         return_exceptions=True,
     )
     assert sorted(type(o).__name__ for o in outcomes) == ["RebuildInProgress", "int"]
@@ -135,7 +135,7 @@ async def test_one_rebuild_at_a_time_and_the_second_changes_nothing(pool: Pool) 
     assert (await stored(pool), await stored_dimensions(pool), await catalog(pool)) == before
 
     # A rebuild that died released the lock with its connection.
-    dying = IndicatorProjector(pool, facts_of=failing_after(2), dimensions_of=dimensions)
+    dying = PostgresIndicatorProjection(pool, facts_of=failing_after(2), dimensions_of=dimensions)
     with pytest.raises(RuntimeError, match="killed"):
         await dying.rebuild()
-    assert await IndicatorProjector(pool).rebuild() == len(records)
+    assert await PostgresIndicatorProjection(pool).rebuild() == len(records)

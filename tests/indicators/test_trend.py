@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from domain.indicators import CATALOGUE, Indicator, dimensions
 from infra.db import Pool
 from infra.eventstore.postgres import PostgresEventStore
+from infra.indicators.postgres_projection import PostgresIndicatorProjection
 from infra.indicators.postgres_queries import PostgresIndicatorQueries
-from infra.indicators.projector import IndicatorProjector
 from tests.indicators.caseloads import append_all, history, interleave
 from tests.indicators.strategies import caseloads
 from tests.indicators.test_intervals import churning
@@ -67,7 +67,7 @@ async def test_trend_equals_the_table_at_each_point_with_changes_and_a_backdated
     pool: Pool,
 ) -> None:
     records = await caseload(pool)
-    await IndicatorProjector(pool).catch_up()
+    await PostgresIndicatorProjection(pool).catch_up()
     queries = PostgresIndicatorQueries(pool)
     points = [START - timedelta(days=1), *around([r.recorded_at for r in records])]
     points.append(START + timedelta(days=400))
@@ -95,7 +95,7 @@ async def test_trend_equals_the_table_at_each_point_with_changes_and_a_backdated
 
 async def test_trend_keeps_the_order_of_its_points_repeated_or_not(pool: Pool) -> None:
     await caseload(pool)
-    await IndicatorProjector(pool).catch_up()
+    await PostgresIndicatorProjection(pool).catch_up()
     queries = PostgresIndicatorQueries(pool)
     late, early = START + timedelta(days=30), START
     trend = await queries.trend([late, early, late])
@@ -125,7 +125,7 @@ async def test_trend_equals_the_table_at_every_edge_of_random_caseloads(
     await reset(pool)
     store = PostgresEventStore(pool)
     await append_all(store, interleave([history(f"p-{i:03d}", s) for i, s in enumerate(steps)]))
-    await IndicatorProjector(pool, facts_of=churning, dimensions_of=dimensions).catch_up()
+    await PostgresIndicatorProjection(pool, facts_of=churning, dimensions_of=dimensions).catch_up()
     records = await store.read_all(0, 10_000)
     every = around([r.recorded_at for r in records])
     points = data.draw(st.lists(st.sampled_from(every), min_size=1, max_size=12))

@@ -11,7 +11,7 @@ from domain.stream import stream_id_for
 from infra.crypto.codec import PathwayCodec, PayloadUnreadable
 from infra.crypto.keyring import Keyring
 from infra.crypto.sealing import FieldSealer
-from infra.indicators.projector import IndicatorProjector
+from infra.indicators.postgres_projection import PostgresIndicatorProjection
 from tests.integration.conftest import Deployment
 from tests.workflows.journey import compressed_opening, envelope, full_journey
 from workflows.models import workflow_id_for
@@ -36,7 +36,7 @@ async def test_erasure_is_refused_until_allowed_then_shreds_one_pathway_only(
 ) -> None:
     shredded, kept = await closed_pathway(deployment), await closed_pathway(deployment)
     sealer = FieldSealer(Keyring(deployment.pool, deployment.master, cache_seconds=0))
-    projector = IndicatorProjector(deployment.pool, sealer=sealer)
+    projector = PostgresIndicatorProjection(deployment.pool, sealer=sealer)
     await projector.catch_up()
     figures = await table(deployment, "SELECT * FROM indicator_facts ORDER BY 1, 2, 4")
     dimensions = await table(deployment, "SELECT * FROM indicator_dimensions ORDER BY 1")

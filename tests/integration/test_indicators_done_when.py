@@ -38,7 +38,7 @@ from playwright.async_api import ViewportSize, async_playwright, expect
 from domain.indicators import CATALOGUE, Indicator
 from infra.accounts.model import Language
 from infra.embedded import EmbeddedPostgres, free_port
-from infra.indicators.projector import PROJECTION
+from infra.indicators.postgres_projection import PROJECTION
 from infra.indicators.targets import load_grant
 from tests.browser.conftest import ARTIFACTS, CHROMIUM
 from tests.integration.conftest import PATHWAYS, REPO, Ran, clean_environ, run

@@ -6,7 +6,7 @@ from infra.crypto.keyring import Keyring
 from infra.crypto.sealing import FieldSealer
 from infra.db import Pool
 from infra.eventstore.postgres import PostgresEventStore
-from infra.indicators.projector import IndicatorProjector
+from infra.indicators.postgres_projection import PostgresIndicatorProjection
 from tests.indicators.test_projector import stored
 from tests.privacy.test_erased_pages import seed
 
@@ -22,7 +22,7 @@ async def test_an_erased_pathway_keeps_its_age_band_through_a_rebuild(
 ) -> None:
     for pid in ("p-erased", "p-kept"):
         await seed(sealed_store, pid)
-    projector = IndicatorProjector(pool, sealer=FieldSealer(keyring))
+    projector = PostgresIndicatorProjection(pool, sealer=FieldSealer(keyring))
     await projector.catch_up()
     before = await bands(pool)
     facts = await stored(pool)

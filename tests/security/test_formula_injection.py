@@ -34,8 +34,8 @@ from domain.payments.payee import Payee
 from infra.crypto.master import MasterKey
 from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
+from infra.indicators.postgres_projection import PostgresIndicatorProjection
 from infra.indicators.postgres_queries import PostgresIndicatorQueries
-from infra.indicators.projector import IndicatorProjector
 from infra.payments.postgres import payments_desk
 from tests.eventstore.builders import T0, read_models, records, summary
 from tests.eventstore.conftest import database, postgres
@@ -198,7 +198,7 @@ NATIONALITY = '=HYPERLINK("http://evil.example/","IT")'
 async def slipped_past(pool: Pool) -> None:
     """The test caseload projected, with a nationality no form would take in its read model."""
     await caseload(pool)
-    await IndicatorProjector(pool).catch_up()
+    await PostgresIndicatorProjection(pool).catch_up()
     async with pool.connection() as conn:
         await conn.execute(
             "UPDATE indicator_dimensions SET nationality = %s WHERE pathway_id = 'p-a'",

@@ -30,8 +30,8 @@ from client.pathway import PathwayClient
 from domain.indicators import CATALOGUE
 from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
+from infra.indicators.postgres_projection import PostgresIndicatorProjection
 from infra.indicators.postgres_queries import PostgresIndicatorQueries
-from infra.indicators.projector import IndicatorProjector
 from infra.indicators.targets import load_grant
 from tests.eventstore.conftest import database, postgres
 from tests.indicators.caseloads import Step, append_all, history, interleave
@@ -103,7 +103,7 @@ async def caseload(pool: Pool) -> None:
     histories.append(history("p-7", assessed(opened("p-7", "org-nardo", "female"))))
     histories.append(history("p-8", [(opened("p-8", "org-nardo", "male"), CASEWORKER, 1, 0)]))
     await append_all(PostgresEventStore(pool), interleave(histories))
-    await IndicatorProjector(pool).catch_up()
+    await PostgresIndicatorProjection(pool).catch_up()
 
 
 @dataclass

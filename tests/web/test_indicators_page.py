@@ -27,8 +27,8 @@ from domain.indicators import CATALOGUE
 from infra.access_log.model import AccessQuery
 from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
+from infra.indicators.postgres_projection import PostgresIndicatorProjection
 from infra.indicators.postgres_queries import PostgresIndicatorQueries
-from infra.indicators.projector import IndicatorProjector
 from tests.eventstore.conftest import database, postgres
 from tests.indicators.caseloads import append_all, history, interleave, opening
 from tests.scenarios import ASSESSMENT, CASEWORKER, CONDITION, START
@@ -76,7 +76,7 @@ async def caseload(pool: Pool) -> None:
         PostgresEventStore(pool),
         interleave([history("p-a", lecce), history("p-b", other), history("p-c", nardo)]),
     )
-    await IndicatorProjector(pool).catch_up()
+    await PostgresIndicatorProjection(pool).catch_up()
 
 
 @pytest_asyncio.fixture(loop_scope="session")

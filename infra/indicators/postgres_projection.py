@@ -1,4 +1,7 @@
-"""The indicator projector: events → `indicator_facts`, incrementally, from a tracked position.
+"""The indicator projection on PostgreSQL: events → `indicator_facts`, batch by batch.
+
+The adapter the projector (`activities.indicators.projector`) drives: it projects one batch
+after a tracked position, catches up, and rebuilds into shadow tables.
 
 Each batch runs in ONE transaction: lock the projection's position row, read the events
 after it, load the snapshots and open facts of the pathways they touch, apply them
@@ -16,8 +19,6 @@ cache of `fold`: a rebuild drops it with the facts.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -49,7 +50,6 @@ Connection = AsyncConnection[TupleRow]
 
 PROJECTION = "indicators"
 BATCH_SIZE = 2000
-POLL_SECONDS = 1.0
 
 _FACT_COLUMNS = (
     "pathway_id, fact, weight, since, until, occurred_since, occurred_until, opened_by, closed_by"
@@ -152,8 +152,8 @@ ON CONFLICT (pathway_id) DO UPDATE SET
         return f"DELETE FROM {self.tables.dimensions} WHERE pathway_id = ANY(%s)"
 
 
-class IndicatorProjector:
-    """Keeps `indicator_facts` up to date with the event store, batch by batch."""
+class PostgresIndicatorProjection:
+    """Projects the event store into `indicator_facts`, one batch per transaction."""
 
     def __init__(
         self,
@@ -294,18 +294,6 @@ class IndicatorProjector:
         )
         log.debug("indicators.projected", events=len(records), position=last, name=name)
         return len(records)
-
-    async def run(self, stop: asyncio.Event, poll_seconds: float = POLL_SECONDS) -> None:
-        """Follow the event store until `stop` is set, polling when caught up."""
-        while not stop.is_set():
-            try:
-                if await self.run_once():
-                    continue
-            except psycopg.OperationalError as error:
-                # The database restarting is no reason to stop: the batch rolled back.
-                log.warning("indicators.projector_waiting", reason=str(error))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), poll_seconds)
 
 
 _KEEP_ERASED_AGE_BANDS = (
