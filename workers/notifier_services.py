@@ -49,8 +49,9 @@ class Notifier(BackgroundTask):
     name = "notifier"
 
     async def start(self, stack: Stack) -> None:
+        from activities.notifications.sender import run_notifier
         from infra.db import open_pool
-        from infra.mail import AccountDirectory, MailSettings, MailSettingsError, run_notifier
+        from infra.mail import AccountDirectory, MailSettings, MailSettingsError
         from workers.composition import Stores
 
         settings = stack.settings

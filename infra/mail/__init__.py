@@ -1,8 +1,8 @@
-"""E-mail for the deadline ladder: settings, directory, message texts, sender, local sink.
+"""E-mail's adapters: settings, the directory of recipients, the SMTP transport, a local sink.
 
-`run_notifier(settings, store, directory, stop)` is the entry point a process runs;
 `MailSink` is the local SMTP server `pathways up` starts when no SMTP host is configured.
-See docs/notifications.md.
+The sender that drains the outbox through them, and the texts it sends, are application
+logic: `activities.notifications`. See docs/notifications.md.
 """
 
 from infra.mail.directory import (
@@ -12,15 +12,12 @@ from infra.mail.directory import (
     Recipient,
     StaticDirectory,
 )
-from infra.mail.messages import build_message, message_id, render
-from infra.mail.sender import Backoff, NotificationSender, SendReport, run_notifier
 from infra.mail.settings import MailSettings, MailSettingsError
 from infra.mail.sink import MailSink
 from infra.mail.smtp import DeliveryFailed, MailTransport, SmtpTransport
 
 __all__ = [
     "AccountDirectory",
-    "Backoff",
     "DeliveryFailed",
     "Directory",
     "DirectoryUser",
@@ -28,13 +25,7 @@ __all__ = [
     "MailSettingsError",
     "MailSink",
     "MailTransport",
-    "NotificationSender",
     "Recipient",
-    "SendReport",
     "SmtpTransport",
     "StaticDirectory",
-    "build_message",
-    "message_id",
-    "render",
-    "run_notifier",
 ]

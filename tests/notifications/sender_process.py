@@ -12,11 +12,12 @@ from __future__ import annotations
 import asyncio
 import signal
 
+from activities.notifications.sender import run_notifier
 from infra.config import Settings
 from infra.db import open_pool
 from infra.eventstore.postgres import PostgresEventStore
 from infra.logging import configure_logging
-from infra.mail import StaticDirectory, run_notifier
+from infra.mail import StaticDirectory
 from tests.notifications.builders import DEMO_DIRECTORY
 
 

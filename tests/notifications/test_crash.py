@@ -20,11 +20,11 @@ from pathlib import Path
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from activities.notifications.messages import message_id
+from activities.notifications.sender import NotificationSender, SendReport
 from infra.eventstore.notifications import OutboxEntry
 from infra.eventstore.postgres import PostgresEventStore
 from infra.mail.directory import StaticDirectory
-from infra.mail.messages import message_id
-from infra.mail.sender import NotificationSender, SendReport
 from infra.mail.settings import MailSettings
 from infra.mail.sink import MailSink
 from tests.notifications.builders import DEMO_DIRECTORY, overdue_pathway

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from activities.notifications.messages import OBLIGATION_KINDS, build_message, message_id, render
 from domain.obligations import end_of
 from domain.projections import Notification
 from domain.values import Role
 from infra.mail.directory import Recipient, StaticDirectory
-from infra.mail.messages import OBLIGATION_KINDS, build_message, message_id, render
 from tests.notifications.builders import DEMO_DIRECTORY, overdue_pathway
 from tests.scenarios import OPEN
 

@@ -12,13 +12,13 @@ from typing import Any, ClassVar
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from activities.notifications.messages import message_id
+from activities.notifications.sender import Backoff, NotificationSender, SendReport, run_notifier
 from domain.values import Role
 from infra.config import Settings
 from infra.eventstore.memory import InMemoryEventStore
 from infra.eventstore.memory_notifications import InMemoryNotifications
 from infra.mail.directory import StaticDirectory
-from infra.mail.messages import message_id
-from infra.mail.sender import Backoff, NotificationSender, SendReport, run_notifier
 from infra.mail.settings import MailSettings
 from infra.mail.sink import MailSink
 from tests.notifications.builders import DEMO_DIRECTORY, overdue_pathway

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr, ValidationError
 
+from activities.notifications.sender import run_notifier
 from infra.config import Settings
 from infra.eventstore.memory import InMemoryEventStore
 from infra.mail.directory import StaticDirectory
-from infra.mail.sender import run_notifier
 from infra.mail.settings import MailSettings, MailSettingsError
 from infra.mail.sink import MailSink
 from tests.notifications.builders import DEMO_DIRECTORY, overdue_pathway

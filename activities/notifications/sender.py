@@ -19,10 +19,10 @@ from typing import Literal
 
 import structlog
 
+from activities.notifications.messages import build_message
 from infra.config import Settings
 from infra.eventstore.notifications import NotificationOutbox, OutboxEntry
 from infra.mail.directory import Directory, Recipient
-from infra.mail.messages import build_message
 from infra.mail.settings import MailSettings
 from infra.mail.smtp import DeliveryFailed, MailSession, MailTransport, SmtpTransport
 
