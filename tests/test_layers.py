@@ -44,7 +44,7 @@ def contract(contract_id: str) -> dict[str, Any]:
     return next(c for c in contracts if c["id"] == contract_id)
 
 
-@pytest.mark.parametrize("contract_id", ["client", "web"])
+@pytest.mark.parametrize("contract_id", ["client", "web", "activities"])
 def test_every_workflow_module_is_plain_or_forbidden_to_callers(contract_id: str) -> None:
     """A workflow added to workflows/ is kept out of the client and the pages from the start."""
     forbidden = set(contract(contract_id)["forbidden_modules"])
