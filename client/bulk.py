@@ -9,7 +9,7 @@ application is joined, a finished one answers with its result.
 A policy's roll-out is started under `policy-rollout-<the policy's digest>`: asked again while
 it runs, it is joined. Once it has completed, asking again runs it again under the same id,
 which reaches the pathways it missed (opened since, or not answering then) and leaves the
-others unchanged (`activities.policy_rollout`).
+others unchanged (`activities.pathways.policy_rollout`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What `pathways policy apply` reports of a policy's roll-out: a count per outcome, and the
 pathways that refused it or did not answer.
 
-The roll-out is a bulk operation (`activities.policy_rollout`); this is its result in the
+The roll-out is a bulk operation (`activities.pathways.policy_rollout`); this is its result in the
 words the command has always printed.
 """
 

@@ -11,9 +11,9 @@ from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
-from activities.bulk import BulkActivities
-from activities.event_store import EventStoreActivities
-from activities.statement_import import StatementImportActivities
+from activities.pathways.bulk import BulkActivities
+from activities.pathways.event_store import EventStoreActivities
+from activities.payments.statement_import import StatementImportActivities
 from client.pathway import AccountLookup, PathwayClient
 from infra.config import WORKER_CACHED_WORKFLOWS
 from infra.eventstore.base import EventStore

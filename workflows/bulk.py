@@ -10,7 +10,7 @@ answered with the first run's result.
 
 A roll-out (a policy put in force on the running pathways) has no dry run to confirm: it
 chooses its rows and changes them in the same run (`BulkInput.roll_out`), keyed by what it
-puts in force (`roll_out_id_for`). Each step is idempotent (`activities.bulk`): a worker
+puts in force (`roll_out_id_for`). Each step is idempotent (`activities.pathways.bulk`): a worker
 killed anywhere is replaced by another that carries on from the last batch recorded. The
 `progress` query answers the rows done so far.
 """
@@ -24,7 +24,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.bulk import ApplyRequest, BulkActivities, PreviewRequest, SelectRequest
+    from activities.pathways.bulk import ApplyRequest, BulkActivities, PreviewRequest, SelectRequest
     from workflows.bulk_models import BulkInput, BulkOperation, BulkStage, CloseCohort, RowResult
     from workflows.names import BULK_OPERATION, PROGRESS
 

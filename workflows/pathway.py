@@ -18,7 +18,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.event_store import AppendRequest, CatchUpRequest, EventStoreActivities
+    from activities.pathways.event_store import AppendRequest, CatchUpRequest, EventStoreActivities
     from domain.closure import closure_blockers
     from domain.commands import CommandEnvelope, OpenPathway, RunDeadlines
     from domain.decider import decide

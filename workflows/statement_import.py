@@ -4,7 +4,7 @@ The workflow id comes from the file's hash (`statement_import_id`), so importing
 file again starts nothing: the caller is answered with the first import's result (or
 joins it while it runs). The import settles the ledger (one step, one transaction), then
 tells each paid or returned payment to its pathway, in batches; every step is idempotent
-(`activities.statement_import`), so a worker killed anywhere is replaced by another that
+(`activities.payments.statement_import`), so a worker killed anywhere is replaced by another that
 carries on from the last step recorded, and nothing is applied twice. The `progress`
 query answers what is done so far: the pages and the CLI show it.
 """
@@ -17,7 +17,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.statement_import import (
+    from activities.payments.statement_import import (
         SettledLine,
         SettleRequest,
         StatementImportActivities,

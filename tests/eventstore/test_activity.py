@@ -10,7 +10,7 @@ import pytest
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.event_store import AppendRequest, EventStoreActivities
+from activities.pathways.event_store import AppendRequest, EventStoreActivities
 from domain.projections import ReadModelUpdate
 from domain.records import EventRecord
 from infra.eventstore.base import AppendResult, EventStore

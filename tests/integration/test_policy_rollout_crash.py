@@ -17,7 +17,7 @@ import time
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from activities.policy_rollout import apply_command_id
+from activities.pathways.policy_rollout import apply_command_id
 from client.bulk import BulkOperations
 from client.pathway import PathwayClient
 from domain.policy import DEFAULT_POLICY

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from activities.event_store import AppendRequest, EventStoreActivities
+from activities.pathways.event_store import AppendRequest, EventStoreActivities
 from infra.db import open_pool
 from infra.eventstore.postgres import PostgresEventStore
 from tests.eventstore.builders import records

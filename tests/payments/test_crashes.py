@@ -24,7 +24,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from activities.event_store import EventStoreActivities
+from activities.pathways.event_store import EventStoreActivities
 from domain.payments.ledger import PaymentKind, budget_line_id
 from infra.faults import CRASH_EXIT_CODE, FAULT_VARIABLE
 from infra.payments.model import end_to_end_id_for

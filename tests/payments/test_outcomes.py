@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from activities.payment_outcomes import outcomes_for_pathways
+from activities.payments.payment_outcomes import outcomes_for_pathways
 from infra.payments.book import LineResult, Settlement
 from infra.payments.model import LedgerStatus
 from infra.payments.statements import BankOutcome, StatementLine

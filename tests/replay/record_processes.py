@@ -27,9 +27,9 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.bulk import ApplyRequest, PreviewRequest, SelectRequest
-from activities.payment_outcomes import PaymentOutcome
-from activities.statement_import import SettledLine, SettleRequest, TellRequest
+from activities.pathways.bulk import ApplyRequest, PreviewRequest, SelectRequest
+from activities.payments.payment_outcomes import PaymentOutcome
+from activities.payments.statement_import import SettledLine, SettleRequest, TellRequest
 from domain.policy import DEFAULT_POLICY
 from domain.values import Actor, Role
 from infra.payments.book import Settlement

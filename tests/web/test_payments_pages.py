@@ -23,7 +23,7 @@ from fastapi import FastAPI
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.statement_import import StatementImportActivities
+from activities.payments.statement_import import StatementImportActivities
 from client.pathway import CommandRefused
 from client.statement_import import StatementImports
 from domain.commands import CommandEnvelope

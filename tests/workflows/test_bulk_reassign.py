@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from activities.bulk import ApplyRequest, BulkActivities, row_command_id
+from activities.pathways.bulk import ApplyRequest, BulkActivities, row_command_id
 from client.bulk import BulkOperations, BulkRefused
 from domain.values import Actor, Role
 from infra.accounts.model import Account

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from activities.policy_rollout import apply_command_id
+from activities.pathways.policy_rollout import apply_command_id
 from client.bulk import BulkOperations
 from domain.policy import DEFAULT_POLICY
 from domain.values import Actor, Role

@@ -1,8 +1,8 @@
 """A deadline policy rolled out to the running pathways: the bulk operation `apply_policy`.
 
-`BulkOperationWorkflow` runs it (`activities.bulk`): its rows are the pathways running on the
-worker's task queue (a visibility query), and each row's step sends the pathway an
-`apply_policy` command (an update, so its timer is recomputed at once) from an admin. A
+`BulkOperationWorkflow` runs it (`activities.pathways.bulk`): its rows are the pathways
+running on the worker's task queue (a visibility query), and each row's step sends the
+pathway an `apply_policy` command (an update, so its timer is recomputed at once) from an admin. A
 pathway that already follows the policy is left alone (`unchanged`), so rolling a policy out
 again changes nothing where it is in force.
 

@@ -6,7 +6,7 @@ returned payment goes to its pathway's workflow as a `record_payment_outcome` co
 (a second import, a crash in between) is answered by the first reply and applies nothing
 twice. A pathway that already knows (`already_recorded`) counts as told.
 
-The steps of `StatementImportWorkflow` (`activities.statement_import`), which pass the
+The steps of `StatementImportWorkflow` (`activities.payments.statement_import`), which pass the
 worker's `PathwayClient`.
 """
 

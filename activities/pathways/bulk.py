@@ -6,7 +6,7 @@ and the client that sends commands to pathways are injected by the worker's comp
 root (`workers.worker.build_worker`). The operations: reassigning a leaving caseworker's
 open pathways to another caseworker of the organisation (`ReassignCaseload`), closing the
 pathways of an organisation that are ready to close (`CloseCohort`), and putting a deadline
-policy in force on every running pathway (`RollOutPolicy`, `activities.policy_rollout`).
+policy in force on every running pathway (`RollOutPolicy`, `activities.pathways.policy_rollout`).
 
 - `select_rows` reads which pathways the operation would change, and checks the people it
   names (`domain.assignment`): it changes nothing, and running it again is harmless.
@@ -31,7 +31,7 @@ from pydantic import Field
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.policy_rollout import apply_policy
+from activities.pathways.policy_rollout import apply_policy
 from client.pathway import AccountLookup, CommandRefused, PathwayClient, StreamReader
 from domain.assignment import AccountFacts, check_assignee, check_leaving
 from domain.commands import COMMAND_ADAPTER, CommandEnvelope

@@ -23,7 +23,7 @@ from pydantic import Field
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.payment_outcomes import (
+from activities.payments.payment_outcomes import (
     CommandSender,
     PaymentOutcome,
     outcomes_for_pathways,

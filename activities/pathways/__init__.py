@@ -1,0 +1,1 @@
+"""Pathways: appending their events, and the steps of the bulk operations and policy roll-outs."""
