@@ -28,13 +28,18 @@ pytestmark = pytest.mark.integration
 
 ANNA = Actor(id="anna", role=Role.CASEWORKER)
 VISIBILITY_TIMEOUT = 10.0
-LADDER_TIMEOUT = 20.0
+LADDER_TIMEOUT = 45.0
 
-# Baseline due 12 s after the opening: long enough for the policy to arrive before any
-# step falls due (so each step is taken by the moved timer, not caught up at once).
-SECONDS_POLICY = seconds_policy(12, 4, 3)
-BAD_POLICY = SECONDS_POLICY.replace('baseline = "12 seconds"', 'baseline = "12 secs"')
-BAD_SPAN_LINE = 1 + BAD_POLICY.splitlines().index('baseline = "12 secs"')
+BASELINE_SECONDS = 30
+"""The baseline falls due 30 s after the opening: long enough for the policy to arrive
+before any step falls due (so each step is taken by the moved timer, not caught up at
+once), even on a loaded machine where `pathways policy apply` takes ten seconds (12 s
+were not: its first step fell due before the policy was in force)."""
+SECONDS_POLICY = seconds_policy(BASELINE_SECONDS, 4, 3)
+BAD_POLICY = SECONDS_POLICY.replace(
+    f'baseline = "{BASELINE_SECONDS} seconds"', f'baseline = "{BASELINE_SECONDS} secs"'
+)
+BAD_SPAN_LINE = 1 + BAD_POLICY.splitlines().index(f'baseline = "{BASELINE_SECONDS} secs"')
 LADDER = ["DeadlineReminderSent", "DeadlineEscalated", "DeadlineEscalated"]
 
 
@@ -111,7 +116,7 @@ async def test_a_policy_applied_to_running_pathways_moves_their_timers(
             ("DeadlineEscalated", "supervisor"),
             ("DeadlineEscalated", "coordinator"),
         ], f"{pathway_id}: {[r.type for r in records]}"
-        due = records[0].occurred_at + timedelta(seconds=12)
+        due = records[0].occurred_at + timedelta(seconds=BASELINE_SECONDS)
         for record in steps:
             assert record.actor.id == "system:deadlines"
             assert datetime.fromisoformat(record.data["due_at"]) == due
@@ -166,7 +171,7 @@ async def test_opening_under_a_policy_file_records_it(deployment: Deployment) ->
     assert refused.stderr.rstrip().endswith("(field: policy)"), refused
     assert checked.code == 0, checked
     assert "Policy seconds · 1 revision" in checked.stdout
-    assert "    baseline                      12 seconds" in checked.stdout
+    assert f"    baseline                      {BASELINE_SECONDS} seconds" in checked.stdout
     assert "    supervisor   T            escalation  to the supervisor" in checked.stdout
 
 
@@ -197,7 +202,7 @@ async def test_a_malformed_policy_file_stops_everything_and_records_nothing(
         assert ran.code == 2, ran
         assert ran.stderr == (
             f"error: invalid_policy: {bad}, line {BAD_SPAN_LINE}: "
-            "revisions[0].deadlines.baseline: not a span: '12 secs' "
+            f"revisions[0].deadlines.baseline: not a span: '{BASELINE_SECONDS} secs' "
             "(try '7 days', '48 hours', '-3 days', '6 months')\n"
         ), ran
         assert ran.stdout == "", ran  # no banner: nothing started
