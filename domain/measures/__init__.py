@@ -5,8 +5,9 @@ entries, its outcome (given when it completes), and every rule it owns: its chec
 deadlines, its payment kinds and their side effects, its indicator facts and the keys of
 its labels (`spec.MeasureSpec`). The cross-cutting rules loop over this catalogue:
 `domain.obligations`, `domain.payments.rules` (through `domain.decider`),
-`domain.indicators.facts` and the pages' labels. docs/adding-a-measure.md shows how a kind
-is added.
+`domain.indicators.facts` and the pages' labels. The catalogue is found, not listed: each
+module of this package with a `SPEC` is a kind (`domain.measures.catalogue`), so
+docs/adding-a-measure.md adds a kind with one module and its labels.
 """
 
 from __future__ import annotations
@@ -14,44 +15,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from domain import errors
-from domain.measures import (
-    association_membership,
-    childcare,
-    economic_support,
-    housing_placement,
-    mobility,
-    school_support,
-    self_employment_orientation,
-    skills_assessment,
-    social_event,
-    title_recognition,
-    training_course,
-    work_grant,
-)
-from domain.measures.base import Measure, MeasureKind, MeasureStatus
+from domain.measures.base import Measure, MeasureStatus
+from domain.measures.catalogue import SPECS, MeasureKind
 from domain.measures.spec import MeasureSpec, PaymentRule
 from domain.measures.state import MeasureState, ProgressEntry
 from domain.measures.unions import MeasureDetails, MeasureOutcome, MeasureProgress
 from domain.payments.ledger import PaymentKind
 
-CATALOGUE: dict[MeasureKind, MeasureSpec] = {
-    spec.kind: spec
-    for spec in (
-        skills_assessment.SPEC,
-        title_recognition.SPEC,
-        training_course.SPEC,
-        work_grant.SPEC,
-        childcare.SPEC,
-        mobility.SPEC,
-        self_employment_orientation.SPEC,
-        housing_placement.SPEC,
-        economic_support.SPEC,
-        social_event.SPEC,
-        association_membership.SPEC,
-        school_support.SPEC,
-    )
-}
-assert set(CATALOGUE) == set(MeasureKind), "every measure kind needs a catalogue entry"
+CATALOGUE: dict[MeasureKind, MeasureSpec] = {MeasureKind(spec.kind): spec for spec in SPECS}
+"""Every measure module's spec, by kind (`domain.measures.catalogue` finds them)."""
 
 _SPEC_OF_PROGRESS: dict[str, MeasureSpec] = {
     kind: spec for spec in CATALOGUE.values() for kind in spec.progress_kinds()
@@ -63,7 +35,7 @@ PAYMENT_RULES: Mapping[PaymentKind, PaymentRule] = {
 """Each kind of payment, as the measure it is spent on declares it."""
 
 MEASURE_OF: Mapping[PaymentKind, MeasureKind] = {
-    rule.kind: spec.kind for spec in CATALOGUE.values() for rule in spec.payments
+    rule.kind: MeasureKind(spec.kind) for spec in CATALOGUE.values() for rule in spec.payments
 }
 """The kind of measure each kind of payment is spent on."""
 assert set(MEASURE_OF) == set(PaymentKind), "every payment kind is spent on one measure"

@@ -8,9 +8,9 @@ from typing import Any, Literal
 
 from domain.errors import AlreadyRecorded, StepOutOfOrder
 from domain.fact_dates import FactDate
-from domain.measures.base import Measure, MeasureKind, RuleContext
+from domain.measures.base import Details, Measure, Outcome, Progress, RuleContext
 from domain.measures.spec import NO_DEADLINES, Fact, IndicatorFacts, MeasureLabels, MeasureSpec
-from domain.values import Frozen, ShortText, WorkPackage
+from domain.values import ShortText, WorkPackage
 
 
 class AssociationCategory(StrEnum):
@@ -20,19 +20,19 @@ class AssociationCategory(StrEnum):
     VOLUNTEERING = "volunteering"
 
 
-class AssociationDetails(Frozen):
+class AssociationDetails(Details):
     kind: Literal["association_membership"] = "association_membership"
     association: ShortText
     category: AssociationCategory
     start_on: date
 
 
-class MembershipJoined(Frozen):
+class MembershipJoined(Progress):
     kind: Literal["membership_joined"] = "membership_joined"
     on: FactDate
 
 
-class AssociationOutcome(Frozen):
+class AssociationOutcome(Outcome):
     kind: Literal["association_membership"] = "association_membership"
     completed_on: FactDate
     still_member: bool
@@ -56,7 +56,6 @@ def _facts(measure: Measure) -> list[Fact]:
 
 
 SPEC = MeasureSpec(
-    kind=MeasureKind.ASSOCIATION_MEMBERSHIP,
     work_package=WorkPackage.SOCIO_CULTURAL,
     details=AssociationDetails,
     progress=(MembershipJoined,),

@@ -1,9 +1,10 @@
-"""What every measure shares: kinds, status, how its rules read a measure and its pathway.
+"""What every measure shares: its models' bases, status, how its rules read a measure.
 
 A measure module imports this base and `spec` and nothing of the catalogue, so the measures
 form no circle: it reads a measure through `Measure` (which `MeasureState` satisfies) and
-declares its rules in its `SPEC` (`domain.measures.spec`). `domain.measures` assembles the
-catalogue, the unions and the state from the specs.
+declares its rules in its `SPEC` (`domain.measures.spec`). `domain.measures.catalogue` finds
+the modules and derives the kinds; `domain.measures` assembles the catalogue, the unions and
+the state from their specs.
 """
 
 from __future__ import annotations
@@ -28,19 +29,22 @@ P = TypeVar("P", bound=Frozen)
 D = TypeVar("D", bound=Frozen)
 
 
-class MeasureKind(StrEnum):
-    SKILLS_ASSESSMENT = "skills_assessment"
-    TITLE_RECOGNITION = "title_recognition"
-    TRAINING_COURSE = "training_course"
-    WORK_GRANT = "work_grant"
-    CHILDCARE = "childcare"
-    MOBILITY = "mobility"
-    SELF_EMPLOYMENT_ORIENTATION = "self_employment_orientation"
-    HOUSING_PLACEMENT = "housing_placement"
-    ECONOMIC_SUPPORT = "economic_support"
-    SOCIAL_EVENT = "social_event"
-    ASSOCIATION_MEMBERSHIP = "association_membership"
-    SCHOOL_SUPPORT = "school_support"
+class Details(Frozen):
+    """What a measure is given when it starts; its `kind` literal names the measure kind."""
+
+    kind: str
+
+
+class Progress(Frozen):
+    """One kind of step of a measure; its `kind` literal names the step, unique overall."""
+
+    kind: str
+
+
+class Outcome(Frozen):
+    """What a measure is given when it completes; its `kind` literal names the measure kind."""
+
+    kind: str
 
 
 class MeasureStatus(StrEnum):
@@ -56,7 +60,7 @@ class Measure(Protocol):
     @property
     def measure_id(self) -> str: ...
     @property
-    def kind(self) -> MeasureKind: ...
+    def kind(self) -> str: ...
     @property
     def status(self) -> MeasureStatus: ...
     @property

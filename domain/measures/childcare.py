@@ -14,9 +14,11 @@ from pydantic import Field
 from domain.errors import MinorNotInHousehold, NoMinorInHousehold
 from domain.fact_dates import FactDate, FactMonth
 from domain.measures.base import (
+    Details,
     Hours,
     Measure,
-    MeasureKind,
+    Outcome,
+    Progress,
     RuleContext,
     check_new_month,
     took_part,
@@ -30,10 +32,10 @@ from domain.measures.spec import (
     PaymentRule,
 )
 from domain.payments.ledger import PaymentKind
-from domain.values import Frozen, Identifier, ShortText, WorkPackage
+from domain.values import Identifier, ShortText, WorkPackage
 
 
-class ChildcareDetails(Frozen):
+class ChildcareDetails(Details):
     kind: Literal["childcare"] = "childcare"
     provider: ShortText
     hours_per_week: Annotated[int, Field(ge=1, le=60)]
@@ -41,13 +43,13 @@ class ChildcareDetails(Frozen):
     start_on: date
 
 
-class ChildcareHours(Frozen):
+class ChildcareHours(Progress):
     kind: Literal["childcare_hours"] = "childcare_hours"
     month: FactMonth
     hours: Hours
 
 
-class ChildcareOutcome(Frozen):
+class ChildcareOutcome(Outcome):
     kind: Literal["childcare"] = "childcare"
     completed_on: FactDate
 
@@ -78,7 +80,6 @@ def _facts(measure: Measure) -> list[Fact]:
 
 
 SPEC = MeasureSpec(
-    kind=MeasureKind.CHILDCARE,
     work_package=WorkPackage.WORK,
     details=ChildcareDetails,
     progress=(ChildcareHours,),

@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 from domain.errors import NothingPaid, PaymentsPending, RentAdvanceTooHigh, RentContractMissing
 from domain.fact_dates import FactDate
-from domain.measures.base import Measure, MeasureKind, RuleContext
-from domain.measures.housing_placement import registered_rent
+from domain.measures.base import Details, Measure, Outcome, RuleContext
+from domain.measures.housing_placement import HousingPlacementDetails, registered_rent
 from domain.measures.spec import (
     NO_DEADLINES,
     IndicatorFacts,
@@ -26,16 +26,16 @@ from domain.measures.spec import (
 from domain.payments.ledger import PaymentKind
 from domain.payments.state import PaymentStatus, unsettled
 from domain.policy import PaymentTerms
-from domain.values import Frozen, ShortText, WorkPackage
+from domain.values import ShortText, WorkPackage
 
 
-class EconomicSupportDetails(Frozen):
+class EconomicSupportDetails(Details):
     kind: Literal["economic_support"] = "economic_support"
     purpose: ShortText
     start_on: date
 
 
-class EconomicSupportOutcome(Frozen):
+class EconomicSupportOutcome(Outcome):
     kind: Literal["economic_support"] = "economic_support"
     completed_on: FactDate
 
@@ -45,8 +45,8 @@ def latest_rent(measures: Mapping[str, Measure]) -> int | None:
     rents = [
         r
         for m in measures.values()
-        if m.kind == MeasureKind.HOUSING_PLACEMENT
-        if m.details is not None and (r := registered_rent(m)) is not None
+        if isinstance(m.details, HousingPlacementDetails)
+        if (r := registered_rent(m)) is not None
     ]
     return rents[-1] if rents else None
 
@@ -90,7 +90,6 @@ ECONOMIC_SUPPORT = "economic_support"
 """True once a payment for housing (furniture, utilities, rent) is paid."""
 
 SPEC = MeasureSpec(
-    kind=MeasureKind.ECONOMIC_SUPPORT,
     work_package=WorkPackage.HOUSING,
     details=EconomicSupportDetails,
     progress=(),

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from domain.calendar import PROJECT_TIMEZONE
 from domain.errors import AlreadyRecorded, NotApplicable, StepOutOfOrder, TimeRequired
 from domain.fact_dates import FactDate
-from domain.measures.base import Measure, MeasureKind, RuleContext
+from domain.measures.base import Details, Measure, Outcome, Progress, RuleContext
 from domain.measures.spec import (
     Fact,
     IndicatorFacts,
@@ -22,7 +22,7 @@ from domain.measures.spec import (
     MeasureSpec,
     Owing,
 )
-from domain.values import Frozen, Money, ShortText, WorkPackage
+from domain.values import Money, ShortText, WorkPackage
 
 
 class HousingSolution(StrEnum):
@@ -37,7 +37,7 @@ class HousingResult(StrEnum):
     ENDED = "ended"
 
 
-class HousingPlacementDetails(Frozen):
+class HousingPlacementDetails(Details):
     kind: Literal["housing_placement"] = "housing_placement"
     solution: HousingSolution
     start_on: date
@@ -45,7 +45,7 @@ class HousingPlacementDetails(Frozen):
     """The hosting family or cohousing project, as the organisation refers to it."""
 
 
-class MovedIn(Frozen):
+class MovedIn(Progress):
     kind: Literal["moved_in"] = "moved_in"
     on: FactDate
     at: time | None = None
@@ -61,19 +61,19 @@ class MovedIn(Frozen):
         return datetime.combine(self.on, self.at, tzinfo=PROJECT_TIMEZONE)
 
 
-class HostingCommunicationSent(Frozen):
+class HostingCommunicationSent(Progress):
     kind: Literal["hosting_communication_sent"] = "hosting_communication_sent"
     on: FactDate
     authority: ShortText
 
 
-class RentContractRegistered(Frozen):
+class RentContractRegistered(Progress):
     kind: Literal["rent_contract_registered"] = "rent_contract_registered"
     monthly_rent: Money
     registered_on: FactDate
 
 
-class HousingPlacementOutcome(Frozen):
+class HousingPlacementOutcome(Outcome):
     kind: Literal["housing_placement"] = "housing_placement"
     result: HousingResult
     on: FactDate
@@ -149,7 +149,6 @@ def _facts(measure: Measure) -> list[Fact]:
 
 
 SPEC = MeasureSpec(
-    kind=MeasureKind.HOUSING_PLACEMENT,
     work_package=WorkPackage.HOUSING,
     details=HousingPlacementDetails,
     progress=(MovedIn, HostingCommunicationSent, RentContractRegistered),

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from domain.calendar import PROJECT_TIMEZONE, add_months, project_day
 from domain.errors import AlreadyRecorded, LicenceConversionExpired, NotApplicable, StepOutOfOrder
 from domain.fact_dates import FactDate
-from domain.measures.base import Measure, MeasureKind, RuleContext
+from domain.measures.base import Details, Measure, Outcome, Progress, RuleContext
 from domain.measures.spec import (
     Fact,
     IndicatorFacts,
@@ -27,7 +27,7 @@ from domain.measures.spec import (
 )
 from domain.payments.ledger import PaymentKind
 from domain.policy import Span
-from domain.values import Frozen, ShortText, WorkPackage
+from domain.values import ShortText, WorkPackage
 
 
 class MobilityRoute(StrEnum):
@@ -66,20 +66,20 @@ RESULTS: dict[MobilityRoute, MobilityResult] = {
 }
 
 
-class MobilityDetails(Frozen):
+class MobilityDetails(Details):
     kind: Literal["mobility"] = "mobility"
     route: MobilityRoute
     provider: ShortText | None = None
     start_on: date
 
 
-class MobilityStep(Frozen):
+class MobilityStep(Progress):
     kind: Literal["mobility_step"] = "mobility_step"
     step: MobilityStepName
     on: FactDate
 
 
-class MobilityOutcome(Frozen):
+class MobilityOutcome(Outcome):
     kind: Literal["mobility"] = "mobility"
     result: MobilityResult
     on: FactDate
@@ -177,7 +177,6 @@ def _facts(measure: Measure) -> list[Fact]:
 
 
 SPEC = MeasureSpec(
-    kind=MeasureKind.MOBILITY,
     work_package=WorkPackage.WORK,
     details=MobilityDetails,
     progress=(MobilityStep,),

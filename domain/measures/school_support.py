@@ -8,18 +8,20 @@ from typing import Any, Literal
 from domain.errors import MinorNotInHousehold, NoMinorInHousehold
 from domain.fact_dates import FactDate, FactMonth
 from domain.measures.base import (
+    Details,
     Hours,
     Measure,
-    MeasureKind,
+    Outcome,
+    Progress,
     RuleContext,
     check_new_month,
     took_part,
 )
 from domain.measures.spec import NO_DEADLINES, Fact, IndicatorFacts, MeasureLabels, MeasureSpec
-from domain.values import Frozen, Identifier, ShortText, WorkPackage
+from domain.values import Identifier, ShortText, WorkPackage
 
 
-class SchoolSupportDetails(Frozen):
+class SchoolSupportDetails(Details):
     kind: Literal["school_support"] = "school_support"
     minor_id: Identifier
     school: ShortText
@@ -27,13 +29,13 @@ class SchoolSupportDetails(Frozen):
     grade: ShortText | None = None
 
 
-class TutoringHours(Frozen):
+class TutoringHours(Progress):
     kind: Literal["tutoring_hours"] = "tutoring_hours"
     month: FactMonth
     hours: Hours
 
 
-class SchoolSupportOutcome(Frozen):
+class SchoolSupportOutcome(Outcome):
     kind: Literal["school_support"] = "school_support"
     completed_on: FactDate
     school_year_completed: bool
@@ -65,7 +67,6 @@ def _facts(measure: Measure) -> list[Fact]:
 
 
 SPEC = MeasureSpec(
-    kind=MeasureKind.SCHOOL_SUPPORT,
     work_package=WorkPackage.SOCIO_CULTURAL,
     details=SchoolSupportDetails,
     progress=(TutoringHours,),

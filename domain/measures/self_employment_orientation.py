@@ -7,35 +7,35 @@ from typing import Any, Literal
 
 from domain.errors import AlreadyRecorded, StepOutOfOrder
 from domain.fact_dates import FactDate
-from domain.measures.base import Measure, MeasureKind, RuleContext, took_part
+from domain.measures.base import Details, Measure, Outcome, Progress, RuleContext, took_part
 from domain.measures.spec import NO_DEADLINES, Fact, IndicatorFacts, MeasureLabels, MeasureSpec
-from domain.values import Frozen, LongText, ShortText, WorkPackage
+from domain.values import LongText, ShortText, WorkPackage
 
 
-class OrientationDetails(Frozen):
+class OrientationDetails(Details):
     kind: Literal["self_employment_orientation"] = "self_employment_orientation"
     provider: ShortText
     start_on: date
 
 
-class OrientationSession(Frozen):
+class OrientationSession(Progress):
     kind: Literal["orientation_session"] = "orientation_session"
     on: FactDate
     topic: ShortText
 
 
-class BusinessIdea(Frozen):
+class BusinessIdea(Progress):
     kind: Literal["business_idea"] = "business_idea"
     summary: LongText
 
 
-class MicrocreditReferral(Frozen):
+class MicrocreditReferral(Progress):
     kind: Literal["microcredit_referral"] = "microcredit_referral"
     institution: ShortText
     on: FactDate
 
 
-class OrientationOutcome(Frozen):
+class OrientationOutcome(Outcome):
     kind: Literal["self_employment_orientation"] = "self_employment_orientation"
     completed_on: FactDate
     business_started: bool
@@ -57,7 +57,6 @@ def _facts(measure: Measure) -> list[Fact]:
 
 
 SPEC = MeasureSpec(
-    kind=MeasureKind.SELF_EMPLOYMENT_ORIENTATION,
     work_package=WorkPackage.WORK,
     details=OrientationDetails,
     progress=(OrientationSession, BusinessIdea, MicrocreditReferral),

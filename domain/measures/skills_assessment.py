@@ -10,7 +10,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
-from domain.measures.base import MeasureKind
+from domain.measures.base import Details, Outcome
 from domain.measures.spec import NO_DEADLINES, NO_FACTS, MeasureLabels, MeasureSpec
 from domain.values import CefrLevel, Frozen, LongText, ShortText, WorkPackage
 
@@ -39,19 +39,18 @@ class SkillsAssessment(Frozen):
     documents_held: tuple[ShortText, ...] = ()
 
 
-class SkillsAssessmentDetails(Frozen):
+class SkillsAssessmentDetails(Details):
     kind: Literal["skills_assessment"] = "skills_assessment"
     assessor: ShortText
     start_on: date
 
 
-class SkillsAssessmentOutcome(Frozen):
+class SkillsAssessmentOutcome(Outcome):
     kind: Literal["skills_assessment"] = "skills_assessment"
     assessment: SkillsAssessment
 
 
 SPEC = MeasureSpec(
-    kind=MeasureKind.SKILLS_ASSESSMENT,
     work_package=WorkPackage.WORK,
     details=SkillsAssessmentDetails,
     progress=(),

@@ -7,24 +7,24 @@ from typing import Any, Literal
 
 from domain.errors import StepOutOfOrder
 from domain.fact_dates import FactDate
-from domain.measures.base import Measure, MeasureKind, RuleContext
+from domain.measures.base import Details, Measure, Outcome, Progress, RuleContext
 from domain.measures.spec import NO_DEADLINES, Fact, IndicatorFacts, MeasureLabels, MeasureSpec
-from domain.values import Frozen, ShortText, WorkPackage
+from domain.values import ShortText, WorkPackage
 
 
-class SocialEventDetails(Frozen):
+class SocialEventDetails(Details):
     kind: Literal["social_event"] = "social_event"
     programme: ShortText
     start_on: date
 
 
-class EventParticipation(Frozen):
+class EventParticipation(Progress):
     kind: Literal["event_participation"] = "event_participation"
     event: ShortText
     on: FactDate
 
 
-class SocialEventOutcome(Frozen):
+class SocialEventOutcome(Outcome):
     kind: Literal["social_event"] = "social_event"
     completed_on: FactDate
 
@@ -42,7 +42,6 @@ def _facts(measure: Measure) -> list[Fact]:
 
 
 SPEC = MeasureSpec(
-    kind=MeasureKind.SOCIAL_EVENT,
     work_package=WorkPackage.SOCIO_CULTURAL,
     details=SocialEventDetails,
     progress=(EventParticipation,),

@@ -15,8 +15,10 @@ from typing import NamedTuple, Protocol
 
 from domain.measures.base import (
     CompleteCheck,
+    Details,
     Measure,
-    MeasureKind,
+    Outcome,
+    Progress,
     ProgressCheck,
     ProgressEffect,
     StartCheck,
@@ -25,7 +27,7 @@ from domain.measures.base import (
 )
 from domain.payments.ledger import PaymentKind
 from domain.policy import Deadlines, PaymentTerms
-from domain.values import Frozen, WorkPackage
+from domain.values import WorkPackage
 
 # --- deadlines -------------------------------------------------------------------------------
 
@@ -179,14 +181,14 @@ class MeasureSpec:
     """One entry of the catalogue: a measure kind and every rule it owns.
 
     Each part is declared by the measure's module, `NO_DEADLINES`, `()` or `NO_FACTS`
-    where it has none; `tests/unit/test_measure_catalogue.py` checks them all.
+    where it has none; `tests/unit/test_measure_catalogue.py` checks them all. The kind is
+    the `kind` literal of its details, so it is written once.
     """
 
-    kind: MeasureKind
     work_package: WorkPackage
-    details: type[Frozen]
-    progress: tuple[type[Frozen], ...]
-    outcome: type[Frozen]
+    details: type[Details]
+    progress: tuple[type[Progress], ...]
+    outcome: type[Outcome]
     check_start: StartCheck = no_check
     check_progress: ProgressCheck = no_check
     check_complete: CompleteCheck = no_check
@@ -196,6 +198,11 @@ class MeasureSpec:
     payments: tuple[PaymentRule, ...]
     facts: IndicatorFacts
     labels: MeasureLabels
+
+    @property
+    def kind(self) -> str:
+        """The measure kind: the `kind` its details (and its outcome) are tagged with."""
+        return str(self.details.model_fields["kind"].default)
 
     def progress_kinds(self) -> list[str]:
         """The `kind` of each progress model, in order."""

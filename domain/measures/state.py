@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TypeVar
 
-from domain.measures.base import MeasureKind, MeasureStatus
+from domain.measures.base import MeasureStatus
+from domain.measures.catalogue import MeasureKind
 from domain.measures.unions import MeasureDetails, MeasureOutcome, MeasureProgress
 from domain.values import Frozen, Identifier, ShortText
 

@@ -11,9 +11,9 @@ from typing import Any, Literal
 
 from domain.errors import StepOutOfOrder
 from domain.fact_dates import FactDate
-from domain.measures.base import Measure, MeasureKind, RuleContext
+from domain.measures.base import Details, Measure, Outcome, Progress, RuleContext
 from domain.measures.spec import NO_DEADLINES, Fact, IndicatorFacts, MeasureLabels, MeasureSpec
-from domain.values import Frozen, ShortText, WorkPackage
+from domain.values import ShortText, WorkPackage
 
 
 class RecognitionRoute(StrEnum):
@@ -28,20 +28,20 @@ class RecognitionResult(StrEnum):
     REFUSED = "refused"
 
 
-class TitleRecognitionDetails(Frozen):
+class TitleRecognitionDetails(Details):
     kind: Literal["title_recognition"] = "title_recognition"
     title: ShortText
     route: RecognitionRoute
     start_on: date
 
 
-class TitleSubmitted(Frozen):
+class TitleSubmitted(Progress):
     kind: Literal["title_submitted"] = "title_submitted"
     authority: ShortText
     submitted_on: FactDate
 
 
-class TitleRecognitionOutcome(Frozen):
+class TitleRecognitionOutcome(Outcome):
     kind: Literal["title_recognition"] = "title_recognition"
     result: RecognitionResult
     decided_on: FactDate
@@ -70,7 +70,6 @@ def _facts(measure: Measure) -> list[Fact]:
 
 
 SPEC = MeasureSpec(
-    kind=MeasureKind.TITLE_RECOGNITION,
     work_package=WorkPackage.WORK,
     details=TitleRecognitionDetails,
     progress=(TitleSubmitted,),

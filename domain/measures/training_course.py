@@ -14,7 +14,16 @@ from pydantic import Field
 
 from domain.errors import HoursExceeded, NotApplicable
 from domain.fact_dates import FactDate
-from domain.measures.base import Hours, Measure, MeasureKind, MeasureStatus, RuleContext, took_part
+from domain.measures.base import (
+    Details,
+    Hours,
+    Measure,
+    MeasureStatus,
+    Outcome,
+    Progress,
+    RuleContext,
+    took_part,
+)
 from domain.measures.spec import (
     NO_DEADLINES,
     Fact,
@@ -24,7 +33,7 @@ from domain.measures.spec import (
     PaymentRule,
 )
 from domain.payments.ledger import PaymentKind
-from domain.values import CefrLevel, Frozen, ShortText, WorkPackage
+from domain.values import CefrLevel, ShortText, WorkPackage
 
 
 class CourseSubject(StrEnum):
@@ -33,7 +42,7 @@ class CourseSubject(StrEnum):
     OTHER = "other"
 
 
-class TrainingCourseDetails(Frozen):
+class TrainingCourseDetails(Details):
     kind: Literal["training_course"] = "training_course"
     subject: CourseSubject
     title: ShortText
@@ -42,13 +51,13 @@ class TrainingCourseDetails(Frozen):
     start_on: date
 
 
-class CourseAttendance(Frozen):
+class CourseAttendance(Progress):
     kind: Literal["course_attendance"] = "course_attendance"
     period_end: FactDate
     hours: Hours
 
 
-class TrainingCourseOutcome(Frozen):
+class TrainingCourseOutcome(Outcome):
     kind: Literal["training_course"] = "training_course"
     certificate: bool
     completed_on: FactDate
@@ -91,7 +100,6 @@ def _facts(measure: Measure) -> list[Fact]:
 
 
 SPEC = MeasureSpec(
-    kind=MeasureKind.TRAINING_COURSE,
     work_package=WorkPackage.WORK,
     details=TrainingCourseDetails,
     progress=(CourseAttendance,),

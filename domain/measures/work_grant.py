@@ -18,7 +18,15 @@ from pydantic import Field
 from domain.calendar import add_months, month_end, month_key, months_between
 from domain.errors import HoursExceeded, OutsidePeriod, WorkGrantDurationInvalid
 from domain.fact_dates import FactDate, FactMonth
-from domain.measures.base import Measure, MeasureKind, RuleContext, check_new_month, took_part
+from domain.measures.base import (
+    Details,
+    Measure,
+    Outcome,
+    Progress,
+    RuleContext,
+    check_new_month,
+    took_part,
+)
 from domain.measures.spec import (
     Fact,
     IndicatorFacts,
@@ -33,10 +41,10 @@ from domain.payments.events import PaymentRequested
 from domain.payments.ledger import PaymentKind, payment_id_for
 from domain.payments.payee import Payee, checked_payee
 from domain.payments.state import AllowanceBasis, committed
-from domain.values import Frozen, Money, ShortText, WorkPackage
+from domain.values import Money, ShortText, WorkPackage
 
 
-class WorkGrantDetails(Frozen):
+class WorkGrantDetails(Details):
     kind: Literal["work_grant"] = "work_grant"
     host_company: ShortText
     tutor: ShortText
@@ -50,14 +58,14 @@ class WorkGrantDetails(Frozen):
     is requested without it and waits for `correct_payee` before it can be approved."""
 
 
-class WorkGrantAttendance(Frozen):
+class WorkGrantAttendance(Progress):
     kind: Literal["work_grant_attendance"] = "work_grant_attendance"
     month: FactMonth
     hours_verified: Annotated[int, Field(ge=0, le=400)]
     verified_by: ShortText
 
 
-class WorkGrantOutcome(Frozen):
+class WorkGrantOutcome(Outcome):
     kind: Literal["work_grant"] = "work_grant"
     completed_on: FactDate
     hired: bool
@@ -164,7 +172,6 @@ def _facts(measure: Measure) -> list[Fact]:
 
 
 SPEC = MeasureSpec(
-    kind=MeasureKind.WORK_GRANT,
     work_package=WorkPackage.WORK,
     details=WorkGrantDetails,
     progress=(WorkGrantAttendance,),

@@ -7,7 +7,6 @@ a part a measure forgets is a rule that silently does nothing. These tests fail 
 
 from __future__ import annotations
 
-import pkgutil
 import typing
 from collections import Counter
 from pathlib import Path
@@ -16,18 +15,16 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-import domain.measures
 from domain.indicators import catalogue as indicators
 from domain.indicators.facts import FACTS
 from domain.measures import CATALOGUE, MeasureKind, MeasureSpec
+from domain.measures.catalogue import SHARED_MODULES, measure_modules
 from domain.measures.unions import MeasureDetails, MeasureOutcome, MeasureProgress
 from domain.obligation_kinds import OBLIGATION_KINDS
 from domain.payments.ledger import PaymentKind
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = list(CATALOGUE.values())
-SHARED_MODULES = {"base", "spec", "state", "unions"}
-"""The modules of domain/measures/ that are not a measure."""
 NO_FACT_OF_THEIR_OWN = {MeasureKind.SKILLS_ASSESSMENT: "the assessment is in the state"}
 """Measures that make no indicator fact, and why."""
 
@@ -51,10 +48,17 @@ def union_members(union: object) -> set[type]:
 
 
 def test_every_measure_module_is_in_the_catalogue() -> None:
-    modules = {m.name for m in pkgutil.iter_modules(domain.measures.__path__)} - SHARED_MODULES
+    files = {p.stem for p in (ROOT / "domain" / "measures").glob("*.py")} - {"__init__"}
+    assert set(measure_modules()) == files - SHARED_MODULES
     registered = {spec.details.__module__.rsplit(".", 1)[1] for spec in SPECS}
-    assert registered == modules
+    assert registered == set(measure_modules())
     assert {spec.kind for spec in SPECS} == set(MeasureKind)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: str(s.kind))
+def test_a_measure_starts_and_completes_under_its_own_kind(spec: MeasureSpec) -> None:
+    """The decider matches details and outcome to the measure by their `kind`."""
+    assert spec.outcome.model_fields["kind"].default == spec.kind
 
 
 def test_the_unions_hold_exactly_the_models_of_the_catalogue() -> None:

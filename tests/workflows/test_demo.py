@@ -29,6 +29,7 @@ from infra.budgets.file import load_budget
 from infra.policy_file import load_demo_policy
 from tests.workflows.conftest import Harness
 from workers.demo import DEMO_USERS, DemoCommandRefused, DemoPathway, plan_demo, seed_demo
+from workers.demo_measures import MEASURE_SCRIPTS
 from workflows.models import CommandResult
 
 TODAY = date(2026, 3, 16)
@@ -81,7 +82,7 @@ def test_every_planned_command_passes_the_rules_and_the_caseload_covers_the_doma
     assert any(s.stage == Stage.PLANNING and s.pending_plan for s in states)
     assert any(s.stage == Stage.PLANNING and not s.pending_plan for s in states)
     assert sum(s.suspension is not None for s in states) >= 3
-    assert started == completed == set(MeasureKind)
+    assert started == completed == set(MEASURE_SCRIPTS)
     assert len({s.organisation_id for s in states}) == 3
 
 
@@ -167,8 +168,8 @@ async def test_seed_demo_through_the_workflows_then_again_changes_nothing(harnes
     assert set(by_stage) == set(Stage)
     assert dict(by_stage) == {stage: n for stage, n in summary.by_stage.items() if n}
     assert summary.suspended == sum(s.suspension is not None for s in states) > 0
-    assert started == completed == set(MeasureKind)
-    assert set(summary.measure_kinds_started) == set(MeasureKind)
+    assert started == completed == set(MEASURE_SCRIPTS)
+    assert set(summary.measure_kinds_started) == set(MEASURE_SCRIPTS)
     assert len({s.organisation_id for s in states}) >= 3
     sent = [[r for r in records if r.actor != SYSTEM_DEADLINES] for records in streams]
     assert summary.commands_sent == len({r.command_id for records in sent for r in records})

@@ -302,6 +302,7 @@ def _measure_form(state: PathwayState, kind: str, data: Mapping[str, str]) -> Co
     spec = CATALOGUE[chosen.measure.kind]
     measure_id = FieldSpec("measure_id", Kind.CONST, "", const=chosen.measure.measure_id)
     model = COMMAND_MODELS[kind]
+    variant: type[BaseModel]
     if kind == "start_measure":
         variant, part = spec.details, "details"
     elif kind == "complete_measure":
