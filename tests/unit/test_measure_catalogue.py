@@ -3,13 +3,20 @@
 A measure owns its steps, deadlines, payment kinds, indicator facts and label keys
 (`domain.measures.spec.MeasureSpec`); the cross-cutting rules loop over the catalogue, so
 a part a measure forgets is a rule that silently does nothing. These tests fail instead.
+The last ones add a throw-away measure module to a copy of the domain and show that it is
+a kind with nothing else edited but its labels (docs/adding-a-measure.md).
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import typing
 from collections import Counter
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -133,3 +140,198 @@ def test_no_two_measures_label_the_same_field_or_enum() -> None:
     for part in ("fields", "hints", "options"):
         keys = Counter(key for spec in SPECS for key in getattr(spec.labels, part))
         assert not [key for key, n in keys.items() if n > 1], f"shared {part}: label by Model.field"
+
+
+# --- adding a measure is one module and its labels -------------------------------------------
+
+HOME_VISIT = '''"""A home visit: the throw-away measure of tests/unit/test_measure_catalogue.py."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Literal
+
+from domain.fact_dates import FactDate
+from domain.measures.base import Details, Measure, Outcome, Progress
+from domain.measures.spec import (
+    Fact,
+    IndicatorFacts,
+    MeasureDeadlines,
+    MeasureLabels,
+    MeasureSpec,
+    Owing,
+)
+from domain.values import ShortText, WorkPackage
+
+
+class HomeVisitDetails(Details):
+    kind: Literal["home_visit"] = "home_visit"
+    visitor: ShortText
+    start_on: date
+
+
+class HomeVisitMade(Progress):
+    kind: Literal["home_visit_made"] = "home_visit_made"
+    on: FactDate
+
+
+class HomeVisitOutcome(Outcome):
+    kind: Literal["home_visit"] = "home_visit"
+    completed_on: FactDate
+
+
+def _owe(owing: Owing, measure: Measure) -> None:
+    if measure.started_on is not None and not measure.progress_of(HomeVisitMade):
+        due = owing.end_of(measure.started_on + timedelta(days=14))
+        anchor = owing.day_start(measure.started_on)
+        mid = measure.measure_id
+        owing.add(f"measure:{mid}:visit", "home_visit", anchor, due, mid)
+
+
+def _facts(measure: Measure) -> list[Fact]:
+    return [Fact("social_cohesion")] if measure.progress_of(HomeVisitMade) else []
+
+
+SPEC = MeasureSpec(
+    work_package=WorkPackage.SOCIO_CULTURAL,
+    details=HomeVisitDetails,
+    progress=(HomeVisitMade,),
+    outcome=HomeVisitOutcome,
+    deadlines=MeasureDeadlines(kinds={"home_visit": "Make the home visit"}, owe=_owe),
+    payments=(),
+    facts=IndicatorFacts(names=frozenset({"social_cohesion"}), of=_facts),
+    labels=MeasureLabels(
+        name="Home visit",
+        steps={"home_visit_made": "Made a home visit"},
+        recorded={"home_visit_made": "Made the home visit"},
+        fields={"visitor": "Visitor"},
+    ),
+)
+'''
+"""A whole measure, in the shape docs/adding-a-measure.md gives: a deadline of its own and
+a fact that an indicator reads (the social-cohesion one)."""
+
+ITALIAN = {
+    "Home visit": "Visita domiciliare",
+    "Made a home visit": "Visita domiciliare svolta",
+    "Made the home visit": "Ha svolto la visita domiciliare",
+    "Visitor": "Operatore in visita",
+    "Make the home visit": "Svolgere la visita domiciliare",
+}
+"""Its labels, as a person adds them to web/locales/it/LC_MESSAGES/messages.po."""
+
+ITS_RULES = '''"""The throw-away home visit, through the rules that loop over the catalogue."""
+
+import json
+
+from domain.commands import COMMAND_ADAPTER
+from domain.indicators.facts import FACTS, facts
+from domain.measures import CATALOGUE, MeasureKind
+from domain.obligation_kinds import OBLIGATION_KINDS
+from domain.obligations import obligations
+from tests.scenarios import Scenario
+from tests.unit.test_measures_work import progress, start
+
+VISIT = {"kind": "home_visit", "visitor": "A. Greco", "start_on": "2026-03-03"}
+
+
+def test_it_is_a_kind_with_its_spec() -> None:
+    assert MeasureKind.HOME_VISIT in CATALOGUE
+    assert OBLIGATION_KINDS["home_visit"] == "Make the home visit"
+    assert "social_cohesion" in FACTS
+
+
+def test_a_command_carrying_its_details_parses() -> None:
+    body = {"type": "start_measure", "measure_id": "hv", "details": VISIT}
+    command = COMMAND_ADAPTER.validate_json(json.dumps(body))
+    assert type(command.details).__name__ == "HomeVisitDetails"
+
+
+def test_it_owes_its_visit_and_makes_its_fact() -> None:
+    s = Scenario().active(("hv", "home_visit")).given(start("hv", **VISIT))
+    assert "home_visit" in {o.kind for o in obligations(s.state)}
+    assert "social_cohesion" not in facts(s.state)
+    s.given(progress("hv", kind="home_visit_made", on="2026-03-04"))
+    assert "home_visit" not in {o.kind for o in obligations(s.state)}
+    assert "social_cohesion" in facts(s.state)
+'''
+"""Specifications of the throw-away measure, run against the copy that holds it."""
+
+
+def domain_with(tmp_path: Path, module: str, italian: dict[str, str]) -> Path:
+    """A copy of domain/, its Italian catalog and these tests, with `module` as a measure."""
+    copy = tmp_path / "copy"
+    shutil.copytree(ROOT / "domain", copy / "domain")  # its bytecode too: it stays valid
+    po = copy / "web" / "locales" / "it" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    added = "".join(f'\nmsgid "{en}"\nmsgstr "{it}"\n' for en, it in italian.items())
+    po.write_text((ROOT / po.relative_to(copy)).read_text(encoding="utf-8") + added, "utf-8")
+    (copy / "tests" / "unit").mkdir(parents=True)
+    for name in ("__init__.py", "scenarios.py", "unit/__init__.py", "unit/test_measures_work.py"):
+        shutil.copy(ROOT / "tests" / name, copy / "tests" / name)
+    shutil.copy(Path(__file__), copy / "tests" / "unit" / "test_measure_catalogue.py")
+    (copy / "tests" / "unit" / "test_home_visit.py").write_text(ITS_RULES, "utf-8")
+    (copy / "domain" / "measures" / "home_visit.py").write_text(module, "utf-8")
+    return copy
+
+
+def run(copy: Path, *args: str) -> CompletedProcess[str]:
+    """Python in `copy`, which finds the copy's domain before this one."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(copy),
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+    }
+    return subprocess.run(
+        [sys.executable, *args], cwd=copy, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def catalogue_tests(copy: Path, *paths: str, only: str = "not copy") -> CompletedProcess[str]:
+    """These tests (but the ones that copy) and the home visit's, in the copy."""
+    paths = paths or ("tests/unit/test_measure_catalogue.py", "tests/unit/test_home_visit.py")
+    pytest_args = ("-v", "-p", "no:cacheprovider", "--rootdir", str(copy), "-k", only, *paths)
+    return run(copy, "-m", "pytest", *pytest_args)
+
+
+def test_a_new_measure_module_with_its_labels_is_a_whole_kind_in_the_copy(
+    tmp_path: Path,
+) -> None:
+    copy = domain_with(tmp_path, HOME_VISIT, ITALIAN)
+
+    result = catalogue_tests(copy)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "test_every_label_key_of_a_measure_has_its_italian[home_visit] PASSED" in result.stdout
+    assert "test_it_owes_its_visit_and_makes_its_fact PASSED" in result.stdout
+
+
+def test_a_new_measure_without_its_italian_fails_naming_the_label_in_the_copy(
+    tmp_path: Path,
+) -> None:
+    copy = domain_with(tmp_path, HOME_VISIT, {**ITALIAN, "Visitor": ""})
+
+    result = catalogue_tests(copy, "tests/unit/test_measure_catalogue.py", only="home_visit")
+
+    assert result.returncode == 1
+    assert "test_every_label_key_of_a_measure_has_its_italian[home_visit]" in result.stdout
+    assert "['Visitor']" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "named"),
+    [
+        (HOME_VISIT.replace("    payments=(),\n", ""), "'payments'"),
+        (HOME_VISIT.replace("SPEC = MeasureSpec(", "VISIT = MeasureSpec("), "declares no SPEC"),
+    ],
+    ids=["a part missing", "no spec"],
+)
+def test_a_measure_module_missing_a_part_fails_the_import_naming_it_in_the_copy(
+    tmp_path: Path, module: str, named: str
+) -> None:
+    copy = domain_with(tmp_path, module, ITALIAN)
+
+    result = run(copy, "-c", "import domain.measures")
+
+    assert result.returncode == 1
+    assert named in result.stderr and "domain/measures/home_visit.py" in result.stderr
