@@ -30,7 +30,12 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from domain.assignment import AccountFacts, check_assignee, named_assignee
+from domain.assignment import (
+    AccountFacts,
+    check_assignee,
+    named_assignee,
+    organisation_of_assignee,
+)
 from domain.commands import CommandEnvelope, OpenPathway
 from domain.errors import DomainError
 from domain.evolution import fold
@@ -185,7 +190,9 @@ class PathwayClient:
         envelope = fingerprinted(envelope)
         with _observed(pathway_id, envelope):
             if named_assignee(envelope.command) is not None and self._accounts is not None:
-                await self._check_assignee((await self.state(pathway_id)).organisation_id, envelope)
+                state = await self.state(pathway_id)
+                organisation = organisation_of_assignee(state, envelope.command)
+                await self._check_assignee(organisation, envelope)
             return _same_command(envelope, await self._send(pathway_id, envelope, recorded))
 
     async def _check_assignee(self, organisation_id: str | None, envelope: CommandEnvelope) -> None:

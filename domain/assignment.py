@@ -18,6 +18,9 @@ from typing import Protocol
 
 from domain import errors
 from domain.commands import Command, OpenPathway, ReassignCaseworker
+from domain.referrals.commands import AcceptReferral, AcceptTransfer
+from domain.referrals.rules import assignee_organisation
+from domain.state import PathwayState
 from domain.values import Role
 
 ASSIGNEE_FIELD = "caseworker_id"
@@ -38,9 +41,17 @@ class AccountFacts(Protocol):
 
 def named_assignee(command: Command) -> str | None:
     """The caseworker a command gives the pathway to, if it names one."""
-    if isinstance(command, OpenPathway | ReassignCaseworker):
+    if isinstance(command, OpenPathway | ReassignCaseworker | AcceptReferral | AcceptTransfer):
         return command.caseworker_id
     return None
+
+
+def organisation_of_assignee(state: PathwayState, command: Command) -> str | None:
+    """The organisation the named caseworker must belong to: the receiving one for an
+    acceptance of a referral or a transfer, else the pathway's own."""
+    if isinstance(command, AcceptReferral | AcceptTransfer):
+        return assignee_organisation(state, command)
+    return state.organisation_id
 
 
 def check_assignee(

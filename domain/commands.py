@@ -20,6 +20,14 @@ from domain.payments.commands import (
     RequestPayment,
 )
 from domain.policy import Policy
+from domain.referrals.commands import (
+    AcceptReferral,
+    AcceptTransfer,
+    DeclineReferral,
+    DeclineTransfer,
+    ReferPathway,
+    TransferPathway,
+)
 from domain.values import (
     Actor,
     Beneficiary,
@@ -220,7 +228,13 @@ Command = Annotated[
     | RecordPaymentOutcome
     | RecordPrivacyNotice
     | GiveConsent
-    | WithdrawConsent,
+    | WithdrawConsent
+    | ReferPathway
+    | AcceptReferral
+    | DeclineReferral
+    | TransferPathway
+    | AcceptTransfer
+    | DeclineTransfer,
     Field(discriminator="type"),
 ]
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)

@@ -89,6 +89,15 @@ from domain.payments.commands import (
 from domain.payments.ledger import PaymentKind
 from domain.permissions import check_permitted
 from domain.policy import PaymentTerms
+from domain.referrals import rules as referrals
+from domain.referrals.commands import (
+    AcceptReferral,
+    AcceptTransfer,
+    DeclineReferral,
+    DeclineTransfer,
+    ReferPathway,
+    TransferPathway,
+)
 from domain.state import PathwayState, PendingPlan
 from domain.values import Actor, ExitReason, Stage
 
@@ -115,7 +124,7 @@ def decide(
     command, actor = envelope.command, envelope.actor
     if isinstance(command, OpenPathway):
         return _open(state, command, actor)
-    check_permitted(state, command, actor)
+    check_permitted(state, command, actor, on=occurred.date())
     return _decide_open_pathway(state, command, actor, occurred, now, limits, timekeeping)
 
 
@@ -306,6 +315,18 @@ def _decide_open_pathway(
             return [consents.give_consent(state.consents, command)]
         case WithdrawConsent():
             return [consents.withdraw_consent(state.consents, command)]
+        case ReferPathway():
+            return [referrals.refer(state, command, on)]
+        case AcceptReferral():
+            return [referrals.accept_referral(state, command, on)]
+        case DeclineReferral():
+            return [referrals.decline_referral(state, command)]
+        case TransferPathway():
+            return [referrals.request_transfer(state, command, on)]
+        case AcceptTransfer():
+            return [referrals.accept_transfer(state, command, occurred)]
+        case DeclineTransfer():
+            return [referrals.decline_transfer(state, command)]
         case _:
             assert_never(command)
 

@@ -271,6 +271,36 @@ class ConsentAlreadyWithdrawn(DomainError):
     code = "consent_already_withdrawn"
 
 
+class ConsentRequired(DomainError):
+    """A referral or transfer that no consent in force allows (`domain.referrals`)."""
+
+    code = "consent_required"
+
+
+class ReferralNotFound(DomainError):
+    code = "referral_not_found"
+
+
+class ReferralAnswered(DomainError):
+    """A referral accepted or declined already: it is answered once."""
+
+    code = "referral_answered"
+
+
+class ReferralPending(DomainError):
+    """The same service (or measure) is referred to the same organisation already."""
+
+    code = "referral_pending"
+
+
+class TransferPending(DomainError):
+    code = "transfer_pending"
+
+
+class TransferNotFound(DomainError):
+    code = "transfer_not_found"
+
+
 def _all_subclasses(cls: type[DomainError]) -> list[type[DomainError]]:
     found: list[type[DomainError]] = []
     for sub in cls.__subclasses__():

@@ -25,6 +25,14 @@ from domain.payments.events import (
     PaymentReturned,
 )
 from domain.policy import Policy
+from domain.referrals.events import (
+    PathwayReferred,
+    ReferralAccepted,
+    ReferralDeclined,
+    TransferAccepted,
+    TransferDeclined,
+    TransferRequested,
+)
 from domain.values import (
     Beneficiary,
     Condition,
@@ -223,7 +231,13 @@ Event = Annotated[
     | PaymentReturned
     | PrivacyNoticeGiven
     | ConsentGiven
-    | ConsentWithdrawn,
+    | ConsentWithdrawn
+    | PathwayReferred
+    | ReferralAccepted
+    | ReferralDeclined
+    | TransferRequested
+    | TransferAccepted
+    | TransferDeclined,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

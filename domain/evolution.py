@@ -45,6 +45,15 @@ from domain.payments.events import (
 )
 from domain.payments.evolution import evolve_payments
 from domain.records import EventRecord
+from domain.referrals.events import (
+    PathwayReferred,
+    ReferralAccepted,
+    ReferralDeclined,
+    TransferAccepted,
+    TransferDeclined,
+    TransferRequested,
+)
+from domain.referrals.evolution import evolve_referrals
 from domain.state import (
     ApprovedPlan,
     ExitInfo,
@@ -246,5 +255,24 @@ def _apply(state: PathwayState, event: Event, record: EventRecord) -> PathwaySta
             return state.model_copy(
                 update={"consents": evolve_consents(state.consents, event, record)}
             )
+        case (
+            PathwayReferred()
+            | ReferralAccepted()
+            | ReferralDeclined()
+            | TransferRequested()
+            | TransferAccepted()
+            | TransferDeclined()
+        ):
+            assert state.opened_at is not None
+            referrals = evolve_referrals(state.referrals, event, record, state.opened_at)
+            if isinstance(event, TransferAccepted):
+                return state.model_copy(
+                    update={
+                        "referrals": referrals,
+                        "organisation_id": event.to_organisation,
+                        "caseworker_id": event.caseworker_id,
+                    }
+                )
+            return state.model_copy(update={"referrals": referrals})
         case _:
             assert_never(event)

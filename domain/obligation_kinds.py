@@ -23,6 +23,7 @@ OBLIGATION_KINDS: Mapping[str, str] = {
     "pathway_end": "End of the pathway",
     "permit_renewal": "Renew the residence permit",
     "follow_up": "Follow-up check",
+    "referral_answer": "Answer the referral",
 }
 """Obligation kinds are plain strings (policy data), so an unknown one is shown as it is."""
 

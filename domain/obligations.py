@@ -221,6 +221,14 @@ class _Collector:
                 self.after("follow_up", state.exit.at)
         if state.pending_plan is not None and state.stage in {Stage.PLANNING, Stage.ACTIVE}:
             self.after("plan_approval", state.pending_plan.proposed_at)
+        for referral in state.referrals.pending():
+            self.add(
+                f"referral:{referral.referral_id}:answer",
+                "referral_answer",
+                referral.recorded_at,
+                self.end_of(referral.answer_by),
+                referral.measure_id,
+            )
 
     def measure_obligations(self, measure: MeasureState) -> None:
         """The target date of every measure, then what its kind owes (its `deadlines`)."""

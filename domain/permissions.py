@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel
 
 from domain import errors
@@ -38,6 +40,15 @@ from domain.payments.commands import (
     RejectPayment,
     RequestPayment,
 )
+from domain.referrals import rules as referrals
+from domain.referrals.commands import (
+    AcceptReferral,
+    AcceptTransfer,
+    DeclineReferral,
+    DeclineTransfer,
+    ReferPathway,
+    TransferPathway,
+)
 from domain.state import PathwayState
 from domain.values import Actor, Role, Stage
 
@@ -54,6 +65,10 @@ ROLES: dict[type, frozenset[Role]] = {
     ApprovePayment: SUPERVISION,
     RejectPayment: SUPERVISION,
     RecordPaymentOutcome: frozenset({Role.SYSTEM}),
+    AcceptReferral: SUPERVISION,
+    DeclineReferral: SUPERVISION,
+    AcceptTransfer: SUPERVISION,
+    DeclineTransfer: SUPERVISION,
 }
 """Roles allowed per command; every other command is case work."""
 
@@ -94,7 +109,16 @@ STAGES: dict[type, frozenset[Stage]] = {
     RecordPrivacyNotice: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
     GiveConsent: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
     WithdrawConsent: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
+    ReferPathway: IN_PROGRESS,
+    AcceptReferral: IN_PROGRESS,
+    DeclineReferral: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
+    TransferPathway: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
+    AcceptTransfer: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
+    DeclineTransfer: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
 }
+
+REFERRED_WORK = (StartMeasure, RecordMeasureProgress, CompleteMeasure)
+"""What an accepted referral lets the receiving caseworker record, on the referred measure."""
 
 ALLOWED_WHILE_SUSPENDED = (
     ResumePathway,
@@ -109,8 +133,15 @@ ALLOWED_WHILE_SUSPENDED = (
 consent stops sharing at once, whatever the pathway's state."""
 
 
-def check_permitted(state: PathwayState, command: Command, actor: Actor) -> None:
-    """Raise the first reason why `actor` may not send `command` to this pathway now."""
+def check_permitted(
+    state: PathwayState, command: Command, actor: Actor, on: date | None = None
+) -> None:
+    """Raise the first reason why `actor` may not send `command` to this pathway now.
+
+    A caseworker of another organisation whom an accepted referral names records on the
+    referred measure as the assigned caseworker would, while its consent is in force on
+    `on` (the command's business day).
+    """
     if isinstance(command, OpenPathway):
         check_role(type(command), actor)
         if actor.role == Role.CASEWORKER and command.caseworker_id != actor.id:
@@ -118,7 +149,12 @@ def check_permitted(state: PathwayState, command: Command, actor: Actor) -> None
                 "a caseworker opens pathways for their own caseload", field="caseworker_id"
             )
         return
-    check_kind_permitted(state, type(command), actor)
+    referred = (
+        on is not None
+        and isinstance(command, REFERRED_WORK)
+        and referrals.grants(state, actor.id, command.measure_id, on)
+    )
+    check_kind_permitted(state, type(command), actor, referred=referred)
 
 
 def command_type(kind: type[BaseModel]) -> str:
@@ -134,7 +170,9 @@ def check_role(kind: type[BaseModel], actor: Actor) -> None:
         raise errors.RoleForbidden(f"a {actor.role} may not {name.replace('_', ' ')}")
 
 
-def check_kind_permitted(state: PathwayState, kind: type[BaseModel], actor: Actor) -> None:
+def check_kind_permitted(
+    state: PathwayState, kind: type[BaseModel], actor: Actor, *, referred: bool = False
+) -> None:
     """The checks that depend only on the kind of command, not its fields: role, caseload,
     stage and suspension. `check_permitted` runs them for every command but the opening;
     the pages run them to offer only the commands that can be accepted now."""
@@ -143,7 +181,7 @@ def check_kind_permitted(state: PathwayState, kind: type[BaseModel], actor: Acto
         raise errors.PathwayNotFound("no pathway has been opened with this id")
     if state.stage == Stage.CLOSED:
         raise errors.PathwayClosed("the pathway is closed and accepts nothing more")
-    if actor.role == Role.CASEWORKER and actor.id != state.caseworker_id:
+    if actor.role == Role.CASEWORKER and actor.id != state.caseworker_id and not referred:
         raise errors.NotAssignedCaseworker("the pathway belongs to another caseworker's caseload")
     if kind is ResumePathway and state.suspension is None:
         raise errors.PathwayNotSuspended("the pathway is not suspended")

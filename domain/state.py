@@ -12,6 +12,7 @@ from domain.measures import MeasureState, MeasureStatus
 from domain.measures.skills_assessment import SkillsAssessment
 from domain.payments.state import PaymentState
 from domain.policy import DEFAULT_POLICY, Policy
+from domain.referrals.state import Referrals
 from domain.values import (
     Beneficiary,
     Condition,
@@ -120,6 +121,8 @@ class PathwayState(Frozen):
     """By payment id, in the order requested."""
     consents: Consents = Consents()
     """The privacy notices given and the consents to share (`domain.consents`)."""
+    referrals: Referrals = Referrals()
+    """Referrals to other organisations, a transfer waiting, past owners (`domain.referrals`)."""
 
     @property
     def is_open(self) -> bool:

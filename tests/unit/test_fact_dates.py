@@ -137,6 +137,7 @@ PLANS_AND_SCHEDULES = {
     "end_date",
     "permit_expires_on",
     "effective_from",
+    "effective_on",
     "until",
 }
 """Unmarked date fields: what is planned or scheduled, not what happened."""

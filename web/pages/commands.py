@@ -146,6 +146,12 @@ REFUSALS: Mapping[str, str] = {
     ),
     "consent_not_found": N_("There is no such consent on this pathway."),
     "consent_already_withdrawn": N_("This consent was already withdrawn."),
+    "consent_required": N_("No consent in force lets the data go to that organisation."),
+    "referral_not_found": N_("There is no such referral on this pathway."),
+    "referral_answered": N_("This referral was already answered."),
+    "referral_pending": N_("This is already referred to that organisation."),
+    "transfer_pending": N_("A transfer already waits for its answer."),
+    "transfer_not_found": N_("No transfer waits for an answer."),
 }
 """A refusal code worded for a person; the code is shown beside it."""
 UNKNOWN_REFUSAL = N_("The command could not be applied.")

@@ -51,6 +51,12 @@ EVENT_TYPES: Mapping[str, str] = {
     "PrivacyNoticeGiven": N_("Privacy notice given"),
     "ConsentGiven": N_("Consent to share data given"),
     "ConsentWithdrawn": N_("Consent to share data withdrawn"),
+    "PathwayReferred": N_("Referred to another organisation"),
+    "ReferralAccepted": N_("Referral accepted"),
+    "ReferralDeclined": N_("Referral declined"),
+    "TransferRequested": N_("Transfer to another organisation requested"),
+    "TransferAccepted": N_("Pathway transferred"),
+    "TransferDeclined": N_("Transfer declined"),
 }
 
 EVENT_GROUPS: Mapping[str, str] = {

@@ -56,6 +56,14 @@ from domain.payments.events import (
 )
 from domain.payments.state import PaymentState
 from domain.records import EventRecord
+from domain.referrals.events import (
+    PathwayReferred,
+    ReferralAccepted,
+    ReferralDeclined,
+    TransferAccepted,
+    TransferDeclined,
+    TransferRequested,
+)
 from domain.state import PathwayState
 from domain.values import SYSTEM_DEADLINES, CefrLevel, Stage, WorkPackage
 from web.pages import event_labels as labels
@@ -108,6 +116,12 @@ GROUP_OF: Mapping[str, EventGroup] = {
     "PrivacyNoticeGiven": EventGroup.CONSENTS,
     "ConsentGiven": EventGroup.CONSENTS,
     "ConsentWithdrawn": EventGroup.CONSENTS,
+    "PathwayReferred": EventGroup.PATHWAY,
+    "ReferralAccepted": EventGroup.PATHWAY,
+    "ReferralDeclined": EventGroup.PATHWAY,
+    "TransferRequested": EventGroup.PATHWAY,
+    "TransferAccepted": EventGroup.PATHWAY,
+    "TransferDeclined": EventGroup.PATHWAY,
 }
 """Every event type's group; `tests/web/test_history_pages.py` checks none is missing."""
 
@@ -400,6 +414,39 @@ def describe(
             )
             if event.reason:
                 yield event.reason
+        case PathwayReferred():
+            yield w._(
+                "%(referral)s to %(organisation)s: %(service)s, answer by %(date)s",
+                referral=event.referral_id,
+                organisation=event.to_organisation,
+                service=event.service,
+                date=w.day(event.answer_by),
+            )
+        case ReferralAccepted():
+            yield w._(
+                "%(referral)s accepted, assigned to %(name)s",
+                referral=event.referral_id,
+                name=w.name(event.caseworker_id),
+            )
+        case ReferralDeclined():
+            yield w._("%(referral)s declined", referral=event.referral_id)
+            yield event.reason
+        case TransferRequested():
+            yield w._(
+                "To %(organisation)s from %(date)s",
+                organisation=event.to_organisation,
+                date=w.day(event.effective_on),
+            )
+            yield event.reason
+        case TransferAccepted():
+            yield w._(
+                "Now with %(organisation)s, assigned to %(name)s",
+                organisation=event.to_organisation,
+                name=w.name(event.caseworker_id),
+            )
+        case TransferDeclined():
+            yield w._("Declined by %(organisation)s", organisation=event.to_organisation)
+            yield event.reason
         case _:
             assert_never(event)
 

@@ -1,0 +1,1 @@
+"""Referral and transfer of a pathway between organisations, with consent (issue 23)."""
