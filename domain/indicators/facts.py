@@ -34,6 +34,17 @@ from domain.state import PathwayState
 from domain.values import Condition, EmploymentCondition, Gender
 
 SKILLS_ASSESSED = "skills_assessed"
+OWNED_BY = "organisation:"
+"""The prefix of the fact of the organisation that owns the pathway (`owned_by`)."""
+
+
+def owned_by(organisation_id: str) -> str:
+    """The fact of a pathway owned by the organisation: `organisation:org-lecce`.
+
+    No indicator counts it; the reports scope by it, so that a pathway transferred counts
+    for each organisation over the time it owned it (`infra.indicators.postgres_queries`).
+    """
+    return f"{OWNED_BY}{organisation_id}"
 
 
 def paid(kind: PaymentKind) -> str:
@@ -63,7 +74,7 @@ FACTS: frozenset[str] = frozenset(
         *_moment_facts("exit"),
     }
 )
-"""Every fact `facts` may return."""
+"""Every fact `facts` may return, but the organisation's (`owned_by`)."""
 
 __all__ = [
     "ASSOCIATION_MEMBER",
@@ -82,6 +93,7 @@ __all__ = [
     "TRAINING",
     "WORK_GRANT",
     "facts",
+    "owned_by",
     "paid",
 ]
 
@@ -94,6 +106,8 @@ def facts(state: PathwayState) -> dict[str, int]:
     if not state.is_open or state.beneficiary is None:
         return {}
     found: dict[str, int] = {}
+    if state.organisation_id is not None:
+        found[owned_by(state.organisation_id)] = 1
     if state.assessment is not None:
         found[SKILLS_ASSESSED] = 1
     female = state.beneficiary.gender == Gender.FEMALE

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from psycopg import sql
 
+from domain.indicators.facts import owned_by
 from infra.db import Pool
 from infra.indicators.intervals import DIMENSION_COLUMNS
 from infra.indicators.queries import Contribution, IndicatorQueries, Role, Row
@@ -56,14 +57,12 @@ class PostgresIndicatorQueries(IndicatorQueries):
         """
         by = _dimensions(by)
         facts = sorted({f for i in self._catalogue for f in i.facts})
-        source, params = _held(as_of, facts, period)
+        source, params = _held(as_of, facts, period, organisation_id)
         chosen = dict(filters or {})
         _dimensions(list(chosen))
         keys = [sql.SQL("d.{}").format(sql.Identifier(c)) for c in by]
-        needs_join = bool(by) or organisation_id is not None or bool(chosen)
+        needs_join = bool(by) or bool(chosen)
         conditions, condition_params = _conditions(chosen)
-        if organisation_id:
-            conditions.append(sql.SQL("d.organisation_id = %(organisation)s"))
         query = sql.SQL(
             "SELECT {keys} f.fact, sum(f.weight)::bigint, count(*) FROM {source} f {join}"
             " {scope} GROUP BY {groups} f.fact"
@@ -76,7 +75,6 @@ class PostgresIndicatorQueries(IndicatorQueries):
             else sql.SQL(""),
             groups=sql.SQL("").join(k + sql.SQL(", ") for k in keys),
         )
-        params["organisation"] = organisation_id
         params.update(condition_params)
         async with self._pool.connection() as conn:
             cur = await conn.execute(query, params)
@@ -117,18 +115,17 @@ class PostgresIndicatorQueries(IndicatorQueries):
         chosen = dict(filters or {})
         _dimensions(list(chosen))
         keys = sql.SQL("").join(sql.SQL("d.{}, ").format(sql.Identifier(c)) for c in by)
-        needs_join = bool(by) or organisation_id is not None or bool(chosen)
+        needs_join = bool(by) or bool(chosen)
         conditions, condition_params = _conditions(chosen)
-        if organisation_id:
-            conditions.append(sql.SQL("d.organisation_id = %(organisation)s"))
         groups = sql.SQL(", ").join(sql.SQL(str(n)) for n in range(1, len(by) + 4))
         half = (
             "SELECT {keys} f.fact, {sign}, width_bucket(f.{edge}, %(after)s),"
-            " sum(f.weight)::bigint, count(*) FROM indicator_facts f {join}"
+            " sum(f.weight)::bigint, count(*) FROM {facts_source} f {join}"
             " WHERE f.fact = ANY(%(facts)s) AND {held} {scope} GROUP BY {groups}"
         )
         parts = {
             "join": sql.SQL(_JOIN if needs_join else ""),
+            "facts_source": _facts(organisation_id),
             "keys": keys,
             "scope": sql.SQL("").join(sql.SQL(" AND ") + c for c in conditions),
             "groups": groups,
@@ -161,7 +158,7 @@ class PostgresIndicatorQueries(IndicatorQueries):
             "first": instants[0],
             "last": instants[-1],
             "facts": facts,
-            "organisation": organisation_id,
+            "owner": owned_by(organisation_id) if organisation_id else None,
             **condition_params,
         }
         async with self._pool.connection() as conn:
@@ -222,14 +219,12 @@ class PostgresIndicatorQueries(IndicatorQueries):
             raise KeyError(indicator_id)
         filters = dict(filters or {})
         _dimensions(list(filters))
-        if organisation_id is not None:
-            filters["organisation_id"] = organisation_id
         roles: dict[str, Role] = (
             {indicator.numerator_fact: "count"}
             if indicator.denominator_fact is None
             else {indicator.denominator_fact: "denominator", indicator.numerator_fact: "numerator"}
         )
-        source, params = _held(as_of, list(roles), None)
+        source, params = _held(as_of, list(roles), None, organisation_id)
         conditions, condition_params = _conditions(filters)
         params.update(condition_params)
         query = sql.SQL(
@@ -274,20 +269,55 @@ def _conditions(
     return conditions, {f"dim_{c}": v for c, v in filters.items()}
 
 
+_OWNED = (
+    "(SELECT f.pathway_id, f.fact, f.weight, f.opened_by,"
+    " GREATEST(f.since, o.since) AS since,"
+    " NULLIF(LEAST(COALESCE(f.until, 'infinity'), COALESCE(o.until, 'infinity')),"
+    " 'infinity') AS until,"
+    " GREATEST(f.occurred_since, o.occurred_since) AS occurred_since,"
+    " NULLIF(LEAST(COALESCE(f.occurred_until, 'infinity'),"
+    " COALESCE(o.occurred_until, 'infinity')), 'infinity') AS occurred_until"
+    " FROM indicator_facts f JOIN indicator_facts o"
+    " ON o.pathway_id = f.pathway_id AND o.fact = %(owner)s"
+    " AND o.since < COALESCE(f.until, 'infinity') AND f.since < COALESCE(o.until, 'infinity'))"
+)
+"""Each fact row cut to the time its pathway belonged to the organisation `%(owner)s`: the
+intersection of its interval with the organisation fact's (`domain.indicators.owned_by`),
+in recording and in business time."""
+
+
+def _facts(organisation_id: str | None) -> sql.Composable:
+    """The fact rows to read: all, or those of one organisation's time (`_OWNED`).
+
+    A pathway transferred is counted for the organisation that owned it at each instant,
+    so a report of a past day stays what it was (docs/referral-and-transfer.md).
+    """
+    if organisation_id is None:
+        return sql.SQL("indicator_facts")
+    return sql.SQL(_OWNED)
+
+
 def _held(
-    as_of: datetime, facts: Sequence[str], period: tuple[date, date] | None
+    as_of: datetime,
+    facts: Sequence[str],
+    period: tuple[date, date] | None,
+    organisation_id: str | None = None,
 ) -> tuple[sql.Composable, dict[str, Any]]:
-    """The rows holding as known at `as_of` (and during `period`), one per pathway and fact."""
+    """The rows holding as known at `as_of` (and during `period`), one per pathway and fact,
+    within the time the pathway belonged to `organisation_id` if given."""
     if as_of.tzinfo is None:
         raise ValueError("as_of must carry a time zone")
     params: dict[str, Any] = {"as_of": as_of, "facts": list(facts)}
+    if organisation_id is not None:
+        params["owner"] = owned_by(organisation_id)
+    source = _facts(organisation_id)
     if period is None:
         return (
             sql.SQL(
-                "(SELECT pathway_id, fact, weight, since, opened_by FROM indicator_facts"
+                "(SELECT pathway_id, fact, weight, since, opened_by FROM {source} s"
                 " WHERE fact = ANY(%(facts)s) AND since <= %(as_of)s"
                 " AND (until IS NULL OR until > %(as_of)s))"
-            ),
+            ).format(source=source),
             params,
         )
     start, end = period
@@ -299,12 +329,12 @@ def _held(
     return (
         sql.SQL(
             "(SELECT DISTINCT ON (pathway_id, fact) pathway_id, fact, weight, since, opened_by"
-            " FROM indicator_facts"
+            " FROM {source} s"
             " WHERE fact = ANY(%(facts)s) AND since <= %(as_of)s"
             " AND occurred_since < %(end)s"
             " AND (until IS NULL OR until > %(as_of)s OR occurred_until > %(start)s)"
             " ORDER BY pathway_id, fact, since DESC)"
-        ),
+        ).format(source=source),
         params,
     )
 

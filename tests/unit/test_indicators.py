@@ -34,6 +34,7 @@ from domain.indicators import (
     unsuppressed_ratio,
 )
 from domain.indicators.dimensions import age_on
+from domain.indicators.facts import OWNED_BY, owned_by
 from domain.payments.ledger import PaymentKind
 from domain.payments.rules import SYSTEM_BANK
 from domain.records import EventRecord
@@ -357,7 +358,9 @@ def test_housing_hardship_at_baseline_stays_while_the_exit_records_its_end() -> 
 
 def test_a_pathway_counts_from_its_opening_only() -> None:
     timeline = facts_after_each_event(rosa())
-    assert timeline[0] == {}  # opened: no baseline, no measure yet
+    # opened: no baseline, no measure yet; only the organisation that owns it
+    assert [f for f in timeline[0] if not f.startswith("organisation:")] == []
+    assert len(timeline[0]) == 1
     assert timeline[1]["baseline_recorded"] == 1
     assert facts(PathwayState()) == {}
 
@@ -590,7 +593,8 @@ def test_facts_depend_only_on_the_state(sequence: list[tuple[int, Actor, int]]) 
             state = evolve(state, record)
         s.records += records
         found = facts(state)
-        assert set(found) <= FACTS
+        assert {f for f in found if not f.startswith(OWNED_BY)} <= FACTS
+        assert (owned_by(state.organisation_id) in found) == (state.organisation_id is not None)
         assert all(weight > 0 for weight in found.values()), found
         assert (dimensions(state) is None) == (state.stage is None)
     # The same state, however it was reached (folded at once, or from stored JSON), gives
