@@ -22,6 +22,7 @@ from domain.evolution import fold
 from domain.pathway_answer import PathwayAnswer, pathway_answer
 from domain.projections import PathwaySummary
 from domain.records import EventRecord
+from domain.referral_access import ReferralView
 from domain.stream import stream_id_for
 from domain.values import Actor, Identifier, Stage
 from infra.access_log.model import Channel
@@ -36,7 +37,14 @@ from web.day_or_instant import DAY_OR_INSTANT
 from web.dependencies import PathwaysDep, SettingsDep, StoreDep
 from web.outages import within
 from web.problems import PROBLEM_RESPONSES, ProblemError
-from web.scope import caseload_filter, changeable, check_may_open_in, readable
+from web.scope import (
+    addressed,
+    caseload_filter,
+    check_may_open_in,
+    history_in_scope,
+    readable,
+    sendable,
+)
 from workflows.models import CommandResult
 
 
@@ -118,7 +126,7 @@ def build_router() -> APIRouter:
     ) -> CommandResult:
         """Apply one command; `command_id` is required and makes the request safe to retry."""
         envelope = _envelope(document, account)
-        await changeable(store.caseload, account, pathway_id)
+        await sendable(store, account, pathway_id, envelope.command)
         reply = pathways.send(pathway_id, envelope)
         return await within(reply, settings.reply_timeout, envelope.command_id)
 
@@ -180,11 +188,34 @@ def build_router() -> APIRouter:
         The read is recorded in the access log, with its purpose, before it is answered.
         """
         why = chosen_purpose(account, purpose, x_purpose)
-        await readable(store.caseload, account, pathway_id)
-        records = await _records(store, pathway_id, None)
+        records = await history_in_scope(store, account, pathway_id)
+        if not records:
+            raise ProblemError("pathway_not_found", NOT_FOUND)
         entries = [HistoryEntry(**r.model_dump(), backdated=r.backdated) for r in records]
         await record_read(request, account, pathway_id, "pathway_history", why, Channel.API)
         return entries
+
+    @router.get(
+        "/pathways/{pathway_id}/referrals",
+        response_model=list[ReferralView],
+        tags=["queries"],
+        summary="What of a pathway is referred or transferred to your organisation",
+    )
+    async def pathway_referrals(
+        store: StoreDep,
+        request: Request,
+        pathway_id: Identifier,
+        account: CurrentAccount,
+        purpose: PurposeQuery = None,
+        x_purpose: PurposeHeader = None,
+    ) -> list[ReferralView]:
+        """For a supervisor of the receiving organisation: the referral's minimum data (first
+        name, pathway code, the service asked, who referred it and when); 404 for anyone
+        else, as for an unknown pathway. The read is in the access log."""
+        why = chosen_purpose(account, purpose, x_purpose)
+        views = await addressed(store, account, pathway_id)
+        await record_read(request, account, pathway_id, "pathway_referrals", why, Channel.API)
+        return views
 
     @router.get(
         "/pathways",

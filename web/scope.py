@@ -14,10 +14,22 @@ from typing import NamedTuple
 import structlog
 
 from client.pathway import NOT_FOUND
+from domain.commands import Command
 from domain.errors import OrganisationNotFound
+from domain.evolution import fold
 from domain.projections import PathwaySummary
+from domain.records import EventRecord
+from domain.referral_access import (
+    ReferralView,
+    addressed_to,
+    former_owner,
+    may_send_from_outside,
+    recorded_by_former_owner,
+)
+from domain.stream import stream_id_for
 from domain.values import Role
 from infra.accounts.model import Account
+from infra.eventstore.base import EventStore
 from infra.eventstore.queries import CaseloadQueries
 from web.problems import ProblemError
 
@@ -157,3 +169,60 @@ async def changeable(
             FORBIDDEN, f"a {account.role} reads pathways, never changes them", status=403
         )
     return summary
+
+
+async def sendable(store: EventStore, account: Account, pathway_id: str, command: Command) -> None:
+    """Refuse a command the account may not send: within its scope as `changeable` says;
+    from another organisation only what a referral or a transfer addressed to it allows
+    (`domain.referral_access.may_send_from_outside`), answered else as an unknown pathway.
+
+    Raises:
+        ProblemError: as `changeable`.
+    """
+    summary = await store.caseload.get_summary(pathway_id)
+    if summary is not None and not may_read(account, summary) and account.role not in READ_ONLY:
+        state = fold(await store.read_stream(stream_id_for(pathway_id)))
+        if may_send_from_outside(state, command, account.role, account.id, account.organisation_id):
+            return
+    await changeable(store.caseload, account, pathway_id)
+
+
+async def addressed(store: EventStore, account: Account, pathway_id: str) -> list[ReferralView]:
+    """The referrals and the transfer of a pathway addressed to the account's organisation,
+    as a supervisor of it reads them (the minimum data, `domain.referral_access`).
+
+    Raises:
+        ProblemError: `pathway_not_found` (404) when nothing of it is addressed to them.
+    """
+    if account.role == Role.SUPERVISOR:
+        state = fold(await store.read_stream(stream_id_for(pathway_id)))
+        views = addressed_to(state, account.organisation_id)
+        if views:
+            return views
+    raise deny(account, "read_referral", pathway_id)
+
+
+async def history_in_scope(
+    store: EventStore, account: Account, pathway_id: str
+) -> list[EventRecord]:
+    """The events of a pathway the account may read: all of them within its scope; for a
+    supervisor or caseworker of an organisation that transferred it away, those that
+    organisation recorded while it owned it (`recorded_by_former_owner`).
+
+    Raises:
+        ProblemError: `pathway_not_found` (404) when unknown or outside the scope.
+    """
+    summary = await store.caseload.get_summary(pathway_id)
+    if summary is not None and not may_read(account, summary):
+        records = await store.read_stream(stream_id_for(pathway_id))
+        organisation = account.organisation_id
+        if (
+            account.role in (Role.SUPERVISOR, Role.CASEWORKER)
+            and organisation is not None
+            and former_owner(fold(records), organisation)
+        ):
+            kept = recorded_by_former_owner(records, organisation)
+            if account.role == Role.SUPERVISOR or any(r.actor.id == account.id for r in kept):
+                return kept
+    await readable(store.caseload, account, pathway_id)
+    return await store.read_stream(stream_id_for(pathway_id))
