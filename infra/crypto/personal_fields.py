@@ -90,5 +90,9 @@ PERSONAL_FIELDS: dict[str, dict[str, Any]] = {
     "PaymentReturned": {"reason": OPTIONAL},
     "ConsentGiven": {"note": OPTIONAL},
     "ConsentWithdrawn": {"reason": OPTIONAL},
+    "PathwayReferred": {"service": TEXT},
+    "ReferralDeclined": {"reason": TEXT},
+    "TransferRequested": {"reason": TEXT},
+    "TransferDeclined": {"reason": TEXT},
 }
 """Event type → path of each personal field → what it reads as once erased."""

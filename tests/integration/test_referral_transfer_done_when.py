@@ -5,6 +5,7 @@ pathway for org-lecce, those of the day after for org-nardo."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -66,6 +67,13 @@ async def test_consent_referral_then_transfer_move_the_pathway_and_its_indicator
     )
     d = lambda n: (opened + timedelta(days=n)).isoformat()  # noqa: E731
     await pathways.open(sent({**OPEN, "pathway_id": pid}, ANNA, opened))
+    # From the command line too, a referral without a consent is refused and records nothing.
+    refer = {"type": "refer_pathway", "to_organisation": "org-nardo", "service": "Italian A2"}
+    ran = await deployment.cli(
+        "command", pid, "--actor", "anna", "--role", "caseworker", input=json.dumps(refer)
+    )
+    assert ran.code == 2 and ran.stderr.startswith("error: consent_required: "), ran
+    assert await deployment.event_count(pid) == 1
     for command, actor, day in [
         ({"type": "record_baseline", "condition": CONDITION}, ANNA, opened),
         (ASSESSMENT, ANNA, opened),
@@ -94,11 +102,7 @@ async def test_consent_referral_then_transfer_move_the_pathway_and_its_indicator
             ANNA,
             opened + timedelta(days=1),
         ),
-        (
-            {"type": "refer_pathway", "to_organisation": "org-nardo", "service": "Italian A2"},
-            ANNA,
-            opened + timedelta(days=2),
-        ),
+        (refer, ANNA, opened + timedelta(days=2)),
     ]:
         await pathways.send(pid, sent(command, actor, day))
 
@@ -117,7 +121,14 @@ async def test_consent_referral_then_transfer_move_the_pathway_and_its_indicator
         "reason": "Moved to Nardò",
         "effective_on": transfer.isoformat(),
     }
-    await pathways.send(pid, sent(move, ANNA, transfer - timedelta(days=1)))
+    ran = await deployment.cli(
+        "command",
+        pid,
+        *("--actor", "anna", "--role", "caseworker"),
+        *("--occurred-at", at(transfer - timedelta(days=1)).isoformat()),
+        input=json.dumps(move),
+    )
+    assert ran.code == 0, ran
     await pathways.send(
         pid, sent({"type": "accept_transfer", "caseworker_id": "marta"}, PAOLO, transfer)
     )
