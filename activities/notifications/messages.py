@@ -55,6 +55,10 @@ OBLIGATION_KINDS: dict[str, dict[Language, str]] = {
     },
     "pathway_end": {"it": "fine del percorso", "en": "end of the pathway"},
     "follow_up": {"it": "verifica a sei mesi dall'uscita", "en": "follow-up after exit"},
+    "referral_answer": {
+        "it": "risposta all'invio a un altro ente",
+        "en": "answer to a referral to another organisation",
+    },
 }
 """Every obligation kind of `domain.obligations`, named in plain words."""
 

@@ -69,7 +69,7 @@ def test_every_obligation_kind_of_the_domain_has_words_in_both_languages() -> No
     assert owed == {
         "baseline", "skills_assessment", "plan_proposal", "plan_approval", "measure_target",
         "work_grant_attendance", "hosting_communication", "permit_renewal",
-        "licence_conversion", "pathway_end", "follow_up",
+        "licence_conversion", "pathway_end", "follow_up", "referral_answer",
     }  # fmt: skip
     assert set(OBLIGATION_KINDS) == owed
     for names in OBLIGATION_KINDS.values():

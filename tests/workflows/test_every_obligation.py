@@ -89,6 +89,30 @@ def setups(today: date) -> dict[str, list[tuple[dict[str, Any], Actor | None]]]:
             ),
         ],
         "exit": [({"type": "record_exit", "reason": "dropped_out", "outcomes": CONDITION}, None)],
+        "referral": [
+            (
+                {
+                    "type": "record_privacy_notice",
+                    "given_on": d(0),
+                    "language": "it",
+                    "version": "1",
+                },
+                None,
+            ),
+            (
+                {
+                    "type": "give_consent",
+                    "recipients": [{"kind": "organisation", "id": "org-nardo"}],
+                    "purpose": "referral",
+                    "given_on": d(0),
+                },
+                None,
+            ),
+            (
+                {"type": "refer_pathway", "to_organisation": "org-nardo", "service": "Italian A2"},
+                None,
+            ),
+        ],
     }
 
 
@@ -106,6 +130,7 @@ EXPECTED_KINDS = {
         "permit_renewal",
     },
     "exit": {"follow_up"},
+    "referral": {"baseline", "referral_answer", "permit_renewal"},
 }
 
 
