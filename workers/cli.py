@@ -337,6 +337,7 @@ def demo(
         from infra.policy_file import load_demo_policy
         from workers.demo import seed_demo
         from workers.demo_partners import seed_demo_partners
+        from workers.demo_referrals import seed_demo_referral
 
         configured_policy(settings)  # a malformed policy stops every sender alike
         # The demo approves payments: they need the project's budget lines.
@@ -354,10 +355,15 @@ def demo(
                 seed=seed,
                 policy=load_demo_policy(),
             )
+            moved = await seed_demo_referral(
+                pathways, summary.pathway_ids, datetime.now(UTC).date()
+            )
         async with database_stores(settings) as stores:
             partners = await seed_demo_partners(stores.partners)
         typer.echo(to_json(summary) if json else summary_text(summary))
         if not json:
             typer.echo(f"{len(partners)} demo partners registered")
+            if moved is not None:
+                typer.echo(f"{moved}: referred from org-lecce to org-nardo, then transferred")
 
     run_command(work)

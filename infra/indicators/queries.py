@@ -11,8 +11,11 @@ Times, precisely:
   that opened and closed it (a pathway whose fact changed weight during the period counts
   once, with its latest weight).
 - `trend(points)` is `indicator_table(as_of=p)` at each point (recording time), in one query.
-- Dimensions are the pathway's latest (`indicator_dimensions`), whatever `as_of`: a pathway
-  moved to another organisation is reported, and scoped, under the new one.
+- Dimensions are the pathway's latest (`indicator_dimensions`), whatever `as_of`. The scope
+  (`organisation_id`) is not: the owning organisation is a fact with its interval
+  (`domain.indicators.owned_by`), so a pathway transferred counts for the organisation that
+  owned it at each instant, and a report of a past day stays exact across the transfer. A
+  breakdown `by=organisation_id` still reads the latest dimension.
 """
 
 from __future__ import annotations

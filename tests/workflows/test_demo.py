@@ -30,6 +30,7 @@ from infra.policy_file import load_demo_policy
 from tests.workflows.conftest import Harness
 from workers.demo import DEMO_USERS, DemoCommandRefused, DemoPathway, plan_demo, seed_demo
 from workers.demo_measures import MEASURE_SCRIPTS
+from workers.demo_referrals import seed_demo_referral
 from workflows.models import CommandResult
 
 TODAY = date(2026, 3, 16)
@@ -161,6 +162,12 @@ async def test_seed_demo_through_the_workflows_then_again_changes_nothing(harnes
         streams = [await harness.store.read_stream(stream_id_for(p)) for p in summary.pathway_ids]
         again = await seed_demo(harness.pathways, today=today, count=50, policy=DEMO)
         after = [await harness.store.read_stream(stream_id_for(p)) for p in summary.pathway_ids]
+        # The demo's referral and transfer, org-lecce to org-nardo; again, nothing changes.
+        moved = await seed_demo_referral(harness.pathways, summary.pathway_ids, today)
+        assert moved is not None
+        referred = await harness.store.read_stream(stream_id_for(moved))
+        assert await seed_demo_referral(harness.pathways, summary.pathway_ids, today) == moved
+        assert await harness.store.read_stream(stream_id_for(moved)) == referred
 
     assert len(summary.pathway_ids) >= 50
     states = [fold(records) for records in streams]
@@ -183,6 +190,10 @@ async def test_seed_demo_through_the_workflows_then_again_changes_nothing(harnes
     assert again.pathway_ids == summary.pathway_ids
     assert again.already_closed == summary.by_stage[Stage.CLOSED]
     assert "measure kinds started 12 of 12, completed 12 of 12" in str(summary)
+    state = fold(referred)
+    assert (state.organisation_id, state.caseworker_id) == ("org-nardo", "davide")
+    assert [r.status for r in state.referrals.given.values()] == ["accepted"]
+    assert [o.organisation_id for o in state.referrals.owners] == ["org-lecce", "org-nardo"]
 
 
 async def test_a_refused_demo_command_names_the_pathway_the_command_and_the_code(
