@@ -34,7 +34,12 @@ from domain.commands import (
     SuspendPathway,
     UpdateHousehold,
 )
-from domain.consents.commands import GiveConsent, RecordPrivacyNotice, WithdrawConsent
+from domain.consents.commands import (
+    GiveConsent,
+    RecordPrivacyNotice,
+    SharingPurpose,
+    WithdrawConsent,
+)
 from domain.consents.rules import active
 from domain.measures import MEASURE_OF, REQUESTABLE
 from domain.measures.base import MeasureStatus
@@ -42,6 +47,7 @@ from domain.payments.commands import ApprovePayment, CorrectPayee, RejectPayment
 from domain.payments.rules import CORRECTABLE, REJECTABLE, awaits, check_may_reject
 from domain.payments.state import PaymentState, PaymentStatus
 from domain.permissions import check_kind_permitted, command_type
+from domain.referrals.commands import ReferPathway, TransferPathway
 from domain.state import PathwayState
 from domain.values import Actor, Role
 
@@ -50,6 +56,8 @@ PEOPLE_COMMANDS: tuple[type[BaseModel], ...] = (
     RecordPrivacyNotice,
     GiveConsent,
     WithdrawConsent,
+    ReferPathway,
+    TransferPathway,
     RecordSkillsAssessment,
     ProposePlan,
     ApprovePlan,
@@ -94,6 +102,12 @@ def _has_subject(state: PathwayState, kind: type[BaseModel], actor: Actor) -> bo
         return state.consents.notice is not None
     if kind is WithdrawConsent:
         return bool(active(state.consents))
+    if kind is ReferPathway:
+        return any(c.purpose == SharingPurpose.REFERRAL for c in active(state.consents))
+    if kind is TransferPathway:
+        return state.referrals.transfer is None and any(
+            c.purpose == SharingPurpose.TRANSFER for c in active(state.consents)
+        )
     if kind is SuspendPathway:
         return state.suspension is None
     if kind is RequestPayment:

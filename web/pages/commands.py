@@ -58,6 +58,8 @@ TITLES: Mapping[str, str] = {
     "record_privacy_notice": N_("Record the privacy notice given"),
     "give_consent": N_("Record a consent to share data"),
     "withdraw_consent": N_("Record a withdrawn consent"),
+    "refer_pathway": N_("Refer to another organisation"),
+    "transfer_pathway": N_("Transfer to another organisation"),
 }
 """What each form is called: the action, as a button or a heading says it."""
 

@@ -118,6 +118,10 @@ FIELD_LABELS: Mapping[str, str] = {
     "until": N_("Valid until"),
     "consent_id": N_("Consent"),
     "withdrawn_on": N_("Withdrawn on"),
+    # Referral and transfer
+    "to_organisation": N_("Code of the organisation"),
+    "service": N_("Service asked"),
+    "effective_on": N_("Effective from"),
 }
 """Labels by `Model.field`, else by field name."""
 
@@ -135,6 +139,9 @@ HINTS: Mapping[str, str] = {
     "evidence_ref": N_("As filed, e.g. the invoice number and date."),
     "RecordPrivacyNotice.version": N_("As printed on the notice, e.g. 2026-01."),
     "until": N_("Leave empty for a consent without an end."),
+    "ReferPathway.measure_id": N_(
+        "The measure the other organisation will record on; empty for a service alone."
+    ),
     **{key: hint for spec in CATALOGUE.values() for key, hint in spec.labels.hints.items()},
 }
 
