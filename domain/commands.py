@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, Field, TypeAdapter
 
 from domain.consents.commands import GiveConsent, RecordPrivacyNotice, WithdrawConsent
 from domain.fact_dates import FactDate
+from domain.group_activities.commands import RecordGroupParticipation
 from domain.measures import MeasureDetails, MeasureKind, MeasureOutcome, MeasureProgress
 from domain.measures.skills_assessment import SkillsAssessment
 from domain.payments.commands import (
@@ -234,7 +235,8 @@ Command = Annotated[
     | DeclineReferral
     | TransferPathway
     | AcceptTransfer
-    | DeclineTransfer,
+    | DeclineTransfer
+    | RecordGroupParticipation,
     Field(discriminator="type"),
 ]
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)

@@ -67,6 +67,8 @@ from domain.events import (
 )
 from domain.fact_dates import fact_in_future
 from domain.follow_up import check_follow_up_open
+from domain.group_activities import rules as group_activities
+from domain.group_activities.commands import RecordGroupParticipation
 from domain.limits import DEFAULT_LIMITS, Limits
 from domain.measures import (
     CATALOGUE,
@@ -327,6 +329,8 @@ def _decide_open_pathway(
             return [referrals.accept_transfer(state, command, occurred)]
         case DeclineTransfer():
             return [referrals.decline_transfer(state, command)]
+        case RecordGroupParticipation():
+            return [group_activities.record_participation(state.group_activities, command)]
         case _:
             assert_never(command)
 

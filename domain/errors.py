@@ -299,6 +299,16 @@ class TransferPending(DomainError):
 
 class TransferNotFound(DomainError):
     code = "transfer_not_found"
+class GroupParticipationExists(DomainError):
+    """A pathway told twice of one group activity (under two command ids)."""
+
+    code = "group_participation_exists"
+
+
+class GroupActivityIdReused(DomainError):
+    """A group activity submitted under the id of another one already recorded."""
+
+    code = "group_activity_id_reused"
 
 
 def _all_subclasses(cls: type[DomainError]) -> list[type[DomainError]]:

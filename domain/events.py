@@ -14,6 +14,7 @@ from pydantic import Field, TypeAdapter
 
 from domain.commands import PlannedMeasure, SuspensionReason
 from domain.consents.events import ConsentGiven, ConsentWithdrawn, PrivacyNoticeGiven
+from domain.group_activities.events import GroupParticipationRecorded
 from domain.measures import MeasureDetails, MeasureOutcome, MeasureProgress
 from domain.measures.skills_assessment import SkillsAssessment
 from domain.payments.events import (
@@ -237,7 +238,8 @@ Event = Annotated[
     | ReferralDeclined
     | TransferRequested
     | TransferAccepted
-    | TransferDeclined,
+    | TransferDeclined
+    | GroupParticipationRecorded,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

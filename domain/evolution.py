@@ -34,6 +34,8 @@ from domain.events import (
     SkillsAssessmentRecorded,
     parse_event,
 )
+from domain.group_activities.events import GroupParticipationRecorded
+from domain.group_activities.state import Participation
 from domain.measures import MeasureState, MeasureStatus, ProgressEntry
 from domain.payments.events import (
     PayeeCorrected,
@@ -274,5 +276,10 @@ def _apply(state: PathwayState, event: Event, record: EventRecord) -> PathwaySta
                     }
                 )
             return state.model_copy(update={"referrals": referrals})
+        case GroupParticipationRecorded():
+            attended = Participation(**event.model_dump(exclude={"type"}))
+            return state.model_copy(
+                update={"group_activities": {**state.group_activities, event.activity_id: attended}}
+            )
         case _:
             assert_never(event)

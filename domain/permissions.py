@@ -33,6 +33,7 @@ from domain.commands import (
     UpdateHousehold,
 )
 from domain.consents.commands import GiveConsent, RecordPrivacyNotice, WithdrawConsent
+from domain.group_activities.commands import RecordGroupParticipation
 from domain.payments.commands import (
     ApprovePayment,
     CorrectPayee,
@@ -115,6 +116,7 @@ STAGES: dict[type, frozenset[Stage]] = {
     TransferPathway: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
     AcceptTransfer: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
     DeclineTransfer: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
+    RecordGroupParticipation: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
 }
 
 REFERRED_WORK = (StartMeasure, RecordMeasureProgress, CompleteMeasure)

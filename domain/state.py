@@ -8,6 +8,7 @@ from pydantic import AwareDatetime, Field
 
 from domain.commands import PlannedMeasure, SuspensionReason
 from domain.consents.state import Consents
+from domain.group_activities.state import Participation
 from domain.measures import MeasureState, MeasureStatus
 from domain.measures.skills_assessment import SkillsAssessment
 from domain.payments.state import PaymentState
@@ -123,6 +124,8 @@ class PathwayState(Frozen):
     """The privacy notices given and the consents to share (`domain.consents`)."""
     referrals: Referrals = Referrals()
     """Referrals to other organisations, a transfer waiting, past owners (`domain.referrals`)."""
+    group_activities: dict[str, Participation] = Field(default_factory=dict)
+    """The group activities attended, by activity id (`domain.group_activities`)."""
 
     @property
     def is_open(self) -> bool:

@@ -40,7 +40,7 @@ class Indicator(Frozen):
     moment: Moment | None = None
     paired_with: str | None = None
     """For an exit rate or mean, the baseline indicator it is compared with."""
-    counts: Literal["beneficiaries", "minors"] = "beneficiaries"
+    counts: Literal["beneficiaries", "minors", "events", "participations"] = "beneficiaries"
 
     @model_validator(mode="after")
     def _shape_of_kind(self) -> Self:
@@ -65,7 +65,7 @@ def _count(
     rule: str,
     *,
     fact: str | None = None,
-    counts: Literal["beneficiaries", "minors"] = "beneficiaries",
+    counts: Literal["beneficiaries", "minors", "events", "participations"] = "beneficiaries",
 ) -> Indicator:
     return Indicator(
         indicator_id=indicator_id,
@@ -277,6 +277,34 @@ CATALOGUE: tuple[Indicator, ...] = (
         "un maggior numero di destinatari a partecipare ad iniziative di coesione sociale",
         "at least one participation recorded in a social-event measure",
         fact=f.SOCIAL_COHESION,
+    ),
+    _count(
+        "group_events_held",
+        WorkPackage.SOCIO_CULTURAL,
+        "Group activities held",
+        "implementazione di eventi di coesione sociale",
+        "each group activity recorded once (a social-cohesion event, a group course session, "
+        "an outing), counted on its first attendee's pathway; counts activities, not pathways",
+        fact=f.GROUP_EVENTS_HELD,
+        counts="events",
+    ),
+    _count(
+        "group_participations",
+        WorkPackage.SOCIO_CULTURAL,
+        "Participations in group activities",
+        "implementazione di eventi di coesione sociale",
+        "each attendance of a beneficiary at a group activity; over the activities held, the "
+        "participants per activity",
+        fact=f.GROUP_PARTICIPATIONS,
+        counts="participations",
+    ),
+    _count(
+        "group_participants",
+        WorkPackage.SOCIO_CULTURAL,
+        "Beneficiaries taking part in group activities",
+        "un maggior numero di destinatari a partecipare ad iniziative di coesione sociale",
+        "at least one group activity attended (each beneficiary once, however many)",
+        fact=f.GROUP_PARTICIPANTS,
     ),
     _count(
         "association_member",

@@ -14,6 +14,7 @@ The facts of measures are declared by each measure's module (`MeasureSpec.facts`
 
 from __future__ import annotations
 
+from domain.group_activities.state import Participation
 from domain.measures import CATALOGUE, PAYMENT_RULES, MeasureState
 
 # The facts of measures, as their modules name them, for the indicators (`catalogue`).
@@ -45,6 +46,13 @@ def owned_by(organisation_id: str) -> str:
     for each organisation over the time it owned it (`infra.indicators.postgres_queries`).
     """
     return f"{OWNED_BY}{organisation_id}"
+GROUP_EVENTS_HELD = "group_events_held"
+"""Weight: the group activities this pathway's participation counts as held (one per
+activity, on its first attendee: `GroupActivity.counts_event_for`)."""
+GROUP_PARTICIPATIONS = "group_participations"
+"""Weight: the group activities the beneficiary attended."""
+GROUP_PARTICIPANTS = "group_participants"
+"""The beneficiary attended at least one group activity."""
 
 
 def paid(kind: PaymentKind) -> str:
@@ -68,6 +76,9 @@ def _moment_facts(moment: str) -> tuple[str, ...]:
 FACTS: frozenset[str] = frozenset(
     {
         SKILLS_ASSESSED,
+        GROUP_EVENTS_HELD,
+        GROUP_PARTICIPATIONS,
+        GROUP_PARTICIPANTS,
         *(name for spec in CATALOGUE.values() for name in spec.facts.names),
         *(paid(kind) for kind in PaymentKind),
         *_moment_facts("baseline"),
@@ -85,6 +96,9 @@ __all__ = [
     "ECONOMIC_SUPPORT",
     "FACTS",
     "FAMILY_HOSTING",
+    "GROUP_EVENTS_HELD",
+    "GROUP_PARTICIPANTS",
+    "GROUP_PARTICIPATIONS",
     "MINORS_SCHOOL_SUPPORT",
     "MOBILITY",
     "SELF_EMPLOYMENT_ORIENTATION",
@@ -116,6 +130,7 @@ def facts(state: PathwayState) -> dict[str, int]:
     if state.exit is not None:
         found.update(_condition_facts("exit", state.exit.outcomes, female=female))
     found.update(_measure_facts(list(state.measures.values())))
+    found.update(_group_facts(list(state.group_activities.values())))
     paid_kinds = {p.kind for p in state.payments.values() if p.status == PaymentStatus.PAID}
     for kind in paid_kinds:
         found[paid(kind)] = 1
@@ -141,6 +156,17 @@ def _condition_facts(moment: str, condition: Condition, *, female: bool) -> dict
         found[f"social_marginality_{moment}"] = 1
     if condition.digital_skills:
         found[f"digital_skills_{moment}"] = 1
+    return found
+
+
+def _group_facts(attended: list[Participation]) -> dict[str, int]:
+    """The group activities attended, and those this pathway counts as held."""
+    if not attended:
+        return {}
+    found = {GROUP_PARTICIPANTS: 1, GROUP_PARTICIPATIONS: len(attended)}
+    held = sum(p.counts_event for p in attended)
+    if held:
+        found[GROUP_EVENTS_HELD] = held
     return found
 
 

@@ -252,6 +252,9 @@ EXPECTED: dict[str, int | tuple[int, int]] = {
     "housing_hardship_baseline": (2, 3),  # Amina, Bakary
     "housing_hardship_exit": (1, 2),  # Rosa only (Bakary has not exited)
     "social_cohesion": 1,
+    "group_events_held": 0,  # none in this caseload: tests/unit/test_group_activities.py
+    "group_participations": 0,
+    "group_participants": 0,
     "association_member": 1,
     "minors_school_support": 2,  # m1 (two measures) and m2
     "social_marginality_baseline": (2, 3),

@@ -154,6 +154,8 @@ REFUSALS: Mapping[str, str] = {
     "referral_pending": N_("This is already referred to that organisation."),
     "transfer_pending": N_("A transfer already waits for its answer."),
     "transfer_not_found": N_("No transfer waits for an answer."),
+    "group_participation_exists": N_("This participation in the activity is already recorded."),
+    "group_activity_id_reused": N_("Another group activity was recorded under this id."),
 }
 """A refusal code worded for a person; the code is shown beside it."""
 UNKNOWN_REFUSAL = N_("The command could not be applied.")

@@ -57,6 +57,7 @@ EVENT_TYPES: Mapping[str, str] = {
     "TransferRequested": N_("Transfer to another organisation requested"),
     "TransferAccepted": N_("Pathway transferred"),
     "TransferDeclined": N_("Transfer declined"),
+    "GroupParticipationRecorded": N_("Took part in a group activity"),
 }
 
 EVENT_GROUPS: Mapping[str, str] = {

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from domain.consents.commands import NoticeLanguage, RecipientKind, SharingPurpose
+from domain.group_activities.activity import GroupActivityKind
 from domain.measures import CATALOGUE, PAYMENT_RULES, MeasureKind, MeasureStatus
 from domain.partners.model import ContactRole, PartnerKind
 from domain.payments.ledger import PaymentKind
@@ -107,6 +108,12 @@ CONTACT_ROLES: Mapping[ContactRole, str] = {
     ContactRole.OTHER: N_("Other role"),
 }
 
+GROUP_ACTIVITY_KINDS: Mapping[GroupActivityKind, str] = {
+    GroupActivityKind.SOCIAL_COHESION_EVENT: N_("Social-cohesion event"),
+    GroupActivityKind.GROUP_COURSE_SESSION: N_("Group course session"),
+    GroupActivityKind.ASSOCIATION_OUTING: N_("Association outing"),
+}
+
 LABELS: Mapping[type[StrEnum], Mapping[Any, str]] = {
     Stage: STAGES,
     Role: ROLES,
@@ -120,6 +127,7 @@ LABELS: Mapping[type[StrEnum], Mapping[Any, str]] = {
     NoticeLanguage: NOTICE_LANGUAGES,
     PartnerKind: PARTNER_KINDS,
     ContactRole: CONTACT_ROLES,
+    GroupActivityKind: GROUP_ACTIVITY_KINDS,
 }
 """Every enum a page may show, with its labels; add a new one here."""
 

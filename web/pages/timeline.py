@@ -44,6 +44,7 @@ from domain.events import (
     parse_event,
 )
 from domain.evolution import evolve
+from domain.group_activities.events import GroupParticipationRecorded
 from domain.measures import CATALOGUE, MeasureKind
 from domain.obligation_kinds import obligation_label
 from domain.payments.events import (
@@ -122,6 +123,7 @@ GROUP_OF: Mapping[str, EventGroup] = {
     "TransferRequested": EventGroup.PATHWAY,
     "TransferAccepted": EventGroup.PATHWAY,
     "TransferDeclined": EventGroup.PATHWAY,
+    "GroupParticipationRecorded": EventGroup.MEASURES,
 }
 """Every event type's group; `tests/web/test_history_pages.py` checks none is missing."""
 
@@ -447,6 +449,14 @@ def describe(
         case TransferDeclined():
             yield w._("Declined by %(organisation)s", organisation=event.to_organisation)
             yield event.reason
+        case GroupParticipationRecorded():
+            yield w._(
+                "%(kind)s: %(title)s, on %(date)s (%(organisation)s)",
+                kind=w.label(event.kind),
+                title=event.title,
+                date=w.day(event.held_on),
+                organisation=event.organisation_id,
+            )
         case _:
             assert_never(event)
 
