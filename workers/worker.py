@@ -11,6 +11,7 @@ from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
+from activities.group_activities.attendance import AttendanceActivities
 from activities.pathways.bulk import BulkActivities
 from activities.pathways.event_store import EventStoreActivities
 from activities.payments.statement_import import StatementImportActivities
@@ -19,6 +20,7 @@ from infra.config import WORKER_CACHED_WORKFLOWS
 from infra.eventstore.base import EventStore
 from infra.payments.postgres import PaymentsStore
 from workflows.bulk import BulkOperationWorkflow
+from workflows.group_activity import GroupActivityWorkflow
 from workflows.pathway import PathwayWorkflow
 from workflows.statement_import import StatementImportWorkflow
 
@@ -40,11 +42,17 @@ def build_worker(
     With `payments` (the ledger's database), it also runs statement imports, whose steps
     tell the pathways through a client on the same task queue; with `accounts`, bulk
     operations (a caseload's reassignment, a policy's roll-out), whose steps check the people
-    they name.
+    they name. Group activities (`GroupActivityWorkflow`) always run: their step only tells
+    pathways, through a client on the same task queue.
     """
     activities = EventStoreActivities(store)
-    workflows: list[type] = [PathwayWorkflow]
-    steps: list[Callable[..., Any]] = [activities.append_events, activities.read_events_after]
+    attendance = AttendanceActivities(PathwayClient(client, task_queue, store))
+    workflows: list[type] = [PathwayWorkflow, GroupActivityWorkflow]
+    steps: list[Callable[..., Any]] = [
+        activities.append_events,
+        activities.read_events_after,
+        attendance.record_attendance,
+    ]
     if payments is not None:
         imports = StatementImportActivities(payments, PathwayClient(client, task_queue, store))
         workflows.append(StatementImportWorkflow)

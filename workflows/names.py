@@ -13,5 +13,7 @@ PATHWAY_STATE = "state"
 
 BULK_OPERATION = "BulkOperationWorkflow"
 STATEMENT_IMPORT = "StatementImportWorkflow"
+GROUP_ACTIVITY = "GroupActivityWorkflow"
 PROGRESS = "progress"
-"""The query of a durable process (a bulk operation, a statement import): what it has done."""
+"""The query of a durable process (a bulk operation, a statement import, a group activity):
+what it has done."""

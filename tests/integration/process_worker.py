@@ -16,6 +16,7 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
@@ -35,6 +36,8 @@ from tests.integration.conftest import REPO
 from workers.worker import build_worker
 from workflows.models import CommandResult
 
+Started = TypeVar("Started")
+
 
 async def kill_when(
     worker: asyncio.subprocess.Process, done: Callable[[], Awaitable[int]], at_least: int = 3
@@ -47,6 +50,37 @@ async def kill_when(
         await asyncio.sleep(0.05)
     worker.send_signal(signal.SIGKILL)
     await worker.wait()
+
+
+async def crash_mid_apply(
+    database: str,
+    env: WorkflowEnvironment,
+    queue: str,
+    master: MasterKey,
+    *,
+    start: Callable[[], Awaitable[Started]],
+    done: Callable[[], Awaitable[int]],
+    rows: int,
+    slow: float,
+) -> Started:
+    """Run `start()` against this worker in a process of its own (each command slowed by
+    `slow` seconds), and SIGKILL it once `done()` counts some of the `rows` changed but not
+    all; `start()`'s answer (what a fresh worker then carries on).
+
+    The skeleton of every crash test of a durable process: the caller then runs a fresh
+    worker and checks that each row changed exactly once.
+    """
+    worker = await spawn_worker(database, env, queue, master, slow)
+    try:
+        started = await start()
+        await kill_when(worker, done)
+    finally:
+        if worker.returncode is None:
+            worker.kill()
+            await worker.wait()
+    assert worker.returncode == -signal.SIGKILL
+    assert 3 <= await done() < rows, "the worker was not killed mid-way"
+    return started
 
 
 async def spawn_worker(

@@ -8,15 +8,13 @@ last recorded batch. Every pathway then has exactly one reassignment, and every 
 
 from __future__ import annotations
 
-import signal
-
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from client.bulk import BulkOperations
+from client.bulk import BulkOperations, Started
 from client.pathway import PathwayClient
 from domain.values import Actor, Role
-from tests.integration.process_worker import kill_when, spawn_worker
+from tests.integration.process_worker import crash_mid_apply
 from tests.integration.test_caseload_cli import Operator, database, operator, postgres
 from tests.workflows.journey import opening
 from workers.worker import build_worker
@@ -41,11 +39,11 @@ async def test_a_worker_killed_mid_application_is_replaced_and_each_row_changes_
     operator: Operator, database: str, dev_server_env: WorkflowEnvironment
 ) -> None:
     o = operator
-    worker = await spawn_worker(database, dev_server_env, o.queue, o.master, SLOW_SECONDS)
     ids = [f"pw-bulk-{i:02d}" for i in range(PATHWAYS)]
     bulk = BulkOperations(o.client, o.queue)
     sara = Actor(id="sara", role=Role.SUPERVISOR)
-    try:
+
+    async def start() -> Started:
         pathways = PathwayClient(o.client, o.queue, o.store)
         for pathway_id in ids:
             await pathways.open(opening(pathway_id))
@@ -55,14 +53,18 @@ async def test_a_worker_killed_mid_application_is_replaced_and_each_row_changes_
         dry_run_id = await bulk.dry_run(operation, sara)
         planned = await bulk.wait(dry_run_id, 60)
         assert planned is not None and planned.pathway_ids == tuple(ids)
-        started = await bulk.apply(dry_run_id, sara)
-        await kill_when(worker, lambda: reassigned(o))
-    finally:
-        if worker.returncode is None:
-            worker.kill()
-            await worker.wait()
-    assert worker.returncode == -signal.SIGKILL
-    assert 3 <= await reassigned(o) < PATHWAYS, "the worker was not killed mid-way"
+        return await bulk.apply(dry_run_id, sara)
+
+    started = await crash_mid_apply(
+        database,
+        dev_server_env,
+        o.queue,
+        o.master,
+        start=start,
+        done=lambda: reassigned(o),
+        rows=PATHWAYS,
+        slow=SLOW_SECONDS,
+    )
 
     async with build_worker(o.client, o.store, o.queue, accounts=o.accounts):
         done = await bulk.wait(started.operation_id, 180)

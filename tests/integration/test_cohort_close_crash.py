@@ -10,16 +10,15 @@ the application on from its last recorded batch. Every pathway then has exactly 
 
 from __future__ import annotations
 
-import signal
 from datetime import UTC, datetime
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from client.bulk import BulkOperations
+from client.bulk import BulkOperations, Started
 from client.pathway import PathwayClient
 from domain.values import Actor, Role
-from tests.integration.process_worker import kill_when, spawn_worker
+from tests.integration.process_worker import crash_mid_apply
 from tests.integration.test_caseload_cli import Operator, database, operator, postgres
 from tests.workflows.journey import compressed_opening, envelope
 from tests.workflows.test_bulk_close_cohort import followed_up
@@ -55,22 +54,26 @@ async def test_a_worker_killed_mid_closure_is_replaced_and_each_pathway_closes_o
                 await pathways.send(pathway_id, envelope(command, actor))
     assert await o.stages() == []  # stages() lists pw-cc-* only: this cohort is its own
 
-    worker = await spawn_worker(database, dev_server_env, o.queue, o.master, SLOW_SECONDS)
     bulk = BulkOperations(o.client, o.queue)
     sara = Actor(id="sara", role=Role.SUPERVISOR)
-    try:
+
+    async def start() -> Started:
         dry_run_id = await bulk.dry_run(CloseCohort(organisation_id="org-lecce"), sara)
         planned = await bulk.wait(dry_run_id, 60)
         assert planned is not None and planned.pathway_ids == tuple(ids), planned
         assert {r.outcome for r in planned.results} == {"would_change"}, planned.results
-        started = await bulk.apply(dry_run_id, sara)
-        await kill_when(worker, lambda: closed(o))
-    finally:
-        if worker.returncode is None:
-            worker.kill()
-            await worker.wait()
-    assert worker.returncode == -signal.SIGKILL
-    assert 3 <= await closed(o) < PATHWAYS, "the worker was not killed mid-way"
+        return await bulk.apply(dry_run_id, sara)
+
+    started = await crash_mid_apply(
+        database,
+        dev_server_env,
+        o.queue,
+        o.master,
+        start=start,
+        done=lambda: closed(o),
+        rows=PATHWAYS,
+        slow=SLOW_SECONDS,
+    )
 
     async with build_worker(o.client, o.store, o.queue, accounts=o.accounts):
         done = await bulk.wait(started.operation_id, 180)

@@ -5,8 +5,9 @@
 Runs a statement import (two batches of outcomes, one line unmatched), a bulk
 reassignment (a dry run, then its application with a row refused), a cohort's closure (a
 dry run that asks the domain's rule of each row, one would be refused, then its
-application) and a policy's roll-out (its rows chosen and applied in one run, a row
-unchanged) on the time-skipping server, with
+application), a policy's roll-out (its rows chosen and applied in one run, a row
+unchanged) and a group activity (twelve attendees told in two batches, one refused) on the
+time-skipping server, with
 stand-in steps of the same names and shapes, and saves each workflow's history as
 `processes/<workflow>.json`. Commit the files when a process's shape is released: from then
 on every change to its workflow must replay them (or be patched); restore the files already
@@ -27,9 +28,11 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.group_activities.attendance import AttendanceRequest
 from activities.pathways.bulk import ApplyRequest, PreviewRequest, SelectRequest
 from activities.payments.payment_outcomes import PaymentOutcome
 from activities.payments.statement_import import SettledLine, SettleRequest, TellRequest
+from domain.group_activities.activity import GroupActivity, GroupActivityKind
 from domain.policy import DEFAULT_POLICY
 from domain.values import Actor, Role
 from infra.payments.book import Settlement
@@ -45,6 +48,8 @@ from workflows.bulk_models import (
     policy_digest,
     roll_out_id_for,
 )
+from workflows.group_activity import GroupActivityWorkflow
+from workflows.group_activity_models import GroupActivityInput, workflow_id_for
 from workflows.statement_import import TELL_BATCH, StatementImportWorkflow
 from workflows.statement_import_models import SendReport, StatementImportInput
 
@@ -52,6 +57,7 @@ PROCESSES = Path(__file__).parent / "processes"
 LINES = TELL_BATCH + 2
 """Two batches of outcomes to tell, and one line unmatched."""
 ROLL_OUT_ID = roll_out_id_for(policy_digest(DEFAULT_POLICY))
+GROUP_ID = workflow_id_for("ev-recorded")
 
 
 @activity.defn(name="settle_statement")
@@ -108,6 +114,16 @@ async def apply_rows(request: ApplyRequest) -> list[RowResult]:
     ]
 
 
+@activity.defn(name="record_group_attendance")
+async def record_attendance(request: AttendanceRequest) -> list[RowResult]:
+    return [
+        RowResult(pathway_id=p, outcome="done")
+        if p != "p-2"
+        else RowResult(pathway_id=p, outcome="refused", code="pathway_suspended", message="x")
+        for p in request.pathway_ids
+    ]
+
+
 async def record() -> list[Path]:
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(Path(sys.executable).parent / "temporal-test-server"),
@@ -119,8 +135,15 @@ async def record() -> list[Path]:
         async with Worker(
             env.client,
             task_queue=queue,
-            workflows=[StatementImportWorkflow, BulkOperationWorkflow],
-            activities=[settle_statement, tell_pathways, select_rows, preview_rows, apply_rows],
+            workflows=[StatementImportWorkflow, BulkOperationWorkflow, GroupActivityWorkflow],
+            activities=[
+                settle_statement,
+                tell_pathways,
+                select_rows,
+                preview_rows,
+                apply_rows,
+                record_attendance,
+            ],
         ):
             lines = tuple(
                 StatementLine(
@@ -183,6 +206,24 @@ async def record() -> list[Path]:
                 id=ROLL_OUT_ID,
                 task_queue=queue,
             )
+            grouped = await env.client.execute_workflow(
+                GroupActivityWorkflow.run,
+                GroupActivityInput(
+                    activity=GroupActivity(
+                        activity_id="ev-recorded",
+                        kind=GroupActivityKind.SOCIAL_COHESION_EVENT,
+                        title="Cena multiculturale",
+                        held_on=date(2026, 3, 20),
+                        place="Lecce",
+                        organisation_id="org-lecce",
+                        attendees=tuple(f"p-{i}" for i in range(1, 13)),
+                    ),
+                    actor=Actor(id="cora", role=Role.COORDINATOR),
+                ),
+                id=GROUP_ID,
+                task_queue=queue,
+            )
+            assert grouped.count("refused") == 1
             assert statement.told.sent == LINES
             assert rolled_out.count("unchanged") == 1
         PROCESSES.mkdir(exist_ok=True)
@@ -191,6 +232,7 @@ async def record() -> list[Path]:
             ("bulk_reassign", ["bulk-recorded", apply_id_for("bulk-recorded")]),
             ("bulk_close_cohort", ["cohort-recorded", apply_id_for("cohort-recorded")]),
             ("policy_rollout", [ROLL_OUT_ID]),
+            ("group_activity", [GROUP_ID]),
         ):
             runs = [await env.client.get_workflow_handle(i).fetch_history() for i in ids]
             path = PROCESSES / f"{name}.json"

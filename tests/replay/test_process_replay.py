@@ -1,6 +1,6 @@
 """Replay the committed histories of the durable processes (statement import, bulk
-operation, policy roll-out) against the current code: a change to their workflows that
-would break a running import or operation fails here (record them with
+operation, policy roll-out, group activity) against the current code: a change to their
+workflows that would break a running import or operation fails here (record them with
 `python -m tests.replay.record_processes`).
 """
 
@@ -16,6 +16,7 @@ from temporalio.worker import Replayer
 
 from tests.replay.test_replay import load
 from workflows.bulk import BulkOperationWorkflow
+from workflows.group_activity import GroupActivityWorkflow
 from workflows.statement_import import StatementImportWorkflow
 
 PROCESSES = sorted((Path(__file__).parent / "processes").glob("*.json"))
@@ -25,6 +26,7 @@ def test_every_process_has_a_history() -> None:
     assert [p.stem for p in PROCESSES] == [
         "bulk_close_cohort",
         "bulk_reassign",
+        "group_activity",
         "policy_rollout",
         "statement_import",
     ]
@@ -34,7 +36,7 @@ def test_every_process_has_a_history() -> None:
 async def test_committed_process_history_replays(path: Path) -> None:
     runs = load(path)
     replayer = Replayer(
-        workflows=[StatementImportWorkflow, BulkOperationWorkflow],
+        workflows=[StatementImportWorkflow, BulkOperationWorkflow, GroupActivityWorkflow],
         data_converter=pydantic_data_converter,
     )
 

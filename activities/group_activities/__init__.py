@@ -1,0 +1,1 @@
+"""The group activities capability: telling each attendee's pathway of an activity."""
