@@ -17,6 +17,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from client.bulk import BulkOperations
+from client.group_activities import GroupActivities
 from client.pathway import PathwayClient
 from client.statement_import import StatementImports
 from infra.access_log.base import AccessLog, InMemoryAccessLog
@@ -34,6 +35,7 @@ from web.api import build_router
 from web.body_limit import BodyLimit
 from web.codec_api import build_codec_router
 from web.dependencies import Services, install
+from web.group_activities_api import build_group_activities_router
 from web.health import Dependency, build_health_router
 from web.inbox_api import build_inbox_router
 from web.outages import install_outage_handlers
@@ -110,6 +112,9 @@ def create_app(
             bulk_operations=BulkOperations(pathways.temporal, pathways.task_queue)
             if isinstance(pathways, PathwayClient)
             else None,
+            group_activities=GroupActivities(pathways.temporal, pathways.task_queue, store.caseload)
+            if isinstance(pathways, PathwayClient)
+            else None,
         ),
     )
     # Innermost: it reads the routes as the router does, so it needs no session.
@@ -139,6 +144,7 @@ def create_app(
     app.include_router(build_router())
     app.include_router(build_accounts_router())
     app.include_router(build_partners_router())
+    app.include_router(build_group_activities_router())
     app.include_router(build_access_log_router())
     app.include_router(build_pages_router())
     app.mount("/static", StaticFiles(packages=[("web", "static")]), name="static")

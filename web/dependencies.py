@@ -16,6 +16,7 @@ from typing import Annotated, Any, cast
 from fastapi import Depends, FastAPI, Request
 
 from client.bulk import BulkOperations
+from client.group_activities import GroupActivities
 from client.pathway import PathwayClient
 from client.statement_import import StatementImports
 from infra.access_log.base import AccessLog
@@ -52,6 +53,8 @@ class Services:
     codec: PathwayCodec | None = None
     statement_imports: StatementImports | None = None
     bulk_operations: BulkOperations | None = None
+    group_activities: GroupActivities | None = None
+    """Without it (no Temporal client) recording a group activity answers 503."""
 
 
 def install(app: FastAPI, services: Services) -> None:
@@ -121,6 +124,10 @@ def bulk_operations(request: Request) -> BulkOperations | None:
     return cast(BulkOperations | None, getattr(_state(request), "bulk_operations", None))
 
 
+def group_activities(request: Request) -> GroupActivities | None:
+    return cast(GroupActivities | None, getattr(_state(request), "group_activities", None))
+
+
 PathwaysDep = Annotated[PathwayClient, Depends(pathway_client)]
 StoreDep = Annotated[EventStore, Depends(event_store)]
 AccountsDep = Annotated[AccountStore, Depends(account_store)]
@@ -134,3 +141,4 @@ IndicatorsDep = Annotated[IndicatorQueries | None, Depends(indicator_queries)]
 CodecDep = Annotated[PathwayCodec | None, Depends(pathway_codec)]
 StatementImportsDep = Annotated[StatementImports | None, Depends(statement_imports)]
 BulkOperationsDep = Annotated[BulkOperations | None, Depends(bulk_operations)]
+GroupActivitiesDep = Annotated[GroupActivities | None, Depends(group_activities)]

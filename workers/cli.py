@@ -24,6 +24,7 @@ from workers import (
     budget_commands,
     caseload_commands,
     escalation_commands,
+    group_activity_commands,
     partner_commands,
     payment_commands,
     policy_commands,
@@ -49,6 +50,7 @@ app.add_typer(partner_commands.app)
 app.add_typer(budget_commands.app)
 app.add_typer(payment_commands.app)
 app.add_typer(caseload_commands.app)
+app.add_typer(group_activity_commands.app)
 app.command()(escalation_commands.overdue)
 app.command()(escalation_commands.inbox)
 app.add_typer(report_commands.projections_app)

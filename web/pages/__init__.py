@@ -13,6 +13,7 @@ from web.pages.access_log import build_access_log_router
 from web.pages.admin import build_admin_router
 from web.pages.approvals import build_approvals_router
 from web.pages.caseload_bulk import build_caseload_bulk_router
+from web.pages.group_activities import build_group_activities_router
 from web.pages.history import build_history_router
 from web.pages.inbox import build_inbox_router
 from web.pages.indicators import build_indicators_router
@@ -41,6 +42,7 @@ def build_pages_router() -> APIRouter:
     router.include_router(build_history_router())
     router.include_router(build_inbox_router())
     router.include_router(build_caseload_bulk_router())  # before /team: owns /team/...
+    router.include_router(build_group_activities_router())
     router.include_router(build_admin_router())
     router.include_router(build_payments_router())
     router.include_router(build_indicators_router())
