@@ -336,10 +336,13 @@ def demo(
     from workers.views import summary_text, to_json
 
     async def work(settings: Settings) -> None:
+        from client.group_activities import GroupActivities
         from infra.policy_file import load_demo_policy
         from workers.demo import seed_demo
+        from workers.demo_group_activities import seed_demo_group_activities
         from workers.demo_partners import seed_demo_partners
         from workers.demo_referrals import seed_demo_referral
+        from workers.demo_plan import plan_demo
 
         configured_policy(settings)  # a malformed policy stops every sender alike
         # The demo approves payments: they need the project's budget lines.
@@ -349,23 +352,28 @@ def demo(
         async with database_url(settings, may_start=False) as conninfo:
             await ensure_default_budget(settings, conninfo)
 
+        today = datetime.now(UTC).date()
         async with pathway_client(settings) as pathways:
             summary = await seed_demo(
-                pathways,
-                today=datetime.now(UTC).date(),
-                count=count,
-                seed=seed,
-                policy=load_demo_policy(),
+                pathways, today=today, count=count, seed=seed, policy=load_demo_policy()
             )
-            moved = await seed_demo_referral(
-                pathways, summary.pathway_ids, datetime.now(UTC).date()
-            )
-        async with database_stores(settings) as stores:
-            partners = await seed_demo_partners(stores.partners)
+            moved = await seed_demo_referral(pathways, summary.pathway_ids, today)
+            async with database_stores(settings) as stores:
+                partners = await seed_demo_partners(stores.partners)
+                recorder = GroupActivities(
+                    pathways.temporal, pathways.task_queue, stores.events.caseload
+                )
+                plan = plan_demo(today, count, seed, policy=load_demo_policy())
+                grouped = await seed_demo_group_activities(recorder, plan, today)
         typer.echo(to_json(summary) if json else summary_text(summary))
         if not json:
             typer.echo(f"{len(partners)} demo partners registered")
             if moved is not None:
                 typer.echo(f"{moved}: referred from org-lecce to org-nardo, then transferred")
+            for done in grouped:
+                typer.echo(
+                    f"group activity {done.activity.activity_id}: "
+                    f"{done.count('done')} attendees recorded"
+                )
 
     run_command(work)

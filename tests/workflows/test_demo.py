@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
+from client.group_activities import GroupActivities
 from client.pathway import CommandRefused, PathwayClient
 from domain.commands import CommandEnvelope
 from domain.decider import decide
@@ -29,6 +30,12 @@ from infra.budgets.file import load_budget
 from infra.policy_file import load_demo_policy
 from tests.workflows.conftest import Harness
 from workers.demo import DEMO_USERS, DemoCommandRefused, DemoPathway, plan_demo, seed_demo
+from workers.demo_group_activities import (
+    DEMO_ACTIVITIES,
+    EACH,
+    demo_activities,
+    seed_demo_group_activities,
+)
 from workers.demo_measures import MEASURE_SCRIPTS
 from workers.demo_referrals import seed_demo_referral
 from workflows.models import CommandResult
@@ -168,6 +175,12 @@ async def test_seed_demo_through_the_workflows_then_again_changes_nothing(harnes
         referred = await harness.store.read_stream(stream_id_for(moved))
         assert await seed_demo_referral(harness.pathways, summary.pathway_ids, today) == moved
         assert await harness.store.read_stream(stream_id_for(moved)) == referred
+        recorder = GroupActivities(
+            harness.pathways.temporal, harness.task_queue, harness.store.caseload
+        )
+        plan = plan_demo(today, 50, 7, policy=DEMO)
+        grouped = await seed_demo_group_activities(recorder, plan, today)
+        regrouped = await seed_demo_group_activities(recorder, plan, today)
 
     assert len(summary.pathway_ids) >= 50
     states = [fold(records) for records in streams]
@@ -195,6 +208,12 @@ async def test_seed_demo_through_the_workflows_then_again_changes_nothing(harnes
     assert [r.status for r in state.referrals.given.values()] == ["accepted"]
     assert [o.organisation_id for o in state.referrals.owners] == ["org-lecce", "org-nardo"]
 
+    # Two group activities, each with attendees of two organisations, recorded once.
+    assert [g.count("done") for g in grouped] == [8, 8] and regrouped == grouped
+    held_by = {s.pathway_id: s.organisation_id for s in summaries}
+    for done in grouped:
+        assert len({held_by[p] for p in done.activity.attendees}) == 2
+
 
 async def test_a_refused_demo_command_names_the_pathway_the_command_and_the_code(
     harness: Harness,
@@ -214,3 +233,14 @@ async def test_a_refused_demo_command_names_the_pathway_the_command_and_the_code
     assert first.pathway_id in str(refused.value)
     assert "open_pathway" in str(refused.value) and "not_assigned_caseworker" in str(refused.value)
     assert refused.value.code == "not_assigned_caseworker"
+
+
+def test_the_demo_group_activities_span_two_organisations_and_fit_any_caseload() -> None:
+    today = date(2026, 3, 2)
+    activities = demo_activities(plan_demo(today, count=50, seed=7, policy=DEMO), today)
+    assert [a.activity_id for a in activities] == [d.activity_id for d in DEMO_ACTIVITIES]
+    for activity in activities:
+        assert len(activity.attendees) == 2 * EACH
+    for count in (1, 2, 3):  # too few open pathways: fewer attendees, never a crash
+        for activity in demo_activities(plan_demo(today, count=count, seed=7, policy=DEMO), today):
+            assert activity.attendees
