@@ -299,6 +299,8 @@ class TransferPending(DomainError):
 
 class TransferNotFound(DomainError):
     code = "transfer_not_found"
+
+
 class GroupParticipationExists(DomainError):
     """A pathway told twice of one group activity (under two command ids)."""
 

