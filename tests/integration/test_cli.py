@@ -41,7 +41,7 @@ async def test_walkthrough_from_opening_to_closure(deployment: Deployment) -> No
         str(WALKTHROUGH),
         env={**deployment.environ, "PATHWAYS": str(REPO / ".venv" / "bin" / "pathways")},
         cwd=deployment.workdir,
-        timeout=120,
+        timeout=360,  # a guard against a hang, not a speed check: 30-60 s quiet, 120+ at load 20
     )
     assert walk.code == 0, walk
     pathway_id = next(

@@ -31,7 +31,8 @@ from workers.stack import up_services
 pytestmark = pytest.mark.integration
 
 WALK = REPO / "examples" / "walkthrough"
-READY_TIMEOUT = 45.0
+READY_TIMEOUT = 120.0
+"""A guard against a hang: the stack is ready in 10-20 s quiet, past 45 s at a load of 20."""
 STOP_TIMEOUT = 20.0
 
 

@@ -36,8 +36,15 @@ from tests.scenarios import SUPERVISOR, Scenario
 from tests.unit.test_properties import ACTORS, HAPPY_PATH, POOL, check_invariants
 
 STREAM = "pathway-p-0001"
-REFUSALS_OF_A_CLOSED_PATHWAY = {"pathway_closed", "role_forbidden", "pathway_already_open"}
-"""Permissions are checked in order: the role, the pathway's existence, then closure."""
+REFUSALS_OF_A_CLOSED_PATHWAY = {
+    "fact_in_future",
+    "date_out_of_range",
+    "pathway_closed",
+    "role_forbidden",
+    "pathway_already_open",
+}
+"""The command's own dates are checked first (a month recorded before it ends, whatever the
+pathway), then permissions in order: the role, the pathway's existence, then closure."""
 
 
 class DeciderMachine(RuleBasedStateMachine):
