@@ -41,8 +41,11 @@ from domain.consents.commands import (
     WithdrawConsent,
 )
 from domain.consents.rules import active
+from domain.figures.commands import CorrectAttendance, DisputeFigure, ResolveDispute
+from domain.figures.state import FigureStatus
 from domain.measures import MEASURE_OF, REQUESTABLE
 from domain.measures.base import MeasureStatus
+from domain.measures.work_grant import WorkGrantAttendance
 from domain.payments.commands import ApprovePayment, CorrectPayee, RejectPayment, RequestPayment
 from domain.payments.rules import CORRECTABLE, REJECTABLE, awaits, check_may_reject
 from domain.payments.state import PaymentState, PaymentStatus
@@ -70,6 +73,9 @@ PEOPLE_COMMANDS: tuple[type[BaseModel], ...] = (
     ApprovePayment,
     RejectPayment,
     CorrectPayee,
+    DisputeFigure,
+    ResolveDispute,
+    CorrectAttendance,
     UpdateHousehold,
     RenewPermit,
     ReassignCaseworker,
@@ -112,6 +118,13 @@ def _has_subject(state: PathwayState, kind: type[BaseModel], actor: Actor) -> bo
         return state.suspension is None
     if kind is RequestPayment:
         return any(m.kind in PAYABLE_MEASURES for m in state.measures_in(MeasureStatus.ACTIVE))
+    figures = state.figures.by_id.values()
+    if kind is DisputeFigure:
+        return any(f.status != FigureStatus.DISPUTED for f in figures)
+    if kind is ResolveDispute:
+        return any(f.status == FigureStatus.DISPUTED for f in figures)
+    if kind is CorrectAttendance:
+        return bool(attendance_measures(state))
     payments = state.payments.values()
     if kind is ApprovePayment:
         return any(awaits(state, p, actor) for p in payments)
@@ -120,6 +133,15 @@ def _has_subject(state: PathwayState, kind: type[BaseModel], actor: Actor) -> bo
     if kind is CorrectPayee:
         return any(p.status in CORRECTABLE for p in payments)
     return True
+
+
+def attendance_measures(state: PathwayState) -> list[str]:
+    """The work grants with a month's attendance to correct: active or completed."""
+    return [
+        m.measure_id
+        for m in state.measures_in(MeasureStatus.ACTIVE, MeasureStatus.COMPLETED)
+        if m.progress_of(WorkGrantAttendance)
+    ]
 
 
 def _may_reject(payment: PaymentState, actor: Actor) -> bool:

@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, Field, TypeAdapter
 from domain.consents.commands import GiveConsent, RecordPrivacyNotice, WithdrawConsent
 from domain.fact_dates import FactDate
 from domain.group_activities.commands import RecordGroupParticipation
+from domain.figures.commands import CorrectAttendance, DisputeFigure, ResolveDispute
 from domain.measures import MeasureDetails, MeasureKind, MeasureOutcome, MeasureProgress
 from domain.measures.skills_assessment import SkillsAssessment
 from domain.payments.commands import (
@@ -236,7 +237,10 @@ Command = Annotated[
     | TransferPathway
     | AcceptTransfer
     | DeclineTransfer
-    | RecordGroupParticipation,
+    | RecordGroupParticipation
+    | DisputeFigure
+    | ResolveDispute
+    | CorrectAttendance,
     Field(discriminator="type"),
 ]
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)

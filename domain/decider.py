@@ -66,6 +66,8 @@ from domain.events import (
     SkillsAssessmentRecorded,
 )
 from domain.fact_dates import fact_in_future
+from domain.figures import rules as figures
+from domain.figures.commands import CorrectAttendance, DisputeFigure, ResolveDispute
 from domain.follow_up import check_follow_up_open
 from domain.group_activities import rules as group_activities
 from domain.group_activities.commands import RecordGroupParticipation
@@ -304,6 +306,7 @@ def _decide_open_pathway(
             payable_measure(state.measures, command.measure_id, command.kind)
             return list(payments.request_payment(state, command, occurred, _limits_of(state)))
         case ApprovePayment():
+            figures.check_undisputed(state, command.payment_id)
             return list(payments.approve_payment(state, command, actor))
         case RejectPayment():
             return list(payments.reject_payment(state, command, actor))
@@ -331,6 +334,16 @@ def _decide_open_pathway(
             return [referrals.decline_transfer(state, command)]
         case RecordGroupParticipation():
             return [group_activities.record_participation(state.group_activities, command)]
+        case DisputeFigure():
+            return list(figures.dispute(state, command))
+        case ResolveDispute():
+            return list(figures.resolve(state, command))
+        case CorrectAttendance():
+            measure = _measure(
+                state, command.measure_id, MeasureStatus.ACTIVE, MeasureStatus.COMPLETED
+            )
+            context = _context(state, actor, occurred, limits)
+            return list(figures.correct_attendance(state, command, measure, context))
         case _:
             assert_never(command)
 

@@ -311,6 +311,42 @@ class GroupActivityIdReused(DomainError):
     """A group activity submitted under the id of another one already recorded."""
 
     code = "group_activity_id_reused"
+class PartnerRecordForbidden(DomainError):
+    """A partner contact sent what partners do not record (`domain.partners.recording`)."""
+
+    code = "partner_record_forbidden"
+
+
+class PartnerNotLinked(DomainError):
+    """A partner contact recorded on a measure it is not linked to."""
+
+    code = "partner_not_linked"
+
+
+class AttendanceByTutor(DomainError):
+    """A work grant with a linked tutor takes its monthly hours from the tutor only."""
+
+    code = "attendance_by_tutor"
+
+
+class FigureNotFound(DomainError):
+    code = "figure_not_found"
+
+
+class FigureDisputed(DomainError):
+    """The figure is disputed: resolve the dispute first."""
+
+    code = "figure_disputed"
+
+
+class FigureNotDisputed(DomainError):
+    code = "figure_not_disputed"
+
+
+class AllowanceInLedger(DomainError):
+    """The month's allowance is approved and in the ledger: its hours are no longer corrected."""
+
+    code = "allowance_in_ledger"
 
 
 def _all_subclasses(cls: type[DomainError]) -> list[type[DomainError]]:

@@ -15,6 +15,12 @@ from pydantic import Field, TypeAdapter
 from domain.commands import PlannedMeasure, SuspensionReason
 from domain.consents.events import ConsentGiven, ConsentWithdrawn, PrivacyNoticeGiven
 from domain.group_activities.events import GroupParticipationRecorded
+from domain.figures.events import (
+    AllowanceRecomputed,
+    AttendanceCorrected,
+    DisputeResolved,
+    FigureDisputed,
+)
 from domain.measures import MeasureDetails, MeasureOutcome, MeasureProgress
 from domain.measures.skills_assessment import SkillsAssessment
 from domain.payments.events import (
@@ -239,7 +245,11 @@ Event = Annotated[
     | TransferRequested
     | TransferAccepted
     | TransferDeclined
-    | GroupParticipationRecorded,
+    | GroupParticipationRecorded
+    | FigureDisputed
+    | DisputeResolved
+    | AttendanceCorrected
+    | AllowanceRecomputed,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

@@ -36,6 +36,13 @@ from domain.events import (
 )
 from domain.group_activities.events import GroupParticipationRecorded
 from domain.group_activities.state import Participation
+from domain.figures.events import (
+    AllowanceRecomputed,
+    AttendanceCorrected,
+    DisputeResolved,
+    FigureDisputed,
+)
+from domain.figures.evolution import evolve_figures, record_figure
 from domain.measures import MeasureState, MeasureStatus, ProgressEntry
 from domain.payments.events import (
     PayeeCorrected,
@@ -46,6 +53,7 @@ from domain.payments.events import (
     PaymentReturned,
 )
 from domain.payments.evolution import evolve_payments
+from domain.payments.state import PaymentStatus
 from domain.records import EventRecord
 from domain.referrals.events import (
     PathwayReferred,
@@ -170,8 +178,12 @@ def _apply(state: PathwayState, event: Event, record: EventRecord) -> PathwaySta
         case MeasureProgressRecorded():
             measure = state.measures[event.measure_id]
             entry = ProgressEntry(progress=event.progress, on=on, actor_id=record.actor.id)
+            figures = record_figure(
+                state.figures, measure.measure_id, len(measure.progress), event.progress, record
+            )
             return _with_measure(
-                state, measure.model_copy(update={"progress": (*measure.progress, entry)})
+                state.model_copy(update={"figures": figures}),
+                measure.model_copy(update={"progress": (*measure.progress, entry)}),
             )
         case MeasureCompleted():
             measure = state.measures[event.measure_id]
@@ -280,6 +292,21 @@ def _apply(state: PathwayState, event: Event, record: EventRecord) -> PathwaySta
             attended = Participation(**event.model_dump(exclude={"type"}))
             return state.model_copy(
                 update={"group_activities": {**state.group_activities, event.activity_id: attended}}
+        case FigureDisputed() | DisputeResolved() | AttendanceCorrected():
+            return state.model_copy(
+                update={"figures": evolve_figures(state.figures, event, record)}
+            )
+        case AllowanceRecomputed():
+            payment = state.payments[event.payment_id].model_copy(
+                update={
+                    "amount": event.amount,
+                    "basis": event.basis,
+                    "approvals": (),
+                    "status": PaymentStatus.REQUESTED,
+                }
+            )
+            return state.model_copy(
+                update={"payments": {**state.payments, event.payment_id: payment}}
             )
         case _:
             assert_never(event)

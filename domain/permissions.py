@@ -34,6 +34,8 @@ from domain.commands import (
 )
 from domain.consents.commands import GiveConsent, RecordPrivacyNotice, WithdrawConsent
 from domain.group_activities.commands import RecordGroupParticipation
+from domain.figures.commands import CorrectAttendance, DisputeFigure, ResolveDispute
+from domain.partners.recording import check_recorder
 from domain.payments.commands import (
     ApprovePayment,
     CorrectPayee,
@@ -70,8 +72,13 @@ ROLES: dict[type, frozenset[Role]] = {
     DeclineReferral: SUPERVISION,
     AcceptTransfer: SUPERVISION,
     DeclineTransfer: SUPERVISION,
+    RecordMeasureProgress: CASE_WORK | {Role.PARTNER},
 }
 """Roles allowed per command; every other command is case work."""
+
+PARTNER_COMMANDS = frozenset({RecordMeasureProgress})
+"""What a partner contact may send at all; which steps, on which measure, is
+`domain.partners.recording`."""
 
 IN_PROGRESS = frozenset({Stage.RECEPTION, Stage.ASSESSMENT, Stage.PLANNING, Stage.ACTIVE})
 MEASURE_COMMANDS = (
@@ -117,6 +124,9 @@ STAGES: dict[type, frozenset[Stage]] = {
     AcceptTransfer: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
     DeclineTransfer: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
     RecordGroupParticipation: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
+    DisputeFigure: AFTER_PLAN,
+    ResolveDispute: AFTER_PLAN,
+    CorrectAttendance: AFTER_PLAN,
 }
 
 REFERRED_WORK = (StartMeasure, RecordMeasureProgress, CompleteMeasure)
@@ -157,6 +167,7 @@ def check_permitted(
         and referrals.grants(state, actor.id, command.measure_id, on)
     )
     check_kind_permitted(state, type(command), actor, referred=referred)
+    check_recorder(state, command, actor)
 
 
 def command_type(kind: type[BaseModel]) -> str:
@@ -178,6 +189,10 @@ def check_kind_permitted(
     """The checks that depend only on the kind of command, not its fields: role, caseload,
     stage and suspension. `check_permitted` runs them for every command but the opening;
     the pages run them to offer only the commands that can be accepted now."""
+    if actor.role == Role.PARTNER and kind not in PARTNER_COMMANDS:
+        raise errors.PartnerRecordForbidden(
+            f"a partner may not {command_type(kind).replace('_', ' ')}"
+        )
     check_role(kind, actor)
     if state.stage is None:
         raise errors.PathwayNotFound("no pathway has been opened with this id")

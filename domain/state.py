@@ -9,8 +9,10 @@ from pydantic import AwareDatetime, Field
 from domain.commands import PlannedMeasure, SuspensionReason
 from domain.consents.state import Consents
 from domain.group_activities.state import Participation
+from domain.figures.state import Figures
 from domain.measures import MeasureState, MeasureStatus
 from domain.measures.skills_assessment import SkillsAssessment
+from domain.partners.links import PartnerLink
 from domain.payments.state import PaymentState
 from domain.policy import DEFAULT_POLICY, Policy
 from domain.referrals.state import Referrals
@@ -126,6 +128,10 @@ class PathwayState(Frozen):
     """Referrals to other organisations, a transfer waiting, past owners (`domain.referrals`)."""
     group_activities: dict[str, Participation] = Field(default_factory=dict)
     """The group activities attended, by activity id (`domain.group_activities`)."""
+    partner_links: dict[str, tuple[PartnerLink, ...]] = Field(default_factory=dict)
+    """The partner contacts linked to each measure, by measure id (`domain.partners.links`)."""
+    figures: Figures = Figures()
+    """What partner contacts recorded, their disputes and the corrections (`domain.figures`)."""
 
     @property
     def is_open(self) -> bool:

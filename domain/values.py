@@ -33,13 +33,20 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     ADMIN = "admin"
     SYSTEM = "system"
+    PARTNER = "partner"
 
 
 class Actor(Frozen):
-    """Who issues a command: a person with a role, or the system itself."""
+    """Who issues a command: a person with a role, or the system itself.
+
+    A partner's contact acting in the system (issue 23) is role `partner` with the partner
+    and the contact it is: what it may record is `domain.partners.recording`.
+    """
 
     id: Identifier
     role: Role
+    partner_id: Identifier | None = None
+    contact_id: Identifier | None = None
 
 
 SYSTEM_DEADLINES = Actor(id="system:deadlines", role=Role.SYSTEM)

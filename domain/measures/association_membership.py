@@ -59,6 +59,7 @@ SPEC = MeasureSpec(
     work_package=WorkPackage.SOCIO_CULTURAL,
     details=AssociationDetails,
     progress=(MembershipJoined,),
+    partner_records=frozenset({"membership_joined"}),
     outcome=AssociationOutcome,
     check_progress=_check_progress,
     check_complete=_check_complete,

@@ -152,6 +152,7 @@ SPEC = MeasureSpec(
     work_package=WorkPackage.HOUSING,
     details=HousingPlacementDetails,
     progress=(MovedIn, HostingCommunicationSent, RentContractRegistered),
+    partner_records=frozenset({"hosting_communication_sent"}),
     outcome=HousingPlacementOutcome,
     check_progress=_check_progress,
     deadlines=MeasureDeadlines(

@@ -70,6 +70,7 @@ SPEC = MeasureSpec(
     work_package=WorkPackage.SOCIO_CULTURAL,
     details=SchoolSupportDetails,
     progress=(TutoringHours,),
+    partner_records=frozenset({"tutoring_hours"}),
     outcome=SchoolSupportOutcome,
     check_start=_check_start,
     check_progress=_check_progress,

@@ -194,6 +194,9 @@ class MeasureSpec:
     check_complete: CompleteCheck = no_check
     on_progress: ProgressEffect = no_effect
     plannable: bool = True
+    partner_records: frozenset[str] = frozenset()
+    """The progress kinds a partner contact linked to the measure may record itself
+    (`domain.partners.recording`); none by default."""
     deadlines: MeasureDeadlines
     payments: tuple[PaymentRule, ...]
     facts: IndicatorFacts

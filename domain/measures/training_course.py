@@ -57,6 +57,16 @@ class CourseAttendance(Progress):
     hours: Hours
 
 
+class CourseLevelReached(Progress):
+    """The level or certificate a course's teacher attests, before the course is completed."""
+
+    kind: Literal["course_level_reached"] = "course_level_reached"
+    on: FactDate
+    cefr_level: CefrLevel | None = None
+    certificate: ShortText | None = None
+    """The certificate obtained (its name), if any."""
+
+
 class TrainingCourseOutcome(Outcome):
     kind: Literal["training_course"] = "training_course"
     certificate: bool
@@ -69,9 +79,22 @@ def attended_hours(measure: Measure) -> int:
 
 
 def _check_progress(_: RuleContext, measure: Measure, progress: Any) -> None:
+    if isinstance(progress, CourseLevelReached):
+        _check_level(measure, progress)
+        return
     planned = measure.details_as(TrainingCourseDetails).planned_hours
     if attended_hours(measure) + progress.hours > planned:
         raise HoursExceeded(f"attended hours would exceed the {planned} planned", field="hours")
+
+
+def _check_level(measure: Measure, reached: CourseLevelReached) -> None:
+    if reached.cefr_level is None and reached.certificate is None:
+        raise NotApplicable("name the level or the certificate reached", field="cefr_level")
+    if (
+        reached.cefr_level
+        and measure.details_as(TrainingCourseDetails).subject != CourseSubject.ITALIAN_L2
+    ):
+        raise NotApplicable("a CEFR level applies to Italian courses only", field="cefr_level")
 
 
 def _check_complete(_: RuleContext, measure: Measure, outcome: Any) -> None:
@@ -102,7 +125,8 @@ def _facts(measure: Measure) -> list[Fact]:
 SPEC = MeasureSpec(
     work_package=WorkPackage.WORK,
     details=TrainingCourseDetails,
-    progress=(CourseAttendance,),
+    progress=(CourseAttendance, CourseLevelReached),
+    partner_records=frozenset({"course_attendance", "course_level_reached"}),
     outcome=TrainingCourseOutcome,
     check_progress=_check_progress,
     check_complete=_check_complete,
@@ -111,8 +135,14 @@ SPEC = MeasureSpec(
     facts=IndicatorFacts(names=frozenset({TRAINING, DIGITAL_SKILLS}), of=_facts),
     labels=MeasureLabels(
         name="Training course",
-        steps={"course_attendance": "Course attendance"},
-        recorded={"course_attendance": "Course attendance"},
+        steps={
+            "course_attendance": "Course attendance",
+            "course_level_reached": "Level or certificate reached",
+        },
+        recorded={
+            "course_attendance": "Course attendance",
+            "course_level_reached": "Course level or certificate reached",
+        },
         fields={
             "TrainingCourseDetails.title": "Course title",
             "subject": "Subject",
@@ -120,6 +150,8 @@ SPEC = MeasureSpec(
             "period_end": "Period ending on",
             "certificate": "Certificate obtained",
             "cefr_level_reached": "Level of Italian reached",
+            "CourseLevelReached.cefr_level": "Level of Italian reached",
+            "CourseLevelReached.certificate": "Certificate obtained (name)",
         },
         options={
             "CourseSubject": {

@@ -175,6 +175,7 @@ SPEC = MeasureSpec(
     work_package=WorkPackage.WORK,
     details=WorkGrantDetails,
     progress=(WorkGrantAttendance,),
+    partner_records=frozenset({"work_grant_attendance"}),
     outcome=WorkGrantOutcome,
     check_start=_check_start,
     check_progress=_check_progress,

@@ -71,7 +71,7 @@ def test_a_suspended_pathway_offers_resume_notes_and_exit_only() -> None:
 
 def test_the_offered_list_names_real_commands() -> None:
     names = [command_type(kind) for kind in PEOPLE_COMMANDS]
-    assert len(names) == len(set(names)) == 28
+    assert len(names) == len(set(names)) == 31
 
 
 def test_consents_are_offered_after_the_notice_and_withdrawals_while_one_is_active() -> None:
@@ -93,3 +93,15 @@ def test_consents_are_offered_after_the_notice_and_withdrawals_while_one_is_acti
     assert "withdraw_consent" in available_commands(scenario.state, CASEWORKER)
     assert "give_consent" not in available_commands(scenario.state, CASEWORKER)
     assert available_commands(scenario.state, AUDITOR) == []
+
+
+def test_figure_commands_are_offered_when_there_is_a_figure_or_a_month_to_act_on() -> None:
+    from tests.unit.test_partner_records import tutored
+
+    scenario = tutored()
+    offered = available_commands(scenario.state, CASEWORKER)
+    assert {"dispute_figure", "correct_attendance"} <= set(offered)
+    assert "resolve_dispute" not in offered
+    scenario.given({"type": "dispute_figure", "figure_id": "wg.0", "reason": "No"})
+    offered = available_commands(scenario.state, CASEWORKER)
+    assert "resolve_dispute" in offered and "dispute_figure" not in offered
