@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from domain.affordances import PEOPLE_COMMANDS
+from domain.affordances import PEOPLE_COMMANDS, attendance_measures
 from domain.commands import ClosePathway, OpenPathway, ProposePlan, ReassignCaseworker
 from domain.consents.rules import active
 from domain.consents.state import ConsentState
 from domain.errors import ERROR_CODES
+from domain.figures.state import FigureStatus, PartnerFigure
 from domain.measures import CATALOGUE, MEASURE_OF, REQUESTABLE, MeasureState, MeasureStatus
 from domain.payments.rules import CORRECTABLE, REJECTABLE
 from domain.payments.state import PaymentState, PaymentStatus
@@ -60,6 +61,9 @@ TITLES: Mapping[str, str] = {
     "withdraw_consent": N_("Record a withdrawn consent"),
     "refer_pathway": N_("Refer to another organisation"),
     "transfer_pathway": N_("Transfer to another organisation"),
+    "dispute_figure": N_("Dispute a partner's figure"),
+    "resolve_dispute": N_("Accept a disputed figure"),
+    "correct_attendance": N_("Correct a month's hours"),
 }
 """What each form is called: the action, as a button or a heading says it."""
 
@@ -156,6 +160,17 @@ REFUSALS: Mapping[str, str] = {
     "transfer_not_found": N_("No transfer waits for an answer."),
     "group_participation_exists": N_("This participation in the activity is already recorded."),
     "group_activity_id_reused": N_("Another group activity was recorded under this id."),
+    "partner_record_forbidden": N_("A partner does not record this."),
+    "partner_not_linked": N_("You are not linked to this measure."),
+    "attendance_by_tutor": N_(
+        "The linked tutor records the month's hours: correct them with a reason instead."
+    ),
+    "figure_not_found": N_("There is no such figure on this pathway."),
+    "figure_disputed": N_("The figure is disputed: resolve the dispute first."),
+    "figure_not_disputed": N_("The figure is not disputed."),
+    "allowance_in_ledger": N_(
+        "The month's allowance is approved and in the ledger: its hours are no longer corrected."
+    ),
 }
 """A refusal code worded for a person; the code is shown beside it."""
 UNKNOWN_REFUSAL = N_("The command could not be applied.")
@@ -180,6 +195,19 @@ def payment_option(payment: PaymentState) -> str:
     """A payment as a select shows it: measure, kind, period, amount in euro."""
     amount = f"{payment.amount // 100}.{payment.amount % 100:02d} €"
     return f"{payment.measure_id} · {payment.kind} · {payment.period} · {amount}"
+
+
+FIGURE_STATUSES: Mapping[str, frozenset[FigureStatus]] = {
+    "dispute_figure": frozenset({FigureStatus.RECORDED, FigureStatus.ACCEPTED}),
+    "resolve_dispute": frozenset({FigureStatus.DISPUTED}),
+}
+"""The partner figures each figure command may act on."""
+
+
+def figure_option(figure: PartnerFigure) -> str:
+    """A partner figure as a select shows it: its id, step, month and day."""
+    month = f" · {figure.month}" if figure.month else ""
+    return f"{figure.figure_id} · {figure.progress_kind}{month} · {figure.recorded_on}"
 
 
 def consent_option(consent: ConsentState) -> str:
@@ -285,6 +313,16 @@ def command_form(
             if p.status in PAYMENT_STATUSES[kind]
         )
         replace["payment_id"] = FieldSpec("payment_id", Kind.CHOICE, N_("Payment"), options=options)
+    if kind in FIGURE_STATUSES:
+        options = tuple(
+            (f.figure_id, figure_option(f))
+            for f in state.figures.by_id.values()
+            if f.status in FIGURE_STATUSES[kind]
+        )
+        replace["figure_id"] = FieldSpec("figure_id", Kind.CHOICE, N_("Figure"), options=options)
+    if kind == "correct_attendance":
+        options = tuple((i, i) for i in attendance_measures(state))
+        replace["measure_id"] = FieldSpec("measure_id", Kind.CHOICE, N_("Measure"), options=options)
     if kind == "withdraw_consent":
         options = tuple((c.consent_id, consent_option(c)) for c in active(state.consents))
         replace["consent_id"] = FieldSpec("consent_id", Kind.CHOICE, N_("Consent"), options=options)

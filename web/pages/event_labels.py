@@ -58,6 +58,10 @@ EVENT_TYPES: Mapping[str, str] = {
     "TransferAccepted": N_("Pathway transferred"),
     "TransferDeclined": N_("Transfer declined"),
     "GroupParticipationRecorded": N_("Took part in a group activity"),
+    "FigureDisputed": N_("Partner's figure disputed"),
+    "DisputeResolved": N_("Dispute resolved"),
+    "AttendanceCorrected": N_("Month's hours corrected"),
+    "AllowanceRecomputed": N_("Allowance recomputed from the corrected hours"),
 }
 
 EVENT_GROUPS: Mapping[str, str] = {

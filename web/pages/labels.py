@@ -40,6 +40,7 @@ ROLES: Mapping[Role, str] = {
     Role.AUDITOR: N_("Auditor"),
     Role.ADMIN: N_("Administrator"),
     Role.SYSTEM: N_("System (automatic deadlines)"),
+    Role.PARTNER: N_("Partner contact"),
 }
 
 MEASURE_KINDS: Mapping[MeasureKind, str] = {

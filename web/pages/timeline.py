@@ -45,6 +45,12 @@ from domain.events import (
 )
 from domain.evolution import evolve
 from domain.group_activities.events import GroupParticipationRecorded
+from domain.figures.events import (
+    AllowanceRecomputed,
+    AttendanceCorrected,
+    DisputeResolved,
+    FigureDisputed,
+)
 from domain.measures import CATALOGUE, MeasureKind
 from domain.obligation_kinds import obligation_label
 from domain.payments.events import (
@@ -124,6 +130,10 @@ GROUP_OF: Mapping[str, EventGroup] = {
     "TransferAccepted": EventGroup.PATHWAY,
     "TransferDeclined": EventGroup.PATHWAY,
     "GroupParticipationRecorded": EventGroup.MEASURES,
+    "FigureDisputed": EventGroup.MEASURES,
+    "DisputeResolved": EventGroup.MEASURES,
+    "AttendanceCorrected": EventGroup.MEASURES,
+    "AllowanceRecomputed": EventGroup.PAYMENTS,
 }
 """Every event type's group; `tests/web/test_history_pages.py` checks none is missing."""
 
@@ -456,6 +466,31 @@ def describe(
                 title=event.title,
                 date=w.day(event.held_on),
                 organisation=event.organisation_id,
+        case FigureDisputed():
+            yield w._("Figure %(figure)s disputed", figure=event.figure_id)
+            yield event.reason
+        case DisputeResolved():
+            if event.outcome == "accepted":
+                yield w._("Figure %(figure)s: the partner's figure stands", figure=event.figure_id)
+            else:
+                yield w._("Figure %(figure)s: corrected", figure=event.figure_id)
+            if event.note:
+                yield event.note
+        case AttendanceCorrected():
+            yield w.measure(event.measure_id, kinds.get(event.measure_id))
+            yield w._(
+                "Hours of %(month)s corrected from %(before)s to %(after)s",
+                month=event.month,
+                before=event.previous_hours,
+                after=event.hours_verified,
+            )
+            yield event.reason
+        case AllowanceRecomputed():
+            yield _payment(payments, event.payment_id, w)
+            yield w._(
+                "%(hours)s of %(full)s hours verified",
+                hours=event.basis.hours_verified,
+                full=event.basis.full_hours,
             )
         case _:
             assert_never(event)
