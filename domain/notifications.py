@@ -2,7 +2,9 @@
 
 They carry no personal data: the pathway's opaque id, the kind of obligation and dates.
 Recipients are a role within the pathway's organisation (or the caseworker in person); the
-sender resolves them to addresses.
+sender resolves them to addresses. A reminder of a work grant's monthly attendance goes to
+the tutor linked to it (role `partner`, the contact's id), who records the hours; its
+escalation goes where every escalation goes.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from domain.events import DeadlineEscalated, DeadlineReminderSent, parse_event
+from domain.partners.links import linked_tutor
 from domain.projections import Notification
 from domain.records import EventRecord
 from domain.state import PathwayState
@@ -24,13 +27,14 @@ def notifications(state: PathwayState, records: Iterable[EventRecord]) -> tuple[
         event = parse_event(record.type, record.schema_version, record.data)
         if not isinstance(event, DeadlineReminderSent | DeadlineEscalated):
             continue
+        role, person = _recipient(state, event)
         found.append(
             Notification(
                 notification_id=f"{record.stream_id}:{record.version}",
                 pathway_id=state.pathway_id,
                 organisation_id=state.organisation_id,
-                recipient_role=event.notify,
-                recipient_id=state.caseworker_id if event.notify == Role.CASEWORKER else None,
+                recipient_role=role,
+                recipient_id=person,
                 escalation=isinstance(event, DeadlineEscalated),
                 obligation_kind=event.obligation_kind,
                 obligation_id=event.obligation_id,
@@ -40,3 +44,24 @@ def notifications(state: PathwayState, records: Iterable[EventRecord]) -> tuple[
             )
         )
     return tuple(found)
+
+
+PARTNER_REMINDED = frozenset({"work_grant_attendance"})
+"""Obligation kinds whose reminders reach the tutor linked to the measure, who records them."""
+
+
+def _recipient(
+    state: PathwayState, event: DeadlineReminderSent | DeadlineEscalated
+) -> tuple[Role, str | None]:
+    """The role and, for one person, the id a ladder step is addressed to."""
+    if (
+        isinstance(event, DeadlineReminderSent)
+        and event.obligation_kind in PARTNER_REMINDED
+        and event.measure_id is not None
+    ):
+        tutor = linked_tutor(state, event.measure_id)
+        if tutor is not None:
+            return Role.PARTNER, tutor.contact_id
+    if event.notify == Role.CASEWORKER:
+        return event.notify, state.caseworker_id
+    return event.notify, None

@@ -57,9 +57,12 @@ ADAPTERS = {
     "infra.indicators.postgres_queries",
     "infra.payments.postgres",
     "infra.partners.postgres",
+    "infra.partners.postgres_contacts",
+    "infra.partners.contacts",
     "infra.mail.smtp",
     "infra.mail.sink",
     "infra.mail.directory",
+    "infra.mail.partner_directory",
 }
 SETTINGS = {"infra.config", "infra.mail.settings", "infra.indicators.targets"}
 CRYPTO = {

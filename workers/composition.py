@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from infra.indicators.postgres_projection import PostgresIndicatorProjection
     from infra.indicators.postgres_queries import PostgresIndicatorQueries
     from infra.partners.postgres import PostgresPartnerRegistry
+    from infra.partners.postgres_contacts import PostgresContactBook
     from infra.payments.overview import PaymentsDesk
     from infra.payments.postgres import PaymentsStore
 
@@ -90,6 +91,13 @@ class Stores:
         from infra.partners.postgres import PostgresPartnerRegistry
 
         return PostgresPartnerRegistry(self.pool, self.sealer)
+
+    @cached_property
+    def partner_contacts(self) -> PostgresContactBook:
+        """The partner contacts' addresses, for the notifier."""
+        from infra.partners.postgres_contacts import PostgresContactBook
+
+        return PostgresContactBook(self.pool, self.sealer)
 
     @cached_property
     def access_log(self) -> PostgresAccessLog:

@@ -52,6 +52,7 @@ class Notifier(BackgroundTask):
         from activities.notifications.sender import run_notifier
         from infra.db import open_pool
         from infra.mail import AccountDirectory, MailSettings, MailSettingsError
+        from infra.mail.partner_directory import PartnerDirectory
         from workers.composition import Stores
 
         settings = stack.settings
@@ -64,6 +65,6 @@ class Notifier(BackgroundTask):
         assert stack.database_url is not None, "the database starts before the notifier"
         pool = await open_pool(stack.database_url, 1, 2)
         stores = Stores(settings, pool)
-        directory = AccountDirectory(stores.accounts)
+        directory = PartnerDirectory(AccountDirectory(stores.accounts), stores.partner_contacts)
         work = run_notifier(settings, stores.events.notifications, directory, self._stop)
         self.launch(stack, pool, work, "the notifier")

@@ -6,6 +6,7 @@ from domain.values import Role
 from infra.accounts.model import Account
 from infra.db import Pool
 from infra.partners.postgres import PostgresPartnerRegistry
+from infra.partners.postgres_contacts import PostgresContactBook
 
 SUPERVISOR = Account(
     id="sup", display_name="Sup", role=Role.SUPERVISOR, organisation_id="org-lecce"
@@ -37,3 +38,21 @@ async def test_a_contacts_name_email_and_phone_are_sealed_at_rest(
     assert "Lucia" not in row[0] and "conte.it" not in row[0] and "1234567" not in row[0]
     assert "host_parent" in row[0]
     assert (await postgres_partners.get(SUPERVISOR, partner.id)).contacts == (contact,)
+
+
+async def test_the_notifier_opens_a_contacts_email_and_nothing_for_an_unknown_one(
+    postgres_partners: PostgresPartnerRegistry, pool: Pool
+) -> None:
+    partner = await postgres_partners.register(
+        SUPERVISOR, {"name": "Sartoria Salentina", "kind": "host_company"}
+    )
+    tutor = await postgres_partners.add_contact(
+        SUPERVISOR, partner.id, {"name": "G. Rizzo", "role": "tutor", "email": "rizzo@ss.it"}
+    )
+    silent = await postgres_partners.add_contact(
+        SUPERVISOR, partner.id, {"name": "P. Neri", "role": "referent"}
+    )
+    book = PostgresContactBook(pool, postgres_partners._sealer)
+    assert await book.contact_email(tutor.id) == "rizzo@ss.it"
+    assert await book.contact_email(silent.id) is None
+    assert await book.contact_email("nobody") is None
