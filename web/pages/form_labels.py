@@ -122,6 +122,9 @@ FIELD_LABELS: Mapping[str, str] = {
     "to_organisation": N_("Code of the organisation"),
     "service": N_("Service asked"),
     "effective_on": N_("Effective from"),
+    # Partner figures
+    "figure_id": N_("Figure"),
+    "CorrectAttendance.hours_verified": N_("Hours, as corrected"),
 }
 """Labels by `Model.field`, else by field name."""
 
