@@ -11,6 +11,9 @@ import uuid
 from typing import Any
 
 from domain.payments.state import PaymentStatus
+from tests.eventstore.pathway_history import persist
+from tests.scenarios import PATHWAY_ID
+from tests.unit.test_partner_records import tutored
 from tests.web.staff import bearer
 from tests.web.test_api import assert_problem
 from tests.web.test_case_pages import forms_of, state_of, submit, version_of
@@ -95,3 +98,22 @@ async def test_the_pathway_page_corrects_a_month_and_refuses_a_bad_correction(
         assert done.status_code == 303, done.text
         shown = await anna.get(f"/pathways/{pid}")
         assert f"Ore di {month} corrette da 70 a 60: Register checked" in shown.text
+
+
+async def test_a_disputed_figure_shows_as_disputed_on_the_page_history_and_api(
+    site: Site,
+) -> None:
+    # The link of a contact to a measure is not an event yet: the partner's step is appended
+    # as the decider made it, on a pathway of its own.
+    s = tutored().given({"type": "dispute_figure", "figure_id": "wg.0", "reason": "Too many"})
+    await persist(site.harness.store, s)
+    async with site.browser() as anna:
+        await sign_in(anna, "anna")
+        page = await anna.get(f"/pathways/{PATHWAY_ID}")
+        assert page.status_code == 200, page.text
+        assert "Contestato" in page.text and "Too many" in page.text
+        assert "form-resolve_dispute" in forms_of(page)
+        history = await anna.get(f"/pathways/{PATHWAY_ID}/history")
+        assert "Dato del partner contestato" in history.text
+        answer = (await anna.get(f"/api/v1/pathways/{PATHWAY_ID}", headers=bearer("anna"))).json()
+    assert answer["figures"]["by_id"]["wg.0"]["status"] == "disputed"
