@@ -63,7 +63,7 @@ class CourseLevelReached(Progress):
     kind: Literal["course_level_reached"] = "course_level_reached"
     on: FactDate
     cefr_level: CefrLevel | None = None
-    certificate: ShortText | None = None
+    certificate_name: ShortText | None = None
     """The certificate obtained (its name), if any."""
 
 
@@ -88,7 +88,7 @@ def _check_progress(_: RuleContext, measure: Measure, progress: Any) -> None:
 
 
 def _check_level(measure: Measure, reached: CourseLevelReached) -> None:
-    if reached.cefr_level is None and reached.certificate is None:
+    if reached.cefr_level is None and reached.certificate_name is None:
         raise NotApplicable("name the level or the certificate reached", field="cefr_level")
     if (
         reached.cefr_level
@@ -151,7 +151,7 @@ SPEC = MeasureSpec(
             "certificate": "Certificate obtained",
             "cefr_level_reached": "Level of Italian reached",
             "CourseLevelReached.cefr_level": "Level of Italian reached",
-            "CourseLevelReached.certificate": "Certificate obtained (name)",
+            "certificate_name": "Certificate obtained (name)",
         },
         options={
             "CourseSubject": {

@@ -56,6 +56,7 @@ _MEASURE_TEXT = {
     "title": TEXT,
     "reference": OPTIONAL,
     "verified_by": TEXT,
+    "certificate_name": OPTIONAL,
     "contract": OPTIONAL,
     "note": OPTIONAL,
     "payee": OPTIONAL,  # a work grant's account holder and IBAN
@@ -94,5 +95,8 @@ PERSONAL_FIELDS: dict[str, dict[str, Any]] = {
     "ReferralDeclined": {"reason": TEXT},
     "TransferRequested": {"reason": TEXT},
     "TransferDeclined": {"reason": TEXT},
+    "FigureDisputed": {"reason": TEXT},
+    "DisputeResolved": {"note": OPTIONAL},
+    "AttendanceCorrected": {"reason": TEXT},
 }
 """Event type → path of each personal field → what it reads as once erased."""

@@ -107,7 +107,7 @@ ALLOWED = [
     ("it", TEACHER, {"kind": "course_attendance", "period_end": "2026-03-31", "hours": 40}),
     ("it", TEACHER, {"kind": "course_level_reached", "on": "2026-06-10", "cefr_level": "a2"}),
     ("it", TEACHER, {"kind": "course_level_reached", "on": "2026-06-10",
-                     "certificate": "CILS A2"}),
+                     "certificate_name": "CILS A2"}),
     ("home", TUTOR, {"kind": "hosting_communication_sent", "on": "2026-03-04",
                      "authority": "Questura"}),
     ("school", TUTOR, {"kind": "tutoring_hours", "month": "2026-03", "hours": 12}),
