@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from domain.payments.state import PaymentStatus
+from domain.values import Role
 from tests.eventstore.pathway_history import persist
 from tests.scenarios import PATHWAY_ID
 from tests.unit.test_partner_records import tutored
@@ -117,3 +118,9 @@ async def test_a_disputed_figure_shows_as_disputed_on_the_page_history_and_api(
         assert "Dato del partner contestato" in history.text
         answer = (await anna.get(f"/api/v1/pathways/{PATHWAY_ID}", headers=bearer("anna"))).json()
     assert answer["figures"]["by_id"]["wg.0"]["status"] == "disputed"
+
+
+def test_the_admin_gives_staff_roles_only_not_the_partners() -> None:
+    from web.pages.admin import PEOPLE_ROLES
+
+    assert Role.PARTNER not in PEOPLE_ROLES and Role.CASEWORKER in PEOPLE_ROLES

@@ -29,7 +29,8 @@ from web.scope import FORBIDDEN
 ADMIN_PATH = "/admin"
 TEAM_ROLES = frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.AUDITOR})
 ACCOUNT_FIELDS = ("id", "display_name", "role", "organisation_id", "email", "language")
-PEOPLE_ROLES = tuple(role for role in Role if role != Role.SYSTEM)
+PEOPLE_ROLES = tuple(role for role in Role if role not in (Role.SYSTEM, Role.PARTNER))
+"""The roles the admin gives staff accounts; a partner's account is its contact's, invited."""
 
 FIELD_ERRORS: Mapping[tuple[str, str | None], str] = {
     ("invalid_account", "id"): N_(
