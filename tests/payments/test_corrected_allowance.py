@@ -10,10 +10,13 @@ from __future__ import annotations
 import pytest
 
 from domain import errors
+from domain.evolution import fold
+from domain.stream import stream_id_for
 from infra.eventstore.postgres import PostgresEventStore
 from infra.payments.postgres import PaymentsStore
 from tests.eventstore.pathway_history import persist
 from tests.payments.test_ledger_follows_pathways import export, rows, stores
+from tests.scenarios import PATHWAY_ID
 from tests.unit.test_partner_records import ALLOWANCE, correct, tutored
 from tests.unit.test_payments import SUPERVISOR, approve
 
@@ -31,6 +34,10 @@ async def test_a_corrected_month_enters_the_ledger_once_at_the_corrected_amount(
     s.given(approve(ALLOWANCE), SUPERVISOR)
     await persist(store, s)
 
+    stored = fold(await store.read_stream(stream_id_for(PATHWAY_ID)))
+    figure = stored.figures.by_id["wg.0"]
+    assert (figure.partner_id, figure.contact_id) == ("sartoria", "rizzo"), "the actor reads back"
+    assert stored.payments[ALLOWANCE].amount == 37_500
     [row] = (await rows(store)).values()
     assert (row.entry.payment_id, row.entry.amount) == (ALLOWANCE, 37_500)
     batch = await export(payments)
