@@ -36,6 +36,11 @@ class Role(StrEnum):
     PARTNER = "partner"
 
 
+def _absent(value: object) -> bool:
+    """A staff actor is stored and sent as before partners acted: without partner fields."""
+    return value is None
+
+
 class Actor(Frozen):
     """Who issues a command: a person with a role, or the system itself.
 
@@ -45,8 +50,8 @@ class Actor(Frozen):
 
     id: Identifier
     role: Role
-    partner_id: Identifier | None = None
-    contact_id: Identifier | None = None
+    partner_id: Identifier | None = Field(default=None, exclude_if=_absent)
+    contact_id: Identifier | None = Field(default=None, exclude_if=_absent)
 
 
 SYSTEM_DEADLINES = Actor(id="system:deadlines", role=Role.SYSTEM)
