@@ -10,8 +10,8 @@ from pydantic import AwareDatetime, Field, TypeAdapter
 
 from domain.consents.commands import GiveConsent, RecordPrivacyNotice, WithdrawConsent
 from domain.fact_dates import FactDate
-from domain.group_activities.commands import RecordGroupParticipation
 from domain.figures.commands import CorrectAttendance, DisputeFigure, ResolveDispute
+from domain.group_activities.commands import RecordGroupParticipation
 from domain.measures import MeasureDetails, MeasureKind, MeasureOutcome, MeasureProgress
 from domain.measures.skills_assessment import SkillsAssessment
 from domain.payments.commands import (

@@ -311,6 +311,8 @@ class GroupActivityIdReused(DomainError):
     """A group activity submitted under the id of another one already recorded."""
 
     code = "group_activity_id_reused"
+
+
 class PartnerRecordForbidden(DomainError):
     """A partner contact sent what partners do not record (`domain.partners.recording`)."""
 

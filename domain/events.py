@@ -14,13 +14,13 @@ from pydantic import Field, TypeAdapter
 
 from domain.commands import PlannedMeasure, SuspensionReason
 from domain.consents.events import ConsentGiven, ConsentWithdrawn, PrivacyNoticeGiven
-from domain.group_activities.events import GroupParticipationRecorded
 from domain.figures.events import (
     AllowanceRecomputed,
     AttendanceCorrected,
     DisputeResolved,
     FigureDisputed,
 )
+from domain.group_activities.events import GroupParticipationRecorded
 from domain.measures import MeasureDetails, MeasureOutcome, MeasureProgress
 from domain.measures.skills_assessment import SkillsAssessment
 from domain.payments.events import (

@@ -34,8 +34,6 @@ from domain.events import (
     SkillsAssessmentRecorded,
     parse_event,
 )
-from domain.group_activities.events import GroupParticipationRecorded
-from domain.group_activities.state import Participation
 from domain.figures.events import (
     AllowanceRecomputed,
     AttendanceCorrected,
@@ -43,6 +41,8 @@ from domain.figures.events import (
     FigureDisputed,
 )
 from domain.figures.evolution import evolve_figures, record_figure
+from domain.group_activities.events import GroupParticipationRecorded
+from domain.group_activities.state import Participation
 from domain.measures import MeasureState, MeasureStatus, ProgressEntry
 from domain.payments.events import (
     PayeeCorrected,
@@ -292,6 +292,7 @@ def _apply(state: PathwayState, event: Event, record: EventRecord) -> PathwaySta
             attended = Participation(**event.model_dump(exclude={"type"}))
             return state.model_copy(
                 update={"group_activities": {**state.group_activities, event.activity_id: attended}}
+            )
         case FigureDisputed() | DisputeResolved() | AttendanceCorrected():
             return state.model_copy(
                 update={"figures": evolve_figures(state.figures, event, record)}

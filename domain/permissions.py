@@ -33,8 +33,8 @@ from domain.commands import (
     UpdateHousehold,
 )
 from domain.consents.commands import GiveConsent, RecordPrivacyNotice, WithdrawConsent
-from domain.group_activities.commands import RecordGroupParticipation
 from domain.figures.commands import CorrectAttendance, DisputeFigure, ResolveDispute
+from domain.group_activities.commands import RecordGroupParticipation
 from domain.partners.recording import check_recorder
 from domain.payments.commands import (
     ApprovePayment,

@@ -8,8 +8,8 @@ from pydantic import AwareDatetime, Field
 
 from domain.commands import PlannedMeasure, SuspensionReason
 from domain.consents.state import Consents
-from domain.group_activities.state import Participation
 from domain.figures.state import Figures
+from domain.group_activities.state import Participation
 from domain.measures import MeasureState, MeasureStatus
 from domain.measures.skills_assessment import SkillsAssessment
 from domain.partners.links import PartnerLink

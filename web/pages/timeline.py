@@ -44,13 +44,13 @@ from domain.events import (
     parse_event,
 )
 from domain.evolution import evolve
-from domain.group_activities.events import GroupParticipationRecorded
 from domain.figures.events import (
     AllowanceRecomputed,
     AttendanceCorrected,
     DisputeResolved,
     FigureDisputed,
 )
+from domain.group_activities.events import GroupParticipationRecorded
 from domain.measures import CATALOGUE, MeasureKind
 from domain.obligation_kinds import obligation_label
 from domain.payments.events import (
@@ -466,6 +466,7 @@ def describe(
                 title=event.title,
                 date=w.day(event.held_on),
                 organisation=event.organisation_id,
+            )
         case FigureDisputed():
             yield w._("Figure %(figure)s disputed", figure=event.figure_id)
             yield event.reason
