@@ -55,7 +55,7 @@ from infra.policy_file import load_policy
 from web.app import create_app
 from web.pages.indicators import month_ends
 from web.settings import WebSettings
-from workers.composition import Stores
+from workers.composition import Stores, account_service
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 SPAN_DAYS = 730
@@ -158,6 +158,7 @@ async def dashboard_app(pool: Any) -> Any:
         accounts,
         settings,
         indicators=stores.indicators,
+        account_service=account_service,
     )
 
 

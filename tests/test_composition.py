@@ -21,6 +21,7 @@ BUILT_BY_THE_ROOT = {
     "PaymentsOverview",
     "PaymentsDesk",
     "PostgresAccountStore",
+    "AccountOperations",
     "PostgresAccessLog",
     "PostgresSignInThrottle",
     "PostgresSessionRevocations",

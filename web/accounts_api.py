@@ -14,9 +14,8 @@ from pydantic import BaseModel, Field
 
 from domain.values import Role
 from infra.accounts.model import Account, Language, Organisation
-from infra.accounts.service import create_account
 from web.auth import CurrentAccount
-from web.dependencies import AccountsDep
+from web.dependencies import AccountsDep, AccountServiceDep
 from web.problems import PROBLEM_RESPONSES, ProblemError
 from web.scope import FORBIDDEN
 
@@ -65,11 +64,11 @@ def build_accounts_router() -> APIRouter:
         request: Request,
         account: CurrentAccount,
         new: Annotated[NewAccount, Body()],
-        accounts: AccountsDep,
+        service: AccountServiceDep,
     ) -> Account:
         _admin_only(account, "create accounts")
         fields = new.model_dump(exclude={"password"})
-        return await create_account(accounts, fields, new.password)
+        return await service.create_account(fields, new.password)
 
     @router.get(
         "/organisations", response_model=list[Organisation], summary="The partner organisations"

@@ -21,6 +21,7 @@ from client.group_activities import GroupActivities
 from client.pathway import PathwayClient
 from client.statement_import import StatementImports
 from infra.access_log.base import AccessLog, InMemoryAccessLog
+from infra.accounts.operations import AccountServiceFactory
 from infra.accounts.sessions import InMemorySessionRevocations, SessionRevocations
 from infra.accounts.store import AccountStore
 from infra.accounts.throttle import InMemorySignInThrottle, SignInThrottle
@@ -67,6 +68,8 @@ def create_app(
     session_revocations: SessionRevocations | None = None,
     statement_imports: StatementImports | None = None,
     partners: PartnerRegistry | None = None,
+    *,
+    account_service: AccountServiceFactory,
 ) -> FastAPI:
     """The web app: the JSON API under `/api/v1`, OpenAPI at `/openapi.json`.
 
@@ -77,6 +80,9 @@ def create_app(
     several web processes need the PostgreSQL ones. Statement imports are started on the
     pathways' Temporal client and task queue unless `statement_imports` says otherwise.
     Without `partners`, the partner registry is in memory and knows no organisation.
+    `account_service` builds the accounts' rules over `accounts` and the sessions'
+    revocations the app holds: the composition root's `workers.composition.account_service`,
+    always given, since web may import no activity.
     """
     app = FastAPI(
         docs_url=None,  # web.security serves /docs, under its own policy
@@ -91,6 +97,8 @@ def create_app(
     instrument_web_app(app)  # a no-op tracer until a provider is configured
     if statement_imports is None and isinstance(pathways, PathwayClient):
         statement_imports = StatementImports(pathways.temporal, pathways.task_queue)
+    if session_revocations is None:
+        session_revocations = InMemorySessionRevocations()
     install(
         app,
         Services(
@@ -105,9 +113,8 @@ def create_app(
             codec=codec,
             access_log=access_log if access_log is not None else InMemoryAccessLog(),
             throttle=throttle if throttle is not None else InMemorySignInThrottle(),
-            session_revocations=session_revocations
-            if session_revocations is not None
-            else InMemorySessionRevocations(),
+            session_revocations=session_revocations,
+            account_service=account_service(accounts, session_revocations),
             statement_imports=statement_imports,
             bulk_operations=BulkOperations(pathways.temporal, pathways.task_queue)
             if isinstance(pathways, PathwayClient)

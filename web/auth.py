@@ -19,8 +19,12 @@ from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from infra.accounts.model import Account
-from infra.accounts.service import account_for_token
-from web.dependencies import account_store, session_revocations, web_settings
+from web.dependencies import (
+    account_service,
+    account_store,
+    session_revocations,
+    web_settings,
+)
 from web.problems import UNAUTHENTICATED, ProblemError
 
 log = structlog.get_logger("pathways.web.auth")
@@ -141,7 +145,7 @@ async def _bearer_account(request: Request, header: str) -> Account:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ProblemError(UNAUTHENTICATED, "use `Authorization: Bearer <token>`", status=401)
-    account = await account_for_token(account_store(request), token.strip(), datetime.now(UTC))
+    account = await account_service(request).account_for_token(token.strip(), datetime.now(UTC))
     if account is None:
         log.warning("auth_refused", reason="bad_token", path=request.url.path)
         raise ProblemError(UNAUTHENTICATED, "the token is unknown, expired or revoked", status=401)

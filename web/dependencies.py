@@ -20,6 +20,7 @@ from client.group_activities import GroupActivities
 from client.pathway import PathwayClient
 from client.statement_import import StatementImports
 from infra.access_log.base import AccessLog
+from infra.accounts.operations import AccountService
 from infra.accounts.sessions import SessionRevocations
 from infra.accounts.store import AccountStore
 from infra.accounts.throttle import SignInThrottle
@@ -44,6 +45,8 @@ class Services:
     access_log: AccessLog
     throttle: SignInThrottle
     session_revocations: SessionRevocations
+    account_service: AccountService
+    """The accounts' rules (sign-in, passwords, tokens, creation), built by the root."""
     partners: PartnerRegistry
     """Partner organisations and their contacts (`web.partners_api`, `web.pages.partners`)."""
     payments: PaymentsDesk | None = None
@@ -100,6 +103,10 @@ def session_revocations(request: Request) -> SessionRevocations:
     return cast(SessionRevocations, _state(request).session_revocations)
 
 
+def account_service(request: Request) -> AccountService:
+    return cast(AccountService, _state(request).account_service)
+
+
 def partner_registry(request: Request) -> PartnerRegistry:
     return cast(PartnerRegistry, _state(request).partners)
 
@@ -135,6 +142,7 @@ SettingsDep = Annotated[WebSettings, Depends(web_settings)]
 AccessLogDep = Annotated[AccessLog, Depends(access_log)]
 ThrottleDep = Annotated[SignInThrottle, Depends(sign_in_throttle)]
 RevocationsDep = Annotated[SessionRevocations, Depends(session_revocations)]
+AccountServiceDep = Annotated[AccountService, Depends(account_service)]
 PartnersDep = Annotated[PartnerRegistry, Depends(partner_registry)]
 PaymentsDeskDep = Annotated[PaymentsDesk | None, Depends(payments_desk)]
 IndicatorsDep = Annotated[IndicatorQueries | None, Depends(indicator_queries)]

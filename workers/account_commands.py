@@ -1,8 +1,8 @@
 """`pathways user` and `pathways organisation`: the people who sign in, and their organisations.
 
-Same rules as the web side (`infra.accounts.service`): passwords of at least 12 varied
-characters, argon2id hashes, tokens shown once and stored as a digest, a new password ends
-the account's sessions and tokens. Passwords are asked
+Same rules as the web side (`activities.accounts.service`, built by `workers.composition`):
+passwords of at least 12 varied characters, argon2id hashes, tokens shown once and stored as
+a digest, a new password ends the account's sessions and tokens. Passwords are asked
 twice at a hidden prompt, or read from the first line of standard input with
 `--password-stdin` (for scripts); never from an option, which would end up in the shell's
 history. Every refusal is `error: <code>: <detail>` with exit code 2, and changes nothing.
@@ -128,9 +128,9 @@ def create_user(
     ] = False,
 ) -> None:
     """Create an account; asks for its password twice (hidden) unless told otherwise."""
+    from activities.accounts.service import account_from
     from infra.accounts.model import AccountError
-    from infra.accounts.service import account_from, create_account
-    from workers.endpoints import account_store
+    from workers.endpoints import account_services
 
     async def work(settings: Settings) -> None:
         if no_password and password_stdin:
@@ -150,8 +150,8 @@ def create_user(
         except AccountError as err:
             raise Refused(err.code, err.detail, err.field) from None
         password = None if no_password else _read_password(account_id, password_stdin)
-        async with account_store(settings) as accounts:
-            created = await create_account(accounts, fields, password)
+        async with account_services(settings) as (_, service):
+            created = await service.create_account(fields, password)
         where = f" of {created.organisation_id}" if created.organisation_id else ""
         typer.echo(f"created {created.id}: {created.role.value}{where}")
 
@@ -169,14 +169,13 @@ def token(
     ] = 90,
 ) -> None:
     """Issue an API token and print it, once: only its digest is kept."""
-    from infra.accounts.service import issue_token
-    from workers.endpoints import account_store
+    from workers.endpoints import account_services
 
     async def work(settings: Settings) -> None:
         now = datetime.now(UTC)
         lifetime = timedelta(days=days)
-        async with account_store(settings) as accounts:
-            issued = await issue_token(accounts, account_id, label, now, lifetime)
+        async with account_services(settings) as (_, service):
+            issued = await service.issue_token(account_id, label, now, lifetime)
         typer.echo(issued)
         typer.echo(
             f"token {label!r} for {account_id}, valid until {now + lifetime:%Y-%m-%d %H:%M}Z; "
@@ -228,16 +227,15 @@ def passwd(
 ) -> None:
     """Set a new password (asked twice, hidden); ends the account's web sessions and
     revokes its API tokens, unless --keep-sessions."""
-    from infra.accounts.service import change_password
-    from workers.endpoints import account_stores
+    from workers.endpoints import account_services
 
     async def work(settings: Settings) -> None:
-        async with account_stores(settings) as (accounts, sessions):
+        async with account_services(settings) as (accounts, service):
             if await accounts.get_account(account_id) is None:
                 raise Refused("account_not_found", f"no account {account_id}", "id")
             password = _read_password(account_id, password_stdin)
-            changed = await change_password(
-                accounts, sessions, account_id, password, keep_sessions=keep_sessions
+            changed = await service.change_password(
+                account_id, password, keep_sessions=keep_sessions
             )
         if not changed.sessions_ended:
             typer.echo(f"password of {account_id} changed; sessions and tokens kept")
@@ -251,12 +249,11 @@ def passwd(
 @user_app.command("deactivate")
 def deactivate(account_id: AccountArgument) -> None:
     """Stop an account from signing in, and revoke all its tokens."""
-    from infra.accounts.service import deactivate as deactivate_account
-    from workers.endpoints import account_store
+    from workers.endpoints import account_services
 
     async def work(settings: Settings) -> None:
-        async with account_store(settings) as accounts:
-            revoked = await deactivate_account(accounts, account_id)
+        async with account_services(settings) as (_, service):
+            revoked = await service.deactivate(account_id)
         tokens = "1 token" if revoked == 1 else f"{revoked} tokens"
         typer.echo(f"{account_id} deactivated; {tokens} revoked")
 

@@ -21,9 +21,12 @@ if TYPE_CHECKING:
     from client.pathway import PathwayClient
     from client.statement_import import StatementImports
     from infra.access_log.postgres import PostgresAccessLog
+    from infra.accounts.operations import AccountService
     from infra.accounts.postgres import PostgresAccountStore
     from infra.accounts.postgres_sessions import PostgresSessionRevocations
     from infra.accounts.postgres_throttle import PostgresSignInThrottle
+    from infra.accounts.sessions import SessionRevocations
+    from infra.accounts.store import AccountStore
     from infra.crypto.codec import PathwayCodec
     from infra.crypto.keyring import Keyring
     from infra.crypto.sealing import FieldSealer
@@ -142,11 +145,27 @@ class Stores:
         return IndicatorProjector(self.indicator_projection)
 
     @cached_property
+    def account_service(self) -> AccountService:
+        """The accounts' rules over the accounts and the sessions' revocations above."""
+        return account_service(self.accounts, self.session_revocations)
+
+    @cached_property
     def codec(self) -> PathwayCodec:
         """Seals Temporal payloads with the pathway's key; the UI's `/codec` opens them."""
         from infra.crypto.codec import PathwayCodec
 
         return PathwayCodec(self.keyring)
+
+
+def account_service(accounts: AccountStore, sessions: SessionRevocations) -> AccountService:
+    """The accounts' rules over `accounts` and `sessions`: the one place that builds them.
+
+    `create_app` takes this as its `account_service` factory (web may import no activity)
+    and builds the service over the stores it holds; the CLI takes `Stores.account_service`.
+    """
+    from activities.accounts.service import AccountOperations
+
+    return AccountOperations(accounts, sessions)
 
 
 def statement_imports(pathways: PathwayClient) -> StatementImports:

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from client.pathway import PathwayClient
     from domain.records import EventRecord
     from infra.accounts.model import Account
+    from infra.accounts.operations import AccountService
     from infra.accounts.postgres import PostgresAccountStore
-    from infra.accounts.postgres_sessions import PostgresSessionRevocations
     from infra.eventstore.postgres import PostgresEventStore
     from workers.composition import Stores
 
@@ -212,15 +212,16 @@ async def account_store(settings: Settings) -> AsyncIterator[PostgresAccountStor
         Refused: an account operation was refused (its code: `account_exists`, ...).
         Unavailable: the database cannot be reached or is not migrated.
     """
-    async with account_stores(settings) as (accounts, _):
+    async with account_services(settings) as (accounts, _):
         yield accounts
 
 
 @contextlib.asynccontextmanager
-async def account_stores(
+async def account_services(
     settings: Settings,
-) -> AsyncIterator[tuple[PostgresAccountStore, PostgresSessionRevocations]]:
-    """The accounts and the web sessions' revocations in the database, for one command.
+) -> AsyncIterator[tuple[PostgresAccountStore, AccountService]]:
+    """The accounts in the database and the composition root's service over them (which
+    ends web sessions in the database too), for one command.
 
     Raises:
         Refused: an account operation was refused (its code: `account_exists`, ...).
@@ -237,7 +238,7 @@ async def account_stores(
         pool = await open_pool(conninfo, min_size=1, max_size=2, timeout=CONNECT_TIMEOUT_SECONDS)
         try:
             stores = Stores(settings, pool)
-            yield stores.accounts, stores.session_revocations
+            yield stores.accounts, stores.account_service
         except AccountError as err:
             raise Refused(err.code, err.detail, err.field) from None
         except psycopg.errors.UndefinedTable:

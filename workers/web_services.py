@@ -96,7 +96,6 @@ class DemoAccounts:
     name = "demo-accounts"
 
     async def start(self, stack: Stack) -> None:
-        from infra.accounts.service import ensure_accounts
         from infra.db import open_pool
         from workers.composition import Stores
         from workers.demo_accounts import DEMO_PASSWORD, demo_accounts, demo_organisations
@@ -105,9 +104,10 @@ class DemoAccounts:
         wanted = demo_accounts()
         pool = await open_pool(stack.database_url, 1, 1)
         try:
-            accounts = Stores(stack.settings, pool).accounts
-            created = await ensure_accounts(
-                accounts, demo_organisations(), [(a, DEMO_PASSWORD) for a in wanted]
+            stores = Stores(stack.settings, pool)
+            accounts = stores.accounts
+            created = await stores.account_service.ensure_accounts(
+                demo_organisations(), [(a, DEMO_PASSWORD) for a in wanted]
             )
             # Listed as they are now: an admin may have deactivated one since.
             live = {a.id: a for a in await accounts.list_accounts() if a.active}
@@ -184,7 +184,7 @@ class WebServer:
         from infra.temporal import connect
         from web.app import create_app
         from web.settings import WebSettings
-        from workers.composition import Stores, statement_imports
+        from workers.composition import Stores, account_service, statement_imports
         from workers.invocation import configured_targets
 
         settings = stack.settings
@@ -222,6 +222,7 @@ class WebServer:
                 access_log=stores.access_log,
                 throttle=stores.throttle,
                 session_revocations=stores.session_revocations,
+                account_service=account_service,
                 statement_imports=statement_imports(pathways),
                 partners=stores.partners,
             )

@@ -1,4 +1,4 @@
-"""What people do with accounts (`infra.accounts.service`), on the in-memory store."""
+"""What people do with accounts (`activities.accounts.service`), on the in-memory store."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from argon2 import PasswordHasher
 
-from infra.accounts.credentials import TOKEN_PREFIX, needs_rehash, token_digest, verify_password
-from infra.accounts.model import Account, AccountError, Organisation
-from infra.accounts.service import (
+from activities.accounts.service import (
     account_for_token,
     change_password,
     create_account,
@@ -18,6 +16,8 @@ from infra.accounts.service import (
     issue_token,
     sign_in,
 )
+from infra.accounts.credentials import TOKEN_PREFIX, needs_rehash, token_digest, verify_password
+from infra.accounts.model import Account, AccountError, Organisation
 from infra.accounts.sessions import InMemorySessionRevocations
 from infra.accounts.store import InMemoryAccountStore
 

@@ -34,7 +34,7 @@ from infra.telemetry import configure_tracing, tracing_interceptors
 from tests.scenarios import OPEN
 from tests.web.conftest import web_settings
 from tests.web.staff import bearer, staffed_accounts
-from web.app import create_app
+from tests.web_app import create_test_app
 from workers.worker import build_worker
 
 
@@ -92,7 +92,7 @@ async def test_one_command_is_one_trace_from_the_request_to_the_sql_insert(
         )
         store = PostgresEventStore(pool)
         task_queue = f"tq-{uuid.uuid4().hex[:8]}"
-        app = create_app(
+        app = create_test_app(
             PathwayClient(client, task_queue, store),
             store,
             await staffed_accounts(),

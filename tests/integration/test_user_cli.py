@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from activities.accounts.service import account_for_token, sign_in
 from infra.accounts.postgres import PostgresAccountStore
-from infra.accounts.service import account_for_token, sign_in
 from infra.db import Pool, open_pool
 from infra.migrate import migrate
 from tests.integration.conftest import PATHWAYS, Ran, clean_environ, run

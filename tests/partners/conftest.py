@@ -25,7 +25,7 @@ from infra.partners.postgres import PostgresPartnerRegistry
 from tests.eventstore.conftest import database, pool, postgres
 from tests.web.conftest import web_settings
 from tests.web.staff import staffed_accounts
-from web.app import create_app
+from tests.web_app import create_test_app
 
 __all__ = ["Site", "database", "partners", "pool", "postgres", "postgres_partners", "site"]
 
@@ -55,7 +55,7 @@ async def site() -> AsyncIterator[Site]:
     Temporal (partner routes send no command), so a pathway page would fail here."""
     registry = InMemoryPartnerRegistry(set(ORGANISATIONS))
     pathways = PathwayClient(cast(Client, None), "no-temporal")
-    app = create_app(
+    app = create_test_app(
         pathways, InMemoryEventStore(), await staffed_accounts(), web_settings(), partners=registry
     )
     transport = httpx.ASGITransport(app=app)

@@ -17,7 +17,7 @@ from tests.privacy.test_sealing import noted, opened
 from tests.web.conftest import web_settings
 from tests.web.staff import staffed_accounts
 from tests.web.test_pages import sign_in
-from web.app import create_app
+from tests.web_app import create_test_app
 
 
 async def seed(store: PostgresEventStore, pathway_id: str) -> None:
@@ -38,7 +38,7 @@ async def one_erased_one_kept(pool: Pool, store: PostgresEventStore) -> FastAPI:
             " WHERE pathway_id = 'p-erased'"
         )
     pathways = PathwayClient(None, "unused")  # type: ignore[arg-type]  # the pages only read
-    return create_app(pathways, store, await staffed_accounts(), web_settings())
+    return create_test_app(pathways, store, await staffed_accounts(), web_settings())
 
 
 async def test_the_pages_of_an_erased_pathway_say_so_and_show_no_placeholder_name(

@@ -13,7 +13,7 @@ from infra.crypto.keyring import KEY_UNKNOWN, DataKey, KeyUnavailable, key_id_fo
 from infra.eventstore.memory import InMemoryEventStore
 from tests.web.conftest import web_settings
 from tests.web.staff import staffed_accounts
-from web.app import create_app
+from tests.web_app import create_test_app
 
 
 class MemoryKeyring:
@@ -38,7 +38,7 @@ class MemoryKeyring:
 async def codec_app(keyring: MemoryKeyring) -> FastAPI:
     """The web app with the staff's accounts, no pathways, and `keyring` behind its codec."""
     codec: Any = PathwayCodec(keyring)  # type: ignore[arg-type]
-    return create_app(
+    return create_test_app(
         PathwayClient(None, "unused"),  # type: ignore[arg-type]
         InMemoryEventStore(),
         await staffed_accounts(),

@@ -22,7 +22,7 @@ from tests.scenarios import OPEN
 from tests.web.conftest import web_settings
 from tests.web.staff import bearer, staffed_accounts
 from tests.web.test_pages import sign_in
-from web.app import create_app
+from tests.web_app import create_test_app
 
 MIB = 1024 * 1024
 CHUNK = 64 * 1024
@@ -38,7 +38,7 @@ class Site:
 async def site() -> AsyncIterator[Site]:
     """The app on the in-memory store, with no Temporal: a route reached would fail loudly."""
     store = InMemoryEventStore()
-    app = create_app(
+    app = create_test_app(
         PathwayClient(None, "unused"),  # type: ignore[arg-type]
         store,
         await staffed_accounts(),
@@ -117,7 +117,7 @@ async def test_a_statement_upload_has_its_own_limit(site: Site, size: int) -> No
 
 
 async def test_the_limit_is_the_settings(site: Site) -> None:
-    small = create_app(
+    small = create_test_app(
         PathwayClient(None, "unused"),  # type: ignore[arg-type]
         InMemoryEventStore(),
         await staffed_accounts(),

@@ -45,7 +45,7 @@ from tests.security.spreadsheet_checks import assert_inert_csv, assert_inert_xls
 from tests.web.conftest import web_settings
 from tests.web.staff import ORGANISATIONS, staffed_accounts
 from tests.web.test_pages import sign_in
-from web.app import create_app
+from tests.web_app import create_test_app
 from workers.cli import app as cli
 
 __all__ = ["database", "postgres"]
@@ -126,7 +126,7 @@ class Site:
 async def payments_site(database: str) -> AsyncIterator[Site]:
     pool = await open_pool(database, min_size=1, max_size=4)
     await book(pool)
-    app = create_app(
+    app = create_test_app(
         PathwayClient(None, "unused"),  # type: ignore[arg-type]  # the report sends none
         PostgresEventStore(pool),
         await staffed_accounts(),
@@ -210,7 +210,7 @@ async def slipped_past(pool: Pool) -> None:
 async def indicators_site(database: str) -> AsyncIterator[Site]:
     pool = await open_pool(database, min_size=1, max_size=4)
     await slipped_past(pool)
-    app = create_app(
+    app = create_test_app(
         PathwayClient(None, "unused"),  # type: ignore[arg-type]  # the downloads send none
         PostgresEventStore(pool),
         await staffed_accounts(),

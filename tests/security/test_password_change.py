@@ -26,7 +26,8 @@ from tests.eventstore.conftest import database, postgres
 from tests.integration.conftest import PATHWAYS, Ran, clean_environ, run
 from tests.web.conftest import web_settings
 from tests.web.staff import PASSWORD, add_staff, bearer
-from web.app import SESSION_COOKIE, create_app
+from tests.web_app import create_test_app
+from web.app import SESSION_COOKIE
 
 __all__ = ["database", "postgres"]
 
@@ -46,7 +47,7 @@ class Site:
 
 
 def site_on(accounts: AccountStore, **stores: object) -> Site:
-    app = create_app(
+    app = create_test_app(
         PathwayClient(None, "unused"),  # type: ignore[arg-type]
         InMemoryEventStore(),
         accounts,

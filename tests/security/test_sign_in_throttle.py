@@ -25,7 +25,7 @@ from infra.eventstore.memory import InMemoryEventStore
 from tests.web.conftest import web_settings
 from tests.web.staff import PASSWORD, staffed_accounts
 from tests.web.test_sign_in_security import CSRF_INPUT, WRONG, Clock, Site
-from web.app import create_app
+from tests.web_app import create_test_app
 
 POLICY = ThrottlePolicy(pair_failures=3, client_failures=8)
 """Lower limits than the shipped ones (5 and 20), the same rules: fewer slow hashes."""
@@ -34,7 +34,7 @@ PEOPLE = ("anna", "luca", "sara", "marco", "marta", "paolo", "cora", "aldo", "ad
 
 async def make_site(*trusted_proxies: str) -> Site:
     clock = Clock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
-    app = create_app(
+    app = create_test_app(
         PathwayClient(None, "unused"),  # type: ignore[arg-type]
         InMemoryEventStore(),
         await staffed_accounts(),

@@ -27,7 +27,7 @@ from infra.eventstore.memory import InMemoryEventStore
 from tests.scenarios import policy_beyond_schema
 from tests.web.conftest import web_settings
 from tests.web.staff import bearer, staffed_accounts
-from web.app import create_app
+from tests.web_app import create_test_app
 
 COMMANDS = "/api/v1/pathways/{pathway_id}/commands"
 OPEN = "/api/v1/pathways"
@@ -38,7 +38,7 @@ DOMAIN_TYPES = {
 
 async def new_app() -> tuple[FastAPI, InMemoryEventStore]:
     store = InMemoryEventStore()
-    app = create_app(
+    app = create_test_app(
         PathwayClient(None, "unused"),  # type: ignore[arg-type]
         store,
         await staffed_accounts(),
@@ -93,7 +93,7 @@ def test_the_opening_is_published_without_the_server_side_policy(app: FastAPI) -
 
 @pytest.fixture(scope="module")
 def published() -> schemathesis.BaseSchema:
-    app = create_app(
+    app = create_test_app(
         PathwayClient(None, "unused"),  # type: ignore[arg-type]
         InMemoryEventStore(),
         None,  # type: ignore[arg-type]  # the document needs no accounts

@@ -11,8 +11,8 @@ import pytest_asyncio
 
 from infra.policy_file import load_policy
 from tests.web.staff import staffed_accounts
+from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness, dev_harness, harness
-from web.app import create_app
 from web.settings import WebSettings
 
 __all__ = ["Api", "api", "dev_harness", "harness", "web_settings"]
@@ -32,7 +32,7 @@ def web_settings(**changes: Any) -> WebSettings:
 @pytest_asyncio.fixture(loop_scope="session")
 async def api(harness: Harness) -> AsyncIterator[Api]:
     """An HTTP client on the app, with a worker for the harness's task queue running."""
-    app = create_app(harness.pathways, harness.store, await staffed_accounts(), web_settings())
+    app = create_test_app(harness.pathways, harness.store, await staffed_accounts(), web_settings())
     transport = httpx.ASGITransport(app=app)
     async with (
         harness.worker(),

@@ -34,7 +34,7 @@ from infra.search_attributes import register_search_attributes
 from tests.conftest import venv_binary
 from tests.web.conftest import web_settings
 from tests.web.staff import add_staff
-from web.app import create_app
+from tests.web_app import create_test_app
 from workers.worker import build_worker
 
 T = TypeVar("T")
@@ -148,7 +148,7 @@ async def _serve_app(
 ) -> None:
     task_queue = f"tq-{uuid.uuid4().hex[:8]}"
     pathways = PathwayClient(env.client, task_queue, store)
-    app = create_app(pathways, store, accounts, web_settings())
+    app = create_test_app(pathways, store, accounts, web_settings())
     server = uvicorn.Server(
         uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False)
     )

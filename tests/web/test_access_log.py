@@ -27,8 +27,8 @@ from tests.eventstore.conftest import database, postgres
 from tests.scenarios import ASSESSMENT, CONDITION, OPEN
 from tests.web.conftest import web_settings
 from tests.web.staff import PASSWORD, bearer, staffed_accounts
+from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness
-from web.app import create_app
 
 __all__ = ["database", "postgres"]
 
@@ -52,7 +52,7 @@ class Logged:
 async def logged(harness: Harness) -> AsyncIterator[Logged]:
     """The app with its in-memory access log at hand, and one pathway of anna's."""
     log = InMemoryAccessLog()
-    app = create_app(
+    app = create_test_app(
         harness.pathways, harness.store, await staffed_accounts(), web_settings(), access_log=log
     )
     pathway_id = f"p-log-{uuid.uuid4().hex[:8]}"
@@ -253,7 +253,7 @@ async def test_the_access_log_page(logged: Logged) -> None:
 async def test_a_read_that_cannot_be_logged_is_refused(harness: Harness, database: str) -> None:
     """The access log on PostgreSQL, its table locked: every read answers 503, none shows."""
     pool = await open_pool(make_conninfo(database, options="-c lock_timeout=200ms"), 1, 2)
-    app = create_app(
+    app = create_test_app(
         harness.pathways,
         harness.store,
         await staffed_accounts(),

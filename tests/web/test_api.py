@@ -15,9 +15,9 @@ from domain.stream import stream_id_for
 from tests.scenarios import ASSESSMENT, CONDITION, OPEN
 from tests.web.conftest import Api, web_settings
 from tests.web.staff import bearer, staffed_accounts
+from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness
 from tests.workflows.journey import full_journey
-from web.app import create_app
 
 PROBLEM = "application/problem+json"
 ANNA = bearer("anna")
@@ -114,7 +114,7 @@ async def test_open_commands_state_history_and_as_of(api: Api) -> None:
     # test before: asked through an app whose clock is the server's, one of its instants is
     # not a day still to come (`as_of_in_future`), as it never is in production.
     server_now = await api.harness.env.get_current_time()
-    in_step = create_app(
+    in_step = create_test_app(
         api.harness.pathways,
         api.harness.store,
         await staffed_accounts(),
@@ -282,7 +282,7 @@ async def test_the_same_command_id_twice_gets_the_same_answer_once(api: Api) -> 
 
 async def test_overdue_obligations_by_caseload(harness: Harness) -> None:
     later = datetime.now(UTC) + timedelta(days=3650)
-    app = create_app(
+    app = create_test_app(
         harness.pathways, harness.store, await staffed_accounts(), web_settings(clock=lambda: later)
     )
     transport = httpx.ASGITransport(app=app)

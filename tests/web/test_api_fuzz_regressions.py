@@ -22,9 +22,9 @@ from infra.migrate import migrate
 from tests.scenarios import OPEN
 from tests.web.conftest import Api, web_settings
 from tests.web.staff import add_staff, bearer
+from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness
 from web.api import MAX_OFFSET
-from web.app import create_app
 
 PROBLEM = "application/problem+json"
 ANNA, CORA, ADELE = bearer("anna"), bearer("cora"), bearer("adele")
@@ -52,7 +52,7 @@ async def pg_api(harness: Harness, fresh_database: str) -> AsyncIterator[Postgre
     try:
         store, accounts = PostgresEventStore(pool), PostgresAccountStore(pool)
         await add_staff(accounts)
-        app = create_app(harness.pathways, store, accounts, web_settings())
+        app = create_test_app(harness.pathways, store, accounts, web_settings())
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
             yield PostgresApi(http, store, accounts)

@@ -27,8 +27,8 @@ from infra.access_log.model import AccessQuery
 from tests.scenarios import OPEN
 from tests.web.conftest import web_settings
 from tests.web.staff import STAFF, bearer, staffed_accounts
+from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness
-from web.app import create_app
 
 OWN = "p-matrix-anna"
 """The pathway every row is about: anna's, in org-lecce."""
@@ -246,7 +246,7 @@ def access_log() -> InMemoryAccessLog:
 async def http(harness: Harness, access_log: InMemoryAccessLog) -> AsyncIterator[httpx.AsyncClient]:
     """The app with OWN opened by anna; its clock ten years ahead, so OWN is overdue."""
     later = datetime.now(UTC) + timedelta(days=3650)
-    app = create_app(
+    app = create_test_app(
         harness.pathways,
         harness.store,
         await staffed_accounts(),
@@ -316,7 +316,7 @@ async def api_client_401() -> AsyncIterator[httpx.AsyncClient]:
     from client.pathway import PathwayClient
     from infra.eventstore.memory import InMemoryEventStore
 
-    app = create_app(
+    app = create_test_app(
         PathwayClient(None, "unused"),  # type: ignore[arg-type]
         InMemoryEventStore(),
         await staffed_accounts(),

@@ -14,9 +14,9 @@ import pytest
 from tests.web.conftest import web_settings
 from tests.web.staff import staffed_accounts
 from tests.web.test_pages import sign_in
+from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness, dev_harness
 from tests.workflows.journey import opening
-from web.app import create_app
 from workers.worker import build_worker
 
 __all__ = ["dev_harness"]
@@ -35,7 +35,7 @@ async def test_a_supervisor_previews_then_applies_a_caseload_reassignment(
 ) -> None:
     h = dev_harness
     accounts = await staffed_accounts()
-    app = create_app(h.pathways, h.store, accounts, web_settings())
+    app = create_test_app(h.pathways, h.store, accounts, web_settings())
     annas = [f"team-{h.task_queue}-{i}" for i in range(2)]
     transport = httpx.ASGITransport(app=app)
     async with (
@@ -103,7 +103,7 @@ async def test_a_policy_roll_out_is_no_organisation_s_bulk_page(dev_harness: Har
 
     h = dev_harness
     accounts = await staffed_accounts()
-    app = create_app(h.pathways, h.store, accounts, web_settings())
+    app = create_test_app(h.pathways, h.store, accounts, web_settings())
     bulk = BulkOperations(h.env.client, h.task_queue)
     transport = httpx.ASGITransport(app=app)
     async with (
@@ -128,7 +128,7 @@ async def test_a_supervisor_previews_a_cohort_s_closure_with_its_refusals_then_a
 
     h = dev_harness
     accounts = await staffed_accounts()
-    app = create_app(h.pathways, h.store, accounts, web_settings())
+    app = create_test_app(h.pathways, h.store, accounts, web_settings())
     today = datetime.now(UTC).date()
     ready, pending = f"cohort-{h.task_queue}-ready", f"cohort-{h.task_queue}-pending"
     transport = httpx.ASGITransport(app=app)

@@ -28,8 +28,8 @@ from infra.search_attributes import register_search_attributes
 from tests.conftest import venv_binary
 from tests.web.conftest import web_settings
 from tests.web.staff import bearer, staffed_accounts
+from tests.web_app import create_test_app
 from tests.workflows.journey import opening
-from web.app import create_app
 from workers.worker import build_worker
 from workflows.models import workflow_id_for
 
@@ -73,7 +73,7 @@ async def codec(fresh_database: str) -> AsyncIterator[Codec]:
         client = Client(**config)
         store, queue = InMemoryEventStore(), f"tq-{uuid.uuid4().hex[:8]}"
         pathways = PathwayClient(client, queue, store)
-        app = create_app(
+        app = create_test_app(
             pathways,
             store,
             await staffed_accounts(),

@@ -25,9 +25,9 @@ from tests.web.conftest import web_settings
 from tests.web.staff import staffed_accounts
 from tests.web.test_case_pages import forms_of, submit
 from tests.web.test_pages import Site, open_pathway, sign_in
+from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness
 from tests.workflows.journey import compressed_opening, envelope, full_journey
-from web.app import create_app
 
 MOST_READS = 1
 
@@ -53,7 +53,7 @@ async def counted(harness: Harness) -> AsyncIterator[tuple[Site, CountingStore]]
     pathways = PathwayClient(harness.env.client, harness.task_queue, store)  # type: ignore[arg-type]
     accounts = await staffed_accounts()
     settings = web_settings(clock=lambda: datetime.now(UTC))
-    app = create_app(pathways, store, accounts, settings)  # type: ignore[arg-type]
+    app = create_test_app(pathways, store, accounts, settings)  # type: ignore[arg-type]
     async with harness.worker():
         yield Site(harness, accounts, app), store
 
@@ -163,7 +163,7 @@ async def test_no_answer_from_the_workflow_redraws_the_form_and_sends_nothing(
     store = CountingStore(harness.store)
     pathways = PathwayClient(harness.env.client, harness.task_queue, store)  # type: ignore[arg-type]
     settings = web_settings(reply_timeout=1)
-    app = create_app(pathways, store, await staffed_accounts(), settings)  # type: ignore[arg-type]
+    app = create_test_app(pathways, store, await staffed_accounts(), settings)  # type: ignore[arg-type]
     site = Site(harness, await staffed_accounts(), app)
     async with site.browser() as anna:
         async with harness.worker():

@@ -16,8 +16,8 @@ from infra.accounts.store import InMemoryAccountStore
 from infra.eventstore.memory import InMemoryEventStore
 from tests.web.conftest import web_settings
 from tests.web.staff import bearer, staffed_accounts
+from tests.web_app import create_test_app
 from web import dependencies
-from web.app import create_app
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 APP_STATE = re.compile(r"\bapp\.state\b|getattr\([^)]*\.app\b")
@@ -44,7 +44,7 @@ def test_the_check_sees_the_apps_state() -> None:
 
 
 async def test_a_route_uses_the_store_its_dependency_gives() -> None:
-    app = create_app(
+    app = create_test_app(
         PathwayClient(None, "unused"),  # type: ignore[arg-type]  # the route sends no command
         InMemoryEventStore(),
         await staffed_accounts(),

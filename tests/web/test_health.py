@@ -16,8 +16,8 @@ from infra.embedded import EmbeddedPostgres
 from infra.eventstore.postgres import PostgresEventStore
 from tests.web.conftest import web_settings
 from tests.web.staff import staffed_accounts
+from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness
-from web.app import create_app
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def own_postgres() -> Iterator[EmbeddedPostgres]:
 
 
 async def test_both_probes_answer_when_temporal_is_reachable(harness: Harness) -> None:
-    app = create_app(harness.pathways, harness.store, await staffed_accounts(), web_settings())
+    app = create_test_app(harness.pathways, harness.store, await staffed_accounts(), web_settings())
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as h:
         alive, ready = await h.get("/healthz"), await h.get("/readyz")
     assert (alive.status_code, alive.json()) == (200, {"status": "ok"})
@@ -42,7 +42,7 @@ async def test_both_probes_answer_when_temporal_is_reachable(harness: Harness) -
 
 
 async def test_temporal_down_readyz_names_it_and_healthz_stays_up(harness: Harness) -> None:
-    app = create_app(harness.pathways, harness.store, await staffed_accounts(), web_settings())
+    app = create_test_app(harness.pathways, harness.store, await staffed_accounts(), web_settings())
     await harness.env.shutdown()
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as h:
         alive, ready = await h.get("/healthz"), await h.get("/readyz")
@@ -62,7 +62,7 @@ async def test_postgres_stopped_readyz_names_it_and_recovers_when_it_is_back(
     pool = await open_pool(uri, 1, 2, timeout=10)
     try:
         store = PostgresEventStore(pool)
-        app = create_app(harness.pathways, store, await staffed_accounts(), web_settings())
+        app = create_test_app(harness.pathways, store, await staffed_accounts(), web_settings())
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
             ready = await http.get("/readyz")

@@ -19,8 +19,8 @@ from tests.scenarios import ASSESSMENT, CONDITION, OPEN
 from tests.web.conftest import web_settings
 from tests.web.staff import bearer, staffed_accounts
 from tests.web.test_pages import csrf_of, sign_in
+from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness
-from web.app import create_app
 from web.pages.event_labels import EVENT_TYPES
 from web.pages.render import DISPLAY_TIMEZONE
 from web.pages.timeline import GROUP_OF
@@ -63,7 +63,7 @@ async def site(harness: Harness) -> AsyncIterator[Site]:
         temporal_namespace="default",
         clock=lambda: datetime.now(UTC) + ahead[0],
     )
-    app = create_app(harness.pathways, harness.store, await staffed_accounts(), settings)
+    app = create_test_app(harness.pathways, harness.store, await staffed_accounts(), settings)
     async with harness.worker():
         yield Site(harness, app, ahead)
 
@@ -260,7 +260,7 @@ async def test_out_of_scope_and_unknown_pathways_are_the_same_404(site: Site) ->
 
 async def test_without_a_temporal_ui_there_is_no_link(site: Site) -> None:
     pathway_id = f"p-{uuid.uuid4().hex[:12]}"
-    plain = create_app(
+    plain = create_test_app(
         site.harness.pathways, site.harness.store, await staffed_accounts(), web_settings()
     )
     async with site.browser(plain) as client:

@@ -19,8 +19,8 @@ from tests.scenarios import CONDITION, OPEN
 from tests.web.conftest import web_settings
 from tests.web.staff import PASSWORD, bearer, staffed_accounts
 from tests.web.test_pages import csrf_of, sign_in
+from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness
-from web.app import create_app
 
 MARK_READ = re.compile(r'action="/inbox/([^"]+)/read"')
 
@@ -43,7 +43,7 @@ async def site(harness: Harness) -> AsyncIterator[Site]:
     accounts = await staffed_accounts()
     skew = [timedelta()]
     settings = web_settings(clock=lambda: datetime.now(UTC) + skew[0])
-    app = create_app(harness.pathways, harness.store, accounts, settings)
+    app = create_test_app(harness.pathways, harness.store, accounts, settings)
     async with harness.worker():
         yield Site(harness, accounts, app, skew)
 

@@ -39,7 +39,7 @@ from tests.scenarios import ASSESSMENT, CASEWORKER, CONDITION, OPEN, START
 from tests.web.conftest import web_settings
 from tests.web.staff import staffed_accounts
 from tests.web.test_pages import sign_in
-from web.app import create_app
+from tests.web_app import create_test_app
 
 __all__ = ["database", "postgres"]
 
@@ -117,7 +117,7 @@ class Site:
         )
 
     async def make_app(self, **settings: Any) -> FastAPI:
-        return create_app(
+        return create_test_app(
             PathwayClient(None, "unused"),  # type: ignore[arg-type]  # these pages send no commands
             PostgresEventStore(self.pool),
             await staffed_accounts(),

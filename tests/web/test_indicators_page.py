@@ -36,7 +36,7 @@ from tests.web.conftest import web_settings
 from tests.web.staff import staffed_accounts
 from tests.web.test_i18n import catalog
 from tests.web.test_pages import sign_in
-from web.app import create_app
+from tests.web_app import create_test_app
 from web.pages.indicators import month_ends
 from web.reports.indicator_labels import INDICATOR_LABELS
 
@@ -83,7 +83,7 @@ async def caseload(pool: Pool) -> None:
 async def dashboard(database: str) -> AsyncIterator[Dashboard]:
     pool = await open_pool(database, min_size=1, max_size=4)
     await caseload(pool)
-    app = create_app(
+    app = create_test_app(
         PathwayClient(None, "unused"),  # type: ignore[arg-type]  # the dashboard sends none
         PostgresEventStore(pool),
         await staffed_accounts(),
@@ -246,7 +246,7 @@ async def test_csv_and_xlsx_carry_the_same_numbers(dashboard: Dashboard) -> None
 
 
 async def test_without_the_indicator_database_the_page_says_so(dashboard: Dashboard) -> None:
-    app = create_app(
+    app = create_test_app(
         PathwayClient(None, "unused"),  # type: ignore[arg-type]
         PostgresEventStore(dashboard.pool),
         await staffed_accounts(),

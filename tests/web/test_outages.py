@@ -13,8 +13,8 @@ from infra.server_process import free_port
 from tests.scenarios import OPEN
 from tests.web.conftest import web_settings
 from tests.web.staff import bearer, staffed_accounts
+from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness
-from web.app import create_app
 
 PROBLEM = "application/problem+json"
 
@@ -30,7 +30,9 @@ async def test_no_reply_in_time_is_503_and_the_same_command_id_later_applies_onc
     dev_harness: Harness,
 ) -> None:
     h = dev_harness
-    app = create_app(h.pathways, h.store, await staffed_accounts(), web_settings(reply_timeout=1))
+    app = create_test_app(
+        h.pathways, h.store, await staffed_accounts(), web_settings(reply_timeout=1)
+    )
     transport = httpx.ASGITransport(app=app)
     pid = f"p-{uuid.uuid4().hex[:12]}"
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
@@ -59,7 +61,7 @@ async def test_an_unreachable_database_is_503(harness: Harness) -> None:
     await pool.open(wait=False)
     try:
         store = PostgresEventStore(pool)  # type: ignore[arg-type]
-        app = create_app(harness.pathways, store, await staffed_accounts(), web_settings())
+        app = create_test_app(harness.pathways, store, await staffed_accounts(), web_settings())
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
             for path in ("/api/v1/pathways", "/api/v1/pathways/p-1", "/api/v1/obligations/overdue"):
@@ -69,7 +71,7 @@ async def test_an_unreachable_database_is_503(harness: Harness) -> None:
 
 
 async def test_an_unreachable_temporal_is_503_and_records_nothing(harness: Harness) -> None:
-    app = create_app(harness.pathways, harness.store, await staffed_accounts(), web_settings())
+    app = create_test_app(harness.pathways, harness.store, await staffed_accounts(), web_settings())
     transport = httpx.ASGITransport(app=app)
     await harness.env.shutdown()
     pid = f"p-{uuid.uuid4().hex[:12]}"

@@ -20,8 +20,9 @@ from infra.accounts.store import InMemoryAccountStore
 from tests.scenarios import OPEN
 from tests.web.conftest import web_settings
 from tests.web.staff import PASSWORD, bearer, staffed_accounts
+from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness
-from web.app import SESSION_COOKIE, create_app
+from web.app import SESSION_COOKIE
 from web.pages.render import DISPLAY_TIMEZONE
 from web.pages.routing import safe_next
 
@@ -52,7 +53,7 @@ async def site(harness: Harness) -> AsyncIterator[Site]:
     accounts = await staffed_accounts()
     skew = [timedelta()]
     settings = web_settings(clock=lambda: datetime.now(UTC) + skew[0])
-    app = create_app(harness.pathways, harness.store, accounts, settings)
+    app = create_test_app(harness.pathways, harness.store, accounts, settings)
     async with harness.worker():
         yield Site(harness, accounts, app, skew)
 

@@ -39,7 +39,7 @@ from tests.eventstore.ledger_builders import entry, lines, with_ledger
 from tests.web.conftest import web_settings
 from tests.web.staff import ORGANISATIONS, staffed_accounts
 from tests.web.test_pages import sign_in
-from web.app import create_app
+from tests.web_app import create_test_app
 from workflows.models import CommandResult
 from workflows.statement_import import StatementImportWorkflow
 
@@ -125,7 +125,7 @@ async def office(database: str, dev_server_env: WorkflowEnvironment) -> AsyncIte
         workflows=[StatementImportWorkflow],
         activities=[steps.settle_statement, steps.tell_pathways],
     )
-    app = create_app(
+    app = create_test_app(
         pathways,  # type: ignore[arg-type]  # only `send` is used by these pages
         store,
         await staffed_accounts(),

@@ -12,7 +12,7 @@ from client.pathway import PathwayClient
 from infra.eventstore.memory import InMemoryEventStore
 from tests.web.conftest import web_settings
 from tests.web.staff import bearer, staffed_accounts
-from web.app import create_app
+from tests.web_app import create_test_app
 
 PATHS = (
     "/sign-in",  # a page
@@ -26,7 +26,7 @@ PATHS = (
 
 
 async def client(**settings: object) -> httpx.AsyncClient:
-    app = create_app(
+    app = create_test_app(
         PathwayClient(None, "unused"),  # type: ignore[arg-type]
         InMemoryEventStore(),
         await staffed_accounts(),

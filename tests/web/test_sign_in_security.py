@@ -20,7 +20,8 @@ from infra.eventstore.memory import InMemoryEventStore
 from tests.eventstore.conftest import database, postgres
 from tests.web.conftest import web_settings
 from tests.web.staff import PASSWORD, staffed_accounts
-from web.app import SESSION_COOKIE, create_app
+from tests.web_app import create_test_app
+from web.app import SESSION_COOKIE
 
 __all__ = ["database", "postgres"]
 
@@ -50,7 +51,7 @@ class Site:
 
 
 async def make_app(clock: Clock, **stores: object) -> FastAPI:
-    return create_app(
+    return create_test_app(
         PathwayClient(None, "unused"),  # type: ignore[arg-type]
         InMemoryEventStore(),
         await staffed_accounts(),

@@ -1,6 +1,6 @@
 """`/admin`: organisations and accounts, for the admin role only; `/team` for supervisors.
 
-Accounts are created through `infra.accounts.service.create_account`, the same rules as
+Accounts are created through `activities.accounts.service.create_account`, the same rules as
 `pathways user create` and the API: a refused form shows the error next to its field and
 stores nothing. A new API token is shown once, on the answer to the form that issued it.
 """
@@ -17,9 +17,8 @@ from starlette.datastructures import FormData
 
 from domain.values import Role
 from infra.accounts.model import SCOPED_ROLES, Account, AccountError, Organisation
-from infra.accounts.service import create_account, deactivate, issue_token
 from web import dependencies
-from web.dependencies import AccountsDep, SettingsDep
+from web.dependencies import AccountsDep, AccountServiceDep, SettingsDep
 from web.i18n import N_
 from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router, see_other
@@ -142,7 +141,7 @@ def build_admin_router() -> APIRouter:
 
     @router.post(ADMIN_PATH + "/accounts")
     async def add_account(
-        accounts: AccountsDep, request: Request, account: PageAccount
+        service: AccountServiceDep, request: Request, account: PageAccount
     ) -> Response:
         _admin(account)
         form = await request.form()
@@ -150,8 +149,7 @@ def build_admin_router() -> APIRouter:
         password = form.get("password")
         given: dict[str, object] = {k: v for k, v in fields.items() if v}
         try:
-            created = await create_account(
-                accounts,
+            created = await service.create_account(
                 given,
                 password if isinstance(password, str) and password else None,
             )
@@ -168,14 +166,14 @@ def build_admin_router() -> APIRouter:
 
     @router.post(ADMIN_PATH + "/accounts/{account_id}/deactivate")
     async def deactivate_account(
-        accounts: AccountsDep, request: Request, account_id: str, account: PageAccount
+        service: AccountServiceDep, request: Request, account_id: str, account: PageAccount
     ) -> Response:
         """Stop the account from signing in and revoke its API tokens."""
         _admin(account)
         if account_id == account.id:
             return await _page(request, status_code=422, message=SELF_DEACTIVATION)
         try:
-            revoked = await deactivate(accounts, account_id)
+            revoked = await service.deactivate(account_id)
         except AccountError:
             raise ProblemError("account_not_found", "no such account") from None
         log.info("account_deactivated", target=account_id, tokens_revoked=revoked, by=account.id)
@@ -183,7 +181,7 @@ def build_admin_router() -> APIRouter:
 
     @router.post(ADMIN_PATH + "/accounts/{account_id}/token")
     async def new_token(
-        accounts: AccountsDep,
+        service: AccountServiceDep,
         settings: SettingsDep,
         request: Request,
         account_id: str,
@@ -192,8 +190,7 @@ def build_admin_router() -> APIRouter:
         """A new API token for the account, shown on this answer only."""
         _admin(account)
         try:
-            token = await issue_token(
-                accounts,
+            token = await service.issue_token(
                 account_id,
                 f"issued by {account.id}",
                 settings.clock(),

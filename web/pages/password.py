@@ -1,6 +1,6 @@
 """Changing one's own password: the current one, the new one twice, and whether to stay
 signed in elsewhere (by default not: the change ends every other session and revokes the
-API tokens, as `pathways user passwd` does; `infra.accounts.service.change_password`).
+API tokens, as `pathways user passwd` does; `activities.accounts.service.change_password`).
 
 A wrong current password counts as a failed sign-in from this address, so a stolen session
 cannot guess its way to the password faster than the sign-in form allows.
@@ -12,10 +12,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from infra.accounts.model import AccountError
-from infra.accounts.service import change_password
 from infra.accounts.throttle import attempt_keys
 from web.auth import start_session
-from web.dependencies import AccountsDep, RevocationsDep, SettingsDep, ThrottleDep
+from web.dependencies import AccountServiceDep, SettingsDep, ThrottleDep
 from web.i18n import N_
 from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router, see_other
@@ -56,8 +55,7 @@ def build_password_router() -> APIRouter:
 
     @router.post(PASSWORD_PATH)
     async def password_submit(
-        revocations: RevocationsDep,
-        accounts: AccountsDep,
+        service: AccountServiceDep,
         settings: SettingsDep,
         throttle: ThrottleDep,
         request: Request,
@@ -105,9 +103,7 @@ def build_password_router() -> APIRouter:
         if new != again:
             return refused(MISMATCH, 400, "password_mismatch")
         try:
-            changed = await change_password(
-                accounts,
-                revocations,
+            changed = await service.change_password(
                 account.id,
                 new,
                 current_password=current,

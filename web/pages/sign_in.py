@@ -8,11 +8,10 @@ from datetime import datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from infra.accounts.service import sign_in
 from infra.accounts.throttle import attempt_keys
 from web.auth import sign_out as end_signed_in_session
 from web.auth import start_session
-from web.dependencies import AccountsDep, SettingsDep, ThrottleDep
+from web.dependencies import AccountServiceDep, SettingsDep, ThrottleDep
 from web.i18n import N_, SESSION_LANGUAGE
 from web.pages.render import render
 from web.pages.routing import (
@@ -59,7 +58,7 @@ def build_sign_in_router() -> APIRouter:
 
     @router.post(SIGN_IN_PATH)
     async def sign_in_submit(
-        accounts: AccountsDep, settings: SettingsDep, throttle: ThrottleDep, request: Request
+        service: AccountServiceDep, settings: SettingsDep, throttle: ThrottleDep, request: Request
     ) -> Response:
         """Check the password; on success a fresh session and a 303 to `next`."""
         form = await request.form()
@@ -104,7 +103,7 @@ def build_sign_in_router() -> APIRouter:
                 "sign_in_refused", reason=TOO_MANY_ATTEMPTS, account_id=shown_id, address=address
             )
             return refused(TOO_MANY, 429, TOO_MANY_ATTEMPTS, retry_after(locked, now))
-        account = await sign_in(accounts, shown_id, password)
+        account = await service.sign_in(shown_id, password)
         if account is None:
             locked = await throttle.failed(keys, now)
             log.warning(

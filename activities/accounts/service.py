@@ -2,13 +2,14 @@
 
 Shared by `pathways user`, the admin pages, the sign-in and password pages, so the rules
 (password policy, argon2 hashes, digests only for tokens, what a password change ends)
-are in one place.
+are in one place. `AccountOperations` gives them, over one store and one set of session
+revocations, as the `AccountService` web takes from the composition root
+(`infra.accounts.operations`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pydantic import ValidationError
@@ -21,6 +22,7 @@ from infra.accounts.credentials import (
     verify_password,
 )
 from infra.accounts.model import Account, AccountError, Organisation, check_password
+from infra.accounts.operations import PasswordChange
 from infra.accounts.sessions import SessionRevocations
 from infra.accounts.store import AccountStore
 
@@ -69,17 +71,6 @@ async def sign_in(store: AccountStore, account_id: str, password: str) -> Accoun
     if needs_rehash(stored):
         await store.update_account(account_id, password_hash=hash_password(password))
     return account
-
-
-@dataclass(frozen=True)
-class PasswordChange:
-    """What a password change did."""
-
-    account: Account
-    sessions_ended: bool
-    """Whether every session of the account signed in before the change was ended."""
-    tokens_revoked: int
-    """How many live API tokens were revoked."""
 
 
 async def change_password(
@@ -186,3 +177,71 @@ async def ensure_accounts(
             hashes[password] = hash_password(password)
         created.append(await store.create_account(account, hashes[password]))
     return created
+
+
+class AccountOperations:
+    """The rules above over one account store and its sessions' revocations.
+
+    An `infra.accounts.operations.AccountService`; built by the composition root
+    (`workers.composition.account_service`), which the web app and the CLI take it from.
+    """
+
+    def __init__(self, store: AccountStore, sessions: SessionRevocations) -> None:
+        self._store = store
+        self._sessions = sessions
+
+    def validate(self, fields: dict[str, object]) -> Account:
+        """As `account_from`."""
+        return account_from(fields)
+
+    async def create_account(self, fields: dict[str, object], password: str | None) -> Account:
+        """As `create_account`."""
+        return await create_account(self._store, fields, password)
+
+    async def sign_in(self, account_id: str, password: str) -> Account | None:
+        """As `sign_in`."""
+        return await sign_in(self._store, account_id, password)
+
+    async def change_password(
+        self,
+        account_id: str,
+        password: str,
+        *,
+        current_password: str | None = None,
+        keep_sessions: bool = False,
+    ) -> PasswordChange:
+        """As `change_password`, ending sessions in this service's revocations."""
+        return await change_password(
+            self._store,
+            self._sessions,
+            account_id,
+            password,
+            current_password=current_password,
+            keep_sessions=keep_sessions,
+        )
+
+    async def deactivate(self, account_id: str) -> int:
+        """As `deactivate`."""
+        return await deactivate(self._store, account_id)
+
+    async def issue_token(
+        self,
+        account_id: str,
+        label: str,
+        now: datetime,
+        lifetime: timedelta | None = timedelta(days=90),
+    ) -> str:
+        """As `issue_token`."""
+        return await issue_token(self._store, account_id, label, now, lifetime)
+
+    async def account_for_token(self, token: str, now: datetime) -> Account | None:
+        """As `account_for_token`."""
+        return await account_for_token(self._store, token, now)
+
+    async def ensure_accounts(
+        self,
+        organisations: Iterable[Organisation],
+        accounts: Iterable[tuple[Account, str]],
+    ) -> list[Account]:
+        """As `ensure_accounts`."""
+        return await ensure_accounts(self._store, organisations, accounts)

@@ -1,0 +1,1 @@
+"""Accounts: the rules of creating, signing in, passwords, tokens and deactivation."""
