@@ -129,7 +129,8 @@ def report(
     Targets (and, for html, the project's title and period) come from
     PATHWAYS_TARGETS_FILE, else the shipped file. A file is written whole or not at all.
     """
-    from infra.indicators.export import to_csv, to_text, write_xlsx
+    from domain.indicators.table import to_text
+    from web.reports.indicator_export import to_csv, write_xlsx
     from workers.composition import Stores
     from workers.envelopes import known_at
     from workers.invocation import configured_targets

@@ -1,5 +1,7 @@
 """The FAMI indicators, pure: the catalogue, the facts of a pathway, its dimensions,
-small-cell suppression and targets. The projection, queries and exports are in infra/."""
+small-cell suppression, targets, the fact intervals of a stream (`intervals`) and the
+table of figures (`table`). The projection and queries are in infra/, the projector in
+activities/, the files written from the table in web/reports/."""
 
 from __future__ import annotations
 

@@ -28,14 +28,7 @@ import structlog
 from psycopg import AsyncConnection
 from psycopg.rows import TupleRow
 
-from domain.state import PathwayState
-from domain.stream import stream_id_for
-from infra.crypto.keyring import KEY_DESTROYED, KeyUnavailable
-from infra.crypto.sealing import FieldSealer
-from infra.db import Pool
-from infra.eventstore.postgres import open_records
-from infra.eventstore.postgres_statements import EVENT_COLUMNS, event_from_row
-from infra.indicators.intervals import (
+from domain.indicators.intervals import (
     DIMENSION_COLUMNS,
     BatchResult,
     DimensionsOf,
@@ -43,6 +36,13 @@ from infra.indicators.intervals import (
     pathway_of,
     project_batch,
 )
+from domain.state import PathwayState
+from domain.stream import stream_id_for
+from infra.crypto.keyring import KEY_DESTROYED, KeyUnavailable
+from infra.crypto.sealing import FieldSealer
+from infra.db import Pool
+from infra.eventstore.postgres import open_records
+from infra.eventstore.postgres_statements import EVENT_COLUMNS, event_from_row
 
 log = structlog.get_logger(__name__)
 

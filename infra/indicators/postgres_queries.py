@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from psycopg import sql
 
 from domain.indicators.facts import owned_by
+from domain.indicators.intervals import DIMENSION_COLUMNS
 from infra.db import Pool
-from infra.indicators.intervals import DIMENSION_COLUMNS
 from infra.indicators.queries import Contribution, IndicatorQueries, Role, Row
 
 if TYPE_CHECKING:

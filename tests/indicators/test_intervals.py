@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from domain.evolution import fold
 from domain.indicators import dimensions, facts
+from domain.indicators.intervals import FactInterval, FactsOf, MemoryFacts, pathway_of
 from domain.records import EventRecord, as_of
 from domain.state import PathwayState
 from infra.eventstore.memory import InMemoryEventStore
-from infra.indicators.intervals import FactInterval, FactsOf, MemoryFacts, pathway_of
 from tests.indicators.caseloads import Step, append_all, history, interleave
 from tests.indicators.strategies import caseloads
 

@@ -14,17 +14,18 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from domain.indicators import CATALOGUE, dimensions, facts
+from domain.indicators.intervals import FactInterval, MemoryFacts
+from domain.indicators.table import notes, table_cells
 from domain.records import EventRecord
 from infra.db import Pool
 from infra.eventstore.postgres import PostgresEventStore
-from infra.indicators.export import notes, table_cells, to_csv, write_xlsx
-from infra.indicators.intervals import FactInterval, MemoryFacts
 from infra.indicators.postgres_projection import PostgresIndicatorProjection
 from infra.indicators.postgres_queries import PostgresIndicatorQueries
 from tests.indicators.caseloads import append_all, history, interleave, opening
 from tests.indicators.strategies import caseloads
 from tests.indicators.test_intervals import churning
 from tests.scenarios import ASSESSMENT, CASEWORKER, CONDITION, START
+from web.reports.indicator_export import to_csv, write_xlsx
 
 COLUMNS = (
     "pathway_id, fact, weight, since, occurred_since, opened_by, until, occurred_until, closed_by"

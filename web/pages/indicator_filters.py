@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from domain.indicators import AGE_BANDS, CATALOGUE, Indicator
+from domain.indicators.intervals import DIMENSION_COLUMNS
 from domain.values import Gender, ProtectionStatus, WorkPackage
-from infra.indicators.intervals import DIMENSION_COLUMNS
 from web.problems import ProblemError
 
 INVALID_FILTER = "invalid_filter"

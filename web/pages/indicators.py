@@ -29,7 +29,6 @@ from domain.indicators import AGE_BANDS, BY_ID, CATALOGUE, DEFAULT_THRESHOLD, Ta
 from domain.values import Gender, ProtectionStatus, Role, WorkPackage
 from infra.access_log.model import Channel
 from infra.accounts.model import Account, Language
-from infra.indicators.export import to_csv, write_xlsx
 from infra.indicators.queries import IndicatorQueries, Row
 from infra.indicators.targets import Grant
 from web import dependencies
@@ -43,7 +42,7 @@ from web.pages.render import language_of, render
 from web.pages.routing import PageAccount, log, page_router
 from web.problems import ProblemError
 from web.reports.funder_report import render_report, report_context
-from web.reports.indicator_export import HEADERS, export_table
+from web.reports.indicator_export import HEADERS, export_table, to_csv, write_xlsx
 from web.reports.indicator_labels import (
     GENERAL_OBJECTIVE,
     ROLES_IN_FIGURE,

@@ -3,7 +3,7 @@
 One self-contained HTML document (inline CSS and SVG, no script, no link to fetch), for the
 web (`GET /indicators/report`) and the CLI (`pathways report --format html`) alike. It
 leaves the project, so its figures are those of the exports: the cells of
-`infra.indicators.export.table_cells`, small ones suppressed (`domain.indicators.disclosure`)
+`domain.indicators.table.table_cells`, small ones suppressed (`domain.indicators.disclosure`)
 — in the totals, in the breakdown by organisation and in every chart. Browsers print it to
 PDF; no PDF renderer is bundled (docs/indicators.md, "Report").
 """
@@ -18,8 +18,8 @@ from typing import Any
 from babel.numbers import format_decimal, format_percent
 
 from domain.indicators import CATALOGUE, Indicator, Target
+from domain.indicators.table import table_cells
 from infra.accounts.model import Language
-from infra.indicators.export import table_cells
 from infra.indicators.queries import Row
 from infra.indicators.targets import Grant
 from web.i18n import translations

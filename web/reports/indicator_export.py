@@ -1,7 +1,8 @@
 """The indicator table's downloads in the reader's language: headers, labels and notes.
 
-The cells are `infra.indicators.export.table_cells` (the CLI's and the web's alike, small
-cells suppressed); only the words around them are translated here, so a CSV, an XLSX and
+The cells are `domain.indicators.table.table_cells` (the CLI's and the web's alike, small
+cells suppressed); only the words around them are translated here, and the files (`to_csv`,
+`write_xlsx`) written from them, so a CSV, an XLSX and
 the funder report of one day carry the same numbers in Italian or English. Codes in the
 cells (indicator ids, work packages, genders) stay codes: they are what a spreadsheet
 filters on. `pathways report --language` uses the same function.
@@ -12,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
+from domain.indicators.table import table_cells
 from infra.accounts.model import Language
-from infra.indicators.export import table_cells
 from infra.indicators.queries import Row
-from infra.spreadsheets import Cell
+from infra.spreadsheets import Cell, Sheet, Styled, csv_text, xlsx_bytes
 from web.i18n import N_, translations
 from web.reports.indicator_labels import indicator_label
 
@@ -80,3 +82,15 @@ def export_table(
         lines.append(gettext(SUPPRESSED) % {"threshold": threshold})
     header = [gettext(HEADERS[c]) for c in codes]
     return Export(header, cells, lines, suppressed)
+
+
+def to_csv(header: list[str], cells: list[list[Cell]], lines: list[str]) -> str:
+    """CSV with a header row; the notes follow after an empty row, in the first column."""
+    return csv_text([header, *cells, [], *([line] for line in lines)])
+
+
+def write_xlsx(path: Path, header: list[str], cells: list[list[Cell]], lines: list[str]) -> None:
+    """The same table as one worksheet, numbers as numbers, notes after an empty row."""
+    bold: list[Cell | Styled] = [Styled(title, bold=True) for title in header]
+    rows: list[Sequence[Cell | Styled]] = [bold, *cells, [], *([line] for line in lines)]
+    path.write_bytes(xlsx_bytes([Sheet("Indicators", rows, frozen_rows=1)]))

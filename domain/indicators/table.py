@@ -1,19 +1,46 @@
-"""The indicator table as cells, CSV and XLSX: one list of cells, so both show the same numbers.
+"""The indicator table as cells: one list of cells, so every download shows the same numbers.
 
-Small cells are suppressed (`domain.indicators.suppress`): a count of fewer people than the
-threshold is left blank, and so is a rate or mean whose denominator is such a count, or a
-rate whose numerator or complement is (it would tell who the others are). Blank cells are
-explained by a note under the table.
+Small cells are suppressed (`domain.indicators.disclosure`): a count of fewer people than
+the threshold is left blank, and so is a rate or mean whose denominator is such a count, or
+a rate whose numerator or complement is (it would tell who the others are). Blank cells are
+explained by a note under the table. Pure: the CSV and XLSX files are written from these
+cells by `web.reports.indicator_export`, the rows read by `infra.indicators.queries`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
+from decimal import Decimal
+from typing import Protocol
 
-from infra.indicators.queries import Row
-from infra.spreadsheets import Cell, Sheet, Styled, csv_text, xlsx_bytes
+from domain.indicators.catalogue import Indicator
+from domain.indicators.disclosure import suppress
+
+TableCell = str | int | float | Decimal | None
+"""A value of the table: text, a number, or nothing (a blank cell)."""
+
+
+class IndicatorRow(Protocol):
+    """One indicator in one cell of the table (`infra.indicators.queries.Row`)."""
+
+    @property
+    def indicator(self) -> Indicator: ...
+    @property
+    def indicator_id(self) -> str: ...
+    @property
+    def cell(self) -> tuple[tuple[str, str | None], ...]: ...
+    @property
+    def value(self) -> float | None: ...
+    @property
+    def numerator(self) -> int: ...
+    @property
+    def denominator(self) -> int | None: ...
+    @property
+    def numerator_pathways(self) -> int: ...
+    @property
+    def denominator_pathways(self) -> int | None: ...
+
 
 FIGURES = ("value", "numerator", "denominator")
 
@@ -24,11 +51,9 @@ SUPPRESSION_NOTE = (
 
 
 def table_cells(
-    rows: Sequence[Row], by: Sequence[str], threshold: int
-) -> tuple[list[str], list[list[Cell]], int]:
+    rows: Sequence[IndicatorRow], by: Sequence[str], threshold: int
+) -> tuple[list[str], list[list[TableCell]], int]:
     """Header, the rows' cells after suppression, and how many figures were suppressed."""
-    from domain.indicators import suppress
-
     header = [
         *by,
         "indicator",
@@ -39,13 +64,13 @@ def table_cells(
         "numerator",
         "denominator",
     ]
-    out: list[list[Cell]] = []
+    out: list[list[TableCell]] = []
     suppressed = 0
     for row in rows:
         cell = dict(row.cell)
-        dims: list[Cell] = [cell.get(d) for d in by]
+        dims: list[TableCell] = [cell.get(d) for d in by]
         package = row.indicator.work_package
-        head: list[Cell] = [
+        head: list[TableCell] = [
             *dims,
             row.indicator_id,
             None if package is None else str(getattr(package, "value", package)),
@@ -54,7 +79,7 @@ def table_cells(
         ]
         if row.denominator is None:
             shown = suppress(row.numerator_pathways, threshold) is not None
-            figures: list[Cell] = [row.numerator, row.numerator, None] if shown else [None] * 3
+            figures: list[TableCell] = [row.numerator, row.numerator, None] if shown else [None] * 3
         else:
             people = row.denominator_pathways or 0
             hidden = suppress(people, threshold) is None or (
@@ -80,19 +105,7 @@ def notes(as_of: datetime, threshold: int, suppressed: int) -> list[str]:
     return lines
 
 
-def to_csv(header: list[str], cells: list[list[Cell]], lines: list[str]) -> str:
-    """CSV with a header row; the notes follow after an empty row, in the first column."""
-    return csv_text([header, *cells, [], *([line] for line in lines)])
-
-
-def write_xlsx(path: Path, header: list[str], cells: list[list[Cell]], lines: list[str]) -> None:
-    """The same table as one worksheet, numbers as numbers, notes after an empty row."""
-    bold: list[Cell | Styled] = [Styled(title, bold=True) for title in header]
-    rows: list[Sequence[Cell | Styled]] = [bold, *cells, [], *([line] for line in lines)]
-    path.write_bytes(xlsx_bytes([Sheet("Indicators", rows, frozen_rows=1)]))
-
-
-def to_text(header: list[str], cells: list[list[Cell]], lines: list[str]) -> str:
+def to_text(header: list[str], cells: list[list[TableCell]], lines: list[str]) -> str:
     """A plain table for the terminal (label and work package left out for width)."""
     keep = [i for i, h in enumerate(header) if h not in {"label", "work_package"}]
     table = [[header[i] for i in keep]] + [
@@ -103,7 +116,7 @@ def to_text(header: list[str], cells: list[list[Cell]], lines: list[str]) -> str
     return text + "\n\n" + "\n".join(lines)
 
 
-def _fmt(value: Cell) -> str:
+def _fmt(value: TableCell) -> str:
     if isinstance(value, float):
         return f"{value:.4f}"
     return str(value)
