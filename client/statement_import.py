@@ -17,7 +17,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from client.processes import ProcessFollower
-from infra.payments.statements import StatementLine
+from domain.payments.statements import StatementLine
 from workflows.names import STATEMENT_IMPORT
 from workflows.statement_import_models import (
     StatementImport,

@@ -18,6 +18,7 @@ THE_ROOT = Path("workers/composition.py")
 BUILT_BY_THE_ROOT = {
     "PostgresEventStore",
     "PaymentsStore",
+    "PaymentsService",
     "PaymentsOverview",
     "PaymentsDesk",
     "PostgresAccountStore",

@@ -22,7 +22,7 @@ from workers.invocation import run_command
 if TYPE_CHECKING:
     from infra.budgets.model import BudgetChange, BudgetLine
     from infra.eventstore.postgres import PostgresEventStore
-    from infra.payments.postgres import PaymentsStore
+    from infra.payments.book import PaymentsBook
 
 app = typer.Typer(
     name="budget",
@@ -48,7 +48,7 @@ def actor_or_login(actor: str | None) -> str:
 @contextlib.asynccontextmanager
 async def ledger_database(
     settings: Settings,
-) -> AsyncIterator[tuple[PostgresEventStore, PaymentsStore]]:
+) -> AsyncIterator[tuple[PostgresEventStore, PaymentsBook]]:
     """The event store (with its budget lines) and the payments store, for one command.
 
     Raises:

@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from infra.indicators.postgres_queries import PostgresIndicatorQueries
     from infra.partners.postgres import PostgresPartnerRegistry
     from infra.partners.postgres_contacts import PostgresContactBook
+    from infra.payments.book import PaymentsBook, PaymentsLedger
     from infra.payments.overview import PaymentsDesk
-    from infra.payments.postgres import PaymentsStore
 
 
 class Stores:
@@ -68,15 +68,15 @@ class Stores:
         return PostgresEventStore(self.pool, self.sealer)
 
     @cached_property
-    def payments(self) -> PaymentsStore:
-        """The payments' batches and bank statements."""
+    def payments(self) -> PaymentsBook:
+        """The payments' bank accounts, batches and statements: their rules over the ledger."""
         from infra.payments.postgres import PaymentsStore
 
-        return PaymentsStore(self.pool, self.sealer)
+        return payments_book(PaymentsStore(self.pool, self.sealer))
 
     @cached_property
     def payments_desk(self) -> PaymentsDesk:
-        """What the web app is given of the payments: the store that writes, the read side."""
+        """What the web app is given of the payments: the book that writes, the read side."""
         from infra.payments.overview import PaymentsDesk, PaymentsOverview
 
         return PaymentsDesk(self.payments, PaymentsOverview(self.pool, self.sealer))
@@ -166,6 +166,22 @@ def account_service(accounts: AccountStore, sessions: SessionRevocations) -> Acc
     from activities.accounts.service import AccountOperations
 
     return AccountOperations(accounts, sessions)
+
+
+def payments_book(ledger: PaymentsLedger) -> PaymentsBook:
+    """The payments' rules (`activities.payments.service`) over `ledger`'s rows."""
+    from activities.payments.service import PaymentsService
+
+    return PaymentsService(ledger)
+
+
+def payments_desk(pool: Pool, sealer: FieldSealer | None = None) -> PaymentsDesk:
+    """The web app's payments on `pool`, for a process without `Stores` (tests): the book
+    over the PostgreSQL ledger, and the overview that reads it."""
+    from infra.payments.overview import PaymentsDesk, PaymentsOverview
+    from infra.payments.postgres import PaymentsStore
+
+    return PaymentsDesk(payments_book(PaymentsStore(pool, sealer)), PaymentsOverview(pool, sealer))
 
 
 def statement_imports(pathways: PathwayClient) -> StatementImports:

@@ -18,7 +18,7 @@ from workers.failures import Refused, Unavailable
 from workers.invocation import run_command
 
 if TYPE_CHECKING:
-    from infra.payments.statements import StatementLine
+    from domain.payments.statements import StatementLine
 
 PROGRESS_SECONDS = 2.0
 """How long the import command waits for the result before it shows the progress again."""
@@ -71,7 +71,7 @@ def export(
     """
     from infra.faults import crash_point
     from infra.payments.files import write_atomically
-    from infra.payments.report import euros
+    from web.reports.expenditure_report import euros
 
     async def work(settings: Settings) -> None:
         if (organisation is None) == (batch is None):
@@ -129,8 +129,9 @@ def import_statement(
     Importing the same file again starts nothing: it answers with the first import's result.
     """
     from domain.calendar import project_day
+    from domain.payments.statements import check_booked_by
+    from infra.payments.files import read_statement
     from infra.payments.model import PaymentError
-    from infra.payments.statements import check_booked_by, read_statement
 
     async def work(settings: Settings) -> None:
         try:
@@ -235,7 +236,7 @@ def report(
 ) -> None:
     """The expenditure report: per budget line, every payment with its evidence and approvals."""
     from infra.payments.files import write_atomically
-    from infra.payments.report import euros, report_csv, report_xlsx
+    from web.reports.expenditure_report import euros, report_csv, report_xlsx
 
     async def work(settings: Settings) -> None:
         first, last = _day(start, "--from"), _day(end, "--to")

@@ -18,7 +18,7 @@ from activities.payments.statement_import import StatementImportActivities
 from client.pathway import AccountLookup, PathwayClient
 from infra.config import WORKER_CACHED_WORKFLOWS
 from infra.eventstore.base import EventStore
-from infra.payments.postgres import PaymentsStore
+from infra.payments.book import PaymentsBook
 from workflows.bulk import BulkOperationWorkflow
 from workflows.group_activity import GroupActivityWorkflow
 from workflows.pathway import PathwayWorkflow
@@ -32,7 +32,7 @@ def build_worker(
     cached_workflows: int = WORKER_CACHED_WORKFLOWS,
     *,
     sandboxed: bool = True,
-    payments: PaymentsStore | None = None,
+    payments: PaymentsBook | None = None,
     accounts: AccountLookup | None = None,
 ) -> Worker:
     """A worker for pathway workflows and their activities, on `task_queue`, keeping up to

@@ -14,9 +14,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from domain.payments.statements import StatementLine
 from domain.values import Frozen
 from infra.payments.book import Settlement
-from infra.payments.statements import StatementLine
 
 WORKFLOW_ID_PREFIX = "statement-"
 

@@ -29,10 +29,10 @@ from activities.payments.payment_outcomes import (
     outcomes_for_pathways,
     send_payment_outcomes,
 )
+from domain.payments.statements import StatementLine
 from domain.values import Frozen
 from infra.payments.book import PaymentsBook, Settlement
 from infra.payments.model import PaymentError
-from infra.payments.statements import StatementLine
 from workflows.statement_import_models import SendReport
 
 __all__ = [

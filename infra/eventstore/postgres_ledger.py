@@ -23,6 +23,7 @@ from psycopg.errors import ForeignKeyViolation
 from psycopg.rows import dict_row
 
 from domain.payments.ledger import LedgerEntry, LedgerOutcome
+from domain.payments.statements import BankOutcome, StatementLine
 from domain.projections import ReadModelUpdate
 from domain.records import EventRecord
 from infra.budgets.model import BudgetChange, BudgetLine, BudgetLineState, plan_changes
@@ -31,7 +32,6 @@ from infra.eventstore.base import BudgetLineExceeded, BudgetLineMissing
 from infra.eventstore.postgres_statements import Connection
 from infra.payments.ledger_columns import PERSONAL_COLUMNS, personal_place
 from infra.payments.model import FOLLOWS, LedgerStatus, end_to_end_id_for
-from infra.payments.statements import BankOutcome, StatementLine
 
 _INSERT_ENTRY = """
 INSERT INTO ledger (entry_id, end_to_end_id, payment_id, attempt, pathway_id,

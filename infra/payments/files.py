@@ -1,10 +1,13 @@
-"""Files written whole or not at all: a temporary file beside the target, then a rename."""
+"""The payments' files: bank files written whole or not at all, statements read from disk."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+
+from domain.payments.errors import PaymentError
+from domain.payments.statements import INVALID_STATEMENT, StatementLine, parse_statement
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -24,3 +27,16 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def read_statement(path: Path) -> list[StatementLine]:
+    """The lines of a statement file: camt.053 when it is XML, else the CSV format.
+
+    Raises:
+        PaymentError: `invalid_statement`, naming the file and the line at fault.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise PaymentError(INVALID_STATEMENT, f"{path}: cannot read it ({err.strerror})") from None
+    return parse_statement(data, str(path))

@@ -1,4 +1,4 @@
-"""The ledger's rows as the store reads them, and the SEPA end-to-end id of an entry."""
+"""The ledger's rows as the store reads them, an entry's SEPA end-to-end id, a batch's header."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.payments.errors import PaymentError as PaymentError  # where callers found it
 from domain.payments.ledger import LedgerEntry
 
 
@@ -31,14 +32,6 @@ FOLLOWS: dict[LedgerStatus, frozenset[LedgerStatus]] = {
 An entry paid or returned before any export was settled by hand (or by another channel)
 and is never exported; a SEPA return may follow a booking (paid, then returned).
 """
-
-
-class PaymentError(Exception):
-    """A payment operation refused as a whole, with a stable code; nothing was changed."""
-
-    def __init__(self, code: str, detail: str, field: str | None = None) -> None:
-        super().__init__(f"{code}: {detail}")
-        self.code, self.detail, self.field = code, detail, field
 
 
 class LedgerRow(BaseModel):
@@ -95,3 +88,19 @@ def entry_id_for(end_to_end_id: str) -> str:
         return end_to_end_id
     h = compact["hex"]
     return f"pay-{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}/{compact['attempt']}"
+
+
+class BatchHeader(BaseModel):
+    """What a batch's file is built from, besides its ledger rows; stored with the batch."""
+
+    model_config = ConfigDict(frozen=True)
+
+    batch_id: str
+    organisation_id: str
+    created_at: datetime
+    created_by: str
+    message_id: str
+    execution_date: date
+    debtor_name: str
+    debtor_iban: str
+    debtor_bic: str | None

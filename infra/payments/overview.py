@@ -113,7 +113,7 @@ class PaymentsOverview:
 class PaymentsDesk:
     """What the web app is given of the payments: the store that writes, the read side.
 
-    Built on a pool by `infra.payments.postgres.payments_desk`.
+    Built on a pool by the composition root (`workers.composition.payments_desk`).
     """
 
     store: PaymentsBook

@@ -56,9 +56,11 @@ async def main(args: argparse.Namespace) -> int:
     from infra.db import open_pool
     from infra.eventstore.postgres import PostgresEventStore
     from infra.migrate import migrate
-    from infra.payments.postgres import BankAccount, PaymentsStore
+    from infra.payments.book import BankAccount
+    from infra.payments.postgres import PaymentsStore
     from tests.chaos.invariants import check
     from tests.web.staff import add_staff
+    from workers.composition import payments_book
 
     outages = sum(CYCLE[n % len(CYCLE)] == "stop_postgres" for n in range(args.faults))
     gap = (args.duration - outages * args.pg_outage) / max(args.faults, 1)
@@ -85,7 +87,7 @@ async def main(args: argparse.Namespace) -> int:
                 iban="IT60X0542811101000000123456",
                 bic=None,
             )
-            await PaymentsStore(pool).set_account(account, now)
+            await payments_book(PaymentsStore(pool)).set_account(account, now)
         finally:
             await pool.close()
         stack.start_processes()

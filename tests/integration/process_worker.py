@@ -33,6 +33,7 @@ from infra.db import open_pool
 from infra.eventstore.postgres import PostgresEventStore
 from infra.payments.postgres import PaymentsStore
 from tests.integration.conftest import REPO
+from workers.composition import payments_book
 from workers.worker import build_worker
 from workflows.models import CommandResult
 
@@ -137,7 +138,7 @@ async def main(database_url: str, address: str, namespace: str, queue: str, dela
         client,
         PostgresEventStore(pool, sealer),
         queue,
-        payments=PaymentsStore(pool, sealer),
+        payments=payments_book(PaymentsStore(pool, sealer)),
         accounts=PostgresAccountStore(pool),
     )
     async with worker:

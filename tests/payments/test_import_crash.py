@@ -26,18 +26,20 @@ from temporalio.testing import WorkflowEnvironment
 from client.pathway import PathwayClient
 from client.statement_import import StatementImports
 from domain.payments.ledger import PaymentKind, payment_id_for
+from domain.payments.statements import parse_statement
 from infra.crypto.codec import ENCODING, encrypting_converter
 from infra.crypto.keyring import Keyring
 from infra.crypto.master import MasterKey
 from infra.crypto.sealing import FieldSealer
 from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
-from infra.payments.postgres import BankAccount, PaymentsStore
-from infra.payments.statements import parse_statement
+from infra.payments.book import BankAccount, PaymentsBook
+from infra.payments.postgres import PaymentsStore
 from tests.eventstore.ledger_builders import lines
 from tests.integration.process_worker import kill_when, spawn_worker
 from tests.scenarios import ASSESSMENT, CASEWORKER, CONDITION, OPEN, SUPERVISOR, plan
 from tests.workflows.journey import envelope
+from workers.composition import payments_book
 from workers.worker import build_worker
 from workflows.statement_import_models import ImportStage
 
@@ -56,7 +58,7 @@ class Office:
     pool: Pool
     client: Client
     store: PostgresEventStore
-    payments: PaymentsStore
+    payments: PaymentsBook
     queue: str
     master: MasterKey
 
@@ -77,7 +79,7 @@ async def office(database: str, dev_server_env: WorkflowEnvironment) -> AsyncIte
         pool,
         Client(**config),
         PostgresEventStore(pool, sealer),
-        PaymentsStore(pool, sealer),
+        payments_book(PaymentsStore(pool, sealer)),
         f"imports-{uuid.uuid4().hex[:8]}",
         master,
     )

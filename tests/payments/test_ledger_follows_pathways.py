@@ -13,16 +13,18 @@ from datetime import UTC, date, datetime
 import pytest
 
 from domain.payments.rules import SYSTEM_BANK
+from domain.payments.statements import BankOutcome, StatementLine
 from infra.budgets.file import load_budget
 from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
+from infra.payments.book import BankAccount, Batch, PaymentsBook, Settlement
 from infra.payments.model import LedgerRow, LedgerStatus, PaymentError
-from infra.payments.postgres import BankAccount, Batch, PaymentsStore, Settlement
-from infra.payments.statements import BankOutcome, StatementLine
+from infra.payments.postgres import PaymentsStore
 from tests.eventstore.builders import T0
 from tests.eventstore.pathway_history import persist
 from tests.scenarios import Scenario
 from tests.unit.test_payments import SUPERVISOR, approve, outcome, pid, request, supported
+from workers.composition import payments_book
 
 NOW = datetime(2026, 3, 25, 12, tzinfo=UTC)
 ORG_IBAN = "IT60X0542811101000000123456"
@@ -33,8 +35,8 @@ STILL_COMMITTED = {"wp2_housing.furniture": 80_000, "wp2_housing.rent_advance": 
 
 
 @pytest.fixture
-async def stores(pool: Pool) -> tuple[PostgresEventStore, PaymentsStore]:
-    store, payments = PostgresEventStore(pool), PaymentsStore(pool)
+async def stores(pool: Pool) -> tuple[PostgresEventStore, PaymentsBook]:
+    store, payments = PostgresEventStore(pool), payments_book(PaymentsStore(pool))
     await store.budget.apply_budget(
         load_budget(None), changed_by="t", changed_at=T0, source="default"
     )
@@ -72,7 +74,7 @@ async def committed(store: PostgresEventStore) -> dict[str, int]:
     }
 
 
-async def export(payments: PaymentsStore) -> Batch:
+async def export(payments: PaymentsBook) -> Batch:
     return await payments.export(
         "org-lecce", created_by="adele", now=NOW, execution_date=NOW.date()
     )
@@ -90,7 +92,7 @@ def line(row: LedgerRow, result: BankOutcome, reference: str = "BNK-9") -> State
 
 
 async def test_payments_settled_in_their_pathway_are_never_exported(
-    stores: tuple[PostgresEventStore, PaymentsStore],
+    stores: tuple[PostgresEventStore, PaymentsBook],
 ) -> None:
     store, payments = stores
     s = three_approved()
@@ -112,7 +114,7 @@ async def test_payments_settled_in_their_pathway_are_never_exported(
 
 
 async def test_a_statement_of_what_the_pathway_recorded_is_a_duplicate(
-    stores: tuple[PostgresEventStore, PaymentsStore],
+    stores: tuple[PostgresEventStore, PaymentsBook],
 ) -> None:
     store, payments = stores
     s = three_approved()
@@ -135,7 +137,7 @@ async def test_a_statement_of_what_the_pathway_recorded_is_a_duplicate(
 
 
 async def test_a_statement_booking_a_transfer_tomorrow_is_refused_whole_and_settles_nothing(
-    stores: tuple[PostgresEventStore, PaymentsStore],
+    stores: tuple[PostgresEventStore, PaymentsBook],
 ) -> None:
     store, payments = stores
     await persist(store, three_approved())
@@ -155,7 +157,7 @@ async def test_a_statement_booking_a_transfer_tomorrow_is_refused_whole_and_sett
 
 
 async def test_the_pathway_told_after_the_statement_changes_nothing_more(
-    stores: tuple[PostgresEventStore, PaymentsStore],
+    stores: tuple[PostgresEventStore, PaymentsBook],
 ) -> None:
     """The import settles the ledger, then tells the pathway: its events move no row again."""
     store, payments = stores
@@ -183,7 +185,7 @@ async def test_the_pathway_told_after_the_statement_changes_nothing_more(
 
 
 async def test_a_return_from_the_statement_and_from_the_pathway_at_once_releases_once(
-    database: str, stores: tuple[PostgresEventStore, PaymentsStore]
+    database: str, stores: tuple[PostgresEventStore, PaymentsBook]
 ) -> None:
     store, payments = stores
     s = three_approved()
@@ -193,7 +195,7 @@ async def test_a_return_from_the_statement_and_from_the_pathway_at_once_releases
     s.given(outcome(UTILITIES, "returned"), SYSTEM_BANK)
     wide: Pool = await open_pool(database, min_size=4, max_size=4)
     try:
-        racing_store, racing_payments = PostgresEventStore(wide), PaymentsStore(wide)
+        racing_store, racing_payments = PostgresEventStore(wide), payments_book(PaymentsStore(wide))
         await asyncio.gather(
             persist(racing_store, s),
             racing_payments.settle([line(exported[UTILITIES], BankOutcome.RETURNED)], NOW),

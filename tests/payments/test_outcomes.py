@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from activities.payments.payment_outcomes import outcomes_for_pathways
+from domain.payments.statements import BankOutcome, StatementLine
 from infra.payments.book import LineResult, Settlement
 from infra.payments.model import LedgerStatus
-from infra.payments.statements import BankOutcome, StatementLine
 from tests.eventstore.ledger_builders import entry
 from tests.payments.builders import row_of
 

@@ -25,12 +25,14 @@ from domain.payments.ledger import LedgerEntry, PaymentKind
 from infra.budgets.file import load_budget
 from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
+from infra.payments.book import BankAccount
 from infra.payments.model import PaymentError
-from infra.payments.postgres import BankAccount, PaymentsStore
+from infra.payments.postgres import PaymentsStore
 from tests.eventstore.builders import T0, read_models, records, summary
 from tests.eventstore.ledger_builders import entry, with_ledger
 from tests.integration.conftest import PATHWAYS, Ran, clean_environ, run
 from tests.payments.builders import camt053
+from workers.composition import payments_book
 
 pytestmark = pytest.mark.integration
 
@@ -263,7 +265,7 @@ async def test_a_line_cannot_be_set_below_what_is_committed(admin: Admin) -> Non
 
 
 async def test_two_exports_at_once_never_batch_the_same_row(admin: Admin) -> None:
-    store = PaymentsStore(admin.pool)
+    store = payments_book(PaymentsStore(admin.pool))
     await admin.store.budget.apply_budget(
         load_budget(None), changed_by="t", changed_at=T0, source="t"
     )

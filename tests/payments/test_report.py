@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 
 from domain.payments.ledger import PaymentKind
 from infra.payments.model import LedgerRow, LedgerStatus
-from infra.payments.report import report_csv, report_xlsx
 from tests.eventstore.ledger_builders import entry
 from tests.payments.builders import row_of
+from web.reports.expenditure_report import report_csv, report_xlsx
 
 START, END = date(2025, 3, 1), date(2025, 3, 31)
 BATCHED = datetime(2025, 3, 4, 10, tzinfo=UTC)

@@ -9,9 +9,9 @@ from importlib import resources
 import pytest
 import xmlschema
 
+from activities.payments.sepa import build_transfer
 from domain.payments.ledger import PaymentKind
-from infra.payments.model import PaymentError, end_to_end_id_for, entry_id_for
-from infra.payments.sepa import BatchHeader, build_transfer
+from infra.payments.model import BatchHeader, PaymentError, end_to_end_id_for, entry_id_for
 from tests.eventstore.ledger_builders import entry
 from tests.payments.builders import row_of
 

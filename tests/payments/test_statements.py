@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from domain.payments.statements import BankOutcome, parse_camt053, parse_csv
+from infra.payments.files import read_statement
 from infra.payments.model import PaymentError
-from infra.payments.statements import BankOutcome, parse_camt053, parse_csv, read_statement
 from tests.payments.builders import camt053
 
 HEADER = "date,end_to_end_id,amount,status,bank_reference,reason\n"

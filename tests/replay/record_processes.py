@@ -33,10 +33,10 @@ from activities.pathways.bulk import ApplyRequest, PreviewRequest, SelectRequest
 from activities.payments.payment_outcomes import PaymentOutcome
 from activities.payments.statement_import import SettledLine, SettleRequest, TellRequest
 from domain.group_activities.activity import GroupActivity, GroupActivityKind
+from domain.payments.statements import BankOutcome, StatementLine
 from domain.policy import DEFAULT_POLICY
 from domain.values import Actor, Role
 from infra.payments.book import Settlement
-from infra.payments.statements import BankOutcome, StatementLine
 from workflows.bulk import BulkOperationWorkflow
 from workflows.bulk_models import (
     BulkInput,

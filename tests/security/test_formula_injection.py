@@ -36,7 +36,6 @@ from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
 from infra.indicators.postgres_projection import PostgresIndicatorProjection
 from infra.indicators.postgres_queries import PostgresIndicatorQueries
-from infra.payments.postgres import payments_desk
 from tests.eventstore.builders import T0, read_models, records, summary
 from tests.eventstore.conftest import database, postgres
 from tests.eventstore.ledger_builders import GOOD_IBAN, entry, lines, with_ledger
@@ -47,6 +46,7 @@ from tests.web.staff import ORGANISATIONS, staffed_accounts
 from tests.web.test_pages import sign_in
 from tests.web_app import create_test_app
 from workers.cli import app as cli
+from workers.composition import payments_desk
 
 __all__ = ["database", "postgres"]
 

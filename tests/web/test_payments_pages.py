@@ -31,8 +31,8 @@ from domain.values import Stage
 from infra.access_log.model import AccessQuery
 from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
+from infra.payments.book import BankAccount
 from infra.payments.model import end_to_end_id_for
-from infra.payments.postgres import BankAccount, payments_desk
 from tests.eventstore.builders import T0, read_models, records, summary
 from tests.eventstore.conftest import database, postgres
 from tests.eventstore.ledger_builders import entry, lines, with_ledger
@@ -40,6 +40,7 @@ from tests.web.conftest import web_settings
 from tests.web.staff import ORGANISATIONS, staffed_accounts
 from tests.web.test_pages import sign_in
 from tests.web_app import create_test_app
+from workers.composition import payments_desk
 from workflows.models import CommandResult
 from workflows.statement_import import StatementImportWorkflow
 

@@ -22,13 +22,12 @@ from temporalio.service import RPCError
 
 from client.statement_import import StatementImports
 from domain.calendar import project_day
+from domain.payments.statements import check_booked_by, parse_statement
 from domain.values import Role
 from infra.access_log.model import Channel
 from infra.accounts.model import Account, Organisation
 from infra.payments.model import LedgerStatus, PaymentError
 from infra.payments.overview import PaymentsDesk
-from infra.payments.report import report_csv, report_xlsx
-from infra.payments.statements import check_booked_by, parse_statement
 from web import dependencies
 from web.access import page_purpose, record_read
 from web.dependencies import SettingsDep
@@ -43,6 +42,7 @@ from web.pages.payments_view import (
 from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router, see_other
 from web.problems import ProblemError
+from web.reports.expenditure_report import report_csv, report_xlsx
 from web.scope import FORBIDDEN
 from workflows.statement_import_models import StatementImport
 

@@ -8,32 +8,15 @@ duplicate, rather than paying everyone twice.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
 from sepaxml import SepaTransfer
 
-from infra.payments.checks import checked_amount, checked_bic, checked_iban, checked_name
-from infra.payments.model import LedgerRow
+from activities.payments.checks import checked_amount, checked_bic, checked_iban, checked_name
+from infra.payments.model import BatchHeader, LedgerRow
 
 SCHEMA = "pain.001.001.03"
-
-
-class BatchHeader(BaseModel):
-    """What a batch's file is built from, besides its ledger rows; stored with the batch."""
-
-    model_config = ConfigDict(frozen=True)
-
-    batch_id: str
-    organisation_id: str
-    created_at: datetime
-    created_by: str
-    message_id: str
-    execution_date: date
-    debtor_name: str
-    debtor_iban: str
-    debtor_bic: str | None
 
 
 class _DeterministicTransfer(SepaTransfer):  # type: ignore[misc]
@@ -64,7 +47,7 @@ def build_transfer(header: BatchHeader, rows: list[LedgerRow]) -> bytes:
 
     Raises:
         PaymentError: an invalid IBAN or BIC, a row without payee name, an amount out of
-            range (see `infra.payments.checks`).
+            range (see `activities.payments.checks`).
     """
     config: dict[str, Any] = {
         "name": checked_name(header.debtor_name, f"organisation {header.organisation_id}"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
-from infra.payments.model import PaymentError
+from domain.payments.errors import PaymentError
 
 INVALID_IBAN = "invalid_iban"
 INVALID_BIC = "invalid_bic"

@@ -11,23 +11,23 @@ for returns. From camt.053, each entry's transaction details give the end-to-end
 (`Refs/EndToEndId`), the amount, the booking date (`BookgDt`) and the bank's reference
 (`AcctSvcrRef`); a return is a transaction with return information (`RtrInf`, whose
 `Rsn/Cd` is the reason) or an entry with the reversal indicator set.
+
+Pure: the bytes come from an upload or a file (`infra.payments.files.read_statement`).
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
-from infra.payments.model import PaymentError
+from domain.payments.errors import PaymentError
 
 if TYPE_CHECKING:
     from _csv import Reader
@@ -57,19 +57,6 @@ class StatementLine(BaseModel):
     reason: str | None = None
 
 
-def read_statement(path: Path) -> list[StatementLine]:
-    """The lines of a statement file: camt.053 when it is XML, else the CSV format.
-
-    Raises:
-        PaymentError: `invalid_statement`, naming the file and the line at fault.
-    """
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise PaymentError(INVALID_STATEMENT, f"{path}: cannot read it ({err.strerror})") from None
-    return parse_statement(data, str(path))
-
-
 def parse_statement(data: bytes, name: str) -> list[StatementLine]:
     """The lines of a statement's bytes (an uploaded file, say): camt.053 if XML, else CSV.
 
@@ -92,7 +79,7 @@ def parse_csv(text: str, name: str) -> list[StatementLine]:
         PaymentError: `invalid_statement`, also for what the csv module cannot read (a
             field longer than its limit of 128 KiB, a NUL), with the line it reached.
     """
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(_lines(text))
     try:
         return _csv_lines(reader, name)
     except csv.Error as err:
@@ -192,6 +179,12 @@ def check_booked_by(lines: Sequence[StatementLine], today: date) -> None:
                 f" ({today.isoformat()}); nothing was changed",
                 "statement",
             )
+
+
+def _lines(text: str) -> list[str]:
+    """`text`'s lines, each with its newline, split at `\\n` only (as `io.StringIO` does)."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
 def _strip_namespaces(root: ET.Element) -> None:
