@@ -158,6 +158,7 @@ async def dashboard_app(pool: Any) -> Any:
         accounts,
         settings,
         indicators=stores.indicators,
+        partners=stores.partners,
         account_service=account_service,
     )
 

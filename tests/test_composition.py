@@ -23,6 +23,8 @@ BUILT_BY_THE_ROOT = {
     "PaymentsDesk",
     "PostgresAccountStore",
     "AccountOperations",
+    "PostgresPartnerStore",
+    "PartnerRegistryService",
     "PostgresAccessLog",
     "PostgresSignInThrottle",
     "PostgresSessionRevocations",

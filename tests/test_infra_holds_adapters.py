@@ -4,8 +4,8 @@ Issue 22: application logic (a loop, a step, the rules of an operation over the 
 protocols) lives in `activities/<capability>/`, not beside the adapters. A module added to
 infra/ fails this test until it is listed as an adapter, settings, crypto, or a model or
 protocol the layers share; one that is application logic goes to `activities/` instead
-(docs/architecture.md, "Where application services live"). The modules still waiting for
-their move are listed apart, so the list only shrinks.
+(docs/architecture.md, "Where application services live"). None is waiting for its move
+any more, and none may: `NOT_MOVED_YET` stays empty.
 """
 
 from __future__ import annotations
@@ -86,6 +86,8 @@ MODELS_AND_PROTOCOLS = {
     "infra.accounts.operations",
     "infra.accounts.sessions",
     "infra.accounts.throttle",
+    "infra.partners.base",
+    "infra.partners.store",
     "infra.budgets.book",
     "infra.budgets.model",
     "infra.indicators.queries",
@@ -94,12 +96,10 @@ MODELS_AND_PROTOCOLS = {
     "infra.payments.model",
     "infra.payments.overview",
 }
-NOT_MOVED_YET = {
-    # Application logic still in infra/; docs/architecture.md says where each one goes.
-    # The partner registry (issue 23) checks who may, validates and makes ids in its base
-    # class, which the stores extend: its rules belong in activities/partners/ over the store.
-    "infra.partners.base",
-}
+NOT_MOVED_YET: frozenset[str] = frozenset()
+"""Application logic still in infra/ waiting for its move: none, since issue 22 moved the last
+(the accounts service, the payments' rules, the indicators' intervals and table, the partner
+registry's rules). It stays empty: `test_no_service_waits_in_infra`."""
 LISTED = ADAPTERS | SETTINGS | CRYPTO | MODELS_AND_PROTOCOLS | NOT_MOVED_YET
 
 
@@ -118,6 +118,13 @@ def test_every_module_of_infra_is_an_adapter_settings_crypto_or_a_model() -> Non
         "list these in tests/test_infra_holds_adapters.py as an adapter, settings, crypto or"
         " a model or protocol; application logic goes to activities/<capability>/: "
         + ", ".join(unlisted)
+    )
+
+
+def test_no_service_waits_in_infra() -> None:
+    assert sorted(NOT_MOVED_YET) == [], (
+        "application logic goes to activities/<capability>/ (or, pure, to domain/), not back"
+        " into infra/ to wait for a move"
     )
 
 

@@ -1,7 +1,8 @@
 """The web app as the composition root composes it, for tests that build their own.
 
-`create_app` must be given the accounts' service (web imports no activity); the tests take
-it from the root, as `workers.web_services` does, through this one helper.
+`create_app` must be given the accounts' service and the partner registry (web imports no
+activity); the tests take them from the root, as `workers.web_services` does, through this
+one helper: a test that gives no registry gets one in memory that knows no organisation.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from infra.partners.store import InMemoryPartnerStore
 from web.app import create_app
-from workers.composition import account_service
+from workers.composition import account_service, partner_registry
 
 
 def create_test_app(*args: Any, **kwargs: Any) -> FastAPI:
-    """`create_app(*args, **kwargs)` with the root's `account_service`."""
+    """`create_app(*args, **kwargs)` with the root's `account_service` and, unless given,
+    an empty in-memory partner registry."""
+    kwargs.setdefault("partners", partner_registry(InMemoryPartnerStore()))
     return create_app(*args, account_service=account_service, **kwargs)

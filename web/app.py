@@ -27,7 +27,7 @@ from infra.accounts.store import AccountStore
 from infra.accounts.throttle import InMemorySignInThrottle, SignInThrottle
 from infra.eventstore.base import EventStore
 from infra.eventstore.postgres import PostgresEventStore
-from infra.partners.base import InMemoryPartnerRegistry, PartnerRegistry
+from infra.partners.base import PartnerRegistry
 from infra.telemetry import instrument_web_app
 from web.access_log_api import build_access_log_router
 from web.accounts_api import build_accounts_router
@@ -67,8 +67,8 @@ def create_app(
     throttle: SignInThrottle | None = None,
     session_revocations: SessionRevocations | None = None,
     statement_imports: StatementImports | None = None,
-    partners: PartnerRegistry | None = None,
     *,
+    partners: PartnerRegistry,
     account_service: AccountServiceFactory,
 ) -> FastAPI:
     """The web app: the JSON API under `/api/v1`, OpenAPI at `/openapi.json`.
@@ -79,10 +79,10 @@ def create_app(
     sign-ins without `throttle` and signed-out sessions without `session_revocations`:
     several web processes need the PostgreSQL ones. Statement imports are started on the
     pathways' Temporal client and task queue unless `statement_imports` says otherwise.
-    Without `partners`, the partner registry is in memory and knows no organisation.
-    `account_service` builds the accounts' rules over `accounts` and the sessions'
-    revocations the app holds: the composition root's `workers.composition.account_service`,
-    always given, since web may import no activity.
+    Two are always given by the composition root, since web may import no activity:
+    `partners`, the partner registry (`Stores.partners`), and `account_service`
+    (`workers.composition.account_service`), which builds the accounts' rules over
+    `accounts` and the sessions' revocations the app holds.
     """
     app = FastAPI(
         docs_url=None,  # web.security serves /docs, under its own policy
@@ -107,7 +107,7 @@ def create_app(
             store=store,
             accounts=accounts,
             settings=settings,
-            partners=partners if partners is not None else InMemoryPartnerRegistry(),
+            partners=partners,
             payments=payments,
             indicators=indicators,
             codec=codec,

@@ -2,10 +2,11 @@
 
 Supervisors register and edit their organisation's partners, the coordinator those of the
 organisation it names; caseworkers read their organisation's, auditors every one; admins
-none. The rules are the partner registry's (`infra.partners.base`), as for the pages and
-the CLI. A body of the wrong shape is `invalid_command`, like every body of the API; details
-that break a partner's rules are `invalid_partner` or `invalid_contact` with the field; a
-partner outside the caller's scope is `partner_not_found` (404), as an unknown one.
+none. The rules are the partner registry's (`activities.partners.registry`, named by the
+`infra.partners.base` protocol), as for the pages and the CLI. A body of the wrong shape is
+`invalid_command`, like every body of the API; details that break a partner's rules are
+`invalid_partner` or `invalid_contact` with the field; a partner outside the caller's scope is
+`partner_not_found` (404), as an unknown one.
 """
 
 from __future__ import annotations

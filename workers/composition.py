@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from infra.indicators.postgres_queries import PostgresIndicatorQueries
     from infra.partners.postgres import PostgresPartnerRegistry
     from infra.partners.postgres_contacts import PostgresContactBook
+    from infra.partners.base import PartnerRegistry
+    from infra.partners.store import PartnerStore
     from infra.payments.book import PaymentsBook, PaymentsLedger
     from infra.payments.overview import PaymentsDesk
 
@@ -89,11 +91,11 @@ class Stores:
         return PostgresAccountStore(self.pool)
 
     @cached_property
-    def partners(self) -> PostgresPartnerRegistry:
+    def partners(self) -> PartnerRegistry:
         """Partner organisations and their contacts, the contacts sealed."""
-        from infra.partners.postgres import PostgresPartnerRegistry
+        from infra.partners.postgres import PostgresPartnerStore
 
-        return PostgresPartnerRegistry(self.pool, self.sealer)
+        return partner_registry(PostgresPartnerStore(self.pool, self.sealer))
 
     @cached_property
     def partner_contacts(self) -> PostgresContactBook:
@@ -166,6 +168,17 @@ def account_service(accounts: AccountStore, sessions: SessionRevocations) -> Acc
     from activities.accounts.service import AccountOperations
 
     return AccountOperations(accounts, sessions)
+
+
+def partner_registry(store: PartnerStore) -> PartnerRegistry:
+    """The partner registry's rules over `store`: the one place that builds the registry.
+
+    `Stores.partners` gives it the PostgreSQL store; tests an
+    `infra.partners.store.InMemoryPartnerStore`.
+    """
+    from activities.partners.registry import PartnerRegistryService
+
+    return PartnerRegistryService(store)
 
 
 def payments_book(ledger: PaymentsLedger) -> PaymentsBook:

@@ -1,11 +1,11 @@
 """`pathways partner`: partner organisations and their contacts, as a supervisor or the
 coordinator registers them.
 
-Every command is run as an account (`--actor`, or PATHWAYS_ACTOR) and goes through the
-partner registry (`infra.partners.base.PartnerRegistry`), so the rules are those of the
-pages and the API: a supervisor manages their organisation's partners, the coordinator
-names the organisation, caseworkers and auditors read. Every refusal is
-`error: <code>: <detail>` with exit code 2, and changes nothing.
+Every command is run as an account (`--actor`, or PATHWAYS_ACTOR) and goes through the partner
+registry (`activities.partners.registry`, built by the composition root), so the rules are those of
+the pages and the API: a supervisor manages their organisation's partners, the coordinator names the
+organisation, caseworkers and auditors read. Every refusal is `error: <code>: <detail>` with exit
+code 2, and changes nothing.
 """
 
 from __future__ import annotations

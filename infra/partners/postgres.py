@@ -1,4 +1,4 @@
-"""The `PartnerRegistry` on PostgreSQL (tables of migration 0015), contacts sealed.
+"""The partner registry's store on PostgreSQL (tables of migration 0015), contacts sealed.
 
 A contact's name, e-mail and phone are sealed with a data key of its own (owner
 `partners/<contact_id>`, which no pathway id can be), so one contact's personal data can be
@@ -17,7 +17,6 @@ from domain.partners.errors import PARTNER_ORGANISATION_NOT_FOUND, PartnerError
 from domain.partners.model import Contact, Partner, PartnerChange
 from infra.crypto.sealing import FieldSealer
 from infra.db import Pool
-from infra.partners.base import PartnerRegistry
 
 _PARTNER_COLUMNS = (
     "partner_id, organisation_id, name, kind, address, city, fiscal_code,"
@@ -61,14 +60,15 @@ async def _audit(conn: AsyncConnection[Any], change: PartnerChange) -> None:
     )
 
 
-class PostgresPartnerRegistry(PartnerRegistry):
-    """A `PartnerRegistry` on a migrated database; `sealer` seals the contacts."""
+class PostgresPartnerStore:
+    """A `PartnerStore` (`infra.partners.store`) on a migrated database; `sealer` seals the
+    contacts. Only SQL: the rules are the registry's (`activities.partners.registry`)."""
 
     def __init__(self, pool: Pool, sealer: FieldSealer) -> None:
         self._pool = pool
         self._sealer = sealer
 
-    async def _insert(self, partner: Partner, change: PartnerChange) -> None:
+    async def insert(self, partner: Partner, change: PartnerChange) -> None:
         try:
             async with self._pool.connection() as conn, conn.transaction():
                 await conn.execute(
@@ -94,7 +94,7 @@ class PostgresPartnerRegistry(PartnerRegistry):
                 "organisation_id",
             ) from None
 
-    async def _update(self, partner: Partner, change: PartnerChange) -> None:
+    async def update(self, partner: Partner, change: PartnerChange) -> None:
         async with self._pool.connection() as conn, conn.transaction():
             await conn.execute(
                 "UPDATE partners SET name = %s, kind = %s, address = %s, city = %s,"
@@ -110,7 +110,7 @@ class PostgresPartnerRegistry(PartnerRegistry):
             )
             await _audit(conn, change)
 
-    async def _insert_contact(self, contact: Contact, change: PartnerChange) -> None:
+    async def insert_contact(self, contact: Contact, change: PartnerChange) -> None:
         owner = contact_key_owner(contact.id)
         sealed = {
             name: None
@@ -136,7 +136,7 @@ class PostgresPartnerRegistry(PartnerRegistry):
     async def _open(self, name: str, text: str | None) -> str | None:
         return None if text is None else await self._sealer.open_column(f"contact.{name}", text)
 
-    async def _select(self, partner_id: str) -> Partner | None:
+    async def select(self, partner_id: str) -> Partner | None:
         async with self._pool.connection() as conn:
             cursor = conn.cursor(row_factory=dict_row)
             await cursor.execute(
@@ -166,7 +166,7 @@ class PostgresPartnerRegistry(PartnerRegistry):
         )
         return _partner(row, contacts)
 
-    async def _select_all(self, organisation_id: str | None) -> list[Partner]:
+    async def select_all(self, organisation_id: str | None) -> list[Partner]:
         async with self._pool.connection() as conn:
             cursor = conn.cursor(row_factory=dict_row)
             await cursor.execute(
@@ -178,7 +178,7 @@ class PostgresPartnerRegistry(PartnerRegistry):
             rows = await cursor.fetchall()
         return [_partner(row) for row in rows]
 
-    async def _select_changes(self, partner_id: str) -> list[PartnerChange]:
+    async def select_changes(self, partner_id: str) -> list[PartnerChange]:
         async with self._pool.connection() as conn:
             cursor = conn.cursor(row_factory=dict_row)
             await cursor.execute(

@@ -20,12 +20,14 @@ from infra.crypto.master import MasterKey
 from infra.crypto.sealing import FieldSealer
 from infra.db import Pool
 from infra.eventstore.memory import InMemoryEventStore
-from infra.partners.base import InMemoryPartnerRegistry, PartnerRegistry
-from infra.partners.postgres import PostgresPartnerRegistry
+from infra.partners.base import PartnerRegistry
+from infra.partners.postgres import PostgresPartnerStore
+from infra.partners.store import InMemoryPartnerStore
 from tests.eventstore.conftest import database, pool, postgres
 from tests.web.conftest import web_settings
 from tests.web.staff import staffed_accounts
 from tests.web_app import create_test_app
+from workers.composition import partner_registry
 
 __all__ = ["Site", "database", "partners", "pool", "postgres", "postgres_partners", "site"]
 
@@ -33,19 +35,20 @@ ORGANISATIONS = ("org-lecce", "org-nardo")
 
 
 @pytest_asyncio.fixture
-async def postgres_partners(pool: Pool) -> PostgresPartnerRegistry:
+async def postgres_partners(pool: Pool) -> PartnerRegistry:
     accounts = PostgresAccountStore(pool)
     for organisation in ORGANISATIONS:
         await accounts.create_organisation(Organisation(id=organisation, name=organisation))
-    return PostgresPartnerRegistry(pool, FieldSealer(Keyring(pool, MasterKey.generate())))
+    sealer = FieldSealer(Keyring(pool, MasterKey.generate()))
+    return partner_registry(PostgresPartnerStore(pool, sealer))
 
 
 @pytest.fixture(params=["memory", "postgres"])
 def partners(request: pytest.FixtureRequest) -> PartnerRegistry:
     """Every partner registry implementation, for the contract suite."""
     if request.param == "memory":
-        return InMemoryPartnerRegistry(set(ORGANISATIONS))
-    registry: PostgresPartnerRegistry = request.getfixturevalue("postgres_partners")
+        return partner_registry(InMemoryPartnerStore(set(ORGANISATIONS)))
+    registry: PartnerRegistry = request.getfixturevalue("postgres_partners")
     return registry
 
 
@@ -53,17 +56,19 @@ def partners(request: pytest.FixtureRequest) -> PartnerRegistry:
 async def site() -> AsyncIterator[Site]:
     """The web app on the staff of tests/web/staff.py and an in-memory partner registry; no
     Temporal (partner routes send no command), so a pathway page would fail here."""
-    registry = InMemoryPartnerRegistry(set(ORGANISATIONS))
+    store = InMemoryPartnerStore(set(ORGANISATIONS))
+    registry = partner_registry(store)
     pathways = PathwayClient(cast(Client, None), "no-temporal")
     app = create_test_app(
         pathways, InMemoryEventStore(), await staffed_accounts(), web_settings(), partners=registry
     )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-        yield Site(http, registry)
+        yield Site(http, registry, store)
 
 
 @dataclass
 class Site:
     http: httpx.AsyncClient
-    partners: InMemoryPartnerRegistry
+    partners: PartnerRegistry
+    store: InMemoryPartnerStore

@@ -24,10 +24,9 @@ async def registered(site: Site, by: str = "sara", **fields: Any) -> dict[str, A
 
 async def everything(site: Site) -> list[Any]:
     """What the registry holds, to show that a refusal stored nothing."""
-    listed = await site.partners._select_all(None)
+    listed = await site.store.select_all(None)
     return [
-        (p, await site.partners._select(p.id), await site.partners._select_changes(p.id))
-        for p in listed
+        (p, await site.store.select(p.id), await site.store.select_changes(p.id)) for p in listed
     ]
 
 

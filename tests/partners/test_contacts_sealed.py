@@ -7,6 +7,7 @@ from infra.accounts.model import Account
 from infra.db import Pool
 from infra.partners.postgres import PostgresPartnerRegistry
 from infra.partners.postgres_contacts import PostgresContactBook
+from infra.partners.base import PartnerRegistry
 
 SUPERVISOR = Account(
     id="sup", display_name="Sup", role=Role.SUPERVISOR, organisation_id="org-lecce"
@@ -14,7 +15,7 @@ SUPERVISOR = Account(
 
 
 async def test_a_contacts_name_email_and_phone_are_sealed_at_rest(
-    postgres_partners: PostgresPartnerRegistry, pool: Pool
+    postgres_partners: PartnerRegistry, pool: Pool
 ) -> None:
     partner = await postgres_partners.register(
         SUPERVISOR, {"name": "Famiglia Conte", "kind": "host_family"}

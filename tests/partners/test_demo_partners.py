@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from domain.partners.model import PartnerKind
-from infra.partners.base import InMemoryPartnerRegistry
+from infra.partners.store import InMemoryPartnerStore
+from workers.composition import partner_registry
 from workers.demo_partners import DEMO_COORDINATOR, seed_demo_partners
 
 
 async def test_the_demo_registers_its_partners_once_with_their_contacts() -> None:
-    partners = InMemoryPartnerRegistry({"org-lecce", "org-nardo", "org-maglie"})
+    partners = partner_registry(InMemoryPartnerStore({"org-lecce", "org-nardo", "org-maglie"}))
 
     first = await seed_demo_partners(partners)
     again = await seed_demo_partners(partners)
@@ -26,7 +27,7 @@ async def test_the_demo_registers_its_partners_once_with_their_contacts() -> Non
 
 
 async def test_an_organisation_that_does_not_exist_is_skipped() -> None:
-    partners = InMemoryPartnerRegistry({"org-lecce"})
+    partners = partner_registry(InMemoryPartnerStore({"org-lecce"}))
 
     registered = await seed_demo_partners(partners)
 

@@ -3,8 +3,8 @@
 A supervisor registers their organisation's partners and adds contacts, the coordinator
 those of the organisation it chooses; caseworkers and auditors read (the menu shows the
 page to those four roles). Everything goes through the partner registry
-(`infra.partners.base`), as the API and the CLI do: a refused form is shown again with the
-error next to its field (422) and stores nothing; a partner outside the reader's scope is
+(`activities.partners.registry`), as the API and the CLI do: a refused form is shown again
+with the error next to its field (422) and stores nothing; a partner outside the reader's scope is
 "no such partner" (404), as an unknown one.
 """
 

@@ -1,0 +1,155 @@
+"""The partner registry's rules: who may register, edit and read, validation, ids, audit.
+
+`PartnerRegistryService` checks who may (`domain.partners.access`), validates the details,
+makes the ids and says who changed what and when; its store (`infra.partners.store`) only
+writes and reads rows, each change in one transaction with its audit line: in memory
+(`infra.partners.store.InMemoryPartnerStore`) or on PostgreSQL (`infra.partners.postgres`),
+which pass the same contract tests.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from domain.partners.access import (
+    check_may_edit,
+    managing_organisation,
+    may_read,
+    readable_organisation,
+)
+from domain.partners.errors import (
+    INVALID_CONTACT,
+    INVALID_PARTNER,
+    PARTNER_NOT_FOUND,
+    PartnerError,
+)
+from domain.partners.model import (
+    Contact,
+    ContactDetails,
+    Partner,
+    PartnerChange,
+    PartnerDetails,
+)
+from infra.accounts.model import Account
+from infra.partners.store import PartnerStore
+
+_Details = TypeVar("_Details", PartnerDetails, ContactDetails)
+
+
+def _details(model: type[_Details], data: dict[str, Any], code: str) -> _Details:
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or None
+        raise PartnerError(code, f"{field}: {first['msg']}", field) from None
+
+
+class PartnerRegistryService:
+    """Partners of the managing organisations, within each account's scope, on `store`.
+
+    An `infra.partners.base.PartnerRegistry`: every entry point (API, pages, CLI, demo)
+    goes through one, built by the composition root (`workers.composition`).
+    """
+
+    def __init__(self, store: PartnerStore) -> None:
+        self._store = store
+
+    async def register(
+        self, account: Account, details: dict[str, Any], organisation_id: str | None = None
+    ) -> Partner:
+        """Register a partner for the account's organisation (a coordinator names one).
+
+        Raises:
+            PartnerError: `partner_forbidden`, `partner_organisation_not_found`,
+                `invalid_partner` (with the field); nothing is stored.
+        """
+        organisation = managing_organisation(
+            account.role, account.organisation_id, organisation_id or None
+        )
+        valid = _details(PartnerDetails, details, INVALID_PARTNER)
+        partner = Partner(
+            **valid.model_dump(),
+            id=f"partner-{secrets.token_hex(6)}",
+            organisation_id=organisation,
+            registered_by=account.id,
+            registered_at=datetime.now(UTC),
+        )
+        await self._store.insert(partner, self._change(account, partner.id, "registered"))
+        return partner
+
+    async def edit(self, account: Account, partner_id: str, details: dict[str, Any]) -> Partner:
+        """Replace a partner's details (name, kind, address, city, fiscal code).
+
+        Raises:
+            PartnerError: `partner_not_found`, `partner_forbidden`, `invalid_partner`.
+        """
+        partner = await self.get(account, partner_id)
+        check_may_edit(account.role, account.organisation_id, partner.organisation_id)
+        valid = _details(PartnerDetails, details, INVALID_PARTNER)
+        changed = sorted(k for k, v in valid.model_dump().items() if getattr(partner, k) != v)
+        edited = partner.model_copy(update=valid.model_dump())
+        detail = ", ".join(changed)
+        await self._store.update(edited, self._change(account, partner_id, "edited", detail))
+        return edited
+
+    async def add_contact(
+        self, account: Account, partner_id: str, details: dict[str, Any]
+    ) -> Contact:
+        """Add a contact to a partner.
+
+        Raises:
+            PartnerError: `partner_not_found`, `partner_forbidden`, `invalid_contact`.
+        """
+        partner = await self.get(account, partner_id)
+        check_may_edit(account.role, account.organisation_id, partner.organisation_id)
+        valid = _details(ContactDetails, details, INVALID_CONTACT)
+        contact = Contact(
+            **valid.model_dump(), id=f"contact-{secrets.token_hex(6)}", partner_id=partner_id
+        )
+        change = self._change(account, partner_id, "contact_added", contact.id)
+        await self._store.insert_contact(contact, change)
+        return contact
+
+    async def get(self, account: Account, partner_id: str) -> Partner:
+        """The partner with its contacts, if the account may read it.
+
+        Raises:
+            PartnerError: `partner_not_found` when there is none or it lies outside the scope.
+        """
+        partner = await self._store.select(partner_id)
+        if partner is None or not may_read(
+            account.role, account.organisation_id, partner.organisation_id
+        ):
+            raise PartnerError(PARTNER_NOT_FOUND, f"no partner {partner_id!r}", "partner_id")
+        return partner
+
+    async def list_partners(self, account: Account) -> list[Partner]:
+        """The partners the account may read, by organisation and name (without contacts).
+
+        Raises:
+            PartnerError: `partner_forbidden` for a role that reads no partners.
+        """
+        return await self._store.select_all(
+            readable_organisation(account.role, account.organisation_id)
+        )
+
+    async def changes(self, account: Account, partner_id: str) -> list[PartnerChange]:
+        """Who registered and changed the partner, oldest first."""
+        await self.get(account, partner_id)
+        return await self._store.select_changes(partner_id)
+
+    @staticmethod
+    def _change(account: Account, partner_id: str, action: str, detail: str = "") -> PartnerChange:
+        return PartnerChange(
+            partner_id=partner_id,
+            action=action,
+            detail=detail,
+            actor_id=account.id,
+            actor_role=account.role,
+            at=datetime.now(UTC),
+        )
