@@ -34,9 +34,8 @@ if TYPE_CHECKING:
     from infra.eventstore.postgres import PostgresEventStore
     from infra.indicators.postgres_projection import PostgresIndicatorProjection
     from infra.indicators.postgres_queries import PostgresIndicatorQueries
-    from infra.partners.postgres import PostgresPartnerRegistry
-    from infra.partners.postgres_contacts import PostgresContactBook
     from infra.partners.base import PartnerRegistry
+    from infra.partners.postgres_contacts import PostgresContactBook
     from infra.partners.store import PartnerStore
     from infra.payments.book import PaymentsBook, PaymentsLedger
     from infra.payments.overview import PaymentsDesk

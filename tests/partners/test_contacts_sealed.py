@@ -5,9 +5,8 @@ from __future__ import annotations
 from domain.values import Role
 from infra.accounts.model import Account
 from infra.db import Pool
-from infra.partners.postgres import PostgresPartnerRegistry
-from infra.partners.postgres_contacts import PostgresContactBook
 from infra.partners.base import PartnerRegistry
+from infra.partners.postgres_contacts import PostgresContactBook
 
 SUPERVISOR = Account(
     id="sup", display_name="Sup", role=Role.SUPERVISOR, organisation_id="org-lecce"
@@ -42,7 +41,7 @@ async def test_a_contacts_name_email_and_phone_are_sealed_at_rest(
 
 
 async def test_the_notifier_opens_a_contacts_email_and_nothing_for_an_unknown_one(
-    postgres_partners: PostgresPartnerRegistry, pool: Pool
+    postgres_partners: PartnerRegistry, pool: Pool
 ) -> None:
     partner = await postgres_partners.register(
         SUPERVISOR, {"name": "Sartoria Salentina", "kind": "host_company"}
@@ -53,7 +52,7 @@ async def test_the_notifier_opens_a_contacts_email_and_nothing_for_an_unknown_on
     silent = await postgres_partners.add_contact(
         SUPERVISOR, partner.id, {"name": "P. Neri", "role": "referent"}
     )
-    book = PostgresContactBook(pool, postgres_partners._sealer)
+    book = PostgresContactBook(pool, postgres_partners._store._sealer)  # type: ignore[attr-defined]
     assert await book.contact_email(tutor.id) == "rizzo@ss.it"
     assert await book.contact_email(silent.id) is None
     assert await book.contact_email("nobody") is None

@@ -25,9 +25,9 @@ from tests.scenarios import OPEN
 from tests.web.conftest import web_settings
 from tests.web.staff import bearer, staffed_accounts
 from tests.web.test_pages import sign_in
+from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness, dev_harness
 from tests.workflows.journey import envelope
-from web.app import create_app
 from workers.worker import build_worker
 
 __all__ = ["dev_harness"]
@@ -75,7 +75,7 @@ class Site:
 async def site(dev_harness: Harness) -> AsyncIterator[Site]:
     h = dev_harness
     accounts = await staffed_accounts()
-    app = create_app(h.pathways, h.store, accounts, web_settings())
+    app = create_test_app(h.pathways, h.store, accounts, web_settings())
     lecce = [f"ga-{h.task_queue}-l{i}" for i in range(2)]
     nardo = [f"ga-{h.task_queue}-n{i}" for i in range(2)]
     transport = httpx.ASGITransport(app=app)
