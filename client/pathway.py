@@ -40,6 +40,7 @@ from domain.commands import CommandEnvelope, OpenPathway
 from domain.errors import DomainError
 from domain.evolution import fold
 from domain.fingerprint import fingerprinted
+from domain.partner_links.commands import LinkedContact, LinkPartnerContact
 from domain.records import EventRecord
 from domain.state import PathwayState
 from domain.stream import stream_id_for
@@ -80,6 +81,12 @@ class AccountLookup(Protocol):
     async def get_account(self, account_id: str) -> AccountFacts | None: ...
 
 
+class ContactLookup(Protocol):
+    """Where the client resolves the partner contact a link names (a `PartnerRegistry`)."""
+
+    async def linked_contact(self, contact_id: str) -> LinkedContact | None: ...
+
+
 class PathwayClient:
     """Sends commands; with the event store, it also answers retries on closed pathways.
 
@@ -94,6 +101,10 @@ class PathwayClient:
     pages, the CLI) sends through a client bound to the accounts (`checking`); a client
     without them is for the tests of workflows and for senders that name no one (the
     clock, the bank, a policy roll-out).
+
+    With `contacts`, a command that links a partner contact to a measure carries the contact
+    as the partner registry knows it (or none), whatever the sender put there: the registry
+    lies outside the pathway, so it is read here, once, and the decider checks the rest.
     """
 
     def __init__(
@@ -102,11 +113,13 @@ class PathwayClient:
         task_queue: str,
         store: StreamReader | None = None,
         accounts: AccountLookup | None = None,
+        contacts: ContactLookup | None = None,
     ) -> None:
         self._client = client
         self._task_queue = task_queue
         self._store = store
         self._accounts = accounts
+        self._contacts = contacts
 
     @property
     def temporal(self) -> Client:
@@ -117,9 +130,12 @@ class PathwayClient:
     def task_queue(self) -> str:
         return self._task_queue
 
-    def checking(self, accounts: AccountLookup) -> PathwayClient:
-        """The same client, checking the people commands name against `accounts`."""
-        return PathwayClient(self._client, self._task_queue, self._store, accounts)
+    def checking(
+        self, accounts: AccountLookup, contacts: ContactLookup | None = None
+    ) -> PathwayClient:
+        """The same client, checking the people commands name against `accounts`, and
+        resolving the partner contacts they link in `contacts`."""
+        return PathwayClient(self._client, self._task_queue, self._store, accounts, contacts)
 
     async def ping(self, timeout: float) -> None:
         """Return once Temporal's frontend says it serves, within `timeout` seconds, or raise.
@@ -187,13 +203,23 @@ class PathwayClient:
         """
         if isinstance(envelope.command, OpenPathway):
             raise CommandRefused("pathway_already_open", "use open for open_pathway")
-        envelope = fingerprinted(envelope)
+        # Fingerprinted as sent: a retry after the registry changed is still a retry.
+        envelope = await self._resolved(fingerprinted(envelope))
         with _observed(pathway_id, envelope):
             if named_assignee(envelope.command) is not None and self._accounts is not None:
                 state = await self.state(pathway_id)
                 organisation = organisation_of_assignee(state, envelope.command)
                 await self._check_assignee(organisation, envelope)
             return _same_command(envelope, await self._send(pathway_id, envelope, recorded))
+
+    async def _resolved(self, envelope: CommandEnvelope) -> CommandEnvelope:
+        """The envelope with the linked contact as the registry knows it (see the class)."""
+        command = envelope.command
+        if not isinstance(command, LinkPartnerContact) or self._contacts is None:
+            return envelope
+        contact = await self._contacts.linked_contact(command.contact_id)
+        resolved = command.model_copy(update={"contact": contact})
+        return envelope.model_copy(update={"command": resolved})
 
     async def _check_assignee(self, organisation_id: str | None, envelope: CommandEnvelope) -> None:
         """Refuse a command giving the pathway to someone who may not hold it.

@@ -46,6 +46,7 @@ from domain.figures.state import FigureStatus
 from domain.measures import MEASURE_OF, REQUESTABLE
 from domain.measures.base import MeasureStatus
 from domain.measures.work_grant import WorkGrantAttendance
+from domain.partner_links.commands import LinkPartnerContact, UnlinkPartnerContact
 from domain.payments.commands import ApprovePayment, CorrectPayee, RejectPayment, RequestPayment
 from domain.payments.rules import CORRECTABLE, REJECTABLE, awaits, check_may_reject
 from domain.payments.state import PaymentState, PaymentStatus
@@ -69,6 +70,8 @@ PEOPLE_COMMANDS: tuple[type[BaseModel], ...] = (
     RecordMeasureProgress,
     CompleteMeasure,
     CancelMeasure,
+    LinkPartnerContact,
+    UnlinkPartnerContact,
     RequestPayment,
     ApprovePayment,
     RejectPayment,
@@ -104,6 +107,10 @@ def _has_subject(state: PathwayState, kind: type[BaseModel], actor: Actor) -> bo
         return bool(state.measures_in(MeasureStatus.ACTIVE))
     if kind is CancelMeasure:
         return bool(state.measures_in(MeasureStatus.PLANNED, MeasureStatus.ACTIVE))
+    if kind is LinkPartnerContact:
+        return bool(state.measures_in(MeasureStatus.PLANNED, MeasureStatus.ACTIVE))
+    if kind is UnlinkPartnerContact:
+        return bool(state.partner_links)
     if kind is GiveConsent:
         return state.consents.notice is not None
     if kind is WithdrawConsent:

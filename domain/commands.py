@@ -14,6 +14,7 @@ from domain.figures.commands import CorrectAttendance, DisputeFigure, ResolveDis
 from domain.group_activities.commands import RecordGroupParticipation
 from domain.measures import MeasureDetails, MeasureKind, MeasureOutcome, MeasureProgress
 from domain.measures.skills_assessment import SkillsAssessment
+from domain.partner_links.commands import LinkPartnerContact, UnlinkPartnerContact
 from domain.payments.commands import (
     ApprovePayment,
     CorrectPayee,
@@ -228,6 +229,8 @@ Command = Annotated[
     | RejectPayment
     | CorrectPayee
     | RecordPaymentOutcome
+    | LinkPartnerContact
+    | UnlinkPartnerContact
     | RecordPrivacyNotice
     | GiveConsent
     | WithdrawConsent

@@ -82,6 +82,8 @@ from domain.measures import (
 )
 from domain.measures.base import RuleContext
 from domain.obligations import ITALIAN_TIME, Timekeeping, ladder_points
+from domain.partner_links import rules as partner_links
+from domain.partner_links.commands import LinkPartnerContact, UnlinkPartnerContact
 from domain.payments import rules as payments
 from domain.payments.commands import (
     ApprovePayment,
@@ -314,6 +316,14 @@ def _decide_open_pathway(
             return list(payments.correct_payee(state, command, occurred, _limits_of(state)))
         case RecordPaymentOutcome():
             return list(payments.record_outcome(state, command, actor))
+        case LinkPartnerContact():
+            return [
+                partner_links.link(
+                    state.measures, state.partner_links, state.organisation_id, command
+                )
+            ]
+        case UnlinkPartnerContact():
+            return [partner_links.unlink(state.partner_links, command)]
         case RecordPrivacyNotice():
             return [consents.record_notice(command)]
         case GiveConsent():

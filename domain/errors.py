@@ -257,6 +257,20 @@ class NothingPaid(DomainError):
     code = "nothing_paid"
 
 
+class PartnerContactNotFound(DomainError):
+    """A contact the partner registry does not hold for the pathway's organisation."""
+
+    code = "partner_contact_not_found"
+
+
+class PartnerContactAlreadyLinked(DomainError):
+    code = "partner_contact_already_linked"
+
+
+class PartnerLinkNotFound(DomainError):
+    code = "partner_link_not_found"
+
+
 class PrivacyNoticeMissing(DomainError):
     """A consent dated before any privacy notice was given (`domain.consents`)."""
 

@@ -23,6 +23,7 @@ from domain.figures.events import (
 from domain.group_activities.events import GroupParticipationRecorded
 from domain.measures import MeasureDetails, MeasureOutcome, MeasureProgress
 from domain.measures.skills_assessment import SkillsAssessment
+from domain.partner_links.events import PartnerContactLinked, PartnerContactUnlinked
 from domain.payments.events import (
     PayeeCorrected,
     PaymentApproved,
@@ -236,6 +237,8 @@ Event = Annotated[
     | PayeeCorrected
     | PaymentPaid
     | PaymentReturned
+    | PartnerContactLinked
+    | PartnerContactUnlinked
     | PrivacyNoticeGiven
     | ConsentGiven
     | ConsentWithdrawn

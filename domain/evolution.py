@@ -44,6 +44,8 @@ from domain.figures.evolution import evolve_figures, record_figure
 from domain.group_activities.events import GroupParticipationRecorded
 from domain.group_activities.state import Participation
 from domain.measures import MeasureState, MeasureStatus, ProgressEntry
+from domain.partner_links.events import PartnerContactLinked, PartnerContactUnlinked
+from domain.partner_links.evolution import evolve_links
 from domain.payments.events import (
     PayeeCorrected,
     PaymentApproved,
@@ -264,6 +266,10 @@ def _apply(state: PathwayState, event: Event, record: EventRecord) -> PathwaySta
         ):
             return state.model_copy(
                 update={"payments": evolve_payments(state.payments, event, record)}
+            )
+        case PartnerContactLinked() | PartnerContactUnlinked():
+            return state.model_copy(
+                update={"partner_links": evolve_links(state.partner_links, event)}
             )
         case PrivacyNoticeGiven() | ConsentGiven() | ConsentWithdrawn():
             return state.model_copy(

@@ -35,6 +35,7 @@ from domain.commands import (
 from domain.consents.commands import GiveConsent, RecordPrivacyNotice, WithdrawConsent
 from domain.figures.commands import CorrectAttendance, DisputeFigure, ResolveDispute
 from domain.group_activities.commands import RecordGroupParticipation
+from domain.partner_links.commands import LinkPartnerContact, UnlinkPartnerContact
 from domain.partners.recording import check_recorder
 from domain.payments.commands import (
     ApprovePayment,
@@ -114,6 +115,8 @@ STAGES: dict[type, frozenset[Stage]] = {
     RejectPayment: AFTER_PLAN,
     CorrectPayee: AFTER_PLAN,
     RecordPaymentOutcome: AFTER_PLAN,
+    LinkPartnerContact: frozenset({Stage.ACTIVE}),
+    UnlinkPartnerContact: AFTER_PLAN,
     RecordPrivacyNotice: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
     GiveConsent: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
     WithdrawConsent: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},

@@ -77,6 +77,17 @@ class EscalationsWithdrawn(Frozen):
     withdrawal: Withdrawal
 
 
+class PartnerLink(Frozen):
+    """One partner contact linked to one measure of a pathway: what a partner's scope reads."""
+
+    pathway_id: Identifier
+    organisation_id: Identifier
+    measure_id: Identifier
+    measure_kind: str
+    contact_id: Identifier
+    partner_id: Identifier
+
+
 class ReadModelUpdate(Frozen):
     """Everything the append writes beside the events, in the same transaction."""
 
@@ -90,3 +101,5 @@ class ReadModelUpdate(Frozen):
     withdrawals: tuple[EscalationsWithdrawn, ...] = ()
     """Escalations this append withdraws: marked so in the inbox, and never e-mailed if
     still in the outbox."""
+    partner_links: tuple[PartnerLink, ...] | None = None
+    """Every link of the pathway when this append changed one; None leaves them as stored."""

@@ -8,9 +8,10 @@ from domain.events import parse_event
 from domain.measures import MeasureStatus
 from domain.notifications import notifications
 from domain.obligations import obligations
+from domain.partner_links.events import PartnerLinkEvent
 from domain.payments.events import PaymentPaid, PaymentReturned
 from domain.payments.ledger import LedgerEntry, LedgerOutcome, budget_line_id
-from domain.projections import PathwaySummary, ReadModelUpdate
+from domain.projections import PartnerLink, PathwaySummary, ReadModelUpdate
 from domain.records import EventRecord
 from domain.state import PathwayState
 from domain.withdrawals import withdrawals
@@ -50,6 +51,31 @@ def read_models(
         ledger=ledger_entries(state, records),
         ledger_outcomes=ledger_outcomes(state, records),
         withdrawals=() if before is None else withdrawals(before, records),
+        partner_links=partner_links(state, records),
+    )
+
+
+_LINK_EVENTS = frozenset(kind.model_fields["type"].default for kind in PartnerLinkEvent.__args__)
+
+
+def partner_links(
+    state: PathwayState, records: Iterable[EventRecord]
+) -> tuple[PartnerLink, ...] | None:
+    """The pathway's links, one row per contact and measure, when `records` change them."""
+    if not any(record.type in _LINK_EVENTS for record in records):
+        return None
+    assert state.pathway_id and state.organisation_id
+    return tuple(
+        PartnerLink(
+            pathway_id=state.pathway_id,
+            organisation_id=state.organisation_id,
+            measure_id=measure_id,
+            measure_kind=state.measures[measure_id].kind,
+            contact_id=contact.contact_id,
+            partner_id=contact.partner_id,
+        )
+        for measure_id, contacts in state.partner_links.items()
+        for contact in contacts
     )
 
 

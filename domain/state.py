@@ -12,7 +12,7 @@ from domain.figures.state import Figures
 from domain.group_activities.state import Participation
 from domain.measures import MeasureState, MeasureStatus
 from domain.measures.skills_assessment import SkillsAssessment
-from domain.partners.links import PartnerLink
+from domain.partner_links.commands import LinkedContact
 from domain.payments.state import PaymentState
 from domain.policy import DEFAULT_POLICY, Policy
 from domain.referrals.state import Referrals
@@ -128,8 +128,9 @@ class PathwayState(Frozen):
     """Referrals to other organisations, a transfer waiting, past owners (`domain.referrals`)."""
     group_activities: dict[str, Participation] = Field(default_factory=dict)
     """The group activities attended, by activity id (`domain.group_activities`)."""
-    partner_links: dict[str, tuple[PartnerLink, ...]] = Field(default_factory=dict)
-    """The partner contacts linked to each measure, by measure id (`domain.partners.links`)."""
+    partner_links: dict[str, tuple[LinkedContact, ...]] = Field(default_factory=dict)
+    """The partner contacts linked to each measure, by measure id (`domain.partner_links`;
+    the rules read them through `domain.partners.links.linked_contacts`)."""
     figures: Figures = Figures()
     """What partner contacts recorded, their disputes and the corrections (`domain.figures`)."""
 

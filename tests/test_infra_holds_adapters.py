@@ -43,6 +43,7 @@ ADAPTERS = {
     "infra.eventstore.postgres_ledger",
     "infra.eventstore.postgres_notification_writer",
     "infra.eventstore.postgres_notifications",
+    "infra.eventstore.postgres_partner_links",
     "infra.eventstore.postgres_statements",
     "infra.eventstore.postgres_writers",
     "infra.eventstore.memory",
@@ -78,6 +79,7 @@ CRYPTO = {
 MODELS_AND_PROTOCOLS = {
     "infra.eventstore.base",
     "infra.eventstore.notifications",
+    "infra.eventstore.partner_links",
     "infra.eventstore.queries",
     "infra.access_log.base",
     "infra.access_log.model",

@@ -103,7 +103,9 @@ def create_app(
         app,
         Services(
             # Commands from people name only caseworkers of the pathway's organisation.
-            pathways=pathways.checking(accounts),
+            # Commands from people name only caseworkers of the pathway's organisation, and
+            # link partner contacts as the registry knows them.
+            pathways=pathways.checking(accounts, partners),
             store=store,
             accounts=accounts,
             settings=settings,

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from client.pathway import PathwayClient
+    from domain.partner_links.commands import LinkedContact
     from domain.records import EventRecord
     from infra.accounts.model import Account
     from infra.accounts.operations import AccountService
@@ -65,6 +66,7 @@ async def pathway_client(settings: Settings) -> AsyncIterator[PathwayClient]:
                 settings.temporal_task_queue,
                 RecordReader(settings),
                 AccountReader(settings, opened),
+                ContactReader(settings, opened),
             )
         except CommandRefused as refusal:
             raise Refused(refusal.code, refusal.message, refusal.field) from None
@@ -164,6 +166,24 @@ class AccountReader:
         if self._accounts is None:
             self._accounts = await self._opened.enter_async_context(account_store(self._settings))
         return await self._accounts.get_account(account_id)
+
+
+class ContactReader:
+    """Looks partner contacts up on demand, in the registry: only a link names one.
+
+    So the CLI resolves the contact `link_partner_contact` names as the web does, without
+    connecting to the database for every other command.
+    """
+
+    def __init__(self, settings: Settings, opened: contextlib.AsyncExitStack) -> None:
+        self._settings = settings
+        self._opened = opened
+        self._stores: Stores | None = None
+
+    async def linked_contact(self, contact_id: str) -> LinkedContact | None:
+        if self._stores is None:
+            self._stores = await self._opened.enter_async_context(database_stores(self._settings))
+        return await self._stores.partners.linked_contact(contact_id)
 
 
 @contextlib.asynccontextmanager

@@ -123,6 +123,8 @@ def state_text(state: PathwayAnswer, as_of: datetime | None = None) -> str:
         for m in sorted(state.measures.values(), key=lambda m: (m.target_date, m.measure_id)):
             status = f"{m.status:<9}"
             row(f"  {m.measure_id:<{width}}  {m.kind:<{kinds}}  {status}  target {m.target_date}")
+            for c in state.partner_links.get(m.measure_id, ()):
+                row(f"  {'':<{width}}  with {c.partner_name} ({c.contact_role}, {c.contact_id})")
     lines += consent_lines(state.consents)
     if state.exit is not None:
         row(

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from domain.partner_links.commands import LinkedContact
 from domain.partners.access import (
     check_may_edit,
     managing_organisation,
@@ -142,6 +143,25 @@ class PartnerRegistryService:
         """Who registered and changed the partner, oldest first."""
         await self.get(account, partner_id)
         return await self._store.select_changes(partner_id)
+
+    async def linked_contact(self, contact_id: str) -> LinkedContact | None:
+        """The contact as a pathway links it (ids, partner, role), whoever asks; None if none.
+
+        Unscoped: the pathway's decider compares the partner's organisation with its own
+        (`domain.partner_links.rules`), so a sender needs no account to resolve it.
+        """
+        found = await self._store.select_contact(contact_id)
+        if found is None:
+            return None
+        partner, role = found
+        return LinkedContact(
+            contact_id=contact_id,
+            partner_id=partner.id,
+            partner_name=partner.name,
+            partner_kind=partner.kind,
+            contact_role=role,
+            organisation_id=partner.organisation_id,
+        )
 
     @staticmethod
     def _change(account: Account, partner_id: str, action: str, detail: str = "") -> PartnerChange:

@@ -15,6 +15,7 @@ from domain.records import EventRecord
 from domain.values import Frozen, Role
 from infra.budgets.book import BudgetBook
 from infra.eventstore.notifications import Notifications
+from infra.eventstore.partner_links import PartnerLinkQueries
 from infra.eventstore.queries import CaseloadQueries
 from infra.payments.model import PaymentError, end_to_end_id_for
 
@@ -223,6 +224,11 @@ class EventStore(EventRecorder, Protocol):
     @property
     def budget(self) -> BudgetBook:
         """The budget lines and the ledger booked against them."""
+        ...
+
+    @property
+    def partner_links(self) -> PartnerLinkQueries:
+        """The partner contacts linked to the pathways' measures."""
         ...
 
 

@@ -27,6 +27,7 @@ from infra.eventstore.base import (
 from infra.eventstore.memory_caseload import InMemoryCaseload
 from infra.eventstore.memory_ledger import InMemoryLedger
 from infra.eventstore.memory_notifications import InMemoryNotifications
+from infra.eventstore.partner_links import InMemoryPartnerLinks
 
 _NO_DEADLINE = datetime.min.replace(tzinfo=UTC)
 
@@ -71,10 +72,12 @@ class InMemoryEventStore:
         self.caseload = InMemoryCaseload()
         self.notifications = notifications or InMemoryNotifications()
         self.budget = InMemoryLedger()
+        self.partner_links = InMemoryPartnerLinks()
         self._writers: tuple[InMemoryWriter, ...] = (
             self.caseload,
             self.notifications,
             self.budget,
+            self.partner_links,
         )
 
     async def append(

@@ -31,6 +31,7 @@ from infra.eventstore.base import (
 from infra.eventstore.postgres_budget import PostgresBudgetBook
 from infra.eventstore.postgres_caseload import PostgresCaseload
 from infra.eventstore.postgres_notifications import PostgresNotifications
+from infra.eventstore.postgres_partner_links import PostgresPartnerLinks
 from infra.eventstore.postgres_statements import (
     EVENT_COLUMNS,
     ask_other_streams,
@@ -65,6 +66,7 @@ class PostgresEventStore:
         self.caseload = PostgresCaseload(pool)
         self.notifications = PostgresNotifications(pool)
         self.budget = PostgresBudgetBook(pool, sealer)
+        self.partner_links = PostgresPartnerLinks(pool)
 
     async def ping(self, timeout: float) -> None:
         """Answer within `timeout` seconds or raise: the readiness probe of `/readyz`.

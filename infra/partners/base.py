@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from domain.partner_links.commands import LinkedContact
 from domain.partners.model import Contact, Partner, PartnerChange
 from infra.accounts.model import Account
 
@@ -47,4 +48,12 @@ class PartnerRegistry(Protocol):
 
     async def changes(self, account: Account, partner_id: str) -> list[PartnerChange]:
         """Who registered and changed the partner, oldest first."""
+        ...
+
+    async def linked_contact(self, contact_id: str) -> LinkedContact | None:
+        """The contact as a pathway links it (ids, partner, role), whoever asks; None if none.
+
+        Unscoped: the pathway's decider compares the partner's organisation with its own
+        (`domain.partner_links.rules`), so a sender needs no account to resolve it.
+        """
         ...

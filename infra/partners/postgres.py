@@ -14,7 +14,7 @@ from psycopg.errors import ForeignKeyViolation
 from psycopg.rows import dict_row
 
 from domain.partners.errors import PARTNER_ORGANISATION_NOT_FOUND, PartnerError
-from domain.partners.model import Contact, Partner, PartnerChange
+from domain.partners.model import Contact, ContactRole, Partner, PartnerChange
 from infra.crypto.sealing import FieldSealer
 from infra.db import Pool
 
@@ -188,3 +188,15 @@ class PostgresPartnerStore:
             )
             rows = await cursor.fetchall()
         return [PartnerChange.model_validate(row) for row in rows]
+
+    async def select_contact(self, contact_id: str) -> tuple[Partner, ContactRole] | None:
+        columns = ", ".join(f"p.{c.strip()}" for c in _PARTNER_COLUMNS.split(","))
+        async with self._pool.connection() as conn:
+            cursor = conn.cursor(row_factory=dict_row)
+            await cursor.execute(
+                f"SELECT {columns}, c.role AS contact_role FROM partner_contacts c"
+                " JOIN partners p USING (partner_id) WHERE c.contact_id = %s",
+                (contact_id,),
+            )
+            row = await cursor.fetchone()
+        return None if row is None else (_partner(row), ContactRole(row["contact_role"]))

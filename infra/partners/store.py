@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from domain.partners.errors import PARTNER_ORGANISATION_NOT_FOUND, PartnerError
-from domain.partners.model import Contact, Partner, PartnerChange
+from domain.partners.model import Contact, ContactRole, Partner, PartnerChange
 
 
 class PartnerStore(Protocol):
@@ -39,6 +39,10 @@ class PartnerStore(Protocol):
 
     async def select_changes(self, partner_id: str) -> list[PartnerChange]:
         """The partner's audit lines, oldest first."""
+        ...
+
+    async def select_contact(self, contact_id: str) -> tuple[Partner, ContactRole] | None:
+        """The contact's partner (without contacts) and the contact's role, or None."""
         ...
 
 
@@ -84,3 +88,10 @@ class InMemoryPartnerStore:
 
     async def select_changes(self, partner_id: str) -> list[PartnerChange]:
         return [c for c in self._changes if c.partner_id == partner_id]
+
+    async def select_contact(self, contact_id: str) -> tuple[Partner, ContactRole] | None:
+        for partner in self._partners.values():
+            for contact in partner.contacts:
+                if contact.id == contact_id:
+                    return partner.model_copy(update={"contacts": ()}), contact.role
+        return None

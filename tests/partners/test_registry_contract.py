@@ -211,3 +211,23 @@ async def test_bad_contact_details_are_refused_and_nothing_is_stored(
     assert error.field == field
     assert (await partners.get(SUPERVISOR, partner.id)).contacts == ()
     assert len(await partners.changes(SUPERVISOR, partner.id)) == 1
+
+
+async def test_a_contact_resolves_as_a_pathway_links_it_without_its_personal_data(
+    partners: PartnerRegistry,
+) -> None:
+    partner = await partners.register(SUPERVISOR, WORKSHOP)
+    contact = await partners.add_contact(SUPERVISOR, partner.id, TUTOR)
+
+    linked = await partners.linked_contact(contact.id)
+
+    assert linked is not None
+    assert linked.model_dump() == {
+        "contact_id": contact.id,
+        "partner_id": partner.id,
+        "partner_name": "Officina Rossi",
+        "partner_kind": PartnerKind.HOST_COMPANY,
+        "contact_role": ContactRole.TUTOR,
+        "organisation_id": "org-lecce",
+    }
+    assert await partners.linked_contact("contact-nobody") is None

@@ -136,13 +136,14 @@ def state_actions(
     offered: list[str],
     caseworkers: list[tuple[str, str]],
     return_to: str | None = None,
+    contacts: list[tuple[str, str]] | None = None,
 ) -> list[ActionView]:
-    """A fresh form for each offered command."""
+    """A fresh form for each offered command; `contacts` (id, label) for the link forms."""
     return [
         action_view(
             request,
             pathway_id,
-            command_form(state, kind, {}, caseworkers),
+            command_form(state, kind, {}, caseworkers, contacts or ()),
             return_to=return_to,
             id_suffix="" if return_to is None else f"-{pathway_id}",
         )

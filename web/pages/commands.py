@@ -20,6 +20,7 @@ from domain.consents.state import ConsentState
 from domain.errors import ERROR_CODES
 from domain.figures.state import FigureStatus, PartnerFigure
 from domain.measures import CATALOGUE, MEASURE_OF, REQUESTABLE, MeasureState, MeasureStatus
+from domain.partner_links.rules import OPEN as LINKABLE
 from domain.payments.rules import CORRECTABLE, REJECTABLE
 from domain.payments.state import PaymentState, PaymentStatus
 from domain.permissions import command_type
@@ -56,6 +57,8 @@ TITLES: Mapping[str, str] = {
     "approve_payment": N_("Approve a payment"),
     "reject_payment": N_("Reject a payment"),
     "correct_payee": N_("Correct the payee"),
+    "link_partner_contact": N_("Link a partner contact to a measure"),
+    "unlink_partner_contact": N_("Unlink a partner contact from a measure"),
     "record_privacy_notice": N_("Record the privacy notice given"),
     "give_consent": N_("Record a consent to share data"),
     "withdraw_consent": N_("Record a withdrawn consent"),
@@ -150,6 +153,11 @@ REFUSALS: Mapping[str, str] = {
     "privacy_notice_missing": N_(
         "A consent is recorded after the privacy notice was given: record the notice first."
     ),
+    "partner_contact_not_found": N_(
+        "There is no such contact among the partners of the pathway's organisation."
+    ),
+    "partner_contact_already_linked": N_("This contact is already linked to the measure."),
+    "partner_link_not_found": N_("This contact is not linked to the measure."),
     "consent_not_found": N_("There is no such consent on this pathway."),
     "consent_already_withdrawn": N_("This consent was already withdrawn."),
     "consent_required": N_("No consent in force lets the data go to that organisation."),
@@ -282,12 +290,16 @@ def command_form(
     kind: str,
     data: Mapping[str, str],
     caseworkers: Sequence[tuple[str, str]] = (),
+    contacts: Sequence[tuple[str, str]] = (),
 ) -> CommandForm:
     """The form of command `kind` for this pathway, given what the request says.
 
     Args:
         caseworkers: (id, name) of the caseworkers a pathway may be reassigned to.
+        contacts: (id, label) of the partner contacts of the pathway's organisation.
     """
+    if kind in LINK_COMMANDS:
+        return _link_form(state, kind, contacts)
     model = COMMAND_MODELS[kind]
     if kind in CHOOSE_FIRST:
         return _measure_form(state, kind, data)
@@ -340,6 +352,30 @@ def command_form(
         )
     rows = PLAN_ROWS if model is ProposePlan else 1
     return CommandForm(kind, specs, initial={**forms.defaults(specs), **initial}, blank_rows=rows)
+
+
+LINK_COMMANDS = frozenset({"link_partner_contact", "unlink_partner_contact"})
+
+
+def _link_form(state: PathwayState, kind: str, contacts: Sequence[tuple[str, str]]) -> CommandForm:
+    """Link: an open measure and a contact of the organisation's partners. Unlink: a linked
+    measure and contact. The contact as the registry knows it is the sender's to fill in."""
+    if kind == "link_partner_contact":
+        measures = [m.measure_id for m in state.measures_in(*LINKABLE)]
+        people = tuple(contacts)
+    else:
+        measures = list(state.partner_links)
+        linked = {c.contact_id for links in state.partner_links.values() for c in links}
+        named = dict(contacts)
+        people = tuple((c, named.get(c, c)) for c in sorted(linked))
+    replace = {
+        "measure_id": FieldSpec(
+            "measure_id", Kind.CHOICE, N_("Measure"), options=tuple((m, m) for m in measures)
+        ),
+        "contact_id": FieldSpec("contact_id", Kind.CHOICE, N_("Partner contact"), options=people),
+    }
+    specs = forms.specs_for(COMMAND_MODELS[kind], exclude=frozenset({"contact"}), replace=replace)
+    return CommandForm(kind, specs, initial=forms.defaults(specs))
 
 
 def _measure_form(state: PathwayState, kind: str, data: Mapping[str, str]) -> CommandForm:

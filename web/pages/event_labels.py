@@ -49,6 +49,8 @@ EVENT_TYPES: Mapping[str, str] = {
     "PaymentPaid": N_("Payment made"),
     "PaymentReturned": N_("Payment returned by the bank"),
     "PrivacyNoticeGiven": N_("Privacy notice given"),
+    "PartnerContactLinked": N_("Partner contact linked to a measure"),
+    "PartnerContactUnlinked": N_("Partner contact unlinked from a measure"),
     "ConsentGiven": N_("Consent to share data given"),
     "ConsentWithdrawn": N_("Consent to share data withdrawn"),
     "PathwayReferred": N_("Referred to another organisation"),

@@ -34,7 +34,7 @@ from infra.accounts.model import Account
 from infra.accounts.store import AccountStore
 from infra.eventstore.base import EventRecorder, EventStore
 from web.access import page_purpose, record_read
-from web.dependencies import AccountsDep, PathwaysDep, SettingsDep, StoreDep
+from web.dependencies import AccountsDep, PartnersDep, PathwaysDep, SettingsDep, StoreDep
 from web.i18n import N_
 from web.outages import UNAVAILABLE, Unavailable, within
 from web.pages import forms, widgets
@@ -56,6 +56,7 @@ from web.pages.commands import (
     refusal_message,
 )
 from web.pages.describe import Describer
+from web.pages.partner_links import contact_choices, linked_names
 from web.pages.purpose import purpose_choice
 from web.pages.render import language_of, render
 from web.pages.routing import PageAccount, page_router, safe_next, see_other
@@ -197,6 +198,7 @@ def build_pathway_router() -> APIRouter:
     async def pathway_page(
         settings: SettingsDep,
         accounts: AccountsDep,
+        partners: PartnersDep,
         store: StoreDep,
         request: Request,
         pathway_id: str,
@@ -211,7 +213,8 @@ def build_pathway_router() -> APIRouter:
         caseworkers = (
             await caseworkers_for(accounts, state) if "reassign_caseworker" in offered else []
         )
-        actions = state_actions(request, pathway_id, state, offered, caseworkers)
+        contacts = await contact_choices(partners, account, state, offered)
+        actions = state_actions(request, pathway_id, state, offered, caseworkers, contacts=contacts)
         now = settings.clock()
         return render(
             request,
@@ -231,11 +234,13 @@ def build_pathway_router() -> APIRouter:
             access=purpose_choice(request, purpose),
             erased=erased,
             erased_notice=ERASED_NOTICE,
+            linked_names=await linked_names(partners, account, state),
         )
 
     @router.get("/pathways/{pathway_id}/commands/{kind}")
     async def command_page(
         accounts: AccountsDep,
+        partners: PartnersDep,
         store: StoreDep,
         request: Request,
         pathway_id: str,
@@ -248,7 +253,8 @@ def build_pathway_router() -> APIRouter:
         await record_read(request, account, pathway_id, "command_form", purpose, Channel.PAGE)
         data = dict(request.query_params)
         caseworkers = await caseworkers_for(accounts, state)
-        command = command_form(state, kind, data, caseworkers)
+        contacts = await contact_choices(partners, account, state, [kind])
+        command = command_form(state, kind, data, caseworkers, contacts)
         return_to = safe_next(data["return_to"]) if "return_to" in data else None
         view = action_view(request, pathway_id, command, return_to=return_to)
         return _command_page(request, pathway_id, state, view, offered)
@@ -269,6 +275,7 @@ def build_pathway_router() -> APIRouter:
     async def send(
         settings: SettingsDep,
         accounts: AccountsDep,
+        partners: PartnersDep,
         store: StoreDep,
         pathways: PathwaysDep,
         request: Request,
@@ -289,7 +296,8 @@ def build_pathway_router() -> APIRouter:
         caseworkers = (
             await caseworkers_for(accounts, state) if kind == "reassign_caseworker" else []
         )
-        command = command_form(state, kind, data, caseworkers)
+        contacts = await contact_choices(partners, account, state, [kind])
+        command = command_form(state, kind, data, caseworkers, contacts)
         return_to = safe_next(data["return_to"]) if data.get("return_to") else None
 
         def again(

@@ -53,6 +53,7 @@ from domain.figures.events import (
 from domain.group_activities.events import GroupParticipationRecorded
 from domain.measures import CATALOGUE, MeasureKind
 from domain.obligation_kinds import obligation_label
+from domain.partner_links.events import PartnerContactLinked, PartnerContactUnlinked
 from domain.payments.events import (
     PayeeCorrected,
     PaymentApproved,
@@ -111,6 +112,8 @@ GROUP_OF: Mapping[str, EventGroup] = {
     "MeasureProgressRecorded": EventGroup.MEASURES,
     "MeasureCompleted": EventGroup.MEASURES,
     "MeasureCancelled": EventGroup.MEASURES,
+    "PartnerContactLinked": EventGroup.MEASURES,
+    "PartnerContactUnlinked": EventGroup.MEASURES,
     "NoteAdded": EventGroup.NOTES,
     "DeadlineReminderSent": EventGroup.DEADLINES,
     "DeadlineEscalated": EventGroup.DEADLINES,
@@ -399,6 +402,19 @@ def describe(
             )
             if isinstance(event, PaymentReturned) and event.reason:
                 yield event.reason
+        case PartnerContactLinked():
+            yield w._(
+                "%(partner)s (%(role)s) for %(measure)s",
+                partner=event.contact.partner_name,
+                role=event.contact.contact_role.value,
+                measure=event.measure_id,
+            )
+        case PartnerContactUnlinked():
+            yield w._(
+                "%(contact)s no longer for %(measure)s",
+                contact=event.contact_id,
+                measure=event.measure_id,
+            )
         case PrivacyNoticeGiven():
             yield w._(
                 "Version %(version)s in %(language)s, given on %(date)s",

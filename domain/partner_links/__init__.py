@@ -1,0 +1,1 @@
+"""Partner contacts linked to the measures of a pathway: who delivers each measure (issue 23)."""

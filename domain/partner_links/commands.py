@@ -1,0 +1,48 @@
+"""Commands on partner links: link a partner's contact to a measure of the pathway, unlink it.
+
+The partner registry lies outside the pathway, so the sender resolves the contact the body
+names (`client.pathway.PathwayClient`, bound to the registry) and carries what the rules
+need in `contact`: the decider then checks it without reading anything but the command.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from domain.partners.model import ContactRole, PartnerKind
+from domain.values import Frozen, Identifier, ShortText
+
+
+class LinkedContact(Frozen):
+    """A partner contact as a pathway knows it: ids, the partner's name and kind, the role.
+
+    Never the contact's name, e-mail or phone: those stay sealed in the partner registry,
+    where an erasure of the contact reaches them.
+    """
+
+    contact_id: Identifier
+    partner_id: Identifier
+    partner_name: ShortText
+    partner_kind: PartnerKind
+    contact_role: ContactRole
+    organisation_id: Identifier
+    """The managing organisation the partner is registered for."""
+
+
+class LinkPartnerContact(Frozen):
+    """Link a registered partner contact to a measure (the tutor, the teacher, the family)."""
+
+    type: Literal["link_partner_contact"] = "link_partner_contact"
+    measure_id: Identifier
+    contact_id: Identifier
+    contact: LinkedContact | None = None
+    """The contact as the registry knows it, filled in by the sender; None when the registry
+    has no such contact (the decider then refuses `partner_contact_not_found`)."""
+
+
+class UnlinkPartnerContact(Frozen):
+    """Undo a link: the contact no longer delivers the measure, nor sees it."""
+
+    type: Literal["unlink_partner_contact"] = "unlink_partner_contact"
+    measure_id: Identifier
+    contact_id: Identifier
