@@ -32,6 +32,9 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    PARTNER = "partner"
+    """A partner's contact (a tutor, a teacher, a host family): sees only the measures the
+    contact is linked to (docs/partners.md), sends no command of the staff."""
     SYSTEM = "system"
     PARTNER = "partner"
 

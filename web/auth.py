@@ -18,6 +18,7 @@ import structlog
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from domain.values import Role
 from infra.accounts.model import Account
 from web.dependencies import (
     account_service,
@@ -26,6 +27,8 @@ from web.dependencies import (
     web_settings,
 )
 from web.problems import UNAUTHENTICATED, ProblemError
+
+NOT_FOUND = "not_found"
 
 log = structlog.get_logger("pathways.web.auth")
 
@@ -201,13 +204,42 @@ async def optional_account(
 async def current_account(
     account: Annotated[Account | None, Depends(optional_account)],
 ) -> Account:
-    """The signed-in account; 401 problem+json when there is none."""
+    """The signed-in member of staff; 401 problem+json when there is none.
+
+    Raises:
+        ProblemError: `unauthenticated` (401); `not_found` (404) for a partner account, to
+            which no staff route exists (its routes take `PartnerAccount`).
+    """
     if account is None:
         raise ProblemError(UNAUTHENTICATED, "sign in, or send a bearer token", status=401)
+    refuse_partner(account)
+    return account
+
+
+def refuse_partner(account: Account) -> None:
+    """Answer a partner account on a staff route as if the route did not exist.
+
+    Raises:
+        ProblemError: `not_found` (404).
+    """
+    if account.role == Role.PARTNER:
+        raise ProblemError(NOT_FOUND, "no such resource", status=404)
+
+
+async def current_partner(
+    account: Annotated[Account | None, Depends(optional_account)],
+) -> Account:
+    """The signed-in partner account; a member of staff finds no partner route (404)."""
+    if account is None:
+        raise ProblemError(UNAUTHENTICATED, "sign in, or send a bearer token", status=401)
+    if account.role != Role.PARTNER or account.contact_id is None:
+        raise ProblemError(NOT_FOUND, "no such resource", status=404)
     return account
 
 
 CurrentAccount = Annotated[Account, Depends(current_account)]
-"""The signed-in person, for a route's signature."""
+"""The signed-in member of staff, for a route's signature."""
+PartnerAccount = Annotated[Account, Depends(current_partner)]
+"""The signed-in partner account, for a partner route's signature."""
 OptionalAccount = Annotated[Account | None, Depends(optional_account)]
 """The signed-in person or None, for pages that redirect to sign-in."""

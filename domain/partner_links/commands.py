@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic.json_schema import SkipJsonSchema
+
 from domain.partners.model import ContactRole, PartnerKind
 from domain.values import Frozen, Identifier, ShortText
 
@@ -35,9 +37,10 @@ class LinkPartnerContact(Frozen):
     type: Literal["link_partner_contact"] = "link_partner_contact"
     measure_id: Identifier
     contact_id: Identifier
-    contact: LinkedContact | None = None
+    contact: SkipJsonSchema[LinkedContact | None] = None
     """The contact as the registry knows it, filled in by the sender; None when the registry
-    has no such contact (the decider then refuses `partner_contact_not_found`)."""
+    has no such contact (the decider then refuses `partner_contact_not_found`). Out of the
+    published schema and the forms: whatever a body says here, the sender replaces."""
 
 
 class UnlinkPartnerContact(Frozen):

@@ -26,6 +26,8 @@ class Purpose(StrEnum):
     """Answering the person's own request for their data (GDPR art. 15)."""
     ERASURE = "erasure"
     """Checking a pathway before its key is destroyed."""
+    MEASURE_DELIVERY = "measure_delivery"
+    """A partner delivering a measure its contact is linked to (docs/partners.md)."""
     SUPPORT = "support"
     """Technical support: investigating a fault with a pathway."""
 
@@ -36,6 +38,7 @@ DEFAULT_PURPOSE: dict[Role, Purpose] = {
     Role.COORDINATOR: Purpose.MONITORING,
     Role.AUDITOR: Purpose.AUDIT,
     Role.ADMIN: Purpose.SUPPORT,
+    Role.PARTNER: Purpose.MEASURE_DELIVERY,
     Role.SYSTEM: Purpose.SUPPORT,
 }
 """The purpose recorded when a reader gives none: what their role reads for."""

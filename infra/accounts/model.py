@@ -125,6 +125,8 @@ class Account(Frozen):
     language: Language = "it"
     active: bool = True
     created_at: datetime | None = None
+    contact_id: Identifier | None = None
+    """The partner contact a partner account is bound to; None for the staff."""
 
     @field_validator("role")
     @classmethod
@@ -147,6 +149,8 @@ class Account(Frozen):
     def _organisation_for_scoped_roles(self) -> Account:
         if self.role in SCOPED_ROLES and self.organisation_id is None:
             raise ValueError(f"a {self.role} belongs to an organisation: give organisation_id")
+        if (self.role == Role.PARTNER) != (self.contact_id is not None):
+            raise ValueError("a partner account, and only one, is bound to a partner contact")
         return self
 
     @property

@@ -12,7 +12,8 @@ from infra.accounts.model import Account, AccountError, Language, Organisation
 from infra.db import Pool
 
 _ACCOUNT_COLUMNS = (
-    "account_id, display_name, role, organisation_id, email, language, active, created_at"
+    "account_id, display_name, role, organisation_id, email, language, active, created_at,"
+    " contact_id"
 )
 
 
@@ -26,6 +27,7 @@ def _account(row: dict[str, Any]) -> Account:
         language=row["language"],
         active=row["active"],
         created_at=row["created_at"],
+        contact_id=row["contact_id"],
     )
 
 
@@ -58,8 +60,8 @@ class PostgresAccountStore:
                 cursor = conn.cursor(row_factory=dict_row)
                 await cursor.execute(
                     "INSERT INTO accounts (account_id, display_name, role, organisation_id,"
-                    " email, language, active, password_hash)"
-                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+                    " email, language, active, password_hash, contact_id)"
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
                     f" RETURNING {_ACCOUNT_COLUMNS}",
                     (
                         account.id,
@@ -70,6 +72,7 @@ class PostgresAccountStore:
                         account.language,
                         account.active,
                         password_hash,
+                        account.contact_id,
                     ),
                 )
                 row = await cursor.fetchone()

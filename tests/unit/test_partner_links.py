@@ -8,6 +8,7 @@ import pytest
 
 from domain import errors
 from domain.affordances import PEOPLE_COMMANDS
+from domain.partner_assignment import Assignment, assignments
 from domain.partner_links.commands import LinkedContact, LinkPartnerContact
 from domain.partner_links.events import PartnerContactLinked, PartnerContactUnlinked
 from domain.partners.model import ContactRole, PartnerKind
@@ -124,3 +125,20 @@ def test_an_unlink_ends_the_link_and_only_a_link_that_exists() -> None:
 
 def test_the_link_commands_are_offered_as_forms() -> None:
     assert LinkPartnerContact in PEOPLE_COMMANDS
+
+
+def test_a_partner_sees_of_its_measures_only_the_minimum() -> None:
+    s = active().given(link("it"))
+    [seen] = assignments(s.state, "contact-tutor")
+    assert set(Assignment.model_fields) == {
+        "pathway_id",
+        "first_name",
+        "measure_id",
+        "measure_kind",
+        "status",
+        "started_on",
+        "target_date",
+        "closed_on",
+    }, "a new field is something more a partner sees: docs/privacy.md says what, first"
+    assert (seen.pathway_id, seen.first_name, seen.measure_id) == ("p-0001", "Amina", "it")
+    assert assignments(s.state, "contact-other") == []

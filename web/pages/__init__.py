@@ -20,6 +20,7 @@ from web.pages.indicators import build_indicators_router
 from web.pages.language import build_language_router
 from web.pages.my_day import build_my_day_router
 from web.pages.opening import build_opening_router
+from web.pages.partner_home import build_partner_home_router
 from web.pages.partners import build_partners_router
 from web.pages.password import build_password_router
 from web.pages.pathway import build_pathway_router
@@ -48,4 +49,5 @@ def build_pages_router() -> APIRouter:
     router.include_router(build_indicators_router())
     router.include_router(build_access_log_router())
     router.include_router(build_partners_router())
+    router.include_router(build_partner_home_router())
     return router

@@ -374,7 +374,7 @@ def _link_form(state: PathwayState, kind: str, contacts: Sequence[tuple[str, str
         ),
         "contact_id": FieldSpec("contact_id", Kind.CHOICE, N_("Partner contact"), options=people),
     }
-    specs = forms.specs_for(COMMAND_MODELS[kind], exclude=frozenset({"contact"}), replace=replace)
+    specs = forms.specs_for(COMMAND_MODELS[kind], replace=replace)
     return CommandForm(kind, specs, initial=forms.defaults(specs))
 
 

@@ -125,6 +125,8 @@ FIELD_LABELS: Mapping[str, str] = {
     # Partner figures
     "figure_id": N_("Figure"),
     "CorrectAttendance.hours_verified": N_("Hours, as corrected"),
+    # Partner links
+    "contact_id": N_("Partner contact"),
 }
 """Labels by `Model.field`, else by field name."""
 

@@ -39,6 +39,7 @@ ROLES: Mapping[Role, str] = {
     Role.COORDINATOR: N_("Coordinator"),
     Role.AUDITOR: N_("Auditor"),
     Role.ADMIN: N_("Administrator"),
+    Role.PARTNER: N_("Partner"),
     Role.SYSTEM: N_("System (automatic deadlines)"),
     Role.PARTNER: N_("Partner contact"),
 }

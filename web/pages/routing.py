@@ -19,8 +19,9 @@ from fastapi.routing import APIRoute
 from starlette.datastructures import FormData
 
 from client.parsing import AS_OF_IN_FUTURE
+from domain.values import Role
 from infra.accounts.model import Account
-from web.auth import CSRF_FIELD, CSRF_HEADER, SESSION_CSRF, OptionalAccount
+from web.auth import CSRF_FIELD, CSRF_HEADER, SESSION_CSRF, OptionalAccount, refuse_partner
 from web.i18n import N_
 from web.pages.render import current_path, render
 from web.problems import ProblemError
@@ -111,6 +112,8 @@ class PageRoute(APIRoute):
         async def page_handler(request: Request) -> Response:
             try:
                 return await handler(request)
+            except PartnerHome:
+                return see_other(PARTNER_HOME_PATH, request)
             except SignInRequired:
                 back = current_path(request) if request.method == "GET" else HOME_PATH
                 return see_other(sign_in_url(back), request)
@@ -126,10 +129,31 @@ def page_router() -> APIRouter:
 
 
 async def signed_in(request: Request, account: OptionalAccount) -> Account:
-    """The signed-in account, kept on the request for `render`; else `SignInRequired`."""
+    """The signed-in member of staff, kept on the request for `render`; else
+    `SignInRequired`. A partner account finds no staff page (404): its home is elsewhere."""
     if account is None:
         raise SignInRequired
     request.state.account = account
+    if account.role == Role.PARTNER and request.url.path == HOME_PATH:
+        raise PartnerHome
+    refuse_partner(account)
+    return account
+
+
+class PartnerHome(Exception):
+    """Raised by `PageAccount` for a partner on the staff's home: on to the partner's own."""
+
+
+PARTNER_HOME_PATH = "/partner"
+
+
+async def partner_signed_in(request: Request, account: OptionalAccount) -> Account:
+    """The signed-in partner account; nobody → sign-in; a member of staff → 404."""
+    if account is None:
+        raise SignInRequired
+    request.state.account = account
+    if account.role != Role.PARTNER or account.contact_id is None:
+        raise ProblemError("not_found", "no such page", status=404)
     return account
 
 
@@ -141,5 +165,7 @@ async def maybe_signed_in(request: Request, account: OptionalAccount) -> Account
 
 PageAccount = Annotated[Account, Depends(signed_in)]
 """The signed-in person, for a page route's signature; nobody → 303 to the sign-in form."""
+PartnerPageAccount = Annotated[Account, Depends(partner_signed_in)]
+"""The signed-in partner account, for a partner page's signature (`web.pages.partner_home`)."""
 PublicPageAccount = Annotated[Account | None, Depends(maybe_signed_in)]
 """The signed-in person or None, for the few pages open to everyone (sign-in)."""
