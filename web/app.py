@@ -22,6 +22,7 @@ from client.pathway import PathwayClient
 from client.statement_import import StatementImports
 from infra.access_log.base import AccessLog, InMemoryAccessLog
 from infra.accounts.operations import AccountServiceFactory
+from infra.accounts.invitations import InMemoryInvitations, InvitationStore
 from infra.accounts.sessions import InMemorySessionRevocations, SessionRevocations
 from infra.accounts.store import AccountStore
 from infra.accounts.throttle import InMemorySignInThrottle, SignInThrottle
@@ -70,6 +71,8 @@ def create_app(
     *,
     partners: PartnerRegistry,
     account_service: AccountServiceFactory,
+    partners: PartnerRegistry | None = None,
+    invitations: InvitationStore | None = None,
 ) -> FastAPI:
     """The web app: the JSON API under `/api/v1`, OpenAPI at `/openapi.json`.
 
@@ -83,6 +86,8 @@ def create_app(
     `partners`, the partner registry (`Stores.partners`), and `account_service`
     (`workers.composition.account_service`), which builds the accounts' rules over
     `accounts` and the sessions' revocations the app holds.
+    Without `partners`, the partner registry is in memory and knows no organisation; without
+    `invitations`, the partner accounts' one-time links are kept in memory.
     """
     app = FastAPI(
         docs_url=None,  # web.security serves /docs, under its own policy
@@ -110,6 +115,7 @@ def create_app(
             accounts=accounts,
             settings=settings,
             partners=partners,
+            invitations=invitations if invitations is not None else InMemoryInvitations(),
             payments=payments,
             indicators=indicators,
             codec=codec,

@@ -21,6 +21,7 @@ from client.pathway import PathwayClient
 from client.statement_import import StatementImports
 from infra.access_log.base import AccessLog
 from infra.accounts.operations import AccountService
+from infra.accounts.invitations import InvitationStore
 from infra.accounts.sessions import SessionRevocations
 from infra.accounts.store import AccountStore
 from infra.accounts.throttle import SignInThrottle
@@ -49,6 +50,8 @@ class Services:
     """The accounts' rules (sign-in, passwords, tokens, creation), built by the root."""
     partners: PartnerRegistry
     """Partner organisations and their contacts (`web.partners_api`, `web.pages.partners`)."""
+    invitations: InvitationStore
+    """The one-time links partner accounts set their password with (`web.pages.invitation`)."""
     payments: PaymentsDesk | None = None
     """Without it (no ledger database) the payments pages answer 503."""
     indicators: IndicatorQueries | None = None
@@ -111,6 +114,10 @@ def partner_registry(request: Request) -> PartnerRegistry:
     return cast(PartnerRegistry, _state(request).partners)
 
 
+def invitation_store(request: Request) -> InvitationStore:
+    return cast(InvitationStore, _state(request).invitations)
+
+
 def payments_desk(request: Request) -> PaymentsDesk | None:
     return cast(PaymentsDesk | None, getattr(_state(request), "payments", None))
 
@@ -144,6 +151,7 @@ ThrottleDep = Annotated[SignInThrottle, Depends(sign_in_throttle)]
 RevocationsDep = Annotated[SessionRevocations, Depends(session_revocations)]
 AccountServiceDep = Annotated[AccountService, Depends(account_service)]
 PartnersDep = Annotated[PartnerRegistry, Depends(partner_registry)]
+InvitationsDep = Annotated[InvitationStore, Depends(invitation_store)]
 PaymentsDeskDep = Annotated[PaymentsDesk | None, Depends(payments_desk)]
 IndicatorsDep = Annotated[IndicatorQueries | None, Depends(indicator_queries)]
 CodecDep = Annotated[PathwayCodec | None, Depends(pathway_codec)]

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from infra.access_log.postgres import PostgresAccessLog
     from infra.accounts.operations import AccountService
     from infra.accounts.postgres import PostgresAccountStore
+    from infra.accounts.postgres_invitations import PostgresInvitations
     from infra.accounts.postgres_sessions import PostgresSessionRevocations
     from infra.accounts.postgres_throttle import PostgresSignInThrottle
     from infra.accounts.sessions import SessionRevocations
@@ -102,6 +103,13 @@ class Stores:
         from infra.partners.postgres_contacts import PostgresContactBook
 
         return PostgresContactBook(self.pool, self.sealer)
+
+    @cached_property
+    def invitations(self) -> PostgresInvitations:
+        """The one-time links that invite partner accounts."""
+        from infra.accounts.postgres_invitations import PostgresInvitations
+
+        return PostgresInvitations(self.pool)
 
     @cached_property
     def access_log(self) -> PostgresAccessLog:

@@ -225,6 +225,7 @@ class WebServer:
                 account_service=account_service,
                 statement_imports=statement_imports(pathways),
                 partners=stores.partners,
+                invitations=stores.invitations,
             )
             self._server = _uvicorn_server(web_server_config(app))
             self._run = asyncio.create_task(_serve(self._server, listener), name="web")

@@ -17,6 +17,7 @@ from web.pages.group_activities import build_group_activities_router
 from web.pages.history import build_history_router
 from web.pages.inbox import build_inbox_router
 from web.pages.indicators import build_indicators_router
+from web.pages.invitation import build_invitation_router
 from web.pages.language import build_language_router
 from web.pages.my_day import build_my_day_router
 from web.pages.opening import build_opening_router
@@ -50,4 +51,5 @@ def build_pages_router() -> APIRouter:
     router.include_router(build_access_log_router())
     router.include_router(build_partners_router())
     router.include_router(build_partner_home_router())
+    router.include_router(build_invitation_router())
     return router

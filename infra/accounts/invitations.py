@@ -1,0 +1,68 @@
+"""One-time links that invite a partner account to set its password: the store's protocol.
+
+Only a token's SHA-256 digest is kept (`infra.accounts.credentials.token_digest`); a link
+serves once, before it expires. `redeem` is the store's one atomic step: it marks the link
+used and answers whose it was, so two submissions of one link set one password.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from infra.accounts.model import AccountError
+
+INVITATION_VALID_FOR = timedelta(hours=72)
+"""How long a link serves: three days, long enough for someone who reads mail weekly-ish
+to be reminded, short enough that a forgotten mail is no open door."""
+
+INVITATION_INVALID = "invitation_invalid"
+"""The one refusal of a link: unknown, used or expired alike, so it tells nothing more."""
+
+
+def invitation_invalid() -> AccountError:
+    return AccountError(
+        INVITATION_INVALID, "this link is unknown, used or expired: ask for a new one", "token"
+    )
+
+
+class InvitationStore(Protocol):
+    """The links by digest."""
+
+    async def add_invitation(
+        self, account_id: str, digest: str, created_at: datetime, expires_at: datetime
+    ) -> None:
+        """Store a link's digest for the account. Raises `AccountError` `account_not_found`."""
+        ...
+
+    async def redeem(self, digest: str, now: datetime) -> str | None:
+        """Mark an unused, unexpired link used, once; the account's id, else None."""
+        ...
+
+    async def invitation_account(self, digest: str, now: datetime) -> str | None:
+        """Whose the unused, unexpired link is, without using it (the form that asks)."""
+        ...
+
+
+class InMemoryInvitations:
+    """An `InvitationStore` in a dict, for tests and the in-memory app."""
+
+    def __init__(self) -> None:
+        self._links: dict[str, tuple[str, datetime, datetime | None]] = {}
+
+    async def add_invitation(
+        self, account_id: str, digest: str, created_at: datetime, expires_at: datetime
+    ) -> None:
+        self._links[digest] = (account_id, expires_at, None)
+
+    async def redeem(self, digest: str, now: datetime) -> str | None:
+        account_id = await self.invitation_account(digest, now)
+        if account_id is not None:
+            self._links[digest] = (account_id, self._links[digest][1], now)
+        return account_id
+
+    async def invitation_account(self, digest: str, now: datetime) -> str | None:
+        found = self._links.get(digest)
+        if found is None or found[2] is not None or found[1] <= now:
+            return None
+        return found[0]
