@@ -339,7 +339,9 @@ def demo(
         from client.group_activities import GroupActivities
         from infra.policy_file import load_demo_policy
         from workers.demo import seed_demo
+        from workers.demo_accounts import DEMO_PASSWORD
         from workers.demo_group_activities import seed_demo_group_activities
+        from workers.demo_partner_accounts import partner_account_lines, seed_partner_work
         from workers.demo_partners import seed_demo_partners
         from workers.demo_plan import plan_demo
         from workers.demo_referrals import seed_demo_referral
@@ -365,6 +367,9 @@ def demo(
                 )
                 plan = plan_demo(today, count, seed, policy=load_demo_policy())
                 grouped = await seed_demo_group_activities(recorder, plan, today)
+                at_work = await seed_partner_work(
+                    pathways, stores.events, stores.accounts, stores.partners, DEMO_PASSWORD
+                )
         typer.echo(to_json(summary) if json else summary_text(summary))
         if not json:
             typer.echo(f"{len(partners)} demo partners registered")
@@ -375,5 +380,7 @@ def demo(
                     f"group activity {done.activity.activity_id}: "
                     f"{done.count('done')} attendees recorded"
                 )
+            for line in partner_account_lines(at_work, DEMO_PASSWORD):
+                typer.echo(line)
 
     run_command(work)

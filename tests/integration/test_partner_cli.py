@@ -177,3 +177,36 @@ async def test_a_bad_contact_exits_2_and_adds_nothing(office: Office) -> None:
 
     assert ran.code == 2 and "error: invalid_contact" in ran.stderr and "email" in ran.stderr
     assert await office.rows() == before
+
+
+async def test_a_supervisor_invites_a_contact_and_a_refused_invitation_stores_nothing(
+    office: Office,
+) -> None:
+    out = await office.ok(
+        *("partner", "add", "Officina Bianchi", "--kind", "host_company", "--actor", "sara"),
+        "--json",
+    )
+    partner_id = json.loads(out)["id"]
+    added = await office.ok(
+        *("partner", "contact-add", partner_id, "--name", "Ida Bianchi", "--role", "tutor"),
+        *("--email", "ida@bianchi.example.org", "--actor", "sara"),
+    )
+    contact_id = added.split()[1]
+
+    async def accounts() -> list[tuple[object, ...]]:
+        async with office.pool.connection() as conn:
+            query = "SELECT account_id, role, contact_id FROM accounts ORDER BY 1"
+            return await (await conn.execute(query)).fetchall()
+
+    before = await accounts()
+    for actor, code in (("anna", "partner_forbidden"), ("nico", "partner_not_found")):
+        ran = await office.cli("partner", "invite", contact_id, "--actor", actor)
+        assert ran.code == 2 and code in ran.stderr, ran
+    assert await accounts() == before
+
+    invited = await office.ok("partner", "invite", contact_id, "--actor", "sara")
+    assert "/invitations/" in invited and "ida@bianchi.example.org" in invited
+    assert "no SMTP server configured" in invited
+    assert [row for row in await accounts() if row[1] == "partner"] == [
+        (f"partner-{contact_id.removeprefix('contact-')}", "partner", contact_id)
+    ]

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest_asyncio
+from fastapi import FastAPI
 
 from domain.values import Role
 from infra.accounts.model import Account
@@ -19,6 +20,8 @@ from tests.scenarios import ASSESSMENT, CONDITION
 from tests.web.conftest import Api, web_settings
 from tests.web.staff import staffed_accounts
 from tests.web.test_api import ANNA, SARA, assert_problem, opened, send, versions
+from tests.web.test_case_pages import step, submit
+from tests.web.test_pages import sign_in
 from tests.workflows.conftest import Harness
 from web.app import create_app
 
@@ -29,6 +32,7 @@ NARDO = Account(id="paolo", display_name="Paolo", role=Role.SUPERVISOR, organisa
 @dataclass
 class Linked:
     api: Api
+    app: FastAPI
     tutor: str
     """A tutor of a host company of org-lecce (the pathways' organisation)."""
     foreign: str
@@ -39,7 +43,9 @@ class Linked:
 async def linked(harness: Harness) -> AsyncIterator[Linked]:
     registry = InMemoryPartnerRegistry({"org-lecce", "org-nardo"})
     workshop = await registry.register(LECCE, {"name": "Officina Rossi", "kind": "host_company"})
-    tutor = await registry.add_contact(LECCE, workshop.id, {"name": "Marco", "role": "tutor"})
+    tutor = await registry.add_contact(
+        LECCE, workshop.id, {"name": "Marco", "role": "tutor", "phone": "+39 0832 999 111"}
+    )
     school = await registry.register(NARDO, {"name": "CPIA Nardò", "kind": "training_provider"})
     teacher = await registry.add_contact(NARDO, school.id, {"name": "Ida", "role": "teacher"})
     app = create_app(
@@ -50,7 +56,7 @@ async def linked(harness: Harness) -> AsyncIterator[Linked]:
         harness.worker(),
         httpx.AsyncClient(transport=transport, base_url="http://testserver") as http,
     ):
-        yield Linked(Api(harness, http), tutor.id, teacher.id)
+        yield Linked(Api(harness, http), app, tutor.id, teacher.id)
 
 
 async def active(api: Api) -> str:
@@ -129,3 +135,30 @@ async def test_bad_links_are_problems_with_their_code_and_record_nothing(linked:
         body = assert_problem(await send(api, pid, command), 422, code)
         assert body["field"] == field, body
     assert await versions(api.harness, pid) == before
+
+
+async def test_the_pathway_page_links_a_contact_of_its_organisation_only(linked: Linked) -> None:
+    pid = await active(linked.api)
+    browser = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=linked.app), base_url="http://testserver"
+    )
+    async with browser:
+        await sign_in(browser, "anna")
+        page = await browser.get(f"/pathways/{pid}")
+        assert "Collega un referente di un partner a una misura" in page.text
+        assert linked.tutor in page.text and linked.foreign not in page.text
+        before = await versions(linked.api.harness, pid)
+        for contact_id in (linked.foreign, "contact-nobody"):
+            values = {"measure_id": "wg", "contact_id": contact_id}
+            refused = await submit(browser, page, "form-link_partner_contact", values)
+            assert refused.status_code == 422 and "partner_contact_not_found" in refused.text
+        assert await versions(linked.api.harness, pid) == before
+
+        await step(
+            browser, pid, "link_partner_contact", {"measure_id": "wg", "contact_id": linked.tutor}
+        )
+        shown = (await browser.get(f"/pathways/{pid}")).text
+        assert "Realizzata con" in shown and "Marco · Officina Rossi · tutor" in shown
+        assert "0832 999 111" not in shown
+        history = (await browser.get(f"/pathways/{pid}/history")).text
+        assert "Referente di un partner collegato a una misura" in history

@@ -26,10 +26,13 @@ from domain.payments.state import PaymentStatus
 from domain.state import PathwayState, initial_state
 from domain.stream import record_events, stream_id_for
 from domain.values import SYSTEM_DEADLINES, Role, Stage
+from infra.accounts.store import InMemoryAccountStore
 from infra.budgets.file import load_budget
+from infra.partners.base import InMemoryPartnerRegistry
 from infra.policy_file import load_demo_policy
 from tests.workflows.conftest import Harness
 from workers.demo import DEMO_USERS, DemoCommandRefused, DemoPathway, plan_demo, seed_demo
+from workers.demo_accounts import demo_organisations
 from workers.demo_group_activities import (
     DEMO_ACTIVITIES,
     EACH,
@@ -37,6 +40,12 @@ from workers.demo_group_activities import (
     seed_demo_group_activities,
 )
 from workers.demo_measures import MEASURE_SCRIPTS
+from workers.demo_partner_accounts import (
+    DemoPartnerAccount,
+    partner_account_lines,
+    seed_partner_work,
+)
+from workers.demo_partners import seed_demo_partners
 from workers.demo_referrals import seed_demo_referral
 from workflows.models import CommandResult
 
@@ -181,6 +190,7 @@ async def test_seed_demo_through_the_workflows_then_again_changes_nothing(harnes
         plan = plan_demo(today, 50, 7, policy=DEMO)
         grouped = await seed_demo_group_activities(recorder, plan, today)
         regrouped = await seed_demo_group_activities(recorder, plan, today)
+        at_work, at_work_again = await partners_at_work(harness)
 
     assert len(summary.pathway_ids) >= 50
     states = [fold(records) for records in streams]
@@ -213,6 +223,31 @@ async def test_seed_demo_through_the_workflows_then_again_changes_nothing(harnes
     held_by = {s.pathway_id: s.organisation_id for s in summaries}
     for done in grouped:
         assert len({held_by[p] for p in done.activity.attendees}) >= 2  # the transfer may add one
+    # The demo's tutor, teacher and host family get accounts, and are linked once to an open
+    # measure of their kind where the seeded caseload has one.
+    assert [m.account.contact_id is not None for m in at_work] == [True, True, True]
+    linked = [m for m in at_work if m.linked is not None]
+    assert len(linked) >= 2 and at_work_again == at_work
+    for made in linked:
+        pathway_id, measure_id = made.linked.split("/")  # type: ignore[union-attr]
+        state = fold(await harness.store.read_stream(stream_id_for(pathway_id)))
+        assert made.account.contact_id in {c.contact_id for c in state.partner_links[measure_id]}
+    lines = partner_account_lines(at_work, "pw")
+    assert lines[0].startswith("Partner accounts (password pw)") and "demo-tutor" in lines[1]
+
+
+async def partners_at_work(
+    harness: Harness,
+) -> tuple[list[DemoPartnerAccount], list[DemoPartnerAccount]]:
+    """The demo's partners registered, then linked and given accounts twice."""
+    accounts = InMemoryAccountStore()
+    for organisation in demo_organisations():
+        await accounts.create_organisation(organisation)
+    partners = InMemoryPartnerRegistry({o.id for o in demo_organisations()})
+    await seed_demo_partners(partners)
+    pathways = harness.pathways.checking(accounts, partners)
+    first = await seed_partner_work(pathways, harness.store, accounts, partners, "pw")
+    return first, await seed_partner_work(pathways, harness.store, accounts, partners, "pw")
 
 
 async def test_a_refused_demo_command_names_the_pathway_the_command_and_the_code(

@@ -66,6 +66,7 @@ PURPOSES: Mapping[Purpose, str] = {
     Purpose.AUDIT: N_("Audit"),
     Purpose.SUBJECT_ACCESS: N_("The person's request for their data"),
     Purpose.ERASURE: N_("Erasure check"),
+    Purpose.MEASURE_DELIVERY: N_("Measure delivery (partner)"),
     Purpose.SUPPORT: N_("Technical support"),
 }
 
