@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.measures.base import MeasureKind, MeasureStatus
+from domain.measures.base import MeasureStatus
+from domain.measures.catalogue import MeasureKind
 from domain.state import PathwayState
 from domain.values import Frozen, Identifier
 

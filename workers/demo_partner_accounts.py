@@ -17,7 +17,6 @@ from client.parsing import build_envelope
 from client.pathway import PathwayClient
 from domain.commands import COMMAND_ADAPTER
 from domain.evolution import fold
-from domain.measures.base import MeasureKind
 from domain.partner_links.rules import OPEN
 from domain.partners.model import Partner
 from domain.stream import stream_id_for
@@ -29,10 +28,10 @@ from infra.eventstore.base import EventStore
 from infra.partners.base import PartnerRegistry
 from workers.demo_partners import DEMO_COORDINATOR
 
-DEMO_PARTNER_WORK: tuple[tuple[str, str, MeasureKind], ...] = (
-    ("Officine Salentine srl", "org-lecce", MeasureKind.WORK_GRANT),
-    ("CPIA Lecce", "org-lecce", MeasureKind.TRAINING_COURSE),
-    ("Famiglia De Pascalis", "org-nardo", MeasureKind.HOUSING_PLACEMENT),
+DEMO_PARTNER_WORK: tuple[tuple[str, str, str], ...] = (
+    ("Officine Salentine srl", "org-lecce", "work_grant"),
+    ("CPIA Lecce", "org-lecce", "training_course"),
+    ("Famiglia De Pascalis", "org-nardo", "housing_placement"),
 )
 """Which partner's first contact delivers which kind of measure, in which organisation."""
 
