@@ -36,7 +36,6 @@ class Role(StrEnum):
     """A partner's contact (a tutor, a teacher, a host family): sees only the measures the
     contact is linked to (docs/partners.md), sends no command of the staff."""
     SYSTEM = "system"
-    PARTNER = "partner"
 
 
 def _absent(value: object) -> bool:

@@ -21,8 +21,8 @@ from client.group_activities import GroupActivities
 from client.pathway import PathwayClient
 from client.statement_import import StatementImports
 from infra.access_log.base import AccessLog, InMemoryAccessLog
-from infra.accounts.operations import AccountServiceFactory
 from infra.accounts.invitations import InMemoryInvitations, InvitationStore
+from infra.accounts.operations import AccountServiceFactory
 from infra.accounts.sessions import InMemorySessionRevocations, SessionRevocations
 from infra.accounts.store import AccountStore
 from infra.accounts.throttle import InMemorySignInThrottle, SignInThrottle
@@ -71,7 +71,6 @@ def create_app(
     *,
     partners: PartnerRegistry,
     account_service: AccountServiceFactory,
-    partners: PartnerRegistry | None = None,
     invitations: InvitationStore | None = None,
 ) -> FastAPI:
     """The web app: the JSON API under `/api/v1`, OpenAPI at `/openapi.json`.
@@ -86,8 +85,7 @@ def create_app(
     `partners`, the partner registry (`Stores.partners`), and `account_service`
     (`workers.composition.account_service`), which builds the accounts' rules over
     `accounts` and the sessions' revocations the app holds.
-    Without `partners`, the partner registry is in memory and knows no organisation; without
-    `invitations`, the partner accounts' one-time links are kept in memory.
+    Without `invitations`, the partner accounts' one-time links are kept in memory.
     """
     app = FastAPI(
         docs_url=None,  # web.security serves /docs, under its own policy
@@ -107,7 +105,6 @@ def create_app(
     install(
         app,
         Services(
-            # Commands from people name only caseworkers of the pathway's organisation.
             # Commands from people name only caseworkers of the pathway's organisation, and
             # link partner contacts as the registry knows them.
             pathways=pathways.checking(accounts, partners),

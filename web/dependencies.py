@@ -20,8 +20,8 @@ from client.group_activities import GroupActivities
 from client.pathway import PathwayClient
 from client.statement_import import StatementImports
 from infra.access_log.base import AccessLog
-from infra.accounts.operations import AccountService
 from infra.accounts.invitations import InvitationStore
+from infra.accounts.operations import AccountService
 from infra.accounts.sessions import SessionRevocations
 from infra.accounts.store import AccountStore
 from infra.accounts.throttle import SignInThrottle

@@ -1,2 +1,2 @@
-"""Accounts: the rules of creating, signing in, passwords, tokens and deactivation."""
-"""Application services of accounts (issue 22 moves the account service here too)."""
+"""Accounts: the rules of creating, signing in, passwords, tokens and deactivation, and the
+partner invitations (`partner_invitations`)."""

@@ -1,9 +1,9 @@
 """Which partner contacts are linked to a measure: the one place the rules read the links.
 
 A caseworker links a partner contact to a measure of a pathway (the work grant's tutor, the
-course's teacher, the hosting family, the school); the link is a pathway event, folded into
-`PathwayState.partner_links`. Every rule about what a partner may record or be reminded of
-asks `linked_contacts` and nothing else.
+course's teacher, the hosting family, the school); the link is a pathway event
+(`domain.partner_links`), folded into `PathwayState.partner_links`. Every rule about what a
+partner may record or be reminded of asks `linked_contacts` and nothing else.
 """
 
 from __future__ import annotations
@@ -11,31 +11,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
+from domain.partner_links.commands import LinkedContact
 from domain.partners.model import ContactRole
-from domain.values import Frozen, Identifier
-
-
-class PartnerLink(Frozen):
-    """A partner contact linked to one measure, in the role it has there."""
-
-    partner_id: Identifier
-    contact_id: Identifier
-    role: ContactRole
 
 
 class Linked(Protocol):
     """What the links are read from (`domain.state.PathwayState` is one)."""
 
     @property
-    def partner_links(self) -> Mapping[str, tuple[PartnerLink, ...]]: ...
+    def partner_links(self) -> Mapping[str, tuple[LinkedContact, ...]]: ...
 
 
-def linked_contacts(state: Linked, measure_id: str) -> tuple[PartnerLink, ...]:
+def linked_contacts(state: Linked, measure_id: str) -> tuple[LinkedContact, ...]:
     """The partner contacts linked to `measure_id`, oldest link first; none if unlinked."""
     return tuple(state.partner_links.get(measure_id, ()))
 
 
-def linked_tutor(state: Linked, measure_id: str) -> PartnerLink | None:
+def linked_tutor(state: Linked, measure_id: str) -> LinkedContact | None:
     """The tutor linked to a measure (a work grant's), the latest if several; else None."""
-    tutors = [link for link in linked_contacts(state, measure_id) if link.role == ContactRole.TUTOR]
+    tutors = [
+        link
+        for link in linked_contacts(state, measure_id)
+        if link.contact_role == ContactRole.TUTOR
+    ]
     return tutors[-1] if tutors else None

@@ -71,8 +71,7 @@ def test_a_suspended_pathway_offers_resume_notes_and_exit_only() -> None:
 
 def test_the_offered_list_names_real_commands() -> None:
     names = [command_type(kind) for kind in PEOPLE_COMMANDS]
-    assert len(names) == len(set(names)) == 31
-    assert len(names) == len(set(names)) == 30
+    assert len(names) == len(set(names)) == 33
 
 
 def test_consents_are_offered_after_the_notice_and_withdrawals_while_one_is_active() -> None:

@@ -27,7 +27,7 @@ from domain.figures.state import FigureStatus
 from domain.measures import CATALOGUE
 from domain.measures.work_grant import WorkGrantAttendance
 from domain.obligations import obligations
-from domain.partners.links import PartnerLink
+from domain.partner_links.commands import LinkedContact
 from domain.partners.model import ContactRole
 from domain.payments.events import PaymentRejected, PaymentRequested
 from domain.payments.ledger import PaymentKind, payment_id_for
@@ -62,7 +62,7 @@ CLUB = {
 class Linked(Scenario):
     """A scenario whose state carries partner links (the test helper of the module doc)."""
 
-    links: dict[str, tuple[PartnerLink, ...]] = field(default_factory=dict)
+    links: dict[str, tuple[LinkedContact, ...]] = field(default_factory=dict)
 
     @property
     def state(self) -> PathwayState:
@@ -70,7 +70,14 @@ class Linked(Scenario):
 
     def link(self, measure_id: str, actor: Actor, role: ContactRole) -> Linked:
         assert actor.partner_id and actor.contact_id
-        made = PartnerLink(partner_id=actor.partner_id, contact_id=actor.contact_id, role=role)
+        made = LinkedContact(
+            partner_id=actor.partner_id,
+            contact_id=actor.contact_id,
+            contact_role=role,
+            partner_name="Partner",
+            partner_kind="host_company",
+            organisation_id="org-lecce",
+        )
         self.links = {**self.links, measure_id: (*self.links.get(measure_id, ()), made)}
         return self
 
