@@ -40,7 +40,8 @@ from domain.commands import CommandEnvelope, OpenPathway
 from domain.errors import DomainError
 from domain.evolution import fold
 from domain.fingerprint import fingerprinted
-from domain.partner_links.commands import LinkedContact, LinkPartnerContact
+from domain.partner_links.commands import LinkPartnerContact
+from domain.partners.links import LinkedContact
 from domain.records import EventRecord
 from domain.state import PathwayState
 from domain.stream import stream_id_for

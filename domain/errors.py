@@ -328,7 +328,7 @@ class GroupActivityIdReused(DomainError):
 
 
 class PartnerRecordForbidden(DomainError):
-    """A partner contact sent what partners do not record (`domain.partners.recording`)."""
+    """A partner contact sent what partners do not record (`domain.partner_records.recording`)."""
 
     code = "partner_record_forbidden"
 

@@ -36,7 +36,7 @@ from domain.consents.commands import GiveConsent, RecordPrivacyNotice, WithdrawC
 from domain.figures.commands import CorrectAttendance, DisputeFigure, ResolveDispute
 from domain.group_activities.commands import RecordGroupParticipation
 from domain.partner_links.commands import LinkPartnerContact, UnlinkPartnerContact
-from domain.partners.recording import check_recorder
+from domain.partner_records.recording import check_recorder
 from domain.payments.commands import (
     ApprovePayment,
     CorrectPayee,
@@ -79,7 +79,7 @@ ROLES: dict[type, frozenset[Role]] = {
 
 PARTNER_COMMANDS = frozenset({RecordMeasureProgress})
 """What a partner contact may send at all; which steps, on which measure, is
-`domain.partners.recording`."""
+`domain.partner_records.recording`."""
 
 IN_PROGRESS = frozenset({Stage.RECEPTION, Stage.ASSESSMENT, Stage.PLANNING, Stage.ACTIVE})
 MEASURE_COMMANDS = (

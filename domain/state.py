@@ -12,7 +12,7 @@ from domain.figures.state import Figures
 from domain.group_activities.state import Participation
 from domain.measures import MeasureState, MeasureStatus
 from domain.measures.skills_assessment import SkillsAssessment
-from domain.partner_links.commands import LinkedContact
+from domain.partners.links import LinkedContact
 from domain.payments.state import PaymentState
 from domain.policy import DEFAULT_POLICY, Policy
 from domain.referrals.state import Referrals

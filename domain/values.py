@@ -47,7 +47,7 @@ class Actor(Frozen):
     """Who issues a command: a person with a role, or the system itself.
 
     A partner's contact acting in the system (issue 23) is role `partner` with the partner
-    and the contact it is: what it may record is `domain.partners.recording`.
+    and the contact it is: what it may record is `domain.partner_records.recording`.
     """
 
     id: Identifier

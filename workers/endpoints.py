@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from client.pathway import PathwayClient
-    from domain.partner_links.commands import LinkedContact
+    from domain.partners.links import LinkedContact
     from domain.records import EventRecord
     from infra.accounts.model import Account
     from infra.accounts.operations import AccountService

@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from domain.partner_links.commands import LinkedContact
 from domain.partners.access import (
     check_may_edit,
     managing_organisation,
@@ -28,6 +27,7 @@ from domain.partners.errors import (
     PARTNER_NOT_FOUND,
     PartnerError,
 )
+from domain.partners.links import LinkedContact
 from domain.partners.model import (
     Contact,
     ContactDetails,

@@ -196,7 +196,7 @@ class MeasureSpec:
     plannable: bool = True
     partner_records: frozenset[str] = frozenset()
     """The progress kinds a partner contact linked to the measure may record itself
-    (`domain.partners.recording`); none by default."""
+    (`domain.partner_records.recording`); none by default."""
     deadlines: MeasureDeadlines
     payments: tuple[PaymentRule, ...]
     facts: IndicatorFacts

@@ -11,24 +11,8 @@ from typing import Literal
 
 from pydantic.json_schema import SkipJsonSchema
 
-from domain.partners.model import ContactRole, PartnerKind
-from domain.values import Frozen, Identifier, ShortText
-
-
-class LinkedContact(Frozen):
-    """A partner contact as a pathway knows it: ids, the partner's name and kind, the role.
-
-    Never the contact's name, e-mail or phone: those stay sealed in the partner registry,
-    where an erasure of the contact reaches them.
-    """
-
-    contact_id: Identifier
-    partner_id: Identifier
-    partner_name: ShortText
-    partner_kind: PartnerKind
-    contact_role: ContactRole
-    organisation_id: Identifier
-    """The managing organisation the partner is registered for."""
+from domain.partners.links import LinkedContact
+from domain.values import Frozen, Identifier
 
 
 class LinkPartnerContact(Frozen):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from domain.partner_links.commands import LinkedContact
+from domain.partners.links import LinkedContact
 from domain.values import Frozen, Identifier
 
 

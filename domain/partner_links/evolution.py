@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from domain.partner_links.commands import LinkedContact
 from domain.partner_links.events import (
     PartnerContactLinked,
     PartnerContactUnlinked,
     PartnerLinkEvent,
 )
+from domain.partners.links import LinkedContact
 
 
 def evolve_links(

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from domain import errors
 from domain.measures.base import MeasureStatus
 from domain.measures.state import MeasureState
-from domain.partner_links.commands import LinkedContact, LinkPartnerContact, UnlinkPartnerContact
+from domain.partner_links.commands import LinkPartnerContact, UnlinkPartnerContact
 from domain.partner_links.events import PartnerContactLinked, PartnerContactUnlinked
+from domain.partners.links import LinkedContact
 
 OPEN = frozenset({MeasureStatus.PLANNED, MeasureStatus.ACTIVE})
 """A measure a partner may still be given: neither completed nor cancelled."""

@@ -11,8 +11,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
-from domain.partner_links.commands import LinkedContact
-from domain.partners.model import ContactRole
+from domain.partners.model import ContactRole, PartnerKind
+from domain.values import Frozen, Identifier, ShortText
+
+
+class LinkedContact(Frozen):
+    """A partner contact as a pathway knows it: ids, the partner's name and kind, the role.
+
+    Never the contact's name, e-mail or phone: those stay sealed in the partner registry,
+    where an erasure of the contact reaches them.
+    """
+
+    contact_id: Identifier
+    partner_id: Identifier
+    partner_name: ShortText
+    partner_kind: PartnerKind
+    contact_role: ContactRole
+    organisation_id: Identifier
+    """The managing organisation the partner is registered for."""
 
 
 class Linked(Protocol):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from domain.partner_links.commands import LinkedContact
+from domain.partners.links import LinkedContact
 from domain.partners.model import Contact, Partner, PartnerChange
 from infra.accounts.model import Account
 

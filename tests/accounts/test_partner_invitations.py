@@ -29,13 +29,14 @@ from infra.crypto.keyring import Keyring
 from infra.crypto.master import MasterKey
 from infra.crypto.sealing import FieldSealer
 from infra.eventstore.memory import InMemoryEventStore
-from infra.partners.base import InMemoryPartnerRegistry
-from infra.partners.postgres import PostgresPartnerRegistry
+from infra.partners.postgres import PostgresPartnerStore
+from infra.partners.store import InMemoryPartnerStore
 from tests.eventstore.conftest import database, pool, postgres
 from tests.web.conftest import web_settings
 from tests.web.staff import STAFF, staffed_accounts
 from tests.web.test_pages import csrf_of
-from web.app import create_app
+from tests.web_app import create_test_app
+from workers.composition import partner_registry
 
 __all__ = ["database", "pool", "postgres"]
 
@@ -47,7 +48,7 @@ STRONG = "una password lunga e sicura 42"
 @pytest_asyncio.fixture
 async def world() -> AsyncIterator[dict[str, Any]]:
     accounts = await staffed_accounts()
-    partners = InMemoryPartnerRegistry({"org-lecce", "org-nardo"})
+    partners = partner_registry(InMemoryPartnerStore({"org-lecce", "org-nardo"}))
     workshop = await partners.register(SARA, {"name": "Officina Rossi", "kind": "host_company"})
     tutor = await partners.add_contact(
         SARA, workshop.id, {"name": "Marco Rossi", "role": "tutor", "email": "marco@rossi.it"}
@@ -114,7 +115,7 @@ async def test_refused_invitations_have_a_code_and_store_nothing(
 
 
 async def page(world: dict[str, Any]) -> httpx.AsyncClient:
-    app = create_app(
+    app = create_test_app(
         PathwayClient(cast(Client, None), "no-temporal"),  # the pages here send no command
         InMemoryEventStore(),
         world["accounts"],
@@ -179,7 +180,9 @@ async def test_the_postgres_links_serve_once_before_they_expire(pool: Any) -> No
     accounts = PostgresAccountStore(pool)
     await accounts.create_organisation(Organisation(id="org-lecce", name="Lecce"))
     await accounts.create_account(SARA, None)
-    partners = PostgresPartnerRegistry(pool, FieldSealer(Keyring(pool, MasterKey.generate())))
+    partners = partner_registry(
+        PostgresPartnerStore(pool, FieldSealer(Keyring(pool, MasterKey.generate())))
+    )
     workshop = await partners.register(SARA, {"name": "Officina", "kind": "host_company"})
     tutor = await partners.add_contact(
         SARA, workshop.id, {"name": "Marco", "role": "tutor", "email": "m@rossi.it"}

@@ -9,8 +9,9 @@ import pytest
 from domain import errors
 from domain.affordances import PEOPLE_COMMANDS
 from domain.partner_assignment import Assignment, assignments
-from domain.partner_links.commands import LinkedContact, LinkPartnerContact
+from domain.partner_links.commands import LinkPartnerContact
 from domain.partner_links.events import PartnerContactLinked, PartnerContactUnlinked
+from domain.partners.links import LinkedContact
 from domain.partners.model import ContactRole, PartnerKind
 from domain.values import Actor, Role
 from tests.scenarios import AUDITOR, SUPERVISOR, Scenario

@@ -27,7 +27,7 @@ from domain.figures.state import FigureStatus
 from domain.measures import CATALOGUE
 from domain.measures.work_grant import WorkGrantAttendance
 from domain.obligations import obligations
-from domain.partner_links.commands import LinkedContact
+from domain.partners.links import LinkedContact
 from domain.partners.model import ContactRole
 from domain.payments.events import PaymentRejected, PaymentRequested
 from domain.payments.ledger import PaymentKind, payment_id_for

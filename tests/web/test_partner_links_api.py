@@ -15,15 +15,16 @@ from fastapi import FastAPI
 
 from domain.values import Role
 from infra.accounts.model import Account
-from infra.partners.base import InMemoryPartnerRegistry
+from infra.partners.store import InMemoryPartnerStore
 from tests.scenarios import ASSESSMENT, CONDITION
 from tests.web.conftest import Api, web_settings
 from tests.web.staff import staffed_accounts
 from tests.web.test_api import ANNA, SARA, assert_problem, opened, send, versions
 from tests.web.test_case_pages import step, submit
 from tests.web.test_pages import sign_in
+from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness
-from web.app import create_app
+from workers.composition import partner_registry
 
 LECCE = Account(id="sara", display_name="Sara", role=Role.SUPERVISOR, organisation_id="org-lecce")
 NARDO = Account(id="paolo", display_name="Paolo", role=Role.SUPERVISOR, organisation_id="org-nardo")
@@ -41,14 +42,14 @@ class Linked:
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def linked(harness: Harness) -> AsyncIterator[Linked]:
-    registry = InMemoryPartnerRegistry({"org-lecce", "org-nardo"})
+    registry = partner_registry(InMemoryPartnerStore({"org-lecce", "org-nardo"}))
     workshop = await registry.register(LECCE, {"name": "Officina Rossi", "kind": "host_company"})
     tutor = await registry.add_contact(
         LECCE, workshop.id, {"name": "Marco", "role": "tutor", "phone": "+39 0832 999 111"}
     )
     school = await registry.register(NARDO, {"name": "CPIA Nardò", "kind": "training_provider"})
     teacher = await registry.add_contact(NARDO, school.id, {"name": "Ida", "role": "teacher"})
-    app = create_app(
+    app = create_test_app(
         harness.pathways, harness.store, await staffed_accounts(), web_settings(), partners=registry
     )
     transport = httpx.ASGITransport(app=app)

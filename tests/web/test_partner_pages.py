@@ -17,7 +17,7 @@ from temporalio.client import Client
 
 from client.pathway import PathwayClient
 from domain.evolution import fold
-from domain.partner_links.commands import LinkedContact
+from domain.partners.links import LinkedContact
 from domain.partners.model import ContactRole, PartnerKind
 from domain.read_models import read_models
 from domain.stream import stream_id_for
@@ -31,7 +31,7 @@ from tests.scenarios import PATHWAY_ID, Scenario
 from tests.web.conftest import web_settings
 from tests.web.staff import PASSWORD, bearer, staffed_accounts, token_of
 from tests.web.test_pages import csrf_of
-from web.app import create_app
+from tests.web_app import create_test_app
 from web.auth import current_account
 from web.pages.routing import signed_in
 
@@ -97,7 +97,7 @@ async def site() -> AsyncIterator[PartnerSite]:
     amina = Scenario().active(("wg", "work_grant"), ("it", "training_course")).given(link("wg"))
     await stored(store, amina)
     access_log = InMemoryAccessLog()
-    app = create_app(
+    app = create_test_app(
         PathwayClient(cast(Client, None), "no-temporal"),
         store,
         accounts,

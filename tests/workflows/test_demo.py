@@ -28,9 +28,10 @@ from domain.stream import record_events, stream_id_for
 from domain.values import SYSTEM_DEADLINES, Role, Stage
 from infra.accounts.store import InMemoryAccountStore
 from infra.budgets.file import load_budget
-from infra.partners.base import InMemoryPartnerRegistry
+from infra.partners.store import InMemoryPartnerStore
 from infra.policy_file import load_demo_policy
 from tests.workflows.conftest import Harness
+from workers.composition import partner_registry
 from workers.demo import DEMO_USERS, DemoCommandRefused, DemoPathway, plan_demo, seed_demo
 from workers.demo_accounts import demo_organisations
 from workers.demo_group_activities import (
@@ -243,7 +244,7 @@ async def partners_at_work(
     accounts = InMemoryAccountStore()
     for organisation in demo_organisations():
         await accounts.create_organisation(organisation)
-    partners = InMemoryPartnerRegistry({o.id for o in demo_organisations()})
+    partners = partner_registry(InMemoryPartnerStore({o.id for o in demo_organisations()}))
     await seed_demo_partners(partners)
     pathways = harness.pathways.checking(accounts, partners)
     first = await seed_partner_work(pathways, harness.store, accounts, partners, "pw")
