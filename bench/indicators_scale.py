@@ -55,7 +55,7 @@ from infra.policy_file import load_policy
 from web.app import create_app
 from web.pages.indicators import month_ends
 from web.settings import WebSettings
-from workers.composition import Stores, account_service
+from workers.composition import Stores, account_service, partner_inviter
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 SPAN_DAYS = 730
@@ -160,6 +160,7 @@ async def dashboard_app(pool: Any) -> Any:
         indicators=stores.indicators,
         partners=stores.partners,
         account_service=account_service,
+        partner_inviter=partner_inviter(Settings()),
     )
 
 

@@ -11,13 +11,20 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from infra.config import Settings
 from infra.partners.store import InMemoryPartnerStore
 from web.app import create_app
-from workers.composition import account_service, partner_registry
+from workers.composition import account_service, partner_inviter, partner_registry
+
+TEST_INVITER = partner_inviter(
+    Settings(public_base_url="http://testserver", smtp_host=None)  # nothing is mailed
+)
+"""The root's inviter, its links on the test server's address, mailing nothing."""
 
 
 def create_test_app(*args: Any, **kwargs: Any) -> FastAPI:
     """`create_app(*args, **kwargs)` with the root's `account_service` and, unless given,
-    an empty in-memory partner registry."""
+    an empty in-memory partner registry and the root's inviter mailing nothing."""
     kwargs.setdefault("partners", partner_registry(InMemoryPartnerStore()))
+    kwargs.setdefault("partner_inviter", TEST_INVITER)
     return create_app(*args, account_service=account_service, **kwargs)

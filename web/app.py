@@ -21,7 +21,7 @@ from client.group_activities import GroupActivities
 from client.pathway import PathwayClient
 from client.statement_import import StatementImports
 from infra.access_log.base import AccessLog, InMemoryAccessLog
-from infra.accounts.invitations import InMemoryInvitations, InvitationStore
+from infra.accounts.invitations import InMemoryInvitations, InvitationStore, PartnerInviterFactory
 from infra.accounts.operations import AccountServiceFactory
 from infra.accounts.sessions import InMemorySessionRevocations, SessionRevocations
 from infra.accounts.store import AccountStore
@@ -72,6 +72,7 @@ def create_app(
     partners: PartnerRegistry,
     account_service: AccountServiceFactory,
     invitations: InvitationStore | None = None,
+    partner_inviter: PartnerInviterFactory,
 ) -> FastAPI:
     """The web app: the JSON API under `/api/v1`, OpenAPI at `/openapi.json`.
 
@@ -85,7 +86,9 @@ def create_app(
     `partners`, the partner registry (`Stores.partners`), and `account_service`
     (`workers.composition.account_service`), which builds the accounts' rules over
     `accounts` and the sessions' revocations the app holds.
-    Without `invitations`, the partner accounts' one-time links are kept in memory.
+    Without `invitations`, the partner accounts' one-time links are kept in memory;
+    `partner_inviter` (`workers.composition.partner_inviter`) builds the invitations' rules
+    over them, the accounts and the registry.
     """
     app = FastAPI(
         docs_url=None,  # web.security serves /docs, under its own policy
@@ -102,6 +105,7 @@ def create_app(
         statement_imports = StatementImports(pathways.temporal, pathways.task_queue)
     if session_revocations is None:
         session_revocations = InMemorySessionRevocations()
+    links = invitations if invitations is not None else InMemoryInvitations()
     install(
         app,
         Services(
@@ -112,7 +116,8 @@ def create_app(
             accounts=accounts,
             settings=settings,
             partners=partners,
-            invitations=invitations if invitations is not None else InMemoryInvitations(),
+            invitations=links,
+            partner_inviter=partner_inviter(accounts, partners, links),
             payments=payments,
             indicators=indicators,
             codec=codec,

@@ -20,7 +20,7 @@ from client.group_activities import GroupActivities
 from client.pathway import PathwayClient
 from client.statement_import import StatementImports
 from infra.access_log.base import AccessLog
-from infra.accounts.invitations import InvitationStore
+from infra.accounts.invitations import InvitationStore, PartnerInviter
 from infra.accounts.operations import AccountService
 from infra.accounts.sessions import SessionRevocations
 from infra.accounts.store import AccountStore
@@ -52,6 +52,8 @@ class Services:
     """Partner organisations and their contacts (`web.partners_api`, `web.pages.partners`)."""
     invitations: InvitationStore
     """The one-time links partner accounts set their password with (`web.pages.invitation`)."""
+    partner_inviter: PartnerInviter
+    """Invites a partner contact: its account and a link, mailed (built by the root)."""
     payments: PaymentsDesk | None = None
     """Without it (no ledger database) the payments pages answer 503."""
     indicators: IndicatorQueries | None = None
@@ -114,6 +116,10 @@ def partner_registry(request: Request) -> PartnerRegistry:
     return cast(PartnerRegistry, _state(request).partners)
 
 
+def partner_inviter(request: Request) -> PartnerInviter:
+    return cast(PartnerInviter, _state(request).partner_inviter)
+
+
 def invitation_store(request: Request) -> InvitationStore:
     return cast(InvitationStore, _state(request).invitations)
 
@@ -152,6 +158,7 @@ RevocationsDep = Annotated[SessionRevocations, Depends(session_revocations)]
 AccountServiceDep = Annotated[AccountService, Depends(account_service)]
 PartnersDep = Annotated[PartnerRegistry, Depends(partner_registry)]
 InvitationsDep = Annotated[InvitationStore, Depends(invitation_store)]
+PartnerInviterDep = Annotated[PartnerInviter, Depends(partner_inviter)]
 PaymentsDeskDep = Annotated[PaymentsDesk | None, Depends(payments_desk)]
 IndicatorsDep = Annotated[IndicatorQueries | None, Depends(indicator_queries)]
 CodecDep = Annotated[PathwayCodec | None, Depends(pathway_codec)]

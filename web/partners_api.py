@@ -7,10 +7,15 @@ none. The rules are the partner registry's (`activities.partners.registry`, name
 `invalid_command`, like every body of the API; details that break a partner's rules are
 `invalid_partner` or `invalid_contact` with the field; a partner outside the caller's scope is
 `partner_not_found` (404), as an unknown one.
+
+A supervisor (for their organisation's partners) or the coordinator invites a contact with
+an e-mail address to a partner account (`POST .../contacts/{contact_id}/invitation`), by the
+rules and codes of `pathways partner invite` (`infra.accounts.invitations.PartnerInviter`).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, status
@@ -18,7 +23,7 @@ from pydantic import BaseModel, Field
 
 from domain.partners.model import Contact, Partner, PartnerChange
 from web.auth import CurrentAccount
-from web.dependencies import PartnersDep
+from web.dependencies import PartnerInviterDep, PartnersDep, SettingsDep
 from web.problems import PROBLEM_RESPONSES
 
 KINDS = "host_company, training_provider, host_family, school, association or other_service"
@@ -58,6 +63,19 @@ class PartnerView(Partner):
     """A partner with its contacts and who changed it, oldest first."""
 
     changes: tuple[PartnerChange, ...] = ()
+
+
+class InvitationView(BaseModel):
+    """An invitation made: whose account, the one-time link, until when, whether it was mailed.
+
+    The link is shown to the inviter as `pathways partner invite` prints it, to give by hand
+    when the mail does not leave; only its digest is stored."""
+
+    account_id: str
+    email: str | None
+    link: str
+    expires_at: datetime
+    mailed: bool
 
 
 def build_partners_router() -> APIRouter:
@@ -108,5 +126,27 @@ def build_partners_router() -> APIRouter:
         partners: PartnersDep,
     ) -> Contact:
         return await partners.add_contact(account, partner_id, body.model_dump())
+
+    @router.post(
+        "/{partner_id}/contacts/{contact_id}/invitation",
+        response_model=InvitationView,
+        status_code=status.HTTP_201_CREATED,
+        summary="Invite a contact to a partner account",
+    )
+    async def invite(
+        account: CurrentAccount,
+        partner_id: str,
+        contact_id: str,
+        inviter: PartnerInviterDep,
+        settings: SettingsDep,
+    ) -> InvitationView:
+        made = await inviter.invite(account, contact_id, settings.auth_clock(), partner_id)
+        return InvitationView(
+            account_id=made.account.id,
+            email=made.account.email,
+            link=made.link,
+            expires_at=made.expires_at,
+            mailed=made.mailed,
+        )
 
     return router

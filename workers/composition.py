@@ -9,8 +9,12 @@ that writes personal fields in clear. docs/architecture.md ("Where stores are bu
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from email.message import EmailMessage
 from functools import cached_property
 from typing import TYPE_CHECKING
+
+import structlog
 
 from infra.config import Settings
 from workers.keys import keyring_on
@@ -21,6 +25,11 @@ if TYPE_CHECKING:
     from client.pathway import PathwayClient
     from client.statement_import import StatementImports
     from infra.access_log.postgres import PostgresAccessLog
+    from infra.accounts.invitations import (
+        InvitationStore,
+        PartnerInviter,
+        PartnerInviterFactory,
+    )
     from infra.accounts.operations import AccountService
     from infra.accounts.postgres import PostgresAccountStore
     from infra.accounts.postgres_invitations import PostgresInvitations
@@ -40,6 +49,8 @@ if TYPE_CHECKING:
     from infra.partners.store import PartnerStore
     from infra.payments.book import PaymentsBook, PaymentsLedger
     from infra.payments.overview import PaymentsDesk
+
+log = structlog.get_logger("pathways.composition")
 
 
 class Stores:
@@ -186,6 +197,50 @@ def partner_registry(store: PartnerStore) -> PartnerRegistry:
     from activities.partners.registry import PartnerRegistryService
 
     return PartnerRegistryService(store)
+
+
+def partner_inviter(settings: Settings) -> PartnerInviterFactory:
+    """The partner invitations' rules (`activities.accounts.partner_invitations`), with the
+    links to `settings.public_base_url` and mailed through the configured SMTP server (none
+    configured: not mailed, the inviter gives the link): the CLI, the pages and the API."""
+
+    def build(
+        accounts: AccountStore, partners: PartnerRegistry, invitations: InvitationStore
+    ) -> PartnerInviter:
+        from activities.accounts.partner_invitations import PartnerInvitations
+
+        return PartnerInvitations(
+            accounts,
+            partners,
+            invitations,
+            settings.public_base_url,
+            settings.smtp_from,
+            smtp_mail(settings),
+        )
+
+    return build
+
+
+def smtp_mail(settings: Settings) -> Callable[[EmailMessage], Awaitable[bool]] | None:
+    """Sends one message through the configured SMTP server; None when none is configured."""
+    from infra.mail.settings import MailSettings, MailSettingsError
+    from infra.mail.smtp import DeliveryFailed, SmtpTransport
+
+    try:
+        transport = SmtpTransport(MailSettings.from_settings(settings))
+    except MailSettingsError:
+        return None
+
+    async def send(message: EmailMessage) -> bool:
+        try:
+            async with transport.session() as session:
+                await session.send(message)
+        except DeliveryFailed as failed:
+            log.warning("mail_not_sent", reason=str(failed), to=message["To"])
+            return False
+        return True
+
+    return send
 
 
 def payments_book(ledger: PaymentsLedger) -> PaymentsBook:

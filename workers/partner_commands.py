@@ -22,8 +22,6 @@ from workers.failures import Refused
 from workers.invocation import run_command
 
 if TYPE_CHECKING:
-    from email.message import EmailMessage
-
     from domain.partners.model import Partner
     from infra.accounts.model import Account
     from infra.partners.base import PartnerRegistry
@@ -218,44 +216,21 @@ def invite(
     async def work(settings: Settings) -> None:
         from datetime import UTC, datetime
 
-        from activities.accounts.partner_invitations import invitation_message, invite_partner
+        from workers.composition import partner_inviter
         from workers.endpoints import database_stores
 
         async with (
             _registry(settings, actor) as (partners, account),
             database_stores(settings) as stores,
         ):
-            invitation = await invite_partner(
-                stores.accounts,
-                partners,
-                stores.invitations,
-                account,
-                contact_id,
-                settings.public_base_url,
-                datetime.now(UTC),
-            )
+            inviter = partner_inviter(settings)(stores.accounts, partners, stores.invitations)
+            invitation = await inviter.invite(account, contact_id, datetime.now(UTC))
         typer.echo(f"invited {invitation.account.id} ({invitation.account.email})")
         typer.echo(f"  link: {invitation.link}")
         typer.echo(f"  expires: {invitation.expires_at:%Y-%m-%d %H:%M}Z")
-        await _mail(settings, invitation_message(invitation, settings.smtp_from))
+        if invitation.mailed:
+            typer.echo(f"  mailed to {invitation.account.email}")
+        else:
+            typer.echo("  not mailed (no SMTP server configured, or it failed): give the link")
 
     run_command(work)
-
-
-async def _mail(settings: Settings, message: EmailMessage) -> None:
-    """Send the invitation through the configured SMTP server, if there is one."""
-    from infra.mail.settings import MailSettings, MailSettingsError
-    from infra.mail.smtp import DeliveryFailed, SmtpTransport
-
-    try:
-        transport = SmtpTransport(MailSettings.from_settings(settings))
-    except MailSettingsError:
-        typer.echo("  no SMTP server configured: give the link to the person yourself")
-        return
-    try:
-        async with transport.session() as session:
-            await session.send(message)
-    except DeliveryFailed as failed:
-        typer.echo(f"  the mail was not sent ({failed}): give the link yourself")
-        return
-    typer.echo(f"  mailed to {message['To']}")

@@ -184,7 +184,12 @@ class WebServer:
         from infra.temporal import connect
         from web.app import create_app
         from web.settings import WebSettings
-        from workers.composition import Stores, account_service, statement_imports
+        from workers.composition import (
+            Stores,
+            account_service,
+            partner_inviter,
+            statement_imports,
+        )
         from workers.invocation import configured_targets
 
         settings = stack.settings
@@ -226,6 +231,7 @@ class WebServer:
                 statement_imports=statement_imports(pathways),
                 partners=stores.partners,
                 invitations=stores.invitations,
+                partner_inviter=partner_inviter(settings),
             )
             self._server = _uvicorn_server(web_server_config(app))
             self._run = asyncio.create_task(_serve(self._server, listener), name="web")

@@ -10,7 +10,8 @@ own). Every refusal has a stable code and stores nothing. The link is accepted o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from email.message import EmailMessage
 
@@ -18,7 +19,7 @@ from domain.partners.access import check_may_edit
 from domain.partners.errors import INVALID_CONTACT, PartnerError
 from domain.values import Role
 from infra.accounts.credentials import new_token, token_digest
-from infra.accounts.invitations import INVITATION_VALID_FOR, InvitationStore
+from infra.accounts.invitations import INVITATION_VALID_FOR, Invitation, InvitationStore
 from infra.accounts.model import Account
 from infra.accounts.store import AccountStore
 from infra.partners.base import PartnerRegistry
@@ -26,13 +27,8 @@ from infra.partners.base import PartnerRegistry
 INVITATION_PATH = "/invitations/"
 
 
-@dataclass(frozen=True)
-class Invitation:
-    """An invitation made: the account, and the link to send (never stored in clear)."""
-
-    account: Account
-    link: str
-    expires_at: datetime
+Mail = Callable[[EmailMessage], Awaitable[bool]]
+"""Sends one message; whether it left (the root's SMTP transport, or a test's outbox)."""
 
 
 def partner_account_id(contact_id: str) -> str:
@@ -48,16 +44,21 @@ async def invite_partner(
     contact_id: str,
     base_url: str,
     now: datetime,
+    partner_id: str | None = None,
 ) -> Invitation:
     """Make (or find) the contact's partner account and a one-time link for it.
 
+    Args:
+        partner_id: the partner the contact must be of, when the request names one.
+
     Raises:
-        PartnerError: `partner_not_found` (no such contact in the inviter's scope),
+        PartnerError: `partner_not_found` (no such contact in the inviter's scope, or not
+            of `partner_id`),
             `partner_forbidden` (a role that does not manage partners), `invalid_contact`
             (the contact has no e-mail address). Nothing is stored then.
     """
     linked = await partners.linked_contact(contact_id)
-    if linked is None:
+    if linked is None or partner_id not in (None, linked.partner_id):
         raise PartnerError("partner_not_found", f"no contact {contact_id!r}", "contact_id")
     check_may_edit(inviter.role, inviter.organisation_id, linked.organisation_id)
     partner = await partners.get(inviter, linked.partner_id)
@@ -81,6 +82,37 @@ async def invite_partner(
     expires_at = now + INVITATION_VALID_FOR
     await invitations.add_invitation(account.id, token_digest(token), now, expires_at)
     return Invitation(account, f"{base_url.rstrip('/')}{INVITATION_PATH}{token}", expires_at)
+
+
+@dataclasses.dataclass(frozen=True)
+class PartnerInvitations:
+    """The inviter the pages and the API use (`infra.accounts.invitations.PartnerInviter`):
+    `invite_partner`, then the link by mail when a way to send one is given."""
+
+    accounts: AccountStore
+    partners: PartnerRegistry
+    invitations: InvitationStore
+    base_url: str
+    from_address: str
+    mail: Mail | None = None
+
+    async def invite(
+        self, inviter: Account, contact_id: str, now: datetime, partner_id: str | None = None
+    ) -> Invitation:
+        invitation = await invite_partner(
+            self.accounts,
+            self.partners,
+            self.invitations,
+            inviter,
+            contact_id,
+            self.base_url,
+            now,
+            partner_id,
+        )
+        if self.mail is None:
+            return invitation
+        mailed = await self.mail(invitation_message(invitation, self.from_address))
+        return dataclasses.replace(invitation, mailed=mailed)
 
 
 async def _account_of(

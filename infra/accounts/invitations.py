@@ -7,10 +7,14 @@ used and answers whose it was, so two submissions of one link set one password.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from infra.accounts.model import AccountError
+from infra.accounts.model import Account, AccountError
+from infra.accounts.store import AccountStore
+from infra.partners.base import PartnerRegistry
 
 INVITATION_VALID_FOR = timedelta(hours=72)
 """How long a link serves: three days, long enough for someone who reads mail weekly-ish
@@ -66,3 +70,34 @@ class InMemoryInvitations:
         if found is None or found[2] is not None or found[1] <= now:
             return None
         return found[0]
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """An invitation made: the account, and the link to send (never stored in clear)."""
+
+    account: Account
+    link: str
+    expires_at: datetime
+    mailed: bool = False
+    """Whether the link left by mail; if not, the inviter gives it to the person."""
+
+
+class PartnerInviter(Protocol):
+    """Invites a partner contact to an account of its own and mails the link
+    (`activities.accounts.partner_invitations`, built by the composition root)."""
+
+    async def invite(
+        self, inviter: Account, contact_id: str, now: datetime, partner_id: str | None = None
+    ) -> Invitation:
+        """Make (or find) the contact's account and a link, and mail it.
+
+        Raises:
+            PartnerError: `partner_not_found`, `partner_forbidden`, `invalid_contact`;
+                nothing is stored then.
+        """
+        ...
+
+
+PartnerInviterFactory = Callable[[AccountStore, PartnerRegistry, InvitationStore], PartnerInviter]
+"""Builds the inviter over the accounts, the partner registry and the links an app holds."""

@@ -33,8 +33,8 @@ from infra.partners.postgres import PostgresPartnerStore
 from infra.partners.store import InMemoryPartnerStore
 from tests.eventstore.conftest import database, pool, postgres
 from tests.web.conftest import web_settings
-from tests.web.staff import STAFF, staffed_accounts
-from tests.web.test_pages import csrf_of
+from tests.web.staff import STAFF, bearer, staffed_accounts
+from tests.web.test_pages import csrf_of, sign_in
 from tests.web_app import create_test_app
 from workers.composition import partner_registry
 
@@ -194,3 +194,73 @@ async def test_the_postgres_links_serve_once_before_they_expire(pool: Any) -> No
     assert await store.invitation_account(digest, NOW + timedelta(hours=73)) is None
     assert await store.redeem(digest, NOW) == invitation.account.id
     assert await store.redeem(digest, NOW) is None
+
+
+async def accounts_and_links(world: dict[str, Any]) -> tuple[list[str], int]:
+    """The partner accounts there are, and how many links were stored."""
+    people = await world["accounts"].list_accounts("org-lecce")
+    return sorted(a.id for a in people if a.role == Role.PARTNER), len(world["invitations"]._links)
+
+
+async def test_the_api_invites_by_the_clis_rules_and_a_refusal_stores_nothing(
+    world: dict[str, Any],
+) -> None:
+    workshop = (await world["partners"].list_partners(SARA))[0].id
+    url = f"/api/v1/partners/{workshop}/contacts/{{}}/invitation"
+    before = await accounts_and_links(world)
+    async with await page(world) as api:
+        for who, contact, status, code in (
+            ("anna", world["tutor"], 403, "partner_forbidden"),
+            ("paolo", world["tutor"], 404, "partner_not_found"),
+            ("sara", world["mute"], 422, "invalid_contact"),
+            ("sara", "contact-nobody", 404, "partner_not_found"),
+        ):
+            reply = await api.post(url.format(contact), headers=bearer(who))
+            assert (reply.status_code, reply.json()["code"]) == (status, code), reply.text
+        other = await api.post(
+            f"/api/v1/partners/partner-other/contacts/{world['tutor']}/invitation",
+            headers=bearer("sara"),
+        )
+        assert (other.status_code, other.json()["code"]) == (404, "partner_not_found")
+        assert await accounts_and_links(world) == before, "a refusal stores nothing"
+
+        made = await api.post(url.format(world["tutor"]), headers=bearer("cora"))
+    assert made.status_code == 201, made.text
+    body = made.json()
+    assert body["account_id"] == f"partner-{world['tutor'].removeprefix('contact-')}"
+    assert body["email"] == "marco@rossi.it" and body["mailed"] is False
+    assert body["link"].startswith("http://testserver/invitations/")
+    digest = token_digest(body["link"].rsplit("/", 1)[1])
+    assert await world["invitations"].invitation_account(digest, NOW) == body["account_id"]
+
+
+async def test_the_partner_page_invites_a_contact_and_refuses_one_without_email(
+    world: dict[str, Any],
+) -> None:
+    workshop = (await world["partners"].list_partners(SARA))[0].id
+    before = await accounts_and_links(world)
+    async with await page(world) as browser:
+        await sign_in(browser, "sara")
+        shown = await browser.get(f"/partners/{workshop}")
+        assert f'id="invite-{world["tutor"]}"' in shown.text
+        assert f'id="invite-{world["mute"]}"' not in shown.text, "no e-mail, no button"
+        csrf = {"csrf_token": csrf_of(shown)}
+        url = f"/partners/{workshop}/contacts/{{}}/invitation"
+        refused = await browser.post(url.format(world["mute"]), data=csrf)
+        assert refused.status_code == 422 and "invalid_contact" in refused.text
+        assert "non ha un indirizzo e-mail" in refused.text
+        unknown = await browser.post(url.format("contact-nobody"), data=csrf)
+        assert unknown.status_code == 404
+        assert await accounts_and_links(world) == before, "a refusal stores nothing"
+        made = await browser.post(url.format(world["tutor"]), data=csrf)
+        assert made.status_code == 200, made.text
+        assert "consegna tu questo link" in made.text and "/invitations/" in made.text
+    async with await page(world) as browser:
+        await sign_in(browser, "anna")
+        shown = await browser.get(f"/partners/{workshop}")
+        assert "invite-" not in shown.text, "a caseworker invites no one"
+        forbidden = await browser.post(
+            f"/partners/{workshop}/contacts/{world['tutor']}/invitation",
+            data={"csrf_token": csrf_of(shown)},
+        )
+        assert forbidden.status_code == 403

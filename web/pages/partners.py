@@ -26,7 +26,7 @@ from domain.partners.errors import (
 )
 from domain.partners.model import ContactRole, PartnerKind
 from infra.accounts.model import Account
-from web.dependencies import AccountsDep, PartnersDep
+from web.dependencies import AccountsDep, PartnerInviterDep, PartnersDep, SettingsDep
 from web.i18n import N_
 from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router, see_other
@@ -54,6 +54,7 @@ FIELD_ERRORS: Mapping[tuple[str, str | None], str] = {
 }
 """What the form says next to a field, by error code and field."""
 FORM_ERROR = N_("The form could not be saved: check the fields.")
+NO_EMAIL = N_("The contact has no e-mail address: add one before inviting (invalid_contact).")
 CHANGE_LABELS: Mapping[str, str] = {
     "registered": N_("Registered"),
     "edited": N_("Details changed"),
@@ -127,6 +128,8 @@ def build_partners_router() -> APIRouter:
             "may_manage": _may_manage(account),
             "form": {},
             "errors": {},
+            "invited": None,
+            "invite_error": None,
         }
         return render(
             request,
@@ -194,5 +197,32 @@ def build_partners_router() -> APIRouter:
             )
         log.info("partner_contact_added", partner_id=partner_id, contact_id=contact.id)
         return see_other(f"{PARTNERS_PATH}/{partner_id}#contacts", request)
+
+    @router.post(PARTNERS_PATH + "/{partner_id}/contacts/{contact_id}/invitation")
+    async def invite(
+        request: Request,
+        account: PageAccount,
+        partners: PartnersDep,
+        inviter: PartnerInviterDep,
+        settings: SettingsDep,
+        partner_id: str,
+        contact_id: str,
+    ) -> Response:
+        """Invite the contact to a partner account: the page again, with the link made."""
+        try:
+            made = await inviter.invite(account, contact_id, settings.auth_clock(), partner_id)
+        except PartnerError as err:
+            if err.code != INVALID_CONTACT:
+                raise _refusal(err) from None
+            return await detail_page(
+                request,
+                account,
+                partners,
+                partner_id,
+                status_code=422,
+                invite_error=(contact_id, NO_EMAIL),
+            )
+        log.info("partner_invited", contact_id=contact_id, account_id=made.account.id)
+        return await detail_page(request, account, partners, partner_id, invited=made)
 
     return router
