@@ -164,6 +164,10 @@ async def test_the_tutor_records_a_month_from_the_page_once_and_as_itself(
         assert (await send(r.api, pid, dispute)).status_code == 200
         disputed = await tutor.get(url)
         assert "contestato" in disputed.text
+        chosen = {"language": "en", "next": url, "csrf_token": csrf_of(disputed)}
+        assert (await tutor.post("/language", data=chosen)).status_code == 303
+        english = await tutor.get(url)
+        assert "disputed by the caseworker" in english.text and FORM in english.text
 
         kind = {"csrf_token": csrf_of(page), "progress.kind": "course_attendance"}
         wrong = await tutor.post(f"{url}/records", data=kind)
