@@ -19,6 +19,7 @@ from domain.evolution import fold
 from domain.measures import CATALOGUE
 from domain.stream import stream_id_for
 from domain.values import Role
+from infra.access_log.model import AccessQuery
 from infra.accounts.credentials import hash_password
 from infra.accounts.model import Account
 from infra.partners.store import InMemoryPartnerStore
@@ -128,6 +129,8 @@ async def test_the_tutor_records_a_month_from_the_page_once_and_as_itself(
         assert "Ore verificate" in page.text or "hours_verified" in page.text
 
         before = await version(r, pid)
+        reads = AccessQuery(pathway_id=pid, account_id=f"partner-{r.tutor}")
+        read_before = len(await r.app.state.access_log.search(reads))
         cases: list[tuple[dict[str, Any], int, str]] = [
             ({"progress": {"month": month, "hours_verified": "999"}}, 422, "hours_verified"),
             ({"progress": {"month": month, "hours_verified": "200", "verified_by": "Gino"}},
@@ -139,6 +142,8 @@ async def test_the_tutor_records_a_month_from_the_page_once_and_as_itself(
             assert shown in refused.text
         assert "Più ore di quante" in refused.text, "the refusal in Italian beside its code"
         assert await version(r, pid) == before, "a refused form records nothing"
+        read_after = len(await r.app.state.access_log.search(reads))
+        assert read_after == read_before + 2, "a form drawn again is a read too"
 
         forged = {
             "progress": {"month": month, "hours_verified": "70", "verified_by": "Gino"},

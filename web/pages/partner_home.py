@@ -4,7 +4,9 @@ Phone-first (a tutor at a workshop, a teacher in class). A partner sees only the
 its contact is linked to (the `partner_links` read model, then the pathway's own links, so
 a link ended a moment ago hides the measure at once), and of them only an `Assignment`
 (`domain.partner_assignment`). Another pathway, or a measure not linked, does not
-exist for it (404). Every pathway read is in the access log, with the partner as reader.
+exist for it (404). Every pathway read is in the access log, with the partner as reader,
+a form drawn again with its refusal too. What a partner records there, and as whom, is
+`web.pages.partner_records` and `web.partner_actor`.
 """
 
 from __future__ import annotations
@@ -113,11 +115,21 @@ def build_partner_home_router() -> APIRouter:
         command = record_form(state, measure_id, progress_kind)
         assert command.specs is not None
 
-        def again(
+        async def again(
             status: int,
             errors: dict[str, forms.Message] | None = None,
             refusal: Refusal | None = None,
         ) -> Response:
+            purpose = page_purpose(request, account)
+            await record_read(
+                request,
+                account,
+                pathway_id,
+                "partner_assignment",
+                purpose,
+                Channel.PAGE,
+                measure_id,
+            )
             failed = record_view(
                 request,
                 pathway_id,
@@ -137,21 +149,21 @@ def build_partner_home_router() -> APIRouter:
         try:
             parsed = COMMAND_ADAPTER.validate_python({"type": RECORD, **document})
         except ValidationError as error:
-            return again(422, forms.field_errors(error, skip=1, renamed=renamed))
+            return await again(422, forms.field_errors(error, skip=1, renamed=renamed))
         try:
             envelope = build_envelope(parsed, command_id=command_id or "", actor=actor)
         except InvalidInput:
-            return again(422, refusal=refusal_for(request, "invalid_command"))
+            return await again(422, refusal=refusal_for(request, "invalid_command"))
         try:
             await within(
                 pathways.send(pathway_id, envelope), settings.reply_timeout, envelope.command_id
             )
         except CommandRefused as error:
-            return again(422, refusal=refusal_for(request, error.code))
+            return await again(422, refusal=refusal_for(request, error.code))
         except ProblemError as error:
             if error.code != UNAVAILABLE:
                 raise
-            return again(503, refusal=refusal_for(request, UNAVAILABLE))
+            return await again(503, refusal=refusal_for(request, UNAVAILABLE))
         request.session[FLASH] = RECORD
         return see_other(f"{PARTNER_HOME_PATH}/assignments/{pathway_id}/{measure_id}", request)
 
