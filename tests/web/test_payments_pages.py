@@ -62,7 +62,7 @@ class RecordingPathways:
     sent: list[tuple[str, CommandEnvelope]] = field(default_factory=list)
     known: set[str] = field(default_factory=set)
 
-    def checking(self, accounts: object) -> RecordingPathways:
+    def checking(self, accounts: object, contacts: object = None) -> RecordingPathways:
         return self  # the pages under test name no one to hold a pathway
 
     async def send(self, pathway_id: str, envelope: CommandEnvelope) -> CommandResult:
