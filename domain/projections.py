@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Literal
 
 from pydantic import AwareDatetime
 
 from domain.payments.ledger import LedgerEntry, LedgerOutcome
-from domain.values import Frozen, Identifier, Role, Stage
+from domain.referrals.state import ReferralStatus
+from domain.values import Frozen, Identifier, Role, ShortText, Stage
 
 
 class PathwaySummary(Frozen):
@@ -88,6 +90,34 @@ class PartnerLink(Frozen):
     partner_id: Identifier
 
 
+class ReferralView(Frozen):
+    """A referral or a transfer as the receiving organisation reads it: the minimum. One row
+    of that organisation's referral inbox (`referral_inbox`, migration 0017)."""
+
+    pathway_id: Identifier
+    kind: Literal["referral", "transfer"]
+    referral_id: Identifier | None
+    """None for a transfer (one waits at a time)."""
+    to_organisation: Identifier
+    given_name: str
+    """The beneficiary's first name only."""
+    service: ShortText | None
+    measure_kind: str | None
+    from_organisation: Identifier
+    referred_by: Identifier
+    referred_on: date | None
+    answer_by: date | None
+    effective_on: date | None
+    status: ReferralStatus
+    caseworker_id: Identifier | None = None
+    """The receiving organisation's caseworker, once a referral is accepted."""
+
+    @property
+    def key(self) -> str:
+        """The row's key within its pathway: the referral's id, or `transfer`."""
+        return self.referral_id or "transfer"
+
+
 class ReadModelUpdate(Frozen):
     """Everything the append writes beside the events, in the same transaction."""
 
@@ -103,3 +133,6 @@ class ReadModelUpdate(Frozen):
     still in the outbox."""
     partner_links: tuple[PartnerLink, ...] | None = None
     """Every link of the pathway when this append changed one; None leaves them as stored."""
+    referrals: tuple[ReferralView, ...] | None = None
+    """Every referral and waiting transfer of the pathway when this append changed one (the
+    receiving organisations' inbox); None leaves them as stored."""

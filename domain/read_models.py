@@ -11,8 +11,10 @@ from domain.obligations import obligations
 from domain.partner_links.events import PartnerLinkEvent
 from domain.payments.events import PaymentPaid, PaymentReturned
 from domain.payments.ledger import LedgerEntry, LedgerOutcome, budget_line_id
-from domain.projections import PartnerLink, PathwaySummary, ReadModelUpdate
+from domain.projections import PartnerLink, PathwaySummary, ReadModelUpdate, ReferralView
 from domain.records import EventRecord
+from domain.referral_access import referral_views
+from domain.referrals.events import ReferralEvent
 from domain.state import PathwayState
 from domain.withdrawals import withdrawals
 
@@ -52,6 +54,7 @@ def read_models(
         ledger_outcomes=ledger_outcomes(state, records),
         withdrawals=() if before is None else withdrawals(before, records),
         partner_links=partner_links(state, records),
+        referrals=referrals(state, records),
     )
 
 
@@ -77,6 +80,19 @@ def partner_links(
         for measure_id, contacts in state.partner_links.items()
         for contact in contacts
     )
+
+
+_REFERRAL_EVENTS = frozenset(kind.model_fields["type"].default for kind in ReferralEvent.__args__)
+
+
+def referrals(
+    state: PathwayState, records: Iterable[EventRecord]
+) -> tuple[ReferralView, ...] | None:
+    """The pathway's referrals and waiting transfer, as the organisations they are addressed
+    to read them in their inbox, when `records` refer, transfer or answer."""
+    if not any(record.type in _REFERRAL_EVENTS for record in records):
+        return None
+    return tuple(referral_views(state))
 
 
 def ledger_entries(state: PathwayState, records: Iterable[EventRecord]) -> tuple[LedgerEntry, ...]:

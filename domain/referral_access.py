@@ -16,12 +16,11 @@ Everything else is answered as for a pathway that does not exist.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
-from typing import Literal
 
 from domain.commands import Command
 from domain.evolution import evolve, fold
 from domain.permissions import REFERRED_WORK
+from domain.projections import ReferralView
 from domain.records import EventRecord
 from domain.referrals.commands import (
     AcceptReferral,
@@ -31,34 +30,16 @@ from domain.referrals.commands import (
 )
 from domain.referrals.state import ReferralStatus
 from domain.state import PathwayState
-from domain.values import Frozen, Identifier, Role, ShortText
+from domain.values import Role
 
 ANSWERS = (AcceptReferral, DeclineReferral, AcceptTransfer, DeclineTransfer)
 """What a receiving supervisor sends to a pathway that is not their organisation's."""
 
 
-class ReferralView(Frozen):
-    """A referral or a transfer as the receiving organisation reads it: the minimum."""
-
-    pathway_id: Identifier
-    kind: Literal["referral", "transfer"]
-    referral_id: Identifier | None
-    """None for a transfer (one waits at a time)."""
-    given_name: str
-    """The beneficiary's first name only."""
-    service: ShortText | None
-    measure_kind: str | None
-    from_organisation: Identifier
-    referred_by: Identifier
-    referred_on: date | None
-    answer_by: date | None
-    effective_on: date | None
-    status: ReferralStatus
-
-
-def addressed_to(state: PathwayState, organisation_id: str | None) -> list[ReferralView]:
-    """The referrals and the transfer of the pathway addressed to `organisation_id`."""
-    if organisation_id is None or state.pathway_id is None or state.beneficiary is None:
+def referral_views(state: PathwayState) -> list[ReferralView]:
+    """Every referral of the pathway and its waiting transfer, each as the organisation it
+    is addressed to reads it: the rows of the receiving organisations' inbox."""
+    if state.pathway_id is None or state.beneficiary is None:
         return []
     given_name = state.beneficiary.given_name
     views = [
@@ -66,6 +47,7 @@ def addressed_to(state: PathwayState, organisation_id: str | None) -> list[Refer
             pathway_id=state.pathway_id,
             kind="referral",
             referral_id=r.referral_id,
+            to_organisation=r.to_organisation,
             given_name=given_name,
             service=r.service,
             measure_kind=(
@@ -77,18 +59,19 @@ def addressed_to(state: PathwayState, organisation_id: str | None) -> list[Refer
             answer_by=r.answer_by,
             effective_on=None,
             status=r.status,
+            caseworker_id=r.caseworker_id,
         )
         for r in state.referrals.given.values()
-        if r.to_organisation == organisation_id
     ]
     transfer = state.referrals.transfer
-    if transfer is not None and transfer.to_organisation == organisation_id:
+    if transfer is not None:
         assert state.organisation_id is not None
         views.append(
             ReferralView(
                 pathway_id=state.pathway_id,
                 kind="transfer",
                 referral_id=None,
+                to_organisation=transfer.to_organisation,
                 given_name=given_name,
                 service=None,
                 measure_kind=None,
@@ -101,6 +84,11 @@ def addressed_to(state: PathwayState, organisation_id: str | None) -> list[Refer
             )
         )
     return views
+
+
+def addressed_to(state: PathwayState, organisation_id: str | None) -> list[ReferralView]:
+    """The referrals and the transfer of the pathway addressed to `organisation_id`."""
+    return [view for view in referral_views(state) if view.to_organisation == organisation_id]
 
 
 def may_answer(state: PathwayState, role: Role, organisation_id: str | None) -> bool:

@@ -20,9 +20,8 @@ from domain.calendar import project_day
 from domain.commands import CommandEnvelope, OpenPathway
 from domain.evolution import fold
 from domain.pathway_answer import PathwayAnswer, pathway_answer
-from domain.projections import PathwaySummary
+from domain.projections import PathwaySummary, ReferralView
 from domain.records import EventRecord
-from domain.referral_access import ReferralView
 from domain.stream import stream_id_for
 from domain.values import Actor, Identifier, Stage
 from infra.access_log.model import Channel
@@ -42,6 +41,7 @@ from web.scope import (
     caseload_filter,
     check_may_open_in,
     history_in_scope,
+    inbox,
     readable,
     sendable,
 )
@@ -215,6 +215,30 @@ def build_router() -> APIRouter:
         why = chosen_purpose(account, purpose, x_purpose)
         views = await addressed(store, account, pathway_id)
         await record_read(request, account, pathway_id, "pathway_referrals", why, Channel.API)
+        return views
+
+    @router.get(
+        "/referrals",
+        response_model=list[ReferralView],
+        tags=["queries"],
+        summary="The referrals and transfers addressed to your organisation",
+    )
+    async def referral_inbox(
+        store: StoreDep,
+        request: Request,
+        account: CurrentAccount,
+        purpose: PurposeQuery = None,
+        x_purpose: PurposeHeader = None,
+    ) -> list[ReferralView]:
+        """For a supervisor: every referral and waiting transfer addressed to their
+        organisation, those waiting first, each with its minimum data (as
+        `/pathways/{id}/referrals`); 403 for another role. The read is in the access log,
+        one entry per pathway listed."""
+        why = chosen_purpose(account, purpose, x_purpose)
+        views = await inbox(store, account)
+        pathway_ids = sorted({view.pathway_id for view in views})
+        if pathway_ids:
+            await record_read(request, account, pathway_ids, "referral_inbox", why, Channel.API)
         return views
 
     @router.get(

@@ -17,10 +17,9 @@ from client.pathway import NOT_FOUND
 from domain.commands import Command
 from domain.errors import OrganisationNotFound
 from domain.evolution import fold
-from domain.projections import PathwaySummary
+from domain.projections import PathwaySummary, ReferralView
 from domain.records import EventRecord
 from domain.referral_access import (
-    ReferralView,
     addressed_to,
     former_owner,
     may_send_from_outside,
@@ -200,6 +199,19 @@ async def addressed(store: EventStore, account: Account, pathway_id: str) -> lis
         if views:
             return views
     raise deny(account, "read_referral", pathway_id)
+
+
+async def inbox(store: EventStore, account: Account) -> list[ReferralView]:
+    """The referrals and transfers addressed to the account's organisation, from the
+    referral inbox read model: what its supervisors answer.
+
+    Raises:
+        ProblemError: `forbidden` (403) for any role but a supervisor.
+    """
+    if account.role != Role.SUPERVISOR or account.organisation_id is None:
+        log.warning("access_denied", account_id=account.id, role=account.role.value, action="inbox")
+        raise ProblemError(FORBIDDEN, "only a supervisor answers referrals", status=403)
+    return await store.referral_inbox.addressed_to(account.organisation_id)
 
 
 async def history_in_scope(

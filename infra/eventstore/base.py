@@ -17,6 +17,7 @@ from infra.budgets.book import BudgetBook
 from infra.eventstore.notifications import Notifications
 from infra.eventstore.partner_links import PartnerLinkQueries
 from infra.eventstore.queries import CaseloadQueries
+from infra.eventstore.referral_inbox import ReferralInboxQueries
 from infra.payments.model import PaymentError, end_to_end_id_for
 
 
@@ -229,6 +230,11 @@ class EventStore(EventRecorder, Protocol):
     @property
     def partner_links(self) -> PartnerLinkQueries:
         """The partner contacts linked to the pathways' measures."""
+        ...
+
+    @property
+    def referral_inbox(self) -> ReferralInboxQueries:
+        """The referrals and transfers addressed to each organisation."""
         ...
 
 

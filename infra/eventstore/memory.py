@@ -28,6 +28,7 @@ from infra.eventstore.memory_caseload import InMemoryCaseload
 from infra.eventstore.memory_ledger import InMemoryLedger
 from infra.eventstore.memory_notifications import InMemoryNotifications
 from infra.eventstore.partner_links import InMemoryPartnerLinks
+from infra.eventstore.referral_inbox import InMemoryReferralInbox
 
 _NO_DEADLINE = datetime.min.replace(tzinfo=UTC)
 
@@ -73,11 +74,13 @@ class InMemoryEventStore:
         self.notifications = notifications or InMemoryNotifications()
         self.budget = InMemoryLedger()
         self.partner_links = InMemoryPartnerLinks()
+        self.referral_inbox = InMemoryReferralInbox()
         self._writers: tuple[InMemoryWriter, ...] = (
             self.caseload,
             self.notifications,
             self.budget,
             self.partner_links,
+            self.referral_inbox,
         )
 
     async def append(

@@ -32,6 +32,7 @@ from infra.eventstore.postgres_budget import PostgresBudgetBook
 from infra.eventstore.postgres_caseload import PostgresCaseload
 from infra.eventstore.postgres_notifications import PostgresNotifications
 from infra.eventstore.postgres_partner_links import PostgresPartnerLinks
+from infra.eventstore.postgres_referral_inbox import PostgresReferralInbox
 from infra.eventstore.postgres_statements import (
     EVENT_COLUMNS,
     ask_other_streams,
@@ -67,6 +68,7 @@ class PostgresEventStore:
         self.notifications = PostgresNotifications(pool)
         self.budget = PostgresBudgetBook(pool, sealer)
         self.partner_links = PostgresPartnerLinks(pool)
+        self.referral_inbox = PostgresReferralInbox(pool, sealer)
 
     async def ping(self, timeout: float) -> None:
         """Answer within `timeout` seconds or raise: the readiness probe of `/readyz`.

@@ -19,6 +19,7 @@ from infra.eventstore.postgres_caseload_writer import CaseloadWriter
 from infra.eventstore.postgres_ledger import LedgerWriter
 from infra.eventstore.postgres_notification_writer import NotificationWriter
 from infra.eventstore.postgres_partner_links import PartnerLinkWriter
+from infra.eventstore.postgres_referral_inbox import ReferralInboxWriter
 from infra.eventstore.postgres_statements import Connection
 
 
@@ -46,4 +47,10 @@ def read_model_writers(sealer: FieldSealer | None) -> tuple[PostgresWriter, ...]
     The ledger first: a booking may wait for a budget line's row, and it is better waited
     for before the caseload's rows are locked.
     """
-    return (LedgerWriter(sealer), CaseloadWriter(), NotificationWriter(), PartnerLinkWriter())
+    return (
+        LedgerWriter(sealer),
+        CaseloadWriter(),
+        NotificationWriter(),
+        PartnerLinkWriter(),
+        ReferralInboxWriter(sealer),
+    )

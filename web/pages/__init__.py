@@ -26,6 +26,7 @@ from web.pages.partners import build_partners_router
 from web.pages.password import build_password_router
 from web.pages.pathway import build_pathway_router
 from web.pages.payments import build_payments_router
+from web.pages.referrals import build_referrals_router
 from web.pages.render import environments
 from web.pages.sign_in import build_sign_in_router
 
@@ -51,5 +52,6 @@ def build_pages_router() -> APIRouter:
     router.include_router(build_access_log_router())
     router.include_router(build_partners_router())
     router.include_router(build_partner_home_router())
+    router.include_router(build_referrals_router())
     router.include_router(build_invitation_router())
     return router

@@ -19,6 +19,7 @@ from domain.group_activities.activity import GroupActivityKind
 from domain.measures import CATALOGUE, PAYMENT_RULES, MeasureKind, MeasureStatus
 from domain.partners.model import ContactRole, PartnerKind
 from domain.payments.ledger import PaymentKind
+from domain.referrals.state import ReferralStatus
 from domain.values import Role, Stage
 from infra.access_log.model import Channel, Purpose
 from web.i18n import N_
@@ -117,6 +118,12 @@ GROUP_ACTIVITY_KINDS: Mapping[GroupActivityKind, str] = {
     GroupActivityKind.ASSOCIATION_OUTING: N_("Association outing"),
 }
 
+REFERRAL_STATUSES: Mapping[ReferralStatus, str] = {
+    ReferralStatus.PENDING: N_("Waiting for an answer"),
+    ReferralStatus.ACCEPTED: N_("Accepted"),
+    ReferralStatus.DECLINED: N_("Declined"),
+}
+
 LABELS: Mapping[type[StrEnum], Mapping[Any, str]] = {
     Stage: STAGES,
     Role: ROLES,
@@ -131,6 +138,7 @@ LABELS: Mapping[type[StrEnum], Mapping[Any, str]] = {
     PartnerKind: PARTNER_KINDS,
     ContactRole: CONTACT_ROLES,
     GroupActivityKind: GROUP_ACTIVITY_KINDS,
+    ReferralStatus: REFERRAL_STATUSES,
 }
 """Every enum a page may show, with its labels; add a new one here."""
 

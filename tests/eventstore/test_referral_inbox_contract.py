@@ -1,0 +1,117 @@
+"""The referral inbox read model, on every store: written with the events, replaced when an
+append gives them, kept when it does not, rebuilt, queried by the organisation addressed and
+by the caseworker an accepted referral names."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from domain.projections import ReferralView
+from domain.referrals.state import ReferralStatus
+from infra.eventstore.base import EventStore
+from tests.eventstore.builders import read_models, records, summary
+
+P1 = "pw-0001"
+P2 = "pw-0002"
+
+
+def referral(
+    pathway_id: str,
+    referral_id: str,
+    to: str = "org-b",
+    status: ReferralStatus = ReferralStatus.PENDING,
+    caseworker_id: str | None = None,
+) -> ReferralView:
+    return ReferralView(
+        pathway_id=pathway_id,
+        kind="referral",
+        referral_id=referral_id,
+        to_organisation=to,
+        given_name="Amina",
+        service="Italian A2 course",
+        measure_kind="language_course",
+        from_organisation="org-a",
+        referred_by="cw-a",
+        referred_on=date(2026, 3, 2),
+        answer_by=date(2026, 3, 12),
+        effective_on=None,
+        status=status,
+        caseworker_id=caseworker_id,
+    )
+
+
+def transfer(pathway_id: str, to: str = "org-b") -> ReferralView:
+    return ReferralView(
+        pathway_id=pathway_id,
+        kind="transfer",
+        referral_id=None,
+        to_organisation=to,
+        given_name="Amina",
+        service=None,
+        measure_kind=None,
+        from_organisation="org-a",
+        referred_by="sup-a",
+        referred_on=None,
+        answer_by=None,
+        effective_on=date(2026, 4, 1),
+        status=ReferralStatus.PENDING,
+    )
+
+
+async def append(
+    store: EventStore, pathway_id: str, version: int, *views: ReferralView | None
+) -> None:
+    given = None if views == (None,) else tuple(v for v in views if v is not None)
+    update = read_models(summary(pathway_id, version + 1)).model_copy(update={"referrals": given})
+    await store.append(
+        pathway_id, version, records(pathway_id, version, f"{pathway_id}-c{version}"), update
+    )
+
+
+async def test_the_inbox_lists_what_is_addressed_to_an_organisation_waiting_first(
+    store: EventStore,
+) -> None:
+    accepted = referral(P1, "referral-1", status=ReferralStatus.ACCEPTED, caseworker_id="cw-b")
+    await append(store, P1, 0, accepted, referral(P1, "referral-2", to="org-c"))
+    await append(store, P2, 0, referral(P2, "referral-1"), transfer(P2))
+
+    assert await store.referral_inbox.addressed_to("org-b") == [
+        referral(P2, "referral-1"),
+        transfer(P2),
+        accepted,
+    ]
+    assert await store.referral_inbox.addressed_to("org-c") == [
+        referral(P1, "referral-2", to="org-c")
+    ]
+    assert await store.referral_inbox.addressed_to("org-a") == []
+    assert await store.referral_inbox.accepted_for("cw-b") == [accepted]
+    assert await store.referral_inbox.accepted_for("cw-a") == []
+
+
+async def test_an_append_without_referrals_keeps_them_and_one_with_them_replaces_them(
+    store: EventStore,
+) -> None:
+    await append(store, P1, 0, referral(P1, "referral-1"), transfer(P1))
+
+    await append(store, P1, 1, None)
+    assert await store.referral_inbox.addressed_to("org-b") == [
+        referral(P1, "referral-1"),
+        transfer(P1),
+    ]
+
+    declined = referral(P1, "referral-1", status=ReferralStatus.DECLINED)
+    await append(store, P1, 2, declined)  # the transfer was answered, the referral declined
+    assert await store.referral_inbox.addressed_to("org-b") == [declined]
+
+
+@pytest.mark.parametrize("kept", [True, False])
+async def test_a_rebuild_replaces_the_rows_it_gives(store: EventStore, kept: bool) -> None:
+    await append(store, P1, 0, referral(P1, "referral-1"))
+    given = None if kept else (transfer(P1),)
+    await store.replace_read_models(
+        read_models(summary(P1, 1)).model_copy(update={"referrals": given})
+    )
+    expected = [referral(P1, "referral-1")] if kept else [transfer(P1)]
+    assert await store.referral_inbox.addressed_to("org-b") == expected

@@ -1,0 +1,137 @@
+"""The receiving organisation's side of a referral, over pages and the API: its supervisors'
+inbox (the `referral_inbox` read model), the page of one referral with its accept and
+decline forms, role by role; bad input and another organisation's supervisor change
+nothing; every read is in the access log."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest_asyncio
+
+from infra.access_log.base import InMemoryAccessLog
+from infra.access_log.model import AccessQuery
+from tests.web.conftest import web_settings
+from tests.web.staff import bearer, staffed_accounts
+from tests.web.test_case_pages import state_of, submit, today, version_of
+from tests.web.test_pages import Site, open_pathway, sign_in
+from tests.web_app import create_test_app
+from tests.workflows.conftest import Harness
+
+NARDO = [{"kind": "organisation", "id": "org-nardo"}]
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def logged_site(harness: Harness) -> AsyncIterator[tuple[Site, InMemoryAccessLog]]:
+    """The pages with their access log at hand."""
+    log = InMemoryAccessLog()
+    accounts = await staffed_accounts()
+    settings = web_settings(clock=lambda: datetime.now(UTC) + timedelta())
+    app = create_test_app(harness.pathways, harness.store, accounts, settings, access_log=log)
+    async with harness.worker():
+        yield Site(harness, accounts, app), log
+
+
+async def command(site: Site, pathway_id: str, body: dict[str, Any], who: str = "anna") -> None:
+    async with site.browser() as api:
+        reply = await api.post(
+            f"/api/v1/pathways/{pathway_id}/commands",
+            json={"command_id": f"c-{uuid.uuid4().hex[:12]}", **body},
+            headers=bearer(who),
+        )
+    assert reply.status_code == 200, reply.text
+
+
+async def referred(site: Site) -> str:
+    """A pathway of anna's (org-lecce) referred to org-nardo, waiting for its answer."""
+    pathway_id = await open_pathway(site, "anna", "org-lecce")
+    day = (await today(site)).isoformat()
+    notice = {"type": "record_privacy_notice", "given_on": day, "language": "it", "version": "1"}
+    await command(site, pathway_id, notice)
+    consent = {"recipients": NARDO, "purpose": "referral", "given_on": day}
+    await command(site, pathway_id, {"type": "give_consent", **consent})
+    refer = {"type": "refer_pathway", "to_organisation": "org-nardo", "service": "Corso A2"}
+    await command(site, pathway_id, refer)
+    return pathway_id
+
+
+async def test_the_inbox_api_lists_what_is_addressed_to_the_supervisors_organisation(
+    logged_site: tuple[Site, InMemoryAccessLog],
+) -> None:
+    site, log = logged_site
+    pathway_id = await referred(site)
+    async with site.browser() as api:
+        for who, status in (("marta", 403), ("anna", 403), ("aldo", 403), ("cora", 403)):
+            reply = await api.get("/api/v1/referrals", headers=bearer(who))
+            assert (reply.status_code, reply.json()["code"]) == (status, "forbidden")
+        mine = (await api.get("/api/v1/referrals", headers=bearer("paolo"))).json()
+        theirs = (await api.get("/api/v1/referrals", headers=bearer("sara"))).json()
+    [row] = [row for row in mine if row["pathway_id"] == pathway_id]
+    assert (row["given_name"], row["service"], row["status"]) == ("Amina", "Corso A2", "pending")
+    assert (row["from_organisation"], row["referred_by"]) == ("org-lecce", "anna")
+    assert "family_name" not in str(row) and "phone" not in str(row)
+    assert all(row["pathway_id"] != pathway_id for row in theirs)
+    read = await log.search(AccessQuery(pathway_id=pathway_id, limit=50))
+    assert ("paolo", "referral_inbox") in [(e.account_id, e.what) for e in read]
+
+
+async def test_the_receiving_supervisor_answers_from_the_inbox_and_no_one_else_can(
+    logged_site: tuple[Site, InMemoryAccessLog],
+) -> None:
+    site, log = logged_site
+    pathway_id = await referred(site)
+    url = f"/referrals/{pathway_id}/referral-1"
+    before = await version_of(site, pathway_id)
+
+    async with site.browser() as sara:
+        await sign_in(sara, "sara")
+        assert (await sara.get(url)).status_code == 404
+        own = await sara.get("/referrals")
+        assert own.status_code == 200 and pathway_id not in own.text
+    async with site.browser() as anna:
+        await sign_in(anna, "anna")
+        assert (await anna.get("/referrals")).status_code == 403
+        assert (await anna.get(url)).status_code == 404
+
+    async with site.browser() as paolo:
+        await sign_in(paolo, "paolo")
+        listed = await paolo.get("/referrals")
+        assert listed.status_code == 200 and "Invii ricevuti" in listed.text
+        assert f'href="{url}"' in listed.text and "Amina" in listed.text
+        page = await paolo.get(url)
+        assert page.status_code == 200 and "Corso A2" in page.text
+        assert "form-accept" in page.text and "form-decline" in page.text
+        assert '<option value="marta"' in page.text and 'value="anna"' not in page.text
+
+        for form, values, code in (
+            ("form-accept", {"caseworker_id": ""}, "invalid_command"),
+            ("form-accept", {"caseworker_id": "luca"}, "caseworker_not_eligible"),
+            ("form-decline", {"reason": ""}, "invalid_command"),
+        ):
+            refused = await submit(paolo, page, form, values)
+            assert refused.status_code == 422 and code in refused.text, (form, values)
+        async with site.browser() as sara:
+            csrf = await sign_in(sara, "sara")
+            for decision, field in (("accept", "caseworker_id"), ("decline", "reason")):
+                data = {"csrf_token": csrf, field: "marta"}
+                assert (await sara.post(f"{url}/{decision}", data=data)).status_code == 404
+        assert await version_of(site, pathway_id) == before
+
+        accepted = await submit(paolo, page, "form-accept", {"caseworker_id": "marta"})
+        assert accepted.status_code == 303 and accepted.headers["location"] == "/referrals"
+        answered = await paolo.get(url)
+        assert "form-accept" not in answered.text and "Accettato" in answered.text
+
+    [made] = (await state_of(site, pathway_id)).referrals.given.values()
+    assert (made.status, made.caseworker_id) == ("accepted", "marta")
+    [row] = [
+        v
+        for v in await site.harness.store.referral_inbox.addressed_to("org-nardo")
+        if v.pathway_id == pathway_id
+    ]
+    assert (row.status, row.caseworker_id) == ("accepted", "marta")
+    read = await log.search(AccessQuery(pathway_id=pathway_id, limit=50))
+    assert ("paolo", "pathway_referrals") in [(e.account_id, e.what) for e in read]
