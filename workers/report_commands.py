@@ -26,7 +26,7 @@ projections_app = typer.Typer(
     no_args_is_help=True,
 )
 
-PROJECTIONS = ("indicators",)
+PROJECTIONS = ("indicators", "read-models")
 
 
 @contextlib.asynccontextmanager
@@ -57,7 +57,9 @@ def rebuild(
         str, typer.Option("--name", help=f"The projection: {', '.join(PROJECTIONS)}.")
     ] = "indicators",
 ) -> None:
-    """Replay every event from position 0 into new tables, then swap them in at once."""
+    """Replay every event from position 0 into new tables, then swap them in at once
+    (indicators); or rewrite each pathway's read models from its events (read-models: the
+    caseload, the partner links, the referral inbox; with the workers stopped)."""
     from infra.indicators.postgres_projection import RebuildInProgress
     from workers.composition import Stores
 
@@ -65,6 +67,12 @@ def rebuild(
         if name not in PROJECTIONS:
             raise Refused("unknown_projection", f"no projection {name!r}; known: {PROJECTIONS}")
         async with _pool(settings) as pool:
+            if name == "read-models":
+                from activities.pathways.read_model_rebuild import rebuild_read_models
+
+                rebuilt = await rebuild_read_models(Stores(settings, pool).events)
+                typer.echo(f"{name}: {rebuilt} pathways rebuilt")
+                return
             projector = Stores(settings, pool).indicator_projection
             try:
                 count = await projector.rebuild()

@@ -5,16 +5,23 @@ by the caseworker an accepted referral names."""
 from __future__ import annotations
 
 from datetime import date
+from itertools import groupby
 
 import pytest
 
-from domain.projections import ReferralView
+from activities.pathways.read_model_rebuild import rebuild_read_models
+from domain.evolution import fold
+from domain.projections import ReadModelUpdate, ReferralView
+from domain.read_models import read_models as domain_read_models
+from domain.records import EventRecord
 from domain.referrals.state import ReferralStatus
 from infra.eventstore.base import EventStore
 from tests.eventstore.builders import read_models, records, summary
+from tests.unit.test_referrals import REFER, accepted
 
 P1 = "pw-0001"
 P2 = "pw-0002"
+REFER_AGAIN = {**REFER, "measure_id": None, "service": "Housing advice"}
 
 
 def referral(
@@ -58,6 +65,11 @@ def transfer(pathway_id: str, to: str = "org-b") -> ReferralView:
         effective_on=date(2026, 4, 1),
         status=ReferralStatus.PENDING,
     )
+
+
+def without_inbox(update: ReadModelUpdate) -> ReadModelUpdate:
+    """As an append wrote its read models before the referral inbox was."""
+    return update.model_copy(update={"referrals": None})
 
 
 async def append(
@@ -115,3 +127,25 @@ async def test_a_rebuild_replaces_the_rows_it_gives(store: EventStore, kept: boo
     )
     expected = [referral(P1, "referral-1")] if kept else [transfer(P1)]
     assert await store.referral_inbox.addressed_to("org-b") == expected
+
+
+async def test_a_rebuild_from_the_events_fills_the_inbox_of_referrals_recorded_before_it(
+    store: EventStore,
+) -> None:
+    scenario = accepted().given(REFER_AGAIN)
+    done: list[EventRecord] = []
+    for _, command in groupby(scenario.records, key=lambda r: r.command_id):
+        given = list(command)
+        update = domain_read_models(fold(done + given), given)
+        await store.append(given[0].stream_id, len(done), given, without_inbox(update))
+        done += given
+    assert await store.referral_inbox.addressed_to("org-nardo") == []
+
+    assert await rebuild_read_models(store, page=2) == 1
+
+    rows = await store.referral_inbox.addressed_to("org-nardo")
+    assert [(r.key, r.status, r.caseworker_id) for r in rows] == [
+        ("referral-2", ReferralStatus.PENDING, None),
+        ("referral-1", ReferralStatus.ACCEPTED, "nico"),
+    ]
+    assert await store.referral_inbox.accepted_for("nico") == [rows[1]]

@@ -164,6 +164,9 @@ def test_projections_rebuild_replays_into_new_tables_and_refuses_an_unknown_name
         done = runner.invoke(app, ["projections", "rebuild"], env=env)
         assert done.exit_code == 0, done.output
         assert f"indicators: {events} events replayed" in done.stdout
+    models = runner.invoke(app, ["projections", "rebuild", "--name", "read-models"], env=env)
+    assert models.exit_code == 0, models.output
+    assert "read-models:" in models.stdout and "pathways rebuilt" in models.stdout
     unknown = runner.invoke(app, ["projections", "rebuild", "--name", "ledger"], env=env)
     assert unknown.exit_code != 0
     assert "unknown_projection" in unknown.output

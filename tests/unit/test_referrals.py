@@ -12,6 +12,7 @@ from domain import errors
 from domain.consents.commands import Recipient, RecipientKind
 from domain.indicators.facts import facts, owned_by
 from domain.obligations import obligations
+from domain.read_models import referrals as referral_rows
 from domain.referrals.events import PathwayReferred, ReferralAccepted, TransferAccepted
 from domain.referrals.state import ReferralStatus
 from domain.values import Actor, Role
@@ -198,3 +199,17 @@ def test_a_declined_transfer_leaves_the_pathway_where_it_was() -> None:
     s = consented("transfer").given(TRANSFER)
     s.given({"type": "decline_transfer", "reason": "No caseworker free"}, SUPERVISOR)
     assert s.state.organisation_id == "org-lecce" and s.state.referrals.transfer is None
+
+
+def test_the_inbox_rows_are_written_with_what_refers_or_answers_and_hold_the_minimum() -> None:
+    scenario = consented().given(REFER)
+    [row] = referral_rows(scenario.state, scenario.records[-1:]) or ()
+    assert (row.to_organisation, row.given_name, row.service, row.measure_kind) == (
+        "org-nardo",
+        scenario.state.beneficiary.given_name if scenario.state.beneficiary else None,
+        "Corso di italiano A2",
+        "mobility",
+    )
+    assert "family_name" not in row.model_dump()
+    noted = scenario.given({"type": "add_note", "text": "Called her"})
+    assert referral_rows(noted.state, noted.records[-1:]) is None
