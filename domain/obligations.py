@@ -18,6 +18,7 @@ from domain.calendar import PROJECT_TIMEZONE, end_of_day
 from domain.measures import CATALOGUE, MeasureState, MeasureStatus
 from domain.policy import Deadlines, LadderStep, PolicyRevision
 from domain.projections import Obligation
+from domain.referrals.state import answer_obligation_id
 from domain.state import PathwayState
 from domain.values import Stage
 
@@ -223,7 +224,7 @@ class _Collector:
             self.after("plan_approval", state.pending_plan.proposed_at)
         for referral in state.referrals.pending():
             self.add(
-                f"referral:{referral.referral_id}:answer",
+                answer_obligation_id(referral.referral_id),
                 "referral_answer",
                 referral.recorded_at,
                 self.end_of(referral.answer_by),

@@ -20,6 +20,11 @@ class ReferralStatus(StrEnum):
     DECLINED = "declined"
 
 
+def answer_obligation_id(referral_id: str) -> str:
+    """The obligation an unanswered referral is to the organisation it is addressed to."""
+    return f"referral:{referral_id}:answer"
+
+
 class Referral(Frozen):
     referral_id: Identifier
     from_organisation: Identifier

@@ -11,6 +11,7 @@ import pytest
 from domain import errors
 from domain.consents.commands import Recipient, RecipientKind
 from domain.indicators.facts import facts, owned_by
+from domain.notifications import notifications
 from domain.obligations import obligations
 from domain.read_models import referrals as referral_rows
 from domain.referrals.events import PathwayReferred, ReferralAccepted, TransferAccepted
@@ -213,3 +214,42 @@ def test_the_inbox_rows_are_written_with_what_refers_or_answers_and_hold_the_min
     assert "family_name" not in row.model_dump()
     noted = scenario.given({"type": "add_note", "text": "Called her"})
     assert referral_rows(noted.state, noted.records[-1:]) is None
+
+
+@pytest.mark.parametrize(
+    ("step", "notify", "role"),
+    [
+        ("DeadlineReminderSent", Role.CASEWORKER, Role.SUPERVISOR),
+        ("DeadlineEscalated", Role.SUPERVISOR, Role.SUPERVISOR),
+        ("DeadlineEscalated", Role.COORDINATOR, Role.COORDINATOR),
+    ],
+)
+def test_an_unanswered_referral_reminds_and_escalates_to_the_receiving_supervisors(
+    step: str, notify: Role, role: Role
+) -> None:
+    scenario = consented().given(REFER)
+    [owed] = [o for o in obligations(scenario.state) if o.kind == "referral_answer"]
+    last = scenario.records[-1]
+    ladder = last.model_copy(
+        update={
+            "type": step,
+            "version": last.version + 1,
+            "data": {
+                "obligation_id": owed.obligation_id,
+                "obligation_kind": owed.kind,
+                "due_at": owed.due_at.isoformat(),
+                "step": "s1",
+                "scheduled_at": owed.due_at.isoformat(),
+                "notify": notify.value,
+            },
+        }
+    )
+    [sent] = notifications(scenario.state, [ladder])
+    assert (sent.organisation_id, sent.recipient_role, sent.recipient_id) == (
+        "org-nardo",
+        role,
+        None,
+    )
+    other = ladder.model_copy(update={"data": {**ladder.data, "obligation_kind": "baseline"}})
+    [own] = notifications(scenario.state, [other])
+    assert own.organisation_id == scenario.state.organisation_id

@@ -93,6 +93,8 @@ async def test_the_receiving_supervisor_answers_from_the_inbox_and_no_one_else_c
         assert own.status_code == 200 and pathway_id not in own.text
     async with site.browser() as anna:
         await sign_in(anna, "anna")
+        waiting = await anna.get(f"/pathways/{pathway_id}")
+        assert "Invio in attesa di risposta" in waiting.text, "A waits for B's answer"
         assert (await anna.get("/referrals")).status_code == 403
         assert (await anna.get(url)).status_code == 404
 
