@@ -9,11 +9,13 @@ unknown id, and the denial is logged.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import NamedTuple
 
 import structlog
 
 from client.pathway import NOT_FOUND
+from domain.calendar import project_day
 from domain.commands import Command
 from domain.errors import OrganisationNotFound
 from domain.evolution import fold
@@ -224,17 +226,48 @@ async def history_in_scope(
     Raises:
         ProblemError: `pathway_not_found` (404) when unknown or outside the scope.
     """
-    summary = await store.caseload.get_summary(pathway_id)
-    if summary is not None and not may_read(account, summary):
-        records = await store.read_stream(stream_id_for(pathway_id))
-        organisation = account.organisation_id
-        if (
-            account.role in (Role.SUPERVISOR, Role.CASEWORKER)
-            and organisation is not None
-            and former_owner(fold(records), organisation)
-        ):
-            kept = recorded_by_former_owner(records, organisation)
-            if account.role == Role.SUPERVISOR or any(r.actor.id == account.id for r in kept):
-                return kept
+    away = await transferred_away(store, account, pathway_id)
+    if away is not None:
+        return away.records
     await readable(store.caseload, account, pathway_id)
     return await store.read_stream(stream_id_for(pathway_id))
+
+
+class TransferredAway(NamedTuple):
+    """A pathway the reader's organisation gave away, as that organisation still reads it."""
+
+    to_organisation: str
+    """The organisation it was transferred to."""
+    on: date
+    """The day the transfer took effect (business time, in Italy)."""
+    records: list[EventRecord]
+    """What the reader's organisation recorded while it owned it (`recorded_by_former_owner`)."""
+
+
+async def transferred_away(
+    store: EventStore, account: Account, pathway_id: str
+) -> TransferredAway | None:
+    """For a supervisor of an organisation that transferred the pathway away, or one of its
+    caseworkers who recorded on it: where it went, when, and what that organisation
+    recorded while it owned it. None for anyone else (the pathway is theirs, or not
+    theirs to read at all)."""
+    summary = await store.caseload.get_summary(pathway_id)
+    organisation = account.organisation_id
+    if (
+        summary is None
+        or may_read(account, summary)
+        or account.role not in (Role.SUPERVISOR, Role.CASEWORKER)
+        or organisation is None
+    ):
+        return None
+    records = await store.read_stream(stream_id_for(pathway_id))
+    state = fold(records)
+    if not former_owner(state, organisation):
+        return None
+    kept = recorded_by_former_owner(records, organisation)
+    if account.role != Role.SUPERVISOR and not any(r.actor.id == account.id for r in kept):
+        return None
+    owners = state.referrals.owners
+    last = max(i for i, owner in enumerate(owners) if owner.organisation_id == organisation)
+    successor = owners[last + 1]
+    return TransferredAway(successor.organisation_id, project_day(successor.since), kept)

@@ -137,3 +137,39 @@ async def test_the_receiving_supervisor_answers_from_the_inbox_and_no_one_else_c
     assert (row.status, row.caseworker_id) == ("accepted", "marta")
     read = await log.search(AccessQuery(pathway_id=pathway_id, limit=50))
     assert ("paolo", "pathway_referrals") in [(e.account_id, e.what) for e in read]
+
+
+async def test_after_a_transfer_the_giving_organisation_reads_its_own_records_marked_moved(
+    logged_site: tuple[Site, InMemoryAccessLog],
+) -> None:
+    site, log = logged_site
+    pathway_id = await open_pathway(site, "anna", "org-lecce")
+    day = await today(site)
+    notice = {"type": "record_privacy_notice", "given_on": str(day), "language": "it"}
+    await command(site, pathway_id, {**notice, "version": "1"})
+    consent = {"recipients": NARDO, "purpose": "transfer", "given_on": str(day)}
+    await command(site, pathway_id, {"type": "give_consent", **consent})
+    move = {"to_organisation": "org-nardo", "reason": "Moved", "effective_on": str(day)}
+    await command(site, pathway_id, {"type": "transfer_pathway", **move})
+    await command(site, pathway_id, {"type": "accept_transfer", "caseworker_id": "marta"}, "paolo")
+    await command(site, pathway_id, {"type": "add_note", "text": "Benvenuta a Nardò"}, "marta")
+
+    for who in ("sara", "anna"):
+        async with site.browser() as browser:
+            await sign_in(browser, who)
+            page = await browser.get(f"/pathways/{pathway_id}")
+            assert page.status_code == 200, (who, page.text)
+            assert "Trasferito a org-nardo il" in page.text
+            assert "Percorso aperto" in page.text and "Percorso trasferito" not in page.text
+            assert "Benvenuta" not in page.text and "form-" not in page.text
+            history = await browser.get(f"/pathways/{pathway_id}/history")
+            assert history.status_code == 200 and "Benvenuta" not in history.text
+    async with site.browser() as luca:  # recorded nothing on it: nothing to keep
+        await sign_in(luca, "luca")
+        assert (await luca.get(f"/pathways/{pathway_id}")).status_code == 404
+    async with site.browser() as paolo:  # the new owner reads the whole pathway
+        await sign_in(paolo, "paolo")
+        page = await paolo.get(f"/pathways/{pathway_id}")
+        assert page.status_code == 200 and 'id="transferred"' not in page.text
+    read = await log.search(AccessQuery(pathway_id=pathway_id, limit=50))
+    assert ("sara", "pathway_transferred") in [(e.account_id, e.what) for e in read]

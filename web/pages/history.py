@@ -24,7 +24,6 @@ from domain.evolution import fold
 from domain.measures import MeasureKind
 from domain.records import EventRecord, as_of
 from domain.state import PathwayState
-from domain.stream import stream_id_for
 from domain.values import SYSTEM_DEADLINES, WorkPackage
 from infra.access_log.model import Channel
 from web import dependencies
@@ -37,7 +36,7 @@ from web.pages.purpose import purpose_choice
 from web.pages.render import language_of, render
 from web.pages.routing import PROBLEM_MESSAGES, PageAccount, page_router
 from web.pages.timeline import EventGroup, Filters, Wording, timeline, work_package_of
-from web.scope import readable
+from web.scope import history_in_scope
 from web.settings import WebSettings
 from workflows.models import workflow_id_for
 
@@ -122,8 +121,7 @@ def build_history_router() -> APIRouter:
     ) -> Response:
         """The timeline, filtered by the query; with `as_of`, cut at the end of that day."""
         purpose = page_purpose(request, account)
-        await readable(store.caseload, account, pathway_id)
-        records = await store.read_stream(stream_id_for(pathway_id))
+        records = await history_in_scope(store, account, pathway_id)
         query = request.query_params
         language = language_of(request)
         gettext = translations(language).gettext

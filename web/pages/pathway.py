@@ -61,7 +61,7 @@ from web.pages.purpose import purpose_choice
 from web.pages.render import language_of, render
 from web.pages.routing import PageAccount, page_router, safe_next, see_other
 from web.problems import ProblemError
-from web.scope import changeable, readable
+from web.scope import changeable, readable, transferred_away
 
 ERASED_NOTICE = N_(
     "The personal data of this pathway were erased (at the beneficiary's request, or once"
@@ -204,8 +204,21 @@ def build_pathway_router() -> APIRouter:
         pathway_id: str,
         account: PageAccount,
     ) -> Response:
-        """The pathway: who, where it stands, what is due, and what the reader can do now."""
+        """The pathway: who, where it stands, what is due, and what the reader can do now.
+        For the staff of an organisation that transferred it away: what that organisation
+        recorded while it owned it, marked as transferred."""
         purpose = page_purpose(request, account)
+        away = await transferred_away(store, account, pathway_id)
+        if away is not None:
+            await record_read(
+                request, account, pathway_id, "pathway_transferred", purpose, Channel.PAGE
+            )
+            return render(
+                request,
+                "pathway_transferred.html",
+                pathway_id=pathway_id,
+                away=away,
+            )
         await readable(store.caseload, account, pathway_id)
         state, erased = await read_pathway(store, pathway_id)
         await record_read(request, account, pathway_id, "pathway_page", purpose, Channel.PAGE)
