@@ -1,5 +1,7 @@
 """The demo's referral and transfer: one org-lecce pathway, with the beneficiary's consent,
-referred to org-nardo (accepted by its supervisor) and then transferred there.
+referred to org-nardo (accepted by its supervisor) and then transferred there; and one more
+org-lecce pathway referred to org-nardo and left unanswered, so org-nardo's inbox has a
+referral waiting (`WAITING_SERVICE`).
 
 Sent through the same `PathwayClient` as every demo command, with fixed command ids, so
 running `pathways demo` again changes nothing: the pathway chosen is the one moved by an
@@ -28,6 +30,8 @@ SARA = Actor(id="sara", role=Role.SUPERVISOR)
 PAOLO = Actor(id="paolo", role=Role.SUPERVISOR)
 """org-nardo's demo supervisor; Marta and Davide are its caseworkers."""
 EARLY = frozenset({Stage.RECEPTION, Stage.ASSESSMENT, Stage.PLANNING})
+WAITING_SERVICE = "Orientamento al lavoro"
+"""The service of the referral the demo leaves for org-nardo to answer."""
 
 
 def _moved_already(state: PathwayState) -> bool:
@@ -84,16 +88,49 @@ async def seed_demo_referral(
     chosen = moved[0] if moved else next((p for p, s in states.items() if _candidate(s)), None)
     if chosen is None:
         return None
-    for n, (command, actor) in enumerate(commands(today), start=1):
+    await _send(pathways, chosen, "demo-referral", commands(today))
+    log.info("demo_referral_seeded", pathway_id=chosen, from_organisation=FROM, to=TO)
+    waiting = [pid for pid, state in states.items() if _waits(state)]
+    others = [pid for pid, state in states.items() if pid != chosen and _candidate(state)]
+    if waiting or others:
+        await _send(pathways, (waiting or others)[0], "demo-waiting", waiting_commands(today))
+    return chosen
+
+
+def _waits(state: PathwayState) -> bool:
+    return any(r.service == WAITING_SERVICE for r in state.referrals.given.values())
+
+
+def waiting_commands(today: date) -> list[tuple[dict[str, Any], Actor]]:
+    """The notice, a consent for `referral` to org-nardo and the referral left unanswered."""
+    day = today.isoformat()
+    to = [{"kind": "organisation", "id": TO}]
+    return [
+        (
+            {"type": "record_privacy_notice", "given_on": day, "language": "it", "version": "1"},
+            SARA,
+        ),
+        ({"type": "give_consent", "recipients": to, "purpose": "referral", "given_on": day}, SARA),
+        ({"type": "refer_pathway", "to_organisation": TO, "service": WAITING_SERVICE}, SARA),
+    ]
+
+
+async def _send(
+    pathways: PathwayClient, pathway_id: str, prefix: str, sent: list[tuple[dict[str, Any], Actor]]
+) -> None:
+    """Send `sent` in order, with the fixed command ids that make a second run change nothing.
+
+    Raises:
+        CommandRefused: a command was refused: a bug in the demo.
+    """
+    for n, (command, actor) in enumerate(sent, start=1):
         envelope = CommandEnvelope(
-            command_id=f"demo-referral-{chosen}-{n}",
+            command_id=f"{prefix}-{pathway_id}-{n}",
             actor=actor,
             command=COMMAND_ADAPTER.validate_python(command),
         )
         try:
-            await pathways.send(chosen, envelope)
+            await pathways.send(pathway_id, envelope)
         except CommandRefused as refusal:
-            log.error("demo_referral_refused", pathway_id=chosen, code=refusal.code)
+            log.error("demo_referral_refused", pathway_id=pathway_id, code=refusal.code)
             raise
-    log.info("demo_referral_seeded", pathway_id=chosen, from_organisation=FROM, to=TO)
-    return chosen

@@ -185,6 +185,11 @@ async def test_seed_demo_through_the_workflows_then_again_changes_nothing(harnes
         referred = await harness.store.read_stream(stream_id_for(moved))
         assert await seed_demo_referral(harness.pathways, summary.pathway_ids, today) == moved
         assert await harness.store.read_stream(stream_id_for(moved)) == referred
+        inbox = await harness.store.referral_inbox.addressed_to("org-nardo")
+        [waiting] = [
+            v for v in inbox if v.status == "pending" and v.pathway_id in summary.pathway_ids
+        ]
+        assert waiting.pathway_id != moved and waiting.service == "Orientamento al lavoro"
         recorder = GroupActivities(
             harness.pathways.temporal, harness.task_queue, harness.store.caseload
         )
