@@ -14,8 +14,10 @@ import pytest_asyncio
 
 from infra.access_log.base import InMemoryAccessLog
 from infra.access_log.model import AccessQuery
+from tests.scenarios import ASSESSMENT, CONDITION
 from tests.web.conftest import web_settings
 from tests.web.staff import bearer, staffed_accounts
+from tests.web.test_api import plan_command
 from tests.web.test_case_pages import state_of, submit, today, version_of
 from tests.web.test_pages import Site, open_pathway, sign_in
 from tests.web_app import create_test_app
@@ -173,3 +175,43 @@ async def test_after_a_transfer_the_giving_organisation_reads_its_own_records_ma
         assert page.status_code == 200 and 'id="transferred"' not in page.text
     read = await log.search(AccessQuery(pathway_id=pathway_id, limit=50))
     assert ("sara", "pathway_transferred") in [(e.account_id, e.what) for e in read]
+
+
+async def test_the_receiving_caseworker_reads_the_referred_measure_only(
+    logged_site: tuple[Site, InMemoryAccessLog],
+) -> None:
+    site, log = logged_site
+    pathway_id = await open_pathway(site, "anna", "org-lecce")
+    day = await today(site)
+    plan = plan_command((day + timedelta(days=90)).isoformat())
+    notice = {"type": "record_privacy_notice", "given_on": str(day), "language": "it"}
+    consent = {"recipients": NARDO, "purpose": "referral", "given_on": str(day)}
+    refer = {"to_organisation": "org-nardo", "service": "Corso A2", "measure_id": "italian"}
+    accept = {"type": "accept_referral", "referral_id": "referral-1", "caseworker_id": "marta"}
+    for body, who in (
+        ({"type": "record_baseline", "condition": CONDITION}, "anna"),
+        (ASSESSMENT, "anna"),
+        (plan, "anna"),
+        ({"type": "approve_plan"}, "sara"),
+        ({**notice, "version": "1"}, "anna"),
+        ({"type": "give_consent", **consent}, "anna"),
+        ({"type": "refer_pathway", **refer}, "anna"),
+        (accept, "paolo"),
+    ):
+        await command(site, pathway_id, body, who)
+    work = f"/referrals/{pathway_id}/referral-1/work"
+
+    async with site.browser() as marta:
+        await sign_in(marta, "marta")
+        home = await marta.get("/")
+        assert "In carico per invio" in home.text and f'href="{work}"' in home.text
+        page = await marta.get(work)
+        assert page.status_code == 200 and "Corso A2" in page.text and 'id="measure"' in page.text
+        assert (await marta.get(f"/pathways/{pathway_id}")).status_code == 404
+    for who in ("anna", "paolo", "luca", "sara"):
+        async with site.browser() as other:
+            await sign_in(other, who)
+            assert (await other.get(work)).status_code == 404, who
+    read = await log.search(AccessQuery(pathway_id=pathway_id, limit=50))
+    seen = [(e.account_id, e.what) for e in read]
+    assert ("marta", "referred_measure") in seen and ("marta", "referred_caseload") in seen

@@ -11,10 +11,12 @@ from fastapi.responses import Response
 
 from domain.projections import PathwaySummary
 from domain.values import Role, Stage
+from infra.access_log.model import Channel
 from infra.accounts.model import Account
 from infra.eventstore.base import EventStore
 from infra.eventstore.notifications import InboxItem
 from infra.eventstore.queries import OverdueObligation
+from web.access import page_purpose, record_read
 from web.dependencies import SettingsDep, StoreDep
 from web.pages.beneficiaries import names_shown
 from web.pages.render import render
@@ -103,6 +105,11 @@ def build_my_day_router() -> APIRouter:
             *(item.notification.pathway_id for item in day.inbox),
         ]
         names = await names_shown(request, account, shown, "my_day")
-        return render(request, "my_day.html", day=day, names=names)
+        referred = await store.referral_inbox.accepted_for(account.id)
+        if referred:
+            purpose = page_purpose(request, account)
+            ids = sorted({v.pathway_id for v in referred})
+            await record_read(request, account, ids, "referred_caseload", purpose, Channel.PAGE)
+        return render(request, "my_day.html", day=day, names=names, referred=referred)
 
     return router
