@@ -164,14 +164,15 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """Compare the variants `argv` (default: the command line) names; bad ones exit 2 first."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("variants", nargs="+", type=variant, metavar="NAME=VAR=VALUE")
     parser.add_argument("--rounds", type=bounded(int, 1, 20), default=4)
     parser.add_argument("--seconds", type=bounded(float, 0.5, 120), default=10.0)
     parser.add_argument("--clients", type=bounded(int, 1, 200), default=50)
     parser.add_argument("--out", type=Path, help="write the figures there as JSON too")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     names = [v.name for v in args.variants]
     if len(set(names)) != len(names):
         parser.error(f"variant names repeat: {names}")

@@ -11,8 +11,11 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
+
+from bench import __main__ as bench_main
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -63,15 +66,20 @@ def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path)
     [("10,5", "must be positive and rising"), ("0", "must be positive"), ("many", "not a list")],
 )
 def test_bad_growth_points_are_refused_before_anything_runs(
-    tmp_path: Path, argument: str, message: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argument: str,
+    message: str,
 ) -> None:
-    ran = subprocess.run(
-        [sys.executable, "-m", "bench", "--growth", argument, "--out", str(tmp_path / "out")],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert ran.returncode == 2 and message in ran.stderr
+    """In process: the refusal is argparse's, before the suite; the smoke run above is the
+    subprocess that keeps `python -m bench` itself tested (a process each cost seconds)."""
+    monkeypatch.setattr(bench_main, "suite", started)
+    with pytest.raises(SystemExit) as refused:
+        bench_main.main(["--growth", argument, "--out", str(tmp_path / "out")])
+    assert refused.value.code == 2 and message in capsys.readouterr().err
     assert not (tmp_path / "out").exists(), "nothing started, nothing written"
+
+
+async def started(*args: object) -> NoReturn:
+    raise AssertionError("the suite started despite bad arguments")

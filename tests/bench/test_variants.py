@@ -10,8 +10,11 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
+
+from bench import variants as bench_variants
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -59,10 +62,22 @@ def test_a_variant_is_measured_beside_the_shipped_worker(tmp_path: Path) -> None
     ],
 )
 def test_bad_arguments_are_refused_before_anything_starts(
-    args: list[str], message: str, tmp_path: Path
+    args: list[str],
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """In process: the refusal is argparse's, before any worker; the measured run above is
+    the subprocess that keeps `python -m bench.variants` itself tested."""
+    monkeypatch.setattr(bench_variants, "compare", started)
     out = tmp_path / "variants.json"
-    ran = variants(*args, "--out", str(out), timeout=30)
-    assert ran.returncode == 2
-    assert message in ran.stderr
+    with pytest.raises(SystemExit) as refused:
+        bench_variants.main([*args, "--out", str(out)])
+    assert refused.value.code == 2
+    assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+async def started(*args: object) -> NoReturn:
+    raise AssertionError("the comparison started despite bad arguments")
