@@ -5,6 +5,9 @@
   and the environment that points `pathways` at them.
 - `pathways_cli`: how to run `.venv/bin/pathways` (or any program) as a subprocess, bounded
   by a timeout, without blocking the event loop that the in-process worker runs on.
+- `in_process`: `pathways <args>` through its typer app in this process, for the refusals:
+  a subprocess imports the whole application first (seconds each on a busy machine), and a
+  refusal is decided after that; one subprocess test per command keeps the entry point.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
+from typer.testing import CliRunner
 
 from client.pathway import PathwayClient
 from infra.accounts.postgres import PostgresAccountStore
@@ -37,6 +41,7 @@ from infra.eventstore.postgres import PostgresEventStore
 from infra.migrate import migrate
 from tests.conftest import venv_binary
 from tests.web.staff import add_staff
+from workers.cli import app
 from workers.worker import build_worker
 from workflows.models import workflow_id_for
 
@@ -97,6 +102,20 @@ async def run(
     return Ran(tuple(args), process.returncode, out.decode(), err.decode())
 
 
+async def in_process(*args: str, env: Mapping[str, str], input: str | None = None) -> Ran:
+    """`pathways <args>` run by its typer app in a thread of this process, with the
+    PATHWAYS_* settings of `env` only, as `run` would run it; one at a time (the runner
+    swaps this process's environment and standard streams while it runs)."""
+    settings: dict[str, str | None] = {k: None for k in os.environ if k.startswith("PATHWAYS_")}
+    settings.update({k: v for k, v in env.items() if k.startswith("PATHWAYS_")})
+    async with _ONE_AT_A_TIME:
+        ran = await asyncio.to_thread(CliRunner().invoke, app, list(args), input, settings)
+    return Ran(("pathways", *args), ran.exit_code, ran.stdout, ran.stderr)
+
+
+_ONE_AT_A_TIME = asyncio.Lock()
+
+
 @dataclass
 class Deployment:
     """A dev server, a migrated database and a worker, as `pathways` sees them."""
@@ -132,6 +151,10 @@ class Deployment:
         return await run(
             PATHWAYS, *args, env=self.environ, cwd=self.workdir, input=input, timeout=timeout
         )
+
+    async def cli_in_process(self, *args: str, input: str | None = None) -> Ran:
+        """`pathways <args>` against this deployment, in this process (`in_process`)."""
+        return await in_process(*args, env=self.environ, input=input)
 
     def store_reader(self, sealer: FieldSealer) -> PostgresEventStore:
         """The deployment's event store, reading with `sealer`."""
