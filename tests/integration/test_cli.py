@@ -145,14 +145,14 @@ async def test_bad_input_is_refused_with_its_code_and_records_nothing(
     events_before = await deployment.event_count(pathway_id)
     history_before = await deployment.history_length(pathway_id)
 
-    # Independent refusals: run them side by side to save start-up time.
+    # In process, to save a start-up each: the walkthrough keeps the entry point itself.
     unknown = f"p-{uuid.uuid4().hex[:12]}"
-    *results, not_found = await asyncio.gather(
-        *(
-            deployment.cli("command", pathway_id, *actor, input=stdin)
-            for _, actor, stdin, _, _ in BAD_INPUT
-        ),
-        deployment.cli("command", unknown, *ANNA, input='{"type": "add_note", "text": "x"}'),
+    results = [
+        await deployment.cli_in_process("command", pathway_id, *actor, input=stdin)
+        for _, actor, stdin, _, _ in BAD_INPUT
+    ]
+    not_found = await deployment.cli_in_process(
+        "command", unknown, *ANNA, input='{"type": "add_note", "text": "x"}'
     )
     for (case, _, _, code, field), ran in zip(BAD_INPUT, results, strict=True):
         assert ran.code == 2, f"{case}: {ran}"
@@ -292,13 +292,13 @@ async def test_a_command_recording_a_fact_still_to_come_exits_2_and_records_noth
     before = await deployment.event_count(pathway_id)
     note = {"type": "renew_permit", "permit_expires_on": "2199-01-01"}
     opening = json.loads((WALKTHROUGH.parent / "walkthrough" / "01-open-pathway.json").read_text())
-    refused = await deployment.cli(
+    refused = await deployment.cli_in_process(
         "open", *ANNA, "--json", input=json.dumps({**opening, "resident_since": "2199-01-01"})
     )
     assert refused.code == 2, refused
     assert refused.stderr.startswith("error: fact_in_future: resident_since 2199-01-01"), refused
     assert refused.stdout == ""
     # A permit's expiry is a schedule, not a fact: it may lie in the next century.
-    renewed = await deployment.cli("command", pathway_id, *ANNA, input=json.dumps(note))
+    renewed = await deployment.cli_in_process("command", pathway_id, *ANNA, input=json.dumps(note))
     assert renewed.code == 0, renewed
     assert await deployment.event_count(pathway_id) == before + 1
