@@ -13,25 +13,31 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import tempfile
+import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 import pytest_asyncio
+from click.testing import Result
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner
 
+import infra.logging
 from client.pathway import PathwayClient
 from infra.accounts.postgres import PostgresAccountStore
+from infra.config import Settings
 from infra.crypto.codec import encrypting_converter
 from infra.crypto.keyring import Keyring
 from infra.crypto.master import MasterKey
@@ -109,11 +115,34 @@ async def in_process(*args: str, env: Mapping[str, str], input: str | None = Non
     settings: dict[str, str | None] = {k: None for k in os.environ if k.startswith("PATHWAYS_")}
     settings.update({k: v for k, v in env.items() if k.startswith("PATHWAYS_")})
     async with _ONE_AT_A_TIME:
-        ran = await asyncio.to_thread(CliRunner().invoke, app, list(args), input, settings)
+        ran = await asyncio.to_thread(_invoke, list(args), input, settings)
     return Ran(("pathways", *args), ran.exit_code, ran.stdout, ran.stderr)
 
 
 _ONE_AT_A_TIME = asyncio.Lock()
+
+
+def _invoke(args: list[str], input: str | None, settings: dict[str, str | None]) -> Result:
+    """Invoke the app with the log records of its own thread only on its stderr (a worker of
+    the test may log in another), then put back this process's logging as it was."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    own = threading.get_ident()
+
+    def configure_here(settings: Settings, stream: TextIO | None = None) -> None:
+        configure(settings, stream)
+        for handler in root.handlers:
+            if handler.get_name() == "pathways":
+                handler.addFilter(lambda record: record.thread == own)
+
+    configure = infra.logging.configure_logging
+    infra.logging.configure_logging = configure_here
+    try:
+        return CliRunner().invoke(app, args, input, settings)
+    finally:
+        infra.logging.configure_logging = configure
+        root.handlers[:] = handlers
+        root.setLevel(level)
 
 
 @dataclass

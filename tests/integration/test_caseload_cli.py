@@ -28,7 +28,7 @@ from infra.crypto.sealing import FieldSealer
 from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
 from tests.eventstore.conftest import database, postgres
-from tests.integration.conftest import PATHWAYS, Ran, clean_environ, run
+from tests.integration.conftest import PATHWAYS, Ran, clean_environ, in_process, run
 from tests.workflows.journey import compressed_opening, envelope, opening
 from tests.workflows.test_bulk_close_cohort import followed_up
 from workers.worker import build_worker
@@ -51,6 +51,11 @@ class Operator:
 
     async def cli(self, *args: str) -> Ran:
         return await run(PATHWAYS, *args, env=self.env, cwd=self.workdir, timeout=120)
+
+    async def refused(self, *args: str) -> Ran:
+        """`pathways <args>` in this process, for a refusal: a subprocess would import the
+        application first (the commands that succeed run the entry point itself)."""
+        return await in_process(*args, env=self.env)
 
     async def caseworkers(self) -> list[tuple[str, str]]:
         async with self.pool.connection() as conn:
@@ -154,11 +159,15 @@ async def test_a_dry_run_then_its_application_reassign_each_pathway_once(
         assert again.code == 0 and again.stdout == applied.stdout, again
         assert "already applied" in again.stderr
 
-        other = await o.cli("caseload", "reassign", "org-lecce", "luca", "marta", "--actor", "sara")
+        other = await o.refused(
+            "caseload", "reassign", "org-lecce", "luca", "marta", "--actor", "sara"
+        )
         assert other.code == 2 and other.stderr.startswith("error: caseworker_not_eligible: ")
-        nobody = await o.cli("caseload", "reassign", "org-lecce", "luca", "anna", "--actor", "x")
+        nobody = await o.refused(
+            "caseload", "reassign", "org-lecce", "luca", "anna", "--actor", "x"
+        )
         assert nobody.code == 2 and nobody.stderr.startswith("error: account_not_found: ")
-        unknown = await o.cli("caseload", "apply", "bulk-nothing", "--actor", "sara")
+        unknown = await o.refused("caseload", "apply", "bulk-nothing", "--actor", "sara")
         assert unknown.code == 2 and unknown.stderr.startswith("error: not_a_dry_run: "), unknown
     assert await o.caseworkers() == [(p, "luca") for p in annas]
 
@@ -176,7 +185,7 @@ async def test_a_cohort_dry_run_lists_the_refusals_then_apply_closes_each_ready_
             for command, actor in followed_up(today, payment_pending=payment_pending):
                 await pathways.send(pathway_id, envelope(command, actor))
 
-        bad = await o.cli("caseload", "close-cohort", "org-lecce", "--opened-from", "soon")
+        bad = await o.refused("caseload", "close-cohort", "org-lecce", "--opened-from", "soon")
         assert bad.code == 2 and bad.stderr.startswith("error: invalid_command: "), bad
         dry = await o.cli(
             "caseload", "close-cohort", "org-lecce", "--opened-from", str(today), "--actor", "sara"

@@ -16,7 +16,7 @@ from infra.accounts.postgres import PostgresAccountStore
 from infra.crypto.master import MasterKey
 from infra.db import Pool, open_pool
 from infra.migrate import migrate
-from tests.integration.conftest import PATHWAYS, Ran, clean_environ, run
+from tests.integration.conftest import PATHWAYS, Ran, clean_environ, in_process, run
 
 pytestmark = pytest.mark.integration
 
@@ -31,6 +31,11 @@ class Office:
 
     async def cli(self, *args: str) -> Ran:
         return await run(PATHWAYS, *args, env=self.env, cwd=self.workdir, timeout=60)
+
+    async def refused(self, *args: str) -> Ran:
+        """`pathways <args>` in this process, for a refusal (the entry point is the tests' that
+        succeed: a subprocess each would import the application first)."""
+        return await in_process(*args, env=self.env)
 
     async def ok(self, *args: str) -> str:
         ran = await self.cli(*args)
@@ -156,7 +161,7 @@ async def test_bad_input_exits_2_with_its_code_and_stores_nothing(
 ) -> None:
     before = await office.rows()
 
-    ran = await office.cli(*args)
+    ran = await office.refused(*args)
 
     assert ran.code == 2, ran
     assert f"error: {code}" in ran.stderr
@@ -170,7 +175,7 @@ async def test_a_bad_contact_exits_2_and_adds_nothing(office: Office) -> None:
     partner_id = json.loads(out)["id"]
     before = await office.rows()
 
-    ran = await office.cli(
+    ran = await office.refused(
         *("partner", "contact-add", partner_id, "--name", "Lucia", "--role", "host_parent"),
         *("--email", "not-an-address", "--actor", "sara"),
     )
@@ -200,7 +205,7 @@ async def test_a_supervisor_invites_a_contact_and_a_refused_invitation_stores_no
 
     before = await accounts()
     for actor, code in (("anna", "partner_forbidden"), ("nico", "partner_not_found")):
-        ran = await office.cli("partner", "invite", contact_id, "--actor", actor)
+        ran = await office.refused("partner", "invite", contact_id, "--actor", actor)
         assert ran.code == 2 and code in ran.stderr, ran
     assert await accounts() == before
 

@@ -21,7 +21,14 @@ from domain.records import EventRecord
 from domain.stream import stream_id_for
 from domain.values import Actor, Role
 from infra.eventstore.postgres import PostgresEventStore
-from tests.integration.conftest import PATHWAYS, Deployment, Ran, run, seconds_policy
+from tests.integration.conftest import (
+    PATHWAYS,
+    Deployment,
+    Ran,
+    in_process,
+    run,
+    seconds_policy,
+)
 from tests.scenarios import OPEN
 
 pytestmark = pytest.mark.integration
@@ -190,14 +197,19 @@ async def test_a_malformed_policy_file_stops_everything_and_records_nothing(
     async def cli(*args: str, input: str | None = None, env: dict[str, str] = env) -> Ran:
         return await run(PATHWAYS, *args, env=env, cwd=deployment.workdir, input=input)
 
-    results = await asyncio.gather(
-        cli("open", "--actor", "anna", input=json.dumps({**OPEN, "pathway_id": never_opened})),
-        cli("policy", "apply", "--actor", "root"),
-        cli("policy", "apply", str(bad), "--actor", "root", env=deployment.environ),
-        cli("policy", "check", str(bad), env=deployment.environ),
-        cli("worker"),
-        cli("up", env={**env, "PATHWAYS_DATA_DIR": str(data_dir)}),
+    # The servers as processes (refused, they would have started); the commands that answer
+    # and exit in this process, to save a start-up each.
+    servers = asyncio.gather(
+        cli("worker"), cli("up", env={**env, "PATHWAYS_DATA_DIR": str(data_dir)})
     )
+    opening_refused = json.dumps({**OPEN, "pathway_id": never_opened})
+    results = [
+        await in_process("open", "--actor", "anna", input=opening_refused, env=env),
+        await in_process("policy", "apply", "--actor", "root", env=env),
+        await in_process("policy", "apply", str(bad), "--actor", "root", env=deployment.environ),
+        await in_process("policy", "check", str(bad), env=deployment.environ),
+        *await servers,
+    ]
     for ran in results:
         assert ran.code == 2, ran
         assert ran.stderr == (

@@ -30,7 +30,7 @@ from infra.payments.model import PaymentError
 from infra.payments.postgres import PaymentsStore
 from tests.eventstore.builders import T0, read_models, records, summary
 from tests.eventstore.ledger_builders import entry, with_ledger
-from tests.integration.conftest import PATHWAYS, Ran, clean_environ, run
+from tests.integration.conftest import PATHWAYS, Ran, clean_environ, in_process, run
 from tests.payments.builders import camt053
 from workers.composition import payments_book
 
@@ -59,7 +59,9 @@ class Admin:
         return ran.stdout
 
     async def refused(self, code: str, *args: str) -> Ran:
-        ran = await self.cli(*args)
+        """`pathways <args>`, refused with `code`; in this process, to save a start-up (the
+        commands that succeed run the entry point itself)."""
+        ran = await in_process(*args, env=self.env)
         assert ran.code == 2 and ran.stderr.startswith(f"error: {code}: "), ran
         return ran
 
