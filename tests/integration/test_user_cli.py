@@ -78,7 +78,16 @@ LECCE = ("organisation", "create", "org-lecce", "--name", "Partner di Lecce")
 
 
 async def with_lecce(admin: Admin) -> None:
-    await admin.ok(*LECCE)
+    """Lecce, made in this process: the first test makes organisations with the real CLI."""
+    await given(admin, *LECCE)
+
+
+async def given(admin: Admin, *args: str, input: str | None = None) -> str:
+    """What `pathways <args>` prints, run in this process (`in_process`), for what a test
+    starts from: a subprocess would import the application first."""
+    ran = await in_process(*args, env=admin.env, input=input)
+    assert ran.code == 0, ran
+    return ran.stdout
 
 
 async def test_an_admin_adds_an_organisation_its_people_and_a_token(admin: Admin) -> None:
@@ -141,9 +150,8 @@ async def test_an_admin_adds_an_organisation_its_people_and_a_token(admin: Admin
 
 async def test_refusals_exit_2_with_their_code_and_change_nothing(admin: Admin) -> None:
     # In process: the subprocess tests above and below keep the entry point itself.
-    for args, given in [(LECCE, None), (ANNA, f"{PASSWORD}\n")]:
-        made = await in_process(*args, env=admin.env, input=given)
-        assert made.code == 0, made
+    await with_lecce(admin)
+    await given(admin, *ANNA, input=f"{PASSWORD}\n")
     before = await admin.tables()
 
     def user(account_id: str, *options: str) -> tuple[str, ...]:
@@ -184,8 +192,8 @@ async def test_refusals_exit_2_with_their_code_and_change_nothing(admin: Admin) 
 
 async def test_a_new_password_and_a_deactivation_take_effect_at_once(admin: Admin) -> None:
     await with_lecce(admin)
-    await admin.ok(*ANNA, input=f"{PASSWORD}\n")
-    token = (await admin.ok("user", "token", "anna")).strip()
+    await given(admin, *ANNA, input=f"{PASSWORD}\n")
+    token = (await given(admin, "user", "token", "anna")).strip()
 
     changed = await admin.ok(
         "user",
@@ -206,7 +214,7 @@ async def test_a_new_password_and_a_deactivation_take_effect_at_once(admin: Admi
 
     assert await account_for_token(admin.accounts, token, now) is None
     assert await sign_in(admin.accounts, "anna", "a new passphrase") is None
-    refused = await admin.cli("user", "token", "anna")
+    refused = await in_process("user", "token", "anna", env=admin.env)
     assert refused.code == 2 and refused.stderr.startswith("error: invalid_account: "), refused
     assert "deactivated" in await admin.ok("user", "list")
 
