@@ -38,14 +38,13 @@ $(STAMP): pyproject.toml
 up: $(STAMP)
 	$(BIN)/pathways up
 
-# Two pytest workers (pytest-xdist), a test file each at a time: most of the suite's time is
-# spent waiting on processes the tests start (the stack, the CLI, the benchmark), so two files
+# Three pytest workers (pytest-xdist), a test file each at a time: most of the suite's time is
+# spent waiting on processes the tests start (the stack, the CLI, the benchmark), so three files
 # at once keep both cores busy. Files go out in collection order, the slowest first
 # (tests/conftest.py HEAVIEST_FIRST; xdist would otherwise send the files with most tests
 # first, and the two-minute ones last). `make test TEST_WORKERS=0` runs it in one process.
-# Three workers ran the suite in 12 min 31 s instead of 15 min 6 s (docs/testing.md), but
-# one of two such runs met the chaos smoke's statement-import flake: two until it is fixed.
-TEST_WORKERS ?= 2
+# Three workers ran the suite in 12 min 31 s instead of 15 min 6 s with two (docs/testing.md).
+TEST_WORKERS ?= 3
 
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder

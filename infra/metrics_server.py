@@ -5,12 +5,18 @@ which serves them on a Prometheus endpoint of its own; `sdk_runtime` binds that 
 private loopback port and folds its samples into the single endpoint that `serve_metrics`
 serves at `PATHWAYS_METRICS_PORT`. `follow_outbox` keeps the outbox backlog current from
 the database. The instruments themselves are in `infra.metrics`.
+
+The Rust core also logs (a gRPC call retried while the server restarts, …), by default to
+the process's standard output, where it would mix with what a CLI command answers: every
+runtime of this module forwards those lines to the `temporalio.core` logger instead, which
+the process's logging writes to standard error (`infra.logging`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import socket
 import urllib.request
 from collections.abc import Iterator
@@ -23,7 +29,14 @@ from prometheus_client.core import Metric
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.registry import Collector
 from psycopg_pool import PoolTimeout
-from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
+from temporalio.runtime import (
+    LogForwardingConfig,
+    LoggingConfig,
+    PrometheusConfig,
+    Runtime,
+    TelemetryConfig,
+    TelemetryFilter,
+)
 
 from infra.config import Settings
 from infra.db import Pool
@@ -52,20 +65,38 @@ class SdkMetrics(Collector):
         yield from text_string_to_metric_families(text)
 
 
+CORE_LOGGER = "temporalio.core"
+"""Where the SDK's Rust core logs go (warnings and errors), instead of standard output."""
+
+FORWARDED_CORE_LOGS = LoggingConfig(
+    filter=TelemetryFilter(core_level="WARN", other_level="ERROR"),
+    forwarding=LogForwardingConfig(logger=logging.getLogger(CORE_LOGGER)),
+)
+
+
 @cache
 def sdk_runtime() -> Runtime:
     """The SDK runtime with Prometheus metrics on a private port (one per process)."""
     port = _free_loopback_port()
     runtime = Runtime(
-        telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=f"{LOOPBACK}:{port}"))
+        telemetry=TelemetryConfig(
+            logging=FORWARDED_CORE_LOGS,
+            metrics=PrometheusConfig(bind_address=f"{LOOPBACK}:{port}"),
+        )
     )
     REGISTRY.register(SdkMetrics(f"http://{LOOPBACK}:{port}/metrics"))
     return runtime
 
 
-def temporal_runtime(settings: Settings) -> Runtime | None:
-    """The runtime every Temporal client of this process connects with (None: the default)."""
-    return None if settings.metrics_port is None else sdk_runtime()
+@cache
+def quiet_runtime() -> Runtime:
+    """The SDK runtime without metrics, its core's logs forwarded (one per process)."""
+    return Runtime(telemetry=TelemetryConfig(logging=FORWARDED_CORE_LOGS))
+
+
+def temporal_runtime(settings: Settings) -> Runtime:
+    """The runtime every Temporal client of this process connects with."""
+    return quiet_runtime() if settings.metrics_port is None else sdk_runtime()
 
 
 @cache

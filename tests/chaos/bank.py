@@ -215,7 +215,9 @@ class Bank:
         # The same file again starts nothing: the first import's result answers.
         again = await self._cli(deadline, *args)
         if again is not None and again.out != ran.out:
-            self.failures.append(f"{path.name} imported again: {again.out.strip()}")
+            self.failures.append(
+                f"{path.name} imported again: {again.out.strip()!r}, first {ran.out.strip()!r}"
+            )
         for line in lines:
             _, e2e, _, outcome, *_ = line.split(",")
             if outcome == "returned":
