@@ -21,17 +21,25 @@ from bench.stack import BenchStack
 
 
 class CpuMeter:
-    """CPU seconds (user + system) of each part of the stack, since `start`."""
+    """CPU seconds (user + system) of each part of the stack, from `start` to `stop`."""
 
     def __init__(self, stack: BenchStack) -> None:
         self._stack = stack
         self._before: dict[str, float] = {}
+        self._after: dict[str, float] | None = None
 
     def start(self) -> None:
         self._before = self._read()
+        self._after = None
+
+    def stop(self) -> None:
+        """Read the end of the window; a later `stop` keeps the first reading."""
+        if self._after is None:
+            self._after = self._read()
 
     def spent(self) -> dict[str, float]:
-        after = self._read()
+        """CPU seconds of each part between `start` and `stop` (or now, without a `stop`)."""
+        after = self._after if self._after is not None else self._read()
         return {k: round(after[k] - self._before.get(k, 0.0), 2) for k in after}
 
     def _read(self) -> dict[str, float]:

@@ -4,7 +4,8 @@ Each client owns one workflow and sends to it one command after the other, throu
 real client path (`PathwayClient.send`, a Temporal update keyed by the command id, as the
 API does); the baseline sends the same payloads as updates to `BareUpdate` workflows, whose
 handler does nothing, on the same dev server. Latency is measured from the call to the
-reply; commands finished during the warm-up are not counted.
+reply; a window counts the commands answered inside it (`bench.window`), none of the
+warm-up's.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bench.bare_update import BareUpdate
 from bench.figures import percentiles, ratio
 from bench.profiling import CpuMeter
 from bench.stack import BenchStack
+from bench.window import Sent, answered_within
 from client.pathway import CommandRefused, PathwayClient
 from domain.commands import CommandEnvelope
 
@@ -84,15 +86,22 @@ async def closed_loop(
     meter: CpuMeter | None = None,
 ) -> dict[str, Any]:
     """`clients` loops sending for `warmup + seconds` (or until `stop` is set, the window
-    then ends there); figures of the measured window, with the CPU `meter` read over it."""
+    then ends there); figures of the measured window, with the CPU `meter` read over it.
+
+    The window counts every command answered inside it, whenever it was sent, and the meter
+    reads exactly the window, not until the last command in flight at its end has answered
+    (`bench.window`).
+    """
     if clients > len(fleet.pathway_ids):
         raise ValueError(f"{clients} clients need as many workflows; the fleet has fewer")
-    latencies: list[float] = []
+    answered: list[Sent] = []
     errors: Counter[str] = Counter()
     samples: dict[str, str] = {}
     """The first message of each kind of error, for the report."""
     window_start = time.perf_counter() + warmup
     window_end = window_start + seconds
+    loop = asyncio.get_running_loop()
+    stopped_at: list[float] = []
 
     async def client(index: int) -> None:
         while (now := time.perf_counter()) < window_end and not (stop and stop.is_set()):
@@ -107,21 +116,37 @@ async def closed_loop(
                 samples.setdefault(type(error).__name__, str(error)[:200])
                 await asyncio.sleep(0.01)
                 continue
-            done = time.perf_counter()
-            if now >= window_start and done <= window_end:
-                latencies.append(done - now)
+            answered.append(Sent(now, time.perf_counter()))
 
+    async def watch_stop() -> None:
+        assert stop is not None
+        await stop.wait()
+        stopped_at.append(time.perf_counter())
+        if meter is not None:
+            meter.stop()
+
+    watcher = asyncio.create_task(watch_stop()) if stop is not None else None
+    timers = []
     if meter is not None:
-        asyncio.get_running_loop().call_later(warmup, meter.start)
+        timers = [
+            loop.call_later(warmup, meter.start),
+            loop.call_later(warmup + seconds, meter.stop),
+        ]
     await asyncio.gather(*(client(i) for i in range(clients)))
+    for timer in timers:
+        timer.cancel()
+    if watcher is not None:
+        watcher.cancel()
+    end = min([window_end, *stopped_at])
     cpu = meter.spent() if meter is not None else None
-    seconds = min(seconds, time.perf_counter() - window_start)
-    figures = percentiles(latencies)
+    seconds = max(end - window_start, 1e-9)
+    counted = answered_within(answered, window_start, end)
+    figures = percentiles([s.latency for s in counted])
     return {
         "clients": clients,
-        "seconds": seconds,
-        "commands": len(latencies),
-        "per_second": round(len(latencies) / seconds, 1),
+        "seconds": round(seconds, 3),
+        "commands": len(counted),
+        "per_second": round(len(counted) / seconds, 1),
         "latency_ms": {k: round(v * 1000, 1) for k, v in figures.items() if k != "n"},
         "errors": dict(errors),
         **({"error_samples": samples} if samples else {}),
