@@ -1,20 +1,25 @@
-"""The benchmark suite: `python -m bench [--smoke] [--out DIR]` (what `make bench` runs).
+"""The benchmark suite: `python -m bench [--smoke] [--force] [--out DIR]` (`make bench`).
 
 Starts its own stack (`bench.stack`: embedded PostgreSQL, the Temporal dev server on a free
 loopback port, the worker as a process, all in a temporary directory), then runs, each part
 bounded by its own cap:
 
-1. command throughput at 50 and 200 clients against bare no-op updates (`bench.throughput`),
-   with CPU per process and a yappi CPU profile of the worker;
+1. command throughput at 50 and 200 clients against bare no-op updates, in interleaved
+   rounds after a warm-up, the median ratio with its bootstrap interval (`bench.rounds`),
+   with CPU per process over the same windows and a yappi CPU profile of the worker; then
+   latency open loop, Poisson arrivals at shares of the bare capacity (`bench.open_loop`);
 2. escalation lateness, a thousand ladders due at once under command load (`bench.lateness`);
 3. reads against plain SELECTs (`bench.reads`);
 4. growth: throughput, reads and storage again at about 1,000 and 10,000 open pathways,
    then a full restart and the time until every pathway runs again (`bench.scale`);
 5. the indicator dashboard over 100,000 pathways (`bench.indicators_scale`, its own server).
 
-Writes `results.json` and `RESULTS.md` to DIR (default: bench/). `--smoke` runs every part
-at a tiny size in well under a minute, to keep the suite from rotting; its figures mean
-nothing.
+Writes `results.json`, `RESULTS.md` and `ANALYSIS.md` (the reading, generated from the
+JSON by `bench.analysis`) to DIR (default: bench/), with the commit, the load and the CPU
+steal of the run. Refuses to start above a 1-minute load of 1.5 unless `--force`
+(`bench.conditions`). `--smoke` runs every part at a tiny size, to keep the suite from
+rotting; its figures mean nothing. `--rounds`, `--seconds`, `--warmup` and
+`--open-loop-commands` override the sizes of the throughput and latency parts.
 """
 
 from __future__ import annotations
@@ -28,18 +33,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import lateness, reads, scale, throughput
+from bench import analysis, lateness, open_loop, reads, rounds, scale, throughput
+from bench.conditions import MachineBusy, RunConditions, load_average, refuse_if_busy
 from bench.indicator_part import indicator_dashboard
 from bench.profiling import CpuMeter, worker_profile
-from bench.report import load_average, machine_facts, write_report
+from bench.report import machine_facts, write_report
 from bench.stack import BenchStack
+from bench.variants import bounded
 
 
 @dataclass(frozen=True)
 class Sizes:
     clients: tuple[int, ...]
+    rounds: int
+    """Interleaved bare/pathway rounds of throughput at each number of clients."""
     run_seconds: float
+    """Seconds of each side of a round."""
     warmup: float
+    open_loop_commands: int
+    """Commands at each point of the open-loop latency, on each side."""
+    open_loop_shares: tuple[float, ...]
+    """The points, as shares of the bare updates/s measured at 50 clients."""
     profile_seconds: float
     late_most: int
     late_open: float
@@ -64,8 +78,11 @@ class Sizes:
 
 FULL = Sizes(
     clients=(50, 200),
-    run_seconds=10,
-    warmup=3,
+    rounds=5,
+    run_seconds=30,
+    warmup=10,
+    open_loop_commands=2000,
+    open_loop_shares=(0.5, 0.8),
     profile_seconds=10,
     late_most=3000,
     late_open=30,
@@ -81,12 +98,15 @@ FULL = Sizes(
     sweep_seconds=20,
     indicator_pathways=100_000,
     indicator_cap=150,
-    budget=900,
+    budget=2700,
 )
 SMOKE = Sizes(
     clients=(2, 4),
+    rounds=2,
     run_seconds=1,
     warmup=0.5,
+    open_loop_commands=20,
+    open_loop_shares=(0.5, 0.8),
     profile_seconds=1,
     late_most=6,
     late_open=2,
@@ -107,7 +127,8 @@ SMOKE = Sizes(
 
 
 async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
-    results: dict[str, Any] = {"load_before": load_average()}
+    conditions = RunConditions()
+    results: dict[str, Any] = {"load_before": conditions.before["load"]}
     started = time.monotonic()
     stack = BenchStack()
     try:
@@ -118,6 +139,16 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
         results["throughput"] = {
             "prepare_seconds": round(prepare, 1),
             "runs": [await measured(stack, fleet, c, sizes) for c in sizes.clients],
+        }
+        measured_at = capacity_run(results["throughput"]["runs"])
+        results["open_loop"] = {
+            "capacity_clients": measured_at["clients"],
+            **await open_loop.measure(
+                fleet,
+                measured_at["medians"]["bare"]["per_second"] or 1.0,
+                sizes.open_loop_shares,
+                sizes.open_loop_commands,
+            ),
         }
         if sizes.profile_seconds:
             profile = await profiled(stack, fleet, sizes)
@@ -174,6 +205,7 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
         await stack.close()
     results["indicators"] = await indicator_dashboard(sizes.indicator_pathways, sizes.indicator_cap)
     results["load_after"] = load_average()
+    results["conditions"] = conditions.finish()
     results["total_seconds"] = round(time.monotonic() - started, 1)
     return results
 
@@ -184,15 +216,16 @@ async def measured(
     clients: int,
     sizes: Sizes,
 ) -> dict[str, Any]:
-    """One throughput comparison, with the CPU each part of the stack spent per command."""
-    warmup = sizes.warmup
-    bare = await throughput.closed_loop(
-        fleet, fleet.send_bare, clients, sizes.run_seconds, warmup, meter=CpuMeter(stack)
+    """Interleaved rounds at `clients`, with the CPU each part of the stack spent per command."""
+    return await rounds.interleaved(
+        fleet, clients, sizes.rounds, sizes.run_seconds, sizes.warmup, lambda: CpuMeter(stack)
     )
-    pathway = await throughput.closed_loop(
-        fleet, fleet.send_pathway, clients, sizes.run_seconds, warmup, meter=CpuMeter(stack)
-    )
-    return throughput.compare(pathway, bare)
+
+
+def capacity_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The rounds whose median bare updates/s the open-loop rates are shares of: those at 50
+    clients (or at the fewest clients measured, in a smoke run)."""
+    return next((r for r in runs if r["clients"] == 50), runs[0])
 
 
 async def profiled(
@@ -251,19 +284,49 @@ def main(argv: list[str] | None = None) -> None:
         help="open pathways to measure growth at, e.g. 1000,10000,100000 (with a --budget "
         "to match: opening runs at some tens a second on 2 cores)",
     )
-    parser.add_argument("--budget", type=float, help="seconds for the whole suite (840)")
+    parser.add_argument("--budget", type=float, help="seconds for the whole suite (2700)")
+    parser.add_argument("--rounds", type=bounded(int, 1, 50), help="throughput rounds (5)")
+    parser.add_argument(
+        "--seconds", type=bounded(float, 0.5, 600), help="seconds per side of a round (30)"
+    )
+    parser.add_argument("--warmup", type=bounded(float, 0, 600), help="warm-up seconds (10)")
+    parser.add_argument(
+        "--open-loop-commands",
+        type=bounded(int, 2, 100_000),
+        help="commands per open-loop point and side (2000)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="run even above a 1-minute load of 1.5"
+    )
     args = parser.parse_args(argv)
+    try:
+        refuse_if_busy(load_average(), args.force)
+    except MachineBusy as busy:
+        parser.exit(3, f"{parser.prog}: machine_busy: {busy}\n")
     sizes = SMOKE if args.smoke else FULL
     if args.growth:
         sizes = dataclasses.replace(sizes, growth=args.growth)
     if args.budget:
         sizes = dataclasses.replace(sizes, budget=args.budget, open_cap=args.budget)
+    overrides = {
+        "rounds": args.rounds,
+        "run_seconds": args.seconds,
+        "warmup": args.warmup,
+        "open_loop_commands": args.open_loop_commands,
+    }
+    sizes = dataclasses.replace(sizes, **{k: v for k, v in overrides.items() if v is not None})
     args.out.mkdir(parents=True, exist_ok=True)
     results = asyncio.run(suite(sizes, args.out))
     results["mode"] = "smoke" if args.smoke else "full"
+    results["sizes"] = dataclasses.asdict(sizes)
     (args.out / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
-    write_report(results, args.out / "RESULTS.md")
-    print(f"wrote {args.out / 'RESULTS.md'} and results.json in {results['total_seconds']} s")
+    reading = analysis.generate(results, "results.json")
+    (args.out / "ANALYSIS.md").write_text(reading)
+    write_report(results, args.out / "RESULTS.md", reading)
+    print(
+        f"wrote {args.out / 'RESULTS.md'}, ANALYSIS.md and results.json in "
+        f"{results['total_seconds']} s"
+    )
 
 
 if __name__ == "__main__":

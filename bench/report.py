@@ -1,7 +1,7 @@
 """`RESULTS.md` from the suite's results: the tables, the machine, the load it ran under.
 
-The hand-written reading of the figures (what holds the ratios back) lives in
-`bench/ANALYSIS.md` and is appended as it is, so a new run keeps it.
+The reading of the figures is generated from the same results (`bench.analysis`) and
+closes the report; nothing hand-written is appended to it.
 """
 
 from __future__ import annotations
@@ -15,12 +15,6 @@ from typing import Any
 
 from bench.stack import BenchStack
 from infra.embedded import temporal_executable
-
-ANALYSIS = Path(__file__).with_name("ANALYSIS.md")
-
-
-def load_average() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 async def machine_facts(stack: BenchStack) -> dict[str, Any]:
@@ -48,7 +42,8 @@ async def machine_facts(stack: BenchStack) -> dict[str, Any]:
     }
 
 
-def write_report(results: dict[str, Any], path: Path) -> None:
+def write_report(results: dict[str, Any], path: Path, reading: str) -> None:
+    """The tables of `results`, then `reading` (generated from them), to `path`."""
     lines = [
         "# Benchmark results",
         "",
@@ -58,18 +53,31 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         f"`{results['load_before']}`, after: `{results['load_after']}` (the suite itself keeps "
         "both cores busy; a 1-minute load above 2 before the run means other work shared them).",
         "",
+        *_conditions(results.get("conditions")),
     ]
     lines += _machine(results["machine"])
     lines += _throughput(results["throughput"])
+    if "open_loop" in results:
+        lines += _open_loop(results["open_loop"])
     lines += _lateness(results["lateness"])
     lines += _reads(results["growth"])
     lines += _indicators(results["indicators"])
     lines += _growth(results["growth"])
     lines += _restart(results["restart"], results["growth"])
     lines += _profile(results["throughput"].get("worker_profile"))
-    if ANALYSIS.exists():
-        lines += ["", ANALYSIS.read_text().strip(), ""]
+    lines += ["", reading.strip(), ""]
     path.write_text("\n".join(lines) + "\n")
+
+
+def _conditions(c: dict[str, Any] | None) -> list[str]:
+    if not c:
+        return []
+    dirty = " with uncommitted changes" if c["dirty"] else ""
+    return [
+        f"Commit `{c['commit']}`{dirty}; CPU time stolen by the host over the run: "
+        f"{c['steal_percent']} %.",
+        "",
+    ]
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
@@ -110,8 +118,10 @@ def _throughput(t: dict[str, Any]) -> list[str]:
     cpu_rows: list[list[Any]] = []
     for suffix, runs in configurations:
         for run in runs:
-            rows += _throughput_rows(run, f"{run['pathway']['clients']} clients{suffix}")
-            cpu_rows += _cpu_rows(run, f"{run['pathway']['clients']} clients{suffix}")
+            label = f"{run['clients']} clients{suffix}"
+            rows += _throughput_rows(run, label)
+            cpu_rows += _cpu_rows(run, label)
+    first = t["runs"][0]
     return [
         "## 1. Command throughput",
         "",
@@ -119,49 +129,96 @@ def _throughput(t: dict[str, Any]) -> list[str]:
         f"`bench/mix.py` through `PathwayClient.send`; the baseline is the same payloads as "
         f"updates to `BareUpdate` (a no-op handler), on a worker of the same process with "
         f"the SDK's defaults (sandboxed). {t['prepare_seconds']} s to open and prepare the "
-        "pathways. *Sandbox off*: the same comparison, with pathways on a second worker "
-        "process started with `PATHWAYS_WORKER_SANDBOX=false` (its own fleet of pathways and "
-        "bare workflows; the bare ones still run sandboxed, as the SDK's defaults do).",
+        f"pathways. After a warm-up of {first['warmup_seconds']} s per side, "
+        f"{len(first['rounds'])} interleaved rounds of {first['round_seconds']} s per side "
+        "(the side going first alternates); a window counts every command answered inside "
+        "it and the CPU is read over the same window. Figures are medians over the rounds; "
+        "the ratio's interval is a percentile bootstrap of the median, and the target is met "
+        "only when its lower bound meets it. *Sandbox off*: the same comparison, with "
+        "pathways on a second worker process started with `PATHWAYS_WORKER_SANDBOX=false`.",
         "",
-        *_table(["figure", "pathway", "bare baseline", "ratio", "target"], rows),
-        "CPU per command (ms), by process:",
+        *_table(
+            ["figure", "pathway", "bare baseline", "ratio (median)", "interval", "target", "met"],
+            rows,
+        ),
+        "CPU per command (ms, medians over the rounds), by process:",
         "",
         *_table(["run", "process", "pathway", "bare", "ratio"], cpu_rows),
     ]
 
 
 def _throughput_rows(run: dict[str, Any], label: str) -> list[list[Any]]:
-    p, b, r = run["pathway"], run["bare"], run["ratio"]
-    rows = [[f"{label}: commands/s", p["per_second"], b["per_second"], r["per_second"], "≥ 0.8"]]
-    for key, name in (("median", "p50"), ("p95", "p95"), ("p99", "p99")):
-        target = "≤ 1.5" if key == "p99" else ""
-        rows.append(
-            [
-                f"{label}: latency {name} (ms)",
-                p["latency_ms"].get(key),
-                b["latency_ms"].get(key),
-                r[key],
-                target,
-            ]
-        )
-    errors = {**p["errors"], **{f"bare {k}": v for k, v in b["errors"].items()}}
-    if errors:
-        rows.append([f"{label}: errors", errors, "", "", ""])
+    p, b, v = run["medians"]["pathway"], run["medians"]["bare"], run["throughput"]
+    interval = "–" if v["interval"] is None else f"{v['interval'][0]}–{v['interval'][1]}"
+    rows = [
+        [
+            f"{label}: commands/s",
+            p["per_second"],
+            b["per_second"],
+            v["median"],
+            f"{round(100 * v['level'])} %: {interval}",
+            f"≥ {v['target']}",
+            "yes" if v["met"] else "no",
+        ],
+        [
+            f"{label}: latency p99 (ms)",
+            p["p99_ms"],
+            b["p99_ms"],
+            run["p99_ratio_median"],
+            "",
+            "",
+            "",
+        ],
+        [f"{label}: rounds' ratios", "", "", run["ratios"], "", "", ""],
+    ]
+    errors = {"pathway": p["errors"], "bare": b["errors"]}
+    if any(errors.values()):
+        rows.append([f"{label}: errors", errors, "", "", "", "", ""])
     return rows
 
 
 def _cpu_rows(run: dict[str, Any], label: str) -> list[list[Any]]:
-    p, b = run["pathway"], run["bare"]
+    p = run["medians"]["pathway"]["cpu_ms_per_command"]
+    b = run["medians"]["bare"]["cpu_ms_per_command"]
     rows = []
     for part in ("worker", "temporal", "postgres", "clients"):
-        per_p, per_b = _per_command(p, part), _per_command(b, part)
+        per_p, per_b = p.get(part), b.get(part)
         rows.append([label, part, per_p, per_b, None if not per_b else round(per_p / per_b, 2)])
     return rows
 
 
-def _per_command(run: dict[str, Any], part: str) -> float:
-    commands = max(run["commands"], 1)
-    return round(1000 * run["cpu_seconds"].get(part, 0.0) / commands, 2)
+def _open_loop(o: dict[str, Any]) -> list[str]:
+    rows = []
+    for point in o["points"]:
+        p, b, r = point["pathway"], point["bare"], point["ratio"]
+        for key, name in (("median", "p50"), ("p95", "p95"), ("p99", "p99")):
+            target = f"≤ {point['p99_target']}" if key == "p99" else ""
+            met = ("yes" if point["meets_p99_target"] else "no") if key == "p99" else ""
+            rows.append(
+                [
+                    f"{round(100 * point['share_of_capacity'])} % ({point['rate_per_second']}/s)",
+                    f"{name} (ms)",
+                    p["latency_ms"].get(key),
+                    b["latency_ms"].get(key),
+                    r[key],
+                    target,
+                    met,
+                ]
+            )
+        errors = {"pathway": p["errors"], "bare": b["errors"]}
+        if any(errors.values()):
+            rows.append(["", "errors", errors, "", "", "", ""])
+    return [
+        "## 1b. Latency, open loop",
+        "",
+        f"Poisson arrivals at shares of the bare capacity ({o['capacity_per_second']} "
+        f"updates/s, the median at {o.get('capacity_clients')} clients), "
+        f"{o['commands_per_point']} commands per point "
+        "and side, the bare updates and the pathway commands on the same schedule; latency "
+        "from the scheduled arrival.",
+        "",
+        *_table(["load", "figure", "pathway", "bare", "ratio", "target", "met"], rows),
+    ]
 
 
 def _lateness(late: dict[str, Any]) -> list[str]:

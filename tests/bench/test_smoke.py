@@ -22,11 +22,11 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path) -> None:
     ran = subprocess.run(
-        [sys.executable, "-m", "bench", "--smoke", "--out", str(tmp_path)],
+        [sys.executable, "-m", "bench", "--smoke", "--force", "--out", str(tmp_path)],
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=360,
         check=False,
     )
     assert ran.returncode == 0, ran.stderr[-3000:] + ran.stdout[-3000:]
@@ -34,9 +34,20 @@ def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path)
 
     throughput = results["throughput"]
     for run in [*throughput["runs"], *throughput["unsandboxed_runs"]]:
+        assert len(run["rounds"]) == 2
+        for measured in run["rounds"]:
+            for side in ("pathway", "bare"):
+                assert measured[side]["commands"] > 0, measured
+                assert measured[side]["errors"] == {}, measured
+                assert measured[side]["cpu_seconds"]["worker"] > 0, measured
+        assert run["throughput"]["interval"] is not None, run["throughput"]
+    points = results["open_loop"]["points"]
+    assert [p["share_of_capacity"] for p in points] == [0.5, 0.8]
+    for point in points:
         for side in ("pathway", "bare"):
-            assert run[side]["commands"] > 0, run
-            assert run[side]["errors"] == {}, run
+            assert point[side]["commands"] == 20 and point[side]["errors"] == {}, point
+    conditions = results["conditions"]
+    assert conditions["commit"] and conditions["load"] and "steal_percent" in conditions
     late = results["lateness"]
     assert late["steps_recorded"] == late["steps_expected"] > 0
     bare_steps = late["bare_timer_lateness_s"]["n"] + late["bare_steps_past_at_start"]
@@ -57,8 +68,10 @@ def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path)
     assert "error" not in results["indicators"], results["indicators"]
 
     report = (tmp_path / "RESULTS.md").read_text()
-    for heading in ("Machine", "Command throughput", "Escalation lateness", "Reads", "Growth"):
+    for heading in ("Machine", "Command throughput", "open loop", "Escalation lateness", "Reads"):
         assert heading in report
+    reading = (tmp_path / "ANALYSIS.md").read_text()
+    assert reading.strip() in report and conditions["commit"] in reading
 
 
 @pytest.mark.parametrize(

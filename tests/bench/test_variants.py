@@ -33,8 +33,8 @@ def variants(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[st
 def test_a_variant_is_measured_beside_the_shipped_worker(tmp_path: Path) -> None:
     out = tmp_path / "variants.json"
     ran = variants(
-        "--rounds", "2", "--seconds", "1", "--clients", "2", "--out", str(out),
-        "sandbox-off=PATHWAYS_WORKER_SANDBOX=false",
+        "--rounds", "2", "--seconds", "1", "--warmup", "0.5", "--clients", "2",
+        "--out", str(out), "--force", "sandbox-off=PATHWAYS_WORKER_SANDBOX=false",
     )  # fmt: skip
     assert ran.returncode == 0, ran.stderr[-3000:]
     results = json.loads(out.read_text())
@@ -46,6 +46,9 @@ def test_a_variant_is_measured_beside_the_shipped_worker(tmp_path: Path) -> None
             assert run["per_second"] > 0 and run["worker_cpu_ms"] > 0, run
             assert run["errors"] == {}, run
     assert results["medians"]["shipped"]["per_second_ratio"] == 1.0
+    against = results["per_second_ratio"]["sandbox-off"]
+    assert len(against["ratios"]) == 2 and against["interval"] is not None
+    assert results["conditions"]["commit"] and "steal_percent" in results["conditions"]
     assert "| sandbox-off |" in ran.stdout
 
 

@@ -1,0 +1,92 @@
+"""The reading of a run is generated from its JSON: every figure it cites is a value there.
+
+The fixture is the JSON of a smoke run (its figures mean nothing; its shape is the suite's),
+cut down to the parts the reading reads.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.analysis import generate, main
+
+FIXTURE = Path(__file__).with_name("results-smoke.json")
+NUMBER = re.compile(r"(?<![\w.-])-?\d+(?:\.\d+)?(?![\w.])")
+"""A figure in prose: not part of a word like p99, a name or a version."""
+
+
+def numbers_in(value: Any) -> set[float]:
+    """Every number a JSON value holds, also inside strings (a load average's three)."""
+    if isinstance(value, bool):
+        return set()
+    if isinstance(value, int | float):
+        return {float(value)}
+    if isinstance(value, str):
+        return {float(n) for n in NUMBER.findall(value)}
+    if isinstance(value, dict):
+        return set().union(*(numbers_in(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(numbers_in(v) for v in value)) if value else set()
+    return set()
+
+
+def figures_of(reading: str) -> set[float]:
+    """The numbers of the reading's prose; code spans (a commit, a file name) left out."""
+    prose = re.sub(r"`[^`]*`", "", reading)
+    prose = re.sub(r"^#+ .*$", "", prose, flags=re.MULTILINE)
+    return {float(n) for n in NUMBER.findall(prose)}
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(FIXTURE.read_text())
+    return loaded
+
+
+def test_every_figure_of_the_reading_is_a_value_of_its_json(results: dict[str, Any]) -> None:
+    reading = generate(results, FIXTURE.name)
+    cited = figures_of(reading)
+    assert len(cited) > 30, reading
+    assert cited <= numbers_in(results), sorted(cited - numbers_in(results))
+
+
+def test_the_reading_gives_the_verdict_with_its_interval_and_the_run_s_conditions(
+    results: dict[str, Any],
+) -> None:
+    reading = generate(results, FIXTURE.name)
+    conditions = results["conditions"]
+    assert f"commit `{conditions['commit']}`" in reading
+    assert f"`{conditions['load']}`" in reading and "stolen by the host" in reading
+    for run in results["throughput"]["runs"]:
+        low, high = run["throughput"]["interval"]
+        assert f"interval {low}–{high}" in reading
+        assert f"(its lower bound is {low})" in reading
+    for point in results["open_loop"]["points"]:
+        assert f"p99 ratio {point['ratio']['p99']}" in reading
+    assert "smoke" in reading
+
+
+def test_a_run_forced_on_a_busy_machine_says_so(results: dict[str, Any]) -> None:
+    busy = {**results, "conditions": {**results["conditions"], "load": "3.0 2.0 1.0"}}
+    assert "(forced)" in generate(busy, FIXTURE.name)
+    quiet = {**results, "conditions": {**results["conditions"], "load": "0.2 0.1 0.1"}}
+    assert "(forced)" not in generate(quiet, FIXTURE.name)
+
+
+def test_the_script_writes_the_reading_and_refuses_an_unreadable_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "ANALYSIS.md"
+    main([str(FIXTURE), "--out", str(out)])
+    assert out.read_text() == generate(json.loads(FIXTURE.read_text()), FIXTURE.name)
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    with pytest.raises(SystemExit) as refused:
+        main([str(broken), "--out", str(tmp_path / "other.md")])
+    assert refused.value.code == 2 and "unreadable_results" in capsys.readouterr().err
+    assert not (tmp_path / "other.md").exists()
