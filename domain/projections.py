@@ -9,11 +9,12 @@ from pydantic import AwareDatetime
 
 from domain.payments.ledger import LedgerEntry, LedgerOutcome
 from domain.referrals.state import ReferralStatus
-from domain.values import Frozen, Identifier, Role, ShortText, Stage
+from domain.values import Frozen, Identifier, ProtectionStatus, Role, ShortText, Stage
 
 
 class PathwaySummary(Frozen):
-    """One row of the caseload list. Holds no personal data."""
+    """One row of the caseload list. Holds no name, document or contact: the protection
+    status is a code the indicators keep per pathway too, and the list filters on it."""
 
     pathway_id: Identifier
     organisation_id: Identifier
@@ -27,6 +28,9 @@ class PathwaySummary(Frozen):
     measures_planned: int
     measures_active: int
     measures_completed: int
+    measure_kinds: tuple[str, ...] = ()
+    """The kinds of the measures in the plan, whatever their status, sorted."""
+    protection_status: ProtectionStatus | None = None
 
 
 class Obligation(Frozen):

@@ -45,6 +45,8 @@ def read_models(
         measures_planned=len(state.measures_in(MeasureStatus.PLANNED)),
         measures_active=len(state.measures_in(MeasureStatus.ACTIVE)),
         measures_completed=len(state.measures_in(MeasureStatus.COMPLETED)),
+        measure_kinds=tuple(sorted({m.kind.value for m in state.measures.values()})),
+        protection_status=state.protection_status,
     )
     return ReadModelUpdate(
         summary=summary,

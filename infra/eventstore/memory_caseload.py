@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 
 from domain.projections import Obligation, PathwaySummary, ReadModelUpdate
 from domain.records import EventRecord
-from domain.values import Stage
+from domain.values import ProtectionStatus, Stage
 from infra.eventstore.base import check_page, require_aware
-from infra.eventstore.queries import OpenObligation, OverdueObligation
+from infra.eventstore.queries import CaseloadSort, OpenObligation, OverdueObligation
 
 _NO_DEADLINE = datetime.min.replace(tzinfo=UTC)
 
@@ -52,19 +52,35 @@ class InMemoryCaseload:
         organisation_id: str | None = None,
         caseworker_id: str | None = None,
         stage: Stage | None = None,
+        measure_kind: str | None = None,
+        protection_status: ProtectionStatus | None = None,
+        overdue_at: datetime | None = None,
+        sort: CaseloadSort = CaseloadSort.NEXT_DEADLINE,
         limit: int = 100,
         offset: int = 0,
     ) -> list[PathwaySummary]:
         """See `CaseloadQueries.list_summaries`."""
         check_page(limit, offset)
+        if overdue_at is not None:
+            require_aware(overdue_at, "overdue_at")
         rows = [
             s
             for s in self._summaries.values()
             if (organisation_id is None or s.organisation_id == organisation_id)
             and (caseworker_id is None or s.caseworker_id == caseworker_id)
             and (stage is None or s.stage == stage)
+            and (measure_kind is None or measure_kind in s.measure_kinds)
+            and (protection_status is None or s.protection_status == protection_status)
+            and (overdue_at is None or _overdue(s, overdue_at))
         ]
         rows.sort(key=_urgency)
+        if sort == CaseloadSort.OPENED:
+            rows.sort(key=lambda s: (s.opened_at, s.pathway_id))
+        elif sort == CaseloadSort.OPENED_DESC:
+            rows.sort(key=lambda s: s.pathway_id)
+            rows.sort(key=lambda s: s.opened_at, reverse=True)
+        elif sort == CaseloadSort.STAGE:
+            rows.sort(key=lambda s: _STAGE_ORDER[s.stage])
         return rows[offset : offset + limit]
 
     async def open_obligations(
@@ -115,6 +131,15 @@ class InMemoryCaseload:
         ]
         rows.sort(key=lambda r: (r.obligation.due_at, r.pathway_id, r.obligation.obligation_id))
         return rows[:limit]
+
+
+_STAGE_ORDER = {stage: n for n, stage in enumerate(Stage)}
+
+
+def _overdue(summary: PathwaySummary, now: datetime) -> bool:
+    """Whether the pathway owes something due by `now` (its earliest deadline is due)."""
+    deadline = summary.next_deadline
+    return not summary.suspended and deadline is not None and deadline <= now
 
 
 def _urgency(summary: PathwaySummary) -> tuple[bool, datetime, str]:

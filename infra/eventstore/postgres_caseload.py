@@ -13,11 +13,23 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from domain.projections import Obligation, PathwaySummary
-from domain.values import Stage
+from domain.values import ProtectionStatus, Stage
 from infra.db import Pool
 from infra.eventstore.base import check_page, require_aware
 from infra.eventstore.postgres_statements import SUMMARY_COLUMNS, where
-from infra.eventstore.queries import OpenObligation, OverdueObligation
+from infra.eventstore.queries import CaseloadSort, OpenObligation, OverdueObligation
+
+_STAGE_ORDER = sql.SQL("array_position(ARRAY[{}]::text[], stage)").format(
+    sql.SQL(", ").join(sql.Literal(stage.value) for stage in Stage)
+)
+_URGENCY = sql.SQL("next_deadline ASC NULLS LAST, pathway_id")
+ORDER_BY: dict[CaseloadSort, sql.Composable] = {
+    CaseloadSort.NEXT_DEADLINE: _URGENCY,
+    CaseloadSort.OPENED: sql.SQL("opened_at, pathway_id"),
+    CaseloadSort.OPENED_DESC: sql.SQL("opened_at DESC, pathway_id"),
+    CaseloadSort.STAGE: sql.SQL("{}, {}").format(_STAGE_ORDER, _URGENCY),
+}
+"""Each order of the list in SQL, ending on the pathway id as the in-memory store's do."""
 
 
 class PostgresCaseload:
@@ -42,11 +54,17 @@ class PostgresCaseload:
         organisation_id: str | None = None,
         caseworker_id: str | None = None,
         stage: Stage | None = None,
+        measure_kind: str | None = None,
+        protection_status: ProtectionStatus | None = None,
+        overdue_at: datetime | None = None,
+        sort: CaseloadSort = CaseloadSort.NEXT_DEADLINE,
         limit: int = 100,
         offset: int = 0,
     ) -> list[PathwaySummary]:
         """See `CaseloadQueries.list_summaries`."""
         check_page(limit, offset)
+        if overdue_at is not None:
+            require_aware(overdue_at, "overdue_at")
         # Only the filters given enter the query, so each shape gets its own good plan.
         conditions: list[sql.Composable] = []
         params: list[Any] = []
@@ -54,14 +72,22 @@ class PostgresCaseload:
             ("organisation_id", organisation_id),
             ("caseworker_id", caseworker_id),
             ("stage", None if stage is None else stage.value),
+            ("protection_status", None if protection_status is None else protection_status.value),
         ):
             if value is not None:
                 conditions.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
                 params.append(value)
+        if measure_kind is not None:
+            # @> rather than = ANY, so the GIN index of migration 0019 serves it.
+            conditions.append(sql.SQL("measure_kinds @> ARRAY[%s]::text[]"))
+            params.append(measure_kind)
+        if overdue_at is not None:
+            # The earliest obligation is the next deadline: overdue_obligations' rule.
+            conditions.append(sql.SQL("next_deadline <= %s AND NOT suspended"))
+            params.append(overdue_at)
         query = sql.SQL(
-            "SELECT {columns} FROM pathway_summaries{where}"
-            " ORDER BY next_deadline ASC NULLS LAST, pathway_id LIMIT %s OFFSET %s"
-        ).format(columns=sql.SQL(SUMMARY_COLUMNS), where=where(conditions))
+            "SELECT {columns} FROM pathway_summaries{where} ORDER BY {order} LIMIT %s OFFSET %s"
+        ).format(columns=sql.SQL(SUMMARY_COLUMNS), where=where(conditions), order=ORDER_BY[sort])
         async with self._pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             await cur.execute(query, [*params, limit, offset])
             rows = await cur.fetchall()

@@ -16,7 +16,8 @@ _UPSERT_SUMMARY = f"""
 INSERT INTO pathway_summaries ({SUMMARY_COLUMNS})
 VALUES (%(pathway_id)s, %(organisation_id)s, %(caseworker_id)s, %(stage)s, %(suspended)s,
         %(version)s, %(opened_at)s, %(updated_at)s, %(next_deadline)s,
-        %(measures_planned)s, %(measures_active)s, %(measures_completed)s)
+        %(measures_planned)s, %(measures_active)s, %(measures_completed)s,
+        %(measure_kinds)s, %(protection_status)s)
 ON CONFLICT (pathway_id) DO UPDATE SET
     organisation_id = EXCLUDED.organisation_id,
     caseworker_id = EXCLUDED.caseworker_id,
@@ -28,7 +29,9 @@ ON CONFLICT (pathway_id) DO UPDATE SET
     next_deadline = EXCLUDED.next_deadline,
     measures_planned = EXCLUDED.measures_planned,
     measures_active = EXCLUDED.measures_active,
-    measures_completed = EXCLUDED.measures_completed
+    measures_completed = EXCLUDED.measures_completed,
+    measure_kinds = EXCLUDED.measure_kinds,
+    protection_status = EXCLUDED.protection_status
 """
 _INSERT_OBLIGATION = """
 INSERT INTO pathway_obligations (pathway_id, obligation_id, kind, due_at, measure_id)
@@ -51,7 +54,15 @@ class CaseloadWriter:
 async def write_caseload(conn: Connection, update: ReadModelUpdate) -> None:
     """Upsert the pathway's summary and replace its obligations."""
     summary = update.summary
-    await conn.execute(_UPSERT_SUMMARY, {**dict(summary), "stage": summary.stage.value})
+    await conn.execute(
+        _UPSERT_SUMMARY,
+        {
+            **dict(summary),
+            "stage": summary.stage.value,
+            "measure_kinds": list(summary.measure_kinds),
+            "protection_status": summary.protection_status and summary.protection_status.value,
+        },
+    )
     await conn.execute(
         "DELETE FROM pathway_obligations WHERE pathway_id = %s", (summary.pathway_id,)
     )

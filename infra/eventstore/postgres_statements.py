@@ -28,7 +28,8 @@ EVENT_COLUMNS = (
 )
 SUMMARY_COLUMNS = (
     "pathway_id, organisation_id, caseworker_id, stage, suspended, version, opened_at,"
-    " updated_at, next_deadline, measures_planned, measures_active, measures_completed"
+    " updated_at, next_deadline, measures_planned, measures_active, measures_completed,"
+    " measure_kinds, protection_status"
 )
 
 _STREAM_STATE = """

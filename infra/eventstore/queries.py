@@ -8,10 +8,25 @@ append's transaction; pages, the API and the workers read them through `Caseload
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
 from domain.projections import Obligation, PathwaySummary
-from domain.values import Frozen, Stage
+from domain.values import Frozen, ProtectionStatus, Stage
+
+
+class CaseloadSort(StrEnum):
+    """The orders a caseload list comes in; every one ends on the pathway id, so a page
+    boundary falls in the same place on every read of unchanged rows."""
+
+    NEXT_DEADLINE = "next_deadline"
+    """Most urgent first; pathways without a deadline last."""
+    OPENED = "opened"
+    """Oldest opening first."""
+    OPENED_DESC = "-opened"
+    """Newest opening first."""
+    STAGE = "stage"
+    """In the order a pathway goes through the stages, then most urgent first."""
 
 
 class OpenObligation(Frozen):
@@ -43,10 +58,19 @@ class CaseloadQueries(Protocol):
         organisation_id: str | None = None,
         caseworker_id: str | None = None,
         stage: Stage | None = None,
+        measure_kind: str | None = None,
+        protection_status: ProtectionStatus | None = None,
+        overdue_at: datetime | None = None,
+        sort: CaseloadSort = CaseloadSort.NEXT_DEADLINE,
         limit: int = 100,
         offset: int = 0,
     ) -> list[PathwaySummary]:
-        """Caseload rows matching every filter given, most urgent next deadline first."""
+        """Caseload rows matching every filter given, in the `sort` order.
+
+        `measure_kind` keeps the pathways with a measure of that kind in their plan;
+        `overdue_at` those owing an obligation due by that instant and not suspended (what
+        `overdue_obligations` lists).
+        """
         ...
 
     async def open_obligations(
