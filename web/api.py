@@ -23,7 +23,7 @@ from domain.pathway_answer import PathwayAnswer, pathway_answer
 from domain.projections import PathwaySummary, ReferralView
 from domain.records import EventRecord
 from domain.stream import stream_id_for
-from domain.values import Actor, Identifier, Stage
+from domain.values import Actor, Identifier
 from infra.access_log.model import Channel
 from infra.accounts.model import Account
 from infra.eventstore.base import EventRecorder
@@ -31,6 +31,8 @@ from infra.eventstore.queries import OverdueObligation
 from web.access import PurposeHeader, PurposeQuery, chosen_purpose, record_read
 from web.api_links import pathway_links
 from web.auth import CurrentAccount
+from web.caseload_api import SelectionDep
+from web.caseload_list import MAX_OFFSET, list_caseload
 from web.command_bodies import CommandBody, OpeningBody
 from web.day_or_instant import DAY_OR_INSTANT
 from web.dependencies import PathwaysDep, SettingsDep, StoreDep
@@ -64,10 +66,6 @@ class HistoryEntry(BaseModel):
     """When it was recorded; `as_of` looks at this one."""
     global_position: int | None = None
     backdated: bool
-
-
-MAX_OFFSET = 2**63 - 1
-"""The largest offset PostgreSQL's OFFSET takes (a bigint); beyond it, 422 rather than 500."""
 
 
 def build_router() -> APIRouter:
@@ -248,25 +246,19 @@ def build_router() -> APIRouter:
         summary="Caseload list",
     )
     async def caseload(
+        settings: SettingsDep,
         store: StoreDep,
-        request: Request,
         account: CurrentAccount,
-        organisation_id: Identifier | None = None,
-        caseworker_id: Identifier | None = None,
-        stage: Stage | None = None,
+        selection: SelectionDep,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> list[PathwaySummary]:
-        """Pathways in your scope matching every filter, most urgent next deadline first."""
-        scope = caseload_filter(account, organisation_id, caseworker_id)
-        if scope.empty:
-            return []
-        return await store.caseload.list_summaries(
-            organisation_id=scope.organisation_id,
-            caseworker_id=scope.caseworker_id,
-            stage=stage,
-            limit=limit,
-            offset=offset,
+        """Pathways in your scope matching every filter, in the `sort` order (most urgent
+        next deadline first by default). Page with `offset`: the order ends on the pathway
+        id, so pages do not overlap while the rows do not change; a page shorter than
+        `limit` is the last. `.csv` and `.xlsx` give every row at once."""
+        return await list_caseload(
+            store.caseload, account, selection, settings.clock(), limit=limit, offset=offset
         )
 
     @router.get(

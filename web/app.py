@@ -35,6 +35,7 @@ from web.accounts_api import build_accounts_router
 from web.allowed_methods import AllowedMethods
 from web.api import build_router
 from web.body_limit import BodyLimit
+from web.caseload_api import build_caseload_router
 from web.codec_api import build_codec_router
 from web.dependencies import Services, install
 from web.group_activities_api import build_group_activities_router
@@ -159,6 +160,7 @@ def create_app(
     app.include_router(build_health_router(_dependencies(pathways, store)))
     install_outage_handlers(app)
     app.include_router(build_router())
+    app.include_router(build_caseload_router())
     app.include_router(build_accounts_router())
     app.include_router(build_partners_router())
     app.include_router(build_group_activities_router())

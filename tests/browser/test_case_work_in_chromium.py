@@ -205,3 +205,11 @@ def test_pages_work_on_a_phone(
     sara.goto("/pathways/new")
     assert sara.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     shoot(sara, artifacts, "new-pathway-phone-it")
+    # The caseload list: its filters folded until asked for, and no sideways scrolling.
+    sara.goto("/caseload")
+    filters = sara.locator("details.caseload-filters")
+    expect(filters.locator("#f-stage")).to_be_hidden()
+    filters.locator("summary").click()
+    expect(filters.locator("#f-stage")).to_be_visible()
+    assert sara.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    shoot(sara, artifacts, "caseload-phone-it")

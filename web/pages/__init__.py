@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from web.pages.access_log import build_access_log_router
 from web.pages.admin import build_admin_router
 from web.pages.approvals import build_approvals_router
+from web.pages.caseload import build_caseload_router
 from web.pages.caseload_bulk import build_caseload_bulk_router
 from web.pages.group_activities import build_group_activities_router
 from web.pages.history import build_history_router
@@ -39,6 +40,7 @@ def build_pages_router() -> APIRouter:
     router.include_router(build_language_router())
     router.include_router(build_password_router())
     router.include_router(build_my_day_router())
+    router.include_router(build_caseload_router())
     router.include_router(build_opening_router())  # before /pathways/{id}: owns /pathways/new
     router.include_router(build_pathway_router())
     router.include_router(build_approvals_router())

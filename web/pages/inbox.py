@@ -8,9 +8,9 @@ from fastapi.responses import Response
 
 from domain.values import Role
 from infra.eventstore.queries import OverdueObligation
+from web.beneficiaries import names_shown
 from web.dependencies import SettingsDep, StoreDep
 from web.inbox_api import INBOX_SCAN, inbox_of
-from web.pages.beneficiaries import names_shown
 from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router, see_other
 from web.problems import ProblemError

@@ -17,8 +17,8 @@ from infra.eventstore.base import EventStore
 from infra.eventstore.notifications import InboxItem
 from infra.eventstore.queries import OverdueObligation
 from web.access import page_purpose, record_read
+from web.beneficiaries import names_shown
 from web.dependencies import SettingsDep, StoreDep
-from web.pages.beneficiaries import names_shown
 from web.pages.render import render
 from web.pages.routing import HOME_PATH, PageAccount, page_router
 from web.scope import caseload_filter
