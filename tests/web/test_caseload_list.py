@@ -215,6 +215,8 @@ async def test_the_page_lists_50_at_a_time_with_filters_folded(site: Site) -> No
         transport=site.http._transport, base_url="http://testserver"
     ) as browser:
         await sign_in(browser, "anna")
+        home = await browser.get("/")
+        assert """urgenti. <a href="/caseload">L'elenco completo dei casi</a>""" in home.text
         first = await browser.get("/caseload")
         assert first.status_code == 200
         assert '<details class="action caseload-filters">' in first.text
