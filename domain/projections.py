@@ -9,7 +9,7 @@ from pydantic import AwareDatetime
 
 from domain.payments.ledger import LedgerEntry, LedgerOutcome
 from domain.referrals.state import ReferralStatus
-from domain.values import Frozen, Identifier, ProtectionStatus, Role, ShortText, Stage
+from domain.values import Beneficiary, Frozen, Identifier, ProtectionStatus, Role, ShortText, Stage
 
 
 class PathwaySummary(Frozen):
@@ -122,6 +122,14 @@ class ReferralView(Frozen):
         return self.referral_id or "transfer"
 
 
+class SearchSubject(Frozen):
+    """Who a pathway is found by: the search index's writer turns it into keyed tokens
+    (`infra.crypto.search_tokens`) and stores nothing of it in clear."""
+
+    beneficiary: Beneficiary | None
+    """None when the opening's personal data were erased: the pathway is found by nothing."""
+
+
 class ReadModelUpdate(Frozen):
     """Everything the append writes beside the events, in the same transaction."""
 
@@ -140,3 +148,6 @@ class ReadModelUpdate(Frozen):
     referrals: tuple[ReferralView, ...] | None = None
     """Every referral and waiting transfer of the pathway when this append changed one (the
     receiving organisations' inbox); None leaves them as stored."""
+    search: SearchSubject | None = None
+    """The beneficiary when this append opened the pathway (a rebuild gives it again): her
+    search tokens are replaced; None leaves them as stored."""

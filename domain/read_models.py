@@ -11,7 +11,13 @@ from domain.obligations import obligations
 from domain.partner_links.events import PartnerLinkEvent
 from domain.payments.events import PaymentPaid, PaymentReturned
 from domain.payments.ledger import LedgerEntry, LedgerOutcome, budget_line_id
-from domain.projections import PartnerLink, PathwaySummary, ReadModelUpdate, ReferralView
+from domain.projections import (
+    PartnerLink,
+    PathwaySummary,
+    ReadModelUpdate,
+    ReferralView,
+    SearchSubject,
+)
 from domain.records import EventRecord
 from domain.referral_access import referral_views
 from domain.referrals.events import ReferralEvent
@@ -57,7 +63,17 @@ def read_models(
         withdrawals=() if before is None else withdrawals(before, records),
         partner_links=partner_links(state, records),
         referrals=referrals(state, records),
+        search=search_subject(state, records),
     )
+
+
+def search_subject(state: PathwayState, records: Iterable[EventRecord]) -> SearchSubject | None:
+    """The beneficiary to index when `records` open the pathway, as its opening reads now:
+    none once its personal data were erased."""
+    opening = next((r for r in records if r.type == "PathwayOpened"), None)
+    if opening is None:
+        return None
+    return SearchSubject(beneficiary=None if opening.erased else state.beneficiary)
 
 
 _LINK_EVENTS = frozenset(kind.model_fields["type"].default for kind in PartnerLinkEvent.__args__)

@@ -45,6 +45,7 @@ ADAPTERS = {
     "infra.eventstore.postgres_notifications",
     "infra.eventstore.postgres_partner_links",
     "infra.eventstore.postgres_referral_inbox",
+    "infra.eventstore.postgres_search_index",
     "infra.eventstore.postgres_statements",
     "infra.eventstore.postgres_writers",
     "infra.eventstore.memory",
@@ -76,6 +77,7 @@ CRYPTO = {
     "infra.crypto.master",
     "infra.crypto.personal_fields",
     "infra.crypto.sealing",
+    "infra.crypto.search_tokens",
     "infra.accounts.credentials",
 }
 MODELS_AND_PROTOCOLS = {
@@ -83,6 +85,7 @@ MODELS_AND_PROTOCOLS = {
     "infra.eventstore.notifications",
     "infra.eventstore.partner_links",
     "infra.eventstore.referral_inbox",
+    "infra.eventstore.search_index",
     "infra.eventstore.queries",
     "infra.access_log.base",
     "infra.access_log.model",

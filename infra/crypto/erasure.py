@@ -2,7 +2,8 @@
 
 Erasing destroys the pathway's data keys (the wrapped key is dropped, `destroyed_at` set).
 The events stay, for integrity and the aggregates; their sealed fields read as erased, and
-the pathway's Temporal history can no longer be decoded. A pathway is erased only once it
+the pathway's Temporal history can no longer be decoded, and its search tokens are
+deleted (docs/privacy.md, "The blind index"). A pathway is erased only once it
 is closed, and then either when its retention period after closure has passed, or on an
 erasure request (`request_id`), and never under a legal hold. Every step writes a row of
 `privacy_audit` (who, when, why) in the same transaction; a refusal changes nothing.
@@ -104,6 +105,9 @@ async def erase(
             " WHERE pathway_id = %s AND wrapped IS NOT NULL",
             (now, pathway_id),
         )
+        # The blind index is keyed with the search key, which survives: its tokens would
+        # still find the erased pathway by her name, so they go with her data key.
+        await conn.execute("DELETE FROM search_tokens WHERE pathway_id = %s", (pathway_id,))
         await _audit(
             conn,
             pathway_id,

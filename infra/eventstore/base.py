@@ -18,6 +18,7 @@ from infra.eventstore.notifications import Notifications
 from infra.eventstore.partner_links import PartnerLinkQueries
 from infra.eventstore.queries import CaseloadQueries
 from infra.eventstore.referral_inbox import ReferralInboxQueries
+from infra.eventstore.search_index import SearchIndexQueries
 from infra.payments.model import PaymentError, end_to_end_id_for
 
 
@@ -235,6 +236,11 @@ class EventStore(EventRecorder, Protocol):
     @property
     def referral_inbox(self) -> ReferralInboxQueries:
         """The referrals and transfers addressed to each organisation."""
+        ...
+
+    @property
+    def search_index(self) -> SearchIndexQueries:
+        """The blind-index tokens that find the pathways by their beneficiaries."""
         ...
 
 

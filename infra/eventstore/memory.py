@@ -29,6 +29,7 @@ from infra.eventstore.memory_ledger import InMemoryLedger
 from infra.eventstore.memory_notifications import InMemoryNotifications
 from infra.eventstore.partner_links import InMemoryPartnerLinks
 from infra.eventstore.referral_inbox import InMemoryReferralInbox
+from infra.eventstore.search_index import InMemorySearchIndex
 
 _NO_DEADLINE = datetime.min.replace(tzinfo=UTC)
 
@@ -75,12 +76,14 @@ class InMemoryEventStore:
         self.budget = InMemoryLedger()
         self.partner_links = InMemoryPartnerLinks()
         self.referral_inbox = InMemoryReferralInbox()
+        self.search_index = InMemorySearchIndex(self.caseload)
         self._writers: tuple[InMemoryWriter, ...] = (
             self.caseload,
             self.notifications,
             self.budget,
             self.partner_links,
             self.referral_inbox,
+            self.search_index,
         )
 
     async def append(

@@ -33,6 +33,7 @@ from infra.eventstore.postgres_caseload import PostgresCaseload
 from infra.eventstore.postgres_notifications import PostgresNotifications
 from infra.eventstore.postgres_partner_links import PostgresPartnerLinks
 from infra.eventstore.postgres_referral_inbox import PostgresReferralInbox
+from infra.eventstore.postgres_search_index import PostgresSearchIndex
 from infra.eventstore.postgres_statements import (
     EVENT_COLUMNS,
     ask_other_streams,
@@ -44,6 +45,7 @@ from infra.eventstore.postgres_statements import (
     stream_version,
 )
 from infra.eventstore.postgres_writers import read_model_writers
+from infra.eventstore.search_index import search_key_for
 
 
 class PostgresEventStore:
@@ -51,7 +53,8 @@ class PostgresEventStore:
 
     Its read models' writers (`infra.eventstore.postgres_writers`) run in each append's
     transaction; their queries are the parts it carries, each a class of its own that
-    needs only the pool: `caseload`, `notifications`, `budget` (an `EventStore`).
+    needs only the pool: `caseload`, `notifications`, `budget`, `search_index` (an
+    `EventStore`).
 
     With a `sealer`, the personal fields of events (`infra.crypto.personal_fields`) are
     sealed with the pathway's data key before they are stored and opened when read, so the
@@ -69,6 +72,7 @@ class PostgresEventStore:
         self.budget = PostgresBudgetBook(pool, sealer)
         self.partner_links = PostgresPartnerLinks(pool)
         self.referral_inbox = PostgresReferralInbox(pool, sealer)
+        self.search_index = PostgresSearchIndex(pool, search_key_for(sealer))
 
     async def ping(self, timeout: float) -> None:
         """Answer within `timeout` seconds or raise: the readiness probe of `/readyz`.

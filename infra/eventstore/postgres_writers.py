@@ -20,7 +20,9 @@ from infra.eventstore.postgres_ledger import LedgerWriter
 from infra.eventstore.postgres_notification_writer import NotificationWriter
 from infra.eventstore.postgres_partner_links import PartnerLinkWriter
 from infra.eventstore.postgres_referral_inbox import ReferralInboxWriter
+from infra.eventstore.postgres_search_index import SearchIndexWriter
 from infra.eventstore.postgres_statements import Connection
+from infra.eventstore.search_index import search_key_for
 
 
 class PostgresWriter(Protocol):
@@ -53,4 +55,5 @@ def read_model_writers(sealer: FieldSealer | None) -> tuple[PostgresWriter, ...]
         NotificationWriter(),
         PartnerLinkWriter(),
         ReferralInboxWriter(sealer),
+        SearchIndexWriter(search_key_for(sealer)),
     )

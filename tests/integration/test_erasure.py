@@ -11,6 +11,8 @@ from domain.stream import stream_id_for
 from infra.crypto.codec import PathwayCodec, PayloadUnreadable
 from infra.crypto.keyring import Keyring
 from infra.crypto.sealing import FieldSealer
+from infra.eventstore.postgres_search_index import PostgresSearchIndex
+from infra.eventstore.search_index import KeyringSearchKey, SearchScope
 from infra.indicators.postgres_projection import PostgresIndicatorProjection
 from tests.integration.conftest import Deployment
 from tests.workflows.journey import compressed_opening, envelope, full_journey
@@ -41,6 +43,11 @@ async def test_erasure_is_refused_until_allowed_then_shreds_one_pathway_only(
     figures = await table(deployment, "SELECT * FROM indicator_facts ORDER BY 1, 2, 4")
     dimensions = await table(deployment, "SELECT * FROM indicator_dimensions ORDER BY 1")
     erase = ("erase", shredded, "--actor", "dpo", "--reason", "art. 17 request")
+    index = PostgresSearchIndex(deployment.pool, KeyringSearchKey(sealer.keyring))
+    assert {shredded, kept} <= set(await index.search("amina", SearchScope()))
+    tokens = f"SELECT count(*) FROM search_tokens WHERE pathway_id = '{shredded}'"
+    (held_tokens,) = await table(deployment, tokens)
+    assert held_tokens[0] > 0
 
     not_yet = await deployment.cli(*erase)
     assert not_yet.code == 2 and "retention_not_passed" in not_yet.stderr, not_yet
@@ -65,6 +72,9 @@ async def test_erasure_is_refused_until_allowed_then_shreds_one_pathway_only(
     assert done.code == 0, done
     again = await deployment.cli(*erase, "--request-id", "req-7")
     assert again.code == 2 and "already_erased" in again.stderr
+    assert await table(deployment, tokens) == [(0,)], "her search tokens go with her key"
+    found = await index.search("amina", SearchScope())
+    assert shredded not in found and kept in found
 
     history = await deployment.cli("history", shredded, "--json")
     shown = await deployment.cli("show", shredded, "--json")
