@@ -46,6 +46,7 @@ from web.pages import build_pages_router
 from web.pages.payments import STATEMENTS_PATH
 from web.partners_api import build_partners_router
 from web.problems import install_problem_handlers
+from web.search_api import build_search_router
 from web.security import SecurityHeaders, install_docs
 from web.settings import WebSettings
 
@@ -168,6 +169,7 @@ def create_app(
     app.include_router(build_pages_router())
     app.mount("/static", StaticFiles(packages=[("web", "static")]), name="static")
     app.include_router(build_inbox_router())
+    app.include_router(build_search_router())
     app.include_router(
         build_codec_router(_origin(settings.temporal_ui_url), documented=codec is not None)
     )
