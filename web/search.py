@@ -9,8 +9,9 @@ answers. A refused search (bad text, a role that searches nothing) records nothi
 
 Scope: a caseworker searches their own caseload, and the referrals accepted for them by
 the beneficiary's first name only (what the referral shows them); a supervisor their
-organisation; the coordinator and the auditor every pathway. A partner and an admin search
-nothing (403): a partner's few linked measures are on their home page already.
+organisation; the coordinator and the auditor every pathway. An admin searches nothing
+(403); a partner reaches no staff route (404), and finds their few linked measures on their
+home page already.
 """
 
 from __future__ import annotations

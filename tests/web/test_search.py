@@ -14,7 +14,9 @@ import pytest_asyncio
 from client.pathway import PathwayClient
 from domain.decider import decide
 from domain.evolution import fold
+from domain.projections import ReferralView
 from domain.read_models import read_models
+from domain.referrals.state import ReferralStatus
 from domain.state import initial_state
 from domain.stream import record_events, stream_id_for
 from domain.values import Actor, Role
@@ -59,7 +61,26 @@ async def seed(store: InMemoryEventStore) -> None:
         command = envelope(opening, Actor(id=caseworker, role=Role.CASEWORKER))
         events = decide(initial_state(), command, NOW)
         first = record_events(stream_id_for(pathway_id), 0, command, events, NOW)
-        await store.append(stream_id_for(pathway_id), 0, first, read_models(fold(first), first))
+        update = read_models(fold(first), first)
+        await store.append(stream_id_for(pathway_id), 0, first, update)
+        if pathway_id == "p-luca":  # referred to org-nardo, accepted for marta
+            referred = ReferralView(
+                pathway_id=pathway_id,
+                kind="referral",
+                referral_id="referral-1",
+                to_organisation="org-nardo",
+                given_name="Thị Ánh",
+                service="Corso A2",
+                measure_kind=None,
+                from_organisation="org-lecce",
+                referred_by="luca",
+                referred_on=None,
+                answer_by=None,
+                effective_on=None,
+                status=ReferralStatus.ACCEPTED,
+                caseworker_id="marta",
+            )
+            await store.replace_read_models(update.model_copy(update={"referrals": (referred,)}))
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -118,6 +139,23 @@ async def test_a_document_a_phone_a_birth_date_and_a_code_find_her(
         "name": "Thị Ánh Nguyễn",
         "referral_id": None,
     }
+
+
+async def test_a_referral_accepted_for_a_caseworker_is_found_by_its_first_name_only(
+    site: tuple[httpx.AsyncClient, InMemoryAccessLog],
+) -> None:
+    client, log = site
+    reply = await client.get("/api/v1/search", params={"q": "anh"}, headers=bearer("marta"))
+    assert [(h["pathway_id"], h["found_as"], h["name"]) for h in reply.json()] == [
+        ("p-nardo", "pathway", "Thị Ánh Nguyễn"),
+        ("p-luca", "referral", "Thị Ánh"),
+    ]
+    assert reply.json()[1]["referral_id"] == "referral-1"
+    assert await found(client, "marta", "p-luca") == ["p-luca"]
+    assert await found(client, "marta", "ya1234567") == ["p-nardo"], "not by her document"
+    assert await found(client, "paolo", "anh") == ["p-nardo"], "the referral names marta"
+    shown = [(who, pid) for who, pid, what, _ in await entries(log) if what == "search_result"]
+    assert ("marta", "p-luca") in shown
 
 
 async def test_what_a_search_shows_is_in_the_access_log_with_its_purpose(
