@@ -4,7 +4,9 @@ Values under sensitive keys (password, token, secret, cookie, authorization, ses
 CSRF token, IBAN, master key, …) are replaced whole, at any depth; in every other string,
 including messages, tracebacks and library records, what looks like a secret is masked:
 bearer tokens, Pathways API tokens (`pwt_…`), the session cookie, `password=…`-style
-pairs, argon2 hashes, IBANs and `PATHWAYS_MASTER_KEY=…`.
+pairs, argon2 hashes, IBANs and `PATHWAYS_MASTER_KEY=…`. And what a search was for: the
+`q` of a URL (`/search?q=…`, `/api/v1/search?q=…`) is a name, a document number or a phone,
+which the access log of a server would otherwise write in clear (docs/search.md).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         rf"\1{REDACTED}",
     ),
+    # A search's text in a URL: personal data (a name, a document, a phone).
+    (re.compile(r"([?&]q=)[^&\s\"'#]*"), rf"\1{REDACTED}"),
     # An IBAN: country, check digits, 11 to 30 letters or digits, maybe grouped by four.
     (re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b"), REDACTED),
 )

@@ -54,6 +54,18 @@ DEMO_USERS: list[DemoUser] = [
 belongs to the lead partner and sees every organisation."""
 
 
+SEARCH_EXAMPLE_INDEX = 0
+"""The demo pathway whose beneficiary is `SEARCH_EXAMPLE`: Anna's first (org-lecce, closed),
+which no referral or transfer moves."""
+SEARCH_EXAMPLE = {
+    "given_name": "Thị Ánh",
+    "family_name": "Nguyễn",
+    "nationality": "VN",
+}
+"""The person the search's walkthrough finds by "nguyen anh" (docs/search.md): her phone and
+document number are drawn like everyone's (+39 3xx 000 xxxx, DEMO-PS-xxxxxx)."""
+
+
 class Origin(NamedTuple):
     """A country of origin: names to combine, languages spoken, usual protection statuses."""
 

@@ -112,6 +112,7 @@ class _Writer:
     ) -> None:
         self.rng, self.today, self.shape, self.extras = rng, today, shape, shape.extras
         self.pathway_id, self.organisation, self.policy = pathway_id, organisation, policy
+        self.index = index
         staff = [u for u in data.DEMO_USERS if u.organisation_id == organisation.organisation_id]
         self.caseworkers = [_actor(u) for u in staff if u.role == Role.CASEWORKER]
         supervisor = next(_actor(u) for u in staff if u.role == Role.SUPERVISOR)
@@ -200,6 +201,8 @@ class _Writer:
             "phone": phone if rng.random() < 0.85 else None,
             "document_number": f"DEMO-PS-{rng.randint(0, 999999):06d}",
         }
+        if self.index == data.SEARCH_EXAMPLE_INDEX:
+            beneficiary |= {**data.SEARCH_EXAMPLE, "phone": phone}
         j.beneficiary_name = f"{beneficiary['given_name']} {beneficiary['family_name']}"
         return {
             "pathway_id": self.pathway_id,

@@ -1,11 +1,14 @@
 """The scan test of issue 8: a demo caseload on the real stack leaves no personal data in
 clear in Temporal's SQLite file, in a `pg_dump` of the database, in the logs or the mails.
+And issue 24's search on it: "nguyen anh" finds the demo's Nguyễn Thị Ánh for Anna, whose
+caseload she is in, and nothing else; a caseworker of another organisation finds nothing;
+the blind index leaves no name, document or phone in the dump (nor their normalised forms).
 
 What is scanned (and reported on failure): `<data dir>/temporal.db*` (with its WAL), the
 plain-SQL `pg_dump` of the database, every `*.log` under the data dir (`up`'s own output,
 the Temporal and PostgreSQL server logs), the demo command's output, and the mail sink's
 messages. What is searched for: every demo beneficiary's full name, family name, document
-number and phone number (as written and digits only).
+number and phone number (as written, digits only, and as the blind index normalises them).
 """
 
 from __future__ import annotations
@@ -15,11 +18,16 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
+
 from domain.commands import OpenPathway
+from infra.crypto.search_tokens import document_word, phone_word
 from infra.embedded import EmbeddedPostgres, free_port
 from infra.policy_file import load_demo_policy
 from tests.integration.conftest import PATHWAYS, clean_environ, run
 from tests.integration.test_up import pathways_up
+from tests.web.test_pages import csrf_of
+from workers.demo_accounts import DEMO_PASSWORD
 from workers.demo_plan import plan_demo
 
 COUNT = 6
@@ -41,7 +49,31 @@ def needles(count: int) -> dict[str, bytes]:
         if b.phone:
             found[f"phone of {pathway.pathway_id}"] = b.phone.encode()
             found[f"phone digits of {pathway.pathway_id}"] = b.phone.replace(" ", "").encode()
+            found[f"phone word of {pathway.pathway_id}"] = str(phone_word(b.phone)).encode()
+        if b.document_number:
+            word = str(document_word(b.document_number))
+            found[f"document word of {pathway.pathway_id}"] = word.encode()
     return found
+
+
+async def searched(web: str, user_id: str, text: str) -> list[dict[str, object]]:
+    """What `GET /api/v1/search` answers the demo account `user_id`, signed in by the form."""
+    async with httpx.AsyncClient(base_url=web, timeout=30) as browser:
+        form = await browser.get("/sign-in")
+        signed = await browser.post(
+            "/sign-in",
+            data={
+                "user_id": user_id,
+                "password": DEMO_PASSWORD,
+                "next": "/",
+                "csrf_token": csrf_of(form),
+            },
+        )
+        assert signed.status_code == 303, signed.text
+        reply = await browser.get("/api/v1/search", params={"q": text})
+        assert reply.status_code == 200, reply.text
+        hits: list[dict[str, object]] = reply.json()
+        return hits
 
 
 def scan(haystacks: dict[str, bytes], wanted: dict[str, bytes]) -> list[str]:
@@ -109,6 +141,11 @@ async def test_no_personal_data_in_clear_after_a_demo_caseload(workdir: Path) ->
         shown = await run(PATHWAYS, "show", first, "--json", env=env, cwd=data_dir)
         # The control: read through the keys, the person is there, so the needles are right.
         assert scan({"show": shown.stdout.encode()}, wanted), shown
+        web = f"http://127.0.0.1:{env['PATHWAYS_WEB_PORT']}"
+        [anh] = await searched(web, "anna", "nguyen anh")
+        assert (anh["pathway_id"], anh["name"]) == (first, "Thị Ánh Nguyễn"), anh
+        assert await searched(web, "marta", "nguyen anh") == []
+        assert await searched(web, "anna", str(document_word(wanted_document(first)))) == [anh]
         uri = EmbeddedPostgres(data_dir / "postgres").running_uri()
         assert uri is not None
         dump = subprocess.run(
@@ -136,6 +173,17 @@ async def test_no_personal_data_in_clear_after_a_demo_caseload(workdir: Path) ->
     )
     found = scan(haystacks, wanted)
     assert not found, f"in clear: {found}; scanned {sorted(haystacks)}"
+
+
+def wanted_document(pathway_id: str) -> str:
+    """The document number of a demo pathway's beneficiary (the first six of the plan)."""
+    for pathway in plan_demo(
+        datetime.now(UTC).date(), count=COUNT, seed=7, policy=load_demo_policy()
+    ):
+        opening = pathway.commands[0].command
+        if pathway.pathway_id == pathway_id and isinstance(opening, OpenPathway):
+            return opening.beneficiary.document_number or ""
+    raise AssertionError(f"no demo pathway {pathway_id}")
 
 
 def _pg_dump() -> str:

@@ -94,6 +94,11 @@ def test_secrets_never_reach_the_log(log_format: str) -> None:
         (f"Authorization: Bearer {TOKEN}", f"Authorization: Bearer {REDACTED}"),
         (f"iban {IBAN}.", f"iban {REDACTED}."),
         ("smtp_password: hunter22", f"smtp_password: {REDACTED}"),
+        (
+            '"GET /api/v1/search?purpose=audit&q=nguyen+anh HTTP/1.1" 200',
+            f'"GET /api/v1/search?purpose=audit&q={REDACTED} HTTP/1.1" 200',
+        ),
+        ("GET /search?q=YA1234567&x=1", f"GET /search?q={REDACTED}&x=1"),
         ("pathway p-fuzz-lecce at 2026-03-02T09:00:00+00:00", None),
         ("command c-1 for IT-ref 12", None),
     ],
