@@ -164,9 +164,15 @@ def test_projections_rebuild_replays_into_new_tables_and_refuses_an_unknown_name
         done = runner.invoke(app, ["projections", "rebuild"], env=env)
         assert done.exit_code == 0, done.output
         assert f"indicators: {events} events replayed" in done.stdout
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("DELETE FROM search_tokens")  # as before migration 0018
     models = runner.invoke(app, ["projections", "rebuild", "--name", "read-models"], env=env)
     assert models.exit_code == 0, models.output
     assert "read-models:" in models.stdout and "pathways rebuilt" in models.stdout
+    with psycopg.connect(database, autocommit=True) as conn:
+        indexed = conn.execute("SELECT count(DISTINCT pathway_id) FROM search_tokens").fetchone()
+        pathways = conn.execute("SELECT count(*) FROM pathway_summaries").fetchone()
+    assert indexed == pathways and pathways is not None and pathways[0] > 0, "search index rebuilt"
     unknown = runner.invoke(app, ["projections", "rebuild", "--name", "ledger"], env=env)
     assert unknown.exit_code != 0
     assert "unknown_projection" in unknown.output
