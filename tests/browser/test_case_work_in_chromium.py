@@ -213,3 +213,9 @@ def test_pages_work_on_a_phone(
     expect(filters.locator("#f-stage")).to_be_visible()
     assert sara.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     shoot(sara, artifacts, "caseload-phone-it")
+    sara.fill("#header-search-q", "amina diallo")  # the search box of every header
+    sara.press("#header-search-q", "Enter")
+    expect(sara.locator("h1")).to_have_text("Cerca")
+    expect(sara.locator("#search-page-q")).to_have_value("amina diallo")
+    assert sara.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    shoot(sara, artifacts, "search-phone-it")
