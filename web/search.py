@@ -28,7 +28,7 @@ from infra.crypto.search_tokens import MAX_QUERY_WORDS, name_words
 from infra.eventstore.base import EventStore
 from infra.eventstore.search_index import MAX_HITS, SearchScope
 from web.access import record_read
-from web.pages.beneficiaries import beneficiary_names
+from web.beneficiaries import beneficiary_names
 from web.problems import ProblemError
 from web.scope import FORBIDDEN, READ_ALL, may_read
 
