@@ -8,111 +8,13 @@ mean is the same division of a sum of scores by the number of scores.
 
 from __future__ import annotations
 
-from typing import Literal, Self
-
-from pydantic import model_validator
-
 from domain.indicators import facts as f
+from domain.indicators.indicator import Indicator, IndicatorKind, Moment, compared, count
+from domain.indicators.outcome_catalogue import OUTCOMES
 from domain.payments.ledger import WORK_PACKAGE_OF, PaymentKind
-from domain.values import Frozen, WorkPackage
+from domain.values import WorkPackage
 
-IndicatorKind = Literal["count", "rate", "mean"]
-Moment = Literal["baseline", "exit"]
-"""Which recorded condition a rate or mean reads: the baseline, or the exit outcomes."""
-
-
-class Indicator(Frozen):
-    """One figure the funder judges the project by, and the rule that makes it true."""
-
-    indicator_id: str
-    work_package: WorkPackage | None
-    """None for the project's general objective (self-esteem)."""
-    kind: IndicatorKind
-    label: str
-    """English; the Italian comes from the web catalogs."""
-    seed_ref: str
-    """The phrase of the seed (the funded project) that this indicator measures."""
-    rule: str
-    """When a pathway counts, in words a coordinator can check against the drill-down."""
-    numerator_fact: str
-    """For a count, the fact counted; for a rate or mean, the sum above the line."""
-    denominator_fact: str | None = None
-    moment: Moment | None = None
-    paired_with: str | None = None
-    """For an exit rate or mean, the baseline indicator it is compared with."""
-    counts: Literal["beneficiaries", "minors", "events", "participations"] = "beneficiaries"
-
-    @model_validator(mode="after")
-    def _shape_of_kind(self) -> Self:
-        ratio = self.kind != "count"
-        if ratio != (self.denominator_fact is not None) or ratio != (self.moment is not None):
-            raise ValueError("rates and means (only) have a denominator fact and a moment")
-        if self.paired_with is not None and self.moment != "exit":
-            raise ValueError("only an exit figure is paired with a baseline one")
-        return self
-
-    @property
-    def facts(self) -> tuple[str, ...]:
-        """The facts this indicator reads."""
-        return tuple(x for x in (self.numerator_fact, self.denominator_fact) if x is not None)
-
-
-def _count(
-    indicator_id: str,
-    work_package: WorkPackage,
-    label: str,
-    seed_ref: str,
-    rule: str,
-    *,
-    fact: str | None = None,
-    counts: Literal["beneficiaries", "minors", "events", "participations"] = "beneficiaries",
-) -> Indicator:
-    return Indicator(
-        indicator_id=indicator_id,
-        work_package=work_package,
-        kind="count",
-        label=label,
-        seed_ref=seed_ref,
-        rule=rule,
-        numerator_fact=fact or indicator_id,
-        counts=counts,
-    )
-
-
-def _compared(
-    stem: str,
-    work_package: WorkPackage | None,
-    label: str,
-    seed_ref: str,
-    rule: str,
-    *,
-    kind: Literal["rate", "mean"] = "rate",
-    female: bool = False,
-) -> tuple[Indicator, Indicator]:
-    """The baseline and exit figures of one condition, the exit one paired with the other."""
-
-    def one(moment: Moment) -> Indicator:
-        if kind == "mean":
-            numerator, denominator = f"{stem}_{moment}_sum", f"{stem}_{moment}_n"
-        elif female:
-            numerator, denominator = f"female_inactive_{moment}", f"female_{moment}"
-        else:
-            numerator, denominator = f"{stem}_{moment}", f"{moment}_recorded"
-        return Indicator(
-            indicator_id=f"{stem}_{moment}",
-            work_package=work_package,
-            kind=kind,
-            label=f"{label}, at {moment}",
-            seed_ref=seed_ref,
-            rule=rule.format(moment=moment),
-            numerator_fact=numerator,
-            denominator_fact=denominator,
-            moment=moment,
-            paired_with=f"{stem}_baseline" if moment == "exit" else None,
-        )
-
-    return one("baseline"), one("exit")
-
+__all__ = ["BY_ID", "CATALOGUE", "Indicator", "IndicatorKind", "Moment"]
 
 _SUPPORT_SEED = (
     "aumento destinatari che beneficiano di sostegno economico per arredi, utenze domestiche "
@@ -145,7 +47,7 @@ _PARTICIPATED = (
 
 CATALOGUE: tuple[Indicator, ...] = (
     # WP1: work.
-    _count(
+    count(
         "skills_assessed",
         WorkPackage.WORK,
         "Beneficiaries with a skills assessment",
@@ -154,7 +56,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "the skills assessment (bilancio di competenze) is recorded",
         fact=f.SKILLS_ASSESSED,
     ),
-    _count(
+    count(
         "certified_competences",
         WorkPackage.WORK,
         "Beneficiaries with certified competences",
@@ -163,7 +65,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "with the result issued",
         fact=f.CERTIFIED_COMPETENCES,
     ),
-    _count(
+    count(
         "digital_skills",
         WorkPackage.WORK,
         "Beneficiaries who completed a basic digital-skills course",
@@ -171,7 +73,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "a training course of subject digital_skills completed (with or without certificate)",
         fact=f.DIGITAL_SKILLS,
     ),
-    _count(
+    count(
         "childcare",
         WorkPackage.WORK,
         "Parents using childcare",
@@ -180,7 +82,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "a childcare measure " + _PARTICIPATED.format(what="month of hours"),
         fact=f.CHILDCARE,
     ),
-    _count(
+    count(
         "mobility",
         WorkPackage.WORK,
         "Beneficiaries with a driving licence or a bicycle",
@@ -189,7 +91,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "bicycle delivered",
         fact=f.MOBILITY,
     ),
-    _count(
+    count(
         "training",
         WorkPackage.WORK,
         "Beneficiaries in training courses",
@@ -197,7 +99,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "a training course (any subject) " + _PARTICIPATED.format(what="attendance"),
         fact=f.TRAINING,
     ),
-    _count(
+    count(
         "work_grant",
         WorkPackage.WORK,
         "Beneficiaries in work grants",
@@ -205,7 +107,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "a work grant " + _PARTICIPATED.format(what="month of attendance"),
         fact=f.WORK_GRANT,
     ),
-    _count(
+    count(
         "self_employment_orientation",
         WorkPackage.WORK,
         "Beneficiaries who started self-employment orientation",
@@ -214,7 +116,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         + _PARTICIPATED.format(what="session, business idea or referral"),
         fact=f.SELF_EMPLOYMENT_ORIENTATION,
     ),
-    *_compared(
+    *compared(
         "female_inactivity",
         WorkPackage.WORK,
         "Female inactivity rate",
@@ -224,7 +126,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         female=True,
     ),
     # WP2: housing.
-    _count(
+    count(
         "cohousing",
         WorkPackage.HOUSING,
         "Beneficiaries in cohousing",
@@ -232,7 +134,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "a housing placement of solution cohousing with the move-in recorded",
         fact=f.COHOUSING,
     ),
-    _count(
+    count(
         "family_hosting",
         WorkPackage.HOUSING,
         "Beneficiaries in family hosting",
@@ -240,7 +142,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "a housing placement of solution family_hosting with the move-in recorded",
         fact=f.FAMILY_HOSTING,
     ),
-    _count(
+    count(
         "economic_support",
         WorkPackage.HOUSING,
         "Beneficiaries receiving economic support for housing",
@@ -250,7 +152,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         fact=f.ECONOMIC_SUPPORT,
     ),
     *(
-        _count(
+        count(
             f"economic_support_{kind.value}",
             WORK_PACKAGE_OF[kind],
             f"Beneficiaries receiving economic support: {_PAYMENT_LABEL[kind]}",
@@ -261,7 +163,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         )
         for kind in PaymentKind
     ),
-    *_compared(
+    *compared(
         "housing_hardship",
         WorkPackage.HOUSING,
         "Beneficiaries in housing hardship",
@@ -270,7 +172,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "beneficiaries with a recorded {moment} condition",
     ),
     # WP3: socio-cultural.
-    _count(
+    count(
         "social_cohesion",
         WorkPackage.SOCIO_CULTURAL,
         "Beneficiaries taking part in social-cohesion events",
@@ -278,7 +180,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "at least one participation recorded in a social-event measure",
         fact=f.SOCIAL_COHESION,
     ),
-    _count(
+    count(
         "group_events_held",
         WorkPackage.SOCIO_CULTURAL,
         "Group activities held",
@@ -288,7 +190,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         fact=f.GROUP_EVENTS_HELD,
         counts="events",
     ),
-    _count(
+    count(
         "group_participations",
         WorkPackage.SOCIO_CULTURAL,
         "Participations in group activities",
@@ -298,7 +200,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         fact=f.GROUP_PARTICIPATIONS,
         counts="participations",
     ),
-    _count(
+    count(
         "group_participants",
         WorkPackage.SOCIO_CULTURAL,
         "Beneficiaries taking part in group activities",
@@ -306,7 +208,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "at least one group activity attended (each beneficiary once, however many)",
         fact=f.GROUP_PARTICIPANTS,
     ),
-    _count(
+    count(
         "association_member",
         WorkPackage.SOCIO_CULTURAL,
         "Beneficiaries who joined a club or association",
@@ -315,7 +217,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "pathway, whether or not still a member at its end)",
         fact=f.ASSOCIATION_MEMBER,
     ),
-    _count(
+    count(
         "minors_school_support",
         WorkPackage.SOCIO_CULTURAL,
         "Minors supported at school",
@@ -327,7 +229,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         fact=f.MINORS_SCHOOL_SUPPORT,
         counts="minors",
     ),
-    *_compared(
+    *compared(
         "social_marginality",
         WorkPackage.SOCIO_CULTURAL,
         "Beneficiaries in social marginality",
@@ -336,7 +238,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "beneficiaries with a recorded {moment} condition",
     ),
     # The general objective, and the baseline-vs-exit view of digital skills.
-    *_compared(
+    *compared(
         "self_esteem",
         None,
         "Mean self-esteem score (Rosenberg, 10-40)",
@@ -344,7 +246,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "the sum of the self-esteem scores of the {moment} conditions, over their number",
         kind="mean",
     ),
-    *_compared(
+    *compared(
         "digital_skills",
         WorkPackage.WORK,
         "Beneficiaries with basic digital skills",
@@ -352,6 +254,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         "beneficiaries whose {moment} condition records basic digital skills, over the "
         "beneficiaries with a recorded {moment} condition",
     ),
+    # The headline outcomes of the general objective (`outcome_catalogue`).
+    *OUTCOMES,
 )
 
 BY_ID: dict[str, Indicator] = {i.indicator_id: i for i in CATALOGUE}

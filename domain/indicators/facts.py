@@ -15,6 +15,7 @@ The facts of measures are declared by each measure's module (`MeasureSpec.facts`
 from __future__ import annotations
 
 from domain.group_activities.state import Participation
+from domain.indicators.outcomes import OUTCOME_FACTS, outcome_facts
 from domain.measures import CATALOGUE, PAYMENT_RULES, MeasureState
 
 # The facts of measures, as their modules name them, for the indicators (`catalogue`).
@@ -85,6 +86,7 @@ FACTS: frozenset[str] = frozenset(
         *(paid(kind) for kind in PaymentKind),
         *_moment_facts("baseline"),
         *_moment_facts("exit"),
+        *OUTCOME_FACTS,
     }
 )
 """Every fact `facts` may return, but the organisation's (`owned_by`)."""
@@ -121,7 +123,7 @@ def facts(state: PathwayState) -> dict[str, int]:
     """
     if not state.is_open or state.beneficiary is None:
         return {}
-    found: dict[str, int] = {}
+    found = outcome_facts(state)
     if state.organisation_id is not None:
         found[owned_by(state.organisation_id)] = 1
     if state.assessment is not None:

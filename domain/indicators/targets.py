@@ -75,6 +75,30 @@ _PAID: dict[PaymentKind, int] = {
 }
 """As many as the shipped budget lines were sized for (`infra/budgets/default.toml`)."""
 
+_OUTCOMES = (
+    _at_least("beneficiaries_reached", 300),
+    _at_least("pathways_activated", 270),
+    _at_least("pathways_activated_wp1_work", 200),
+    _at_least("pathways_activated_wp2_housing", 120),
+    _at_least("pathways_activated_wp3_socio_cultural", 150),
+    _at_least("left_reception", 0.6),
+    _at_least("housing_autonomy_exit", 0.7),
+    _at_least("exit_housing_private_rental", 60),
+    _at_least("exit_housing_social_housing", 10),
+    _at_least("exit_housing_cohousing", 30),
+    _at_least("exit_housing_family_hosting", 20),
+    _at_least("employed_exit", 0.5),
+    _at_least("job_stability", 0.7),
+    _at_least("hired_after_work_grant", 40),
+    _at_least("business_started", 10),
+    _at_least("mobility_autonomy_exit", 0.5),
+    _at_least("autonomy_reached_work", 0.4),
+    _at_least("autonomy_reached_housing", 0.5),
+    _at_least("autonomy_reached_mobility", 0.4),
+)
+"""The headline outcomes (`domain.indicators.outcome_catalogue`): a third of the work
+grants ending in a hire, most exits from reception to a home of one's own."""
+
 DEFAULT_TARGETS: dict[str, Target] = {
     t.indicator_id: t
     for t in (
@@ -101,6 +125,7 @@ DEFAULT_TARGETS: dict[str, Target] = {
         _at_most("social_marginality_exit", 0.25),
         _at_least("self_esteem_exit", 28),
         _at_least("digital_skills_exit", 0.6),
+        *_OUTCOMES,
     )
 }
 """Baseline figures have no target: they are the starting point the exit is compared with."""

@@ -50,10 +50,15 @@ def _check_progress(_: RuleContext, measure: Measure, progress: Any) -> None:
 
 
 SELF_EMPLOYMENT_ORIENTATION = "self_employment_orientation"
+BUSINESS_STARTED = "business_started"
+"""An orientation completed with a business started (`OrientationOutcome.business_started`)."""
 
 
 def _facts(measure: Measure) -> list[Fact]:
-    return [Fact(SELF_EMPLOYMENT_ORIENTATION)] if took_part(measure) else []
+    found = [Fact(SELF_EMPLOYMENT_ORIENTATION)] if took_part(measure) else []
+    if isinstance(measure.outcome, OrientationOutcome) and measure.outcome.business_started:
+        found.append(Fact(BUSINESS_STARTED))
+    return found
 
 
 SPEC = MeasureSpec(
@@ -64,7 +69,9 @@ SPEC = MeasureSpec(
     check_progress=_check_progress,
     deadlines=NO_DEADLINES,
     payments=(),
-    facts=IndicatorFacts(names=frozenset({SELF_EMPLOYMENT_ORIENTATION}), of=_facts),
+    facts=IndicatorFacts(
+        names=frozenset({SELF_EMPLOYMENT_ORIENTATION, BUSINESS_STARTED}), of=_facts
+    ),
     labels=MeasureLabels(
         name="Self-employment guidance",
         steps={

@@ -165,10 +165,15 @@ def _owe_attendance(owing: Owing, measure: Measure) -> None:
 
 
 WORK_GRANT = "work_grant"
+HIRED_AFTER_WORK_GRANT = "hired_after_work_grant"
+"""A work grant completed with the beneficiary hired (`WorkGrantOutcome.hired`)."""
 
 
 def _facts(measure: Measure) -> list[Fact]:
-    return [Fact(WORK_GRANT)] if took_part(measure) else []
+    found = [Fact(WORK_GRANT)] if took_part(measure) else []
+    if isinstance(measure.outcome, WorkGrantOutcome) and measure.outcome.hired:
+        found.append(Fact(HIRED_AFTER_WORK_GRANT))
+    return found
 
 
 SPEC = MeasureSpec(
@@ -190,7 +195,7 @@ SPEC = MeasureSpec(
             requestable=False,  # it follows the month's recorded attendance
         ),
     ),
-    facts=IndicatorFacts(names=frozenset({WORK_GRANT}), of=_facts),
+    facts=IndicatorFacts(names=frozenset({WORK_GRANT, HIRED_AFTER_WORK_GRANT}), of=_facts),
     labels=MeasureLabels(
         name="Work grant (traineeship)",
         steps={"work_grant_attendance": "Monthly attendance"},

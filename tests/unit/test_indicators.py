@@ -263,6 +263,29 @@ EXPECTED: dict[str, int | tuple[int, int]] = {
     "self_esteem_exit": (30 + 20, 2),
     "digital_skills_baseline": (0, 3),
     "digital_skills_exit": (1, 2),
+    # The headline outcomes: tests/unit/test_outcome_indicators.py tries each rule.
+    "beneficiaries_reached": 3,
+    "pathways_activated": 3,
+    "pathways_activated_wp1_work": 3,
+    "pathways_activated_wp2_housing": 2,  # Amina's and Bakary's homes
+    "pathways_activated_wp3_socio_cultural": 2,  # Amina's school support, Bakary's club
+    "left_reception": (0, 2),  # both exits still in reception
+    "housing_autonomy_baseline": (0, 3),
+    "housing_autonomy_exit": (0, 2),
+    "exit_housing_private_rental": 0,
+    "exit_housing_social_housing": 0,
+    "exit_housing_cohousing": 0,
+    "exit_housing_family_hosting": 0,
+    "employed_baseline": (0, 3),
+    "employed_exit": (1, 2),  # Amina
+    "job_stability": (0, 0),  # no follow-up yet
+    "hired_after_work_grant": 0,
+    "business_started": 0,
+    "mobility_autonomy_baseline": (0, 3),
+    "mobility_autonomy_exit": (0, 2),  # the bicycle and licence are not in the conditions
+    "autonomy_reached_work": (1, 2),
+    "autonomy_reached_housing": (0, 2),
+    "autonomy_reached_mobility": (0, 2),
 }
 
 
@@ -361,9 +384,9 @@ def test_housing_hardship_at_baseline_stays_while_the_exit_records_its_end() -> 
 
 def test_a_pathway_counts_from_its_opening_only() -> None:
     timeline = facts_after_each_event(rosa())
-    # opened: no baseline, no measure yet; only the organisation that owns it
-    assert [f for f in timeline[0] if not f.startswith("organisation:")] == []
-    assert len(timeline[0]) == 1
+    # opened: no baseline, no measure yet; the beneficiary reached, and the organisation
+    assert [f for f in timeline[0] if not f.startswith("organisation:")] == ["reached"]
+    assert len(timeline[0]) == 2
     assert timeline[1]["baseline_recorded"] == 1
     assert facts(PathwayState()) == {}
 

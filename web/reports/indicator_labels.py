@@ -56,6 +56,32 @@ INDICATOR_LABELS: Mapping[str, str] = {
     "self_esteem_exit": N_("Mean self-esteem score (Rosenberg, 10-40), at exit"),
     "digital_skills_baseline": N_("Beneficiaries with basic digital skills, at baseline"),
     "digital_skills_exit": N_("Beneficiaries with basic digital skills, at exit"),
+    "beneficiaries_reached": N_("Beneficiaries reached"),
+    "pathways_activated": N_("Individual pathways activated (PAI approved)"),
+    "pathways_activated_wp1_work": N_("Individual pathways activated with a WP1 measure"),
+    "pathways_activated_wp2_housing": N_("Individual pathways activated with a WP2 measure"),
+    "pathways_activated_wp3_socio_cultural": N_("Individual pathways activated with a WP3 measure"),
+    "left_reception": N_("Beneficiaries who left the reception circuit for a home of their own"),
+    "housing_autonomy_baseline": N_("Beneficiaries with housing autonomy, at baseline"),
+    "housing_autonomy_exit": N_("Beneficiaries with housing autonomy, at exit"),
+    "exit_housing_private_rental": N_("Beneficiaries living in a private rental at exit"),
+    "exit_housing_social_housing": N_("Beneficiaries living in social housing at exit"),
+    "exit_housing_cohousing": N_("Beneficiaries living in cohousing at exit"),
+    "exit_housing_family_hosting": N_("Beneficiaries living in family hosting at exit"),
+    "employed_baseline": N_("Beneficiaries employed, at baseline"),
+    "employed_exit": N_("Beneficiaries employed, at exit"),
+    "job_stability": N_("Job stability: employed at exit and still employed at follow-up"),
+    "hired_after_work_grant": N_("Beneficiaries hired after a work grant"),
+    "business_started": N_("Businesses started after self-employment orientation"),
+    "mobility_autonomy_baseline": N_(
+        "Beneficiaries with autonomous mobility (licence or bicycle), at baseline"
+    ),
+    "mobility_autonomy_exit": N_(
+        "Beneficiaries with autonomous mobility (licence or bicycle), at exit"
+    ),
+    "autonomy_reached_work": N_("Beneficiaries who reached autonomy: work"),
+    "autonomy_reached_housing": N_("Beneficiaries who reached autonomy: housing"),
+    "autonomy_reached_mobility": N_("Beneficiaries who reached autonomy: mobility"),
 }
 
 GENERAL_OBJECTIVE = N_("General objective")
