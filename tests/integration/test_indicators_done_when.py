@@ -36,6 +36,7 @@ from openpyxl import load_workbook
 from playwright.async_api import ViewportSize, async_playwright, expect
 
 from domain.indicators import CATALOGUE, Indicator
+from domain.indicators.outcome_catalogue import OUTCOMES
 from infra.accounts.model import Language
 from infra.embedded import EmbeddedPostgres, free_port
 from infra.indicators.postgres_projection import PROJECTION
@@ -71,7 +72,20 @@ LATE_PATHWAY = {
     "social_marginality_baseline": (1, 1),
     "digital_skills_baseline": (0, 1),
     "self_esteem_baseline": (19, 1),
+    "beneficiaries_reached": (1, None),
+    "employed_baseline": (0, 1),  # inactive, in reception, no licence nor bicycle
+    "housing_autonomy_baseline": (0, 1),
+    "mobility_autonomy_baseline": (0, 1),
 }
+
+OUTCOMES_OF_THE_DEMO = [
+    i.indicator_id
+    for i in OUTCOMES
+    if i.moment != "baseline"
+    and i.indicator_id not in ("exit_housing_social_housing", "exit_housing_cohousing")
+]
+"""The headline outcomes the demo's 20 pathways give a figure above 0 (none of its exits is
+to social housing or cohousing; tests/workflows/test_demo.py checks all of them on 60)."""
 
 
 @dataclass(frozen=True)
@@ -317,6 +331,11 @@ async def test_the_coordinator_reads_every_indicator_as_of_two_days_and_in_the_x
                     )
                     if day == today:
                         proofs[indicator.indicator_id] = proof
+            # The headline outcomes, each with the pathways (and events) behind it.
+            for indicator_id in OUTCOMES_OF_THE_DEMO:
+                assert now[indicator_id].numerator > 0, indicator_id
+                role = "count" if now[indicator_id].denominator is None else "numerator"
+                assert proofs[indicator_id].pathways[role], indicator_id
 
             # The XLSX: the screen's numbers, cells of 1 to 4 people blank.
             download = await cora.get("/indicators.xlsx", params={"as_of": today.isoformat()})

@@ -18,6 +18,8 @@ from domain.commands import CommandEnvelope
 from domain.decider import decide
 from domain.errors import DomainError
 from domain.evolution import fold
+from domain.indicators import facts
+from domain.indicators.outcome_catalogue import OUTCOMES
 from domain.measures import MeasureKind, MeasureStatus
 from domain.measures.housing_placement import HostingCommunicationSent
 from domain.measures.work_grant import WorkGrantAttendance
@@ -102,6 +104,20 @@ def test_every_planned_command_passes_the_rules_and_the_caseload_covers_the_doma
     assert sum(s.suspension is not None for s in states) >= 3
     assert started == completed == set(MEASURE_SCRIPTS)
     assert len({s.organisation_id for s in states}) == 3
+
+
+def test_the_demo_gives_every_headline_outcome_a_figure() -> None:
+    """`pathways demo` (60 pathways, seed 7) leaves no outcome of the general objective at 0:
+    the funder report of the demo shows each (the baselines may be 0: nobody is autonomous
+    on arrival)."""
+    now = datetime.combine(TODAY, time(10), tzinfo=UTC)
+    summed: Counter[str] = Counter()
+    for pathway in plan_demo(TODAY, count=60, seed=7, policy=DEMO):
+        summed.update(facts(fold_through_decider(pathway, now)))
+    zero = [
+        i.indicator_id for i in OUTCOMES if i.moment != "baseline" and not summed[i.numerator_fact]
+    ]
+    assert not zero
 
 
 def test_plan_shows_the_rules_worth_seeing() -> None:
