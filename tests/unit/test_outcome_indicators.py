@@ -7,11 +7,15 @@ makes it true (the as-of of a fact is the event that made it), and a person is c
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
-from domain.indicators import BY_ID, FACTS, facts
+import pytest
+
+from domain.indicators import BY_ID, DEFAULT_TARGETS, FACTS, facts
 from domain.indicators.outcome_catalogue import OUTCOMES
 from domain.indicators.outcomes import OUTCOME_FACTS
+from infra.indicators.targets import TargetsFileError, load_targets
 from tests.scenarios import CONDITION, SUPERVISOR, Scenario, plan
 from tests.unit.test_indicators import approved, baselined, exited, opened
 from tests.unit.test_measures_work import WORK_GRANT, complete, start
@@ -146,3 +150,15 @@ def test_every_outcome_reads_facts_the_state_can_give() -> None:
     assert read <= FACTS
     assert OUTCOME_FACTS <= FACTS
     assert all(BY_ID[i.indicator_id] is i for i in OUTCOMES)
+
+
+def test_the_targets_file_sets_the_outcomes_and_refuses_a_share_above_one(tmp_path: Path) -> None:
+    path = tmp_path / "targets.toml"
+    path.write_text("[left_reception]\nvalue = 0.75\n\n[hired_after_work_grant]\nvalue = 45\n")
+    targets = load_targets(path)
+    assert targets["left_reception"].value == 0.75 and targets["left_reception"].met(0.8)
+    assert targets["hired_after_work_grant"].progress(9) == 0.2
+    assert targets["job_stability"] == DEFAULT_TARGETS["job_stability"]
+    path.write_text("[job_stability]\nvalue = 70\n")
+    with pytest.raises(TargetsFileError, match=r"line 2.*from 0 to 1"):
+        load_targets(path)
