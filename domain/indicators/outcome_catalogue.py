@@ -77,6 +77,18 @@ OUTCOMES: tuple[Indicator, ...] = (
         "the pathway is opened (each pathway is one beneficiary)",
         fact=o.REACHED,
     ),
+    *(
+        count(
+            f"beneficiaries_reached_{package.value}",
+            package,
+            f"Beneficiaries reached by a {name} measure",
+            _GENERAL,
+            f"at least one {name} measure taken part in (started, and not cancelled before any "
+            "activity was recorded)",
+            fact=o.reached_in(package),
+        )
+        for package, name in _PACKAGES.items()
+    ),
     count(
         "pathways_activated",
         None,

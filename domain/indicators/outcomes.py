@@ -81,6 +81,11 @@ def activated_in(package: WorkPackage) -> str:
     return f"{ACTIVATED}_{package.value}"
 
 
+def reached_in(package: WorkPackage) -> str:
+    """The fact of a beneficiary who took part in a measure of `package`: `reached_wp1_work`."""
+    return f"{REACHED}_{package.value}"
+
+
 def exit_housing(solution: HousingSituation) -> str:
     """The fact of a pathway whose exit records this home: `exit_housing_cohousing`."""
     return f"exit_housing_{solution.value}"
@@ -95,6 +100,7 @@ OUTCOME_FACTS: frozenset[str] = frozenset(
         STABLE_EMPLOYMENT,
         EMPLOYED_EXIT_FOLLOWED_UP,
         *(activated_in(package) for package in WorkPackage),
+        *(reached_in(package) for package in WorkPackage),
         *(exit_housing(solution) for solution in AUTONOMOUS_HOUSING),
         *(f"{axis.stem}_{moment}" for axis in AXES for moment in ("baseline", "exit")),
         *(name for axis in AXES for name in (axis.reached, axis.lacking)),
@@ -106,6 +112,9 @@ OUTCOME_FACTS: frozenset[str] = frozenset(
 def outcome_facts(state: PathwayState) -> dict[str, int]:
     """The outcome facts true of an opened pathway now (each weighing 1)."""
     found = {REACHED: 1}
+    for measure in state.measures.values():
+        if took_part(measure):
+            found[reached_in(CATALOGUE[measure.kind].work_package)] = 1
     if state.plan is not None:
         found[ACTIVATED] = 1
         for measure in state.measures.values():

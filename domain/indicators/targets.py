@@ -77,6 +77,9 @@ _PAID: dict[PaymentKind, int] = {
 
 _OUTCOMES = (
     _at_least("beneficiaries_reached", 300),
+    _at_least("beneficiaries_reached_wp1_work", 180),
+    _at_least("beneficiaries_reached_wp2_housing", 100),
+    _at_least("beneficiaries_reached_wp3_socio_cultural", 120),
     _at_least("pathways_activated", 270),
     _at_least("pathways_activated_wp1_work", 200),
     _at_least("pathways_activated_wp2_housing", 120),

@@ -265,6 +265,9 @@ EXPECTED: dict[str, int | tuple[int, int]] = {
     "digital_skills_exit": (1, 2),
     # The headline outcomes: tests/unit/test_outcome_indicators.py tries each rule.
     "beneficiaries_reached": 3,
+    "beneficiaries_reached_wp1_work": 3,
+    "beneficiaries_reached_wp2_housing": 2,  # Amina's home, Bakary's cohousing
+    "beneficiaries_reached_wp3_socio_cultural": 2,
     "pathways_activated": 3,
     "pathways_activated_wp1_work": 3,
     "pathways_activated_wp2_housing": 2,  # Amina's and Bakary's homes

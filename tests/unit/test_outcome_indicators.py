@@ -47,6 +47,19 @@ def test_a_package_whose_only_measure_is_cancelled_before_it_starts_is_not_activ
     assert facts(s.state)["activated_wp1_work"] == 1
 
 
+def test_reached_by_a_package_once_a_measure_of_it_is_taken_part_in() -> None:
+    s = approved(woman(), ("club", "association_membership"), ("it", "training_course"))
+    assert "reached_wp3_socio_cultural" not in facts(s.state)  # planned is not reached
+    details = {"association": "ASD Lecce", "category": "sports", "start_on": "2026-03-03"}
+    s.given(start("club", kind="association_membership", **details))
+    assert facts(s.state)["reached_wp3_socio_cultural"] == 1
+    course = {"subject": "italian_l2", "title": "Italiano A2", "provider": "CPIA"}
+    s.given(start("it", kind="training_course", planned_hours=100, start_on="2026-03-03", **course))
+    assert facts(s.state)["reached_wp1_work"] == 1
+    s.given({"type": "cancel_measure", "measure_id": "it", "reason": "Enrolled by mistake"})
+    assert "reached_wp1_work" not in facts(s.state)  # cancelled before any attendance
+
+
 def test_left_reception_for_a_home_of_her_own_counts_from_the_exit() -> None:
     s = approved(woman(housing="reception_centre"), ("home", "housing_placement"))
     before = facts(s.state)
