@@ -50,7 +50,11 @@ def test_every_message_of_the_pages_has_an_italian_translation() -> None:
 
 @pytest.mark.parametrize("language", ["it", "en"])
 def test_the_catalogs_are_well_formed(language: str) -> None:
-    """Placeholders of each translation match its msgid's (babel's own checks)."""
+    """Every entry parses (an entry merged without its msgstr is refused, not dropped with a
+    warning), and the placeholders of each translation match its msgid's (babel's checks)."""
+    path = ROOT / "web" / "locales" / language / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as po:
+        read_po(po, locale=language, abort_invalid=True)
     problems = [(m.id, errors) for m, errors in catalog(language).check()]
     assert not problems
 
