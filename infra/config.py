@@ -72,7 +72,12 @@ class Settings(BaseSettings):
     `pathways up` makes one and keeps it in `<data_dir>/session-secret`; `pathways web`
     requires it."""
     temporal_ui_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
-    """The Temporal UI of a configured cluster, for the pages' links to workflow runs."""
+    """The Temporal UI of a configured cluster, for the pages' links to workflow runs, when
+    the web app does not serve it itself (`temporal_ui_upstream`)."""
+    temporal_ui_upstream: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    """A Temporal UI server (a cluster's, with `TEMPORAL_UI_PUBLIC_PATH=/temporal` and
+    `TEMPORAL_CODEC_ENDPOINT=<public_base_url>/codec`) that the web app serves under
+    `/temporal/` behind its sign-in (docs/scale-out.md); `pathways up` sets its own."""
     master_key: SecretStr | None = None
     """Base64 of 32 random bytes: wraps every pathway's data key (docs/privacy.md). When
     neither it nor `master_key_file` is set, `pathways up` makes one and keeps it in

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+import httpx
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
@@ -49,6 +50,7 @@ from web.problems import install_problem_handlers
 from web.search_api import build_search_router
 from web.security import SecurityHeaders, install_docs
 from web.settings import WebSettings
+from web.temporal_ui.routes import build_temporal_ui_router
 
 if TYPE_CHECKING:
     from infra.crypto.codec import PathwayCodec
@@ -75,6 +77,7 @@ def create_app(
     account_service: AccountServiceFactory,
     invitations: InvitationStore | None = None,
     partner_inviter: PartnerInviterFactory,
+    temporal_ui_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
     """The web app: the JSON API under `/api/v1`, OpenAPI at `/openapi.json`.
 
@@ -91,6 +94,8 @@ def create_app(
     Without `invitations`, the partner accounts' one-time links are kept in memory;
     `partner_inviter` (`workers.composition.partner_inviter`) builds the invitations' rules
     over them, the accounts and the registry.
+    With `settings.temporal_ui_upstream`, the Temporal UI is served under `/temporal/`
+    (`web.temporal_ui`); `temporal_ui_transport` replaces the network to it in tests.
     """
     app = FastAPI(
         docs_url=None,  # web.security serves /docs, under its own policy
@@ -173,6 +178,15 @@ def create_app(
     app.include_router(
         build_codec_router(_origin(settings.temporal_ui_url), documented=codec is not None)
     )
+    if settings.temporal_ui_upstream:
+        app.include_router(
+            build_temporal_ui_router(
+                settings.temporal_ui_upstream,
+                settings.temporal_namespace,
+                SESSION_COOKIE,
+                temporal_ui_transport,
+            )
+        )
     install_docs(app)
     return app
 

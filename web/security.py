@@ -46,6 +46,25 @@ def report_csp(nonce: str) -> str:
     return CSP.replace("style-src 'self'", f"style-src 'self' 'nonce-{nonce}'")
 
 
+TEMPORAL_UI_CSP = "; ".join(
+    (
+        "default-src 'self'",
+        # The Temporal UI (a SvelteKit build we do not write) boots with inline script and
+        # style, without a nonce; everything else is as strict as `CSP`.
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+"""The policy of the Temporal UI served under `/temporal/` (web/temporal_ui)."""
+
+
 def docs_csp(nonce: str) -> str:
     """The policy of `/docs`: Swagger UI's files from its CDN, its one inline script by nonce."""
     return "; ".join(

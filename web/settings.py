@@ -48,7 +48,11 @@ class WebSettings:
     auth_clock: Callable[[], datetime] = field(default=_utc_now)
     """The clock of sessions and sign-in lockouts: real time, even when `clock` is moved."""
     temporal_ui_url: str | None = None
-    """Where the Temporal UI is, for the timeline's link to the workflow run."""
+    """Where the Temporal UI is, for the timeline's link to the workflow run, when the app
+    does not serve it itself (`temporal_ui_upstream`)."""
+    temporal_ui_upstream: str | None = None
+    """The Temporal UI server (public path `/temporal`, on loopback) that the app serves
+    under `/temporal/` behind its sign-in (`web/temporal_ui`); None: no such path."""
     temporal_namespace: str = "default"
     max_body_bytes: int = MIB
     """The largest request body taken (API JSON, page forms); larger ones are 413

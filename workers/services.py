@@ -20,6 +20,9 @@ from infra.temporal import temporal_address
 from workers.endpoints import check_database, redact
 from workers.failures import Unavailable
 
+TEMPORAL_UI_PATH = "/temporal"
+"""The UI's public path: where the web app serves it (`web.temporal_ui.links.PREFIX`)."""
+
 if TYPE_CHECKING:
     from temporalio.worker import Worker
 
@@ -42,6 +45,8 @@ class Stack:
     smtp_host: str | None = None
     """The SMTP server the notifier sends to, when the stack started one of its own."""
     temporal_ui_url: str | None = None
+    temporal_ui_upstream: str | None = None
+    """The Temporal UI server the web app serves under `/temporal/` (web/temporal_ui)."""
     web_url: str | None = None
     demo_accounts: list[Account] = field(default_factory=list)
     """The demo accounts one can sign in as, when the stack ensured them."""
@@ -133,8 +138,14 @@ class EmbeddedTemporal:
             port=settings.temporal_port,
             ui_port=settings.temporal_ui_port,
             namespace=settings.temporal_namespace,
-            # The UI decodes the sealed payloads through the web app, for those allowed.
-            extra_args=["--ui-codec-endpoint", codec_endpoint(settings)],
+            # Served by the web app under /temporal/, behind its sign-in; the UI decodes the
+            # sealed payloads through the app's /codec on the same origin, for those allowed.
+            extra_args=[
+                "--ui-public-path",
+                TEMPORAL_UI_PATH,
+                "--ui-codec-endpoint",
+                codec_endpoint(settings),
+            ],
         )
         self._watch: asyncio.Task[None] | None = None
 
@@ -142,8 +153,11 @@ class EmbeddedTemporal:
         stack.temporal_address = await self._server.start()
         stack.banner.append(("Temporal", f"{stack.temporal_address} (embedded dev server)"))
         if self._server.ui_url is not None:
-            stack.temporal_ui_url = self._server.ui_url
-            stack.banner.append(("Temporal UI", self._server.ui_url))
+            stack.temporal_ui_upstream = self._server.ui_url
+            public = f"{stack.settings.public_base_url.rstrip('/')}{TEMPORAL_UI_PATH}/"
+            # Its own port stays on loopback, without sign-in: for operators on this machine.
+            own = f"{self._server.ui_url}{TEMPORAL_UI_PATH}/"
+            stack.banner.append(("Temporal UI", f"{public} (operators: {own})"))
         self._watch = asyncio.create_task(self._watch_server(stack), name="watch-temporal")
 
     async def stop(self) -> None:
@@ -190,8 +204,10 @@ class ConfiguredTemporal:
         origin = "configured" if self._settings.temporal_address else "run by `pathways up`"
         stack.banner.append(("Temporal", f"{address} ({origin})"))
         stack.temporal_ui_url = self._settings.temporal_ui_url
-        if stack.temporal_ui_url is None and not self._settings.temporal_address:
-            stack.temporal_ui_url = f"http://{LOOPBACK}:{self._settings.temporal_ui_port}"
+        stack.temporal_ui_upstream = self._settings.temporal_ui_upstream
+        if stack.temporal_ui_upstream is None and not self._settings.temporal_address:
+            # The dev server of `pathways up`, started with the public path /temporal.
+            stack.temporal_ui_upstream = f"http://{LOOPBACK}:{self._settings.temporal_ui_port}"
 
     async def stop(self) -> None:
         pass

@@ -214,6 +214,7 @@ class WebServer:
                     secure_cookies=settings.public_base_url.startswith("https://"),
                     strict_transport=settings.public_base_url.startswith("https://"),
                     temporal_ui_url=stack.temporal_ui_url,
+                    temporal_ui_upstream=stack.temporal_ui_upstream,
                     temporal_namespace=settings.temporal_namespace,
                     trusted_proxies=settings.trusted_proxy_list,
                     grant=grant,

@@ -127,7 +127,10 @@ async def test_up_runs_the_stack_stops_on_ctrl_c_and_keeps_the_data(workdir: Pat
             f"  Temporal     127.0.0.1:{env['PATHWAYS_TEMPORAL_PORT']} (embedded dev server)"
             in up.banner
         )
-        assert f"  Temporal UI  http://127.0.0.1:{env['PATHWAYS_TEMPORAL_UI_PORT']}" in up.banner
+        assert (
+            f"(operators: http://127.0.0.1:{env['PATHWAYS_TEMPORAL_UI_PORT']}/temporal/)"
+            in up.banner
+        )
         assert "Press Ctrl-C to stop." in up.banner
         assert (
             f"  Mail         127.0.0.1:{env['PATHWAYS_SMTP_PORT']} → {data_dir}/mail/" in up.banner

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 from babel.dates import format_date
 from fastapi import APIRouter, Request
@@ -37,8 +36,7 @@ from web.pages.render import language_of, render
 from web.pages.routing import PROBLEM_MESSAGES, PageAccount, page_router
 from web.pages.timeline import EventGroup, Filters, Wording, timeline, work_package_of
 from web.scope import history_in_scope
-from web.settings import WebSettings
-from workflows.models import workflow_id_for
+from web.temporal_ui.links import temporal_link
 
 T = TypeVar("T")
 
@@ -54,16 +52,6 @@ class Option:
     value: str
     label: str
     selected: bool
-
-
-def temporal_link(settings: WebSettings, pathway_id: str) -> str | None:
-    """The Temporal UI page of the pathway's workflow, when the UI's address is configured."""
-    if not settings.temporal_ui_url:
-        return None
-    base = settings.temporal_ui_url.rstrip("/")
-    namespace = quote(settings.temporal_namespace, safe="")
-    workflow_id = quote(workflow_id_for(pathway_id), safe="")
-    return f"{base}/namespaces/{namespace}/workflows/{workflow_id}"
 
 
 def _choice(value: str | None, parse: Callable[[str], T]) -> T | None:
@@ -190,7 +178,7 @@ def build_history_router() -> APIRouter:
                 Option(g.value, gettext(EVENT_GROUPS[g.value]), g == filters.group)
                 for g in EventGroup
             ],
-            "temporal_link": temporal_link(settings, pathway_id),
+            "temporal_link": temporal_link(settings, pathway_id, account),
             "access": purpose_choice(request, purpose),
         }
         partial = (

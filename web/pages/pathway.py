@@ -62,6 +62,7 @@ from web.pages.render import language_of, render
 from web.pages.routing import PageAccount, page_router, safe_next, see_other
 from web.problems import ProblemError
 from web.scope import changeable, readable, transferred_away
+from web.temporal_ui.links import temporal_link
 
 ERASED_NOTICE = N_(
     "The personal data of this pathway were erased (at the beneficiary's request, or once"
@@ -247,6 +248,7 @@ def build_pathway_router() -> APIRouter:
             access=purpose_choice(request, purpose),
             erased=erased,
             erased_notice=ERASED_NOTICE,
+            temporal_link=temporal_link(settings, pathway_id, account),
             linked_names=await linked_names(partners, account, state),
         )
 

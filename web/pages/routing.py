@@ -46,6 +46,9 @@ PROBLEM_MESSAGES: dict[str, str] = {
     AS_OF_IN_FUTURE: N_("That day is still to come: choose today or a day before it."),
     "invalid_command": N_("Something in the address of this page is not valid."),
     "unavailable": N_("The service cannot answer right now. Please try again in a moment."),
+    "temporal_ui_unavailable": N_(
+        "The Temporal UI does not answer right now. Please try again in a moment."
+    ),
 }
 """What a page says for a refusal code; add a code here when a page can meet it."""
 GENERIC_PROBLEM = N_("The request could not be completed.")

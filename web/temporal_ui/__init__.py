@@ -1,0 +1,1 @@
+"""The Temporal UI behind the web app's sign-in, under `/temporal/` (docs/privacy.md)."""
