@@ -26,6 +26,8 @@ from tests.eventstore.builders import read_models, records, summary
 from tests.web.conftest import web_settings
 from tests.web.staff import bearer, staffed_accounts
 from tests.web_app import create_test_app
+from web.problems import ProblemError
+from web.temporal_ui.access import UiCall, admitted
 from web.temporal_ui.forwarding import OutsidePath, checked_path, request_headers
 from web.temporal_ui.links import PREFIX, temporal_link
 from workers.services import TEMPORAL_UI_PATH
@@ -328,3 +330,17 @@ def test_the_link_goes_through_the_app_for_the_roles_that_may_use_it() -> None:
         account = Account(id="x", display_name="X", role=role, organisation_id="org-lecce")
         assert temporal_link(settings, OURS, account) == link, role
     assert TEMPORAL_UI_PATH == PREFIX, "pathways up starts the UI where the app serves it"
+
+
+@pytest.mark.parametrize("role", [Role.PARTNER, Role.CASEWORKER])
+def test_a_partner_or_a_caseworker_is_answered_as_if_there_were_no_ui(role: Role) -> None:
+    account = Account(
+        id="x",
+        display_name="X",
+        role=role,
+        organisation_id=None if role == Role.PARTNER else "org-lecce",
+        contact_id="c-1" if role == Role.PARTNER else None,
+    )
+    with pytest.raises(ProblemError) as refused:
+        admitted(account, UiCall("GET", "/namespaces/default/workflows", []))
+    assert (refused.value.status, refused.value.code) == (404, "not_found")
