@@ -22,6 +22,7 @@ from infra.accounts.model import Account
 from web import dependencies
 from web.access import PURPOSE_HEADER, chosen_purpose, record_read
 from web.auth import _bearer_account, _session_account
+from web.pages.render import current_path
 from web.pages.routing import problem_page, see_other, sign_in_url
 from web.problems import UNAUTHENTICATED, ProblemError, problem_response
 from web.temporal_ui.access import UiCall, admitted, pathways_named, scoped_params
@@ -65,14 +66,15 @@ def build_temporal_ui_router(
 
     async def _answer(request: Request, call: UiCall) -> Response:
         try:
-            path = checked_path(request.scope["raw_path"].decode("latin-1"), PREFIX)
+            raw = request.scope.get("raw_path") or request.url.path.encode()
+            path = checked_path(raw.decode("latin-1"), PREFIX)
         except OutsidePath as err:
             raise ProblemError(err.code, str(err), status=400) from None
         account = await _account(request)
         if account is None:
             if call.is_api:
                 raise ProblemError(UNAUTHENTICATED, "sign in first", status=401)
-            return see_other(sign_in_url(request.url.path), request)
+            return see_other(sign_in_url(current_path(request)), request)
         admitted(account, call)
         params = await scoped_params(
             account, call, namespace, dependencies.event_store(request).caseload
