@@ -121,7 +121,7 @@ SMOKE = Sizes(
     restart_cap=60,
     sweep_seconds=20,
     indicator_pathways=200,
-    indicator_cap=60,
+    indicator_cap=120,  # its own PostgreSQL and 200 pathways: past 60 s at a load of 15
     budget=240,
 )
 
