@@ -28,6 +28,7 @@ from web.pages.password import build_password_router
 from web.pages.pathway import build_pathway_router
 from web.pages.payments import build_payments_router
 from web.pages.referrals import build_referrals_router
+from web.pages.referred_work import build_referred_work_router
 from web.pages.render import environments
 from web.pages.search import build_search_router
 from web.pages.sign_in import build_sign_in_router
@@ -56,6 +57,7 @@ def build_pages_router() -> APIRouter:
     router.include_router(build_partners_router())
     router.include_router(build_partner_home_router())
     router.include_router(build_referrals_router())
+    router.include_router(build_referred_work_router())
     router.include_router(build_invitation_router())
     router.include_router(build_search_router())
     return router

@@ -21,14 +21,10 @@ from pydantic import ValidationError
 
 from client.parsing import InvalidInput, build_envelope
 from client.pathway import CommandRefused
-from domain.calendar import project_day
 from domain.commands import COMMAND_ADAPTER, Command
-from domain.evolution import fold
 from domain.measures import MeasureKind
 from domain.projections import ReferralView
-from domain.referrals.rules import grants
 from domain.referrals.state import ReferralStatus
-from domain.stream import stream_id_for
 from domain.values import Role
 from infra.access_log.model import Channel
 from infra.accounts.model import Account
@@ -189,38 +185,5 @@ def build_referrals_router() -> APIRouter:
         except CommandRefused as error:
             return await again(error.code)
         return see_other(REFERRALS_PATH, request)
-
-    @router.get(REFERRALS_PATH + "/{pathway_id}/{key}/work")
-    async def referred_work(
-        settings: SettingsDep,
-        store: StoreDep,
-        request: Request,
-        pathway_id: str,
-        key: str,
-        account: PageAccount,
-    ) -> Response:
-        """For the caseworker an accepted referral names: the referral's minimum data and
-        the referred measure, while the consent is in force; 404 for anyone else."""
-        accepted = await store.referral_inbox.accepted_for(account.id)
-        view = next((v for v in accepted if (v.pathway_id, v.key) == (pathway_id, key)), None)
-        if view is None or account.role != Role.CASEWORKER:
-            raise ProblemError("pathway_not_found", "no such referral", status=404)
-        state = fold(await store.read_stream(stream_id_for(pathway_id)))
-        referral = state.referrals.given.get(key)
-        measure_id = referral.measure_id if referral is not None else None
-        if not grants(state, account.id, measure_id, project_day(settings.clock())):
-            raise ProblemError("pathway_not_found", "no such referral", status=404)
-        assert measure_id is not None
-        purpose = page_purpose(request, account)
-        await record_read(
-            request, account, pathway_id, "referred_measure", purpose, Channel.PAGE, measure_id
-        )
-        return render(
-            request,
-            "referred_work.html",
-            view=view,
-            measure=state.measures[measure_id],
-            measure_label=measure_label(request),
-        )
 
     return router
