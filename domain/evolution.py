@@ -284,7 +284,9 @@ def _apply(state: PathwayState, event: Event, record: EventRecord) -> PathwaySta
             | TransferDeclined()
         ):
             assert state.opened_at is not None
-            referrals = evolve_referrals(state.referrals, event, record, state.opened_at)
+            referrals = evolve_referrals(
+                state.referrals, event, record, state.opened_at, state.organisation_id
+            )
             if isinstance(event, TransferAccepted):
                 return state.model_copy(
                     update={

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import AwareDatetime
@@ -94,6 +95,15 @@ class PartnerLink(Frozen):
     partner_id: Identifier
 
 
+class InboxStatus(StrEnum):
+    """Where a row of the referral inbox stands for the receiving organisation."""
+
+    PENDING = "pending"
+    """To answer."""
+    ANSWERED = "answered"
+    """Accepted or declined; listed with its outcome."""
+
+
 class ReferralView(Frozen):
     """A referral or a transfer as the receiving organisation reads it: the minimum. One row
     of that organisation's referral inbox (`referral_inbox`, migration 0017)."""
@@ -101,7 +111,8 @@ class ReferralView(Frozen):
     pathway_id: Identifier
     kind: Literal["referral", "transfer"]
     referral_id: Identifier | None
-    """None for a transfer (one waits at a time)."""
+    """None for the waiting transfer (one waits at a time); `transfer-N` for the N-th
+    answered one."""
     to_organisation: Identifier
     given_name: str
     """The beneficiary's first name only."""
@@ -118,8 +129,16 @@ class ReferralView(Frozen):
 
     @property
     def key(self) -> str:
-        """The row's key within its pathway: the referral's id, or `transfer`."""
+        """The row's key within its pathway: the referral's id, `transfer` (waiting) or
+        `transfer-N` (answered)."""
         return self.referral_id or "transfer"
+
+    @property
+    def inbox_status(self) -> InboxStatus:
+        """To answer while pending, answered once accepted or declined."""
+        if self.status == ReferralStatus.PENDING:
+            return InboxStatus.PENDING
+        return InboxStatus.ANSWERED
 
 
 class SearchSubject(Frozen):

@@ -83,6 +83,25 @@ def referral_views(state: PathwayState) -> list[ReferralView]:
                 status=ReferralStatus.PENDING,
             )
         )
+    views.extend(
+        ReferralView(
+            pathway_id=state.pathway_id,
+            kind="transfer",
+            referral_id=answered.key(number),
+            to_organisation=answered.to_organisation,
+            given_name=given_name,
+            service=None,
+            measure_kind=None,
+            from_organisation=answered.from_organisation,
+            referred_by=answered.requested_by,
+            referred_on=None,
+            answer_by=None,
+            effective_on=answered.effective_on,
+            status=answered.status,
+            caseworker_id=answered.caseworker_id,
+        )
+        for number, answered in enumerate(state.referrals.answered_transfers, start=1)
+    )
     return views
 
 

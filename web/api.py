@@ -20,7 +20,7 @@ from domain.calendar import project_day
 from domain.commands import CommandEnvelope, OpenPathway
 from domain.evolution import fold
 from domain.pathway_answer import PathwayAnswer, pathway_answer
-from domain.projections import PathwaySummary, ReferralView
+from domain.projections import InboxStatus, PathwaySummary, ReferralView
 from domain.records import EventRecord
 from domain.stream import stream_id_for
 from domain.values import Actor, Identifier
@@ -227,13 +227,20 @@ def build_router() -> APIRouter:
         account: CurrentAccount,
         purpose: PurposeQuery = None,
         x_purpose: PurposeHeader = None,
+        answered: Annotated[
+            InboxStatus | None,
+            Query(
+                alias="status",
+                description="`pending`: to answer; `answered`: accepted or declined.",
+            ),
+        ] = None,
     ) -> list[ReferralView]:
-        """For a supervisor: every referral and waiting transfer addressed to their
-        organisation, those waiting first, each with its minimum data (as
-        `/pathways/{id}/referrals`); 403 for another role. The read is in the access log,
-        one entry per pathway listed."""
+        """For a supervisor: every referral and transfer addressed to their organisation,
+        those waiting first, each with its minimum data (as `/pathways/{id}/referrals`) and
+        its outcome once answered; `status` keeps those to answer or those answered. 403
+        for another role. The read is in the access log, one entry per pathway listed."""
         why = chosen_purpose(account, purpose, x_purpose)
-        views = await inbox(store, account)
+        views = await inbox(store, account, answered)
         pathway_ids = sorted({view.pathway_id for view in views})
         if pathway_ids:
             await record_read(request, account, pathway_ids, "referral_inbox", why, Channel.API)

@@ -19,7 +19,7 @@ from domain.calendar import project_day
 from domain.commands import Command
 from domain.errors import OrganisationNotFound
 from domain.evolution import fold
-from domain.projections import PathwaySummary, ReferralView
+from domain.projections import InboxStatus, PathwaySummary, ReferralView
 from domain.records import EventRecord
 from domain.referral_access import (
     addressed_to,
@@ -203,9 +203,12 @@ async def addressed(store: EventStore, account: Account, pathway_id: str) -> lis
     raise deny(account, "read_referral", pathway_id)
 
 
-async def inbox(store: EventStore, account: Account) -> list[ReferralView]:
+async def inbox(
+    store: EventStore, account: Account, status: InboxStatus | None = None
+) -> list[ReferralView]:
     """The referrals and transfers addressed to the account's organisation, from the
-    referral inbox read model: what its supervisors answer.
+    referral inbox read model: what its supervisors answer (`status` pending) and what
+    they answered (`status` answered, with the outcome), those waiting first.
 
     Raises:
         ProblemError: `forbidden` (403) for any role but a supervisor.
@@ -213,7 +216,8 @@ async def inbox(store: EventStore, account: Account) -> list[ReferralView]:
     if account.role != Role.SUPERVISOR or account.organisation_id is None:
         log.warning("access_denied", account_id=account.id, role=account.role.value, action="inbox")
         raise ProblemError(FORBIDDEN, "only a supervisor answers referrals", status=403)
-    return await store.referral_inbox.addressed_to(account.organisation_id)
+    views = await store.referral_inbox.addressed_to(account.organisation_id)
+    return [v for v in views if status is None or v.inbox_status == status]
 
 
 async def history_in_scope(

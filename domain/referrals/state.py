@@ -49,6 +49,24 @@ class PendingTransfer(Frozen):
     requested_by: Identifier
 
 
+class AnsweredTransfer(Frozen):
+    """A transfer once answered: kept so that the receiving organisation's inbox lists it
+    under "answered" with its outcome."""
+
+    to_organisation: Identifier
+    from_organisation: Identifier
+    effective_on: date
+    requested_by: Identifier
+    status: ReferralStatus
+    caseworker_id: Identifier | None = None
+    """The receiving organisation's caseworker, when accepted."""
+    answered_by: Identifier
+
+    def key(self, number: int) -> str:
+        """The row's key in the inbox: `transfer-N`, N from 1 in the order answered."""
+        return f"transfer-{number}"
+
+
 class Ownership(Frozen):
     """An organisation that owned the pathway, from `since` (business time)."""
 
@@ -62,6 +80,8 @@ class Referrals(Frozen):
     transfer: PendingTransfer | None = None
     owners: tuple[Ownership, ...] = ()
     """Every organisation that owned the pathway, the first from its opening."""
+    answered_transfers: tuple[AnsweredTransfer, ...] = ()
+    """The transfers answered, in order (accepted or declined)."""
 
     def next_id(self) -> str:
         return f"referral-{len(self.given) + 1}"

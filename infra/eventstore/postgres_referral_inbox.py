@@ -84,7 +84,9 @@ class PostgresReferralInbox:
     async def accepted_for(self, caseworker_id: str) -> list[ReferralView]:
         """See `ReferralInboxQueries.accepted_for`."""
         accepted = ReferralStatus.ACCEPTED.value
-        return await self._select(f"caseworker_id = %s AND status = '{accepted}'", caseworker_id)
+        return await self._select(
+            f"kind = 'referral' AND caseworker_id = %s AND status = '{accepted}'", caseworker_id
+        )
 
     async def _select(self, condition: str, value: str) -> list[ReferralView]:
         query = f"SELECT entry_key, {_FIELDS} FROM referral_inbox WHERE {condition} {_ORDER}"

@@ -24,7 +24,8 @@ class ReferralInboxQueries(Protocol):
         ...
 
     async def accepted_for(self, caseworker_id: str) -> list[ReferralView]:
-        """The accepted referrals that name the caseworker, by pathway and referral."""
+        """The accepted referrals that name the caseworker, by pathway and referral (not a
+        transfer accepted for them: that pathway is in their caseload)."""
         ...
 
 
@@ -65,5 +66,7 @@ class InMemoryReferralInbox:
         return in_inbox_order(
             v
             for v in found
-            if v.caseworker_id == caseworker_id and v.status == ReferralStatus.ACCEPTED
+            if v.kind == "referral"
+            and v.caseworker_id == caseworker_id
+            and v.status == ReferralStatus.ACCEPTED
         )

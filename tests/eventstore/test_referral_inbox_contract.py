@@ -11,13 +11,19 @@ import pytest
 
 from activities.pathways.read_model_rebuild import rebuild_read_models
 from domain.evolution import fold
-from domain.projections import ReadModelUpdate, ReferralView
+from domain.projections import InboxStatus, ReadModelUpdate, ReferralView
 from domain.read_models import read_models as domain_read_models
 from domain.records import EventRecord
 from domain.referrals.state import ReferralStatus
 from infra.eventstore.base import EventStore
 from tests.eventstore.builders import read_models, records, summary
-from tests.unit.test_referrals import REFER, accepted
+from tests.unit.test_referrals import (
+    NARDO_SUPERVISOR,
+    REFER,
+    TRANSFER,
+    accepted,
+    consented,
+)
 
 P1 = "pw-0001"
 P2 = "pw-0002"
@@ -149,3 +155,38 @@ async def test_a_rebuild_from_the_events_fills_the_inbox_of_referrals_recorded_b
         ("referral-1", ReferralStatus.ACCEPTED, "nico"),
     ]
     assert await store.referral_inbox.accepted_for("nico") == [rows[1]]
+
+
+async def test_answered_transfers_stay_in_the_inbox_with_their_outcome(
+    store: EventStore,
+) -> None:
+    scenario = (
+        consented("transfer")
+        .given(TRANSFER)
+        .given({"type": "decline_transfer", "reason": "No caseworker free"}, NARDO_SUPERVISOR)
+        .given(TRANSFER)
+    )
+    done: list[EventRecord] = []
+
+    async def append_all() -> None:
+        for _, command in groupby(scenario.records[len(done) :], key=lambda r: r.command_id):
+            given = list(command)
+            update = domain_read_models(fold(done + given), given)
+            await store.append(given[0].stream_id, len(done), given, update)
+            done.extend(given)
+
+    await append_all()
+    rows = await store.referral_inbox.addressed_to("org-nardo")
+    assert [(r.key, r.status, r.inbox_status) for r in rows] == [
+        ("transfer", ReferralStatus.PENDING, InboxStatus.PENDING),
+        ("transfer-1", ReferralStatus.DECLINED, InboxStatus.ANSWERED),
+    ]
+
+    scenario.given({"type": "accept_transfer", "caseworker_id": "nico"}, NARDO_SUPERVISOR)
+    await append_all()
+    rows = await store.referral_inbox.addressed_to("org-nardo")
+    assert [(r.key, r.status, r.caseworker_id, r.from_organisation) for r in rows] == [
+        ("transfer-1", ReferralStatus.DECLINED, None, "org-lecce"),
+        ("transfer-2", ReferralStatus.ACCEPTED, "nico", "org-lecce"),
+    ]
+    assert await store.referral_inbox.accepted_for("nico") == []

@@ -215,3 +215,44 @@ async def test_the_receiving_caseworker_reads_the_referred_measure_only(
     read = await log.search(AccessQuery(pathway_id=pathway_id, limit=50))
     seen = [(e.account_id, e.what) for e in read]
     assert ("marta", "referred_measure") in seen and ("marta", "referred_caseload") in seen
+
+
+async def test_answered_referrals_and_transfers_leave_the_list_to_answer(
+    logged_site: tuple[Site, InMemoryAccessLog],
+) -> None:
+    site, _ = logged_site
+    pathway_id = await referred(site)
+    day = (await today(site)).isoformat()
+    consent = {"recipients": NARDO, "purpose": "transfer", "given_on": day}
+    await command(site, pathway_id, {"type": "give_consent", **consent})
+    move = {"to_organisation": "org-nardo", "reason": "Trasloco", "effective_on": day}
+    await command(site, pathway_id, {"type": "transfer_pathway", **move})
+
+    async def listed(status: str) -> list[tuple[str, str]]:
+        async with site.browser() as api:
+            reply = await api.get(f"/api/v1/referrals?status={status}", headers=bearer("paolo"))
+        assert reply.status_code == 200, reply.text
+        rows = [r for r in reply.json() if r["pathway_id"] == pathway_id]
+        return [(r["referral_id"] or "transfer", r["status"]) for r in rows]
+
+    assert await listed("pending") == [("referral-1", "pending"), ("transfer", "pending")]
+    assert await listed("answered") == []
+    decline = {"type": "decline_referral", "referral_id": "referral-1", "reason": "Pieno"}
+    await command(site, pathway_id, decline, "paolo")
+    await command(site, pathway_id, {"type": "decline_transfer", "reason": "Pieno"}, "paolo")
+    assert await listed("pending") == []
+    assert await listed("answered") == [("referral-1", "declined"), ("transfer-1", "declined")]
+
+    before = await version_of(site, pathway_id)
+    async with site.browser() as api:
+        bad = await api.get("/api/v1/referrals?status=maybe", headers=bearer("paolo"))
+    assert (bad.status_code, bad.json()["code"]) == (422, "invalid_command")
+    assert await version_of(site, pathway_id) == before
+
+    async with site.browser() as paolo:
+        await sign_in(paolo, "paolo")
+        page = (await paolo.get("/referrals")).text
+    to_answer, answered = page.split('id="answered"')
+    assert pathway_id not in to_answer and "Da rispondere" in to_answer
+    assert f"/referrals/{pathway_id}/transfer-1" in answered and "Con risposta" in answered
+    assert "Rifiutato" in answered

@@ -1,9 +1,10 @@
 """`/referrals`: what other organisations refer or transfer to the reader's, as pages.
 
 Phone-first, for the receiving organisation's supervisors: the inbox (the `referral_inbox`
-read model, those waiting first), and one page per referral or transfer with its minimum
-data (`domain.referral_access.ReferralView`), the form that accepts it for one of the
-organisation's active caseworkers and the one that declines it with a reason. The answers
+read model: those to answer, then those answered with their outcome), and one page per
+referral or transfer with its minimum data (`domain.referral_access.ReferralView`), the
+form that accepts it for one of the organisation's active caseworkers and the one that
+declines it with a reason. The answers
 are the pathway's commands, sent through the same checks as the API's (`web.scope.sendable`,
 then the pathway's update): a refused form is shown again with its code (422) and records
 nothing. Another organisation's supervisor, or any other role, finds nothing (404, as for
@@ -23,7 +24,7 @@ from client.parsing import InvalidInput, build_envelope
 from client.pathway import CommandRefused
 from domain.commands import COMMAND_ADAPTER, Command
 from domain.measures import MeasureKind
-from domain.projections import ReferralView
+from domain.projections import InboxStatus, ReferralView
 from domain.referrals.state import ReferralStatus
 from domain.values import Role
 from infra.access_log.model import Channel
@@ -124,7 +125,13 @@ def build_referrals_router() -> APIRouter:
             await record_read(
                 request, account, pathway_ids, "referral_inbox", purpose, Channel.PAGE
             )
-        return render(request, "referrals.html", views=views, measure_label=measure_label(request))
+        return render(
+            request,
+            "referrals.html",
+            waiting=[v for v in views if v.inbox_status == InboxStatus.PENDING],
+            answered=[v for v in views if v.inbox_status == InboxStatus.ANSWERED],
+            measure_label=measure_label(request),
+        )
 
     @router.get(REFERRALS_PATH + "/{pathway_id}/{key}")
     async def referral(
