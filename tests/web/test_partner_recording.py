@@ -34,6 +34,8 @@ from tests.web.test_pages import csrf_of
 from tests.web.test_partner_pages import sign_in
 from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness
+from web.pages.commands import CommandForm, command_form
+from web.pages.forms import FieldSpec, Kind
 from web.pages.partner_records import partner_kinds, record_form
 from workers.composition import partner_registry
 
@@ -162,6 +164,9 @@ async def test_the_tutor_records_a_month_from_the_page_once_and_as_itself(
         assert (figure.measure_id, figure.contact_id, figure.month) == ("wg", r.tutor, month)
         assert figure.partner_id != "forged"
         assert len(state.measures["wg"].progress) == 1
+        [entry] = state.measures["wg"].progress
+        verified = (entry.progress.verified_by, entry.actor_id)  # type: ignore[union-attr]
+        assert verified == (r.tutor, f"partner-{r.tutor}"), "the tutor's own, whatever is typed"
 
         shown = await tutor.get(url)
         assert "Fatto" in shown.text and month in shown.text and "registrato" in shown.text
@@ -199,6 +204,46 @@ def test_every_step_a_partner_records_has_its_form() -> None:
         allowed = CATALOGUE[measure.kind].partner_records
         assert set(partner_kinds(state, measure.measure_id)) == allowed, measure.kind
         for kind in allowed:
-            assert record_form(state, measure.measure_id, kind).specs is not None, kind
+            assert record_form(state, measure.measure_id, kind, "c").specs is not None, kind
     covered = {k for m in state.measures.values() for k in CATALOGUE[m.kind].partner_records}
     assert covered == {k for spec in CATALOGUE.values() for k in spec.partner_records}
+
+
+async def test_the_caseworkers_form_names_the_linked_contact_who_verified(
+    recording: Recording,
+) -> None:
+    r = recording
+    pid, _ = await tutored_grant(r)
+    async with r.browser() as anna:
+        await sign_in(anna, "anna")
+        page = await anna.get(
+            f"/pathways/{pid}/commands/record_measure_progress",
+            params={"choice": "wg work_grant_attendance"},
+        )
+    assert page.status_code == 200, page.text
+    select = page.text.split('name="progress.verified_by"')[1].split("</select>")[0]
+    assert f'value="{r.tutor}"' in select and "Gino" in select and r.other not in select
+
+
+def verifier_of(form: CommandForm) -> FieldSpec:
+    assert form.specs is not None
+    [progress] = [spec for spec in form.specs if spec.name == "progress"]
+    [verifier] = [c for c in progress.children if c.name == "verified_by"]
+    return verifier
+
+
+def test_who_verified_the_hours_is_the_linked_contact_not_typed_by_hand() -> None:
+    state = network().state  # the work grant `wg` has the tutor `rizzo` linked
+    partner = verifier_of(record_form(state, "wg", "work_grant_attendance", "rizzo"))
+    assert (partner.kind, partner.const) == (Kind.CONST, "rizzo")
+
+    chosen = {"choice": "wg work_grant_attendance"}
+    named = [("rizzo", "Gino Rizzo · Sartoria · tutor"), ("unlinked", "Lia · Sartoria")]
+    staff = verifier_of(command_form(state, "record_measure_progress", chosen, contacts=named))
+    assert (staff.kind, staff.options) == (Kind.CHOICE, (named[0],))
+    unnamed = verifier_of(command_form(state, "record_measure_progress", chosen))
+    assert [value for value, _ in unnamed.options] == ["rizzo"]
+
+    unlinked = state.model_copy(update={"partner_links": {}})
+    typed = verifier_of(command_form(unlinked, "record_measure_progress", chosen))
+    assert typed.kind == Kind.STRING, "without a linked contact the caseworker types who verified"

@@ -21,6 +21,7 @@ from domain.errors import ERROR_CODES
 from domain.figures.state import FigureStatus, PartnerFigure
 from domain.measures import CATALOGUE, MEASURE_OF, REQUESTABLE, MeasureState, MeasureStatus
 from domain.partner_links.rules import OPEN as LINKABLE
+from domain.partners.links import linked_contacts
 from domain.payments.rules import CORRECTABLE, REJECTABLE
 from domain.payments.state import PaymentState, PaymentStatus
 from domain.permissions import command_type
@@ -302,7 +303,7 @@ def command_form(
         return _link_form(state, kind, contacts)
     model = COMMAND_MODELS[kind]
     if kind in CHOOSE_FIRST:
-        return _measure_form(state, kind, data)
+        return _measure_form(state, kind, data, contacts)
     replace: dict[str, FieldSpec] = {}
     initial: dict[str, str] = {}
     if kind == "cancel_measure":
@@ -378,7 +379,9 @@ def _link_form(state: PathwayState, kind: str, contacts: Sequence[tuple[str, str
     return CommandForm(kind, specs, initial=forms.defaults(specs))
 
 
-def _measure_form(state: PathwayState, kind: str, data: Mapping[str, str]) -> CommandForm:
+def _measure_form(
+    state: PathwayState, kind: str, data: Mapping[str, str], contacts: Sequence[tuple[str, str]]
+) -> CommandForm:
     options = choices(state, kind)
     chosen = choice_from(state, kind, data)
     if chosen is None:
@@ -397,7 +400,35 @@ def _measure_form(state: PathwayState, kind: str, data: Mapping[str, str]) -> Co
             p for p in spec.progress if p.model_fields["kind"].default == chosen.progress_kind
         )
     specs = forms.specs_for(model, variants={part: variant}, replace={"measure_id": measure_id})
+    linked = linked_contacts(state, chosen.measure.measure_id)
+    if chosen.progress_kind in VERIFIED and linked:
+        named = dict(contacts)
+        people = tuple(
+            (c.contact_id, named.get(c.contact_id, f"{c.partner_name} · {c.contact_role.value}"))
+            for c in linked
+        )
+        verifier = FieldSpec(VERIFIER, Kind.CHOICE, N_("Verified by"), options=people)
+        specs = with_verifier(specs, verifier)
     return CommandForm(kind, specs, options, chosen, initial=forms.defaults(specs))
+
+
+VERIFIED = frozenset({"work_grant_attendance"})
+"""Progress whose `verified_by` names who verified it: a linked contact when there is one."""
+VERIFIER = "verified_by"
+
+
+def with_verifier(specs: tuple[FieldSpec, ...], verifier: FieldSpec) -> tuple[FieldSpec, ...]:
+    """The progress form with `verified_by` asked as `verifier` says (a choice of the linked
+    contacts, or the partner's own contact as a constant) instead of typed by hand."""
+    return tuple(
+        dataclasses.replace(
+            spec,
+            children=tuple(verifier if c.name == VERIFIER else c for c in spec.children),
+        )
+        if spec.name == "progress"
+        else spec
+        for spec in specs
+    )
 
 
 def progress_label(kind: str) -> str:

@@ -88,7 +88,8 @@ def build_partner_home_router() -> APIRouter:
         await record_read(
             request, account, pathway_id, "partner_assignment", purpose, Channel.PAGE, measure_id
         )
-        views = record_views(request, pathway_id, state, measure_id)
+        assert account.contact_id is not None
+        views = record_views(request, pathway_id, state, measure_id, account.contact_id)
         return assignment_page(request, state, assignment, account, views)
 
     @router.post(PARTNER_HOME_PATH + "/assignments/{pathway_id}/{measure_id}/records")
@@ -112,7 +113,9 @@ def build_partner_home_router() -> APIRouter:
             raise ProblemError("not_found", "no such form on this assignment", status=404)
         data["measure_id"] = measure_id  # the page's measure, whatever the form says
         command_id = data.get("command_id") or None
-        command = record_form(state, measure_id, progress_kind)
+        assert account.contact_id is not None
+        contact_id = account.contact_id
+        command = record_form(state, measure_id, progress_kind, contact_id)
         assert command.specs is not None
 
         async def again(
@@ -141,7 +144,7 @@ def build_partner_home_router() -> APIRouter:
             )
             views = [
                 failed if view.form_id == failed.form_id else view
-                for view in record_views(request, pathway_id, state, measure_id)
+                for view in record_views(request, pathway_id, state, measure_id, contact_id)
             ]
             return assignment_page(request, state, assignment, account, views, status)
 

@@ -44,8 +44,10 @@ def contact_label(contact: Contact, partner_name: str) -> str:
 async def contact_choices(
     partners: PartnerRegistry, account: Account, state: PathwayState, kinds: set[str] | list[str]
 ) -> list[tuple[str, str]]:
-    """(id, label) of the contacts a link form chooses from; none unless one is offered."""
-    if not LINK_KINDS.intersection(kinds):
+    """(id, label) of the contacts a link form chooses from, or a progress form's
+    "verified by" among the linked ones; none unless one of those is offered."""
+    verified = "record_measure_progress" in kinds and bool(state.partner_links)
+    if not LINK_KINDS.intersection(kinds) and not verified:
         return []
     contacts = await organisation_contacts(partners, account, state)
     return [(cid, contact_label(c, name)) for cid, (c, name) in contacts.items()]

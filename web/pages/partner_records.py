@@ -19,9 +19,18 @@ from domain.figures.state import FigureStatus, PartnerFigure
 from domain.measures import CATALOGUE, MeasureStatus
 from domain.state import PathwayState
 from web.i18n import N_
+from web.pages import forms
 from web.pages.actions import ActionView, Refusal, action_view
-from web.pages.commands import CommandForm, command_form, progress_kinds, progress_label
-from web.pages.forms import Message
+from web.pages.commands import (
+    VERIFIED,
+    VERIFIER,
+    CommandForm,
+    command_form,
+    progress_kinds,
+    progress_label,
+    with_verifier,
+)
+from web.pages.forms import FieldSpec, Kind, Message
 
 RECORD = "record_measure_progress"
 
@@ -48,9 +57,17 @@ def partner_kinds(state: PathwayState, measure_id: str) -> list[str]:
     return [kind for kind in progress_kinds(measure) if kind in allowed]
 
 
-def record_form(state: PathwayState, measure_id: str, progress_kind: str) -> CommandForm:
-    """The staff's progress form of one step of the measure."""
-    return command_form(state, RECORD, {"choice": f"{measure_id} {progress_kind}"})
+def record_form(
+    state: PathwayState, measure_id: str, progress_kind: str, contact_id: str
+) -> CommandForm:
+    """The staff's progress form of one step of the measure; what the step says was
+    verified (`verified_by`) is the partner's own contact, never typed."""
+    form = command_form(state, RECORD, {"choice": f"{measure_id} {progress_kind}"})
+    if progress_kind not in VERIFIED or form.specs is None:
+        return form
+    verifier = FieldSpec(VERIFIER, Kind.CONST, "", const=contact_id)
+    specs = with_verifier(form.specs, verifier)
+    return dataclasses.replace(form, specs=specs, initial=forms.defaults(specs))
 
 
 def record_view(
@@ -79,11 +96,11 @@ def record_view(
 
 
 def record_views(
-    request: Request, pathway_id: str, state: PathwayState, measure_id: str
+    request: Request, pathway_id: str, state: PathwayState, measure_id: str, contact_id: str
 ) -> list[ActionView]:
     """A fresh form for each step the partner records on the measure."""
     return [
-        record_view(request, pathway_id, record_form(state, measure_id, kind))
+        record_view(request, pathway_id, record_form(state, measure_id, kind, contact_id))
         for kind in partner_kinds(state, measure_id)
     ]
 
