@@ -8,6 +8,10 @@ none. The rules are the partner registry's (`activities.partners.registry`, name
 `invalid_partner` or `invalid_contact` with the field; a partner outside the caller's scope is
 `partner_not_found` (404), as an unknown one.
 
+The same roles edit a contact (`PUT .../contacts/{contact_id}`) and remove one
+(`DELETE`): refused while it is linked to a measure (`contact_linked`, 409); its partner
+account is deactivated.
+
 A supervisor (for their organisation's partners) or the coordinator invites a contact with
 an e-mail address to a partner account (`POST .../contacts/{contact_id}/invitation`), by the
 rules and codes of `pathways partner invite` (`infra.accounts.invitations.PartnerInviter`).
@@ -126,6 +130,32 @@ def build_partners_router() -> APIRouter:
         partners: PartnersDep,
     ) -> Contact:
         return await partners.add_contact(account, partner_id, body.model_dump())
+
+    @router.put(
+        "/{partner_id}/contacts/{contact_id}",
+        response_model=Contact,
+        summary="Replace a contact's details",
+    )
+    async def edit_contact(
+        account: CurrentAccount,
+        partner_id: str,
+        contact_id: str,
+        body: Annotated[ContactBody, Body()],
+        partners: PartnersDep,
+    ) -> Contact:
+        """As adding one checks it; a removed contact is `contact_not_found` (404)."""
+        return await partners.edit_contact(account, partner_id, contact_id, body.model_dump())
+
+    @router.delete(
+        "/{partner_id}/contacts/{contact_id}",
+        response_model=Contact,
+        summary="Remove a contact (its partner account is deactivated)",
+    )
+    async def remove_contact(
+        account: CurrentAccount, partner_id: str, contact_id: str, partners: PartnersDep
+    ) -> Contact:
+        """Refused with `contact_linked` (409) while it is linked to a measure."""
+        return await partners.remove_contact(account, partner_id, contact_id)
 
     @router.post(
         "/{partner_id}/contacts/{contact_id}/invitation",

@@ -45,6 +45,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "account_exists": 409,
     "organisation_exists": 409,
     "partner_not_found": 404,
+    "contact_not_found": 404,
+    "contact_linked": 409,
     "partner_forbidden": 403,
     "body_too_large": 413,
     "command_id_conflict": 409,

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from infra.crypto.keyring import Keyring
     from infra.crypto.sealing import FieldSealer
     from infra.db import Pool
+    from infra.eventstore.partner_links import PartnerLinkQueries
     from infra.eventstore.postgres import PostgresEventStore
     from infra.indicators.postgres_projection import PostgresIndicatorProjection
     from infra.indicators.postgres_queries import PostgresIndicatorQueries
@@ -106,7 +107,8 @@ class Stores:
         """Partner organisations and their contacts, the contacts sealed."""
         from infra.partners.postgres import PostgresPartnerStore
 
-        return partner_registry(PostgresPartnerStore(self.pool, self.sealer))
+        store = PostgresPartnerStore(self.pool, self.sealer)
+        return partner_registry(store, self.events.partner_links, self.accounts)
 
     @cached_property
     def partner_contacts(self) -> PostgresContactBook:
@@ -188,15 +190,22 @@ def account_service(accounts: AccountStore, sessions: SessionRevocations) -> Acc
     return AccountOperations(accounts, sessions)
 
 
-def partner_registry(store: PartnerStore) -> PartnerRegistry:
+def partner_registry(
+    store: PartnerStore,
+    links: PartnerLinkQueries | None = None,
+    accounts: AccountStore | None = None,
+) -> PartnerRegistry:
     """The partner registry's rules over `store`: the one place that builds the registry.
 
-    `Stores.partners` gives it the PostgreSQL store; tests an
-    `infra.partners.store.InMemoryPartnerStore`.
+    `Stores.partners` gives it the PostgreSQL store, the `partner_links` read model and the
+    accounts (a contact's removal checks the first and deactivates in the second); tests an
+    `infra.partners.store.InMemoryPartnerStore`, with or without the others.
     """
+    from activities.accounts.service import ContactAccountOperations
     from activities.partners.registry import PartnerRegistryService
 
-    return PartnerRegistryService(store)
+    bound = None if accounts is None else ContactAccountOperations(accounts)
+    return PartnerRegistryService(store, links, bound)
 
 
 def partner_inviter(settings: Settings) -> PartnerInviterFactory:

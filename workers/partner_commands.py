@@ -81,6 +81,7 @@ def _partner_lines(partner: Partner) -> str:
     ]
     lines += [
         f"  contact {c.id}: {c.name} ({c.role.value}) {c.email or '-'} {c.phone or '-'}"
+        + (" removed" if c.removed_at else "")
         for c in partner.contacts
     ]
     return "\n".join(lines)
@@ -198,6 +199,74 @@ def contact_add(
         async with _registry(settings, actor) as (partners, account):
             contact = await partners.add_contact(account, partner_id, details)
         typer.echo(f"added {contact.id} to {partner_id}: {contact.role.value}")
+
+    run_command(work)
+
+
+@app.command("edit")
+def edit(
+    partner_id: PartnerArgument,
+    actor: ActorOption = None,
+    name: Annotated[str | None, typer.Option("--name")] = None,
+    kind: Annotated[str | None, typer.Option("--kind")] = None,
+    address: Annotated[str | None, typer.Option("--address", help="'' to clear.")] = None,
+    city: Annotated[str | None, typer.Option("--city", help="'' to clear.")] = None,
+    fiscal_code: Annotated[str | None, typer.Option("--fiscal-code", help="'' to clear.")] = None,
+) -> None:
+    """Change a partner's details: the options given, the others as they are."""
+
+    async def work(settings: Settings) -> None:
+        given = {"name": name, "kind": kind, "address": address, "city": city}
+        given["fiscal_code"] = fiscal_code
+        async with _registry(settings, actor) as (partners, account):
+            partner = await partners.get(account, partner_id)
+            details = partner.model_dump(include=set(given), mode="json")
+            details.update({k: v for k, v in given.items() if v is not None})
+            edited = await partners.edit(account, partner_id, details)
+        typer.echo(f"edited {edited.id}: {edited.name} ({edited.kind.value})")
+
+    run_command(work)
+
+
+ContactArgument = Annotated[str, typer.Argument(help="The contact's id.", show_default=False)]
+
+
+@app.command("contact-edit")
+def contact_edit(
+    partner_id: PartnerArgument,
+    contact_id: ContactArgument,
+    actor: ActorOption = None,
+    name: Annotated[str | None, typer.Option("--name")] = None,
+    role: Annotated[str | None, typer.Option("--role")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="'' to clear.")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="'' to clear.")] = None,
+) -> None:
+    """Change a contact's details: the options given, the others as they are."""
+
+    async def work(settings: Settings) -> None:
+        given = {"name": name, "role": role, "email": email, "phone": phone}
+        async with _registry(settings, actor) as (partners, account):
+            partner = await partners.get(account, partner_id)
+            found = next((c for c in partner.contacts if c.id == contact_id), None)
+            current = {} if found is None else found.model_dump(include=set(given), mode="json")
+            details = {**current, **{k: v for k, v in given.items() if v is not None}}
+            contact = await partners.edit_contact(account, partner_id, contact_id, details)
+        typer.echo(f"edited {contact.id} of {partner_id}: {contact.role.value}")
+
+    run_command(work)
+
+
+@app.command("contact-remove")
+def contact_remove(
+    partner_id: PartnerArgument, contact_id: ContactArgument, actor: ActorOption = None
+) -> None:
+    """Remove a contact (refused while linked to a measure); its partner account is
+    deactivated."""
+
+    async def work(settings: Settings) -> None:
+        async with _registry(settings, actor) as (partners, account):
+            contact = await partners.remove_contact(account, partner_id, contact_id)
+        typer.echo(f"removed {contact.id} from {partner_id}")
 
     run_command(work)
 

@@ -121,6 +121,22 @@ async def deactivate(store: AccountStore, account_id: str) -> int:
     return await store.revoke_tokens(account_id)
 
 
+class ContactAccountOperations:
+    """The accounts bound to a partner contact: what its removal deactivates."""
+
+    def __init__(self, store: AccountStore) -> None:
+        self._store = store
+
+    async def deactivate_contact(self, contact_id: str) -> int:
+        """Deactivate every active account bound to the contact; how many."""
+        bound = [
+            a for a in await self._store.list_accounts() if a.contact_id == contact_id and a.active
+        ]
+        for account in bound:
+            await deactivate(self._store, account.id)
+        return len(bound)
+
+
 async def issue_token(
     store: AccountStore,
     account_id: str,

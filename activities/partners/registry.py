@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import ValidationError
 
@@ -22,6 +22,8 @@ from domain.partners.access import (
     readable_organisation,
 )
 from domain.partners.errors import (
+    CONTACT_LINKED,
+    CONTACT_NOT_FOUND,
     INVALID_CONTACT,
     INVALID_PARTNER,
     PARTNER_NOT_FOUND,
@@ -36,6 +38,7 @@ from domain.partners.model import (
     PartnerDetails,
 )
 from infra.accounts.model import Account
+from infra.eventstore.partner_links import PartnerLinkQueries
 from infra.partners.store import PartnerStore
 
 _Details = TypeVar("_Details", PartnerDetails, ContactDetails)
@@ -50,15 +53,32 @@ def _details(model: type[_Details], data: dict[str, Any], code: str) -> _Details
         raise PartnerError(code, f"{field}: {first['msg']}", field) from None
 
 
+class ContactAccounts(Protocol):
+    """What the registry asks of the accounts when a contact is removed."""
+
+    async def deactivate_contact(self, contact_id: str) -> int:
+        """Deactivate the partner accounts bound to the contact; how many."""
+        ...
+
+
 class PartnerRegistryService:
     """Partners of the managing organisations, within each account's scope, on `store`.
 
     An `infra.partners.base.PartnerRegistry`: every entry point (API, pages, CLI, demo)
-    goes through one, built by the composition root (`workers.composition`).
+    goes through one, built by the composition root (`workers.composition`). `links` (the
+    `partner_links` read model) and `accounts` serve a contact's removal: refused while it
+    is linked to a measure, then its partner account deactivated.
     """
 
-    def __init__(self, store: PartnerStore) -> None:
+    def __init__(
+        self,
+        store: PartnerStore,
+        links: PartnerLinkQueries | None = None,
+        accounts: ContactAccounts | None = None,
+    ) -> None:
         self._store = store
+        self._links = links
+        self._accounts = accounts
 
     async def register(
         self, account: Account, details: dict[str, Any], organisation_id: str | None = None
@@ -114,6 +134,62 @@ class PartnerRegistryService:
         )
         change = self._change(account, partner_id, "contact_added", contact.id)
         await self._store.insert_contact(contact, change)
+        return contact
+
+    async def edit_contact(
+        self, account: Account, partner_id: str, contact_id: str, details: dict[str, Any]
+    ) -> Contact:
+        """Replace a contact's details (name, role, e-mail, phone), as `add_contact` checks.
+
+        Raises:
+            PartnerError: `partner_not_found`, `partner_forbidden`, `contact_not_found`
+                (not this partner's, or removed), `invalid_contact`.
+        """
+        contact = await self._editable_contact(account, partner_id, contact_id)
+        valid = _details(ContactDetails, details, INVALID_CONTACT)
+        fields = valid.model_dump()
+        changed = sorted(k for k, v in fields.items() if getattr(contact, k) != v)
+        edited = contact.model_copy(update=fields)
+        detail = " ".join([contact_id, ", ".join(changed)]).strip()
+        change = self._change(account, partner_id, "contact_edited", detail)
+        await self._store.update_contact(edited, change)
+        return edited
+
+    async def remove_contact(self, account: Account, partner_id: str, contact_id: str) -> Contact:
+        """Remove a contact: no longer linked, invited or signed in; kept for the history.
+
+        Refused while the contact is linked to a measure of a pathway (a caseworker unlinks
+        it first, so no pathway keeps waiting on a tutor who is gone). Its partner accounts
+        are deactivated once it is removed.
+
+        Raises:
+            PartnerError: `partner_not_found`, `partner_forbidden`, `contact_not_found`,
+                `contact_linked` (with the number of measures).
+        """
+        contact = await self._editable_contact(account, partner_id, contact_id)
+        if self._links is not None:
+            linked = await self._links.links_of_contact(contact_id)
+            if linked:
+                raise PartnerError(
+                    CONTACT_LINKED,
+                    f"{contact_id} is linked to {len(linked)} measure(s): unlink it first",
+                    "contact_id",
+                )
+        removed = contact.model_copy(update={"removed_at": datetime.now(UTC)})
+        change = self._change(account, partner_id, "contact_removed", contact_id)
+        await self._store.update_contact(removed, change)
+        if self._accounts is not None:
+            await self._accounts.deactivate_contact(contact_id)
+        return removed
+
+    async def _editable_contact(
+        self, account: Account, partner_id: str, contact_id: str
+    ) -> Contact:
+        partner = await self.get(account, partner_id)
+        check_may_edit(account.role, account.organisation_id, partner.organisation_id)
+        contact = next((c for c in partner.contacts if c.id == contact_id), None)
+        if contact is None or contact.removed_at is not None:
+            raise PartnerError(CONTACT_NOT_FOUND, f"no contact {contact_id!r}", "contact_id")
         return contact
 
     async def get(self, account: Account, partner_id: str) -> Partner:

@@ -16,6 +16,8 @@ INVALID_PARTNER = "invalid_partner"
 INVALID_CONTACT = "invalid_contact"
 PARTNER_FORBIDDEN = "partner_forbidden"
 PARTNER_ORGANISATION_NOT_FOUND = "partner_organisation_not_found"
+CONTACT_NOT_FOUND = "contact_not_found"
+CONTACT_LINKED = "contact_linked"
 
 PARTNER_ERROR_CODES: dict[str, str] = {
     PARTNER_NOT_FOUND: "No such partner",
@@ -23,4 +25,6 @@ PARTNER_ERROR_CODES: dict[str, str] = {
     INVALID_CONTACT: "The contact's details are invalid",
     PARTNER_FORBIDDEN: "Your role does not manage partners",
     PARTNER_ORGANISATION_NOT_FOUND: "No such organisation among those you manage partners for",
+    CONTACT_NOT_FOUND: "No such contact of this partner, or it was removed",
+    CONTACT_LINKED: "The contact is still linked to a measure: unlink it first",
 }

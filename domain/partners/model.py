@@ -94,6 +94,8 @@ class Contact(ContactDetails):
 
     id: Identifier
     partner_id: Identifier
+    removed_at: datetime | None = None
+    """When it was removed: no longer linked, invited or signed in; kept for the history."""
 
 
 class Partner(PartnerDetails):
@@ -111,7 +113,8 @@ class PartnerChange(Frozen):
 
     partner_id: Identifier
     action: str
-    """`registered`, `edited` (with the fields), `contact_added` (with the contact's id)."""
+    """`registered`, `edited` (with the fields), `contact_added`, `contact_edited` (the
+    contact's id and the fields), `contact_removed` (the contact's id)."""
     detail: str = ""
     actor_id: Identifier
     actor_role: Role

@@ -50,6 +50,16 @@ class PartnerRegistry(Protocol):
         """Who registered and changed the partner, oldest first."""
         ...
 
+    async def edit_contact(
+        self, account: Account, partner_id: str, contact_id: str, details: dict[str, Any]
+    ) -> Contact:
+        """Replace a contact's details, as adding one checks them."""
+        ...
+
+    async def remove_contact(self, account: Account, partner_id: str, contact_id: str) -> Contact:
+        """Remove a contact (refused while linked); its partner accounts are deactivated."""
+        ...
+
     async def linked_contact(self, contact_id: str) -> LinkedContact | None:
         """The contact as a pathway links it (ids, partner, role), whoever asks; None if none.
 

@@ -133,6 +133,29 @@ class PostgresPartnerStore:
             )
             await _audit(conn, change)
 
+    async def update_contact(self, contact: Contact, change: PartnerChange) -> None:
+        owner = contact_key_owner(contact.id)
+        sealed = {
+            name: None
+            if getattr(contact, name) is None
+            else await self._sealer.seal_column(owner, f"contact.{name}", getattr(contact, name))
+            for name in _SEALED_CONTACT_FIELDS
+        }
+        async with self._pool.connection() as conn, conn.transaction():
+            await conn.execute(
+                "UPDATE partner_contacts SET name = %s, role = %s, email = %s, phone = %s,"
+                " removed_at = %s WHERE contact_id = %s",
+                (
+                    sealed["name"],
+                    contact.role.value,
+                    sealed["email"],
+                    sealed["phone"],
+                    contact.removed_at,
+                    contact.id,
+                ),
+            )
+            await _audit(conn, change)
+
     async def _open(self, name: str, text: str | None) -> str | None:
         return None if text is None else await self._sealer.open_column(f"contact.{name}", text)
 
@@ -146,7 +169,7 @@ class PostgresPartnerStore:
             if row is None:
                 return None
             await cursor.execute(
-                "SELECT contact_id, name, role, email, phone FROM partner_contacts"
+                "SELECT contact_id, name, role, email, phone, removed_at FROM partner_contacts"
                 " WHERE partner_id = %s ORDER BY position",
                 (partner_id,),
             )
@@ -160,6 +183,7 @@ class PostgresPartnerStore:
                     role=c["role"],
                     email=await self._open("email", c["email"]),
                     phone=await self._open("phone", c["phone"]),
+                    removed_at=c["removed_at"],
                 )
                 for c in contact_rows
             ]
@@ -195,7 +219,8 @@ class PostgresPartnerStore:
             cursor = conn.cursor(row_factory=dict_row)
             await cursor.execute(
                 f"SELECT {columns}, c.role AS contact_role FROM partner_contacts c"
-                " JOIN partners p USING (partner_id) WHERE c.contact_id = %s",
+                " JOIN partners p USING (partner_id)"
+                " WHERE c.contact_id = %s AND c.removed_at IS NULL",
                 (contact_id,),
             )
             row = await cursor.fetchone()

@@ -17,7 +17,8 @@ class PostgresContactBook:
         """See `infra.partners.contacts.ContactBook.contact_email`."""
         async with self._pool.connection() as conn:
             cursor = await conn.execute(
-                "SELECT email FROM partner_contacts WHERE contact_id = %s", (contact_id,)
+                "SELECT email FROM partner_contacts WHERE contact_id = %s AND removed_at IS NULL",
+                (contact_id,),
             )
             row = await cursor.fetchone()
         if row is None or row[0] is None:

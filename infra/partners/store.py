@@ -29,8 +29,12 @@ class PartnerStore(Protocol):
         """Store a new contact and the audit line."""
         ...
 
+    async def update_contact(self, contact: Contact, change: PartnerChange) -> None:
+        """Store a contact's new details (or its removal) and the audit line."""
+        ...
+
     async def select(self, partner_id: str) -> Partner | None:
-        """The partner with its contacts, or None."""
+        """The partner with its contacts (the removed ones too), or None."""
         ...
 
     async def select_all(self, organisation_id: str | None) -> list[Partner]:
@@ -42,7 +46,8 @@ class PartnerStore(Protocol):
         ...
 
     async def select_contact(self, contact_id: str) -> tuple[Partner, ContactRole] | None:
-        """The contact's partner (without contacts) and the contact's role, or None."""
+        """The contact's partner (without contacts) and the contact's role, or None (also
+        once removed)."""
         ...
 
 
@@ -75,6 +80,12 @@ class InMemoryPartnerStore:
         )
         self._changes.append(change)
 
+    async def update_contact(self, contact: Contact, change: PartnerChange) -> None:
+        partner = self._partners[contact.partner_id]
+        contacts = tuple(contact if c.id == contact.id else c for c in partner.contacts)
+        self._partners[partner.id] = partner.model_copy(update={"contacts": contacts})
+        self._changes.append(change)
+
     async def select(self, partner_id: str) -> Partner | None:
         return self._partners.get(partner_id)
 
@@ -92,6 +103,6 @@ class InMemoryPartnerStore:
     async def select_contact(self, contact_id: str) -> tuple[Partner, ContactRole] | None:
         for partner in self._partners.values():
             for contact in partner.contacts:
-                if contact.id == contact_id:
+                if contact.id == contact_id and contact.removed_at is None:
                     return partner.model_copy(update={"contacts": ()}), contact.role
         return None

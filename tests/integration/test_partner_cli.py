@@ -215,3 +215,59 @@ async def test_a_supervisor_invites_a_contact_and_a_refused_invitation_stores_no
     assert [row for row in await accounts() if row[1] == "partner"] == [
         (f"partner-{contact_id.removeprefix('contact-')}", "partner", contact_id)
     ]
+
+
+async def test_a_partner_and_a_contact_are_edited_and_the_contact_removed(
+    office: Office,
+) -> None:
+    out = await office.ok(
+        "partner", "add", "Sartoria Sud", "--kind", "host_company", "--actor", "sara", "--json"
+    )
+    partner_id = json.loads(out)["id"]
+    added = await office.ok(
+        *("partner", "contact-add", partner_id, "--name", "Gino", "--role", "tutor"),
+        *("--email", "gino@sartoria.it", "--actor", "sara"),
+    )
+    contact_id = added.split()[1]
+    accounts = PostgresAccountStore(office.pool)
+    tutor = Account(
+        id=f"partner-{contact_id}",
+        display_name="Gino",
+        role=Role.PARTNER,
+        organisation_id="org-lecce",
+        contact_id=contact_id,
+    )
+    await accounts.create_account(tutor, None)
+    before = await office.rows()
+    for args, code in (
+        (("edit", partner_id, "--kind", "castle", "--actor", "sara"), "invalid_partner"),
+        (("edit", partner_id, "--name", "X", "--actor", "anna"), "partner_forbidden"),
+        (("edit", partner_id, "--name", "X", "--actor", "nico"), "partner_not_found"),
+        (("contact-edit", partner_id, contact_id, "--email", "x", "--actor", "sara"),
+         "invalid_contact"),
+        (("contact-edit", partner_id, "contact-x", "--name", "X", "--actor", "sara"),
+         "contact_not_found"),
+        (("contact-remove", partner_id, contact_id, "--actor", "anna"), "partner_forbidden"),
+        (("contact-remove", partner_id, contact_id, "--actor", "nico"), "partner_not_found"),
+    ):  # fmt: skip
+        ran = await office.refused("partner", *args)
+        assert ran.code == 2 and f"error: {code}" in ran.stderr, (args, ran)
+    assert await office.rows() == before
+
+    edited = await office.ok("partner", "edit", partner_id, "--city", "Nardò", "--actor", "sara")
+    assert edited.startswith(f"edited {partner_id}: Sartoria Sud")
+    changed = await office.ok(
+        *("partner", "contact-edit", partner_id, contact_id, "--phone", "+39 333 1"),
+        *("--actor", "sara"),
+    )
+    assert changed.startswith(f"edited {contact_id}")
+    removed = await office.ok(
+        "partner", "contact-remove", partner_id, contact_id, "--actor", "sara"
+    )
+    assert removed.strip() == f"removed {contact_id} from {partner_id}"
+
+    shown = await office.ok("partner", "show", partner_id, "--actor", "sara")
+    assert "Gino (tutor) gino@sartoria.it +39 333 1 removed" in shown
+    assert "contact_edited" in shown and "contact_removed" in shown
+    account = await accounts.get_account(tutor.id)
+    assert account is not None and not account.active, "its partner account is deactivated"

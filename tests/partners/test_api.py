@@ -172,3 +172,48 @@ async def test_a_bad_contact_or_edit_is_refused_and_changes_nothing(site: Site) 
     )
     assert (edit.status_code, edit.json()["code"]) == (422, "invalid_partner")
     assert await everything(site) == before
+
+
+async def test_a_contact_is_edited_and_removed_by_those_who_manage_and_no_one_else(
+    site: Site,
+) -> None:
+    partner = await registered(site)
+    url = f"{API}/{partner['id']}/contacts"
+    added = await site.http.post(url, json=TUTOR, headers=bearer("sara"))
+    contact = f"{url}/{added.json()['id']}"
+    before = await everything(site)
+
+    for who, status, code in (
+        ("anna", 403, "partner_forbidden"),
+        ("paolo", 404, "partner_not_found"),
+    ):
+        put = await site.http.put(contact, json=TUTOR, headers=bearer(who))
+        gone = await site.http.delete(contact, headers=bearer(who))
+        assert (put.status_code, put.json()["code"]) == (status, code), who
+        assert (gone.status_code, gone.json()["code"]) == (status, code), who
+    bad = await site.http.put(contact, json={**TUTOR, "email": "x"}, headers=bearer("sara"))
+    assert (bad.status_code, bad.json()["code"], bad.json()["field"]) == (
+        422,
+        "invalid_contact",
+        "email",
+    )
+    shape = await site.http.put(contact, json={"role": "tutor"}, headers=bearer("sara"))
+    assert (shape.status_code, shape.json()["code"]) == (422, "invalid_command")
+    unknown = await site.http.delete(f"{url}/contact-unknown", headers=bearer("sara"))
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "contact_not_found")
+    assert await everything(site) == before
+
+    edited = await site.http.put(
+        contact, json={**TUTOR, "name": "Marco R. Rossi"}, headers=bearer("sara")
+    )
+    assert (edited.status_code, edited.json()["name"]) == (200, "Marco R. Rossi")
+    removed = await site.http.delete(contact, headers=bearer("sara"))
+    assert removed.status_code == 200 and removed.json()["removed_at"]
+    shown = await site.http.get(f"{API}/{partner['id']}", headers=bearer("sara"))
+    [row] = shown.json()["contacts"]
+    assert row["removed_at"] and [c["action"] for c in shown.json()["changes"]][-2:] == [
+        "contact_edited",
+        "contact_removed",
+    ]
+    again = await site.http.delete(contact, headers=bearer("sara"))
+    assert (again.status_code, again.json()["code"]) == (404, "contact_not_found")

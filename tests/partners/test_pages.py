@@ -172,3 +172,61 @@ async def _sign_in_anywhere(site: Site, user_id: str) -> None:
         "/sign-in", data={"user_id": user_id, "password": PASSWORD, "csrf_token": csrf_of(form)}
     )
     assert reply.status_code == 303
+
+
+async def test_the_partner_and_a_contact_are_edited_and_the_contact_removed_in_italian(
+    site: Site,
+) -> None:
+    sara = await _account(site, "sara")
+    partner = await site.partners.register(sara, WORKSHOP)
+    contact = await site.partners.add_contact(sara, partner.id, {"name": "Gino", "role": "tutor"})
+    where = f"/partners/{partner.id}"
+
+    for who in ("anna", "paolo"):  # a caseworker has no forms; another organisation, no partner
+        site.http.cookies.clear()
+        token = await sign_in(site, who)
+        page = await site.http.get(where)
+        assert f"remove-{contact.id}" not in page.text, who
+        for path, data in (
+            ("/edit", {**WORKSHOP, "name": "Altro"}),
+            (f"/contacts/{contact.id}", {"name": "Altro", "role": "tutor"}),
+            (f"/contacts/{contact.id}/remove", {}),
+        ):
+            refused = await site.http.post(where + path, data={**data, "csrf_token": token})
+            assert refused.status_code in (403, 404), (who, path)
+    assert await site.partners.get(sara, partner.id) == partner.model_copy(
+        update={"contacts": (contact,)}
+    )
+
+    site.http.cookies.clear()
+    token = await sign_in(site, "sara")
+    page = await site.http.get(where)
+    assert "Modifica i dati" in page.text and "Rimuovi il contatto" in page.text
+    bad = await site.http.post(
+        f"{where}/contacts/{contact.id}",
+        data={"name": "Gino", "role": "tutor", "email": "gino", "csrf_token": token},
+    )
+    assert bad.status_code == 422 and "Questo non è un indirizzo e-mail" in bad.text
+    bad = await site.http.post(
+        f"{where}/edit", data={**WORKSHOP, "fiscal_code": "123", "csrf_token": token}
+    )
+    assert bad.status_code == 422 and "Indica una partita IVA" in bad.text
+    assert (await site.partners.get(sara, partner.id)).contacts == (contact,)
+
+    edited = await site.http.post(
+        f"{where}/edit", data={**WORKSHOP, "city": "Nardò", "csrf_token": token}
+    )
+    assert edited.status_code == 303
+    changed = await site.http.post(
+        f"{where}/contacts/{contact.id}",
+        data={"name": "Gino Rizzo", "role": "tutor", "phone": "+39 333 1", "csrf_token": token},
+    )
+    assert changed.status_code == 303
+    removed = await site.http.post(
+        f"{where}/contacts/{contact.id}/remove", data={"csrf_token": token}
+    )
+    assert removed.status_code == 303
+    page = await site.http.get(where)
+    assert "Nardò" in page.text and "Gino Rizzo" in page.text and "Rimosso" in page.text
+    assert "Contatto modificato" in page.text and "Contatto rimosso" in page.text
+    assert f"remove-{contact.id}" not in page.text and f"invite-{contact.id}" not in page.text

@@ -50,7 +50,9 @@ async def contact_choices(
     if not LINK_KINDS.intersection(kinds) and not verified:
         return []
     contacts = await organisation_contacts(partners, account, state)
-    return [(cid, contact_label(c, name)) for cid, (c, name) in contacts.items()]
+    return [
+        (cid, contact_label(c, name)) for cid, (c, name) in contacts.items() if c.removed_at is None
+    ]
 
 
 async def linked_names(

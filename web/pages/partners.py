@@ -1,8 +1,8 @@
 """`/partners`: partner organisations and their contacts, as pages.
 
-A supervisor registers their organisation's partners and adds contacts, the coordinator
-those of the organisation it chooses; caseworkers and auditors read (the menu shows the
-page to those four roles). Everything goes through the partner registry
+A supervisor registers their organisation's partners, edits them, adds, edits and removes
+contacts, the coordinator those of the organisation it chooses; caseworkers and auditors
+read (the menu shows the page to those four roles). Everything goes through the partner registry
 (`activities.partners.registry`), as the API and the CLI do: a refused form is shown again
 with the error next to its field (422) and stores nothing; a partner outside the reader's scope is
 "no such partner" (404), as an unknown one.
@@ -19,6 +19,7 @@ from starlette.datastructures import FormData
 
 from domain.partners.access import MANAGE
 from domain.partners.errors import (
+    CONTACT_LINKED,
     INVALID_CONTACT,
     INVALID_PARTNER,
     PARTNER_ORGANISATION_NOT_FOUND,
@@ -34,6 +35,7 @@ from web.problems import ProblemError
 
 PARTNERS_PATH = "/partners"
 PARTNER_FIELDS = ("name", "kind", "organisation_id", "address", "city", "fiscal_code")
+EDITABLE_PARTNER_FIELDS = ("name", "kind", "address", "city", "fiscal_code")
 CONTACT_FIELDS = ("name", "role", "email", "phone")
 
 FIELD_ERRORS: Mapping[tuple[str, str | None], str] = {
@@ -55,10 +57,15 @@ FIELD_ERRORS: Mapping[tuple[str, str | None], str] = {
 """What the form says next to a field, by error code and field."""
 FORM_ERROR = N_("The form could not be saved: check the fields.")
 NO_EMAIL = N_("The contact has no e-mail address: add one before inviting (invalid_contact).")
+CONTACT_LINKED_MESSAGE = N_(
+    "The contact is still linked to a measure: the caseworker unlinks it first (contact_linked)."
+)
 CHANGE_LABELS: Mapping[str, str] = {
     "registered": N_("Registered"),
     "edited": N_("Details changed"),
     "contact_added": N_("Contact added"),
+    "contact_edited": N_("Contact changed"),
+    "contact_removed": N_("Contact removed"),
 }
 
 
@@ -130,6 +137,9 @@ def build_partners_router() -> APIRouter:
             "errors": {},
             "invited": None,
             "invite_error": None,
+            "kinds": tuple(PartnerKind),
+            "partner_error": None,
+            "contact_error": None,
         }
         return render(
             request,
@@ -196,6 +206,81 @@ def build_partners_router() -> APIRouter:
                 errors=_field_error(err),
             )
         log.info("partner_contact_added", partner_id=partner_id, contact_id=contact.id)
+        return see_other(f"{PARTNERS_PATH}/{partner_id}#contacts", request)
+
+    @router.post(PARTNERS_PATH + "/{partner_id}/edit")
+    async def edit(
+        request: Request, account: PageAccount, partners: PartnersDep, partner_id: str
+    ) -> Response:
+        """Change the partner's details, as registering checks them."""
+        fields = _form_fields(await request.form(), EDITABLE_PARTNER_FIELDS)
+        try:
+            await partners.edit(account, partner_id, fields)
+        except PartnerError as err:
+            if err.code != INVALID_PARTNER:
+                raise _refusal(err) from None
+            message = _field_error(err)
+            return await detail_page(
+                request,
+                account,
+                partners,
+                partner_id,
+                status_code=422,
+                partner_error=next(iter(message.values())),
+            )
+        log.info("partner_edited", partner_id=partner_id, by=account.id)
+        return see_other(f"{PARTNERS_PATH}/{partner_id}", request)
+
+    @router.post(PARTNERS_PATH + "/{partner_id}/contacts/{contact_id}")
+    async def edit_contact(
+        request: Request,
+        account: PageAccount,
+        partners: PartnersDep,
+        partner_id: str,
+        contact_id: str,
+    ) -> Response:
+        """Change a contact's details, as adding one checks them."""
+        fields = _form_fields(await request.form(), CONTACT_FIELDS)
+        try:
+            await partners.edit_contact(account, partner_id, contact_id, fields)
+        except PartnerError as err:
+            if err.code != INVALID_CONTACT:
+                raise _refusal(err) from None
+            message = next(iter(_field_error(err).values()))
+            return await detail_page(
+                request,
+                account,
+                partners,
+                partner_id,
+                status_code=422,
+                contact_error=(contact_id, message),
+            )
+        log.info("partner_contact_edited", partner_id=partner_id, contact_id=contact_id)
+        return see_other(f"{PARTNERS_PATH}/{partner_id}#{contact_id}", request)
+
+    @router.post(PARTNERS_PATH + "/{partner_id}/contacts/{contact_id}/remove")
+    async def remove_contact(
+        request: Request,
+        account: PageAccount,
+        partners: PartnersDep,
+        partner_id: str,
+        contact_id: str,
+    ) -> Response:
+        """Remove a contact; refused while it is linked to a measure (the page, 409)."""
+        try:
+            await partners.remove_contact(account, partner_id, contact_id)
+        except PartnerError as err:
+            if err.code != CONTACT_LINKED:
+                raise _refusal(err) from None
+            return await detail_page(
+                request,
+                account,
+                partners,
+                partner_id,
+                status_code=409,
+                contact_error=(contact_id, CONTACT_LINKED_MESSAGE),
+            )
+        log.info("partner_contact_removed", partner_id=partner_id, contact_id=contact_id)
         return see_other(f"{PARTNERS_PATH}/{partner_id}#contacts", request)
 
     @router.post(PARTNERS_PATH + "/{partner_id}/contacts/{contact_id}/invitation")
