@@ -97,6 +97,16 @@ async def test_the_receiving_caseworker_records_on_the_referred_measure_from_its
         other["csrf_token"] = page.text.split('name="csrf_token" value="')[1].split('"')[0]
         elsewhere = await marta.post(f"{work}/start_measure", data=other)
         assert elsewhere.status_code == 404 and "not_found" in elsewhere.text
+        progress = {
+            "csrf_token": other["csrf_token"],
+            "command_id": "web-other-progress",
+            "measure_id": "laptop",
+            "progress.kind": "course_attendance",
+            "progress.period_end": day,
+            "progress.hours": "5",
+        }
+        elsewhere = await marta.post(f"{work}/record_measure_progress", data=progress)
+        assert elsewhere.status_code == 404 and "not_found" in elsewhere.text
         via_pathway = await marta.post(f"/pathways/{pathway_id}/commands/start_measure", data=other)
         assert via_pathway.status_code == 404 and "pathway_not_found" in via_pathway.text
         assert await version_of(site, pathway_id) == before
