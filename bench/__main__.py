@@ -8,11 +8,14 @@ bounded by its own cap:
    rounds after a warm-up, the median ratio with its bootstrap interval (`bench.rounds`),
    with CPU per process over the same windows and a yappi CPU profile of the worker; then
    latency open loop, Poisson arrivals at shares of the bare capacity (`bench.open_loop`);
-2. escalation lateness, a thousand ladders due at once under command load (`bench.lateness`);
-3. reads against plain SELECTs (`bench.reads`);
+2. escalation lateness, exactly a thousand ladders due within one second, under open-loop
+   load at 70 % of the bare capacity, to the PostgreSQL commit (`bench.lateness`);
+3. reads against plain SELECTs (`bench.reads`), and as-of at every event of a long pathway
+   and at 10 points of its age (`bench.as_of`);
 4. growth: throughput, reads and storage again at about 1,000 and 10,000 open pathways,
    then a full restart and the time until every pathway runs again (`bench.scale`);
-5. the indicator dashboard over 100,000 pathways (`bench.indicators_scale`, its own server).
+5. the indicator dashboard over 100,000 pathways, restored from a dump made once beforehand,
+   20 cold and 20 warm runs of the page (`bench.indicators_scale`, its own server).
 
 Writes `results.json`, `RESULTS.md` and `ANALYSIS.md` (the reading, generated from the
 JSON by `bench.analysis`) to DIR (default: bench/), with the commit, the load and the CPU
@@ -33,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import analysis, lateness, open_loop, reads, rounds, scale, throughput
+from bench import analysis, as_of, lateness, open_loop, reads, rounds, scale, throughput
 from bench.conditions import MachineBusy, RunConditions, load_average, refuse_if_busy
 from bench.indicator_part import indicator_dashboard
 from bench.profiling import CpuMeter, worker_profile
@@ -55,10 +58,12 @@ class Sizes:
     open_loop_shares: tuple[float, ...]
     """The points, as shares of the bare updates/s measured at 50 clients."""
     profile_seconds: float
-    late_most: int
+    late_ladders: int
+    """Ladders due within one second (`bench.lateness`)."""
     late_open: float
-    """Seconds to open ladders in: as many as open in it, up to `late_most`."""
-    late_lead: float
+    """Seconds at most to open them in, before the burst."""
+    late_share: float
+    """The load over the burst, as a share of the bare updates/s measured at 50 clients."""
     late_cap: float
     long_events: int
     read_runs: int
@@ -71,6 +76,11 @@ class Sizes:
     sweep_seconds: float
     """Seconds, after that, of replaying pathways into the worker's empty cache."""
     indicator_pathways: int
+    indicator_page_runs: int
+    """Cold and warm runs of the dashboard page each."""
+    indicator_generate: bool
+    """Generate a missing dump inside the cap (a smoke's is small); a full run's is made
+    beforehand (bench/README.md) and its absence reported."""
     indicator_cap: float
     budget: float
     """Seconds for the whole suite: opening pathways for growth stops in time for the rest."""
@@ -84,9 +94,9 @@ FULL = Sizes(
     open_loop_commands=2000,
     open_loop_shares=(0.5, 0.8),
     profile_seconds=10,
-    late_most=3000,
-    late_open=30,
-    late_lead=10,
+    late_ladders=1000,
+    late_open=150,
+    late_share=0.7,
     late_cap=60,
     long_events=1000,
     read_runs=100,
@@ -97,7 +107,9 @@ FULL = Sizes(
     restart_cap=45,
     sweep_seconds=20,
     indicator_pathways=100_000,
-    indicator_cap=150,
+    indicator_page_runs=20,
+    indicator_generate=False,
+    indicator_cap=300,
     budget=2700,
 )
 SMOKE = Sizes(
@@ -108,9 +120,9 @@ SMOKE = Sizes(
     open_loop_commands=20,
     open_loop_shares=(0.5, 0.8),
     profile_seconds=1,
-    late_most=6,
-    late_open=2,
-    late_lead=7,
+    late_ladders=5,
+    late_open=10,
+    late_share=0.7,
     late_cap=30,
     long_events=40,
     read_runs=5,
@@ -121,7 +133,9 @@ SMOKE = Sizes(
     restart_cap=60,
     sweep_seconds=20,
     indicator_pathways=200,
-    indicator_cap=120,  # its own PostgreSQL and 200 pathways: past 60 s at a load of 15
+    indicator_page_runs=2,
+    indicator_generate=True,
+    indicator_cap=150,  # its own PostgreSQL, 200 pathways, dump, restore: past 60 s at a load of 15
     budget=240,
 )
 
@@ -167,13 +181,14 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
         results["lateness"] = await lateness.measure(
             stack,
             fleet,
-            sizes.late_most,
-            min(50, max(sizes.clients)),
+            sizes.late_ladders,
+            results["open_loop"]["capacity_per_second"],
+            sizes.late_share,
             sizes.late_open,
-            sizes.late_lead,
             sizes.late_cap,
         )
         middle = await reads.write_long_pathway(stack, sizes.long_events)
+        results["as_of"] = await as_of.measure(stack, sizes.read_runs)
         results["growth"] = []
         opened: list[str] = []
         for target in sizes.growth:
@@ -203,7 +218,12 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
         )
     finally:
         await stack.close()
-    results["indicators"] = await indicator_dashboard(sizes.indicator_pathways, sizes.indicator_cap)
+    results["indicators"] = await indicator_dashboard(
+        sizes.indicator_pathways,
+        sizes.indicator_cap,
+        sizes.indicator_page_runs,
+        sizes.indicator_generate,
+    )
     results["load_after"] = load_average()
     results["conditions"] = conditions.finish()
     results["total_seconds"] = round(time.monotonic() - started, 1)

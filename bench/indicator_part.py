@@ -1,8 +1,10 @@
 """The indicator dashboard at scale: `bench.indicators_scale`, run as it is, in a subprocess.
 
-It starts its own PostgreSQL, generates the pathways' events and projection rows, and
-measures the dashboard against `count(*)` of the same facts; here it is only called with a
-size and a time cap, and its JSON is taken as it comes.
+It starts its own PostgreSQL, restores the pathways' events and projection rows from their
+dump (`bench.dashboard_dump`), and measures the dashboard against `count(*)` of the same
+facts, and the page cold and warm; here it is only called with a size, a number of page
+runs and a time cap, and its JSON is taken as it comes. A full run does not generate a
+missing dump inside its cap (`generate` false): it reports the command that makes it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import sys
 from typing import Any
 
 
-async def indicator_dashboard(pathways: int, cap_seconds: float) -> dict[str, Any]:
+async def indicator_dashboard(
+    pathways: int, cap_seconds: float, page_runs: int, generate: bool
+) -> dict[str, Any]:
     """The JSON `bench.indicators_scale` prints, or why there is none."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -21,6 +25,9 @@ async def indicator_dashboard(pathways: int, cap_seconds: float) -> dict[str, An
         "bench.indicators_scale",
         "--pathways",
         str(pathways),
+        "--page-runs",
+        str(page_runs),
+        *([] if generate else ["--no-generate"]),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )

@@ -1,10 +1,14 @@
 """Indicator dashboard at scale: 100,000 pathways, ~2,000,000 events, against a bare scan.
 
+    .venv/bin/python -m bench.indicators_scale --pathways 100000 --generate-only  # once
     .venv/bin/python -m bench.indicators_scale [--pathways 100000] [--events-per-pathway 20]
-    .venv/bin/python -m bench.indicators_scale --pathways 2000 --runs 1   # smoke, seconds
+    .venv/bin/python -m bench.indicators_scale --pathways 200 --runs 1 --page-runs 2  # smoke
 
-Starts its own embedded PostgreSQL (unix socket in a temporary directory, no TCP), migrates
-it, and generates the data inside the server with generate_series (faster than COPY from
+The data is generated once and kept as a dump (`bench.dashboard_dump`, keyed by the
+generator's version); each run restores it into its own embedded PostgreSQL (unix socket in
+a temporary directory, no TCP) and measures there. `--no-generate` fails (exit 4, `no_dump`)
+rather than generate a missing dump inside a time cap. To generate, a server of its own is
+migrated and the data made inside it with generate_series (faster than COPY from
 Python on 2 cores): the event rows (synthetic payloads, realistic size and indexes) and, since
 replaying 2,000,000 events through `evolve` would take far longer than the generation, the
 projection's rows directly: `indicator_dimensions` and `indicator_facts` with the catalogue's
@@ -18,7 +22,8 @@ organisation, the period query (one year, by organisation), a drill-down, the da
 it replaced, and the WHOLE dashboard page: `GET /indicators` on the real FastAPI app (httpx
 ASGI transport) for a signed-in coordinator, every query its handler runs. Median of
 `--runs` runs each (5), after one warm-up. It also checks that the trend equals the 12
-tables. Bounded in time; prints JSON.
+tables. Then the page `--page-runs` times cold (each on a PostgreSQL just restarted) and as
+many warm. Prints JSON.
 """
 
 from __future__ import annotations
@@ -28,7 +33,6 @@ import asyncio
 import json
 import os
 import platform
-import re
 import shutil
 import statistics
 import tempfile
@@ -38,24 +42,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
+import psycopg
 
-from client.pathway import PathwayClient
+from bench.dashboard_dump import cache_dir, dump, dump_key, dump_path, restore
+from bench.dashboard_page import dashboard_app, page_runs_cold_and_warm, signed_in_coordinator
 from domain.calendar import end_of_day
 from domain.indicators import CATALOGUE
-from domain.values import Role
-from infra.accounts.credentials import hash_password
-from infra.accounts.model import Account, Organisation
-from infra.accounts.store import InMemoryAccountStore
 from infra.config import Settings
 from infra.db import open_pool
 from infra.embedded import EmbeddedPostgres
-from infra.migrate import migrate
-from infra.policy_file import load_policy
-from web.app import create_app
+from infra.migrate import available_migrations, migrate
 from web.pages.indicators import month_ends
-from web.settings import WebSettings
-from workers.composition import Stores, account_service, partner_inviter
+from workers.composition import Stores
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 SPAN_DAYS = 730
@@ -112,10 +110,6 @@ FROM held WHERE (p + i) %% 5 = 0
 """
 
 
-PASSWORD = "bench horse battery staple"
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
 async def timed(call: Callable[[], Awaitable[Any]], runs: int = 5) -> dict[str, float]:
     await call()  # warm-up: caches and plans
     seconds: list[float] = []
@@ -126,51 +120,72 @@ async def timed(call: Callable[[], Awaitable[Any]], runs: int = 5) -> dict[str, 
     return {"median_s": round(statistics.median(seconds), 4), "max_s": round(max(seconds), 4)}
 
 
-async def signed_in_coordinator(app: Any) -> httpx.AsyncClient:
-    """An HTTP client on the app, signed in through the form as the coordinator."""
-    browser = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench")
-    form = await browser.get("/sign-in", params={"next": "/"})
-    found = _CSRF.search(form.text)
-    assert found is not None, form.text
-    reply = await browser.post(
-        "/sign-in",
-        data={"user_id": "cora", "password": PASSWORD, "next": "/", "csrf_token": found[1]},
+def parameters(pathways: int, per_pathway: int) -> dict[str, Any]:
+    """The generator's parameters for `pathways` × `per_pathway` events."""
+    return {
+        "start": NOW - timedelta(days=SPAN_DAYS),
+        "span": SPAN_DAYS - 120,
+        "pathways": pathways,
+        "per": per_pathway,
+        "orgs": ORGANISATIONS,
+        "facts": sorted({f for i in CATALOGUE for f in i.facts}),
+    }
+
+
+def cached_dump(pathways: int, per_pathway: int) -> Path:
+    """The dump of this generator's data at this size (present or not), by its key."""
+    key = dump_key(
+        (_EVENTS, _DIMENSIONS, _FACTS),
+        parameters(pathways, per_pathway),
+        [f"{m.name}\n{m.sql.decode()}" for m in available_migrations()],
     )
-    assert reply.status_code == 303, reply.text
-    return browser
+    return dump_path(cache_dir(), pathways, per_pathway, key)
 
 
-async def dashboard_app(pool: Any) -> Any:
-    """The real web app on the bench's database, with the organisations and a coordinator."""
-    accounts = InMemoryAccountStore()
-    for n in range(ORGANISATIONS):
-        await accounts.create_organisation(Organisation(id=f"org-{n}", name=f"Partner {n}"))
-    coordinator = Account(id="cora", display_name="Cora", role=Role.COORDINATOR)
-    await accounts.create_account(coordinator, hash_password(PASSWORD))
-    settings = WebSettings(
-        policy=load_policy(None), session_secret="bench secret " * 4, clock=lambda: NOW
-    )
-    # The generated events are not sealed and the dashboard opens none: no master key needed.
-    stores = Stores(Settings(), pool)
-    return create_app(
-        PathwayClient(None, "unused"),  # type: ignore[arg-type]  # the dashboard sends no commands
-        stores.events,
-        accounts,
-        settings,
-        indicators=stores.indicators,
-        partners=stores.partners,
-        account_service=account_service,
-        partner_inviter=partner_inviter(Settings()),
-    )
-
-
-async def run(pathways: int, per_pathway: int, runs: int = 5) -> dict[str, Any]:
-    """Generate and measure on a PostgreSQL of its own, removed afterwards."""
+async def run(
+    pathways: int, per_pathway: int, runs: int = 5, page_runs: int = 20, generate: bool = True
+) -> dict[str, Any]:
+    """Restore the data from its dump (generated and dumped first when there is none and
+    `generate`), then measure, on a PostgreSQL of its own, removed afterwards."""
+    path = cached_dump(pathways, per_pathway)
+    dumped: dict[str, Any] = {"path": str(path), "generated": not path.exists()}
+    if not path.exists():
+        if not generate:
+            raise FileNotFoundError(
+                f"no dump {path}: generate it first with python -m bench.indicators_scale "
+                f"--pathways {pathways} --events-per-pathway {per_pathway} --generate-only"
+            )
+        dumped["generation_s"] = await generate_dump(pathways, per_pathway, path)
     root = Path(tempfile.mkdtemp(prefix="pwi", dir="/tmp"))
     postgres = EmbeddedPostgres(root / "pg")
     try:
         uri = await asyncio.to_thread(postgres.start)
-        return await measure_on(uri, pathways, per_pathway, runs)
+        started = time.perf_counter()
+        await asyncio.to_thread(restore, uri, path)
+        async with await psycopg.AsyncConnection.connect(uri, autocommit=True) as conn:
+            await conn.execute("VACUUM ANALYZE")
+        dumped["restore_s"] = round(time.perf_counter() - started, 1)
+        result = await measure_queries(uri, runs)
+        postgres, result["page"] = await page_runs_cold_and_warm(
+            postgres, root, page_runs, ORGANISATIONS, NOW
+        )
+        return {**result, "dump": dumped}
+    finally:
+        await asyncio.to_thread(postgres.stop)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+async def generate_dump(pathways: int, per_pathway: int, path: Path) -> dict[str, float]:
+    """Generate the data on a server of its own and dump it to `path`; seconds of each step."""
+    root = Path(tempfile.mkdtemp(prefix="pwg", dir="/tmp"))
+    postgres = EmbeddedPostgres(root / "pg")
+    try:
+        uri = await asyncio.to_thread(postgres.start)
+        seconds = await generate_into(uri, pathways, per_pathway)
+        started = time.perf_counter()
+        await asyncio.to_thread(dump, uri, path)
+        seconds["dump"] = round(time.perf_counter() - started, 1)
+        return seconds
     finally:
         await asyncio.to_thread(postgres.stop)
         shutil.rmtree(root, ignore_errors=True)
@@ -178,30 +193,33 @@ async def run(pathways: int, per_pathway: int, runs: int = 5) -> dict[str, Any]:
 
 async def measure_on(uri: str, pathways: int, per_pathway: int, runs: int) -> dict[str, Any]:
     """Generate the data in the empty database at `uri` (migrated here), then measure."""
+    generation = await generate_into(uri, pathways, per_pathway)
+    return {**await measure_queries(uri, runs), "generation_s": generation}
+
+
+async def generate_into(uri: str, pathways: int, per_pathway: int) -> dict[str, float]:
+    """Migrate the empty database at `uri` and generate the data; seconds of each step."""
     await migrate(uri)
-    pool = await open_pool(uri, 1, 2)
-    facts = sorted({f for i in CATALOGUE for f in i.facts})
-    params = {
-        "start": NOW - timedelta(days=SPAN_DAYS),
-        "span": SPAN_DAYS - 120,
-        "pathways": pathways,
-        "per": per_pathway,
-        "orgs": ORGANISATIONS,
-        "facts": facts,
-    }
     generation: dict[str, float] = {}
-    async with pool.connection() as conn:
+    async with await psycopg.AsyncConnection.connect(uri, autocommit=True) as conn:
         for name, statement in (
             ("events", _EVENTS),
             ("dimensions", _DIMENSIONS),
             ("facts", _FACTS),
         ):
             started = time.perf_counter()
-            await conn.execute(statement, params)
+            await conn.execute(statement, parameters(pathways, per_pathway))
             generation[name] = round(time.perf_counter() - started, 1)
         started = time.perf_counter()
         await conn.execute("VACUUM ANALYZE")
         generation["vacuum_analyze"] = round(time.perf_counter() - started, 1)
+    return generation
+
+
+async def measure_queries(uri: str, runs: int) -> dict[str, Any]:
+    """The queries and the page against `count(*)`, median of `runs` runs each."""
+    pool = await open_pool(uri, 1, 2)
+    async with pool.connection() as conn:
         counts = {}
         for table in ("events", "indicator_facts", "indicator_dimensions"):
             cur = await conn.execute(f"SELECT count(*) FROM {table}")
@@ -222,7 +240,7 @@ async def measure_on(uri: str, pathways: int, per_pathway: int, runs: int) -> di
     async def twelve_tables() -> list[Any]:
         return [await queries.indicator_table(p) for p in points]
 
-    app = await dashboard_app(pool)
+    app = await dashboard_app(pool, ORGANISATIONS, NOW)
     browser = await signed_in_coordinator(app)
 
     async def dashboard_page() -> None:
@@ -265,7 +283,6 @@ async def measure_on(uri: str, pathways: int, per_pathway: int, runs: int) -> di
     return {
         "machine": machine(),
         "rows": counts,
-        "generation_s": generation,
         "runs": runs,
         "queries": measured,
         "checks": checks,
@@ -287,12 +304,32 @@ def main() -> None:
     parser.add_argument("--pathways", type=int, default=100_000)
     parser.add_argument("--events-per-pathway", type=int, default=20)
     parser.add_argument("--runs", type=int, default=5, help="timed runs per query (median)")
+    parser.add_argument("--page-runs", type=int, default=20, help="cold and warm page runs")
+    making = parser.add_mutually_exclusive_group()
+    making.add_argument("--generate-only", action="store_true", help="make the dump, no more")
+    making.add_argument("--no-generate", action="store_true", help="fail without a dump")
     args = parser.parse_args()
     from infra.config import Settings
     from infra.logging import configure_logging
 
     configure_logging(Settings(log_level="WARNING"))  # stderr: stdout is the JSON alone
-    result = asyncio.run(run(args.pathways, args.events_per_pathway, args.runs))
+    if args.generate_only:
+        path = cached_dump(args.pathways, args.events_per_pathway)
+        seconds = asyncio.run(generate_dump(args.pathways, args.events_per_pathway, path))
+        print(json.dumps({"dump": str(path), "generation_s": seconds}, indent=2))
+        return
+    try:
+        result = asyncio.run(
+            run(
+                args.pathways,
+                args.events_per_pathway,
+                args.runs,
+                args.page_runs,
+                generate=not args.no_generate,
+            )
+        )
+    except FileNotFoundError as missing:
+        parser.exit(4, f"{parser.prog}: no_dump: {missing}\n")
     print(json.dumps(result, indent=2))
 
 

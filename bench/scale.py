@@ -12,7 +12,7 @@ again:
   replay before it can act.
 - *canaries*: pathways opened just before the restart with ladders of seconds, most of
   whose steps fall due while everything is down: the time after the restart until every
-  step has been recorded, and their lateness.
+  step has been recorded, and their lateness (to the commit, as in `bench.lateness`).
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ async def restart_and_resume(
     canary_deadline = time.monotonic() + cap_seconds
     canary_seconds: float | None = None
     while True:
-        lateness = await ladder_lateness(stack.pool, CANARY_PREFIX)
+        lateness = [c for _, c in await ladder_lateness(stack.pool, CANARY_PREFIX)]
         if len(lateness) >= 3 * canaries:
             canary_seconds = time.perf_counter() - ready
             break

@@ -4,6 +4,10 @@ The embedded PostgreSQL (unix socket) and the Temporal dev server (SQLite file, 
 free port), migrated, and the worker as a process of its own (`bench.worker`), so that the
 clients of the benchmark do not share its interpreter. `restart` stops all three and
 starts them again on the same data, as after a power cut that spared the disks.
+
+PostgreSQL runs with `track_commit_timestamp` on (set once with ALTER SYSTEM, which needs
+a restart of the server), so that escalation lateness can be read to the commit of each
+event (`bench.lateness`): the events store only the workflow's decision time.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import time
 import uuid
 from pathlib import Path
 
+import psycopg
 from pydantic import SecretStr
 from temporalio.client import Client
 
@@ -65,6 +70,10 @@ class BenchStack:
         """Start everything; returns the seconds it took until the worker polls."""
         started = time.perf_counter()
         self.database_url = await asyncio.to_thread(self._postgres.start)
+        if not await _tracks_commit_timestamps(self.database_url):
+            await asyncio.to_thread(self._postgres.stop)
+            self._postgres = EmbeddedPostgres(self.root / "pg")
+            self.database_url = await asyncio.to_thread(self._postgres.start)
         await migrate(self.database_url)
         address = await self._temporal.start()
         settings = Settings(
@@ -212,3 +221,13 @@ class BenchStack:
                 raise RuntimeError("the bench worker was not ready in time")
             await asyncio.sleep(0.05)
         return process
+
+
+async def _tracks_commit_timestamps(database_url: str) -> bool:
+    """Whether the server records commit timestamps; if not, set it for its next start."""
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+        row = await (await conn.execute("SHOW track_commit_timestamp")).fetchone()
+        if row is not None and row[0] == "on":
+            return True
+        await conn.execute("ALTER SYSTEM SET track_commit_timestamp = on")
+        return False

@@ -1,5 +1,7 @@
 """The benchmark's worker process: the pathway worker as `pathways worker` runs it, plus the
-baselines' workflows on a task queue of their own, in one process.
+baselines' workflows, in one process: the bare updates on a task queue of their own, the
+bare timers also on the pathways' queue (escalation lateness compares timers queued behind
+the same load).
 
     python -m bench.worker --temporal ADDR --database URL --queue Q --ready FILE
 
@@ -53,7 +55,7 @@ async def serve(address: str, database: str, queue: str, ready: Path) -> None:
     profiler = Profiling(ready.parent)
     loop.add_signal_handler(signal.SIGUSR1, profiler.start)
     loop.add_signal_handler(signal.SIGUSR2, profiler.stop)
-    bare = Worker(client, task_queue=bare_queue(queue), workflows=[BareUpdate, BareTimer])
+    bare = Worker(client, task_queue=bare_queue(queue), workflows=[BareUpdate])
     try:
         async with (
             build_worker(
@@ -62,6 +64,7 @@ async def serve(address: str, database: str, queue: str, ready: Path) -> None:
                 queue,
                 settings.worker_cached_workflows,
                 sandboxed=settings.worker_sandbox,
+                more_workflows=[BareTimer],
             ),
             bare,
         ):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -34,6 +34,7 @@ def build_worker(
     sandboxed: bool = True,
     payments: PaymentsBook | None = None,
     accounts: AccountLookup | None = None,
+    more_workflows: Sequence[type] = (),
 ) -> Worker:
     """A worker for pathway workflows and their activities, on `task_queue`, keeping up to
     `cached_workflows` pathways in memory between their commands; in the SDK's sandbox
@@ -43,11 +44,12 @@ def build_worker(
     tell the pathways through a client on the same task queue; with `accounts`, bulk
     operations (a caseload's reassignment, a policy's roll-out), whose steps check the people
     they name. Group activities (`GroupActivityWorkflow`) always run: their step only tells
-    pathways, through a client on the same task queue.
+    pathways, through a client on the same task queue. `more_workflows` run beside them on
+    the same queue (the bench's bare timers, which must queue behind the pathways).
     """
     activities = EventStoreActivities(store)
     attendance = AttendanceActivities(PathwayClient(client, task_queue, store))
-    workflows: list[type] = [PathwayWorkflow, GroupActivityWorkflow]
+    workflows: list[type] = [PathwayWorkflow, GroupActivityWorkflow, *more_workflows]
     steps: list[Callable[..., Any]] = [
         activities.append_events,
         activities.read_events_after,

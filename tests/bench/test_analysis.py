@@ -71,6 +71,21 @@ def test_the_reading_gives_the_verdict_with_its_interval_and_the_run_s_condition
     assert "smoke" in reading
 
 
+def test_the_reading_gives_lateness_to_the_commit_the_as_of_table_and_the_dashboard(
+    results: dict[str, Any],
+) -> None:
+    reading = generate(results, FIXTURE.name)
+    late = results["lateness"]
+    assert f"{late['ladders']} ladders due within {late['due_spread_s']} s" in reading
+    assert f"To the PostgreSQL commit: p99 {late['to_commit_s']['p99']} s" in reading
+    table = [line for line in reading.splitlines() if line.startswith("| ")]
+    assert len(table) == 1 + len(results["as_of"]["by_age"]) == 11
+    last = results["as_of"]["by_age"][-1]
+    assert table[-1].startswith(f"| {last['share_of_life']} | {last['events_folded']} |")
+    page = results["indicators"]["page"]
+    assert f"warm runs: median {page['warm_ms']['median']} ms" in reading
+
+
 def test_a_run_forced_on_a_busy_machine_says_so(results: dict[str, Any]) -> None:
     busy = {**results, "conditions": {**results["conditions"], "load": "3.0 2.0 1.0"}}
     assert "(forced)" in generate(busy, FIXTURE.name)

@@ -8,6 +8,7 @@ baseline were all accepted, and that the report was written.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,8 @@ def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path)
     ran = subprocess.run(
         [sys.executable, "-m", "bench", "--smoke", "--force", "--out", str(tmp_path)],
         cwd=REPO,
+        # An empty cache: the dashboard's data is generated, dumped and restored.
+        env={**os.environ, "PATHWAYS_BENCH_CACHE": str(tmp_path / "cache")},
         capture_output=True,
         text=True,
         timeout=360,
@@ -49,10 +52,17 @@ def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path)
     conditions = results["conditions"]
     assert conditions["commit"] and conditions["load"] and "steal_percent" in conditions
     late = results["lateness"]
-    assert late["steps_recorded"] == late["steps_expected"] > 0
+    assert late["ladders"] == late["ladders_asked"] == 5 and late["open_errors"] == {}
+    assert late["due_spread_s"] < 1
+    assert late["steps_recorded"] == late["steps_expected"] == 3 * late["ladders"]
+    assert late["to_commit_s"]["n"] == late["steps_expected"]
     bare_steps = late["bare_timer_lateness_s"]["n"] + late["bare_steps_past_at_start"]
-    assert bare_steps == late["steps_expected"] == 3 * late["pathways"]
-    assert late["load"]["errors"] == {}
+    assert bare_steps == late["steps_expected"]
+    assert late["load"]["commands"] > 0 and late["load"]["errors"] == {}
+    as_of = results["as_of"]
+    assert as_of["every_event_ms"]["n"] == as_of["events"] >= 40
+    assert len(as_of["by_age"]) == 10
+    assert as_of["by_age"][-1]["events_folded"] == as_of["events"]
     for point in results["growth"]:
         assert point["pathways"] > 0 and point["events"] > 0
         assert set(point["reads"]) == {
@@ -65,7 +75,11 @@ def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path)
     restart = results["restart"]
     assert restart["resumed"] == restart["pathways"] > 0
     assert restart["canary_steps_recorded"] == 3 * restart["canaries"]
-    assert "error" not in results["indicators"], results["indicators"]
+    indicators = results["indicators"]
+    assert "error" not in indicators, indicators
+    assert indicators["dump"]["generated"] and indicators["dump"]["restore_s"] >= 0
+    assert indicators["rows"]["events"] == 200 * 20
+    assert indicators["page"]["cold_ms"]["n"] == indicators["page"]["warm_ms"]["n"] == 2
 
     report = (tmp_path / "RESULTS.md").read_text()
     for heading in ("Machine", "Command throughput", "open loop", "Escalation lateness", "Reads"):

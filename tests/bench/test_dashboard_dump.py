@@ -1,0 +1,52 @@
+"""The dashboard's dump is named by a key of everything its data depends on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.dashboard_dump import cache_dir, dump_key, dump_path
+from bench.indicators_scale import cached_dump
+
+STATEMENTS = ("INSERT INTO events SELECT 1", "INSERT INTO indicator_facts SELECT 2")
+PARAMETERS = {"pathways": 200, "per": 20, "facts": ["a", "b"]}
+MIGRATIONS = ["0001_event_store\nCREATE TABLE events ()"]
+
+
+def test_the_same_generator_gives_the_same_key() -> None:
+    key = dump_key(STATEMENTS, PARAMETERS, MIGRATIONS)
+    assert key == dump_key(STATEMENTS, dict(reversed(PARAMETERS.items())), MIGRATIONS)
+    assert len(key) == 16 and int(key, 16) >= 0
+
+
+@pytest.mark.parametrize(
+    ("statements", "parameters", "migrations"),
+    [
+        ((STATEMENTS[0], STATEMENTS[1] + " WHERE true"), PARAMETERS, MIGRATIONS),
+        (STATEMENTS, {**PARAMETERS, "pathways": 100_000}, MIGRATIONS),
+        (STATEMENTS, {**PARAMETERS, "facts": ["a", "b", "c"]}, MIGRATIONS),
+        (STATEMENTS, PARAMETERS, [*MIGRATIONS, "0002_more\nALTER TABLE events"]),
+    ],
+)
+def test_a_change_to_the_generator_or_the_schema_changes_the_key(
+    statements: tuple[str, ...], parameters: dict[str, object], migrations: list[str]
+) -> None:
+    assert dump_key(statements, parameters, migrations) != dump_key(
+        STATEMENTS, PARAMETERS, MIGRATIONS
+    )
+
+
+def test_the_dump_is_named_by_size_and_key_under_the_cache_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert dump_path(tmp_path, 100_000, 20, "0123456789abcdef") == (
+        tmp_path / "indicators-100000x20-0123456789abcdef.dump"
+    )
+    monkeypatch.delenv("PATHWAYS_BENCH_CACHE", raising=False)
+    assert cache_dir() == Path.home() / ".cache" / "pathways-bench"
+    monkeypatch.setenv("PATHWAYS_BENCH_CACHE", str(tmp_path))
+    assert cache_dir() == tmp_path
+    assert cached_dump(200, 20).parent == tmp_path
+    assert cached_dump(200, 20) != cached_dump(100_000, 20)
+    assert cached_dump(200, 20) == cached_dump(200, 20)
