@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, Field, TypeAdapter
 
 from domain.consents.commands import GiveConsent, RecordPrivacyNotice, WithdrawConsent
+from domain.documents.commands import AttachDocument
 from domain.fact_dates import FactDate
 from domain.figures.commands import CorrectAttendance, DisputeFigure, ResolveDispute
 from domain.group_activities.commands import RecordGroupParticipation
@@ -243,7 +244,8 @@ Command = Annotated[
     | RecordGroupParticipation
     | DisputeFigure
     | ResolveDispute
-    | CorrectAttendance,
+    | CorrectAttendance
+    | AttachDocument,
     Field(discriminator="type"),
 ]
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)

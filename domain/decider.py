@@ -39,6 +39,8 @@ from domain.commands import (
 )
 from domain.consents import rules as consents
 from domain.consents.commands import GiveConsent, RecordPrivacyNotice, WithdrawConsent
+from domain.documents import rules as documents
+from domain.documents.commands import AttachDocument
 from domain.events import (
     BaselineRecorded,
     CaseworkerReassigned,
@@ -279,6 +281,17 @@ def _decide_open_pathway(
             return [PathwayResumed()]
         case AddNote():
             return [NoteAdded(text=command.text)]
+        case AttachDocument():
+            return [
+                documents.attach_document(
+                    state.documents,
+                    state.measures,
+                    state.payments,
+                    state.version,
+                    command,
+                    actor,
+                )
+            ]
         case RecordExit():
             if command.reason == ExitReason.EXPIRED and (
                 state.end_date is None or on < state.end_date
@@ -309,7 +322,7 @@ def _decide_open_pathway(
             return list(payments.request_payment(state, command, occurred, _limits_of(state)))
         case ApprovePayment():
             figures.check_undisputed(state, command.payment_id)
-            return list(payments.approve_payment(state, command, actor))
+            return list(payments.approve_payment(state, command, actor, limits.payment_evidence))
         case RejectPayment():
             return list(payments.reject_payment(state, command, actor))
         case CorrectPayee():

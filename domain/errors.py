@@ -241,6 +241,17 @@ class PayeeMissing(DomainError):
     code = "payee_missing"
 
 
+class PaymentEvidenceMissing(DomainError):
+    """A payment of a kind that needs evidence (rent, furniture, utilities above the
+    threshold) is approved only once a document is attached to it."""
+
+    code = "payment_evidence_missing"
+
+
+class DocumentTargetNotFound(DomainError):
+    code = "document_target_not_found"
+
+
 class SupervisorApprovalRequired(DomainError):
     code = "supervisor_approval_required"
 

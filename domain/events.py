@@ -14,6 +14,7 @@ from pydantic import Field, TypeAdapter
 
 from domain.commands import PlannedMeasure, SuspensionReason
 from domain.consents.events import ConsentGiven, ConsentWithdrawn, PrivacyNoticeGiven
+from domain.documents.events import DocumentAttached
 from domain.figures.events import (
     AllowanceRecomputed,
     AttendanceCorrected,
@@ -252,7 +253,8 @@ Event = Annotated[
     | FigureDisputed
     | DisputeResolved
     | AttendanceCorrected
-    | AllowanceRecomputed,
+    | AllowanceRecomputed
+    | DocumentAttached,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

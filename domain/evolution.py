@@ -7,6 +7,7 @@ from typing import assert_never
 from domain.back_dating import noticed
 from domain.consents.events import ConsentGiven, ConsentWithdrawn, PrivacyNoticeGiven
 from domain.consents.evolution import evolve_consents
+from domain.documents.events import DocumentAttached
 from domain.events import (
     BaselineRecorded,
     CaseworkerReassigned,
@@ -316,6 +317,10 @@ def _apply(state: PathwayState, event: Event, record: EventRecord) -> PathwaySta
             )
             return state.model_copy(
                 update={"payments": {**state.payments, event.payment_id: payment}}
+            )
+        case DocumentAttached():
+            return state.model_copy(
+                update={"documents": {**state.documents, event.document_id: event}}
             )
         case _:
             assert_never(event)

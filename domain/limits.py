@@ -18,6 +18,10 @@ class Limits(Frozen):
     """Refuse facts dated after the day they are recorded and follow-ups before their window
     (issue 21). False only where a workflow replays commands decided before those rules
     (patch `time-of-facts`, workflows/pathway.py)."""
+    payment_evidence: bool = True
+    """Refuse to approve a payment that needs evidence without a document attached
+    (`domain.payments.evidence`). False only where a workflow replays an approval decided
+    before that rule (patch `payment-evidence`, workflows/pathway.py)."""
 
 
 BEFORE_TIME_OF_FACTS_LIMITS = Limits(time_of_facts=False)

@@ -33,6 +33,7 @@ from domain.commands import (
     UpdateHousehold,
 )
 from domain.consents.commands import GiveConsent, RecordPrivacyNotice, WithdrawConsent
+from domain.documents.commands import AttachDocument
 from domain.figures.commands import CorrectAttendance, DisputeFigure, ResolveDispute
 from domain.group_activities.commands import RecordGroupParticipation
 from domain.partner_links.commands import LinkPartnerContact, UnlinkPartnerContact
@@ -106,6 +107,7 @@ STAGES: dict[type, frozenset[Stage]] = {
     SuspendPathway: IN_PROGRESS,
     ResumePathway: IN_PROGRESS,
     AddNote: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
+    AttachDocument: IN_PROGRESS | {Stage.EXIT, Stage.FOLLOW_UP},
     RecordExit: IN_PROGRESS,
     RecordFollowUp: frozenset({Stage.EXIT}),
     ClosePathway: frozenset({Stage.EXIT, Stage.FOLLOW_UP}),
@@ -138,6 +140,7 @@ REFERRED_WORK = (StartMeasure, RecordMeasureProgress, CompleteMeasure)
 ALLOWED_WHILE_SUSPENDED = (
     ResumePathway,
     AddNote,
+    AttachDocument,
     RecordExit,
     RunDeadlines,
     ApplyPolicy,

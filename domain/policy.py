@@ -169,6 +169,12 @@ class PaymentTerms(Frozen):
     """The most a pathway receives for furniture, all its furniture payments together."""
     utilities_cap: Money = 50_000
     """The most a pathway receives for utilities, all its utilities payments together."""
+    evidence_required: bool = True
+    """Payments of the kinds that need evidence are approved only with a document attached
+    (`domain.payments.evidence`); the demo policy, whose stories attach no files, turns it off."""
+    utilities_evidence_threshold: Money = 10_000
+    """Utilities payments above this need an attached document (a bill) before approval;
+    rent advances and furniture always do (`domain.payments.evidence`)."""
     rent_advance_max_months: int = Field(default=6, ge=1, le=24)
     """Rent advances together are at most this many months of the registered rent."""
     allowance_minimum_share_percent: int = Field(default=50, ge=0, le=100)

@@ -8,6 +8,9 @@ from pydantic import AwareDatetime, Field
 
 from domain.commands import PlannedMeasure, SuspensionReason
 from domain.consents.state import Consents
+from domain.documents.commands import TargetKind
+from domain.documents.events import DocumentAttached
+from domain.documents.rules import documented
 from domain.figures.state import Figures
 from domain.group_activities.state import Participation
 from domain.measures import MeasureState, MeasureStatus
@@ -133,6 +136,9 @@ class PathwayState(Frozen):
     the rules read them through `domain.partners.links.linked_contacts`)."""
     figures: Figures = Figures()
     """What partner contacts recorded, their disputes and the corrections (`domain.figures`)."""
+    documents: dict[str, DocumentAttached] = Field(default_factory=dict)
+    """The documents attached, by document id, in the order attached (`domain.documents`);
+    their bytes are kept apart, sealed with the pathway's key."""
 
     @property
     def is_open(self) -> bool:
@@ -141,6 +147,10 @@ class PathwayState(Frozen):
     @property
     def end_date(self) -> date | None:
         return self.plan.end_date if self.plan else None
+
+    def has_evidence(self, payment_id: str) -> bool:
+        """True when a document is attached to the payment (`domain.payments.evidence`)."""
+        return documented(self.documents, TargetKind.PAYMENT, payment_id)
 
     def measures_in(self, *statuses: MeasureStatus) -> list[MeasureState]:
         return [m for m in self.measures.values() if m.status in statuses]

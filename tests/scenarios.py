@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -12,6 +13,9 @@ from domain.decider import decide
 from domain.events import Event
 from domain.evolution import fold
 from domain.fact_dates import fact_in_future
+from domain.payments.events import PaymentRequested
+from domain.payments.evidence import ALWAYS_EVIDENCED
+from domain.payments.ledger import PaymentKind
 from domain.policy import Deadlines, Policy, PolicyRevision, Span
 from domain.records import EventRecord
 from domain.state import PathwayState
@@ -105,6 +109,20 @@ ASSESSMENT: dict[str, Any] = {
 }
 
 
+def evidence_for(payment_id: str) -> dict[str, Any]:
+    """The `attach_document` of an invoice for a payment (its bytes are not the rules')."""
+    return {
+        "type": "attach_document",
+        "document_id": "doc-" + hashlib.sha256(payment_id.encode()).hexdigest()[:32],
+        "kind": "invoice",
+        "media_type": "application/pdf",
+        "size": 1024,
+        "sha256": "0" * 64,
+        "filename": "fattura.pdf",
+        "attached_to": {"kind": "payment", "id": payment_id},
+    }
+
+
 def plan(*measures: tuple[str, str], target: date = date(2026, 12, 31)) -> dict[str, Any]:
     return {
         "type": "propose_plan",
@@ -122,6 +140,9 @@ class Scenario:
     now: datetime = START
     records: list[EventRecord] = field(default_factory=list)
     counter: int = 0
+    evidence: bool = True
+    """Attach a receipt to each payment requested of a kind that may need evidence, as a
+    caseworker would (`domain.payments.evidence`); False to check the rule itself."""
 
     @property
     def state(self) -> PathwayState:
@@ -156,6 +177,12 @@ class Scenario:
         self.records += record_events(
             stream_id_for(PATHWAY_ID), len(self.records), envelope, events, self.now
         )
+        if self.evidence:
+            for event in events:
+                if isinstance(event, PaymentRequested) and event.kind in ALWAYS_EVIDENCED | {
+                    PaymentKind.UTILITIES
+                }:
+                    self.given(evidence_for(event.payment_id), actor, advance=timedelta())
         return self
 
     def _wait_until_happened(self, command: Command) -> None:

@@ -33,3 +33,8 @@ TIME_OF_FACTS = "time-of-facts"
 """Patch id: the rules of issue 21 (no fact dated after its recording day, no follow-up before
 its window) decide a command's events. A run that took a command before them replays it
 under the rules it was decided by."""
+
+PAYMENT_EVIDENCE = "payment-evidence"
+"""Patch id: a payment that needs evidence (rent, furniture, utilities above the threshold)
+is approved only with a document attached (`domain.payments.evidence`). A run that approved
+one before the rule replays the approval without it."""

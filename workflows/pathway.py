@@ -20,7 +20,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.pathways.event_store import AppendRequest, CatchUpRequest, EventStoreActivities
     from domain.closure import closure_blockers
-    from domain.commands import CommandEnvelope, OpenPathway, RunDeadlines
+    from domain.commands import Command, CommandEnvelope, OpenPathway, RunDeadlines
     from domain.decider import decide
     from domain.errors import DomainError, InvalidCommand, NothingDue
     from domain.events import Event, ExitRecorded
@@ -30,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
         Timekeeping,
         next_wakeup,
     )
+    from domain.payments.commands import ApprovePayment
     from domain.projections import PathwaySummary
     from domain.read_models import read_models
     from domain.state import PathwayState, initial_state
@@ -49,6 +50,7 @@ with workflow.unsafe.imports_passed_through():
         FOLD_STORED_ON_DUPLICATE,
         ITALIAN_DAYS,
         KEEP_TIMER,
+        PAYMENT_EVIDENCE,
         TIME_OF_FACTS,
         UPSERT_ONLY_CHANGES,
     )
@@ -384,16 +386,21 @@ class PathwayWorkflow:
                 raise InvalidCommand(
                     "the pathway id does not match the workflow", field="pathway_id"
                 )
-            return decide(self._state, envelope, workflow.now(), self._limits())
+            return decide(self._state, envelope, workflow.now(), self._limits(command))
         except DomainError as error:
             raise refusal(error) from None
 
-    def _limits(self) -> Limits:
+    def _limits(self, command: Command) -> Limits:
         """The rules a command is decided by: a validator (new commands only) takes the
-        newest; the handler, replaying a command taken before `TIME_OF_FACTS`, the older."""
-        if workflow.unsafe.is_read_only() or workflow.patched(TIME_OF_FACTS):
+        newest; the handler, replaying a command taken before `TIME_OF_FACTS` (or an
+        approval before `PAYMENT_EVIDENCE`), the older."""
+        if workflow.unsafe.is_read_only():
             return DEFAULT_LIMITS
-        return BEFORE_TIME_OF_FACTS_LIMITS
+        limits = DEFAULT_LIMITS if workflow.patched(TIME_OF_FACTS) else BEFORE_TIME_OF_FACTS_LIMITS
+        # Asked of approvals only, so other commands' histories keep their shape.
+        if isinstance(command, ApprovePayment) and not workflow.patched(PAYMENT_EVIDENCE):
+            return limits.model_copy(update={"payment_evidence": False})
+        return limits
 
     def _upsert_search_attributes(self, summary: PathwaySummary) -> None:
         owed = summary.next_deadline

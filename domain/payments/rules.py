@@ -39,6 +39,7 @@ from domain.payments.events import (
     PaymentRequested,
     PaymentReturned,
 )
+from domain.payments.evidence import check_evidence
 from domain.payments.ledger import PaymentKind, payment_id_for
 from domain.payments.payee import Payee, checked_payee
 from domain.payments.state import PaymentState, PaymentStatus, committed, unsettled
@@ -62,6 +63,9 @@ class Payments(Protocol):
     def payments(self) -> Mapping[str, PaymentState]: ...
     @property
     def policy(self) -> Policy: ...
+    def has_evidence(self, payment_id: str) -> bool:
+        """True when a document is attached to the payment (`domain.payments.evidence`)."""
+        ...
 
 
 TotalCheck = Callable[[PaymentKind, int, PaymentTerms], None]
@@ -186,7 +190,11 @@ def request_payment(
 # --- approvals -------------------------------------------------------------------------------
 
 
-def approve_payment(state: Payments, command: ApprovePayment, actor: Actor) -> list[PaymentEvent]:
+def approve_payment(
+    state: Payments, command: ApprovePayment, actor: Actor, evidence_required: bool = True
+) -> list[PaymentEvent]:
+    """The approval of a payment; `evidence_required` False only where a workflow replays an
+    approval decided before the evidence rule (patch `payment-evidence`)."""
     payment = payment_of(state, command.payment_id)
     if payment.status not in (PaymentStatus.REQUESTED, PaymentStatus.PARTIALLY_APPROVED):
         raise errors.PaymentStatusInvalid(
@@ -200,6 +208,10 @@ def approve_payment(state: Payments, command: ApprovePayment, actor: Actor) -> l
         raise errors.AlreadyRecorded("you have already approved this payment")
     if payment.payee is None:
         raise errors.PayeeMissing("give the payee and IBAN first (correct the payee)")
+    if evidence_required:
+        check_evidence(
+            payment, terms_at(state, payment.requested_at), state.has_evidence(payment.payment_id)
+        )
     above = needs_coordinator(state, payment)
     if payment.status == PaymentStatus.PARTIALLY_APPROVED:
         if actor.role != Role.COORDINATOR:
