@@ -48,6 +48,9 @@ class InvalidInput(Exception):
         self.message, self.field, self.more = message, field, more
 
 
+ATTACHED_WITH_FILE = "attach_document"
+
+
 def parse_command(document: dict[str, Any]) -> Command:
     """The command in `document` (its `type` and fields; envelope keys are ignored).
 
@@ -60,6 +63,12 @@ def parse_command(document: dict[str, Any]) -> Command:
     fields = {k: v for k, v in document.items() if k not in ENVELOPE_KEYS}
     if "type" not in fields:
         raise InvalidInput("the command has no type", "type")
+    if fields["type"] == ATTACHED_WITH_FILE:
+        # Its event must name bytes that were checked and stored: only the documents'
+        # path (`web.documents.attach`) sends it, never a body that merely describes a file.
+        raise InvalidInput(
+            "a document is attached with its file: POST /api/v1/pathways/{id}/documents", "type"
+        )
     try:
         return COMMAND_ADAPTER.validate_json(json.dumps(_one_number_type(fields)), strict=True)
     except ValidationError as err:

@@ -27,6 +27,7 @@ from infra.accounts.operations import AccountServiceFactory
 from infra.accounts.sessions import InMemorySessionRevocations, SessionRevocations
 from infra.accounts.store import AccountStore
 from infra.accounts.throttle import InMemorySignInThrottle, SignInThrottle
+from infra.documents.store import DocumentStore, InMemoryDocumentStore
 from infra.eventstore.base import EventStore
 from infra.eventstore.postgres import PostgresEventStore
 from infra.partners.base import PartnerRegistry
@@ -39,6 +40,8 @@ from web.body_limit import BodyLimit
 from web.caseload_api import build_caseload_router
 from web.codec_api import build_codec_router
 from web.dependencies import Services, install
+from web.documents import DOCUMENT_FORM_OVERHEAD, DOCUMENTS_SUFFIX
+from web.documents_api import build_documents_router
 from web.group_activities_api import build_group_activities_router
 from web.health import Dependency, build_health_router
 from web.inbox_api import build_inbox_router
@@ -78,6 +81,7 @@ def create_app(
     invitations: InvitationStore | None = None,
     partner_inviter: PartnerInviterFactory,
     temporal_ui_transport: httpx.AsyncBaseTransport | None = None,
+    documents: DocumentStore | None = None,
 ) -> FastAPI:
     """The web app: the JSON API under `/api/v1`, OpenAPI at `/openapi.json`.
 
@@ -93,7 +97,8 @@ def create_app(
     `accounts` and the sessions' revocations the app holds.
     Without `invitations`, the partner accounts' one-time links are kept in memory;
     `partner_inviter` (`workers.composition.partner_inviter`) builds the invitations' rules
-    over them, the accounts and the registry.
+    over them, the accounts and the registry. Without `documents`, attached files are kept
+    in memory (tests); `Stores.documents` keeps them sealed in PostgreSQL.
     With `settings.temporal_ui_upstream`, the Temporal UI is served under `/temporal/`
     (`web.temporal_ui`); `temporal_ui_transport` replaces the network to it in tests.
     """
@@ -123,6 +128,7 @@ def create_app(
             accounts=accounts,
             settings=settings,
             partners=partners,
+            documents=documents if documents is not None else InMemoryDocumentStore(),
             invitations=links,
             partner_inviter=partner_inviter(accounts, partners, links),
             payments=payments,
@@ -154,7 +160,10 @@ def create_app(
     app.add_middleware(
         BodyLimit,
         limit=settings.max_body_bytes,
-        limits={STATEMENTS_PATH: settings.max_statement_body_bytes},
+        limits={
+            STATEMENTS_PATH: settings.max_statement_body_bytes,
+            DOCUMENTS_SUFFIX: settings.max_document_bytes + DOCUMENT_FORM_OVERHEAD,
+        },
     )
     # Outermost: every answer gets the headers, refusals and errors included.
     app.add_middleware(SecurityHeaders, strict_transport=settings.strict_transport)
@@ -169,6 +178,7 @@ def create_app(
     app.include_router(build_caseload_router())
     app.include_router(build_accounts_router())
     app.include_router(build_partners_router())
+    app.include_router(build_documents_router())
     app.include_router(build_group_activities_router())
     app.include_router(build_access_log_router())
     app.include_router(build_pages_router())

@@ -38,11 +38,20 @@ class BodyLimit:
         self.limit = limit
         self.limits = dict(limits or {})
 
+    def _limit_for(self, path: str) -> int:
+        """The path's own limit; a key beginning with `*` is a suffix (`*/documents`)."""
+        if path in self.limits:
+            return self.limits[path]
+        for key, limit in self.limits.items():
+            if key.startswith("*") and path.endswith(key[1:]):
+                return limit
+        return self.limit
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.limits.get(scope["path"], self.limit)
+        limit = self._limit_for(scope["path"])
         declared = _content_length(scope)
         if declared is not None and declared > limit:
             await _refuse(scope, receive, send, limit, declared)

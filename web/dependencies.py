@@ -27,6 +27,7 @@ from infra.accounts.store import AccountStore
 from infra.accounts.throttle import SignInThrottle
 from infra.budgets.book import BudgetBook
 from infra.crypto.codec import PathwayCodec
+from infra.documents.store import DocumentStore
 from infra.eventstore.base import EventStore
 from infra.indicators.queries import IndicatorQueries
 from infra.partners.base import PartnerRegistry
@@ -50,6 +51,8 @@ class Services:
     """The accounts' rules (sign-in, passwords, tokens, creation), built by the root."""
     partners: PartnerRegistry
     """Partner organisations and their contacts (`web.partners_api`, `web.pages.partners`)."""
+    documents: DocumentStore
+    """The attached documents' bytes (`web.documents`)."""
     invitations: InvitationStore
     """The one-time links partner accounts set their password with (`web.pages.invitation`)."""
     partner_inviter: PartnerInviter
@@ -116,6 +119,10 @@ def partner_registry(request: Request) -> PartnerRegistry:
     return cast(PartnerRegistry, _state(request).partners)
 
 
+def document_store(request: Request) -> DocumentStore:
+    return cast(DocumentStore, _state(request).documents)
+
+
 def partner_inviter(request: Request) -> PartnerInviter:
     return cast(PartnerInviter, _state(request).partner_inviter)
 
@@ -157,6 +164,7 @@ ThrottleDep = Annotated[SignInThrottle, Depends(sign_in_throttle)]
 RevocationsDep = Annotated[SessionRevocations, Depends(session_revocations)]
 AccountServiceDep = Annotated[AccountService, Depends(account_service)]
 PartnersDep = Annotated[PartnerRegistry, Depends(partner_registry)]
+DocumentsDep = Annotated[DocumentStore, Depends(document_store)]
 InvitationsDep = Annotated[InvitationStore, Depends(invitation_store)]
 PartnerInviterDep = Annotated[PartnerInviter, Depends(partner_inviter)]
 PaymentsDeskDep = Annotated[PaymentsDesk | None, Depends(payments_desk)]

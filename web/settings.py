@@ -58,6 +58,9 @@ class WebSettings:
     """The largest request body taken (API JSON, page forms); larger ones are 413
     `body_too_large` before they are read (`web/body_limit.py`)."""
     max_statement_body_bytes: int = 6 * MIB
+    max_document_bytes: int = 10 * MIB
+    """The largest document attached to a pathway (`document_too_large`, 413); its upload's
+    body may be a little larger, for the form's other fields (`DOCUMENT_FORM_OVERHEAD`)."""
     """The same for the bank statement upload: a statement of up to 5 MB with its form."""
     reply_timeout: float = 20.0
     """Seconds to wait for a pathway's reply to a command before answering 503."""

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from infra.crypto.keyring import Keyring
     from infra.crypto.sealing import FieldSealer
     from infra.db import Pool
+    from infra.documents.postgres import PostgresDocumentStore
     from infra.eventstore.partner_links import PartnerLinkQueries
     from infra.eventstore.postgres import PostgresEventStore
     from infra.indicators.postgres_projection import PostgresIndicatorProjection
@@ -109,6 +110,13 @@ class Stores:
 
         store = PostgresPartnerStore(self.pool, self.sealer)
         return partner_registry(store, self.events.partner_links, self.accounts)
+
+    @cached_property
+    def documents(self) -> PostgresDocumentStore:
+        """Documents' bytes, sealed with their pathway's key (docs/documents.md)."""
+        from infra.documents.postgres import PostgresDocumentStore
+
+        return PostgresDocumentStore(self.pool, self.sealer)
 
     @cached_property
     def partner_contacts(self) -> PostgresContactBook:

@@ -236,7 +236,12 @@ def report(
 ) -> None:
     """The expenditure report: per budget line, every payment with its evidence and approvals."""
     from infra.payments.files import write_atomically
-    from web.reports.expenditure_report import euros, report_csv, report_xlsx
+    from web.reports.expenditure_report import (
+        documents_by_payment,
+        euros,
+        report_csv,
+        report_xlsx,
+    )
 
     async def work(settings: Settings) -> None:
         first, last = _day(start, "--from"), _day(end, "--to")
@@ -247,9 +252,10 @@ def report(
             raise Refused("invalid_format", f"--format {format!r}: use csv or xlsx", "format")
         if format == "xlsx" and out is None:
             raise Refused("invalid_options", "an XLSX report needs --out FILE", "out")
-        async with ledger_database(settings) as (_, payments):
+        async with ledger_database(settings) as (events, payments):
             rows = await payments.report_rows(first, last, include_approved=include_approved)
-        data = (report_csv if format == "csv" else report_xlsx)(rows, first, last)
+            attached = await documents_by_payment(events, rows)
+        data = (report_csv if format == "csv" else report_xlsx)(rows, first, last, attached)
         total = euros(sum(r.entry.amount for r, _ in rows))
         if out is None:
             typer.echo(data.decode("utf-8"), nl=False)

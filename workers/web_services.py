@@ -231,6 +231,7 @@ class WebServer:
                 account_service=account_service,
                 statement_imports=statement_imports(pathways),
                 partners=stores.partners,
+                documents=stores.documents,
                 invitations=stores.invitations,
                 partner_inviter=partner_inviter(settings),
             )

@@ -82,6 +82,7 @@ PERSONAL_FIELDS: dict[str, dict[str, Any]] = {
     "PathwayExtended": {"reason": TEXT},
     "PathwaySuspended": {"note": OPTIONAL},
     "NoteAdded": {"text": TEXT},
+    "DocumentAttached": {"filename": TEXT},
     "ExitRecorded": {"note": OPTIONAL},
     "FollowUpRecorded": {"note": OPTIONAL},
     "PathwayClosed": {"reason": OPTIONAL},

@@ -137,6 +137,30 @@ class FieldSealer:
         opened: str = open_value(key, sealed, f"{key.key_id}|{place}".encode())
         return opened
 
+    async def seal_bytes(self, pathway_id: str, place: str, content: bytes) -> tuple[str, bytes]:
+        """The key id and nonce || AES-GCM of a pathway's file (a document), bound to `place`."""
+        key = await self.keyring.current(pathway_id)
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        aad = f"{key.key_id}|{place}".encode()
+        return key.key_id, nonce + AESGCM(key.key).encrypt(nonce, content, aad)
+
+    async def open_bytes(self, key_id: str, place: str, sealed: bytes) -> bytes:
+        """The bytes `seal_bytes` sealed.
+
+        Raises:
+            KeyUnavailable: the key was destroyed (`key_destroyed`: the pathway was erased)
+                or is unknown.
+            SealedFieldUnreadable: `unreadable_field`, the ciphertext fails authentication.
+        """
+        key = await self.keyring.get(key_id)
+        aad = f"{key_id}|{place}".encode()
+        try:
+            return AESGCM(key.key).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], aad)
+        except InvalidTag:
+            raise SealedFieldUnreadable(
+                "unreadable_field", f"a file sealed with {key_id} fails authentication"
+            ) from None
+
     async def open_record(self, record: EventRecord) -> EventRecord:
         data, erased = await self.open(record.stream_id, record.version, record.type, record.data)
         if data is record.data:

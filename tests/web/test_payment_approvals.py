@@ -139,6 +139,19 @@ async def with_payments(site: Site) -> tuple[str, dict[str, str]]:
         for kind in ("furniture", "rent_advance", "utilities")
     }
     ids["allowance"] = payment_id_for(pid, "wg", PaymentKind.WORK_GRANT_ALLOWANCE, month)
+    async with site.browser() as api:
+        for kind in ("furniture", "rent_advance"):  # the evidence their approval needs
+            attached = await api.post(
+                f"/api/v1/pathways/{pid}/documents",
+                files={"file": ("evidence.pdf", b"%PDF-1.4\n" + kind.encode(), "text/plain")},
+                data={
+                    "kind": "invoice",
+                    "attached_to_kind": "payment",
+                    "attached_to_id": ids[kind],
+                },
+                headers=bearer("anna"),
+            )
+            assert attached.status_code == 200, attached.text
     return pid, ids
 
 

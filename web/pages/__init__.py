@@ -14,6 +14,7 @@ from web.pages.admin import build_admin_router
 from web.pages.approvals import build_approvals_router
 from web.pages.caseload import build_caseload_router
 from web.pages.caseload_bulk import build_caseload_bulk_router
+from web.pages.documents import build_documents_pages_router
 from web.pages.group_activities import build_group_activities_router
 from web.pages.history import build_history_router
 from web.pages.inbox import build_inbox_router
@@ -45,6 +46,7 @@ def build_pages_router() -> APIRouter:
     router.include_router(build_caseload_router())
     router.include_router(build_opening_router())  # before /pathways/{id}: owns /pathways/new
     router.include_router(build_pathway_router())
+    router.include_router(build_documents_pages_router())
     router.include_router(build_approvals_router())
     router.include_router(build_history_router())
     router.include_router(build_inbox_router())

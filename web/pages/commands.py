@@ -51,6 +51,7 @@ TITLES: Mapping[str, str] = {
     "suspend_pathway": N_("Suspend the pathway"),
     "resume_pathway": N_("Resume the pathway"),
     "add_note": N_("Add a note"),
+    "attach_document": N_("Attach a document"),
     "record_exit": N_("Record the exit"),
     "record_follow_up": N_("Record the follow-up"),
     "close_pathway": N_("Close the pathway"),
@@ -143,6 +144,10 @@ REFUSALS: Mapping[str, str] = {
     "payment_not_found": N_("There is no such payment on this pathway."),
     "payment_status_invalid": N_("The payment is not in a state that allows this."),
     "payee_missing": N_("Give the payee and IBAN first."),
+    "payment_evidence_missing": N_(
+        "Attach the evidence (invoice, receipt or rent contract) to this payment first."
+    ),
+    "document_target_not_found": N_("The measure, payment or event named is not on this pathway."),
     "supervisor_approval_required": N_("A supervisor approves this payment first."),
     "coordinator_approval_required": N_("This payment now awaits the coordinator's approval."),
     "payments_pending": N_("Some payments still await an approval, the bank or a payee."),

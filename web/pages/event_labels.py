@@ -36,6 +36,7 @@ EVENT_TYPES: Mapping[str, str] = {
     "PathwaySuspended": N_("Pathway suspended"),
     "PathwayResumed": N_("Pathway resumed"),
     "NoteAdded": N_("Note added"),
+    "DocumentAttached": N_("Document attached"),
     "ExitRecorded": N_("Exit recorded"),
     "FollowUpRecorded": N_("Follow-up recorded"),
     "PathwayClosed": N_("Pathway closed"),

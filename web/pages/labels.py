@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from domain.consents.commands import NoticeLanguage, RecipientKind, SharingPurpose
+from domain.documents.kinds import DocumentKind
 from domain.group_activities.activity import GroupActivityKind
 from domain.measures import CATALOGUE, PAYMENT_RULES, MeasureKind, MeasureStatus
 from domain.partners.model import ContactRole, PartnerKind
@@ -124,7 +125,19 @@ REFERRAL_STATUSES: Mapping[ReferralStatus, str] = {
     ReferralStatus.DECLINED: N_("Declined"),
 }
 
+DOCUMENT_KINDS: Mapping[DocumentKind, str] = {
+    DocumentKind.SIGNED_PLAN: N_("Signed individual plan (PAI)"),
+    DocumentKind.ATTENDANCE_SHEET: N_("Attendance sheet"),
+    DocumentKind.RENT_CONTRACT: N_("Rent contract"),
+    DocumentKind.HOSTING_RECEIPT: N_("Hosting communication receipt"),
+    DocumentKind.INVOICE: N_("Invoice"),
+    DocumentKind.RECEIPT: N_("Receipt"),
+    DocumentKind.CERTIFICATE: N_("Certificate"),
+    DocumentKind.OTHER: N_("Other document"),
+}
+
 LABELS: Mapping[type[StrEnum], Mapping[Any, str]] = {
+    DocumentKind: DOCUMENT_KINDS,
     Stage: STAGES,
     Role: ROLES,
     MeasureKind: MEASURE_KINDS,

@@ -56,6 +56,8 @@ from web.pages.commands import (
     refusal_message,
 )
 from web.pages.describe import Describer
+from web.pages.documents import may_attach, targets
+from web.pages.labels import DOCUMENT_KINDS
 from web.pages.partner_links import contact_choices, linked_names
 from web.pages.purpose import purpose_choice
 from web.pages.render import language_of, render
@@ -250,6 +252,9 @@ def build_pathway_router() -> APIRouter:
             erased_notice=ERASED_NOTICE,
             temporal_link=temporal_link(settings, pathway_id, account),
             linked_names=await linked_names(partners, account, state),
+            may_attach=may_attach(state, account.actor),
+            document_targets=targets(state),
+            document_kinds=DOCUMENT_KINDS,
         )
 
     @router.get("/pathways/{pathway_id}/commands/{kind}")

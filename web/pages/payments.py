@@ -30,7 +30,7 @@ from infra.payments.model import LedgerStatus, PaymentError
 from infra.payments.overview import PaymentsDesk
 from web import dependencies
 from web.access import page_purpose, record_read
-from web.dependencies import SettingsDep
+from web.dependencies import SettingsDep, StoreDep
 from web.pages.organisation_scope import organisations_in_scope
 from web.pages.payments_view import (
     REFUSALS,
@@ -42,7 +42,7 @@ from web.pages.payments_view import (
 from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router, see_other
 from web.problems import ProblemError
-from web.reports.expenditure_report import report_csv, report_xlsx
+from web.reports.expenditure_report import documents_by_payment, report_csv, report_xlsx
 from web.scope import FORBIDDEN
 from workflows.statement_import_models import StatementImport
 
@@ -331,7 +331,9 @@ def build_payments_router() -> APIRouter:
         return await _page(request, account, organisation_id, statement=shown)
 
     @router.get(PAYMENTS_PATH + "/report")
-    async def report(settings: SettingsDep, request: Request, account: PageAccount) -> Response:
+    async def report(
+        settings: SettingsDep, store: StoreDep, request: Request, account: PageAccount
+    ) -> Response:
         """The expenditure report of the organisation for a period, CSV or XLSX."""
         _reader(account)
         query = request.query_params
@@ -355,7 +357,8 @@ def build_payments_router() -> APIRouter:
             include_approved=query.get("include_approved") == "1",
             organisation_id=organisation_id,
         )
-        data = (report_csv if kind == "csv" else report_xlsx)(rows, start, end)
+        attached = await documents_by_payment(store, rows)
+        data = (report_csv if kind == "csv" else report_xlsx)(rows, start, end, attached)
         await record_read(
             request,
             account,

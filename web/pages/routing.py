@@ -49,6 +49,14 @@ PROBLEM_MESSAGES: dict[str, str] = {
     "temporal_ui_unavailable": N_(
         "The Temporal UI does not answer right now. Please try again in a moment."
     ),
+    "document_empty": N_("The file is empty: choose the document again."),
+    "document_too_large": N_("The file is too large: a document may be at most 10 MB."),
+    "document_type_not_allowed": N_(
+        "Only PDF files and images (PNG, JPEG, WebP) can be attached; this file is neither."
+    ),
+    "document_not_found": N_("There is no such document on this pathway."),
+    "document_erased": N_("This document can no longer be read: the person's data were erased."),
+    "invalid": N_("Something in the form is not valid."),
 }
 """What a page says for a refusal code; add a code here when a page can meet it."""
 GENERIC_PROBLEM = N_("The request could not be completed.")

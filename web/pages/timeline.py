@@ -16,6 +16,7 @@ from typing import assert_never
 
 from domain.calendar import last_day_to_act
 from domain.consents.events import ConsentGiven, ConsentWithdrawn, PrivacyNoticeGiven
+from domain.documents.events import DocumentAttached
 from domain.events import (
     BaselineRecorded,
     CaseworkerReassigned,
@@ -115,6 +116,7 @@ GROUP_OF: Mapping[str, EventGroup] = {
     "PartnerContactLinked": EventGroup.MEASURES,
     "PartnerContactUnlinked": EventGroup.MEASURES,
     "NoteAdded": EventGroup.NOTES,
+    "DocumentAttached": EventGroup.NOTES,
     "DeadlineReminderSent": EventGroup.DEADLINES,
     "DeadlineEscalated": EventGroup.DEADLINES,
     "PaymentRequested": EventGroup.PAYMENTS,
@@ -336,6 +338,13 @@ def describe(
             pass
         case NoteAdded():
             yield event.text
+        case DocumentAttached():
+            yield w._(
+                "%(kind)s: %(name)s (%(size)s KB)",
+                kind=w.label(event.kind),
+                name=event.filename,
+                size=max(1, event.size // 1024),
+            )
         case ExitRecorded():
             yield w.label(event.reason)
             yield _condition(event.outcomes.employment, event.outcomes.housing, w)
