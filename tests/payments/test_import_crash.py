@@ -37,7 +37,15 @@ from infra.payments.book import BankAccount, PaymentsBook
 from infra.payments.postgres import PaymentsStore
 from tests.eventstore.ledger_builders import lines
 from tests.integration.process_worker import kill_when, spawn_worker
-from tests.scenarios import ASSESSMENT, CASEWORKER, CONDITION, OPEN, SUPERVISOR, plan
+from tests.scenarios import (
+    ASSESSMENT,
+    CASEWORKER,
+    CONDITION,
+    OPEN,
+    SUPERVISOR,
+    evidence_for,
+    plan,
+)
 from tests.workflows.journey import envelope
 from workers.composition import payments_book
 from workers.worker import build_worker
@@ -128,6 +136,10 @@ def furniture_approved(pathway_id: str, today: date) -> list[tuple[dict[str, Any
                 "evidence_ref": "Preventivo n. 42",
                 "period": day,
             },
+            CASEWORKER,
+        ),
+        (
+            evidence_for(payment_id_for(pathway_id, "support", PaymentKind.FURNITURE, day)),
             CASEWORKER,
         ),
         (
