@@ -27,6 +27,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from domain.commands import Command, OpenPathway
+from domain.documents.commands import AttachDocument
 from domain.values import Identifier
 
 SERVER_SIDE: dict[type[BaseModel], set[str]] = {OpenPathway: {"policy"}}
@@ -97,9 +98,10 @@ COMMANDS: tuple[type[BaseModel], ...] = tuple(
         occurred_at=(AwareDatetime | None, BUSINESS_TIME),
     )
     for model in domain_commands()
-    if model is not OpenPathway
+    if model not in (OpenPathway, AttachDocument)
 )
-"""The bodies of `POST /api/v1/pathways/{id}/commands`, one per command but the opening."""
+"""The bodies of `POST /api/v1/pathways/{id}/commands`, one per command but the opening and
+the attachment of a document, which goes with its file to `/documents` (`web.documents`)."""
 
 
 class PublishedAs:

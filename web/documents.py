@@ -16,7 +16,7 @@ import hashlib
 import re
 import unicodedata
 
-from client.parsing import build_envelope
+from client.parsing import INVALID, build_envelope
 from client.pathway import CommandRefused, PathwayClient
 from domain.documents.commands import AttachDocument, AttachedTo, TargetKind
 from domain.documents.events import DocumentAttached
@@ -61,20 +61,25 @@ def safe_filename(name: str | None, media_type: MediaType) -> str:
     return f"{cleaned}.{EXTENSIONS[media_type]}"
 
 
-def attached_to_of(kind: str | None, id_: str | None) -> AttachedTo | None:
-    """The part of the pathway a form or body names, if any.
+ATTACHED_TO_PATTERN = r"^((measure|payment|event):[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63})?$"
+"""`<kind>:<id>` of the part of the pathway a document is about, or empty: the pathway."""
+
+
+def attached_to_of(value: str | None) -> AttachedTo | None:
+    """The part of the pathway a form or body names (`payment:<id>`), if any.
 
     Raises:
-        ProblemError: `invalid` when only one of the two is given, or the kind is unknown.
+        ProblemError: `invalid_command` when it is not `<measure|payment|event>:<id>`.
     """
-    if not kind and not id_:
+    if not value:
         return None
+    kind, _, id_ = value.partition(":")
     try:
-        return AttachedTo(kind=TargetKind(kind or ""), id=id_ or "")
+        return AttachedTo(kind=TargetKind(kind), id=id_)
     except ValueError:
         raise ProblemError(
-            "invalid",
-            "give what the document is attached to: measure, payment or event, and its id",
+            INVALID,
+            "give what the document is attached to as measure:<id>, payment:<id> or event:<n>",
             "attached_to",
         ) from None
 
@@ -97,14 +102,14 @@ async def attach(
 
     Raises:
         ProblemError: bad input (`document_empty`, `document_too_large`,
-            `document_type_not_allowed`, `invalid`), or the pathway outside the scope (404).
+            `document_type_not_allowed`, `invalid_command`), or the pathway outside the scope (404).
         CommandRefused: the pathway refused the attachment (a missing target, a closed
             pathway, ...): the bytes stored for it are removed again.
     """
     try:
         document_kind = DocumentKind(kind)
     except ValueError:
-        raise ProblemError("invalid", f"unknown document kind {kind!r}", "kind") from None
+        raise ProblemError(INVALID, f"unknown document kind {kind!r}", "kind") from None
     media_type = checked_media_type(content, limit)
     sha256 = hashlib.sha256(content).hexdigest()
     document_id = document_id_for(sha256, attached_to)

@@ -1,6 +1,6 @@
 """`/api/v1/pathways/{id}/documents`: attach a file, list them, download one (docs/documents.md).
 
-Uploads are multipart (`file`, `kind`, optional `attached_to_kind` and `attached_to_id`);
+Uploads are multipart (`file`, `kind`, optional `attached_to`, e.g. `payment:<id>`);
 the type is read from the content. Every refusal is problem+json with a stable code and
 stores nothing; a download is recorded in the access log with its purpose first.
 """
@@ -19,8 +19,16 @@ from infra.access_log.model import Channel
 from web.access import PurposeHeader, PurposeQuery, chosen_purpose, record_read
 from web.auth import CurrentAccount
 from web.dependencies import DocumentsDep, PathwaysDep, SettingsDep, StoreDep
-from web.documents import DOWNLOAD_WHAT, attach, attached, attached_to_of, download_headers, opened
-from web.problems import PROBLEM_RESPONSES
+from web.documents import (
+    ATTACHED_TO_PATTERN,
+    DOWNLOAD_WHAT,
+    attach,
+    attached,
+    attached_to_of,
+    download_headers,
+    opened,
+)
+from web.problems import PROBLEM_RESPONSES, problem_responses
 from workflows.models import CommandResult
 
 
@@ -43,6 +51,10 @@ def build_documents_router() -> APIRouter:
     @router.post(
         "/pathways/{pathway_id}/documents",
         response_model=CommandResult,
+        responses=problem_responses(
+            (413, "The file is over the limit (`document_too_large`, `body_too_large`)"),
+            (415, "The content is not a PDF, PNG, JPEG or WebP (`document_type_not_allowed`)"),
+        ),
         summary="Attach a document (PDF, PNG, JPEG, WebP) to a pathway",
     )
     async def attach_document(
@@ -53,9 +65,15 @@ def build_documents_router() -> APIRouter:
         pathway_id: Identifier,
         account: CurrentAccount,
         file: Annotated[UploadFile, File()],
-        kind: Annotated[str, Form()],
-        attached_to_kind: Annotated[str | None, Form()] = None,
-        attached_to_id: Annotated[str | None, Form()] = None,
+        kind: Annotated[DocumentKind, Form()],
+        attached_to: Annotated[
+            str,
+            Form(
+                pattern=ATTACHED_TO_PATTERN,
+                description="What part of the pathway it is about: `payment:<payment id>`,"
+                " `measure:<measure id>` or `event:<version>`; empty for the pathway itself",
+            ),
+        ] = "",
     ) -> CommandResult:
         """Store the file sealed with the pathway's key and record `DocumentAttached`.
 
@@ -69,10 +87,10 @@ def build_documents_router() -> APIRouter:
             pathways=pathways,
             account=account,
             pathway_id=pathway_id,
-            kind=kind,
+            kind=kind.value,
             content=content,
             filename=file.filename,
-            attached_to=attached_to_of(attached_to_kind, attached_to_id),
+            attached_to=attached_to_of(attached_to),
             limit=settings.max_document_bytes,
             reply_timeout=settings.reply_timeout,
         )
@@ -98,7 +116,12 @@ def build_documents_router() -> APIRouter:
     @router.get(
         "/pathways/{pathway_id}/documents/{document_id}",
         response_class=Response,
-        responses={200: {"content": {m.value: {} for m in MediaType}}},
+        responses={
+            200: {"content": {m.value: {} for m in MediaType}},
+            **problem_responses(
+                (410, "The pathway's personal data were erased (`document_erased`)")
+            ),
+        },
         summary="Download a document (recorded in the access log)",
     )
     async def download_document(

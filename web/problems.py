@@ -159,6 +159,15 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 """The error responses every route documents in the OpenAPI."""
 
 
+def problem_responses(*more: tuple[int, str]) -> dict[int | str, dict[str, Any]]:
+    """`PROBLEM_RESPONSES` and a route's own refusals, e.g. `(415, "...")`."""
+    template = PROBLEM_RESPONSES[422]
+    return {
+        **PROBLEM_RESPONSES,
+        **{status: {**template, "description": text} for status, text in more},
+    }
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Answer every refusal, including FastAPI's and Starlette's own, as problem+json."""
 

@@ -92,15 +92,9 @@ async def test_bad_files_and_foreign_pathways_change_nothing(site: Site) -> None
         ("anna", pid, b"GIF89a" + b"\x00" * 20, {}, 415, "document_type_not_allowed"),
         ("anna", pid, b"junk before %PDF-1.4", {}, 415, "document_type_not_allowed"),
         ("anna", pid, b"", {}, 422, "document_empty"),
-        ("anna", pid, PDF, {"kind": "passport"}, 422, "invalid"),
-        (
-            "anna",
-            pid,
-            PDF,
-            {"attached_to_kind": "payment", "attached_to_id": "pay-x"},
-            422,
-            "document_target_not_found",
-        ),
+        ("anna", pid, PDF, {"kind": "passport"}, 422, "invalid_command"),
+        ("anna", pid, PDF, {"attached_to": "payment"}, 422, "invalid_command"),
+        ("anna", pid, PDF, {"attached_to": "payment:pay-x"}, 422, "document_target_not_found"),
         ("anna", "p-unknown", PDF, {}, 404, "pathway_not_found"),
         ("marta", pid, PDF, {}, 404, "pathway_not_found"),
         ("luca", pid, PDF, {}, 404, "pathway_not_found"),
@@ -234,9 +228,7 @@ async def test_a_rent_advance_is_approved_once_its_contract_is_attached(site: Si
         )
         assert (refused.status_code, refused.json()["code"]) == (422, "payment_evidence_missing")
         assert "PaymentApproved" not in await events_of(site, pid)
-        attached = await upload(
-            site, pid, "anna", PDF, attached_to_kind="payment", attached_to_id=payment_id
-        )
+        attached = await upload(site, pid, "anna", PDF, attached_to=f"payment:{payment_id}")
         assert attached.status_code == 200, attached.text
         approved = await api.post(
             f"/api/v1/pathways/{pid}/commands",

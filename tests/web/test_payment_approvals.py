@@ -144,11 +144,7 @@ async def with_payments(site: Site) -> tuple[str, dict[str, str]]:
             attached = await api.post(
                 f"/api/v1/pathways/{pid}/documents",
                 files={"file": ("evidence.pdf", b"%PDF-1.4\n" + kind.encode(), "text/plain")},
-                data={
-                    "kind": "invoice",
-                    "attached_to_kind": "payment",
-                    "attached_to_id": ids[kind],
-                },
+                data={"kind": "invoice", "attached_to": f"payment:{ids[kind]}"},
                 headers=bearer("anna"),
             )
             assert attached.status_code == 200, attached.text

@@ -110,8 +110,10 @@ CHECKS: list[CheckFunction] = [
 too far) or a query for a day to come is refused with that rule's code;
 `well_formed_is_not_malformed` keeps what the check is for, a valid input refused as invalid."""
 
-ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
-"""What `positive_data_acceptance` takes: Schemathesis' defaults, and 422 (see CHECKS)."""
+ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "410", "413", "415", "422", "429", "5xx"]
+"""What `positive_data_acceptance` takes: Schemathesis' defaults, and 422 (see CHECKS); and
+a document's refusals by content, which no schema states: 415 (not a PDF or an image), 413
+(too large), 410 (erased) (docs/documents.md)."""
 
 STATEFUL_SCENARIOS = MAX_EXAMPLES
 """Sequences of linked calls per backend in the stateful phase."""
@@ -204,7 +206,10 @@ def explicit_cases(operation: schemathesis.APIOperation) -> list[schemathesis.Ca
                 for query in ({}, {"as_of": "2000-01-01"}, {"as_of": "9999-12-31"})
             ]
         case "GET", path if path.startswith(pathway):
-            return [operation.Case(path_parameters=path) for path in on_each]
+            return [
+                operation.Case(path_parameters=_with_document(operation.path, path))
+                for path in on_each
+            ]
         case "GET", "/api/v1/pathways" | "/api/v1/obligations/overdue":
             return [
                 operation.Case(query=query)
@@ -245,8 +250,16 @@ def _openings() -> st.SearchStrategy[dict[str, Any]]:
 def _seeded_ids(context: HookContext, strategy: st.SearchStrategy[Any]) -> Any:
     if context.operation is None or "/pathways/{pathway_id}" not in context.operation.path:
         return strategy
-    seeded = st.sampled_from(sorted(PATHWAYS.values())).map(lambda pid: {"pathway_id": pid})
+    path = context.operation.path
+    seeded = st.sampled_from(sorted(PATHWAYS.values())).map(
+        lambda pid: _with_document(path, {"pathway_id": pid})
+    )
     return st.one_of(seeded, strategy)
+
+
+def _with_document(path: str, parameters: dict[str, str]) -> dict[str, str]:
+    """A document's path names one too: none of the seeded pathways has it (404)."""
+    return {**parameters, "document_id": "doc-none"} if "{document_id}" in path else parameters
 
 
 def _well_formed_bodies(context: HookContext, strategy: st.SearchStrategy[Any]) -> Any:

@@ -45,8 +45,7 @@ def targets(state: PathwayState) -> list[tuple[str, str]]:
 
 
 def _target(value: object) -> AttachedTo | None:
-    kind, _, id_ = str(value or "").partition(":")
-    return attached_to_of(kind or None, id_ or None)
+    return attached_to_of(str(value or ""))
 
 
 def build_documents_pages_router() -> APIRouter:

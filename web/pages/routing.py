@@ -56,7 +56,6 @@ PROBLEM_MESSAGES: dict[str, str] = {
     ),
     "document_not_found": N_("There is no such document on this pathway."),
     "document_erased": N_("This document can no longer be read: the person's data were erased."),
-    "invalid": N_("Something in the form is not valid."),
 }
 """What a page says for a refusal code; add a code here when a page can meet it."""
 GENERIC_PROBLEM = N_("The request could not be completed.")
