@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from infra.crypto.sealing import FieldSealer
 from infra.db import Pool
-from infra.payments.book import PaymentsBook
+from infra.payments.book import BankAccount, PaymentsBook
 from infra.payments.ledger_columns import LEDGER_COLUMNS, opened_rows
 from infra.payments.model import LedgerRow, LedgerStatus
 
@@ -98,6 +98,20 @@ class PaymentsOverview:
                 (organisation_id, limit),
             )
             return [BatchSummary.model_validate(r) for r in await cur.fetchall()]
+
+    async def account(self, organisation_id: str) -> BankAccount | None:
+        """The account the organisation pays from; None while none is set."""
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT debtor_name, iban, bic FROM organisation_accounts"
+                " WHERE organisation_id = %s",
+                (organisation_id,),
+            )
+            found = await cur.fetchone()
+        if found is None:
+            return None
+        name, iban, bic = found
+        return BankAccount(organisation_id=organisation_id, debtor_name=name, iban=iban, bic=bic)
 
     async def batch_organisation(self, batch_id: str) -> str | None:
         """Whose batch `batch_id` is; None when there is no such batch."""

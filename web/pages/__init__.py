@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from web.pages.access_log import build_access_log_router
 from web.pages.admin import build_admin_router
 from web.pages.approvals import build_approvals_router
+from web.pages.bank_account import build_bank_account_router
 from web.pages.caseload import build_caseload_router
 from web.pages.caseload_bulk import build_caseload_bulk_router
 from web.pages.documents import build_documents_pages_router
@@ -53,6 +54,7 @@ def build_pages_router() -> APIRouter:
     router.include_router(build_caseload_bulk_router())  # before /team: owns /team/...
     router.include_router(build_group_activities_router())
     router.include_router(build_admin_router())
+    router.include_router(build_bank_account_router())
     router.include_router(build_payments_router())
     router.include_router(build_indicators_router())
     router.include_router(build_access_log_router())

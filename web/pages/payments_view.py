@@ -17,7 +17,7 @@ from web.pages.render import language_of
 REFUSALS: dict[str, str] = {
     "no_bank_account": N_(
         "This organisation has no bank account to pay from yet: an administrator sets it"
-        " with “pathways payments account”. Nothing was recorded."
+        " in Administration, “Bank account”. Nothing was recorded."
     ),
     "nothing_to_export": N_("There are no approved payments waiting for a batch."),
     "organisation_not_found": N_("There is no such organisation."),
