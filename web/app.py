@@ -22,7 +22,12 @@ from client.group_activities import GroupActivities
 from client.pathway import PathwayClient
 from client.statement_import import StatementImports
 from infra.access_log.base import AccessLog, InMemoryAccessLog
-from infra.accounts.invitations import InMemoryInvitations, InvitationStore, PartnerInviterFactory
+from infra.accounts.invitations import (
+    InMemoryInvitations,
+    InvitationStore,
+    PartnerInviterFactory,
+    PasswordResetterFactory,
+)
 from infra.accounts.operations import AccountServiceFactory
 from infra.accounts.sessions import InMemorySessionRevocations, SessionRevocations
 from infra.accounts.store import AccountStore
@@ -82,6 +87,7 @@ def create_app(
     partner_inviter: PartnerInviterFactory,
     temporal_ui_transport: httpx.AsyncBaseTransport | None = None,
     documents: DocumentStore | None = None,
+    password_resetter: PasswordResetterFactory | None = None,
 ) -> FastAPI:
     """The web app: the JSON API under `/api/v1`, OpenAPI at `/openapi.json`.
 
@@ -98,7 +104,9 @@ def create_app(
     Without `invitations`, the partner accounts' one-time links are kept in memory;
     `partner_inviter` (`workers.composition.partner_inviter`) builds the invitations' rules
     over them, the accounts and the registry. Without `documents`, attached files are kept
-    in memory (tests); `Stores.documents` keeps them sealed in PostgreSQL.
+    in memory (tests); `Stores.documents` keeps them sealed in PostgreSQL. `password_resetter`
+    (`workers.composition.password_resetter`) builds the password resets' over the same links
+    (without it, the reset pages answer 503).
     With `settings.temporal_ui_upstream`, the Temporal UI is served under `/temporal/`
     (`web.temporal_ui`); `temporal_ui_transport` replaces the network to it in tests.
     """
@@ -131,6 +139,9 @@ def create_app(
             documents=documents if documents is not None else InMemoryDocumentStore(),
             invitations=links,
             partner_inviter=partner_inviter(accounts, partners, links),
+            password_resetter=None
+            if password_resetter is None
+            else password_resetter(accounts, links, session_revocations),
             payments=payments,
             indicators=indicators,
             codec=codec,

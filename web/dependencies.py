@@ -20,7 +20,7 @@ from client.group_activities import GroupActivities
 from client.pathway import PathwayClient
 from client.statement_import import StatementImports
 from infra.access_log.base import AccessLog
-from infra.accounts.invitations import InvitationStore, PartnerInviter
+from infra.accounts.invitations import InvitationStore, PartnerInviter, PasswordResetter
 from infra.accounts.operations import AccountService
 from infra.accounts.sessions import SessionRevocations
 from infra.accounts.store import AccountStore
@@ -57,6 +57,9 @@ class Services:
     """The one-time links partner accounts set their password with (`web.pages.invitation`)."""
     partner_inviter: PartnerInviter
     """Invites a partner contact: its account and a link, mailed (built by the root)."""
+    password_resetter: PasswordResetter | None = None
+    """Mails a forgotten password's reset link (`web.pages.password_reset`); without it the
+    reset pages answer 503."""
     payments: PaymentsDesk | None = None
     """Without it (no ledger database) the payments pages answer 503."""
     indicators: IndicatorQueries | None = None
@@ -129,6 +132,10 @@ def partner_inviter(request: Request) -> PartnerInviter:
 
 def invitation_store(request: Request) -> InvitationStore:
     return cast(InvitationStore, _state(request).invitations)
+
+
+def password_resetter(request: Request) -> PasswordResetter | None:
+    return cast(PasswordResetter | None, getattr(_state(request), "password_resetter", None))
 
 
 def payments_desk(request: Request) -> PaymentsDesk | None:

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
         InvitationStore,
         PartnerInviter,
         PartnerInviterFactory,
+        PasswordResetter,
+        PasswordResetterFactory,
     )
     from infra.accounts.operations import AccountService
     from infra.accounts.postgres import PostgresAccountStore
@@ -230,6 +232,28 @@ def partner_inviter(settings: Settings) -> PartnerInviterFactory:
             accounts,
             partners,
             invitations,
+            settings.public_base_url,
+            settings.smtp_from,
+            smtp_mail(settings),
+        )
+
+    return build
+
+
+def password_resetter(settings: Settings) -> PasswordResetterFactory:
+    """The password resets' rules (`activities.accounts.password_resets`), their links to
+    `settings.public_base_url`, mailed as the partner invitations are (the sink in
+    development); with no SMTP server configured no link leaves, and none is made."""
+
+    def build(
+        accounts: AccountStore, invitations: InvitationStore, sessions: SessionRevocations
+    ) -> PasswordResetter:
+        from activities.accounts.password_resets import PasswordResets
+
+        return PasswordResets(
+            accounts,
+            invitations,
+            sessions,
             settings.public_base_url,
             settings.smtp_from,
             smtp_mail(settings),

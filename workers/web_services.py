@@ -188,6 +188,7 @@ class WebServer:
             Stores,
             account_service,
             partner_inviter,
+            password_resetter,
             statement_imports,
         )
         from workers.invocation import configured_targets
@@ -234,6 +235,7 @@ class WebServer:
                 documents=stores.documents,
                 invitations=stores.invitations,
                 partner_inviter=partner_inviter(settings),
+                password_resetter=password_resetter(settings),
             )
             self._server = _uvicorn_server(web_server_config(app))
             self._run = asyncio.create_task(_serve(self._server, listener), name="web")

@@ -1,4 +1,5 @@
-"""One-time links that invite a partner account to set its password: the store's protocol.
+"""One-time links that set an account's password: a partner's invitation, a staff member's
+reset by e-mail. The store's protocol, and the protocols of the rules that make them.
 
 Only a token's SHA-256 digest is kept (`infra.accounts.credentials.token_digest`); a link
 serves once, before it expires. `redeem` is the store's one atomic step: it marks the link
@@ -13,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from infra.accounts.model import Account, AccountError
+from infra.accounts.sessions import SessionRevocations
 from infra.accounts.store import AccountStore
 from infra.partners.base import PartnerRegistry
 
@@ -101,3 +103,37 @@ class PartnerInviter(Protocol):
 
 PartnerInviterFactory = Callable[[AccountStore, PartnerRegistry, InvitationStore], PartnerInviter]
 """Builds the inviter over the accounts, the partner registry and the links an app holds."""
+
+
+RESET_VALID_FOR = timedelta(hours=1)
+"""How long a password reset's link serves: asked for now, used now."""
+
+
+class PasswordResetter(Protocol):
+    """Resets a forgotten password through a one-time link, mailed to the account's address
+    (`activities.accounts.password_resets`, built by the composition root). The links are
+    the invitations' (the same store, the same one refusal, `invitation_invalid`)."""
+
+    async def request_reset(self, who: str, now: datetime) -> None:
+        """Mail a link to the account with id or e-mail `who`, if there is one that may
+        reset its password; else nothing. Never says which, nor raises for it."""
+        ...
+
+    async def link_account(self, token: str, now: datetime) -> str | None:
+        """Whose the link still serving is, without using it (the form that asks)."""
+        ...
+
+    async def reset(self, token: str, password: str, now: datetime) -> Account:
+        """Set the password the link is for, use the link up, end the account's sessions and
+        revoke its API tokens (whoever asked may not be the only one who knew the old one).
+
+        Raises:
+            AccountError: `invitation_invalid`, `weak_password`; nothing changes then.
+        """
+        ...
+
+
+PasswordResetterFactory = Callable[
+    [AccountStore, InvitationStore, SessionRevocations], PasswordResetter
+]
+"""Builds the resets over the accounts, the links and the sessions' revocations an app holds."""

@@ -27,6 +27,7 @@ from web.pages.opening import build_opening_router
 from web.pages.partner_home import build_partner_home_router
 from web.pages.partners import build_partners_router
 from web.pages.password import build_password_router
+from web.pages.password_reset import build_password_reset_router
 from web.pages.pathway import build_pathway_router
 from web.pages.payments import build_payments_router
 from web.pages.referrals import build_referrals_router
@@ -43,6 +44,7 @@ def build_pages_router() -> APIRouter:
     router.include_router(build_sign_in_router())
     router.include_router(build_language_router())
     router.include_router(build_password_router())
+    router.include_router(build_password_reset_router())
     router.include_router(build_my_day_router())
     router.include_router(build_caseload_router())
     router.include_router(build_opening_router())  # before /pathways/{id}: owns /pathways/new

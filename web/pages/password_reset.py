@@ -1,0 +1,128 @@
+"""A forgotten password: ask for a link by e-mail, then choose a new password on its page.
+
+The request form answers the same whether or not an account has the id or address given
+(`PasswordResetter.request_reset` mails only when there is one), so it tells no one who has
+an account. The link's page refuses a link unknown, used or expired alike
+(`invitation_invalid`) and a weak password (`weak_password`, the link still usable); neither
+changes anything. A reset ends the account's sessions and revokes its API tokens.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from infra.accounts.invitations import INVITATION_INVALID, PasswordResetter
+from infra.accounts.model import AccountError
+from web import dependencies
+from web.dependencies import SettingsDep
+from web.i18n import N_
+from web.pages.render import render
+from web.pages.routing import SIGN_IN_PATH, form_csrf_ok, log, page_router, see_other
+from web.pages.sign_in import MAX_FIELD
+from web.problems import ProblemError
+
+RESET_PATH = "/password-reset"
+ASKED = N_(
+    "If an account has this user id or address, a link to choose a new password has been"
+    " sent to its e-mail address. It works once, within an hour."
+)
+REFUSALS = {
+    INVITATION_INVALID: N_("This link is unknown, already used or expired: ask for a new one."),
+    "weak_password": N_("Choose a longer, less common password (at least 12 characters)."),
+    "passwords_differ": N_("The two passwords differ."),
+    "csrf_failed": N_("The form has expired: open the link again."),
+    "incomplete_form": N_("Enter your user id or your e-mail address."),
+}
+
+
+def _resetter(request: Request) -> PasswordResetter:
+    resetter = dependencies.password_resetter(request)
+    if resetter is None:
+        raise ProblemError("unavailable", "this web app resets no password", status=503)
+    return resetter
+
+
+def build_password_reset_router() -> APIRouter:
+    router = page_router()
+
+    @router.get(RESET_PATH)
+    async def reset_request_form(request: Request) -> Response:
+        """The form that asks for a link."""
+        _resetter(request)
+        return render(request, "password_reset.html", asked=False, error=None, code=None)
+
+    @router.post(RESET_PATH)
+    async def reset_request(settings: SettingsDep, request: Request) -> Response:
+        """Mail a link if there is an account to mail it to; say the same either way."""
+        resetter = _resetter(request)
+        form = await request.form()
+        who = form.get("who")
+        if not form_csrf_ok(request, form):
+            code = "csrf_failed"
+            return render(
+                request,
+                "password_reset.html",
+                status_code=403,
+                asked=False,
+                error=REFUSALS[code],
+                code=code,
+            )
+        if not isinstance(who, str) or not who.strip() or len(who) > MAX_FIELD:
+            code = "incomplete_form"
+            return render(
+                request,
+                "password_reset.html",
+                status_code=400,
+                asked=False,
+                error=REFUSALS[code],
+                code=code,
+            )
+        await resetter.request_reset(who, settings.auth_clock())
+        return render(request, "password_reset.html", asked=True, error=None, code=None)
+
+    @router.get(RESET_PATH + "/{token}")
+    async def reset_form(settings: SettingsDep, request: Request, token: str) -> Response:
+        """The form that sets the new password, for a link that still serves."""
+        account_id = await _resetter(request).link_account(token, settings.auth_clock())
+        if account_id is None:
+            return _link_page(request, token, None, INVITATION_INVALID, 404)
+        return _link_page(request, token, account_id, None, 200)
+
+    @router.post(RESET_PATH + "/{token}")
+    async def reset(settings: SettingsDep, request: Request, token: str) -> Response:
+        """Set the new password; then on to the sign-in form."""
+        resetter = _resetter(request)
+        form = await request.form()
+        password, again = form.get("password"), form.get("password_again")
+        now = settings.auth_clock()
+        account_id = await resetter.link_account(token, now)
+        if not form_csrf_ok(request, form):
+            return _link_page(request, token, account_id, "csrf_failed", 403)
+        if not isinstance(password, str) or password != again or len(password) > MAX_FIELD:
+            return _link_page(request, token, account_id, "passwords_differ", 422)
+        try:
+            account = await resetter.reset(token, password, now)
+        except AccountError as refused:
+            status = 404 if refused.code == INVITATION_INVALID else 422
+            return _link_page(request, token, account_id, refused.code, status)
+        log.info("password_reset_done", account_id=account.id)
+        return see_other(SIGN_IN_PATH, request)
+
+    return router
+
+
+def _link_page(
+    request: Request, token: str, account_id: str | None, code: str | None, status: int
+) -> Response:
+    return render(
+        request,
+        "password_reset_link.html",
+        status_code=status,
+        token=token,
+        account_id=account_id,
+        code=code,
+        error=REFUSALS.get(code or ""),
+    )
+
+
+__all__ = ["RESET_PATH", "build_password_reset_router"]
