@@ -74,6 +74,7 @@ CRYPTO = {
     "infra.crypto.codec",
     "infra.crypto.data_keys",
     "infra.crypto.erasure",
+    "infra.crypto.erasure_desk",
     "infra.crypto.keyring",
     "infra.crypto.master",
     "infra.crypto.personal_fields",

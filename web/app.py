@@ -62,6 +62,7 @@ from web.temporal_ui.routes import build_temporal_ui_router
 
 if TYPE_CHECKING:
     from infra.crypto.codec import PathwayCodec
+    from infra.crypto.erasure_desk import ErasureDesk
     from infra.indicators.queries import IndicatorQueries
     from infra.payments.overview import PaymentsDesk
 
@@ -88,6 +89,7 @@ def create_app(
     temporal_ui_transport: httpx.AsyncBaseTransport | None = None,
     documents: DocumentStore | None = None,
     password_resetter: PasswordResetterFactory | None = None,
+    erasure: ErasureDesk | None = None,
 ) -> FastAPI:
     """The web app: the JSON API under `/api/v1`, OpenAPI at `/openapi.json`.
 
@@ -107,6 +109,7 @@ def create_app(
     in memory (tests); `Stores.documents` keeps them sealed in PostgreSQL. `password_resetter`
     (`workers.composition.password_resetter`) builds the password resets' over the same links
     (without it, the reset pages answer 503).
+    Without `erasure` (`PostgresErasureDesk`), the erasure page answers 503.
     With `settings.temporal_ui_upstream`, the Temporal UI is served under `/temporal/`
     (`web.temporal_ui`); `temporal_ui_transport` replaces the network to it in tests.
     """
@@ -139,6 +142,7 @@ def create_app(
             documents=documents if documents is not None else InMemoryDocumentStore(),
             invitations=links,
             partner_inviter=partner_inviter(accounts, partners, links),
+            erasure=erasure,
             password_resetter=None
             if password_resetter is None
             else password_resetter(accounts, links, session_revocations),

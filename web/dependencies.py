@@ -27,6 +27,7 @@ from infra.accounts.store import AccountStore
 from infra.accounts.throttle import SignInThrottle
 from infra.budgets.book import BudgetBook
 from infra.crypto.codec import PathwayCodec
+from infra.crypto.erasure_desk import ErasureDesk
 from infra.documents.store import DocumentStore
 from infra.eventstore.base import EventStore
 from infra.indicators.queries import IndicatorQueries
@@ -57,6 +58,8 @@ class Services:
     """The one-time links partner accounts set their password with (`web.pages.invitation`)."""
     partner_inviter: PartnerInviter
     """Invites a partner contact: its account and a link, mailed (built by the root)."""
+    erasure: ErasureDesk | None = None
+    """Erasure requests, approvals and legal holds (`web.pages.erasure`); without it, 503."""
     password_resetter: PasswordResetter | None = None
     """Mails a forgotten password's reset link (`web.pages.password_reset`); without it the
     reset pages answer 503."""
@@ -132,6 +135,10 @@ def partner_inviter(request: Request) -> PartnerInviter:
 
 def invitation_store(request: Request) -> InvitationStore:
     return cast(InvitationStore, _state(request).invitations)
+
+
+def erasure_desk(request: Request) -> ErasureDesk | None:
+    return cast(ErasureDesk | None, getattr(_state(request), "erasure", None))
 
 
 def password_resetter(request: Request) -> PasswordResetter | None:

@@ -180,6 +180,7 @@ class WebServer:
 
     async def start(self, stack: Stack) -> None:
         from client.pathway import PathwayClient
+        from infra.crypto.erasure import PostgresErasureDesk
         from infra.db import open_pool
         from infra.temporal import connect
         from web.app import create_app
@@ -236,6 +237,7 @@ class WebServer:
                 invitations=stores.invitations,
                 partner_inviter=partner_inviter(settings),
                 password_resetter=password_resetter(settings),
+                erasure=PostgresErasureDesk(self._pool, settings.retention_years),
             )
             self._server = _uvicorn_server(web_server_config(app))
             self._run = asyncio.create_task(_serve(self._server, listener), name="web")

@@ -11,6 +11,7 @@ erasure request (`request_id`), and never under a legal hold. Every step writes 
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,7 +20,17 @@ from psycopg import AsyncConnection
 from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
+from infra.crypto.erasure_desk import (
+    ERASURE_ALREADY_REQUESTED,
+    NO_ERASURE_REQUEST,
+    SAME_PERSON,
+    ErasureRefused,
+    ErasureRequest,
+    ErasureStatus,
+)
 from infra.db import Pool
+
+__all__ = ["ErasureRefused", "PostgresErasureDesk", "erase", "release_legal_hold", "set_legal_hold"]
 
 PATHWAY_NOT_FOUND = "pathway_not_found"
 PATHWAY_NOT_CLOSED = "pathway_not_closed"
@@ -29,15 +40,6 @@ ALREADY_ERASED = "already_erased"
 LEGAL_HOLD_EXISTS = "legal_hold_exists"
 NO_LEGAL_HOLD = "no_legal_hold"
 REASON_REQUIRED = "reason_required"
-
-
-class ErasureRefused(Exception):
-    """A refused erasure or hold, with its stable code; nothing was changed."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -228,3 +230,103 @@ async def audit_trail(pool: Pool, pathway_id: str) -> list[dict[str, object]]:
         rows = await cur.fetchall()
     names = ("action", "actor", "reason", "request_id", "detail", "at")
     return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+ERASURE_REQUESTED = "erasure_requested"
+"""The audit action of a request, pending until an `erased` row carries its id."""
+
+
+class PostgresErasureDesk:
+    """The `ErasureDesk` of the pages over `pool`: two people to erase, holds respected."""
+
+    def __init__(self, pool: Pool, retention_years: int) -> None:
+        self._pool = pool
+        self._retention_years = retention_years
+
+    async def status(self, pathway_id: str) -> ErasureStatus:
+        async with self._pool.connection() as conn:
+            closed_at = await _closed_at(conn, pathway_id)
+            live = await _scalar(
+                conn,
+                "SELECT count(*) FROM pathway_keys WHERE pathway_id = %s AND wrapped IS NOT NULL",
+                (pathway_id,),
+            )
+            destroyed = await _scalar(
+                conn,
+                "SELECT count(*) FROM pathway_keys WHERE pathway_id = %s AND wrapped IS NULL",
+                (pathway_id,),
+            )
+            hold = await _scalar(
+                conn, "SELECT reason FROM legal_holds WHERE pathway_id = %s", (pathway_id,)
+            )
+            pending = await _pending(conn, pathway_id)
+        return ErasureStatus(closed_at, bool(destroyed) and not live, hold, pending)
+
+    async def request(self, pathway_id: str, *, actor: str, reason: str, now: datetime) -> str:
+        reason = _required(reason)
+        async with self._pool.connection() as conn, conn.transaction():
+            await _lock_pathway(conn, pathway_id)
+            if await _closed_at(conn, pathway_id) is None:
+                raise ErasureRefused(PATHWAY_NOT_CLOSED, f"pathway {pathway_id} is not closed")
+            live = await _scalar(
+                conn,
+                "SELECT count(*) FROM pathway_keys WHERE pathway_id = %s AND wrapped IS NOT NULL",
+                (pathway_id,),
+            )
+            if not live:
+                raise ErasureRefused(ALREADY_ERASED, f"pathway {pathway_id} holds no live key")
+            hold = await _scalar(
+                conn, "SELECT reason FROM legal_holds WHERE pathway_id = %s", (pathway_id,)
+            )
+            if hold is not None:
+                raise ErasureRefused(
+                    LEGAL_HOLD, f"pathway {pathway_id} is under legal hold: {hold}"
+                )
+            if await _pending(conn, pathway_id) is not None:
+                raise ErasureRefused(
+                    ERASURE_ALREADY_REQUESTED, f"pathway {pathway_id} awaits an approval already"
+                )
+            request_id = f"er-{uuid.uuid4().hex[:12]}"
+            await _audit(conn, pathway_id, ERASURE_REQUESTED, actor, reason, request_id, {}, now)
+        return request_id
+
+    async def approve(self, pathway_id: str, request_id: str, *, actor: str, now: datetime) -> int:
+        async with self._pool.connection() as conn:
+            pending = await _pending(conn, pathway_id)
+        if pending is None or pending.request_id != request_id:
+            raise ErasureRefused(NO_ERASURE_REQUEST, f"no pending request {request_id}")
+        if pending.requested_by == actor:
+            raise ErasureRefused(SAME_PERSON, "another person approves an erasure request")
+        done = await erase(
+            self._pool,
+            pathway_id,
+            actor=actor,
+            reason=f"approved request of {pending.requested_by}: {pending.reason}",
+            now=now,
+            retention_years=self._retention_years,
+            request_id=request_id,
+        )
+        return done.keys_destroyed
+
+    async def set_hold(self, pathway_id: str, *, actor: str, reason: str, now: datetime) -> None:
+        await set_legal_hold(self._pool, pathway_id, actor=actor, reason=reason, now=now)
+
+    async def release_hold(
+        self, pathway_id: str, *, actor: str, reason: str, now: datetime
+    ) -> None:
+        await release_legal_hold(self._pool, pathway_id, actor=actor, reason=reason, now=now)
+
+
+async def _pending(conn: AsyncConnection[TupleRow], pathway_id: str) -> ErasureRequest | None:
+    """The latest request of the pathway no erasure has answered."""
+    row = await (
+        await conn.execute(
+            "SELECT r.request_id, r.actor, r.reason, r.at FROM privacy_audit r"
+            " WHERE r.pathway_id = %s AND r.action = %s AND NOT EXISTS ("
+            "  SELECT 1 FROM privacy_audit e WHERE e.pathway_id = r.pathway_id"
+            "  AND e.action = 'erased' AND e.request_id = r.request_id)"
+            " ORDER BY r.audit_id DESC LIMIT 1",
+            (pathway_id, ERASURE_REQUESTED),
+        )
+    ).fetchone()
+    return None if row is None else ErasureRequest(row[0], row[1], row[2], row[3])

@@ -16,6 +16,7 @@ from web.pages.bank_account import build_bank_account_router
 from web.pages.caseload import build_caseload_router
 from web.pages.caseload_bulk import build_caseload_bulk_router
 from web.pages.documents import build_documents_pages_router
+from web.pages.erasure import build_erasure_router
 from web.pages.group_activities import build_group_activities_router
 from web.pages.history import build_history_router
 from web.pages.inbox import build_inbox_router
@@ -52,6 +53,7 @@ def build_pages_router() -> APIRouter:
     router.include_router(build_documents_pages_router())
     router.include_router(build_approvals_router())
     router.include_router(build_history_router())
+    router.include_router(build_erasure_router())
     router.include_router(build_inbox_router())
     router.include_router(build_caseload_bulk_router())  # before /team: owns /team/...
     router.include_router(build_group_activities_router())
