@@ -89,6 +89,7 @@ MODELS_AND_PROTOCOLS = {
     "infra.eventstore.referral_inbox",
     "infra.eventstore.search_index",
     "infra.eventstore.queries",
+    "infra.eventstore.subject_access",
     "infra.access_log.base",
     "infra.access_log.model",
     "infra.accounts.invitations",

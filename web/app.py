@@ -63,6 +63,7 @@ from web.temporal_ui.routes import build_temporal_ui_router
 if TYPE_CHECKING:
     from infra.crypto.codec import PathwayCodec
     from infra.crypto.erasure_desk import ErasureDesk
+    from infra.eventstore.subject_access import SubjectDocuments
     from infra.indicators.queries import IndicatorQueries
     from infra.payments.overview import PaymentsDesk
 
@@ -90,6 +91,7 @@ def create_app(
     documents: DocumentStore | None = None,
     password_resetter: PasswordResetterFactory | None = None,
     erasure: ErasureDesk | None = None,
+    subject_documents: SubjectDocuments | None = None,
 ) -> FastAPI:
     """The web app: the JSON API under `/api/v1`, OpenAPI at `/openapi.json`.
 
@@ -110,6 +112,7 @@ def create_app(
     (`workers.composition.password_resetter`) builds the password resets' over the same links
     (without it, the reset pages answer 503).
     Without `erasure` (`PostgresErasureDesk`), the erasure page answers 503.
+    Without `subject_documents` (`SubjectAccessService`), the subject-access export does.
     With `settings.temporal_ui_upstream`, the Temporal UI is served under `/temporal/`
     (`web.temporal_ui`); `temporal_ui_transport` replaces the network to it in tests.
     """
@@ -143,6 +146,7 @@ def create_app(
             invitations=links,
             partner_inviter=partner_inviter(accounts, partners, links),
             erasure=erasure,
+            subject_documents=subject_documents,
             password_resetter=None
             if password_resetter is None
             else password_resetter(accounts, links, session_revocations),

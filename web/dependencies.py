@@ -30,6 +30,7 @@ from infra.crypto.codec import PathwayCodec
 from infra.crypto.erasure_desk import ErasureDesk
 from infra.documents.store import DocumentStore
 from infra.eventstore.base import EventStore
+from infra.eventstore.subject_access import SubjectDocuments
 from infra.indicators.queries import IndicatorQueries
 from infra.partners.base import PartnerRegistry
 from infra.payments.overview import PaymentsDesk
@@ -58,6 +59,8 @@ class Services:
     """The one-time links partner accounts set their password with (`web.pages.invitation`)."""
     partner_inviter: PartnerInviter
     """Invites a partner contact: its account and a link, mailed (built by the root)."""
+    subject_documents: SubjectDocuments | None = None
+    """The subject-access export (`web.pages.subject_access`); without it, 503."""
     erasure: ErasureDesk | None = None
     """Erasure requests, approvals and legal holds (`web.pages.erasure`); without it, 503."""
     password_resetter: PasswordResetter | None = None
@@ -135,6 +138,10 @@ def partner_inviter(request: Request) -> PartnerInviter:
 
 def invitation_store(request: Request) -> InvitationStore:
     return cast(InvitationStore, _state(request).invitations)
+
+
+def subject_documents(request: Request) -> SubjectDocuments | None:
+    return cast(SubjectDocuments | None, getattr(_state(request), "subject_documents", None))
 
 
 def erasure_desk(request: Request) -> ErasureDesk | None:

@@ -46,7 +46,7 @@ def export_subject(
     ] = "",
 ) -> None:
     """Export everything held about the person of one pathway (JSON and HTML)."""
-    from domain.evolution import fold
+    from activities.pathways.subject_access import SubjectAccessService
     from domain.stream import stream_id_for
     from domain.values import Actor, Role
     from infra.access_log.model import Channel, Purpose
@@ -60,8 +60,8 @@ def export_subject(
         if not actor:
             raise Refused("actor_required", "name your account with --actor", "--actor")
         async with database_stores(settings) as stores:
-            records = await stores.events.read_stream(stream_id_for(pathway_id))
-            if not records:
+            exporter = SubjectAccessService(stores.events, stores.pool)
+            if not await stores.events.read_stream(stream_id_for(pathway_id)):
                 raise Refused("pathway_not_found", "no pathway has been opened with this id")
             async with stores.pool.connection() as conn:
                 cur = await conn.execute(
@@ -78,49 +78,12 @@ def export_subject(
                 Channel.CLI,
                 detail=str(target),
             )
-            async with stores.pool.connection() as conn:
-                notifications = await _rows(
-                    conn,
-                    "SELECT notification_id, obligation_kind, recipient_role, recipient_id,"
-                    " escalation, due_at, created_at, read_at FROM inbox"
-                    " WHERE pathway_id = %s ORDER BY created_at",
-                    pathway_id,
-                )
-                ledger = await _rows(
-                    conn,
-                    "SELECT * FROM ledger WHERE pathway_id = %s ORDER BY entry_id",
-                    pathway_id,
-                )
-        state = fold(records)
-        document = {
-            "pathway_id": pathway_id,
-            "exported_at": datetime.now(UTC).isoformat(),
-            "state": state.model_dump(mode="json"),
-            "events": [r.model_dump(mode="json") for r in records],
-            "payments": ledger,
-            "notifications": notifications,
-        }
+            document = await exporter.document(pathway_id, datetime.now(UTC))
+        assert document is not None  # its stream was read above
         _write(target, document)
         typer.echo(f"exported pathway {pathway_id} to {target}")
 
     run_command(work)
-
-
-async def _rows(conn: Any, query: str, pathway_id: str) -> list[dict[str, Any]]:
-    cur = await conn.execute(query, (pathway_id,))
-    names = [column.name for column in cur.description]
-    return [
-        {name: _plain(value) for name, value in zip(names, row, strict=True)}
-        for row in await cur.fetchall()
-    ]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
 
 
 def _write(target: Path, document: dict[str, Any]) -> None:

@@ -179,6 +179,7 @@ class WebServer:
         return f"http://{self._settings.web_host}:{self._settings.web_port}"
 
     async def start(self, stack: Stack) -> None:
+        from activities.pathways.subject_access import SubjectAccessService
         from client.pathway import PathwayClient
         from infra.crypto.erasure import PostgresErasureDesk
         from infra.db import open_pool
@@ -238,6 +239,7 @@ class WebServer:
                 partner_inviter=partner_inviter(settings),
                 password_resetter=password_resetter(settings),
                 erasure=PostgresErasureDesk(self._pool, settings.retention_years),
+                subject_documents=SubjectAccessService(stores.events, self._pool),
             )
             self._server = _uvicorn_server(web_server_config(app))
             self._run = asyncio.create_task(_serve(self._server, listener), name="web")

@@ -10,8 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
+from activities.pathways.subject_access import SubjectAccessService
 from client.pathway import PathwayClient
+from infra.access_log.model import AccessQuery
 from infra.crypto.erasure import PostgresErasureDesk
 from infra.db import Pool
 from infra.eventstore.postgres import PostgresEventStore
@@ -42,6 +45,24 @@ async def state(pool: Pool) -> tuple[Any, ...]:
     return live[0], held[0], [tuple(row) for row in audit]
 
 
+async def closed_pathway_app(pool: Pool, sealed_store: PostgresEventStore) -> FastAPI:
+    """The pages on `p-gone`, closed, with the root's erasure desk and subject access."""
+    await seed(sealed_store, PATHWAY)
+    async with pool.connection() as conn:
+        await conn.execute(
+            "UPDATE events SET type = 'PathwayClosed' WHERE stream_id = %s AND version = 2",
+            (f"pathway-{PATHWAY}",),
+        )
+    return create_test_app(
+        PathwayClient(None, "unused"),  # type: ignore[arg-type]  # the page sends no command
+        sealed_store,
+        await staffed_accounts(),
+        web_settings(),
+        erasure=PostgresErasureDesk(pool, retention_years=10),
+        subject_documents=SubjectAccessService(sealed_store, pool),
+    )
+
+
 async def step(browser: httpx.AsyncClient, token: str, name: str, **fields: str) -> httpx.Response:
     return await browser.post(f"{PAGE}/{name}", data={"csrf_token": token, **fields})
 
@@ -49,19 +70,7 @@ async def step(browser: httpx.AsyncClient, token: str, name: str, **fields: str)
 async def test_two_people_erase_a_closed_pathway_and_a_legal_hold_stops_them(
     pool: Pool, sealed_store: PostgresEventStore
 ) -> None:
-    await seed(sealed_store, PATHWAY)
-    async with pool.connection() as conn:
-        await conn.execute(
-            "UPDATE events SET type = 'PathwayClosed' WHERE stream_id = %s AND version = 2",
-            (f"pathway-{PATHWAY}",),
-        )
-    app = create_test_app(
-        PathwayClient(None, "unused"),  # type: ignore[arg-type]  # the page sends no command
-        sealed_store,
-        await staffed_accounts(),
-        web_settings(),
-        erasure=PostgresErasureDesk(pool, retention_years=10),
-    )
+    app = await closed_pathway_app(pool, sealed_store)
 
     def browser() -> httpx.AsyncClient:
         return httpx.AsyncClient(
@@ -136,3 +145,39 @@ async def test_two_people_erase_a_closed_pathway_and_a_legal_hold_stops_them(
         ("legal_hold_released", "adele"),
         ("erased", "marco"),
     ]
+
+
+async def test_the_subject_access_export_is_downloaded_in_scope_and_logged_first(
+    pool: Pool, sealed_store: PostgresEventStore
+) -> None:
+    app = await closed_pathway_app(pool, sealed_store)
+    await seed(sealed_store, "p-asked")
+    export = "/pathways/p-asked/subject-access.json"
+    for who, status in (("anna", 403), ("adele", 403), ("paolo", 404)):
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        ) as someone:
+            await sign_in(someone, who)
+            assert (await someone.get(export)).status_code == status, who
+
+    async def exports() -> list[Any]:
+        found = await app.state.access_log.search(AccessQuery(pathway_id="p-asked"))
+        return [e for e in found if e.what == "export_subject"]
+
+    assert not await exports()
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as sara:
+        await sign_in(sara, "sara")
+        got = await sara.get(export)
+    assert got.status_code == 200 and "attachment" in got.headers["content-disposition"]
+    document = got.json()
+    assert document["pathway_id"] == "p-asked" and len(document["events"]) == 2
+    assert "Diallo" in got.text, "personal fields opened"
+    (logged,) = await exports()
+    assert (logged.account_id, logged.what, logged.purpose, logged.channel) == (
+        "sara",
+        "export_subject",
+        "subject_access",
+        "page",
+    )

@@ -36,6 +36,7 @@ from web.pages.referred_work import build_referred_work_router
 from web.pages.render import environments
 from web.pages.search import build_search_router
 from web.pages.sign_in import build_sign_in_router
+from web.pages.subject_access import build_subject_access_router
 
 
 def build_pages_router() -> APIRouter:
@@ -54,6 +55,7 @@ def build_pages_router() -> APIRouter:
     router.include_router(build_approvals_router())
     router.include_router(build_history_router())
     router.include_router(build_erasure_router())
+    router.include_router(build_subject_access_router())
     router.include_router(build_inbox_router())
     router.include_router(build_caseload_bulk_router())  # before /team: owns /team/...
     router.include_router(build_group_activities_router())
