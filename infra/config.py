@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     db_pool_min_size: int = Field(default=2, ge=1)
     db_pool_max_size: int = Field(default=10, ge=1)
     policy_file: Path | None = None
+    import_max_rows: int = Field(default=2000, ge=1, le=10_000)
+    """Rows an imported caseload's file may hold (docs/import.md): one dry run checks them all."""
+    import_max_bytes: int = Field(default=5_000_000, ge=1)
+    """Bytes an imported file may weigh."""
     targets_file: Path | None = None
     """The grant agreement's indicator targets (and project title and period), a TOML file
     like infra/indicators/targets.toml; unset: that shipped file (placeholder targets)."""

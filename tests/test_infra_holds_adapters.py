@@ -31,6 +31,7 @@ ADAPTERS = {
     "infra.log_redaction",
     "infra.faults",
     "infra.spreadsheets",
+    "infra.spreadsheet_reading",
     "infra.toml_files",
     "infra.toml_lines",
     "infra.policy_file",

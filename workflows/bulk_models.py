@@ -1,9 +1,10 @@
 """The bulk operation's plain models: what `BulkOperationWorkflow`, its activities and its
 callers share.
 
-The operations (`ReassignCaseload`, `CloseCohort`, `RollOutPolicy`), the workflow's input and
-result, a row's result, and the workflow ids: the pages and the CLI start and follow an
-operation (`client.bulk`) with these, never importing the workflow or its activities.
+The operations (`ReassignCaseload`, `CloseCohort`, `RollOutPolicy`, `ImportCaseload`), the
+workflow's input and result, a row's result, and the workflow ids: the pages and the CLI
+start and follow an operation (`client.bulk`) with these, never importing the workflow or
+its activities.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from domain.calendar import project_day
+from domain.imports.caseload import pathway_id_for
+from domain.imports.rows import ImportRow, RowProblem
 from domain.policy import Policy
 from domain.values import Actor, Frozen, Identifier, LongText
 
@@ -63,7 +66,32 @@ class CloseCohort(Frozen):
         )
 
 
-Operation = Annotated[ReassignCaseload | CloseCohort | RollOutPolicy, Field(discriminator="kind")]
+class ImportCaseload(Frozen):
+    """An existing caseload's file, a pathway opened in the organisation for each valid row
+    (docs/import.md): its rows are the file's, each keyed by the pathway it opens."""
+
+    kind: Literal["import_caseload"] = "import_caseload"
+    organisation_id: Identifier
+    digest: str = Field(pattern=r"^[0-9a-f]{64}$")
+    """SHA-256 of the file: with a row's number, its pathway id and command id."""
+    filename: str = Field(max_length=200)
+    rows: tuple[ImportRow, ...] = Field(min_length=1, max_length=10_000)
+
+    def only(self, pathway_ids: tuple[str, ...]) -> ImportCaseload:
+        """This import with only the rows that open `pathway_ids` (a batch's)."""
+        wanted = set(pathway_ids)
+        return self.model_copy(
+            update={
+                "rows": tuple(
+                    r for r in self.rows if pathway_id_for(self.digest, r.number) in wanted
+                )
+            }
+        )
+
+
+Operation = Annotated[
+    ReassignCaseload | CloseCohort | RollOutPolicy | ImportCaseload, Field(discriminator="kind")
+]
 
 
 class RowResult(Frozen):
@@ -77,6 +105,10 @@ class RowResult(Frozen):
     code: str | None = None
     """For a refusal or a failure: the pathway's (or the client's) error code."""
     message: str | None = None
+    row: int | None = None
+    """An import's row: its number in the file."""
+    problems: tuple[RowProblem, ...] = ()
+    """An import's dry run: every problem of the row, by column (`code` is the first's)."""
 
 
 def policy_digest(policy: Policy) -> str:
@@ -117,6 +149,19 @@ class BulkOperation(Frozen):
 
     def count(self, outcome: str) -> int:
         return sum(r.outcome == outcome for r in self.results)
+
+    def applicable(self) -> tuple[str, ...]:
+        """The rows applying this dry run changes: all it listed; an import's valid ones
+        only (a row with a problem, a duplicate, is never sent)."""
+        if self.operation.kind != "import_caseload":
+            return self.pathway_ids
+        return tuple(r.pathway_id for r in self.results if r.outcome == "would_change")
+
+
+def batch_of(operation: Operation, pathway_ids: tuple[str, ...]) -> Operation:
+    """What a batch of `pathway_ids` is sent: an import's own rows only (the file stays out
+    of every batch's input), any other operation whole."""
+    return operation.only(pathway_ids) if isinstance(operation, ImportCaseload) else operation
 
 
 def apply_id_for(dry_run_id: str) -> str:
