@@ -29,6 +29,7 @@ from workflows.bulk_models import (
     BulkOperation,
     BulkStage,
     CloseCohort,
+    ImportCaseload,
     ReassignCaseload,
     RollOutPolicy,
     apply_id_for,
@@ -68,7 +69,9 @@ class BulkOperations(ProcessFollower[BulkOperation]):
     def __init__(self, client: Client, task_queue: str) -> None:
         super().__init__(client, task_queue, BulkOperation)
 
-    async def dry_run(self, operation: ReassignCaseload | CloseCohort, actor: Actor) -> str:
+    async def dry_run(
+        self, operation: ReassignCaseload | CloseCohort | ImportCaseload, actor: Actor
+    ) -> str:
         """Start a dry run of `operation` for `actor`; its id."""
         operation_id = f"{WORKFLOW_ID_PREFIX}{uuid.uuid4().hex}"
         await self._client.start_workflow(
@@ -97,7 +100,7 @@ class BulkOperations(ProcessFollower[BulkOperation]):
             await self._client.start_workflow(
                 BULK_OPERATION,
                 BulkInput(
-                    operation=planned.operation, actor=actor, pathway_ids=planned.pathway_ids
+                    operation=planned.operation, actor=actor, pathway_ids=planned.applicable()
                 ),
                 id=operation_id,
                 task_queue=self._task_queue,

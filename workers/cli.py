@@ -25,6 +25,7 @@ from workers import (
     caseload_commands,
     escalation_commands,
     group_activity_commands,
+    import_commands,  # noqa: F401  (its commands join `pathways caseload`)
     partner_commands,
     payment_commands,
     policy_commands,

@@ -8,6 +8,11 @@ changes them a batch at a time, each row `done` or `refused` with its code. Its 
 is the dry run's with `-apply`, so applying the same dry run twice starts nothing: it is
 answered with the first run's result.
 
+An existing caseload's import (`ImportCaseload`, docs/import.md) is a dry run and its
+application too: its rows are the file's, keyed by the pathway each opens; its dry run checks
+the whole file in one step (a duplicate is told by the rows before it), and applying sends
+only the rows without a problem, each batch carrying its own rows of the file only.
+
 A roll-out (a policy put in force on the running pathways) has no dry run to confirm: it
 chooses its rows and changes them in the same run (`BulkInput.roll_out`), keyed by what it
 puts in force (`roll_out_id_for`). Each step is idempotent (`activities.pathways.bulk`): a worker
@@ -25,7 +30,15 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.pathways.bulk import ApplyRequest, BulkActivities, PreviewRequest, SelectRequest
-    from workflows.bulk_models import BulkInput, BulkOperation, BulkStage, CloseCohort, RowResult
+    from workflows.bulk_models import (
+        BulkInput,
+        BulkOperation,
+        BulkStage,
+        CloseCohort,
+        ImportCaseload,
+        RowResult,
+        batch_of,
+    )
     from workflows.names import BULK_OPERATION, PROGRESS
 
 BATCH = 20
@@ -61,7 +74,7 @@ class BulkOperationWorkflow:
             try:
                 chosen: list[str] = await workflow.execute_activity_method(
                     BulkActivities.select_rows,
-                    SelectRequest(operation=request.operation),
+                    _selection(request),
                     start_to_close_timeout=STEP_TIMEOUT,
                     retry_policy=STEP_RETRY,
                 )
@@ -91,7 +104,7 @@ class BulkOperationWorkflow:
                 BulkActivities.apply_rows,
                 ApplyRequest(
                     operation_id=operation_id,
-                    operation=request.operation,
+                    operation=batch_of(request.operation, rows[start : start + BATCH]),
                     actor=request.actor,
                     pathway_ids=rows[start : start + BATCH],
                 ),
@@ -111,6 +124,15 @@ class BulkOperationWorkflow:
         cohort's closure; `would_change` for every row of the other operations (their rows
         are chosen by what the rule asks, and their histories have no preview step)."""
         progress = progress.model_copy(update={"pathway_ids": rows})
+        if isinstance(request.operation, ImportCaseload):
+            # One step for the whole file: a duplicate is told by the rows before it.
+            checked: list[RowResult] = await workflow.execute_activity_method(
+                BulkActivities.preview_rows,
+                PreviewRequest(operation=request.operation, actor=request.actor, pathway_ids=rows),
+                start_to_close_timeout=STEP_TIMEOUT,
+                retry_policy=STEP_RETRY,
+            )
+            return progress.model_copy(update={"results": tuple(checked)})
         if not isinstance(request.operation, CloseCohort):
             return progress.model_copy(
                 update={
@@ -138,3 +160,10 @@ class BulkOperationWorkflow:
     def progress(self) -> BulkOperation | None:
         """What the operation has done so far; None before its first task ran."""
         return self._progress
+
+
+def _selection(request: BulkInput) -> SelectRequest:
+    """What choosing the rows is asked: an import says who imports, the others need not."""
+    if isinstance(request.operation, ImportCaseload):
+        return SelectRequest(operation=request.operation, actor=request.actor)
+    return SelectRequest(operation=request.operation)

@@ -31,16 +31,25 @@ from pydantic import Field
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.pathways.imports import apply_import, check_importer, preview_import
 from activities.pathways.policy_rollout import apply_policy
 from client.pathway import AccountLookup, CommandRefused, PathwayClient, StreamReader
 from domain.assignment import AccountFacts, check_assignee, check_leaving
 from domain.commands import COMMAND_ADAPTER, CommandEnvelope
 from domain.decider import decide
 from domain.errors import DomainError
+from domain.imports.caseload import pathway_id_for
 from domain.projections import PathwaySummary
 from domain.values import Actor, Frozen, Stage
 from infra.eventstore.queries import CaseloadQueries
-from workflows.bulk_models import CloseCohort, Operation, ReassignCaseload, RollOutPolicy, RowResult
+from workflows.bulk_models import (
+    CloseCohort,
+    ImportCaseload,
+    Operation,
+    ReassignCaseload,
+    RollOutPolicy,
+    RowResult,
+)
 
 __all__ = [
     "ApplyRequest",
@@ -60,12 +69,16 @@ HEARTBEAT_EVERY = 2.0
 
 class SelectRequest(Frozen):
     operation: Operation
+    actor: Actor | None = None
+    """Who imports (an import's: they must work in its organisation); None for the others."""
 
 
 class PreviewRequest(Frozen):
     """One batch of a dry run's rows, as `actor` would change them."""
 
-    operation: Annotated[ReassignCaseload | CloseCohort, Field(discriminator="kind")]
+    operation: Annotated[
+        ReassignCaseload | CloseCohort | ImportCaseload, Field(discriminator="kind")
+    ]
     actor: Actor
     pathway_ids: tuple[str, ...] = Field(min_length=1)
 
@@ -117,6 +130,14 @@ class BulkActivities:
         operation = request.operation
         if isinstance(operation, RollOutPolicy):
             return sorted(set(await self._pathways.running_pathways()))
+        if isinstance(operation, ImportCaseload):
+            try:
+                assert request.actor is not None, "an import's selection names who imports"
+                await check_importer(operation, request.actor, self._accounts)
+            except DomainError as refused:
+                raise _refusal(refused) from None
+            # The file's rows, in its order; whether each may be opened is the preview's.
+            return [pathway_id_for(operation.digest, r.number) for r in operation.rows]
         if isinstance(operation, CloseCohort):
             return await self._chosen(
                 lambda s: operation.chooses(s.opened_at),
@@ -139,6 +160,10 @@ class BulkActivities:
         with the refusal's code (`payments_pending`, say); a pathway that no longer runs is
         `would_refuse` with the client's code (`pathway_not_found`).
         """
+        if isinstance(request.operation, ImportCaseload):
+            return await preview_import(
+                request.operation, request.actor, self._accounts, datetime.now(UTC)
+            )
         results = []
         for pathway_id in request.pathway_ids:
             envelope = CommandEnvelope(
@@ -188,6 +213,10 @@ class BulkActivities:
                 results = await self._send_each(request, operation)
             case RollOutPolicy():
                 results = await self._roll_out(request, operation)
+            case ImportCaseload():
+                results = await apply_import(
+                    operation, request.actor, self._pathways, datetime.now(UTC)
+                )
             case _:
                 assert_never(operation)
         _log.info(
@@ -260,15 +289,20 @@ class BulkActivities:
             check_leaving(operation.from_caseworker_id, leaving, operation.organisation_id)
             check_assignee(operation.to_caseworker_id, taking, operation.organisation_id)
         except DomainError as refused:
-            raise ApplicationError(
-                refused.message,
-                {"code": refused.code, "field": refused.field},
-                type=refused.code,
-                non_retryable=True,
-            ) from None
+            raise _refusal(refused) from None
 
     async def _account(self, account_id: str) -> AccountFacts | None:
         return await self._accounts.get_account(account_id)
+
+
+def _refusal(refused: DomainError) -> ApplicationError:
+    """The operation's refusal as a whole, by the domain's code: not retried."""
+    return ApplicationError(
+        refused.message,
+        {"code": refused.code, "field": refused.field},
+        type=refused.code,
+        non_retryable=True,
+    )
 
 
 def _row_command(operation: ReassignCaseload | CloseCohort) -> dict[str, Any]:

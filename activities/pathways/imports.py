@@ -1,0 +1,118 @@
+"""The steps of an existing caseload's import (`ImportCaseload`, docs/import.md), which
+`BulkActivities` runs for `BulkOperationWorkflow` like any bulk operation's.
+
+- `check_importer`: the person importing works in the organisation (or is the coordinator).
+- `preview_import`: every row checked as its opening would be (`domain.imports.caseload`),
+  and the caseworkers it names looked up (active caseworkers of the organisation); changes
+  nothing.
+- `apply_import`: each valid row opened through the `PathwayClient`, as the opening page
+  does, under the command id of the file's digest and the row's number: opened again after
+  a crash (or from another dry run of the same file), a row is answered by its first reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from temporalio import activity
+
+from client.pathway import AccountLookup, CommandRefused, PathwayClient
+from domain.assignment import AccountFacts, check_assignee
+from domain.errors import DomainError, RoleForbidden
+from domain.imports.caseload import RowCheck, check_caseload
+from domain.imports.rows import RowProblem
+from domain.values import Actor, Role
+from workflows.bulk_models import ImportCaseload, RowResult
+
+OPENING_AT_ONCE = 8
+"""Rows of a batch opened at the same time: each is its own pathway's workflow."""
+HEARTBEAT_EVERY = 2.0
+"""Seconds between a batch's heartbeats while its rows wait for their pathways."""
+
+
+async def check_importer(operation: ImportCaseload, actor: Actor, accounts: AccountLookup) -> None:
+    """Raise `RoleForbidden` unless `actor` may open pathways of the organisation.
+
+    The coordinator opens in any; anyone else only in their own organisation.
+    """
+    if actor.role == Role.COORDINATOR:
+        return
+    account = await accounts.get_account(actor.id)
+    if account is None or account.organisation_id != operation.organisation_id:
+        raise RoleForbidden(
+            f"{actor.id!r} imports into their own organisation only", field="organisation_id"
+        )
+
+
+async def preview_import(
+    operation: ImportCaseload, actor: Actor, accounts: AccountLookup, now: datetime
+) -> list[RowResult]:
+    """Every row of the file, in its order: `would_change`, or `would_refuse` with all its
+    problems (its first one's code and message on the row)."""
+    known: dict[str, AccountFacts | None] = {}
+    results = []
+    for check in _checked(operation, actor, now):
+        problems = check.problems
+        if check.opening is not None:
+            caseworker = check.opening.command.caseworker_id  # type: ignore[union-attr]
+            if caseworker not in known:
+                known[caseworker] = await accounts.get_account(caseworker)
+            try:
+                check_assignee(caseworker, known[caseworker], operation.organisation_id)
+            except DomainError as refused:
+                problems = (
+                    RowProblem(column="caseworker_id", code=refused.code, message=refused.message),
+                )
+        results.append(_result(check, problems, "would_change", "would_refuse"))
+    return results
+
+
+async def apply_import(
+    operation: ImportCaseload, actor: Actor, pathways: PathwayClient, now: datetime
+) -> list[RowResult]:
+    """Open each row of `operation` (a batch's), `OPENING_AT_ONCE` at a time, heartbeating
+    while any waits: `done`, or `refused` with the code of the row's problem or of the
+    pathway's refusal, in the rows' order."""
+    opening = asyncio.Semaphore(OPENING_AT_ONCE)
+
+    async def one(check: RowCheck) -> RowResult:
+        if check.opening is None:
+            return _result(check, check.problems, "done", "refused")
+        try:
+            async with opening:
+                await pathways.open(check.opening)
+        except CommandRefused as refused:
+            problem = RowProblem(code=refused.code, message=refused.message)
+            return _result(check, (problem,), "done", "refused")
+        return _result(check, (), "done", "refused")
+
+    rows = asyncio.gather(*(one(c) for c in _checked(operation, actor, now)))
+    while activity.in_activity() and not rows.done():
+        activity.heartbeat()
+        await asyncio.wait([rows], timeout=HEARTBEAT_EVERY)
+    return list(await rows)
+
+
+def _checked(operation: ImportCaseload, actor: Actor, now: datetime) -> list[RowCheck]:
+    return check_caseload(
+        operation.rows,
+        digest=operation.digest,
+        organisation_id=operation.organisation_id,
+        actor=actor,
+        now=now,
+    )
+
+
+def _result(check: RowCheck, problems: tuple[RowProblem, ...], good: str, bad: str) -> RowResult:
+    first = problems[0] if problems else None
+    return RowResult.model_validate(
+        {
+            "pathway_id": check.pathway_id,
+            "outcome": bad if first else good,
+            "code": first.code if first else None,
+            "message": first.message if first else None,
+            "row": check.row.number,
+            "problems": problems,
+        }
+    )
