@@ -62,6 +62,10 @@ class WebSettings:
     """The largest document attached to a pathway (`document_too_large`, 413); its upload's
     body may be a little larger, for the form's other fields (`DOCUMENT_FORM_OVERHEAD`)."""
     """The same for the bank statement upload: a statement of up to 5 MB with its form."""
+    import_max_rows: int = 2000
+    """Rows an imported caseload's file may hold (`Settings.import_max_rows`)."""
+    import_max_bytes: int = 900 * 1024
+    """Bytes an imported file may weigh: within the form's body limit."""
     reply_timeout: float = 20.0
     """Seconds to wait for a pathway's reply to a command before answering 503."""
     grant: Grant | None = None

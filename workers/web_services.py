@@ -220,6 +220,8 @@ class WebServer:
                     temporal_ui_upstream=stack.temporal_ui_upstream,
                     temporal_namespace=settings.temporal_namespace,
                     trusted_proxies=settings.trusted_proxy_list,
+                    import_max_rows=settings.import_max_rows,
+                    import_max_bytes=min(settings.import_max_bytes, 900 * 1024),
                     grant=grant,
                     targets_source=None
                     if settings.targets_file is None

@@ -15,6 +15,7 @@ from web.pages.approvals import build_approvals_router
 from web.pages.bank_account import build_bank_account_router
 from web.pages.caseload import build_caseload_router
 from web.pages.caseload_bulk import build_caseload_bulk_router
+from web.pages.caseload_import import build_caseload_import_router
 from web.pages.documents import build_documents_pages_router
 from web.pages.erasure import build_erasure_router
 from web.pages.group_activities import build_group_activities_router
@@ -58,6 +59,7 @@ def build_pages_router() -> APIRouter:
     router.include_router(build_subject_access_router())
     router.include_router(build_inbox_router())
     router.include_router(build_caseload_bulk_router())  # before /team: owns /team/...
+    router.include_router(build_caseload_import_router())
     router.include_router(build_group_activities_router())
     router.include_router(build_admin_router())
     router.include_router(build_bank_account_router())

@@ -32,7 +32,7 @@ from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router, see_other
 from web.problems import ProblemError
 from web.scope import FORBIDDEN
-from workflows.bulk_models import BulkOperation, CloseCohort, ReassignCaseload
+from workflows.bulk_models import BulkOperation, CloseCohort, ImportCaseload, ReassignCaseload
 
 REASSIGN_PATH = "/team/reassign"
 CLOSE_COHORT_PATH = "/team/close-cohort"
@@ -108,7 +108,7 @@ async def _cohort_form(
 
 
 async def _dry_run(
-    request: Request, account: Account, operation: ReassignCaseload | CloseCohort
+    request: Request, account: Account, operation: ReassignCaseload | CloseCohort | ImportCaseload
 ) -> Response:
     """Start a dry run of `operation` as `account`, and show it once done (or its progress)."""
     try:
