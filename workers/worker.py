@@ -61,7 +61,11 @@ def build_worker(
         steps += [imports.settle_statement, imports.tell_pathways]
     if accounts is not None:
         bulk = BulkActivities(
-            store, store.caseload, accounts, PathwayClient(client, task_queue, store)
+            store,
+            store.caseload,
+            accounts,
+            PathwayClient(client, task_queue, store),
+            store.search_index,
         )
         workflows.append(BulkOperationWorkflow)
         steps += [bulk.select_rows, bulk.preview_rows, bulk.apply_rows]

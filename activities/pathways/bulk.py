@@ -42,6 +42,7 @@ from domain.imports.caseload import pathway_id_for
 from domain.projections import PathwaySummary
 from domain.values import Actor, Frozen, Stage
 from infra.eventstore.queries import CaseloadQueries
+from infra.eventstore.search_index import SearchIndexQueries
 from workflows.bulk_models import (
     CloseCohort,
     ImportCaseload,
@@ -108,10 +109,13 @@ class BulkActivities:
         caseload: CaseloadQueries,
         accounts: AccountLookup,
         pathways: PathwayClient,
+        documents: SearchIndexQueries | None = None,
     ):
         self._history = history
         self._caseload = caseload
         self._accounts = accounts
+        self._documents = documents
+        """The search's blind index: an import's rows already open elsewhere are flagged."""
         self._pathways = pathways.checking(accounts)
 
     @activity.defn(name="select_bulk_rows")
@@ -162,7 +166,11 @@ class BulkActivities:
         """
         if isinstance(request.operation, ImportCaseload):
             return await preview_import(
-                request.operation, request.actor, self._accounts, datetime.now(UTC)
+                request.operation,
+                request.actor,
+                self._accounts,
+                datetime.now(UTC),
+                self._documents,
             )
         results = []
         for pathway_id in request.pathway_ids:

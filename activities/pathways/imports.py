@@ -23,8 +23,10 @@ from domain.errors import DomainError, RoleForbidden
 from domain.imports.caseload import RowCheck, check_caseload
 from domain.imports.rows import RowProblem
 from domain.values import Actor, Role
+from infra.eventstore.search_index import SearchIndexQueries, pathways_with_document
 from workflows.bulk_models import ImportCaseload, RowResult
 
+DUPLICATE_EXISTING = "duplicate_existing"
 OPENING_AT_ONCE = 8
 """Rows of a batch opened at the same time: each is its own pathway's workflow."""
 HEARTBEAT_EVERY = 2.0
@@ -46,15 +48,26 @@ async def check_importer(operation: ImportCaseload, actor: Actor, accounts: Acco
 
 
 async def preview_import(
-    operation: ImportCaseload, actor: Actor, accounts: AccountLookup, now: datetime
+    operation: ImportCaseload,
+    actor: Actor,
+    accounts: AccountLookup,
+    now: datetime,
+    documents: SearchIndexQueries | None = None,
 ) -> list[RowResult]:
     """Every row of the file, in its order: `would_change`, or `would_refuse` with all its
-    problems (its first one's code and message on the row)."""
+    problems (its first one's code and message on the row).
+
+    With `documents` (the search's blind index), a valid row whose document number a
+    pathway of the installation already has, in any organisation, is `duplicate_existing`,
+    naming the organisations to ask and nothing of the pathways.
+    """
     known: dict[str, AccountFacts | None] = {}
     results = []
     for check in _checked(operation, actor, now):
         problems = check.problems
-        if check.opening is not None:
+        if check.opening is not None and documents is not None:
+            problems = await _existing(documents, check)
+        if not problems and check.opening is not None:
             caseworker = check.opening.command.caseworker_id  # type: ignore[union-attr]
             if caseworker not in known:
                 known[caseworker] = await accounts.get_account(caseworker)
@@ -92,6 +105,24 @@ async def apply_import(
         activity.heartbeat()
         await asyncio.wait([rows], timeout=HEARTBEAT_EVERY)
     return list(await rows)
+
+
+async def _existing(documents: SearchIndexQueries, check: RowCheck) -> tuple[RowProblem, ...]:
+    """The row's `duplicate_existing` problem, if another pathway has its document number;
+    its own pathway (the file imported before) is no duplicate."""
+    number = check.row.cell("document_number")
+    found = await pathways_with_document(documents, number)
+    elsewhere = sorted({p.organisation_id for p in found if p.pathway_id != check.pathway_id})
+    if not elsewhere:
+        return ()
+    return (
+        RowProblem(
+            column="document_number",
+            code=DUPLICATE_EXISTING,
+            message=f"a pathway with this document number exists at {', '.join(elsewhere)}:"
+            " ask them",
+        ),
+    )
 
 
 def _checked(operation: ImportCaseload, actor: Actor, now: datetime) -> list[RowCheck]:

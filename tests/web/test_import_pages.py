@@ -16,11 +16,13 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.imports.rows import cells, csv_of, xlsx_of
+from tests.scenarios import OPEN
 from tests.web.conftest import web_settings
 from tests.web.staff import staffed_accounts
 from tests.web.test_pages import sign_in
 from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness, dev_harness
+from tests.workflows.journey import envelope
 from workers.worker import build_worker
 
 __all__ = ["dev_harness"]
@@ -39,6 +41,7 @@ async def test_a_supervisor_checks_a_file_then_opens_its_valid_rows(dev_harness:
         cells(1),
         cells(2, birth_date="31/02/1990", family_name='=HYPERLINK("http://x.example")'),
         cells(3, document_number="ab 000001"),
+        cells(4, document_number="ps 1234567"),  # Amina Diallo's, open at org-nardo
     ]
     async with (
         build_worker(h.env.client, h.store, h.task_queue, accounts=accounts),
@@ -46,6 +49,8 @@ async def test_a_supervisor_checks_a_file_then_opens_its_valid_rows(dev_harness:
         httpx.AsyncClient(transport=transport, base_url="http://testserver") as paolo,
         httpx.AsyncClient(transport=transport, base_url="http://testserver") as anna,
     ):
+        elsewhere = {**OPEN, "pathway_id": f"nardo-{h.task_queue}", "organisation_id": "org-nardo"}
+        await h.pathways.open(envelope(elsewhere))
         token = await sign_in(sara, "sara")
         form = await sara.get("/team/import")
         assert form.status_code == 200 and "/team/import/template.xlsx" in form.text
@@ -63,12 +68,16 @@ async def test_a_supervisor_checks_a_file_then_opens_its_valid_rows(dev_harness:
         preview = await sara.get(checked.headers["location"])
         assert 'data-stage="done"' in preview.text
         assert preview.text.count('data-outcome="would_change"') == 1
-        assert preview.text.count('data-outcome="would_refuse"') == 2
+        assert preview.text.count('data-outcome="would_refuse"') == 3
         assert "invalid_date" in preview.text and "duplicate_in_file" in preview.text
+        # Already open elsewhere: the organisation to ask, nothing of the pathway.
+        assert "duplicate_existing" in preview.text and "org-nardo" in preview.text
+        assert "Diallo" not in preview.text and f"nardo-{h.task_queue}" not in preview.text
         problems = await sara.get(checked.headers["location"] + "/problems.csv")
         assert problems.status_code == 200
         assert '3,"birth_date","invalid_date"' in problems.text
         assert '4,"document_number","duplicate_in_file"' in problems.text
+        assert '5,"document_number","duplicate_existing"' in problems.text
         assert len(await h.store.caseload.list_summaries(organisation_id="org-lecce")) == 0
 
         # Another organisation's supervisor finds nothing; a caseworker has no such page.
