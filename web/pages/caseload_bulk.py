@@ -43,7 +43,8 @@ WAIT_SECONDS = 5.0
 """How long a form waits for the operation's result before it shows the progress."""
 
 
-def _reassigner(account: Account) -> None:
+def check_reassigner(account: Account) -> None:
+    """403 unless `account` may run bulk operations (`REASSIGNING`)."""
     if account.role not in REASSIGNING:
         log.warning("access_denied", account_id=account.id, action="caseload.reassign")
         raise ProblemError(FORBIDDEN, "reassigning a caseload is for supervisors", status=403)
@@ -107,7 +108,7 @@ async def _cohort_form(
     )
 
 
-async def _dry_run(
+async def start_dry_run(
     request: Request, account: Account, operation: ReassignCaseload | CloseCohort | ImportCaseload
 ) -> Response:
     """Start a dry run of `operation` as `account`, and show it once done (or its progress)."""
@@ -125,7 +126,9 @@ async def _dry_run(
     return see_other(f"{BULK_PATH}/{dry_run_id}", request)
 
 
-async def _operation(request: Request, account: Account, operation_id: str) -> BulkOperation:
+async def operation_in_scope(
+    request: Request, account: Account, operation_id: str
+) -> BulkOperation:
     """The operation, if it is one of the account's organisations (else 404, as if none)."""
     try:
         found = await _operations(request).progress(operation_id)
@@ -145,13 +148,13 @@ def build_caseload_bulk_router() -> APIRouter:
     @router.get(REASSIGN_PATH)
     async def reassign_form(request: Request, account: PageAccount) -> Response:
         """The form: whose pathways, to whom, why."""
-        _reassigner(account)
+        check_reassigner(account)
         return await _form(request, account, request.query_params.get("organisation"))
 
     @router.post(REASSIGN_PATH)
     async def reassign(request: Request, account: PageAccount) -> Response:
         """Start a dry run of the reassignment and show it."""
-        _reassigner(account)
+        check_reassigner(account)
         form = await request.form()
         organisation = _field(form, "organisation")
         _, chosen = await organisations_in_scope(request, account, organisation)
@@ -164,18 +167,18 @@ def build_caseload_bulk_router() -> APIRouter:
             )
         except ValueError:
             return await _form(request, account, organisation, status_code=422, invalid=True)
-        return await _dry_run(request, account, operation)
+        return await start_dry_run(request, account, operation)
 
     @router.get(CLOSE_COHORT_PATH)
     async def close_cohort_form(request: Request, account: PageAccount) -> Response:
         """The form: which organisation, opened when, why."""
-        _reassigner(account)
+        check_reassigner(account)
         return await _cohort_form(request, account, request.query_params.get("organisation"))
 
     @router.post(CLOSE_COHORT_PATH)
     async def close_cohort(request: Request, account: PageAccount) -> Response:
         """Start a dry run of the cohort's closure and show it."""
-        _reassigner(account)
+        check_reassigner(account)
         form = await request.form()
         organisation = _field(form, "organisation")
         _, chosen = await organisations_in_scope(request, account, organisation)
@@ -190,20 +193,20 @@ def build_caseload_bulk_router() -> APIRouter:
             )
         except ValueError:
             return await _cohort_form(request, account, organisation, 422, invalid=True)
-        return await _dry_run(request, account, operation)
+        return await start_dry_run(request, account, operation)
 
     @router.get(BULK_PATH + "/{operation_id}")
     async def operation(request: Request, operation_id: str, account: PageAccount) -> Response:
         """A bulk operation's rows: what would change, or the progress and each result."""
-        _reassigner(account)
-        found = await _operation(request, account, operation_id)
+        check_reassigner(account)
+        found = await operation_in_scope(request, account, operation_id)
         return render(request, "bulk_operation.html", found=found, names=await _names(request))
 
     @router.post(BULK_PATH + "/{operation_id}/apply")
     async def apply(request: Request, operation_id: str, account: PageAccount) -> Response:
         """Apply a dry run's rows (the same application, if it was applied already)."""
-        _reassigner(account)
-        await _operation(request, account, operation_id)
+        check_reassigner(account)
+        await operation_in_scope(request, account, operation_id)
         operations = _operations(request)
         try:
             started = await operations.apply(operation_id, Actor(id=account.id, role=account.role))
@@ -225,4 +228,12 @@ async def _names(request: Request) -> dict[str, str]:
     return {a.id: a.display_name for a in await dependencies.account_store(request).list_accounts()}
 
 
-__all__ = ["BULK_PATH", "CLOSE_COHORT_PATH", "REASSIGN_PATH", "build_caseload_bulk_router"]
+__all__ = [
+    "BULK_PATH",
+    "CLOSE_COHORT_PATH",
+    "REASSIGN_PATH",
+    "build_caseload_bulk_router",
+    "check_reassigner",
+    "operation_in_scope",
+    "start_dry_run",
+]

@@ -17,7 +17,7 @@ from starlette.datastructures import UploadFile
 from client.caseload_import import ImportFileError, read_caseload
 from infra.accounts.model import Account
 from web.dependencies import SettingsDep
-from web.pages.caseload_bulk import BULK_PATH, _dry_run, _operation, _reassigner
+from web.pages.caseload_bulk import BULK_PATH, check_reassigner, operation_in_scope, start_dry_run
 from web.pages.organisation_scope import organisations_in_scope
 from web.pages.render import render
 from web.pages.routing import PageAccount, page_router
@@ -61,13 +61,13 @@ def build_caseload_import_router() -> APIRouter:
     @router.get(IMPORT_PATH)
     async def import_form(request: Request, account: PageAccount) -> Response:
         """The form: the organisation, the file, and the templates to fill in."""
-        _reassigner(account)
+        check_reassigner(account)
         return await _form(request, account, request.query_params.get("organisation"))
 
     @router.get(IMPORT_PATH + "/template.{extension}")
     async def template(extension: str, account: PageAccount) -> Response:
         """The template: XLSX with its instructions, or CSV."""
-        _reassigner(account)
+        check_reassigner(account)
         if extension == "xlsx":
             return _download(template_xlsx(), XLSX_TYPE, "modello-percorsi.xlsx")
         if extension == "csv":
@@ -80,7 +80,7 @@ def build_caseload_import_router() -> APIRouter:
     ) -> Response:
         """Read the file and start its dry run; a file that cannot be imported is shown
         refused with its code, and nothing starts."""
-        _reassigner(account)
+        check_reassigner(account)
         form = await request.form()
         wanted = form.get("organisation")
         organisation = wanted.strip() if isinstance(wanted, str) else ""
@@ -99,13 +99,13 @@ def build_caseload_import_router() -> APIRouter:
             )
         except ImportFileError as refused:
             return await _form(request, account, organisation, 422, refusal=refused)
-        return await _dry_run(request, account, operation)
+        return await start_dry_run(request, account, operation)
 
     @router.get(BULK_PATH + "/{operation_id}/problems.csv")
     async def problems(request: Request, operation_id: str, account: PageAccount) -> Response:
         """An import's dry run's problems, one line each, by row and column."""
-        _reassigner(account)
-        found = await _operation(request, account, operation_id)
+        check_reassigner(account)
+        found = await operation_in_scope(request, account, operation_id)
         if found.operation.kind != "import_caseload":
             raise ProblemError("not_found", "no such import", status=404)
         return _download(
