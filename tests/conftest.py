@@ -31,6 +31,7 @@ from infra.embedded import EmbeddedPostgres
 from infra.search_attributes import SEARCH_ATTRIBUTE_KEYS, register_search_attributes
 
 HEAVIEST_FIRST = (
+    "tests/integration/test_import_done_when.py",
     "tests/integration/test_payments_done_when.py",
     "tests/chaos/test_smoke.py",
     "tests/bench/test_smoke.py",

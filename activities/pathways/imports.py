@@ -27,8 +27,10 @@ from infra.eventstore.search_index import SearchIndexQueries, pathways_with_docu
 from workflows.bulk_models import ImportCaseload, RowResult
 
 DUPLICATE_EXISTING = "duplicate_existing"
-OPENING_AT_ONCE = 8
-"""Rows of a batch opened at the same time: each is its own pathway's workflow."""
+OPENING_AT_ONCE = 4
+"""Rows of a batch opened at the same time: each is its own pathway's workflow, whose
+append holds connections of the worker's pool (PATHWAYS_DB_POOL_MAX_SIZE, 10 by default):
+at 8 on a pool of 4 the appends timed out waiting for one."""
 HEARTBEAT_EVERY = 2.0
 """Seconds between a batch's heartbeats while its rows wait for their pathways."""
 
