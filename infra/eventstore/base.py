@@ -14,6 +14,7 @@ from domain.projections import ReadModelUpdate
 from domain.records import EventRecord
 from domain.values import Frozen, Role
 from infra.budgets.book import BudgetBook
+from infra.eventstore.duplicates import DuplicateDecisions
 from infra.eventstore.notifications import Notifications
 from infra.eventstore.partner_links import PartnerLinkQueries
 from infra.eventstore.queries import CaseloadQueries
@@ -241,6 +242,11 @@ class EventStore(EventRecorder, Protocol):
     @property
     def search_index(self) -> SearchIndexQueries:
         """The blind-index tokens that find the pathways by their beneficiaries."""
+        ...
+
+    @property
+    def duplicates(self) -> DuplicateDecisions:
+        """The coordinator's decisions on possible duplicates and the persons they make."""
         ...
 
 

@@ -24,6 +24,7 @@ from infra.eventstore.base import (
     require_aware,
     unique_across_streams,
 )
+from infra.eventstore.duplicates import InMemoryDuplicateDecisions
 from infra.eventstore.memory_caseload import InMemoryCaseload
 from infra.eventstore.memory_ledger import InMemoryLedger
 from infra.eventstore.memory_notifications import InMemoryNotifications
@@ -77,6 +78,7 @@ class InMemoryEventStore:
         self.partner_links = InMemoryPartnerLinks()
         self.referral_inbox = InMemoryReferralInbox()
         self.search_index = InMemorySearchIndex(self.caseload)
+        self.duplicates = InMemoryDuplicateDecisions()
         self._writers: tuple[InMemoryWriter, ...] = (
             self.caseload,
             self.notifications,

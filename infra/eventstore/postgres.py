@@ -30,6 +30,7 @@ from infra.eventstore.base import (
 )
 from infra.eventstore.postgres_budget import PostgresBudgetBook
 from infra.eventstore.postgres_caseload import PostgresCaseload
+from infra.eventstore.postgres_duplicates import PostgresDuplicateDecisions
 from infra.eventstore.postgres_notifications import PostgresNotifications
 from infra.eventstore.postgres_partner_links import PostgresPartnerLinks
 from infra.eventstore.postgres_referral_inbox import PostgresReferralInbox
@@ -73,6 +74,7 @@ class PostgresEventStore:
         self.partner_links = PostgresPartnerLinks(pool)
         self.referral_inbox = PostgresReferralInbox(pool, sealer)
         self.search_index = PostgresSearchIndex(pool, search_key_for(sealer))
+        self.duplicates = PostgresDuplicateDecisions(pool)
 
     async def ping(self, timeout: float) -> None:
         """Answer within `timeout` seconds or raise: the readiness probe of `/readyz`.

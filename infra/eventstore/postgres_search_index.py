@@ -11,12 +11,24 @@ from domain.records import EventRecord
 from infra.crypto.search_tokens import Token, TokenKind, beneficiary_tokens, query_clauses
 from infra.db import Pool
 from infra.eventstore.postgres_statements import Connection
-from infra.eventstore.search_index import MAX_HITS, IndexedPathway, SearchKey, SearchScope
+from infra.eventstore.search_index import (
+    IDENTIFYING,
+    MAX_HITS,
+    IndexedPathway,
+    IndexedTokens,
+    SearchKey,
+    SearchScope,
+)
 
 _INSERT = "INSERT INTO search_tokens (pathway_id, kind, token) VALUES (%s, %s, %s)"
 # The kind is inside each HMAC, so a token names its kind: matching on the token suffices.
 _HOLDING = "SELECT pathway_id FROM search_tokens WHERE token = ANY(%s)"
 _HOLDING_ALL = f"{_HOLDING} GROUP BY pathway_id HAVING count(*) = %s"
+# The identifying tokens held by more than one pathway (all of them, or those of one).
+_SHARED = (
+    "SELECT o.pathway_id FROM search_tokens t JOIN search_tokens o USING (kind, token)"
+    " WHERE t.kind = ANY(%(kinds)s) AND t.pathway_id <> o.pathway_id"
+)
 
 
 class SearchIndexWriter:
@@ -96,6 +108,26 @@ class PostgresSearchIndex:
     async def search_key(self) -> bytes:
         """See `SearchIndexQueries.search_key`."""
         return await self._key.key()
+
+    async def sharing(self, pathway_id: str | None = None) -> list[IndexedTokens]:
+        """See `SearchIndexQueries.sharing`."""
+        params = {"kinds": [k.value for k in IDENTIFYING], "pathway": pathway_id}
+        if pathway_id is None:
+            chosen = _SHARED
+        else:
+            chosen = f"{_SHARED} AND t.pathway_id = %(pathway)s UNION SELECT %(pathway)s"
+        query = (
+            "SELECT s.pathway_id, s.organisation_id, t.kind, t.token FROM pathway_summaries s"
+            f" JOIN search_tokens t USING (pathway_id) WHERE s.pathway_id IN ({chosen})"
+            " ORDER BY s.pathway_id"
+        )
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(query, params)
+            rows = await cur.fetchall()
+        found: dict[str, tuple[str, set[Token]]] = {}
+        for pathway, organisation, kind, value in rows:
+            found.setdefault(pathway, (organisation, set()))[1].add(Token(TokenKind(kind), value))
+        return [IndexedTokens(p, o, frozenset(t)) for p, (o, t) in found.items()]
 
     async def tokens_of(self, pathway_id: str) -> frozenset[Token]:
         """The pathway's tokens as stored (tests, and the erasure's check)."""

@@ -19,6 +19,7 @@ from infra.crypto.data_keys import DataKeys
 from infra.crypto.sealing import FieldSealer
 from infra.crypto.search_tokens import (
     Token,
+    TokenKind,
     beneficiary_tokens,
     birth_date_token,
     document_token,
@@ -86,6 +87,18 @@ class IndexedPathway(NamedTuple):
     organisation_id: str
 
 
+class IndexedTokens(NamedTuple):
+    """A pathway a duplicate check compares: its id, organisation and every token it holds."""
+
+    pathway_id: str
+    organisation_id: str
+    tokens: frozenset[Token]
+
+
+IDENTIFYING = (TokenKind.DOCUMENT, TokenKind.BIRTH_DATE)
+"""The kinds of token a possible duplicate must share one of (`domain.duplicates`)."""
+
+
 class SearchIndexQueries(Protocol):
     """Which pathways hold the tokens a search or a duplicate check asks for."""
 
@@ -100,6 +113,12 @@ class SearchIndexQueries(Protocol):
 
     async def search_key(self) -> bytes:
         """The key the tokens were made with, for callers that make their own."""
+        ...
+
+    async def sharing(self, pathway_id: str | None = None) -> list[IndexedTokens]:
+        """The pathways, of any organisation, that share a document or birth-date token
+        with `pathway_id` (itself included), or with None with another pathway, each with
+        all its tokens, by pathway id: what duplicate detection compares."""
         ...
 
 
@@ -185,3 +204,24 @@ class InMemorySearchIndex:
     async def search_key(self) -> bytes:
         """See `SearchIndexQueries.search_key`."""
         return self._key
+
+    async def sharing(self, pathway_id: str | None = None) -> list[IndexedTokens]:
+        """See `SearchIndexQueries.sharing`."""
+        holders: dict[Token, set[str]] = {}
+        for held_by, held in self._tokens.items():
+            for t in held:
+                if t.kind in IDENTIFYING:
+                    holders.setdefault(t, set()).add(held_by)
+        shared = [group for group in holders.values() if len(group) > 1]
+        if pathway_id is None:
+            chosen = set().union(*shared)
+        else:
+            chosen = {pathway_id}.union(*(g for g in shared if pathway_id in g))
+        found = []
+        for chosen_id in sorted(chosen & self._tokens.keys()):
+            summary = await self._caseload.get_summary(chosen_id)
+            if summary is not None:
+                found.append(
+                    IndexedTokens(chosen_id, summary.organisation_id, self._tokens[chosen_id])
+                )
+        return found
