@@ -47,6 +47,7 @@ from web.codec_api import build_codec_router
 from web.dependencies import Services, install
 from web.documents import DOCUMENT_FORM_OVERHEAD, DOCUMENTS_SUFFIX
 from web.documents_api import build_documents_router
+from web.duplicates_api import build_duplicates_router
 from web.group_activities_api import build_group_activities_router
 from web.health import Dependency, build_health_router
 from web.inbox_api import build_inbox_router
@@ -204,6 +205,7 @@ def create_app(
     app.mount("/static", StaticFiles(packages=[("web", "static")]), name="static")
     app.include_router(build_inbox_router())
     app.include_router(build_search_router())
+    app.include_router(build_duplicates_router())
     app.include_router(
         build_codec_router(_origin(settings.temporal_ui_url), documented=codec is not None)
     )

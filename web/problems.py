@@ -50,6 +50,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "partner_forbidden": 403,
     "body_too_large": 413,
     "command_id_conflict": 409,
+    "duplicate_not_found": 404,
+    "duplicate_decided": 409,
 }
 """Codes with their own status; every other domain code is a rule violation, 422."""
 
@@ -65,6 +67,8 @@ TITLES: dict[str, str] = {
     "csrf_failed": "The form has expired",
     "body_too_large": "The request body is too large",
     "command_id_conflict": "The command id was used for another command",
+    "duplicate_not_found": "No such possible duplicate",
+    "duplicate_decided": "The possible duplicate is decided already",
     **ACCOUNT_ERROR_CODES,
     **PARTNER_ERROR_CODES,
 }

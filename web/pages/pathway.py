@@ -35,6 +35,7 @@ from infra.accounts.store import AccountStore
 from infra.eventstore.base import EventRecorder, EventStore
 from web.access import page_purpose, record_read
 from web.dependencies import AccountsDep, PartnersDep, PathwaysDep, SettingsDep, StoreDep
+from web.duplicates import notices, organisation_names
 from web.i18n import N_
 from web.outages import UNAVAILABLE, Unavailable, within
 from web.pages import forms, widgets
@@ -194,6 +195,15 @@ def pop_flash(request: Request) -> str | None:
     return gettext(DONE) % {"action": gettext(TITLES[flash])}
 
 
+async def duplicate_organisations(
+    store: EventStore, account: Account, pathway_id: str, accounts: AccountStore
+) -> list[str]:
+    """The names of the organisations where the pathway has a possible duplicate: where to
+    ask, and nothing of the other pathway (`web.duplicates`)."""
+    found = await notices(store, account, pathway_id, await organisation_names(accounts))
+    return sorted({n.organisation_name for n in found})
+
+
 def build_pathway_router() -> APIRouter:
     router = page_router()
 
@@ -255,6 +265,7 @@ def build_pathway_router() -> APIRouter:
             may_attach=may_attach(state, account.actor),
             document_targets=targets(state),
             document_kinds=DOCUMENT_KINDS,
+            duplicate_at=await duplicate_organisations(store, account, pathway_id, accounts),
         )
 
     @router.get("/pathways/{pathway_id}/commands/{kind}")

@@ -41,6 +41,10 @@ PROBLEM_MESSAGES: dict[str, str] = {
     "partner_not_found": N_("There is no such partner, or it is not among your organisation's."),
     "partner_forbidden": N_("Your role does not allow this."),
     "invalid_search": N_("Search for 2 to 100 characters and at most 8 words."),
+    "duplicate_not_found": N_(
+        "This is not a possible duplicate any more: it may have been decided or erased."
+    ),
+    "duplicate_decided": N_("This possible duplicate has already been decided."),
     "invalid_filter": N_("A filter has a value that is not known: choose it in the form."),
     "invalid_date": N_("That is not a date: give it as YYYY-MM-DD, or use the date picker."),
     AS_OF_IN_FUTURE: N_("That day is still to come: choose today or a day before it."),

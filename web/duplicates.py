@@ -1,0 +1,183 @@
+"""Possible duplicates: what a caseworker is told, and what the coordinator decides
+(docs/privacy.md "Duplicate detection", docs/search.md).
+
+One module answers the API (`web.duplicates_api`) and the pages (the notice on a pathway's
+page, `/duplicates` "Possibili doppioni"). A possible duplicate is what the blind index
+finds now (`SearchIndexQueries.sharing`) under the rule of `domain.duplicates`, across
+every organisation, less the pairs a coordinator decided. Whoever may read a pathway is
+told that a possible duplicate exists and at which organisation to ask, never the other
+pathway's id, code or person; the coordinator sees the pairs' codes and confirms (one
+person, counted once) or dismisses them. Refusals change nothing: `forbidden` (403) for
+another role, `duplicate_not_found` (404) for a pair that is not a possible duplicate now,
+`duplicate_decided` (409) for one decided already.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from itertools import combinations
+
+from pydantic import BaseModel
+
+from domain.duplicates import Decision, DuplicateReason, Identity, duplicate_reason, pair
+from domain.values import Role
+from infra.accounts.model import Account
+from infra.accounts.store import AccountStore
+from infra.crypto.search_tokens import TokenKind
+from infra.eventstore.base import EventStore
+from infra.eventstore.duplicates import AlreadyDecided, DecidedPair
+from infra.eventstore.search_index import IndexedTokens
+from web.problems import ProblemError
+from web.scope import FORBIDDEN, readable
+
+DUPLICATE_NOT_FOUND = "duplicate_not_found"
+DUPLICATE_DECIDED = "duplicate_decided"
+DECIDERS = frozenset({Role.COORDINATOR})
+"""Who sees the pairs and decides: the coordinator, who reads every organisation."""
+
+
+class DuplicateNotice(BaseModel):
+    """A possible duplicate as anyone who reads the pathway is told of it: where to ask."""
+
+    organisation_id: str
+    organisation_name: str
+    reason: DuplicateReason
+
+
+class PossibleDuplicate(BaseModel):
+    """A pair as the coordinator sees it: the two codes, their organisations, the reason."""
+
+    first_pathway_id: str
+    first_organisation_id: str
+    second_pathway_id: str
+    second_organisation_id: str
+    reason: DuplicateReason
+
+
+class DuplicateDecision(BaseModel):
+    """A coordinator's decision on a pair, as the API takes it."""
+
+    first_pathway_id: str
+    second_pathway_id: str
+    decision: Decision
+
+
+async def organisation_names(accounts: AccountStore) -> dict[str, str]:
+    """Every organisation's name, by id: where a notice says to ask."""
+    return {o.id: o.name for o in await accounts.list_organisations()}
+
+
+def identity(indexed: IndexedTokens) -> Identity:
+    """What `domain.duplicates` compares of a pathway: its tokens by kind."""
+    by_kind: dict[TokenKind, set[str]] = {}
+    for token in indexed.tokens:
+        by_kind.setdefault(token.kind, set()).add(token.value)
+    return Identity(
+        document=min(by_kind.get(TokenKind.DOCUMENT, {""})) or None,
+        birth_date=min(by_kind.get(TokenKind.BIRTH_DATE, {""})) or None,
+        names=frozenset(by_kind.get(TokenKind.NAME, set())),
+    )
+
+
+async def _undecided(store: EventStore, pathway_id: str | None) -> list[PossibleDuplicate]:
+    indexed = await store.search_index.sharing(pathway_id)
+    decided = {(d.first, d.second) for d in await store.duplicates.decisions()}
+    found = []
+    for one, other in combinations(indexed, 2):
+        if pathway_id is not None and pathway_id not in (one.pathway_id, other.pathway_id):
+            continue
+        reason = duplicate_reason(identity(one), identity(other))
+        first, second = sorted((one, other))
+        if reason is None or (first.pathway_id, second.pathway_id) in decided:
+            continue
+        found.append(
+            PossibleDuplicate(
+                first_pathway_id=first.pathway_id,
+                first_organisation_id=first.organisation_id,
+                second_pathway_id=second.pathway_id,
+                second_organisation_id=second.organisation_id,
+                reason=reason,
+            )
+        )
+    return found
+
+
+async def notices(
+    store: EventStore, account: Account, pathway_id: str, names: Mapping[str, str]
+) -> list[DuplicateNotice]:
+    """The possible duplicates of a pathway the account may read: one notice per
+    organisation to ask, with its name (`names`), nothing of the other pathway.
+
+    Raises:
+        ProblemError: `pathway_not_found` (404) outside the account's scope.
+    """
+    await readable(store.caseload, account, pathway_id)
+    told: dict[tuple[str, DuplicateReason], DuplicateNotice] = {}
+    for found in await _undecided(store, pathway_id):
+        other = (
+            found.second_organisation_id
+            if found.first_pathway_id == pathway_id
+            else found.first_organisation_id
+        )
+        told.setdefault(
+            (other, found.reason),
+            DuplicateNotice(
+                organisation_id=other,
+                organisation_name=names.get(other, other),
+                reason=found.reason,
+            ),
+        )
+    return [told[k] for k in sorted(told)]
+
+
+def _check_decider(account: Account) -> None:
+    if account.role not in DECIDERS:
+        raise ProblemError(FORBIDDEN, f"a {account.role} does not decide duplicates", status=403)
+
+
+async def possible_duplicates(store: EventStore, account: Account) -> list[PossibleDuplicate]:
+    """Every undecided possible duplicate of the installation, by pair (the coordinator).
+
+    Raises:
+        ProblemError: `forbidden` (403) for any other role.
+    """
+    _check_decider(account)
+    return await _undecided(store, None)
+
+
+async def decide(
+    store: EventStore, account: Account, asked: DuplicateDecision, now: datetime
+) -> DecidedPair:
+    """Record the coordinator's decision on a pair that is a possible duplicate now.
+
+    Raises:
+        ProblemError: `forbidden` (403) for another role; `duplicate_not_found` (404) for a
+            pair that is not an undecided possible duplicate (unknown, the same pathway
+            twice, a pathway erased); `duplicate_decided` (409) for a pair decided already.
+            Nothing is recorded.
+    """
+    _check_decider(account)
+    try:
+        first, second = pair(asked.first_pathway_id, asked.second_pathway_id)
+    except ValueError as error:
+        raise ProblemError(DUPLICATE_NOT_FOUND, str(error), status=404) from error
+    decided = {(d.first, d.second) for d in await store.duplicates.decisions()}
+    if (first, second) in decided:
+        raise ProblemError(DUPLICATE_DECIDED, "this pair is decided already", status=409)
+    found = next(
+        (
+            d
+            for d in await _undecided(store, first)
+            if (d.first_pathway_id, d.second_pathway_id) == (first, second)
+        ),
+        None,
+    )
+    if found is None:
+        raise ProblemError(DUPLICATE_NOT_FOUND, "no such possible duplicate", status=404)
+    decision = DecidedPair(first, second, asked.decision, found.reason, account.id, now)
+    try:
+        await store.duplicates.decide(decision)
+    except AlreadyDecided as error:
+        raise ProblemError(DUPLICATE_DECIDED, str(error), status=409) from error
+    return decision
