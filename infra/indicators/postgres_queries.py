@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from domain.indicators import Indicator
 
 _JOIN = "LEFT JOIN indicator_dimensions d USING (pathway_id)"
+NOT_PERSONS = frozenset({"events", "participations"})
+"""What an indicator counts (`Indicator.counts`) when it counts no person: activities held,
+attendances. Every other figure counts a person once (`_ONCE_PER_PERSON`)."""
 
 Sums = dict[tuple[str | None, ...], dict[str, tuple[int, int]]]
 """Per cell (the `by` dimensions' values), per fact: the sum of weights and of pathways."""
@@ -35,6 +38,9 @@ class PostgresIndicatorQueries(IndicatorQueries):
             catalogue = CATALOGUE
         self._pool = pool
         self._catalogue = tuple(catalogue)
+        self._not_persons = sorted(
+            {f for i in self._catalogue if i.counts in NOT_PERSONS for f in i.facts}
+        )
 
     async def indicator_table(
         self,
@@ -58,6 +64,8 @@ class PostgresIndicatorQueries(IndicatorQueries):
         by = _dimensions(by)
         facts = sorted({f for i in self._catalogue for f in i.facts})
         source, params = _held(as_of, facts, period, organisation_id)
+        source = await self._once_per_person(source, as_of)
+        params["not_persons"] = self._not_persons
         chosen = dict(filters or {})
         _dimensions(list(chosen))
         keys = [sql.SQL("d.{}").format(sql.Identifier(c)) for c in by]
@@ -110,6 +118,15 @@ class PostgresIndicatorQueries(IndicatorQueries):
             raise ValueError("points must carry a time zone")
         if not points:
             return []
+        if await self._linked_by(max(points)):
+            # A person counted once is a choice among her pathways at each instant, which
+            # running sums cannot make: one table per point (docs/indicators.md).
+            return [
+                await self.indicator_table(
+                    p, by=by, organisation_id=organisation_id, filters=filters
+                )
+                for p in points
+            ]
         instants = sorted(set(points))
         facts = sorted({f for i in self._catalogue for f in i.facts})
         chosen = dict(filters or {})
@@ -186,6 +203,20 @@ class PostgresIndicatorQueries(IndicatorQueries):
             tables[instant] = self._table(by, now_held)
         return [tables[p] for p in points]
 
+    async def _linked_by(self, as_of: datetime) -> bool:
+        """Whether any pathway was linked to a person (a confirmed duplicate) by `as_of`."""
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(_ANY_LINK, (as_of,))
+            found = await cur.fetchone()
+        return bool(found and found[0])
+
+    async def _once_per_person(self, held: sql.Composable, as_of: datetime) -> sql.Composable:
+        """`held`, one row per person and fact once some pathways are one person at `as_of`
+        (`_ONCE_PER_PERSON`); `held` itself when none are, so the usual read stays as fast."""
+        if not await self._linked_by(as_of):
+            return held
+        return sql.SQL(_ONCE_PER_PERSON).format(held=held)
+
     def _table(self, by: Sequence[str], sums: Sums) -> list[Row]:
         """Every indicator in every cell of `sums` (in the cells' order), or one total row."""
         if not sums and not by:
@@ -225,6 +256,8 @@ class PostgresIndicatorQueries(IndicatorQueries):
             else {indicator.denominator_fact: "denominator", indicator.numerator_fact: "numerator"}
         )
         source, params = _held(as_of, list(roles), None, organisation_id)
+        source = await self._once_per_person(source, as_of)
+        params["not_persons"] = self._not_persons
         conditions, condition_params = _conditions(filters)
         params.update(condition_params)
         query = sql.SQL(
@@ -268,6 +301,23 @@ def _conditions(
     ]
     return conditions, {f"dim_{c}": v for c, v in filters.items()}
 
+
+_ANY_LINK = "SELECT EXISTS (SELECT 1 FROM person_links WHERE linked_at <= %s)"
+_PERSON = (
+    "CASE WHEN h.fact = ANY(%(not_persons)s) THEN h.pathway_id"
+    " ELSE COALESCE(l.person_key, h.pathway_id) END"
+)
+_ONCE_PER_PERSON = (
+    f"(SELECT DISTINCT ON ({_PERSON}, h.fact)"
+    " h.pathway_id, h.fact, h.weight, h.since, h.opened_by FROM {held} h"
+    " LEFT JOIN person_links l ON l.pathway_id = h.pathway_id AND l.linked_at <= %(as_of)s"
+    f" ORDER BY {_PERSON}, h.fact, h.pathway_id)"
+)
+"""The held rows counted once per person: of the pathways linked as one person by `as_of`
+(a confirmed duplicate, `person_links`), each fact counts on the first pathway (by id)
+that holds it, with its weight; a pathway linked to no one is its own person. The facts of
+indicators that count activities or attendances, not people (`not_persons`), count on
+every pathway still."""
 
 _OWNED = (
     "(SELECT f.pathway_id, f.fact, f.weight, f.opened_by,"
