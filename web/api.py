@@ -35,7 +35,8 @@ from web.caseload_api import SelectionDep
 from web.caseload_list import MAX_OFFSET, list_caseload
 from web.command_bodies import CommandBody, OpeningBody
 from web.day_or_instant import DAY_OR_INSTANT
-from web.dependencies import PathwaysDep, SettingsDep, StoreDep
+from web.dependencies import AccountsDep, PathwaysDep, SettingsDep, StoreDep
+from web.duplicates import DuplicateNotice, notices, organisation_names
 from web.outages import within
 from web.problems import PROBLEM_RESPONSES, ProblemError
 from web.scope import (
@@ -68,13 +69,19 @@ class HistoryEntry(BaseModel):
     backdated: bool
 
 
+class OpenedPathway(CommandResult):
+    """The reply to an opening, with where a possible duplicate of her is (`web.duplicates`)."""
+
+    possible_duplicates: tuple[DuplicateNotice, ...] = ()
+
+
 def build_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
 
     @router.post(
         "/pathways",
         status_code=status.HTTP_201_CREATED,
-        response_model=CommandResult,
+        response_model=OpenedPathway,
         responses=pathway_links(status.HTTP_201_CREATED),
         tags=["commands"],
         summary="Open a pathway",
@@ -82,15 +89,20 @@ def build_router() -> APIRouter:
     async def open_pathway(
         settings: SettingsDep,
         pathways: PathwaysDep,
+        store: StoreDep,
+        accounts: AccountsDep,
         request: Request,
         account: CurrentAccount,
         document: OpeningBody,
-    ) -> CommandResult:
+    ) -> OpenedPathway:
         """Open a pathway: the `open_pathway` fields, and an optional `command_id`.
 
         Give a `command_id` to make the request safe to retry: without a `pathway_id`, the
         pathway id is derived from it, and a retry answers with the first reply. The
-        deadline policy is the server's, never the request's.
+        deadline policy is the server's, never the request's. The opening is never refused
+        for a possible duplicate: `possible_duplicates` says at which organisations the same
+        document number, or a close name born the same day, is found (never their
+        pathways), to ask them (docs/privacy.md, "Duplicate detection").
         """
         _refuse_nul(document)
         command_id = document.get("command_id")
@@ -104,7 +116,10 @@ def build_router() -> APIRouter:
             actor=account.actor,
             occurred_at=document.get("occurred_at"),
         )
-        return await within(pathways.open(envelope), settings.reply_timeout, envelope.command_id)
+        result = await within(pathways.open(envelope), settings.reply_timeout, envelope.command_id)
+        names = await organisation_names(accounts)
+        found = await notices(store, account, result.pathway_id, names)
+        return OpenedPathway(**result.model_dump(), possible_duplicates=tuple(found))
 
     @router.post(
         "/pathways/{pathway_id}/commands",

@@ -20,7 +20,7 @@ from domain.values import Actor, Role
 from infra.eventstore.memory import InMemoryEventStore
 from tests.privacy.test_sealing import NOW
 from tests.scenarios import OPEN
-from tests.web.conftest import web_settings
+from tests.web.conftest import Api, web_settings
 from tests.web.staff import bearer, staffed_accounts
 from tests.web.test_pages import sign_in
 from tests.web.test_search import ANH
@@ -199,3 +199,33 @@ async def test_the_coordinator_confirms_on_the_page_and_the_pair_is_one_person(
         "name_and_birth_date"
     ]
     client.cookies.clear()
+
+
+async def test_opening_with_a_document_open_elsewhere_tells_where_to_ask_and_opens(
+    api: Api,
+) -> None:
+    """The done-when, through the opening's command path (the workflow, its append and
+    the index written with it): not refused, told where to ask, nothing of the other."""
+    first = {**OPEN, "pathway_id": "p-lecce-1", "command_id": "c-lecce-1"}
+    opened = await api.http.post("/api/v1/pathways", json=first, headers=bearer("anna"))
+    assert opened.status_code == 201, opened.text
+    assert opened.json()["possible_duplicates"] == []
+    again = {
+        **OPEN,
+        "pathway_id": "p-nardo-1",
+        "command_id": "c-nardo-1",
+        "organisation_id": "org-nardo",
+        "caseworker_id": "marta",
+        "beneficiary": {**OPEN["beneficiary"], "given_name": "Aminata", "family_name": "Bah"},
+    }
+    reply = await api.http.post("/api/v1/pathways", json=again, headers=bearer("marta"))
+    assert reply.status_code == 201, reply.text
+    assert reply.json()["pathway_id"] == "p-nardo-1"
+    assert reply.json()["possible_duplicates"] == [
+        {
+            "organisation_id": "org-lecce",
+            "organisation_name": "Partner di Lecce",
+            "reason": "same_document",
+        }
+    ]
+    assert "p-lecce-1" not in reply.text and "Amina" not in reply.text
