@@ -24,10 +24,10 @@ from domain.duplicates import Decision, DuplicateReason, Identity, duplicate_rea
 from domain.values import Role
 from infra.accounts.model import Account
 from infra.accounts.store import AccountStore
-from infra.crypto.search_tokens import TokenKind
+from infra.crypto.search_tokens import Token, TokenKind
 from infra.eventstore.base import EventStore
 from infra.eventstore.duplicates import AlreadyDecided, DecidedPair
-from infra.eventstore.search_index import IndexedTokens
+from infra.eventstore.search_index import IDENTIFYING, IndexedTokens
 from web.problems import ProblemError
 from web.scope import FORBIDDEN, readable
 
@@ -80,16 +80,27 @@ def identity(indexed: IndexedTokens) -> Identity:
     )
 
 
+def _candidates(indexed: list[IndexedTokens]) -> set[tuple[str, str]]:
+    """The pairs that share a document or birth-date token: the only ones the rule can
+    match, so a caseload is compared group by group, never every pathway with every other."""
+    holders: dict[Token, list[str]] = {}
+    for one in indexed:
+        for token in one.tokens:
+            if token.kind in IDENTIFYING:
+                holders.setdefault(token, []).append(one.pathway_id)
+    return {pair(a, b) for group in holders.values() for a, b in combinations(group, 2)}
+
+
 async def _undecided(store: EventStore, pathway_id: str | None) -> list[PossibleDuplicate]:
-    indexed = await store.search_index.sharing(pathway_id)
+    indexed = {p.pathway_id: p for p in await store.search_index.sharing(pathway_id)}
     decided = {(d.first, d.second) for d in await store.duplicates.decisions()}
     found = []
-    for one, other in combinations(indexed, 2):
-        if pathway_id is not None and pathway_id not in (one.pathway_id, other.pathway_id):
+    for first_id, second_id in sorted(_candidates(list(indexed.values())) - decided):
+        if pathway_id is not None and pathway_id not in (first_id, second_id):
             continue
-        reason = duplicate_reason(identity(one), identity(other))
-        first, second = sorted((one, other))
-        if reason is None or (first.pathway_id, second.pathway_id) in decided:
+        first, second = indexed[first_id], indexed[second_id]
+        reason = duplicate_reason(identity(first), identity(second))
+        if reason is None:
             continue
         found.append(
             PossibleDuplicate(
