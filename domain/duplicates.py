@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import combinations
 
 
 class DuplicateReason(StrEnum):
@@ -57,6 +58,30 @@ def duplicate_reason(one: Identity, other: Identity) -> DuplicateReason | None:
     if shorter and shorter <= longer:
         return DuplicateReason.NAME_AND_BIRTH_DATE
     return None
+
+
+def possible_pairs(
+    identities: Mapping[str, Identity], of: str | None = None
+) -> list[tuple[str, str, DuplicateReason]]:
+    """The possible duplicates among `identities` (by pathway id), as ordered pairs with
+    their reason, by pair; only those of `of` when given.
+
+    Only pathways that share a document or a birth date can match, so each is compared
+    within those groups, never with every other pathway."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for pathway_id, who in sorted(identities.items()):
+        for kind, value in (("document", who.document), ("birth_date", who.birth_date)):
+            if value is not None:
+                groups.setdefault((kind, value), []).append(pathway_id)
+    candidates = {pair(a, b) for group in groups.values() for a, b in combinations(group, 2)}
+    found = []
+    for first, second in sorted(candidates):
+        if of is not None and of not in (first, second):
+            continue
+        reason = duplicate_reason(identities[first], identities[second])
+        if reason is not None:
+            found.append((first, second, reason))
+    return found
 
 
 def pair(one: str, other: str) -> tuple[str, str]:

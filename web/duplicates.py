@@ -16,18 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from itertools import combinations
 
 from pydantic import BaseModel
 
-from domain.duplicates import Decision, DuplicateReason, Identity, duplicate_reason, pair
+from domain.duplicates import Decision, DuplicateReason, pair, possible_pairs
 from domain.values import Role
 from infra.accounts.model import Account
 from infra.accounts.store import AccountStore
-from infra.crypto.search_tokens import Token, TokenKind
 from infra.eventstore.base import EventStore
 from infra.eventstore.duplicates import AlreadyDecided, DecidedPair
-from infra.eventstore.search_index import IDENTIFYING, IndexedTokens
 from web.problems import ProblemError
 from web.scope import FORBIDDEN, readable
 
@@ -68,50 +65,21 @@ async def organisation_names(accounts: AccountStore) -> dict[str, str]:
     return {o.id: o.name for o in await accounts.list_organisations()}
 
 
-def identity(indexed: IndexedTokens) -> Identity:
-    """What `domain.duplicates` compares of a pathway: its tokens by kind."""
-    by_kind: dict[TokenKind, set[str]] = {}
-    for token in indexed.tokens:
-        by_kind.setdefault(token.kind, set()).add(token.value)
-    return Identity(
-        document=min(by_kind.get(TokenKind.DOCUMENT, {""})) or None,
-        birth_date=min(by_kind.get(TokenKind.BIRTH_DATE, {""})) or None,
-        names=frozenset(by_kind.get(TokenKind.NAME, set())),
-    )
-
-
-def _candidates(indexed: list[IndexedTokens]) -> set[tuple[str, str]]:
-    """The pairs that share a document or birth-date token: the only ones the rule can
-    match, so a caseload is compared group by group, never every pathway with every other."""
-    holders: dict[Token, list[str]] = {}
-    for one in indexed:
-        for token in one.tokens:
-            if token.kind in IDENTIFYING:
-                holders.setdefault(token, []).append(one.pathway_id)
-    return {pair(a, b) for group in holders.values() for a, b in combinations(group, 2)}
-
-
 async def _undecided(store: EventStore, pathway_id: str | None) -> list[PossibleDuplicate]:
     indexed = {p.pathway_id: p for p in await store.search_index.sharing(pathway_id)}
     decided = {(d.first, d.second) for d in await store.duplicates.decisions()}
-    found = []
-    for first_id, second_id in sorted(_candidates(list(indexed.values())) - decided):
-        if pathway_id is not None and pathway_id not in (first_id, second_id):
-            continue
-        first, second = indexed[first_id], indexed[second_id]
-        reason = duplicate_reason(identity(first), identity(second))
-        if reason is None:
-            continue
-        found.append(
-            PossibleDuplicate(
-                first_pathway_id=first.pathway_id,
-                first_organisation_id=first.organisation_id,
-                second_pathway_id=second.pathway_id,
-                second_organisation_id=second.organisation_id,
-                reason=reason,
-            )
+    found = possible_pairs({p: i.identity() for p, i in indexed.items()}, pathway_id)
+    return [
+        PossibleDuplicate(
+            first_pathway_id=first,
+            first_organisation_id=indexed[first].organisation_id,
+            second_pathway_id=second,
+            second_organisation_id=indexed[second].organisation_id,
+            reason=reason,
         )
-    return found
+        for first, second, reason in found
+        if (first, second) not in decided
+    ]
 
 
 async def notices(

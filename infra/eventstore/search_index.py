@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple, Protocol
 
+from domain.duplicates import Identity
 from domain.projections import ReadModelUpdate
 from domain.records import EventRecord
 from infra.crypto.data_keys import DataKeys
@@ -93,6 +94,17 @@ class IndexedTokens(NamedTuple):
     pathway_id: str
     organisation_id: str
     tokens: frozenset[Token]
+
+    def identity(self) -> Identity:
+        """Its tokens as `domain.duplicates` compares them, by kind."""
+        by_kind: dict[TokenKind, list[str]] = {}
+        for held in sorted(self.tokens):
+            by_kind.setdefault(held.kind, []).append(held.value)
+        return Identity(
+            document=next(iter(by_kind.get(TokenKind.DOCUMENT, ())), None),
+            birth_date=next(iter(by_kind.get(TokenKind.BIRTH_DATE, ())), None),
+            names=frozenset(by_kind.get(TokenKind.NAME, ())),
+        )
 
 
 IDENTIFYING = (TokenKind.DOCUMENT, TokenKind.BIRTH_DATE)

@@ -15,6 +15,7 @@ from domain.duplicates import (
     merged_persons,
     pair,
     person_key,
+    possible_pairs,
 )
 from infra.crypto.search_tokens import birth_date_token, document_token, name_tokens
 
@@ -82,3 +83,18 @@ def test_confirmed_pairs_join_persons_through_each_other() -> None:
     assert persons == {"p-a": "p-a", "p-b": "p-a", "p-c": "p-a", "p-d": "p-d", "p-e": "p-d"}
     assert person_key(persons, "p-c") == "p-a"
     assert person_key(persons, "p-z") == "p-z"
+
+
+def test_possible_pairs_compares_within_shared_documents_and_birth_dates() -> None:
+    identities = {
+        "p-c": who("Nguyễn Thị Ánh", document="YA1"),
+        "p-a": who("Ánh Nguyễn"),
+        "p-b": who("Fatou Bah", date(2001, 1, 1), document="ya 1"),
+        "p-d": who("Amina Diallo"),
+    }
+    assert possible_pairs(identities) == [
+        ("p-a", "p-c", DuplicateReason.NAME_AND_BIRTH_DATE),
+        ("p-b", "p-c", DuplicateReason.DOCUMENT),
+    ]
+    assert possible_pairs(identities, "p-b") == [("p-b", "p-c", DuplicateReason.DOCUMENT)]
+    assert possible_pairs(identities, "p-d") == []
