@@ -65,7 +65,10 @@ async def organisation_names(accounts: AccountStore) -> dict[str, str]:
     return {o.id: o.name for o in await accounts.list_organisations()}
 
 
-async def _undecided(store: EventStore, pathway_id: str | None) -> list[PossibleDuplicate]:
+async def undecided(store: EventStore, pathway_id: str | None) -> list[PossibleDuplicate]:
+    """The undecided possible duplicates of `pathway_id`, or of the installation (None):
+    what the index finds now, less the decided pairs. Whom it may be shown to is the
+    caller's: `notices` for a reader, `possible_duplicates` for the coordinator."""
     indexed = {p.pathway_id: p for p in await store.search_index.sharing(pathway_id)}
     decided = {(d.first, d.second) for d in await store.duplicates.decisions()}
     found = possible_pairs({p: i.identity() for p, i in indexed.items()}, pathway_id)
@@ -93,7 +96,7 @@ async def notices(
     """
     await readable(store.caseload, account, pathway_id)
     told: dict[tuple[str, DuplicateReason], DuplicateNotice] = {}
-    for found in await _undecided(store, pathway_id):
+    for found in await undecided(store, pathway_id):
         other = (
             found.second_organisation_id
             if found.first_pathway_id == pathway_id
@@ -122,7 +125,7 @@ async def possible_duplicates(store: EventStore, account: Account) -> list[Possi
         ProblemError: `forbidden` (403) for any other role.
     """
     _check_decider(account)
-    return await _undecided(store, None)
+    return await undecided(store, None)
 
 
 async def decide(
@@ -147,7 +150,7 @@ async def decide(
     found = next(
         (
             d
-            for d in await _undecided(store, first)
+            for d in await undecided(store, first)
             if (d.first_pathway_id, d.second_pathway_id) == (first, second)
         ),
         None,

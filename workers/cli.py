@@ -190,6 +190,29 @@ def migrate() -> None:
     run_command(work)
 
 
+async def duplicate_notice(settings: Settings, pathway_id: str) -> list[str]:
+    """Where to ask about the pathway's possible duplicates, a line each; a line saying so
+    when the database cannot be asked (the pathway is open all the same)."""
+    from web.duplicates import undecided
+    from workers.endpoints import database_stores
+    from workers.failures import Unavailable
+
+    try:
+        async with database_stores(settings) as stores:
+            found = await undecided(stores.events, pathway_id)
+            names = {o.id: o.name for o in await stores.accounts.list_organisations()}
+    except Unavailable as error:
+        return [f"possible duplicates not checked: {error}"]
+    where = {
+        (d.second_organisation_id if d.first_pathway_id == pathway_id else d.first_organisation_id)
+        for d in found
+    }
+    return [
+        f"possible duplicate: the same person may have a pathway at {names.get(o, o)}; ask them"
+        for o in sorted(where)
+    ]
+
+
 @app.command("open")
 def open_pathway(
     file: FileOption = None,
@@ -201,6 +224,10 @@ def open_pathway(
     timeout: TimeoutOption = 30.0,
 ) -> None:
     """Open a pathway from an open_pathway command (JSON); print its id.
+
+    A possible duplicate (the same document number, or a close name born the same day, at
+    any organisation) does not stop it: the organisations to ask are printed on standard
+    error, never the other pathway (docs/privacy.md, "Duplicate detection").
 
     Without a pathway_id in the JSON, one is made: derived from the command id when given
     (so a retry opens the same pathway), else random. The pathway follows the deadline
@@ -225,6 +252,8 @@ def open_pathway(
         async with pathway_client(settings) as pathways:
             result = await answered(pathways.open(envelope), timeout, settings, envelope)
         typer.echo(to_json(result) if json else result.pathway_id)
+        for line in await duplicate_notice(settings, result.pathway_id):
+            typer.echo(line, err=True)
 
     run_command(work)
 

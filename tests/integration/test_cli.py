@@ -222,6 +222,19 @@ async def test_the_same_command_id_twice_is_applied_once(deployment: Deployment)
     opened = openings[0].stdout.strip()
     assert openings[1].stdout.strip() == opened
     assert await deployment.event_count(opened) == 1
+    # Her again under another command id: another pathway, opened all the same, and told
+    # where to ask (her own organisation here), never the first pathway.
+    again = await deployment.cli_in_process(
+        "open",
+        *ANNA,
+        "--command-id",
+        "open-2",
+        input=(WALKTHROUGH.parent / "walkthrough" / "01-open-pathway.json").read_text(),
+    )
+    assert again.code == 0, again
+    assert "possible duplicate: the same person may have a pathway at" in again.stderr, again
+    assert opened not in again.stderr
+    assert await deployment.event_count(again.stdout.strip()) == 1
 
     # After closure the workflow is gone, but a retry still gets its first answer (read
     # back from the event store), and a new command is refused as pathway_closed.
