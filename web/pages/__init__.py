@@ -17,8 +17,8 @@ from web.pages.caseload import build_caseload_router
 from web.pages.caseload_bulk import build_caseload_bulk_router
 from web.pages.caseload_import import build_caseload_import_router
 from web.pages.documents import build_documents_pages_router
-from web.pages.erasure import build_erasure_router
 from web.pages.duplicates import build_duplicates_router
+from web.pages.erasure import build_erasure_router
 from web.pages.group_activities import build_group_activities_router
 from web.pages.history import build_history_router
 from web.pages.inbox import build_inbox_router
