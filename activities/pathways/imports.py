@@ -23,7 +23,12 @@ from domain.errors import DomainError, RoleForbidden
 from domain.imports.caseload import RowCheck, check_caseload
 from domain.imports.rows import RowProblem
 from domain.values import Actor, Role
-from infra.eventstore.search_index import SearchIndexQueries, pathways_with_document
+from infra.eventstore.search_index import (
+    IndexedPathway,
+    SearchIndexQueries,
+    pathways_with_document,
+    pathways_with_name_and_birth_date,
+)
 from workflows.bulk_models import ImportCaseload, RowResult
 
 DUPLICATE_EXISTING = "duplicate_existing"
@@ -60,8 +65,9 @@ async def preview_import(
     problems (its first one's code and message on the row).
 
     With `documents` (the search's blind index), a valid row whose document number a
-    pathway of the installation already has, in any organisation, is `duplicate_existing`,
-    naming the organisations to ask and nothing of the pathways.
+    pathway of the installation already has, in any organisation, or whose name and birth
+    date are a pathway's (the rule of `domain.duplicates`), is `duplicate_existing`, naming
+    the organisations to ask and nothing of the pathways.
     """
     known: dict[str, AccountFacts | None] = {}
     results = []
@@ -110,21 +116,31 @@ async def apply_import(
 
 
 async def _existing(documents: SearchIndexQueries, check: RowCheck) -> tuple[RowProblem, ...]:
-    """The row's `duplicate_existing` problem, if another pathway has its document number;
-    its own pathway (the file imported before) is no duplicate."""
+    """The row's `duplicate_existing` problem, if another pathway has its document number,
+    or its name and birth date; its own pathway (the file imported before) is no duplicate."""
     number = check.row.cell("document_number")
-    found = await pathways_with_document(documents, number)
-    elsewhere = sorted({p.organisation_id for p in found if p.pathway_id != check.pathway_id})
+    column, found = "document_number", await pathways_with_document(documents, number)
+    if not _others(found, check) and check.opening is not None:
+        beneficiary = check.opening.command.beneficiary  # type: ignore[union-attr]
+        name = f"{beneficiary.given_name} {beneficiary.family_name}"
+        column = "family_name"
+        found = await pathways_with_name_and_birth_date(documents, name, beneficiary.birth_date)
+    elsewhere = _others(found, check)
     if not elsewhere:
         return ()
+    what = "document number" if column == "document_number" else "name and birth date"
     return (
         RowProblem(
-            column="document_number",
+            column=column,
             code=DUPLICATE_EXISTING,
-            message=f"a pathway with this document number exists at {', '.join(elsewhere)}:"
-            " ask them",
+            message=f"a pathway with this {what} exists at {', '.join(elsewhere)}: ask them",
         ),
     )
+
+
+def _others(found: list[IndexedPathway], check: RowCheck) -> list[str]:
+    """The organisations of the pathways `found`, but the row's own."""
+    return sorted({p.organisation_id for p in found if p.pathway_id != check.pathway_id})
 
 
 def _checked(operation: ImportCaseload, actor: Actor, now: datetime) -> list[RowCheck]:

@@ -42,6 +42,8 @@ async def test_a_supervisor_checks_a_file_then_opens_its_valid_rows(dev_harness:
         cells(2, birth_date="31/02/1990", family_name='=HYPERLINK("http://x.example")'),
         cells(3, document_number="ab 000001"),
         cells(4, document_number="ps 1234567"),  # Amina Diallo's, open at org-nardo
+        # Another document, but her name (in another order, without capitals) and birth day.
+        cells(5, given_name="diallo", family_name="AMINA", birth_date="17/05/1994"),
     ]
     async with (
         build_worker(h.env.client, h.store, h.task_queue, accounts=accounts),
@@ -68,7 +70,7 @@ async def test_a_supervisor_checks_a_file_then_opens_its_valid_rows(dev_harness:
         preview = await sara.get(checked.headers["location"])
         assert 'data-stage="done"' in preview.text
         assert preview.text.count('data-outcome="would_change"') == 1
-        assert preview.text.count('data-outcome="would_refuse"') == 3
+        assert preview.text.count('data-outcome="would_refuse"') == 4
         assert "invalid_date" in preview.text and "duplicate_in_file" in preview.text
         # Already open elsewhere: the organisation to ask, nothing of the pathway.
         assert "duplicate_existing" in preview.text and "org-nardo" in preview.text
@@ -78,6 +80,7 @@ async def test_a_supervisor_checks_a_file_then_opens_its_valid_rows(dev_harness:
         assert '3,"birth_date","invalid_date"' in problems.text
         assert '4,"document_number","duplicate_in_file"' in problems.text
         assert '5,"document_number","duplicate_existing"' in problems.text
+        assert '6,"family_name","duplicate_existing"' in problems.text
         assert len(await h.store.caseload.list_summaries(organisation_id="org-lecce")) == 0
 
         # Another organisation's supervisor finds nothing; a caseworker has no such page.
