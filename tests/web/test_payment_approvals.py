@@ -182,7 +182,7 @@ async def test_each_approver_sees_what_waits_for_their_role_and_decides_it(site:
         assert IBAN not in text and BENEFICIARY_IBAN not in text and "•••3 579" in text
         assert "Preventivo n. 42" in text and "Contratto n. 7" in text
         assert re.search(r"70 di \d+(,\d+)? ore", text), "the allowance's basis"
-        assert "Richiesto da</dt><dd>anna · " in text
+        assert "Richiesto da</dt><dd>Anna · " in text
 
         approved = await submit(sara, page, f"form-approve_payment-{key['furniture']}")
         assert approved.status_code == 303 and approved.headers["location"] == "/approvals"
@@ -216,7 +216,7 @@ async def test_each_approver_sees_what_waits_for_their_role_and_decides_it(site:
         forms = payment_forms(page, "approve")
         # Only what waits for the coordinator: the rent advance above the threshold.
         assert forms == [f"form-approve_payment-{key['rent_advance']}"]
-        assert "Approvato da</dt><dd>sara · ora approva il coordinatore" in page.text
+        assert "Approvato da</dt><dd>Sara · ora approva il coordinatore" in page.text
         approved = await submit(cora, page, forms[0])
         assert approved.status_code == 303
 

@@ -26,7 +26,7 @@ from web.pages.commands import (
     refusal_message,
 )
 from web.pages.forms import Message
-from web.pages.labels import MEASURE_KINDS
+from web.pages.labels import MEASURE_KINDS, measure_name
 from web.pages.render import language_of
 
 
@@ -119,9 +119,11 @@ def action_view(
 
 
 def choice_label(gettext: Callable[[str], str], choice: Choice) -> str:
-    """A measure as a chooser lists it: code, type, notes (and what progress to record)."""
+    """A measure as a chooser lists it: its name, notes (and what progress to record)."""
     measure = choice.measure
-    text = f"{measure.measure_id} · {gettext(MEASURE_KINDS[measure.kind])}"
+    text = measure_name(gettext, measure.measure_id)
+    if text == measure.measure_id:
+        text = f"{measure.measure_id} · {gettext(MEASURE_KINDS[measure.kind])}"
     if measure.description:
         text += f" ({measure.description})"
     if choice.progress_kind is not None:

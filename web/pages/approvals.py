@@ -26,11 +26,12 @@ from domain.values import Role
 from infra.access_log.model import Channel
 from infra.eventstore.base import EventStore
 from web.access import page_purpose, record_read
-from web.dependencies import StoreDep
+from web.dependencies import AccountsDep, StoreDep
 from web.pages.actions import ActionView, gettext_for, new_command_id, state_actions
 from web.pages.describe import Describer
 from web.pages.event_labels import PAYMENT_KINDS
 from web.pages.pathway import read_state
+from web.pages.people import people_named
 from web.pages.render import language_of, render
 from web.pages.routing import PageAccount, page_router
 from web.problems import ProblemError
@@ -161,7 +162,9 @@ def build_approvals_router() -> APIRouter:
     router = page_router()
 
     @router.get(APPROVALS_PATH)
-    async def approvals(store: StoreDep, request: Request, account: PageAccount) -> Response:
+    async def approvals(
+        store: StoreDep, accounts: AccountsDep, request: Request, account: PageAccount
+    ) -> Response:
         """The approval queue of a supervisor (their organisation) or the coordinator (all)."""
         if account.role not in APPROVERS:
             raise ProblemError(FORBIDDEN, f"a {account.role} approves no plan", status=403)
@@ -177,6 +180,14 @@ def build_approvals_router() -> APIRouter:
             plans=plans,
             payments=payments,
             approvals_path=APPROVALS_PATH,
+            people=await people_named(
+                accounts,
+                [
+                    *(p.state.pending_plan.proposed_by for p in plans if p.state.pending_plan),
+                    *(w.payment.requested_by for w in payments),
+                    *(who for w in payments for who in w.payment.approved_by),
+                ],
+            ),
             describe=Describer(gettext_for(request), language_of(request)),
         )
 

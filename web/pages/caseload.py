@@ -23,9 +23,10 @@ from infra.eventstore.queries import CaseloadSort
 from web.access import page_purpose
 from web.beneficiaries import names_shown
 from web.caseload_list import Selection, list_caseload, read_selection
-from web.dependencies import SettingsDep, StoreDep
+from web.dependencies import AccountsDep, SettingsDep, StoreDep
 from web.i18n import N_
 from web.pages.form_labels import option_label
+from web.pages.people import organisation_names, people_named
 from web.pages.purpose import purpose_choice
 from web.pages.render import language_of, render
 from web.pages.routing import PageAccount, page_router
@@ -98,7 +99,11 @@ def build_caseload_router() -> APIRouter:
 
     @router.get(CASELOAD_PATH)
     async def caseload(
-        settings: SettingsDep, store: StoreDep, request: Request, account: PageAccount
+        settings: SettingsDep,
+        store: StoreDep,
+        accounts: AccountsDep,
+        request: Request,
+        account: PageAccount,
     ) -> Response:
         """One page of the caseload in the reader's scope, filtered and ordered."""
         _lister(account)
@@ -138,6 +143,8 @@ def build_caseload_router() -> APIRouter:
             downloads=urlencode(query),
             filtered=selection.filtered,
             access=purpose_choice(request, page_purpose(request, account)) if names else None,
+            people=await people_named(accounts, (r.caseworker_id for r in rows)),
+            organisations=await organisation_names(accounts),
         )
         return render(request, "caseload.html", headers={"Cache-Control": "no-store"}, **context)
 

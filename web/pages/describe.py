@@ -11,13 +11,19 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency
 from pydantic import BaseModel
 
 from web.i18n import N_
-from web.pages.form_labels import MONEY_FIELDS, field_label, option_label
+from web.pages.form_labels import (
+    COUNTRY_FIELDS,
+    LANGUAGE_FIELDS,
+    MONEY_FIELDS,
+    field_label,
+    option_label,
+)
+from web.pages.labels import country_name, language_name
 
 YES, NO = N_("Yes"), N_("No")
 HIDDEN = frozenset({"kind", "type"})
@@ -54,6 +60,10 @@ class Describer:
             return format_date(value, "medium", locale=self.language)
         if isinstance(value, int) and name in MONEY_FIELDS:
             return format_currency(value / 100, "EUR", locale=self.language)
+        if isinstance(value, str) and name in LANGUAGE_FIELDS:
+            return language_name(self.language, value)
+        if isinstance(value, str) and name in COUNTRY_FIELDS:
+            return country_name(self.language, value)
         if isinstance(value, BaseModel):
             return "; ".join(f"{label}: {text}" for label, text in self.rows(value))
         if isinstance(value, tuple | list):
@@ -62,5 +72,4 @@ class Describer:
 
     def country(self, code: str) -> str:
         """A country's name in the reader's language, from its ISO code."""
-        name: str = Locale.parse(self.language).territories.get(code, code)
-        return name
+        return country_name(self.language, code)

@@ -152,6 +152,10 @@ HINTS: Mapping[str, str] = {
 
 MONEY_FIELDS = frozenset({"amount", "monthly_allowance", "monthly_rent"})
 """Integer fields in euro cents: the form asks for euro and converts."""
+LANGUAGE_FIELDS = frozenset({"language"})
+"""Fields holding a language's code (ISO 639), shown by its name."""
+COUNTRY_FIELDS = frozenset({"nationality", "country"})
+"""Fields holding a country's code (ISO 3166-1), shown by its name."""
 
 OPTION_LABELS: Mapping[str, Mapping[str, str]] = {
     "Gender": {

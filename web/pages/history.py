@@ -31,6 +31,7 @@ from web.dependencies import SettingsDep, StoreDep
 from web.i18n import N_, translations
 from web.pages.event_labels import EVENT_GROUPS
 from web.pages.pathway import ERASED_NOTICE
+from web.pages.people import organisation_names
 from web.pages.purpose import purpose_choice
 from web.pages.render import language_of, render
 from web.pages.routing import PROBLEM_MESSAGES, PageAccount, page_router
@@ -121,10 +122,14 @@ def build_history_router() -> APIRouter:
                 return system_name
             return names.get(account_id, account_id)
 
+        organisations = await organisation_names(dependencies.account_store(request))
         words = Wording(
             gettext=gettext,
             day=lambda day: format_date(day, "medium", locale=language),
             name=name,
+            organisation=lambda organisation_id: organisations.get(
+                organisation_id, organisation_id
+            ),
         )
 
         today = project_day(settings.clock())
@@ -135,7 +140,8 @@ def build_history_router() -> APIRouter:
             as_of_day, as_of_error = None, FUTURE_DAY
         known = records if as_of_day is None else as_of(records, end_of_day(as_of_day))
 
-        measure_options, kinds = _measure_options(fold(records), query.get("measure"), words)
+        state = fold(records)
+        measure_options, kinds = _measure_options(state, query.get("measure"), words)
         chosen_measure = query.get("measure") if query.get("measure") in kinds else None
         filters = Filters(
             measure_id=chosen_measure,
@@ -179,6 +185,7 @@ def build_history_router() -> APIRouter:
                 for g in EventGroup
             ],
             "temporal_link": temporal_link(settings, pathway_id, account),
+            "beneficiary": None if state.beneficiary is None else state.beneficiary.given_name,
             "access": purpose_choice(request, purpose),
         }
         partial = (

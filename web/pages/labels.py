@@ -14,16 +14,20 @@ from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Any
 
+from babel import Locale
+
 from domain.consents.commands import NoticeLanguage, RecipientKind, SharingPurpose
 from domain.documents.kinds import DocumentKind
 from domain.group_activities.activity import GroupActivityKind
 from domain.measures import CATALOGUE, PAYMENT_RULES, MeasureKind, MeasureStatus
+from domain.obligation_kinds import OBLIGATION_KINDS
 from domain.partners.model import ContactRole, PartnerKind
 from domain.payments.ledger import PaymentKind
 from domain.referrals.state import ReferralStatus
-from domain.values import Role, Stage
+from domain.values import Role, Stage, WorkPackage
 from infra.access_log.model import Channel, Purpose
 from web.i18n import N_
+from web.reports.indicator_labels import WORK_PACKAGES
 
 STAGES: Mapping[Stage, str] = {
     Stage.RECEPTION: N_("Reception"),
@@ -163,3 +167,63 @@ def label(gettext: Callable[[str], str], value: StrEnum) -> str:
         KeyError: the enum (or the member) has no label: add it above.
     """
     return gettext(LABELS[type(value)][value])
+
+
+def measure_name(gettext: Callable[[str], str], measure_id: str) -> str:
+    """A measure as a person names it: its kind's label and ordinal, "Corso di formazione (1)".
+
+    Measure ids are `<kind>-<n>` (`domain.measures`); an id of another shape is shown as it is.
+    """
+    kind, _, ordinal = measure_id.rpartition("-")
+    if kind not in set(MeasureKind) or not ordinal.isdigit():
+        return measure_id
+    return f"{label(gettext, MeasureKind(kind))} ({ordinal})"
+
+
+def language_name(language: str, code: str) -> str:
+    """A language's name in the reader's language ("vietnamita" for `vi`), from babel's CLDR."""
+    name: str | None = Locale.parse(language).languages.get(code.lower())
+    return name or code
+
+
+def country_name(language: str, code: str) -> str:
+    """A country's name in the reader's language ("Guinea" for `GN`), from babel's CLDR."""
+    name: str | None = Locale.parse(language).territories.get(code.upper())
+    return name or code
+
+
+def name_codes(gettext: Callable[[str], str], text: str) -> str:
+    """`text` with the codes a person should not read put as names, part by part.
+
+    For what is composed from codes out of reach of a translation (the options of a form's
+    select, an evidence reference): parts split by " · " or ":" that are a measure id, a
+    measure kind, a payment kind or an obligation kind are named; the rest is left as it is.
+    """
+    named = []
+    for part in text.split(" · "):
+        pieces = part.split(":")
+        named.append(", ".join(_name_code(gettext, piece) for piece in pieces))
+    return " · ".join(named)
+
+
+def _name_code(gettext: Callable[[str], str], code: str) -> str:
+    if code in set(PaymentKind):
+        return label(gettext, PaymentKind(code))
+    if code in set(MeasureKind):
+        return label(gettext, MeasureKind(code))
+    if code in OBLIGATION_KINDS:
+        return gettext(OBLIGATION_KINDS[code])
+    return measure_name(gettext, code)
+
+
+def budget_line_name(gettext: Callable[[str], str], line_id: str) -> str | None:
+    """A budget line as the reader names it: its work package and kind of payment.
+
+    Lines are `<work package>.<payment kind>` (`infra/budgets/default.toml`); the label the
+    budget file gives is free text in one language, so pages head a line with this instead.
+    None for a line of another shape.
+    """
+    package, _, kind = line_id.partition(".")
+    if package not in set(WorkPackage) or kind not in set(PaymentKind):
+        return None
+    return f"{gettext(WORK_PACKAGES[WorkPackage(package)])} · {label(gettext, PaymentKind(kind))}"

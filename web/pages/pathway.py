@@ -60,6 +60,7 @@ from web.pages.describe import Describer
 from web.pages.documents import may_attach, targets
 from web.pages.labels import DOCUMENT_KINDS
 from web.pages.partner_links import contact_choices, linked_names
+from web.pages.people import people_named
 from web.pages.purpose import purpose_choice
 from web.pages.render import language_of, render
 from web.pages.routing import PageAccount, page_router, safe_next, see_other
@@ -266,6 +267,9 @@ def build_pathway_router() -> APIRouter:
             document_targets=targets(state),
             document_kinds=DOCUMENT_KINDS,
             duplicate_at=await duplicate_organisations(store, account, pathway_id, accounts),
+            people=await people_named(
+                accounts, [state.caseworker_id] if state.caseworker_id else []
+            ),
         )
 
     @router.get("/pathways/{pathway_id}/commands/{kind}")

@@ -7,7 +7,11 @@ Every template gets, beside its own context: `account` (or None), `language`, `l
 
 Filters: `date`, `datetime` (shown in Italian time), `relative` ("in 3 days", "3 days
 ago", against `now`) and `number`. Globals: `label(enum_member)`, `obligation_label(kind)`,
-`event_label(event type)`.
+`event_label(event type)`, `measure_name(measure id)` ("Corso di formazione (1)"),
+`language_name(code)`, `country_name(code)`, `countries()` (babel's names in the reader's
+language), `budget_line_name(line id)`, `name_codes(text)` (`web.pages.labels`), and
+`person(account id)` and `organisation(id)` (names from the page's `people` and
+`organisations`).
 """
 
 from __future__ import annotations
@@ -30,7 +34,15 @@ from web import dependencies
 from web.auth import CSRF_FIELD, csrf_token
 from web.i18n import SESSION_LANGUAGE, choose_language, translations
 from web.pages.event_labels import EVENT_TYPES
-from web.pages.labels import label
+from web.pages.labels import (
+    budget_line_name,
+    country_name,
+    label,
+    language_name,
+    measure_name,
+    name_codes,
+)
+from web.pages.widgets import countries
 
 DISPLAY_TIMEZONE = PROJECT_TIMEZONE
 """Where the project works: instants are stored in UTC and shown in Italian time."""
@@ -89,10 +101,35 @@ def _environment(language: Language) -> Environment:
         label=functools.partial(label, catalog.gettext),
         obligation_label=functools.partial(obligation_label, catalog.gettext),
         event_label=lambda event_type: catalog.gettext(EVENT_TYPES.get(event_type, event_type)),
+        measure_name=functools.partial(measure_name, catalog.gettext),
+        language_name=functools.partial(language_name, language),
+        country_name=functools.partial(country_name, language),
+        countries=functools.cache(functools.partial(countries, language)),
+        budget_line_name=functools.partial(budget_line_name, catalog.gettext),
+        name_codes=functools.partial(name_codes, catalog.gettext),
+        person=person,
+        organisation=organisation,
         language_names=LANGUAGE_NAMES,
         languages=LANGUAGES,
     )
     return env
+
+
+@pass_context
+def person(context: Context, account_id: str) -> str:
+    """The display name of an account the page's `people` names; else its id.
+
+    Pages that show who works a pathway pass `people` (`web.pages.people.people_named`).
+    """
+    people: dict[str, str] = context.get("people") or {}
+    return people.get(account_id, account_id)
+
+
+@pass_context
+def organisation(context: Context, organisation_id: str) -> str:
+    """The name of an organisation the page's `organisations` names; else its id."""
+    organisations: dict[str, str] = context.get("organisations") or {}
+    return organisations.get(organisation_id, organisation_id)
 
 
 @functools.cache

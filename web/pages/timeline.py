@@ -77,6 +77,7 @@ from domain.state import PathwayState
 from domain.values import SYSTEM_DEADLINES, CefrLevel, Stage, WorkPackage
 from web.pages import event_labels as labels
 from web.pages.labels import LABELS as DOMAIN_LABELS
+from web.pages.labels import measure_name, name_codes
 
 
 class EventGroup(StrEnum):
@@ -156,6 +157,8 @@ class Wording:
     day: Callable[[date], str]
     name: Callable[[str], str]
     """A person's display name from their account id (the id when unknown)."""
+    organisation: Callable[[str], str] = str
+    """An organisation's name from its id (the id when unknown)."""
 
     def _(self, msgid: str, **values: object) -> str:
         """`msgid` translated, with `values` put in (pybabel extracts `w._("…")`)."""
@@ -171,8 +174,9 @@ class Wording:
         return self.gettext(msgid) if msgid is not None else value.value.replace("_", " ")
 
     def measure(self, measure_id: str, kind: MeasureKind | None) -> str:
-        if kind is None:
-            return measure_id
+        named = measure_name(self.gettext, measure_id)
+        if kind is None or named != measure_id:
+            return named
         return self._("%(kind)s (%(measure)s)", kind=self.label(kind), measure=measure_id)
 
 
@@ -272,7 +276,7 @@ def describe(
         case PathwayOpened():
             yield w._(
                 "Organisation %(organisation)s, caseworker %(caseworker)s",
-                organisation=event.organisation_id,
+                organisation=w.organisation(event.organisation_id),
                 caseworker=w.name(event.caseworker_id),
             )
             yield w._("Residence permit valid until %(date)s", date=w.day(event.permit_expires_on))
@@ -384,7 +388,9 @@ def describe(
                     hours=event.basis.hours_verified,
                     full=event.basis.full_hours,
                 )
-            yield w._("Evidence: %(reference)s", reference=event.evidence_ref)
+            yield w._(
+                "Evidence: %(reference)s", reference=name_codes(w.gettext, event.evidence_ref)
+            )
         case PaymentApproved():
             yield _payment(payments, event.payment_id, w)
             approver = {"name": w.name(event.approver_id), "role": w.label(event.role)}

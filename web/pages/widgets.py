@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from babel import Locale
 
 from web.pages.forms import TRUE_VALUES, FieldSpec, Kind, Message, join, list_indices
+from web.pages.labels import name_codes
 
 
 @dataclass
@@ -122,7 +123,8 @@ class _Builder:
         if spec.kind == Kind.ENUM:
             widget.options = [(value, self.gettext(msgid)) for value, msgid in spec.options]
         elif spec.kind == Kind.CHOICE:
-            widget.options = list(spec.options)
+            # Choices are made of the pathway's codes (measures, payments): named here.
+            widget.options = [(v, name_codes(self.gettext, text)) for v, text in spec.options]
         elif spec.kind == Kind.COUNTRY:
             widget.options = countries(self.language)
         return widget
