@@ -175,7 +175,7 @@ async def drill_down(http: httpx.AsyncClient, indicator_id: str, day: date) -> D
 def exported(sheet_rows: list[tuple[object, ...]]) -> dict[str, tuple[object, object, object]]:
     """(value, numerator, denominator) per indicator id of the XLSX's table."""
     header, *rows = sheet_rows
-    assert header[:2] == ("Indicatore", "Work package"), header
+    assert header[:2] == ("Indicatore", "Linea di attività"), header
     at = {name: header.index(name) for name in ("Valore", "Numeratore", "Denominatore")}
     table = {}
     for row in rows:

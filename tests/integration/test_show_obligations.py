@@ -117,15 +117,15 @@ def test_show_names_what_is_owed_as_the_pages_do_in_italian_time(
     shown = show(tmp_path, PATHWAY_ID)
     assert shown.exit_code == 0, shown.output
     text = shown.stdout
-    assert "Next deadline  2026-03-09 11:00 CET, Registrare la situazione di partenza" in text
+    assert "Next deadline  2026-03-09 11:00 CET, Registra la situazione di partenza" in text
     lines = text.splitlines()
-    [at] = [n for n, line in enumerate(lines) if "Registrare la situazione di partenza " in line]
+    [at] = [n for n, line in enumerate(lines) if "Registra la situazione di partenza " in line]
     assert lines[at].endswith("due 2026-03-09 11:00 CET")
     assert lines[at + 1].strip() == (
         "reminder to the caseworker sent 2026-03-06 11:05 CET; "
         "next: supervisor to the supervisor at 2026-03-09 11:00 CET"
     )
-    assert "Rinnovare il permesso di soggiorno" in text
+    assert "Rinnova il permesso di soggiorno" in text
     assert "Opened         2026-03-02 11:00 CET" in text
     assert "UTC" not in text and "permit_renewal" not in text
 
@@ -152,7 +152,7 @@ def test_a_measure_obligation_is_named_with_its_measure_not_its_internal_key(
     assert owed["measure_id"] == "home"
     assert datetime.fromisoformat(owed["due_at"]) == communication.due_at
     assert owed["due_at"].endswith("+01:00")
-    assert "Inviare la comunicazione di accoglienza in famiglia · home" in as_text.stdout
+    assert "Invia la comunicazione di accoglienza in famiglia · home" in as_text.stdout
     assert "Data obiettivo della misura · home" in as_text.stdout
     assert "measure:home" not in as_text.stdout
 

@@ -163,7 +163,7 @@ async def test_reception_to_closure_through_the_pages_in_italian(site: Site) -> 
         assert "Fatto: Apri un percorso." in page.text
         assert 'aria-current="step"' in page.text and "Accoglienza" in page.text
         assert f'href="/pathways/{pathway_id}/history"' in page.text
-        assert "Registrare la situazione di partenza" in page.text, "the baseline is due"
+        assert "Registra la situazione di partenza" in page.text, "the baseline is due"
         state = await state_of(site, pathway_id)
         assert state.caseworker_id == "anna" and state.organisation_id == "org-lecce"
         assert state.policy is not None
@@ -255,7 +255,7 @@ async def test_reception_to_closure_through_the_pages_in_italian(site: Site) -> 
             {"reason": "autonomy", "outcomes": {**CONDITION, "employment": "employed"}},
         )
         exited = await anna.get(f"/pathways/{pathway_id}")
-        assert "Il follow-up si può registrare dal" in exited.text
+        assert "La verifica dopo l'uscita si può registrare dal" in exited.text
         later = {"outcomes": {**CONDITION, "employment": "employed"}}
         early = await submit(anna, exited, "form-record_follow_up", later)
         assert early.status_code == 422 and "follow_up_too_early" in early.text

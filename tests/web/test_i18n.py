@@ -79,7 +79,7 @@ def test_the_stage_labels_read_as_the_project_says_them() -> None:
         "Pianificazione",
         "Attivo",
         "Uscita",
-        "Follow-up",
+        "Verifica dopo l'uscita",
         "Chiuso",
     ]
 

@@ -237,7 +237,7 @@ async def test_csv_and_xlsx_carry_the_same_numbers(dashboard: Dashboard) -> None
         return row
 
     assert [trimmed(r) for r in from_csv if r] == [trimmed(r) for r in from_xlsx if any(r)]
-    assert from_csv[0][:3] == ["Indicatore", "Work package", "Descrizione"]
+    assert from_csv[0][:3] == ["Indicatore", "Linea di attività", "Descrizione"]
     figures = {r[0]: r for r in from_csv[1:] if len(r) > 4}
     assert set(figures) == {i.indicator_id for i in CATALOGUE}
     assert figures["skills_assessed"][4] == "", "2 people are fewer than 5: suppressed"

@@ -123,4 +123,4 @@ async def test_the_page_says_what_keeps_an_exited_pathway_open_and_when_its_foll
     blockers = page.text.split('id="closure-blockers"')[1].split("</section>")[0]
     assert "Un supervisore lo approva o lo respinge." in blockers and "800.00" in blockers
     opens = page.text.split('id="follow-up-opens"')[1].split("</p>")[0]
-    assert "Il follow-up si può registrare dal" in opens
+    assert "La verifica dopo l'uscita si può registrare dal" in opens
