@@ -11,8 +11,10 @@ them through the collector (`domain.measures.spec.Owing`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 
 from domain.calendar import PROJECT_TIMEZONE, end_of_day
 from domain.measures import CATALOGUE, MeasureState, MeasureStatus
@@ -109,6 +111,37 @@ def obligations(state: PathwayState) -> list[Obligation]:
 def next_deadline(state: PathwayState) -> datetime | None:
     found = owed(state)
     return found[0].obligation.due_at if found else None
+
+
+class Standing(StrEnum):
+    """Where an obligation a reminder or an escalation spoke of stands now."""
+
+    SETTLED = "settled"
+    """Owed no more: met, dropped with its measure, or the pathway closed (a closed pathway
+    owes nothing: `owed`)."""
+    PAUSED = "paused"
+    """Still owed, but the pathway is suspended: its clocks stand still."""
+    OVERDUE = "overdue"
+    """Still owed and past its due instant (as it stands now, extensions included)."""
+    DUE = "due"
+    """Still owed and not yet due: the notice is only a reminder."""
+
+
+def standing(
+    obligation_id: str, open_now: Iterable[Obligation], *, suspended: bool, now: datetime
+) -> Standing:
+    """Where the obligation `obligation_id` stands, given what its pathway owes now.
+
+    One rule for every page and message that shows a notice beside what is overdue: the
+    overdue list (`overdue_obligations`) and a notice agree because both read `open_now`,
+    the pathway's open obligations, which are empty once it is closed.
+    """
+    current = next((o for o in open_now if o.obligation_id == obligation_id), None)
+    if current is None:
+        return Standing.SETTLED
+    if suspended:
+        return Standing.PAUSED
+    return Standing.OVERDUE if current.due_at <= now else Standing.DUE
 
 
 def ladder_points(

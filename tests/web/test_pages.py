@@ -15,7 +15,7 @@ from babel.dates import format_date
 from fastapi import FastAPI
 
 from domain.projections import Notification, ReadModelUpdate
-from domain.values import Role
+from domain.values import Role, Stage
 from infra.accounts.store import InMemoryAccountStore
 from tests.scenarios import OPEN
 from tests.web.conftest import web_settings
@@ -320,7 +320,7 @@ async def test_my_day_shows_overdue_obligations_and_the_inbox(site: Site) -> Non
     async with site.browser() as browser:
         await sign_in(browser, "anna")
         page = (await browser.get("/")).text
-        assert "Registrare la situazione di partenza" in page
+        assert "Registra la situazione di partenza" in page
         assert "scadenza superata" in page or "scadenze superate" in page
         assert "Sollecito" in page and "Nuovo" in page
     async with site.browser() as browser:
@@ -344,3 +344,41 @@ async def test_pages_stay_out_of_the_openapi_document(site: Site) -> None:
     async with site.browser() as browser:
         paths = (await browser.get("/openapi.json")).json()["paths"]
     assert not {"/", "/sign-in", "/sign-out", "/language"} & set(paths)
+
+
+def section(page: str, title_id: str) -> str:
+    """The HTML of the page's section headed by `title_id`, up to the next section."""
+    return page.split(f'id="{title_id}"', 1)[1].split("<section", 1)[0]
+
+
+async def test_a_reminder_of_a_closed_pathway_is_not_pending_anywhere(site: Site) -> None:
+    pathway_id = await open_pathway(site, "anna", "org-lecce")
+    summary = await site.harness.store.caseload.get_summary(pathway_id)
+    assert summary is not None and summary.next_deadline is not None
+    reminder = Notification(
+        notification_id=f"{pathway_id}:old-reminder",
+        pathway_id=pathway_id,
+        organisation_id="org-lecce",
+        recipient_role=Role.CASEWORKER,
+        recipient_id="anna",
+        escalation=False,
+        obligation_kind="baseline",
+        obligation_id="baseline",
+        measure_id=None,
+        due_at=summary.next_deadline,
+        created_at=summary.opened_at,
+    )
+    # Closed since: a closed pathway owes nothing (domain.obligations.owed).
+    closed = summary.model_copy(update={"stage": Stage.CLOSED, "next_deadline": None})
+    await site.harness.store.replace_read_models(
+        ReadModelUpdate(summary=closed, obligations=(), notifications=(reminder,))
+    )
+    site.skew[0] = timedelta(days=90)
+    async with site.browser() as browser:
+        await sign_in(browser, "anna")
+        day = (await browser.get("/")).text
+        assert f"/pathways/{pathway_id}" not in section(day, "due-title"), "nothing overdue"
+        assert f"/pathways/{pathway_id}" not in section(day, "inbox-title"), "nor pending"
+        inbox = (await browser.get("/inbox")).text
+        card = inbox.split(f"/pathways/{pathway_id}", 1)[0].rsplit("<li", 1)[1]
+        assert "Non più dovuto" in card and "Scaduta" not in card

@@ -9,8 +9,10 @@ from fastapi.responses import Response
 from domain.values import Role
 from infra.eventstore.queries import OverdueObligation
 from web.beneficiaries import names_shown
-from web.dependencies import SettingsDep, StoreDep
+from web.dependencies import AccountsDep, SettingsDep, StoreDep
 from web.inbox_api import INBOX_SCAN, inbox_of
+from web.pages.notice_standing import standings
+from web.pages.people import people_named
 from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router, see_other
 from web.problems import ProblemError
@@ -29,7 +31,11 @@ def build_inbox_router() -> APIRouter:
 
     @router.get(INBOX_PATH)
     async def inbox(
-        settings: SettingsDep, store: StoreDep, request: Request, account: PageAccount
+        settings: SettingsDep,
+        store: StoreDep,
+        accounts: AccountsDep,
+        request: Request,
+        account: PageAccount,
     ) -> Response:
         """Unread first, then the rest, newest first; `show=unread` hides the read ones."""
         show = UNREAD if request.query_params.get("show") == UNREAD else ALL
@@ -51,9 +57,12 @@ def build_inbox_router() -> APIRouter:
             *(o.pathway_id for o in overdue),
         ]
         names = await names_shown(request, account, shown, "inbox_page")
+        people = await people_named(accounts, (o.caseworker_id for o in overdue))
         return render(
             request,
             "inbox.html",
+            people=people,
+            standings=await standings(store, items, settings.clock()),
             names=names,
             items=items,
             show=show,
@@ -86,7 +95,8 @@ def build_inbox_router() -> APIRouter:
         if request.headers.get("HX-Request") == "true":
             pathway_id = item.notification.pathway_id
             names = await names_shown(request, account, [pathway_id], "inbox_page")
-            return render(request, "inbox_item.html", item=item, names=names)
+            found = await standings(store, [item], settings.clock())
+            return render(request, "inbox_item.html", item=item, names=names, standings=found)
         return see_other(INBOX_PATH, request)
 
     return router

@@ -9,6 +9,7 @@ from datetime import datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from domain.obligations import Standing
 from domain.projections import PathwaySummary
 from domain.values import Role, Stage
 from infra.access_log.model import Channel
@@ -18,7 +19,9 @@ from infra.eventstore.notifications import InboxItem
 from infra.eventstore.queries import OverdueObligation
 from web.access import page_purpose, record_read
 from web.beneficiaries import names_shown
-from web.dependencies import SettingsDep, StoreDep
+from web.dependencies import AccountsDep, SettingsDep, StoreDep
+from web.pages.notice_standing import PENDING, standings
+from web.pages.people import people_named
 from web.pages.render import render
 from web.pages.routing import HOME_PATH, PageAccount, page_router
 from web.scope import caseload_filter
@@ -28,6 +31,8 @@ CASELOAD_LIMIT = 200
 OVERDUE_LIMIT = 50
 UPCOMING_LIMIT = 10
 INBOX_LIMIT = 10
+INBOX_SCAN = 100
+"""Notices read to find the `INBOX_LIMIT` newest still pending."""
 INBOX_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.COORDINATOR})
 """Roles the deadline ladder writes to; the others have no inbox."""
 
@@ -41,6 +46,8 @@ class MyDay:
     overdue: list[OverdueObligation]
     upcoming: list[PathwaySummary]
     inbox: list[InboxItem]
+    """The newest notices whose obligation is still owed (`domain.obligations.standing`)."""
+    standings: dict[str, Standing]
 
 
 def group_by_stage(summaries: Sequence[PathwaySummary]) -> list[tuple[Stage, list[PathwaySummary]]]:
@@ -79,14 +86,19 @@ async def my_day(store: EventStore, account: Account, now: datetime) -> MyDay:
             user_id=account.id,
             role=account.role,
             organisation_id=account.organisation_id or "",
-            limit=INBOX_LIMIT,
+            limit=INBOX_SCAN,
         )
+    found = await standings(store, inbox, now)
+    # What is settled (met, or its pathway closed) is no longer part of the day: the inbox
+    # keeps it, marked so.
+    inbox = [i for i in inbox if found[i.notification.notification_id] in PENDING][:INBOX_LIMIT]
     return MyDay(
         by_stage=group_by_stage(summaries),
         caseload_truncated=len(summaries) >= CASELOAD_LIMIT,
         overdue=overdue,
         upcoming=upcoming,
         inbox=inbox,
+        standings=found,
     )
 
 
@@ -95,7 +107,11 @@ def build_my_day_router() -> APIRouter:
 
     @router.get(HOME_PATH)
     async def home(
-        settings: SettingsDep, store: StoreDep, request: Request, account: PageAccount
+        settings: SettingsDep,
+        store: StoreDep,
+        accounts: AccountsDep,
+        request: Request,
+        account: PageAccount,
     ) -> Response:
         """The signed-in person's day."""
         day = await my_day(store, account, settings.clock())
@@ -110,6 +126,9 @@ def build_my_day_router() -> APIRouter:
             purpose = page_purpose(request, account)
             ids = sorted({v.pathway_id for v in referred})
             await record_read(request, account, ids, "referred_caseload", purpose, Channel.PAGE)
-        return render(request, "my_day.html", day=day, names=names, referred=referred)
+        people = await people_named(accounts, (s.caseworker_id for _, r in day.by_stage for s in r))
+        return render(
+            request, "my_day.html", day=day, names=names, referred=referred, people=people
+        )
 
     return router
