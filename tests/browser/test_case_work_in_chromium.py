@@ -219,3 +219,53 @@ def test_pages_work_on_a_phone(
     expect(sara.locator("#search-page-q")).to_have_value("amina diallo")
     assert sara.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     shoot(sara, artifacts, "search-phone-it")
+
+
+def test_the_approvals_fit_a_phone_and_the_menu_one_line_on_a_desktop(
+    chromium: Browser, contexts: list[BrowserContext], site: LiveApp, artifacts: Path
+) -> None:
+    today = date.today()
+    anna = person(chromium, contexts, site, "anna")
+    anna.goto("/pathways/new")
+    opening = {
+        k: v
+        for k, v in OPEN.items()
+        if k not in ("type", "pathway_id", "organisation_id", "caseworker_id")
+    }
+    fill(anna, "#form-open_pathway", opening)
+    anna.locator("#form-open_pathway button[type=submit].primary").click()
+    expect(anna.locator("h1")).to_contain_text("Amina Diallo")
+    act(anna, "record_baseline", {"condition": CONDITION})
+    act(anna, "record_skills_assessment", {"assessment": ASSESSMENT["assessment"]})
+    # A long note, with a word a phone cannot fit (an address) that must wrap all the same.
+    note = (
+        "Corso serale del CPIA, conciliato con gli orari del tirocinio: iscrizione su "
+        "cpia-lecce.example.it/corsi-serali-italiano-per-stranieri-livello-a2-iscrizioni"
+    )
+    target = (today + timedelta(days=90)).isoformat()
+    plan = {"measures": [{"kind": "training_course", "target_date": target, "description": note}]}
+    act(anna, "propose_plan", plan)
+
+    sara = person(chromium, contexts, site, "sara", viewport=PHONE)
+    sara.goto("/approvals")
+    expect(sara.locator("main")).to_contain_text("Corso di formazione (1)")
+    assert sara.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    cell = sara.locator("table.plan td", has_text="conciliato con gli orari").first
+    expect(cell).to_contain_text("livello-a2-iscrizioni")
+    box = cell.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    shoot(sara, artifacts, "approvals-phone-it")
+
+    # The supervisor has the longest menu; on a desktop it stays on one line, each entry on
+    # one line of text, and nothing of the header leaves the window.
+    desk = person(chromium, contexts, site, "sara")
+    boxes = desk.locator("#main-nav ul > li a").evaluate_all(
+        "links => links.map(a => [a.getBoundingClientRect().top, a.getClientRects().length,"
+        " a.getBoundingClientRect().right])"
+    )
+    shoot(desk, artifacts, "menu-desktop-it")
+    assert len(boxes) >= 10 and len({top for top, _, _ in boxes}) == 1, boxes
+    assert all(lines == 1 and right <= DESKTOP["width"] for _, lines, right in boxes), boxes
+    assert desk.evaluate("() => document.documentElement.scrollWidth") <= DESKTOP["width"]
+    who = desk.locator(".who").bounding_box()
+    assert who is not None and who["x"] + who["width"] <= DESKTOP["width"]
