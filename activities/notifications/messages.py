@@ -182,7 +182,8 @@ def build_message(
     message["Subject"] = _PREFIX + " / ".join(t.subject.removeprefix(_PREFIX) for t in texts)
     message["From"] = from_address
     message["To"] = ", ".join(r.email for r in recipients)
-    message["Date"] = format_datetime(now)
+    # People live in Europe/Rome: the header's time is theirs (with its offset), as the body's.
+    message["Date"] = format_datetime(now.astimezone(PROJECT_TIMEZONE))
     message["Message-ID"] = message_id(notification.notification_id)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content("\n".join(t.body for t in texts))

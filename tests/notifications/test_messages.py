@@ -192,3 +192,9 @@ def test_a_measure_due_by_15_june_is_mailed_as_due_on_15_june_not_at_midnight_ut
     assert "entro il 15/06/2026 (percorso p-0001)" in italian
     assert "Scadenza: 15/06/2026" in italian and "16/06/2026" not in italian
     assert "Due: 15 Jun 2026" in english and "UTC" not in english
+
+
+def test_the_messages_date_is_in_italian_time() -> None:
+    message = built(REMINDER, ANNA)
+    # 10:00 UTC on 1 April 2026 is 12:00 in Rome (summer time).
+    assert message["Date"] == "Wed, 01 Apr 2026 12:00:00 +0200"
