@@ -159,8 +159,8 @@ async def test_a_supervisor_reads_the_whole_record_filters_it_and_sees_it_as_of_
         assert text.count('class="badge backdated"') == 1, "only the baseline is back-dated"
         assert "Pianificazione &rarr; Attivo" in text, "the stage the approval moved to"
         assert f'href="/pathways/{pathway_id}"' in text
-        # The workflow's run in the Temporal UI means nothing to a social worker: admins only.
-        assert TEMPORAL_UI not in text and "temporal-link" not in text
+        # Who gets the Temporal UI link is web.temporal_ui.links' rule (issue 27).
+        assert f'href="{TEMPORAL_UI}/namespaces/default/workflows/pathway-{pathway_id}"' in text
         title = text.split("<title>")[1].split("</title>")[0]
         assert pathway_id not in title and title.startswith("Storia del percorso di "), title
         newest = entries(text)
