@@ -39,7 +39,7 @@ def may_attach(state: PathwayState, actor: Actor) -> bool:
 
 def targets(state: PathwayState) -> list[tuple[str, str]]:
     """What a document may be attached to on the form: (value, what it says)."""
-    found = [(f"payment:{p.payment_id}", f"{p.kind} {p.period}") for p in state.payments.values()]
+    found = [(f"payment:{p.payment_id}", f"{p.kind} · {p.period}") for p in state.payments.values()]
     found += [(f"measure:{m.measure_id}", m.measure_id) for m in state.measures.values()]
     return found
 
