@@ -447,7 +447,7 @@ async def in_chromium(
             await page.screenshot(path=ARTIFACTS / "indicators-phone-first-screen.png")
 
             await page.fill("#ind-as-of", yesterday.isoformat())
-            await page.locator("form.filters button[type=submit]").click()
+            await page.locator("form.filters button.primary").click()  # "Mostra"
             await expect(page).to_have_url(re.compile(rf"as_of={yesterday.isoformat()}"))
             for indicator in CATALOGUE:
                 figure = page.locator(f"#value-{indicator.indicator_id}")
