@@ -43,8 +43,9 @@ up: $(STAMP)
 # at once keep both cores busy. Files go out in collection order, the slowest first
 # (tests/conftest.py HEAVIEST_FIRST; xdist would otherwise send the files with most tests
 # first, and the two-minute ones last). `make test TEST_WORKERS=0` runs it in one process.
-# Three workers ran 1,852 tests in 12 min 31 s instead of 15 min 6 s with two, then 2,208
-# tests in 16 min 56 s; four run those 2,208 faster (docs/testing.md).
+# Three workers ran 1,852 tests in 12 min 31 s instead of 15 min 6 s with two; the 2,208 tests
+# of 6 December took 16 min 56 s on three and 17 min 12 s on four (docs/testing.md): the suite
+# is now bound by the two cores, and must be trimmed rather than spread wider.
 TEST_WORKERS ?= 4
 
 test: $(STAMP) $(CHROMIUM)
