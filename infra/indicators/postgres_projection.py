@@ -216,9 +216,9 @@ class PostgresIndicatorProjection:
         Raises:
             RebuildInProgress: another rebuild of this projection is running.
         """
-        async with await psycopg.AsyncConnection.connect(
-            self._pool.conninfo, autocommit=True
-        ) as guard:
+        conninfo = self._pool.conninfo
+        assert isinstance(conninfo, str), "the pools of infra.db are opened on a conninfo string"
+        async with await psycopg.AsyncConnection.connect(conninfo, autocommit=True) as guard:
             cur = await guard.execute(
                 "SELECT pg_try_advisory_lock(hashtext(%s))", (f"rebuild:{self.name}",)
             )
