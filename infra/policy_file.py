@@ -35,8 +35,14 @@ _MODELS: dict[tuple[str, ...], type[BaseModel]] = {
 }
 
 
+INVALID_POLICY = "invalid_policy"
+
+
 class PolicyFileError(TomlFileError):
-    """A policy file that cannot be used: which file, which line (when one is at fault), why."""
+    """A policy file that cannot be used: which file, which line (when one is at fault), why
+    (`invalid_policy`)."""
+
+    code = INVALID_POLICY
 
 
 def load_policy(path: Path | None) -> Policy:

@@ -30,8 +30,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-INVALID_BUDGET = "invalid_budget"
-
 ActorOption = Annotated[
     str | None,
     typer.Option(
@@ -165,7 +163,7 @@ def load_lines(file: Path | None) -> list[BudgetLine]:
     try:
         return load_budget(file)
     except BudgetFileError as err:
-        raise Refused(INVALID_BUDGET, str(err)) from None
+        raise Refused(err.code, str(err)) from None
 
 
 def describe_changes(changes: list[BudgetChange], count: int) -> str:

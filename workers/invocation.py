@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from domain.policy import Policy
     from infra.indicators.targets import Grant
 
-INVALID_POLICY = "invalid_policy"
 INVALID_TARGETS = "invalid_targets"
 
 T = TypeVar("T")
@@ -112,7 +111,7 @@ def configured_policy(settings: Settings, file: Path | None = None) -> Policy:
     try:
         return load_policy(file if file is not None else settings.policy_file)
     except PolicyFileError as err:
-        raise Refused(INVALID_POLICY, str(err)) from None
+        raise Refused(err.code, str(err)) from None
 
 
 def configured_targets(settings: Settings) -> Grant:

@@ -84,13 +84,12 @@ def apply(
     from pydantic import ValidationError
 
     from client.bulk import BulkOperations
-    from domain.values import Actor, Role
+    from client.policy_rollout import policy_admin, start_roll_out
     from workers.caseload_commands import followed
     from workers.endpoints import pathway_client
     from workers.failures import Refused, Unavailable
     from workers.policy_report import report_of
     from workers.views import broadcast_json, broadcast_text
-    from workflows.bulk_models import RollOutPolicy
 
     async def work(settings: Settings) -> None:
         policy = configured_policy(settings, file)
@@ -99,13 +98,14 @@ def apply(
                 "invalid_command", "who applies it? give --actor (or set PATHWAYS_ACTOR)", "actor"
             )
         try:
-            admin = Actor(id=actor, role=Role.ADMIN)
+            admin = policy_admin(actor)
         except ValidationError as err:
             raise Refused("invalid_command", err.errors()[0]["msg"], "actor") from None
-        operation = RollOutPolicy(policy=policy, concurrency=concurrency, row_timeout=timeout)
         async with pathway_client(settings) as pathways:
             operations = BulkOperations(pathways.temporal, pathways.task_queue)
-            started = await operations.roll_out(operation, admin)
+            started = await start_roll_out(
+                operations, policy, admin, concurrency=concurrency, row_timeout=timeout
+            )
             report = report_of(await followed(operations, started.operation_id))
         typer.echo(broadcast_json(report) if json else broadcast_text(report))
         if report.failed:

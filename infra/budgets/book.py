@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from infra.budgets.model import BudgetChange, BudgetLine, BudgetLineState
+from infra.budgets.model import BudgetChange, BudgetLine, BudgetLineState, plan_changes
 from infra.payments.model import LedgerRow
 
 
@@ -34,3 +34,16 @@ class BudgetBook(Protocol):
     async def ledger_rows(self) -> list[LedgerRow]:
         """Every ledger row, by entry id."""
         ...
+
+
+async def preview_budget(book: BudgetBook, lines: Sequence[BudgetLine]) -> list[BudgetChange]:
+    """What `book.apply_budget(lines, ...)` would change now, by the same rule; changes nothing.
+
+    The admin's budget page shows it before asking to confirm; applying checks again, in its
+    transaction, so a payment approved in between cannot be overdrawn.
+
+    Raises:
+        BudgetError: `budget_below_committed`, as applying would.
+    """
+    current = {line.line_id: line for line in await book.budget_lines()}
+    return plan_changes(current, lines)

@@ -21,8 +21,13 @@ SHIPPED_NAME = f"infra/{SHIPPED}"
 KNOWN_LINES = frozenset(budget_line_id(kind) for kind in PaymentKind)
 
 
+INVALID_BUDGET = "invalid_budget"
+
+
 class BudgetFileError(TomlFileError):
-    """A budget file that cannot be used: which file, which line, why."""
+    """A budget file that cannot be used: which file, which line, why (`invalid_budget`)."""
+
+    code = INVALID_BUDGET
 
 
 def load_budget(path: Path | None) -> list[BudgetLine]:
