@@ -13,6 +13,7 @@ from web.pages.access_log import build_access_log_router
 from web.pages.admin import build_admin_router
 from web.pages.approvals import build_approvals_router
 from web.pages.bank_account import build_bank_account_router
+from web.pages.budget import build_budget_router
 from web.pages.caseload import build_caseload_router
 from web.pages.caseload_bulk import build_caseload_bulk_router
 from web.pages.caseload_import import build_caseload_import_router
@@ -33,6 +34,7 @@ from web.pages.password import build_password_router
 from web.pages.password_reset import build_password_reset_router
 from web.pages.pathway import build_pathway_router
 from web.pages.payments import build_payments_router
+from web.pages.policy import build_policy_router
 from web.pages.referrals import build_referrals_router
 from web.pages.referred_work import build_referred_work_router
 from web.pages.render import environments
@@ -64,6 +66,8 @@ def build_pages_router() -> APIRouter:
     router.include_router(build_group_activities_router())
     router.include_router(build_admin_router())
     router.include_router(build_bank_account_router())
+    router.include_router(build_budget_router())
+    router.include_router(build_policy_router())
     router.include_router(build_payments_router())
     router.include_router(build_indicators_router())
     router.include_router(build_access_log_router())

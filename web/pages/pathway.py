@@ -80,9 +80,9 @@ WAYS_OUT: Mapping[WayOut, str] = {
     WayOut.PAYEE: N_("Correct the payee and approve it again, or reject it."),
     WayOut.BANK: N_(
         "Approved: it can no longer be rejected or cancelled. The bank pays it from a SEPA"
-        " batch of the organisation's bank account (an administrator sets it with “pathways"
-        " payments account”), made on the payments page, and the bank statement imported"
-        " there settles it."
+        " batch of the organisation's bank account (an administrator sets it in"
+        " Administration, “Bank account”), made on the payments page, and the bank statement"
+        " imported there settles it."
     ),
 }
 """What settles a payment that keeps the pathway from closing (`domain.closure`)."""
