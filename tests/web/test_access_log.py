@@ -190,7 +190,7 @@ async def test_the_approval_queue_records_each_pathway_it_shows(logged: Logged) 
         assert sent.status_code == 200, sent.text
     await sign_in(logged.http, "sara")
     queue = await logged.http.get("/approvals")
-    assert queue.status_code == 200 and OPEN["beneficiary"]["family_name"] in queue.text
+    assert queue.status_code == 200 and OPEN["beneficiary"]["given_name"] in queue.text
 
     (newest,) = (await logged.entries())[:1]
     assert (newest.account_id, newest.pathway_id, newest.what) == ("sara", pid, "approvals_page")

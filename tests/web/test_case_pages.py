@@ -200,7 +200,10 @@ async def test_reception_to_closure_through_the_pages_in_italian(site: Site) -> 
         await sign_in(sara, "sara")
         queue = await sara.get("/approvals")
         assert queue.status_code == 200
-        assert "Piani da approvare" in queue.text and "Amina Diallo" in queue.text
+        assert "Piani da approvare" in queue.text and "Amina Diallo" not in queue.text
+        # The person by first name and the pathway by its code, as the history page shows them.
+        assert ">Amina</a>" in queue.text and f">{pathway_id[:8]}…<" in queue.text
+        assert f"Percorso {pathway_id}" not in queue.text
         assert "Corso A2" in queue.text
         approved = await submit(sara, queue, f"form-approve_plan-{pathway_id}")
         assert approved.status_code == 303 and approved.headers["location"] == "/approvals"

@@ -11,19 +11,24 @@ measure id.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
 from html.parser import HTMLParser
 
 import httpx
+import pytest
 
 from domain.measures import MeasureKind
 from infra.accounts.model import Organisation
 from infra.budgets.file import load_budget
 from infra.policy_file import load_demo_policy
+from tests.eventstore.conftest import database, postgres
 from tests.web.conftest import web_settings
 from tests.web.staff import staffed_accounts
+from tests.web.test_indicators_page import Dashboard, dashboard
 from tests.web.test_pages import sign_in
+from tests.web.test_payments_pages import Office, office
 from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness
 from web.i18n import translations
@@ -33,8 +38,8 @@ from workers.demo_accounts import demo_organisations
 WORD = re.compile(r"[A-Za-z][a-z]{3,}")
 ALSO_ITALIAN = frozenset({"pathways", "email", "password", "account", "partner", "tutor"})
 """Words of English msgids that Italian uses as they are (and the product's name)."""
-# /payments and /indicators read PostgreSQL (their services): the budget lines' names are
-# tested in tests/web/test_names_not_codes.py.
+# /payments and /indicators read PostgreSQL (their services): walked on the payments' and
+# the dashboard's databases (`office`, `dashboard`), below.
 ORGANISATION_ID = re.compile(r"\borg-[a-z]+\b")
 MEASURE_ID = re.compile(rf"\b(?:{'|'.join(k.value for k in MeasureKind)})-\d+\b")
 PAGES = {
@@ -43,6 +48,12 @@ PAGES = {
     "cora": ["/", "/inbox", "/approvals"],
 }
 PATHWAY_PAGES = ("/pathways/{id}", "/pathways/{id}/history")
+DATABASE_PAGES = {
+    "sara": ["/payments", "/indicators"],
+    "cora": ["/payments", "/payments?organisation=org-lecce", "/indicators"],
+}
+
+__all__ = ["dashboard", "database", "office", "postgres"]
 
 
 class _Text(HTMLParser):
@@ -169,4 +180,31 @@ async def test_the_demos_pages_are_italian_and_show_names(harness: Harness) -> N
                 page = await browser.get(path)
                 assert page.status_code == 200, (person, path, page.status_code)
                 found += problems(path, page.text)
+    assert not found, "\n".join(sorted(set(found)))
+
+
+async def walk(browser_of: Callable[[], httpx.AsyncClient], read: set[str]) -> list[str]:
+    """The problems of `DATABASE_PAGES`, as each person reads them; `read` gets the paths
+    the app served."""
+    found: list[str] = []
+    for person, paths in DATABASE_PAGES.items():
+        async with browser_of() as browser:
+            await sign_in(browser, person)
+            for path in paths:
+                page = await browser.get(path)
+                if page.status_code == 503:  # the other fixture's service: not this app's
+                    continue
+                assert page.status_code == 200, (person, path, page.status_code)
+                read.add(path.split("?")[0])
+                found += problems(path, page.text)
+    return found
+
+
+@pytest.mark.integration
+async def test_the_payments_and_the_indicators_are_italian_and_show_names(
+    office: Office, dashboard: Dashboard
+) -> None:
+    read: set[str] = set()
+    found = await walk(office.browser, read) + await walk(dashboard.browser, read)
+    assert read == {"/payments", "/indicators"}, read
     assert not found, "\n".join(sorted(set(found)))

@@ -129,7 +129,7 @@ async def waiting_payments(store: EventStore, request: Request) -> list[WaitingP
             continue  # a payment is requested against a started measure
         state = await read_state(store, summary.pathway_id)
         beneficiary = state.beneficiary
-        name = f"{beneficiary.given_name} {beneficiary.family_name}" if beneficiary else ""
+        name = beneficiary.given_name if beneficiary else ""
         for payment, commands in payments_awaiting(state, account.actor):
             assert payment.payee is not None, "a payment without its payee awaits nobody"
             basis = payment.basis
