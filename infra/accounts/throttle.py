@@ -14,6 +14,9 @@ that guesses others). A locked key refuses every attempt without looking at the 
 The state is shared by every web process: `infra.accounts.postgres_throttle` (table
 `sign_in_throttle`, each key's row locked while it changes); `InMemorySignInThrottle` for
 one process and tests. Both pass `tests/accounts/test_throttle_contract.py`.
+
+The password-reset form counts its requests on the same throttle, under keys of its own
+(`reset_keys`): too many links asked for one name, or from one client, pause asking.
 """
 
 from __future__ import annotations
@@ -104,6 +107,21 @@ def client_key(address: str) -> str:
 def attempt_keys(account_id: str, address: str) -> list[str]:
     """The keys a sign-in as `account_id` from `address` counts against."""
     return [pair_key(account_id, address), client_key(address)]
+
+
+RESET_PREFIX = "reset:"
+
+
+def reset_keys(who: str, address: str) -> list[str]:
+    """The keys a password-reset request for `who` (a user id or an e-mail address) from
+    `address` counts against: the requested name, whoever asks (`pair_failures` a window: a
+    person's mailbox is not flooded), and the client (`client_failures`: an office may share
+    one). Every request counts, known name or not, so a refusal tells no one who has an
+    account; neither key is a sign-in's, so asking for links never pauses signing in."""
+    return [
+        RESET_PREFIX + " ".join(who.split()).lower(),
+        f"{CLIENT_PREFIX}{RESET_PREFIX}{counted_address(address)}",
+    ]
 
 
 def log_lockout(key: str, before: KeyState | None, after: KeyState) -> None:

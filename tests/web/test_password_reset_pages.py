@@ -40,9 +40,10 @@ class Site:
     clock: Clock
     outbox: list[EmailMessage] = field(default_factory=list)
 
-    def browser(self) -> httpx.AsyncClient:
+    def browser(self, address: str = "127.0.0.1") -> httpx.AsyncClient:
         return httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=self.app), base_url="http://testserver"
+            transport=httpx.ASGITransport(app=self.app, client=(address, 4321)),
+            base_url="http://testserver",
         )
 
     def links(self) -> list[str]:
@@ -167,3 +168,32 @@ async def test_an_expired_link_is_refused_and_changes_nothing(site: Site) -> Non
         assert expired.status_code == 404 and 'data-code="invitation_invalid"' in expired.text
         assert (await browser.get("/password-reset/not-a-link")).status_code == 404
     assert (await attempt(site.browser(), "rita", PASSWORD)).status_code == 303
+
+
+async def test_too_many_links_for_one_name_or_from_one_client_pause_asking_alike(
+    site: Site,
+) -> None:
+    """Five requests a name, twenty a client, within 15 minutes (`reset_keys`), known name
+    or not: the sixth is 429 for both, mails nothing, and signing in is not paused."""
+    async with site.browser("10.1.0.1") as first, site.browser("10.1.0.2") as second:
+        for _ in range(5):
+            assert (await ask(first, "rita")).status_code == 200
+            assert (await ask(first, "nobody@example.org")).status_code == 200
+        assert len(site.outbox) == 5
+        known, unknown = await ask(second, "RITA"), await ask(second, "nobody@example.org")
+        for refused in (known, unknown):
+            assert refused.status_code == 429 and "Retry-After" in refused.headers
+            assert 'data-code="too_many_requests"' in refused.text
+            assert 'id="reset-asked"' not in refused.text
+        assert len(site.outbox) == 5, "a refused request mails nothing"
+        assert (await attempt(first, "rita", PASSWORD)).status_code == 303, "sign-in unpaused"
+
+    async with site.browser("10.2.0.1") as office:
+        for n in range(20):
+            assert (await ask(office, f"someone-{n}")).status_code == 200
+        assert (await ask(office, "someone-new")).status_code == 429
+
+    site.clock.advance(minutes=16)
+    async with site.browser("10.1.0.3") as later:
+        assert (await ask(later, "rita")).status_code == 200
+    assert len(site.outbox) == 6

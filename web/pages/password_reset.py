@@ -13,12 +13,13 @@ from fastapi import APIRouter, Request, Response
 
 from infra.accounts.invitations import INVITATION_INVALID, PasswordResetter
 from infra.accounts.model import AccountError
+from infra.accounts.throttle import reset_keys
 from web import dependencies
-from web.dependencies import SettingsDep
+from web.dependencies import SettingsDep, ThrottleDep
 from web.i18n import N_
 from web.pages.render import render
 from web.pages.routing import SIGN_IN_PATH, form_csrf_ok, log, page_router, see_other
-from web.pages.sign_in import MAX_FIELD
+from web.pages.sign_in import MAX_FIELD, client_address, retry_after
 from web.problems import ProblemError
 
 RESET_PATH = "/password-reset"
@@ -32,6 +33,7 @@ REFUSALS = {
     "passwords_differ": N_("The two passwords differ."),
     "csrf_failed": N_("The form has expired: open the link again."),
     "incomplete_form": N_("Enter your user id or your e-mail address."),
+    "too_many_requests": N_("Too many links asked for: try again later."),
 }
 
 
@@ -52,8 +54,14 @@ def build_password_reset_router() -> APIRouter:
         return render(request, "password_reset.html", asked=False, error=None, code=None)
 
     @router.post(RESET_PATH)
-    async def reset_request(settings: SettingsDep, request: Request) -> Response:
-        """Mail a link if there is an account to mail it to; say the same either way."""
+    async def reset_request(
+        settings: SettingsDep, throttle: ThrottleDep, request: Request
+    ) -> Response:
+        """Mail a link if there is an account to mail it to; say the same either way.
+
+        Each request counts on the sign-in throttle (`reset_keys`: per name asked, per
+        client), known name or not; past the limit the form answers 429, the same for all.
+        """
         resetter = _resetter(request)
         form = await request.form()
         who = form.get("who")
@@ -77,7 +85,23 @@ def build_password_reset_router() -> APIRouter:
                 error=REFUSALS[code],
                 code=code,
             )
-        await resetter.request_reset(who, settings.auth_clock())
+        now = settings.auth_clock()
+        keys = reset_keys(who, client_address(request))
+        locked = await throttle.locked_until(keys, now)
+        if locked is not None:
+            code = "too_many_requests"
+            log.warning("password_reset_throttled", address=client_address(request))
+            return render(
+                request,
+                "password_reset.html",
+                status_code=429,
+                headers=retry_after(locked, now),
+                asked=False,
+                error=REFUSALS[code],
+                code=code,
+            )
+        await throttle.failed(keys, now)
+        await resetter.request_reset(who, now)
         return render(request, "password_reset.html", asked=True, error=None, code=None)
 
     @router.get(RESET_PATH + "/{token}")
