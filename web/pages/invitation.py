@@ -1,4 +1,5 @@
-"""The page of a partner's one-time link: choose a password, then sign in as the staff do.
+"""The page of a partner's one-time link: choose a password, then sign in as the staff do
+(the form and its refusals are `web.pages.one_time_link`'s, shared with a password reset).
 
 The one place an invitation is accepted (`activities.accounts.partner_invitations` makes
 them). A link unknown, used or expired is refused alike (`invitation_invalid`); a weak
@@ -14,21 +15,21 @@ from fastapi import APIRouter, Request, Response
 
 from infra.accounts.credentials import hash_password, token_digest
 from infra.accounts.invitations import INVITATION_INVALID, InvitationStore, invitation_invalid
-from infra.accounts.model import Account, AccountError, check_password
+from infra.accounts.model import Account, check_password
 from infra.accounts.store import AccountStore
 from web.dependencies import AccountsDep, InvitationsDep, SettingsDep
 from web.i18n import N_
-from web.pages.render import render
-from web.pages.routing import SIGN_IN_PATH, form_csrf_ok, page_router, see_other
+from web.pages.one_time_link import OneTimeLink, to_sign_in
+from web.pages.routing import page_router
 
 log = structlog.get_logger("pathways.invitations")
 
-REFUSALS = {
-    INVITATION_INVALID: N_("This link is unknown, already used or expired: ask for a new one."),
-    "weak_password": N_("Choose a longer, less common password (at least 12 characters)."),
-    "passwords_differ": N_("The two passwords differ."),
-    "csrf_failed": N_("The form has expired: open the link again."),
-}
+LINK = OneTimeLink(
+    path="/invitations",
+    prefix="invitation",
+    title=N_("Choose your password"),
+    button=N_("Set the password"),
+)
 
 
 async def accept_invitation(
@@ -65,8 +66,8 @@ def build_invitation_router() -> APIRouter:
             token_digest(token), settings.auth_clock()
         )
         if account_id is None:
-            return _page(request, token, None, INVITATION_INVALID, 404)
-        return _page(request, token, account_id, None, 200)
+            return LINK.page(request, token, None, INVITATION_INVALID, 404)
+        return LINK.page(request, token, account_id, None, 200)
 
     @router.post("/invitations/{token}")
     async def invitation_submit(
@@ -77,34 +78,16 @@ def build_invitation_router() -> APIRouter:
         token: str,
     ) -> Response:
         """Set the password; then on to the sign-in form."""
-        form = await request.form()
-        password, again = form.get("password"), form.get("password_again")
         now = settings.auth_clock()
         account_id = await invitations.invitation_account(token_digest(token), now)
-        if not form_csrf_ok(request, form):
-            return _page(request, token, account_id, "csrf_failed", 403)
-        if not isinstance(password, str) or password != again:
-            return _page(request, token, account_id, "passwords_differ", 422)
-        try:
-            account = await accept_invitation(accounts, invitations, token, password, now)
-        except AccountError as refused:
-            status = 404 if refused.code == INVITATION_INVALID else 422
-            return _page(request, token, account_id, refused.code, status)
+
+        async def accept(password: str) -> Account:
+            return await accept_invitation(accounts, invitations, token, password, now)
+
+        account = await LINK.set_password(request, token, account_id, accept)
+        if isinstance(account, Response):
+            return account
         log.info("invitation_accepted", account_id=account.id)
-        return see_other(SIGN_IN_PATH, request)
+        return to_sign_in(request)
 
     return router
-
-
-def _page(
-    request: Request, token: str, account_id: str | None, code: str | None, status: int
-) -> Response:
-    return render(
-        request,
-        "invitation.html",
-        status_code=status,
-        token=token,
-        account_id=account_id,
-        code=code,
-        error=REFUSALS.get(code or ""),
-    )

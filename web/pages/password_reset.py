@@ -12,13 +12,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from infra.accounts.invitations import INVITATION_INVALID, PasswordResetter
-from infra.accounts.model import AccountError
+from infra.accounts.model import Account
 from infra.accounts.throttle import reset_keys
 from web import dependencies
 from web.dependencies import SettingsDep, ThrottleDep
 from web.i18n import N_
+from web.pages.one_time_link import LINK_REFUSALS, OneTimeLink, to_sign_in
 from web.pages.render import render
-from web.pages.routing import SIGN_IN_PATH, form_csrf_ok, log, page_router, see_other
+from web.pages.routing import form_csrf_ok, log, page_router
 from web.pages.sign_in import MAX_FIELD, client_address, retry_after
 from web.problems import ProblemError
 
@@ -27,11 +28,15 @@ ASKED = N_(
     "If an account has this user id or address, a link to choose a new password has been"
     " sent to its e-mail address. It works once, within an hour."
 )
+LINK = OneTimeLink(
+    path=RESET_PATH,
+    prefix="reset",
+    title=N_("Choose a new password"),
+    button=N_("Set the new password"),
+    ask_again=RESET_PATH,
+)
 REFUSALS = {
-    INVITATION_INVALID: N_("This link is unknown, already used or expired: ask for a new one."),
-    "weak_password": N_("Choose a longer, less common password (at least 12 characters)."),
-    "passwords_differ": N_("The two passwords differ."),
-    "csrf_failed": N_("The form has expired: open the link again."),
+    "csrf_failed": LINK_REFUSALS["csrf_failed"],
     "incomplete_form": N_("Enter your user id or your e-mail address."),
     "too_many_requests": N_("Too many links asked for: try again later."),
 }
@@ -109,44 +114,23 @@ def build_password_reset_router() -> APIRouter:
         """The form that sets the new password, for a link that still serves."""
         account_id = await _resetter(request).link_account(token, settings.auth_clock())
         if account_id is None:
-            return _link_page(request, token, None, INVITATION_INVALID, 404)
-        return _link_page(request, token, account_id, None, 200)
+            return LINK.page(request, token, None, INVITATION_INVALID, 404)
+        return LINK.page(request, token, account_id, None, 200)
 
     @router.post(RESET_PATH + "/{token}")
     async def reset(settings: SettingsDep, request: Request, token: str) -> Response:
         """Set the new password; then on to the sign-in form."""
         resetter = _resetter(request)
-        form = await request.form()
-        password, again = form.get("password"), form.get("password_again")
         now = settings.auth_clock()
         account_id = await resetter.link_account(token, now)
-        if not form_csrf_ok(request, form):
-            return _link_page(request, token, account_id, "csrf_failed", 403)
-        if not isinstance(password, str) or password != again or len(password) > MAX_FIELD:
-            return _link_page(request, token, account_id, "passwords_differ", 422)
-        try:
-            account = await resetter.reset(token, password, now)
-        except AccountError as refused:
-            status = 404 if refused.code == INVITATION_INVALID else 422
-            return _link_page(request, token, account_id, refused.code, status)
+
+        async def reset_to(password: str) -> Account:
+            return await resetter.reset(token, password, now)
+
+        account = await LINK.set_password(request, token, account_id, reset_to)
+        if isinstance(account, Response):
+            return account
         log.info("password_reset_done", account_id=account.id)
-        return see_other(SIGN_IN_PATH, request)
+        return to_sign_in(request)
 
     return router
-
-
-def _link_page(
-    request: Request, token: str, account_id: str | None, code: str | None, status: int
-) -> Response:
-    return render(
-        request,
-        "password_reset_link.html",
-        status_code=status,
-        token=token,
-        account_id=account_id,
-        code=code,
-        error=REFUSALS.get(code or ""),
-    )
-
-
-__all__ = ["RESET_PATH", "build_password_reset_router"]
