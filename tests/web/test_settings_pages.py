@@ -83,6 +83,19 @@ async def test_the_admin_previews_a_budget_file_then_applies_it(site: Site) -> N
         assert 'id="budget-applied"' in shown.text
         assert "wp1_work" not in visible_text(shown.text)  # lines by name, not by id
 
+        # As if approved payments had committed 450,000 € of the line (the ledger set directly).
+        ledger = site.harness.store.budget._budget
+        line = ledger["wp1_work.work_grant_allowance"]
+        ledger[line.line_id] = line.model_copy(update={"committed": 450_000_00})
+        for path, fields, files in (
+            ("/admin/budget/preview", {}, toml(BUDGET)),
+            ("/admin/budget", {"text": BUDGET, "source": "web:b.toml"}, None),
+        ):
+            below = await adele.post(path, data={"csrf_token": token, **fields}, files=files)
+            assert below.status_code == 422, below.text
+            assert "<code>budget_below_committed</code>" in below.text
+        assert (await amounts(site))["wp1_work.work_grant_allowance"] == 500_000_00
+
 
 BAD_BUDGETS = [
     ("[wp9.nothing]\neuros = 1\n", "invalid_budget"),
