@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     retention_years: int = Field(default=10, ge=0, le=100)
     """Years after a pathway's closure before its personal data may be crypto-shredded
     (FAMI: records are kept ten years after the programme's closing balance)."""
+    as_of_snapshot_every: int = Field(default=100, ge=0, le=100_000)
+    """An as-of snapshot of each pathway's state every this many events, so an as-of read
+    folds at most this many minus one after the nearest (docs/event-store.md); 0: none."""
     worker_cached_workflows: int = Field(default=WORKER_CACHED_WORKFLOWS, ge=1, le=1_000_000)
     """Pathway workflows each worker keeps in memory between commands (the SDK's sticky
     cache; its own default is 1,000). A command to a pathway not in it first replays that

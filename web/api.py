@@ -22,11 +22,12 @@ from domain.evolution import fold
 from domain.pathway_answer import PathwayAnswer, pathway_answer
 from domain.projections import InboxStatus, PathwaySummary, ReferralView
 from domain.records import EventRecord
+from domain.state import PathwayState
 from domain.stream import stream_id_for
 from domain.values import Actor, Identifier
 from infra.access_log.model import Channel
 from infra.accounts.model import Account
-from infra.eventstore.base import EventRecorder
+from infra.eventstore.base import EventStore
 from infra.eventstore.queries import OverdueObligation
 from web.access import PurposeHeader, PurposeQuery, chosen_purpose, record_read
 from web.api_links import pathway_links
@@ -176,8 +177,7 @@ def build_router() -> APIRouter:
         why = chosen_purpose(account, purpose, x_purpose)
         instant = None if as_of is None else known_at(as_of, project_day(settings.clock()))
         await readable(store.caseload, account, pathway_id)
-        records = await _records(store, pathway_id, instant)
-        state = fold(records)
+        state, records = await _known(store, pathway_id, instant)
         detail = None if instant is None else f"as_of={instant.isoformat()}"
         await record_read(request, account, pathway_id, "pathway_state", why, Channel.API, detail)
         return pathway_answer(state, records)
@@ -340,11 +340,17 @@ def _envelope(document: dict[str, Any], account: Account) -> CommandEnvelope:
     )
 
 
-async def _records(
-    store: EventRecorder, pathway_id: str, instant: datetime | None
-) -> list[EventRecord]:
-    records = await store.read_stream(stream_id_for(pathway_id), known_at=instant)
-    if not records:
-        detail = NOT_FOUND if instant is None else f"{NOT_FOUND} as of {instant.isoformat()}"
-        raise ProblemError("pathway_not_found", detail)
-    return records
+async def _known(
+    store: EventStore, pathway_id: str, instant: datetime | None
+) -> tuple[PathwayState, list[EventRecord]]:
+    """The state now, or as known at `instant` (from the nearest as-of snapshot), and the
+    records `pathway_answer` needs with it."""
+    if instant is None:
+        records = await store.read_stream(stream_id_for(pathway_id))
+        if records:
+            return fold(records), records
+        raise ProblemError("pathway_not_found", NOT_FOUND)
+    view = await store.as_of.view(stream_id_for(pathway_id), instant)
+    if view is None:
+        raise ProblemError("pathway_not_found", f"{NOT_FOUND} as of {instant.isoformat()}")
+    return view.state, view.records

@@ -317,6 +317,7 @@ def show(
     from domain.evolution import fold
     from domain.pathway_answer import pathway_answer
     from domain.stream import stream_id_for
+    from infra.eventstore.as_of import AsOfView
     from workers.endpoints import event_store
     from workers.envelopes import known_at
     from workers.views import state_text, to_json
@@ -324,11 +325,15 @@ def show(
     async def work(settings: Settings) -> None:
         instant = None if as_of is None else known_at(as_of)
         async with event_store(settings) as store:
-            records = await store.read_stream(stream_id_for(pathway_id), known_at=instant)
-        if not records:
+            if instant is None:
+                records = await store.read_stream(stream_id_for(pathway_id))
+                view = AsOfView(fold(records), records) if records else None
+            else:
+                view = await store.as_of.view(stream_id_for(pathway_id), instant)
+        if view is None:
             when = "" if instant is None else f" as known at {instant.isoformat()}"
             raise Refused("pathway_not_found", f"no pathway has been opened with this id{when}")
-        answer = pathway_answer(fold(records), records)
+        answer = pathway_answer(view.state, view.records)
         typer.echo(to_json(answer) if json else state_text(answer, instant))
 
     run_command(work)

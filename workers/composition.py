@@ -82,7 +82,9 @@ class Stores:
         """The event store: the system of record, with its read models and budget lines."""
         from infra.eventstore.postgres import PostgresEventStore
 
-        return PostgresEventStore(self.pool, self.sealer)
+        return PostgresEventStore(
+            self.pool, self.sealer, as_of_every=self.settings.as_of_snapshot_every
+        )
 
     @cached_property
     def payments(self) -> PaymentsBook:

@@ -26,7 +26,7 @@ projections_app = typer.Typer(
     no_args_is_help=True,
 )
 
-PROJECTIONS = ("indicators", "read-models")
+PROJECTIONS = ("indicators", "read-models", "as-of")
 
 
 @contextlib.asynccontextmanager
@@ -59,7 +59,8 @@ def rebuild(
 ) -> None:
     """Replay every event from position 0 into new tables, then swap them in at once
     (indicators); or rewrite each pathway's read models from its events (read-models: the
-    caseload, the partner links, the referral inbox; with the workers stopped)."""
+    caseload, the partner links, the referral inbox; with the workers stopped); or make
+    every pathway's as-of snapshots again (as-of: after a change of how events fold)."""
     from infra.indicators.postgres_projection import RebuildInProgress
     from workers.composition import Stores
 
@@ -72,6 +73,10 @@ def rebuild(
 
                 rebuilt = await rebuild_read_models(Stores(settings, pool).events)
                 typer.echo(f"{name}: {rebuilt} pathways rebuilt")
+                return
+            if name == "as-of":
+                written = await Stores(settings, pool).events.as_of.rebuild()
+                typer.echo(f"{name}: {written} snapshots written")
                 return
             projector = Stores(settings, pool).indicator_projection
             try:

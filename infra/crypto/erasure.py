@@ -20,6 +20,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
+from domain.stream import stream_id_for
 from infra.crypto.erasure_desk import (
     ERASURE_ALREADY_REQUESTED,
     NO_ERASURE_REQUEST,
@@ -110,6 +111,10 @@ async def erase(
         # The blind index is keyed with the search key, which survives: its tokens would
         # still find the erased pathway by her name, so they go with her data key.
         await conn.execute("DELETE FROM search_tokens WHERE pathway_id = %s", (pathway_id,))
+        # Sealed with the data key just destroyed, they no longer open; gone all the same.
+        await conn.execute(
+            "DELETE FROM as_of_snapshots WHERE stream_id = %s", (stream_id_for(pathway_id),)
+        )
         await _audit(
             conn,
             pathway_id,

@@ -100,22 +100,32 @@ class FieldSealer:
             container[name] = open_value(key, sealed, _aad(key_id, stream_id, version, path))
         return data, tuple(erased)
 
-    async def seal_snapshot(self, stream_id: str, text: str) -> str:
-        """A JSON document of the pathway's (a state snapshot), sealed whole, as JSON."""
-        key = await self.keyring.current(owner_for_workflow(stream_id))
-        return json.dumps(seal_value(key, json.loads(text), _aad(key.key_id, stream_id, 0, "")))
+    async def seal_snapshot(
+        self, stream_id: str, text: str, *, version: int = 0, place: str = ""
+    ) -> str:
+        """A JSON document of the pathway's (a state snapshot), sealed whole, as JSON.
 
-    async def open_snapshot(self, stream_id: str, text: str) -> str:
+        Bound to the stream and to `version` and `place` (an as-of snapshot names its
+        version and `as_of`), so it opens nowhere else.
+        """
+        key = await self.keyring.current(owner_for_workflow(stream_id))
+        aad = _aad(key.key_id, stream_id, version, place)
+        return json.dumps(seal_value(key, json.loads(text), aad))
+
+    async def open_snapshot(
+        self, stream_id: str, text: str, *, version: int = 0, place: str = ""
+    ) -> str:
         """The snapshot `seal_snapshot` made, as JSON; a clear one as it is.
 
         Raises:
             KeyUnavailable: the pathway's key was destroyed (or is unknown).
+            SealedFieldUnreadable: `unreadable_field`, sealed for another place.
         """
         value = json.loads(text)
         if not is_sealed(value):
             return text
         key = await self.keyring.get(value[SEALED])
-        return json.dumps(open_value(key, value, _aad(key.key_id, stream_id, 0, "")))
+        return json.dumps(open_value(key, value, _aad(key.key_id, stream_id, version, place)))
 
     async def seal_column(self, pathway_id: str, place: str, value: str) -> str:
         """A personal text column of a read model (the ledger's payee), sealed, as JSON text."""

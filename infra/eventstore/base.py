@@ -14,6 +14,7 @@ from domain.projections import ReadModelUpdate
 from domain.records import EventRecord
 from domain.values import Frozen, Role
 from infra.budgets.book import BudgetBook
+from infra.eventstore.as_of import AsOfStates
 from infra.eventstore.duplicates import DuplicateDecisions
 from infra.eventstore.notifications import Notifications
 from infra.eventstore.partner_links import PartnerLinkQueries
@@ -247,6 +248,11 @@ class EventStore(EventRecorder, Protocol):
     @property
     def duplicates(self) -> DuplicateDecisions:
         """The coordinator's decisions on possible duplicates and the persons they make."""
+        ...
+
+    @property
+    def as_of(self) -> AsOfStates:
+        """The pathways as known at an instant (from the nearest as-of snapshot)."""
         ...
 
 

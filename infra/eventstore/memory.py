@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from domain.projections import ReadModelUpdate
 from domain.records import EventRecord
+from infra.eventstore.as_of import FullFoldAsOf
 from infra.eventstore.base import (
     AppendResult,
     CommandIdConflict,
@@ -79,6 +80,7 @@ class InMemoryEventStore:
         self.referral_inbox = InMemoryReferralInbox()
         self.search_index = InMemorySearchIndex(self.caseload)
         self.duplicates = InMemoryDuplicateDecisions()
+        self.as_of = FullFoldAsOf(self)
         self._writers: tuple[InMemoryWriter, ...] = (
             self.caseload,
             self.notifications,

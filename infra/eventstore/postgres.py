@@ -28,6 +28,7 @@ from infra.eventstore.base import (
     require_aware,
     unique_across_streams,
 )
+from infra.eventstore.postgres_as_of import DEFAULT_EVERY, PostgresAsOf
 from infra.eventstore.postgres_budget import PostgresBudgetBook
 from infra.eventstore.postgres_caseload import PostgresCaseload
 from infra.eventstore.postgres_duplicates import PostgresDuplicateDecisions
@@ -54,8 +55,8 @@ class PostgresEventStore:
 
     Its read models' writers (`infra.eventstore.postgres_writers`) run in each append's
     transaction; their queries are the parts it carries, each a class of its own that
-    needs only the pool: `caseload`, `notifications`, `budget`, `search_index` (an
-    `EventStore`).
+    needs only the pool: `caseload`, `notifications`, `budget`, `search_index`, `as_of`
+    (an `EventStore`).
 
     With a `sealer`, the personal fields of events (`infra.crypto.personal_fields`) are
     sealed with the pathway's data key before they are stored and opened when read, so the
@@ -64,7 +65,9 @@ class PostgresEventStore:
     may leave it out.
     """
 
-    def __init__(self, pool: Pool, sealer: FieldSealer | None = None) -> None:
+    def __init__(
+        self, pool: Pool, sealer: FieldSealer | None = None, *, as_of_every: int = DEFAULT_EVERY
+    ) -> None:
         self._pool = pool
         self._sealer = sealer
         self._writers = read_model_writers(sealer)
@@ -75,6 +78,7 @@ class PostgresEventStore:
         self.referral_inbox = PostgresReferralInbox(pool, sealer)
         self.search_index = PostgresSearchIndex(pool, search_key_for(sealer))
         self.duplicates = PostgresDuplicateDecisions(pool)
+        self.as_of = PostgresAsOf(pool, sealer, as_of_every)
 
     async def ping(self, timeout: float) -> None:
         """Answer within `timeout` seconds or raise: the readiness probe of `/readyz`.
