@@ -173,6 +173,13 @@ def test_projections_rebuild_replays_into_new_tables_and_refuses_an_unknown_name
         indexed = conn.execute("SELECT count(DISTINCT pathway_id) FROM search_tokens").fetchone()
         pathways = conn.execute("SELECT count(*) FROM pathway_summaries").fetchone()
     assert indexed == pathways and pathways is not None and pathways[0] > 0, "search index rebuilt"
+    every = {**env, "PATHWAYS_AS_OF_SNAPSHOT_EVERY": "2"}
+    snapshots = runner.invoke(app, ["projections", "rebuild", "--name", "as-of"], env=every)
+    assert snapshots.exit_code == 0, snapshots.output
+    with psycopg.connect(database, autocommit=True) as conn:
+        written = conn.execute("SELECT count(*) FROM as_of_snapshots").fetchone()
+    assert written is not None and written[0] > 0
+    assert f"as-of: {written[0]} snapshots written" in snapshots.stdout
     unknown = runner.invoke(app, ["projections", "rebuild", "--name", "ledger"], env=env)
     assert unknown.exit_code != 0
     assert "unknown_projection" in unknown.output
