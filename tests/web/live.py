@@ -25,16 +25,19 @@ from temporalio.testing import WorkflowEnvironment
 from client.pathway import PathwayClient
 from infra.accounts.postgres import PostgresAccountStore
 from infra.accounts.store import AccountStore, InMemoryAccountStore
+from infra.config import Settings
 from infra.db import open_pool
 from infra.eventstore.base import EventStore
 from infra.eventstore.memory import InMemoryEventStore
 from infra.eventstore.postgres import PostgresEventStore
 from infra.migrate import migrate
+from infra.partners.store import InMemoryPartnerStore
 from infra.search_attributes import register_search_attributes
 from tests.conftest import venv_binary
 from tests.web.conftest import web_settings
-from tests.web.staff import add_staff
+from tests.web.staff import ORGANISATIONS, add_staff
 from tests.web_app import create_test_app
+from workers.composition import partner_registry, password_resetter
 from workers.worker import build_worker
 
 T = TypeVar("T")
@@ -148,7 +151,13 @@ async def _serve_app(
 ) -> None:
     task_queue = f"tq-{uuid.uuid4().hex[:8]}"
     pathways = PathwayClient(env.client, task_queue, store)
-    app = create_test_app(pathways, store, accounts, web_settings())
+    # The staff's organisations manage partners, so a test can register one and its tutor;
+    # the password-reset pages are served, mailing nothing.
+    partners = partner_registry(InMemoryPartnerStore({o.id for o in ORGANISATIONS}))
+    resets = password_resetter(Settings(public_base_url="http://127.0.0.1", smtp_host=None))
+    app = create_test_app(
+        pathways, store, accounts, web_settings(), partners=partners, password_resetter=resets
+    )
     server = uvicorn.Server(
         uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False)
     )
