@@ -15,15 +15,18 @@ from datetime import date, timedelta
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
 
 from domain.values import Role
 from infra.accounts.credentials import hash_password
 from infra.accounts.model import Account
 from tests.browser.axe import assert_accessible
 from tests.scenarios import ASSESSMENT, CONDITION, OPEN
-from tests.web.live import LiveApp
+from tests.web.live import LiveApp, live_app
 from tests.web.staff import PASSWORD, bearer
 
 WIDTHS = {"1280 px": {"width": 1280, "height": 900}, "390 px": {"width": 390, "height": 844}}
@@ -67,13 +70,6 @@ REFUSED = {
     "anna /pathways/{unknown}": 404,
     "cora /caseload?stage=nonsense": 422,
     "adele /admin/erasure": 404,
-    # Served from PostgreSQL only (docs/web.md, "Accessibility"): their 503 page is checked.
-    "sara /payments": 503,
-    "sara /indicators": 503,
-    "sara /pathways/{approved}/erasure": 503,
-    "cora /indicators/report": 503,
-    "adele /admin/bank-account": 503,
-    "adele /payments": 503,
 }
 """The pages that answer a refusal, read as error pages."""
 
@@ -97,6 +93,22 @@ def _open(http: httpx.Client, given_name: str, document: str, measure: str) -> s
     plan = [{"measure_id": measure, "kind": "work_grant", "target_date": target}]
     _send(http, "anna", commands, {"type": "propose_plan", "measures": plan})
     return pathway_id
+
+
+@pytest.fixture(scope="module")
+def site(postgres_uri: str) -> Iterator[LiveApp]:
+    """The app on a database of its own, so that the pages PostgreSQL serves are read too."""
+    name = f"axe_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_uri, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        with live_app(make_conninfo(postgres_uri, dbname=name)) as app:
+            yield app
+    finally:
+        with psycopg.connect(postgres_uri, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
 
 @pytest.fixture(scope="module")

@@ -26,18 +26,24 @@ from client.pathway import PathwayClient
 from infra.accounts.postgres import PostgresAccountStore
 from infra.accounts.store import AccountStore, InMemoryAccountStore
 from infra.config import Settings
+from infra.crypto.erasure import PostgresErasureDesk
+from infra.crypto.keyring import Keyring
+from infra.crypto.master import MasterKey
+from infra.crypto.sealing import FieldSealer
 from infra.db import open_pool
 from infra.eventstore.base import EventStore
 from infra.eventstore.memory import InMemoryEventStore
 from infra.eventstore.postgres import PostgresEventStore
+from infra.indicators.postgres_queries import PostgresIndicatorQueries
 from infra.migrate import migrate
+from infra.partners.postgres import PostgresPartnerStore
 from infra.partners.store import InMemoryPartnerStore
 from infra.search_attributes import register_search_attributes
 from tests.conftest import venv_binary
 from tests.web.conftest import web_settings
 from tests.web.staff import ORGANISATIONS, add_staff
 from tests.web_app import create_test_app
-from workers.composition import partner_registry, password_resetter
+from workers.composition import partner_registry, password_resetter, payments_desk
 from workers.worker import build_worker
 
 T = TypeVar("T")
@@ -112,14 +118,28 @@ def live_app(database: str | None = None) -> Iterator[LiveApp]:
 
 
 @asynccontextmanager
-async def _stores(database: str | None) -> AsyncIterator[tuple[EventStore, AccountStore]]:
+async def _stores(
+    database: str | None,
+) -> AsyncIterator[tuple[EventStore, AccountStore, dict[str, Any]]]:
+    """The event and account stores, and as `create_app` keywords the partner registry (the
+    staff's organisations manage partners, so a test can register one and its tutor) and the
+    services only PostgreSQL gives (payments, indicators, erasure)."""
+    organisations = {o.id for o in ORGANISATIONS}
     if database is None:
-        yield InMemoryEventStore(), InMemoryAccountStore()
+        partners = partner_registry(InMemoryPartnerStore(organisations))
+        yield InMemoryEventStore(), InMemoryAccountStore(), {"partners": partners}
         return
     await migrate(database)
     pool = await open_pool(database, min_size=1, max_size=4)
+    sealer = FieldSealer(Keyring(pool, MasterKey.generate()))
+    services = {
+        "partners": partner_registry(PostgresPartnerStore(pool, sealer)),
+        "payments": payments_desk(pool),
+        "indicators": PostgresIndicatorQueries(pool),
+        "erasure": PostgresErasureDesk(pool, retention_years=10),
+    }
     try:
-        yield PostgresEventStore(pool), PostgresAccountStore(pool)
+        yield PostgresEventStore(pool), PostgresAccountStore(pool), services
     finally:
         await pool.close()
 
@@ -135,9 +155,9 @@ async def _serve(
     )
     try:
         await register_search_attributes(env.client, env.client.namespace)
-        async with _stores(database) as (store, accounts):
+        async with _stores(database) as (store, accounts, services):
             await add_staff(accounts)
-            await _serve_app(env, store, accounts, started, stop)
+            await _serve_app(env, store, accounts, services, started, stop)
     finally:
         await env.shutdown()
 
@@ -146,17 +166,21 @@ async def _serve_app(
     env: WorkflowEnvironment,
     store: EventStore,
     accounts: AccountStore,
+    services: dict[str, Any],
     started: Future[LiveApp],
     stop: asyncio.Event,
 ) -> None:
     task_queue = f"tq-{uuid.uuid4().hex[:8]}"
     pathways = PathwayClient(env.client, task_queue, store)
-    # The staff's organisations manage partners, so a test can register one and its tutor;
-    # the password-reset pages are served, mailing nothing.
-    partners = partner_registry(InMemoryPartnerStore({o.id for o in ORGANISATIONS}))
+    # The password-reset pages are served, mailing nothing.
     resets = password_resetter(Settings(public_base_url="http://127.0.0.1", smtp_host=None))
     app = create_test_app(
-        pathways, store, accounts, web_settings(), partners=partners, password_resetter=resets
+        pathways,
+        store,
+        accounts,
+        web_settings(),
+        password_resetter=resets,
+        **services,
     )
     server = uvicorn.Server(
         uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False)
