@@ -240,7 +240,7 @@ class WebServer:
                 invitations=stores.invitations,
                 partner_inviter=partner_inviter(settings),
                 password_resetter=password_resetter(settings),
-                erasure=PostgresErasureDesk(self._pool, settings.retention_years),
+                erasure=PostgresErasureDesk(self._pool, settings.retention_years, stores.keyring),
                 subject_documents=SubjectAccessService(stores.events, self._pool),
             )
             self._server = _uvicorn_server(web_server_config(app))

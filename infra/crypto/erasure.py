@@ -29,6 +29,7 @@ from infra.crypto.erasure_desk import (
     ErasureRequest,
     ErasureStatus,
 )
+from infra.crypto.keyring import Keyring
 from infra.db import Pool
 
 __all__ = ["ErasureRefused", "PostgresErasureDesk", "erase", "release_legal_hold", "set_legal_hold"]
@@ -242,11 +243,17 @@ ERASURE_REQUESTED = "erasure_requested"
 
 
 class PostgresErasureDesk:
-    """The `ErasureDesk` of the pages over `pool`: two people to erase, holds respected."""
+    """The `ErasureDesk` of the pages over `pool`: two people to erase, holds respected.
 
-    def __init__(self, pool: Pool, retention_years: int) -> None:
+    `keyring`, the keyring the pages read with, forgets the pathway's keys once they are
+    destroyed: the pages that approved the erasure stop showing its data at once, not when
+    the cache expires (other processes stop within the keyring's `cache_seconds`).
+    """
+
+    def __init__(self, pool: Pool, retention_years: int, keyring: Keyring | None = None) -> None:
         self._pool = pool
         self._retention_years = retention_years
+        self._keyring = keyring
 
     async def status(self, pathway_id: str) -> ErasureStatus:
         async with self._pool.connection() as conn:
@@ -311,6 +318,8 @@ class PostgresErasureDesk:
             retention_years=self._retention_years,
             request_id=request_id,
         )
+        if self._keyring is not None:
+            self._keyring.forget(pathway_id)
         return done.keys_destroyed
 
     async def set_hold(self, pathway_id: str, *, actor: str, reason: str, now: datetime) -> None:

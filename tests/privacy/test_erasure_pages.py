@@ -45,7 +45,19 @@ async def state(pool: Pool) -> tuple[Any, ...]:
     return live[0], held[0], [tuple(row) for row in audit]
 
 
-async def closed_pathway_app(pool: Pool, sealed_store: PostgresEventStore) -> FastAPI:
+class Forgetting:
+    """Stands in for the pages' keyring: which pathways' keys it was told to forget."""
+
+    def __init__(self) -> None:
+        self.forgotten: list[str] = []
+
+    def forget(self, owner: str) -> None:
+        self.forgotten.append(owner)
+
+
+async def closed_pathway_app(
+    pool: Pool, sealed_store: PostgresEventStore, keyring: Forgetting | None = None
+) -> FastAPI:
     """The pages on `p-gone`, closed, with the root's erasure desk and subject access."""
     await seed(sealed_store, PATHWAY)
     async with pool.connection() as conn:
@@ -58,7 +70,7 @@ async def closed_pathway_app(pool: Pool, sealed_store: PostgresEventStore) -> Fa
         sealed_store,
         await staffed_accounts(),
         web_settings(),
-        erasure=PostgresErasureDesk(pool, retention_years=10),
+        erasure=PostgresErasureDesk(pool, retention_years=10, keyring=keyring),  # type: ignore[arg-type]
         subject_documents=SubjectAccessService(sealed_store, pool),
     )
 
@@ -70,7 +82,8 @@ async def step(browser: httpx.AsyncClient, token: str, name: str, **fields: str)
 async def test_two_people_erase_a_closed_pathway_and_a_legal_hold_stops_them(
     pool: Pool, sealed_store: PostgresEventStore
 ) -> None:
-    app = await closed_pathway_app(pool, sealed_store)
+    keyring = Forgetting()
+    app = await closed_pathway_app(pool, sealed_store, keyring)
 
     def browser() -> httpx.AsyncClient:
         return httpx.AsyncClient(
@@ -131,8 +144,11 @@ async def test_two_people_erase_a_closed_pathway_and_a_legal_hold_stops_them(
         assert released.status_code == 303
         typo = await step(marco, marco_token, "approve", request_id=request_id, confirm="x")
         assert typo.status_code == 409 and 'data-code="confirmation_mismatch"' in typo.text
+        assert keyring.forgotten == [], "refusals forget no key"
         done = await step(marco, marco_token, "approve", **approve)
         assert done.status_code == 303, done.text
+        # The pages' own keyring forgets the keys at once: they stop reading its data now.
+        assert keyring.forgotten == [PATHWAY]
         assert 'id="erasure-erased"' in (await marco.get(PAGE)).text
         again = await step(marco, marco_token, "approve", **approve)
         assert again.status_code == 409 and 'data-code="no_erasure_request"' in again.text
