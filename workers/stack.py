@@ -61,8 +61,8 @@ def up_services(settings: Settings, policy: Policy, session_secret: str) -> list
         DefaultBudget(),
         *demo,
         PathwayWorker(),
+        *mail,  # before the web: its password resets and invitations are mailed through it
         WebServer(settings, policy, session_secret),
-        *mail,
         Notifier(),
         IndicatorProjection(),
         *_metrics(settings),

@@ -196,6 +196,8 @@ class WebServer:
         from workers.invocation import configured_targets
 
         settings = stack.settings
+        if stack.smtp_host is not None:  # the local mail sink `up` started
+            settings = settings.model_copy(update={"smtp_host": stack.smtp_host})
         grant = configured_targets(settings)
         assert stack.database_url and stack.temporal_address, "servers start before the web"
         # Bound first: a port in use fails the stack in an instant, with the OS's reason.

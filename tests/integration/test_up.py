@@ -244,8 +244,8 @@ def test_up_starts_only_the_servers_that_are_not_configured(workdir: Path) -> No
         services = up_services(settings, load_policy(None), "a session secret " * 2)
         return [type(service).__name__ for service in services]
 
-    mail = ["LocalMailSink", "Notifier", "IndicatorProjection"]
-    served = ["PathwayWorker", "WebServer", *mail]
+    # The sink before the web, whose password resets and invitations are mailed through it.
+    served = ["PathwayWorker", "LocalMailSink", "WebServer", "Notifier", "IndicatorProjection"]
     everything = [
         "EmbeddedDatabase",
         "EmbeddedTemporal",
