@@ -31,6 +31,7 @@ from infra.embedded import EmbeddedPostgres
 from infra.search_attributes import SEARCH_ATTRIBUTE_KEYS, register_search_attributes
 
 HEAVIEST_FIRST = (
+    "tests/browser/test_every_measure_in_chromium.py",
     "tests/integration/test_import_done_when.py",
     "tests/integration/test_payments_done_when.py",
     "tests/chaos/test_smoke.py",

@@ -2,7 +2,9 @@
 
 Playwright's own browser downloads cannot be fetched here, so the tests launch the
 system Chromium (`apt-get install chromium`; `make test` installs it). Screenshots of
-the main pages are written under tests/browser/artifacts/ (not committed).
+the pages are written to `PATHWAYS_TEST_ARTIFACTS` when it is set (CI keeps that folder),
+else to `browser-artifacts` under pytest's base temporary directory; the run's summary
+names the folder.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from tests.browser.stack import Stack, pathways_up
 from tests.web.live import LiveApp, live_app
 
-ARTIFACTS = Path(__file__).parent / "artifacts"
+ARTIFACTS_SETTING = "PATHWAYS_TEST_ARTIFACTS"
+ARTIFACTS = Path(os.environ.get(ARTIFACTS_SETTING) or Path(__file__).parent / "artifacts")
+"""Where a test without the `artifacts` fixture (the indicators' done-when) keeps its own."""
 CHROMIUM = os.environ.get("PATHWAYS_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -43,7 +48,28 @@ def site() -> Iterator[LiveApp]:
         yield app
 
 
+@pytest.fixture(scope="module")
+def stack() -> Iterator[Stack]:
+    """`pathways up` with the demo accounts, for the tests of the whole stack."""
+    with pathways_up() as running:
+        yield running
+
+
 @pytest.fixture(scope="session")
-def artifacts() -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
+def artifacts(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of the screenshots (see the module's docstring)."""
+    given = os.environ.get(ARTIFACTS_SETTING)
+    folder = Path(given) if given else tmp_path_factory.getbasetemp() / "browser-artifacts"
+    folder.mkdir(parents=True, exist_ok=True)
+    request.config.stash[ARTIFACTS_KEY] = folder
+    return folder
+
+
+ARTIFACTS_KEY = pytest.StashKey[Path]()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say where the screenshots are, when a browser test took some."""
+    folder = terminalreporter.config.stash.get(ARTIFACTS_KEY, None)
+    if folder is not None:
+        terminalreporter.write_line(f"browser screenshots: {folder}")

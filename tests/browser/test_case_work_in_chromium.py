@@ -3,7 +3,7 @@
 Anna signs in, opens a pathway, records the baseline and the skills assessment and
 proposes a plan; Sara approves it from her queue; Anna starts a measure; the history
 timeline shows all of it; the pages render in Italian and in English, on a desktop and on
-a phone. Screenshots of the main pages go to tests/browser/artifacts/.
+a phone. Screenshots of the main pages go to the `artifacts` folder (tests/browser/conftest.py).
 """
 
 from __future__ import annotations
