@@ -70,6 +70,8 @@ ARTIFACTS_KEY = pytest.StashKey[Path]()
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say where the screenshots are, when a browser test took some."""
-    folder = terminalreporter.config.stash.get(ARTIFACTS_KEY, None)
+    # Under pytest-xdist the fixture runs in a worker: the controller knows the setting only.
+    given = os.environ.get(ARTIFACTS_SETTING)
+    folder = terminalreporter.config.stash.get(ARTIFACTS_KEY, None) or given
     if folder is not None:
         terminalreporter.write_line(f"browser screenshots: {folder}")
