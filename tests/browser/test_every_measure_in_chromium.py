@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, expect
+from playwright.sync_api import Browser, BrowserContext, StorageState, expect
 
 from domain.measures.state import MeasureStatus
 from tests.browser.flows import erase, pay, reset_password
@@ -43,6 +43,12 @@ PAYS = (DESKTOP_IT, PHONE_EN)
 ERASES = (PHONE_IT, DESKTOP_EN)
 RESETS = {DESKTOP_EN: "davide", PHONE_IT: "matteo"}
 """The flows, once per width and once per language (the reset on an account of its own)."""
+
+
+@pytest.fixture(scope="module")
+def sessions() -> dict[str, StorageState]:
+    """The sessions of the people signed in once through the form, by account."""
+    return {}
 
 
 @pytest.fixture
@@ -120,10 +126,11 @@ def test_kinds_from_opening_to_completion(
     contexts: list[BrowserContext],
     stack: Stack,
     artifacts: Path,
+    sessions: dict[str, StorageState],
     screen: Screen,
 ) -> None:
     def signed_in(who: str) -> Person:
-        return person(chromium, contexts, stack.base_url, who, screen, artifacts)
+        return person(chromium, contexts, stack.base_url, who, screen, artifacts, sessions)
 
     kinds = KINDS[screen]
     anna, sara, adele = signed_in("anna"), signed_in("sara"), signed_in("adele")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, StorageState, ViewportSize, expect
 
 from domain.measures import CATALOGUE, MeasureKind
 from domain.measures.state import MeasureStatus
@@ -125,21 +125,29 @@ def person(
     who: str,
     screen: Screen,
     artifacts: Path,
+    sessions: dict[str, StorageState],
 ) -> Person:
-    """A browser context of its own for `who` on `screen`, signed in through the form."""
+    """A browser context of its own for `who` on `screen`, signed in.
+
+    The first time through the sign-in form; after that with the session it gave
+    (`sessions`, by account), as a person's second device would be: signing in hashes the
+    password, the slowest request of all.
+    """
+    viewport: ViewportSize = {"width": screen.width, "height": 900 if screen.width > 600 else 844}
+    known = sessions.get(who)
     context = browser.new_context(
-        base_url=base_url,
-        viewport={"width": screen.width, "height": 900 if screen.width > 600 else 844},
-        locale=screen.locale,
+        base_url=base_url, viewport=viewport, locale=screen.locale, storage_state=known
     )
     context.set_default_timeout(15_000)
     contexts.append(context)
     page = context.new_page()
     page.goto("/")
-    expect(page).to_have_url(re.compile(r"/sign-in\?next="))
-    page.fill("#user_id", who)
-    page.fill("#password", DEMO_PASSWORD)
-    page.locator("form:has(#password) button[type=submit]").click()
+    if known is None:
+        expect(page).to_have_url(re.compile(r"/sign-in\?next="))
+        page.fill("#user_id", who)
+        page.fill("#password", DEMO_PASSWORD)
+        page.locator("form:has(#password) button[type=submit]").click()
+        sessions[who] = context.storage_state()
     expect(page).to_have_url(f"{base_url}/")
     if page.locator("html").get_attribute("lang") != screen.language:
         # The account's language wins over the browser's: the switch, as a person does.
