@@ -31,6 +31,7 @@ from domain.imports.rows import (
     INVALID_VALUE,
     MISSING_FIELD,
     UNKNOWN_VALUE,
+    Column,
     ImportRow,
     RowProblem,
     day_text,
@@ -38,22 +39,6 @@ from domain.imports.rows import (
 )
 from domain.state import initial_state
 from domain.values import Actor, Gender, ProtectionStatus, ReceptionCentreKind, Role
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column of the file: its key, its Italian header, how a cell becomes a field."""
-
-    key: str
-    header: str
-    field: tuple[str, ...]
-    """Where the value goes in the `open_pathway` document."""
-    kind: str = "text"
-    """`text`, `day`, `number`, or `choice` (one of `choices`)."""
-    required: bool = True
-    choices: tuple[str, ...] = ()
-    hint: str = ""
-
 
 CASELOAD_COLUMNS: tuple[Column, ...] = (
     Column("given_name", "Nome", ("beneficiary", "given_name")),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from pydantic import Field
@@ -26,6 +27,23 @@ DUPLICATE_IN_FILE = "duplicate_in_file"
 
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00)?)?$")
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.-](\d{4})$")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the file: its key, its Italian header, how a cell becomes a field."""
+
+    key: str
+    header: str
+    field: tuple[str, ...]
+    """Where the value goes in the row's command (a caseload's: the `open_pathway`)."""
+    kind: str = "text"
+    """`text`, `day`, `number`, or `choice` (one of `choices`)."""
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    hint: str = ""
 
 
 class ImportRow(Frozen):
@@ -83,3 +101,23 @@ def day_text(text: str) -> str | None:
     except ValueError:
         return None
     return candidate
+
+
+def month_text(text: str) -> str | None:
+    """`text` (`2026-03`, `03/2026`, or a day of the month as a spreadsheet's date cell
+    reads) as `YYYY-MM`; None if none of these."""
+    if (day := day_text(text)) is not None:
+        return day[:7]
+    if (iso := _ISO_MONTH.match(text)) is not None:
+        year, month = iso.groups()
+    elif (italian := _MONTH_YEAR.match(text)) is not None:
+        month, year = italian.groups()
+    else:
+        return None
+    return f"{int(year):04d}-{int(month):02d}" if 1 <= int(month) <= 12 else None
+
+
+def whole_number(text: str) -> int | None:
+    """`text` as a whole number (`12`, or `12.0` as a spreadsheet's number cell may read)."""
+    number = text.removesuffix(".0")
+    return int(number) if number.isdigit() else None
