@@ -29,6 +29,7 @@ from workflows.bulk_models import (
     BulkOperation,
     BulkStage,
     CloseCohort,
+    ImportAttendance,
     ImportCaseload,
     ReassignCaseload,
     RollOutPolicy,
@@ -70,7 +71,9 @@ class BulkOperations(ProcessFollower[BulkOperation]):
         super().__init__(client, task_queue, BulkOperation)
 
     async def dry_run(
-        self, operation: ReassignCaseload | CloseCohort | ImportCaseload, actor: Actor
+        self,
+        operation: ReassignCaseload | CloseCohort | ImportCaseload | ImportAttendance,
+        actor: Actor,
     ) -> str:
         """Start a dry run of `operation` for `actor`; its id."""
         operation_id = f"{WORKFLOW_ID_PREFIX}{uuid.uuid4().hex}"

@@ -25,7 +25,7 @@ from workers import (
     caseload_commands,
     escalation_commands,
     group_activity_commands,
-    import_commands,  # noqa: F401  (its commands join `pathways caseload`)
+    import_commands,  # its caseload commands join `pathways caseload`
     partner_commands,
     payment_commands,
     policy_commands,
@@ -51,6 +51,7 @@ app.add_typer(partner_commands.app)
 app.add_typer(budget_commands.app)
 app.add_typer(payment_commands.app)
 app.add_typer(caseload_commands.app)
+app.add_typer(import_commands.attendance_app)
 app.add_typer(group_activity_commands.app)
 app.command()(escalation_commands.overdue)
 app.command()(escalation_commands.inbox)

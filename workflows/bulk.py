@@ -9,7 +9,8 @@ is the dry run's with `-apply`, so applying the same dry run twice starts nothin
 answered with the first run's result.
 
 An existing caseload's import (`ImportCaseload`, docs/import.md) is a dry run and its
-application too: its rows are the file's, keyed by the pathway each opens; its dry run checks
+application too: its rows are the file's, keyed by the pathway each opens (a monthly
+attendance sheet's, `ImportAttendance`, by the row's own id); its dry run checks
 the whole file in one step (a duplicate is told by the rows before it), and applying sends
 only the rows without a problem, each batch carrying its own rows of the file only.
 
@@ -31,11 +32,11 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.pathways.bulk import ApplyRequest, BulkActivities, PreviewRequest, SelectRequest
     from workflows.bulk_models import (
+        FILE_IMPORTS,
         BulkInput,
         BulkOperation,
         BulkStage,
         CloseCohort,
-        ImportCaseload,
         RowResult,
         batch_of,
     )
@@ -124,7 +125,7 @@ class BulkOperationWorkflow:
         cohort's closure; `would_change` for every row of the other operations (their rows
         are chosen by what the rule asks, and their histories have no preview step)."""
         progress = progress.model_copy(update={"pathway_ids": rows})
-        if isinstance(request.operation, ImportCaseload):
+        if isinstance(request.operation, FILE_IMPORTS):
             # One step for the whole file: a duplicate is told by the rows before it.
             checked: list[RowResult] = await workflow.execute_activity_method(
                 BulkActivities.preview_rows,
@@ -164,6 +165,6 @@ class BulkOperationWorkflow:
 
 def _selection(request: BulkInput) -> SelectRequest:
     """What choosing the rows is asked: an import says who imports, the others need not."""
-    if isinstance(request.operation, ImportCaseload):
+    if isinstance(request.operation, FILE_IMPORTS):
         return SelectRequest(operation=request.operation, actor=request.actor)
     return SelectRequest(operation=request.operation)

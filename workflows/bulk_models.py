@@ -1,7 +1,8 @@
 """The bulk operation's plain models: what `BulkOperationWorkflow`, its activities and its
 callers share.
 
-The operations (`ReassignCaseload`, `CloseCohort`, `RollOutPolicy`, `ImportCaseload`), the
+The operations (`ReassignCaseload`, `CloseCohort`, `RollOutPolicy`, `ImportCaseload`,
+`ImportAttendance`), the
 workflow's input and result, a row's result, and the workflow ids: the pages and the CLI
 start and follow an operation (`client.bulk`) with these, never importing the workflow or
 its activities.
@@ -17,6 +18,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from domain.calendar import project_day
+from domain.imports.attendance import row_id_for
 from domain.imports.caseload import pathway_id_for
 from domain.imports.rows import ImportRow, RowProblem
 from domain.policy import Policy
@@ -89,8 +91,36 @@ class ImportCaseload(Frozen):
         )
 
 
+class ImportAttendance(Frozen):
+    """A monthly attendance sheet, each valid row's hours recorded on its pathway's measure
+    (docs/import.md): its rows are the file's, each keyed by `row_id_for` (a pathway may
+    have many rows)."""
+
+    kind: Literal["import_attendance"] = "import_attendance"
+    organisation_id: Identifier
+    digest: str = Field(pattern=r"^[0-9a-f]{64}$")
+    """SHA-256 of the file: with a row's number, its row id and command id."""
+    filename: str = Field(max_length=200)
+    rows: tuple[ImportRow, ...] = Field(min_length=1, max_length=10_000)
+
+    def only(self, row_ids: tuple[str, ...]) -> ImportAttendance:
+        """This sheet with only the rows of `row_ids` (a batch's)."""
+        wanted = set(row_ids)
+        return self.model_copy(
+            update={
+                "rows": tuple(r for r in self.rows if row_id_for(self.digest, r.number) in wanted)
+            }
+        )
+
+
+FileImport = ImportCaseload | ImportAttendance
+"""The operations whose rows are a file's: a dry run checks the whole file in one step, and
+applying sends only its valid rows, each batch carrying its own rows of the file."""
+FILE_IMPORTS = (ImportCaseload, ImportAttendance)
+
 Operation = Annotated[
-    ReassignCaseload | CloseCohort | RollOutPolicy | ImportCaseload, Field(discriminator="kind")
+    ReassignCaseload | CloseCohort | RollOutPolicy | ImportCaseload | ImportAttendance,
+    Field(discriminator="kind"),
 ]
 
 
@@ -98,6 +128,7 @@ class RowResult(Frozen):
     """What the operation did, or would do, to one pathway."""
 
     pathway_id: str
+    """The pathway changed; an attendance sheet's row: its row id (`row_id_for`)."""
     outcome: Literal["would_change", "would_refuse", "done", "unchanged", "refused", "failed"]
     """`would_refuse`: a dry run's row the domain's rule refuses now (with its code);
     `unchanged`: already as the operation wants it (a policy in force); `failed`: the
@@ -153,7 +184,7 @@ class BulkOperation(Frozen):
     def applicable(self) -> tuple[str, ...]:
         """The rows applying this dry run changes: all it listed; an import's valid ones
         only (a row with a problem, a duplicate, is never sent)."""
-        if self.operation.kind != "import_caseload":
+        if not isinstance(self.operation, FILE_IMPORTS):
             return self.pathway_ids
         return tuple(r.pathway_id for r in self.results if r.outcome == "would_change")
 
@@ -161,7 +192,7 @@ class BulkOperation(Frozen):
 def batch_of(operation: Operation, pathway_ids: tuple[str, ...]) -> Operation:
     """What a batch of `pathway_ids` is sent: an import's own rows only (the file stays out
     of every batch's input), any other operation whole."""
-    return operation.only(pathway_ids) if isinstance(operation, ImportCaseload) else operation
+    return operation.only(pathway_ids) if isinstance(operation, FILE_IMPORTS) else operation
 
 
 def apply_id_for(dry_run_id: str) -> str:

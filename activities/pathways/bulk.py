@@ -6,7 +6,9 @@ and the client that sends commands to pathways are injected by the worker's comp
 root (`workers.worker.build_worker`). The operations: reassigning a leaving caseworker's
 open pathways to another caseworker of the organisation (`ReassignCaseload`), closing the
 pathways of an organisation that are ready to close (`CloseCohort`), and putting a deadline
-policy in force on every running pathway (`RollOutPolicy`, `activities.pathways.policy_rollout`).
+policy in force on every running pathway (`RollOutPolicy`, `activities.pathways.policy_rollout`),
+and importing a file: a caseload (`ImportCaseload`, `activities.pathways.imports`) or a
+monthly attendance sheet (`ImportAttendance`, `activities.pathways.attendance_imports`).
 
 - `select_rows` reads which pathways the operation would change, and checks the people it
   names (`domain.assignment`): it changes nothing, and running it again is harmless.
@@ -31,6 +33,7 @@ from pydantic import Field
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.pathways.attendance_imports import apply_attendance, preview_attendance
 from activities.pathways.imports import apply_import, check_importer, preview_import
 from activities.pathways.policy_rollout import apply_policy
 from client.pathway import AccountLookup, CommandRefused, PathwayClient, StreamReader
@@ -38,13 +41,16 @@ from domain.assignment import AccountFacts, check_assignee, check_leaving
 from domain.commands import COMMAND_ADAPTER, CommandEnvelope
 from domain.decider import decide
 from domain.errors import DomainError
+from domain.imports.attendance import row_id_for
 from domain.imports.caseload import pathway_id_for
 from domain.projections import PathwaySummary
 from domain.values import Actor, Frozen, Stage
 from infra.eventstore.queries import CaseloadQueries
 from infra.eventstore.search_index import SearchIndexQueries
 from workflows.bulk_models import (
+    FILE_IMPORTS,
     CloseCohort,
+    ImportAttendance,
     ImportCaseload,
     Operation,
     ReassignCaseload,
@@ -78,7 +84,8 @@ class PreviewRequest(Frozen):
     """One batch of a dry run's rows, as `actor` would change them."""
 
     operation: Annotated[
-        ReassignCaseload | CloseCohort | ImportCaseload, Field(discriminator="kind")
+        ReassignCaseload | CloseCohort | ImportCaseload | ImportAttendance,
+        Field(discriminator="kind"),
     ]
     actor: Actor
     pathway_ids: tuple[str, ...] = Field(min_length=1)
@@ -134,14 +141,15 @@ class BulkActivities:
         operation = request.operation
         if isinstance(operation, RollOutPolicy):
             return sorted(set(await self._pathways.running_pathways()))
-        if isinstance(operation, ImportCaseload):
+        if isinstance(operation, FILE_IMPORTS):
             try:
                 assert request.actor is not None, "an import's selection names who imports"
                 await check_importer(operation, request.actor, self._accounts)
             except DomainError as refused:
                 raise _refusal(refused) from None
-            # The file's rows, in its order; whether each may be opened is the preview's.
-            return [pathway_id_for(operation.digest, r.number) for r in operation.rows]
+            # The file's rows, in its order; whether each may be applied is the preview's.
+            key = pathway_id_for if isinstance(operation, ImportCaseload) else row_id_for
+            return [key(operation.digest, r.number) for r in operation.rows]
         if isinstance(operation, CloseCohort):
             return await self._chosen(
                 lambda s: operation.chooses(s.opened_at),
@@ -171,6 +179,14 @@ class BulkActivities:
                 self._accounts,
                 datetime.now(UTC),
                 self._documents,
+            )
+        if isinstance(request.operation, ImportAttendance):
+            return await preview_attendance(
+                request.operation,
+                request.actor,
+                self._caseload,
+                self._pathways,
+                datetime.now(UTC),
             )
         results = []
         for pathway_id in request.pathway_ids:
@@ -224,6 +240,10 @@ class BulkActivities:
             case ImportCaseload():
                 results = await apply_import(
                     operation, request.actor, self._pathways, datetime.now(UTC)
+                )
+            case ImportAttendance():
+                results = await apply_attendance(
+                    operation, request.actor, self._caseload, self._pathways
                 )
             case _:
                 assert_never(operation)

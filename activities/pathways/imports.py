@@ -1,7 +1,8 @@
 """The steps of an existing caseload's import (`ImportCaseload`, docs/import.md), which
 `BulkActivities` runs for `BulkOperationWorkflow` like any bulk operation's.
 
-- `check_importer`: the person importing works in the organisation (or is the coordinator).
+- `check_importer`: the person importing works in the organisation (or is the coordinator);
+  a monthly attendance sheet's (`activities.pathways.attendance_imports`) does case work.
 - `preview_import`: every row checked as its opening would be (`domain.imports.caseload`),
   and the caseworkers it names looked up (active caseworkers of the organisation); changes
   nothing.
@@ -13,13 +14,16 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from datetime import datetime
+from typing import Any
 
 from temporalio import activity
 
 from client.pathway import AccountLookup, CommandRefused, PathwayClient
 from domain.assignment import AccountFacts, check_assignee
 from domain.errors import DomainError, RoleForbidden
+from domain.imports.attendance import ATTENDANCE_IMPORTERS
 from domain.imports.caseload import RowCheck, check_caseload
 from domain.imports.rows import RowProblem
 from domain.values import Actor, Role
@@ -29,7 +33,7 @@ from infra.eventstore.search_index import (
     pathways_with_document,
     pathways_with_name_and_birth_date,
 )
-from workflows.bulk_models import ImportCaseload, RowResult
+from workflows.bulk_models import FileImport, ImportAttendance, ImportCaseload, RowResult
 
 DUPLICATE_EXISTING = "duplicate_existing"
 OPENING_AT_ONCE = 4
@@ -40,11 +44,15 @@ HEARTBEAT_EVERY = 2.0
 """Seconds between a batch's heartbeats while its rows wait for their pathways."""
 
 
-async def check_importer(operation: ImportCaseload, actor: Actor, accounts: AccountLookup) -> None:
-    """Raise `RoleForbidden` unless `actor` may open pathways of the organisation.
+async def check_importer(operation: FileImport, actor: Actor, accounts: AccountLookup) -> None:
+    """Raise `RoleForbidden` unless `actor` may import the file into its organisation.
 
-    The coordinator opens in any; anyone else only in their own organisation.
+    The coordinator imports in any; anyone else only in their own organisation; an
+    attendance sheet, only those who do case work (`ATTENDANCE_IMPORTERS`: never a partner
+    or an auditor).
     """
+    if isinstance(operation, ImportAttendance) and actor.role not in ATTENDANCE_IMPORTERS:
+        raise RoleForbidden(f"a {actor.role} does not import attendance", field="organisation_id")
     if actor.role == Role.COORDINATOR:
         return
     account = await accounts.get_account(actor.id)
@@ -108,11 +116,17 @@ async def apply_import(
             return _result(check, (problem,), "done", "refused")
         return _result(check, (), "done", "refused")
 
-    rows = asyncio.gather(*(one(c) for c in _checked(operation, actor, now)))
-    while activity.in_activity() and not rows.done():
+    return await heartbeating([one(c) for c in _checked(operation, actor, now)])
+
+
+async def heartbeating(rows: list[Coroutine[Any, Any, RowResult]]) -> list[RowResult]:
+    """The rows' results, in their order, heartbeating while any waits (a pathway's
+    answer may take longer than the step's heartbeat timeout)."""
+    gathered = asyncio.gather(*rows)
+    while activity.in_activity() and not gathered.done():
         activity.heartbeat()
-        await asyncio.wait([rows], timeout=HEARTBEAT_EVERY)
-    return list(await rows)
+        await asyncio.wait([gathered], timeout=HEARTBEAT_EVERY)
+    return list(await gathered)
 
 
 async def _existing(documents: SearchIndexQueries, check: RowCheck) -> tuple[RowProblem, ...]:
@@ -154,14 +168,22 @@ def _checked(operation: ImportCaseload, actor: Actor, now: datetime) -> list[Row
 
 
 def _result(check: RowCheck, problems: tuple[RowProblem, ...], good: str, bad: str) -> RowResult:
+    return row_result(check.pathway_id, check.row.number, problems, good, bad)
+
+
+def row_result(
+    key: str, number: int, problems: tuple[RowProblem, ...], good: str, bad: str
+) -> RowResult:
+    """A file's row's result: `good` without problems, else `bad` with all of them (the
+    first one's code and message on the row)."""
     first = problems[0] if problems else None
     return RowResult.model_validate(
         {
-            "pathway_id": check.pathway_id,
+            "pathway_id": key,
             "outcome": bad if first else good,
             "code": first.code if first else None,
             "message": first.message if first else None,
-            "row": check.row.number,
+            "row": number,
             "problems": problems,
         }
     )

@@ -52,7 +52,10 @@ from domain.measures.training_course import CourseAttendance
 from domain.measures.work_grant import WorkGrantDetails
 from domain.state import PathwayState
 from domain.stream import record_events, stream_id_for
-from domain.values import Actor
+from domain.values import Actor, Role
+
+ATTENDANCE_IMPORTERS = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.COORDINATOR})
+"""Who imports attendance: who does case work (never a partner, an auditor or an admin)."""
 
 INVALID_MONTH = "invalid_month"
 NOT_FOUND = "not_found"

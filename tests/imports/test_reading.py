@@ -8,7 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from client.caseload_import import read_caseload
+from client.imports import read_caseload
 from domain.imports.rows import ImportFileError
 from infra.spreadsheet_reading import read_rows
 from tests.imports.rows import COLUMNS, cells, csv_of, xlsx_of

@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from web.pages.access_log import build_access_log_router
 from web.pages.admin import build_admin_router
 from web.pages.approvals import build_approvals_router
+from web.pages.attendance_import import build_attendance_import_router
 from web.pages.bank_account import build_bank_account_router
 from web.pages.budget import build_budget_router
 from web.pages.caseload import build_caseload_router
@@ -63,6 +64,7 @@ def build_pages_router() -> APIRouter:
     router.include_router(build_inbox_router())
     router.include_router(build_caseload_bulk_router())  # before /team: owns /team/...
     router.include_router(build_caseload_import_router())
+    router.include_router(build_attendance_import_router())
     router.include_router(build_group_activities_router())
     router.include_router(build_admin_router())
     router.include_router(build_bank_account_router())

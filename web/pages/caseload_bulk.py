@@ -32,7 +32,13 @@ from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router, see_other
 from web.problems import ProblemError
 from web.scope import FORBIDDEN
-from workflows.bulk_models import BulkOperation, CloseCohort, ImportCaseload, ReassignCaseload
+from workflows.bulk_models import (
+    BulkOperation,
+    CloseCohort,
+    ImportAttendance,
+    ImportCaseload,
+    ReassignCaseload,
+)
 
 REASSIGN_PATH = "/team/reassign"
 CLOSE_COHORT_PATH = "/team/close-cohort"
@@ -48,6 +54,13 @@ def check_reassigner(account: Account) -> None:
     if account.role not in REASSIGNING:
         log.warning("access_denied", account_id=account.id, action="caseload.reassign")
         raise ProblemError(FORBIDDEN, "reassigning a caseload is for supervisors", status=403)
+
+
+def check_bulk_reader(account: Account) -> None:
+    """403 unless `account` may see bulk operations: who runs them, and a caseworker (their
+    organisation's attendance imports only: `operation_in_scope`)."""
+    if account.role != Role.CASEWORKER:
+        check_reassigner(account)
 
 
 def _operations(request: Request) -> BulkOperations:
@@ -109,7 +122,9 @@ async def _cohort_form(
 
 
 async def start_dry_run(
-    request: Request, account: Account, operation: ReassignCaseload | CloseCohort | ImportCaseload
+    request: Request,
+    account: Account,
+    operation: ReassignCaseload | CloseCohort | ImportCaseload | ImportAttendance,
 ) -> Response:
     """Start a dry run of `operation` as `account`, and show it once done (or its progress)."""
     try:
@@ -129,7 +144,8 @@ async def start_dry_run(
 async def operation_in_scope(
     request: Request, account: Account, operation_id: str
 ) -> BulkOperation:
-    """The operation, if it is one of the account's organisations (else 404, as if none)."""
+    """The operation, if it is one of the account's organisations (else 404, as if none); a
+    caseworker's: an attendance import of their organisation."""
     try:
         found = await _operations(request).progress(operation_id)
     except LookupError:
@@ -137,6 +153,12 @@ async def operation_in_scope(
     if found is None:
         raise ProblemError("unavailable", "no worker answers now: try again", status=503)
     if found.operation.kind == "apply_policy":  # a policy's roll-out: no organisation's
+        raise ProblemError("not_found", "no such bulk operation", status=404)
+    if account.role == Role.CASEWORKER and (
+        found.operation.kind != "import_attendance"
+        or found.operation.organisation_id != account.organisation_id
+    ):
+        log.warning("access_denied", account_id=account.id, operation_id=operation_id)
         raise ProblemError("not_found", "no such bulk operation", status=404)
     await organisations_in_scope(request, account, found.operation.organisation_id)
     return found
@@ -198,14 +220,14 @@ def build_caseload_bulk_router() -> APIRouter:
     @router.get(BULK_PATH + "/{operation_id}")
     async def operation(request: Request, operation_id: str, account: PageAccount) -> Response:
         """A bulk operation's rows: what would change, or the progress and each result."""
-        check_reassigner(account)
+        check_bulk_reader(account)
         found = await operation_in_scope(request, account, operation_id)
         return render(request, "bulk_operation.html", found=found, names=await _names(request))
 
     @router.post(BULK_PATH + "/{operation_id}/apply")
     async def apply(request: Request, operation_id: str, account: PageAccount) -> Response:
         """Apply a dry run's rows (the same application, if it was applied already)."""
-        check_reassigner(account)
+        check_bulk_reader(account)
         await operation_in_scope(request, account, operation_id)
         operations = _operations(request)
         try:
@@ -233,6 +255,7 @@ __all__ = [
     "CLOSE_COHORT_PATH",
     "REASSIGN_PATH",
     "build_caseload_bulk_router",
+    "check_bulk_reader",
     "check_reassigner",
     "operation_in_scope",
     "start_dry_run",

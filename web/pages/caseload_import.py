@@ -2,7 +2,7 @@
 
 For those who run bulk operations (supervisors, the coordinator): the template to download
 (`/team/import/template.xlsx`, `.csv`), then the file, read and refused whole when it
-cannot be imported (`client.caseload_import`), else the dry run of an `ImportCaseload`
+cannot be imported (`client.imports`), else the dry run of an `ImportCaseload`
 started and shown on the bulk operation's page (`/team/bulk/<id>`), each row's problems by
 column; its problems as a CSV (`/team/bulk/<id>/problems.csv`); applying it is the bulk
 operation's "Apply". `pathways caseload import-template` and `import` are the CLI's twins.
@@ -14,10 +14,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from client.caseload_import import ImportFileError, read_caseload
+from client.imports import ImportFileError, read_caseload
 from infra.accounts.model import Account
 from web.dependencies import SettingsDep
-from web.pages.caseload_bulk import BULK_PATH, check_reassigner, operation_in_scope, start_dry_run
+from web.pages.caseload_bulk import (
+    BULK_PATH,
+    check_bulk_reader,
+    check_reassigner,
+    operation_in_scope,
+    start_dry_run,
+)
 from web.pages.organisation_scope import organisations_in_scope
 from web.pages.render import render
 from web.pages.routing import PageAccount, page_router
@@ -47,7 +53,7 @@ async def _form(
     )
 
 
-def _download(body: bytes, media_type: str, filename: str) -> Response:
+def download(body: bytes, media_type: str, filename: str) -> Response:
     return Response(
         body,
         media_type=media_type,
@@ -69,9 +75,9 @@ def build_caseload_import_router() -> APIRouter:
         """The template: XLSX with its instructions, or CSV."""
         check_reassigner(account)
         if extension == "xlsx":
-            return _download(template_xlsx(), XLSX_TYPE, "modello-percorsi.xlsx")
+            return download(template_xlsx(), XLSX_TYPE, "modello-percorsi.xlsx")
         if extension == "csv":
-            return _download(template_csv().encode(), "text/csv", "modello-percorsi.csv")
+            return download(template_csv().encode(), "text/csv", "modello-percorsi.csv")
         raise ProblemError("not_found", "no such template", status=404)
 
     @router.post(IMPORT_PATH)
@@ -104,15 +110,15 @@ def build_caseload_import_router() -> APIRouter:
     @router.get(BULK_PATH + "/{operation_id}/problems.csv")
     async def problems(request: Request, operation_id: str, account: PageAccount) -> Response:
         """An import's dry run's problems, one line each, by row and column."""
-        check_reassigner(account)
+        check_bulk_reader(account)
         found = await operation_in_scope(request, account, operation_id)
-        if found.operation.kind != "import_caseload":
+        if found.operation.kind not in ("import_caseload", "import_attendance"):
             raise ProblemError("not_found", "no such import", status=404)
-        return _download(
+        return download(
             problems_csv(found.results).encode(), "text/csv", f"problemi-{operation_id}.csv"
         )
 
     return router
 
 
-__all__ = ["IMPORT_PATH", "build_caseload_import_router"]
+__all__ = ["IMPORT_PATH", "XLSX_TYPE", "build_caseload_import_router", "download"]
