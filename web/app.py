@@ -50,6 +50,7 @@ from web.documents_api import build_documents_router
 from web.duplicates_api import build_duplicates_router
 from web.group_activities_api import build_group_activities_router
 from web.health import Dependency, build_health_router
+from web.imports_api import build_imports_router
 from web.inbox_api import build_inbox_router
 from web.outages import install_outage_handlers
 from web.pages import build_pages_router
@@ -200,6 +201,7 @@ def create_app(
     app.include_router(build_partners_router())
     app.include_router(build_documents_router())
     app.include_router(build_group_activities_router())
+    app.include_router(build_imports_router())
     app.include_router(build_access_log_router())
     app.include_router(build_pages_router())
     app.mount("/static", StaticFiles(packages=[("web", "static")]), name="static")
