@@ -96,7 +96,7 @@ def build_imports_router() -> APIRouter:
         kind: Kind,
         account: CurrentAccount,
         file: Annotated[UploadFile, File()],
-        organisation_id: Annotated[str, Form()],
+        organisation_id: Annotated[str, Form(min_length=1, max_length=64)],
         settings: SettingsDep,
         accounts: AccountsDep,
         operations: BulkOperationsDep,

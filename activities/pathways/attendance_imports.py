@@ -25,10 +25,10 @@ from client.pathway import CommandRefused, PathwayClient
 from domain.imports.attendance import (
     AttendanceCheck,
     check_attendance,
-    pathway_of,
     recordings,
 )
 from domain.imports.rows import RowProblem
+from domain.imports.sheet_names import pathway_of
 from domain.state import PathwayState
 from domain.values import Actor, Role
 from infra.eventstore.queries import CaseloadQueries

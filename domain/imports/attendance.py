@@ -1,10 +1,10 @@
 """A monthly attendance sheet: its columns, and each row checked as the page's recording is.
 
-A row names a pathway by the code the pages show (the first characters of its id, or the
-whole id), a measure as the pages name it ("Borsa lavoro (1)", or its id `work_grant-1`),
-a month and its hours: a work grant's hours worked, verified by its tutor, or a training
-course's hours attended. Each becomes the `record_measure_progress` command the measure's
-page sends (`WorkGrantAttendance`, `CourseAttendance` up to the month's last day), checked
+A row names a pathway by the code the pages show, a measure as the pages name it
+(`domain.imports.sheet_names`), a month and its hours: a work grant's hours worked,
+verified by its tutor, or a training course's hours attended. Each becomes the
+`record_measure_progress` command the measure's page sends (`WorkGrantAttendance`,
+`CourseAttendance` up to the month's last day), checked
 by the decider (`domain.decider.decide`) on the pathway's state as the importing person,
 after the rows of the file before it: every rule of the recording applies unchanged (the
 tutor-only rule, `hours_exceeded`, `already_recorded`, a month in the future...).
@@ -22,7 +22,6 @@ any dry run, records nothing twice.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,7 +46,12 @@ from domain.imports.rows import (
     row_key,
     whole_number,
 )
-from domain.measures import MeasureKind
+from domain.imports.sheet_names import (
+    MONTHLY_KINDS,
+    WORK_GRANT,
+    measure_id_of,
+    pathway_of,
+)
 from domain.measures.training_course import CourseAttendance
 from domain.measures.work_grant import WorkGrantDetails
 from domain.state import PathwayState
@@ -95,23 +99,8 @@ ATTENDANCE_COLUMNS: tuple[Column, ...] = (
 )
 """The attendance sheet's columns, in the template's order."""
 
-WORK_GRANT = MeasureKind("work_grant")
-TRAINING_COURSE = MeasureKind("training_course")
-MONTHLY_KINDS = (WORK_GRANT, TRAINING_COURSE)
-"""The measures whose hours a sheet records month by month."""
-MEASURE_NAMES = {
-    "borsa lavoro (tirocinio)": WORK_GRANT,
-    "borsa lavoro": WORK_GRANT,
-    "corso di formazione": TRAINING_COURSE,
-}
-"""The Italian names of the monthly measures, as the pages show them (`web/locales`: a test
-checks it) and shortened as a sheet may write them."""
-CODE_LENGTH = 8
-"""The characters of a pathway's id the pages show: the shortest code a row may give."""
 ROW_ID_PREFIX = "att-"
 COMMAND_ID_PREFIX = "attendance:"
-
-_NAMED = re.compile(r"^(.+?)\s*\(\s*(\d+)\s*\)$")
 
 
 @dataclass(frozen=True)
@@ -134,32 +123,6 @@ def row_id_for(digest: str, number: int) -> str:
 def command_id_for(digest: str, number: int) -> str:
     """The command id of the recording of a row of the file of `digest`."""
     return row_key(digest, number, COMMAND_ID_PREFIX)
-
-
-def pathway_of(code: str, scope: Collection[str]) -> str | None:
-    """The pathway of `scope` whose id is `code`, or begins with it (at least `CODE_LENGTH`
-    characters, and one pathway only); None otherwise."""
-    code = code.strip().rstrip("…").strip()
-    if code in scope:
-        return code
-    if len(code) < CODE_LENGTH:
-        return None
-    found = [p for p in scope if p.startswith(code)]
-    return found[0] if len(found) == 1 else None
-
-
-def measure_id_of(text: str) -> str:
-    """The measure id a cell names: `Borsa lavoro (1)` or `work_grant (1)` is `work_grant-1`;
-    anything else is taken as an id."""
-    text = text.strip()
-    if (named := _NAMED.match(text)) is None:
-        return text
-    name, ordinal = named.groups()
-    words = " ".join(name.lower().replace("_", " ").split())
-    kind = MEASURE_NAMES.get(words) or next(
-        (k for k in MeasureKind if k.replace("_", " ") == words), None
-    )
-    return f"{kind}-{int(ordinal)}" if kind is not None else text
 
 
 def recordings(

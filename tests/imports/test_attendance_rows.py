@@ -9,15 +9,12 @@ from datetime import UTC, datetime
 import pytest
 
 from domain.imports.attendance import (
-    MEASURE_NAMES,
-    MONTHLY_KINDS,
     check_attendance,
     command_id_for,
-    measure_id_of,
-    pathway_of,
     row_id_for,
 )
 from domain.imports.rows import ImportRow
+from domain.imports.sheet_names import MEASURE_NAMES, MONTHLY_KINDS, measure_id_of, pathway_of
 from domain.state import PathwayState
 from domain.values import Actor, Role
 from tests.scenarios import CASEWORKER, PATHWAY_ID, Scenario
