@@ -15,6 +15,8 @@ from domain.imports.attendance import (
 )
 from domain.imports.rows import ImportRow
 from domain.imports.sheet_names import MEASURE_NAMES, MONTHLY_KINDS, measure_id_of, pathway_of
+from domain.partners.links import LinkedContact
+from domain.partners.model import ContactRole
 from domain.state import PathwayState
 from domain.values import Actor, Role
 from tests.scenarios import CASEWORKER, PATHWAY_ID, Scenario
@@ -229,3 +231,19 @@ def test_the_measures_italian_names_are_the_pages_translations() -> None:
     italian = translations("it")
     for kind in MONTHLY_KINDS:
         assert MEASURE_NAMES[label(italian.gettext, kind).lower()] == kind
+
+
+def test_a_work_grant_with_a_linked_tutor_takes_its_hours_from_the_tutor_only() -> None:
+    tutor = LinkedContact(
+        contact_id="rizzo",
+        partner_id="sartoria",
+        partner_name="Sartoria Salentina",
+        partner_kind="host_company",
+        contact_role=ContactRole.TUTOR,
+        organisation_id="org-lecce",
+    )
+    linked = pathway().model_copy(update={"partner_links": {"work_grant-1": (tutor,)}})
+    assert checked(row(2), row(3, measure="training_course-1"), state=linked) == [
+        [(None, "attendance_by_tutor")],
+        [],
+    ]
