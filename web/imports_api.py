@@ -4,8 +4,8 @@ the pages and the CLI do (docs/import.md).
 `POST /api/v1/imports/{caseload|attendance}` (multipart: `file`, `organisation_id`) reads the
 file (`client.imports`, the same refusals: `not_a_spreadsheet`, `wrong_headers`,
 `too_many_rows`, `empty_file`, 422; `file_too_large`, 413) and starts its dry run (202);
-`GET /api/v1/imports/{id}` answers its progress and every row's problems;
-`POST /api/v1/imports/{id}/apply` applies the valid rows once (202; asked again, the same
+`GET /api/v1/imports/{kind}/{id}` answers its progress and every row's problems;
+`POST /api/v1/imports/{kind}/{id}/apply` applies the valid rows once (202; asked again, the same
 application, 200). A caseload is imported by a supervisor (their organisation) or the
 coordinator; an attendance sheet also by a caseworker (the pathways of their caseload);
 anyone else is 403. Another organisation, and an operation of one, is 404, as one that
@@ -126,7 +126,7 @@ def build_imports_router() -> APIRouter:
         return ImportStarted(operation_id=started)
 
     async def _found(
-        account: Account, operation_id: str, operations: BulkOperations | None
+        account: Account, kind: Kind, operation_id: str, operations: BulkOperations | None
     ) -> ImportReport:
         missing = ProblemError("not_found", f"no import {operation_id}", status=404)
         if not OPERATION_ID.fullmatch(operation_id):
@@ -137,9 +137,8 @@ def build_imports_router() -> APIRouter:
             raise missing from None
         if found is None:
             raise ProblemError("unavailable", "no worker answers now: try again", status=503)
-        if not isinstance(found.operation, FILE_IMPORTS):
+        if not isinstance(found.operation, FILE_IMPORTS) or KIND_OF[found.operation.kind] != kind:
             raise missing
-        kind = KIND_OF[found.operation.kind]
         _check(account, kind, found.operation.organisation_id)
         return ImportReport(
             operation_id=operation_id,
@@ -154,28 +153,29 @@ def build_imports_router() -> APIRouter:
         )
 
     @router.get(
-        "/{operation_id}",
+        "/{kind}/{operation_id}",
         response_model=ImportReport,
         summary="An import's progress, and each row's result with its problems by column",
     )
     async def follow(
-        operation_id: str, account: CurrentAccount, operations: BulkOperationsDep
+        kind: Kind, operation_id: str, account: CurrentAccount, operations: BulkOperationsDep
     ) -> ImportReport:
-        return await _found(account, operation_id, operations)
+        return await _found(account, kind, operation_id, operations)
 
     @router.post(
-        "/{operation_id}/apply",
+        "/{kind}/{operation_id}/apply",
         response_model=ImportStarted,
         status_code=status.HTTP_202_ACCEPTED,
         summary="Apply a dry run's valid rows, once (asked again: the same application)",
     )
     async def apply(
+        kind: Kind,
         operation_id: str,
         account: CurrentAccount,
         operations: BulkOperationsDep,
         response: Response,
     ) -> ImportStarted:
-        await _found(account, operation_id, operations)
+        await _found(account, kind, operation_id, operations)
         try:
             started = await _available(operations).apply(operation_id, account.actor)
         except BulkRefused as refused:

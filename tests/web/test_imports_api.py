@@ -50,11 +50,11 @@ async def test_an_attendance_sheet_is_checked_then_applied_once(dev_harness: Har
         )
         assert started.status_code == 202, started.text
         dry_run = started.json()["operation_id"]
-        report = (await api.get(f"/api/v1/imports/{dry_run}", headers=bearer("anna"))).json()
+        report = (await api.get(f"{ATTENDANCE}/{dry_run}", headers=bearer("anna"))).json()
         for _ in range(50):
             if report["stage"] == "done":
                 break
-            report = (await api.get(f"/api/v1/imports/{dry_run}", headers=bearer("anna"))).json()
+            report = (await api.get(f"{ATTENDANCE}/{dry_run}", headers=bearer("anna"))).json()
         assert report["kind"] == "attendance" and report["dry_run"] is True
         assert [(r["row"], r["outcome"]) for r in report["rows"]] == [
             (2, "would_change"),
@@ -65,21 +65,23 @@ async def test_an_attendance_sheet_is_checked_then_applied_once(dev_harness: Har
             "code": "invalid_month",
             "message": "'2026-13' is not a month (2026-03)",
         }
-        elsewhere = await api.get(f"/api/v1/imports/{dry_run}", headers=bearer("paolo"))
+        wrong_kind = await api.get(f"/api/v1/imports/caseload/{dry_run}", headers=bearer("sara"))
+        assert wrong_kind.status_code == 404
+        elsewhere = await api.get(f"{ATTENDANCE}/{dry_run}", headers=bearer("paolo"))
         assert elsewhere.status_code == 404
         assert elsewhere.headers["content-type"] == "application/problem+json"
 
-        applied = await api.post(f"/api/v1/imports/{dry_run}/apply", headers=bearer("anna"))
+        applied = await api.post(f"{ATTENDANCE}/{dry_run}/apply", headers=bearer("anna"))
         assert applied.status_code == 202, applied.text
-        again = await api.post(f"/api/v1/imports/{dry_run}/apply", headers=bearer("anna"))
+        again = await api.post(f"{ATTENDANCE}/{dry_run}/apply", headers=bearer("anna"))
         # Asked again: the same application (200 once it has finished, 202 while it runs).
         assert again.json()["operation_id"] == applied.json()["operation_id"]
         done = applied.json()["operation_id"]
-        report = (await api.get(f"/api/v1/imports/{done}", headers=bearer("anna"))).json()
+        report = (await api.get(f"{ATTENDANCE}/{done}", headers=bearer("anna"))).json()
         for _ in range(50):
             if report["stage"] == "done":
                 break
-            report = (await api.get(f"/api/v1/imports/{done}", headers=bearer("anna"))).json()
+            report = (await api.get(f"{ATTENDANCE}/{done}", headers=bearer("anna"))).json()
         assert [(r["row"], r["outcome"]) for r in report["rows"]] == [(2, "done")]
         assert len((await h.pathways.state(mine)).measures["work_grant-1"].progress) == 1
 
