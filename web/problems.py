@@ -69,6 +69,7 @@ TITLES: dict[str, str] = {
     "command_id_conflict": "The command id was used for another command",
     "duplicate_not_found": "No such possible duplicate",
     "duplicate_decided": "The possible duplicate is decided already",
+    "export_too_large": "Too many rows for one download",
     **ACCOUNT_ERROR_CODES,
     **PARTNER_ERROR_CODES,
 }
