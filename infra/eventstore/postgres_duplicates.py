@@ -1,4 +1,4 @@
-"""`DuplicateDecisions` on PostgreSQL (migrations 0026, 0027): an entry of the decisions'
+"""`DuplicateDecisions` on PostgreSQL (migrations 0026, 0028): an entry of the decisions'
 log and the person links it changes in one transaction."""
 
 from __future__ import annotations
