@@ -17,6 +17,13 @@ PYTHON_VERSION := $(shell $(PYTHON) -c '$(VERSION_OF)' 2>/dev/null)
 ifeq ($(PYTHON_VERSION),)
 $(error No supported Python found: need Python $(SUPPORTED_PYTHONS), or PYTHON=...)
 endif
+# Python writes its bytecode here, whatever the machine says: under PYTHONDONTWRITEBYTECODE
+# (set on this workplace's machines) every process compiled every module it imported from
+# source again (each CLI call, each worker, each pytest worker, which also re-rewrote the
+# asserts of every test module), and one web test took 9.0 s of CPU against 5.8 s with the
+# .pyc kept (docs/testing.md).
+unexport PYTHONDONTWRITEBYTECODE
+
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 # Re-install when pyproject.toml changes (the editable install follows the sources), and
@@ -59,7 +66,7 @@ up: $(STAMP) bytecode
 # is now bound by the two cores, and must be trimmed rather than spread wider.
 TEST_WORKERS ?= 4
 
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) bytecode $(CHROMIUM)
 	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # The browser tests drive Debian's Chromium (Playwright's own downloads are not reachable).

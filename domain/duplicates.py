@@ -12,7 +12,8 @@ No edit distance: a keyed token of "mohamed" tells nothing of "mohammed", and to
 would (prefixes, bigrams, phonetic codes) tell a database reader more than the words'
 equality (docs/privacy.md, "Duplicate detection").
 
-A coordinator confirms or dismisses a pair; the confirmed pairs join pathways into one
+A coordinator confirms or dismisses a pair, and may undo either (a new entry of the log, not
+a deletion: `current_decisions`); the pairs confirmed now join pathways into one
 person (`merged_persons`), whose key is the least pathway id among them, and the indicators
 count each person once (docs/indicators.md, "One person, counted once").
 """
@@ -23,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import combinations
+from typing import Protocol, TypeVar
 
 
 class DuplicateReason(StrEnum):
@@ -33,10 +35,14 @@ class DuplicateReason(StrEnum):
 
 
 class Decision(StrEnum):
-    """A coordinator's answer on a possible duplicate."""
+    """A coordinator's answer on a possible duplicate, or its undoing.
+
+    Decisions are a log, never edited: a pair's decision is its latest, and a pair whose
+    latest is `UNDONE` is undecided again (`current_decisions`)."""
 
     CONFIRMED = "confirmed"
     DISMISSED = "dismissed"
+    UNDONE = "undone"
 
 
 @dataclass(frozen=True)
@@ -114,3 +120,26 @@ def merged_persons(confirmed: Iterable[tuple[str, str]]) -> dict[str, str]:
 def person_key(persons: Mapping[str, str], pathway_id: str) -> str:
     """The person a pathway counts as: its key among `persons`, else the pathway itself."""
     return persons.get(pathway_id, pathway_id)
+
+
+class DecidedEntry(Protocol):
+    """What `current_decisions` reads of an entry of the log."""
+
+    @property
+    def first(self) -> str: ...
+    @property
+    def second(self) -> str: ...
+    @property
+    def decision(self) -> Decision: ...
+
+
+_Entry = TypeVar("_Entry", bound=DecidedEntry)
+
+
+def current_decisions(log: Iterable[_Entry]) -> dict[tuple[str, str], _Entry]:
+    """Each pair's decision now, from the log in the order it was recorded: the latest
+    entry of the pair, unless it undid the one before (the pair is undecided again)."""
+    latest: dict[tuple[str, str], _Entry] = {}
+    for entry in log:
+        latest[(entry.first, entry.second)] = entry
+    return {k: e for k, e in sorted(latest.items()) if e.decision is not Decision.UNDONE}

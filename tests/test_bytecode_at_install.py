@@ -22,7 +22,7 @@ def _recipe(makefile: str, target: str) -> tuple[str, list[str]]:
 
 def test_install_and_up_compile_every_package_the_project_installs() -> None:
     makefile = (ROOT / "Makefile").read_text()
-    for target in ("install", "up"):
+    for target in ("install", "up", "test"):
         prerequisites, _ = _recipe(makefile, target)
         assert "bytecode" in prerequisites.split(), target
     _, commands = _recipe(makefile, "bytecode")
@@ -32,6 +32,14 @@ def test_install_and_up_compile_every_package_the_project_installs() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     installed = project["tool"]["importlinter"]["root_packages"]
     assert set(compiled.group(1).split()) == set(installed)
+
+
+def test_make_writes_bytecode_whatever_the_environment_says() -> None:
+    """The workplace's machines set PYTHONDONTWRITEBYTECODE: every process of `make test`
+    (each pytest worker, CLI call, worker, web process) compiled every module it imported
+    again, and pytest rewrote every test module's asserts again (docs/testing.md)."""
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^unexport PYTHONDONTWRITEBYTECODE$", makefile, re.MULTILINE)
 
 
 def test_no_process_turns_off_writing_bytecode() -> None:

@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel
 
 from client.parsing import INVALID, build_envelope, known_at, opening_document, parse_command
@@ -32,8 +32,8 @@ from infra.eventstore.queries import OverdueObligation
 from web.access import PurposeHeader, PurposeQuery, chosen_purpose, record_read
 from web.api_links import pathway_links
 from web.auth import CurrentAccount
-from web.caseload_api import SelectionDep
-from web.caseload_list import MAX_OFFSET, list_caseload
+from web.caseload_api import TOTAL_HEADER, TOTAL_HEADER_SCHEMA, SelectionDep
+from web.caseload_list import MAX_OFFSET, count_caseload, list_caseload
 from web.command_bodies import CommandBody, OpeningBody
 from web.day_or_instant import DAY_OR_INSTANT
 from web.dependencies import AccountsDep, PathwaysDep, SettingsDep, StoreDep
@@ -264,6 +264,7 @@ def build_router() -> APIRouter:
     @router.get(
         "/pathways",
         response_model=list[PathwaySummary],
+        responses={200: {"headers": {TOTAL_HEADER: TOTAL_HEADER_SCHEMA}}},
         tags=["queries"],
         summary="Caseload list",
     )
@@ -272,16 +273,23 @@ def build_router() -> APIRouter:
         store: StoreDep,
         account: CurrentAccount,
         selection: SelectionDep,
+        response: Response,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> list[PathwaySummary]:
         """Pathways in your scope matching every filter, in the `sort` order (most urgent
         next deadline first by default). Page with `offset`: the order ends on the pathway
         id, so pages do not overlap while the rows do not change; a page shorter than
-        `limit` is the last. `.csv` and `.xlsx` give every row at once."""
-        return await list_caseload(
-            store.caseload, account, selection, settings.clock(), limit=limit, offset=offset
+        `limit` is the last. The `X-Total-Count` header says how many pathways match
+        across every page (in your scope only). `.csv` and `.xlsx` give every row at once,
+        up to 20,000 (`export_too_large`, 422, beyond)."""
+        now = settings.clock()
+        page = await list_caseload(
+            store.caseload, account, selection, now, limit=limit, offset=offset
         )
+        total = await count_caseload(store.caseload, account, selection, now)
+        response.headers[TOTAL_HEADER] = str(total)
+        return page
 
     @router.get(
         "/obligations/overdue",

@@ -43,6 +43,7 @@ from web.allowed_methods import AllowedMethods
 from web.api import build_router
 from web.body_limit import BodyLimit
 from web.caseload_api import build_caseload_router
+from web.caseload_import_api import build_caseload_import_router
 from web.codec_api import build_codec_router
 from web.dependencies import Services, install
 from web.documents import DOCUMENT_FORM_OVERHEAD, DOCUMENTS_SUFFIX
@@ -208,6 +209,7 @@ def create_app(
     app.include_router(build_inbox_router())
     app.include_router(build_search_router())
     app.include_router(build_duplicates_router())
+    app.include_router(build_caseload_import_router())
     app.include_router(
         build_codec_router(_origin(settings.temporal_ui_url), documented=codec is not None)
     )

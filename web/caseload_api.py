@@ -3,8 +3,8 @@
 The filters are typed query parameters (`caseload_selection`), so the OpenAPI lists every
 stage, measure kind, protection status and order, and an unknown one is refused as every
 bad query parameter of the API is (`invalid_command`, 422, with the parameter in `field`).
-The list itself is `GET /api/v1/pathways` (`web.api`); the files are written by
-`web.reports.caseload_export`, as the page's are.
+The list itself is `GET /api/v1/pathways` (`web.api`), its total in `X-Total-Count`; the
+files are written by `web.reports.caseload_export`, as the page's are.
 """
 
 from __future__ import annotations
@@ -53,6 +53,13 @@ def caseload_selection(
 
 
 SelectionDep = Annotated[Selection, Depends(caseload_selection)]
+TOTAL_HEADER = "X-Total-Count"
+"""The list's header: how many pathways of the selection the reader's scope holds, every
+page together (`web.caseload_list.count_caseload`); the body stays the page of items."""
+TOTAL_HEADER_SCHEMA = {
+    "description": "How many pathways match the filters in your scope, across every page",
+    "schema": {"type": "integer", "minimum": 0},
+}
 
 
 def build_caseload_router() -> APIRouter:

@@ -36,6 +36,10 @@ MAX_OFFSET = 2**63 - 1
 MAX_LIMIT = 500
 READ_BATCH = 500
 """Rows read per query when a download takes every row of the selection."""
+EXPORT_LIMIT = 20_000
+"""The most pathways a CSV or XLSX download holds (docs/search.md, "The caseload list"):
+a file past it is refused with `EXPORT_TOO_LARGE` before anything is read, not cut short."""
+EXPORT_TOO_LARGE = "export_too_large"
 
 _IDENTIFIER: TypeAdapter[str] = TypeAdapter(Identifier)
 _TRUE = frozenset({"true", "1", "on", "yes"})
@@ -147,6 +151,23 @@ def _number(
     return number
 
 
+def _scoped_filters(account: Account, selection: Selection, now: datetime) -> dict[str, Any] | None:
+    """The store's filters for the selection narrowed to the account's scope, or None when
+    the scope holds nothing (a caseworker or organisation outside it): the page and its
+    count read the same filters."""
+    scope = caseload_filter(account, selection.organisation_id, selection.caseworker_id)
+    if scope.empty:
+        return None
+    return {
+        "organisation_id": scope.organisation_id,
+        "caseworker_id": scope.caseworker_id,
+        "stage": selection.stage,
+        "measure_kind": None if selection.measure_kind is None else selection.measure_kind.value,
+        "protection_status": selection.protection_status,
+        "overdue_at": now if selection.overdue else None,
+    }
+
+
 async def list_caseload(
     caseload: CaseloadQueries,
     account: Account,
@@ -161,26 +182,39 @@ async def list_caseload(
     A filter on a caseworker or an organisation outside the scope answers nothing, as an
     unknown one would: the list tells nobody whose pathways exist elsewhere.
     """
-    scope = caseload_filter(account, selection.organisation_id, selection.caseworker_id)
-    if scope.empty:
+    filters = _scoped_filters(account, selection, now)
+    if filters is None:
         return []
-    return await caseload.list_summaries(
-        organisation_id=scope.organisation_id,
-        caseworker_id=scope.caseworker_id,
-        stage=selection.stage,
-        measure_kind=None if selection.measure_kind is None else selection.measure_kind.value,
-        protection_status=selection.protection_status,
-        overdue_at=now if selection.overdue else None,
-        sort=selection.sort,
-        limit=limit,
-        offset=offset,
-    )
+    return await caseload.list_summaries(**filters, sort=selection.sort, limit=limit, offset=offset)
+
+
+async def count_caseload(
+    caseload: CaseloadQueries, account: Account, selection: Selection, now: datetime
+) -> int:
+    """How many pathways of the selection are within the account's scope: one COUNT over
+    the same filters as `list_caseload`, so nothing outside the scope is ever counted."""
+    filters = _scoped_filters(account, selection, now)
+    if filters is None:
+        return 0
+    return await caseload.count_summaries(**filters)
 
 
 async def whole_caseload(
     caseload: CaseloadQueries, account: Account, selection: Selection, now: datetime
 ) -> list[PathwaySummary]:
-    """Every row of the selection within the account's scope, read a batch at a time."""
+    """Every row of the selection within the account's scope, read a batch at a time.
+
+    Raises:
+        ProblemError: `export_too_large` (422) when more than `EXPORT_LIMIT` pathways match;
+            nothing is read then.
+    """
+    total = await count_caseload(caseload, account, selection, now)
+    if total > EXPORT_LIMIT:
+        raise ProblemError(
+            EXPORT_TOO_LARGE,
+            f"{total} pathways match; a download takes at most {EXPORT_LIMIT}: narrow the filters",
+            status=422,
+        )
     rows: list[PathwaySummary] = []
     while True:
         batch = await list_caseload(

@@ -7,9 +7,12 @@ finds now (`SearchIndexQueries.sharing`) under the rule of `domain.duplicates`, 
 every organisation, less the pairs a coordinator decided. Whoever may read a pathway is
 told that a possible duplicate exists and at which organisation to ask, never the other
 pathway's id, code or person; the coordinator sees the pairs' codes and confirms (one
-person, counted once) or dismisses them. Refusals change nothing: `forbidden` (403) for
-another role, `duplicate_not_found` (404) for a pair that is not a possible duplicate now,
-`duplicate_decided` (409) for one decided already.
+person, counted once) or dismisses them, and may undo either (`Decision.UNDONE`, an entry
+of the log: the pair is a possible duplicate again, and a confirmation's person counts as
+two from then on); the decisions' history is the coordinator's too. Refusals change
+nothing: `forbidden` (403) for another role, `duplicate_not_found` (404) for a pair that
+is not a possible duplicate now, `duplicate_decided` (409) for one decided already,
+`duplicate_not_decided` (409) for an undoing of a pair with no decision now.
 """
 
 from __future__ import annotations
@@ -24,12 +27,13 @@ from domain.values import Role
 from infra.accounts.model import Account
 from infra.accounts.store import AccountStore
 from infra.eventstore.base import EventStore
-from infra.eventstore.duplicates import AlreadyDecided, DecidedPair
+from infra.eventstore.duplicates import AlreadyDecided, DecidedPair, NotDecided
 from web.problems import ProblemError
 from web.scope import FORBIDDEN, readable
 
 DUPLICATE_NOT_FOUND = "duplicate_not_found"
 DUPLICATE_DECIDED = "duplicate_decided"
+DUPLICATE_NOT_DECIDED = "duplicate_not_decided"
 DECIDERS = frozenset({Role.COORDINATOR})
 """Who sees the pairs and decides: the coordinator, who reads every organisation."""
 
@@ -53,11 +57,24 @@ class PossibleDuplicate(BaseModel):
 
 
 class DuplicateDecision(BaseModel):
-    """A coordinator's decision on a pair, as the API takes it."""
+    """A coordinator's decision on a pair, or its undoing (`undone`), as the API takes it."""
 
     first_pathway_id: str
     second_pathway_id: str
     decision: Decision
+
+
+class DecisionEntry(BaseModel):
+    """An entry of the decisions' history: the pair, what was decided or undone, by whom,
+    when, and whether it is the pair's decision now (what an undoing would undo)."""
+
+    first_pathway_id: str
+    second_pathway_id: str
+    decision: Decision
+    reason: DuplicateReason
+    decided_by: str
+    decided_at: datetime
+    standing: bool
 
 
 async def organisation_names(accounts: AccountStore) -> dict[str, str]:
@@ -128,15 +145,41 @@ async def possible_duplicates(store: EventStore, account: Account) -> list[Possi
     return await undecided(store, None)
 
 
+async def decision_history(store: EventStore, account: Account) -> list[DecisionEntry]:
+    """Every decision and undoing of the installation, newest first (the coordinator).
+
+    Raises:
+        ProblemError: `forbidden` (403) for any other role.
+    """
+    _check_decider(account)
+    log = await store.duplicates.history()
+    latest = {(d.first, d.second): i for i, d in enumerate(log)}
+    standing = {i for i in latest.values() if log[i].decision is not Decision.UNDONE}
+    return [
+        DecisionEntry(
+            first_pathway_id=d.first,
+            second_pathway_id=d.second,
+            decision=d.decision,
+            reason=d.reason,
+            decided_by=d.decided_by,
+            decided_at=d.decided_at,
+            standing=i in standing,
+        )
+        for i, d in reversed(list(enumerate(log)))
+    ]
+
+
 async def decide(
     store: EventStore, account: Account, asked: DuplicateDecision, now: datetime
 ) -> DecidedPair:
-    """Record the coordinator's decision on a pair that is a possible duplicate now.
+    """Record the coordinator's decision on a pair that is a possible duplicate now, or
+    undo the decision a pair has now (`Decision.UNDONE`).
 
     Raises:
         ProblemError: `forbidden` (403) for another role; `duplicate_not_found` (404) for a
             pair that is not an undecided possible duplicate (unknown, the same pathway
-            twice, a pathway erased); `duplicate_decided` (409) for a pair decided already.
+            twice, a pathway erased); `duplicate_decided` (409) for a pair decided already;
+            `duplicate_not_decided` (409) for an undoing of a pair with no decision now.
             Nothing is recorded.
     """
     _check_decider(account)
@@ -144,22 +187,35 @@ async def decide(
         first, second = pair(asked.first_pathway_id, asked.second_pathway_id)
     except ValueError as error:
         raise ProblemError(DUPLICATE_NOT_FOUND, str(error), status=404) from error
-    decided = {(d.first, d.second) for d in await store.duplicates.decisions()}
-    if (first, second) in decided:
-        raise ProblemError(DUPLICATE_DECIDED, "this pair is decided already", status=409)
-    found = next(
-        (
-            d
-            for d in await undecided(store, first)
-            if (d.first_pathway_id, d.second_pathway_id) == (first, second)
-        ),
-        None,
-    )
-    if found is None:
-        raise ProblemError(DUPLICATE_NOT_FOUND, "no such possible duplicate", status=404)
-    decision = DecidedPair(first, second, asked.decision, found.reason, account.id, now)
+    decided = {(d.first, d.second): d for d in await store.duplicates.decisions()}
+    if asked.decision is Decision.UNDONE:
+        before = decided.get((first, second))
+        if before is None:
+            raise ProblemError(
+                DUPLICATE_NOT_DECIDED, "this pair has no decision to undo", status=409
+            )
+        reason = before.reason
+    else:
+        if (first, second) in decided:
+            raise ProblemError(DUPLICATE_DECIDED, "this pair is decided already", status=409)
+        reason = await _possible_reason(store, first, second)
+    decision = DecidedPair(first, second, asked.decision, reason, account.id, now)
     try:
         await store.duplicates.decide(decision)
     except AlreadyDecided as error:
         raise ProblemError(DUPLICATE_DECIDED, str(error), status=409) from error
+    except NotDecided as error:
+        raise ProblemError(DUPLICATE_NOT_DECIDED, str(error), status=409) from error
     return decision
+
+
+async def _possible_reason(store: EventStore, first: str, second: str) -> DuplicateReason:
+    """Why the pair is an undecided possible duplicate now.
+
+    Raises:
+        ProblemError: `duplicate_not_found` (404) when it is not one.
+    """
+    for found in await undecided(store, first):
+        if (found.first_pathway_id, found.second_pathway_id) == (first, second):
+            return found.reason
+    raise ProblemError(DUPLICATE_NOT_FOUND, "no such possible duplicate", status=404)

@@ -10,10 +10,12 @@ from web import dependencies
 from web.auth import CurrentAccount
 from web.dependencies import SettingsDep, StoreDep
 from web.duplicates import (
+    DecisionEntry,
     DuplicateDecision,
     DuplicateNotice,
     PossibleDuplicate,
     decide,
+    decision_history,
     notices,
     organisation_names,
     possible_duplicates,
@@ -51,14 +53,30 @@ def build_duplicates_router() -> APIRouter:
         coordinator's only (`forbidden`, 403, for any other role)."""
         return await possible_duplicates(store, account)
 
-    @router.post("/duplicates/decisions", status_code=204, summary="Confirm or dismiss a pair")
+    @router.get(
+        "/duplicates/decisions",
+        response_model=list[DecisionEntry],
+        summary="The decisions' history",
+    )
+    async def decisions(store: StoreDep, account: CurrentAccount) -> list[DecisionEntry]:
+        """Every confirmation, dismissal and undoing, newest first; `standing` marks each
+        pair's decision now. The coordinator's only (`forbidden`, 403)."""
+        return await decision_history(store, account)
+
+    @router.post(
+        "/duplicates/decisions", status_code=204, summary="Confirm, dismiss or undo a pair"
+    )
     async def decide_duplicate(
         body: DuplicateDecision, store: StoreDep, settings: SettingsDep, account: CurrentAccount
     ) -> None:
         """Confirm (the two pathways are one person: the indicators count them once from
-        now on) or dismiss a possible duplicate. The coordinator's only (`forbidden`, 403);
-        `duplicate_not_found` (404) for a pair that is not an undecided possible duplicate,
-        `duplicate_decided` (409) for one decided already; nothing is recorded then."""
+        now on) or dismiss a possible duplicate, or undo (`undone`) the pair's decision now:
+        an entry of the history, not a deletion; the pair is a possible duplicate again and
+        a confirmed person counts as two from then on. The coordinator's only (`forbidden`,
+        403); `duplicate_not_found` (404) for a pair that is not an undecided possible
+        duplicate, `duplicate_decided` (409) for one decided already,
+        `duplicate_not_decided` (409) for an undoing of a pair with no decision now;
+        nothing is recorded then."""
         await decide(store, account, body, settings.clock())
 
     return router

@@ -1,13 +1,14 @@
-"""`/api/v1/imports`: a caseload's file or a monthly attendance sheet, checked then applied, as
-the pages and the CLI do (docs/import.md).
+"""`/api/v1/imports/attendance`: a monthly attendance sheet, checked then applied, as the pages
+and the CLI do (docs/import.md); a caseload's file has its own report
+(`web.caseload_import_api`, `/api/v1/imports/caseload`), with its problems flattened.
 
-`POST /api/v1/imports/{caseload|attendance}` (multipart: `file`, `organisation_id`) reads the
+`POST /api/v1/imports/attendance` (multipart: `file`, `organisation_id`) reads the
 file (`client.imports`, the same refusals: `not_a_spreadsheet`, `wrong_headers`,
 `too_many_rows`, `empty_file`, 422; `file_too_large`, 413) and starts its dry run (202);
 `GET /api/v1/imports/{kind}/{id}` answers its progress and every row's problems;
 `POST /api/v1/imports/{kind}/{id}/apply` applies the valid rows once (202; asked again, the same
-application, 200). A caseload is imported by a supervisor (their organisation) or the
-coordinator; an attendance sheet also by a caseworker (the pathways of their caseload);
+application, 200). An attendance sheet is imported by a supervisor (their organisation), the
+coordinator or a caseworker (the pathways of their caseload);
 anyone else is 403. Another organisation, and an operation of one, is 404, as one that
 does not exist.
 """
@@ -23,9 +24,8 @@ from temporalio.client import RPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
 from client.bulk import BulkOperations, BulkRefused
-from client.imports import ImportFileError, read_attendance, read_caseload
+from client.imports import ImportFileError, read_attendance
 from domain.imports.attendance import ATTENDANCE_IMPORTERS
-from domain.permissions import SUPERVISION
 from domain.values import Role
 from infra.accounts.model import Account
 from web.auth import CurrentAccount
@@ -39,11 +39,10 @@ from workflows.bulk_models import (
     RowResult,
 )
 
-Kind = Literal["caseload", "attendance"]
-IMPORTERS = {"caseload": SUPERVISION, "attendance": ATTENDANCE_IMPORTERS}
-"""Who imports each kind of file: a caseload as the bulk operations' pages, attendance as
-case work."""
-KIND_OF: dict[str, Kind] = {"import_caseload": "caseload", "import_attendance": "attendance"}
+Kind = Literal["attendance"]
+IMPORTERS = {"attendance": ATTENDANCE_IMPORTERS}
+"""Who imports each kind of file: attendance as case work."""
+KIND_OF: dict[str, Kind] = {"import_attendance": "attendance"}
 FILE_STATUS = {"file_too_large": 413}
 OPERATION_ID = re.compile(rf"{WORKFLOW_ID_PREFIX}[0-9a-f]{{32}}({APPLY_SUFFIX})?")
 """A dry run's id, or its application's: any other is no import (and never reaches Temporal)."""
@@ -104,9 +103,8 @@ def build_imports_router() -> APIRouter:
         _check(account, kind, organisation_id)
         if organisation_id not in {o.id for o in await accounts.list_organisations()}:
             raise ProblemError("not_found", "no such organisation", "organisation_id", status=404)
-        read = read_caseload if kind == "caseload" else read_attendance
         try:
-            operation = read(
+            operation = read_attendance(
                 await file.read(settings.import_max_bytes + 1),
                 file.filename or kind,
                 organisation_id,
@@ -137,7 +135,10 @@ def build_imports_router() -> APIRouter:
             raise missing from None
         if found is None:
             raise ProblemError("unavailable", "no worker answers now: try again", status=503)
-        if not isinstance(found.operation, FILE_IMPORTS) or KIND_OF[found.operation.kind] != kind:
+        if (
+            not isinstance(found.operation, FILE_IMPORTS)
+            or KIND_OF.get(found.operation.kind) != kind
+        ):
             raise missing
         _check(account, kind, found.operation.organisation_id)
         return ImportReport(

@@ -52,6 +52,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "command_id_conflict": 409,
     "duplicate_not_found": 404,
     "duplicate_decided": 409,
+    "duplicate_not_decided": 409,
 }
 """Codes with their own status; every other domain code is a rule violation, 422."""
 
@@ -69,6 +70,8 @@ TITLES: dict[str, str] = {
     "command_id_conflict": "The command id was used for another command",
     "duplicate_not_found": "No such possible duplicate",
     "duplicate_decided": "The possible duplicate is decided already",
+    "duplicate_not_decided": "The pair has no decision to undo",
+    "export_too_large": "Too many rows for one download",
     **ACCOUNT_ERROR_CODES,
     **PARTNER_ERROR_CODES,
 }

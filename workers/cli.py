@@ -23,6 +23,7 @@ from workers import (
     account_commands,
     budget_commands,
     caseload_commands,
+    duplicate_commands,
     escalation_commands,
     group_activity_commands,
     import_commands,  # its caseload commands join `pathways caseload`
@@ -51,6 +52,7 @@ app.add_typer(partner_commands.app)
 app.add_typer(budget_commands.app)
 app.add_typer(payment_commands.app)
 app.add_typer(caseload_commands.app)
+app.add_typer(duplicate_commands.app)
 app.add_typer(import_commands.attendance_app)
 app.add_typer(group_activity_commands.app)
 app.command()(escalation_commands.overdue)

@@ -61,18 +61,9 @@ class InMemoryCaseload:
     ) -> list[PathwaySummary]:
         """See `CaseloadQueries.list_summaries`."""
         check_page(limit, offset)
-        if overdue_at is not None:
-            require_aware(overdue_at, "overdue_at")
-        rows = [
-            s
-            for s in self._summaries.values()
-            if (organisation_id is None or s.organisation_id == organisation_id)
-            and (caseworker_id is None or s.caseworker_id == caseworker_id)
-            and (stage is None or s.stage == stage)
-            and (measure_kind is None or measure_kind in s.measure_kinds)
-            and (protection_status is None or s.protection_status == protection_status)
-            and (overdue_at is None or _overdue(s, overdue_at))
-        ]
+        rows = self._matching(
+            organisation_id, caseworker_id, stage, measure_kind, protection_status, overdue_at
+        )
         rows.sort(key=_urgency)
         if sort == CaseloadSort.OPENED:
             rows.sort(key=lambda s: (s.opened_at, s.pathway_id))
@@ -82,6 +73,45 @@ class InMemoryCaseload:
         elif sort == CaseloadSort.STAGE:
             rows.sort(key=lambda s: _STAGE_ORDER[s.stage])
         return rows[offset : offset + limit]
+
+    async def count_summaries(
+        self,
+        *,
+        organisation_id: str | None = None,
+        caseworker_id: str | None = None,
+        stage: Stage | None = None,
+        measure_kind: str | None = None,
+        protection_status: ProtectionStatus | None = None,
+        overdue_at: datetime | None = None,
+    ) -> int:
+        """See `CaseloadQueries.count_summaries`."""
+        return len(
+            self._matching(
+                organisation_id, caseworker_id, stage, measure_kind, protection_status, overdue_at
+            )
+        )
+
+    def _matching(
+        self,
+        organisation_id: str | None,
+        caseworker_id: str | None,
+        stage: Stage | None,
+        measure_kind: str | None,
+        protection_status: ProtectionStatus | None,
+        overdue_at: datetime | None,
+    ) -> list[PathwaySummary]:
+        if overdue_at is not None:
+            require_aware(overdue_at, "overdue_at")
+        return [
+            s
+            for s in self._summaries.values()
+            if (organisation_id is None or s.organisation_id == organisation_id)
+            and (caseworker_id is None or s.caseworker_id == caseworker_id)
+            and (stage is None or s.stage == stage)
+            and (measure_kind is None or measure_kind in s.measure_kinds)
+            and (protection_status is None or s.protection_status == protection_status)
+            and (overdue_at is None or _overdue(s, overdue_at))
+        ]
 
     async def open_obligations(
         self,

@@ -32,6 +32,40 @@ ORDER_BY: dict[CaseloadSort, sql.Composable] = {
 """Each order of the list in SQL, ending on the pathway id as the in-memory store's do."""
 
 
+def _filters(
+    organisation_id: str | None,
+    caseworker_id: str | None,
+    stage: Stage | None,
+    measure_kind: str | None,
+    protection_status: ProtectionStatus | None,
+    overdue_at: datetime | None,
+) -> tuple[list[sql.Composable], list[Any]]:
+    """The list's conditions and their parameters: one filtered query for a page and its
+    count. Only the filters given enter it, so each shape gets its own good plan."""
+    if overdue_at is not None:
+        require_aware(overdue_at, "overdue_at")
+    conditions: list[sql.Composable] = []
+    params: list[Any] = []
+    for column, value in (
+        ("organisation_id", organisation_id),
+        ("caseworker_id", caseworker_id),
+        ("stage", None if stage is None else stage.value),
+        ("protection_status", None if protection_status is None else protection_status.value),
+    ):
+        if value is not None:
+            conditions.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
+            params.append(value)
+    if measure_kind is not None:
+        # @> rather than = ANY, so the GIN index of migration 0019 serves it.
+        conditions.append(sql.SQL("measure_kinds @> ARRAY[%s]::text[]"))
+        params.append(measure_kind)
+    if overdue_at is not None:
+        # The earliest obligation is the next deadline: overdue_obligations' rule.
+        conditions.append(sql.SQL("next_deadline <= %s AND NOT suspended"))
+        params.append(overdue_at)
+    return conditions, params
+
+
 class PostgresCaseload:
     """`CaseloadQueries` on a psycopg pool whose database has been migrated."""
 
@@ -63,28 +97,9 @@ class PostgresCaseload:
     ) -> list[PathwaySummary]:
         """See `CaseloadQueries.list_summaries`."""
         check_page(limit, offset)
-        if overdue_at is not None:
-            require_aware(overdue_at, "overdue_at")
-        # Only the filters given enter the query, so each shape gets its own good plan.
-        conditions: list[sql.Composable] = []
-        params: list[Any] = []
-        for column, value in (
-            ("organisation_id", organisation_id),
-            ("caseworker_id", caseworker_id),
-            ("stage", None if stage is None else stage.value),
-            ("protection_status", None if protection_status is None else protection_status.value),
-        ):
-            if value is not None:
-                conditions.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
-                params.append(value)
-        if measure_kind is not None:
-            # @> rather than = ANY, so the GIN index of migration 0019 serves it.
-            conditions.append(sql.SQL("measure_kinds @> ARRAY[%s]::text[]"))
-            params.append(measure_kind)
-        if overdue_at is not None:
-            # The earliest obligation is the next deadline: overdue_obligations' rule.
-            conditions.append(sql.SQL("next_deadline <= %s AND NOT suspended"))
-            params.append(overdue_at)
+        conditions, params = _filters(
+            organisation_id, caseworker_id, stage, measure_kind, protection_status, overdue_at
+        )
         query = sql.SQL(
             "SELECT {columns} FROM pathway_summaries{where} ORDER BY {order} LIMIT %s OFFSET %s"
         ).format(columns=sql.SQL(SUMMARY_COLUMNS), where=where(conditions), order=ORDER_BY[sort])
@@ -92,6 +107,28 @@ class PostgresCaseload:
             await cur.execute(query, [*params, limit, offset])
             rows = await cur.fetchall()
         return [PathwaySummary.model_validate(row) for row in rows]
+
+    async def count_summaries(
+        self,
+        *,
+        organisation_id: str | None = None,
+        caseworker_id: str | None = None,
+        stage: Stage | None = None,
+        measure_kind: str | None = None,
+        protection_status: ProtectionStatus | None = None,
+        overdue_at: datetime | None = None,
+    ) -> int:
+        """See `CaseloadQueries.count_summaries`."""
+        conditions, params = _filters(
+            organisation_id, caseworker_id, stage, measure_kind, protection_status, overdue_at
+        )
+        query = sql.SQL("SELECT count(*) FROM pathway_summaries{where}").format(
+            where=where(conditions)
+        )
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(query, params)
+            found = await cur.fetchone()
+        return int(found[0]) if found else 0
 
     async def open_obligations(
         self,

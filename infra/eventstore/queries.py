@@ -73,6 +73,19 @@ class CaseloadQueries(Protocol):
         """
         ...
 
+    async def count_summaries(
+        self,
+        *,
+        organisation_id: str | None = None,
+        caseworker_id: str | None = None,
+        stage: Stage | None = None,
+        measure_kind: str | None = None,
+        protection_status: ProtectionStatus | None = None,
+        overdue_at: datetime | None = None,
+    ) -> int:
+        """How many caseload rows `list_summaries` would give with these filters, all pages."""
+        ...
+
     async def open_obligations(
         self,
         *,

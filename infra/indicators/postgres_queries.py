@@ -118,7 +118,7 @@ class PostgresIndicatorQueries(IndicatorQueries):
             raise ValueError("points must carry a time zone")
         if not points:
             return []
-        if await self._linked_by(max(points)):
+        if await self._linked_between(min(points), max(points)):
             # A person counted once is a choice among her pathways at each instant, which
             # running sums cannot make: one table per point (docs/indicators.md).
             return [
@@ -203,17 +203,18 @@ class PostgresIndicatorQueries(IndicatorQueries):
             tables[instant] = self._table(by, now_held)
         return [tables[p] for p in points]
 
-    async def _linked_by(self, as_of: datetime) -> bool:
-        """Whether any pathway was linked to a person (a confirmed duplicate) by `as_of`."""
+    async def _linked_between(self, first: datetime, last: datetime) -> bool:
+        """Whether any pathway was linked to a person (a confirmed duplicate, not undone) at
+        some instant from `first` to `last`."""
         async with self._pool.connection() as conn:
-            cur = await conn.execute(_ANY_LINK, (as_of,))
+            cur = await conn.execute(_ANY_LINK, {"first": first, "last": last})
             found = await cur.fetchone()
         return bool(found and found[0])
 
     async def _once_per_person(self, held: sql.Composable, as_of: datetime) -> sql.Composable:
         """`held`, one row per person and fact once some pathways are one person at `as_of`
         (`_ONCE_PER_PERSON`); `held` itself when none are, so the usual read stays as fast."""
-        if not await self._linked_by(as_of):
+        if not await self._linked_between(as_of, as_of):
             return held
         return sql.SQL(_ONCE_PER_PERSON).format(held=held)
 
@@ -302,7 +303,12 @@ def _conditions(
     return conditions, {f"dim_{c}": v for c, v in filters.items()}
 
 
-_ANY_LINK = "SELECT EXISTS (SELECT 1 FROM person_links WHERE linked_at <= %s)"
+_LINKED_AT = "l.linked_at <= %(as_of)s AND (l.unlinked_at IS NULL OR l.unlinked_at > %(as_of)s)"
+"""A person link `l` that holds at `as_of`: linked by then and not undone by then."""
+_ANY_LINK = (
+    "SELECT EXISTS (SELECT 1 FROM person_links"
+    " WHERE linked_at <= %(last)s AND (unlinked_at IS NULL OR unlinked_at > %(first)s))"
+)
 _PERSON = (
     "CASE WHEN h.fact = ANY(%(not_persons)s) THEN h.pathway_id"
     " ELSE COALESCE(l.person_key, h.pathway_id) END"
@@ -310,14 +316,14 @@ _PERSON = (
 _ONCE_PER_PERSON = (
     f"(SELECT DISTINCT ON ({_PERSON}, h.fact)"
     " h.pathway_id, h.fact, h.weight, h.since, h.opened_by FROM {held} h"
-    " LEFT JOIN person_links l ON l.pathway_id = h.pathway_id AND l.linked_at <= %(as_of)s"
+    f" LEFT JOIN person_links l ON l.pathway_id = h.pathway_id AND {_LINKED_AT}"
     f" ORDER BY {_PERSON}, h.fact, h.pathway_id)"
 )
-"""The held rows counted once per person: of the pathways linked as one person by `as_of`
-(a confirmed duplicate, `person_links`), each fact counts on the first pathway (by id)
-that holds it, with its weight; a pathway linked to no one is its own person. The facts of
-indicators that count activities or attendances, not people (`not_persons`), count on
-every pathway still."""
+"""The held rows counted once per person: of the pathways linked as one person at `as_of`
+(a confirmed duplicate, `person_links`, not undone by then), each fact counts on the first
+pathway (by id) that holds it, with its weight; a pathway linked to no one is its own
+person. The facts of indicators that count activities or attendances, not people
+(`not_persons`), count on every pathway still."""
 
 _OWNED = (
     "(SELECT f.pathway_id, f.fact, f.weight, f.opened_by,"

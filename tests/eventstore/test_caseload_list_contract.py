@@ -132,6 +132,7 @@ async def test_each_filter_keeps_the_rows_it_names(
     want = expected(keep, CaseloadSort.NEXT_DEADLINE)
     assert [s.pathway_id for s in found] == want
     assert want or name == "all together", "a filter that keeps nothing checks nothing"
+    assert await caseload.caseload.count_summaries(**given) == len(want)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("sort", list(CaseloadSort))

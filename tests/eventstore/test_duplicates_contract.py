@@ -5,17 +5,18 @@ same write, a second decision on a pair refused with nothing written."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from domain.duplicates import Decision, DuplicateReason
 from domain.values import Beneficiary
 from infra.eventstore.base import EventStore
-from infra.eventstore.duplicates import AlreadyDecided, DecidedPair
+from infra.eventstore.duplicates import AlreadyDecided, DecidedPair, NotDecided
 from tests.eventstore.test_search_index_contract import AMINA, ANH, append
 
 LATER = datetime(2026, 3, 1, tzinfo=UTC)
+DAY = timedelta(days=1)
 FATOU = Beneficiary(
     given_name="Fatou",
     family_name="Bah",
@@ -65,7 +66,43 @@ async def test_a_confirmation_links_persons_and_a_pair_is_decided_once(
     await store.duplicates.decide(decided._replace(first="pw-a", second="pw-c", decided_at=then))
     links = [tuple(link) for link in await store.duplicates.person_links()]
     assert links == [
-        ("pw-a", "pw-a", then),
-        ("pw-b", "pw-a", LATER),  # re-keyed, linked since its own confirmation
-        ("pw-c", "pw-a", LATER),
+        ("pw-a", "pw-a", then, None),
+        ("pw-b", "pw-a", LATER, None),  # re-keyed, linked since its own confirmation
+        ("pw-c", "pw-a", LATER, None),
+    ]
+
+
+async def test_an_undoing_is_an_entry_that_ends_the_links_it_made(store: EventStore) -> None:
+    confirmed = DecidedPair(
+        "pw-b", "pw-c", Decision.CONFIRMED, DuplicateReason.DOCUMENT, "cora", LATER
+    )
+    await store.duplicates.decide(confirmed)
+    joined = datetime(2026, 4, 1, tzinfo=UTC)
+    other = confirmed._replace(first="pw-a", second="pw-c", decided_at=joined)
+    await store.duplicates.decide(other)
+    undone_at = datetime(2026, 5, 1, tzinfo=UTC)
+    undone = other._replace(decision=Decision.UNDONE, decided_at=undone_at)
+    await store.duplicates.decide(undone)
+    assert await store.duplicates.history() == [confirmed, other, undone]
+    assert await store.duplicates.decisions() == [confirmed], "pw-a, pw-c undecided again"
+    assert [tuple(link) for link in await store.duplicates.person_links()] == [
+        ("pw-a", "pw-a", joined, undone_at),  # ended, not deleted: a report before still joins
+        ("pw-b", "pw-b", LATER, None),  # keyed by its own person again
+        ("pw-c", "pw-b", LATER, None),
+    ]
+    with pytest.raises(NotDecided):
+        await store.duplicates.decide(undone._replace(decided_at=undone_at + DAY))
+    again = other._replace(decision=Decision.DISMISSED, decided_at=undone_at + DAY)
+    await store.duplicates.decide(again)
+    with pytest.raises(AlreadyDecided):
+        await store.duplicates.decide(other._replace(decided_at=undone_at + 2 * DAY))
+    assert len(await store.duplicates.history()) == 4, "a refused entry writes nothing"
+    relinked_at = undone_at + 3 * DAY
+    await store.duplicates.decide(again._replace(decision=Decision.UNDONE, decided_at=relinked_at))
+    await store.duplicates.decide(other._replace(decided_at=relinked_at))
+    assert [tuple(link) for link in await store.duplicates.person_links()] == [
+        ("pw-a", "pw-a", joined, undone_at),
+        ("pw-a", "pw-a", relinked_at, None),  # linked again: a new link from now
+        ("pw-b", "pw-a", LATER, None),
+        ("pw-c", "pw-a", LATER, None),
     ]

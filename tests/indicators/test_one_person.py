@@ -50,6 +50,25 @@ async def test_a_confirmed_pair_counts_once_in_every_figure_from_its_confirmatio
     assert len(await queries.pathways_for("skills_assessed", before)) == 2
 
 
+async def test_an_undone_confirmation_counts_twice_again_from_its_undoing(pool: Pool) -> None:
+    records = await caseload(pool)
+    await PostgresIndicatorProjection(pool).catch_up()
+    queries = PostgresIndicatorQueries(pool)
+    confirmed_at = records[-1].recorded_at + timedelta(hours=1)
+    undone_at = confirmed_at + timedelta(days=1)
+    confirmed = DecidedPair(
+        "p-a", "p-c", Decision.CONFIRMED, DuplicateReason.DOCUMENT, "cora", confirmed_at
+    )
+    duplicates = PostgresEventStore(pool).duplicates
+    await duplicates.decide(confirmed)
+    await duplicates.decide(confirmed._replace(decision=Decision.UNDONE, decided_at=undone_at))
+    between, after = confirmed_at + timedelta(hours=1), undone_at + timedelta(seconds=1)
+    trend = await queries.trend([confirmed_at - timedelta(seconds=1), between, after])
+    assert [figure(t, "skills_assessed").value for t in trend] == [2, 1, 2]
+    assert len(await queries.pathways_for("skills_assessed", between)) == 1
+    assert len(await queries.pathways_for("skills_assessed", after)) == 2
+
+
 async def test_no_link_reads_as_before(pool: Pool) -> None:
     await caseload(pool)
     await PostgresIndicatorProjection(pool).catch_up()

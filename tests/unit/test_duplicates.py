@@ -4,13 +4,16 @@ persons the confirmed pairs make."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
 
 from domain.duplicates import (
+    Decision,
     DuplicateReason,
     Identity,
+    current_decisions,
     duplicate_reason,
     merged_persons,
     pair,
@@ -98,3 +101,22 @@ def test_possible_pairs_compares_within_shared_documents_and_birth_dates() -> No
     ]
     assert possible_pairs(identities, "p-b") == [("p-b", "p-c", DuplicateReason.DOCUMENT)]
     assert possible_pairs(identities, "p-d") == []
+
+
+def test_a_pairs_decision_is_its_latest_and_an_undoing_leaves_it_undecided() -> None:
+    @dataclass(frozen=True)
+    class Entry:
+        first: str
+        second: str
+        decision: Decision
+
+    log = [
+        Entry("a", "b", Decision.CONFIRMED),
+        Entry("c", "d", Decision.DISMISSED),
+        Entry("a", "b", Decision.UNDONE),
+        Entry("c", "d", Decision.UNDONE),
+        Entry("c", "d", Decision.CONFIRMED),
+    ]
+    assert current_decisions(log) == {("c", "d"): log[4]}
+    assert current_decisions(log[:2]) == {("a", "b"): log[0], ("c", "d"): log[1]}
+    assert current_decisions(log[:3]) == {("c", "d"): log[1]}

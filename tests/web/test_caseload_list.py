@@ -118,6 +118,43 @@ async def test_the_api_pages_past_200_in_scope(site: Site) -> None:
     assert len(await listed(site, "cora", limit=500)) == ANNAS + 2
 
 
+async def total(site: Site, who: str, **params: Any) -> int:
+    reply = await site.http.get("/api/v1/pathways", params=params, headers=bearer(who))
+    assert reply.status_code == 200, reply.text
+    return int(reply.headers["X-Total-Count"])
+
+
+async def test_the_api_counts_every_page_in_scope_only(site: Site) -> None:
+    assert await total(site, "anna", limit=1) == ANNAS
+    assert await total(site, "cora", limit=1) == ANNAS + 2
+    assert await total(site, "marta") == 2
+    assert await total(site, "sara", protection_status="refugee") == 21
+    # Another organisation's pathways are never counted, whatever the filter names.
+    assert await total(site, "sara", organisation_id="org-nardo") == 0
+    assert await total(site, "paolo", caseworker_id="anna") == 0
+    assert await total(site, "anna", caseworker_id="marta") == 0
+
+
+async def test_a_download_past_its_limit_is_refused_and_reads_nothing(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("web.caseload_list.EXPORT_LIMIT", ANNAS - 1)
+    before = len(await logged(site, "caseload_export"))
+    for fmt in ("csv", "xlsx"):
+        reply = await site.http.get(f"/api/v1/pathways.{fmt}", headers=bearer("anna"))
+        assert reply.status_code == 422, reply.text
+        assert reply.json()["code"] == "export_too_large"
+    async with httpx.AsyncClient(
+        transport=site.http._transport, base_url="http://testserver"
+    ) as browser:
+        await sign_in(browser, "anna")
+        page = await browser.get("/caseload.csv")
+        assert page.status_code == 422 and "Troppi percorsi" in page.text
+    assert len(await logged(site, "caseload_export")) == before
+    marta = await site.http.get("/api/v1/pathways.csv", headers=bearer("marta"))
+    assert marta.status_code == 200, "a selection within the limit still downloads"
+
+
 async def test_the_api_filters(site: Site) -> None:
     refugees = await listed(site, "sara", protection_status="refugee", limit=500)
     assert refugees == sorted(refugees) and len(refugees) == 21
@@ -219,6 +256,7 @@ async def test_the_page_lists_50_at_a_time_with_filters_folded(site: Site) -> No
         assert """urgenti. <a href="/caseload">L'elenco completo dei casi</a>""" in home.text
         first = await browser.get("/caseload")
         assert first.status_code == 200
+        assert f'<p class="count" role="status">{ANNAS} percorsi</p>' in first.text
         assert '<details class="action caseload-filters">' in first.text
         assert first.text.count('<li class="card') == 50
         assert "Amina0 Diallo" in first.text and "page=1" in first.text
@@ -227,6 +265,9 @@ async def test_the_page_lists_50_at_a_time_with_filters_folded(site: Site) -> No
         assert 'rel="next"' not in last.text
         filtered = await browser.get("/caseload", params={"protection_status": "refugee"})
         assert filtered.text.count('<li class="card') == 21
+        assert ">21 percorsi</p>" in filtered.text
+        one = await browser.get("/caseload", params={"caseworker_id": "anna", "sort": "-opened"})
+        assert f">{ANNAS} percorsi</p>" in one.text
         assert '<details class="action caseload-filters" open>' in filtered.text
         assert "/caseload.csv?protection_status=refugee" in filtered.text
         download = await browser.get("/caseload.xlsx", params={"protection_status": "refugee"})

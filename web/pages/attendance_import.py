@@ -22,9 +22,9 @@ from domain.imports.attendance import ATTENDANCE_IMPORTERS
 from domain.values import Role
 from infra.accounts.model import Account, Organisation
 from web.dependencies import SettingsDep
+from web.organisation_scope import organisations_in_scope
 from web.pages.caseload_bulk import start_dry_run
 from web.pages.caseload_import import IMPORT_PATH, XLSX_TYPE, download
-from web.pages.organisation_scope import organisations_in_scope
 from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router
 from web.problems import ProblemError

@@ -24,7 +24,7 @@ from infra.payments.overview import PaymentsDesk
 from web import dependencies
 from web.dependencies import SettingsDep
 from web.i18n import N_
-from web.pages.organisation_scope import organisations_in_scope
+from web.organisation_scope import organisations_in_scope
 from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router, see_other
 from web.problems import ProblemError

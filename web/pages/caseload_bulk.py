@@ -19,55 +19,20 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from temporalio.client import RPCTimeoutOrCancelledError
-from temporalio.service import RPCError
 
-from client.bulk import BulkOperations, BulkRefused
-from domain.permissions import SUPERVISION
-from domain.values import Actor, Role
+from domain.values import Role
 from infra.accounts.model import Account
+from web import bulk_operations as bulk
 from web import dependencies
-from web.pages.organisation_scope import organisations_in_scope
+from web.bulk_operations import check_bulk_reader, check_reassigner, operation_in_scope
+from web.organisation_scope import organisations_in_scope
 from web.pages.render import render
-from web.pages.routing import PageAccount, log, page_router, see_other
-from web.problems import ProblemError
-from web.scope import FORBIDDEN
-from workflows.bulk_models import (
-    BulkOperation,
-    CloseCohort,
-    ImportAttendance,
-    ImportCaseload,
-    ReassignCaseload,
-)
+from web.pages.routing import PageAccount, page_router, see_other
+from workflows.bulk_models import CloseCohort, ImportAttendance, ImportCaseload, ReassignCaseload
 
 REASSIGN_PATH = "/team/reassign"
 CLOSE_COHORT_PATH = "/team/close-cohort"
 BULK_PATH = "/team/bulk"
-REASSIGNING = SUPERVISION
-"""Who reassigns pathways (`domain.permissions`): the pages offer it to no one else."""
-WAIT_SECONDS = 5.0
-"""How long a form waits for the operation's result before it shows the progress."""
-
-
-def check_reassigner(account: Account) -> None:
-    """403 unless `account` may run bulk operations (`REASSIGNING`)."""
-    if account.role not in REASSIGNING:
-        log.warning("access_denied", account_id=account.id, action="caseload.reassign")
-        raise ProblemError(FORBIDDEN, "reassigning a caseload is for supervisors", status=403)
-
-
-def check_bulk_reader(account: Account) -> None:
-    """403 unless `account` may see bulk operations: who runs them, and a caseworker (their
-    organisation's attendance imports only: `operation_in_scope`)."""
-    if account.role != Role.CASEWORKER:
-        check_reassigner(account)
-
-
-def _operations(request: Request) -> BulkOperations:
-    operations = dependencies.bulk_operations(request)
-    if operations is None:
-        raise ProblemError("unavailable", "this web app starts no bulk operation", status=503)
-    return operations
 
 
 def _field(form: Any, name: str) -> str:
@@ -127,41 +92,8 @@ async def start_dry_run(
     operation: ReassignCaseload | CloseCohort | ImportCaseload | ImportAttendance,
 ) -> Response:
     """Start a dry run of `operation` as `account`, and show it once done (or its progress)."""
-    try:
-        dry_run_id = await _operations(request).dry_run(
-            operation, Actor(id=account.id, role=account.role)
-        )
-        await _operations(request).wait(dry_run_id, WAIT_SECONDS)
-    except (RPCError, RPCTimeoutOrCancelledError) as err:
-        log.warning("bulk_not_started", error=str(err))
-        raise ProblemError(
-            "unavailable", "the workflow service does not answer", status=503
-        ) from None
-    log.info("bulk_dry_run_started", operation_id=dry_run_id, by=account.id)
+    dry_run_id = await bulk.start_dry_run(request, account, operation)
     return see_other(f"{BULK_PATH}/{dry_run_id}", request)
-
-
-async def operation_in_scope(
-    request: Request, account: Account, operation_id: str
-) -> BulkOperation:
-    """The operation, if it is one of the account's organisations (else 404, as if none); a
-    caseworker's: an attendance import of their organisation."""
-    try:
-        found = await _operations(request).progress(operation_id)
-    except LookupError:
-        raise ProblemError("not_found", "no such bulk operation", status=404) from None
-    if found is None:
-        raise ProblemError("unavailable", "no worker answers now: try again", status=503)
-    if found.operation.kind == "apply_policy":  # a policy's roll-out: no organisation's
-        raise ProblemError("not_found", "no such bulk operation", status=404)
-    if account.role == Role.CASEWORKER and (
-        found.operation.kind != "import_attendance"
-        or found.operation.organisation_id != account.organisation_id
-    ):
-        log.warning("access_denied", account_id=account.id, operation_id=operation_id)
-        raise ProblemError("not_found", "no such bulk operation", status=404)
-    await organisations_in_scope(request, account, found.operation.organisation_id)
-    return found
 
 
 def build_caseload_bulk_router() -> APIRouter:
@@ -228,20 +160,8 @@ def build_caseload_bulk_router() -> APIRouter:
     async def apply(request: Request, operation_id: str, account: PageAccount) -> Response:
         """Apply a dry run's rows (the same application, if it was applied already)."""
         check_bulk_reader(account)
-        await operation_in_scope(request, account, operation_id)
-        operations = _operations(request)
-        try:
-            started = await operations.apply(operation_id, Actor(id=account.id, role=account.role))
-            await operations.wait(started.operation_id, WAIT_SECONDS)
-        except BulkRefused as refused:
-            raise ProblemError(refused.code, refused.message, status=409) from None
-        except (RPCError, RPCTimeoutOrCancelledError) as err:
-            log.warning("bulk_not_started", error=str(err))
-            raise ProblemError(
-                "unavailable", "the workflow service does not answer", status=503
-            ) from None
-        log.info("bulk_applied", operation_id=started.operation_id, by=account.id)
-        return see_other(f"{BULK_PATH}/{started.operation_id}", request)
+        started = await bulk.apply_dry_run(request, account, operation_id)
+        return see_other(f"{BULK_PATH}/{started}", request)
 
     return router
 

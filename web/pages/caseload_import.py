@@ -16,15 +16,10 @@ from starlette.datastructures import UploadFile
 
 from client.imports import ImportFileError, read_caseload
 from infra.accounts.model import Account
+from web.bulk_operations import check_bulk_reader, check_reassigner, operation_in_scope
 from web.dependencies import SettingsDep
-from web.pages.caseload_bulk import (
-    BULK_PATH,
-    check_bulk_reader,
-    check_reassigner,
-    operation_in_scope,
-    start_dry_run,
-)
-from web.pages.organisation_scope import organisations_in_scope
+from web.organisation_scope import organisations_in_scope
+from web.pages.caseload_bulk import BULK_PATH, start_dry_run
 from web.pages.render import render
 from web.pages.routing import PageAccount, page_router
 from web.problems import ProblemError

@@ -1,6 +1,7 @@
 """`/duplicates` "Possibili doppioni": the coordinator's list of possible duplicates across
 every organisation, each with its two pathway codes and why they matched, to confirm (one
-person, counted once in every indicator) or dismiss (`web.duplicates`). Any other role: 403.
+person, counted once in every indicator) or dismiss (`web.duplicates`); below it the
+decisions' history, each pair's decision now with a button to undo it. Any other role: 403.
 
 Phone-first: a card per pair, the two buttons under it.
 """
@@ -16,9 +17,11 @@ from web.duplicates import (
     DUPLICATE_NOT_FOUND,
     DuplicateDecision,
     decide,
+    decision_history,
     organisation_names,
     possible_duplicates,
 )
+from web.pages.people import people_named
 from web.pages.render import render
 from web.pages.routing import PageAccount, page_router, see_other
 from web.problems import ProblemError
@@ -36,11 +39,14 @@ def build_duplicates_router() -> APIRouter:
     ) -> Response:
         """The undecided possible duplicates, by pair."""
         pairs = await possible_duplicates(store, account)
+        history = await decision_history(store, account)
         return render(
             request,
             "duplicates.html",
             headers={"Cache-Control": "no-store"},
             pairs=pairs,
+            history=history,
+            people=await people_named(accounts, {d.decided_by for d in history}),
             names=await organisation_names(accounts),
             flash=request.session.pop(FLASH, None),
         )
@@ -49,7 +55,7 @@ def build_duplicates_router() -> APIRouter:
     async def decide_duplicate(
         store: StoreDep, settings: SettingsDep, request: Request, account: PageAccount
     ) -> Response:
-        """Confirm or dismiss one pair; back to the list. A refused decision records nothing
+        """Confirm, dismiss or undo one pair; back to the list. A refused decision records nothing
         and answers its refusal page (403, 404, 409)."""
         form = await request.form()
         try:

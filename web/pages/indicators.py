@@ -35,9 +35,9 @@ from web import dependencies
 from web.access import page_purpose, record_read
 from web.dependencies import SettingsDep
 from web.i18n import N_, translations
+from web.organisation_scope import organisations_in_scope
 from web.pages.form_labels import OPTION_LABELS
 from web.pages.indicator_filters import BREAKDOWNS, GENERAL, Filters, read_filters
-from web.pages.organisation_scope import organisations_in_scope
 from web.pages.render import language_of, render
 from web.pages.routing import PageAccount, log, page_router
 from web.problems import ProblemError

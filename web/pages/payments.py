@@ -31,7 +31,7 @@ from infra.payments.overview import PaymentsDesk
 from web import dependencies
 from web.access import page_purpose, record_read
 from web.dependencies import SettingsDep, StoreDep
-from web.pages.organisation_scope import organisations_in_scope
+from web.organisation_scope import organisations_in_scope
 from web.pages.payments_view import (
     REFUSALS,
     Refusal,

@@ -45,6 +45,10 @@ PROBLEM_MESSAGES: dict[str, str] = {
         "This is not a possible duplicate any more: it may have been decided or erased."
     ),
     "duplicate_decided": N_("This possible duplicate has already been decided."),
+    "duplicate_not_decided": N_(
+        "This pair has no decision to undo: it may have been undone already."
+    ),
+    "export_too_large": N_("Too many pathways for one download: narrow the filters."),
     "invalid_filter": N_("A filter has a value that is not known: choose it in the form."),
     "invalid_date": N_("That is not a date: give it as YYYY-MM-DD, or use the date picker."),
     AS_OF_IN_FUTURE: N_("That day is still to come: choose today or a day before it."),

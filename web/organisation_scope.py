@@ -1,18 +1,21 @@
-"""Which organisations a page about the project's figures may show to whom.
+"""Which organisations a page or an API call about an organisation's work may show to whom.
 
 A supervisor sees their own organisation only; the coordinator, the auditor and the admin
-choose among all of them. The indicator dashboard and the payments pages both ask this.
+choose among all of them. The indicator dashboard, the payments pages, the bulk operations
+and the caseload import (page and API) ask this.
 """
 
 from __future__ import annotations
 
+import structlog
 from fastapi import Request
 
 from domain.values import Role
 from infra.accounts.model import Account, Organisation
 from web import dependencies
-from web.pages.routing import log
 from web.problems import ProblemError
+
+log = structlog.get_logger("pathways.web.scope")
 
 
 async def organisations_in_scope(
