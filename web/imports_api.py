@@ -5,8 +5,8 @@ and the CLI do (docs/import.md); a caseload's file has its own report
 `POST /api/v1/imports/attendance` (multipart: `file`, `organisation_id`) reads the
 file (`client.imports`, the same refusals: `not_a_spreadsheet`, `wrong_headers`,
 `too_many_rows`, `empty_file`, 422; `file_too_large`, 413) and starts its dry run (202);
-`GET /api/v1/imports/{kind}/{id}` answers its progress and every row's problems;
-`POST /api/v1/imports/{kind}/{id}/apply` applies the valid rows once (202; asked again, the same
+`GET /api/v1/imports/attendance/{id}` answers its progress and every row's problems;
+`POST /api/v1/imports/attendance/{id}/apply` applies the valid rows once (202; asked again, the same
 application, 200). An attendance sheet is imported by a supervisor (their organisation), the
 coordinator or a caseworker (the pathways of their caseload);
 anyone else is 403. Another organisation, and an operation of one, is 404, as one that
@@ -86,13 +86,12 @@ def build_imports_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1/imports", responses=PROBLEM_RESPONSES, tags=["imports"])
 
     @router.post(
-        "/{kind}",
+        "/attendance",
         response_model=ImportStarted,
         status_code=status.HTTP_202_ACCEPTED,
         summary="Check a file: start its dry run (nothing is changed)",
     )
     async def check(
-        kind: Kind,
         account: CurrentAccount,
         file: Annotated[UploadFile, File()],
         organisation_id: Annotated[str, Form(min_length=1, max_length=64)],
@@ -100,6 +99,7 @@ def build_imports_router() -> APIRouter:
         accounts: AccountsDep,
         operations: BulkOperationsDep,
     ) -> ImportStarted:
+        kind: Kind = "attendance"
         _check(account, kind, organisation_id)
         if organisation_id not in {o.id for o in await accounts.list_organisations()}:
             raise ProblemError("not_found", "no such organisation", "organisation_id", status=404)
@@ -154,29 +154,28 @@ def build_imports_router() -> APIRouter:
         )
 
     @router.get(
-        "/{kind}/{operation_id}",
+        "/attendance/{operation_id}",
         response_model=ImportReport,
         summary="An import's progress, and each row's result with its problems by column",
     )
     async def follow(
-        kind: Kind, operation_id: str, account: CurrentAccount, operations: BulkOperationsDep
+        operation_id: str, account: CurrentAccount, operations: BulkOperationsDep
     ) -> ImportReport:
-        return await _found(account, kind, operation_id, operations)
+        return await _found(account, "attendance", operation_id, operations)
 
     @router.post(
-        "/{kind}/{operation_id}/apply",
+        "/attendance/{operation_id}/apply",
         response_model=ImportStarted,
         status_code=status.HTTP_202_ACCEPTED,
         summary="Apply a dry run's valid rows, once (asked again: the same application)",
     )
     async def apply(
-        kind: Kind,
         operation_id: str,
         account: CurrentAccount,
         operations: BulkOperationsDep,
         response: Response,
     ) -> ImportStarted:
-        await _found(account, kind, operation_id, operations)
+        await _found(account, "attendance", operation_id, operations)
         try:
             started = await _available(operations).apply(operation_id, account.actor)
         except BulkRefused as refused:
