@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.indicators import BY_ID
-from web.pages.indicator_filters import Filters, read_filters
+from web.indicator_filters import Filters, read_filters
 from web.problems import ProblemError
 
 

@@ -11,11 +11,9 @@ and the event that made each count. The downloads are the CLI's export
 from __future__ import annotations
 
 import secrets
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
@@ -23,56 +21,47 @@ from babel.numbers import format_decimal, format_percent
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from client.parsing import InvalidInput, not_after
 from domain.calendar import end_of_day, project_day
 from domain.indicators import AGE_BANDS, BY_ID, CATALOGUE, DEFAULT_THRESHOLD, Target
 from domain.values import Gender, ProtectionStatus, Role, WorkPackage
 from infra.access_log.model import Channel
-from infra.accounts.model import Account, Language
-from infra.indicators.queries import IndicatorQueries, Row
+from infra.accounts.model import Language
+from infra.indicators.queries import Row
 from infra.indicators.targets import Grant
 from web import dependencies
 from web.access import page_purpose, record_read
 from web.dependencies import SettingsDep
 from web.i18n import N_, translations
+from web.indicator_filters import BREAKDOWNS, GENERAL, Filters, read_filters
+from web.indicators import (
+    XLSX,
+    IndicatorDownload,
+    as_of_day,
+    check_reader,
+    indicator_download,
+    indicator_queries,
+)
 from web.organisation_scope import organisations_in_scope
 from web.pages.form_labels import OPTION_LABELS
-from web.pages.indicator_filters import BREAKDOWNS, GENERAL, Filters, read_filters
 from web.pages.render import language_of, render
 from web.pages.routing import PageAccount, log, page_router
 from web.problems import ProblemError
 from web.reports.funder_report import render_report, report_context
-from web.reports.indicator_export import HEADERS, export_table, to_csv, write_xlsx
+from web.reports.indicator_export import HEADERS, to_csv
 from web.reports.indicator_labels import (
     GENERAL_OBJECTIVE,
     ROLES_IN_FIGURE,
     WORK_PACKAGES,
     indicator_label,
 )
-from web.scope import FORBIDDEN
 from web.security import report_csp
 
 INDICATORS_PATH = "/indicators"
 REPORT_PATH = INDICATORS_PATH + "/report"
-READING = frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.AUDITOR})
 TREND_MONTHS = 12
 DRILL_DOWN_LIMIT = 1000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _WIDTH, _HEIGHT, _LEFT, _BOTTOM, _TOP = 220, 70, 34, 16, 6
-
-
-def _reader(account: Account) -> None:
-    if account.role not in READING:
-        log.warning("access_denied", account_id=account.id, action="indicators")
-        raise ProblemError(FORBIDDEN, "indicators are for supervisors and the project", status=403)
-
-
-def _queries(request: Request) -> IndicatorQueries:
-    queries = dependencies.indicator_queries(request)
-    if queries is None:
-        raise ProblemError("unavailable", "this web app has no indicator database", status=503)
-    return queries
 
 
 def grant_of(request: Request) -> Grant:
@@ -92,18 +81,7 @@ def _filters(request: Request) -> Filters:
 
 
 def _day(request: Request) -> date:
-    """The day of `?as_of=` (today without one); 422 `invalid_date` for another format,
-    `as_of_in_future` for a day after today, before anything is read."""
-    today = project_day(dependencies.web_settings(request).clock())
-    text = request.query_params.get("as_of", "")
-    try:
-        day = date.fromisoformat(text) if text else today
-    except ValueError:
-        raise ProblemError("invalid_date", f"{text!r} is not YYYY-MM-DD", status=422) from None
-    try:
-        return not_after(day, today)
-    except InvalidInput as error:
-        raise ProblemError(error.code, error.message, error.field, status=422) from None
+    return as_of_day(request, request.query_params.get("as_of"))
 
 
 def month_ends(day: date, months: int = TREND_MONTHS) -> list[date]:
@@ -290,11 +268,11 @@ def build_indicators_router() -> APIRouter:
     @router.get(INDICATORS_PATH)
     async def dashboard(settings: SettingsDep, request: Request, account: PageAccount) -> Response:
         """Every indicator as known at the end of a day, by work package, with its trend."""
-        _reader(account)
+        check_reader(account)
         organisations, organisation_id = await organisations_in_scope(
             request, account, request.query_params.get("organisation")
         )
-        queries = _queries(request)
+        queries = indicator_queries(request)
         day = _day(request)
         filters = _filters(request)
         chosen = filters.dimensions
@@ -325,35 +303,31 @@ def build_indicators_router() -> APIRouter:
     @router.get(INDICATORS_PATH + ".csv")
     async def as_csv(request: Request, account: PageAccount) -> Response:
         """The indicator table as CSV, small cells suppressed (as `pathways report`)."""
-        header, cells, lines, name = await _export(request, account)
+        table = await _export(request, account)
         return Response(
-            to_csv(header, cells, lines),
+            to_csv(table.header, table.cells, table.lines),
             media_type="text/csv; charset=utf-8",
-            headers=_attachment(f"{name}.csv"),
+            headers=_attachment(f"{table.name}.csv"),
         )
 
     @router.get(INDICATORS_PATH + ".xlsx")
     async def as_xlsx(request: Request, account: PageAccount) -> Response:
         """The same table as an XLSX workbook."""
-        header, cells, lines, name = await _export(request, account)
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "indicators.xlsx"
-            write_xlsx(path, header, cells, lines)
-            data = path.read_bytes()
-        return Response(data, media_type=XLSX, headers=_attachment(f"{name}.xlsx"))
+        table = await _export(request, account)
+        return Response(table.xlsx(), media_type=XLSX, headers=_attachment(f"{table.name}.xlsx"))
 
     @router.get(REPORT_PATH)
     async def funder_report(
         settings: SettingsDep, request: Request, account: PageAccount
     ) -> Response:
         """The printable report for the funder: every indicator, small cells suppressed."""
-        _reader(account)
+        check_reader(account)
         organisations, organisation_id = await organisations_in_scope(
             request, account, request.query_params.get("organisation")
         )
         day = _day(request)
         as_of = end_of_day(day)
-        queries = _queries(request)
+        queries = indicator_queries(request)
         totals = await queries.indicator_table(as_of, organisation_id=organisation_id)
         split = await queries.indicator_table(
             as_of, by=["organisation_id"], organisation_id=organisation_id
@@ -380,7 +354,7 @@ def build_indicators_router() -> APIRouter:
     @router.get(INDICATORS_PATH + "/{indicator_id}")
     async def drill_down(request: Request, indicator_id: str, account: PageAccount) -> Response:
         """The pathways behind one figure, within the viewer's scope, and the events."""
-        _reader(account)
+        check_reader(account)
         purpose = page_purpose(request, account)
         indicator = BY_ID.get(indicator_id)
         if indicator is None:
@@ -390,7 +364,7 @@ def build_indicators_router() -> APIRouter:
         )
         day = _day(request)
         filters = _filters(request)
-        queries = _queries(request)
+        queries = indicator_queries(request)
         as_of = end_of_day(day)
         contributions = await queries.pathways_for(
             indicator_id,
@@ -436,38 +410,14 @@ def build_indicators_router() -> APIRouter:
     return router
 
 
-async def _export(
-    request: Request, account: PageAccount
-) -> tuple[list[str], list[list[Any]], list[str], str]:
-    _reader(account)
+async def _export(request: Request, account: PageAccount) -> IndicatorDownload:
+    check_reader(account)
     _, organisation_id = await organisations_in_scope(
         request, account, request.query_params.get("organisation")
     )
-    day = _day(request)
-    filters = _filters(request)
-    as_of = end_of_day(day)
-    rows = await _queries(request).indicator_table(
-        as_of, by=filters.by, organisation_id=organisation_id, filters=filters.dimensions
+    return await indicator_download(
+        request, account, organisation_id, _day(request), _filters(request), language_of(request)
     )
-    kept = [r for r in rows if filters.keeps(r.indicator)]
-    table = export_table(
-        kept,
-        filters.by,
-        DEFAULT_THRESHOLD,
-        as_of,
-        language_of(request),
-        organisation_id=organisation_id,
-        filters=dict(filters.query()),
-    )
-    name = f"indicators-{organisation_id or 'all'}-{day.isoformat()}"
-    log.info(
-        "indicators_exported",
-        account_id=account.id,
-        organisation_id=organisation_id,
-        filters=filters.query(),
-        by=filters.by,
-    )
-    return table.header, table.cells, table.lines, name
 
 
 def _attachment(name: str) -> dict[str, str]:

@@ -23,15 +23,12 @@ from temporalio.service import RPCError
 from client.statement_import import StatementImports
 from domain.calendar import project_day
 from domain.payments.statements import check_booked_by, parse_statement
-from domain.values import Role
 from infra.access_log.model import Channel
-from infra.accounts.model import Account, Organisation
+from infra.accounts.model import Account
 from infra.payments.model import LedgerStatus, PaymentError
-from infra.payments.overview import PaymentsDesk
 from web import dependencies
 from web.access import page_purpose, record_read
 from web.dependencies import SettingsDep, StoreDep
-from web.organisation_scope import organisations_in_scope
 from web.pages.payments_view import (
     REFUSALS,
     Refusal,
@@ -41,53 +38,25 @@ from web.pages.payments_view import (
 )
 from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router, see_other
+from web.payments import (
+    MANAGING,
+    batch_file,
+    check_manager,
+    check_reader,
+    payments_desk,
+    payments_scope,
+)
 from web.problems import ProblemError
 from web.reports.expenditure_report import documents_by_payment, report_csv, report_xlsx
-from web.scope import FORBIDDEN
 from workflows.statement_import_models import StatementImport
 
 PAYMENTS_PATH = "/payments"
 STATEMENTS_PATH = PAYMENTS_PATH + "/statements"
-MANAGING = frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.ADMIN})
-READING = MANAGING | {Role.AUDITOR}
 MAX_STATEMENT_BYTES = 5_000_000
 ROWS_SHOWN = 200
 STATEMENT_WAIT_SECONDS = 10.0
 """How long the upload waits for the import's result before it shows its progress."""
 IMPORT_UNAVAILABLE = "import_unavailable"
-
-
-def _reader(account: Account) -> None:
-    if account.role not in READING:
-        log.warning("access_denied", account_id=account.id, action="payments")
-        raise ProblemError(FORBIDDEN, "payments are for supervisors and the project", status=403)
-
-
-def _manager(account: Account) -> None:
-    _reader(account)
-    if account.role not in MANAGING:
-        log.warning("access_denied", account_id=account.id, action="payments.change")
-        raise ProblemError(FORBIDDEN, "an auditor reads payments, never makes them", status=403)
-
-
-def _desk(request: Request) -> PaymentsDesk:
-    desk = dependencies.payments_desk(request)
-    if desk is None:
-        raise ProblemError("unavailable", "this web app has no payments database", status=503)
-    return desk
-
-
-async def _scope(
-    request: Request, account: Account, wanted: str | None
-) -> tuple[list[Organisation], str | None]:
-    """The organisations the account may choose from, and the one the page is about: the
-    one asked for, else the first (payments are kept by organisation).
-
-    Raises:
-        ProblemError: `not_found` (404) for an organisation outside the account's scope.
-    """
-    every, chosen = await organisations_in_scope(request, account, wanted)
-    return every, chosen if chosen is not None else (every[0].id if every else None)
 
 
 def _field(form: Any, name: str) -> str:
@@ -113,8 +82,8 @@ async def _page(
     status_code: int = 200,
     **context: Any,
 ) -> Response:
-    desk = _desk(request)
-    organisations, _ = await _scope(request, account, organisation_id)
+    desk = payments_desk(request)
+    organisations, _ = await payments_scope(request, account, organisation_id)
     today = dependencies.web_settings(request).clock().date()
     defaults: dict[str, Any] = {
         "organisations": organisations,
@@ -183,8 +152,8 @@ def build_payments_router() -> APIRouter:
     @router.get(PAYMENTS_PATH)
     async def payments(request: Request, account: PageAccount) -> Response:
         """Budget lines, the ledger by status, batches, and the forms of the payments."""
-        _reader(account)
-        _, organisation_id = await _scope(
+        check_reader(account)
+        _, organisation_id = await payments_scope(
             request, account, request.query_params.get("organisation")
         )
         try:
@@ -198,15 +167,15 @@ def build_payments_router() -> APIRouter:
         settings: SettingsDep, request: Request, account: PageAccount
     ) -> Response:
         """Batch the organisation's approved payments into a SEPA file (`payments export`)."""
-        _manager(account)
+        check_manager(account)
         form = await request.form()
-        _, organisation_id = await _scope(request, account, _field(form, "organisation"))
+        _, organisation_id = await payments_scope(request, account, _field(form, "organisation"))
         if organisation_id is None:
             raise ProblemError("not_found", "no organisation", status=404)
         now = settings.clock()
         try:
             when = _day(_field(form, "execution_date"), (now + timedelta(days=1)).date())
-            batch = await _desk(request).store.export(
+            batch = await payments_desk(request).store.export(
                 organisation_id, created_by=account.id, now=now, execution_date=when
             )
         except PaymentError as err:
@@ -230,29 +199,10 @@ def build_payments_router() -> APIRouter:
         return see_other(PAYMENTS_PATH + query, request)
 
     @router.get(PAYMENTS_PATH + "/batches/{batch_id}.xml")
-    async def batch_file(request: Request, batch_id: str, account: PageAccount) -> Response:
+    async def sepa_file(request: Request, batch_id: str, account: PageAccount) -> Response:
         """The batch's pain.001 file, built again: the bytes first recorded."""
-        _reader(account)
-        desk = _desk(request)
-        owner = await desk.overview.batch_organisation(batch_id)
-        if owner is None:
-            raise ProblemError("not_found", "no such batch", status=404)
-        await _scope(request, account, owner)  # 404 outside the account's organisations
-        try:
-            batch = await desk.store.batch(batch_id)
-        except PaymentError as err:
-            log.error("batch_file_refused", batch_id=batch_id, code=err.code)
-            raise ProblemError(err.code, err.detail, status=409) from None
-        # Names and IBANs of every payee in the file: an export of their data.
-        await record_read(
-            request,
-            account,
-            [row.entry.pathway_id for row in batch.rows],
-            "sepa_batch_file",
-            page_purpose(request, account),
-            Channel.PAGE,
-            f"batch={batch_id}"[:200],
-        )
+        purpose = page_purpose(request, account)
+        batch = await batch_file(request, account, batch_id, purpose, Channel.PAGE)
         return Response(
             batch.document,
             media_type="application/xml",
@@ -268,9 +218,9 @@ def build_payments_router() -> APIRouter:
         settings: SettingsDep, request: Request, account: PageAccount
     ) -> Response:
         """Start a bank statement's import (`payments import-statement`) and show it."""
-        _manager(account)
+        check_manager(account)
         form = await request.form()
-        _, organisation_id = await _scope(request, account, _field(form, "organisation"))
+        _, organisation_id = await payments_scope(request, account, _field(form, "organisation"))
         if organisation_id is None:
             raise ProblemError("not_found", "no organisation", status=404)
         imports = _imports(request)
@@ -317,8 +267,8 @@ def build_payments_router() -> APIRouter:
     @router.get(STATEMENTS_PATH + "/{import_id}")
     async def statement_import(request: Request, import_id: str, account: PageAccount) -> Response:
         """A statement import of the organisation: its progress, or its result once done."""
-        _reader(account)
-        _, organisation_id = await _scope(
+        check_reader(account)
+        _, organisation_id = await payments_scope(
             request, account, request.query_params.get("organisation")
         )
         if organisation_id is None or not import_id.endswith(f"-{organisation_id}"):
@@ -335,9 +285,9 @@ def build_payments_router() -> APIRouter:
         settings: SettingsDep, store: StoreDep, request: Request, account: PageAccount
     ) -> Response:
         """The expenditure report of the organisation for a period, CSV or XLSX."""
-        _reader(account)
+        check_reader(account)
         query = request.query_params
-        _, organisation_id = await _scope(request, account, query.get("organisation"))
+        _, organisation_id = await payments_scope(request, account, query.get("organisation"))
         today = settings.clock().date()
         try:
             start = _day(query.get("from", ""), today.replace(day=1))
@@ -351,7 +301,7 @@ def build_payments_router() -> APIRouter:
             return await _page(
                 request, account, organisation_id, status_code=422, report_refusal=refusal(err)
             )
-        rows = await _desk(request).store.report_rows(
+        rows = await payments_desk(request).store.report_rows(
             start,
             end,
             include_approved=query.get("include_approved") == "1",

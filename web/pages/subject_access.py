@@ -1,9 +1,8 @@
 """`/pathways/<id>/subject-access.json`: everything held about the person, for their request.
 
-The same document as `pathways export-subject` (`SubjectAccessService.document`), as a JSON
-download for the supervisor of the pathway's organisation or the coordinator, who answer
-the person's request; recorded in the access log first, purpose `subject_access`, so an
-export the log could not record is not handed over. Outside the scope: 404.
+The document of `web.subject_access` (`pathways export-subject`'s), as a JSON download for
+the supervisor of the pathway's organisation or the coordinator; recorded in the access log
+first, purpose `subject_access`. Outside the scope: 404.
 """
 
 from __future__ import annotations
@@ -13,16 +12,10 @@ import json
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from domain.values import Role
-from infra.access_log.model import Channel, Purpose
-from web import dependencies
-from web.access import record_read
-from web.dependencies import SettingsDep, StoreDep
-from web.pages.routing import PageAccount, log, page_router
-from web.problems import ProblemError
-from web.scope import FORBIDDEN, readable
-
-ANSWERING = frozenset({Role.SUPERVISOR, Role.COORDINATOR})
+from infra.access_log.model import Channel
+from web.dependencies import StoreDep
+from web.pages.routing import PageAccount, page_router
+from web.subject_access import subject_document
 
 
 def build_subject_access_router() -> APIRouter:
@@ -30,31 +23,10 @@ def build_subject_access_router() -> APIRouter:
 
     @router.get("/pathways/{pathway_id}/subject-access.json")
     async def subject_access(
-        store: StoreDep,
-        settings: SettingsDep,
-        request: Request,
-        pathway_id: str,
-        account: PageAccount,
+        store: StoreDep, request: Request, pathway_id: str, account: PageAccount
     ) -> Response:
         """The person's data, as a download; the read logged with its purpose first."""
-        if account.role not in ANSWERING:
-            log.warning("access_denied", account_id=account.id, action="subject_access")
-            raise ProblemError(FORBIDDEN, "supervisors and the coordinator answer", status=403)
-        await readable(store.caseload, account, pathway_id)
-        documents = dependencies.subject_documents(request)
-        if documents is None:
-            raise ProblemError("unavailable", "this web app exports no data", status=503)
-        await record_read(
-            request,
-            account,
-            pathway_id,
-            "export_subject",
-            Purpose.SUBJECT_ACCESS,
-            Channel.PAGE,
-        )
-        document = await documents.document(pathway_id, settings.clock())
-        if document is None:
-            raise ProblemError("pathway_not_found", "no such pathway", status=404)
+        document = await subject_document(request, store, account, pathway_id, Channel.PAGE)
         return Response(
             json.dumps(document, indent=2, ensure_ascii=False, default=str),
             media_type="application/json",
