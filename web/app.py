@@ -57,6 +57,7 @@ from web.outages import install_outage_handlers
 from web.pages import build_pages_router
 from web.pages.payments import STATEMENTS_PATH
 from web.partners_api import build_partners_router
+from web.payments_api import build_payments_router
 from web.privacy_api import build_privacy_router
 from web.problems import install_problem_handlers
 from web.search_api import build_search_router
@@ -212,6 +213,7 @@ def create_app(
     app.include_router(build_duplicates_router())
     app.include_router(build_caseload_import_router())
     app.include_router(build_privacy_router())
+    app.include_router(build_payments_router())
     app.include_router(
         build_codec_router(_origin(settings.temporal_ui_url), documented=codec is not None)
     )
