@@ -53,6 +53,7 @@ from web.group_activities_api import build_group_activities_router
 from web.health import Dependency, build_health_router
 from web.imports_api import build_imports_router
 from web.inbox_api import build_inbox_router
+from web.indicators_api import build_indicators_router
 from web.outages import install_outage_handlers
 from web.pages import build_pages_router
 from web.pages.payments import STATEMENTS_PATH
@@ -214,6 +215,7 @@ def create_app(
     app.include_router(build_caseload_import_router())
     app.include_router(build_privacy_router())
     app.include_router(build_payments_router())
+    app.include_router(build_indicators_router())
     app.include_router(
         build_codec_router(_origin(settings.temporal_ui_url), documented=codec is not None)
     )
