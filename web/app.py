@@ -213,9 +213,14 @@ def create_app(
     app.include_router(build_search_router())
     app.include_router(build_duplicates_router())
     app.include_router(build_caseload_import_router())
-    app.include_router(build_privacy_router())
-    app.include_router(build_payments_router())
-    app.include_router(build_indicators_router())
+    # Left out of the OpenAPI where the app has not their database (they answer 503).
+    app.include_router(
+        build_privacy_router(
+            erasure=erasure is not None, subject_access=subject_documents is not None
+        )
+    )
+    app.include_router(build_payments_router(documented=payments is not None))
+    app.include_router(build_indicators_router(documented=indicators is not None))
     app.include_router(
         build_codec_router(_origin(settings.temporal_ui_url), documented=codec is not None)
     )

@@ -140,8 +140,15 @@ def _indicator(indicator_id: str) -> Indicator:
     return indicator
 
 
-def build_indicators_router() -> APIRouter:
-    router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES, tags=["indicators"])
+def build_indicators_router(*, documented: bool = True) -> APIRouter:
+    """The routes, left out of the OpenAPI when not `documented` (an app without the
+    indicator projection answers them 503), as the codec's are."""
+    router = APIRouter(
+        prefix="/api/v1",
+        responses=PROBLEM_RESPONSES,
+        tags=["indicators"],
+        include_in_schema=documented,
+    )
 
     @router.get("/indicators", response_model=list[Indicator], summary="The indicator catalogue")
     async def catalogue(account: CurrentAccount) -> list[Indicator]:

@@ -100,11 +100,14 @@ def _view(pathway_id: str, status: ErasureStatus) -> ErasureView:
     )
 
 
-def build_privacy_router() -> APIRouter:
+def build_privacy_router(*, erasure: bool = True, subject_access: bool = True) -> APIRouter:
+    """The routes; the erasure's are left out of the OpenAPI without `erasure`, the subject
+    access without `subject_access` (the app answers them 503), as the codec's are."""
     router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES, tags=["privacy"])
 
     @router.get(
         "/pathways/{pathway_id}/erasure",
+        include_in_schema=erasure,
         response_model=ErasureView,
         summary="Where a pathway's erasure and legal hold stand",
     )
@@ -119,6 +122,7 @@ def build_privacy_router() -> APIRouter:
 
     @router.post(
         "/pathways/{pathway_id}/erasure/{step}",
+        include_in_schema=erasure,
         response_model=ErasureView,
         summary="Request or approve a pathway's erasure, set or release its legal hold",
     )
@@ -159,10 +163,11 @@ def build_privacy_router() -> APIRouter:
 
     @router.get(
         "/pathways/{pathway_id}/subject-access",
+        include_in_schema=subject_access,
         response_model=SubjectAccessDocument,
         summary="Everything held about a pathway's person, for their access request",
     )
-    async def subject_access(
+    async def subject_access_document(
         store: StoreDep, request: Request, pathway_id: str, account: CurrentAccount
     ) -> SubjectAccessDocument:
         """For a supervisor of the pathway's organisation or the coordinator (`forbidden`,

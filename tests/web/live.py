@@ -22,6 +22,7 @@ import uvicorn
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from activities.pathways.subject_access import SubjectAccessService
 from client.pathway import PathwayClient
 from infra.accounts.postgres import PostgresAccountStore
 from infra.accounts.store import AccountStore, InMemoryAccountStore
@@ -123,7 +124,7 @@ async def _stores(
 ) -> AsyncIterator[tuple[EventStore, AccountStore, dict[str, Any]]]:
     """The event and account stores, and as `create_app` keywords the partner registry (the
     staff's organisations manage partners, so a test can register one and its tutor) and the
-    services only PostgreSQL gives (payments, indicators, erasure)."""
+    services only PostgreSQL gives (payments, indicators, erasure, subject access)."""
     organisations = {o.id for o in ORGANISATIONS}
     if database is None:
         partners = partner_registry(InMemoryPartnerStore(organisations))
@@ -132,14 +133,16 @@ async def _stores(
     await migrate(database)
     pool = await open_pool(database, min_size=1, max_size=4)
     sealer = FieldSealer(Keyring(pool, MasterKey.generate()))
+    store = PostgresEventStore(pool)
     services = {
         "partners": partner_registry(PostgresPartnerStore(pool, sealer)),
         "payments": payments_desk(pool),
         "indicators": PostgresIndicatorQueries(pool),
         "erasure": PostgresErasureDesk(pool, retention_years=10),
+        "subject_documents": SubjectAccessService(store, pool),
     }
     try:
-        yield PostgresEventStore(pool), PostgresAccountStore(pool), services
+        yield store, PostgresAccountStore(pool), services
     finally:
         await pool.close()
 
