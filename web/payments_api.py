@@ -8,21 +8,24 @@ policy's threshold, never by its requester, `payment_evidence_missing`.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from client.parsing import build_envelope, parse_command
+from client.parsing import build_envelope
+from client.pathway import PathwayClient
+from domain.payments.commands import ApprovePayment, RejectPayment
 from domain.values import Identifier
 from infra.access_log.model import Channel
+from infra.accounts.model import Account
+from infra.eventstore.base import EventStore
 from infra.payments.model import LedgerRow, LedgerStatus, PaymentError
 from infra.payments.overview import BatchSummary
 from web.access import PurposeHeader, PurposeQuery, chosen_purpose, record_read
 from web.auth import CurrentAccount
-from web.command_bodies import NO_NUL
+from web.command_bodies import NOT_BLANK
 from web.dependencies import PathwaysDep, SettingsDep, StoreDep
 from web.outages import within
 from web.payments import (
@@ -35,6 +38,7 @@ from web.payments import (
 )
 from web.problems import PROBLEM_RESPONSES, ProblemError
 from web.scope import sendable
+from web.settings import WebSettings
 from workflows.models import CommandResult
 
 SEPA_RESPONSE: dict[int | str, dict[str, Any]] = {
@@ -45,20 +49,21 @@ SEPA_RESPONSE: dict[int | str, dict[str, Any]] = {
 }
 
 
-class Decision(StrEnum):
-    APPROVE = "approve"
-    REJECT = "reject"
-
-
-class PaymentDecision(BaseModel):
-    """A decision on a requested payment; `command_id` makes a retry safe."""
+class PaymentApproval(BaseModel):
+    """An approval of a requested payment; `command_id` makes a retry safe."""
 
     model_config = ConfigDict(extra="forbid")
 
     command_id: Identifier
-    decision: Decision
-    reason: Annotated[str, Field(max_length=4000, pattern=NO_NUL)] | None = None
-    """Why it is rejected: required to reject."""
+
+
+class PaymentRejection(BaseModel):
+    """A rejection of a requested payment, and why; `command_id` makes a retry safe."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    command_id: Identifier
+    reason: Annotated[str, Field(min_length=1, max_length=4000, pattern=NOT_BLANK)]
 
 
 class NewBatch(BaseModel):
@@ -189,31 +194,60 @@ def build_payments_router(*, documented: bool = True) -> APIRouter:
         )
 
     @router.post(
-        "/pathways/{pathway_id}/payments/{payment_id}/decision",
+        "/pathways/{pathway_id}/payments/{payment_id}/approval",
         response_model=CommandResult,
-        summary="Approve or reject a requested payment",
+        summary="Approve a requested payment",
     )
-    async def decide_payment(
+    async def approve_payment(
         settings: SettingsDep,
         store: StoreDep,
         pathways: PathwaysDep,
         pathway_id: Identifier,
         payment_id: Identifier,
         account: CurrentAccount,
-        body: PaymentDecision,
+        body: PaymentApproval,
     ) -> CommandResult:
-        """The pathway's `approve_payment` or `reject_payment` (with its `reason`), as the
-        approvals page's buttons send it: a supervisor's approval first, the coordinator's
-        above the threshold, never by who requested it; refused with the rule's code
-        (`payment_evidence_missing`, …) and nothing recorded."""
-        document: dict[str, object] = {"type": f"{body.decision.value}_payment"}
-        document["payment_id"] = payment_id
-        if body.decision == Decision.REJECT:
-            document["reason"] = body.reason
-        command = parse_command(document)
-        envelope = build_envelope(command, command_id=body.command_id, actor=account.actor)
-        await sendable(store, account, pathway_id, command)
-        reply = pathways.send(pathway_id, envelope)
-        return await within(reply, settings.reply_timeout, envelope.command_id)
+        """The pathway's `approve_payment`, as the approvals page's button sends it: a
+        supervisor's approval first, the coordinator's above the threshold, never by who
+        requested it (`self_approval_forbidden`), only with its evidence attached where it
+        needs one (`payment_evidence_missing`); a refusal records nothing."""
+        command = ApprovePayment(payment_id=payment_id)
+        return await _send(settings, store, pathways, pathway_id, account, command, body.command_id)
+
+    @router.post(
+        "/pathways/{pathway_id}/payments/{payment_id}/rejection",
+        response_model=CommandResult,
+        summary="Reject a requested payment",
+    )
+    async def reject_payment(
+        settings: SettingsDep,
+        store: StoreDep,
+        pathways: PathwaysDep,
+        pathway_id: Identifier,
+        payment_id: Identifier,
+        account: CurrentAccount,
+        body: PaymentRejection,
+    ) -> CommandResult:
+        """The pathway's `reject_payment` with its `reason`, as the approvals page's button
+        sends it, by whoever may approve it; a refusal records nothing."""
+        command = RejectPayment(payment_id=payment_id, reason=body.reason)
+        return await _send(settings, store, pathways, pathway_id, account, command, body.command_id)
 
     return router
+
+
+async def _send(
+    settings: WebSettings,
+    store: EventStore,
+    pathways: PathwayClient,
+    pathway_id: str,
+    account: Account,
+    command: ApprovePayment | RejectPayment,
+    command_id: str,
+) -> CommandResult:
+    """Send the decision as `/commands` sends a command: in scope, answered once per id."""
+    envelope = build_envelope(command, command_id=command_id, actor=account.actor)
+    await sendable(store, account, pathway_id, command)
+    return await within(
+        pathways.send(pathway_id, envelope), settings.reply_timeout, envelope.command_id
+    )

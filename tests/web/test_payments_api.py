@@ -105,11 +105,11 @@ async def test_the_ledger_batches_and_sepa_file_in_scope(office: Office) -> None
 
 
 async def decide(
-    site: Site, pathway_id: str, payment_id: str, who: str, **body: Any
+    site: Site, pathway_id: str, payment_id: str, who: str, decision: str, **body: Any
 ) -> httpx.Response:
     async with site.browser() as api:
         return await api.post(
-            f"/api/v1/pathways/{pathway_id}/payments/{payment_id}/decision",
+            f"/api/v1/pathways/{pathway_id}/payments/{payment_id}/{decision}",
             json={"command_id": f"c-{uuid.uuid4().hex[:12]}", **body},
             headers=bearer(who),
         )
@@ -134,37 +134,37 @@ async def test_a_decision_keeps_the_two_levels_and_the_evidence_rule(site: Site)
     bare = payment_id_for(pid, "support", PaymentKind.FURNITURE, (await today(site)).isoformat())
     events = len(await site.harness.store.read_stream(stream_id_for(pid)))
 
+    refused(await decide(site, pid, bare, "sara", "approval"), 422, "payment_evidence_missing")
     refused(
-        await decide(site, pid, bare, "sara", decision="approve"), 422, "payment_evidence_missing"
-    )
-    refused(
-        await decide(site, pid, ids["utilities"], "sara", decision="approve"),
+        await decide(site, pid, ids["utilities"], "sara", "approval"),
         422,
         "self_approval_forbidden",
     )
     refused(
-        await decide(site, pid, ids["furniture"], "paolo", decision="approve"),
+        await decide(site, pid, ids["furniture"], "paolo", "approval"),
         404,
         "pathway_not_found",
     )
-    refused(await decide(site, pid, ids["furniture"], "aldo", decision="approve"), 403, "forbidden")
+    refused(await decide(site, pid, ids["furniture"], "aldo", "approval"), 403, "forbidden")
     refused(
-        await decide(site, pid, ids["allowance"], "marco", decision="reject"),
+        await decide(site, pid, ids["allowance"], "marco", "rejection"),
         422,
         "invalid_command",
     )
     refused(
-        await decide(site, pid, ids["furniture"], "sara", decision="pay"), 422, "invalid_command"
+        await decide(site, pid, ids["allowance"], "marco", "rejection", reason="  "),
+        422,
+        "invalid_command",
     )
     assert len(await site.harness.store.read_stream(stream_id_for(pid))) == events
 
-    approved = await decide(site, pid, ids["rent_advance"], "sara", decision="approve")
+    approved = await decide(site, pid, ids["rent_advance"], "sara", "approval")
     assert approved.status_code == 200, approved.text
-    again = await decide(site, pid, ids["rent_advance"], "marco", decision="approve")
+    again = await decide(site, pid, ids["rent_advance"], "marco", "approval")
     assert again.status_code == 422, "above the threshold the coordinator approves next"
-    final = await decide(site, pid, ids["rent_advance"], "cora", decision="approve")
+    final = await decide(site, pid, ids["rent_advance"], "cora", "approval")
     assert final.status_code == 200, final.text
-    no = await decide(site, pid, ids["allowance"], "marco", decision="reject", reason="Ore")
+    no = await decide(site, pid, ids["allowance"], "marco", "rejection", reason="Ore")
     assert no.status_code == 200, no.text
 
     state = await state_of(site, pid)

@@ -207,7 +207,7 @@ def explicit_cases(operation: schemathesis.APIOperation) -> list[schemathesis.Ca
             ]
         case "GET", path if path.startswith(pathway):
             return [
-                operation.Case(path_parameters=_with_document(operation.path, path))
+                operation.Case(path_parameters=_with_other_ids(operation.path, path))
                 for path in on_each
             ]
         case "GET", "/api/v1/pathways" | "/api/v1/obligations/overdue":
@@ -252,14 +252,20 @@ def _seeded_ids(context: HookContext, strategy: st.SearchStrategy[Any]) -> Any:
         return strategy
     path = context.operation.path
     seeded = st.sampled_from(sorted(PATHWAYS.values())).map(
-        lambda pid: _with_document(path, {"pathway_id": pid})
+        lambda pid: _with_other_ids(path, {"pathway_id": pid})
     )
     return st.one_of(seeded, strategy)
 
 
-def _with_document(path: str, parameters: dict[str, str]) -> dict[str, str]:
-    """A document's path names one too: none of the seeded pathways has it (404)."""
-    return {**parameters, "document_id": "doc-none"} if "{document_id}" in path else parameters
+OTHER_IDS = {"document_id": "doc-none", "payment_id": "pay-none", "step": "request"}
+"""What else a pathway's path may name: a document or a payment none of the seeded pathways
+has (404), an erasure's step."""
+
+
+def _with_other_ids(path: str, parameters: dict[str, str]) -> dict[str, str]:
+    """The seeded pathway's `parameters` and the other ids `path` names (`OTHER_IDS`)."""
+    named = {name: value for name, value in OTHER_IDS.items() if f"{{{name}}}" in path}
+    return {**parameters, **named}
 
 
 def _well_formed_bodies(context: HookContext, strategy: st.SearchStrategy[Any]) -> Any:
