@@ -388,7 +388,9 @@ def live(request: pytest.FixtureRequest) -> Iterator[LiveApp]:
 
 @pytest.fixture(scope="module")
 def api_schema(live: LiveApp) -> schemathesis.BaseSchema:
-    schema = schemathesis.openapi.from_url(f"{live.base_url}/openapi.json")
+    # The first /openapi.json builds the document (seconds on a loaded machine): past the
+    # loader's default 10 s timeout when the two cores are shared.
+    schema = schemathesis.openapi.from_url(f"{live.base_url}/openapi.json", timeout=60)
     schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
         expected_statuses=ACCEPTED
     )
@@ -449,7 +451,9 @@ def test_every_operation_conforms_and_refusals_change_nothing(
 def linked_schema(live: LiveApp) -> schemathesis.BaseSchema:
     """The served OpenAPI for the stateful phase: positive cases (the other test sends the
     negative ones), bodies often well-formed commands, so that links have ids to follow."""
-    schema = schemathesis.openapi.from_url(f"{live.base_url}/openapi.json")
+    # The first /openapi.json builds the document (seconds on a loaded machine): past the
+    # loader's default 10 s timeout when the two cores are shared.
+    schema = schemathesis.openapi.from_url(f"{live.base_url}/openapi.json", timeout=60)
     schema.config.generation.update(modes=[GenerationMode.POSITIVE])
     schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
         expected_statuses=ACCEPTED
