@@ -3,7 +3,9 @@
 A `Screen` is a width and a language: a browser context per person and screen, with the
 viewport and the `Accept-Language` of that screen; where the account remembers another
 language, the person presses the language switch of the footer. Each step waits for what
-the page shows next, never for time.
+the page shows next, never for time. Each distinct page a person's screenshot is taken of
+is checked with axe-core once per width (`tests.browser.axe`): the done-when's "0 serious or
+critical violations on every page visited".
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, StorageState, Vie
 
 from domain.measures import CATALOGUE, MeasureKind
 from domain.measures.state import MeasureStatus
+from tests.browser.axe import assert_accessible
 from web.i18n import translations
 from web.pages.forms import flatten
 from web.pages.labels import MEASURE_STATUSES
@@ -54,6 +57,12 @@ INTERNAL = re.compile(r"\b[a-z]+_[a-z_]+\b")
 """A code of the rules (`work_grant`, `course_attendance`) that a person should not read."""
 
 
+CHECKED: set[tuple[int, str]] = set()
+"""(width, page) already checked with axe-core in this run: a page is checked once a width."""
+IDS = re.compile(r"/[0-9a-f]{8}-[0-9a-f-]{27}|/[0-9a-f]{32}|/\d+")
+"""The ids in a path, so that two pathways' pages are one page to check."""
+
+
 class Person:
     """One of the staff, signed in on a screen of their own."""
 
@@ -69,6 +78,10 @@ class Person:
             path=str(self.artifacts / f"{self.screen.name}-{name}.png"), full_page=True
         )
         assert width <= self.screen.width, f"{name}: {width} px wide on {self.screen.name}"
+        page = (self.screen.width, IDS.sub("/<id>", self.page.url.split("?")[0].split("#")[0]))
+        if page not in CHECKED:
+            CHECKED.add(page)
+            assert_accessible(self.page, context=f"{name} on {self.screen.name}")
 
     def fill(self, form: str, values: Mapping[str, Any]) -> None:
         """Fill the fields of `form` named by the flattened `values`, as a person would."""
