@@ -132,10 +132,10 @@ SMOKE = Sizes(
     canaries=3,
     restart_cap=60,
     sweep_seconds=20,
-    indicator_pathways=200,
+    indicator_pathways=50,
     indicator_page_runs=2,
     indicator_generate=True,
-    indicator_cap=150,  # its own PostgreSQL, 200 pathways, dump, restore: past 60 s at a load of 15
+    indicator_cap=150,  # its own PostgreSQL, 50 pathways, dump, restore: past 60 s at a load of 15
     budget=240,
 )
 

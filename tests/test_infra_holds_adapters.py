@@ -38,6 +38,7 @@ ADAPTERS = {
     "infra.budgets.file",
     "infra.payments.files",
     "infra.eventstore.postgres",
+    "infra.eventstore.postgres_as_of",
     "infra.eventstore.postgres_budget",
     "infra.eventstore.postgres_caseload",
     "infra.eventstore.postgres_caseload_writer",
@@ -85,6 +86,7 @@ CRYPTO = {
     "infra.accounts.credentials",
 }
 MODELS_AND_PROTOCOLS = {
+    "infra.eventstore.as_of",  # its `FullFoldAsOf` is the in-memory store's adapter
     "infra.eventstore.base",
     "infra.eventstore.notifications",
     "infra.eventstore.partner_links",

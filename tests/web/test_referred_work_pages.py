@@ -124,7 +124,7 @@ async def test_the_receiving_caseworker_records_on_the_referred_measure_from_its
     async with site.browser() as anna:
         await sign_in(anna, "anna")
         history = await anna.get(f"/pathways/{pathway_id}/history")
-        assert "(marta," in history.text
+        assert "Marta, operatore/operatrice" in history.text
 
 
 async def test_a_withdrawn_consent_takes_the_referred_measure_off_the_receiving_page(
