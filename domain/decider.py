@@ -132,7 +132,7 @@ def decide(
     command, actor = envelope.command, envelope.actor
     if isinstance(command, OpenPathway):
         return _open(state, command, actor)
-    check_permitted(state, command, actor, on=occurred.date())
+    check_permitted(state, command, actor, on=project_day(occurred))
     return _decide_open_pathway(state, command, actor, occurred, now, limits, timekeeping)
 
 
@@ -206,7 +206,7 @@ def _decide_open_pathway(
     limits: Limits,
     timekeeping: Timekeeping,
 ) -> list[Event]:
-    on = occurred.date()
+    on = project_day(occurred)
     match command:
         case OpenPathway():
             raise errors.PathwayAlreadyOpen("this pathway is already open")
@@ -219,7 +219,7 @@ def _decide_open_pathway(
         case ApprovePlan():
             pending = _pending_plan_not_by(state, actor)
             duration = state.policy.revision_at(occurred).deadlines.pathway_duration
-            default_end = state.end_date or duration.after(occurred).date()
+            default_end = state.end_date or project_day(duration.after(occurred))
             return [
                 PlanApproved(revision=pending.revision, end_date=pending.end_date or default_end)
             ]
@@ -455,7 +455,7 @@ def _context(state: PathwayState, actor: Actor, occurred: datetime, limits: Limi
         resident_since=state.resident_since,
         measures=state.measures,
         actor=actor,
-        on=occurred.date(),
+        on=project_day(occurred),
         limits=limits,
         payments=state.payments,
         deadlines=state.policy.revision_at(state.plan.approved_at).deadlines,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import assert_never
 
 from domain.back_dating import noticed
+from domain.calendar import project_day
 from domain.consents.events import ConsentGiven, ConsentWithdrawn, PrivacyNoticeGiven
 from domain.consents.evolution import evolve_consents
 from domain.documents.events import DocumentAttached
@@ -107,7 +108,7 @@ def _with_measure(state: PathwayState, measure: MeasureState) -> PathwayState:
 
 
 def _apply(state: PathwayState, event: Event, record: EventRecord) -> PathwayState:
-    on = record.occurred_at.date()
+    on = project_day(record.occurred_at)
     match event:
         case PathwayOpened():
             return _enter(

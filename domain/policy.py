@@ -247,7 +247,7 @@ class Policy(Frozen):
 
     def revision_at(self, anchor: datetime) -> PolicyRevision:
         """The revision in force on the anchor's day (the first one for earlier anchors)."""
-        in_force = [r for r in self.revisions if r.effective_from <= anchor.date()]
+        in_force = [r for r in self.revisions if r.effective_from <= project_day(anchor)]
         return in_force[-1] if in_force else self.revisions[0]
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, Field
 
+from domain.calendar import project_day
 from domain.values import Actor, Frozen, Identifier
 
 
@@ -37,7 +38,7 @@ class EventRecord(Frozen):
     @property
     def backdated(self) -> bool:
         """True when the business time lies before the day it was recorded."""
-        return self.occurred_at.date() < self.recorded_at.date()
+        return project_day(self.occurred_at) < project_day(self.recorded_at)
 
 
 def as_of(records: list[EventRecord], instant: datetime) -> list[EventRecord]:

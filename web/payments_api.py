@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from client.parsing import build_envelope
 from client.pathway import PathwayClient
+from domain.calendar import project_day
 from domain.payments.commands import ApprovePayment, RejectPayment
 from domain.values import Identifier
 from infra.access_log.model import Channel
@@ -152,7 +153,7 @@ def build_payments_router(*, documented: bool = True) -> APIRouter:
                 chosen,
                 created_by=account.id,
                 now=now,
-                execution_date=body.execution_date or (now + timedelta(days=1)).date(),
+                execution_date=body.execution_date or project_day(now) + timedelta(days=1),
             )
         except PaymentError as err:
             log.info("batch_refused", code=err.code, organisation_id=chosen)

@@ -392,7 +392,9 @@ def demo(
         async with database_url(settings, may_start=False) as conninfo:
             await ensure_default_budget(settings, conninfo)
 
-        today = datetime.now(UTC).date()
+        from domain.calendar import project_day
+
+        today = project_day(datetime.now(UTC))
         async with pathway_client(settings) as pathways:
             summary = await seed_demo(
                 pathways, today=today, count=count, seed=seed, policy=load_demo_policy()

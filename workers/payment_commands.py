@@ -69,6 +69,7 @@ def export(
     With --batch, write that batch's file again: the same bytes, the same message id, so
     the bank takes it for the same order and pays no one twice.
     """
+    from domain.calendar import project_day
     from infra.faults import crash_point
     from infra.payments.files import write_atomically
     from web.reports.expenditure_report import euros
@@ -77,7 +78,7 @@ def export(
         if (organisation is None) == (batch is None):
             raise Refused("invalid_options", "give --organisation or --batch, one of them")
         now = datetime.now(UTC)
-        when = _day(execution_date, "--execution-date") or (now + timedelta(days=1)).date()
+        when = _day(execution_date, "--execution-date") or project_day(now) + timedelta(days=1)
         async with ledger_database(settings) as (_, payments):
             if batch is not None:
                 made = await payments.batch(batch)

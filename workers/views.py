@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from domain.calendar import project_day
 from domain.closure import PendingPayment, WayOut, closure_blockers
 from domain.consents.state import Consents
 from domain.follow_up import follow_up_opens_at
@@ -102,7 +103,7 @@ def state_text(state: PathwayAnswer, as_of: datetime | None = None) -> str:
             _row(
                 "Plan",
                 f"revision {p.revision}, approved by {p.approved_by} on "
-                f"{p.approved_at.date()}, ends {p.end_date}",
+                f"{project_day(p.approved_at)}, ends {p.end_date}",
             )
         )
     if state.pending_plan is not None:
@@ -110,7 +111,7 @@ def state_text(state: PathwayAnswer, as_of: datetime | None = None) -> str:
         row(
             _row(
                 "Proposed plan",
-                f"revision {pp.revision} by {pp.proposed_by} on {pp.proposed_at.date()}, "
+                f"revision {pp.revision} by {pp.proposed_by} on {project_day(pp.proposed_at)}, "
                 f"{_count(len(pp.measures), 'measure')}, awaiting approval",
             )
         )
@@ -130,7 +131,8 @@ def state_text(state: PathwayAnswer, as_of: datetime | None = None) -> str:
         row(
             _row(
                 "Exit",
-                f"{state.exit.reason} on {state.exit.at.date()}; {_condition(state.exit.outcomes)}",
+                f"{state.exit.reason} on {project_day(state.exit.at)}; "
+                f"{_condition(state.exit.outcomes)}",
             )
         )
     if state.follow_up is not None:

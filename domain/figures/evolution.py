@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import assert_never
 
+from domain.calendar import project_day
 from domain.figures.events import (
     AllowanceRecomputed,
     AttendanceCorrected,
@@ -32,7 +33,7 @@ def record_figure(
         progress_kind=progress.kind,
         partner_id=actor.partner_id,
         contact_id=actor.contact_id,
-        recorded_on=record.occurred_at.date(),
+        recorded_on=project_day(record.occurred_at),
         month=progress.month if isinstance(progress, WorkGrantAttendance) else None,
     )
     return figures.model_copy(update={"by_id": {**figures.by_id, figure.figure_id: figure}})

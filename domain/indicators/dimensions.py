@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
+from domain.calendar import project_day
 from domain.state import PathwayState
 from domain.values import Frozen, Gender, Identifier, ProtectionStatus
 
@@ -63,7 +64,7 @@ def dimensions(state: PathwayState) -> Dimensions | None:
     return Dimensions(
         organisation_id=state.organisation_id,
         gender=beneficiary.gender,
-        age_band=age_band(age_on(beneficiary.birth_date, state.opened_at.date())),
+        age_band=age_band(age_on(beneficiary.birth_date, project_day(state.opened_at))),
         nationality=beneficiary.nationality,
         protection_status=state.protection_status,
     )

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Protocol
 
 from domain import errors
+from domain.calendar import project_day
 from domain.payments.commands import (
     ApprovePayment,
     BankResult,
@@ -164,7 +165,7 @@ def request_payment(
             field="amount",
         )
     payee = checked_payee(command.payee)
-    period = command.period or occurred.date().isoformat()
+    period = command.period or project_day(occurred).isoformat()
     payment_id = payment_id_for(state.pathway_id, command.measure_id, command.kind, period)
     if payment_id in state.payments:
         raise errors.PaymentAlreadyRequested(

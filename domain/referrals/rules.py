@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from domain import errors
+from domain.calendar import project_day
 from domain.consents.commands import Recipient, RecipientKind, SharingPurpose
 from domain.consents.rules import may_share
 from domain.consents.state import Consents
@@ -186,13 +187,13 @@ def accept_transfer(
         DateOrderInvalid: the business time precedes the transfer's effective day.
     """
     transfer = _pending_transfer(state)
-    if occurred.date() < transfer.effective_on:
+    if project_day(occurred) < transfer.effective_on:
         raise errors.DateOrderInvalid(
             f"the transfer takes effect on {transfer.effective_on.isoformat()}:"
             " accept it on that day or later",
             field="occurred_at",
         )
-    check_consent(state, transfer.to_organisation, SharingPurpose.TRANSFER, occurred.date())
+    check_consent(state, transfer.to_organisation, SharingPurpose.TRANSFER, project_day(occurred))
     assert state.organisation_id is not None and state.caseworker_id is not None
     return TransferAccepted(
         from_organisation=state.organisation_id,

@@ -20,6 +20,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
+from domain.calendar import project_day
 from domain.stream import stream_id_for
 from infra.crypto.erasure_desk import (
     ERASURE_ALREADY_REQUESTED,
@@ -100,9 +101,9 @@ async def erase(
         if request_id is None and now < ends:
             raise ErasureRefused(
                 RETENTION_NOT_PASSED,
-                f"pathway {pathway_id} closed on {closed_at.date()} is kept until {ends.date()} "
-                f"({retention_years} years); before then only an erasure request "
-                "(--request-id) erases it",
+                f"pathway {pathway_id} closed on {project_day(closed_at)} is kept until "
+                f"{project_day(ends)} ({retention_years} years); before then only an erasure "
+                "request (--request-id) erases it",
             )
         await conn.execute(
             "UPDATE pathway_keys SET wrapped = NULL, destroyed_at = %s"

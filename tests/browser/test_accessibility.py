@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from domain.calendar import project_day
 from domain.values import Role
 from infra.accounts.credentials import hash_password
 from infra.accounts.model import Account
@@ -89,7 +90,7 @@ def _open(http: httpx.Client, given_name: str, document: str, measure: str) -> s
     commands = f"/api/v1/pathways/{pathway_id}/commands"
     _send(http, "anna", commands, {"type": "record_baseline", "condition": CONDITION})
     _send(http, "anna", commands, ASSESSMENT)
-    target = (date.today() + timedelta(days=90)).isoformat()
+    target = (project_day(datetime.now(UTC)) + timedelta(days=90)).isoformat()
     plan = [{"measure_id": measure, "kind": "work_grant", "target_date": target}]
     _send(http, "anna", commands, {"type": "propose_plan", "measures": plan})
     return pathway_id

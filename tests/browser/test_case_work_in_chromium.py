@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from domain.calendar import project_day
 from domain.stream import stream_id_for
 from tests.scenarios import ASSESSMENT, CONDITION, OPEN
 from tests.web.live import LiveApp
@@ -105,7 +106,7 @@ def shoot(page: Page, artifacts: Path, name: str) -> None:
 def test_reception_to_a_started_measure_in_chromium(
     chromium: Browser, contexts: list[BrowserContext], site: LiveApp, artifacts: Path
 ) -> None:
-    today = date.today()
+    today = project_day(datetime.now(UTC))
     in_days = lambda n: (today + timedelta(days=n)).isoformat()  # noqa: E731
 
     anna = person(chromium, contexts, site, "anna")
@@ -224,7 +225,7 @@ def test_pages_work_on_a_phone(
 def test_the_approvals_fit_a_phone_and_the_menu_one_line_on_a_desktop(
     chromium: Browser, contexts: list[BrowserContext], site: LiveApp, artifacts: Path
 ) -> None:
-    today = date.today()
+    today = project_day(datetime.now(UTC))
     anna = person(chromium, contexts, site, "anna")
     anna.goto("/pathways/new")
     opening = {

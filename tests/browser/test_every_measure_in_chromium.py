@@ -16,12 +16,13 @@ kept under the artefacts' folder (tests/browser/conftest.py).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, StorageState, expect
 
+from domain.calendar import project_day
 from domain.measures.state import MeasureStatus
 from tests.browser.flows import erase, pay, reset_password
 from tests.browser.kinds import scripts
@@ -60,7 +61,7 @@ def contexts(chromium: Browser) -> Iterator[list[BrowserContext]]:
 
 
 def test_the_screens_cover_the_catalogue_and_the_flows_each_width_and_language() -> None:
-    script = scripts(date.today())
+    script = scripts(project_day(datetime.now(UTC)))
     assert sorted(k for kinds in KINDS.values() for k in kinds) == sorted(script)
     paying = {screen for screen, kinds in KINDS.items() if any(script[k].pays for k in kinds)}
     assert paying == set(PAYS)
@@ -103,7 +104,7 @@ def approve_plan(sara: Person, pathway_id: str, kinds: tuple[str, ...]) -> None:
 
 def drive(anna: Person, kind: str, stack: Stack, sara: Person, adele: Person) -> None:
     """Start the measure of `kind`, record its progress, (pay it,) complete it."""
-    script = scripts(date.today())[kind]
+    script = scripts(project_day(datetime.now(UTC)))[kind]
     measure_id = f"{kind}-1"
     anna.act("start_measure", {"details": script.details}, choice=measure_id)
     anna.measure_is(kind, MeasureStatus.ACTIVE)
@@ -134,7 +135,9 @@ def test_kinds_from_opening_to_completion(
 
     kinds = KINDS[screen]
     anna, sara, adele = signed_in("anna"), signed_in("sara"), signed_in("adele")
-    pathway_id = open_pathway(anna, kinds, (date.today() + timedelta(days=365)).isoformat())
+    pathway_id = open_pathway(
+        anna, kinds, (project_day(datetime.now(UTC)) + timedelta(days=365)).isoformat()
+    )
     approve_plan(sara, pathway_id, kinds)
     anna.page.goto(f"/pathways/{pathway_id}")
     for kind in kinds:

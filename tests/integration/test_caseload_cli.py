@@ -18,6 +18,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from client.pathway import PathwayClient
+from domain.calendar import project_day
 from domain.values import Role
 from infra.accounts.model import Account, Organisation
 from infra.accounts.postgres import PostgresAccountStore
@@ -177,7 +178,7 @@ async def test_a_cohort_dry_run_lists_the_refusals_then_apply_closes_each_ready_
 ) -> None:
     o = operator
     pathways = PathwayClient(o.client, o.queue, o.store)
-    today = datetime.now(UTC).date()
+    today = project_day(datetime.now(UTC))
     ready, pending = "pw-cc-1", "pw-cc-2"
     async with build_worker(o.client, o.store, o.queue, accounts=o.accounts):
         for pathway_id, payment_pending in ((ready, False), (pending, True)):

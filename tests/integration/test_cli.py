@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from domain.calendar import project_day
 from domain.commands import COMMAND_ADAPTER, CommandEnvelope
 from domain.values import Actor, Role
 from infra.embedded import free_port
@@ -91,7 +92,7 @@ async def given_a_proposed_plan(deployment: Deployment) -> str:
     """A pathway in planning, with a plan that anna proposed and nobody approved yet."""
     pathway_id = f"p-{uuid.uuid4().hex[:12]}"
     anna = Actor(id="anna", role=Role.CASEWORKER)
-    target = datetime.now(UTC).date() + timedelta(days=365)
+    target = project_day(datetime.now(UTC)) + timedelta(days=365)
     opening = {**OPEN, "pathway_id": pathway_id}
     await deployment.pathways.open(envelope(opening, anna))
     for command in (

@@ -17,6 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from client.bulk import BulkOperations, Started
 from client.pathway import PathwayClient
+from domain.calendar import project_day
 from domain.values import Actor, Role
 from tests.integration.process_worker import crash_mid_apply
 from tests.integration.test_caseload_cli import Operator, database, operator, postgres
@@ -45,7 +46,7 @@ async def test_a_worker_killed_mid_closure_is_replaced_and_each_pathway_closes_o
 ) -> None:
     o = operator
     ids = [f"pw-cohort-{i:02d}" for i in range(PATHWAYS)]
-    today = datetime.now(UTC).date()
+    today = project_day(datetime.now(UTC))
     pathways = PathwayClient(o.client, o.queue, o.store)
     async with build_worker(o.client, o.store, o.queue, accounts=o.accounts):
         for pathway_id in ids:

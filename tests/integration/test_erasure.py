@@ -7,6 +7,7 @@ import json
 import uuid
 from datetime import UTC, datetime
 
+from domain.calendar import project_day
 from domain.stream import stream_id_for
 from infra.crypto.codec import PathwayCodec, PayloadUnreadable
 from infra.crypto.keyring import Keyring
@@ -23,7 +24,7 @@ async def closed_pathway(deployment: Deployment) -> str:
     pid = f"p-{uuid.uuid4().hex[:12]}"
     pathways = deployment.pathways
     await pathways.open(compressed_opening(pid))
-    for command, actor in full_journey(datetime.now(UTC).date()):
+    for command, actor in full_journey(project_day(datetime.now(UTC))):
         await pathways.send(pid, envelope(command, actor))
     return pid
 

@@ -23,6 +23,7 @@ import psycopg
 import pytest
 from openpyxl import load_workbook
 
+from domain.calendar import project_day
 from infra.embedded import EmbeddedPostgres, free_port
 from infra.payments.model import entry_id_for
 from tests.integration.conftest import PATHWAYS, Ran, clean_environ, run
@@ -176,7 +177,7 @@ async def test_the_demo_is_approved_exported_reconciled_and_reported_to_the_cent
         figures["exported"] = f"{len(sent)} transfers, {sum(a for _, a in sent) / 100:.2f} EUR"
 
         returned_e2e, returned_cents = sent[0]
-        today = datetime.now(UTC).date().isoformat()
+        today = project_day(datetime.now(UTC)).isoformat()
         statement = workdir / "statement.csv"
         lines = ["date,end_to_end_id,amount,status,bank_reference,reason"]
         for n, (e2e, cents) in enumerate(sent, start=1):

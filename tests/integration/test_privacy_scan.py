@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 
+from domain.calendar import project_day
 from domain.commands import OpenPathway
 from infra.crypto.search_tokens import document_word, phone_word
 from infra.embedded import EmbeddedPostgres, free_port
@@ -37,7 +38,7 @@ def needles(count: int) -> dict[str, bytes]:
     """What identifies each demo person, by what it is."""
     found: dict[str, bytes] = {}
     for pathway in plan_demo(
-        datetime.now(UTC).date(), count=count, seed=7, policy=load_demo_policy()
+        project_day(datetime.now(UTC)), count=count, seed=7, policy=load_demo_policy()
     ):
         opening = pathway.commands[0].command
         assert isinstance(opening, OpenPathway)
@@ -135,9 +136,9 @@ async def test_no_personal_data_in_clear_after_a_demo_caseload(workdir: Path) ->
         )
         assert demo.code == 0, demo
         haystacks["demo output"] = (demo.stdout + demo.stderr).encode()
-        first = plan_demo(datetime.now(UTC).date(), count=1, seed=7, policy=load_demo_policy())[
-            0
-        ].pathway_id
+        first = plan_demo(
+            project_day(datetime.now(UTC)), count=1, seed=7, policy=load_demo_policy()
+        )[0].pathway_id
         shown = await run(PATHWAYS, "show", first, "--json", env=env, cwd=data_dir)
         # The control: read through the keys, the person is there, so the needles are right.
         assert scan({"show": shown.stdout.encode()}, wanted), shown
@@ -178,7 +179,7 @@ async def test_no_personal_data_in_clear_after_a_demo_caseload(workdir: Path) ->
 def wanted_document(pathway_id: str) -> str:
     """The document number of a demo pathway's beneficiary (the first six of the plan)."""
     for pathway in plan_demo(
-        datetime.now(UTC).date(), count=COUNT, seed=7, policy=load_demo_policy()
+        project_day(datetime.now(UTC)), count=COUNT, seed=7, policy=load_demo_policy()
     ):
         opening = pathway.commands[0].command
         if pathway.pathway_id == pathway_id and isinstance(opening, OpenPathway):

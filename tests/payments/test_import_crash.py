@@ -25,6 +25,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from client.pathway import PathwayClient
 from client.statement_import import StatementImports
+from domain.calendar import project_day
 from domain.payments.ledger import PaymentKind, payment_id_for
 from domain.payments.statements import parse_statement
 from infra.crypto.codec import ENCODING, encrypting_converter
@@ -163,7 +164,7 @@ async def test_a_worker_killed_while_telling_the_pathways_is_replaced_and_import
     worker = await spawn_worker(database, dev_server_env, office.queue, office.master, SLOW_SECONDS)
     try:
         pathways = PathwayClient(office.client, office.queue, office.store)
-        today = datetime.now(UTC).date()
+        today = project_day(datetime.now(UTC))
         ids = [f"pw-imp-{i:02d}" for i in range(PATHWAYS)]
         for pathway_id in ids:
             (opening, actor), *rest = furniture_approved(pathway_id, today)

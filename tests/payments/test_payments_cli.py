@@ -12,7 +12,7 @@ import csv
 import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -21,6 +21,7 @@ import pytest_asyncio
 import xmlschema
 from openpyxl import load_workbook
 
+from domain.calendar import project_day
 from domain.payments.ledger import LedgerEntry, PaymentKind
 from infra.budgets.file import load_budget
 from infra.db import Pool, open_pool
@@ -165,7 +166,9 @@ async def test_budget_export_statement_and_report_balance_to_the_cent(admin: Adm
         "2025-03-06,ffffffffffffffffffffffffffffffff/1,5.00,paid,BNK-4,\n"
     )
     exported_rows = await admin.rows("SELECT entry_id, status FROM ledger ORDER BY 1")
-    tomorrow = date.today() + timedelta(days=2)  # after today in Italy, whatever the hour
+    tomorrow = project_day(datetime.now(UTC)) + timedelta(
+        days=2
+    )  # after today in Italy, whatever the hour
     ahead = admin.workdir / "ahead.csv"
     ahead.write_text(
         statement.read_text() + f"{tomorrow.isoformat()},{e2e(UTILITIES)},180.00,paid,BNK-5,\n"

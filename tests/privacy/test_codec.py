@@ -14,6 +14,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from client.pathway import CommandRefused, PathwayClient
+from domain.calendar import project_day
 from domain.evolution import fold
 from domain.stream import stream_id_for
 from domain.values import Stage
@@ -62,7 +63,7 @@ async def test_history_payloads_are_ciphertext_and_the_pathway_still_runs(
     queue = f"tq-{uuid.uuid4().hex[:8]}"
     pathways = PathwayClient(client, queue, sealed_store)
     pid = f"p-{uuid.uuid4().hex[:12]}"
-    today = (await env.get_current_time()).date()
+    today = project_day(await env.get_current_time())
     async with build_worker(client, sealed_store, queue):
         await pathways.open(compressed_opening(pid))
         for command, actor in full_journey(today):

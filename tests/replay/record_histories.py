@@ -27,6 +27,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from client.pathway import PathwayClient
+from domain.calendar import project_day
 from infra.eventstore.memory import InMemoryEventStore
 from infra.search_attributes import register_search_attributes
 from tests.workflows.journey import compressed_opening, envelope, full_journey
@@ -72,7 +73,7 @@ async def record(name: str = "full_pathway", *, back_dated: bool = False) -> Pat
             await pathways.open(opened)
             if back_dated:
                 await env.sleep(LEFT_ALONE_FOR)
-            today = (await env.get_current_time()).date()
+            today = project_day(await env.get_current_time())
             for command, actor in full_journey(today):
                 await pathways.send(pathway_id, envelope(command, actor))
         runs = await all_runs(env.client, workflow_id_for(pathway_id))

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from domain.calendar import project_day
 from domain.stream import stream_id_for
 from tests.scenarios import CONDITION, OPEN
 from tests.web.conftest import Api, api, harness
@@ -142,7 +143,7 @@ async def test_a_reused_id_is_refused_after_the_run_continued_as_new(api: Api) -
 
 async def test_a_closed_pathway_refuses_a_reused_closing_id(api: Api) -> None:
     pid = await opened(api)
-    today = (await api.harness.env.get_current_time()).date()
+    today = project_day(await api.harness.env.get_current_time())
     for command, actor in full_journey(today):
         if command["type"] == "record_follow_up":  # five months on: its window opens
             await api.harness.env.sleep(timedelta(days=160))

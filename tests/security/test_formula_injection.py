@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from fastapi import FastAPI
 from typer.testing import CliRunner
 
 from client.pathway import PathwayClient
+from domain.calendar import project_day
 from domain.payments.commands import RequestPayment
 from domain.payments.ledger import LedgerEntry, PaymentKind
 from domain.payments.payee import Payee
@@ -223,7 +224,7 @@ async def indicators_site(database: str) -> AsyncIterator[Site]:
         await pool.close()
 
 
-AS_OF = (date.today() - timedelta(days=1)).isoformat()
+AS_OF = (project_day(datetime.now(UTC)) - timedelta(days=1)).isoformat()
 
 
 async def test_the_indicator_downloads_write_a_slipped_value_as_text(

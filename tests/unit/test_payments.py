@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from domain import errors
 from domain.affordances import PEOPLE_COMMANDS, available_commands
+from domain.calendar import project_day
 from domain.events import MeasureProgressRecorded
 from domain.payments.allowance import allowance, full_hours
 from domain.payments.events import (
@@ -147,7 +148,7 @@ def test_a_request_gets_the_deterministic_id_and_a_normalised_iban() -> None:
 def test_without_a_period_a_request_is_for_the_day_it_is_made() -> None:
     s = supported()
     (event,) = s.decide(request(period=None))
-    assert isinstance(event, PaymentRequested) and event.period == s.now.date().isoformat()
+    assert isinstance(event, PaymentRequested) and event.period == project_day(s.now).isoformat()
 
 
 def test_the_same_measure_kind_and_period_twice_is_refused() -> None:

@@ -114,8 +114,8 @@ effective_from = 2026-07-01
 baseline = "10 days"
 """,
     )
-    june = datetime(2026, 6, 30, 23, 59, tzinfo=UTC)
-    july = datetime(2026, 7, 1, tzinfo=UTC)
+    june = datetime(2026, 6, 30, 21, 59, tzinfo=UTC)  # 23:59 in Rome
+    july = datetime(2026, 6, 30, 22, 0, tzinfo=UTC)  # midnight in Rome: July's first day there
     assert policy.revision_at(june).deadlines.baseline == Span.parse("7 days")
     assert policy.revision_at(july).deadlines.baseline == Span.parse("10 days")
     assert policy.revisions[1].ladder == DEFAULT_POLICY.revisions[0].ladder

@@ -11,7 +11,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import psycopg
@@ -173,7 +173,7 @@ async def test_pages_record_their_reads_and_offer_the_purpose(logged: Logged) ->
 
 async def test_the_approval_queue_records_each_pathway_it_shows(logged: Logged) -> None:
     pid = logged.pathway_id
-    later = (date.today() + timedelta(days=90)).isoformat()
+    later = (project_day(datetime.now(UTC)) + timedelta(days=90)).isoformat()
     for command in (
         {"type": "record_baseline", "condition": CONDITION},
         ASSESSMENT,

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from domain.calendar import project_day
 from domain.errors import ERROR_CODES
 from domain.evolution import fold
 from domain.pathway_answer import pathway_answer
@@ -80,7 +81,7 @@ async def test_open_commands_state_history_and_as_of(api: Api) -> None:
 
     stages = {1: "reception"}
     moments = {}
-    today = (await api.harness.env.get_current_time()).date()
+    today = project_day(await api.harness.env.get_current_time())
     steps: list[tuple[dict[str, Any], dict[str, str]]] = [
         ({"type": "record_baseline", "condition": CONDITION}, ANNA),
         (ASSESSMENT, ANNA),
@@ -200,7 +201,7 @@ async def test_invalid_input_is_a_4xx_problem_and_records_nothing(api: Api) -> N
 
 async def test_a_closed_pathway_answers_retries_and_refuses_the_rest(api: Api) -> None:
     pid = await opened(api)
-    today = (await api.harness.env.get_current_time()).date()
+    today = project_day(await api.harness.env.get_current_time())
     last: tuple[dict[str, Any], httpx.Response] | None = None
     for command, actor in full_journey(today):
         if command["type"] == "record_follow_up":  # five months on: its window opens
@@ -344,7 +345,7 @@ async def test_a_family_hosting_move_in_without_its_time_is_refused_and_records_
     api: Api,
 ) -> None:
     pid = await opened(api)
-    today = (await api.harness.env.get_current_time()).date().isoformat()
+    today = project_day(await api.harness.env.get_current_time()).isoformat()
     plan = {
         "type": "propose_plan",
         "measures": [{"measure_id": "home", "kind": "housing_placement", "target_date": today}],

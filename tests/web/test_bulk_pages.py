@@ -11,6 +11,7 @@ import re
 import httpx
 import pytest
 
+from domain.calendar import project_day
 from tests.web.conftest import web_settings
 from tests.web.staff import staffed_accounts
 from tests.web.test_pages import sign_in
@@ -129,7 +130,7 @@ async def test_a_supervisor_previews_a_cohort_s_closure_with_its_refusals_then_a
     h = dev_harness
     accounts = await staffed_accounts()
     app = create_test_app(h.pathways, h.store, accounts, web_settings())
-    today = datetime.now(UTC).date()
+    today = project_day(datetime.now(UTC))
     ready, pending = f"cohort-{h.task_queue}-ready", f"cohort-{h.task_queue}-pending"
     transport = httpx.ASGITransport(app=app)
     async with (

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from domain.calendar import project_day
 from domain.evolution import fold
 from domain.stream import stream_id_for
 from domain.values import Stage
@@ -105,7 +106,7 @@ async def state_of(site: Site, pathway_id: str) -> Any:
 
 
 async def today(site: Site) -> date:
-    return (await site.harness.env.get_current_time()).date()
+    return project_day(await site.harness.env.get_current_time())
 
 
 async def step(

@@ -17,6 +17,7 @@ import httpx
 import pytest_asyncio
 
 from client.pathway import PathwayClient
+from domain.calendar import project_day
 from domain.stream import stream_id_for
 from domain.values import Stage
 from infra.eventstore.memory import InMemoryEventStore
@@ -133,7 +134,7 @@ async def test_a_command_on_a_closed_pathway_reads_the_stream_at_most_once(
     h = site.harness
     pathway_id = "p-closing"
     await h.pathways.open(compressed_opening(pathway_id))
-    today = (await h.env.get_current_time()).date()
+    today = project_day(await h.env.get_current_time())
     for command, actor in full_journey(today)[:-1]:
         await h.pathways.send(pathway_id, envelope(command, actor))
     async with site.browser() as anna:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.calendar import project_day
 from tests.web.conftest import Api
 from tests.web.test_api import ANNA, SARA, assert_problem, opened, send, versions
 
@@ -12,7 +13,7 @@ CPIA = {"kind": "partner", "id": "cpia-lecce"}
 
 async def test_consents_are_recorded_and_shown_in_the_pathway_answer(api: Api) -> None:
     pid = await opened(api)
-    today = (await api.harness.env.get_current_time()).date().isoformat()
+    today = project_day(await api.harness.env.get_current_time()).isoformat()
     notice = {"type": "record_privacy_notice", "given_on": today, "language": "en", "version": "v3"}
     consent = {
         "type": "give_consent",
@@ -34,7 +35,7 @@ async def test_bad_consent_commands_are_problems_with_their_code_and_record_noth
     api: Api,
 ) -> None:
     pid = await opened(api)
-    today = (await api.harness.env.get_current_time()).date().isoformat()
+    today = project_day(await api.harness.env.get_current_time()).isoformat()
     consent: dict[str, Any] = {
         "type": "give_consent",
         "recipients": [CPIA],

@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 import httpx
 import pytest
 
+from domain.calendar import project_day
 from domain.measures import MeasureKind
 from infra.accounts.model import Organisation
 from infra.budgets.file import load_budget
@@ -147,7 +148,7 @@ def test_the_checks_catch_what_they_look_for() -> None:
 
 
 async def test_the_demos_pages_are_italian_and_show_names(harness: Harness) -> None:
-    today = (await harness.env.get_current_time()).date()
+    today = project_day(await harness.env.get_current_time())
     await harness.store.budget.apply_budget(
         load_budget(None), changed_by="test", changed_at=datetime.now(UTC), source="default"
     )

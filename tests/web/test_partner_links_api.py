@@ -13,6 +13,7 @@ import httpx
 import pytest_asyncio
 from fastapi import FastAPI
 
+from domain.calendar import project_day
 from domain.values import Role
 from infra.accounts.model import Account
 from infra.partners.store import InMemoryPartnerStore
@@ -62,7 +63,9 @@ async def linked(harness: Harness) -> AsyncIterator[Linked]:
 
 async def active(api: Api) -> str:
     pid = await opened(api)
-    target = ((await api.harness.env.get_current_time()).date() + timedelta(days=90)).isoformat()
+    target = (
+        project_day(await api.harness.env.get_current_time()) + timedelta(days=90)
+    ).isoformat()
     plan = {
         "type": "propose_plan",
         "measures": [{"measure_id": "wg", "kind": "work_grant", "target_date": target}],

@@ -15,6 +15,7 @@ import httpx
 import pytest_asyncio
 from fastapi import FastAPI
 
+from domain.calendar import project_day
 from domain.evolution import fold
 from domain.measures import CATALOGUE
 from domain.stream import stream_id_for
@@ -90,7 +91,7 @@ async def tutored_grant(r: Recording) -> tuple[str, str]:
     """An active work grant begun last month, its tutor linked; the pathway and the month."""
     api = r.api
     pid = await opened(api)
-    today = (await api.harness.env.get_current_time()).date()
+    today = project_day(await api.harness.env.get_current_time())
     start_on = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     target = (today + timedelta(days=300)).isoformat()
     details = {

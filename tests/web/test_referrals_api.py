@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.calendar import project_day
 from tests.web.conftest import Api
 from tests.web.staff import bearer
 from tests.web.test_api import ANNA, SARA, assert_problem, cid, opened, send, versions
@@ -23,7 +24,7 @@ REFER = {"type": "refer_pathway", "to_organisation": "org-nardo", "service": "It
 
 async def consented(api: Api, *purposes: str) -> tuple[str, str]:
     pid = await opened(api)
-    today = (await api.harness.env.get_current_time()).date().isoformat()
+    today = project_day(await api.harness.env.get_current_time()).isoformat()
     notice = {"type": "record_privacy_notice", "given_on": today, "language": "it", "version": "1"}
     assert (await send(api, pid, notice)).status_code == 200
     for purpose in purposes:

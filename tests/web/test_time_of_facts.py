@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from domain.calendar import project_day
 from domain.stream import stream_id_for
 from tests.scenarios import ASSESSMENT, CONDITION, OPEN, plan
 from tests.unit.test_payments import request
@@ -72,7 +73,7 @@ async def with_a_payment_requested(api: Api) -> str:
     pathway_id = f"p-{uuid.uuid4().hex[:12]}"
     opening = {**OPEN, "pathway_id": pathway_id, "command_id": f"c-{pathway_id}"}
     assert (await api.http.post("/api/v1/pathways", json=opening, headers=ANNA)).is_success
-    today = (await api.harness.env.get_current_time()).date()
+    today = project_day(await api.harness.env.get_current_time())
     support = {"kind": "economic_support", "purpose": "Casa", "start_on": today.isoformat()}
     for command, headers in (
         ({"type": "record_baseline", "condition": CONDITION}, ANNA),

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from client.bulk import BulkOperations
+from domain.calendar import project_day
 from domain.values import Stage
 from tests.scenarios import CASEWORKER, SUPERVISOR
 from tests.workflows.conftest import Harness
@@ -71,7 +72,7 @@ async def test_a_dry_run_lists_the_refusals_then_applying_closes_each_ready_path
     dev_harness: Harness,
 ) -> None:
     h = dev_harness
-    today = datetime.now(UTC).date()
+    today = project_day(datetime.now(UTC))
     ready = [f"cohort-{h.task_queue}-{i}" for i in range(2)]
     pending = f"cohort-{h.task_queue}-pending"
     active = f"cohort-{h.task_queue}-active"

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from client.pathway import CommandRefused
+from domain.calendar import project_day
 from domain.consents.commands import Recipient, RecipientKind, SharingPurpose
 from domain.consents.rules import may_share
 from domain.stream import stream_id_for
@@ -41,7 +42,7 @@ async def test_a_consent_is_given_after_the_notice_withdrawn_once_and_stops_shar
     harness: Harness,
 ) -> None:
     pid = new_id()
-    today = (await harness.env.get_current_time()).date()
+    today = project_day(await harness.env.get_current_time())
     day, tomorrow = today.isoformat(), (today + timedelta(days=1)).isoformat()
     async with harness.worker():
         await harness.pathways.open(opening(pid))

@@ -14,6 +14,7 @@ import pytest
 
 from client.group_activities import GroupActivities
 from client.pathway import CommandRefused, PathwayClient
+from domain.calendar import project_day
 from domain.commands import CommandEnvelope
 from domain.decider import decide
 from domain.errors import DomainError
@@ -184,7 +185,7 @@ def test_demo_users_have_three_organisations_with_two_caseworkers_and_a_supervis
 
 
 async def test_seed_demo_through_the_workflows_then_again_changes_nothing(harness: Harness) -> None:
-    today = (await harness.env.get_current_time()).date()
+    today = project_day(await harness.env.get_current_time())
     # The demo approves payments: the project's budget lines must exist (`pathways up` and
     # `pathways budget apply` give them to a database).
     await harness.store.budget.apply_budget(

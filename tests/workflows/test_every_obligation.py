@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from domain.calendar import project_day
 from domain.evolution import fold
 from domain.obligations import owed
 from domain.stream import stream_id_for
@@ -137,7 +138,7 @@ EXPECTED_KINDS = {
 @pytest.mark.parametrize("setup", list(EXPECTED_KINDS))
 async def test_every_obligation_reminds_and_escalates_on_time(harness: Harness, setup: str) -> None:
     pid = f"p-{uuid.uuid4().hex[:12]}"
-    today = (await harness.env.get_current_time()).date()
+    today = project_day(await harness.env.get_current_time())
     permit = (today + timedelta(days=240)).isoformat()
     # Resident for a month: the licence conversion falls due within the year.
     resident = (today - timedelta(days=30)).isoformat()

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from domain.calendar import PROJECT_TIMEZONE, end_of_day, next_working_day
+from domain.calendar import PROJECT_TIMEZONE, end_of_day, next_working_day, project_day
 from domain.records import EventRecord
 from domain.stream import stream_id_for
 from domain.values import Actor
@@ -50,7 +50,7 @@ async def test_a_measure_due_by_a_day_escalates_at_the_end_of_that_day_in_italy(
     harness: Harness,
 ) -> None:
     pid = new_id()
-    today = (await harness.env.get_current_time()).date()
+    today = project_day(await harness.env.get_current_time())
     target = today + timedelta(days=20)
     async with harness.worker():
         await harness.pathways.open(opening(pid))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+from domain.calendar import project_day
 from domain.evolution import fold
 from domain.obligations import owed, start_of
 from domain.policy import Deadlines, LadderStep, Policy, PolicyRevision, Span
@@ -44,7 +45,7 @@ async def test_a_conversion_two_days_after_residence_reminds_then_escalates_on_t
     harness: Harness,
 ) -> None:
     pid = f"p-{uuid.uuid4().hex[:12]}"
-    today = (await harness.env.get_current_time()).date()
+    today = project_day(await harness.env.get_current_time())
     opening = envelope({**OPEN, "pathway_id": pid, "resident_since": today.isoformat()})
     short = two_days_to_convert(today)
     opening = opening.model_copy(

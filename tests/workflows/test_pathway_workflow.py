@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from client.pathway import CommandRefused
+from domain.calendar import project_day
 from domain.evolution import fold
 from domain.stream import stream_id_for
 from domain.values import Stage
@@ -42,7 +43,7 @@ async def update_events(h: Harness, pathway_id: str) -> list[str]:
 
 async def test_full_pathway_from_opening_to_closure(harness: Harness) -> None:
     pid = new_id()
-    today = (await harness.env.get_current_time()).date()
+    today = project_day(await harness.env.get_current_time())
     async with harness.worker():
         result = await harness.pathways.open(compressed_opening(pid))
         assert result.stage == Stage.RECEPTION and result.version == 2  # opened, policy applied
@@ -113,7 +114,7 @@ async def test_opening_twice_is_refused_but_a_retry_is_answered(harness: Harness
 
 async def test_continue_as_new_at_stage_boundary_keeps_state(harness: Harness) -> None:
     pid = new_id()
-    today = (await harness.env.get_current_time()).date()
+    today = project_day(await harness.env.get_current_time())
     async with harness.worker():
         first = await harness.pathways.open(
             opening(pid).model_copy(update={"command_id": "open-a"})
@@ -144,7 +145,7 @@ async def test_continue_as_new_at_stage_boundary_keeps_state(harness: Harness) -
 async def test_pathway_survives_a_worker_restart(dev_harness: Harness) -> None:
     harness = dev_harness
     pid = new_id()
-    today = (await harness.env.get_current_time()).date()
+    today = project_day(await harness.env.get_current_time())
     journey = full_journey(today)
     async with harness.worker():
         await harness.pathways.open(compressed_opening(pid))
@@ -166,7 +167,7 @@ async def test_unknown_pathway_is_reported(harness: Harness) -> None:
 
 async def closed_pathway(harness: Harness) -> tuple[str, list[tuple[dict[str, object], object]]]:
     pid = new_id()
-    today = (await harness.env.get_current_time()).date()
+    today = project_day(await harness.env.get_current_time())
     opened = compressed_opening(pid).model_copy(update={"command_id": f"open-{pid}"})
     await harness.pathways.open(opened)
     journey = full_journey(today)

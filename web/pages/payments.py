@@ -84,7 +84,7 @@ async def _page(
 ) -> Response:
     desk = payments_desk(request)
     organisations, _ = await payments_scope(request, account, organisation_id)
-    today = dependencies.web_settings(request).clock().date()
+    today = project_day(dependencies.web_settings(request).clock())
     defaults: dict[str, Any] = {
         "organisations": organisations,
         "organisation_id": organisation_id,
@@ -174,7 +174,7 @@ def build_payments_router() -> APIRouter:
             raise ProblemError("not_found", "no organisation", status=404)
         now = settings.clock()
         try:
-            when = _day(_field(form, "execution_date"), (now + timedelta(days=1)).date())
+            when = _day(_field(form, "execution_date"), project_day(now) + timedelta(days=1))
             batch = await payments_desk(request).store.export(
                 organisation_id, created_by=account.id, now=now, execution_date=when
             )
@@ -288,7 +288,7 @@ def build_payments_router() -> APIRouter:
         check_reader(account)
         query = request.query_params
         _, organisation_id = await payments_scope(request, account, query.get("organisation"))
-        today = settings.clock().date()
+        today = project_day(settings.clock())
         try:
             start = _day(query.get("from", ""), today.replace(day=1))
             end = _day(query.get("to", ""), today)

@@ -1,0 +1,49 @@
+"""The decider reads a command's day as the Italian day of its business time, as the rule
+on facts does: at 00:30 in Rome (23:30 UTC the evening before) a consent given "today"
+covers a referral made in the same minute, and a payment's period is the Italian month."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from domain.calendar import project_day
+from domain.payments.events import PaymentRequested
+from domain.referrals.events import PathwayReferred
+from tests.scenarios import Scenario
+from tests.unit.test_payments import request, supported
+from tests.unit.test_referrals import REFER, consent
+
+EVENING_IN_UTC = datetime(2026, 3, 31, 23, 30, tzinfo=UTC)
+"""00:30 on 1 April in Rome (CEST): the Italian day is one ahead of the UTC one."""
+ITALIAN_DAY = "2026-04-01"
+
+
+def at_half_past_midnight_in_rome() -> Scenario:
+    s = Scenario().active(("bike", "mobility"))
+    assert s.now < EVENING_IN_UTC
+    s.now = EVENING_IN_UTC
+    assert project_day(s.now).isoformat() == ITALIAN_DAY != s.now.date().isoformat()
+    return s
+
+
+def test_a_consent_given_on_the_italian_day_covers_a_referral_of_the_same_minute() -> None:
+    s = at_half_past_midnight_in_rome()
+    notice: dict[str, Any] = {
+        "type": "record_privacy_notice",
+        "given_on": ITALIAN_DAY,
+        "language": "it",
+        "version": "2026-01",
+    }
+    s.given(notice, advance=timedelta(minutes=1))
+    s.given({**consent("referral"), "given_on": ITALIAN_DAY}, advance=timedelta(minutes=1))
+    [referred] = s.decide(REFER)
+    assert isinstance(referred, PathwayReferred)
+
+
+def test_a_payment_requested_after_midnight_in_rome_is_for_the_italian_day() -> None:
+    s = supported()
+    assert s.now < EVENING_IN_UTC
+    s.now = EVENING_IN_UTC
+    (requested,) = s.decide(request(period=None))
+    assert isinstance(requested, PaymentRequested) and requested.period == ITALIAN_DAY
