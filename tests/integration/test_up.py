@@ -1,10 +1,13 @@
-"""`pathways up` and `pathways worker` as an operator runs them: start, use, stop, restart."""
+"""`pathways up` and `pathways worker` as an operator runs them: start, use, stop, restart.
+
+The stack that `pathways up` starts, stops on Ctrl-C and starts again is tested once, with
+its web app, in tests/integration/test_up_web.py (each start costs 10-20 s of CPU); here, the
+helpers that drive it, the lone worker, and which services `up` starts."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import signal
 import time
@@ -22,9 +25,14 @@ from infra.config import Settings
 from infra.crypto.keyring import Keyring
 from infra.crypto.master import MasterKey
 from infra.db import open_pool
-from infra.embedded import free_port
 from infra.policy_file import load_policy
-from tests.integration.conftest import PATHWAYS, REPO, clean_environ, encrypted_client, run
+from tests.integration.conftest import (
+    PATHWAYS,
+    REPO,
+    clean_environ,
+    encrypted_client,
+    run,
+)
 from tests.workflows.journey import opening
 from workers.stack import up_services
 
@@ -33,7 +41,8 @@ pytestmark = pytest.mark.integration
 WALK = REPO / "examples" / "walkthrough"
 READY_TIMEOUT = 120.0
 """A guard against a hang: the stack is ready in 10-20 s quiet, past 45 s at a load of 20."""
-STOP_TIMEOUT = 20.0
+STOP_TIMEOUT = 60.0
+"""A guard against a hang: a stop takes 1-5 s quiet; 20 s was passed at a load of 24."""
 
 
 class Up:
@@ -103,78 +112,6 @@ async def pathways_up(env: dict[str, str], data_dir: Path) -> AsyncIterator[Up]:
     finally:
         up.kill_leftovers()
         await process.wait()
-
-
-async def test_up_runs_the_stack_stops_on_ctrl_c_and_keeps_the_data(workdir: Path) -> None:
-    data_dir = workdir  # short, under /tmp: PostgreSQL's unix socket lives in it
-    env = clean_environ(
-        PATHWAYS_DATA_DIR=str(data_dir),
-        PATHWAYS_TEMPORAL_PORT=str(free_port()),
-        PATHWAYS_TEMPORAL_UI_PORT=str(free_port()),
-        PATHWAYS_SMTP_PORT=str(free_port()),
-        PATHWAYS_WEB_PORT=str(free_port()),
-        PATHWAYS_LOG_LEVEL="INFO",
-    )
-
-    async def cli(*args: str) -> str:
-        ran = await run(PATHWAYS, *args, env=env, cwd=data_dir)
-        assert ran.code == 0, ran
-        return ran.stdout.strip()
-
-    async with pathways_up(env, data_dir) as up:
-        first_start = await up.ready()
-        assert (
-            f"  Temporal     127.0.0.1:{env['PATHWAYS_TEMPORAL_PORT']} (embedded dev server)"
-            in up.banner
-        )
-        # Served by the app behind its sign-in; the UI's own port for operators on loopback.
-        operators = f"(operators: http://127.0.0.1:{env['PATHWAYS_TEMPORAL_UI_PORT']}/temporal/)"
-        assert any(
-            line.startswith("  Temporal UI  ") and line.endswith(f"/temporal/ {operators}")
-            for line in up.banner
-        ), up.banner
-        assert "Press Ctrl-C to stop." in up.banner
-        assert (
-            f"  Mail         127.0.0.1:{env['PATHWAYS_SMTP_PORT']} → {data_dir}/mail/" in up.banner
-        )
-        assert len(up.servers) == 2, up.servers  # the dev server, then the postmaster
-
-        pathway_id = await cli(
-            "open", "--actor", "anna", "--file", str(WALK / "01-open-pathway.json")
-        )
-        reply = await cli(
-            "command",
-            pathway_id,
-            "--actor",
-            "anna",
-            "--file",
-            str(WALK / "02-record-baseline.json"),
-        )
-        assert reply == "version 2 · stage assessment · BaselineRecorded"
-
-        code, first_stop = await up.interrupt()
-        assert code == 0, up.log()
-        assert [pid for pid in up.servers if alive(pid)] == []
-
-    async with pathways_up(env, data_dir) as up:
-        second_start = await up.ready()
-        state = json.loads(await cli("show", pathway_id, "--json"))
-        assert (state["stage"], state["version"], state["caseworker_id"]) == (
-            "assessment",
-            2,
-            "anna",
-        )
-
-        code, second_stop = await up.interrupt()
-        assert code == 0, up.log()
-        assert [pid for pid in up.servers if alive(pid)] == []
-
-    log = (data_dir / "up.log").read_text()
-    assert "Traceback" not in log and "PyGILState" not in log, log
-    print(
-        f"\nup: first start {first_start:.1f} s, stop {first_stop:.1f} s; "
-        f"second start {second_start:.1f} s, stop {second_stop:.1f} s"
-    )
 
 
 async def test_worker_migrates_serves_and_stops_on_sigterm(
