@@ -53,17 +53,17 @@ async def test_walkthrough_from_opening_to_closure(deployment: Deployment) -> No
     # The script ends with `show` and `history`.
     assert f"Pathway {pathway_id} · closed · version {len(WALK_EVENTS)}" in walk.stdout
 
-    # Four independent looks at the closed pathway, side by side to save start-up time: its
-    # history, its state when the plan had just been proposed, its state as of a day still to
-    # come (refused), and one command too many.
+    # Four more looks at the closed pathway, in process (`in_process`: the script ran each
+    # command as a subprocess, a start-up each): its history, its state when the plan had
+    # just been proposed, its state as of a day still to come (refused), one command too many.
     proposed_at = await deployment.recorded_at(pathway_id, version=5)
-    listed, earlier, to_come, closed = await asyncio.gather(
-        deployment.cli("history", pathway_id, "--json"),
-        deployment.cli("show", pathway_id, "--as-of", proposed_at.isoformat(), "--json"),
-        deployment.cli("show", pathway_id, "--as-of", "2100-01-01"),
-        deployment.cli(
-            "command", pathway_id, *ANNA, input='{"type": "add_note", "text": "One more thing"}'
-        ),
+    listed = await deployment.cli_in_process("history", pathway_id, "--json")
+    earlier = await deployment.cli_in_process(
+        "show", pathway_id, "--as-of", proposed_at.isoformat(), "--json"
+    )
+    to_come = await deployment.cli_in_process("show", pathway_id, "--as-of", "2100-01-01")
+    closed = await deployment.cli_in_process(
+        "command", pathway_id, *ANNA, input='{"type": "add_note", "text": "One more thing"}'
     )
 
     assert listed.code == 0, listed
@@ -178,11 +178,18 @@ async def test_bad_input_is_refused_with_its_code_and_records_nothing(
 
 
 async def test_the_same_command_id_twice_is_applied_once(deployment: Deployment) -> None:
+    """A command sent again under its command id, from a second process, answers as the
+    first did and records nothing more: an approval, an opening without a pathway id, a
+    closure after which the workflow is gone. Only the approval's retries are subprocesses
+    (the entry point); the rest run in process (`in_process`), a start-up saved each."""
     pathway_id = await given_a_proposed_plan(deployment)
     before = await deployment.event_count(pathway_id)
 
     async def twice(*args: str, input: str) -> list[Ran]:
         return [await deployment.cli(*args, input=input) for _ in range(2)]
+
+    async def twice_in_process(*args: str, input: str) -> list[Ran]:
+        return [await deployment.cli_in_process(*args, input=input) for _ in range(2)]
 
     # An approval sent twice, and an opening without a pathway id sent twice (its id is
     # derived from the command id, so the retry finds the pathway the first one opened).
@@ -196,7 +203,7 @@ async def test_the_same_command_id_twice_is_applied_once(deployment: Deployment)
             "--json",
             input='{"type": "approve_plan"}',
         ),
-        twice(
+        twice_in_process(
             "open",
             *ANNA,
             "--command-id",
@@ -249,13 +256,16 @@ async def test_the_same_command_id_twice_is_applied_once(deployment: Deployment)
         + "}",
         '{"type": "close_pathway", "reason": "Transferred to another project"}',
     ]
-    await deployment.cli("command", opened, *ANNA, input=exit_then_close[0])
-    closes = await twice(
+    exited = await deployment.cli_in_process("command", opened, *ANNA, input=exit_then_close[0])
+    assert exited.code == 0, exited
+    closes = await twice_in_process(
         "command", opened, *ANNA, "--command-id", "close-1", "--json", input=exit_then_close[1]
     )
     assert [c.code for c in closes] == [0, 0], closes
     assert closes[0].stdout == closes[1].stdout
-    late = await deployment.cli("command", opened, *ANNA, input='{"type": "add_note", "text": "x"}')
+    late = await deployment.cli_in_process(
+        "command", opened, *ANNA, input='{"type": "add_note", "text": "x"}'
+    )
     assert late.code == 2 and "pathway_closed" in late.stderr, late
 
 
@@ -291,7 +301,8 @@ async def test_infrastructure_out_of_reach_exits_1(deployment: Deployment) -> No
 
 async def test_demo_seeds_pathways_through_the_cli(deployment: Deployment) -> None:
     pytest.importorskip("workers.demo")
-    ran = await deployment.cli("demo", "--count", "2", "--json", timeout=60)
+    # In process: the done-when tests run `pathways demo` as a subprocess on `pathways up`.
+    ran = await deployment.cli_in_process("demo", "--count", "2", "--json")
     assert ran.code == 0, ran
     summary = json.loads(ran.stdout)
     assert len(summary["pathway_ids"]) == 2

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from infra.embedded import free_port
-from tests.integration.conftest import PATHWAYS, clean_environ, run, seconds_policy
+from tests.integration.conftest import PATHWAYS, clean_environ, in_process, run, seconds_policy
 from tests.integration.test_up import WALK, pathways_up
 
 SECONDS_POLICY = seconds_policy(8, 4, 4)
@@ -47,36 +47,24 @@ async def test_an_unmet_deadline_escalates_by_itself_and_mails_each_step_once(
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and len(list(mail.glob("*.eml"))) < 3:
             await asyncio.sleep(0.5)
-        history = await run(PATHWAYS, "history", pathway_id, "--json", env=env, cwd=workdir)
-        mine = await run(PATHWAYS, "overdue", "--caseworker", "anna", env=env, cwd=workdir)
-        others = await run(PATHWAYS, "overdue", "--caseworker", "luca", env=env, cwd=workdir)
-        project = await run(PATHWAYS, "overdue", "--json", env=env, cwd=workdir)
-        sara = await run(
-            PATHWAYS,
-            "inbox",
-            "--user",
-            "sara",
-            "--role",
-            "supervisor",
-            "--organisation",
-            "org-lecce",
+        # The reads in process (`in_process`), a start-up saved each: `open` above, and the
+        # walkthrough's `history`, are the subprocesses of the entry point.
+        history = await in_process("history", pathway_id, "--json", env=env)
+        mine = await in_process("overdue", "--caseworker", "anna", env=env)
+        others = await in_process("overdue", "--caseworker", "luca", env=env)
+        project = await in_process("overdue", "--json", env=env)
+        sara = await in_process(
+            *("inbox", "--user", "sara", "--role", "supervisor", "--organisation", "org-lecce"),
             env=env,
-            cwd=workdir,
         )
-        anna = await run(
-            PATHWAYS,
-            "inbox",
-            "--user",
-            "anna",
-            "--role",
-            "caseworker",
-            "--organisation",
-            "org-lecce",
+        anna = await in_process(
+            *("inbox", "--user", "anna", "--role", "caseworker", "--organisation", "org-lecce"),
             env=env,
-            cwd=workdir,
         )
         code, _ = await up.interrupt()
         assert code == 0, up.log()
+    for ran in (history, mine, others, project, sara, anna):
+        assert ran.code == 0, ran
     events = json.loads(history.stdout)
     ladder = [e for e in events if e["type"] in {"DeadlineReminderSent", "DeadlineEscalated"}]
     assert [(e["data"]["step"], e["actor"]["id"]) for e in ladder] == [

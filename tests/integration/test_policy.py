@@ -138,7 +138,8 @@ async def test_a_policy_applied_to_running_pathways_moves_their_timers(
     )
 
     lengths = [len(await stream(deployment, p)) for p in pathway_ids]
-    again = await deployment.cli("policy", "apply", str(policy_file), "--actor", "root")
+    # In process (`in_process`): the first apply ran the entry point, a start-up saved.
+    again = await deployment.cli_in_process("policy", "apply", str(policy_file), "--actor", "root")
     assert again.code == 0, again
     assert "applied 0 · already in force 2 · refused 0 · failed 0" in again.stdout, again
     assert [len(await stream(deployment, p)) for p in pathway_ids] == lengths
@@ -161,10 +162,15 @@ async def test_opening_under_a_policy_file_records_it(deployment: Deployment) ->
             input=json.dumps(document),
         )
 
+    async def open_in_process(document: dict[str, object]) -> Ran:
+        """The same, in this process (`in_process`), a start-up saved."""
+        opening = json.dumps(document)
+        return await deployment.cli_in_process("open", "--actor", "anna", input=opening)
+
     under_custom, under_default, refused, checked = await asyncio.gather(
         open_with(with_policy(deployment, policy_file), {**OPEN, "pathway_id": custom}),
-        open_with(deployment.environ, {**OPEN, "pathway_id": default}),
-        open_with(deployment.environ, smuggled),
+        open_in_process({**OPEN, "pathway_id": default}),
+        open_in_process(smuggled),
         deployment.cli("policy", "check", str(policy_file)),
     )
     assert under_custom.code == 0 and under_default.code == 0, (under_custom, under_default)
