@@ -1,11 +1,6 @@
-"""Issue 24's done-when of the import, at a smaller scale: an XLSX of 70 rows (5 with an
-error, one of each kind; 5 duplicates) gives the row-level dry-run report, then opens its
-60 pathways exactly once with the worker killed mid-way.
-
-The issue's 500 rows (470 pathways) cost the suite 100 s of CPU for the same proofs: every
-kind of problem reported on the spreadsheet's row, nothing opened by the dry run, and an
-application spanning several batches (`workflows.bulk.BATCH`, 20 rows) that a killed worker
-leaves mid-way and a fresh one finishes, each pathway opened once.
+"""Issue 24's done-when of the import: an XLSX of 500 rows (20 with errors, 10 duplicates)
+gives the row-level dry-run report, then opens 470 pathways exactly once with the worker
+killed mid-way.
 
 On the dev server and PostgreSQL: the dry run is `pathways caseload import --dry-run`
 (in process); the application runs on a worker in a process of its own
@@ -37,9 +32,7 @@ __all__ = ["database", "operator", "postgres"]
 
 pytestmark = pytest.mark.integration
 
-VALID = 60
-"""Three batches of `workflows.bulk.BATCH`: the crash falls in the first, the rest follow."""
-DUPLICATES = 5
+VALID = 470
 ERRORS = [
     {"family_name": ""},
     {"birth_date": "31/02/1990"},
@@ -49,14 +42,14 @@ ERRORS = [
 ]
 
 
-def mixed_rows() -> list[dict[str, str]]:
-    """60 rows to open, 5 with an error each (one of each kind), 5 whose document number an
-    earlier row has: mixed, as a real list is."""
+def five_hundred_rows() -> list[dict[str, str]]:
+    """470 rows to open, 20 with an error each (four of each kind), 10 whose document
+    number an earlier row has: mixed, as a real list is."""
     rows = [cells(n) for n in range(1, VALID + 1)]
-    for i, error in enumerate(ERRORS):
-        rows.insert(11 * i + 5, cells(1000 + i, **error))
-    for i in range(DUPLICATES):
-        rows.insert(12 * i + 10, cells(1 + i, given_name="Doppio"))
+    for i in range(20):
+        rows.insert(23 * i + 5, cells(1000 + i, **ERRORS[i % len(ERRORS)]))
+    for i in range(10):
+        rows.insert(40 * i + 30, cells(1 + i, given_name="Doppio"))
     return rows
 
 
@@ -67,13 +60,12 @@ async def opened(o: Operator) -> int:
     return int(count)
 
 
-async def test_rows_give_their_report_then_their_pathways_open_once_across_a_crash(
+async def test_500_rows_give_their_report_then_470_pathways_open_once_across_a_crash(
     operator: Operator, database: str, dev_server_env: WorkflowEnvironment
 ) -> None:
     o = operator
-    rows = mixed_rows()
-    problems_in_file = len(ERRORS) + DUPLICATES
-    assert len(rows) == VALID + problems_in_file
+    rows = five_hundred_rows()
+    assert len(rows) == 500
     (o.workdir / "caseload.xlsx").write_bytes(xlsx_of(rows))
     async with build_worker(o.client, o.store, o.queue, accounts=o.accounts):
         ran = await o.refused(
@@ -82,7 +74,7 @@ async def test_rows_give_their_report_then_their_pathways_open_once_across_a_cra
         )  # fmt: skip
     assert ran.code == 0, ran.stderr
     problems = re.findall(r"^row (\d+): (\w+): (\w+):", ran.stdout, re.MULTILINE)
-    assert len(problems) == problems_in_file
+    assert len(problems) == 30
     codes = sorted({code for _, _, code in problems})
     assert codes == sorted(
         {"missing_field", "invalid_date", "unknown_value", "fact_in_future",
@@ -90,9 +82,8 @@ async def test_rows_give_their_report_then_their_pathways_open_once_across_a_cra
     )  # fmt: skip
     # Row numbers are the spreadsheet's (the header is row 1).
     duplicates = [int(n) for n, _, code in problems if code == "duplicate_in_file"]
-    assert [rows[n - 2]["given_name"] for n in duplicates] == ["Doppio"] * DUPLICATES
-    summary = f"{len(rows)} rows: {VALID} would be opened, {problems_in_file} with problems"
-    assert summary in ran.stdout
+    assert [rows[n - 2]["given_name"] for n in duplicates] == ["Doppio"] * 10
+    assert "500 rows: 470 would be opened, 30 with problems" in ran.stdout
     assert await opened(o) == 0, "a dry run opens nothing"
     (dry_run_id,) = re.findall(r"dry run (bulk-\w+)", ran.stdout)
 
