@@ -76,6 +76,8 @@ class Sizes:
     sweep_seconds: float
     """Seconds, after that, of replaying pathways into the worker's empty cache."""
     indicator_pathways: int
+    indicator_runs: int
+    """Timed runs of each dashboard query (their median)."""
     indicator_page_runs: int
     """Cold and warm runs of the dashboard page each."""
     indicator_generate: bool
@@ -107,33 +109,39 @@ FULL = Sizes(
     restart_cap=45,
     sweep_seconds=20,
     indicator_pathways=100_000,
+    indicator_runs=5,
     indicator_page_runs=20,
     indicator_generate=False,
     indicator_cap=300,
     budget=2700,
 )
+# Every part and every branch of the suite at the least that still exercises it (one count
+# of clients, one growth point, one canary, one cold and one warm page, a load of a tenth of
+# capacity over the ladders): `tests/bench/test_smoke.py` runs it in `make test`, where its
+# CPU is the suite's (docs/testing.md); a second count or point ran the same code again.
 SMOKE = Sizes(
-    clients=(2, 4),
+    clients=(2,),
     rounds=2,
     run_seconds=1,
-    warmup=0.5,
-    open_loop_commands=20,
+    warmup=0.25,
+    open_loop_commands=10,
     open_loop_shares=(0.5, 0.8),
-    profile_seconds=1,
-    late_ladders=5,
+    profile_seconds=0.5,
+    late_ladders=3,
     late_open=10,
-    late_share=0.7,
+    late_share=0.1,
     late_cap=30,
     long_events=40,
-    read_runs=5,
-    growth=(20, 30),
+    read_runs=2,
+    growth=(12,),
     growth_seconds=1,
     open_cap=30,
-    canaries=3,
+    canaries=1,
     restart_cap=60,
     sweep_seconds=20,
     indicator_pathways=50,
-    indicator_page_runs=2,
+    indicator_runs=1,
+    indicator_page_runs=1,
     indicator_generate=True,
     indicator_cap=150,  # its own PostgreSQL, 50 pathways, dump, restore: past 60 s at a load of 15
     budget=240,
@@ -221,6 +229,7 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
     results["indicators"] = await indicator_dashboard(
         sizes.indicator_pathways,
         sizes.indicator_cap,
+        sizes.indicator_runs,
         sizes.indicator_page_runs,
         sizes.indicator_generate,
     )

@@ -2,8 +2,8 @@
 
 It starts its own PostgreSQL, restores the pathways' events and projection rows from their
 dump (`bench.dashboard_dump`), and measures the dashboard against `count(*)` of the same
-facts, and the page cold and warm; here it is only called with a size, a number of page
-runs and a time cap, and its JSON is taken as it comes. A full run does not generate a
+facts, and the page cold and warm; here it is only called with a size, a number of query
+and page runs and a time cap, and its JSON is taken as it comes. A full run does not generate a
 missing dump inside its cap (`generate` false): it reports the command that makes it.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 
 async def indicator_dashboard(
-    pathways: int, cap_seconds: float, page_runs: int, generate: bool
+    pathways: int, cap_seconds: float, runs: int, page_runs: int, generate: bool
 ) -> dict[str, Any]:
     """The JSON `bench.indicators_scale` prints, or why there is none."""
     process = await asyncio.create_subprocess_exec(
@@ -25,6 +25,8 @@ async def indicator_dashboard(
         "bench.indicators_scale",
         "--pathways",
         str(pathways),
+        "--runs",
+        str(runs),
         "--page-runs",
         str(page_runs),
         *([] if generate else ["--no-generate"]),

@@ -2,14 +2,15 @@
 
     .venv/bin/python -m bench.indicators_scale --pathways 100000 --generate-only  # once
     .venv/bin/python -m bench.indicators_scale [--pathways 100000] [--events-per-pathway 20]
-    .venv/bin/python -m bench.indicators_scale --pathways 200 --runs 1 --page-runs 2  # smoke
+    .venv/bin/python -m bench.indicators_scale --pathways 50 --runs 1 --page-runs 1  # smoke
 
 The data is generated once and kept as a dump (`bench.dashboard_dump`, keyed by the
 generator's version); each run restores it into its own embedded PostgreSQL (unix socket in
 a temporary directory, no TCP) and measures there. `--no-generate` fails (exit 4, `no_dump`)
-rather than generate a missing dump inside a time cap. To generate, a server of its own is
-migrated and the data made inside it with generate_series (faster than COPY from
-Python on 2 cores): the event rows (synthetic payloads, realistic size and indexes) and, since
+rather than generate a missing dump inside a time cap. To generate, a database of its own
+(on the run's server; with `--generate-only`, on a server of its own) is migrated and the
+data made inside it with generate_series (faster than COPY from Python on 2 cores), dumped,
+and dropped: the event rows (synthetic payloads, realistic size and indexes) and, since
 replaying 2,000,000 events through `evolve` would take far longer than the generation, the
 projection's rows directly: `indicator_dimensions` and `indicator_facts` with the catalogue's
 fact ids, ~40% of the pathways holding each count fact, and a closed earlier interval for a
@@ -58,6 +59,8 @@ from workers.composition import Stores
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 SPAN_DAYS = 730
 ORGANISATIONS = 12
+GENERATED = "generated"
+"""The database the data is generated in before its dump (dropped after)."""
 
 _EVENTS = """
 INSERT INTO events (stream_id, version, type, schema_version, data, metadata, command_id,
@@ -149,17 +152,17 @@ async def run(
     `generate`), then measure, on a PostgreSQL of its own, removed afterwards."""
     path = cached_dump(pathways, per_pathway)
     dumped: dict[str, Any] = {"path": str(path), "generated": not path.exists()}
-    if not path.exists():
-        if not generate:
-            raise FileNotFoundError(
-                f"no dump {path}: generate it first with python -m bench.indicators_scale "
-                f"--pathways {pathways} --events-per-pathway {per_pathway} --generate-only"
-            )
-        dumped["generation_s"] = await generate_dump(pathways, per_pathway, path)
+    if not path.exists() and not generate:
+        raise FileNotFoundError(
+            f"no dump {path}: generate it first with python -m bench.indicators_scale "
+            f"--pathways {pathways} --events-per-pathway {per_pathway} --generate-only"
+        )
     root = Path(tempfile.mkdtemp(prefix="pwi", dir="/tmp"))
     postgres = EmbeddedPostgres(root / "pg")
     try:
         uri = await asyncio.to_thread(postgres.start)
+        if not path.exists():
+            dumped["generation_s"] = await generate_beside(postgres, pathways, per_pathway, path)
         started = time.perf_counter()
         await asyncio.to_thread(restore, uri, path)
         async with await psycopg.AsyncConnection.connect(uri, autocommit=True) as conn:
@@ -180,15 +183,33 @@ async def generate_dump(pathways: int, per_pathway: int, path: Path) -> dict[str
     root = Path(tempfile.mkdtemp(prefix="pwg", dir="/tmp"))
     postgres = EmbeddedPostgres(root / "pg")
     try:
-        uri = await asyncio.to_thread(postgres.start)
+        await asyncio.to_thread(postgres.start)
+        return await generate_beside(postgres, pathways, per_pathway, path)
+    finally:
+        await asyncio.to_thread(postgres.stop)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+async def generate_beside(
+    postgres: EmbeddedPostgres, pathways: int, per_pathway: int, path: Path
+) -> dict[str, float]:
+    """Generate the data in a database of its own on the running `postgres`, dump it to
+    `path` and drop that database; seconds of each step. A run that finds no dump does
+    this on the server it then restores into: one server started (and one initdb), not
+    two, and the measured database holds only what the dump restored."""
+    admin = postgres.uri("postgres")
+    async with await psycopg.AsyncConnection.connect(admin, autocommit=True) as conn:
+        await conn.execute(f"CREATE DATABASE {GENERATED}")
+    try:
+        uri = postgres.uri(GENERATED)
         seconds = await generate_into(uri, pathways, per_pathway)
         started = time.perf_counter()
         await asyncio.to_thread(dump, uri, path)
         seconds["dump"] = round(time.perf_counter() - started, 1)
         return seconds
     finally:
-        await asyncio.to_thread(postgres.stop)
-        shutil.rmtree(root, ignore_errors=True)
+        async with await psycopg.AsyncConnection.connect(admin, autocommit=True) as conn:
+            await conn.execute(f"DROP DATABASE IF EXISTS {GENERATED} WITH (FORCE)")
 
 
 async def measure_on(uri: str, pathways: int, per_pathway: int, runs: int) -> dict[str, Any]:

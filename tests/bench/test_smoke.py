@@ -22,6 +22,13 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path) -> None:
+    """`python -m bench --smoke` end to end, each part at the least that still runs all its
+    code (`bench.__main__.SMOKE`): throughput in two interleaved rounds at one count of
+    clients, sandboxed and not, with its interval; both open-loop points; three ladders in
+    one second under load, every step to the commit and every bare timer; as-of along 40
+    events; one growth point with every read; a restart whose canary's three steps are
+    recorded and whose sweep replays every pathway; the dashboard generated, dumped,
+    restored, queried and paged cold and warm; the report and its generated reading."""
     ran = subprocess.run(
         [sys.executable, "-m", "bench", "--smoke", "--force", "--out", str(tmp_path)],
         cwd=REPO,
@@ -36,6 +43,7 @@ def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path)
     results = json.loads((tmp_path / "results.json").read_text())
 
     throughput = results["throughput"]
+    assert [run["clients"] for run in throughput["runs"]] == [2]
     for run in [*throughput["runs"], *throughput["unsandboxed_runs"]]:
         assert len(run["rounds"]) == 2
         for measured in run["rounds"]:
@@ -48,11 +56,11 @@ def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path)
     assert [p["share_of_capacity"] for p in points] == [0.5, 0.8]
     for point in points:
         for side in ("pathway", "bare"):
-            assert point[side]["commands"] == 20 and point[side]["errors"] == {}, point
+            assert point[side]["commands"] == 10 and point[side]["errors"] == {}, point
     conditions = results["conditions"]
     assert conditions["commit"] and conditions["load"] and "steal_percent" in conditions
     late = results["lateness"]
-    assert late["ladders"] == late["ladders_asked"] == 5 and late["open_errors"] == {}
+    assert late["ladders"] == late["ladders_asked"] == 3 and late["open_errors"] == {}
     assert late["due_spread_s"] < 1
     assert late["steps_recorded"] == late["steps_expected"] == 3 * late["ladders"]
     assert late["to_commit_s"]["n"] == late["steps_expected"]
@@ -63,6 +71,7 @@ def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path)
     assert as_of["every_event_ms"]["n"] == as_of["events"] >= 40
     assert len(as_of["by_age"]) == 10
     assert as_of["by_age"][-1]["events_folded"] == as_of["events"]
+    assert [point["target"] for point in results["growth"]] == [12]
     for point in results["growth"]:
         assert point["pathways"] > 0 and point["events"] > 0
         assert set(point["reads"]) == {
@@ -79,7 +88,8 @@ def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path)
     assert "error" not in indicators, indicators
     assert indicators["dump"]["generated"] and indicators["dump"]["restore_s"] >= 0
     assert indicators["rows"]["events"] == results["sizes"]["indicator_pathways"] * 20 > 0
-    assert indicators["page"]["cold_ms"]["n"] == indicators["page"]["warm_ms"]["n"] == 2
+    assert indicators["runs"] == 1 and indicators["checks"]["trend_equals_tables"]
+    assert indicators["page"]["cold_ms"]["n"] == indicators["page"]["warm_ms"]["n"] == 1
 
     report = (tmp_path / "RESULTS.md").read_text()
     for heading in ("Machine", "Command throughput", "open loop", "Escalation lateness", "Reads"):
