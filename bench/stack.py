@@ -43,7 +43,15 @@ WORKER_READY_SECONDS = 60.0
 class BenchStack:
     """PostgreSQL, Temporal and the worker process, with the clients the benchmark uses."""
 
-    def __init__(self, pool_size: int = 20, worker_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        pool_size: int = 20,
+        worker_env: dict[str, str] | None = None,
+        *,
+        unsandboxed: bool = True,
+    ) -> None:
+        """`unsandboxed`: start the second worker, of `unsandboxed_queue` (the suite's
+        comparison with the sandbox off); `bench.variants` starts its own workers instead."""
         self.root = Path(tempfile.mkdtemp(prefix="pwbench", dir="/tmp"))
         self.queue = f"bench-{uuid.uuid4().hex[:6]}"
         self.bare_queue = bare_queue(self.queue)
@@ -57,6 +65,7 @@ class BenchStack:
         self._worker: subprocess.Popen[bytes] | None = None
         self.unsandboxed_queue = f"{self.queue}-unsandboxed"
         """Pathways on this queue run on a second worker process, the sandbox off."""
+        self._with_unsandboxed = unsandboxed
         self._unsandboxed: subprocess.Popen[bytes] | None = None
         self._variants: list[subprocess.Popen[bytes]] = []
         """Workers added with `add_worker`; stopped with the rest, not started again."""
@@ -88,9 +97,10 @@ class BenchStack:
         self.pathways = PathwayClient(self.client, self.queue, self.store)
         self.unsandboxed_pathways = PathwayClient(self.client, self.unsandboxed_queue, self.store)
         self._worker = await self._start_worker(address, self.queue, {})
-        self._unsandboxed = await self._start_worker(
-            address, self.unsandboxed_queue, {"PATHWAYS_WORKER_SANDBOX": "false"}
-        )
+        if self._with_unsandboxed:
+            self._unsandboxed = await self._start_worker(
+                address, self.unsandboxed_queue, {"PATHWAYS_WORKER_SANDBOX": "false"}
+            )
         return time.perf_counter() - started
 
     async def stop(self) -> None:

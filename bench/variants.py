@@ -81,7 +81,7 @@ def bounded(kind: type[int] | type[float], low: float, high: float) -> Any:
 async def compare(
     variants: list[Variant], rounds: int, seconds: float, clients: int, warmup: float
 ) -> dict[str, Any]:
-    stack = BenchStack()
+    stack = BenchStack(unsandboxed=False)  # only the shipped worker and the variants'
     try:
         await stack.start()
         assert stack.worker_pid is not None
