@@ -105,11 +105,15 @@ class Bank:
         (self.folder / "files").mkdir(parents=True, exist_ok=True)
 
     async def run(self, stop: asyncio.Event, every: float) -> None:
-        """A round every `every` seconds until `stop`."""
-        while not stop.is_set():
-            await self.round(final=False)
+        """A round every `every` seconds until `stop`, the first after `every` seconds: at
+        the start nothing is approved yet, and a round is a `pathways` process or more
+        (the settling rounds after the load follow in any case)."""
+        while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), every)
+            if stop.is_set():
+                return
+            await self.round(final=False)
 
     async def round(self, *, final: bool) -> None:
         """Export, fetch missing files, answer what is new; `final` returns nothing new."""
