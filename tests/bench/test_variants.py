@@ -32,11 +32,11 @@ def variants(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[st
 
 def test_a_variant_is_measured_beside_the_shipped_worker(tmp_path: Path) -> None:
     """`python -m bench.variants` end to end at the least that gives an interval: two
-    rounds of a second, two clients, one variant; its stack starts the shipped worker and
+    rounds of a second, one client, one variant; its stack starts the shipped worker and
     the variant's only (not the suite's unsandboxed one)."""
     out = tmp_path / "variants.json"
     ran = variants(
-        "--rounds", "2", "--seconds", "1", "--warmup", "0.25", "--clients", "2",
+        "--rounds", "2", "--seconds", "1", "--warmup", "0.25", "--clients", "1",
         "--out", str(out), "--force", "sandbox-off=PATHWAYS_WORKER_SANDBOX=false",
     )  # fmt: skip
     assert ran.returncode == 0, ran.stderr[-3000:]
