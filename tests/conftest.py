@@ -32,17 +32,17 @@ from infra.search_attributes import SEARCH_ATTRIBUTE_KEYS, register_search_attri
 
 HEAVIEST_FIRST = (
     "tests/browser/test_every_measure_in_chromium.py",
+    "tests/integration/test_cli.py",
     "tests/chaos/test_smoke.py",
     "tests/bench/test_smoke.py",
-    "tests/integration/test_cli.py",
     "tests/integration/test_demo_caseload.py",
     "tests/integration/test_up_web.py",
     "tests/integration/test_payments_done_when.py",
-    "tests/bench/test_variants.py",
     "tests/integration/test_import_done_when.py",
     "tests/payments/test_payments_cli.py",
     "tests/integration/test_user_cli.py",
     "tests/integration/test_escalation_mail.py",
+    "tests/bench/test_variants.py",
     "tests/integration/test_up.py",
 )
 """The test files that take longest (a minute or two each: they start the stack, the CLI,
