@@ -12,10 +12,10 @@ import pytest_asyncio
 from infra.policy_file import load_policy
 from tests.web.staff import staffed_accounts
 from tests.web_app import create_test_app
-from tests.workflows.conftest import Harness, dev_harness, harness
+from tests.workflows.conftest import Harness, dev_harness, harness, time_skipping_harness
 from web.settings import WebSettings
 
-__all__ = ["Api", "api", "dev_harness", "harness", "web_settings"]
+__all__ = ["Api", "api", "dev_harness", "harness", "served_harness", "web_settings"]
 
 
 @dataclass
@@ -39,3 +39,16 @@ async def api(harness: Harness) -> AsyncIterator[Api]:
         httpx.AsyncClient(transport=transport, base_url="http://testserver") as http,
     ):
         yield Api(harness, http)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def served_harness() -> AsyncIterator[Harness]:
+    """One time-skipping server, store and worker for every test of a module.
+
+    Starting a server and a worker costs about a second of CPU; a module whose tests each
+    took the function-scoped `harness` paid it per test. Its tests share the store, so each
+    names pathways of its own (fresh ids) and asserts only about them; the worker stays up
+    all along, so a timer of an earlier test's pathway that fires finds it.
+    """
+    async with time_skipping_harness() as shared, shared.worker():
+        yield shared

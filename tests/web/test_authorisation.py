@@ -242,44 +242,53 @@ def access_log() -> InMemoryAccessLog:
     return InMemoryAccessLog()
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def http(harness: Harness, access_log: InMemoryAccessLog) -> AsyncIterator[httpx.AsyncClient]:
-    """The app with OWN opened by anna; its clock ten years ahead, so OWN is overdue."""
+@dataclass
+class Site:
+    """The module's server, store and worker, and one app on them for every row."""
+
+    harness: Harness
+    http: httpx.AsyncClient
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def site(served_harness: Harness, access_log: InMemoryAccessLog) -> AsyncIterator[Site]:
+    """The app with OWN opened by anna; its clock ten years ahead, so OWN is overdue.
+
+    One app for the module (building one costs most of a second of CPU): a row's refusals
+    are checked against OWN's version and the access log before and after it, and the
+    accounts a row creates have fresh ids.
+    """
     later = datetime.now(UTC) + timedelta(days=3650)
     app = create_test_app(
-        harness.pathways,
-        harness.store,
+        served_harness.pathways,
+        served_harness.store,
         await staffed_accounts(),
         web_settings(clock=lambda: later),
         access_log=access_log,
     )
     transport = httpx.ASGITransport(app=app)
-    async with (
-        harness.worker(),
-        httpx.AsyncClient(transport=transport, base_url="http://t") as client,
-    ):
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         opened = await client.post(
             "/api/v1/pathways",
             json={**OPEN, "pathway_id": OWN, "command_id": "c-own"},
             headers=bearer("anna"),
         )
         assert opened.status_code == 201, opened.text
-        yield client
+        yield Site(served_harness, client)
 
 
 @pytest.mark.parametrize("row", MATRIX, ids=[row.name for row in MATRIX])
-async def test_matrix(
-    row: Row, http: httpx.AsyncClient, harness: Harness, access_log: InMemoryAccessLog
-) -> None:
+async def test_matrix(row: Row, site: Site, access_log: InMemoryAccessLog) -> None:
+    http, store = site.http, site.harness.store
     seen: dict[str, int] = {}
     for person in EVERYONE:
-        before = await harness.store.stream_version(stream_id_for(OWN))
+        before = await store.stream_version(stream_id_for(OWN))
         logged_before = await access_log.search(AccessQuery(limit=500))
         body = row.body(person) if row.body else None
         with capture_logs() as logs:
             reply = await http.request(row.method, row.path, json=body, headers=bearer(person))
         seen[person] = reply.status_code
-        after = await harness.store.stream_version(stream_id_for(OWN))
+        after = await store.stream_version(stream_id_for(OWN))
         logged = await access_log.search(AccessQuery(limit=500))
         if reply.status_code >= 400:
             assert reply.headers["content-type"] == "application/problem+json", person
@@ -310,7 +319,7 @@ async def test_nobody_signed_in_gets_401(row: Row, api_client_401: httpx.AsyncCl
     assert reply.json()["code"] == "unauthenticated"
 
 
-@pytest_asyncio.fixture(loop_scope="session")
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def api_client_401() -> AsyncIterator[httpx.AsyncClient]:
     """The app without any Temporal behind it: authentication comes first."""
     from client.pathway import PathwayClient
@@ -327,7 +336,18 @@ async def api_client_401() -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def test_users_list_is_scoped(http: httpx.AsyncClient) -> None:
+async def test_users_list_is_scoped(served_harness: Harness) -> None:
+    """Who sees which accounts, on an app of its own (the matrix creates accounts)."""
+    app = create_test_app(
+        served_harness.pathways, served_harness.store, await staffed_accounts(), web_settings()
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as http:
+        await users_are_scoped(http)
+
+
+async def users_are_scoped(http: httpx.AsyncClient) -> None:
     def ids(reply: httpx.Response) -> set[str]:
         assert reply.status_code == 200, reply.text
         return {account["id"] for account in reply.json()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import pytest_asyncio
@@ -29,13 +30,9 @@ class Harness:
         return build_worker(self.env.client, self.store, self.task_queue)
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def harness() -> AsyncIterator[Harness]:
-    """A time-skipping server of the test's own (it starts in a fraction of a second).
-
-    Pathways keep timers for their deadlines; on a shared server, skipping time in one test
-    would fire the timers of another test's pathways, whose worker is gone, and stall.
-    """
+@asynccontextmanager
+async def time_skipping_harness() -> AsyncIterator[Harness]:
+    """A time-skipping server of its own, an in-memory store and a fresh task queue."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=venv_binary("temporal-test-server"),
         data_converter=pydantic_data_converter,
@@ -47,6 +44,17 @@ async def harness() -> AsyncIterator[Harness]:
         yield Harness(env, store, task_queue, PathwayClient(env.client, task_queue, store))
     finally:
         await env.shutdown()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def harness() -> AsyncIterator[Harness]:
+    """A time-skipping server of the test's own (it starts in a fraction of a second).
+
+    Pathways keep timers for their deadlines; on a shared server, skipping time in one test
+    would fire the timers of another test's pathways, whose worker is gone, and stall.
+    """
+    async with time_skipping_harness() as started:
+        yield started
 
 
 @pytest_asyncio.fixture(loop_scope="session")
