@@ -22,9 +22,10 @@ from domain.values import Role
 from infra.accounts.model import Account
 from tests.integration.conftest import Deployment, deployment, workdir
 from tests.scenarios import OPEN
+from tests.web.page_site import site
 from tests.web.staff import bearer
 from tests.web.test_case_pages import forms_of
-from tests.web.test_pages import Site, open_pathway, sign_in, site
+from tests.web.test_pages import Site, open_pathway, sign_in
 from tests.workflows.conftest import harness
 
 __all__ = ["deployment", "harness", "site", "workdir"]

@@ -18,7 +18,8 @@ from domain.evolution import fold
 from domain.stream import stream_id_for
 from domain.values import Stage
 from tests.scenarios import ASSESSMENT, CASEWORKER, CONDITION, OPEN, SUPERVISOR
-from tests.web.test_pages import Site, open_pathway, sign_in, site
+from tests.web.page_site import site
+from tests.web.test_pages import Site, open_pathway, sign_in
 from tests.workflows.journey import envelope
 from web.pages.forms import flatten
 

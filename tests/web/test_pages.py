@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -19,7 +18,7 @@ from domain.values import Role, Stage
 from infra.accounts.store import InMemoryAccountStore
 from tests.scenarios import OPEN
 from tests.web.conftest import web_settings
-from tests.web.staff import PASSWORD, bearer, staffed_accounts
+from tests.web.staff import PASSWORD, STAFF, bearer, staffed_accounts
 from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness
 from web.app import SESSION_COOKIE
@@ -48,14 +47,25 @@ class Site:
         )
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def site(harness: Harness) -> AsyncIterator[Site]:
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def shared_site(served_harness: Harness) -> Site:
+    """One app for the module (building one costs most of a second of CPU), on the module's
+    server and store: each test opens pathways of its own and looks only for them."""
     accounts = await staffed_accounts()
     skew = [timedelta()]
     settings = web_settings(clock=lambda: datetime.now(UTC) + skew[0])
-    app = create_test_app(harness.pathways, harness.store, accounts, settings)
-    async with harness.worker():
-        yield Site(harness, accounts, app, skew)
+    app = create_test_app(served_harness.pathways, served_harness.store, accounts, settings)
+    return Site(served_harness, accounts, app, skew)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def site(shared_site: Site) -> Site:
+    """The module's app as a test finds it: its clock at today and the staff's language
+    Italian (a test moves the one and switches the other)."""
+    shared_site.skew[0] = timedelta()
+    for person in STAFF:
+        await shared_site.accounts.update_account(person, language="it")
+    return shared_site
 
 
 def csrf_of(page: httpx.Response) -> str:

@@ -17,9 +17,10 @@ import pytest
 from domain.policy import DEFAULT_POLICY
 from infra.budgets.file import SHIPPED_NAME as BUDGET_FILE
 from tests.web.conftest import web_settings
+from tests.web.page_site import site
 from tests.web.staff import staffed_accounts
 from tests.web.test_italian_pages import visible_text
-from tests.web.test_pages import Site, sign_in, site
+from tests.web.test_pages import Site, sign_in
 from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness, dev_harness
 from tests.workflows.journey import opening
