@@ -15,7 +15,7 @@ import csv
 import io
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,20 +28,21 @@ from openpyxl import load_workbook
 
 from client.pathway import PathwayClient
 from domain.indicators import CATALOGUE
+from infra.accounts.store import InMemoryAccountStore
 from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
 from infra.indicators.postgres_projection import PostgresIndicatorProjection
 from infra.indicators.postgres_queries import PostgresIndicatorQueries
 from infra.indicators.targets import load_grant
-from tests.eventstore.conftest import database, postgres
+from tests.eventstore.conftest import PostgresCluster, postgres
 from tests.indicators.caseloads import Step, append_all, history, interleave
 from tests.scenarios import ASSESSMENT, CASEWORKER, CONDITION, OPEN, START
 from tests.web.conftest import web_settings
-from tests.web.staff import staffed_accounts
+from tests.web.staff import STAFF, staffed_accounts
 from tests.web.test_pages import sign_in
 from tests.web_app import create_test_app
 
-__all__ = ["database", "postgres"]
+__all__ = ["postgres"]
 
 pytestmark = pytest.mark.integration
 
@@ -110,32 +111,49 @@ async def caseload(pool: Pool) -> None:
 class Site:
     pool: Pool
     app: FastAPI
+    accounts: InMemoryAccountStore = field(default_factory=InMemoryAccountStore)
 
     def browser(self, app: FastAPI | None = None) -> httpx.AsyncClient:
         return httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app or self.app), base_url="http://testserver"
         )
 
-    async def make_app(self, **settings: Any) -> FastAPI:
+    async def make_app(
+        self, accounts: InMemoryAccountStore | None = None, **settings: Any
+    ) -> FastAPI:
         return create_test_app(
             PathwayClient(None, "unused"),  # type: ignore[arg-type]  # these pages send no commands
             PostgresEventStore(self.pool),
-            await staffed_accounts(),
+            accounts or await staffed_accounts(),
             web_settings(clock=lambda: NOW, **settings),
             indicators=PostgresIndicatorQueries(self.pool),
         )
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def site(database: str) -> AsyncIterator[Site]:
-    pool = await open_pool(database, min_size=1, max_size=4)
-    await caseload(pool)
-    site = Site(pool, None)  # type: ignore[arg-type]
-    site.app = await site.make_app()
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def shared_site(postgres: PostgresCluster) -> AsyncIterator[Site]:
+    """The caseload, seeded once for the module in a database of its own, and one app (each
+    costs most of a second of CPU): the pages only read it (the refusals check that
+    nothing was written)."""
+    name = await postgres.create_database()
+    pool = await open_pool(postgres.uri(name), min_size=1, max_size=4)
     try:
+        await caseload(pool)
+        site = Site(pool, None)  # type: ignore[arg-type]
+        site.accounts = await staffed_accounts()
+        site.app = await site.make_app(site.accounts)
         yield site
     finally:
         await pool.close()
+        await postgres.drop_database(name)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def site(shared_site: Site) -> Site:
+    """The module's site with the staff's language Italian again (a test switches one)."""
+    for person in STAFF:
+        await shared_site.accounts.update_account(person, language="it")
+    return shared_site
 
 
 def shown(page: httpx.Response, indicator_id: str) -> str:
