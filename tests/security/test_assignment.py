@@ -4,7 +4,9 @@ Tried as an attacker would: a supervisor gives a pathway to a caseworker of anot
 organisation (who would then read the beneficiary's name, phone and document), to an
 auditor, to an id that names nobody, to a deactivated account; from the API, by tampering
 with the page's form, and from the CLI. Each is refused with 422 `caseworker_not_eligible`
-(the CLI: exit 2 with the code) and records nothing; the person named gains nothing.
+(the CLI: exit 2 with the code) and records nothing; the person named gains nothing. The
+CLI's refusals run in process (tests/integration/conftest.py `in_process`), what it does
+as a process.
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ from domain.values import Role
 from infra.accounts.model import Account
 from tests.integration.conftest import Deployment, deployment, workdir
 from tests.scenarios import OPEN
-from tests.web.page_site import site
-from tests.web.staff import bearer
+from tests.web.conftest import served_harness, web_settings
+from tests.web.staff import bearer, staffed_accounts
 from tests.web.test_case_pages import forms_of
 from tests.web.test_pages import Site, open_pathway, sign_in
-from tests.workflows.conftest import harness
+from tests.web_app import create_test_app
+from tests.workflows.conftest import Harness
 
-__all__ = ["deployment", "harness", "site", "workdir"]
+__all__ = ["deployment", "served_harness", "workdir"]
 
 NOT_ELIGIBLE = "caseworker_not_eligible"
 ANNAS = "org-lecce"
@@ -38,6 +41,15 @@ FORMER = Account(
 """A caseworker of anna's organisation who has left: deactivated."""
 
 ANYONE_BUT_AN_ACTIVE_COLLEAGUE = ("marta", "aldo", "sara", "cora", "nobody-at-all", "former")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def site(served_harness: Harness) -> Site:
+    """One app, server and worker for the module (an app alone costs most of a second of
+    CPU): each test opens a pathway of its own and checks only it."""
+    accounts = await staffed_accounts()
+    app = create_test_app(served_harness.pathways, served_harness.store, accounts, web_settings())
+    return Site(served_harness, accounts, app)
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -161,7 +173,7 @@ async def test_the_cli_hands_a_pathway_only_to_a_colleague_caseworker(
     pathway_id = f"p-{uuid.uuid4().hex[:12]}"
     opening = json.dumps({**OPEN, "pathway_id": pathway_id, "caseworker_id": "marta"})
     coordinator = ("--actor", "cora", "--role", "coordinator")
-    refused = await deployment.cli("open", *coordinator, input=opening)
+    refused = await deployment.cli_in_process("open", *coordinator, input=opening)
     assert refused.code == 2, refused
     assert f"error: {NOT_ELIGIBLE}: " in refused.stderr
     assert await deployment.event_count(pathway_id) == 0
@@ -173,7 +185,7 @@ async def test_the_cli_hands_a_pathway_only_to_a_colleague_caseworker(
     supervisor = ("--actor", "sara", "--role", "supervisor")
     for target in ("marta", "aldo", "nobody-at-all"):
         command = json.dumps({"type": "reassign_caseworker", "caseworker_id": target})
-        moved = await deployment.cli("command", pathway_id, *supervisor, input=command)
+        moved = await deployment.cli_in_process("command", pathway_id, *supervisor, input=command)
         assert moved.code == 2, moved
         assert f"error: {NOT_ELIGIBLE}: " in moved.stderr
     assert await deployment.event_count(pathway_id) == 1
