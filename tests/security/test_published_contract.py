@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+import pytest_asyncio
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
@@ -30,8 +31,10 @@ HISTORY = "/api/v1/pathways/{pathway_id}/history"
 SEARCH = "/api/v1/access-log"
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def http() -> AsyncIterator[tuple[httpx.AsyncClient, FastAPI]]:
+    """One app for the module (each costs most of a second of CPU, its OpenAPI document as
+    much again): what a test sends is refused, and each checks that nothing was recorded."""
     app, _ = await new_app()
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:

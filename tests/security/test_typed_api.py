@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+import pytest_asyncio
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
@@ -47,13 +48,16 @@ async def new_app() -> tuple[FastAPI, InMemoryEventStore]:
     return app, store
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def app() -> FastAPI:
+    """One app for the module: building one costs most of a second of CPU, and its OpenAPI
+    document (built once an app) as much again. The tests only read it."""
     return (await new_app())[0]
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def http() -> AsyncIterator[tuple[httpx.AsyncClient, InMemoryEventStore]]:
+    """An app for the module's requests, all refused: its store stays empty."""
     app, store = await new_app()
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
