@@ -22,13 +22,22 @@ from pathlib import Path
 import psycopg
 import pytest
 import pytest_asyncio
+from argon2 import PasswordHasher, profiles
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from infra.accounts import credentials
 from infra.embedded import EmbeddedPostgres
 from infra.search_attributes import SEARCH_ATTRIBUTE_KEYS, register_search_attributes
+
+credentials._HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
+"""Passwords hashed and checked at argon2's cheapest parameters in the test processes (as
+Django's test settings do): at the recommended ones each sign-in cost 0.3 s of CPU, about
+a sixth of the suite. Hashes made with the recommended parameters still verify (a hash
+names its own); the processes the tests start keep them (infra/accounts/credentials.py), and
+tests/accounts/test_password_cost.py checks what production uses."""
 
 HEAVIEST_FIRST = (
     "tests/browser/test_every_measure_in_chromium.py",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 
@@ -10,8 +11,21 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 TOKEN_PREFIX = "pwt_"
 
-_HASHER = PasswordHasher()
-_DUMMY_HASH = _HASHER.hash("a password nobody has, to spend the same time")
+RECOMMENDED = PasswordHasher()
+"""argon2id with the library's recommended parameters (RFC 9106, low memory): about 0.3 s
+of CPU a hash or a check, on purpose."""
+
+_HASHER = RECOMMENDED
+"""The hasher in use. The test processes swap in argon2's cheapest profile
+(tests/conftest.py): a sign-in per test at 0.3 s was a sixth of the suite's CPU; the
+processes they start (`pathways up`, the CLI) keep `RECOMMENDED`."""
+
+
+@functools.cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash of a password nobody has, made at the first sign-in that needs it (not at
+    import: every process importing this module paid a hash for it)."""
+    return hasher.hash("a password nobody has, to spend the same time")
 
 
 def hash_password(password: str) -> str:
@@ -22,7 +36,8 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Whether `password` matches; without a hash, spends the same time and says no."""
     try:
-        return _HASHER.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        hashed = password_hash or _dummy_hash(_HASHER)
+        return _HASHER.verify(hashed, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
