@@ -132,7 +132,7 @@ def decide(
     command, actor = envelope.command, envelope.actor
     if isinstance(command, OpenPathway):
         return _open(state, command, actor)
-    check_permitted(state, command, actor, on=project_day(occurred))
+    check_permitted(state, command, actor, on=decision_day(occurred, timekeeping))
     return _decide_open_pathway(state, command, actor, occurred, now, limits, timekeeping)
 
 
@@ -168,6 +168,12 @@ def check_facts_happened(command: Command, now: datetime) -> None:
             f"{field} {value} is after today ({today.isoformat()}): record it once it has happened",
             field=field,
         )
+
+
+def decision_day(occurred: datetime, timekeeping: Timekeeping) -> date:
+    """The day a command is decided on: the Italian day of its business time, or, in a run
+    that began before that rule (`Timekeeping.italian_decision_days`), its UTC date."""
+    return project_day(occurred) if timekeeping.italian_decision_days else occurred.date()
 
 
 def business_time(
@@ -206,7 +212,7 @@ def _decide_open_pathway(
     limits: Limits,
     timekeeping: Timekeeping,
 ) -> list[Event]:
-    on = project_day(occurred)
+    on = decision_day(occurred, timekeeping)
     match command:
         case OpenPathway():
             raise errors.PathwayAlreadyOpen("this pathway is already open")
@@ -219,7 +225,7 @@ def _decide_open_pathway(
         case ApprovePlan():
             pending = _pending_plan_not_by(state, actor)
             duration = state.policy.revision_at(occurred).deadlines.pathway_duration
-            default_end = state.end_date or project_day(duration.after(occurred))
+            default_end = state.end_date or decision_day(duration.after(occurred), timekeeping)
             return [
                 PlanApproved(revision=pending.revision, end_date=pending.end_date or default_end)
             ]
@@ -227,11 +233,11 @@ def _decide_open_pathway(
             pending = _pending_plan_not_by(state, actor)
             return [PlanRejected(revision=pending.revision, reason=command.reason)]
         case StartMeasure():
-            return _start_measure(state, command, actor, occurred, limits)
+            return _start_measure(state, command, actor, occurred, on, limits)
         case RecordMeasureProgress():
-            return _record_progress(state, command, actor, occurred, limits)
+            return _record_progress(state, command, actor, occurred, on, limits)
         case CompleteMeasure():
-            return _complete_measure(state, command, actor, occurred, limits)
+            return _complete_measure(state, command, actor, occurred, on, limits)
         case CancelMeasure():
             measure = _measure(
                 state, command.measure_id, MeasureStatus.PLANNED, MeasureStatus.ACTIVE
@@ -319,7 +325,8 @@ def _decide_open_pathway(
             return [PathwayClosed(reason=command.reason)]
         case RequestPayment():
             payable_measure(state.measures, command.measure_id, command.kind)
-            return list(payments.request_payment(state, command, occurred, _limits_of(state)))
+            requested = payments.request_payment(state, command, occurred, on, _limits_of(state))
+            return list(requested)
         case ApprovePayment():
             figures.check_undisputed(state, command.payment_id)
             return list(payments.approve_payment(state, command, actor, limits.payment_evidence))
@@ -352,7 +359,7 @@ def _decide_open_pathway(
         case TransferPathway():
             return [referrals.request_transfer(state, command, on)]
         case AcceptTransfer():
-            return [referrals.accept_transfer(state, command, occurred)]
+            return [referrals.accept_transfer(state, command, on)]
         case DeclineTransfer():
             return [referrals.decline_transfer(state, command)]
         case RecordGroupParticipation():
@@ -365,7 +372,7 @@ def _decide_open_pathway(
             measure = _measure(
                 state, command.measure_id, MeasureStatus.ACTIVE, MeasureStatus.COMPLETED
             )
-            context = _context(state, actor, occurred, limits)
+            context = _context(state, actor, occurred, on, limits)
             return list(figures.correct_attendance(state, command, measure, context))
         case _:
             assert_never(command)
@@ -445,7 +452,9 @@ def _limits_of(state: PathwayState) -> payments.TotalCheck:
     return check_total
 
 
-def _context(state: PathwayState, actor: Actor, occurred: datetime, limits: Limits) -> RuleContext:
+def _context(
+    state: PathwayState, actor: Actor, occurred: datetime, on: date, limits: Limits
+) -> RuleContext:
     """What a measure's rules see of the pathway around it, at the command's instant."""
     assert state.pathway_id is not None
     assert state.resident_since is not None and state.plan is not None
@@ -455,7 +464,7 @@ def _context(state: PathwayState, actor: Actor, occurred: datetime, limits: Limi
         resident_since=state.resident_since,
         measures=state.measures,
         actor=actor,
-        on=project_day(occurred),
+        on=on,
         limits=limits,
         payments=state.payments,
         deadlines=state.policy.revision_at(state.plan.approved_at).deadlines,
@@ -464,14 +473,21 @@ def _context(state: PathwayState, actor: Actor, occurred: datetime, limits: Limi
 
 
 def _start_measure(
-    state: PathwayState, command: StartMeasure, actor: Actor, occurred: datetime, limits: Limits
+    state: PathwayState,
+    command: StartMeasure,
+    actor: Actor,
+    occurred: datetime,
+    on: date,
+    limits: Limits,
 ) -> list[Event]:
     measure = _measure(state, command.measure_id, MeasureStatus.PLANNED)
     if command.details.kind != measure.kind:
         raise errors.MeasureKindMismatch(
             f"measure {measure.measure_id} is a {measure.kind}", field="details"
         )
-    CATALOGUE[measure.kind].check_start(_context(state, actor, occurred, limits), command.details)
+    CATALOGUE[measure.kind].check_start(
+        _context(state, actor, occurred, on, limits), command.details
+    )
     return [MeasureStarted(measure_id=measure.measure_id, details=command.details)]
 
 
@@ -480,6 +496,7 @@ def _record_progress(
     command: RecordMeasureProgress,
     actor: Actor,
     occurred: datetime,
+    on: date,
     limits: Limits,
 ) -> list[Event]:
     measure = _measure(state, command.measure_id, MeasureStatus.ACTIVE)
@@ -488,7 +505,7 @@ def _record_progress(
         raise errors.MeasureKindMismatch(
             f"{command.progress.kind} is not a step of a {measure.kind}", field="progress"
         )
-    context = _context(state, actor, occurred, limits)
+    context = _context(state, actor, occurred, on, limits)
     spec.check_progress(context, measure, command.progress)
     # What the step also produces (a month's allowance) is recorded with it: one fact, one append.
     return [
@@ -498,7 +515,12 @@ def _record_progress(
 
 
 def _complete_measure(
-    state: PathwayState, command: CompleteMeasure, actor: Actor, occurred: datetime, limits: Limits
+    state: PathwayState,
+    command: CompleteMeasure,
+    actor: Actor,
+    occurred: datetime,
+    on: date,
+    limits: Limits,
 ) -> list[Event]:
     measure = _measure(state, command.measure_id, MeasureStatus.ACTIVE)
     if command.outcome.kind != measure.kind:
@@ -506,6 +528,6 @@ def _complete_measure(
             f"measure {measure.measure_id} is a {measure.kind}", field="outcome"
         )
     CATALOGUE[measure.kind].check_complete(
-        _context(state, actor, occurred, limits), measure, command.outcome
+        _context(state, actor, occurred, on, limits), measure, command.outcome
     )
     return [MeasureCompleted(measure_id=measure.measure_id, outcome=command.outcome)]

@@ -39,11 +39,15 @@ class Timekeeping:
     catch_up: bool = True
     """A rung already past when its obligation became known waits for the catch-up window;
     before, it was taken at once."""
+    italian_decision_days: bool = True
+    """A command is decided on the Italian day of its business time (what it may do, the
+    consents that cover it, a plan's dates, a payment's period); before, on its UTC date,
+    a day behind from 22:00 or 23:00 UTC to midnight."""
 
 
 ITALIAN_TIME = Timekeeping()
 """The rules in force (docs/architecture.md, "Time as people mean it")."""
-BEFORE_ITALIAN_TIME = Timekeeping(italian_days=False, catch_up=False)
+BEFORE_ITALIAN_TIME = Timekeeping(italian_days=False, catch_up=False, italian_decision_days=False)
 """The rules of workflows that started before issue 21."""
 
 

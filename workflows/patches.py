@@ -29,6 +29,12 @@ CATCH_UP_WINDOW = "catch-up-window"
 """Patch id: a ladder rung already past when its obligation became known (back-dated
 entry) waits for the policy's catch-up window; runs that began before it took it at once."""
 
+ITALIAN_DECISION_DAYS = "italian-decision-days"
+"""Patch id: a command is decided on the Italian day of its business time, as facts were
+already checked (`domain.decider.decision_day`). Runs that began before it keep the UTC
+date until they continue as new: a command accepted at 23:30 UTC under the UTC day (a
+payment's period, a consent's cover) replays to the same answer and the same append."""
+
 TIME_OF_FACTS = "time-of-facts"
 """Patch id: the rules of issue 21 (no fact dated after its recording day, no follow-up before
 its window) decide a command's events. A run that took a command before them replays it

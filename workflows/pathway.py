@@ -49,6 +49,7 @@ with workflow.unsafe.imports_passed_through():
         CATCH_UP_WINDOW,
         FOLD_STORED_ON_DUPLICATE,
         ITALIAN_DAYS,
+        ITALIAN_DECISION_DAYS,
         KEEP_TIMER,
         PAYMENT_EVIDENCE,
         TIME_OF_FACTS,
@@ -226,6 +227,7 @@ class PathwayWorkflow:
             self._timekeeping = Timekeeping(
                 italian_days=workflow.patched(ITALIAN_DAYS),
                 catch_up=workflow.patched(CATCH_UP_WINDOW),
+                italian_decision_days=workflow.patched(ITALIAN_DECISION_DAYS),
             )
         return self._timekeeping
 

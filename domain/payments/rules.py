@@ -18,11 +18,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from domain import errors
-from domain.calendar import project_day
 from domain.payments.commands import (
     ApprovePayment,
     BankResult,
@@ -152,6 +151,7 @@ def request_payment(
     state: Payments,
     command: RequestPayment,
     occurred: datetime,
+    on: date,
     check_total: TotalCheck = any_total,
 ) -> list[PaymentEvent]:
     """The request of a payment against a started measure of its kind, which the caller has
@@ -165,7 +165,7 @@ def request_payment(
             field="amount",
         )
     payee = checked_payee(command.payee)
-    period = command.period or project_day(occurred).isoformat()
+    period = command.period or on.isoformat()
     payment_id = payment_id_for(state.pathway_id, command.measure_id, command.kind, period)
     if payment_id in state.payments:
         raise errors.PaymentAlreadyRequested(

@@ -9,11 +9,10 @@ that consent stays in force: a withdrawal stops it at once (`grants`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Protocol
 
 from domain import errors
-from domain.calendar import project_day
 from domain.consents.commands import Recipient, RecipientKind, SharingPurpose
 from domain.consents.rules import may_share
 from domain.consents.state import Consents
@@ -177,9 +176,7 @@ def _pending_transfer(state: PathwayState) -> PendingTransfer:
     return state.referrals.transfer
 
 
-def accept_transfer(
-    state: PathwayState, command: AcceptTransfer, occurred: datetime
-) -> TransferAccepted:
+def accept_transfer(state: PathwayState, command: AcceptTransfer, on: date) -> TransferAccepted:
     """The pathway taken over from the acceptance's business time, on or after the day asked.
 
     Raises:
@@ -187,13 +184,13 @@ def accept_transfer(
         DateOrderInvalid: the business time precedes the transfer's effective day.
     """
     transfer = _pending_transfer(state)
-    if project_day(occurred) < transfer.effective_on:
+    if on < transfer.effective_on:
         raise errors.DateOrderInvalid(
             f"the transfer takes effect on {transfer.effective_on.isoformat()}:"
             " accept it on that day or later",
             field="occurred_at",
         )
-    check_consent(state, transfer.to_organisation, SharingPurpose.TRANSFER, project_day(occurred))
+    check_consent(state, transfer.to_organisation, SharingPurpose.TRANSFER, on)
     assert state.organisation_id is not None and state.caseworker_id is not None
     return TransferAccepted(
         from_organisation=state.organisation_id,

@@ -7,10 +7,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
+from domain import errors
 from domain.calendar import project_day
+from domain.decider import decide
+from domain.obligations import BEFORE_ITALIAN_TIME, ITALIAN_TIME
 from domain.payments.events import PaymentRequested
 from domain.referrals.events import PathwayReferred
-from tests.scenarios import Scenario
+from tests.scenarios import CASEWORKER, Scenario
 from tests.unit.test_payments import request, supported
 from tests.unit.test_referrals import REFER, consent
 
@@ -47,3 +52,21 @@ def test_a_payment_requested_after_midnight_in_rome_is_for_the_italian_day() -> 
     s.now = EVENING_IN_UTC
     (requested,) = s.decide(request(period=None))
     assert isinstance(requested, PaymentRequested) and requested.period == ITALIAN_DAY
+
+
+def test_a_run_that_began_before_the_rule_decides_on_the_utc_date_as_it_did() -> None:
+    """Replayed runs keep their answers (patch `italian-decision-days`, docs/versioning.md):
+    under the old rules the referral of the same minute is refused, as it was then."""
+    s = at_half_past_midnight_in_rome()
+    notice: dict[str, Any] = {
+        "type": "record_privacy_notice",
+        "given_on": ITALIAN_DAY,
+        "language": "it",
+        "version": "2026-01",
+    }
+    s.given(notice, advance=timedelta(minutes=1))
+    s.given({**consent("referral"), "given_on": ITALIAN_DAY}, advance=timedelta(minutes=1))
+    envelope = s.envelope(REFER, CASEWORKER)
+    with pytest.raises(errors.ConsentRequired):
+        decide(s.state, envelope, s.now, timekeeping=BEFORE_ITALIAN_TIME)
+    assert decide(s.state, envelope, s.now, timekeeping=ITALIAN_TIME)
