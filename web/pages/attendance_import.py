@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.datastructures import UploadFile
 
 from client.imports import ImportFileError, read_attendance
 from domain.imports.attendance import ATTENDANCE_IMPORTERS
@@ -24,7 +23,7 @@ from infra.accounts.model import Account, Organisation
 from web.dependencies import SettingsDep
 from web.organisation_scope import organisations_in_scope
 from web.pages.caseload_bulk import start_dry_run
-from web.pages.caseload_import import IMPORT_PATH, XLSX_TYPE, download
+from web.pages.caseload_import import IMPORT_PATH, XLSX_TYPE, download, read_upload
 from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router
 from web.problems import ProblemError
@@ -106,18 +105,8 @@ def build_attendance_import_router() -> APIRouter:
         wanted = form.get("organisation")
         organisation = wanted.strip() if isinstance(wanted, str) else ""
         _, chosen = await attendance_organisations(request, account, organisation)
-        upload = form.get("file")
         try:
-            if not isinstance(upload, UploadFile) or not upload.filename:
-                raise ImportFileError("missing_field", "choose a file", field="file")
-            data = await upload.read(settings.import_max_bytes + 1)
-            operation = read_attendance(
-                data,
-                upload.filename,
-                chosen or organisation,
-                max_rows=settings.import_max_rows,
-                max_bytes=settings.import_max_bytes,
-            )
+            operation = await read_upload(form, settings, chosen or organisation, read_attendance)
         except ImportFileError as refused:
             return await _form(request, account, organisation, 422, refusal=refused)
         return await start_dry_run(request, account, operation)

@@ -10,6 +10,9 @@ operation's "Apply". `pathways caseload import-template` and `import` are the CL
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
@@ -24,6 +27,7 @@ from web.pages.render import render
 from web.pages.routing import PageAccount, page_router
 from web.problems import ProblemError
 from web.reports.import_files import problems_csv, template_csv, template_xlsx
+from web.settings import WebSettings
 
 IMPORT_PATH = "/team/import"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,6 +49,33 @@ async def _form(
         organisations=organisations,
         organisation_id=chosen,
         refusal=refusal,
+    )
+
+
+Read = TypeVar("Read")
+
+
+async def read_upload(
+    form: Any,
+    settings: WebSettings,
+    organisation_id: str,
+    read: Callable[..., Read],
+) -> Read:
+    """The operation `read` makes of the form's uploaded `file` (`client.imports`), bounded
+    by the settings' import limits.
+
+    Raises:
+        ImportFileError: no file chosen (`missing_field`), or the reader's refusal.
+    """
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise ImportFileError("missing_field", "choose a file", field="file")
+    return read(
+        await upload.read(settings.import_max_bytes + 1),
+        upload.filename,
+        organisation_id,
+        max_rows=settings.import_max_rows,
+        max_bytes=settings.import_max_bytes,
     )
 
 
@@ -86,18 +117,8 @@ def build_caseload_import_router() -> APIRouter:
         wanted = form.get("organisation")
         organisation = wanted.strip() if isinstance(wanted, str) else ""
         _, chosen = await organisations_in_scope(request, account, organisation)
-        upload = form.get("file")
         try:
-            if not isinstance(upload, UploadFile) or not upload.filename:
-                raise ImportFileError("missing_field", "choose a file", field="file")
-            data = await upload.read(settings.import_max_bytes + 1)
-            operation = read_caseload(
-                data,
-                upload.filename,
-                chosen or organisation,
-                max_rows=settings.import_max_rows,
-                max_bytes=settings.import_max_bytes,
-            )
+            operation = await read_upload(form, settings, chosen or organisation, read_caseload)
         except ImportFileError as refused:
             return await _form(request, account, organisation, 422, refusal=refused)
         return await start_dry_run(request, account, operation)
@@ -116,4 +137,10 @@ def build_caseload_import_router() -> APIRouter:
     return router
 
 
-__all__ = ["IMPORT_PATH", "XLSX_TYPE", "build_caseload_import_router", "download"]
+__all__ = [
+    "IMPORT_PATH",
+    "XLSX_TYPE",
+    "build_caseload_import_router",
+    "download",
+    "read_upload",
+]
