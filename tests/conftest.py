@@ -18,6 +18,7 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -58,6 +59,16 @@ HEAVIEST_FIRST = (
 the benchmark), slowest first, from `--durations` of a `make test` run (docs/testing.md).
 They run first, so the two workers of `make test` share them out and finish together
 with the many short files, instead of one worker starting a two-minute file at the end."""
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under `--dist loadfile`, the files of a group (the browser suite) on one worker."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from tests.scheduling import FilesAndGroups
+
+    return FilesAndGroups(config, log)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

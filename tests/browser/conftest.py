@@ -1,7 +1,8 @@
 """Browser tests: Debian's Chromium driven by Playwright, against the app served for real.
 
 Playwright's own browser downloads cannot be fetched here, so the tests launch the
-system Chromium (`apt-get install chromium`; `make test` installs it). Screenshots of
+system Chromium (`apt-get install chromium`; `make test` installs it), launched once a
+session, as the `pathways up` stack is (the browser files run on one worker). Screenshots of
 the pages are written to `PATHWAYS_TEST_ARTIFACTS` when it is set (CI keeps that folder),
 else to `browser-artifacts` under pytest's base temporary directory; the run's summary
 names the folder.
@@ -26,7 +27,7 @@ ARTIFACTS = Path(os.environ.get(ARTIFACTS_SETTING) or Path(__file__).parent / "a
 CHROMIUM = os.environ.get("PATHWAYS_CHROMIUM", "/usr/bin/chromium")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def chromium() -> Iterator[Browser]:
     executable = shutil.which(CHROMIUM) or CHROMIUM
     if not Path(executable).exists():
@@ -48,9 +49,13 @@ def site() -> Iterator[LiveApp]:
         yield app
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def stack() -> Iterator[Stack]:
-    """`pathways up` with the demo accounts, for the tests of the whole stack."""
+    """`pathways up` with the demo accounts, for the tests of the whole stack.
+
+    One for the session, and for every browser file: `make test` runs them on one worker
+    (tests/scheduling.py), so the stack is started once (about 30 s of CPU a start).
+    """
     with pathways_up() as running:
         yield running
 

@@ -34,6 +34,7 @@ class Stack:
 
     base_url: str
     data_dir: Path
+    env: dict[str, str]
 
     def mail(self) -> list[EmailMessage]:
         """What the mail sink has received, oldest first."""
@@ -42,6 +43,18 @@ class Stack:
             message_from_bytes(f.read_bytes(), policy=policy.default)  # type: ignore[misc]
             for f in files
         ]
+
+    def token(self, account: str) -> str:
+        """An API token of `account`, issued by `pathways user token` as an admin does."""
+        issued = subprocess.run(
+            [PATHWAYS, "user", "token", account, "--label", "tests"],
+            env=self.env,
+            cwd=self.data_dir,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return issued.stdout.strip()
 
 
 @contextlib.contextmanager
@@ -68,7 +81,7 @@ def pathways_up() -> Iterator[Stack]:
             children = psutil.Process(process.pid).children(recursive=True)
             postmaster = (data_dir / "postgres" / "postmaster.pid").read_text().split()[0]
             servers = [c.pid for c in children] + [int(postmaster)]
-            yield Stack(f"http://127.0.0.1:{port}", data_dir)
+            yield Stack(f"http://127.0.0.1:{port}", data_dir, env)
         finally:
             _stop(process, servers)
 
