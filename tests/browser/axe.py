@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import Page
 
 WCAG_AA = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
@@ -18,13 +18,20 @@ WCAG_AA = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 FAILING = frozenset({"serious", "critical"})
 """The impacts that fail a page; minor and moderate findings are reported by axe only."""
 
-_AXE = Axe()
+OPTIONS = {"runOnly": {"type": "tag", "values": list(WCAG_AA)}, "resultTypes": ["violations"]}
+RUN = "options => axe.run(document, options).then(results => results.violations)"
+"""axe run in the page, only its violations sent back (not the rules that passed)."""
 
 
 def violations(page: Page) -> list[dict[str, Any]]:
-    """axe's violations of the WCAG A and AA rules on the page as it is now."""
-    options = {"runOnly": {"type": "tag", "values": list(WCAG_AA)}, "resultTypes": ["violations"]}
-    return list(_AXE.run(page, options=options).response["violations"])
+    """axe's violations of the WCAG A and AA rules on the page as it is now.
+
+    axe-core (half a megabyte of script) is put into a page once, not at each check: a page
+    checked at both widths, the layout reflowed in between, is one document.
+    """
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SCRIPT)
+    return list(page.evaluate(RUN, OPTIONS))
 
 
 def failures(found: list[dict[str, Any]]) -> list[str]:
