@@ -82,9 +82,9 @@ def test_a_supervisor_reads_the_decrypted_command_in_the_temporal_ui(
     expect(link).to_have_attribute(
         "href", f"/temporal/namespaces/default/workflows/pathway-{opened.pathway_id}"
     )
-    with page.context.expect_page() as opened:
+    with page.context.expect_page() as popup:
         link.click()
-    ui = opened.value
+    ui = popup.value
     ui.wait_for_load_state()
     assert ui.url.startswith(f"{opened.base_url}/temporal/namespaces/default/workflows/")
     # The UI's own sign that its codec endpoint answered (its spelling).
