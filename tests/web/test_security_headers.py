@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from importlib import resources
 
 import httpx
 import pytest
+import pytest_asyncio
 
 from client.pathway import PathwayClient
 from infra.eventstore.memory import InMemoryEventStore
@@ -35,10 +37,19 @@ async def client(**settings: object) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
 
 
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    """One app with the shipped settings for the module's tests: they only read, and
+    building an app costs most of a second of CPU (the HSTS test builds its own)."""
+    async with await client() as shared:
+        yield shared
+
+
 @pytest.mark.parametrize("path", PATHS)
-async def test_every_answer_carries_the_security_headers(path: str) -> None:
-    async with await client() as http:
-        reply = await http.get(path, headers=bearer("anna"))
+async def test_every_answer_carries_the_security_headers(
+    http: httpx.AsyncClient, path: str
+) -> None:
+    reply = await http.get(path, headers=bearer("anna"))
     headers = reply.headers
     csp = headers["content-security-policy"]
     directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
@@ -60,10 +71,9 @@ async def test_hsts_when_served_over_https() -> None:
     assert reply.headers["strict-transport-security"].startswith("max-age=31536000")
 
 
-async def test_the_api_docs_allow_their_one_inline_script_by_nonce() -> None:
-    async with await client() as http:
-        first = await http.get("/docs")
-        second = await http.get("/docs")
+async def test_the_api_docs_allow_their_one_inline_script_by_nonce(http: httpx.AsyncClient) -> None:
+    first = await http.get("/docs")
+    second = await http.get("/docs")
     assert first.status_code == 200
     nonce = re.search(r'<script nonce="([^"]+)">', first.text)
     assert nonce is not None
