@@ -1,12 +1,19 @@
-"""The JSON API under /api/v1 against the time-skipping server and the in-memory store."""
+"""The JSON API under /api/v1 against the time-skipping server and the in-memory store.
+
+The module's tests share one server, worker and app (`api` below): each opens pathways of
+its own, and a test that skips the server's clock reads the clock again rather than
+assuming the machine's.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest_asyncio
 
 from domain.calendar import project_day
 from domain.errors import ERROR_CODES
@@ -23,6 +30,18 @@ from tests.workflows.journey import full_journey
 PROBLEM = "application/problem+json"
 ANNA = bearer("anna")
 SARA = bearer("sara")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def api(served_harness: Harness) -> AsyncIterator[Api]:
+    """One app for the module, on its server and worker (an app costs most of a second of
+    CPU to build, a server and worker about as much)."""
+    app = create_test_app(
+        served_harness.pathways, served_harness.store, await staffed_accounts(), web_settings()
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield Api(served_harness, http)
 
 
 def new_id() -> str:
@@ -281,16 +300,14 @@ async def test_the_same_command_id_twice_gets_the_same_answer_once(api: Api) -> 
     assert await versions(api.harness, pid) == 1 + len(replies[0].json()["events"])
 
 
-async def test_overdue_obligations_by_caseload(harness: Harness) -> None:
+async def test_overdue_obligations_by_caseload(api: Api) -> None:
     later = datetime.now(UTC) + timedelta(days=3650)
+    harness = api.harness
     app = create_test_app(
         harness.pathways, harness.store, await staffed_accounts(), web_settings(clock=lambda: later)
     )
     transport = httpx.ASGITransport(app=app)
-    async with (
-        harness.worker(),
-        httpx.AsyncClient(transport=transport, base_url="http://t") as http,
-    ):
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
         pid = new_id()
         reply = await http.post(
             "/api/v1/pathways", json={**OPEN, "pathway_id": pid, "command_id": cid()}, headers=ANNA
