@@ -10,6 +10,7 @@ from typing import cast
 import httpx
 import pytest
 import pytest_asyncio
+from fastapi import FastAPI
 from temporalio.client import Client
 
 from client.pathway import PathwayClient
@@ -29,7 +30,16 @@ from tests.web.staff import staffed_accounts
 from tests.web_app import create_test_app
 from workers.composition import partner_registry
 
-__all__ = ["Site", "database", "partners", "pool", "postgres", "postgres_partners", "site"]
+__all__ = [
+    "Site",
+    "database",
+    "partner_app",
+    "partners",
+    "pool",
+    "postgres",
+    "postgres_partners",
+    "site",
+]
 
 ORGANISATIONS = ("org-lecce", "org-nardo")
 
@@ -52,16 +62,28 @@ def partners(request: pytest.FixtureRequest) -> PartnerRegistry:
     return registry
 
 
-@pytest_asyncio.fixture
-async def site() -> AsyncIterator[Site]:
-    """The web app on the staff of tests/web/staff.py and an in-memory partner registry; no
-    Temporal (partner routes send no command), so a pathway page would fail here."""
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def partner_app() -> tuple[FastAPI, PartnerRegistry, InMemoryPartnerStore]:
+    """The web app on the staff of tests/web/staff.py and an in-memory partner registry, one
+    for the module (building an app costs most of a second of CPU); no Temporal (partner
+    routes send no command), so a pathway page would fail here."""
     store = InMemoryPartnerStore(set(ORGANISATIONS))
     registry = partner_registry(store)
     pathways = PathwayClient(cast(Client, None), "no-temporal")
     app = create_test_app(
         pathways, InMemoryEventStore(), await staffed_accounts(), web_settings(), partners=registry
     )
+    return app, registry, store
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def site(
+    partner_app: tuple[FastAPI, PartnerRegistry, InMemoryPartnerStore],
+) -> AsyncIterator[Site]:
+    """The module's app as a test finds it: no partner registered (its store emptied in
+    place, the app keeps the same one) and a browser of the test's own (no session)."""
+    app, registry, store = partner_app
+    store.__init__(set(ORGANISATIONS))  # type: ignore[misc]
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield Site(http, registry, store)
