@@ -1,29 +1,42 @@
 """Case work through the pages alone, in Italian: from opening to closure, refusals, scope.
 
 Each step fills in the form the page draws (its hidden command id and CSRF token
-included) the way a browser would, and posts it to where the form says.
+included) the way a browser would, and posts it to where the form says. The module's tests
+share one server, worker and app (tests/web/test_pages.py's `shared_site`); each opens
+pathways of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
 
 import httpx
+import pytest_asyncio
 
 from domain.calendar import project_day
 from domain.evolution import fold
 from domain.stream import stream_id_for
 from domain.values import Stage
 from tests.scenarios import ASSESSMENT, CASEWORKER, CONDITION, OPEN, SUPERVISOR
-from tests.web.page_site import site
-from tests.web.test_pages import Site, open_pathway, sign_in
+from tests.web.staff import STAFF
+from tests.web.test_pages import Site, open_pathway, shared_site, sign_in
 from tests.workflows.journey import envelope
 from web.pages.forms import flatten
 
-__all__ = ["site"]
+__all__ = ["shared_site"]
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def site(shared_site: Site) -> Site:
+    """The module's app as a test finds it: its clock the server's (a test before may have
+    skipped the server's ahead) and the staff's language Italian."""
+    shared_site.skew[0] = await shared_site.harness.env.get_current_time() - datetime.now(UTC)
+    for person in STAFF:
+        await shared_site.accounts.update_account(person, language="it")
+    return shared_site
 
 
 class _Forms(HTMLParser):
