@@ -2,7 +2,8 @@
 
 Who read (account, role), when, which pathway and what of it, why (the purpose asked for,
 else the role's), through what (page, API). A refused read records nothing; a read whose
-entry cannot be written is refused (503) rather than answered unlogged.
+entry cannot be written is refused (503) rather than answered unlogged. The module's tests
+share one server, worker, app and log; each reads a pathway opened for it alone.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import psycopg
 import pytest_asyncio
+from fastapi import FastAPI
 from psycopg.conninfo import make_conninfo
 
 from domain.calendar import project_day
@@ -48,19 +50,29 @@ class Logged:
         return await self.log.search(AccessQuery(limit=500))
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def logged(harness: Harness) -> AsyncIterator[Logged]:
-    """The app with its in-memory access log at hand, and one pathway of anna's."""
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def logged_app(served_harness: Harness) -> tuple[FastAPI, InMemoryAccessLog]:
+    """One app and in-memory access log for the module, on its server and worker: building
+    an app costs most of a second of CPU, a server and worker about as much."""
     log = InMemoryAccessLog()
     app = create_test_app(
-        harness.pathways, harness.store, await staffed_accounts(), web_settings(), access_log=log
+        served_harness.pathways,
+        served_harness.store,
+        await staffed_accounts(),
+        web_settings(),
+        access_log=log,
     )
+    return app, log
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def logged(logged_app: tuple[FastAPI, InMemoryAccessLog]) -> AsyncIterator[Logged]:
+    """The module's app with its access log at hand, a client of the test's own (its own
+    cookies) and one pathway of anna's opened for the test."""
+    app, log = logged_app
     pathway_id = f"p-log-{uuid.uuid4().hex[:8]}"
     transport = httpx.ASGITransport(app=app)
-    async with (
-        harness.worker(),
-        httpx.AsyncClient(transport=transport, base_url="http://t") as http,
-    ):
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
         opened = await http.post(
             "/api/v1/pathways",
             json={**OPEN, "pathway_id": pathway_id, "command_id": f"c-{pathway_id}"},
@@ -250,12 +262,14 @@ async def test_the_access_log_page(logged: Logged) -> None:
     await logged.http.post("/sign-out", data={"csrf_token": _csrf(refused.text)})
 
 
-async def test_a_read_that_cannot_be_logged_is_refused(harness: Harness, database: str) -> None:
+async def test_a_read_that_cannot_be_logged_is_refused(
+    served_harness: Harness, database: str
+) -> None:
     """The access log on PostgreSQL, its table locked: every read answers 503, none shows."""
     pool = await open_pool(make_conninfo(database, options="-c lock_timeout=200ms"), 1, 2)
     app = create_test_app(
-        harness.pathways,
-        harness.store,
+        served_harness.pathways,
+        served_harness.store,
         await staffed_accounts(),
         web_settings(),
         access_log=PostgresAccessLog(pool),
@@ -263,10 +277,7 @@ async def test_a_read_that_cannot_be_logged_is_refused(harness: Harness, databas
     pathway_id = f"p-lock-{uuid.uuid4().hex[:8]}"
     transport = httpx.ASGITransport(app=app)
     try:
-        async with (
-            harness.worker(),
-            httpx.AsyncClient(transport=transport, base_url="http://t") as http,
-        ):
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
             opened = await http.post(
                 "/api/v1/pathways",
                 json={**OPEN, "pathway_id": pathway_id, "command_id": f"c-{pathway_id}"},
