@@ -1,11 +1,15 @@
-"""The inbox page (reminders, escalations, overdue in scope) and the administration pages."""
+"""The inbox page (reminders, escalations, overdue in scope) and the administration pages.
+
+The module's tests share one server, worker and app (`site`); each opens pathways of its
+own. Only the reminder's test opens pathways of anna's, whose inbox it reads to the end; the
+others open luca's, and the app's clock is set to the server's before each test.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import re
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -38,23 +42,36 @@ class Site:
         )
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def site(harness: Harness) -> AsyncIterator[Site]:
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def shared_site(served_harness: Harness) -> Site:
+    """One app for the module, on its server and worker (an app costs most of a second of
+    CPU to build, a server and worker about as much)."""
     accounts = await staffed_accounts()
     skew = [timedelta()]
     settings = web_settings(clock=lambda: datetime.now(UTC) + skew[0])
-    app = create_test_app(harness.pathways, harness.store, accounts, settings)
-    async with harness.worker():
-        yield Site(harness, accounts, app, skew)
+    app = create_test_app(served_harness.pathways, served_harness.store, accounts, settings)
+    return Site(served_harness, accounts, app, skew)
 
 
-async def open_pathway(site: Site) -> str:
+@pytest_asyncio.fixture(loop_scope="session")
+async def site(shared_site: Site) -> Site:
+    """The module's app as a test finds it: its clock the server's (a test before may have
+    skipped the server's ahead) and the staff's language Italian (tests switch it)."""
+    now = await shared_site.harness.env.get_current_time()
+    shared_site.skew[0] = now - datetime.now(UTC)
+    for account in await shared_site.accounts.list_accounts():
+        await shared_site.accounts.update_account(account.id, language="it")
+    return shared_site
+
+
+async def open_pathway(site: Site, caseworker_id: str = "anna") -> str:
     pathway_id = f"p-{uuid.uuid4().hex[:12]}"
+    opening = {**OPEN, "caseworker_id": caseworker_id}
     async with site.browser() as client:
         reply = await client.post(
             "/api/v1/pathways",
-            json={**OPEN, "pathway_id": pathway_id, "command_id": f"c-{pathway_id}"},
-            headers=bearer("anna"),
+            json={**opening, "pathway_id": pathway_id, "command_id": f"c-{pathway_id}"},
+            headers=bearer(caseworker_id),
         )
     assert reply.status_code == 201, reply.text
     return pathway_id
@@ -116,8 +133,8 @@ async def test_the_baseline_reminder_reaches_the_inbox_and_is_marked_read_by_its
 
 
 async def test_supervisors_see_what_is_overdue_in_their_organisation(site: Site) -> None:
-    pathway_id = await open_pathway(site)
-    site.skew[0] = timedelta(days=30)
+    pathway_id = await open_pathway(site, "luca")
+    site.skew[0] += timedelta(days=30)
     try:
         seen = {}
         for person in ("sara", "paolo", "cora", "anna"):
@@ -125,7 +142,7 @@ async def test_supervisors_see_what_is_overdue_in_their_organisation(site: Site)
                 await sign_in(browser, person)
                 seen[person] = (await browser.get("/inbox")).text
     finally:
-        site.skew[0] = timedelta()
+        site.skew[0] -= timedelta(days=30)
     assert "Scadenze superate nel tuo ambito" in seen["sara"] and pathway_id in seen["sara"]
     assert pathway_id in seen["cora"]
     assert pathway_id not in seen["paolo"]
@@ -245,11 +262,16 @@ async def test_an_escalation_for_a_baseline_later_recorded_as_done_on_time_shows
     pathway_id = f"p-{uuid.uuid4().hex[:12]}"
     opened_at = await site.harness.env.get_current_time() - timedelta(days=20)
     async with site.browser() as client:
-        opening = {**OPEN, "pathway_id": pathway_id, "command_id": f"c-{pathway_id}"}
+        opening = {
+            **OPEN,
+            "caseworker_id": "luca",
+            "pathway_id": pathway_id,
+            "command_id": f"c-{pathway_id}",
+        }
         reply = await client.post(
             "/api/v1/pathways",
             json={**opening, "occurred_at": opened_at.isoformat()},
-            headers=bearer("anna"),
+            headers=bearer("luca"),
         )
         assert reply.status_code == 201, reply.text
         # Past the catch-up window of the baseline (due 13 days ago), the ladder escalates it.
@@ -266,7 +288,7 @@ async def test_an_escalation_for_a_baseline_later_recorded_as_done_on_time_shows
             "occurred_at": (opened_at + timedelta(days=3)).isoformat(),
         }
         reply = await client.post(
-            f"/api/v1/pathways/{pathway_id}/commands", json=baseline, headers=bearer("anna")
+            f"/api/v1/pathways/{pathway_id}/commands", json=baseline, headers=bearer("luca")
         )
         assert reply.status_code == 200, reply.text
 
