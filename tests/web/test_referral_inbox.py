@@ -1,12 +1,12 @@
 """The receiving organisation's side of a referral, over pages and the API: its supervisors'
 inbox (the `referral_inbox` read model), the page of one referral with its accept and
 decline forms, role by role; bad input and another organisation's supervisor change
-nothing; every read is in the access log."""
+nothing; every read is in the access log. The module's tests share one server, worker, app
+and log (`logged_site`); each opens and refers pathways of its own and looks only at them."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,15 +26,16 @@ from tests.workflows.conftest import Harness
 NARDO = [{"kind": "organisation", "id": "org-nardo"}]
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def logged_site(harness: Harness) -> AsyncIterator[tuple[Site, InMemoryAccessLog]]:
-    """The pages with their access log at hand."""
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def logged_site(served_harness: Harness) -> tuple[Site, InMemoryAccessLog]:
+    """The pages with their access log at hand, one app for the module on its server and
+    worker (an app costs most of a second of CPU to build, a server and worker as much)."""
     log = InMemoryAccessLog()
     accounts = await staffed_accounts()
     settings = web_settings(clock=lambda: datetime.now(UTC) + timedelta())
-    app = create_test_app(harness.pathways, harness.store, accounts, settings, access_log=log)
-    async with harness.worker():
-        yield Site(harness, accounts, app), log
+    h = served_harness
+    app = create_test_app(h.pathways, h.store, accounts, settings, access_log=log)
+    return Site(h, accounts, app), log
 
 
 async def command(site: Site, pathway_id: str, body: dict[str, Any], who: str = "anna") -> None:
