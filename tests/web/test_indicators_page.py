@@ -25,15 +25,16 @@ from client.pathway import PathwayClient
 from domain.calendar import end_of_day
 from domain.indicators import CATALOGUE
 from infra.access_log.model import AccessQuery
+from infra.accounts.store import InMemoryAccountStore
 from infra.db import Pool, open_pool
 from infra.eventstore.postgres import PostgresEventStore
 from infra.indicators.postgres_projection import PostgresIndicatorProjection
 from infra.indicators.postgres_queries import PostgresIndicatorQueries
-from tests.eventstore.conftest import database, postgres
+from tests.eventstore.conftest import PostgresCluster, database, postgres
 from tests.indicators.caseloads import append_all, history, interleave, opening
 from tests.scenarios import ASSESSMENT, CASEWORKER, CONDITION, START
 from tests.web.conftest import web_settings
-from tests.web.staff import staffed_accounts
+from tests.web.staff import STAFF, staffed_accounts
 from tests.web.test_i18n import catalog
 from tests.web.test_pages import sign_in
 from tests.web_app import create_test_app
@@ -53,6 +54,7 @@ BETWEEN_ASSESSMENTS = "2026-03-04"
 class Dashboard:
     app: FastAPI
     pool: Pool
+    accounts: InMemoryAccountStore
 
     def browser(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(
@@ -79,21 +81,32 @@ async def caseload(pool: Pool) -> None:
     await PostgresIndicatorProjection(pool).catch_up()
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def dashboard(database: str) -> AsyncIterator[Dashboard]:
-    pool = await open_pool(database, min_size=1, max_size=4)
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def shared_dashboard(postgres: PostgresCluster) -> AsyncIterator[Dashboard]:
+    """The caseload, projected once for the module in a database of its own, and one app
+    (each costs most of a second of CPU): the pages only read it."""
+    pool = await open_pool(postgres.uri(await postgres.create_database()), min_size=1, max_size=4)
     await caseload(pool)
+    accounts = await staffed_accounts()
     app = create_test_app(
         PathwayClient(None, "unused"),  # type: ignore[arg-type]  # the dashboard sends none
         PostgresEventStore(pool),
-        await staffed_accounts(),
+        accounts,
         web_settings(clock=lambda: NOW),
         indicators=PostgresIndicatorQueries(pool),
     )
     try:
-        yield Dashboard(app, pool)
+        yield Dashboard(app, pool, accounts)
     finally:
         await pool.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def dashboard(shared_dashboard: Dashboard) -> Dashboard:
+    """The module's dashboard with the staff's language Italian again (a test switches one)."""
+    for person in STAFF:
+        await shared_dashboard.accounts.update_account(person, language="it")
+    return shared_dashboard
 
 
 def shown(page: httpx.Response, indicator_id: str) -> str:

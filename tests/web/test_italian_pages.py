@@ -27,7 +27,7 @@ from infra.policy_file import load_demo_policy
 from tests.eventstore.conftest import database, postgres
 from tests.web.conftest import web_settings
 from tests.web.staff import staffed_accounts
-from tests.web.test_indicators_page import Dashboard, dashboard
+from tests.web.test_indicators_page import Dashboard, dashboard, shared_dashboard
 from tests.web.test_pages import sign_in
 from tests.web.test_payments_pages import Office, office
 from tests.web_app import create_test_app
@@ -54,7 +54,7 @@ DATABASE_PAGES = {
     "cora": ["/payments", "/payments?organisation=org-lecce", "/indicators"],
 }
 
-__all__ = ["dashboard", "database", "office", "postgres"]
+__all__ = ["dashboard", "database", "office", "postgres", "shared_dashboard"]
 
 
 class _Text(HTMLParser):
