@@ -1,16 +1,23 @@
-"""`/codec`: the Temporal UI's remote codec, for the people allowed to read the pathway."""
+"""`/codec`: the Temporal UI's remote codec, for the people allowed to read the pathway.
+
+The module's tests share one server, database, keyring and app (`codec`): none changes what
+another reads, and the access log's checks look only at the entries a request added.
+"""
 
 from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 import pytest_asyncio
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -57,10 +64,27 @@ def as_json(payloads: Any) -> dict[str, Any]:
     }
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def codec(fresh_database: str) -> AsyncIterator[Codec]:
-    await migrate(fresh_database)
-    pool = await open_pool(fresh_database, 1, 2)
+@pytest.fixture(scope="module")
+def codec_database(postgres_uri: str) -> Iterator[str]:
+    """Conninfo of a new database for the module, dropped after it."""
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(postgres_uri, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield make_conninfo(postgres_uri, dbname=name)
+    finally:
+        with psycopg.connect(postgres_uri, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def codec(codec_database: str) -> AsyncIterator[Codec]:
+    """A time-skipping server whose payloads are sealed, a pathway opened on it, and the
+    app's codec: one of each for the module (a server and an app cost a second of CPU)."""
+    await migrate(codec_database)
+    pool = await open_pool(codec_database, 1, 2)
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=venv_binary("temporal-test-server"),
         data_converter=pydantic_data_converter,
@@ -115,11 +139,13 @@ async def codec(fresh_database: str) -> AsyncIterator[Codec]:
     ],
 )
 async def test_decode_by_role(codec: Codec, person: str, status: int) -> None:
+    query = AccessQuery(pathway_id=codec.pathway_id)
+    before = await codec.access_log.search(query)
     reply = await codec.http.post(
         "/codec/decode", json=codec.sealed, headers={**bearer(person), "X-Namespace": "default"}
     )
     assert reply.status_code == status, reply.text
-    logged = await codec.access_log.search(AccessQuery(pathway_id=codec.pathway_id))
+    logged = [e for e in await codec.access_log.search(query) if e not in before]
     if status == 200:
         data = base64.b64decode(reply.json()["payloads"][0]["data"])
         assert b"Amina" in data
