@@ -27,8 +27,12 @@ ARTIFACTS = Path(os.environ.get(ARTIFACTS_SETTING) or Path(__file__).parent / "a
 CHROMIUM = os.environ.get("PATHWAYS_CHROMIUM", "/usr/bin/chromium")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
+    """Chromium for one module. Not for the session: while Playwright's sync API is open it
+    keeps an event loop running in the thread, and every asyncio test that the same xdist
+    worker ran after the browser files failed (`Runner.run() cannot be called from a
+    running event loop`: 692 errors and failures in one run)."""
     executable = shutil.which(CHROMIUM) or CHROMIUM
     if not Path(executable).exists():
         pytest.fail(f"no Chromium at {CHROMIUM}: `apt-get install chromium` (make test does)")
