@@ -16,9 +16,14 @@ from domain.indicators import CATALOGUE
 from infra.access_log.model import AccessQuery
 from tests.eventstore.conftest import database, postgres
 from tests.web.staff import bearer
-from tests.web.test_indicators_page import BETWEEN_ASSESSMENTS, Dashboard, dashboard
+from tests.web.test_indicators_page import (
+    BETWEEN_ASSESSMENTS,
+    Dashboard,
+    dashboard,
+    shared_dashboard,
+)
 
-__all__ = ["dashboard", "database", "postgres"]
+__all__ = ["dashboard", "database", "postgres", "shared_dashboard"]
 
 API = "/api/v1/indicators"
 
