@@ -32,7 +32,8 @@ def at_half_past_midnight_in_rome() -> Scenario:
     return s
 
 
-def test_a_consent_given_on_the_italian_day_covers_a_referral_of_the_same_minute() -> None:
+def consented_on_the_italian_day() -> Scenario:
+    """The privacy notice and a referral consent, both dated the Italian day, at 00:30 in Rome."""
     s = at_half_past_midnight_in_rome()
     notice: dict[str, Any] = {
         "type": "record_privacy_notice",
@@ -42,6 +43,11 @@ def test_a_consent_given_on_the_italian_day_covers_a_referral_of_the_same_minute
     }
     s.given(notice, advance=timedelta(minutes=1))
     s.given({**consent("referral"), "given_on": ITALIAN_DAY}, advance=timedelta(minutes=1))
+    return s
+
+
+def test_a_consent_given_on_the_italian_day_covers_a_referral_of_the_same_minute() -> None:
+    s = consented_on_the_italian_day()
     [referred] = s.decide(REFER)
     assert isinstance(referred, PathwayReferred)
 
@@ -57,15 +63,7 @@ def test_a_payment_requested_after_midnight_in_rome_is_for_the_italian_day() -> 
 def test_a_run_that_began_before_the_rule_decides_on_the_utc_date_as_it_did() -> None:
     """Replayed runs keep their answers (patch `italian-decision-days`, docs/versioning.md):
     under the old rules the referral of the same minute is refused, as it was then."""
-    s = at_half_past_midnight_in_rome()
-    notice: dict[str, Any] = {
-        "type": "record_privacy_notice",
-        "given_on": ITALIAN_DAY,
-        "language": "it",
-        "version": "2026-01",
-    }
-    s.given(notice, advance=timedelta(minutes=1))
-    s.given({**consent("referral"), "given_on": ITALIAN_DAY}, advance=timedelta(minutes=1))
+    s = consented_on_the_italian_day()
     envelope = s.envelope(REFER, CASEWORKER)
     with pytest.raises(errors.ConsentRequired):
         decide(s.state, envelope, s.now, timekeeping=BEFORE_ITALIAN_TIME)
