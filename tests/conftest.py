@@ -12,6 +12,7 @@ SDK's own download cannot work without a network.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
 import tempfile
@@ -133,10 +134,10 @@ def postgres_uri() -> Iterator[str]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture
-def fresh_database(postgres_uri: str) -> Iterator[str]:
-    """Conninfo of a new empty database, dropped after the test."""
-    name = f"test_{uuid.uuid4().hex[:16]}"
+@contextlib.contextmanager
+def new_database(postgres_uri: str, prefix: str = "test") -> Iterator[str]:
+    """Conninfo of a new empty database on the server of `postgres_uri`, dropped on exit."""
+    name = f"{prefix}_{uuid.uuid4().hex[:16]}"
     with psycopg.connect(postgres_uri, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
@@ -147,3 +148,10 @@ def fresh_database(postgres_uri: str) -> Iterator[str]:
             conn.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+@pytest.fixture
+def fresh_database(postgres_uri: str) -> Iterator[str]:
+    """Conninfo of a new empty database, dropped after the test."""
+    with new_database(postgres_uri) as conninfo:
+        yield conninfo

@@ -13,11 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 import pytest_asyncio
-from psycopg import sql
-from psycopg.conninfo import make_conninfo
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -32,7 +29,7 @@ from infra.db import open_pool
 from infra.eventstore.memory import InMemoryEventStore
 from infra.migrate import migrate
 from infra.search_attributes import register_search_attributes
-from tests.conftest import venv_binary
+from tests.conftest import new_database, venv_binary
 from tests.web.conftest import web_settings
 from tests.web.staff import bearer, staffed_accounts
 from tests.web_app import create_test_app
@@ -67,16 +64,8 @@ def as_json(payloads: Any) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def codec_database(postgres_uri: str) -> Iterator[str]:
     """Conninfo of a new database for the module, dropped after it."""
-    name = f"test_{uuid.uuid4().hex[:16]}"
-    with psycopg.connect(postgres_uri, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield make_conninfo(postgres_uri, dbname=name)
-    finally:
-        with psycopg.connect(postgres_uri, autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+    with new_database(postgres_uri, "test") as conninfo:
+        yield conninfo
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")

@@ -26,14 +26,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import psycopg
 import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from psycopg import sql
-from psycopg.conninfo import make_conninfo
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS as REGISTRY
 from schemathesis.checks import CheckContext, CheckFunction, is_check_class, load_all_checks
@@ -43,6 +40,7 @@ from schemathesis.core.parameters import ParameterLocation
 from schemathesis.hooks import HookContext, HookDispatcher, HookScope
 
 from client.parsing import INVALID
+from tests.conftest import new_database
 from tests.scenarios import ASSESSMENT, CONDITION, OPEN, policy_beyond_schema
 from tests.web.live import LiveApp, Snapshot, live_app
 from tests.web.staff import PASSWORD, bearer
@@ -368,16 +366,8 @@ class Run:
 @pytest.fixture(scope="module")
 def fuzz_database(postgres_uri: str) -> Iterator[str]:
     """An empty database of the session's embedded PostgreSQL for this module."""
-    name = f"fuzz_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_uri, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield make_conninfo(postgres_uri, dbname=name)
-    finally:
-        with psycopg.connect(postgres_uri, autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+    with new_database(postgres_uri, "fuzz") as conninfo:
+        yield conninfo
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
