@@ -120,16 +120,20 @@ class BenchStack:
         await self.start()
         return stopped - started, time.perf_counter() - stopped
 
+    async def restart_worker(self) -> float:
+        """Stop the worker of `queue` (which also runs the baselines' workflows) and start it
+        again, its cache empty, so that the next task of each of its workflows replays that
+        run's whole history: seconds until it polls again."""
+        assert self._worker is not None
+        started = time.perf_counter()
+        await _terminate(self._worker)
+        self._worker = await self._start_worker(self._temporal.address, self.queue, {})
+        return time.perf_counter() - started
+
     async def _stop_worker(self) -> None:
         for process in (self._worker, self._unsandboxed, *self._variants):
-            if process is None:
-                continue
-            process.terminate()
-            try:
-                await asyncio.to_thread(process.wait, 30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                await asyncio.to_thread(process.wait)
+            if process is not None:
+                await _terminate(process)
         self._worker = self._unsandboxed = None
         self._variants = []
 
@@ -231,6 +235,16 @@ class BenchStack:
                 raise RuntimeError("the bench worker was not ready in time")
             await asyncio.sleep(0.05)
         return process
+
+
+async def _terminate(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (the worker drains and stops), SIGKILL after 30 s."""
+    process.terminate()
+    try:
+        await asyncio.to_thread(process.wait, 30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        await asyncio.to_thread(process.wait)
 
 
 async def _tracks_commit_timestamps(database_url: str) -> bool:
