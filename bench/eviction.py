@@ -1,0 +1,160 @@
+"""A command to an evicted pathway: the replay of its run's whole history, against bare.
+
+For each length (100, 1,000 and 4,000 history events in a full run) `pathways` pathways are
+opened, prepared and sent commands of the mix until their current run holds at least that
+many events (Temporal's own count, `describe`); beside each, a bare workflow (`BareUpdate`
+on the bare updates' queue) is sent as many no-op updates as bring its run to the same
+length. Then, `rounds` times: the worker process, which runs both, is restarted (its cache
+empty: `BenchStack.restart_worker`), one command and one update to short warm-up workflows
+take the first activation's costs (the sandbox's first import), and one command to each
+pathway and one update to each bare workflow are timed, one after the other: each is a
+replay of its run from the first event. Reported per length: the events the runs held,
+p50 and p99 of each side and the ratio of the p99s; the target is a p99 under 1 s at 1,000
+events. Driving stops at `cap_seconds`, and what was reached is reported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+from bench import history, mix
+from bench.bare_update import BareUpdate
+from bench.figures import percentiles, ratio
+from bench.stack import BenchStack
+from domain.commands import CommandEnvelope
+from workflows.models import workflow_id_for
+
+TARGET_MS = 1000.0
+"""p99 of a command to an evicted pathway whose run holds 1,000 events, below (issue 25)."""
+TARGET_EVENTS = 1000
+EVENTS_PER_COMMAND = 12
+"""More history events than a command adds (an update, its local activity, its tasks):
+driving sends a share of what is left and looks again, so it overshoots by a few events."""
+EVENTS_PER_UPDATE = 6
+
+
+class Driven:
+    """A pathway or a bare workflow with its own stream of the mix's commands."""
+
+    def __init__(self, stack: BenchStack, workflow_id: str, bare: bool, seed: int) -> None:
+        self.stack = stack
+        self.workflow_id = workflow_id
+        self.bare = bare
+        self._stream: Iterator[CommandEnvelope] = mix.mixed(workflow_id, seed)
+
+    async def send(self) -> None:
+        envelope = next(self._stream)
+        if self.bare:
+            handle = self.stack.client.get_workflow_handle(self.workflow_id)
+            await handle.execute_update("command", envelope, id=envelope.command_id)
+        else:
+            await self.stack.pathways.send(self.workflow_id, envelope)
+
+    async def drive_to(self, events: int, deadline: float) -> int:
+        """Send commands until the current run holds `events`; the events it holds then."""
+        per = EVENTS_PER_UPDATE if self.bare else EVENTS_PER_COMMAND
+        while (held := await self.events()) < events and time.monotonic() < deadline:
+            for _ in range(max(1, (events - held) // per)):
+                await self.send()
+        return held
+
+    async def events(self) -> int:
+        workflow_id = self.workflow_id if self.bare else workflow_id_for(self.workflow_id)
+        return int((await history.current_run(self.stack.client, workflow_id))["events"])
+
+
+async def start(stack: BenchStack, workflow_id: str, bare: bool, seed: int) -> Driven:
+    """A new pathway, opened and prepared, or a new bare workflow."""
+    if bare:
+        await stack.client.start_workflow(
+            BareUpdate.run, id=workflow_id, task_queue=stack.bare_queue
+        )
+    else:
+        await stack.pathways.open(mix.opening(workflow_id))
+        for envelope in mix.preparation(workflow_id):
+            await stack.pathways.send(workflow_id, envelope)
+    return Driven(stack, workflow_id, bare, seed)
+
+
+async def measure(
+    stack: BenchStack, lengths: tuple[int, ...], pathways: int, rounds: int, cap_seconds: float
+) -> dict[str, Any]:
+    """`rounds` evictions of the worker, one timed command to each workflow after each."""
+    deadline = time.monotonic() + cap_seconds
+    warm = [
+        await start(stack, "evict-warm", False, 0),
+        await start(stack, "bare-evict-warm", True, 0),
+    ]
+    driven: dict[int, list[Driven]] = {}
+    for length in lengths:
+        driven[length] = []
+        for k in range(pathways):
+            name = f"evict-{length}-{k}"
+            driven[length] += [
+                await start(stack, name, False, k),
+                await start(stack, f"bare-{name}", True, k),
+            ]
+    # Every workflow driven at once, each one command after the other.
+    await asyncio.gather(
+        *(w.drive_to(length, deadline) for length, ws in driven.items() for w in ws)
+    )
+    timed: dict[int, dict[str, list[float]]] = {n: {"pathway": [], "bare": []} for n in lengths}
+    held: dict[int, dict[str, list[int]]] = {n: {"pathway": [], "bare": []} for n in lengths}
+    restarts = []
+    for _ in range(rounds):
+        restarts.append(await stack.restart_worker())
+        for workflow in warm:
+            await workflow.send()
+        for length, workflows in driven.items():
+            for workflow in workflows:
+                side = "bare" if workflow.bare else "pathway"
+                held[length][side].append(await workflow.events())
+                timed[length][side].append(await _seconds(workflow.send))
+    return summarise(timed, held, pathways, rounds, restarts)
+
+
+async def _seconds(call: Callable[[], Awaitable[None]]) -> float:
+    began = time.perf_counter()
+    await call()
+    return time.perf_counter() - began
+
+
+def summarise(
+    timed: dict[int, dict[str, list[float]]],
+    held: dict[int, dict[str, list[int]]],
+    pathways: int,
+    rounds: int,
+    restarts: list[float],
+) -> dict[str, Any]:
+    """Per length: events held, each side's p50 and p99, their ratio (pure)."""
+    points = []
+    for length, sides in timed.items():
+        point: dict[str, Any] = {"events": length}
+        for side, seconds in sides.items():
+            figures = percentiles(seconds)
+            events = held[length][side]
+            point[side] = {
+                "n": figures["n"],
+                "events_held": {"min": min(events), "max": max(events)} if events else {},
+                **{
+                    key: round(figures[key] * 1000, 1)
+                    for key in ("median", "p99")
+                    if key in figures
+                },
+            }
+        point["p99_ratio"] = ratio(point["pathway"].get("p99"), point["bare"].get("p99"))
+        points.append(point)
+    at_target = next((p for p in points if p["events"] == TARGET_EVENTS), None)
+    p99 = None if at_target is None else at_target["pathway"].get("p99")
+    return {
+        "pathways_per_length": pathways,
+        "rounds": rounds,
+        "worker_restart_s": [round(s, 1) for s in restarts],
+        "points": points,
+        "target_ms": TARGET_MS,
+        "target_events": TARGET_EVENTS,
+        "met": None if p99 is None else p99 < TARGET_MS,
+    }
