@@ -12,10 +12,19 @@ bounded by its own cap:
    load at 70 % of the bare capacity, to the PostgreSQL commit (`bench.lateness`);
 3. reads against plain SELECTs (`bench.reads`), and as-of at every event of a long pathway
    and at 10 points of its age (`bench.as_of`);
-4. growth: throughput, reads and storage again at about 1,000 and 10,000 open pathways,
-   then a full restart and the time until every pathway runs again (`bench.scale`);
-5. the indicator dashboard over 100,000 pathways, restored from a dump made once beforehand,
+4. the opening rate against bare workflow starts, in interleaved rounds
+   (`bench.opening_rate`); 20 pathways driven to 1,500 commands each, the p99 of their
+   thousandth commands against their first (`bench.sustained`); and a command to a pathway
+   evicted from the worker's cache whose run holds 100, 1,000 and 4,000 events, against a
+   bare workflow's (`bench.eviction`);
+5. growth (counting the pathways opened so far): throughput, reads and storage again at
+   about 1,000 and 10,000 open pathways, then a full restart and the time until every
+   pathway runs again (`bench.scale`);
+6. the indicator dashboard over 100,000 pathways, restored from a dump made once beforehand,
    20 cold and 20 warm runs of the page (`bench.indicators_scale`, its own server).
+
+Sizes are `bench.sizes` (FULL, SMOKE). The targets table of issue 25 (`bench.targets`) is
+stored in the JSON and opens RESULTS.md and the reading.
 
 Writes `results.json`, `RESULTS.md` and `ANALYSIS.md` (the reading, generated from the
 JSON by `bench.analysis`) to DIR (default: bench/), with the commit, the load and the CPU
@@ -32,121 +41,30 @@ import asyncio
 import dataclasses
 import json
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import analysis, as_of, lateness, open_loop, reads, rounds, scale, throughput
+from bench import (
+    analysis,
+    as_of,
+    eviction,
+    lateness,
+    open_loop,
+    opening_rate,
+    reads,
+    rounds,
+    scale,
+    sustained,
+    targets,
+    throughput,
+)
 from bench.conditions import MachineBusy, RunConditions, load_average, refuse_if_busy
 from bench.indicator_part import indicator_dashboard
 from bench.profiling import CpuMeter, worker_profile
 from bench.report import machine_facts, write_report
+from bench.sizes import FULL, SMOKE, Sizes
 from bench.stack import BenchStack
 from bench.variants import bounded
-
-
-@dataclass(frozen=True)
-class Sizes:
-    clients: tuple[int, ...]
-    rounds: int
-    """Interleaved bare/pathway rounds of throughput at each number of clients."""
-    run_seconds: float
-    """Seconds of each side of a round."""
-    warmup: float
-    open_loop_commands: int
-    """Commands at each point of the open-loop latency, on each side."""
-    open_loop_shares: tuple[float, ...]
-    """The points, as shares of the bare updates/s measured at 50 clients."""
-    profile_seconds: float
-    late_ladders: int
-    """Ladders due within one second (`bench.lateness`)."""
-    late_open: float
-    """Seconds at most to open them in, before the burst."""
-    late_share: float
-    """The load over the burst, as a share of the bare updates/s measured at 50 clients."""
-    late_cap: float
-    long_events: int
-    read_runs: int
-    growth: tuple[int, ...]
-    growth_seconds: float
-    open_cap: float
-    canaries: int
-    restart_cap: float
-    """Seconds after a full restart for every canary step to be recorded."""
-    sweep_seconds: float
-    """Seconds, after that, of replaying pathways into the worker's empty cache."""
-    indicator_pathways: int
-    indicator_runs: int
-    """Timed runs of each dashboard query (their median)."""
-    indicator_page_runs: int
-    """Cold and warm runs of the dashboard page each."""
-    indicator_generate: bool
-    """Generate a missing dump inside the cap (a smoke's is small); a full run's is made
-    beforehand (bench/README.md) and its absence reported."""
-    indicator_cap: float
-    budget: float
-    """Seconds for the whole suite: opening pathways for growth stops in time for the rest."""
-
-
-FULL = Sizes(
-    clients=(50, 200),
-    rounds=5,
-    run_seconds=30,
-    warmup=10,
-    open_loop_commands=2000,
-    open_loop_shares=(0.5, 0.8),
-    profile_seconds=10,
-    late_ladders=1000,
-    late_open=150,
-    late_share=0.7,
-    late_cap=60,
-    long_events=1000,
-    read_runs=100,
-    growth=(1000, 10_000),
-    growth_seconds=6,
-    open_cap=520,
-    canaries=100,
-    restart_cap=45,
-    sweep_seconds=20,
-    indicator_pathways=100_000,
-    indicator_runs=5,
-    indicator_page_runs=20,
-    indicator_generate=False,
-    indicator_cap=300,
-    budget=2700,
-)
-# Every part and every branch of the suite at the least that still exercises it (one client,
-# one growth point, one canary, one cold and one warm page, a load of a tenth of capacity
-# over the ladders): `tests/bench/test_smoke.py` runs it in `make test`, where its CPU is
-# the suite's (docs/testing.md); a second count or point ran the same code again, and each
-# client more kept the stack busier for the same windows.
-SMOKE = Sizes(
-    clients=(1,),
-    rounds=2,
-    run_seconds=1,
-    warmup=0.25,
-    open_loop_commands=10,
-    open_loop_shares=(0.5, 0.8),
-    profile_seconds=0.5,
-    late_ladders=3,
-    late_open=10,
-    late_share=0.1,
-    late_cap=30,
-    long_events=40,
-    read_runs=2,
-    growth=(12,),
-    growth_seconds=1,
-    open_cap=30,
-    canaries=1,
-    restart_cap=60,
-    sweep_seconds=20,
-    indicator_pathways=50,
-    indicator_runs=1,
-    indicator_page_runs=1,
-    indicator_generate=True,
-    indicator_cap=150,  # its own PostgreSQL, 50 pathways, dump, restore: past 60 s at a load of 15
-    budget=240,
-)
 
 
 async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
@@ -198,6 +116,20 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
         )
         middle = await reads.write_long_pathway(stack, sizes.long_events)
         results["as_of"] = await as_of.measure(stack, sizes.read_runs)
+        results["opening_rate"] = await opening_rate.measure(
+            stack, sizes.rate_clients, sizes.rate_rounds, sizes.rate_seconds, sizes.rate_seconds / 2
+        )
+        results["sustained"] = await sustained.measure(
+            stack,
+            sizes.drive_pathways,
+            sizes.drive_commands,
+            sizes.drive_early,
+            sizes.drive_late,
+            sizes.drive_cap,
+        )
+        results["eviction"] = await eviction.measure(
+            stack, sizes.evict_events, sizes.evict_pathways, sizes.evict_rounds, sizes.evict_cap
+        )
         results["growth"] = []
         opened: list[str] = []
         for target in sizes.growth:
@@ -234,6 +166,7 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
         sizes.indicator_page_runs,
         sizes.indicator_generate,
     )
+    results["targets"] = targets.table(results)
     results["load_after"] = load_average()
     results["conditions"] = conditions.finish()
     results["total_seconds"] = round(time.monotonic() - started, 1)
@@ -314,7 +247,7 @@ def main(argv: list[str] | None = None) -> None:
         help="open pathways to measure growth at, e.g. 1000,10000,100000 (with a --budget "
         "to match: opening runs at some tens a second on 2 cores)",
     )
-    parser.add_argument("--budget", type=float, help="seconds for the whole suite (2700)")
+    parser.add_argument("--budget", type=float, help="seconds for the whole suite (3800)")
     parser.add_argument("--rounds", type=bounded(int, 1, 50), help="throughput rounds (5)")
     parser.add_argument(
         "--seconds", type=bounded(float, 0.5, 600), help="seconds per side of a round (30)"
@@ -324,6 +257,16 @@ def main(argv: list[str] | None = None) -> None:
         "--open-loop-commands",
         type=bounded(int, 2, 100_000),
         help="commands per open-loop point and side (2000)",
+    )
+    parser.add_argument(
+        "--drive-pathways",
+        type=bounded(int, 1, 200),
+        help="pathways driven to 1,500 commands at once (20)",
+    )
+    parser.add_argument(
+        "--evict-rounds",
+        type=bounded(int, 1, 20),
+        help="worker restarts before the timed commands to evicted workflows (3)",
     )
     parser.add_argument(
         "--force", action="store_true", help="run even above a 1-minute load of 1.5"
@@ -343,6 +286,8 @@ def main(argv: list[str] | None = None) -> None:
         "run_seconds": args.seconds,
         "warmup": args.warmup,
         "open_loop_commands": args.open_loop_commands,
+        "drive_pathways": args.drive_pathways,
+        "evict_rounds": args.evict_rounds,
     }
     sizes = dataclasses.replace(sizes, **{k: v for k, v in overrides.items() if v is not None})
     args.out.mkdir(parents=True, exist_ok=True)

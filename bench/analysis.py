@@ -15,6 +15,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bench import targets
+
 HERE = Path(__file__).parent
 
 
@@ -27,12 +29,16 @@ def generate(results: dict[str, Any], source: str) -> str:
         "value recorded in that file. Change the generator, not this text.",
         "",
         *_conditions(results),
+        *_targets(results.get("targets")),
         *_throughput(results.get("throughput")),
         *_open_loop(results.get("open_loop")),
         *_lateness(results.get("lateness")),
         *_as_of(results.get("as_of")),
         *_dashboard(results.get("indicators")),
         *_growth(results.get("growth")),
+        *_opening_rate(results.get("opening_rate")),
+        *_sustained(results.get("sustained")),
+        *_eviction(results.get("eviction")),
     ]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -218,6 +224,81 @@ def _growth(growth: list[dict[str, Any]] | None) -> list[str]:
             f"against {t['bare_per_second']} (one pair of windows), worker RSS "
             f"{g['worker_rss_mb']} MB."
         )
+    return lines
+
+
+def _targets(rows: list[dict[str, Any]] | None) -> list[str]:
+    if rows is None:
+        return []
+    return ["## Targets", "", *targets.markdown(rows), ""]
+
+
+def _opening_rate(o: dict[str, Any] | None) -> list[str]:
+    if not o:
+        return []
+    v = o["verdict"]
+    if v["interval"] is None:
+        judged = "no round gave a ratio"
+    else:
+        low, high = v["interval"]
+        outcome = "met" if v["met"] else "not met"
+        judged = (
+            f"median ratio {v['median']}, interval {low}–{high} at level {v['level']}; "
+            f"target ≥ {v['target']} {outcome} (its lower bound is {low})"
+        )
+    return [
+        "",
+        "## Opening rate",
+        "",
+        f"{o['clients']} openings at once: {o['opened_per_second']} pathways opened a second "
+        f"against {o['bare_started_per_second']} bare workflows started a second (medians of "
+        f"{v['rounds']} interleaved rounds of {o['round_seconds']} s a side); {judged}. "
+        f"Rounds' ratios {o['ratios']}.",
+    ]
+
+
+def _sustained(s: dict[str, Any] | None) -> list[str]:
+    if not s:
+        return []
+    early, late = s["early_ms"], s["late_ms"]
+    (a, b), (c, d) = s["early_window"], s["late_window"]
+    outcome = "met" if s["met"] else "not met"
+    return [
+        "",
+        "## Sustained commands",
+        "",
+        f"{s['pathways']} pathways driven to {s['commands_asked']} commands each "
+        f"({s['commands_sent']} answered), across {s['continue_as_new']} continue-as-new: p99 "
+        f"of commands {c}–{d} {late.get('p99')} ms against {early.get('p99')} ms for commands "
+        f"{a}–{b} (medians {late.get('median')} and {early.get('median')} ms); ratio "
+        f"{s['p99_ratio']}, target ≤ {s['target']} {outcome}. The current runs held "
+        f"{s['current_run_events'].get('min')} to {s['current_run_events'].get('max')} events "
+        "at the end.",
+    ]
+
+
+def _eviction(e: dict[str, Any] | None) -> list[str]:
+    if not e:
+        return []
+    lines = [
+        "",
+        "## A command to an evicted pathway",
+        "",
+        f"After each of {e['rounds']} restarts of the worker, one command to each of "
+        f"{e['pathways_per_length']} pathways and bare workflows per length, each a full replay "
+        "of its run:",
+        "",
+    ]
+    for p in e["points"]:
+        pathway, bare = p["pathway"], p["bare"]
+        lines.append(
+            f"- runs of {p['events']} events: p50 {pathway.get('median')} ms, p99 "
+            f"{pathway.get('p99')} ms against {bare.get('median')} and {bare.get('p99')} ms "
+            f"for a bare workflow (p99 ratio {p['p99_ratio']})."
+        )
+    if e["met"] is not None:
+        outcome = "met" if e["met"] else "not met"
+        lines.append(f"Target p99 < {e['target_ms']} ms at {e['target_events']} events {outcome}.")
     return lines
 
 

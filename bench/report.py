@@ -13,6 +13,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from bench.report_longrun import sections, targets_section
 from bench.stack import BenchStack
 from infra.embedded import temporal_executable
 
@@ -55,6 +56,7 @@ def write_report(results: dict[str, Any], path: Path, reading: str) -> None:
         "",
         *_conditions(results.get("conditions")),
     ]
+    lines += targets_section(results)
     lines += _machine(results["machine"])
     lines += _throughput(results["throughput"])
     if "open_loop" in results:
@@ -64,6 +66,7 @@ def write_report(results: dict[str, Any], path: Path, reading: str) -> None:
     lines += _indicators(results["indicators"])
     lines += _growth(results["growth"])
     lines += _restart(results["restart"], results["growth"])
+    lines += sections(results)
     lines += _profile(results["throughput"].get("worker_profile"))
     lines += ["", reading.strip(), ""]
     path.write_text("\n".join(lines) + "\n")
@@ -393,11 +396,11 @@ def _restart(r: dict[str, Any], growth: list[dict[str, Any]]) -> list[str]:
 
 def _profile(profile: dict[str, Any] | None) -> list[str]:
     if not profile or "own_percent" not in profile:
-        return ["## 7. Worker profile", "", f"No profile: {profile}", ""]
+        return ["## 11. Worker profile", "", f"No profile: {profile}", ""]
     rows = [[f, p] for f, p in profile["own_percent"]]
     inclusive = [[f, p] for f, p in profile["inclusive_percent"]]
     return [
-        "## 7. Worker profile",
+        "## 11. Worker profile",
         "",
         f"yappi, CPU time of every thread of the worker process ({profile['cpu_seconds']} s "
         f"of CPU, {profile['python_percent']}% of it in Python frames; the rest is the SDK's "

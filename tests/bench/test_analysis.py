@@ -78,7 +78,8 @@ def test_the_reading_gives_lateness_to_the_commit_the_as_of_table_and_the_dashbo
     late = results["lateness"]
     assert f"{late['ladders']} ladders due within {late['due_spread_s']} s" in reading
     assert f"To the PostgreSQL commit: p99 {late['to_commit_s']['p99']} s" in reading
-    table = [line for line in reading.splitlines() if line.startswith("| ")]
+    as_of = reading.split("## As-of", 1)[1].split("\n## ", 1)[0]
+    table = [line for line in as_of.splitlines() if line.startswith("| ")]
     assert len(table) == 1 + len(results["as_of"]["by_age"]) == 11
     last = results["as_of"]["by_age"][-1]
     assert table[-1].startswith(f"| {last['share_of_life']} | {last['events_folded']} |")
@@ -105,3 +106,22 @@ def test_the_script_writes_the_reading_and_refuses_an_unreadable_file(
         main([str(broken), "--out", str(tmp_path / "other.md")])
     assert refused.value.code == 2 and "unreadable_results" in capsys.readouterr().err
     assert not (tmp_path / "other.md").exists()
+
+
+def test_the_reading_opens_with_the_targets_and_gives_the_opening_sustained_and_eviction(
+    results: dict[str, Any],
+) -> None:
+    reading = generate(results, FIXTURE.name)
+    rows = results["targets"]
+    assert len(rows) == 11
+    for row in rows:
+        assert f"| {row['figure']} | {row['value']} | {row['target']} |" in reading
+    assert reading.index("## Targets") < reading.index("## Throughput")
+    rate = results["opening_rate"]["verdict"]
+    low, high = rate["interval"]
+    assert f"median ratio {rate['median']}, interval {low}–{high}" in reading
+    driven = results["sustained"]
+    assert f"ratio {driven['p99_ratio']}, target ≤ {driven['target']}" in reading
+    assert f"across {driven['continue_as_new']} continue-as-new" in reading
+    [point] = results["eviction"]["points"]
+    assert f"runs of {point['events']} events: p50 {point['pathway']['median']} ms" in reading

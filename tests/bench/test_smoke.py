@@ -23,12 +23,15 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path) -> None:
     """`python -m bench --smoke` end to end, each part at the least that still runs all its
-    code (`bench.__main__.SMOKE`): throughput in two interleaved rounds of one client,
+    code (`bench.sizes.SMOKE`): throughput in two interleaved rounds of one client,
     sandboxed and not, with its interval; both open-loop points; three ladders in
     one second under load, every step to the commit and every bare timer; as-of along 40
-    events; one growth point with every read; a restart whose canary's three steps are
-    recorded and whose sweep replays every pathway; the dashboard generated, dumped,
-    restored, queried and paged cold and warm; the report and its generated reading."""
+    events; the opening rate in two rounds of two openings at once; two pathways driven to
+    30 commands; one eviction of the worker, one command each to a pathway and a bare
+    workflow whose runs hold 20 events; one growth point with every read; a restart whose
+    canary's three steps are recorded and whose sweep replays every pathway; the dashboard
+    generated, dumped, restored, queried and paged cold and warm; the report and its
+    generated reading."""
     ran = subprocess.run(
         [sys.executable, "-m", "bench", "--smoke", "--force", "--out", str(tmp_path)],
         cwd=REPO,
@@ -71,6 +74,26 @@ def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path)
     assert as_of["every_event_ms"]["n"] == as_of["events"] >= 40
     assert len(as_of["by_age"]) == 10
     assert as_of["by_age"][-1]["events_folded"] == as_of["events"]
+    rate = results["opening_rate"]
+    assert len(rate["rounds"]) == 2 and rate["errors"] == 0
+    for side in ("pathway", "bare"):  # a round of one second may answer no opening
+        assert sum(r[side]["started"] for r in rate["rounds"]) > 0, rate["rounds"]
+    assert rate["verdict"]["interval"] is not None, rate["verdict"]
+    driven = results["sustained"]
+    assert driven["commands_sent"] == 2 * 30 and driven["errors"] == {}, driven
+    assert driven["early_ms"]["n"] == driven["late_ms"]["n"] == 2 * 5, driven
+    assert driven["p99_ratio"] is not None
+    assert driven["current_run_events"]["min"] > 0
+    evicted = results["eviction"]
+    assert evicted["rounds"] == len(evicted["worker_restart_s"]) == 1
+    [point] = evicted["points"]
+    for side in ("pathway", "bare"):
+        assert point[side]["n"] == 1 and point[side]["events_held"]["min"] >= 20, point
+    assert {row["figure"].split(" ")[0] for row in results["targets"]} >= {
+        "commands/s",
+        "pathways",
+        "p99",
+    }
     assert [point["target"] for point in results["growth"]] == [12]
     for point in results["growth"]:
         assert point["pathways"] > 0 and point["events"] > 0
@@ -92,7 +115,17 @@ def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path)
     assert indicators["page"]["cold_ms"]["n"] == indicators["page"]["warm_ms"]["n"] == 1
 
     report = (tmp_path / "RESULTS.md").read_text()
-    for heading in ("Machine", "Command throughput", "open loop", "Escalation lateness", "Reads"):
+    for heading in (
+        "Targets",
+        "Machine",
+        "Command throughput",
+        "open loop",
+        "Escalation lateness",
+        "Reads",
+        "Opening rate",
+        "Sustained",
+        "evicted pathway",
+    ):
         assert heading in report
     reading = (tmp_path / "ANALYSIS.md").read_text()
     assert reading.strip() in report and conditions["commit"] in reading
