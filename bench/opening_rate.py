@@ -11,8 +11,9 @@ ratios with its bootstrap interval (`bench.confidence`), met when its lower boun
 least 0.5.
 
 The pathways opened here stay open (the growth part counts them among its own); the bare
-workflows are terminated at the end, so that the worker does not keep them in its cache
-through the parts that follow.
+workflows are terminated after each window, outside it, so that the worker neither works
+off their first tasks in the next window nor keeps them in its cache through the parts
+that follow.
 """
 
 from __future__ import annotations
@@ -89,14 +90,21 @@ async def measure(
         bare_ids.append(workflow_id)
         return handle
 
+    async def measured_window(start: Start, seconds: float) -> dict[str, Any]:
+        figures = await window(start, ids, clients, seconds)
+        # Between windows, out of them: the first tasks of the workflows just started, not
+        # yet taken by the worker, would otherwise be worked off in the next window.
+        await _terminate(stack, bare_ids, clients)
+        bare_ids.clear()
+        return figures
+
     pair: tuple[tuple[str, Start], ...] = (("bare", start_bare), ("pathway", open_pathway))
     for _, start in pair:
-        await window(start, ids, clients, warmup)
+        await measured_window(start, warmup)
     measured: list[dict[str, Any]] = []
     for index in range(rounds):
         order = pair if index % 2 == 0 else pair[::-1]
-        measured.append({name: await window(start, ids, clients, seconds) for name, start in order})
-    await _terminate(stack, bare_ids, clients)
+        measured.append({name: await measured_window(start, seconds) for name, start in order})
     return summarise(measured, clients, seconds, warmup)
 
 
