@@ -16,7 +16,7 @@ bounded by its own cap:
    (`bench.opening_rate`); 20 pathways driven to 1,500 commands each, the p99 of their
    thousandth commands against their first (`bench.sustained`); and a command to a pathway
    evicted from the worker's cache whose run holds 100, 1,000 and 4,000 events, against a
-   bare workflow's (`bench.eviction`);
+   bare workflow's (`bench.eviction`, after growth: it restarts the worker);
 5. growth (counting the pathways opened so far): throughput, reads and storage again at
    about 1,000 and 10,000 open pathways, then a full restart and the time until every
    pathway runs again (`bench.scale`);
@@ -127,20 +127,16 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
             sizes.drive_late,
             sizes.drive_cap,
         )
-        results["eviction"] = await eviction.measure(
-            stack, sizes.evict_events, sizes.evict_pathways, sizes.evict_rounds, sizes.evict_cap
-        )
         results["growth"] = []
         opened: list[str] = []
         for target in sizes.growth:
             have = await scale.weights(stack)
-            # What is left of the budget after this point's figures, the restart and the
-            # indicators; what could not be opened in it is reported, not waited for.
+            # What is left of the budget after this point's figures, the evicted pathways,
+            # the restart and the indicators; what could not be opened in it is reported,
+            # not waited for.
             left = sizes.budget - (time.monotonic() - started)
-            cap = min(
-                sizes.open_cap,
-                left - 60 - sizes.restart_cap - sizes.sweep_seconds - sizes.indicator_cap,
-            )
+            after = sizes.restart_cap + sizes.sweep_seconds + sizes.indicator_cap
+            cap = min(sizes.open_cap, left - 60 - eviction_seconds(sizes) - after)
             more, seconds = await scale.open_many(
                 stack, "open", len(opened), max(target - have["pathways"], 0), max(cap, 5), 48
             )
@@ -151,6 +147,11 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
             point["open_seconds"] = round(seconds, 1)
             point["opens_per_second"] = round(len(more) / seconds, 1) if more else None
             results["growth"].append(point)
+        # After growth: its restarts of the worker empty the cache, and the fleet's pathways,
+        # thousands of events each, would replay inside the growth points' windows.
+        results["eviction"] = await eviction.measure(
+            stack, sizes.evict_events, sizes.evict_pathways, sizes.evict_rounds, sizes.evict_cap
+        )
         # The freshly opened first: the fleet's pathways carry histories of thousands of
         # events, and replaying those first would leave the sweep a measure of them alone.
         all_pathways = [*opened, *fleet.pathway_ids]
@@ -171,6 +172,12 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
     results["conditions"] = conditions.finish()
     results["total_seconds"] = round(time.monotonic() - started, 1)
     return results
+
+
+def eviction_seconds(sizes: Sizes) -> float:
+    """What the evicted pathways' part may take: its driving's cap, then a minute a round
+    (a worker restart and a dozen replays of up to 4,000 events each)."""
+    return sizes.evict_cap + 60 * sizes.evict_rounds
 
 
 async def measured(
@@ -247,7 +254,7 @@ def main(argv: list[str] | None = None) -> None:
         help="open pathways to measure growth at, e.g. 1000,10000,100000 (with a --budget "
         "to match: opening runs at some tens a second on 2 cores)",
     )
-    parser.add_argument("--budget", type=float, help="seconds for the whole suite (3800)")
+    parser.add_argument("--budget", type=float, help="seconds for the whole suite (4000)")
     parser.add_argument("--rounds", type=bounded(int, 1, 50), help="throughput rounds (5)")
     parser.add_argument(
         "--seconds", type=bounded(float, 0.5, 600), help="seconds per side of a round (30)"

@@ -42,6 +42,7 @@ class Sizes:
     drive_late: tuple[int, int]
     """The commands, by index in their pathway, whose p99s are compared: `[from, to)`."""
     drive_cap: float
+    """Seconds at most of the drive; the commands sent by then are reported."""
     evict_events: tuple[int, ...]
     """History events of the runs a command to an evicted workflow replays (`bench.eviction`)."""
     evict_pathways: int
@@ -49,6 +50,8 @@ class Sizes:
     evict_rounds: int
     """Restarts of the worker, each followed by one timed command to every workflow."""
     evict_cap: float
+    """Seconds at most of driving the runs to their lengths; the growth part reserves it
+    and a minute a round (`bench.__main__.eviction_seconds`)."""
     growth: tuple[int, ...]
     growth_seconds: float
     open_cap: float
@@ -107,7 +110,7 @@ FULL = Sizes(
     indicator_page_runs=20,
     indicator_generate=False,
     indicator_cap=300,
-    budget=3800,
+    budget=4000,
 )
 # Every part and every branch of the suite at the least that still exercises it (one client,
 # one growth point, one canary, one cold and one warm page, a load of a tenth of capacity
