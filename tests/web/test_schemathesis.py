@@ -1,7 +1,8 @@
 """Schemathesis against the live app: uvicorn on 127.0.0.1, a worker, the time-skipping server.
 
 Every operation of the served `/openapi.json` is tried as one person of each role and as
-nobody, on the in-memory stores and on PostgreSQL ones: explicit cases aimed at seeded
+nobody on PostgreSQL's stores, and as the caseworker and nobody on the in-memory ones (`RUNS`):
+explicit cases aimed at seeded
 pathways, Schemathesis' coverage cases (boundaries, missing and wrong-typed inputs; dealt
 out among the roles), then generated ones, positive (path ids and command bodies often
 those of seeded pathways and well-formed commands) and negative. Every check Schemathesis
@@ -20,6 +21,7 @@ per operation: `schemathesis.pytest.from_fixture` reads `Function._nodeid`, whic
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -66,6 +68,16 @@ Two in the bounded run: the generation is derandomised, so every role of a backe
 the same cases, and more of them bought little but time (five cost twice as much)."""
 
 BACKENDS = ["memory", "postgres"]
+
+RUNS: list[tuple[str, str]] = [
+    ("memory", "caseworker"),
+    ("memory", "nobody"),
+    *(("postgres", role) for role in ROLES),
+]
+"""Who asks on which backend: every role on PostgreSQL, the stores people's data lives in;
+on the in-memory ones (the tests' doubles) the caseworker, who can do most, and nobody,
+who can do nothing. What a role may see and do is decided above the stores, by the same
+code on both; what the stores add (scope in SQL, constraints) is PostgreSQL's."""
 
 BOUNDED_COVERAGE_STRIDE = 3
 """The bounded run sends one coverage case in this many."""
@@ -370,15 +382,34 @@ def fuzz_database(postgres_uri: str) -> Iterator[str]:
         yield conninfo
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def live(request: pytest.FixtureRequest) -> Iterator[LiveApp]:
-    database = request.getfixturevalue("fuzz_database") if request.param == "postgres" else None
-    with live_app(database) as app:
-        seed(app)
-        yield app
+@dataclass
+class Served:
+    """The app on one backend's stores, seeded; its OpenAPI schema and coverage cases."""
+
+    live: LiveApp
+    schema: schemathesis.BaseSchema
+    coverage: dict[str, list[schemathesis.Case]]
 
 
 @pytest.fixture(scope="module")
+def served(fuzz_database: str) -> Iterator[Callable[[str], Served]]:
+    """The app of a backend of `BACKENDS`, started when a test first asks for it and kept
+    for the module (the tests' parameters are pairs of `RUNS`, not a product)."""
+    with contextlib.ExitStack() as running:
+        ready: dict[str, Served] = {}
+
+        def serve(backend: str) -> Served:
+            if backend not in ready:
+                database = fuzz_database if backend == "postgres" else None
+                live = running.enter_context(live_app(database))
+                seed(live)
+                schema = api_schema(live)
+                ready[backend] = Served(live, schema, coverage(schema))
+            return ready[backend]
+
+        yield serve
+
+
 def api_schema(live: LiveApp) -> schemathesis.BaseSchema:
     # The first /openapi.json builds the document (seconds on a loaded machine): past the
     # loader's default 10 s timeout when the two cores are shared.
@@ -389,7 +420,6 @@ def api_schema(live: LiveApp) -> schemathesis.BaseSchema:
     return schema
 
 
-@pytest.fixture(scope="module")
 def coverage(api_schema: schemathesis.BaseSchema) -> dict[str, list[schemathesis.Case]]:
     """Schemathesis' deterministic coverage cases of each operation, made once for all roles."""
     cases: dict[str, list[schemathesis.Case]] = {}
@@ -407,30 +437,27 @@ def coverage(api_schema: schemathesis.BaseSchema) -> dict[str, list[schemathesis
 
 def coverage_share(backend: str, role: str) -> slice:
     """Which of the coverage cases this backend and role send: in a deep run, each case
-    once per backend; in the bounded one, every third case once in all (dealt out among
-    both backends), the rest left to the deep run."""
-    roles = list(ROLES)
+    once per backend (dealt out among its roles); in the bounded one, every third case once
+    in all (dealt out among the `RUNS`), the rest left to the deep run."""
     if DEEP:
-        return slice(roles.index(role), None, len(roles))
-    dealer = BACKENDS.index(backend) * len(roles) + roles.index(role)
-    return slice(dealer, None, len(roles) * len(BACKENDS) * BOUNDED_COVERAGE_STRIDE)
+        mine = [r for b, r in RUNS if b == backend]
+        return slice(mine.index(role), None, len(mine))
+    dealer = RUNS.index((backend, role))
+    return slice(dealer, None, len(RUNS) * BOUNDED_COVERAGE_STRIDE)
 
 
-@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize(("backend", "role"), RUNS)
 def test_every_operation_conforms_and_refusals_change_nothing(
-    request: pytest.FixtureRequest,
-    role: str,
-    live: LiveApp,
-    api_schema: schemathesis.BaseSchema,
-    coverage: dict[str, list[schemathesis.Case]],
+    backend: str, role: str, served: Callable[[str], Served]
 ) -> None:
+    app = served(backend)
     who = ROLES[role]
-    run = Run(live, bearer(who) if who is not None else None)
-    operations = [result.ok() for result in api_schema.get_all_operations()]
-    share = coverage_share(request.node.callspec.params["live"], role)
+    run = Run(app.live, bearer(who) if who is not None else None)
+    operations = [result.ok() for result in app.schema.get_all_operations()]
+    share = coverage_share(backend, role)
     for operation in operations:
         label = operation.label
-        for case in [*explicit_cases(operation), *coverage[label][share]]:
+        for case in [*explicit_cases(operation), *app.coverage[label][share]]:
             run.attempt(label, lambda case=case: run.call(case))
         run.attempt(f"{label} (generated)", lambda operation=operation: run.fuzz(operation))
     print(f"\n{role}: {len(operations)} operations, {run.requests} requests")
@@ -439,7 +466,6 @@ def test_every_operation_conforms_and_refusals_change_nothing(
     )
 
 
-@pytest.fixture(scope="module")
 def linked_schema(live: LiveApp) -> schemathesis.BaseSchema:
     """The served OpenAPI for the stateful phase: positive cases (the other test sends the
     negative ones), bodies often well-formed commands, so that links have ids to follow."""
@@ -475,17 +501,19 @@ def opened_is_readable(ctx: CheckContext, response: Any, case: Any) -> bool | No
     return True
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_linked_calls_conform_and_what_was_made_is_there(
-    live: LiveApp, linked_schema: schemathesis.BaseSchema
+    backend: str, served: Callable[[str], Served]
 ) -> None:
     """Stateful: as Anna, sequences of calls that follow the OpenAPI's links (a pathway
     opened, then read, its history, its next command; and the links Schemathesis infers),
     every check on every answer; `ensure_resource_availability` wants what was just made
     readable, `use_after_free` nothing readable after a delete (the API deletes nothing)."""
+    schema = linked_schema(served(backend).live)
     headers = bearer("anna")
     calls = 0
 
-    class Workflow(linked_schema.as_state_machine()):  # type: ignore[misc]
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
             return {"headers": headers, "timeout": 30}
 
