@@ -8,11 +8,12 @@ them through FastAPI's `Depends`, typed (`web.dependencies`).
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -199,30 +200,20 @@ def create_app(
     install_problem_handlers(app)
     app.include_router(build_health_router(_dependencies(pathways, store)))
     install_outage_handlers(app)
-    app.include_router(build_router())
-    app.include_router(build_caseload_router())
-    app.include_router(build_accounts_router())
-    app.include_router(build_partners_router())
-    app.include_router(build_documents_router())
-    app.include_router(build_group_activities_router())
-    app.include_router(build_imports_router())
-    app.include_router(build_access_log_router())
-    app.include_router(build_pages_router())
+    before_static, after_static = _shared_routers()
+    for router in before_static:
+        app.include_router(router)
     app.mount("/static", StaticFiles(packages=[("web", "static")]), name="static")
-    app.include_router(build_inbox_router())
-    app.include_router(build_search_router())
-    app.include_router(build_duplicates_router())
-    app.include_router(build_caseload_import_router())
+    for router in after_static:
+        app.include_router(router)
     # Left out of the OpenAPI where the app has not their database (they answer 503).
     app.include_router(
-        build_privacy_router(
-            erasure=erasure is not None, subject_access=subject_documents is not None
-        )
+        _privacy_router(erasure=erasure is not None, subject_access=subject_documents is not None)
     )
-    app.include_router(build_payments_router(documented=payments is not None))
-    app.include_router(build_indicators_router(documented=indicators is not None))
+    app.include_router(_payments_router(documented=payments is not None))
+    app.include_router(_indicators_router(documented=indicators is not None))
     app.include_router(
-        build_codec_router(_origin(settings.temporal_ui_url), documented=codec is not None)
+        _codec_router(_origin(settings.temporal_ui_url), documented=codec is not None)
     )
     if settings.temporal_ui_upstream:
         app.include_router(
@@ -235,6 +226,42 @@ def create_app(
         )
     install_docs(app)
     return app
+
+
+@functools.cache
+def _shared_routers() -> tuple[tuple[APIRouter, ...], tuple[APIRouter, ...]]:
+    """The routers that take nothing of one app (their services come through `Depends`,
+    from the app's state), in their order before and after `/static`: built once a process
+    and included in every app. Building a route (its dependencies' signatures and models)
+    is most of what an app costs to build, half a second of CPU for all of them; a process
+    builds one app, but the tests build hundreds."""
+    return (
+        (
+            build_router(),
+            build_caseload_router(),
+            build_accounts_router(),
+            build_partners_router(),
+            build_documents_router(),
+            build_group_activities_router(),
+            build_imports_router(),
+            build_access_log_router(),
+            build_pages_router(),
+        ),
+        (
+            build_inbox_router(),
+            build_search_router(),
+            build_duplicates_router(),
+            build_caseload_import_router(),
+        ),
+    )
+
+
+_privacy_router = functools.cache(build_privacy_router)
+_payments_router = functools.cache(build_payments_router)
+_indicators_router = functools.cache(build_indicators_router)
+_codec_router = functools.cache(build_codec_router)
+"""The routers whose routes depend on what an app has (documented or not), built once a
+process for each variant (`_shared_routers`)."""
 
 
 def _dependencies(pathways: PathwayClient, store: EventStore) -> list[Dependency]:
