@@ -8,12 +8,11 @@ them through FastAPI's `Depends`, typed (`web.dependencies`).
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -38,31 +37,15 @@ from infra.eventstore.base import EventStore
 from infra.eventstore.postgres import PostgresEventStore
 from infra.partners.base import PartnerRegistry
 from infra.telemetry import instrument_web_app
-from web.access_log_api import build_access_log_router
-from web.accounts_api import build_accounts_router
+from web import shared_routes
 from web.allowed_methods import AllowedMethods
-from web.api import build_router
 from web.body_limit import BodyLimit
-from web.caseload_api import build_caseload_router
-from web.caseload_import_api import build_caseload_import_router
-from web.codec_api import build_codec_router
 from web.dependencies import Services, install
 from web.documents import DOCUMENT_FORM_OVERHEAD, DOCUMENTS_SUFFIX
-from web.documents_api import build_documents_router
-from web.duplicates_api import build_duplicates_router
-from web.group_activities_api import build_group_activities_router
 from web.health import Dependency, build_health_router
-from web.imports_api import build_imports_router
-from web.inbox_api import build_inbox_router
-from web.indicators_api import build_indicators_router
 from web.outages import install_outage_handlers
-from web.pages import build_pages_router
 from web.pages.payments import STATEMENTS_PATH
-from web.partners_api import build_partners_router
-from web.payments_api import build_payments_router
-from web.privacy_api import build_privacy_router
 from web.problems import install_problem_handlers
-from web.search_api import build_search_router
 from web.security import SecurityHeaders, install_docs
 from web.settings import WebSettings
 from web.temporal_ui.routes import build_temporal_ui_router
@@ -173,7 +156,9 @@ def create_app(
             else None,
         ),
     )
-    # Innermost: it reads the routes as the router does, so it needs no session.
+    # Innermost: the shared routes resolve this app's dependency overrides through it.
+    app.add_middleware(shared_routes.ServingApp, owner=app)
+    # It reads the routes as the router does, so it needs no session.
     app.add_middleware(AllowedMethods, routes=app.router.routes)
     app.add_middleware(
         SessionMiddleware,
@@ -200,20 +185,19 @@ def create_app(
     install_problem_handlers(app)
     app.include_router(build_health_router(_dependencies(pathways, store)))
     install_outage_handlers(app)
-    before_static, after_static = _shared_routers()
-    for router in before_static:
-        app.include_router(router)
+    # The routes every app shares, built once a process (`web.shared_routes`).
+    app.router.routes.extend(shared_routes.api_and_pages())
     app.mount("/static", StaticFiles(packages=[("web", "static")]), name="static")
-    for router in after_static:
-        app.include_router(router)
-    # Left out of the OpenAPI where the app has not their database (they answer 503).
-    app.include_router(
-        _privacy_router(erasure=erasure is not None, subject_access=subject_documents is not None)
-    )
-    app.include_router(_payments_router(documented=payments is not None))
-    app.include_router(_indicators_router(documented=indicators is not None))
-    app.include_router(
-        _codec_router(_origin(settings.temporal_ui_url), documented=codec is not None)
+    app.router.routes.extend(shared_routes.after_static())
+    app.router.routes.extend(
+        shared_routes.with_databases(
+            erasure=erasure is not None,
+            subject_access=subject_documents is not None,
+            payments=payments is not None,
+            indicators=indicators is not None,
+            codec=codec is not None,
+            codec_origin=_origin(settings.temporal_ui_url),
+        )
     )
     if settings.temporal_ui_upstream:
         app.include_router(
@@ -226,42 +210,6 @@ def create_app(
         )
     install_docs(app)
     return app
-
-
-@functools.cache
-def _shared_routers() -> tuple[tuple[APIRouter, ...], tuple[APIRouter, ...]]:
-    """The routers that take nothing of one app (their services come through `Depends`,
-    from the app's state), in their order before and after `/static`: built once a process
-    and included in every app. Building a route (its dependencies' signatures and models)
-    is most of what an app costs to build, half a second of CPU for all of them; a process
-    builds one app, but the tests build hundreds."""
-    return (
-        (
-            build_router(),
-            build_caseload_router(),
-            build_accounts_router(),
-            build_partners_router(),
-            build_documents_router(),
-            build_group_activities_router(),
-            build_imports_router(),
-            build_access_log_router(),
-            build_pages_router(),
-        ),
-        (
-            build_inbox_router(),
-            build_search_router(),
-            build_duplicates_router(),
-            build_caseload_import_router(),
-        ),
-    )
-
-
-_privacy_router = functools.cache(build_privacy_router)
-_payments_router = functools.cache(build_payments_router)
-_indicators_router = functools.cache(build_indicators_router)
-_codec_router = functools.cache(build_codec_router)
-"""The routers whose routes depend on what an app has (documented or not), built once a
-process for each variant (`_shared_routers`)."""
 
 
 def _dependencies(pathways: PathwayClient, store: EventStore) -> list[Dependency]:
