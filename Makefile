@@ -56,15 +56,15 @@ $(STAMP): pyproject.toml
 up: $(STAMP) bytecode
 	$(BIN)/pathways up
 
-# Four pytest workers (pytest-xdist), a test file each at a time: most of the suite's time is
-# spent waiting on processes the tests start (the stack, the CLI, the benchmark), so four files
+# Three pytest workers (pytest-xdist), a test file each at a time: much of the suite's time is
+# spent waiting on processes the tests start (the stack, the CLI, the benchmark), so three files
 # at once keep both cores busy. Files go out in collection order, the slowest first
 # (tests/conftest.py HEAVIEST_FIRST; xdist would otherwise send the files with most tests
 # first, and the two-minute ones last). `make test TEST_WORKERS=0` runs it in one process.
-# Three workers ran 1,852 tests in 12 min 31 s instead of 15 min 6 s with two; the 2,208 tests
-# of 6 December took 16 min 56 s on three and 17 min 12 s on four (docs/testing.md): the suite
-# is now bound by the two cores, and must be trimmed rather than spread wider.
-TEST_WORKERS ?= 4
+# The suite is bound by the two cores, so a fourth worker only adds its own session servers
+# and collection: the same 2,339 tests took 16 min 26 s on three and 17 min 46 s on four
+# (7 December, fresh clones, docs/testing.md).
+TEST_WORKERS ?= 3
 
 test: $(STAMP) bytecode $(CHROMIUM)
 	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder

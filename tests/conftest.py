@@ -68,7 +68,7 @@ HEAVIEST_FIRST = (
 )
 """The test files that take longest (half a minute to four: they start the stack, the CLI,
 the benchmark, the fuzzer), slowest first, from `--durations` of a `make test` run
-(docs/testing.md). They run first, so the four workers of `make test` share them out and
+(docs/testing.md). They run first, so the workers of `make test` share them out and
 finish together with the many short files, instead of one worker starting a long file at
 the end: schemathesis, left out of this list, ran alone for the last 150 s of a run."""
 
