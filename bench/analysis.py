@@ -97,15 +97,7 @@ def _throughput_run(run: dict[str, Any], suffix: str) -> list[str]:
         ]
     v = run["throughput"]
     p, b = run["medians"]["pathway"], run["medians"]["bare"]
-    if v["interval"] is None:
-        judged = "no round gave a ratio"
-    else:
-        low, high = v["interval"]
-        outcome = "met" if v["met"] else "not met"
-        judged = (
-            f"median {v['median']} of bare, interval {low}–{high} at level {v['level']}; "
-            f"target ≥ {v['target']} {outcome} (its lower bound is {low})"
-        )
+    judged = _verdict(v, f"median {v['median']} of bare")
     cpu_p, cpu_b = p["cpu_ms_per_command"], b["cpu_ms_per_command"]
     cpu = ", ".join(f"{part} {cpu_p.get(part)} against {cpu_b.get(part)}" for part in sorted(cpu_p))
     return [
@@ -115,6 +107,18 @@ def _throughput_run(run: dict[str, Any], suffix: str) -> list[str]:
         f"{p['p99_ms']} against {b['p99_ms']} ms (closed loop: queueing, not a target). CPU "
         f"ms per command, pathway against bare: {cpu or 'not metered'}.",
     ]
+
+
+def _verdict(v: dict[str, Any], median: str) -> str:
+    """A ratio's verdict from its interval (`bench.rounds`): met only on its lower bound."""
+    if v["interval"] is None:
+        return "no round gave a ratio"
+    low, high = v["interval"]
+    outcome = "met" if v["met"] else "not met"
+    return (
+        f"{median}, interval {low}–{high} at level {v['level']}; "
+        f"target ≥ {v['target']} {outcome} (its lower bound is {low})"
+    )
 
 
 def _open_loop(o: dict[str, Any] | None) -> list[str]:
@@ -237,15 +241,7 @@ def _opening_rate(o: dict[str, Any] | None) -> list[str]:
     if not o:
         return []
     v = o["verdict"]
-    if v["interval"] is None:
-        judged = "no round gave a ratio"
-    else:
-        low, high = v["interval"]
-        outcome = "met" if v["met"] else "not met"
-        judged = (
-            f"median ratio {v['median']}, interval {low}–{high} at level {v['level']}; "
-            f"target ≥ {v['target']} {outcome} (its lower bound is {low})"
-        )
+    judged = _verdict(v, f"median ratio {v['median']}")
     return [
         "",
         "## Opening rate",
