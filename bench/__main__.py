@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> None:
         help="open pathways to measure growth at, e.g. 1000,10000,100000 (with a --budget "
         "to match: opening runs at some tens a second on 2 cores)",
     )
-    parser.add_argument("--budget", type=float, help="seconds for the whole suite (4000)")
+    parser.add_argument("--budget", type=float, help="seconds for the whole suite (4400)")
     parser.add_argument("--rounds", type=bounded(int, 1, 50), help="throughput rounds (5)")
     parser.add_argument(
         "--seconds", type=bounded(float, 0.5, 600), help="seconds per side of a round (30)"

@@ -239,8 +239,11 @@ def _lateness(late: dict[str, Any]) -> list[str]:
         "## 2. Escalation lateness",
         "",
         f"{late['ladders']} ladders (of {late['ladders_asked']} asked) due within one second "
-        f"(spread {late['due_spread_s']} s, {late['strays']} strays replaced), opened in "
-        f"{late['open_seconds']} s; {late['steps_recorded']} of {late['steps_expected']} steps "
+        f"(spread {late['due_spread_s']} s): {late['opened']} pathways opened in "
+        f"{late['open_seconds']} s with a baseline a day away, then moved into the window by "
+        f"a policy command each in {late['move_seconds']} s ({late['unmoved']} not moved in "
+        f"time, {late['misses']} outside the window); "
+        f"{late['steps_recorded']} of {late['steps_expected']} steps "
         f"recorded, under open-loop load at {load['share_of_capacity']} of the bare capacity "
         f"({load['rate_per_second']}/s offered, p99 {load['latency_ms'].get('p99')} ms). "
         "Baseline: one bare timer per ladder on the pathways' task queue. Ratio of the p99 to "

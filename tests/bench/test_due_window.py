@@ -1,9 +1,9 @@
 """The plan of the escalation burst: N ladders due inside one whole second.
 
 A ladder falls due a whole number of seconds after the instant its opening is recorded,
-which the worker decides. The plan counts the span from the second the opening is sent in;
-an opening recorded in a later second is a stray, replaced. Simulated here with recording
-delays drawn at random: every ladder kept is due inside the window, and only strays miss.
+which the worker decides. The plan reads that instant back and moves the baseline to the
+span that ends inside the window: checked here against openings recorded at random
+instants, every one of them falls due inside it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bench.due_window import in_window, span_seconds, wait_for_middle, window_start
+from bench.due_window import in_window, span_into_window, window_start
 
 NOW = datetime(2026, 12, 6, 18, 0, 0, 250_000, tzinfo=UTC)
 
@@ -24,16 +24,6 @@ def test_the_window_opens_on_a_whole_second_at_least_the_lead_away() -> None:
     assert window_start(whole, 10) == whole + timedelta(seconds=10)
 
 
-def test_the_span_counts_from_the_second_the_opening_is_sent_in() -> None:
-    start = window_start(NOW, 10)
-    assert span_seconds(NOW, start) == 11
-    assert span_seconds(NOW + timedelta(seconds=0.7), start) == 11
-    with pytest.raises(ValueError, match="not a whole second"):
-        span_seconds(NOW, start + timedelta(milliseconds=1))
-    with pytest.raises(ValueError, match="not a whole second"):
-        span_seconds(start, start)
-
-
 def test_the_window_holds_one_second_from_its_start() -> None:
     start = window_start(NOW, 10)
     assert in_window(start, start)
@@ -42,51 +32,24 @@ def test_the_window_holds_one_second_from_its_start() -> None:
     assert not in_window(start - timedelta(microseconds=1), start)
 
 
-def test_an_opening_waits_for_the_middle_of_a_second() -> None:
-    assert wait_for_middle(NOW, 0.25) == 0
-    assert wait_for_middle(NOW, 0.3) == pytest.approx(0.05)
-    assert wait_for_middle(NOW + timedelta(seconds=0.6), 0.25) == pytest.approx(0.4)
-    assert wait_for_middle(NOW + timedelta(seconds=0.5), 0.25) == 0
-    with pytest.raises(ValueError, match="share of a second"):
-        wait_for_middle(NOW, 0.5)
+def test_the_span_is_the_gap_to_the_window_rounded_up() -> None:
+    start = window_start(NOW, 10)  # 18:00:11
+    assert span_into_window(NOW, start) == 11  # 10.75 s
+    assert span_into_window(start - timedelta(seconds=3), start) == 3  # a whole gap
+    assert span_into_window(start - timedelta(microseconds=1), start) == 1
+    for wrong in (start, start + timedelta(seconds=2)):
+        with pytest.raises(ValueError, match="opens before the opening"):
+            span_into_window(wrong, start)
 
 
-def test_every_ladder_kept_falls_due_inside_the_window_and_strays_are_replaced() -> None:
+def test_every_opening_moved_falls_due_inside_the_window() -> None:
+    """A thousand openings recorded at any microsecond of the minute before the window:
+    each one's baseline, moved by the span, is due inside it; none strays."""
     draw = random.Random(25)
     start = window_start(NOW, 60)
-    wanted, kept, strays = 1000, [], 0
-    clock = NOW
-    while len(kept) < wanted:
-        clock += timedelta(seconds=draw.uniform(0, 0.05))
-        clock += timedelta(seconds=wait_for_middle(clock, 0.25))
-        span = span_seconds(clock, start)
-        recorded = clock + timedelta(seconds=draw.expovariate(1 / 0.2))  # the worker's delay
-        due = recorded + timedelta(seconds=span)
-        if in_window(due, start):
-            kept.append(due)
-        else:
-            strays += 1
-            assert recorded.replace(microsecond=0) > clock.replace(microsecond=0)
-    assert len(kept) == wanted and strays > 0
-    assert max(kept) - min(kept) < timedelta(seconds=1)
-
-
-def test_predicting_the_worker_s_delay_keeps_a_loaded_opening_in_its_window() -> None:
-    """Openings recorded 1.3 s after their send, give or take 0.2 s, as on a loaded
-    machine: counting from the send's second would miss nearly every time; counting from
-    the send plus the delay the last openings took misses rarely."""
-    draw = random.Random(7)
-    start = window_start(NOW, 60)
-    clock, delays, kept, strays = NOW, [0.0], 0, 0
-    while kept < 200:
-        ahead = timedelta(seconds=sorted(delays[-9:])[len(delays[-9:]) // 2])
-        clock += timedelta(seconds=draw.uniform(0, 0.05))
-        clock += timedelta(seconds=wait_for_middle(clock + ahead, 0.25))
-        span = span_seconds(clock + ahead, start)
-        recorded = clock + timedelta(seconds=draw.gauss(1.3, 0.1))
-        delays.append((recorded - clock).total_seconds())
-        if in_window(recorded + timedelta(seconds=span), start):
-            kept += 1
-        else:
-            strays += 1
-    assert strays < 20
+    dues = []
+    for _ in range(1000):
+        opened = NOW + timedelta(microseconds=draw.randrange(59_000_000))
+        dues.append(opened + timedelta(seconds=span_into_window(opened, start)))
+    assert all(in_window(due, start) for due in dues)
+    assert max(dues) - min(dues) < timedelta(seconds=1)

@@ -63,7 +63,8 @@ def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path)
     conditions = results["conditions"]
     assert conditions["commit"] and conditions["load"] and "steal_percent" in conditions
     late = results["lateness"]
-    assert late["ladders"] == late["ladders_asked"] == 3 and late["open_errors"] == {}
+    assert late["ladders"] == late["ladders_asked"] == late["opened"] == 3
+    assert late["open_errors"] == {} and late["unmoved"] == late["misses"] == 0
     assert late["due_spread_s"] < 1
     assert late["steps_recorded"] == late["steps_expected"] == 3 * late["ladders"]
     assert late["to_commit_s"]["n"] == late["steps_expected"]
