@@ -48,6 +48,7 @@ from bench import (
     analysis,
     as_of,
     eviction,
+    holding,
     lateness,
     open_loop,
     opening_rate,
@@ -168,6 +169,7 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
         sizes.indicator_generate,
     )
     results["targets"] = targets.table(results)
+    results["derived"] = holding.derive(results)
     results["load_after"] = load_average()
     results["conditions"] = conditions.finish()
     results["total_seconds"] = round(time.monotonic() - started, 1)

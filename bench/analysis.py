@@ -1,11 +1,13 @@
 """The reading of a run, generated from its results: `python -m bench.analysis [JSON] [--out MD]`.
 
-Every figure the reading cites is a value of the run's JSON (tests/bench/test_analysis.py
-checks it), so the reading cannot outlive its run: the suite writes it beside
-`results.json` and closes `RESULTS.md` with it, and it can be generated again from any
-committed JSON (default `bench/results.json` into `bench/ANALYSIS.md`). The method is in
-docs/benchmarking.md, the levers tried so far in bench/runs/2026-12-04-reading.md; what a
-particular run showed is only here.
+Every figure the reading cites is a value of the run's JSON, or one of the few derived from
+those by `bench.holding.derive` (stored in the JSON as `derived` by runs since 7 December;
+tests/bench/test_analysis.py checks it), so the reading cannot outlive its run: the suite
+writes it beside `results.json` and closes `RESULTS.md` with it, and it can be generated
+again from any committed JSON (default `bench/results.json` into `bench/ANALYSIS.md`). The
+method is in docs/benchmarking.md, the levers tried so far in bench/runs/*-reading.md and
+in the reading's "What holds the targets not met"; what a particular run showed is only
+here.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bench import targets
+from bench import holding, targets
 
 HERE = Path(__file__).parent
 
 
 def generate(results: dict[str, Any], source: str) -> str:
-    """The reading of `results`, the run recorded in the file named `source`."""
+    """The reading of `results`, the run recorded in the file named `source`; the figures it
+    derives are those of `results["derived"]` (`bench.holding.derive` when absent)."""
+    derived = results.get("derived") or holding.derive(results)
     lines = [
         "# Reading of the run (generated)",
         "",
@@ -30,6 +34,7 @@ def generate(results: dict[str, Any], source: str) -> str:
         "",
         *_conditions(results),
         *_targets(results.get("targets")),
+        *holding.section(results, derived),
         *_throughput(results.get("throughput")),
         *_open_loop(results.get("open_loop")),
         *_lateness(results.get("lateness")),

@@ -1,0 +1,214 @@
+"""What holds each target a run did not meet, read from the run's own figures.
+
+`derive` computes the few figures the reading needs that the parts do not record as such
+(the worker's CPU per command against the bare update's, the profile's shares, memory per
+pathway added, replay per history event); the suite stores them in `results.json`
+(`derived`), so every number the reading cites is still a value of the JSON
+(tests/bench/test_analysis.py). `section` writes one paragraph per kind of target missed,
+with the lever measured or left against it; the levers' history is in
+bench/runs/*-reading.md and docs/benchmarking.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PROFILE_SHARES = {
+    "sandbox": "_Instance._run_code",
+    "payload_visitors": "PayloadVisitor.visit",
+    "serialization_context": "get_serialization_context",
+}
+"""Shares of the worker's CPU (inclusive, %), by the profile entry whose name holds these."""
+
+
+def derive(results: dict[str, Any]) -> dict[str, Any]:
+    """The figures the reading derives from `results` (each rounded as it is cited)."""
+    derived: dict[str, Any] = {}
+    run = _capacity_run(results)
+    if run is not None:
+        worker = {
+            side: run["medians"][side]["cpu_ms_per_command"].get("worker")
+            for side in ("pathway", "bare")
+        }
+        if worker["pathway"] and worker["bare"]:
+            worker["ratio"] = round(worker["pathway"] / worker["bare"], 1)
+        derived["worker_cpu_ms"] = {"clients": run["clients"], **worker}
+    profile = (results.get("throughput") or {}).get("worker_profile") or {}
+    inclusive = profile.get("inclusive_percent") or []
+    if inclusive:
+        derived["profile_percent"] = {
+            key: max((p for name, p in inclusive if marker in name), default=None)
+            for key, marker in PROFILE_SHARES.items()
+        }
+    growth = results.get("growth") or []
+    if len(growth) >= 2 and growth[-1]["pathways"] > growth[0]["pathways"]:
+        first, last = growth[0], growth[-1]
+        added = last["pathways"] - first["pathways"]
+        derived["rss_kb_per_added_pathway"] = round(
+            (last["worker_rss_mb"] - first["worker_rss_mb"]) * 1024 / added
+        )
+    points = (results.get("eviction") or {}).get("points") or []
+    derived["replay_ms_per_event"] = [
+        {
+            "events": p["events"],
+            "pathway": round(p["pathway"]["median"] / p["events"], 2),
+            "bare": round(p["bare"]["median"] / p["events"], 2),
+        }
+        for p in points
+        if p["pathway"].get("median") and p["bare"].get("median")
+    ]
+    return derived
+
+
+def section(results: dict[str, Any], derived: dict[str, Any]) -> list[str]:
+    """One paragraph per kind of target `results` did not meet; nothing when all were."""
+    missed = {
+        kind
+        for row in results.get("targets") or []
+        if row["met"] is False
+        for kind in (_kind(row["figure"]),)
+    }
+    writers = (
+        ("throughput", _throughput),
+        ("open loop", _open_loop),
+        ("rss", _rss),
+        ("eviction", _eviction),
+        ("opening", _opening),
+        ("lateness", _lateness),
+        ("dashboard", _dashboard),
+    )
+    paragraphs = [f"- {w(results, derived)}" for kind, w in writers if kind in missed]
+    if not paragraphs:
+        return []
+    return ["## What holds the targets not met", "", *paragraphs, ""]
+
+
+def _kind(figure: str) -> str:
+    for marker, kind in (
+        ("commands/s", "throughput"),
+        ("open loop", "open loop"),
+        ("RSS", "rss"),
+        ("evicted", "eviction"),
+        ("opened/s", "opening"),
+        ("lateness", "lateness"),
+        ("dashboard", "dashboard"),
+    ):
+        if marker in figure:
+            return kind
+    return "other"
+
+
+def _capacity_run(results: dict[str, Any]) -> dict[str, Any] | None:
+    runs = [r for r in (results.get("throughput") or {}).get("runs", []) if "medians" in r]
+    return next((r for r in runs if r["clients"] == 50), runs[0] if runs else None)
+
+
+def _throughput(results: dict[str, Any], derived: dict[str, Any]) -> str:
+    text = "**Throughput.** "
+    cpu = derived.get("worker_cpu_ms")
+    if cpu and "ratio" in cpu:
+        text += (
+            f"The worker spends {cpu['pathway']} ms of CPU per command against {cpu['bare']} ms "
+            f"per bare update ({cpu['ratio']} times, at {cpu['clients']} clients); on two cores "
+            "shared by Temporal, PostgreSQL, the worker and the clients, that gap is the "
+            "throughput gap. "
+        )
+    shares = derived.get("profile_percent") or {}
+    if shares.get("sandbox") is not None:
+        text += (
+            f"Its profile (`worker-profile.txt`): {shares['sandbox']} % of the worker's CPU "
+            f"inside the sandbox's activations, {shares.get('payload_visitors')} % in the SDK's "
+            f"payload visitors ({shares.get('serialization_context')} % asking the sandbox "
+            "for a serialization context, once per payload). "
+        )
+    unsandboxed = (results.get("throughput") or {}).get("unsandboxed_runs") or []
+    if unsandboxed and "throughput" in unsandboxed[0]:
+        v = unsandboxed[0]["throughput"]
+        text += f"The sandbox off, in the same run: median {v['median']} of bare. "
+    return text + (
+        "Each command costs two sandboxed activations (the update, then its local "
+        "activity's result): the lever not built is the append out of the update's path."
+    )
+
+
+def _open_loop(results: dict[str, Any], derived: dict[str, Any]) -> str:
+    run = _capacity_run(results)
+    capacity = run["medians"]["pathway"]["per_second"] if run else None
+    parts = []
+    for p in (results.get("open_loop") or {}).get("points", []):
+        if p["meets_p99_target"]:
+            continue
+        side = "above" if capacity is not None and p["rate_per_second"] > capacity else "below"
+        parts.append(
+            f"at {p['share_of_capacity']} of bare capacity {p['rate_per_second']}/s, {side} it"
+        )
+    return (
+        f"**Open-loop latency** moves with throughput: the pathway's own capacity was "
+        f"{capacity} commands/s (the rounds' median); offered {'; '.join(parts)}. Above it "
+        "the queue grows for the whole point; below it, each command pays the worker's extra "
+        "CPU on busy cores."
+    )
+
+
+def _rss(results: dict[str, Any], derived: dict[str, Any]) -> str:
+    growth = results.get("growth") or []
+    first, last = growth[0], growth[-1]
+    per = derived.get("rss_kb_per_added_pathway")
+    added = f": {per} KB for each pathway more" if per is not None else ""
+    return (
+        f"**Worker memory**: {last['worker_rss_mb']} MB with {last['pathways']} pathways open, "
+        f"{first['worker_rss_mb']} MB with {first['pathways']}{added}. A cached pathway holds "
+        "its sandboxed workflow; the worker's cache size (`PATHWAYS_WORKER_CACHED_WORKFLOWS`) "
+        'bounds the memory whatever the caseload (docs/scale-out.md, "Sizing").'
+    )
+
+
+def _eviction(results: dict[str, Any], derived: dict[str, Any]) -> str:
+    per = ", ".join(
+        f"{p['pathway']} ms per history event against {p['bare']} (runs of {p['events']})"
+        for p in derived.get("replay_ms_per_event", [])
+    )
+    return (
+        f"**A command to an evicted pathway** replays its run first: {per}. The levers: "
+        "shorter runs (continue-as-new at a few hundred events, behind a patch) and fewer "
+        "history events per command (the append out of the update's path)."
+    )
+
+
+def _opening(results: dict[str, Any], derived: dict[str, Any]) -> str:
+    o = results["opening_rate"]
+    return (
+        f"**Opening**: {o['opened_per_second']} pathways a second against "
+        f"{o['bare_started_per_second']} bare starts. An opening is a start, the first "
+        "workflow task (the sandbox imports the workflow module for each new instance) and an "
+        "update with its append; a bare start returns before any task runs. Lever not tried: "
+        "the worker's workflow-task slots for two cores."
+    )
+
+
+def _lateness(results: dict[str, Any], derived: dict[str, Any]) -> str:
+    late = results["lateness"]
+    load = late["load"]
+    bare = late["bare_timer_lateness_s"].get("p99")
+    return (
+        f"**Escalation lateness**: under the burst the load's commands were answered at "
+        f"{load.get('answered_per_second')} a second of {load.get('offered_per_second')} "
+        f"offered, and a bare timer on the same queue fired {bare} s late (p99; the pathway's "
+        f"steps {late['to_commit_s'].get('p99')} s to the commit, ratio {late['ratio_p99']}). "
+        "Where the ratio is near one the lateness is Temporal's own on saturated cores: the "
+        "levers are those of throughput."
+    )
+
+
+def _dashboard(results: dict[str, Any], derived: dict[str, Any]) -> str:
+    ind = results["indicators"]
+    queries, page = ind.get("queries", {}), ind["page"]
+    table = queries.get("dashboard_page_coordinator", {}).get("median_s")
+    trend = queries.get("trend_12_points_by_organisation", {}).get("median_s")
+    return (
+        f"**Indicator dashboard**: the page runs the coordinator's table ({table} s alone, "
+        f"median) and the trend by organisation ({trend} s); warm runs (median "
+        f"{page['warm_ms'].get('median')} ms) against cold ones ({page['cold_ms'].get('median')}"
+        " ms). Lever not tried: a monthly roll-up of the facts, so the trend reads a dozen "
+        "rows per organisation instead of scanning them."
+    )
