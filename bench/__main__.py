@@ -169,7 +169,6 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
         sizes.indicator_generate,
     )
     results["targets"] = targets.table(results)
-    results["derived"] = holding.derive(results)
     results["load_after"] = load_average()
     results["conditions"] = conditions.finish()
     results["total_seconds"] = round(time.monotonic() - started, 1)
@@ -303,6 +302,9 @@ def main(argv: list[str] | None = None) -> None:
     results = asyncio.run(suite(sizes, args.out))
     results["mode"] = "smoke" if args.smoke else "full"
     results["sizes"] = dataclasses.asdict(sizes)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    # Written again with the reading's derived figures: a fault in deriving them loses no run.
+    results["derived"] = holding.derive(results)
     (args.out / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     reading = analysis.generate(results, "results.json")
     (args.out / "ANALYSIS.md").write_text(reading)

@@ -41,8 +41,11 @@ def derive(results: dict[str, Any]) -> dict[str, Any]:
             for key, marker in PROFILE_SHARES.items()
         }
     growth = results.get("growth") or []
-    if len(growth) >= 2 and growth[-1]["pathways"] > growth[0]["pathways"]:
-        first, last = growth[0], growth[-1]
+    first, last = (growth[0], growth[-1]) if growth else ({}, {})
+    if (
+        None not in (first.get("worker_rss_mb"), last.get("worker_rss_mb"))
+        and last["pathways"] > first["pathways"]
+    ):
         added = last["pathways"] - first["pathways"]
         derived["rss_kb_per_added_pathway"] = round(
             (last["worker_rss_mb"] - first["worker_rss_mb"]) * 1024 / added
@@ -55,7 +58,7 @@ def derive(results: dict[str, Any]) -> dict[str, Any]:
             "bare": round(p["bare"]["median"] / p["events"], 2),
         }
         for p in points
-        if p["pathway"].get("median") and p["bare"].get("median")
+        if p.get("events") and p["pathway"].get("median") and p["bare"].get("median")
     ]
     return derived
 

@@ -130,6 +130,10 @@ def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path)
         assert heading in report
     reading = (tmp_path / "ANALYSIS.md").read_text()
     assert reading.strip() in report and conditions["commit"] in reading
+    # The reading's derived figures are stored with the run (bench.holding).
+    assert "replay_ms_per_event" in results["derived"]
+    if any(row["met"] is False for row in results["targets"]):
+        assert "## What holds the targets not met" in reading
 
 
 @pytest.mark.parametrize(
