@@ -1,5 +1,9 @@
 """Crypto-shredding through `pathways erase`: refusals change nothing; an erased pathway reads
-as erased everywhere it was stored, other pathways and the indicator figures unchanged."""
+as erased everywhere it was stored, other pathways and the indicator figures unchanged.
+
+The erasure that succeeds, the legal hold set and the history run as processes (the console
+script end to end); the refusals, the release and the reads after run in this process
+(`Deployment.cli_in_process`), as starting `pathways` is most of a command's CPU."""
 
 from __future__ import annotations
 
@@ -50,38 +54,40 @@ async def test_erasure_is_refused_until_allowed_then_shreds_one_pathway_only(
     (held_tokens,) = await table(deployment, tokens)
     assert held_tokens[0] > 0
 
-    not_yet = await deployment.cli(*erase)
+    not_yet = await deployment.cli_in_process(*erase)
     assert not_yet.code == 2 and "retention_not_passed" in not_yet.stderr, not_yet
     assert (
         await deployment.cli(
             "legal-hold", "set", shredded, "--actor", "dpo", "--reason", "court case"
         )
     ).code == 0
-    held = await deployment.cli(*erase, "--request-id", "req-7")
+    held = await deployment.cli_in_process(*erase, "--request-id", "req-7")
     assert held.code == 2 and "legal_hold" in held.stderr, held
-    unknown = await deployment.cli("erase", "p-nobody", "--actor", "dpo", "--reason", "x")
+    unknown = await deployment.cli_in_process(
+        "erase", "p-nobody", "--actor", "dpo", "--reason", "x"
+    )
     assert unknown.code == 2 and "pathway_not_found" in unknown.stderr
     assert await table(deployment, "SELECT count(*) FROM pathway_keys WHERE wrapped IS NULL") == [
         (0,)
     ]
-    released = await deployment.cli(
+    released = await deployment.cli_in_process(
         "legal-hold", "release", shredded, "--actor", "dpo", "--reason", "case closed"
     )
     assert released.code == 0, released
 
     done = await deployment.cli(*erase, "--request-id", "req-7")
     assert done.code == 0, done
-    again = await deployment.cli(*erase, "--request-id", "req-7")
+    again = await deployment.cli_in_process(*erase, "--request-id", "req-7")
     assert again.code == 2 and "already_erased" in again.stderr
     assert await table(deployment, tokens) == [(0,)], "her search tokens go with her key"
     found = await index.search("amina", SearchScope())
     assert shredded not in found and kept in found
 
     history = await deployment.cli("history", shredded, "--json")
-    shown = await deployment.cli("show", shredded, "--json")
+    shown = await deployment.cli_in_process("show", shredded, "--json")
     assert history.code == 0 and shown.code == 0, (history, shown)
     assert "Amina" not in history.stdout + shown.stdout and "[erased]" in shown.stdout
-    other = await deployment.cli("show", kept, "--json")
+    other = await deployment.cli_in_process("show", kept, "--json")
     assert "Amina" in other.stdout
     records = await deployment.store_reader(sealer).read_stream(stream_id_for(shredded))
     assert records[0].erased and records[0].data["beneficiary"]["gender"] == "female"

@@ -1,4 +1,8 @@
-"""`pathways export-subject`: everything held about one person, clear, in JSON and HTML."""
+"""`pathways export-subject`: everything held about one person, clear, in JSON and HTML.
+
+The export that succeeds runs as a process (the console script end to end); the refusals
+and the account's creation run in this process (`Deployment.cli_in_process`), as starting
+`pathways` is most of a command's CPU (docs/testing.md)."""
 
 from __future__ import annotations
 
@@ -16,12 +20,14 @@ async def test_export_holds_the_persons_data_and_refuses_to_overwrite(
     await deployment.pathways.open(opening(pid))
     await deployment.pathways.send(pid, envelope({"type": "add_note", "text": "Called Amina"}))
     out = deployment.workdir / "export"
-    nameless = await deployment.cli("export-subject", pid, "--output", str(out))
+    nameless = await deployment.cli_in_process("export-subject", pid, "--output", str(out))
     assert nameless.code == 2 and "actor_required" in nameless.stderr
-    stranger = await deployment.cli("export-subject", pid, "--output", str(out), "--actor", "x")
+    stranger = await deployment.cli_in_process(
+        "export-subject", pid, "--output", str(out), "--actor", "x"
+    )
     assert stranger.code == 2 and "account_not_found" in stranger.stderr
     assert not out.exists() and await access_entries(deployment, pid) == []
-    made = await deployment.cli(
+    made = await deployment.cli_in_process(
         "user", "create", "ada", "--name", "Ada Auditor", "--role", "auditor", "--no-password"
     )
     assert made.code == 0, made  # the deployment's own staff has aldo; she is a new one
@@ -38,9 +44,11 @@ async def test_export_holds_the_persons_data_and_refuses_to_overwrite(
         ("ada", "auditor", "export_subject", "subject_access", "cli")
     ]
 
-    again = await deployment.cli("export-subject", pid, "--output", str(out), "--actor", "ada")
+    again = await deployment.cli_in_process(
+        "export-subject", pid, "--output", str(out), "--actor", "ada"
+    )
     assert again.code == 2 and "output_exists" in again.stderr
-    unknown = await deployment.cli(
+    unknown = await deployment.cli_in_process(
         "export-subject", "p-nobody", "--output", str(out / "x"), "--actor", "ada"
     )
     assert unknown.code == 2 and "pathway_not_found" in unknown.stderr
