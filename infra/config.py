@@ -8,13 +8,13 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-WORKER_CACHED_WORKFLOWS = 1_500
-"""Pathways a worker keeps in memory by default (`Settings.worker_cached_workflows`): the
-working set, not the caseload. About 200 KB each in the sandbox, so a worker holds about
-540 MB + 1,500 × 0.2 MB = 840 MB however many pathways are open (the full bench of 7
-December measured 2,198 MB with 8,237 cached under the former 10,000; the target is under
-1 GiB at 10,000 open pathways); a pathway out of the cache replays its run on its next
-command or timer, about 1.5 ms per history event (docs/scale-out.md, "Sizing")."""
+WORKER_CACHED_WORKFLOWS = 10_000
+"""Pathways a worker keeps in memory by default (`Settings.worker_cached_workflows`): every
+open pathway of a caseload of that size, about 200 KB each in the sandbox (2,198 MB with
+8,237 cached, bench of 7 December). A cache smaller than the pathways a burst touches
+thrashes: at 1,500, the bench's thousand ladders falling due at once, their bare timers and
+the loaded fleet (2,200 workflows in seconds) evicted each other, every task replayed a
+whole run, and commands waited up to 870 s (docs/scale-out.md, "Sizing")."""
 
 
 class Settings(BaseSettings):
@@ -102,8 +102,8 @@ class Settings(BaseSettings):
     worker_cached_workflows: int = Field(default=WORKER_CACHED_WORKFLOWS, ge=1, le=1_000_000)
     """Pathway workflows each worker keeps in memory between commands (the SDK's sticky
     cache; its own default is 1,000). A command to a pathway not in it first replays that
-    run's history, so size it to the pathways the worker serves in a day, within the memory
-    it may use: docs/scale-out.md, "Sizing"."""
+    run's history, so size it to the open caseload the worker serves, bursts included:
+    docs/scale-out.md, "Sizing"."""
     worker_sandbox: bool = True
     """Run pathway workflows in the SDK's sandbox, which re-checks at run time that workflow
     code stays deterministic. `false` runs them without it: about half a worker's CPU per
