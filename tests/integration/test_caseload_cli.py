@@ -53,9 +53,9 @@ class Operator:
     async def cli(self, *args: str) -> Ran:
         return await run(PATHWAYS, *args, env=self.env, cwd=self.workdir, timeout=120)
 
-    async def refused(self, *args: str) -> Ran:
-        """`pathways <args>` in this process, for a refusal: a subprocess would import the
-        application first (the commands that succeed run the entry point itself)."""
+    async def here(self, *args: str) -> Ran:
+        """`pathways <args>` in this process, for a refusal or a repeat: a subprocess would
+        import the application first (each command that succeeds runs as a process once)."""
         return await in_process(*args, env=self.env)
 
     async def caseworkers(self) -> list[tuple[str, str]]:
@@ -156,19 +156,17 @@ async def test_a_dry_run_then_its_application_reassign_each_pathway_once(
         ]
         assert await o.caseworkers() == [(p, "luca") for p in annas]
 
-        again = await o.cli("caseload", "apply", dry_run_id, "--actor", "sara")
+        again = await o.here("caseload", "apply", dry_run_id, "--actor", "sara")
         assert again.code == 0 and again.stdout == applied.stdout, again
         assert "already applied" in again.stderr
 
-        other = await o.refused(
+        other = await o.here(
             "caseload", "reassign", "org-lecce", "luca", "marta", "--actor", "sara"
         )
         assert other.code == 2 and other.stderr.startswith("error: caseworker_not_eligible: ")
-        nobody = await o.refused(
-            "caseload", "reassign", "org-lecce", "luca", "anna", "--actor", "x"
-        )
+        nobody = await o.here("caseload", "reassign", "org-lecce", "luca", "anna", "--actor", "x")
         assert nobody.code == 2 and nobody.stderr.startswith("error: account_not_found: ")
-        unknown = await o.refused("caseload", "apply", "bulk-nothing", "--actor", "sara")
+        unknown = await o.here("caseload", "apply", "bulk-nothing", "--actor", "sara")
         assert unknown.code == 2 and unknown.stderr.startswith("error: not_a_dry_run: "), unknown
     assert await o.caseworkers() == [(p, "luca") for p in annas]
 
@@ -186,7 +184,7 @@ async def test_a_cohort_dry_run_lists_the_refusals_then_apply_closes_each_ready_
             for command, actor in followed_up(today, payment_pending=payment_pending):
                 await pathways.send(pathway_id, envelope(command, actor))
 
-        bad = await o.refused("caseload", "close-cohort", "org-lecce", "--opened-from", "soon")
+        bad = await o.here("caseload", "close-cohort", "org-lecce", "--opened-from", "soon")
         assert bad.code == 2 and bad.stderr.startswith("error: invalid_command: "), bad
         dry = await o.cli(
             "caseload", "close-cohort", "org-lecce", "--opened-from", str(today), "--actor", "sara"
@@ -199,13 +197,13 @@ async def test_a_cohort_dry_run_lists_the_refusals_then_apply_closes_each_ready_
         dry_run_id = lines[2].rsplit(" ", 1)[1]
         assert await o.stages() == [(ready, "follow_up"), (pending, "follow_up")]
 
-        applied = await o.cli("caseload", "apply", dry_run_id, "--actor", "sara")
+        applied = await o.here("caseload", "apply", dry_run_id, "--actor", "sara")
         assert applied.code == 0, applied
         lines = applied.stdout.splitlines()
         assert lines[0] == f"done: {ready}"
         assert lines[1].startswith(f"refused: {pending}: payments_pending: ")
         assert lines[2] == f"2 pathways: 1 done, 1 refused ({dry_run_id}-apply)"
-        again = await o.cli("caseload", "apply", dry_run_id, "--actor", "sara")
+        again = await o.here("caseload", "apply", dry_run_id, "--actor", "sara")
         assert again.code == 0 and again.stdout == applied.stdout, again
     assert await o.stages() == [(ready, "closed"), (pending, "follow_up")]
     closed = await o.store.read_stream(f"pathway-{ready}")

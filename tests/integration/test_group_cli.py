@@ -1,5 +1,6 @@
 """`pathways group record` on the dev server and PostgreSQL: refusals exit 2 with their code
-and write nothing; a recording tells each attendee once, and run again changes nothing."""
+and write nothing; a recording tells each attendee once, and run again changes nothing.
+The recording runs as a process; the refusals and the repeat in this process (`Operator.here`)."""
 
 from __future__ import annotations
 
@@ -47,10 +48,10 @@ async def test_the_cli_records_a_group_activity_once_and_refuses_with_codes(
             (["ev-c", *ids, "--on", today.isoformat(), "--kind", "picnic"], "invalid_command"),
         ]
         for args, code in refusals:
-            ran = await o.cli("group", "record", *args, *fields)
+            ran = await o.here("group", "record", *args, *fields)
             assert ran.code == 2 and f"error: {code}" in ran.stderr, ran
         # marta (org-nardo) records for her organisation: anna's pathways are not hers to see.
-        ran = await o.cli(
+        ran = await o.here(
             "group", "record", "ev-d", *ids, "--on", today.isoformat(),
             "--title", "x", "--place", "y", "--actor", "marta",
         )  # fmt: skip
@@ -60,6 +61,6 @@ async def test_the_cli_records_a_group_activity_once_and_refuses_with_codes(
         args = ("group", "record", "ev-ok", *ids, "--on", today.isoformat(), *fields)
         ran = await o.cli(*args)
         assert ran.code == 0 and "2 of 2 attendees recorded" in ran.stdout, ran
-        again = await o.cli(*args)
+        again = await o.here(*args)
         assert again.code == 0 and "already recorded" in again.stderr, again
     assert await told(o) == 2
