@@ -79,6 +79,8 @@ def section(results: dict[str, Any], derived: dict[str, Any]) -> list[str]:
         ("opening", _opening),
         ("lateness", _lateness),
         ("dashboard", _dashboard),
+        ("sustained", _sustained),
+        ("as-of", _as_of),
     )
     paragraphs = [f"- {w(results, derived)}" for kind, w in writers if kind in missed]
     if not paragraphs:
@@ -95,6 +97,8 @@ def _kind(figure: str) -> str:
         ("opened/s", "opening"),
         ("lateness", "lateness"),
         ("dashboard", "dashboard"),
+        ("p99 of commands", "sustained"),
+        ("as-of", "as-of"),
     ):
         if marker in figure:
             return kind
@@ -145,11 +149,11 @@ def _open_loop(results: dict[str, Any], derived: dict[str, Any]) -> str:
         parts.append(
             f"at {p['share_of_capacity']} of bare capacity {p['rate_per_second']}/s, {side} it"
         )
+    offered = f"; offered {'; '.join(parts)}" if parts else ""
     return (
         f"**Open-loop latency** moves with throughput: the pathway's own capacity was "
-        f"{capacity} commands/s (the rounds' median); offered {'; '.join(parts)}. Above it "
-        "the queue grows for the whole point; below it, each command pays the worker's extra "
-        "CPU on busy cores."
+        f"{capacity} commands/s (the rounds' median){offered}. Above it the queue grows for "
+        "the whole point; below it, each command pays the worker's extra CPU on busy cores."
     )
 
 
@@ -208,10 +212,35 @@ def _dashboard(results: dict[str, Any], derived: dict[str, Any]) -> str:
     queries, page = ind.get("queries", {}), ind["page"]
     table = queries.get("dashboard_page_coordinator", {}).get("median_s")
     trend = queries.get("trend_12_points_by_organisation", {}).get("median_s")
+    alone = (
+        f" the coordinator's table ({table} s alone, median) and the trend by organisation "
+        f"({trend} s);"
+        if table is not None and trend is not None
+        else ""
+    )
     return (
-        f"**Indicator dashboard**: the page runs the coordinator's table ({table} s alone, "
-        f"median) and the trend by organisation ({trend} s); warm runs (median "
-        f"{page['warm_ms'].get('median')} ms) against cold ones ({page['cold_ms'].get('median')}"
-        " ms). Lever not tried: a monthly roll-up of the facts, so the trend reads a dozen "
-        "rows per organisation instead of scanning them."
+        f"**Indicator dashboard**: the page runs{alone or ' its tables and trend;'} warm runs "
+        f"(median {page['warm_ms'].get('median')} ms) against cold ones "
+        f"({page['cold_ms'].get('median')} ms). Lever not tried: a monthly roll-up of the "
+        "facts, so the trend reads a dozen rows per organisation instead of scanning them."
+    )
+
+
+def _sustained(results: dict[str, Any], derived: dict[str, Any]) -> str:
+    s = results["sustained"]
+    return (
+        f"**Sustained commands**: the late commands' p99 {s['late_ms'].get('p99')} ms against "
+        f"{s['early_ms'].get('p99')} ms early, across {s['continue_as_new']} continue-as-new, "
+        f"the runs holding {s['current_run_events'].get('max')} events at most at the end: "
+        "a late command pays for the run's length, the lever is shorter runs."
+    )
+
+
+def _as_of(results: dict[str, Any], derived: dict[str, Any]) -> str:
+    a = results["as_of"]
+    end = a["by_age"][-1]
+    return (
+        f"**As-of** at the end of the long pathway: p99 {end['p99_ms']} ms over "
+        f"{end['events_folded']} events; the snapshots (`PATHWAYS_AS_OF_SNAPSHOT_EVERY`) bound "
+        "the events folded after the nearest one."
     )

@@ -163,3 +163,16 @@ def test_the_reading_opens_with_the_targets_and_gives_the_opening_sustained_and_
     assert f"across {driven['continue_as_new']} continue-as-new" in reading
     [point] = results["eviction"]["points"]
     assert f"runs of {point['events']} events: p50 {point['pathway']['median']} ms" in reading
+
+
+def test_every_kind_of_target_missed_has_its_paragraph_citing_only_the_json(
+    results: dict[str, Any],
+) -> None:
+    missed = {**results, "targets": [{**row, "met": False} for row in results["targets"]]}
+    reading = generate(missed, FIXTURE.name)
+    holding = reading.split("## What holds the targets not met", 1)[1].split("\n## ", 1)[0]
+    paragraphs = [line for line in holding.splitlines() if line.startswith("- **")]
+    assert len(paragraphs) == 9, holding  # one per kind: the 11 rows hold 9 kinds
+    known = numbers_in(results) | numbers_in(derive(results))
+    assert figures_of(holding) <= known, sorted(figures_of(holding) - known)
+    assert "None" not in holding
