@@ -50,3 +50,24 @@ def test_the_dump_is_named_by_size_and_key_under_the_cache_directory(
     assert cached_dump(200, 20).parent == tmp_path
     assert cached_dump(200, 20) != cached_dump(100_000, 20)
     assert cached_dump(200, 20) == cached_dump(200, 20)
+
+
+def test_generate_only_leaves_a_cached_dump_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The dump is keyed by its generator, so one already cached is the one it would make:
+    `--generate-only` says where it is instead of spending minutes making it again."""
+    from bench import indicators_scale
+
+    cached = tmp_path / "indicators.dump"
+    cached.write_bytes(b"dump")
+    monkeypatch.setattr(indicators_scale, "cached_dump", lambda pathways, per: cached)
+
+    async def never(*args: object) -> None:
+        raise AssertionError("generated again")
+
+    monkeypatch.setattr(indicators_scale, "generate_dump", never)
+    monkeypatch.setattr("sys.argv", ["indicators_scale", "--pathways", "50", "--generate-only"])
+    indicators_scale.main()
+    assert f'"dump": "{cached}"' in capsys.readouterr().out
+    assert cached.read_bytes() == b"dump"
