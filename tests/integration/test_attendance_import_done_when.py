@@ -59,7 +59,7 @@ async def test_a_sheet_of_30_rows_reports_its_problems_then_records_26_once(
             await pathways.open(first)
             for command in rest:
                 await pathways.send(pathway_id, command)
-        dry = await o.refused(
+        dry = await o.here(
             "attendance", "import", str(o.workdir / "presenze.xlsx"),
             "--organisation", "org-lecce", "--dry-run", "--actor", "anna",
         )  # fmt: skip
@@ -77,20 +77,20 @@ async def test_a_sheet_of_30_rows_reports_its_problems_then_records_26_once(
         assert await recorded(o) == 0, "a dry run records nothing"
         (dry_run_id,) = re.findall(r"dry run (bulk-\w+)", dry.stdout)
 
-        applied = await o.refused("attendance", "import", "--apply", dry_run_id, "--actor", "anna")
+        applied = await o.here("attendance", "import", "--apply", dry_run_id, "--actor", "anna")
         assert applied.code == 0, applied.stderr
         assert f"26 rows: 26 recorded, 0 refused ({dry_run_id}-apply)" in applied.stdout
         assert await recorded(o) == 26
 
-        again = await o.refused("attendance", "import", "--apply", dry_run_id, "--actor", "anna")
+        again = await o.here("attendance", "import", "--apply", dry_run_id, "--actor", "anna")
         assert again.code == 0 and "already applied" in again.stderr
-        checked = await o.refused(
+        checked = await o.here(
             "attendance", "import", str(o.workdir / "presenze.xlsx"),
             "--organisation", "org-lecce", "--dry-run", "--actor", "anna",
         )  # fmt: skip
         assert "30 rows: 0 would be recorded, 30 with problems" in checked.stdout
         # luca is no caseworker of these pathways: to him they are not there.
-        luca = await o.refused(
+        luca = await o.here(
             "attendance", "import", str(o.workdir / "presenze.xlsx"),
             "--organisation", "org-lecce", "--dry-run", "--actor", "luca",
         )  # fmt: skip

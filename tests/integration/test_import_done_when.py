@@ -68,7 +68,7 @@ async def test_500_rows_give_their_report_then_470_pathways_open_once_across_a_c
     assert len(rows) == 500
     (o.workdir / "caseload.xlsx").write_bytes(xlsx_of(rows))
     async with build_worker(o.client, o.store, o.queue, accounts=o.accounts):
-        ran = await o.refused(
+        ran = await o.here(
             "caseload", "import", str(o.workdir / "caseload.xlsx"), "--organisation", "org-lecce",
             "--dry-run", "--actor", "sara",
         )  # fmt: skip
