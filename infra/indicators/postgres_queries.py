@@ -1,6 +1,12 @@
 """`IndicatorQueries` on PostgreSQL: the reports' reads from `indicator_facts`.
 
 What the times mean is said in `infra.indicators.queries`.
+
+Every read runs with `prepare=False`: a report's best plan depends on its parameters (the
+day asked, the organisation, the filters), and a statement psycopg prepares after its fifth
+run gets PostgreSQL's generic plan after five more, made once for any day. On the dashboard
+at 100,000 pathways that plan took 1.3 s where the custom one takes 0.7 (bench/RESULTS.md,
+"Indicator dashboard": warm runs were slower than cold ones). Planning costs a millisecond.
 """
 
 from __future__ import annotations
@@ -85,7 +91,7 @@ class PostgresIndicatorQueries(IndicatorQueries):
         )
         params.update(condition_params)
         async with self._pool.connection() as conn:
-            cur = await conn.execute(query, params)
+            cur = await conn.execute(query, params, prepare=False)
             rows = await cur.fetchall()
         sums: Sums = {}
         for *cell, fact, total, count in rows:
@@ -179,7 +185,7 @@ class PostgresIndicatorQueries(IndicatorQueries):
             **condition_params,
         }
         async with self._pool.connection() as conn:
-            cur = await conn.execute(query, params)
+            cur = await conn.execute(query, params, prepare=False)
             rows = await cur.fetchall()
         changes: list[Sums] = [{} for _ in instants]
         for *cell, fact, sign, index, total, count in rows:
@@ -207,7 +213,7 @@ class PostgresIndicatorQueries(IndicatorQueries):
         """Whether any pathway was linked to a person (a confirmed duplicate, not undone) at
         some instant from `first` to `last`."""
         async with self._pool.connection() as conn:
-            cur = await conn.execute(_ANY_LINK, {"first": first, "last": last})
+            cur = await conn.execute(_ANY_LINK, {"first": first, "last": last}, prepare=False)
             found = await cur.fetchone()
         return bool(found and found[0])
 
@@ -273,7 +279,7 @@ class PostgresIndicatorQueries(IndicatorQueries):
         )
         params["limit"] = limit
         async with self._pool.connection() as conn:
-            cur = await conn.execute(query, params)
+            cur = await conn.execute(query, params, prepare=False)
             rows = await cur.fetchall()
         return [
             Contribution(
