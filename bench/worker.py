@@ -64,6 +64,7 @@ async def serve(address: str, database: str, queue: str, ready: Path) -> None:
                 queue,
                 settings.worker_cached_workflows,
                 sandboxed=settings.worker_sandbox,
+                workflow_task_slots=settings.worker_workflow_task_slots,
                 more_workflows=[BareTimer],
             ),
             bare,

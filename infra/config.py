@@ -104,6 +104,12 @@ class Settings(BaseSettings):
     cache; its own default is 1,000). A command to a pathway not in it first replays that
     run's history, so size it to the open caseload the worker serves, bursts included:
     docs/scale-out.md, "Sizing"."""
+    worker_workflow_task_slots: int | None = Field(default=None, ge=2, le=10_000)
+    """Workflow tasks a worker runs at once, each on a thread of a pool this size; unset: the
+    SDK's 100 slots on a pool of as many threads. Every task holds the GIL while it runs, so
+    slots beyond what the cores can run only queue inside the process instead of on the
+    server (measured with bench.variants: docs/scale-out.md, "Sizing"). At least 2, the
+    SDK's floor for a worker with a cache."""
     worker_sandbox: bool = True
     """Run pathway workflows in the SDK's sandbox, which re-checks at run time that workflow
     code stays deterministic. `false` runs them without it: about half a worker's CPU per

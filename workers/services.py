@@ -259,6 +259,7 @@ class PathwayWorker:
             settings.temporal_task_queue,
             settings.worker_cached_workflows,
             sandboxed=settings.worker_sandbox,
+            workflow_task_slots=settings.worker_workflow_task_slots,
             payments=stores.payments,
             accounts=stores.accounts,
         )

@@ -32,13 +32,15 @@ def build_worker(
     cached_workflows: int = WORKER_CACHED_WORKFLOWS,
     *,
     sandboxed: bool = True,
+    workflow_task_slots: int | None = None,
     payments: PaymentsBook | None = None,
     accounts: AccountLookup | None = None,
     more_workflows: Sequence[type] = (),
 ) -> Worker:
     """A worker for pathway workflows and their activities, on `task_queue`, keeping up to
     `cached_workflows` pathways in memory between their commands; in the SDK's sandbox
-    unless `sandboxed` is false (`Settings.worker_sandbox`).
+    unless `sandboxed` is false (`Settings.worker_sandbox`); `workflow_task_slots` workflow
+    tasks at once on as many threads, or the SDK's default (`Settings.worker_workflow_task_slots`).
 
     With `payments` (the ledger's database), it also runs statement imports, whose steps
     tell the pathways through a client on the same task queue; with `accounts`, bulk
@@ -76,6 +78,10 @@ def build_worker(
         activities=steps,
         activity_executor=ThreadPoolExecutor(max_workers=4),
         max_cached_workflows=cached_workflows,
+        max_concurrent_workflow_tasks=workflow_task_slots,
+        workflow_task_executor=(
+            None if workflow_task_slots is None else ThreadPoolExecutor(workflow_task_slots)
+        ),
         workflow_runner=SandboxedWorkflowRunner() if sandboxed else UnsandboxedWorkflowRunner(),
     )
 

@@ -1,4 +1,4 @@
-"""The worker's settings: pathways kept in memory, and the sandbox."""
+"""The worker's settings: pathways kept in memory, workflow-task slots, and the sandbox."""
 
 from __future__ import annotations
 
@@ -27,6 +27,25 @@ async def test_the_worker_caches_as_many_pathways_as_configured(
     assert worker.config()["max_cached_workflows"] == 2500
 
 
+async def test_the_worker_runs_as_many_workflow_tasks_at_once_as_configured(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = harness
+    default = build_worker(h.env.client, h.store, h.task_queue + "-default")
+    assert default.config()["max_concurrent_workflow_tasks"] is None, "the SDK's own"
+    assert default.config()["workflow_task_executor"] is None
+    monkeypatch.setenv("PATHWAYS_WORKER_WORKFLOW_TASK_SLOTS", "4")
+    slots = Settings().worker_workflow_task_slots
+    worker = build_worker(h.env.client, h.store, h.task_queue, workflow_task_slots=slots)
+    assert worker.config()["max_concurrent_workflow_tasks"] == 4
+    executor = worker.config()["workflow_task_executor"]
+    assert executor is not None and executor._max_workers == 4, "a thread per slot"
+    pid = f"p-{uuid.uuid4().hex[:12]}"
+    async with worker:
+        result = await h.pathways.open(opening(pid))
+    assert result.version == 1, "a pathway runs on it"
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [
@@ -34,6 +53,9 @@ async def test_the_worker_caches_as_many_pathways_as_configured(
         ("CACHED_WORKFLOWS", "-5"),
         ("CACHED_WORKFLOWS", "many"),
         ("SANDBOX", "perhaps"),
+        ("WORKFLOW_TASK_SLOTS", "1"),
+        ("WORKFLOW_TASK_SLOTS", "0"),
+        ("WORKFLOW_TASK_SLOTS", "several"),
     ],
 )
 def test_a_bad_worker_setting_is_refused(
