@@ -1,16 +1,17 @@
 """`decide`: the rules. Given the state and a command, the events it produces, or an error.
 
 Pure: the recording instant `now` comes from the caller (the workflow's clock), and every
-other fact from the command envelope.
+other fact from the command envelope. The checks of a command's dates and the day it is
+decided on are `domain.decision_time`'s; the decisions on a measure of the plan,
+`domain.measure_decisions`'.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import assert_never
 
 from domain import errors
-from domain.calendar import EARLIEST_DATE, LATEST_DATE, implausible_date, project_day
 from domain.commands import (
     AddNote,
     ApplyPolicy,
@@ -39,6 +40,12 @@ from domain.commands import (
 )
 from domain.consents import rules as consents
 from domain.consents.commands import GiveConsent, RecordPrivacyNotice, WithdrawConsent
+from domain.decision_time import (
+    business_time,
+    check_dates_plausible,
+    check_facts_happened,
+    decision_day,
+)
 from domain.documents import rules as documents
 from domain.documents.commands import AttachDocument
 from domain.events import (
@@ -51,9 +58,6 @@ from domain.events import (
     FollowUpRecorded,
     HouseholdUpdated,
     MeasureCancelled,
-    MeasureCompleted,
-    MeasureProgressRecorded,
-    MeasureStarted,
     NoteAdded,
     PathwayClosed,
     PathwayExtended,
@@ -67,22 +71,21 @@ from domain.events import (
     PolicyApplied,
     SkillsAssessmentRecorded,
 )
-from domain.fact_dates import fact_in_future
 from domain.figures import rules as figures
 from domain.figures.commands import CorrectAttendance, DisputeFigure, ResolveDispute
 from domain.follow_up import check_follow_up_open
 from domain.group_activities import rules as group_activities
 from domain.group_activities.commands import RecordGroupParticipation
 from domain.limits import DEFAULT_LIMITS, Limits
-from domain.measures import (
-    CATALOGUE,
-    PAYMENT_RULES,
-    MeasureState,
-    MeasureStatus,
-    payable_measure,
-    spec_for_progress,
+from domain.measure_decisions import (
+    complete_measure,
+    measure_in,
+    payment_limits,
+    record_progress,
+    rule_context,
+    start_measure,
 )
-from domain.measures.base import RuleContext
+from domain.measures import CATALOGUE, MeasureStatus, payable_measure
 from domain.obligations import ITALIAN_TIME, Timekeeping, ladder_points
 from domain.partner_links import rules as partner_links
 from domain.partner_links.commands import LinkPartnerContact, UnlinkPartnerContact
@@ -94,9 +97,7 @@ from domain.payments.commands import (
     RejectPayment,
     RequestPayment,
 )
-from domain.payments.ledger import PaymentKind
 from domain.permissions import check_permitted
-from domain.policy import PaymentTerms
 from domain.referrals import rules as referrals
 from domain.referrals.commands import (
     AcceptReferral,
@@ -134,63 +135,6 @@ def decide(
         return _open(state, command, actor)
     check_permitted(state, command, actor, on=decision_day(occurred, timekeeping))
     return _decide_open_pathway(state, command, actor, occurred, now, limits, timekeeping)
-
-
-def check_dates_plausible(command: Command) -> None:
-    """Refuse a command carrying a date outside `EARLIEST_DATE`..`LATEST_DATE`, by its field.
-
-    Raises:
-        DateOutOfRange: the first such date, with its field path.
-    """
-    found = implausible_date(command)
-    if found is not None:
-        field, day = found
-        raise errors.DateOutOfRange(
-            f"{field} {day.isoformat()} lies outside {EARLIEST_DATE.isoformat()}"
-            f" to {LATEST_DATE.isoformat()}",
-            field=field,
-        )
-
-
-def check_facts_happened(command: Command, now: datetime) -> None:
-    """Refuse a command dating something that happened after the day it is recorded.
-
-    The day is the Italian day of `now`; plans and schedules (unmarked dates) may lie ahead.
-
-    Raises:
-        FactInFuture: the first such fact, with its field path.
-    """
-    today = project_day(now)
-    found = fact_in_future(command, today)
-    if found is not None:
-        field, value = found
-        raise errors.FactInFuture(
-            f"{field} {value} is after today ({today.isoformat()}): record it once it has happened",
-            field=field,
-        )
-
-
-def decision_day(occurred: datetime, timekeeping: Timekeeping) -> date:
-    """The day a command is decided on: the Italian day of its business time, or, in a run
-    that began before that rule (`Timekeeping.italian_decision_days`), its UTC date."""
-    return project_day(occurred) if timekeeping.italian_decision_days else occurred.date()
-
-
-def business_time(
-    state: PathwayState, envelope: CommandEnvelope, now: datetime, limits: Limits
-) -> datetime:
-    """The command's business time, checked against the recording instant and the window."""
-    occurred = envelope.occurred_at or now
-    if occurred > now + timedelta(minutes=limits.future_skew_minutes):
-        raise errors.OccurredInFuture("the business time lies in the future", field="occurred_at")
-    if now - occurred > timedelta(days=limits.backdate_window_days):
-        raise errors.BackdateWindowExceeded(
-            f"entries may be back-dated by at most {limits.backdate_window_days} days",
-            field="occurred_at",
-        )
-    if state.opened_at is not None and occurred < state.opened_at:
-        raise errors.DateOrderInvalid("the business time precedes the opening", field="occurred_at")
-    return occurred
 
 
 def _open(state: PathwayState, command: OpenPathway, actor: Actor) -> list[Event]:
@@ -233,13 +177,13 @@ def _decide_open_pathway(
             pending = _pending_plan_not_by(state, actor)
             return [PlanRejected(revision=pending.revision, reason=command.reason)]
         case StartMeasure():
-            return _start_measure(state, command, actor, occurred, on, limits)
+            return start_measure(state, command, actor, occurred, on, limits)
         case RecordMeasureProgress():
-            return _record_progress(state, command, actor, occurred, on, limits)
+            return record_progress(state, command, actor, occurred, on, limits)
         case CompleteMeasure():
-            return _complete_measure(state, command, actor, occurred, on, limits)
+            return complete_measure(state, command, actor, occurred, on, limits)
         case CancelMeasure():
-            measure = _measure(
+            measure = measure_in(
                 state, command.measure_id, MeasureStatus.PLANNED, MeasureStatus.ACTIVE
             )
             return [MeasureCancelled(measure_id=measure.measure_id, reason=command.reason)]
@@ -325,7 +269,9 @@ def _decide_open_pathway(
             return [PathwayClosed(reason=command.reason)]
         case RequestPayment():
             payable_measure(state.measures, command.measure_id, command.kind)
-            requested = payments.request_payment(state, command, occurred, on, _limits_of(state))
+            requested = payments.request_payment(
+                state, command, occurred, on, payment_limits(state)
+            )
             return list(requested)
         case ApprovePayment():
             figures.check_undisputed(state, command.payment_id)
@@ -333,7 +279,7 @@ def _decide_open_pathway(
         case RejectPayment():
             return list(payments.reject_payment(state, command, actor))
         case CorrectPayee():
-            return list(payments.correct_payee(state, command, occurred, _limits_of(state)))
+            return list(payments.correct_payee(state, command, occurred, payment_limits(state)))
         case RecordPaymentOutcome():
             return list(payments.record_outcome(state, command, actor))
         case LinkPartnerContact():
@@ -369,10 +315,10 @@ def _decide_open_pathway(
         case ResolveDispute():
             return list(figures.resolve(state, command))
         case CorrectAttendance():
-            measure = _measure(
+            measure = measure_in(
                 state, command.measure_id, MeasureStatus.ACTIVE, MeasureStatus.COMPLETED
             )
-            context = _context(state, actor, occurred, on, limits)
+            context = rule_context(state, actor, occurred, on, limits)
             return list(figures.correct_attendance(state, command, measure, context))
         case _:
             assert_never(command)
@@ -428,106 +374,3 @@ def _pending_plan_not_by(state: PathwayState, actor: Actor) -> PendingPlan:
     if state.pending_plan.proposed_by == actor.id:
         raise errors.SelfApprovalForbidden("a plan is decided by someone other than its proposer")
     return state.pending_plan
-
-
-def _measure(state: PathwayState, measure_id: str, *statuses: MeasureStatus) -> MeasureState:
-    measure = state.measures.get(measure_id)
-    if measure is None:
-        raise errors.MeasureNotFound(
-            f"no measure {measure_id} in the approved plan", field="measure_id"
-        )
-    if measure.status not in statuses:
-        raise errors.MeasureStatusInvalid(
-            f"measure {measure_id} is {measure.status}", field="measure_id"
-        )
-    return measure
-
-
-def _limits_of(state: PathwayState) -> payments.TotalCheck:
-    """The limit each kind of payment has on this pathway, as its measure declares it."""
-
-    def check_total(kind: PaymentKind, total: int, terms: PaymentTerms) -> None:
-        PAYMENT_RULES[kind].check_total(state.measures, total, terms)
-
-    return check_total
-
-
-def _context(
-    state: PathwayState, actor: Actor, occurred: datetime, on: date, limits: Limits
-) -> RuleContext:
-    """What a measure's rules see of the pathway around it, at the command's instant."""
-    assert state.pathway_id is not None
-    assert state.resident_since is not None and state.plan is not None
-    return RuleContext(
-        pathway_id=state.pathway_id,
-        household=state.household,
-        resident_since=state.resident_since,
-        measures=state.measures,
-        actor=actor,
-        on=on,
-        limits=limits,
-        payments=state.payments,
-        deadlines=state.policy.revision_at(state.plan.approved_at).deadlines,
-        terms=payments.terms_at(state, occurred),
-    )
-
-
-def _start_measure(
-    state: PathwayState,
-    command: StartMeasure,
-    actor: Actor,
-    occurred: datetime,
-    on: date,
-    limits: Limits,
-) -> list[Event]:
-    measure = _measure(state, command.measure_id, MeasureStatus.PLANNED)
-    if command.details.kind != measure.kind:
-        raise errors.MeasureKindMismatch(
-            f"measure {measure.measure_id} is a {measure.kind}", field="details"
-        )
-    CATALOGUE[measure.kind].check_start(
-        _context(state, actor, occurred, on, limits), command.details
-    )
-    return [MeasureStarted(measure_id=measure.measure_id, details=command.details)]
-
-
-def _record_progress(
-    state: PathwayState,
-    command: RecordMeasureProgress,
-    actor: Actor,
-    occurred: datetime,
-    on: date,
-    limits: Limits,
-) -> list[Event]:
-    measure = _measure(state, command.measure_id, MeasureStatus.ACTIVE)
-    spec = spec_for_progress(command.progress.kind)
-    if spec.kind != measure.kind:
-        raise errors.MeasureKindMismatch(
-            f"{command.progress.kind} is not a step of a {measure.kind}", field="progress"
-        )
-    context = _context(state, actor, occurred, on, limits)
-    spec.check_progress(context, measure, command.progress)
-    # What the step also produces (a month's allowance) is recorded with it: one fact, one append.
-    return [
-        MeasureProgressRecorded(measure_id=measure.measure_id, progress=command.progress),
-        *spec.on_progress(context, measure, command.progress),
-    ]
-
-
-def _complete_measure(
-    state: PathwayState,
-    command: CompleteMeasure,
-    actor: Actor,
-    occurred: datetime,
-    on: date,
-    limits: Limits,
-) -> list[Event]:
-    measure = _measure(state, command.measure_id, MeasureStatus.ACTIVE)
-    if command.outcome.kind != measure.kind:
-        raise errors.MeasureKindMismatch(
-            f"measure {measure.measure_id} is a {measure.kind}", field="outcome"
-        )
-    CATALOGUE[measure.kind].check_complete(
-        _context(state, actor, occurred, on, limits), measure, command.outcome
-    )
-    return [MeasureCompleted(measure_id=measure.measure_id, outcome=command.outcome)]

@@ -31,7 +31,7 @@ entry) waits for the policy's catch-up window; runs that began before it took it
 
 ITALIAN_DECISION_DAYS = "italian-decision-days"
 """Patch id: a command is decided on the Italian day of its business time, as facts were
-already checked (`domain.decider.decision_day`). Runs that began before it keep the UTC
+already checked (`domain.decision_time.decision_day`). Runs that began before it keep the UTC
 date until they continue as new: a command accepted at 23:30 UTC under the UTC day (a
 payment's period, a consent's cover) replays to the same answer and the same append."""
 
