@@ -61,6 +61,8 @@ ADAPTERS = {
     "infra.accounts.postgres_throttle",
     "infra.access_log.postgres",
     "infra.indicators.postgres_projection",
+    "infra.indicators.postgres_projection_batch",
+    "infra.indicators.postgres_projection_tables",
     "infra.indicators.postgres_queries",
     "infra.payments.postgres",
     "infra.partners.postgres",
