@@ -64,6 +64,7 @@ ADAPTERS = {
     "infra.indicators.postgres_projection_batch",
     "infra.indicators.postgres_projection_tables",
     "infra.indicators.postgres_queries",
+    "infra.indicators.postgres_fact_rows",
     "infra.payments.postgres",
     "infra.partners.postgres",
     "infra.documents.postgres",

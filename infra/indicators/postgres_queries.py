@@ -1,6 +1,7 @@
 """`IndicatorQueries` on PostgreSQL: the reports' reads from `indicator_facts`.
 
-What the times mean is said in `infra.indicators.queries`.
+What the times mean is said in `infra.indicators.queries`; the SQL that picks the fact rows
+a read counts is `infra.indicators.postgres_fact_rows`'.
 
 Every read runs with `prepare=False`: a report's best plan depends on its parameters (the
 day asked, the organisation, the filters), and a statement psycopg prepares after its fifth
@@ -12,23 +13,30 @@ at 100,000 pathways that plan took 1.3 s where the custom one takes 0.7 (bench/R
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from psycopg import sql
 
 from domain.indicators.facts import owned_by
-from domain.indicators.intervals import DIMENSION_COLUMNS
 from infra.db import Pool
+from infra.indicators.postgres_fact_rows import (
+    ANY_LINK,
+    JOIN_DIMENSIONS,
+    ONCE_PER_PERSON,
+    dimension_conditions,
+    fact_source,
+    held_rows,
+    known_dimensions,
+)
 from infra.indicators.queries import Contribution, IndicatorQueries, Role, Row
 
 if TYPE_CHECKING:
     from domain.indicators import Indicator
 
-_JOIN = "LEFT JOIN indicator_dimensions d USING (pathway_id)"
 NOT_PERSONS = frozenset({"events", "participations"})
 """What an indicator counts (`Indicator.counts`) when it counts no person: activities held,
-attendances. Every other figure counts a person once (`_ONCE_PER_PERSON`)."""
+attendances. Every other figure counts a person once (`ONCE_PER_PERSON`)."""
 
 Sums = dict[tuple[str | None, ...], dict[str, tuple[int, int]]]
 """Per cell (the `by` dimensions' values), per fact: the sum of weights and of pathways."""
@@ -67,23 +75,23 @@ class PostgresIndicatorQueries(IndicatorQueries):
         Raises:
             ValueError: an unknown dimension, or a naive `as_of`.
         """
-        by = _dimensions(by)
+        by = known_dimensions(by)
         facts = sorted({f for i in self._catalogue for f in i.facts})
-        source, params = _held(as_of, facts, period, organisation_id)
+        source, params = held_rows(as_of, facts, period, organisation_id)
         source = await self._once_per_person(source, as_of)
         params["not_persons"] = self._not_persons
         chosen = dict(filters or {})
-        _dimensions(list(chosen))
+        known_dimensions(list(chosen))
         keys = [sql.SQL("d.{}").format(sql.Identifier(c)) for c in by]
         needs_join = bool(by) or bool(chosen)
-        conditions, condition_params = _conditions(chosen)
+        conditions, condition_params = dimension_conditions(chosen)
         query = sql.SQL(
             "SELECT {keys} f.fact, sum(f.weight)::bigint, count(*) FROM {source} f {join}"
             " {scope} GROUP BY {groups} f.fact"
         ).format(
             keys=sql.SQL("").join(k + sql.SQL(", ") for k in keys),
             source=source,
-            join=sql.SQL(_JOIN if needs_join else ""),
+            join=sql.SQL(JOIN_DIMENSIONS if needs_join else ""),
             scope=sql.SQL("WHERE ") + sql.SQL(" AND ").join(conditions)
             if conditions
             else sql.SQL(""),
@@ -119,7 +127,7 @@ class PostgresIndicatorQueries(IndicatorQueries):
         Raises:
             ValueError: an unknown dimension, or a naive point.
         """
-        by = _dimensions(by)
+        by = known_dimensions(by)
         if any(p.tzinfo is None for p in points):
             raise ValueError("points must carry a time zone")
         if not points:
@@ -136,10 +144,10 @@ class PostgresIndicatorQueries(IndicatorQueries):
         instants = sorted(set(points))
         facts = sorted({f for i in self._catalogue for f in i.facts})
         chosen = dict(filters or {})
-        _dimensions(list(chosen))
+        known_dimensions(list(chosen))
         keys = sql.SQL("").join(sql.SQL("d.{}, ").format(sql.Identifier(c)) for c in by)
         needs_join = bool(by) or bool(chosen)
-        conditions, condition_params = _conditions(chosen)
+        conditions, condition_params = dimension_conditions(chosen)
         groups = sql.SQL(", ").join(sql.SQL(str(n)) for n in range(1, len(by) + 4))
         half = (
             "SELECT {keys} f.fact, {sign}, width_bucket(f.{edge}, %(after)s),"
@@ -147,8 +155,8 @@ class PostgresIndicatorQueries(IndicatorQueries):
             " WHERE f.fact = ANY(%(facts)s) AND {held} {scope} GROUP BY {groups}"
         )
         parts = {
-            "join": sql.SQL(_JOIN if needs_join else ""),
-            "facts_source": _facts(organisation_id),
+            "join": sql.SQL(JOIN_DIMENSIONS if needs_join else ""),
+            "facts_source": fact_source(organisation_id),
             "keys": keys,
             "scope": sql.SQL("").join(sql.SQL(" AND ") + c for c in conditions),
             "groups": groups,
@@ -213,16 +221,16 @@ class PostgresIndicatorQueries(IndicatorQueries):
         """Whether any pathway was linked to a person (a confirmed duplicate, not undone) at
         some instant from `first` to `last`."""
         async with self._pool.connection() as conn:
-            cur = await conn.execute(_ANY_LINK, {"first": first, "last": last}, prepare=False)
+            cur = await conn.execute(ANY_LINK, {"first": first, "last": last}, prepare=False)
             found = await cur.fetchone()
         return bool(found and found[0])
 
     async def _once_per_person(self, held: sql.Composable, as_of: datetime) -> sql.Composable:
         """`held`, one row per person and fact once some pathways are one person at `as_of`
-        (`_ONCE_PER_PERSON`); `held` itself when none are, so the usual read stays as fast."""
+        (`ONCE_PER_PERSON`); `held` itself when none are, so the usual read stays as fast."""
         if not await self._linked_between(as_of, as_of):
             return held
-        return sql.SQL(_ONCE_PER_PERSON).format(held=held)
+        return sql.SQL(ONCE_PER_PERSON).format(held=held)
 
     def _table(self, by: Sequence[str], sums: Sums) -> list[Row]:
         """Every indicator in every cell of `sums` (in the cells' order), or one total row."""
@@ -256,20 +264,20 @@ class PostgresIndicatorQueries(IndicatorQueries):
         if indicator is None:
             raise KeyError(indicator_id)
         filters = dict(filters or {})
-        _dimensions(list(filters))
+        known_dimensions(list(filters))
         roles: dict[str, Role] = (
             {indicator.numerator_fact: "count"}
             if indicator.denominator_fact is None
             else {indicator.denominator_fact: "denominator", indicator.numerator_fact: "numerator"}
         )
-        source, params = _held(as_of, list(roles), None, organisation_id)
+        source, params = held_rows(as_of, list(roles), None, organisation_id)
         source = await self._once_per_person(source, as_of)
         params["not_persons"] = self._not_persons
-        conditions, condition_params = _conditions(filters)
+        conditions, condition_params = dimension_conditions(filters)
         params.update(condition_params)
         query = sql.SQL(
             "SELECT f.pathway_id, f.fact, f.weight, f.since, f.opened_by FROM {source} f"
-            " " + _JOIN + " {where}"
+            " " + JOIN_DIMENSIONS + " {where}"
             " ORDER BY f.pathway_id, f.fact LIMIT %(limit)s"
         ).format(
             source=source,
@@ -287,118 +295,6 @@ class PostgresIndicatorQueries(IndicatorQueries):
             )
             for p, f, w, s, o in rows
         ]
-
-
-def _dimensions(by: Sequence[str]) -> list[str]:
-    unknown = [d for d in by if d not in DIMENSION_COLUMNS]
-    if unknown:
-        raise ValueError(f"unknown dimensions {unknown}; known: {', '.join(DIMENSION_COLUMNS)}")
-    return list(dict.fromkeys(by))
-
-
-def _conditions(
-    filters: Mapping[str, str | None],
-) -> tuple[list[sql.Composable], dict[str, Any]]:
-    """`d.<dimension> IS NOT DISTINCT FROM <value>` for each filter, and their parameters."""
-    conditions: list[sql.Composable] = [
-        sql.SQL("d.{} IS NOT DISTINCT FROM {}").format(
-            sql.Identifier(c), sql.Placeholder(f"dim_{c}")
-        )
-        for c in filters
-    ]
-    return conditions, {f"dim_{c}": v for c, v in filters.items()}
-
-
-_LINKED_AT = "l.linked_at <= %(as_of)s AND (l.unlinked_at IS NULL OR l.unlinked_at > %(as_of)s)"
-"""A person link `l` that holds at `as_of`: linked by then and not undone by then."""
-_ANY_LINK = (
-    "SELECT EXISTS (SELECT 1 FROM person_links"
-    " WHERE linked_at <= %(last)s AND (unlinked_at IS NULL OR unlinked_at > %(first)s))"
-)
-_PERSON = (
-    "CASE WHEN h.fact = ANY(%(not_persons)s) THEN h.pathway_id"
-    " ELSE COALESCE(l.person_key, h.pathway_id) END"
-)
-_ONCE_PER_PERSON = (
-    f"(SELECT DISTINCT ON ({_PERSON}, h.fact)"
-    " h.pathway_id, h.fact, h.weight, h.since, h.opened_by FROM {held} h"
-    f" LEFT JOIN person_links l ON l.pathway_id = h.pathway_id AND {_LINKED_AT}"
-    f" ORDER BY {_PERSON}, h.fact, h.pathway_id)"
-)
-"""The held rows counted once per person: of the pathways linked as one person at `as_of`
-(a confirmed duplicate, `person_links`, not undone by then), each fact counts on the first
-pathway (by id) that holds it, with its weight; a pathway linked to no one is its own
-person. The facts of indicators that count activities or attendances, not people
-(`not_persons`), count on every pathway still."""
-
-_OWNED = (
-    "(SELECT f.pathway_id, f.fact, f.weight, f.opened_by,"
-    " GREATEST(f.since, o.since) AS since,"
-    " NULLIF(LEAST(COALESCE(f.until, 'infinity'), COALESCE(o.until, 'infinity')),"
-    " 'infinity') AS until,"
-    " GREATEST(f.occurred_since, o.occurred_since) AS occurred_since,"
-    " NULLIF(LEAST(COALESCE(f.occurred_until, 'infinity'),"
-    " COALESCE(o.occurred_until, 'infinity')), 'infinity') AS occurred_until"
-    " FROM indicator_facts f JOIN indicator_facts o"
-    " ON o.pathway_id = f.pathway_id AND o.fact = %(owner)s"
-    " AND o.since < COALESCE(f.until, 'infinity') AND f.since < COALESCE(o.until, 'infinity'))"
-)
-"""Each fact row cut to the time its pathway belonged to the organisation `%(owner)s`: the
-intersection of its interval with the organisation fact's (`domain.indicators.owned_by`),
-in recording and in business time."""
-
-
-def _facts(organisation_id: str | None) -> sql.Composable:
-    """The fact rows to read: all, or those of one organisation's time (`_OWNED`).
-
-    A pathway transferred is counted for the organisation that owned it at each instant,
-    so a report of a past day stays what it was (docs/referral-and-transfer.md).
-    """
-    if organisation_id is None:
-        return sql.SQL("indicator_facts")
-    return sql.SQL(_OWNED)
-
-
-def _held(
-    as_of: datetime,
-    facts: Sequence[str],
-    period: tuple[date, date] | None,
-    organisation_id: str | None = None,
-) -> tuple[sql.Composable, dict[str, Any]]:
-    """The rows holding as known at `as_of` (and during `period`), one per pathway and fact,
-    within the time the pathway belonged to `organisation_id` if given."""
-    if as_of.tzinfo is None:
-        raise ValueError("as_of must carry a time zone")
-    params: dict[str, Any] = {"as_of": as_of, "facts": list(facts)}
-    if organisation_id is not None:
-        params["owner"] = owned_by(organisation_id)
-    source = _facts(organisation_id)
-    if period is None:
-        return (
-            sql.SQL(
-                "(SELECT pathway_id, fact, weight, since, opened_by FROM {source} s"
-                " WHERE fact = ANY(%(facts)s) AND since <= %(as_of)s"
-                " AND (until IS NULL OR until > %(as_of)s))"
-            ).format(source=source),
-            params,
-        )
-    start, end = period
-    if end < start:
-        raise ValueError("the period ends before it starts")
-    params["start"] = datetime.combine(start, time(), UTC)
-    params["end"] = datetime.combine(end + timedelta(days=1), time(), UTC)
-    # Known at as_of: closed after as_of means still open then, whatever closed it later.
-    return (
-        sql.SQL(
-            "(SELECT DISTINCT ON (pathway_id, fact) pathway_id, fact, weight, since, opened_by"
-            " FROM {source} s"
-            " WHERE fact = ANY(%(facts)s) AND since <= %(as_of)s"
-            " AND occurred_since < %(end)s"
-            " AND (until IS NULL OR until > %(as_of)s OR occurred_until > %(start)s)"
-            " ORDER BY pathway_id, fact, since DESC)"
-        ).format(source=source),
-        params,
-    )
 
 
 def _row(

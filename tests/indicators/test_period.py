@@ -1,5 +1,5 @@
 """The period query equals its definition: the latest interval per pathway and fact among
-those known at `as_of` that held during the period. A guard for any rewrite of `_held`."""
+those known at `as_of` that held during the period. A guard for any rewrite of `held_rows`."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from psycopg import sql
 from domain.indicators import dimensions
 from infra.db import Pool
 from infra.eventstore.postgres import PostgresEventStore
+from infra.indicators.postgres_fact_rows import held_rows
 from infra.indicators.postgres_projection import PostgresIndicatorProjection
-from infra.indicators.postgres_queries import PostgresIndicatorQueries, _held
+from infra.indicators.postgres_queries import PostgresIndicatorQueries
 from tests.indicators.caseloads import append_all, history, interleave
 from tests.indicators.strategies import caseloads
 from tests.indicators.test_intervals import churning
@@ -32,7 +33,7 @@ ORDER BY pathway_id, fact, since DESC
 
 
 async def rows(pool: Pool, as_of: datetime, facts: list[str], period: tuple[date, date]) -> Any:
-    source, params = _held(as_of, facts, period)
+    source, params = held_rows(as_of, facts, period)
     async with pool.connection() as conn:
         cur = await conn.execute(sql.SQL("SELECT * FROM {} f").format(source), params)
         got = sorted(await cur.fetchall())
