@@ -63,7 +63,6 @@ HEAVIEST_FIRST = (
     "tests/bench/test_variants.py",
     "tests/integration/test_group_cli.py",
     "tests/integration/test_erasure.py",
-    "tests/eventstore/test_contract.py",
     "tests/payments/test_import_crash.py",
 )
 """The test files that take longest (half a minute to four: they start the stack, the CLI,
