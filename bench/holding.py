@@ -188,8 +188,9 @@ def _opening(results: dict[str, Any], derived: dict[str, Any]) -> str:
         f"**Opening**: {o['opened_per_second']} pathways a second against "
         f"{o['bare_started_per_second']} bare starts. An opening is a start, the first "
         "workflow task (the sandbox imports the workflow module for each new instance) and an "
-        "update with its append; a bare start returns before any task runs. Lever not tried: "
-        "the worker's workflow-task slots for two cores."
+        "update with its append; a bare start returns before any task runs. Lever measured "
+        "and rejected: fewer workflow-task slots for two cores (a task keeps its slot while "
+        "its append runs; bench/runs/2026-12-07-issue25-slots.md)."
     )
 
 
@@ -210,19 +211,16 @@ def _lateness(results: dict[str, Any], derived: dict[str, Any]) -> str:
 def _dashboard(results: dict[str, Any], derived: dict[str, Any]) -> str:
     ind = results["indicators"]
     queries, page = ind.get("queries", {}), ind["page"]
-    table = queries.get("dashboard_page_coordinator", {}).get("median_s")
-    trend = queries.get("trend_12_points_by_organisation", {}).get("median_s")
-    alone = (
-        f" the coordinator's table ({table} s alone, median) and the trend by organisation "
-        f"({trend} s);"
-        if table is not None and trend is not None
-        else ""
-    )
+    trend = queries.get("trend_12_points_one_query", {}).get("median_s")
+    alone = f" ({trend} s alone, median)" if trend is not None else ""
     return (
-        f"**Indicator dashboard**: the page runs{alone or ' its tables and trend;'} warm runs "
-        f"(median {page['warm_ms'].get('median')} ms) against cold ones "
-        f"({page['cold_ms'].get('median')} ms). Lever not tried: a monthly roll-up of the "
-        "facts, so the trend reads a dozen rows per organisation instead of scanning them."
+        "**Indicator dashboard**: the page is one query, the trend over the year's month "
+        f"ends{alone}; warm runs (median {page['warm_ms'].get('median')} ms) against cold ones "
+        f"({page['cold_ms'].get('median')} ms). Lever measured and kept: the reports' reads "
+        "run unprepared, each planned for its day (prepared, PostgreSQL's generic plan made "
+        "warm runs slower than cold ones: infra/indicators/postgres_queries.py). Lever not "
+        "tried: a monthly roll-up of the facts, so the trend reads a dozen rows per "
+        "organisation instead of scanning them."
     )
 
 
