@@ -134,7 +134,10 @@ def _throughput(results: dict[str, Any], derived: dict[str, Any]) -> str:
         text += f"The sandbox off, in the same run: median {v['median']} of bare. "
     return text + (
         "Each command costs two sandboxed activations (the update, then its local "
-        "activity's result): the lever not built is the append out of the update's path."
+        "activity's result). The lever not built, the append out of the update's path, was "
+        "bounded instead: a worker that never appends, its ceiling, makes about a third more "
+        "commands with half the worker's CPU, short of the target before the append is put "
+        "back anywhere (bench/runs/2026-12-07-issue25-append-ceiling.md)."
     )
 
 
