@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bench import targets
+from bench.markdown_table import markdown_table
 
 
 def targets_section(results: dict[str, Any]) -> list[str]:
@@ -49,21 +50,25 @@ def _opening_rate(o: dict[str, Any]) -> list[str]:
         f"{o['round_seconds']} s per side after a warm-up of {o['warmup_seconds']} s each; "
         "a window counts what was answered inside it.",
         "",
-        "| figure | value |",
-        "|---|---|",
-        f"| pathways opened/s (median) | {o['opened_per_second']} |",
-        f"| bare workflows started/s (median) | {o['bare_started_per_second']} |",
-        f"| rounds' ratios | {o['ratios']} |",
-        f"| median ratio, {round(100 * v['level'])} % interval | {v['median']}, {interval} |",
-        f"| target ≥ {v['target']} (lower bound) met | {'yes' if v['met'] else 'no'} |",
-        f"| errors | {o['errors']} |",
-        "",
+        *markdown_table(
+            ["figure", "value"],
+            [
+                ["pathways opened/s (median)", o["opened_per_second"]],
+                ["bare workflows started/s (median)", o["bare_started_per_second"]],
+                ["rounds' ratios", o["ratios"]],
+                [
+                    f"median ratio, {round(100 * v['level'])} % interval",
+                    f"{v['median']}, {interval}",
+                ],
+                [f"target ≥ {v['target']} (lower bound) met", "yes" if v["met"] else "no"],
+                ["errors", o["errors"]],
+            ],
+        ),
     ]
 
 
 def _sustained(s: dict[str, Any]) -> list[str]:
     early, late = s["early_ms"], s["late_ms"]
-    (a, b), (c, d) = s["early_window"], s["late_window"]
     return [
         "## 9. Sustained: the thousandth command against the first",
         "",
@@ -75,27 +80,35 @@ def _sustained(s: dict[str, Any]) -> list[str]:
         f" a pathway); at the end the current runs held {_span(s['current_run_events'])} events, "
         f"at most {s['current_run_kb_max']} KB. Errors: {s['errors'] or 'none'}.",
         "",
-        "| commands | n | median ms | p95 ms | p99 ms |",
-        "|---|---|---|---|---|",
-        f"| {a}–{b} | {early.get('n')} | {early.get('median')} | {early.get('p95')} | "
-        f"{early.get('p99')} |",
-        f"| {c}–{d} | {late.get('n')} | {late.get('median')} | {late.get('p95')} | "
-        f"{late.get('p99')} |",
-        "",
+        *markdown_table(
+            ["commands", "n", "median ms", "p95 ms", "p99 ms"],
+            [
+                [f"{first}–{last}", *(ms.get(k) for k in ("n", "median", "p95", "p99"))]
+                for (first, last), ms in ((s["early_window"], early), (s["late_window"], late))
+            ],
+        ),
         f"p99 ratio {s['p99_ratio']}; target ≤ {s['target']} {'met' if s['met'] else 'not met'}.",
         "",
     ]
 
 
 def _eviction(e: dict[str, Any]) -> list[str]:
-    rows = []
-    for p in e["points"]:
-        pathway, bare = p["pathway"], p["bare"]
-        rows.append(
-            f"| {p['events']} | {_span(pathway['events_held'])} | {pathway['n']} | "
-            f"{pathway.get('median')} | {pathway.get('p99')} | {_span(bare['events_held'])} | "
-            f"{bare.get('median')} | {bare.get('p99')} | {p['p99_ratio']} |"
-        )
+    rows = [
+        [
+            p["events"],
+            _span(p["pathway"]["events_held"]),
+            p["pathway"]["n"],
+            p["pathway"].get("median"),
+            p["pathway"].get("p99"),
+            _span(p["bare"]["events_held"]),
+            p["bare"].get("median"),
+            p["bare"].get("p99"),
+            p["p99_ratio"],
+        ]
+        for p in e["points"]
+    ]
+    header = ["events", "pathway runs held", "n", "median ms", "p99 ms", "bare runs held"]
+    header += ["bare median ms", "bare p99 ms", "p99 ratio"]
     return [
         "## 10. A command to an evicted pathway",
         "",
@@ -105,11 +118,7 @@ def _eviction(e: dict[str, Any]) -> list[str]:
         "command to each timed, one after the other: each a replay of its whole run. "
         f"Target: p99 < {e['target_ms']} ms at {e['target_events']} events.",
         "",
-        "| events | pathway runs held | n | median ms | p99 ms | bare runs held | bare median "
-        "ms | bare p99 ms | p99 ratio |",
-        "|---|---|---|---|---|---|---|---|---|",
-        *rows,
-        "",
+        *markdown_table(header, rows),
     ]
 
 
