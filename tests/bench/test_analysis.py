@@ -77,6 +77,8 @@ def test_the_full_run_s_reading_cites_its_json_and_says_what_holds_each_target_m
         "opened/s": "**Opening**",
         "lateness": "**Escalation lateness**",
         "dashboard": "**Indicator dashboard**",
+        "p99 of commands": "**Sustained commands**",
+        "as-of": "**As-of**",
     }
     for figure in missed:
         [heading] = [h for marker, h in headings.items() if marker in figure]
