@@ -30,12 +30,13 @@ from web.access import page_purpose, record_read
 from web.dependencies import SettingsDep, StoreDep
 from web.i18n import N_, translations
 from web.pages.event_labels import EVENT_GROUPS
+from web.pages.event_wording import Wording
 from web.pages.pathway import ERASED_NOTICE
 from web.pages.people import organisation_names
 from web.pages.purpose import purpose_choice
 from web.pages.render import language_of, render
 from web.pages.routing import PROBLEM_MESSAGES, PageAccount, page_router
-from web.pages.timeline import EventGroup, Filters, Wording, timeline, work_package_of
+from web.pages.timeline import EventGroup, Filters, timeline, work_package_of
 from web.scope import history_in_scope
 from web.temporal_ui.links import temporal_link
 
