@@ -30,7 +30,7 @@ from web.dependencies import AccountsDep, StoreDep
 from web.pages.actions import ActionView, gettext_for, new_command_id, state_actions
 from web.pages.describe import Describer
 from web.pages.event_labels import PAYMENT_KINDS
-from web.pages.pathway import read_state
+from web.pages.pathway_reads import read_state
 from web.pages.people import people_named
 from web.pages.render import language_of, render
 from web.pages.routing import PageAccount, page_router

@@ -25,7 +25,7 @@ from web.pages.render import render
 from web.pages.routing import PageAccount, page_router, see_other
 
 FLASH = "flash"
-"""The pathway page's flash (`web.pages.pathway.FLASH`): what was just recorded."""
+"""The pathway page's flash (`web.pages.posted_forms.FLASH`): what was just recorded."""
 
 
 def may_attach(state: PathwayState, actor: Actor) -> bool:

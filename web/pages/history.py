@@ -31,7 +31,7 @@ from web.dependencies import SettingsDep, StoreDep
 from web.i18n import N_, translations
 from web.pages.event_labels import EVENT_GROUPS
 from web.pages.event_wording import Wording
-from web.pages.pathway import ERASED_NOTICE
+from web.pages.pathway_view import ERASED_NOTICE
 from web.pages.people import organisation_names
 from web.pages.purpose import purpose_choice
 from web.pages.render import language_of, render

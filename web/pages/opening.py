@@ -28,7 +28,7 @@ from web.pages.actions import Refusal, gettext_for, new_command_id, refusal_for
 from web.pages.commands import TITLES, opening_specs
 from web.pages.form_labels import VALIDATION_MESSAGES, field_label
 from web.pages.forms import FieldSpec, Kind
-from web.pages.pathway import FLASH, form_data, row_fragment
+from web.pages.posted_forms import FLASH, form_data, row_fragment
 from web.pages.render import language_of, render
 from web.pages.routing import PageAccount, page_router, see_other
 from web.problems import ProblemError

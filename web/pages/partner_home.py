@@ -37,7 +37,7 @@ from web.pages.partner_records import (
     record_view,
     record_views,
 )
-from web.pages.pathway import FLASH, form_data, pop_flash
+from web.pages.posted_forms import FLASH, form_data, pop_flash
 from web.pages.render import render
 from web.pages.routing import PARTNER_HOME_PATH, PartnerPageAccount, page_router, see_other
 from web.partner_actor import partner_actor

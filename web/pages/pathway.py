@@ -9,36 +9,26 @@ A pathway outside the reader's scope is the same 404 as an unknown one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from client.parsing import InvalidInput, build_envelope
-from client.pathway import NOT_FOUND, CommandRefused, PathwayClient
+from client.pathway import CommandRefused
 from domain.affordances import available_commands
-from domain.closure import WayOut, closure_blockers
+from domain.closure import closure_blockers
 from domain.commands import COMMAND_ADAPTER
-from domain.evolution import fold
 from domain.follow_up import follow_up_opens_at
 from domain.obligations import obligations
-from domain.projections import PathwaySummary
-from domain.records import EventRecord
 from domain.state import PathwayState
-from domain.stream import stream_id_for
-from domain.values import Role, Stage
 from infra.access_log.model import Channel
 from infra.accounts.model import Account
-from infra.accounts.store import AccountStore
-from infra.eventstore.base import EventRecorder, EventStore
+from infra.eventstore.base import EventStore
 from web.access import page_purpose, record_read
 from web.dependencies import AccountsDep, PartnersDep, PathwaysDep, SettingsDep, StoreDep
-from web.duplicates import notices, organisation_names
-from web.i18n import N_
-from web.outages import UNAVAILABLE, Unavailable, within
-from web.pages import forms, widgets
+from web.outages import UNAVAILABLE, within
+from web.pages import forms
 from web.pages.actions import (
     ActionView,
     Refusal,
@@ -47,162 +37,35 @@ from web.pages.actions import (
     refusal_for,
     state_actions,
 )
-from web.pages.commands import (
-    COMMAND_MODELS,
-    DONE,
-    TITLES,
-    CommandForm,
-    command_form,
-    progress_label,
-    refusal_message,
-)
+from web.pages.commands import COMMAND_MODELS, command_form, progress_label
 from web.pages.describe import Describer
 from web.pages.documents import may_attach, targets
 from web.pages.labels import DOCUMENT_KINDS
 from web.pages.partner_links import contact_choices, linked_names
+from web.pages.pathway_reads import (
+    caseworkers_for,
+    command_state,
+    duplicate_organisations,
+    read_pathway,
+    read_state,
+)
+from web.pages.pathway_view import ERASED_NOTICE, WAYS_OUT, stage_track
 from web.pages.people import people_named
+from web.pages.posted_forms import (
+    FLASH,
+    form_data,
+    list_row_url,
+    name_measures,
+    pop_flash,
+    refusal_field,
+    row_fragment,
+)
 from web.pages.purpose import purpose_choice
 from web.pages.render import language_of, render
 from web.pages.routing import PageAccount, page_router, safe_next, see_other
 from web.problems import ProblemError
 from web.scope import changeable, readable, transferred_away
 from web.temporal_ui.links import temporal_link
-
-ERASED_NOTICE = N_(
-    "The personal data of this pathway were erased (at the beneficiary's request, or once"
-    " retention ended): its events remain, for the record and the indicators, without them."
-)
-"""What the pathway and history pages say above an erased pathway (docs/privacy.md)."""
-
-WAYS_OUT: Mapping[WayOut, str] = {
-    WayOut.APPROVAL: N_("A supervisor approves it or rejects it."),
-    WayOut.COORDINATOR: N_("The coordinator approves it or rejects it."),
-    WayOut.PAYEE: N_("Correct the payee and approve it again, or reject it."),
-    WayOut.BANK: N_(
-        "Approved: it can no longer be rejected or cancelled. The bank pays it from a SEPA"
-        " batch of the organisation's bank account (an administrator sets it in"
-        " Administration, “Bank account”), made on the payments page, and the bank statement"
-        " imported there settles it."
-    ),
-}
-"""What settles a payment that keeps the pathway from closing (`domain.closure`)."""
-
-FLASH = "flash"
-"""Session key of the message the next page shows once."""
-STAGE_TRACK = tuple(Stage)
-
-
-@dataclass
-class StageStep:
-    stage: Stage
-    state: str
-    """`done`, `current` or `todo`."""
-
-
-def stage_track(stage: Stage | None) -> list[StageStep]:
-    """The stages in order, each marked done, current or still to come."""
-    current = STAGE_TRACK.index(stage) if stage is not None else -1
-    return [
-        StageStep(s, "done" if i < current else "current" if i == current else "todo")
-        for i, s in enumerate(STAGE_TRACK)
-    ]
-
-
-async def read_state(store: EventRecorder, pathway_id: str) -> PathwayState:
-    """The pathway as recorded: its events folded."""
-    return (await read_pathway(store, pathway_id))[0]
-
-
-async def read_pathway(store: EventRecorder, pathway_id: str) -> tuple[PathwayState, bool]:
-    """The pathway as recorded, and whether its personal data were erased (any of its
-    events carries erased fields).
-
-    Raises:
-        ProblemError: `pathway_not_found` for a pathway with no events.
-    """
-    state, records = await read_records(store, pathway_id)
-    return state, any(r.erased for r in records)
-
-
-async def read_records(
-    store: EventRecorder, pathway_id: str
-) -> tuple[PathwayState, list[EventRecord]]:
-    """The pathway as recorded, and its records.
-
-    Raises:
-        ProblemError: `pathway_not_found` for a pathway with no events.
-    """
-    records = await store.read_stream(stream_id_for(pathway_id))
-    if not records:
-        raise ProblemError("pathway_not_found", NOT_FOUND)
-    return fold(records), records
-
-
-@dataclass(frozen=True)
-class CommandState:
-    """The state a command's form is drawn from, and where it came from."""
-
-    state: PathwayState
-    records: list[EventRecord] | None = None
-    """The pathway's records, when they were read: the client answers a retry from them."""
-    answered: bool = True
-    """False when the running workflow gave no answer in time (the record was read)."""
-
-
-async def command_state(
-    pathways: PathwayClient,
-    store: EventRecorder,
-    summary: PathwaySummary,
-    timeout: float,
-    command_id: str,
-) -> CommandState:
-    """The state to check a posted command's form against, read and folded at most once.
-
-    A running pathway's workflow holds its state and answers it: the page folds nothing, so
-    sending a command and showing the page it leads to fold the stream once. A closed
-    pathway's record is read (its workflow is done, its keys maybe shredded), once: the
-    client answers a retried command from the same records. The record too when the workflow
-    does not answer in time, or no longer exists.
-    """
-    if summary.stage != Stage.CLOSED:
-        try:
-            state = await within(pathways.state(summary.pathway_id), timeout, command_id)
-        except CommandRefused:
-            pass  # no such workflow any more (closed long ago): its record says
-        except Unavailable:
-            return CommandState(*await read_records(store, summary.pathway_id), answered=False)
-        else:
-            return CommandState(state)
-    return CommandState(*await read_records(store, summary.pathway_id))
-
-
-async def caseworkers_for(accounts: AccountStore, state: PathwayState) -> list[tuple[str, str]]:
-    """(id, name) of the active caseworkers of the pathway's organisation."""
-    people = await accounts.list_accounts(state.organisation_id)
-    return [(a.id, a.display_name) for a in people if a.role == Role.CASEWORKER and a.active]
-
-
-def form_data(form: Any) -> dict[str, str]:
-    """Posted fields as one string each (the last, when a name repeats)."""
-    return {k: v for k, v in form.multi_items() if isinstance(v, str)}
-
-
-def pop_flash(request: Request) -> str | None:
-    """The message left by the last accepted command, translated, shown once."""
-    flash = request.session.pop(FLASH, None)
-    if not isinstance(flash, str) or flash not in TITLES:
-        return None
-    gettext = gettext_for(request)
-    return gettext(DONE) % {"action": gettext(TITLES[flash])}
-
-
-async def duplicate_organisations(
-    store: EventStore, account: Account, pathway_id: str, accounts: AccountStore
-) -> list[str]:
-    """The names of the organisations where the pathway has a possible duplicate: where to
-    ask, and nothing of the other pathway (`web.duplicates`)."""
-    found = await notices(store, account, pathway_id, await organisation_names(accounts))
-    return sorted({n.organisation_name for n in found})
 
 
 def build_pathway_router() -> APIRouter:
@@ -304,7 +167,9 @@ def build_pathway_router() -> APIRouter:
         if query.get("remove"):
             return HTMLResponse("")
         command = command_form(state, kind, dict(query))
-        return row_fragment(request, command.specs or (), f"form-{kind}", query, _row_url(request))
+        return row_fragment(
+            request, command.specs or (), f"form-{kind}", query, list_row_url(request)
+        )
 
     @router.post("/pathways/{pathway_id}/commands/{kind}")
     async def send(
@@ -359,7 +224,7 @@ def build_pathway_router() -> APIRouter:
             return again(200) if forms.edit_rows(data) else again(422)
         document, renamed = forms.document(command.specs, data)
         if kind == "propose_plan":
-            _name_measures(document, state)
+            name_measures(document, state)
         try:
             parsed = COMMAND_ADAPTER.validate_python({"type": kind, **document})
         except ValidationError as error:
@@ -378,7 +243,7 @@ def build_pathway_router() -> APIRouter:
                 envelope.command_id,
             )
         except CommandRefused as error:
-            errors = _refusal_field(command, error)
+            errors = refusal_field(command, error)
             return again(422, errors, refusal_for(request, error.code))
         except ProblemError as error:
             if error.code != UNAVAILABLE:
@@ -388,82 +253,6 @@ def build_pathway_router() -> APIRouter:
         return see_other(return_to or f"/pathways/{pathway_id}", request)
 
     return router
-
-
-def _row_url(request: Request) -> str:
-    query = {k: v for k, v in request.query_params.items() if k == "choice"}
-    base = request.url.path
-    return base + ("?choice=" + query["choice"] if query else "")
-
-
-def row_fragment(
-    request: Request,
-    specs: tuple[forms.FieldSpec, ...],
-    form_id: str,
-    query: Mapping[str, str],
-    row_url: str,
-) -> Response:
-    """The row of `query["list"]` at `query["index"]`, and the "add another" button after it."""
-    list_name = query.get("list", "")
-    spec = forms.find(specs, list_name)
-    index = query.get("index", "")
-    if spec is None or spec.kind != forms.Kind.LIST or not index.isdigit() or int(index) > 200:
-        raise ProblemError("not_found", "no such list", status=404)
-    row = widgets.row_widget(
-        spec,
-        list_name,
-        int(index),
-        gettext_for(request),
-        form_id=form_id,
-        language=language_of(request),
-    )
-    list_id = f"{form_id}--{list_name.replace('.', '--')}"
-    return render(
-        request,
-        "form_row.html",
-        row=row,
-        list_id=list_id,
-        list_name=list_name,
-        list_label=gettext_for(request)(spec.label),
-        next_index=int(index) + 1,
-        row_url=row_url,
-    )
-
-
-def _name_measures(document: dict[str, Any], state: PathwayState) -> None:
-    """Give a planned measure left without a code one from its type: `training_course-2`."""
-    taken = set(state.measures)
-    measures = document.get("measures") or []
-    taken |= {str(m["measure_id"]) for m in measures if isinstance(m, dict) and m.get("measure_id")}
-    for measure in measures:
-        if isinstance(measure, dict) and not measure.get("measure_id") and measure.get("kind"):
-            number = 1
-            while f"{measure['kind']}-{number}" in taken:
-                number += 1
-            measure["measure_id"] = f"{measure['kind']}-{number}"
-            taken.add(measure["measure_id"])
-
-
-def _refusal_field(command: CommandForm, error: CommandRefused) -> dict[str, forms.Message]:
-    """The refusal also beside the field it names, when the form has one by that name."""
-    if not error.field or command.specs is None:
-        return {}
-    names = _names(command.specs)
-    tail = error.field.split(".")[-1]
-    match = next((n for n in names if n == error.field), None) or next(
-        (n for n in names if n.split(".")[-1] == tail), None
-    )
-    return {match: forms.Message(refusal_message(error.code))} if match else {}
-
-
-def _names(specs: tuple[forms.FieldSpec, ...], prefix: str = "") -> list[str]:
-    found = []
-    for spec in specs:
-        name = forms.join(prefix, spec.name)
-        found.append(name)
-        if spec.kind == forms.Kind.OBJECT:
-            found.extend(_names(spec.children, name))
-    return found
 
 
 async def _offered(

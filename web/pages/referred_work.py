@@ -41,7 +41,7 @@ from web.outages import UNAVAILABLE, within
 from web.pages import forms
 from web.pages.actions import ActionView, Refusal, action_view, refusal_for
 from web.pages.commands import CommandForm, command_form, progress_kinds
-from web.pages.pathway import FLASH, form_data, pop_flash
+from web.pages.posted_forms import FLASH, form_data, pop_flash
 from web.pages.referrals import REFERRALS_PATH, measure_label
 from web.pages.render import render
 from web.pages.routing import PageAccount, page_router, see_other
