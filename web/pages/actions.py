@@ -17,14 +17,8 @@ from fastapi import Request
 from domain.state import PathwayState
 from web.i18n import translations
 from web.pages import widgets
-from web.pages.commands import (
-    TITLES,
-    Choice,
-    CommandForm,
-    command_form,
-    progress_label,
-    refusal_message,
-)
+from web.pages.command_labels import TITLES, progress_label, refusal_message
+from web.pages.commands import Choice, CommandForm, command_form
 from web.pages.forms import Message
 from web.pages.labels import MEASURE_KINDS, measure_name
 from web.pages.render import language_of

@@ -20,7 +20,7 @@ from infra.access_log.model import Channel
 from web.access import page_purpose, record_read
 from web.dependencies import DocumentsDep, PathwaysDep, SettingsDep, StoreDep
 from web.documents import DOWNLOAD_WHAT, attach, attached_to_of, download_headers, opened
-from web.pages.commands import refusal_message
+from web.pages.command_labels import refusal_message
 from web.pages.render import render
 from web.pages.routing import PageAccount, page_router, see_other
 

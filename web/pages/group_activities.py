@@ -28,7 +28,7 @@ from domain.projections import PathwaySummary
 from domain.values import Role, Stage
 from infra.accounts.model import Account
 from web import dependencies
-from web.pages.commands import refusal_message
+from web.pages.command_labels import refusal_message
 from web.pages.render import render
 from web.pages.routing import PageAccount, log, page_router, see_other
 from web.problems import ProblemError

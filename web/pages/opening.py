@@ -25,7 +25,8 @@ from web.dependencies import PathwaysDep, SettingsDep
 from web.outages import UNAVAILABLE, within
 from web.pages import forms, widgets
 from web.pages.actions import Refusal, gettext_for, new_command_id, refusal_for
-from web.pages.commands import TITLES, opening_specs
+from web.pages.command_labels import TITLES
+from web.pages.commands import opening_specs
 from web.pages.form_labels import VALIDATION_MESSAGES, field_label
 from web.pages.forms import FieldSpec, Kind
 from web.pages.posted_forms import FLASH, form_data, row_fragment

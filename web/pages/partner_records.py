@@ -21,13 +21,13 @@ from domain.state import PathwayState
 from web.i18n import N_
 from web.pages import forms
 from web.pages.actions import ActionView, Refusal, action_view
+from web.pages.command_labels import progress_label
 from web.pages.commands import (
     VERIFIED,
     VERIFIER,
     CommandForm,
     command_form,
     progress_kinds,
-    progress_label,
     with_verifier,
 )
 from web.pages.forms import FieldSpec, Kind, Message

@@ -37,7 +37,8 @@ from web.pages.actions import (
     refusal_for,
     state_actions,
 )
-from web.pages.commands import COMMAND_MODELS, command_form, progress_label
+from web.pages.command_labels import progress_label
+from web.pages.commands import COMMAND_MODELS, command_form
 from web.pages.describe import Describer
 from web.pages.documents import may_attach, targets
 from web.pages.labels import DOCUMENT_KINDS

@@ -18,7 +18,8 @@ from client.pathway import CommandRefused
 from domain.state import PathwayState
 from web.pages import forms, widgets
 from web.pages.actions import gettext_for
-from web.pages.commands import DONE, TITLES, CommandForm, refusal_message
+from web.pages.command_labels import DONE, TITLES, refusal_message
+from web.pages.commands import CommandForm
 from web.pages.render import language_of, render
 from web.problems import ProblemError
 
