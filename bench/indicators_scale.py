@@ -53,7 +53,7 @@ from infra.config import Settings
 from infra.db import open_pool
 from infra.embedded import EmbeddedPostgres
 from infra.migrate import available_migrations, migrate
-from web.pages.indicators import month_ends
+from web.pages.indicator_figures import month_ends
 from workers.composition import Stores
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)

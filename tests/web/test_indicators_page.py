@@ -38,7 +38,7 @@ from tests.web.staff import STAFF, staffed_accounts
 from tests.web.test_i18n import catalog
 from tests.web.test_pages import sign_in
 from tests.web_app import create_test_app
-from web.pages.indicators import month_ends
+from web.pages.indicator_figures import month_ends
 from web.reports.indicator_labels import INDICATOR_LABELS
 
 __all__ = ["database", "postgres"]

@@ -24,6 +24,7 @@ from web.pages.erasure import build_erasure_router
 from web.pages.group_activities import build_group_activities_router
 from web.pages.history import build_history_router
 from web.pages.inbox import build_inbox_router
+from web.pages.indicator_downloads import build_indicator_downloads_router
 from web.pages.indicators import build_indicators_router
 from web.pages.invitation import build_invitation_router
 from web.pages.language import build_language_router
@@ -71,6 +72,8 @@ def build_pages_router() -> APIRouter:
     router.include_router(build_budget_router())
     router.include_router(build_policy_router())
     router.include_router(build_payments_router())
+    # before /indicators/{id}: owns /indicators/report
+    router.include_router(build_indicator_downloads_router())
     router.include_router(build_indicators_router())
     router.include_router(build_access_log_router())
     router.include_router(build_partners_router())
