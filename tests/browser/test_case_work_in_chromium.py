@@ -22,7 +22,7 @@ from domain.stream import stream_id_for
 from tests.scenarios import ASSESSMENT, CONDITION, OPEN
 from tests.web.live import LiveApp
 from tests.web.staff import PASSWORD
-from web.pages.forms import flatten
+from web.pages.form_input import flatten
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}

@@ -22,7 +22,7 @@ from domain.measures import CATALOGUE, MeasureKind
 from domain.measures.state import MeasureStatus
 from tests.browser.axe import assert_accessible
 from web.i18n import translations
-from web.pages.forms import flatten
+from web.pages.form_input import flatten
 from web.pages.labels import MEASURE_STATUSES
 from workers.demo_accounts import DEMO_PASSWORD
 

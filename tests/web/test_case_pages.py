@@ -24,7 +24,7 @@ from tests.scenarios import ASSESSMENT, CASEWORKER, CONDITION, OPEN, SUPERVISOR
 from tests.web.staff import STAFF
 from tests.web.test_pages import Site, open_pathway, shared_site, sign_in
 from tests.workflows.journey import envelope
-from web.pages.forms import flatten
+from web.pages.form_input import flatten
 
 __all__ = ["shared_site"]
 

@@ -23,7 +23,7 @@ from domain.measures import CATALOGUE, spec_for_progress
 from tests.scenarios import ASSESSMENT, OPEN
 from tests.workflows.journey import full_journey
 from web.i18n import translations
-from web.pages import forms
+from web.pages import form_input, forms
 from web.pages.commands import opening_specs
 from web.pages.forms import FieldSpec, Kind, Message
 from web.pages.widgets import translate, widgets
@@ -137,7 +137,7 @@ class Appointment(BaseModel):
 def test_datetimes_and_numbers_have_their_widgets() -> None:
     specs = forms.specs_for(Appointment)
     assert [s.kind for s in specs] == [Kind.DATETIME, Kind.NUMBER]
-    doc, _ = forms.document(specs, {"on": "2026-03-02T09:30", "hours": "7.5"})
+    doc, _ = form_input.document(specs, {"on": "2026-03-02T09:30", "hours": "7.5"})
     parsed = Appointment.model_validate(doc)
     assert parsed.on.isoformat() == "2026-03-02T09:30:00+01:00", "read in Italian time"
     assert parsed.hours == 7.5
@@ -149,7 +149,7 @@ def test_a_move_in_asks_for_its_time_of_day_beside_its_date() -> None:
     specs = {s.name: s for s in forms.specs_for(MovedIn)}
     assert specs["on"].kind == Kind.DATE and specs["at"].kind == Kind.TIME
     assert not specs["at"].required, "only family hosting needs it (time_required)"
-    doc, _ = forms.document(
+    doc, _ = form_input.document(
         tuple(specs.values()), {"kind": "moved_in", "on": "2026-12-06", "at": "22:30"}
     )
     assert MovedIn.model_validate(doc).instant() == datetime(2026, 12, 6, 21, 30, tzinfo=UTC)
@@ -165,8 +165,8 @@ def test_a_command_filled_in_as_a_form_is_the_command(command: dict[str, Any]) -
     server_side = {"type", "pathway_id", "organisation_id", "caseworker_id"}
     opening = command["type"] == "open_pathway"
     specs = opening_specs(None) if opening else specs_for_command(command)
-    data = forms.flatten({k: v for k, v in command.items() if k not in server_side})
-    document, renamed = forms.document(specs, data)
+    data = form_input.flatten({k: v for k, v in command.items() if k not in server_side})
+    document, renamed = form_input.document(specs, data)
     assert renamed == {}
     document.update({k: v for k, v in command.items() if k in server_side - {"type"}})
     expected = COMMAND_ADAPTER.validate_python(command)
@@ -187,7 +187,7 @@ def test_form_data_becomes_the_nested_document() -> None:
         "reception_centre.kind": "sai",
         "reception_centre.name": "",
     }
-    document, renamed = forms.document(specs, data)
+    document, renamed = form_input.document(specs, data)
     assert document["type"] == "open_pathway"
     assert document["beneficiary"] == {"given_name": "Amina"}, "empty inputs are left out"
     assert document["household"] == {
@@ -202,7 +202,7 @@ def test_form_data_becomes_the_nested_document() -> None:
 
 def test_an_unticked_box_is_false_and_an_optional_group_left_empty_is_absent() -> None:
     specs = forms.specs_for(RecordSkillsAssessment)
-    document, _ = forms.document(
+    document, _ = form_input.document(
         specs, {"assessment.education": "primary", "assessment.titles_held.0": " "}
     )
     assert document["assessment"]["digital_skills"] is False
@@ -219,15 +219,15 @@ def test_validation_errors_go_back_to_the_row_the_person_sees() -> None:
         "measures.2.kind": "mobility",
         "measures.2.target_date": "not a date",
     }
-    document, renamed = forms.document(specs, data)
+    document, renamed = form_input.document(specs, data)
     with pytest.raises(ValidationError) as caught:
         COMMAND_ADAPTER.validate_python(document)
-    errors = forms.field_errors(caught.value, skip=1, renamed=renamed)
+    errors = form_input.field_errors(caught.value, skip=1, renamed=renamed)
     assert list(errors) == ["measures.2.target_date"], "the empty row 0 is no error"
     assert errors["measures.2.target_date"].msgid == "Enter a date."
     with pytest.raises(ValidationError) as empty:
         COMMAND_ADAPTER.validate_python({"type": "propose_plan", "measures": []})
-    too_few = forms.field_errors(empty.value, skip=1)["measures"]
+    too_few = form_input.field_errors(empty.value, skip=1)["measures"]
     assert too_few.msgid == "Add at least %(min_length)s."
     assert translate(ITALIAN, too_few) == "Aggiungine almeno 1."
 
@@ -280,23 +280,23 @@ def test_a_country_is_chosen_by_its_name_in_the_readers_language() -> None:
     ],
 )
 def test_euro_as_people_write_them(text: str, cents: int | str) -> None:
-    assert forms.euro_cents(text) == cents
+    assert form_input.euro_cents(text) == cents
 
 
 def test_rows_are_added_and_removed_without_javascript() -> None:
     data = {"measures.0.kind": "mobility", "measures.1.kind": "", "_add": "measures"}
-    assert forms.edit_rows(data)
-    assert forms.list_indices(data, "measures") == [0, 1, 2]
+    assert form_input.edit_rows(data)
+    assert form_input.list_indices(data, "measures") == [0, 1, 2]
     data["_remove"] = "measures.0"
-    assert forms.edit_rows(data)
-    assert forms.list_indices(data, "measures") == [1, 2]
-    assert not forms.edit_rows(data), "nothing asked"
+    assert form_input.edit_rows(data)
+    assert form_input.list_indices(data, "measures") == [1, 2]
+    assert not form_input.edit_rows(data), "nothing asked"
 
 
 def test_defaults_and_current_values_prefill_a_form() -> None:
     specs = opening_specs(None)
-    assert forms.defaults(specs) == {"household.adults": "1"}
-    assert forms.flatten(
+    assert form_input.defaults(specs) == {"household.adults": "1"}
+    assert form_input.flatten(
         {"household": {"adults": 2, "minors": [{"minor_id": "m1"}], "pregnancy_declared": False}}
     ) == {
         "household.adults": "2",

@@ -27,7 +27,7 @@ from domain.payments.state import PaymentState, PaymentStatus
 from domain.permissions import command_type
 from domain.state import PathwayState
 from web.i18n import N_
-from web.pages import forms
+from web.pages import form_input, forms
 from web.pages.command_labels import TITLES
 from web.pages.forms import FieldSpec, Kind
 
@@ -193,14 +193,16 @@ def command_form(
             "caseworker_id", Kind.CHOICE, N_("New caseworker"), options=others
         )
     if kind == "update_household":
-        initial = forms.flatten({"household": state.household.model_dump(mode="json")})
+        initial = form_input.flatten({"household": state.household.model_dump(mode="json")})
     specs = forms.specs_for(model, replace=replace)
     if model is ClosePathway and state.follow_up is None:
         specs = tuple(
             dataclasses.replace(s, required=True) if s.name == "reason" else s for s in specs
         )
     rows = PLAN_ROWS if model is ProposePlan else 1
-    return CommandForm(kind, specs, initial={**forms.defaults(specs), **initial}, blank_rows=rows)
+    return CommandForm(
+        kind, specs, initial={**form_input.defaults(specs), **initial}, blank_rows=rows
+    )
 
 
 LINK_COMMANDS = frozenset({"link_partner_contact", "unlink_partner_contact"})
@@ -224,7 +226,7 @@ def _link_form(state: PathwayState, kind: str, contacts: Sequence[tuple[str, str
         "contact_id": FieldSpec("contact_id", Kind.CHOICE, N_("Partner contact"), options=people),
     }
     specs = forms.specs_for(COMMAND_MODELS[kind], replace=replace)
-    return CommandForm(kind, specs, initial=forms.defaults(specs))
+    return CommandForm(kind, specs, initial=form_input.defaults(specs))
 
 
 def _measure_form(
@@ -257,7 +259,7 @@ def _measure_form(
         )
         verifier = FieldSpec(VERIFIER, Kind.CHOICE, N_("Verified by"), options=people)
         specs = with_verifier(specs, verifier)
-    return CommandForm(kind, specs, options, chosen, initial=forms.defaults(specs))
+    return CommandForm(kind, specs, options, chosen, initial=form_input.defaults(specs))
 
 
 VERIFIED = frozenset({"work_grant_attendance"})

@@ -23,7 +23,7 @@ from infra.accounts.store import AccountStore
 from web import dependencies
 from web.dependencies import PathwaysDep, SettingsDep
 from web.outages import UNAVAILABLE, within
-from web.pages import forms, widgets
+from web.pages import form_input, forms, widgets
 from web.pages.actions import Refusal, gettext_for, new_command_id, refusal_for
 from web.pages.command_labels import TITLES
 from web.pages.commands import opening_specs
@@ -124,7 +124,7 @@ def build_opening_router() -> APIRouter:
         """The opening form."""
         specs, _, names = await context(request, account)
         return page(
-            request, account, specs, names, forms.defaults(specs), command_id=new_command_id()
+            request, account, specs, names, form_input.defaults(specs), command_id=new_command_id()
         )
 
     @router.get(f"{NEW_PATH}/row")
@@ -162,8 +162,8 @@ def build_opening_router() -> APIRouter:
             )
 
         if "_add" in data or "_remove" in data:
-            return again(200 if forms.edit_rows(data) else 422)
-        document, renamed = forms.document(specs, data)
+            return again(200 if form_input.edit_rows(data) else 422)
+        document, renamed = form_input.document(specs, data)
         caseworker = (
             account
             if account.role == Role.CASEWORKER
@@ -179,7 +179,7 @@ def build_opening_router() -> APIRouter:
             opening = opening_document({"type": "open_pathway", **document}, command_id)
             command = COMMAND_ADAPTER.validate_python(opening)
         except ValidationError as error:
-            return again(422, {**forms.field_errors(error, skip=1, renamed=renamed), **errors})
+            return again(422, {**form_input.field_errors(error, skip=1, renamed=renamed), **errors})
         except InvalidInput:
             return again(422, errors, refusal_for(request, "invalid_command"))
         if errors:

@@ -27,7 +27,7 @@ from infra.eventstore.base import EventStore
 from web.access import page_purpose, record_read
 from web.dependencies import PartnersDep, PathwaysDep, SettingsDep, StoreDep
 from web.outages import UNAVAILABLE, within
-from web.pages import forms
+from web.pages import form_input, forms
 from web.pages.actions import ActionView, Refusal, gettext_for, refusal_for
 from web.pages.partner_records import (
     RECORD,
@@ -148,11 +148,11 @@ def build_partner_home_router() -> APIRouter:
             ]
             return assignment_page(request, state, assignment, account, views, status)
 
-        document, renamed = forms.document(command.specs, data)
+        document, renamed = form_input.document(command.specs, data)
         try:
             parsed = COMMAND_ADAPTER.validate_python({"type": RECORD, **document})
         except ValidationError as error:
-            return await again(422, forms.field_errors(error, skip=1, renamed=renamed))
+            return await again(422, form_input.field_errors(error, skip=1, renamed=renamed))
         try:
             envelope = build_envelope(parsed, command_id=command_id or "", actor=actor)
         except InvalidInput:

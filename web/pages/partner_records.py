@@ -19,7 +19,7 @@ from domain.figures.state import FigureStatus, PartnerFigure
 from domain.measures import CATALOGUE, MeasureStatus
 from domain.state import PathwayState
 from web.i18n import N_
-from web.pages import forms
+from web.pages import form_input
 from web.pages.actions import ActionView, Refusal, action_view
 from web.pages.command_labels import progress_label
 from web.pages.commands import (
@@ -67,7 +67,7 @@ def record_form(
         return form
     verifier = FieldSpec(VERIFIER, Kind.CONST, "", const=contact_id)
     specs = with_verifier(form.specs, verifier)
-    return dataclasses.replace(form, specs=specs, initial=forms.defaults(specs))
+    return dataclasses.replace(form, specs=specs, initial=form_input.defaults(specs))
 
 
 def record_view(

@@ -28,7 +28,7 @@ from infra.eventstore.base import EventStore
 from web.access import page_purpose, record_read
 from web.dependencies import AccountsDep, PartnersDep, PathwaysDep, SettingsDep, StoreDep
 from web.outages import UNAVAILABLE, within
-from web.pages import forms
+from web.pages import form_input, forms
 from web.pages.actions import (
     ActionView,
     Refusal,
@@ -222,14 +222,14 @@ def build_pathway_router() -> APIRouter:
         if command.specs is None:
             return again(422)
         if "_add" in data or "_remove" in data:
-            return again(200) if forms.edit_rows(data) else again(422)
-        document, renamed = forms.document(command.specs, data)
+            return again(200) if form_input.edit_rows(data) else again(422)
+        document, renamed = form_input.document(command.specs, data)
         if kind == "propose_plan":
             name_measures(document, state)
         try:
             parsed = COMMAND_ADAPTER.validate_python({"type": kind, **document})
         except ValidationError as error:
-            return again(422, forms.field_errors(error, skip=1, renamed=renamed))
+            return again(422, form_input.field_errors(error, skip=1, renamed=renamed))
         try:
             envelope = build_envelope(parsed, command_id=command_id or "", actor=account.actor)
         except InvalidInput:

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 
 from client.pathway import CommandRefused
 from domain.state import PathwayState
-from web.pages import forms, widgets
+from web.pages import form_input, forms, widgets
 from web.pages.actions import gettext_for
 from web.pages.command_labels import DONE, TITLES, refusal_message
 from web.pages.commands import CommandForm
@@ -111,7 +111,7 @@ def refusal_field(command: CommandForm, error: CommandRefused) -> dict[str, form
 def _names(specs: tuple[forms.FieldSpec, ...], prefix: str = "") -> list[str]:
     found = []
     for spec in specs:
-        name = forms.join(prefix, spec.name)
+        name = form_input.join(prefix, spec.name)
         found.append(name)
         if spec.kind == forms.Kind.OBJECT:
             found.extend(_names(spec.children, name))

@@ -38,7 +38,7 @@ from infra.eventstore.base import EventStore
 from web.access import page_purpose, record_read
 from web.dependencies import PathwaysDep, SettingsDep, StoreDep
 from web.outages import UNAVAILABLE, within
-from web.pages import forms
+from web.pages import form_input, forms
 from web.pages.actions import ActionView, Refusal, action_view, refusal_for
 from web.pages.commands import CommandForm, command_form, progress_kinds
 from web.pages.posted_forms import FLASH, form_data, pop_flash
@@ -232,11 +232,11 @@ def build_referred_work_router() -> APIRouter:
             views = [failed if v.form_id == failed.form_id else v for v in fresh(request, work)]
             return await work_page(request, account, work, views, status)
 
-        document, renamed = forms.document(command.specs, data)
+        document, renamed = form_input.document(command.specs, data)
         try:
             parsed = COMMAND_ADAPTER.validate_python({"type": kind, **document})
         except ValidationError as error:
-            return await again(422, forms.field_errors(error, skip=1, renamed=renamed))
+            return await again(422, form_input.field_errors(error, skip=1, renamed=renamed))
         await sendable(store, account, pathway_id, parsed)
         try:
             envelope = build_envelope(parsed, command_id=command_id or "", actor=account.actor)

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from babel import Locale
 
-from web.pages.forms import TRUE_VALUES, FieldSpec, Kind, Message, join, list_indices
+from web.pages.form_input import TRUE_VALUES, join, list_indices
+from web.pages.forms import FieldSpec, Kind, Message
 from web.pages.labels import name_codes
 
 
