@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
 
 from domain.indicators import AGE_BANDS, CATALOGUE, Target
 from domain.values import Gender, ProtectionStatus, WorkPackage
@@ -23,6 +22,7 @@ from infra.indicators.queries import Row
 from web.i18n import N_, translations
 from web.indicator_filters import GENERAL, Filters
 from web.pages.form_labels import OPTION_LABELS
+from web.reports.funder_report import format_value
 from web.reports.indicator_export import HEADERS
 from web.reports.indicator_labels import GENERAL_OBJECTIVE, WORK_PACKAGES, indicator_label
 
@@ -57,17 +57,6 @@ class Figure:
     progress: float | None
     met: bool | None
     trend: dict[str, Any]
-
-
-def format_value(language: Language, kind: str, value: float | None) -> str:
-    """An indicator's value in the reader's language: a count, a rate in percent, a mean."""
-    if value is None:
-        return "–"
-    if kind == "count":
-        return format_decimal(value, locale=language)
-    if kind == "rate":
-        return format_percent(value, "#,##0.0%", locale=language)
-    return format_decimal(round(value, 1), "#,##0.0", locale=language)
 
 
 def _trend(

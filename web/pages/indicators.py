@@ -31,13 +31,13 @@ from web.organisation_scope import organisations_in_scope
 from web.pages.indicator_figures import (
     dashboard_figures,
     filter_options,
-    format_value,
     month_ends,
     work_package_groups,
 )
 from web.pages.render import language_of, render
 from web.pages.routing import PageAccount, page_router
 from web.problems import ProblemError
+from web.reports.funder_report import format_value
 from web.reports.indicator_export import HEADERS
 from web.reports.indicator_labels import ROLES_IN_FIGURE, indicator_label
 
