@@ -106,9 +106,9 @@ class Settings(BaseSettings):
     docs/scale-out.md, "Sizing"."""
     worker_workflow_task_slots: int | None = Field(default=None, ge=2, le=10_000)
     """Workflow tasks a worker runs at once, each on a thread of a pool this size; unset: the
-    SDK's 100 slots on a pool of as many threads. Every task holds the GIL while it runs, so
-    slots beyond what the cores can run only queue inside the process instead of on the
-    server (measured with bench.variants: docs/scale-out.md, "Sizing"). At least 2, the
+    SDK's 100 slots on a pool of as many threads. A task keeps its slot while its append
+    runs, so fewer slots leave the cores waiting on PostgreSQL: on two cores 2 slots made
+    0.60 of the default's commands (bench/runs/2026-12-07-issue25-slots.md). At least 2, the
     SDK's floor for a worker with a cache."""
     worker_sandbox: bool = True
     """Run pathway workflows in the SDK's sandbox, which re-checks at run time that workflow
