@@ -215,15 +215,24 @@ def _dashboard(results: dict[str, Any], derived: dict[str, Any]) -> str:
     ind = results["indicators"]
     queries, page = ind.get("queries", {}), ind["page"]
     trend = queries.get("trend_12_points_one_query", {}).get("median_s")
+    kept = queries.get("trend_12_points_kept", {}).get("median_s")
     alone = f" ({trend} s alone, median)" if trend is not None else ""
+    from_kept = (
+        f" ({kept} s alone once its past points are kept)"
+        if kept is not None
+        else " (not in this run's figures)"
+    )
     return (
         "**Indicator dashboard**: the page is one query, the trend over the year's month "
         f"ends{alone}; warm runs (median {page['warm_ms'].get('median')} ms) against cold ones "
-        f"({page['cold_ms'].get('median')} ms). Lever measured and kept: the reports' reads "
+        f"({page['cold_ms'].get('median')} ms). Levers measured and kept: the reports' reads "
         "run unprepared, each planned for its day (prepared, PostgreSQL's generic plan made "
-        "warm runs slower than cold ones: infra/indicators/postgres_queries.py). Lever not "
-        "tried: a monthly roll-up of the facts, so the trend reads a dozen rows per "
-        "organisation instead of scanning them."
+        "warm runs slower than cold ones: infra/indicators/postgres_queries.py); the totals "
+        "at past month ends are kept between reads, and a warm trend reads only the rows "
+        f"opened or closed since the last of them{from_kept}: infra/indicators/"
+        "kept_points.py. A cold page still scans every fact row: the lever left is a "
+        "monthly roll-up of the facts kept in the database, which breakdowns and an "
+        "organisation's scope would read too."
     )
 
 

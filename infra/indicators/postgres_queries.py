@@ -20,6 +20,7 @@ from psycopg import sql
 
 from domain.indicators.facts import owned_by
 from infra.db import Pool
+from infra.indicators.kept_points import Connection, KeptPoints, Sums
 from infra.indicators.postgres_fact_rows import (
     ANY_LINK,
     JOIN_DIMENSIONS,
@@ -29,6 +30,7 @@ from infra.indicators.postgres_fact_rows import (
     held_rows,
     known_dimensions,
 )
+from infra.indicators.postgres_projection import PROJECTION
 from infra.indicators.queries import Contribution, IndicatorQueries, Role, Row
 
 if TYPE_CHECKING:
@@ -37,9 +39,6 @@ if TYPE_CHECKING:
 NOT_PERSONS = frozenset({"events", "participations"})
 """What an indicator counts (`Indicator.counts`) when it counts no person: activities held,
 attendances. Every other figure counts a person once (`ONCE_PER_PERSON`)."""
-
-Sums = dict[tuple[str | None, ...], dict[str, tuple[int, int]]]
-"""Per cell (the `by` dimensions' values), per fact: the sum of weights and of pathways."""
 
 
 class PostgresIndicatorQueries(IndicatorQueries):
@@ -55,6 +54,7 @@ class PostgresIndicatorQueries(IndicatorQueries):
         self._not_persons = sorted(
             {f for i in self._catalogue if i.counts in NOT_PERSONS for f in i.facts}
         )
+        self._kept = KeptPoints(PROJECTION)
 
     async def indicator_table(
         self,
@@ -122,7 +122,9 @@ class PostgresIndicatorQueries(IndicatorQueries):
         first point at or after `since`, and takes it away from the first point at or after
         `until` (`width_bucket` over the sorted points), and the running sums give the value
         at each point. Exactly the rows `since <= p < until` count at `p`, as in
-        `indicator_table`.
+        `indicator_table`. The totals (no breakdown, filter nor organisation) of the past
+        points are kept between calls (`infra.indicators.kept_points`): a later call reads
+        from the latest kept point on, only the rows opened or closed after it.
 
         Raises:
             ValueError: an unknown dimension, or a naive point.
@@ -142,9 +144,65 @@ class PostgresIndicatorQueries(IndicatorQueries):
                 for p in points
             ]
         instants = sorted(set(points))
-        facts = sorted({f for i in self._catalogue for f in i.facts})
         chosen = dict(filters or {})
         known_dimensions(list(chosen))
+        # The totals of past points are kept between reads (`infra.indicators.kept_points`).
+        keeping = not by and not chosen and organisation_id is None
+        async with self._pool.connection() as conn:
+            watch = await self._kept.watch(conn) if keeping else None
+            known = self._kept.prefix(instants) if keeping else []
+            base = instants[len(known) - 1] if known else None
+            rest = instants[len(known) :]
+            rows = (
+                await self._changes(conn, rest, base, by, organisation_id, chosen) if rest else []
+            )
+        changes: list[Sums] = [{} for _ in rest]
+        for *cell, fact, sign, index, total, count in rows:
+            at = changes[index].setdefault(tuple(cell), {})
+            weight, pathways = at.get(fact, (0, 0))
+            at[fact] = (weight + sign * int(total), pathways + sign * int(count))
+        sums_at: dict[datetime, Sums] = dict(zip(instants, known, strict=False))
+        running: Sums = {key: dict(held) for key, held in known[-1].items()} if known else {}
+        for instant, changed in zip(rest, changes, strict=True):
+            for key, deltas in changed.items():
+                held = running.setdefault(key, {})
+                for name, (weight, pathways) in deltas.items():
+                    before = held.get(name, (0, 0))
+                    held[name] = (before[0] + weight, before[1] + pathways)
+            sums_at[instant] = running
+            if watch is not None:
+                self._kept.keep(watch, instant, running)
+            running = {key: dict(held) for key, held in running.items()}
+        tables: dict[datetime, list[Row]] = {}
+        for instant, sums in sums_at.items():
+            # A cell is shown where some fact holds, as in indicator_table.
+            now_held = {
+                key: {f: v for f, v in held.items() if v[1]}
+                for key, held in sums.items()
+                if any(v[1] for v in held.values())
+            }
+            tables[instant] = self._table(by, now_held)
+        return [tables[p] for p in points]
+
+    async def _changes(
+        self,
+        conn: Connection,
+        instants: Sequence[datetime],
+        base: datetime | None,
+        by: Sequence[str],
+        organisation_id: str | None,
+        chosen: Mapping[str, str | None],
+    ) -> list[tuple[Any, ...]]:
+        """The trend's changes at each of `instants` (sorted): per cell and fact, the weights
+        and pathways a point adds (+1) and takes away (-1) from the one before; from nothing,
+        or, after `base` (a kept point), from the sums at `base`.
+
+        Each fact row is read once: it adds its weight from the first point at or after
+        `since`, and takes it away from the first point at or after `until` (`width_bucket`
+        over the sorted points). From nothing, the rows held at the first point all add at
+        it; after `base`, only the rows opened or closed after it are read.
+        """
+        facts = sorted({f for i in self._catalogue for f in i.facts})
         keys = sql.SQL("").join(sql.SQL("d.{}, ").format(sql.Identifier(c)) for c in by)
         needs_join = bool(by) or bool(chosen)
         conditions, condition_params = dimension_conditions(chosen)
@@ -161,23 +219,21 @@ class PostgresIndicatorQueries(IndicatorQueries):
             "scope": sql.SQL("").join(sql.SQL(" AND ") + c for c in conditions),
             "groups": groups,
         }
+        if base is None:
+            opened = "f.since <= %(last)s AND (f.until IS NULL OR f.until > %(first)s)"
+            # Closed at or before the last point (the partial index on until): the other
+            # rows' `until` falls after every point and takes nothing away.
+            closed = "f.until > %(first)s AND f.until <= %(last)s"
+        else:
+            opened = "f.since > %(base)s AND f.since <= %(last)s"
+            closed = "f.until > %(base)s AND f.until <= %(last)s"
         query = sql.SQL(" UNION ALL ").join(
             [
                 sql.SQL(half).format(
-                    sign=sql.SQL("1"),
-                    edge=sql.SQL("since"),
-                    held=sql.SQL(
-                        "f.since <= %(last)s AND (f.until IS NULL OR f.until > %(first)s)"
-                    ),
-                    **parts,
+                    sign=sql.SQL("1"), edge=sql.SQL("since"), held=sql.SQL(opened), **parts
                 ),
-                # Closed at or before the last point (the partial index on until): the other
-                # rows' `until` falls after every point and takes nothing away.
                 sql.SQL(half).format(
-                    sign=sql.SQL("-1"),
-                    edge=sql.SQL("until"),
-                    held=sql.SQL("f.until > %(first)s AND f.until <= %(last)s"),
-                    **parts,
+                    sign=sql.SQL("-1"), edge=sql.SQL("until"), held=sql.SQL(closed), **parts
                 ),
             ]
         )
@@ -188,34 +244,13 @@ class PostgresIndicatorQueries(IndicatorQueries):
             "after": [p + timedelta(microseconds=1) for p in instants],
             "first": instants[0],
             "last": instants[-1],
+            "base": base,
             "facts": facts,
             "owner": owned_by(organisation_id) if organisation_id else None,
             **condition_params,
         }
-        async with self._pool.connection() as conn:
-            cur = await conn.execute(query, params, prepare=False)
-            rows = await cur.fetchall()
-        changes: list[Sums] = [{} for _ in instants]
-        for *cell, fact, sign, index, total, count in rows:
-            at = changes[index].setdefault(tuple(cell), {})
-            weight, pathways = at.get(fact, (0, 0))
-            at[fact] = (weight + sign * int(total), pathways + sign * int(count))
-        tables: dict[datetime, list[Row]] = {}
-        running: Sums = {}
-        for instant, changed in zip(instants, changes, strict=True):
-            for key, deltas in changed.items():
-                held = running.setdefault(key, {})
-                for name, (weight, pathways) in deltas.items():
-                    before = held.get(name, (0, 0))
-                    held[name] = (before[0] + weight, before[1] + pathways)
-            # A cell is shown where some fact holds, as in indicator_table.
-            now_held = {
-                key: {f: v for f, v in held.items() if v[1]}
-                for key, held in running.items()
-                if any(v[1] for v in held.values())
-            }
-            tables[instant] = self._table(by, now_held)
-        return [tables[p] for p in points]
+        cur = await conn.execute(query, params, prepare=False)
+        return await cur.fetchall()
 
     async def _linked_between(self, first: datetime, last: datetime) -> bool:
         """Whether any pathway was linked to a person (a confirmed duplicate, not undone) at

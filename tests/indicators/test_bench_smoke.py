@@ -12,6 +12,7 @@ MEASURED = (
     "dashboard_page_coordinator",
     "period_one_year_by_organisation",
     "trend_12_points_one_query",
+    "trend_12_points_kept",
 )
 
 
@@ -22,7 +23,7 @@ async def test_the_indicator_bench_runs_at_a_small_size_and_its_trend_equals_the
     assert result["rows"]["indicator_dimensions"] == 2000
     assert result["rows"]["events"] == 10_000
     assert result["rows"]["indicator_facts"] > 2000
-    assert result["checks"] == {"trend_equals_tables": True}
+    assert result["checks"] == {"trend_equals_tables": True, "kept_trend_equals_tables": True}
     for name in MEASURED:
         assert result["queries"][name]["median_s"] > 0
         assert "ratio_to_baseline" in result["queries"][name]
