@@ -14,12 +14,10 @@ A kept point stays good while
   since the last check, one range scan of `global_position`;
 - the facts table is the one it was read from: a rebuild swaps in new tables (a new oid).
 
-Only the totals are kept, in all organisations or in one, without a breakdown or a filter:
-those read the pathways' latest dimensions whatever the instant (`infra.indicators.
-queries`), so their past values move when a dimension does. In one organisation's scope a
-row is a fact cut to the time its pathway belonged there (`OWNED`), and the rows read after
-a kept point are those of the pathways with a fact or their ownership opened or closed
-since (`CHANGED_AFTER`). An erasure destroys keys and leaves the facts as they are.
+Only the totals are kept, without a breakdown, a filter or an organisation: a breakdown and
+a filter read the pathways' latest dimensions whatever the instant (`infra.indicators.
+queries`), so their past values move when a dimension does, and an organisation's rows are a
+join the range scans do not serve. An erasure destroys keys and leaves the facts as they are.
 """
 
 from __future__ import annotations
@@ -77,8 +75,7 @@ class KeptPoints:
         self._projection = projection
         self._size = size
         self._relation: int | None = None
-        self._kept: OrderedDict[tuple[str | None, datetime], _Kept] = OrderedDict()
-        """By organisation (None: all of them) and instant."""
+        self._kept: OrderedDict[datetime, _Kept] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -99,27 +96,25 @@ class KeptPoints:
             self._kept.clear()
             self._relation = relation
         elif checked is not None:
-            for key in [k for k in self._kept if earliest_new and earliest_new <= k[1]]:
-                del self._kept[key]
+            for instant in [i for i in self._kept if earliest_new and earliest_new <= i]:
+                del self._kept[instant]
             for kept in self._kept.values():
                 kept.checked_to = max(kept.checked_to, last or 0)
         return Watch(relation, projected, settled)
 
-    def prefix(self, organisation_id: str | None, instants: Sequence[datetime]) -> list[Sums]:
-        """The kept sums, in `organisation_id`'s scope, of the longest run of `instants`
-        (sorted) from the first that are all kept: a trend reads from the last of them on."""
+    def prefix(self, instants: Sequence[datetime]) -> list[Sums]:
+        """The kept sums of the longest run of `instants` (sorted) from the first that are
+        all kept: a trend reads from the last of them on."""
         found: list[Sums] = []
         for instant in instants:
-            kept = self._kept.get((organisation_id, instant))
+            kept = self._kept.get(instant)
             if kept is None:
                 break
-            self._kept.move_to_end((organisation_id, instant))
+            self._kept.move_to_end(instant)
             found.append(copy.deepcopy(kept.sums))
         return found
 
-    def keep(
-        self, watch: Watch, organisation_id: str | None, instant: datetime, sums: Sums
-    ) -> None:
+    def keep(self, watch: Watch, instant: datetime, sums: Sums) -> None:
         """Keep the sums at `instant`, read after `watch`, if it is before the latest event
         recorded (a later instant's figure still grows) and the facts table is the one
         watched."""
@@ -130,8 +125,8 @@ class KeptPoints:
             or watch.relation != self._relation
         ):
             return
-        self._kept[organisation_id, instant] = _Kept(copy.deepcopy(sums), watch.projected)
-        self._kept.move_to_end((organisation_id, instant))
+        self._kept[instant] = _Kept(copy.deepcopy(sums), watch.projected)
+        self._kept.move_to_end(instant)
         while len(self._kept) > self._size:
             self._kept.popitem(last=False)
 

@@ -86,30 +86,14 @@ intersection of its interval with the organisation fact's (`domain.indicators.ow
 in recording and in business time."""
 
 
-CHANGED_AFTER = (
-    " WHERE f.pathway_id IN ("
-    "SELECT pathway_id FROM indicator_facts WHERE fact = ANY(%(touching)s)"
-    " AND since > %(base)s AND since <= %(last)s"
-    " UNION SELECT pathway_id FROM indicator_facts WHERE fact = ANY(%(touching)s)"
-    " AND until > %(base)s AND until <= %(last)s)"
-)
-"""Only the pathways with a row of `%(touching)s` (the facts read and the organisation's)
-opened or closed after `%(base)s`, by `%(last)s`: a row of `OWNED` starts at the later of
-its fact's start and its organisation's, and ends at the earlier of their ends, so only
-those pathways' rows can start or end then."""
-
-
-def fact_source(organisation_id: str | None, *, changed_after: bool = False) -> sql.Composable:
+def fact_source(organisation_id: str | None) -> sql.Composable:
     """The fact rows to read: all, or those of one organisation's time (`OWNED`).
 
     A pathway transferred is counted for the organisation that owned it at each instant,
-    so a report of a past day stays what it was (docs/referral-and-transfer.md). With
-    `changed_after`, an organisation's rows only of the pathways `CHANGED_AFTER` names.
+    so a report of a past day stays what it was (docs/referral-and-transfer.md).
     """
     if organisation_id is None:
         return sql.SQL("indicator_facts")
-    if changed_after:
-        return sql.SQL(OWNED.removesuffix(")") + CHANGED_AFTER + ")")
     return sql.SQL(OWNED)
 
 

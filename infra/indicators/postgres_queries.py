@@ -122,10 +122,9 @@ class PostgresIndicatorQueries(IndicatorQueries):
         first point at or after `since`, and takes it away from the first point at or after
         `until` (`width_bucket` over the sorted points), and the running sums give the value
         at each point. Exactly the rows `since <= p < until` count at `p`, as in
-        `indicator_table`. The totals (no breakdown nor filter; in all organisations or in
-        one) of the past points are kept between calls (`infra.indicators.kept_points`): a
-        later call reads from the latest kept point on, only the rows opened or closed after
-        it.
+        `indicator_table`. The totals (no breakdown, filter nor organisation) of the past
+        points are kept between calls (`infra.indicators.kept_points`): a later call reads
+        from the latest kept point on, only the rows opened or closed after it.
 
         Raises:
             ValueError: an unknown dimension, or a naive point.
@@ -148,10 +147,10 @@ class PostgresIndicatorQueries(IndicatorQueries):
         chosen = dict(filters or {})
         known_dimensions(list(chosen))
         # The totals of past points are kept between reads (`infra.indicators.kept_points`).
-        keeping = not by and not chosen
+        keeping = not by and not chosen and organisation_id is None
         async with self._pool.connection() as conn:
             watch = await self._kept.watch(conn) if keeping else None
-            known = self._kept.prefix(organisation_id, instants) if keeping else []
+            known = self._kept.prefix(instants) if keeping else []
             base = instants[len(known) - 1] if known else None
             rest = instants[len(known) :]
             rows = (
@@ -172,7 +171,7 @@ class PostgresIndicatorQueries(IndicatorQueries):
                     held[name] = (before[0] + weight, before[1] + pathways)
             sums_at[instant] = running
             if watch is not None:
-                self._kept.keep(watch, organisation_id, instant, running)
+                self._kept.keep(watch, instant, running)
             running = {key: dict(held) for key, held in running.items()}
         tables: dict[datetime, list[Row]] = {}
         for instant, sums in sums_at.items():
@@ -215,7 +214,7 @@ class PostgresIndicatorQueries(IndicatorQueries):
         )
         parts = {
             "join": sql.SQL(JOIN_DIMENSIONS if needs_join else ""),
-            "facts_source": fact_source(organisation_id, changed_after=base is not None),
+            "facts_source": fact_source(organisation_id),
             "keys": keys,
             "scope": sql.SQL("").join(sql.SQL(" AND ") + c for c in conditions),
             "groups": groups,
@@ -248,7 +247,6 @@ class PostgresIndicatorQueries(IndicatorQueries):
             "base": base,
             "facts": facts,
             "owner": owned_by(organisation_id) if organisation_id else None,
-            "touching": [*facts, owned_by(organisation_id)] if organisation_id else None,
             **condition_params,
         }
         cur = await conn.execute(query, params, prepare=False)

@@ -1,6 +1,7 @@
 """The trend's kept points (`infra.indicators.kept_points`): the totals of past instants are
-read once, in all organisations or in one, and a later trend is still `indicator_table` at
-each point after more events, a late append recorded before them, a transfer or a rebuild."""
+read once, and a later trend is still `indicator_table` at each point after more events, a
+late append recorded before them or a rebuild; in one organisation's scope nothing is kept
+(the trend reads every row each time, and still equals the tables)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domain.indicators import dimensions
-from domain.indicators.facts import owned_by
 from infra.db import Pool
 from infra.eventstore.postgres import PostgresEventStore
-from infra.indicators.postgres_projection import PROJECTION, PostgresIndicatorProjection
+from infra.indicators.postgres_projection import PostgresIndicatorProjection
 from infra.indicators.postgres_queries import PostgresIndicatorQueries
 from tests.indicators.caseloads import append_all, history, interleave, opening
 from tests.indicators.strategies import caseloads
@@ -31,6 +31,7 @@ POINTS = [START + timedelta(days=d) for d in (-1, 1, 2, 4, 30)] + [
 one still to come, never kept (their figures grow with the next event)."""
 
 SCOPES = [None, "org-lecce"]
+"""All organisations (points kept), and one (nothing kept)."""
 
 
 async def tables(
@@ -39,7 +40,7 @@ async def tables(
     return [await queries.indicator_table(p, organisation_id=organisation_id) for p in points]
 
 
-@pytest.mark.parametrize("organisation_id", SCOPES)
+@pytest.mark.parametrize("organisation_id", [None])
 async def test_a_second_trend_reads_only_the_rows_after_its_kept_points(
     pool: Pool, organisation_id: str | None
 ) -> None:
@@ -55,8 +56,7 @@ async def test_a_second_trend_reads_only_the_rows_after_its_kept_points(
         await conn.execute("UPDATE indicator_facts SET weight = 5")
     second = await queries.trend(POINTS, organisation_id=organisation_id)
     assert second[:3] == first[:3] != (await tables(queries, POINTS, organisation_id))[:3]
-    if organisation_id is None:  # Bari's pathway is assessed on day 3; Lecce's all by day 2
-        assert second[3:] != first[3:]
+    assert second[3:] != first[3:]
     # A breakdown is never kept (its dimensions are the latest whatever the instant).
     by_gender = await queries.trend(POINTS, by=("gender",), organisation_id=organisation_id)
     assert by_gender == [
@@ -90,57 +90,6 @@ async def test_an_append_recorded_before_a_kept_point_is_counted_at_the_next_rea
     await projection.catch_up()
     again = await queries.trend(POINTS, organisation_id=organisation_id)
     assert again == await tables(queries, POINTS, organisation_id) != after
-
-
-async def test_a_transfer_after_a_kept_point_moves_the_pathway_from_then_on(pool: Pool) -> None:
-    """On the projection's rows: p-x belongs to Lecce, then (day 2) to Bari; its assessment
-    counts for Lecce before and for Bari after, kept point or not."""
-    day = [START + timedelta(days=d) for d in range(5)]
-    assessed, lecce, bari = "skills_assessed", owned_by("org-lecce"), owned_by("org-bari")
-    queries = PostgresIndicatorQueries(pool)
-
-    async def recorded(at: datetime, *rows: tuple[str, datetime, datetime | None]) -> None:
-        """The facts of p-x, and an event recorded `at` that the projection has passed."""
-        async with pool.connection() as conn:
-            await conn.execute("DELETE FROM indicator_facts")
-            for fact, since, until in rows:
-                await conn.execute(
-                    "INSERT INTO indicator_facts (pathway_id, fact, weight, since, until,"
-                    " occurred_since, occurred_until, opened_by, closed_by)"
-                    " VALUES ('p-x', %s, 1, %s, %s, %s, %s, 1, %s)",
-                    (fact, since, until, since, until, None if until is None else 2),
-                )
-            cur = await conn.execute(
-                "INSERT INTO events (stream_id, version, type, schema_version, data, metadata,"
-                " command_id, occurred_at, recorded_at) SELECT 'pathway-p-x',"
-                " coalesce(max(version), 0) + 1, 'NoteAdded', 1, '{}', '{}', 'c', %s, %s"
-                " FROM events WHERE stream_id = 'pathway-p-x' RETURNING global_position",
-                (at, at),
-            )
-            row = await cur.fetchone()
-            assert row is not None
-            await conn.execute(
-                "INSERT INTO projection_positions (name, position) VALUES (%s, %s)"
-                " ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position",
-                (PROJECTION, row[0]),
-            )
-
-    await reset(pool)
-    await recorded(day[1] + timedelta(hours=12), (assessed, day[0], None), (lecce, day[0], None))
-    points = [day[1], day[3], day[4]]
-    kept = await queries.trend(points, organisation_id="org-lecce")
-    assert [figure(t, assessed).value for t in kept] == [1, 1, 1]
-    transfer = day[2]
-    await recorded(
-        transfer,
-        (assessed, day[0], None),
-        (lecce, day[0], transfer),
-        (bari, transfer, None),
-    )
-    for organisation, counted in (("org-lecce", [1, 0, 0]), ("org-bari", [0, 1, 1])):
-        trend = await queries.trend(points, organisation_id=organisation)
-        assert trend == await tables(queries, points, organisation)
-        assert [figure(t, assessed).value for t in trend] == counted, organisation
 
 
 async def test_a_rebuild_drops_the_kept_points(pool: Pool) -> None:
