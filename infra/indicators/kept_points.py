@@ -49,6 +49,10 @@ time among the events appended after `checked`, the last position appended, and 
 recording time (or the clock, if earlier)."""
 
 
+NOTHING = 2**63 - 1
+"""The largest position (bigint): no event comes after it."""
+
+
 @dataclass
 class _Kept:
     sums: Sums
@@ -86,7 +90,8 @@ class KeptPoints:
         checked = min((k.checked_to for k in self._kept.values()), default=None)
         cur = await conn.execute(
             WATCH,
-            {"projection": self._projection, "checked": checked if checked is not None else -1},
+            # Nothing kept: nothing to check (past the last position, an empty range).
+            {"projection": self._projection, "checked": NOTHING if checked is None else checked},
             prepare=False,
         )
         row = await cur.fetchone()
