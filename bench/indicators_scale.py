@@ -55,7 +55,6 @@ from infra.config import Settings
 from infra.db import open_pool
 from infra.embedded import EmbeddedPostgres
 from infra.indicators.postgres_projection import PROJECTION
-from infra.indicators.postgres_queries import PostgresIndicatorQueries
 from infra.migrate import available_migrations, migrate
 from web.pages.indicator_figures import month_ends
 from workers.composition import Stores
@@ -292,7 +291,7 @@ async def measure_queries(uri: str, runs: int) -> dict[str, Any]:
         # On new queries each time (nothing kept: the whole query), then on the ones kept
         # between runs, as a web app's are (infra/indicators/kept_points.py).
         "trend_12_points_one_query": await measure(
-            lambda: PostgresIndicatorQueries(pool).trend(points)
+            lambda: Stores(Settings(), pool).indicators.trend(points)
         ),
         "trend_12_points_kept": await measure(lambda: queries.trend(points)),
         "trend_12_points_by_organisation": await measure(lambda: queries.trend(points, by=by_org)),
@@ -319,7 +318,7 @@ async def measure_queries(uri: str, runs: int) -> dict[str, Any]:
         figures["ratio_to_baseline"] = round(figures["median_s"] / base, 2)
     tables = await twelve_tables()
     checks = {
-        "trend_equals_tables": await PostgresIndicatorQueries(pool).trend(points) == tables,
+        "trend_equals_tables": await Stores(Settings(), pool).indicators.trend(points) == tables,
         "kept_trend_equals_tables": await queries.trend(points) == tables,
     }
     await browser.aclose()

@@ -65,6 +65,7 @@ ADAPTERS = {
     "infra.indicators.postgres_projection_tables",
     "infra.indicators.postgres_queries",
     "infra.indicators.postgres_fact_rows",
+    "infra.indicators.kept_points",
     "infra.payments.postgres",
     "infra.partners.postgres",
     "infra.documents.postgres",
