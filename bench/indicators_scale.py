@@ -14,18 +14,22 @@ and dropped: the event rows (synthetic payloads, realistic size and indexes) and
 replaying 2,000,000 events through `evolve` would take far longer than the generation, the
 projection's rows directly: `indicator_dimensions` and `indicator_facts` with the catalogue's
 fact ids, ~40% of the pathways holding each count fact, and a closed earlier interval for a
-fifth of the facts (weight changes and reversals), spread over two years of recording time.
+fifth of the facts (weight changes and reversals), spread over two years of recording time;
+and who owned each pathway when (`organisation:` facts: one pathway in twenty transferred to
+another organisation 90 days after its opening), which a supervisor's scoped figures read.
 
 Then it times, against the same run's baseline `SELECT count(*) FROM indicator_facts`:
 `indicator_table` now and a year ago by organisation, unscoped and scoped to one
 organisation, the period query (one year, by organisation), a drill-down, the dashboard's
-12-point trend in one query (`trend` on new queries, nothing kept), the same on queries that
+12-point trend in one query (`trend` on new queries, nothing kept; and scoped to one
+organisation), the same on queries that
 keep their past points between runs (as a web app's do: infra/indicators/kept_points.py)
 and, for comparison, as the 12 `indicator_table` calls it replaced, and the WHOLE dashboard
 page: `GET /indicators` on the real FastAPI app (httpx
 ASGI transport) for a signed-in coordinator, every query its handler runs. Median of
-`--runs` runs each (5), after one warm-up. It also checks that the trend, kept or not,
-equals the 12 tables. Then the page `--page-runs` times cold (each on a PostgreSQL just
+`--runs` runs each (5), after one warm-up. It also checks that the trend, kept or not and
+scoped to one organisation, equals the 12 tables, and that the organisations' figures add up
+to the whole's (none empty). Then the page `--page-runs` times cold (each on a PostgreSQL just
 restarted) and as many warm. Prints JSON.
 """
 
@@ -40,7 +44,7 @@ import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -51,10 +55,12 @@ from bench.dashboard_dump import cache_dir, dump, dump_key, dump_path, restore
 from bench.dashboard_page import dashboard_app, page_runs_cold_and_warm, signed_in_coordinator
 from domain.calendar import end_of_day
 from domain.indicators import CATALOGUE
+from domain.indicators.facts import OWNED_BY
 from infra.config import Settings
 from infra.db import open_pool
 from infra.embedded import EmbeddedPostgres
 from infra.indicators.postgres_projection import PROJECTION
+from infra.indicators.queries import IndicatorQueries
 from infra.migrate import available_migrations, migrate
 from web.pages.indicator_figures import month_ends
 from workers.composition import Stores
@@ -62,6 +68,10 @@ from workers.composition import Stores
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 SPAN_DAYS = 730
 ORGANISATIONS = 12
+SCOPED = "org-3"
+"""The organisation of the scoped figures (a supervisor's)."""
+MOVED_EVERY = 20
+"""One pathway in this many is transferred to another organisation during its life."""
 GENERATED = "generated"
 """The database the data is generated in before its dump (dropped after)."""
 
@@ -86,12 +96,36 @@ ORDER BY p, v
 """
 _DIMENSIONS = """
 INSERT INTO indicator_dimensions
-SELECT 'p' || lpad(p::text, 6, '0'), 'org-' || (p %% %(orgs)s),
+SELECT 'p' || lpad(p::text, 6, '0'),
+       'org-' || ((p + (p %% %(moved_every)s = %(moved_at)s)::int) %% %(orgs)s),
        (ARRAY['female','male','other'])[1 + (p * 31 %% 100 > 45)::int + (p %% 97 = 0)::int],
        (ARRAY['0-17','18-24','25-34','35-44','45-54','55+'])[1 + p * 13 %% 6],
        (ARRAY['AF','NG','GN','SY','UA','PK','BD','ML','CI','SN'])[1 + p * 17 %% 10],
        (ARRAY['refugee','subsidiary','special','asylum_seeker'])[1 + p * 11 %% 4]
 FROM generate_series(1, %(pathways)s) AS p
+"""
+# Who owned each pathway when (`domain.indicators.owned_by`): its organisation from its
+# opening; one in `moved_every` transferred to the next organisation `moved_after` later, as
+# a transfer records it (the first owner's row closed, the next one's opened; the dimension
+# names the current owner). A supervisor's figures are read through these rows (`OWNED`).
+_OWNERSHIP = """
+WITH opened AS (
+    SELECT p, %(start)s::timestamptz + ((p * 7919 %% %(span)s) || ' days')::interval AS since,
+           %(start)s::timestamptz + ((p * 7919 %% %(span)s) || ' days')::interval
+               + %(moved_after)s::interval AS moved_on,
+           p %% %(moved_every)s = %(moved_at)s AS moved
+    FROM generate_series(1, %(pathways)s) AS p
+)
+INSERT INTO indicator_facts (pathway_id, fact, weight, since, until, occurred_since,
+                             occurred_until, opened_by, closed_by)
+SELECT 'p' || lpad(p::text, 6, '0'), %(owner)s || 'org-' || (p %% %(orgs)s), 1, since,
+       CASE WHEN moved THEN moved_on END, since, CASE WHEN moved THEN moved_on END,
+       p * 20, CASE WHEN moved THEN p * 20 + 19 END
+FROM opened
+UNION ALL
+SELECT 'p' || lpad(p::text, 6, '0'), %(owner)s || 'org-' || ((p + 1) %% %(orgs)s), 1,
+       moved_on, NULL, moved_on, NULL, p * 20 + 19, NULL
+FROM opened WHERE moved
 """
 # One open row per (pathway, fact) when the pathway holds it; a fifth also has an earlier,
 # closed interval with another weight.
@@ -135,13 +169,17 @@ def parameters(pathways: int, per_pathway: int) -> dict[str, Any]:
         "per": per_pathway,
         "orgs": ORGANISATIONS,
         "facts": sorted({f for i in CATALOGUE for f in i.facts}),
+        "owner": OWNED_BY,
+        "moved_every": MOVED_EVERY,
+        "moved_at": 7,
+        "moved_after": "90 days",
     }
 
 
 def cached_dump(pathways: int, per_pathway: int) -> Path:
     """The dump of this generator's data at this size (present or not), by its key."""
     key = dump_key(
-        (_EVENTS, _DIMENSIONS, _FACTS),
+        (_EVENTS, _DIMENSIONS, _OWNERSHIP, _FACTS),
         parameters(pathways, per_pathway),
         [f"{m.name}\n{m.sql.decode()}" for m in available_migrations()],
     )
@@ -229,6 +267,7 @@ async def generate_into(uri: str, pathways: int, per_pathway: int) -> dict[str, 
         for name, statement in (
             ("events", _EVENTS),
             ("dimensions", _DIMENSIONS),
+            ("ownership", _OWNERSHIP),
             ("facts", _FACTS),
         ):
             started = time.perf_counter()
@@ -260,6 +299,12 @@ async def measure_queries(uri: str, runs: int) -> dict[str, Any]:
             row = await cur.fetchone()
             assert row is not None
             counts[table] = row[0]
+        cur = await conn.execute(
+            "SELECT count(*) FROM indicator_facts WHERE fact LIKE %s", (f"{OWNED_BY}%",)
+        )
+        row = await cur.fetchone()
+        assert row is not None
+        counts["ownership_facts"] = row[0]
 
     async def bare_count() -> None:
         async with pool.connection() as conn:
@@ -295,6 +340,9 @@ async def measure_queries(uri: str, runs: int) -> dict[str, Any]:
         ),
         "trend_12_points_kept": await measure(lambda: queries.trend(points)),
         "trend_12_points_by_organisation": await measure(lambda: queries.trend(points, by=by_org)),
+        "trend_12_points_scoped": await measure(
+            lambda: queries.trend(points, organisation_id=SCOPED)
+        ),
         "trend_as_12_tables_before": await measure(twelve_tables),
         "table_now_by_organisation": await measure(lambda: queries.indicator_table(NOW, by=by_org)),
         "table_past_by_organisation": await measure(
@@ -302,7 +350,7 @@ async def measure_queries(uri: str, runs: int) -> dict[str, Any]:
         ),
         "table_now_total": await measure(lambda: queries.indicator_table(NOW)),
         "table_now_by_gender_age_scoped": await measure(
-            lambda: queries.indicator_table(NOW, by=("gender", "age_band"), organisation_id="org-3")
+            lambda: queries.indicator_table(NOW, by=("gender", "age_band"), organisation_id=SCOPED)
         ),
         "period_one_year_by_organisation": await measure(
             lambda: queries.indicator_table(
@@ -310,7 +358,7 @@ async def measure_queries(uri: str, runs: int) -> dict[str, Any]:
             )
         ),
         "drill_down_scoped": await measure(
-            lambda: queries.pathways_for("work_grant", NOW, {}, "org-3")
+            lambda: queries.pathways_for("work_grant", NOW, {}, SCOPED)
         ),
     }
     base = measured["baseline_count_star"]["median_s"]
@@ -320,6 +368,9 @@ async def measure_queries(uri: str, runs: int) -> dict[str, Any]:
     checks = {
         "trend_equals_tables": await Stores(Settings(), pool).indicators.trend(points) == tables,
         "kept_trend_equals_tables": await queries.trend(points) == tables,
+        "scoped_trend_equals_tables": await queries.trend(points, organisation_id=SCOPED)
+        == [await queries.indicator_table(p, organisation_id=SCOPED) for p in points],
+        "scoped_tables_add_up": await scoped_tables_add_up(queries, NOW),
     }
     await browser.aclose()
     await pool.close()
@@ -330,6 +381,24 @@ async def measure_queries(uri: str, runs: int) -> dict[str, Any]:
         "queries": measured,
         "checks": checks,
     }
+
+
+async def scoped_tables_add_up(queries: IndicatorQueries, as_of: datetime) -> bool:
+    """Whether every organisation's figures at `as_of` add up to the whole's, and are not
+    empty: at that instant each pathway belongs to one organisation (a transferred one to the
+    organisation it moved to), so each count is split among them, none lost, none twice."""
+    whole = numerators(await queries.indicator_table(as_of))
+    parts = [
+        numerators(await queries.indicator_table(as_of, organisation_id=f"org-{n}"))
+        for n in range(ORGANISATIONS)
+    ]
+    added = {key: sum(part.get(key, 0) for part in parts) for key in whole}
+    return added == whole and all(any(part.values()) for part in parts)
+
+
+def numerators(rows: Sequence[Any]) -> dict[str, int]:
+    """Each indicator's numerator in a table without a breakdown."""
+    return {row.indicator_id: row.numerator for row in rows}
 
 
 def machine() -> dict[str, Any]:
