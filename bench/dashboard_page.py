@@ -39,15 +39,20 @@ PASSWORD = "bench horse battery staple"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-async def signed_in_coordinator(app: Any) -> httpx.AsyncClient:
-    """An HTTP client on the app, signed in through the form as the coordinator."""
+SUPERVISED = "org-3"
+"""The organisation of the bench's supervisor, `sara`, whose dashboard is scoped to it."""
+
+
+async def signed_in(app: Any, user_id: str = "cora") -> httpx.AsyncClient:
+    """An HTTP client on the app, signed in through the form as `user_id`: `cora` the
+    coordinator, or `sara` the supervisor of `SUPERVISED`."""
     browser = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench")
     form = await browser.get("/sign-in", params={"next": "/"})
     found = _CSRF.search(form.text)
     assert found is not None, form.text
     reply = await browser.post(
         "/sign-in",
-        data={"user_id": "cora", "password": PASSWORD, "next": "/", "csrf_token": found[1]},
+        data={"user_id": user_id, "password": PASSWORD, "next": "/", "csrf_token": found[1]},
     )
     assert reply.status_code == 303, reply.text
     return browser
@@ -62,12 +67,17 @@ def _password_hash() -> str:
 
 
 async def dashboard_app(pool: Any, organisations: int, now: datetime) -> Any:
-    """The real web app on the bench's database, with the organisations and a coordinator."""
+    """The real web app on the bench's database, with the organisations, a coordinator and
+    a supervisor."""
     accounts = InMemoryAccountStore()
     for n in range(organisations):
         await accounts.create_organisation(Organisation(id=f"org-{n}", name=f"Partner {n}"))
     coordinator = Account(id="cora", display_name="Cora", role=Role.COORDINATOR)
     await accounts.create_account(coordinator, _password_hash())
+    supervisor = Account(
+        id="sara", display_name="Sara", role=Role.SUPERVISOR, organisation_id=SUPERVISED
+    )
+    await accounts.create_account(supervisor, _password_hash())
     settings = WebSettings(
         policy=load_policy(None), session_secret="bench secret " * 4, clock=lambda: now
     )
@@ -112,7 +122,7 @@ async def _page_seconds(
     """Seconds of `runs` GET /indicators by a signed-in coordinator on a new app."""
     pool = await open_pool(uri, 1, 2)
     try:
-        browser = await signed_in_coordinator(await dashboard_app(pool, organisations, now))
+        browser = await signed_in(await dashboard_app(pool, organisations, now))
         day = now.date().isoformat()
         if warm_up:
             await browser.get("/indicators", params={"as_of": day})

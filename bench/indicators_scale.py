@@ -49,10 +49,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psycopg
 
 from bench.dashboard_dump import cache_dir, dump, dump_key, dump_path, restore
-from bench.dashboard_page import dashboard_app, page_runs_cold_and_warm, signed_in_coordinator
+from bench.dashboard_page import SUPERVISED, dashboard_app, page_runs_cold_and_warm, signed_in
 from domain.calendar import end_of_day
 from domain.indicators import CATALOGUE
 from domain.indicators.facts import OWNED_BY
@@ -68,8 +69,8 @@ from workers.composition import Stores
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 SPAN_DAYS = 730
 ORGANISATIONS = 12
-SCOPED = "org-3"
-"""The organisation of the scoped figures (a supervisor's)."""
+SCOPED = SUPERVISED
+"""The organisation of the scoped figures (the supervisor's)."""
 MOVED_EVERY = 20
 """One pathway in this many is transferred to another organisation during its life."""
 GENERATED = "generated"
@@ -320,9 +321,10 @@ async def measure_queries(uri: str, runs: int) -> dict[str, Any]:
         return [await queries.indicator_table(p) for p in points]
 
     app = await dashboard_app(pool, ORGANISATIONS, NOW)
-    browser = await signed_in_coordinator(app)
+    browser = await signed_in(app)
+    supervisor = await signed_in(app, "sara")
 
-    async def dashboard_page() -> None:
+    async def dashboard_page(browser: httpx.AsyncClient = browser) -> None:
         page = await browser.get("/indicators", params={"as_of": day.isoformat()})
         assert page.status_code == 200, page.text[:500]
         assert "<polyline" in page.text
@@ -333,6 +335,7 @@ async def measure_queries(uri: str, runs: int) -> dict[str, Any]:
     measured = {
         "baseline_count_star": await measure(bare_count),
         "dashboard_page_coordinator": await measure(dashboard_page),
+        "dashboard_page_supervisor": await measure(lambda: dashboard_page(supervisor)),
         # On new queries each time (nothing kept: the whole query), then on the ones kept
         # between runs, as a web app's are (infra/indicators/kept_points.py).
         "trend_12_points_one_query": await measure(
@@ -373,6 +376,7 @@ async def measure_queries(uri: str, runs: int) -> dict[str, Any]:
         "scoped_tables_add_up": await scoped_tables_add_up(queries, NOW),
     }
     await browser.aclose()
+    await supervisor.aclose()
     await pool.close()
     return {
         "machine": machine(),

@@ -10,6 +10,7 @@ pytestmark = pytest.mark.integration
 
 MEASURED = (
     "dashboard_page_coordinator",
+    "dashboard_page_supervisor",
     "period_one_year_by_organisation",
     "trend_12_points_one_query",
     "trend_12_points_kept",
