@@ -21,7 +21,8 @@ from infra.payments.model import LedgerStatus
 from tests.eventstore.builders import T0, read_models, records, summary
 from tests.eventstore.ledger_builders import FURNITURE, entry, lines, with_ledger
 from tests.eventstore.pathway_history import persist
-from tests.unit.test_payments import SUPERVISOR, approve, outcome, pid, request, supported
+from tests.scenarios import SUPERVISOR
+from tests.unit.payment_scenarios import approve, outcome, pid, request, supported
 
 P1 = "pw-0001"
 SETTLED_AT = T0 + timedelta(days=3)

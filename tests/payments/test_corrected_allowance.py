@@ -16,9 +16,9 @@ from infra.eventstore.postgres import PostgresEventStore
 from infra.payments.postgres import PaymentsStore
 from tests.eventstore.pathway_history import persist
 from tests.payments.test_ledger_follows_pathways import export, rows, stores
-from tests.scenarios import PATHWAY_ID
+from tests.scenarios import PATHWAY_ID, SUPERVISOR
+from tests.unit.payment_scenarios import approve
 from tests.unit.test_partner_records import ALLOWANCE, correct, tutored
-from tests.unit.test_payments import SUPERVISOR, approve
 
 __all__ = ["stores"]
 

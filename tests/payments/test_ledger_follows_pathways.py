@@ -22,8 +22,8 @@ from infra.payments.model import LedgerRow, LedgerStatus, PaymentError
 from infra.payments.postgres import PaymentsStore
 from tests.eventstore.builders import T0
 from tests.eventstore.pathway_history import persist
-from tests.scenarios import Scenario
-from tests.unit.test_payments import SUPERVISOR, approve, outcome, pid, request, supported
+from tests.scenarios import SUPERVISOR, Scenario
+from tests.unit.payment_scenarios import approve, outcome, pid, request, supported
 from workers.composition import payments_book
 
 NOW = datetime(2026, 3, 25, 12, tzinfo=UTC)

@@ -16,7 +16,7 @@ from domain.limits import Limits
 from domain.payments.events import PaymentApproved
 from domain.values import Actor, Role
 from tests.scenarios import CASEWORKER, SUPERVISOR, Scenario, evidence_for
-from tests.unit.test_payments import approve, pid, request, supported
+from tests.unit.payment_scenarios import approve, pid, request, supported
 
 PARTNER = Actor(id="tutor", role=Role.PARTNER)
 

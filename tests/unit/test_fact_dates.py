@@ -20,8 +20,8 @@ from domain.fact_dates import HAPPENED
 from domain.measures import CATALOGUE
 from domain.values import Actor, Role
 from tests.scenarios import CASEWORKER, OPEN, Scenario, plan
+from tests.unit.payment_scenarios import approved, outcome, pid
 from tests.unit.test_measures_work import WORK_GRANT, complete, progress, start
-from tests.unit.test_payments import approved, outcome, pid
 
 SIXTH_OF_DECEMBER = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 COURSE = {

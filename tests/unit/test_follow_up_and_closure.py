@@ -15,17 +15,16 @@ from domain.pathway_answer import pathway_answer
 from domain.payments.rules import SYSTEM_BANK
 from domain.policy import Deadlines, Policy, PolicyRevision, Span
 from tests.scenarios import COMPRESSED, CONDITION, OPEN, SUPERVISOR, Scenario
-from tests.unit.test_payments import (
+from tests.unit.payment_scenarios import (
     IBAN,
-    WORK_GRANT,
     approve,
     attendance,
     outcome,
     pid,
     request,
-    start,
     supported,
 )
+from tests.unit.test_measures_work import WORK_GRANT, start
 from workers.views import pending_lines, state_text
 
 EXIT = {"type": "record_exit", "reason": "autonomy", "outcomes": CONDITION}

@@ -43,8 +43,8 @@ from domain.stream import record_events
 from domain.values import Actor, Gender, ProtectionStatus, WorkPackage
 from infra.indicators.targets import TargetsFileError, load_targets
 from tests.scenarios import ASSESSMENT, CONDITION, OPEN, SUPERVISOR, Scenario, plan
+from tests.unit.payment_scenarios import BENEFICIARY, SUPPORT, approve, outcome, pid, request
 from tests.unit.test_measures_work import complete, progress, start
-from tests.unit.test_payments import BENEFICIARY, SUPPORT, approve, outcome, pid, request
 from tests.unit.test_properties import POOL, steps
 
 # --- a small fixed caseload ---------------------------------------------------------------

@@ -16,7 +16,7 @@ from domain.obligations import BEFORE_ITALIAN_TIME, ITALIAN_TIME
 from domain.payments.events import PaymentRequested
 from domain.referrals.events import PathwayReferred
 from tests.scenarios import CASEWORKER, Scenario
-from tests.unit.test_payments import request, supported
+from tests.unit.payment_scenarios import request, supported
 from tests.unit.test_referrals import REFER, consent
 
 EVENING_IN_UTC = datetime(2026, 3, 31, 23, 30, tzinfo=UTC)

@@ -66,7 +66,7 @@ def test_a_move_in_under_family_hosting_is_refused_without_its_time_and_nothing_
 
 
 def test_economic_support_starts_with_its_purpose_and_no_amount() -> None:
-    """Its money is in its payments: see tests/unit/test_payments.py."""
+    """Its money is in its payments: see tests/unit/test_payment_*.py."""
     s = Scenario().active(("furn", "economic_support"))
     details = {"purpose": "Letto e armadio", "start_on": "2026-03-05"}
     assert s.decide(start("furn", kind="economic_support", **details))

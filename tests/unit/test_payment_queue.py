@@ -5,7 +5,7 @@ from __future__ import annotations
 from domain.affordances import payments_awaiting
 from domain.values import Actor
 from tests.scenarios import CASEWORKER, COORDINATOR, OTHER_SUPERVISOR, SUPERVISOR, Scenario
-from tests.unit.test_payments import approve, pid, request, supported
+from tests.unit.payment_scenarios import approve, pid, request, supported
 
 
 def waiting(s: Scenario, actor: Actor) -> list[tuple[str, list[str]]]:

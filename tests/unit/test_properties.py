@@ -33,9 +33,9 @@ from tests.scenarios import (
     Scenario,
     plan,
 )
+from tests.unit.payment_scenarios import BENEFICIARY, SUPPORT, approve, outcome, pid, request
 from tests.unit.test_measures_housing_social import HOSTING, RENTAL
 from tests.unit.test_measures_work import WORK_GRANT, complete, progress, start
-from tests.unit.test_payments import BENEFICIARY, SUPPORT, approve, outcome, pid, request
 
 ACTORS = [
     CASEWORKER,

@@ -12,7 +12,7 @@ import httpx
 from domain.calendar import project_day
 from domain.stream import stream_id_for
 from tests.scenarios import ASSESSMENT, CONDITION, OPEN, plan
-from tests.unit.test_payments import request
+from tests.unit.payment_scenarios import request
 from tests.web.conftest import Api
 from tests.web.page_site import site
 from tests.web.staff import bearer
