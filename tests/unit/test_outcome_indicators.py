@@ -17,7 +17,7 @@ from domain.indicators.outcome_catalogue import OUTCOMES
 from domain.indicators.outcomes import OUTCOME_FACTS
 from infra.indicators.targets import TargetsFileError, load_targets
 from tests.scenarios import CONDITION, SUPERVISOR, Scenario, plan
-from tests.unit.test_indicators import approved, baselined, exited, opened
+from tests.unit.indicator_caseload import approved, baselined, exited, opened
 from tests.unit.test_measures_work import WORK_GRANT, complete, start
 
 SIX_MONTHS = timedelta(days=190)

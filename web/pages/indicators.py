@@ -47,7 +47,7 @@ DRILL_DOWN_LIMIT = 1000
 
 def grant_of(request: Request) -> Grant:
     """The project and targets the app was composed with (PATHWAYS_TARGETS_FILE), else the
-    shipped file's, which tests/unit/test_indicators.py checks."""
+    shipped file's, which tests/unit/test_indicator_targets.py checks."""
     grant: Grant | None = dependencies.web_settings(request).grant
     if grant is not None:
         return grant
