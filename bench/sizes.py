@@ -101,7 +101,7 @@ FULL = Sizes(
     evict_cap=240,
     growth=(1000, 10_000),
     growth_seconds=6,
-    open_cap=600,
+    open_cap=1000,
     canaries=100,
     restart_cap=45,
     sweep_seconds=20,
@@ -110,7 +110,7 @@ FULL = Sizes(
     indicator_page_runs=20,
     indicator_generate=False,
     indicator_cap=300,
-    budget=4400,
+    budget=5200,
 )
 # Every part and every branch of the suite at the least that still exercises it (one client,
 # one growth point, one canary, one cold and one warm page, a load of a tenth of capacity
