@@ -29,7 +29,7 @@ from infra.payments.model import entry_id_for
 from tests.integration.conftest import PATHWAYS, Ran, clean_environ, in_process, run
 from tests.integration.test_up import pathways_up
 from tests.integration.test_up_web import sign_in
-from tests.web.test_case_pages import forms_of
+from tests.web.page_forms import forms_of
 from workers.demo_accounts import DEMO_PASSWORD
 
 pytestmark = pytest.mark.integration

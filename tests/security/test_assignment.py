@@ -25,8 +25,8 @@ from infra.accounts.model import Account
 from tests.integration.conftest import Deployment, deployment, workdir
 from tests.scenarios import OPEN
 from tests.web.conftest import served_harness, web_settings
+from tests.web.page_forms import forms_of
 from tests.web.staff import bearer, staffed_accounts
-from tests.web.test_case_pages import forms_of
 from tests.web.test_pages import Site, open_pathway, sign_in
 from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness

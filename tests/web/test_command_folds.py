@@ -23,8 +23,8 @@ from domain.values import Stage
 from infra.eventstore.memory import InMemoryEventStore
 from tests.scenarios import CONDITION
 from tests.web.conftest import web_settings
+from tests.web.page_forms import forms_of, submit
 from tests.web.staff import staffed_accounts
-from tests.web.test_case_pages import forms_of, submit
 from tests.web.test_pages import Site, open_pathway, sign_in
 from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness

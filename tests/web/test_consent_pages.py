@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.web.page_forms import state_of, step, submit, today, version_of
 from tests.web.page_site import site
-from tests.web.test_case_pages import state_of, step, submit, today, version_of
 from tests.web.test_pages import Site, open_pathway, sign_in
 
 __all__ = ["site"]

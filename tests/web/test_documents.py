@@ -19,9 +19,9 @@ from domain.stream import stream_id_for
 from infra.access_log.model import AccessQuery
 from infra.documents.store import InMemoryDocumentStore
 from tests.scenarios import ASSESSMENT, CONDITION, plan
+from tests.web.page_forms import today
 from tests.web.page_site import site
 from tests.web.staff import bearer
-from tests.web.test_case_pages import today
 from tests.web.test_pages import Site, csrf_of, open_pathway, sign_in
 from tests.web.test_payment_approvals import IBAN, send
 

@@ -15,10 +15,10 @@ from domain.values import Role
 from tests.eventstore.pathway_history import persist
 from tests.scenarios import PATHWAY_ID
 from tests.unit.test_partner_records import tutored
+from tests.web.page_forms import forms_of, state_of, submit, version_of
 from tests.web.page_site import site
 from tests.web.staff import bearer
 from tests.web.test_api import assert_problem
-from tests.web.test_case_pages import forms_of, state_of, submit, version_of
 from tests.web.test_pages import Site, sign_in
 from tests.web.test_payment_approvals import with_payments
 

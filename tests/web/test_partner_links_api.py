@@ -19,9 +19,9 @@ from infra.accounts.model import Account
 from infra.partners.store import InMemoryPartnerStore
 from tests.scenarios import ASSESSMENT, CONDITION
 from tests.web.conftest import Api, web_settings
+from tests.web.page_forms import step, submit
 from tests.web.staff import staffed_accounts
 from tests.web.test_api import ANNA, SARA, assert_problem, opened, send, versions
-from tests.web.test_case_pages import step, submit
 from tests.web.test_pages import sign_in
 from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness

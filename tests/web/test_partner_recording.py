@@ -28,9 +28,9 @@ from tests.scenarios import ASSESSMENT, CONDITION
 from tests.unit.test_measures_work import WORK_GRANT
 from tests.unit.test_partner_records import network
 from tests.web.conftest import Api, web_settings
+from tests.web.page_forms import forms_of, submit
 from tests.web.staff import PASSWORD, staffed_accounts
 from tests.web.test_api import ANNA, SARA, opened, send
-from tests.web.test_case_pages import forms_of, submit
 from tests.web.test_pages import csrf_of
 from tests.web.test_partner_pages import sign_in
 from tests.web_app import create_test_app

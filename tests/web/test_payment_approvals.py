@@ -20,9 +20,9 @@ from domain.payments.ledger import PaymentKind, payment_id_for
 from domain.payments.state import PaymentStatus
 from infra.budgets.file import load_budget
 from tests.scenarios import ASSESSMENT, CONDITION, plan
+from tests.web.page_forms import forms_of, state_of, submit, today
 from tests.web.page_site import site
 from tests.web.staff import bearer
-from tests.web.test_case_pages import forms_of, state_of, submit, today
 from tests.web.test_pages import Site, open_pathway, sign_in
 
 __all__ = ["site"]

@@ -20,9 +20,9 @@ from domain.stream import stream_id_for
 from infra.access_log.model import AccessQuery
 from infra.payments.model import end_to_end_id_for
 from tests.eventstore.conftest import database, postgres
+from tests.web.page_forms import state_of, today
 from tests.web.page_site import site
 from tests.web.staff import bearer
-from tests.web.test_case_pages import state_of, today
 from tests.web.test_pages import Site
 from tests.web.test_payment_approvals import IBAN, send, with_payments
 from tests.web.test_payments_pages import LECCE_1, NARDO_1, Office, office

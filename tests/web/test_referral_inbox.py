@@ -16,9 +16,9 @@ from infra.access_log.base import InMemoryAccessLog
 from infra.access_log.model import AccessQuery
 from tests.scenarios import ASSESSMENT, CONDITION
 from tests.web.conftest import web_settings
+from tests.web.page_forms import state_of, submit, today, version_of
 from tests.web.staff import bearer, staffed_accounts
 from tests.web.test_api import plan_command
-from tests.web.test_case_pages import state_of, submit, today, version_of
 from tests.web.test_pages import Site, open_pathway, sign_in
 from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness

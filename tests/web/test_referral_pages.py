@@ -3,8 +3,8 @@ active, refused forms record nothing, the history names them in Italian."""
 
 from __future__ import annotations
 
+from tests.web.page_forms import state_of, step, submit, today, version_of
 from tests.web.page_site import site
-from tests.web.test_case_pages import state_of, step, submit, today, version_of
 from tests.web.test_pages import Site, open_pathway, sign_in
 
 __all__ = ["site"]

@@ -9,7 +9,7 @@ from datetime import timedelta
 from domain.stream import stream_id_for
 from infra.access_log.base import InMemoryAccessLog
 from tests.scenarios import ASSESSMENT, CONDITION
-from tests.web.test_case_pages import state_of, submit, today, version_of
+from tests.web.page_forms import state_of, submit, today, version_of
 from tests.web.test_pages import Site, open_pathway, sign_in
 from tests.web.test_referral_inbox import NARDO, command, logged_site
 

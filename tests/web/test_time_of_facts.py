@@ -14,9 +14,9 @@ from domain.stream import stream_id_for
 from tests.scenarios import ASSESSMENT, CONDITION, OPEN, plan
 from tests.unit.payment_scenarios import request
 from tests.web.conftest import Api
+from tests.web.page_forms import submit
 from tests.web.page_site import site
 from tests.web.staff import bearer
-from tests.web.test_case_pages import submit
 from tests.web.test_pages import Site, sign_in
 
 __all__ = ["site"]
