@@ -1,6 +1,7 @@
 """The dashboard's filters and breakdowns, and the printable funder report, on a fixed caseload.
 
-Eight pathways, each opened on 2 March 2026 (figures by hand below):
+Eight pathways, each opened on 2 March 2026 (tests/web/indicator_caseload.py; figures by
+hand below):
 - p-1 … p-5: Lecce, women, GN, refugees, born 1994 (25-34), baseline and skills assessment;
 - p-6: Lecce, a man, NG, subsidiary protection, born 2005 (18-24), baseline and assessment;
 - p-7: Nardò, a woman, GN, refugee, 25-34, baseline and assessment;
@@ -15,119 +16,25 @@ import csv
 import io
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import pytest_asyncio
-from fastapi import FastAPI
 from openpyxl import load_workbook
 
-from client.pathway import PathwayClient
 from domain.indicators import CATALOGUE
-from infra.accounts.store import InMemoryAccountStore
-from infra.db import Pool, open_pool
-from infra.eventstore.postgres import PostgresEventStore
-from infra.indicators.postgres_projection import PostgresIndicatorProjection
-from infra.indicators.postgres_queries import PostgresIndicatorQueries
+from infra.db import open_pool
 from infra.indicators.targets import load_grant
 from tests.eventstore.conftest import PostgresCluster, postgres
-from tests.indicators.caseloads import Step, append_all, history, interleave
-from tests.scenarios import ASSESSMENT, CASEWORKER, CONDITION, OPEN, START
-from tests.web.conftest import web_settings
+from tests.web.indicator_caseload import DAY, Site, caseload, event_count
+from tests.web.indicator_figures import report_cell, shown
 from tests.web.staff import STAFF, staffed_accounts
 from tests.web.test_pages import sign_in
-from tests.web_app import create_test_app
 
 __all__ = ["postgres"]
 
 pytestmark = pytest.mark.integration
-
-NOW = START + timedelta(days=30)
-DAY = "2026-04-01"
-
-
-def opened(
-    pathway_id: str,
-    organisation: str,
-    gender: str,
-    *,
-    nationality: str = "GN",
-    birth_date: str = "1994-05-17",
-    protection: str = "refugee",
-) -> dict[str, Any]:
-    beneficiary = {
-        **OPEN["beneficiary"],
-        "gender": gender,
-        "nationality": nationality,
-        "birth_date": birth_date,
-    }
-    return {
-        **OPEN,
-        "pathway_id": pathway_id,
-        "organisation_id": organisation,
-        "beneficiary": beneficiary,
-        "protection_status": protection,
-    }
-
-
-def assessed(opening: dict[str, Any]) -> list[Step]:
-    return [
-        (opening, CASEWORKER, 1, 0),
-        ({"type": "record_baseline", "condition": CONDITION}, CASEWORKER, 1, 0),
-        (ASSESSMENT, CASEWORKER, 2, 0),
-    ]
-
-
-async def caseload(pool: Pool) -> None:
-    histories = [
-        history(f"p-{n}", assessed(opened(f"p-{n}", "org-lecce", "female"))) for n in range(1, 6)
-    ]
-    histories.append(
-        history(
-            "p-6",
-            assessed(
-                opened(
-                    "p-6",
-                    "org-lecce",
-                    "male",
-                    nationality="NG",
-                    birth_date="2005-01-01",
-                    protection="subsidiary_protection",
-                )
-            ),
-        )
-    )
-    histories.append(history("p-7", assessed(opened("p-7", "org-nardo", "female"))))
-    histories.append(history("p-8", [(opened("p-8", "org-nardo", "male"), CASEWORKER, 1, 0)]))
-    await append_all(PostgresEventStore(pool), interleave(histories))
-    await PostgresIndicatorProjection(pool).catch_up()
-
-
-@dataclass
-class Site:
-    pool: Pool
-    app: FastAPI
-    accounts: InMemoryAccountStore = field(default_factory=InMemoryAccountStore)
-
-    def browser(self, app: FastAPI | None = None) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app or self.app), base_url="http://testserver"
-        )
-
-    async def make_app(
-        self, accounts: InMemoryAccountStore | None = None, **settings: Any
-    ) -> FastAPI:
-        return create_test_app(
-            PathwayClient(None, "unused"),  # type: ignore[arg-type]  # these pages send no commands
-            PostgresEventStore(self.pool),
-            accounts or await staffed_accounts(),
-            web_settings(clock=lambda: NOW, **settings),
-            indicators=PostgresIndicatorQueries(self.pool),
-        )
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -154,28 +61,6 @@ async def site(shared_site: Site) -> Site:
     for person in STAFF:
         await shared_site.accounts.update_account(person, language="it")
     return shared_site
-
-
-def shown(page: httpx.Response, indicator_id: str) -> str:
-    found = re.search(rf'id="value-{indicator_id}">([^<]*)<', page.text)
-    assert found is not None, page.text[:2000]
-    return found.group(1)
-
-
-def report_cell(page: str, indicator_id: str, column: str) -> str:
-    row = re.search(rf'<tr id="row-{indicator_id}">(.*?)</tr>', page, re.DOTALL)
-    assert row is not None, indicator_id
-    cell = re.search(rf"<td[^>]*data-{column}>(.*?)</td>", row.group(1), re.DOTALL)
-    assert cell is not None
-    return " ".join(cell.group(1).split())
-
-
-async def event_count(pool: Pool) -> int:
-    async with pool.connection() as conn:
-        cur = await conn.execute("SELECT count(*) FROM events")
-        row = await cur.fetchone()
-    assert row is not None
-    return int(row[0])
 
 
 # --- dashboard filters ----------------------------------------------------------------------
