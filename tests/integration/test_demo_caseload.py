@@ -1,6 +1,7 @@
 """The done-when tests that read a demo caseload on the real stack share one (`stack`, a
 `pathways up` seeded by `pathways demo`, tests/integration/demo_stack.py): issue 8's privacy
-scan (tests/integration/privacy_scan.py), and issue 7's indicators.
+scan (tests/integration/privacy_scan.py), and issue 7's indicators (their pages read by
+tests/integration/demo_indicators.py).
 
 Issue 7, done when: with the demo caseload, the coordinator's dashboard shows every
 indicator of the seed with its target, the as-of date picker changes the figures
@@ -29,34 +30,41 @@ import io
 import re
 import shutil
 import tempfile
-import time
-from collections import Counter
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
 import pytest_asyncio
 from openpyxl import load_workbook
 from playwright.async_api import ViewportSize, async_playwright, expect
 
-from domain.indicators import CATALOGUE, Indicator
+from domain.indicators import CATALOGUE
 from domain.indicators.outcome_catalogue import OUTCOMES
-from infra.accounts.model import Language
-from infra.indicators.postgres_projection import PROJECTION
 from infra.indicators.targets import load_grant
 from tests.browser.conftest import ARTIFACTS, CHROMIUM
 from tests.integration.conftest import REPO, in_process
+from tests.integration.demo_indicators import (
+    LANGUAGE,
+    THRESHOLD,
+    DrillDown,
+    Shown,
+    caught_up,
+    dashboard,
+    drill_down,
+    expected_cells,
+    exported,
+    figures,
+    ratio,
+    tile,
+)
 from tests.integration.demo_stack import DemoStack, demo_stack
 from tests.integration.privacy_scan import no_personal_data_in_clear
 from tests.integration.test_up_web import sign_in
-from web.i18n import translations
+from tests.web.indicator_figures import report_cell as report_value
 from web.pages.render import DISPLAY_TIMEZONE
 from web.reports.funder_report import format_value
-from web.reports.indicator_labels import ROLES_IN_FIGURE
 from workers.demo_accounts import DEMO_PASSWORD
 
 pytestmark = pytest.mark.integration
@@ -64,9 +72,7 @@ pytestmark = pytest.mark.integration
 DEMO_COUNT = 20
 DEMO_SEED = 7
 """A caseload with figures of every size: 0, 1 to 4 (blank in the XLSX) and 5 or more."""
-THRESHOLD = 5
 WALK = REPO / "examples" / "walkthrough"
-LANGUAGE: Language = "it"  # the demo accounts' language
 PHONE: ViewportSize = {"width": 390, "height": 844}
 LONGEST_RUN = timedelta(minutes=6)
 """The module's longest run, from the demo to the last figure read, at a load of 10."""
@@ -97,155 +103,9 @@ OUTCOMES_OF_THE_DEMO = [
 to social housing or cohousing; tests/workflows/test_demo.py checks all of them on 60)."""
 
 
-@dataclass(frozen=True)
-class Shown:
-    """One figure of the dashboard: its text, and its numerator and denominator."""
-
-    text: str
-    numerator: int
-    denominator: int | None
-
-
-def whole(text: str) -> int:
-    """A whole number as the page writes it (`1.234` in Italian)."""
-    return int(re.sub(r"\D", "", text))
-
-
-def ratio(indicator: Indicator, numerator: int, denominator: int | None) -> float | None:
-    if denominator is None:
-        return numerator
-    return None if denominator == 0 else numerator / denominator
-
-
-def figures(page: httpx.Response) -> dict[str, Shown]:
-    """Every figure of the dashboard, by indicator id."""
-    found: dict[str, Shown] = {}
-    for match in re.finditer(
-        r'id="value-([a-z0-9_]+)">([^<]*)</a>\s*'
-        r'(?:<small class="muted">\(([\d.]+) / ([\d.]+)\)</small>)?',
-        page.text,
-    ):
-        indicator_id, text, numerator, denominator = match.groups()
-        found[indicator_id] = (
-            Shown(text, whole(text), None)
-            if numerator is None
-            else Shown(text, whole(numerator), whole(denominator))
-        )
-    return found
-
-
 WEIGHTED_COUNTS = {"minors_school_support", "group_events_held", "group_participations"}
 """Counts whose pathways weigh more than one: the minors of a household, the group activities
 held on (or attended by) a pathway; their drill-down lists fewer pathways than the figure."""
-
-
-async def dashboard(http: httpx.AsyncClient, day: date) -> tuple[httpx.Response, dict[str, Shown]]:
-    """The dashboard as the date picker asks for it (`?as_of=`), and its figures."""
-    page = await http.get("/indicators", params={"as_of": day.isoformat()})
-    assert page.status_code == 200, page.text
-    assert f'id="ind-as-of" name="as_of" value="{day.isoformat()}"' in page.text
-    shown = figures(page)
-    assert sorted(shown) == sorted(i.indicator_id for i in CATALOGUE), sorted(shown)
-    for indicator_id, figure in shown.items():  # the trend line ends on the day's figure
-        trend = re.search(rf'<title id="trend-{indicator_id}">[^<]*: ([^:<]*)</title>', page.text)
-        if trend is not None:  # a baseline has no line of its own
-            assert trend[1] == figure.text, (indicator_id, trend[1], figure)
-    return page, shown
-
-
-@dataclass(frozen=True)
-class DrillDown:
-    """The drill-down's figure and the pathways (and weights) it lists, by role."""
-
-    text: str
-    weights: dict[str, int]
-    pathways: dict[str, set[str]]
-
-
-async def drill_down(http: httpx.AsyncClient, indicator_id: str, day: date) -> DrillDown:
-    page = await http.get(f"/indicators/{indicator_id}", params={"as_of": day.isoformat()})
-    assert page.status_code == 200, page.text
-    figure = re.search(r'<strong id="figure">([^<]*)</strong>', page.text)
-    assert figure is not None, page.text
-    gettext = translations(LANGUAGE).gettext
-    role_of = {gettext(label): role for role, label in ROLES_IN_FIGURE.items()}
-    weights: Counter[str] = Counter()
-    pathways: dict[str, set[str]] = {role: set() for role in ROLES_IN_FIGURE}
-    for pathway_id, role, weight in re.findall(
-        r'<th scope="row"><a href="/pathways/[^"]+">([^<]+)</a></th>\s*'
-        r"<td>([^<]+)</td>\s*<td>([^<]+)</td>",
-        page.text,
-    ):
-        weights[role_of[role]] += whole(weight)
-        pathways[role_of[role]].add(pathway_id)
-    return DrillDown(figure.group(1), dict(weights), pathways)
-
-
-def exported(sheet_rows: list[tuple[object, ...]]) -> dict[str, tuple[object, object, object]]:
-    """(value, numerator, denominator) per indicator id of the XLSX's table."""
-    header, *rows = sheet_rows
-    assert header[:2] == ("Indicatore", "Linea di attività"), header
-    at = {name: header.index(name) for name in ("Valore", "Numeratore", "Denominatore")}
-    table = {}
-    for row in rows:
-        if row[0] is None:  # the empty row before the notes
-            break
-        table[str(row[0])] = (row[at["Valore"]], row[at["Numeratore"]], row[at["Denominatore"]])
-    return table
-
-
-def hidden(people: int) -> bool:
-    return 0 < people < THRESHOLD
-
-
-def expected_cells(indicator: Indicator, shown: Shown, proof: DrillDown) -> tuple[object, ...]:
-    """What the XLSX must hold for a figure of the screen: the same numbers, or blanks for a
-    cell of fewer than 5 people (people from the drill-down: a count of minors is not)."""
-    if shown.denominator is None:
-        people = len(proof.pathways["count"])
-        return (None,) * 3 if hidden(people) else (shown.numerator, shown.numerator, None)
-    counted, among = len(proof.pathways["numerator"]), len(proof.pathways["denominator"])
-    blank = among < THRESHOLD or (
-        indicator.kind == "rate" and (hidden(counted) or hidden(among - counted))
-    )
-    if blank:
-        return (None,) * 3
-    value = ratio(indicator, shown.numerator, shown.denominator)
-    return (None if value is None else round(value, 4), shown.numerator, shown.denominator)
-
-
-def tile(page: httpx.Response, indicator_id: str) -> str:
-    found = re.search(
-        rf'<li class="card indicator" id="tile-{indicator_id}">(.*?)</li>', page.text, re.S
-    )
-    assert found is not None, indicator_id
-    return " ".join(found.group(1).split())
-
-
-def report_value(page: str, indicator_id: str, column: str) -> str:
-    row = re.search(rf'<tr id="row-{indicator_id}">(.*?)</tr>', page, re.S)
-    assert row is not None, indicator_id
-    cell = re.search(rf"<td[^>]*data-{column}>(.*?)</td>", row.group(1), re.S)
-    assert cell is not None, (indicator_id, column)
-    return " ".join(cell.group(1).split())
-
-
-async def caught_up(uri: str, timeout: float = 30.0) -> None:
-    """Wait until the indicator projector of `pathways up` has every recorded event."""
-    deadline = time.monotonic() + timeout
-    while True:
-        async with await psycopg.AsyncConnection.connect(uri) as conn:
-            cur = await conn.execute(
-                "SELECT (SELECT coalesce(max(global_position), 0) FROM events),"
-                " (SELECT coalesce(max(position), 0) FROM projection_positions WHERE name = %s)",
-                (PROJECTION,),
-            )
-            row = await cur.fetchone()
-        assert row is not None
-        if row[0] == row[1]:
-            return
-        assert time.monotonic() < deadline, f"projector at {row[1]} of {row[0]} events"
-        await asyncio.sleep(0.3)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")

@@ -21,5 +21,5 @@ def report_cell(page: str, indicator_id: str, column: str) -> str:
     row = re.search(rf'<tr id="row-{indicator_id}">(.*?)</tr>', page, re.DOTALL)
     assert row is not None, indicator_id
     cell = re.search(rf"<td[^>]*data-{column}>(.*?)</td>", row.group(1), re.DOTALL)
-    assert cell is not None
+    assert cell is not None, (indicator_id, column)
     return " ".join(cell.group(1).split())
