@@ -1,6 +1,6 @@
 """The dashboard's filters and breakdowns, and the printable funder report, on a fixed caseload.
 
-Eight pathways, each opened on 2 March 2026 (tests/web/indicator_caseload.py; figures by
+Eight pathways, each opened on 2 March 2026 (tests/web/report_caseload.py; figures by
 hand below):
 - p-1 … p-5: Lecce, women, GN, refugees, born 1994 (25-34), baseline and skills assessment;
 - p-6: Lecce, a man, NG, subsidiary protection, born 2005 (18-24), baseline and assessment;
@@ -27,8 +27,8 @@ from domain.indicators import CATALOGUE
 from infra.db import open_pool
 from infra.indicators.targets import load_grant
 from tests.eventstore.conftest import PostgresCluster, postgres
-from tests.web.indicator_caseload import DAY, Site, caseload, event_count
 from tests.web.indicator_figures import report_cell, shown
+from tests.web.report_caseload import DAY, Site, caseload, event_count
 from tests.web.staff import STAFF, staffed_accounts
 from tests.web.test_pages import sign_in
 
