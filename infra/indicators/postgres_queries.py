@@ -25,10 +25,12 @@ from infra.indicators.postgres_fact_rows import (
     ANY_LINK,
     JOIN_DIMENSIONS,
     ONCE_PER_PERSON,
+    OWNED_ROWS,
     dimension_conditions,
     fact_source,
     held_rows,
     known_dimensions,
+    looked_up,
 )
 from infra.indicators.postgres_projection import PROJECTION
 from infra.indicators.queries import Contribution, IndicatorQueries, Role, Row
@@ -77,7 +79,8 @@ class PostgresIndicatorQueries(IndicatorQueries):
         """
         by = known_dimensions(by)
         facts = sorted({f for i in self._catalogue for f in i.facts})
-        source, params = held_rows(as_of, facts, period, organisation_id)
+        few = await self._looked_up(organisation_id)
+        source, params = held_rows(as_of, facts, period, organisation_id, few=few)
         source = await self._once_per_person(source, as_of)
         params["not_persons"] = self._not_persons
         chosen = dict(filters or {})
@@ -214,7 +217,9 @@ class PostgresIndicatorQueries(IndicatorQueries):
         )
         parts = {
             "join": sql.SQL(JOIN_DIMENSIONS if needs_join else ""),
-            "facts_source": fact_source(organisation_id),
+            "facts_source": fact_source(
+                organisation_id, few=await self._looked_up(organisation_id, conn)
+            ),
             "keys": keys,
             "scope": sql.SQL("").join(sql.SQL(" AND ") + c for c in conditions),
             "groups": groups,
@@ -251,6 +256,19 @@ class PostgresIndicatorQueries(IndicatorQueries):
         }
         cur = await conn.execute(query, params, prepare=False)
         return await cur.fetchall()
+
+    async def _looked_up(self, organisation_id: str | None, conn: Connection | None = None) -> bool:
+        """Whether `organisation_id`'s rows are read by looking up its pathways one by one
+        (`looked_up`: it owns few of them), on `conn` or a connection of its own."""
+        if organisation_id is None:
+            return False
+        if conn is None:
+            async with self._pool.connection() as own:
+                return await self._looked_up(organisation_id, own)
+        cur = await conn.execute(OWNED_ROWS, {"owner": owned_by(organisation_id)}, prepare=False)
+        found = await cur.fetchone()
+        assert found is not None
+        return looked_up(int(found[0]), float(found[1]))
 
     async def _linked_between(self, first: datetime, last: datetime) -> bool:
         """Whether any pathway was linked to a person (a confirmed duplicate, not undone) at
