@@ -219,6 +219,22 @@ def _dashboard(ind: dict[str, Any] | None) -> list[str]:
         f"a restart of PostgreSQL): median {cold.get('median')} ms, p99 {cold.get('p99')} ms; "
         f"{warm.get('n')} warm runs: median {warm.get('median')} ms, p99 {warm.get('p99')} ms; "
         f"warm p99 target < {page['warm_p99_target_ms']} ms {outcome}.",
+        *_supervisor_page(ind),
+    ]
+
+
+def _supervisor_page(ind: dict[str, Any]) -> list[str]:
+    """A supervisor's page beside the coordinator's, where the run timed both."""
+    queries = ind.get("queries", {})
+    if "dashboard_page_supervisor" not in queries:
+        return []
+    supervisor = queries["dashboard_page_supervisor"]["median_s"]
+    coordinator = queries["dashboard_page_coordinator"]["median_s"]
+    return [
+        "",
+        f"A supervisor's page (her organisation's scope: its pathways' rows, each cut to the "
+        f"time the organisation owned it), median of {ind['runs']} warm runs: "
+        f"{supervisor} s, against the coordinator's {coordinator} s in the same runs.",
     ]
 
 

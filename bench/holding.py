@@ -230,9 +230,11 @@ def _dashboard(results: dict[str, Any], derived: dict[str, Any]) -> str:
         "warm runs slower than cold ones: infra/indicators/postgres_queries.py); the totals "
         "at past month ends are kept between reads, and a warm trend reads only the rows "
         f"opened or closed since the last of them{from_kept}: infra/indicators/"
-        "kept_points.py. A cold page still scans every fact row: the lever left is a "
-        "monthly roll-up of the facts kept in the database, which breakdowns and an "
-        "organisation's scope would read too."
+        "kept_points.py; an organisation owning few pathways has their rows looked up by "
+        "key rather than every fact row scanned (infra/indicators/postgres_fact_rows.py). A "
+        "cold page still scans every fact row: the lever left is a monthly roll-up of the "
+        "facts kept in the database, which breakdowns and an organisation's scope would "
+        "read too."
     )
 
 

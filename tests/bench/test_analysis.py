@@ -127,6 +127,20 @@ def test_the_reading_gives_lateness_to_the_commit_the_as_of_table_and_the_dashbo
     assert f"warm runs: median {page['warm_ms']['median']} ms" in reading
 
 
+def test_the_reading_puts_a_supervisors_page_beside_the_coordinators(
+    results: dict[str, Any],
+) -> None:
+    queries = {
+        "dashboard_page_supervisor": {"median_s": 0.8262},
+        "dashboard_page_coordinator": {"median_s": 0.2946},
+    }
+    timed = {**results, "indicators": {**results["indicators"], "runs": 5, "queries": queries}}
+    reading = generate(timed, FIXTURE.name)
+    assert "median of 5 warm runs: 0.8262 s, against the coordinator's 0.2946 s" in reading
+    assert figures_of(reading) <= numbers_in(timed) | numbers_in(derive(timed))
+    assert "A supervisor's page" not in generate(results, FIXTURE.name)
+
+
 def test_a_run_forced_on_a_busy_machine_says_so(results: dict[str, Any]) -> None:
     busy = {**results, "conditions": {**results["conditions"], "load": "3.0 2.0 1.0"}}
     assert "(forced)" in generate(busy, FIXTURE.name)
