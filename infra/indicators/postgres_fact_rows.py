@@ -104,7 +104,7 @@ OWNED_LOOKED_UP = (
 pathways' rows looked up by the pathway's key (`OFFSET 0` keeps the lookup a nested loop).
 The planner prices those lookups at several times their cost and scans every fact row
 instead, which is the better plan only for an organisation that owns a large share of them
-(`looked_up`): on 100,000 pathways, an organisation of 8,300 read in 0.35 s, not 0.75 s."""
+(`looked_up`): on 100,000 pathways, an organisation of 8,300 read in 0.35 s, not 0.5-0.75."""
 
 ROWS_PER_LOOKUP = 200
 """Fact rows a scan reads in the time one pathway's rows are looked up by its key (measured
