@@ -20,6 +20,7 @@ from domain.state import PathwayState
 from infra.eventstore.memory import InMemoryEventStore
 from tests.indicators.caseloads import Step, append_all, history, interleave
 from tests.indicators.strategies import caseloads
+from tests.scenarios import START
 
 
 def churning(state: PathwayState) -> dict[str, int]:
@@ -50,8 +51,11 @@ def truth(
 
 
 def instants(records: list[EventRecord]) -> list[datetime]:
-    """Every recording instant, a moment before each, and one long after."""
+    """Every recording instant, a moment before each, and one long after; the caseload's
+    start when nothing was recorded (every opening drawn was refused)."""
     times = sorted({r.recorded_at for r in records})
+    if not times:
+        return [START]
     return [t - timedelta(microseconds=1) for t in times] + times + [times[-1] + timedelta(days=9)]
 
 
@@ -95,6 +99,12 @@ async def test_any_batching_gives_the_facts_folding_gives_as_known_at_any_instan
     open_rows = [(r.pathway_id, r.fact) for r in incremental.intervals if r.until is None]
     assert len(open_rows) == len(set(open_rows)), "at most one open interval per fact"
     assert all(r.until is None or r.until > r.since for r in incremental.intervals)
+
+
+def test_a_caseload_whose_every_opening_was_refused_holds_nothing() -> None:
+    # The property above draws such caseloads now and then (an opening by someone who may
+    # not open, or dated before its time): nothing recorded, nothing held.
+    assert [project([], []).held_at(instant) for instant in instants([])] == [set()]
 
 
 @settings(max_examples=20, deadline=None, database=None)
