@@ -71,6 +71,19 @@ def test_the_eviction_target_is_judged_at_a_thousand_events_only() -> None:
     assert smoke["met"] is None
 
 
+def test_a_command_to_an_evicted_pathway_left_unanswered_is_counted_and_fails_the_target() -> None:
+    # The fifth full run stopped here: a run of 4,000 events replayed past the workflow
+    # task's timeout, its update refused; now counted, and the suite goes on.
+    timed = {1000: {"pathway": [0.4], "bare": [0.02]}, 4000: {"pathway": [], "bare": [0.1]}}
+    held = {n: {"pathway": [n + 3], "bare": [n + 1]} for n in timed}
+    unanswered = {1000: {"pathway": 1, "bare": 0}, 4000: {"pathway": 2, "bare": 0}}
+    summary = eviction.summarise(timed, held, 1, 3, [2.0], unanswered)
+    assert summary["met"] is False
+    assert [p["pathway"]["unanswered"] for p in summary["points"]] == [1, 2]
+    assert summary["points"][1]["bare"]["unanswered"] == 0
+    assert eviction.summarise(timed, held, 1, 3, [2.0])["met"] is True
+
+
 def test_the_targets_table_carries_each_part_s_verdict_and_judges_only_what_has_a_target() -> None:
     wide = [{"pathway": side(p), "bare": side(100)} for p in (70, 30, 60, 40, 65)]
     results = {
