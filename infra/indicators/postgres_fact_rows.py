@@ -70,15 +70,19 @@ pathway (by id) that holds it, with its weight; a pathway linked to no one is it
 person. The facts of indicators that count activities or attendances, not people
 (`not_persons`), count on every pathway still."""
 
-OWNED = (
-    "(SELECT f.pathway_id, f.fact, f.weight, f.opened_by,"
+_CUT_TO_OWNER = (
+    "SELECT f.pathway_id, f.fact, f.weight, f.opened_by,"
     " GREATEST(f.since, o.since) AS since,"
     " NULLIF(LEAST(COALESCE(f.until, 'infinity'), COALESCE(o.until, 'infinity')),"
     " 'infinity') AS until,"
     " GREATEST(f.occurred_since, o.occurred_since) AS occurred_since,"
     " NULLIF(LEAST(COALESCE(f.occurred_until, 'infinity'),"
     " COALESCE(o.occurred_until, 'infinity')), 'infinity') AS occurred_until"
-    " FROM indicator_facts f JOIN indicator_facts o"
+)
+"""A fact row `f` cut to the interval of its pathway's ownership row `o` (both times)."""
+
+OWNED = (
+    "(" + _CUT_TO_OWNER + " FROM indicator_facts f JOIN indicator_facts o"
     " ON o.pathway_id = f.pathway_id AND o.fact = %(owner)s"
     " AND o.since < COALESCE(f.until, 'infinity') AND f.since < COALESCE(o.until, 'infinity'))"
 )
@@ -88,14 +92,9 @@ in recording and in business time."""
 
 
 OWNED_LOOKED_UP = (
-    "(SELECT f.pathway_id, f.fact, f.weight, f.opened_by,"
-    " GREATEST(f.since, o.since) AS since,"
-    " NULLIF(LEAST(COALESCE(f.until, 'infinity'), COALESCE(o.until, 'infinity')),"
-    " 'infinity') AS until,"
-    " GREATEST(f.occurred_since, o.occurred_since) AS occurred_since,"
-    " NULLIF(LEAST(COALESCE(f.occurred_until, 'infinity'),"
-    " COALESCE(o.occurred_until, 'infinity')), 'infinity') AS occurred_until"
-    " FROM indicator_facts o CROSS JOIN LATERAL (SELECT * FROM indicator_facts f"
+    "("
+    + _CUT_TO_OWNER
+    + " FROM indicator_facts o CROSS JOIN LATERAL (SELECT * FROM indicator_facts f"
     " WHERE f.pathway_id = o.pathway_id AND f.fact = ANY(%(facts)s)"
     " AND o.since < COALESCE(f.until, 'infinity') AND f.since < COALESCE(o.until, 'infinity')"
     " OFFSET 0) f WHERE o.fact = %(owner)s)"
