@@ -11,6 +11,13 @@ from domain.values import Frozen, Identifier, Stage
 RESULTS_KEPT = 200
 """Replies remembered per pathway for commands retried across continue-as-new."""
 
+RUN_EVENTS = 300
+"""History events after which a run continues as new (patch `short-runs`): some fifty
+commands. A command to a pathway no longer in the worker's cache replays its run from the
+first event, at about 2.4 ms an event on the 2-core machine (bench/eviction.py): 300 events
+keep that under a second, where Temporal's own suggestion (about 4,000 events) took 9.5 s,
+close to the workflow task's 10 s timeout (docs/scale-out.md)."""
+
 
 class CommandResult(Frozen):
     """The reply to an accepted command; the same reply for a retry of the same command id."""

@@ -44,3 +44,9 @@ PAYMENT_EVIDENCE = "payment-evidence"
 """Patch id: a payment that needs evidence (rent, furniture, utilities above the threshold)
 is approved only with a document attached (`domain.payments.evidence`). A run that approved
 one before the rule replays the approval without it."""
+
+SHORT_RUNS = "short-runs"
+"""Patch id: a run continues as new once its history holds `workflows.models.RUN_EVENTS`
+events, not only at a stage boundary or when Temporal suggests it (some 4,000 events), so a
+pathway evicted from the worker's cache replays a few hundred events, not thousands. Runs
+that began before it continue where they did: their histories replay to the same commands."""

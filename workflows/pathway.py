@@ -4,7 +4,8 @@ Commands arrive as updates whose validator runs `decide` as a dry run, so a refu
 leaves no trace in the history. Accepted commands are decided again under a lock, their
 events appended to Postgres by a local activity (the workflow is the single writer of its
 stream), and only then folded into the state. The run continues as new at every stage
-boundary, and whenever Temporal suggests it, carrying the state.
+boundary, once its history holds `RUN_EVENTS` events, and whenever Temporal suggests it,
+carrying the state.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ with workflow.unsafe.imports_passed_through():
         ORGANISATION_KEY,
         STAGE_KEY,
     )
-    from workflows.models import RESULTS_KEPT, CommandResult, PathwayInput
+    from workflows.models import RESULTS_KEPT, RUN_EVENTS, CommandResult, PathwayInput
     from workflows.names import PATHWAY, PATHWAY_COMMAND, PATHWAY_STATE
     from workflows.patches import (
         CATCH_UP_ON_CONFLICT,
@@ -52,6 +53,7 @@ with workflow.unsafe.imports_passed_through():
         ITALIAN_DECISION_DAYS,
         KEEP_TIMER,
         PAYMENT_EVIDENCE,
+        SHORT_RUNS,
         TIME_OF_FACTS,
         UPSERT_ONLY_CHANGES,
     )
@@ -134,6 +136,9 @@ class PathwayWorkflow:
         """The armed deadline timer and the instant it fires at (`KEEP_TIMER`)."""
         self._timekeeping: Timekeeping | None = None
         """The ladder's time rules, fixed by the first call of `_time_rules` in this run."""
+        self._short_runs: bool | None = None
+        """Whether this run continues as new at `RUN_EVENTS` (patch `short-runs`), fixed by
+        the first call of `_should_continue`, at the head of `run`."""
 
     @workflow.run
     async def run(self, input: PathwayInput) -> PathwayState:
@@ -232,7 +237,15 @@ class PathwayWorkflow:
         return self._timekeeping
 
     def _should_continue(self) -> bool:
-        return self._stage_changed or workflow.info().is_continue_as_new_suggested()
+        info = workflow.info()
+        if self._short_runs is None:
+            # Patched: runs that began before it held events until Temporal's suggestion.
+            self._short_runs = workflow.patched(SHORT_RUNS)
+        return (
+            self._stage_changed
+            or info.is_continue_as_new_suggested()
+            or (self._short_runs and info.get_current_history_length() >= RUN_EVENTS)
+        )
 
     async def _run_deadlines(self) -> None:
         """Take the ladder steps that have fallen due, as the system's own command."""

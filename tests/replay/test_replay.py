@@ -15,6 +15,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from workflows.models import RUN_EVENTS
 from workflows.pathway import PathwayWorkflow
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
@@ -43,3 +44,12 @@ async def test_committed_history_replays(path: Path) -> None:
 
     results = await replayer.replay_workflows(each(), raise_on_replay_failure=True)
     assert len(results.replay_failures) == 0
+
+
+def test_a_run_recorded_before_short_runs_holds_more_events_than_they_do() -> None:
+    """The history that proves the `short-runs` patch guarded: replayed by today's code, its
+    first run goes past `RUN_EVENTS` without continuing as new, as it did when recorded."""
+    before = load(HISTORIES[0].parent / "long_stage_before_short_runs.json")
+    after = load(HISTORIES[0].parent / "short_runs.json")
+    assert len(before[0].events) > RUN_EVENTS + 50
+    assert all(len(run.events) <= RUN_EVENTS + 20 for run in after)
