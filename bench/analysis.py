@@ -302,14 +302,16 @@ def _eviction(e: dict[str, Any] | None) -> list[str]:
         "## A command to an evicted pathway",
         "",
         f"After each of {e['rounds']} restarts of the worker, one command to each of "
-        f"{e['pathways_per_length']} pathways and bare workflows per length, each a full replay "
-        "of its run:",
+        f"{e['pathways_per_length']} pathways and bare workflows per length, each a replay of "
+        "its current run (a pathway's holds at most a few hundred events: it continues as new):",
         "",
     ]
     for p in e["points"]:
         pathway, bare = p["pathway"], p["bare"]
+        runs = pathway.get("run_events_held") or {}
+        current = f" (current runs of {runs['min']}–{runs['max']})" if runs else ""
         lines.append(
-            f"- runs of {p['events']} events: p50 {pathway.get('median')} ms, p99 "
+            f"- {p['events']} history events{current}: p50 {pathway.get('median')} ms, p99 "
             f"{pathway.get('p99')} ms against {bare.get('median')} and {bare.get('p99')} ms "
             f"for a bare workflow (p99 ratio {p['p99_ratio']})."
         )

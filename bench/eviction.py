@@ -1,16 +1,20 @@
-"""A command to an evicted pathway: the replay of its run's whole history, against bare.
+"""A command to an evicted pathway: the replay of its current run, against bare.
 
 For each length (100, 1,000 and 4,000 history events in a full run) `pathways` pathways are
-opened, prepared and sent commands of the mix until their current run holds at least that
-many events (Temporal's own count, `describe`); beside each, a bare workflow (`BareUpdate`
-on the bare updates' queue) is sent as many no-op updates as bring its run to the same
-length. Then, `rounds` times: the worker process, which runs both, is restarted (its cache
-empty: `BenchStack.restart_worker`), one command and one update to short warm-up workflows
-take the first activation's costs (the sandbox's first import), and one command to each
-pathway and one update to each bare workflow are timed, one after the other: each is a
-replay of its run from the first event. Reported per length: the events the runs held,
-p50 and p99 of each side over the commands answered, those left unanswered (a replay past
-the workflow task's timeout), and the ratio of the p99s; the target is a p99 under 1 s at
+opened, prepared and sent commands of the mix until their history holds at least that many
+events over all their runs (Temporal's own counts: visibility's for the runs that continued
+as new, `describe` for the current one); beside each, a bare workflow (`BareUpdate` on the
+bare updates' queue) is sent as many no-op updates as bring its single run to the same
+length. A pathway continues as new every `workflows.models.RUN_EVENTS` events (patch
+`short-runs`), so its current run holds at most a few hundred of them however long its
+history; a bare workflow never does. Then, `rounds` times: the worker process, which runs
+both, is restarted (its cache empty: `BenchStack.restart_worker`), one command and one
+update to short warm-up workflows take the first activation's costs (the sandbox's first
+import), and one command to each pathway and one update to each bare workflow are timed,
+one after the other: each is a replay of its current run from the first event. Reported
+per length: the events the histories held and those of the current runs, p50 and p99 of
+each side over the commands answered, those left unanswered (a replay past the workflow
+task's timeout), and the ratio of the p99s; the target is a p99 under 1 s for a pathway of
 1,000 events, every command answered. Driving stops at `cap_seconds`, and what was reached
 is reported.
 """
@@ -58,16 +62,26 @@ class Driven:
             await self.stack.pathways.send(self.workflow_id, envelope)
 
     async def drive_to(self, events: int, deadline: float) -> int:
-        """Send commands until the current run holds `events`; the events it holds then."""
+        """Send commands until the history holds `events`; the events it holds then."""
         per = EVENTS_PER_UPDATE if self.bare else EVENTS_PER_COMMAND
         while (held := await self.events()) < events and time.monotonic() < deadline:
             for _ in range(max(1, (events - held) // per)):
                 await self.send()
         return held
 
+    @property
+    def temporal_id(self) -> str:
+        return self.workflow_id if self.bare else workflow_id_for(self.workflow_id)
+
     async def events(self) -> int:
-        workflow_id = self.workflow_id if self.bare else workflow_id_for(self.workflow_id)
-        return int((await history.current_run(self.stack.client, workflow_id))["events"])
+        """History events over all runs (a bare workflow has one)."""
+        if self.bare:
+            return await self.run_events()
+        return await history.all_events(self.stack.client, self.temporal_id)
+
+    async def run_events(self) -> int:
+        """History events of the current run: what a command after an eviction replays."""
+        return int((await history.current_run(self.stack.client, self.temporal_id))["events"])
 
 
 async def start(stack: BenchStack, workflow_id: str, bare: bool, seed: int) -> Driven:
@@ -107,6 +121,7 @@ async def measure(
     )
     timed: dict[int, dict[str, list[float]]] = {n: {"pathway": [], "bare": []} for n in lengths}
     held: dict[int, dict[str, list[int]]] = {n: {"pathway": [], "bare": []} for n in lengths}
+    run_held: dict[int, dict[str, list[int]]] = {n: {"pathway": [], "bare": []} for n in lengths}
     unanswered: dict[int, dict[str, int]] = {n: {"pathway": 0, "bare": 0} for n in lengths}
     restarts = []
     for _ in range(rounds):
@@ -117,13 +132,14 @@ async def measure(
             for workflow in workflows:
                 side = "bare" if workflow.bare else "pathway"
                 held[length][side].append(await workflow.events())
+                run_held[length][side].append(await workflow.run_events())
                 try:
                     timed[length][side].append(await _seconds(workflow.send))
                 except (RPCError, TimeoutError):
                     # No answer (a replay longer than the workflow task's timeout leaves the
                     # task failed and the update refused): counted, and the run goes on.
                     unanswered[length][side] += 1
-    return summarise(timed, held, pathways, rounds, restarts, unanswered)
+    return summarise(timed, held, pathways, rounds, restarts, unanswered, run_held)
 
 
 async def _seconds(call: Callable[[], Awaitable[None]]) -> float:
@@ -139,19 +155,23 @@ def summarise(
     rounds: int,
     restarts: list[float],
     unanswered: dict[int, dict[str, int]] | None = None,
+    run_held: dict[int, dict[str, list[int]]] | None = None,
 ) -> dict[str, Any]:
-    """Per length: events held, each side's p50 and p99 over the commands answered, those
-    not answered, their ratio (pure). The target is not met if one at its length was not."""
+    """Per length: events held (all runs, and the current run's), each side's p50 and p99
+    over the commands answered, those not answered, their ratio (pure). The target is not
+    met if one at its length was not."""
     points = []
     for length, sides in timed.items():
         point: dict[str, Any] = {"events": length}
         for side, seconds in sides.items():
             figures = percentiles(seconds)
             events = held[length][side]
+            in_run = (run_held or held).get(length, {}).get(side, [])
             point[side] = {
                 "n": figures["n"],
                 "unanswered": (unanswered or {}).get(length, {}).get(side, 0),
                 "events_held": {"min": min(events), "max": max(events)} if events else {},
+                "run_events_held": {"min": min(in_run), "max": max(in_run)} if in_run else {},
                 **{
                     key: round(figures[key] * 1000, 1)
                     for key in ("median", "p99")

@@ -22,3 +22,11 @@ async def runs(client: Client, workflow_id: str) -> int:
     """Runs of the workflow so far: 1 + the times it continued as new (from visibility)."""
     query = f"WorkflowId = '{workflow_id}'"
     return len([run async for run in client.list_workflows(query)])
+
+
+async def all_events(client: Client, workflow_id: str) -> int:
+    """History events over every run of the workflow: the runs it continued as new from
+    (visibility holds their final length) and the current run's (`current_run`)."""
+    query = f"WorkflowId = '{workflow_id}' AND ExecutionStatus = 'ContinuedAsNew'"
+    ended = sum([run.history_length async for run in client.list_workflows(query)])
+    return ended + int((await current_run(client, workflow_id))["events"])

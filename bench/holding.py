@@ -54,13 +54,20 @@ def derive(results: dict[str, Any]) -> dict[str, Any]:
     derived["replay_ms_per_event"] = [
         {
             "events": p["events"],
-            "pathway": round(p["pathway"]["median"] / p["events"], 2),
-            "bare": round(p["bare"]["median"] / p["events"], 2),
+            "pathway": round(p["pathway"]["median"] / replayed(p["pathway"], p["events"]), 2),
+            "bare": round(p["bare"]["median"] / replayed(p["bare"], p["events"]), 2),
         }
         for p in points
         if p.get("events") and p["pathway"].get("median") and p["bare"].get("median")
     ]
     return derived
+
+
+def replayed(side: dict[str, Any], events: int) -> float:
+    """The events a command to an evicted workflow replayed: its current runs' (the middle of
+    their span), or, in results from before runs were measured apart, the length's."""
+    runs = side.get("run_events_held") or {}
+    return (runs["min"] + runs["max"]) / 2 if runs.get("max") else events
 
 
 def section(results: dict[str, Any], derived: dict[str, Any]) -> list[str]:
@@ -175,13 +182,16 @@ def _rss(results: dict[str, Any], derived: dict[str, Any]) -> str:
 
 def _eviction(results: dict[str, Any], derived: dict[str, Any]) -> str:
     per = ", ".join(
-        f"{p['pathway']} ms per history event against {p['bare']} (runs of {p['events']})"
+        f"{p['pathway']} ms per replayed event against {p['bare']} (histories of {p['events']})"
         for p in derived.get("replay_ms_per_event", [])
     )
     return (
-        f"**A command to an evicted pathway** replays its run first: {per}. The levers: "
-        "shorter runs (continue-as-new at a few hundred events, behind a patch) and fewer "
-        "history events per command (the append out of the update's path)."
+        f"**A command to an evicted pathway** replays its current run first: {per}. A run "
+        "continues as new every few hundred events (patch `short-runs`, "
+        "`workflows.models.RUN_EVENTS`), so that replay is bounded whatever the history; the "
+        "levers left: a shorter limit (more runs, each a new workflow instance), and fewer "
+        "history events and less CPU per replayed command (the append out of the update's "
+        "path)."
     )
 
 

@@ -97,6 +97,7 @@ def _eviction(e: dict[str, Any]) -> list[str]:
         [
             p["events"],
             _span(p["pathway"]["events_held"]),
+            _span(p["pathway"].get("run_events_held") or p["pathway"]["events_held"]),
             p["pathway"]["n"],
             p["pathway"].get("median"),
             p["pathway"].get("p99"),
@@ -107,15 +108,18 @@ def _eviction(e: dict[str, Any]) -> list[str]:
         ]
         for p in e["points"]
     ]
-    header = ["events", "pathway runs held", "n", "median ms", "p99 ms", "bare runs held"]
+    header = ["events", "pathway histories held", "their current runs", "n", "median ms"]
+    header += ["p99 ms", "bare runs held"]
     header += ["bare median ms", "bare p99 ms", "p99 ratio"]
     return [
         "## 10. A command to an evicted pathway",
         "",
         f"{e['pathways_per_length']} pathways and as many bare workflows per length, driven "
-        f"until their current run held that many history events; then {e['rounds']} times the "
-        f"worker process restarted (its cache empty; {e['worker_restart_s']} s each) and one "
-        "command to each timed, one after the other: each a replay of its whole run. "
+        "until their history held that many events (a pathway's over all its runs: it "
+        "continues as new every few hundred events; a bare workflow's in its one run); then "
+        f"{e['rounds']} times the worker process restarted (its cache empty; "
+        f"{e['worker_restart_s']} s each) and one command to each timed, one after the other: "
+        "each a replay of its current run. "
         f"Target: p99 < {e['target_ms']} ms at {e['target_events']} events.",
         "",
         *markdown_table(header, rows),

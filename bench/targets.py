@@ -114,7 +114,7 @@ def _eviction(r: dict[str, Any]) -> list[Row]:
         p99 = point["pathway"].get("p99")
         rows.append(
             row(
-                f"p99 (ms) of a command to an evicted pathway, run of {point['events']} events "
+                f"p99 (ms) of a command to an evicted pathway of {point['events']} history events "
                 f"(bare: {point['bare'].get('p99')})",
                 p99,
                 f"< {e['target_ms']}" if judged else "reported",

@@ -178,7 +178,12 @@ def test_the_reading_opens_with_the_targets_and_gives_the_opening_sustained_and_
     assert f"ratio {driven['p99_ratio']}, target ≤ {driven['target']}" in reading
     assert f"across {driven['continue_as_new']} continue-as-new" in reading
     [point] = results["eviction"]["points"]
-    assert f"runs of {point['events']} events: p50 {point['pathway']['median']} ms" in reading
+    runs = point["pathway"].get("run_events_held")
+    current = f" (current runs of {runs['min']}–{runs['max']})" if runs else ""
+    assert (
+        f"- {point['events']} history events{current}: p50 {point['pathway']['median']} ms"
+        in reading
+    )
 
 
 def test_every_kind_of_target_missed_has_its_paragraph_citing_only_the_json(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from bench import eviction, opening_rate, sustained, targets
+from bench import eviction, holding, opening_rate, sustained, targets
 
 
 def side(per_second: float) -> dict[str, Any]:
@@ -84,6 +84,20 @@ def test_a_command_to_an_evicted_pathway_left_unanswered_is_counted_and_fails_th
     assert eviction.summarise(timed, held, 1, 3, [2.0])["met"] is True
 
 
+def test_an_evicted_pathway_s_replay_is_counted_on_its_current_run_not_its_history() -> None:
+    # A pathway of 4,000 history events continues as new every few hundred (`short-runs`):
+    # its command replays its current run; a bare workflow's run is its whole history.
+    timed = {4000: {"pathway": [0.6], "bare": [2.0]}}
+    held = {4000: {"pathway": [4010], "bare": [4002]}}
+    run_held = {4000: {"pathway": [290, 310], "bare": [4002]}}
+    summary = eviction.summarise(timed, held, 1, 1, [2.0], None, run_held)
+    [point] = summary["points"]
+    assert point["pathway"]["events_held"] == {"min": 4010, "max": 4010}
+    assert point["pathway"]["run_events_held"] == {"min": 290, "max": 310}
+    [per_event] = holding.derive({"eviction": summary})["replay_ms_per_event"]
+    assert per_event == {"events": 4000, "pathway": 2.0, "bare": 0.5}
+
+
 def test_the_targets_table_carries_each_part_s_verdict_and_judges_only_what_has_a_target() -> None:
     wide = [{"pathway": side(p), "bare": side(100)} for p in (70, 30, 60, 40, 65)]
     results = {
@@ -101,7 +115,8 @@ def test_the_targets_table_carries_each_part_s_verdict_and_judges_only_what_has_
     assert rows["worker RSS (MB) with 10000 open pathways"]["met"] is False
     evicted_rows = [r for r in targets.table(results) if "evicted" in r["figure"]]
     assert [r["met"] for r in evicted_rows] == [None, False]  # 100 events: reported only
-    assert "run of 1000 events" in evicted_rows[1]["figure"] and evicted_rows[1]["value"] == 1200.0
+    assert "pathway of 1000 history events" in evicted_rows[1]["figure"]
+    assert evicted_rows[1]["value"] == 1200.0
     assert rows["indicator dashboard"]["met"] is False  # not run: not met
     table = targets.markdown(targets.table(results))
     assert table[0] == "| figure | value | target | met |" and len(table) == 2 + len(

@@ -90,6 +90,7 @@ def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path)
     [point] = evicted["points"]
     for side in ("pathway", "bare"):
         assert point[side]["n"] == 1 and point[side]["events_held"]["min"] >= 20, point
+        assert 0 < point[side]["run_events_held"]["max"] <= point[side]["events_held"]["max"]
     assert {row["figure"].split(" ")[0] for row in results["targets"]} >= {
         "commands/s",
         "pathways",
