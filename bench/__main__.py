@@ -15,7 +15,7 @@ bounded by its own cap:
 4. the opening rate against bare workflow starts, in interleaved rounds
    (`bench.opening_rate`); 20 pathways driven to 1,500 commands each, the p99 of their
    thousandth commands against their first (`bench.sustained`); and a command to a pathway
-   evicted from the worker's cache whose run holds 100, 1,000 and 4,000 events, against a
+   evicted from the worker's cache whose history holds 100, 1,000 and 4,000 events, against a
    bare workflow's (`bench.eviction`, after growth: it restarts the worker);
 5. growth (counting the pathways opened so far): throughput, reads and storage again at
    about 1,000 and 10,000 open pathways, then a full restart and the time until every
@@ -28,8 +28,10 @@ stored in the JSON and opens RESULTS.md and the reading.
 
 Writes `results.json`, `RESULTS.md` and `ANALYSIS.md` (the reading, generated from the
 JSON by `bench.analysis`) to DIR (default: bench/), with the commit, the load and the CPU
-steal of the run. Refuses to start above a 1-minute load of 1.5 unless `--force`
-(`bench.conditions`). `--smoke` runs every part at a tiny size, to keep the suite from
+steal of the run. While it runs, each part's figures are written to `results.partial.json`
+as the part ends (`bench.checkpoint`); a run that stops on an error leaves that file, with
+the error, and the parts before it. Refuses to start above a 1-minute load of 1.5 unless
+`--force` (`bench.conditions`). `--smoke` runs every part at a tiny size, to keep the suite from
 rotting; its figures mean nothing. `--rounds`, `--seconds`, `--warmup` and
 `--open-loop-commands` override the sizes of the throughput and latency parts.
 """
@@ -59,18 +61,31 @@ from bench import (
     targets,
     throughput,
 )
+from bench.arguments import bounded, rising_counts
+from bench.checkpoint import PARTIAL, Checkpointed
 from bench.conditions import MachineBusy, RunConditions, load_average, refuse_if_busy
 from bench.indicator_part import indicator_dashboard
 from bench.profiling import CpuMeter, worker_profile
 from bench.report import machine_facts, write_report
 from bench.sizes import FULL, SMOKE, Sizes
 from bench.stack import BenchStack
-from bench.variants import bounded
 
 
 async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
+    """Every part in turn; each part's figures are on disk when it ends (`bench.checkpoint`),
+    and a part that fails leaves them there with the error it stopped on."""
     conditions = RunConditions()
-    results: dict[str, Any] = {"load_before": conditions.before["load"]}
+    results = Checkpointed(out / PARTIAL, load_before=conditions.before["load"])
+    try:
+        return await _parts(sizes, out, conditions, results)
+    except BaseException as error:
+        results.failed(error)
+        raise
+
+
+async def _parts(
+    sizes: Sizes, out: Path, conditions: RunConditions, results: Checkpointed
+) -> dict[str, Any]:
     started = time.monotonic()
     stack = BenchStack()
     try:
@@ -148,6 +163,7 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
             point["open_seconds"] = round(seconds, 1)
             point["opens_per_second"] = round(len(more) / seconds, 1) if more else None
             results["growth"].append(point)
+            results.save()
         # After growth: its restarts of the worker empty the cache, and the fleet's pathways,
         # thousands of events each, would replay inside the growth points' windows.
         results["eviction"] = await eviction.measure(
@@ -172,7 +188,7 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
     results["load_after"] = load_average()
     results["conditions"] = conditions.finish()
     results["total_seconds"] = round(time.monotonic() - started, 1)
-    return results
+    return dict(results)
 
 
 def eviction_seconds(sizes: Sizes) -> float:
@@ -234,16 +250,6 @@ async def growth_point(
     return point
 
 
-def _counts(text: str) -> tuple[int, ...]:
-    try:
-        counts = tuple(int(part) for part in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a list of counts: {text!r}") from None
-    if not counts or any(c <= 0 for c in counts) or list(counts) != sorted(counts):
-        raise argparse.ArgumentTypeError(f"counts must be positive and rising: {text!r}")
-    return counts
-
-
 def main(argv: list[str] | None = None) -> None:
     """Run the suite as `argv` (default: the command line) asks; bad arguments exit 2 first."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -251,7 +257,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=Path(__file__).parent)
     parser.add_argument(
         "--growth",
-        type=_counts,
+        type=rising_counts,
         help="open pathways to measure growth at, e.g. 1000,10000,100000 (with a --budget "
         "to match: opening runs at some tens a second on 2 cores)",
     )
@@ -299,7 +305,11 @@ def main(argv: list[str] | None = None) -> None:
     }
     sizes = dataclasses.replace(sizes, **{k: v for k, v in overrides.items() if v is not None})
     args.out.mkdir(parents=True, exist_ok=True)
-    results = asyncio.run(suite(sizes, args.out))
+    try:
+        results = asyncio.run(suite(sizes, args.out))
+    except Exception:
+        print(f"the run stopped; the parts that ended are in {args.out / PARTIAL}")
+        raise
     results["mode"] = "smoke" if args.smoke else "full"
     results["sizes"] = dataclasses.asdict(sizes)
     (args.out / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
@@ -309,6 +319,7 @@ def main(argv: list[str] | None = None) -> None:
     reading = analysis.generate(results, "results.json")
     (args.out / "ANALYSIS.md").write_text(reading)
     write_report(results, args.out / "RESULTS.md", reading)
+    (args.out / PARTIAL).unlink(missing_ok=True)
     print(
         f"wrote {args.out / 'RESULTS.md'}, ANALYSIS.md and results.json in "
         f"{results['total_seconds']} s"

@@ -17,20 +17,31 @@ each side over the commands answered, those left unanswered (a replay past the w
 task's timeout), and the ratio of the p99s; the target is a p99 under 1 s for a pathway of
 1,000 events, every command answered. Driving stops at `cap_seconds`, and what was reached
 is reported.
+
+The part alone, on a stack of its own (the suite's sizes by default):
+
+    python -m bench.eviction [--events 100,1000,4000] [--pathways 2] [--rounds 3]
+        [--cap 240] [--force] [--out FILE]
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from temporalio.service import RPCError
 
 from bench import history, mix
+from bench.arguments import bounded, rising_counts
 from bench.bare_update import BareUpdate
+from bench.conditions import MachineBusy, RunConditions, load_average, refuse_if_busy
 from bench.figures import percentiles, ratio
+from bench.sizes import FULL
 from bench.stack import BenchStack
 from domain.commands import CommandEnvelope
 from workflows.models import workflow_id_for
@@ -193,3 +204,42 @@ def summarise(
         "target_events": TARGET_EVENTS,
         "met": None if p99 is None else p99 < TARGET_MS,
     }
+
+
+async def alone(
+    lengths: tuple[int, ...], pathways: int, rounds: int, cap_seconds: float
+) -> dict[str, Any]:
+    """`measure` on a stack of its own, with the run's conditions."""
+    conditions = RunConditions()
+    stack = BenchStack(unsandboxed=False)
+    try:
+        await stack.start()
+        figures = await measure(stack, lengths, pathways, rounds, cap_seconds)
+    finally:
+        await stack.close()
+    return {**figures, "conditions": conditions.finish()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the part as `argv` asks; bad arguments exit 2, a busy machine 3, before any work."""
+    parser = argparse.ArgumentParser(description="A command to an evicted pathway, alone.")
+    parser.add_argument("--events", type=rising_counts, default=FULL.evict_events)
+    parser.add_argument("--pathways", type=bounded(int, 1, 20), default=FULL.evict_pathways)
+    parser.add_argument("--rounds", type=bounded(int, 1, 20), default=FULL.evict_rounds)
+    parser.add_argument("--cap", type=bounded(float, 10, 3600), default=FULL.evict_cap)
+    parser.add_argument("--out", type=Path, help="write the figures as JSON here")
+    parser.add_argument("--force", action="store_true", help="run even above a load of 1.5")
+    args = parser.parse_args(argv)
+    try:
+        refuse_if_busy(load_average(), args.force)
+    except MachineBusy as busy:
+        parser.exit(3, f"{parser.prog}: machine_busy: {busy}\n")
+    figures = asyncio.run(alone(args.events, args.pathways, args.rounds, args.cap))
+    text = json.dumps(figures, indent=2, default=str) + "\n"
+    if args.out is not None:
+        args.out.write_text(text)
+    print(text, end="")
+
+
+if __name__ == "__main__":
+    main()

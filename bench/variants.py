@@ -34,6 +34,7 @@ from typing import Any
 import psutil
 
 from bench import throughput
+from bench.arguments import bounded
 from bench.conditions import MachineBusy, RunConditions, load_average, refuse_if_busy
 from bench.confidence import verdict
 from bench.figures import ratio
@@ -61,21 +62,6 @@ def variant(text: str) -> Variant:
     if not name.replace("-", "").replace("_", "").isalnum() or name == SHIPPED:
         raise argparse.ArgumentTypeError(f"a variant needs a name of its own: {text!r}")
     return Variant(name, env)
-
-
-def bounded(kind: type[int] | type[float], low: float, high: float) -> Any:
-    """An argparse type: a number of `kind` from `low` to `high`."""
-
-    def parse(text: str) -> int | float:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{text} is not between {low} and {high}")
-        return value
-
-    return parse
 
 
 async def compare(

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import pytest
+
 from bench import eviction, holding, opening_rate, sustained, targets
 
 
@@ -122,3 +124,14 @@ def test_the_targets_table_carries_each_part_s_verdict_and_judges_only_what_has_
     assert table[0] == "| figure | value | target | met |" and len(table) == 2 + len(
         targets.table(results)
     )
+
+
+@pytest.mark.parametrize(
+    "argv", [["--events", "1000,100"], ["--events", "a"], ["--pathways", "0"], ["--cap", "1"]]
+)
+def test_the_eviction_part_alone_refuses_bad_arguments_before_any_work(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        eviction.main(argv)
+    assert refused.value.code == 2 and "error: argument" in capsys.readouterr().err

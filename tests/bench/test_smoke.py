@@ -44,6 +44,7 @@ def test_the_smoke_run_measures_every_part_and_writes_the_report(tmp_path: Path)
     )
     assert ran.returncode == 0, ran.stderr[-3000:] + ran.stdout[-3000:]
     results = json.loads((tmp_path / "results.json").read_text())
+    assert not (tmp_path / "results.partial.json").exists(), "a finished run leaves no partial"
 
     throughput = results["throughput"]
     assert [run["clients"] for run in throughput["runs"]] == [1]
