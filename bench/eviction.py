@@ -32,7 +32,7 @@ import json
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from temporalio.service import RPCError
 
@@ -45,6 +45,8 @@ from bench.sizes import FULL
 from bench.stack import BenchStack
 from domain.commands import CommandEnvelope
 from workflows.models import workflow_id_for
+
+T = TypeVar("T")
 
 TARGET_MS = 1000.0
 """p99 of a command to an evicted pathway whose run holds 1,000 events, below (issue 25)."""
@@ -86,13 +88,15 @@ class Driven:
 
     async def events(self) -> int:
         """History events over all runs (a bare workflow has one)."""
-        if self.bare:
-            return await self.run_events()
-        return await history.all_events(self.stack.client, self.temporal_id)
+        return (await self.held())[0]
 
-    async def run_events(self) -> int:
-        """History events of the current run: what a command after an eviction replays."""
-        return int((await history.current_run(self.stack.client, self.temporal_id))["events"])
+    async def held(self) -> tuple[int, int]:
+        """History events over all runs, and those of the current run: what a command after
+        an eviction replays (the same for a bare workflow, which never continues as new)."""
+        run = int((await history.current_run(self.stack.client, self.temporal_id))["events"])
+        if self.bare:
+            return run, run
+        return run + await history.ended_runs_events(self.stack.client, self.temporal_id), run
 
 
 async def start(stack: BenchStack, workflow_id: str, bare: bool, seed: int) -> Driven:
@@ -130,10 +134,10 @@ async def measure(
     await asyncio.gather(
         *(w.drive_to(length, deadline) for length, ws in driven.items() for w in ws)
     )
-    timed: dict[int, dict[str, list[float]]] = {n: {"pathway": [], "bare": []} for n in lengths}
-    held: dict[int, dict[str, list[int]]] = {n: {"pathway": [], "bare": []} for n in lengths}
-    run_held: dict[int, dict[str, list[int]]] = {n: {"pathway": [], "bare": []} for n in lengths}
-    unanswered: dict[int, dict[str, int]] = {n: {"pathway": 0, "bare": 0} for n in lengths}
+    timed: dict[int, dict[str, list[float]]] = by_side(lengths, list)
+    held: dict[int, dict[str, list[int]]] = by_side(lengths, list)
+    run_held: dict[int, dict[str, list[int]]] = by_side(lengths, list)
+    unanswered: dict[int, dict[str, int]] = by_side(lengths, int)
     restarts = []
     for _ in range(rounds):
         restarts.append(await stack.restart_worker())
@@ -142,8 +146,9 @@ async def measure(
         for length, workflows in driven.items():
             for workflow in workflows:
                 side = "bare" if workflow.bare else "pathway"
-                held[length][side].append(await workflow.events())
-                run_held[length][side].append(await workflow.run_events())
+                history_events, run_events = await workflow.held()
+                held[length][side].append(history_events)
+                run_held[length][side].append(run_events)
                 try:
                     timed[length][side].append(await _seconds(workflow.send))
                 except (RPCError, TimeoutError):
@@ -151,6 +156,11 @@ async def measure(
                     # task failed and the update refused): counted, and the run goes on.
                     unanswered[length][side] += 1
     return summarise(timed, held, pathways, rounds, restarts, unanswered, run_held)
+
+
+def by_side(lengths: tuple[int, ...], empty: Callable[[], T]) -> dict[int, dict[str, T]]:
+    """A fresh `empty()` per length and side (pathway, bare)."""
+    return {n: {"pathway": empty(), "bare": empty()} for n in lengths}
 
 
 async def _seconds(call: Callable[[], Awaitable[None]]) -> float:

@@ -24,9 +24,8 @@ async def runs(client: Client, workflow_id: str) -> int:
     return len([run async for run in client.list_workflows(query)])
 
 
-async def all_events(client: Client, workflow_id: str) -> int:
-    """History events over every run of the workflow: the runs it continued as new from
-    (visibility holds their final length) and the current run's (`current_run`)."""
+async def ended_runs_events(client: Client, workflow_id: str) -> int:
+    """History events of the runs the workflow continued as new from (visibility holds their
+    final length); with its current run's (`current_run`), its whole history."""
     query = f"WorkflowId = '{workflow_id}' AND ExecutionStatus = 'ContinuedAsNew'"
-    ended = sum([run.history_length async for run in client.list_workflows(query)])
-    return ended + int((await current_run(client, workflow_id))["events"])
+    return sum([run.history_length async for run in client.list_workflows(query)])

@@ -18,7 +18,8 @@ from temporalio.worker import Replayer
 from workflows.models import RUN_EVENTS
 from workflows.pathway import PathwayWorkflow
 
-HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+DIRECTORY = Path(__file__).parent / "histories"
+HISTORIES = sorted(DIRECTORY.glob("*.json"))
 
 
 def load(path: Path) -> list[WorkflowHistory]:
@@ -49,7 +50,7 @@ async def test_committed_history_replays(path: Path) -> None:
 def test_a_run_recorded_before_short_runs_holds_more_events_than_they_do() -> None:
     """The history that proves the `short-runs` patch guarded: replayed by today's code, its
     first run goes past `RUN_EVENTS` without continuing as new, as it did when recorded."""
-    before = load(HISTORIES[0].parent / "long_stage_before_short_runs.json")
-    after = load(HISTORIES[0].parent / "short_runs.json")
+    before = load(DIRECTORY / "long_stage_before_short_runs.json")
+    after = load(DIRECTORY / "short_runs.json")
     assert len(before[0].events) > RUN_EVENTS + 50
     assert all(len(run.events) <= RUN_EVENTS + 20 for run in after)
