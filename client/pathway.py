@@ -60,6 +60,14 @@ REUSED = (
 )
 
 
+# An update-with-start whose update the server gave up waiting for (an operation of the
+# MultiOperation answered CANCELLED or DEADLINE_EXCEEDED, which the SDK passes on as a plain
+# RPCError, unlike the same statuses on the whole call): the opening may or may not have been
+# applied, and sending it again with the same command id is answered, never applied twice.
+INTERRUPTED = frozenset({RPCStatusCode.CANCELLED, RPCStatusCode.DEADLINE_EXCEEDED})
+OPEN_RETRY_PAUSES = (0.2, 1.0)
+
+
 class CommandRefused(Exception):
     """A command the pathway refused, with the domain error code (or a transport code)."""
 
@@ -174,19 +182,31 @@ class PathwayClient:
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             result_type=PathwayState,
         )
-        try:
-            result: CommandResult = await self._client.execute_update_with_start_workflow(
-                PATHWAY_COMMAND,
-                envelope,
-                start_workflow_operation=start,
-                id=envelope.command_id,
-                result_type=CommandResult,
-            )
-            return result
-        except WorkflowAlreadyStartedError:
-            return await self._answer_from_record(command.pathway_id, envelope)
-        except (WorkflowUpdateFailedError, RPCError) as error:
-            return await self._after_failure(command.pathway_id, envelope, error)
+        for pause in (*OPEN_RETRY_PAUSES, None):
+            try:
+                result: CommandResult = await self._client.execute_update_with_start_workflow(
+                    PATHWAY_COMMAND,
+                    envelope,
+                    start_workflow_operation=start,
+                    id=envelope.command_id,
+                    result_type=CommandResult,
+                )
+                return result
+            except WorkflowAlreadyStartedError:
+                return await self._answer_from_record(command.pathway_id, envelope)
+            except RPCError as error:
+                if pause is None or error.status not in INTERRUPTED:
+                    return await self._after_failure(command.pathway_id, envelope, error)
+                log.warning(
+                    "opening_interrupted",
+                    pathway_id=command.pathway_id,
+                    command_id=envelope.command_id,
+                    status=error.status.name,
+                )
+                await asyncio.sleep(pause)
+            except WorkflowUpdateFailedError as error:
+                return await self._after_failure(command.pathway_id, envelope, error)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def send(
         self,
