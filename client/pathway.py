@@ -23,6 +23,7 @@ from temporalio.api.enums.v1 import WorkflowExecutionStatus
 from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import (
     Client,
+    RPCTimeoutOrCancelledError,
     WithStartWorkflowOperation,
     WorkflowUpdateFailedError,
 )
@@ -30,6 +31,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from client.interrupted import sent_again_if_interrupted
 from domain.assignment import (
     AccountFacts,
     check_assignee,
@@ -58,14 +60,6 @@ REUSED = (
     "this command id was used for another command (another body, or another sender);"
     " nothing was applied: send a new command id"
 )
-
-
-# An update-with-start whose update the server gave up waiting for (an operation of the
-# MultiOperation answered CANCELLED or DEADLINE_EXCEEDED, which the SDK passes on as a plain
-# RPCError, unlike the same statuses on the whole call): the opening may or may not have been
-# applied, and sending it again with the same command id is answered, never applied twice.
-INTERRUPTED = frozenset({RPCStatusCode.CANCELLED, RPCStatusCode.DEADLINE_EXCEEDED})
-OPEN_RETRY_PAUSES = (0.2, 1.0)
 
 
 class CommandRefused(Exception):
@@ -168,45 +162,50 @@ class PathwayClient:
             return _same_command(envelope, await self._open(command, envelope))
 
     async def _open(self, command: OpenPathway, envelope: CommandEnvelope) -> CommandResult:
-        if await self._is_closed(command.pathway_id):
-            # Checked first: the refused start of update-with-start on a closed workflow
-            # comes back as a MultiOperation failure whose decoding upsets CPython 3.11.
+        """The opening's answer; a closed pathway's from its record (never started again).
+
+        A closed pathway refuses the start (`REJECT_DUPLICATE`), which comes back as
+        `WorkflowAlreadyStartedError`, or `ALREADY_EXISTS`, or in another shape (a
+        MultiOperation failure that CPython 3.11 once failed to decode): any failure but a
+        refusal or a timeout asks whether the pathway is closed before it is passed on.
+        Asked after a failure only, not before every opening: one call to Temporal less.
+        """
+        try:
+            result: CommandResult = await sent_again_if_interrupted(
+                lambda: self._client.execute_update_with_start_workflow(
+                    PATHWAY_COMMAND,
+                    envelope,
+                    # One operation per attempt: the SDK refuses to send one twice.
+                    start_workflow_operation=self._start(command.pathway_id),
+                    id=envelope.command_id,
+                    result_type=CommandResult,
+                ),
+                envelope.command_id,
+            )
+            return result
+        except WorkflowAlreadyStartedError:
             return await self._answer_from_record(command.pathway_id, envelope)
-        start: WithStartWorkflowOperation[Any, PathwayState] = WithStartWorkflowOperation(
+        except (WorkflowUpdateFailedError, RPCError) as error:
+            return await self._after_failure(command.pathway_id, envelope, error)
+        except RPCTimeoutOrCancelledError:
+            raise
+        except Exception:
+            if await self._is_closed(command.pathway_id):
+                return await self._answer_from_record(command.pathway_id, envelope)
+            raise
+
+    def _start(self, pathway_id: str) -> WithStartWorkflowOperation[Any, PathwayState]:
+        """The start of the pathway's workflow, unless it runs already (update-with-start)."""
+        return WithStartWorkflowOperation(
             PATHWAY,
-            PathwayInput(pathway_id=command.pathway_id),
-            id=workflow_id_for(command.pathway_id),
+            PathwayInput(pathway_id=pathway_id),
+            id=workflow_id_for(pathway_id),
             task_queue=self._task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             # A closed pathway is never started again: its record is final.
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             result_type=PathwayState,
         )
-        for pause in (*OPEN_RETRY_PAUSES, None):
-            try:
-                result: CommandResult = await self._client.execute_update_with_start_workflow(
-                    PATHWAY_COMMAND,
-                    envelope,
-                    start_workflow_operation=start,
-                    id=envelope.command_id,
-                    result_type=CommandResult,
-                )
-                return result
-            except WorkflowAlreadyStartedError:
-                return await self._answer_from_record(command.pathway_id, envelope)
-            except RPCError as error:
-                if pause is None or error.status not in INTERRUPTED:
-                    return await self._after_failure(command.pathway_id, envelope, error)
-                log.warning(
-                    "opening_interrupted",
-                    pathway_id=command.pathway_id,
-                    command_id=envelope.command_id,
-                    status=error.status.name,
-                )
-                await asyncio.sleep(pause)
-            except WorkflowUpdateFailedError as error:
-                return await self._after_failure(command.pathway_id, envelope, error)
-        raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def send(
         self,
@@ -271,8 +270,11 @@ class PathwayClient:
     ) -> CommandResult:
         handle = self._client.get_workflow_handle(workflow_id_for(pathway_id))
         try:
-            result: CommandResult = await handle.execute_update(
-                PATHWAY_COMMAND, envelope, id=envelope.command_id, result_type=CommandResult
+            result: CommandResult = await sent_again_if_interrupted(
+                lambda: handle.execute_update(
+                    PATHWAY_COMMAND, envelope, id=envelope.command_id, result_type=CommandResult
+                ),
+                envelope.command_id,
             )
             return result
         except (WorkflowUpdateFailedError, RPCError) as error:
