@@ -15,7 +15,6 @@ import itertools
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -57,66 +56,14 @@ with workflow.unsafe.imports_passed_through():
         TIME_OF_FACTS,
         UPSERT_ONLY_CHANGES,
     )
-
-STORE_REFUSALS = frozenset({"budget_line_exceeded", "budget_line_missing", "command_id_conflict"})
-"""Append failures that refuse the command (a payment that no longer fits its budget line, a
-person's command id that names another pathway's events), rather than reveal a fault: they
-reach the sender like a refusal of `decide`."""
-
-CATCH_UP_RETRY = RetryPolicy(
-    initial_interval=timedelta(milliseconds=200), maximum_interval=timedelta(seconds=10)
-)
-
-APPEND_RETRY = RetryPolicy(
-    initial_interval=timedelta(milliseconds=200),
-    maximum_interval=timedelta(seconds=10),
-    non_retryable_error_types=["concurrency_conflict", "invalid_append", *sorted(STORE_REFUSALS)],
-)
-
-
-def refusal(error: DomainError) -> ApplicationError:
-    """The Temporal failure for a refused command: its code as type, never retried."""
-    return ApplicationError(
-        error.message,
-        {"code": error.code, "field": error.field},
-        type=error.code,
-        non_retryable=True,
+    from workflows.store_failures import (
+        APPEND_RETRY,
+        CATCH_UP_RETRY,
+        StreamAhead,
+        is_conflict,
+        refusal,
+        store_refusal,
     )
-
-
-def store_refusal(error: ActivityError) -> ApplicationError | None:
-    """The refusal an append failed with, as `refusal` gives it; None for any other failure.
-
-    Nothing was written and the state is left as it was, so the command is refused as if
-    `decide` had refused it: the update fails with the code, the workflow runs on.
-    """
-    cause = error.cause
-    if not isinstance(cause, ApplicationError) or cause.type not in STORE_REFUSALS:
-        return None
-    return ApplicationError(
-        cause.message, {"code": cause.type, "field": None}, type=cause.type, non_retryable=True
-    )
-
-
-def failure_type(error: ActivityError | ApplicationError) -> str | None:
-    """The type the append activity failed with. A local activity's failure reaches the
-    workflow as the activity's `ApplicationError` itself; a remote one's as its cause."""
-    if isinstance(error, ApplicationError):
-        return error.type
-    return error.cause.type if isinstance(error.cause, ApplicationError) else None
-
-
-def is_conflict(error: ActivityError | ApplicationError) -> bool:
-    """Whether an append failed because the stream is past the version it expected."""
-    return failure_type(error) == "concurrency_conflict"
-
-
-class _StreamAhead(Exception):
-    """The append met a stream ahead of the state: catch up (`_catch_up`), then decide again."""
-
-    def __init__(self, error: ActivityError | ApplicationError) -> None:
-        super().__init__(str(error))
-        self.error = error
 
 
 @workflow.defn(name=PATHWAY, failure_exception_types=[DomainError])
@@ -180,7 +127,7 @@ class PathwayWorkflow:
                 return previous
             try:
                 return await self._apply(envelope, self._decide(envelope))
-            except _StreamAhead as ahead:
+            except StreamAhead as ahead:
                 await self._catch_up(ahead)
             # The command may be the very one whose task was lost: answered as it was then.
             if (previous := self._results.get(envelope.command_id)) is not None:
@@ -263,7 +210,7 @@ class PathwayWorkflow:
                 return
             except NothingDue:
                 return
-            except _StreamAhead as ahead:
+            except StreamAhead as ahead:
                 await self._catch_up(ahead)
             try:
                 events = decide(self._state, envelope, workflow.now(), timekeeping=rules)
@@ -271,7 +218,7 @@ class PathwayWorkflow:
                 return
             await self._apply_caught_up(envelope, events)
 
-    async def _catch_up(self, ahead: _StreamAhead) -> None:
+    async def _catch_up(self, ahead: StreamAhead) -> None:
         """Fold the events the stream holds beyond the state, with their commands' replies.
 
         The workflow is its stream's single writer, so such events are its own: an append
@@ -315,7 +262,7 @@ class PathwayWorkflow:
         """`_apply` after a catch-up: a second conflict is refused as the conflict it is."""
         try:
             return await self._apply(envelope, events)
-        except _StreamAhead as ahead:
+        except StreamAhead as ahead:
             raise ahead.error from None
 
     async def _apply(self, envelope: CommandEnvelope, events: list[Event]) -> CommandResult:
@@ -340,7 +287,7 @@ class PathwayWorkflow:
             )
         except (ActivityError, ApplicationError) as error:
             if is_conflict(error) and workflow.patched(CATCH_UP_ON_CONFLICT):
-                raise _StreamAhead(error) from None
+                raise StreamAhead(error) from None
             if isinstance(error, ActivityError):
                 raise store_refusal(error) or error from None
             raise
