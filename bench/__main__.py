@@ -30,19 +30,24 @@ Writes `results.json`, `RESULTS.md` and `ANALYSIS.md` (the reading, generated fr
 JSON by `bench.analysis`) to DIR (default: bench/), with the commit, the load and the CPU
 steal of the run. While it runs, each part's figures are written to `results.partial.json`
 as the part ends (`bench.checkpoint`); a run that stops on an error leaves that file, with
-the error, and the parts before it. Refuses to start above a 1-minute load of 1.5 unless
-`--force` (`bench.conditions`). `--smoke` runs every part at a tiny size, to keep the suite from
-rotting; its figures mean nothing. `--rounds`, `--seconds`, `--warmup` and
-`--open-loop-commands` override the sizes of the throughput and latency parts.
+the error, and the parts before it. SIGTERM (`timeout`, `kill`) stops a run as Ctrl-C does:
+its stack is stopped and the checkpoint says so (exit 143). Refuses to start above a
+1-minute load of 1.5 unless `--force` (`bench.conditions`). `--smoke` runs every part at a
+tiny size, to keep the suite from rotting; its figures mean nothing. `--rounds`,
+`--seconds`, `--warmup` and `--open-loop-commands` override the sizes of the throughput and
+latency parts.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import json
+import signal
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -76,11 +81,29 @@ async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
     and a part that fails leaves them there with the error it stopped on."""
     conditions = RunConditions()
     results = Checkpointed(out / PARTIAL, load_before=conditions.before["load"])
+    with _cancelled_on(signal.SIGTERM):
+        try:
+            return await _parts(sizes, out, conditions, results)
+        except BaseException as error:
+            results.failed(error)
+            raise
+
+
+@contextlib.contextmanager
+def _cancelled_on(signum: signal.Signals) -> Iterator[None]:
+    """While the block runs, `signum` cancels the running task, as Ctrl-C does.
+
+    Its default would end the process at once: no `stopped_by` in the checkpoint, and the
+    stack's PostgreSQL, Temporal and worker left running with nobody to stop them.
+    """
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+    loop.add_signal_handler(signum, task.cancel, signum.name)
     try:
-        return await _parts(sizes, out, conditions, results)
-    except BaseException as error:
-        results.failed(error)
-        raise
+        yield
+    finally:
+        loop.remove_signal_handler(signum)
 
 
 async def _parts(
@@ -307,6 +330,9 @@ def main(argv: list[str] | None = None) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     try:
         results = asyncio.run(suite(sizes, args.out))
+    except asyncio.CancelledError:
+        print(f"the run was stopped; the parts that ended are in {args.out / PARTIAL}")
+        raise SystemExit(128 + signal.SIGTERM) from None
     except Exception:
         print(f"the run stopped; the parts that ended are in {args.out / PARTIAL}")
         raise

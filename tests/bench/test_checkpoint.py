@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -47,3 +49,34 @@ def test_a_part_that_fails_leaves_the_parts_before_it_and_the_error(
     assert kept["throughput"] == {"runs": [{"clients": 50}]}
     assert kept["stopped_by"] == "RuntimeError: Workflow Task in failed state"
     assert not (tmp_path / "results.json").exists()
+
+
+def test_sigterm_stops_the_run_as_ctrl_c_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stack is stopped and the checkpoint says why: the default would kill the process,
+    leaving PostgreSQL, Temporal and the worker behind."""
+    stopped: list[str] = []
+
+    async def parts(sizes: Any, out: Path, conditions: Any, results: Checkpointed) -> Any:
+        results["throughput"] = {"runs": [{"clients": 50}]}
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            await asyncio.sleep(30)
+        finally:
+            stopped.append("stack")
+
+    def refuse(signum: int, _frame: Any) -> None:
+        raise AssertionError(f"signal {signum} reached the process, not the run")
+
+    monkeypatch.setattr(bench_main, "_parts", parts)
+    before = signal.signal(signal.SIGTERM, refuse)
+    try:
+        with pytest.raises(asyncio.CancelledError):
+            asyncio.run(bench_main.suite(SMOKE, tmp_path))
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert stopped == ["stack"]
+    kept = on_disk(tmp_path / PARTIAL)
+    assert kept["throughput"] == {"runs": [{"clients": 50}]}
+    assert kept["stopped_by"] == "CancelledError: SIGTERM"
