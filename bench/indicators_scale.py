@@ -7,16 +7,9 @@
 The data is generated once and kept as a dump (`bench.dashboard_dump`, keyed by the
 generator's version); each run restores it into its own embedded PostgreSQL (unix socket in
 a temporary directory, no TCP) and measures there. `--no-generate` fails (exit 4, `no_dump`)
-rather than generate a missing dump inside a time cap. To generate, a database of its own
-(on the run's server; with `--generate-only`, on a server of its own) is migrated and the
-data made inside it with generate_series (faster than COPY from Python on 2 cores), dumped,
-and dropped: the event rows (synthetic payloads, realistic size and indexes) and, since
-replaying 2,000,000 events through `evolve` would take far longer than the generation, the
-projection's rows directly: `indicator_dimensions` and `indicator_facts` with the catalogue's
-fact ids, ~40% of the pathways holding each count fact, and a closed earlier interval for a
-fifth of the facts (weight changes and reversals), spread over two years of recording time;
-and who owned each pathway when (`organisation:` facts: one pathway in twenty transferred to
-another organisation 90 days after its opening), which a supervisor's scoped figures read.
+rather than generate a missing dump inside a time cap. The data (events, and the
+projection's rows made directly, with one pathway in twenty transferred to another
+organisation, which a supervisor's scoped figures read) is `bench.indicator_data`'s.
 
 Then it times, against the same run's baseline `SELECT count(*) FROM indicator_facts`:
 `indicator_table` now and a year ago by organisation, unscoped and scoped to one
@@ -45,110 +38,35 @@ import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
 
-from bench.dashboard_dump import cache_dir, dump, dump_key, dump_path, restore
+from bench.dashboard_dump import restore
 from bench.dashboard_page import SUPERVISED, dashboard_app, page_runs_cold_and_warm, signed_in
+from bench.indicator_data import (
+    NOW,
+    ORGANISATIONS,
+    cached_dump,
+    generate_beside,
+    generate_dump,
+    generate_into,
+)
 from domain.calendar import end_of_day
-from domain.indicators import CATALOGUE
 from domain.indicators.facts import OWNED_BY
 from infra.config import Settings
 from infra.db import open_pool
 from infra.embedded import EmbeddedPostgres
 from infra.indicators.postgres_projection import PROJECTION
 from infra.indicators.queries import IndicatorQueries
-from infra.migrate import available_migrations, migrate
 from web.pages.indicator_figures import month_ends
 from workers.composition import Stores
 
-NOW = datetime(2026, 6, 1, tzinfo=UTC)
-SPAN_DAYS = 730
-ORGANISATIONS = 12
 SCOPED = SUPERVISED
 """The organisation of the scoped figures (the supervisor's)."""
-MOVED_EVERY = 20
-"""One pathway in this many is transferred to another organisation during its life."""
-GENERATED = "generated"
-"""The database the data is generated in before its dump (dropped after)."""
-
-_EVENTS = """
-INSERT INTO events (stream_id, version, type, schema_version, data, metadata, command_id,
-                    occurred_at, recorded_at)
-SELECT 'pathway-p' || lpad(p::text, 6, '0'), v,
-       (ARRAY['PathwayOpened','BaselineRecorded','SkillsAssessmentRecorded','PlanProposed',
-              'PlanApproved','MeasureStarted','MeasureProgressRecorded','MeasureCompleted',
-              'PaymentRequested','PaymentApproved','PaymentPaid','NoteAdded'])
-           [1 + (v * 7 + p) %% 12],
-       1,
-       jsonb_build_object('measure_id', 'm' || (v %% 5), 'note', repeat('x', 40 + (p + v) %% 60)),
-       '{"actor": {"id": "anna", "role": "caseworker"}}'::jsonb,
-       'c-' || p || '-' || v,
-       %(start)s::timestamptz + ((p * 7919 %% %(span)s) || ' days')::interval
-           + (v || ' hours')::interval,
-       %(start)s::timestamptz + ((p * 7919 %% %(span)s) || ' days')::interval
-           + (v || ' hours')::interval
-FROM generate_series(1, %(pathways)s) AS p, generate_series(1, %(per)s) AS v
-ORDER BY p, v
-"""
-_DIMENSIONS = """
-INSERT INTO indicator_dimensions
-SELECT 'p' || lpad(p::text, 6, '0'),
-       'org-' || ((p + (p %% %(moved_every)s = %(moved_at)s)::int) %% %(orgs)s),
-       (ARRAY['female','male','other'])[1 + (p * 31 %% 100 > 45)::int + (p %% 97 = 0)::int],
-       (ARRAY['0-17','18-24','25-34','35-44','45-54','55+'])[1 + p * 13 %% 6],
-       (ARRAY['AF','NG','GN','SY','UA','PK','BD','ML','CI','SN'])[1 + p * 17 %% 10],
-       (ARRAY['refugee','subsidiary','special','asylum_seeker'])[1 + p * 11 %% 4]
-FROM generate_series(1, %(pathways)s) AS p
-"""
-# Who owned each pathway when (`domain.indicators.owned_by`): its organisation from its
-# opening; one in `moved_every` transferred to the next organisation `moved_after` later, as
-# a transfer records it (the first owner's row closed, the next one's opened; the dimension
-# names the current owner). A supervisor's figures are read through these rows (`OWNED`).
-_OWNERSHIP = """
-WITH opened AS (
-    SELECT p, %(start)s::timestamptz + ((p * 7919 %% %(span)s) || ' days')::interval AS since,
-           %(start)s::timestamptz + ((p * 7919 %% %(span)s) || ' days')::interval
-               + %(moved_after)s::interval AS moved_on,
-           p %% %(moved_every)s = %(moved_at)s AS moved
-    FROM generate_series(1, %(pathways)s) AS p
-)
-INSERT INTO indicator_facts (pathway_id, fact, weight, since, until, occurred_since,
-                             occurred_until, opened_by, closed_by)
-SELECT 'p' || lpad(p::text, 6, '0'), %(owner)s || 'org-' || (p %% %(orgs)s), 1, since,
-       CASE WHEN moved THEN moved_on END, since, CASE WHEN moved THEN moved_on END,
-       p * 20, CASE WHEN moved THEN p * 20 + 19 END
-FROM opened
-UNION ALL
-SELECT 'p' || lpad(p::text, 6, '0'), %(owner)s || 'org-' || ((p + 1) %% %(orgs)s), 1,
-       moved_on, NULL, moved_on, NULL, p * 20 + 19, NULL
-FROM opened WHERE moved
-"""
-# One open row per (pathway, fact) when the pathway holds it; a fifth also has an earlier,
-# closed interval with another weight.
-_FACTS = """
-WITH held AS (
-    SELECT p, f.fact, f.i,
-           %(start)s::timestamptz + ((p * 7919 %% %(span)s) || ' days')::interval
-               + ((f.i * 37 + p) %% 90 || ' days')::interval AS since
-    FROM generate_series(1, %(pathways)s) AS p,
-         unnest(%(facts)s::text[]) WITH ORDINALITY AS f(fact, i)
-    WHERE (p * 2654435761 + f.i * 40503) %% 100 < 40
-)
-INSERT INTO indicator_facts (pathway_id, fact, weight, since, until, occurred_since,
-                             occurred_until, opened_by, closed_by)
-SELECT 'p' || lpad(p::text, 6, '0'), fact, 1 + (p + i) %% 3, since, NULL, since, NULL,
-       p * 20 + i %% 20, NULL
-FROM held
-UNION ALL
-SELECT 'p' || lpad(p::text, 6, '0'), fact, 1, since - interval '30 days', since,
-       since - interval '32 days', since, p * 20 + i %% 20 - 1, p * 20 + i %% 20
-FROM held WHERE (p + i) %% 5 = 0
-"""
 
 
 async def timed(call: Callable[[], Awaitable[Any]], runs: int = 5) -> dict[str, float]:
@@ -159,32 +77,6 @@ async def timed(call: Callable[[], Awaitable[Any]], runs: int = 5) -> dict[str, 
         await call()
         seconds.append(time.perf_counter() - started)
     return {"median_s": round(statistics.median(seconds), 4), "max_s": round(max(seconds), 4)}
-
-
-def parameters(pathways: int, per_pathway: int) -> dict[str, Any]:
-    """The generator's parameters for `pathways` × `per_pathway` events."""
-    return {
-        "start": NOW - timedelta(days=SPAN_DAYS),
-        "span": SPAN_DAYS - 120,
-        "pathways": pathways,
-        "per": per_pathway,
-        "orgs": ORGANISATIONS,
-        "facts": sorted({f for i in CATALOGUE for f in i.facts}),
-        "owner": OWNED_BY,
-        "moved_every": MOVED_EVERY,
-        "moved_at": 7,
-        "moved_after": "90 days",
-    }
-
-
-def cached_dump(pathways: int, per_pathway: int) -> Path:
-    """The dump of this generator's data at this size (present or not), by its key."""
-    key = dump_key(
-        (_EVENTS, _DIMENSIONS, _OWNERSHIP, _FACTS),
-        parameters(pathways, per_pathway),
-        [f"{m.name}\n{m.sql.decode()}" for m in available_migrations()],
-    )
-    return dump_path(cache_dir(), pathways, per_pathway, key)
 
 
 async def run(
@@ -220,64 +112,10 @@ async def run(
         shutil.rmtree(root, ignore_errors=True)
 
 
-async def generate_dump(pathways: int, per_pathway: int, path: Path) -> dict[str, float]:
-    """Generate the data on a server of its own and dump it to `path`; seconds of each step."""
-    root = Path(tempfile.mkdtemp(prefix="pwg", dir="/tmp"))
-    postgres = EmbeddedPostgres(root / "pg")
-    try:
-        await asyncio.to_thread(postgres.start)
-        return await generate_beside(postgres, pathways, per_pathway, path)
-    finally:
-        await asyncio.to_thread(postgres.stop)
-        shutil.rmtree(root, ignore_errors=True)
-
-
-async def generate_beside(
-    postgres: EmbeddedPostgres, pathways: int, per_pathway: int, path: Path
-) -> dict[str, float]:
-    """Generate the data in a database of its own on the running `postgres`, dump it to
-    `path` and drop that database; seconds of each step. A run that finds no dump does
-    this on the server it then restores into: one server started (and one initdb), not
-    two, and the measured database holds only what the dump restored."""
-    admin = postgres.uri("postgres")
-    async with await psycopg.AsyncConnection.connect(admin, autocommit=True) as conn:
-        await conn.execute(f"CREATE DATABASE {GENERATED}")
-    try:
-        uri = postgres.uri(GENERATED)
-        seconds = await generate_into(uri, pathways, per_pathway)
-        started = time.perf_counter()
-        await asyncio.to_thread(dump, uri, path)
-        seconds["dump"] = round(time.perf_counter() - started, 1)
-        return seconds
-    finally:
-        async with await psycopg.AsyncConnection.connect(admin, autocommit=True) as conn:
-            await conn.execute(f"DROP DATABASE IF EXISTS {GENERATED} WITH (FORCE)")
-
-
 async def measure_on(uri: str, pathways: int, per_pathway: int, runs: int) -> dict[str, Any]:
     """Generate the data in the empty database at `uri` (migrated here), then measure."""
     generation = await generate_into(uri, pathways, per_pathway)
     return {**await measure_queries(uri, runs), "generation_s": generation}
-
-
-async def generate_into(uri: str, pathways: int, per_pathway: int) -> dict[str, float]:
-    """Migrate the empty database at `uri` and generate the data; seconds of each step."""
-    await migrate(uri)
-    generation: dict[str, float] = {}
-    async with await psycopg.AsyncConnection.connect(uri, autocommit=True) as conn:
-        for name, statement in (
-            ("events", _EVENTS),
-            ("dimensions", _DIMENSIONS),
-            ("ownership", _OWNERSHIP),
-            ("facts", _FACTS),
-        ):
-            started = time.perf_counter()
-            await conn.execute(statement, parameters(pathways, per_pathway))
-            generation[name] = round(time.perf_counter() - started, 1)
-        started = time.perf_counter()
-        await conn.execute("VACUUM ANALYZE")
-        generation["vacuum_analyze"] = round(time.perf_counter() - started, 1)
-    return generation
 
 
 PROJECTED_ALL = """

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bench.dashboard_dump import cache_dir, dump_key, dump_path
-from bench.indicators_scale import cached_dump
+from bench.indicator_data import cached_dump
 
 STATEMENTS = ("INSERT INTO events SELECT 1", "INSERT INTO indicator_facts SELECT 2")
 PARAMETERS = {"pathways": 200, "per": 20, "facts": ["a", "b"]}
