@@ -76,36 +76,68 @@ async def measure(
     stack: BenchStack, clients: int, rounds: int, seconds: float, warmup: float
 ) -> dict[str, Any]:
     """`rounds` interleaved rounds of `seconds` per side at `clients` concurrent starts."""
-    ids = itertools.count()
-    bare_ids: list[str] = []
 
     async def open_pathway(pathway_id: str) -> object:
         return await stack.pathways.open(mix.opening(pathway_id))
 
-    async def start_bare(pathway_id: str) -> object:
+    bare = BareStarts(stack)
+    measured = await interleaved(
+        (("bare", bare.start), ("pathway", open_pathway)),
+        bare.terminate,
+        clients,
+        rounds,
+        seconds,
+        warmup,
+    )
+    return summarise(measured, clients, seconds, warmup)
+
+
+class BareStarts:
+    """Bare workflows started on the bare queue, terminated between windows (see module)."""
+
+    def __init__(self, stack: BenchStack) -> None:
+        self._stack = stack
+        self._started: list[str] = []
+
+    async def start(self, pathway_id: str) -> object:
         workflow_id = f"bare-{pathway_id}"
-        handle = await stack.client.start_workflow(
-            BareUpdate.run, id=workflow_id, task_queue=stack.bare_queue
+        handle = await self._stack.client.start_workflow(
+            BareUpdate.run, id=workflow_id, task_queue=self._stack.bare_queue
         )
-        bare_ids.append(workflow_id)
+        self._started.append(workflow_id)
         return handle
+
+    async def terminate(self, concurrency: int) -> None:
+        await _terminate(self._stack, self._started, concurrency)
+        self._started.clear()
+
+
+async def interleaved(
+    sides: tuple[tuple[str, Start], tuple[str, Start]],
+    between: Callable[[int], Awaitable[None]],
+    clients: int,
+    rounds: int,
+    seconds: float,
+    warmup: float,
+) -> list[dict[str, Any]]:
+    """A warm-up window of each side, then `rounds` rounds of a window of each, the side
+    going first alternating; `between(clients)` runs after every window, outside it."""
+    ids = itertools.count()
 
     async def measured_window(start: Start, seconds: float) -> dict[str, Any]:
         figures = await window(start, ids, clients, seconds)
         # Between windows, out of them: the first tasks of the workflows just started, not
         # yet taken by the worker, would otherwise be worked off in the next window.
-        await _terminate(stack, bare_ids, clients)
-        bare_ids.clear()
+        await between(clients)
         return figures
 
-    pair: tuple[tuple[str, Start], ...] = (("bare", start_bare), ("pathway", open_pathway))
-    for _, start in pair:
+    for _, start in sides:
         await measured_window(start, warmup)
     measured: list[dict[str, Any]] = []
     for index in range(rounds):
-        order = pair if index % 2 == 0 else pair[::-1]
+        order = sides if index % 2 == 0 else sides[::-1]
         measured.append({name: await measured_window(start, seconds) for name, start in order})
-    return summarise(measured, clients, seconds, warmup)
+    return measured
 
 
 def summarise(
