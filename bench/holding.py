@@ -13,6 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from workflows.models import RUN_EVENTS
+
+SHORT_RUN = 2 * RUN_EVENTS
+"""The most events a current run holds at the end of a drive whose runs are kept short
+(patch `short-runs`: a run continues as new at `RUN_EVENTS`, plus the commands in flight)."""
+
 PROFILE_SHARES = {
     "sandbox": "_Instance._run_code",
     "payload_visitors": "PayloadVisitor.visit",
@@ -203,7 +209,10 @@ def _opening(results: dict[str, Any], derived: dict[str, Any]) -> str:
         "workflow task (the sandbox imports the workflow module for each new instance) and an "
         "update with its append; a bare start returns before any task runs. Lever measured "
         "and rejected: fewer workflow-task slots for two cores (a task keeps its slot while "
-        "its append runs; bench/runs/2026-12-07-issue25-slots.md)."
+        "its append runs; bench/runs/2026-12-07-issue25-slots.md). Measured and kept for "
+        "the call it saves, with no difference shown: no describe before each opening "
+        "(bench/runs/2026-12-07-issue25-describe-before-open.json). The lever left is the "
+        "workflow's start itself."
     )
 
 
@@ -250,11 +259,23 @@ def _dashboard(results: dict[str, Any], derived: dict[str, Any]) -> str:
 
 def _sustained(results: dict[str, Any], derived: dict[str, Any]) -> str:
     s = results["sustained"]
-    return (
+    held = s["current_run_events"].get("max")
+    said = (
         f"**Sustained commands**: the late commands' p99 {s['late_ms'].get('p99')} ms against "
         f"{s['early_ms'].get('p99')} ms early, across {s['continue_as_new']} continue-as-new, "
-        f"the runs holding {s['current_run_events'].get('max')} events at most at the end: "
-        "a late command pays for the run's length, the lever is shorter runs."
+        f"the runs holding {held} events at most at the end: "
+    )
+    per = s.get("continue_as_new_per_pathway") or {}
+    if held is None or held > SHORT_RUN or not per.get("min"):
+        return said + "a late command pays for the run's length, the lever is shorter runs."
+    (a, b), (c, d) = s["early_window"], s["late_window"]
+    return said + (
+        f"the runs are short (each pathway continued as new {per.get('min')} to "
+        f"{per.get('max')} times), so no late command replays or carries a long run. What "
+        f"the late window (commands {c}–{d}) holds and the early one (commands {a}–{b}, "
+        "before a pathway's first continue-as-new as a rule) hardly does is commands that "
+        "met a run's end and waited for the next run's first task: the lever is a cheaper "
+        "continue-as-new (docs/benchmarking.md)."
     )
 
 

@@ -197,3 +197,34 @@ def test_every_kind_of_target_missed_has_its_paragraph_citing_only_the_json(
     known = numbers_in(results) | numbers_in(derive(results))
     assert figures_of(holding) <= known, sorted(figures_of(holding) - known)
     assert "None" not in holding
+
+
+@pytest.mark.parametrize(
+    ("held", "continued", "said"),
+    [
+        (239, 31, "the lever is a cheaper continue-as-new"),
+        (4013, 2, "a late command pays for the run's length, the lever is shorter runs"),
+        (266, 0, "a late command pays for the run's length, the lever is shorter runs"),
+    ],
+)
+def test_the_sustained_paragraph_reads_the_runs_length(
+    results: dict[str, Any], held: int, continued: int, said: str
+) -> None:
+    """Short runs that continued as new during the drive (`short-runs`): the late window's
+    excess is the continue-as-new it meets, not a long run; long runs: the run's length."""
+    s = results["sustained"]
+    sustained = {
+        **s,
+        "current_run_events": {**s["current_run_events"], "max": held},
+        "continue_as_new_per_pathway": {"min": continued, "max": continued},
+    }
+    missed = {
+        **results,
+        "sustained": sustained,
+        "targets": [{**row, "met": False} for row in results["targets"]],
+    }
+    reading = generate(missed, FIXTURE.name)
+    [paragraph] = [line for line in reading.splitlines() if "**Sustained commands**" in line]
+    assert said in paragraph
+    known = numbers_in(missed) | numbers_in(derive(missed))
+    assert figures_of(paragraph) <= known, sorted(figures_of(paragraph) - known)
