@@ -68,7 +68,7 @@ from bench import (
 )
 from bench.arguments import bounded, rising_counts
 from bench.checkpoint import PARTIAL, Checkpointed
-from bench.conditions import MachineBusy, RunConditions, load_average, refuse_if_busy
+from bench.conditions import RunConditions, exit_if_busy, load_average
 from bench.indicator_part import indicator_dashboard
 from bench.profiling import CpuMeter, worker_profile
 from bench.report import machine_facts, write_report
@@ -309,10 +309,7 @@ def main(argv: list[str] | None = None) -> None:
         "--force", action="store_true", help="run even above a 1-minute load of 1.5"
     )
     args = parser.parse_args(argv)
-    try:
-        refuse_if_busy(load_average(), args.force)
-    except MachineBusy as busy:
-        parser.exit(3, f"{parser.prog}: machine_busy: {busy}\n")
+    exit_if_busy(parser, load_average(), args.force)
     sizes = SMOKE if args.smoke else FULL
     if args.growth:
         sizes = dataclasses.replace(sizes, growth=args.growth)

@@ -9,6 +9,7 @@ share of CPU time the hypervisor gave to others (steal, from /proc/stat) over th
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,16 @@ def refuse_if_busy(load: str, force: bool, limit: float = LOAD_LIMIT) -> None:
             "the figures would measure it. Wait for a quiet machine, or pass --force (the run "
             "records the load and the steal either way)"
         )
+
+
+def exit_if_busy(parser: argparse.ArgumentParser, load: str, force: bool) -> None:
+    """`refuse_if_busy` for a command line: exit 3, `machine_busy` and the reason on stderr.
+
+    The caller reads `load` (its own `load_average`, which its tests replace)."""
+    try:
+        refuse_if_busy(load, force)
+    except MachineBusy as busy:
+        parser.exit(3, f"{parser.prog}: machine_busy: {busy}\n")
 
 
 def cpu_counters(stat: str) -> tuple[int, int]:

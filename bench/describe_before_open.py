@@ -25,7 +25,7 @@ from typing import Any
 
 from bench import mix
 from bench.arguments import bounded
-from bench.conditions import MachineBusy, RunConditions, load_average, refuse_if_busy
+from bench.conditions import RunConditions, exit_if_busy, load_average
 from bench.confidence import verdict
 from bench.figures import ratio
 from bench.opening_rate import interleaved
@@ -77,10 +77,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, help="the JSON's file (default: stdout)")
     parser.add_argument("--force", action="store_true")
     args = parser.parse_args(argv)
-    try:
-        refuse_if_busy(load_average(), args.force)
-    except MachineBusy as busy:
-        parser.exit(3, f"{parser.prog}: machine_busy: {busy}\n")
+    exit_if_busy(parser, load_average(), args.force)
     result = asyncio.run(compare(args.clients, args.rounds, args.seconds, args.warmup))
     text = json.dumps(result, indent=2, default=str) + "\n"
     if args.out is None:

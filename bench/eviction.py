@@ -39,7 +39,7 @@ from temporalio.service import RPCError
 from bench import history, mix
 from bench.arguments import bounded, rising_counts
 from bench.bare_update import BareUpdate
-from bench.conditions import MachineBusy, RunConditions, load_average, refuse_if_busy
+from bench.conditions import RunConditions, exit_if_busy, load_average
 from bench.figures import percentiles, ratio
 from bench.sizes import FULL
 from bench.stack import BenchStack
@@ -240,10 +240,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
     parser.add_argument("--force", action="store_true", help="run even above a load of 1.5")
     args = parser.parse_args(argv)
-    try:
-        refuse_if_busy(load_average(), args.force)
-    except MachineBusy as busy:
-        parser.exit(3, f"{parser.prog}: machine_busy: {busy}\n")
+    exit_if_busy(parser, load_average(), args.force)
     figures = asyncio.run(alone(args.events, args.pathways, args.rounds, args.cap))
     text = json.dumps(figures, indent=2, default=str) + "\n"
     if args.out is not None:

@@ -35,7 +35,7 @@ import psutil
 
 from bench import throughput
 from bench.arguments import bounded
-from bench.conditions import MachineBusy, RunConditions, load_average, refuse_if_busy
+from bench.conditions import RunConditions, exit_if_busy, load_average
 from bench.confidence import verdict
 from bench.figures import ratio
 from bench.stack import BenchStack
@@ -205,10 +205,7 @@ def main(argv: list[str] | None = None) -> None:
     names = [v.name for v in args.variants]
     if len(set(names)) != len(names):
         parser.error(f"variant names repeat: {names}")
-    try:
-        refuse_if_busy(load_average(), args.force)
-    except MachineBusy as busy:
-        parser.exit(3, f"{parser.prog}: machine_busy: {busy}\n")
+    exit_if_busy(parser, load_average(), args.force)
     conditions = RunConditions()
     results = asyncio.run(
         compare(args.variants, args.rounds, args.seconds, args.clients, args.warmup)
