@@ -198,7 +198,7 @@ class PathwayClient:
         """The start of the pathway's workflow, unless it runs already (update-with-start)."""
         return WithStartWorkflowOperation(
             PATHWAY,
-            PathwayInput(pathway_id=pathway_id),
+            PathwayInput.opening(pathway_id),
             id=workflow_id_for(pathway_id),
             task_queue=self._task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,

@@ -7,6 +7,7 @@ from pydantic import Field
 from domain.closure import PendingPayment
 from domain.state import PathwayState
 from domain.values import Frozen, Identifier, Stage
+from workflows.patches import IN_FORCE
 
 RESULTS_KEPT = 200
 """Replies remembered per pathway for commands retried across continue-as-new."""
@@ -41,6 +42,19 @@ class PathwayInput(Frozen):
     pathway_id: Identifier
     state: PathwayState | None = None
     recent_results: dict[str, CommandResult] = Field(default_factory=dict)
+    patches_in_force: tuple[str, ...] = ()
+    """The patches (`workflows.patches`) this run has in force from its first task: it was
+    begun by code that had them (an opening, a continue-as-new), so no task of it ever ran
+    without them and the workflow does not ask `workflow.patched`, which would record a
+    marker and a `TemporalChangeVersion` upsert for each, some fourteen history events a
+    run. Empty in the inputs of runs begun before the field: they ask, as they did. A worker
+    that predates the field refuses such an input (unknown fields are forbidden) and leaves
+    the run to a newer one, so a run is never begun by code without them."""
+
+    @classmethod
+    def opening(cls, pathway_id: str) -> PathwayInput:
+        """The input of a pathway's first run: every patch of this code in force."""
+        return cls(pathway_id=pathway_id, patches_in_force=IN_FORCE)
 
 
 WORKFLOW_ID_PREFIX = "pathway-"

@@ -50,3 +50,19 @@ SHORT_RUNS = "short-runs"
 events, not only at a stage boundary or when Temporal suggests it (some 4,000 events), so a
 pathway evicted from the worker's cache replays a few hundred events, not thousands. Runs
 that began before it continue where they did: their histories replay to the same commands."""
+
+IN_FORCE: tuple[str, ...] = (
+    UPSERT_ONLY_CHANGES,
+    KEEP_TIMER,
+    CATCH_UP_ON_CONFLICT,
+    FOLD_STORED_ON_DUPLICATE,
+    ITALIAN_DAYS,
+    CATCH_UP_WINDOW,
+    ITALIAN_DECISION_DAYS,
+    TIME_OF_FACTS,
+    PAYMENT_EVIDENCE,
+    SHORT_RUNS,
+)
+"""Every patch above: what a run begun by this code has in force from its first task
+(`PathwayInput.patches_in_force`), so it never asks `workflow.patched` for them. A new patch
+goes here too, the day it is written; a retired one leaves with its constant."""

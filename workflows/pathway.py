@@ -48,6 +48,7 @@ with workflow.unsafe.imports_passed_through():
         CATCH_UP_ON_CONFLICT,
         CATCH_UP_WINDOW,
         FOLD_STORED_ON_DUPLICATE,
+        IN_FORCE,
         ITALIAN_DAYS,
         ITALIAN_DECISION_DAYS,
         KEEP_TIMER,
@@ -86,6 +87,8 @@ class PathwayWorkflow:
         self._short_runs: bool | None = None
         """Whether this run continues as new at `RUN_EVENTS` (patch `short-runs`), fixed by
         the first call of `_should_continue`, at the head of `run`."""
+        self._in_force = frozenset(input.patches_in_force)
+        """The patches this run began with (`PathwayInput.patches_in_force`), never asked."""
 
     @workflow.run
     async def run(self, input: PathwayInput) -> PathwayState:
@@ -98,7 +101,7 @@ class PathwayWorkflow:
             # One timer per pathway: to the next rung of the earliest obligation's ladder.
             # Patched: runs that started before it re-armed the timer after every command
             # (two history events each); they replay that way.
-            if workflow.patched(KEEP_TIMER):
+            if self._patched(KEEP_TIMER):
                 fired = await self._wait_keeping_timer(wake)
             else:
                 fired = await self._wait_restarting_timer(wake)
@@ -112,6 +115,7 @@ class PathwayWorkflow:
                 pathway_id=self._pathway_id,
                 state=self._state,
                 recent_results=dict(list(self._results.items())[-RESULTS_KEPT:]),
+                patches_in_force=IN_FORCE,
             )
         )
 
@@ -177,17 +181,22 @@ class PathwayWorkflow:
         """
         if self._timekeeping is None:
             self._timekeeping = Timekeeping(
-                italian_days=workflow.patched(ITALIAN_DAYS),
-                catch_up=workflow.patched(CATCH_UP_WINDOW),
-                italian_decision_days=workflow.patched(ITALIAN_DECISION_DAYS),
+                italian_days=self._patched(ITALIAN_DAYS),
+                catch_up=self._patched(CATCH_UP_WINDOW),
+                italian_decision_days=self._patched(ITALIAN_DECISION_DAYS),
             )
         return self._timekeeping
+
+    def _patched(self, patch_id: str) -> bool:
+        """`workflow.patched(patch_id)`, unless the run began with the patch in force: asked,
+        it records a marker and a search-attribute upsert the first time in a run."""
+        return patch_id in self._in_force or workflow.patched(patch_id)
 
     def _should_continue(self) -> bool:
         info = workflow.info()
         if self._short_runs is None:
             # Patched: runs that began before it held events until Temporal's suggestion.
-            self._short_runs = workflow.patched(SHORT_RUNS)
+            self._short_runs = self._patched(SHORT_RUNS)
         return (
             self._stage_changed
             or info.is_continue_as_new_suggested()
@@ -286,12 +295,12 @@ class PathwayWorkflow:
                 retry_policy=APPEND_RETRY,
             )
         except (ActivityError, ApplicationError) as error:
-            if is_conflict(error) and workflow.patched(CATCH_UP_ON_CONFLICT):
+            if is_conflict(error) and self._patched(CATCH_UP_ON_CONFLICT):
                 raise StreamAhead(error) from None
             if isinstance(error, ActivityError):
                 raise store_refusal(error) or error from None
             raise
-        if appended.duplicate and workflow.patched(FOLD_STORED_ON_DUPLICATE):
+        if appended.duplicate and self._patched(FOLD_STORED_ON_DUPLICATE):
             # This task's records differ from the stored ones in their instants (they were
             # made at this task's time): the state follows the store, as a rebuild would.
             await self._fold_stored()
@@ -358,9 +367,9 @@ class PathwayWorkflow:
         approval before `PAYMENT_EVIDENCE`), the older."""
         if workflow.unsafe.is_read_only():
             return DEFAULT_LIMITS
-        limits = DEFAULT_LIMITS if workflow.patched(TIME_OF_FACTS) else BEFORE_TIME_OF_FACTS_LIMITS
+        limits = DEFAULT_LIMITS if self._patched(TIME_OF_FACTS) else BEFORE_TIME_OF_FACTS_LIMITS
         # Asked of approvals only, so other commands' histories keep their shape.
-        if isinstance(command, ApprovePayment) and not workflow.patched(PAYMENT_EVIDENCE):
+        if isinstance(command, ApprovePayment) and not self._patched(PAYMENT_EVIDENCE):
             return limits.model_copy(update={"payment_evidence": False})
         return limits
 
@@ -369,7 +378,7 @@ class PathwayWorkflow:
         indexed = (summary.stage, summary.organisation_id, summary.caseworker_id, owed)
         # Patched: runs that started before it upserted after every command (a note too),
         # one history event each; they replay that way, newer runs skip unchanged values.
-        if workflow.patched(UPSERT_ONLY_CHANGES) and indexed == self._indexed:
+        if self._patched(UPSERT_ONLY_CHANGES) and indexed == self._indexed:
             return
         self._indexed = indexed
         workflow.upsert_search_attributes(

@@ -15,6 +15,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from tests.replay.shapes import patch_events
 from workflows.models import RUN_EVENTS
 from workflows.pathway import PathwayWorkflow
 
@@ -54,3 +55,15 @@ def test_a_run_recorded_before_short_runs_holds_more_events_than_they_do() -> No
     after = load(DIRECTORY / "short_runs.json")
     assert len(before[0].events) > RUN_EVENTS + 50
     assert all(len(run.events) <= RUN_EVENTS + 20 for run in after)
+
+
+def test_runs_begun_with_their_patches_in_force_hold_no_patch_marker() -> None:
+    """The history that proves `PathwayInput.patches_in_force` guarded: its runs (an opening,
+    then a run at each stage boundary) hold no patch marker and no change-version upsert,
+    where a run of the shape before holds one of each for every patch it asked."""
+    before = load(DIRECTORY / "short_runs.json")
+    after = load(DIRECTORY / "patches_in_force.json")
+    assert len(after) > 1, "the journey continues as new at its stage boundaries"
+    assert all(patch_events(run) == (0, 0) for run in after)
+    markers, upserts = patch_events(before[0])
+    assert markers >= 5 and upserts == markers
