@@ -21,7 +21,9 @@ bounded by its own cap:
    about 1,000 and 10,000 open pathways, then a full restart and the time until every
    pathway runs again (`bench.scale`);
 6. the indicator dashboard over 100,000 pathways, restored from a dump made once beforehand,
-   20 cold and 20 warm runs of the page (`bench.indicators_scale`, its own server).
+   20 cold and 20 warm runs of the page (`bench.indicators_scale`, its own server). A full
+   run makes the dump first when this machine has none (`bench.indicator_part.ensure_dump`,
+   kept in `PATHWAYS_BENCH_CACHE`), then waits for the load it raised to fall.
 
 Sizes are `bench.sizes` (FULL, SMOKE). The targets table of issue 25 (`bench.targets`) is
 stored in the JSON and opens RESULTS.md and the reading.
@@ -68,8 +70,8 @@ from bench import (
 )
 from bench.arguments import bounded, rising_counts
 from bench.checkpoint import PARTIAL, Checkpointed
-from bench.conditions import RunConditions, exit_if_busy, load_average
-from bench.indicator_part import indicator_dashboard
+from bench.conditions import RunConditions, exit_if_busy, load_average, wait_until_quiet
+from bench.indicator_part import ensure_dump, indicator_dashboard
 from bench.profiling import CpuMeter, worker_profile
 from bench.report import machine_facts, write_report
 from bench.sizes import FULL, SMOKE, Sizes
@@ -177,7 +179,12 @@ async def _parts(
             after = sizes.restart_cap + sizes.sweep_seconds + sizes.indicator_cap
             cap = min(sizes.open_cap, left - 60 - eviction_seconds(sizes) - after)
             more, seconds = await scale.open_many(
-                stack, "open", len(opened), max(target - have["pathways"], 0), max(cap, 5), 48
+                stack.pathways,
+                "open",
+                len(opened),
+                max(target - have["pathways"], 0),
+                max(cap, 5),
+                48,
             )
             opened += more
             point = await growth_point(stack, fleet, middle, sizes)
@@ -325,6 +332,13 @@ def main(argv: list[str] | None = None) -> None:
     }
     sizes = dataclasses.replace(sizes, **{k: v for k, v in overrides.items() if v is not None})
     args.out.mkdir(parents=True, exist_ok=True)
+    dump = None
+    if not sizes.indicator_generate:
+        # The dashboard's data, made once and kept (bench.indicator_part), before the suite.
+        dump = asyncio.run(ensure_dump(sizes.indicator_pathways))
+        if dump.get("generation_s") is not None:
+            dump["waited_for_quiet_s"] = wait_until_quiet()
+        print(json.dumps({"indicator_dump": dump}))
     try:
         results = asyncio.run(suite(sizes, args.out))
     except asyncio.CancelledError:
@@ -334,6 +348,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"the run stopped; the parts that ended are in {args.out / PARTIAL}")
         raise
     results["mode"] = "smoke" if args.smoke else "full"
+    results["indicator_dump"] = dump
     results["sizes"] = dataclasses.asdict(sizes)
     (args.out / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     # Written again with the reading's derived figures: a fault in deriving them loses no run.

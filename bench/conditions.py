@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,21 @@ def refuse_if_busy(load: str, force: bool, limit: float = LOAD_LIMIT) -> None:
             "the figures would measure it. Wait for a quiet machine, or pass --force (the run "
             "records the load and the steal either way)"
         )
+
+
+def wait_until_quiet(
+    read: Callable[[], str] = load_average,
+    limit: float = LOAD_LIMIT,
+    at_most: float = 600.0,
+    pause: float = 10.0,
+) -> float:
+    """Wait until the 1-minute load of `read()` is at most `limit`, `at_most` seconds at
+    most (the load after the suite's own preparation, not other tenants'); the seconds
+    waited."""
+    started = time.monotonic()
+    while float(read().split()[0]) > limit and time.monotonic() - started < at_most:
+        time.sleep(pause)
+    return round(time.monotonic() - started, 1)
 
 
 def exit_if_busy(parser: argparse.ArgumentParser, load: str, force: bool) -> None:

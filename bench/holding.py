@@ -231,7 +231,12 @@ def _lateness(results: dict[str, Any], derived: dict[str, Any]) -> str:
 
 
 def _dashboard(results: dict[str, Any], derived: dict[str, Any]) -> str:
-    ind = results["indicators"]
+    ind = results.get("indicators") or {}
+    if "page" not in ind:
+        return (
+            "**Indicator dashboard**: not measured in this run "
+            f"({str(ind.get('error', 'the part did not run')).strip()})."
+        )
     queries, page = ind.get("queries", {}), ind["page"]
     trend = queries.get("trend_12_points_one_query", {}).get("median_s")
     kept = queries.get("trend_12_points_kept", {}).get("median_s")

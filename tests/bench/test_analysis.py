@@ -228,3 +228,18 @@ def test_the_sustained_paragraph_reads_the_runs_length(
     assert said in paragraph
     known = numbers_in(missed) | numbers_in(derive(missed))
     assert figures_of(paragraph) <= known, sorted(figures_of(paragraph) - known)
+
+
+def test_a_run_whose_dashboard_part_failed_is_read_with_the_reason(
+    results: dict[str, Any],
+) -> None:
+    """The eighth full run's: no dump on a new machine, the part answered an error, and the
+    reading stopped on it (KeyError), losing RESULTS.md."""
+    failed = {
+        **results,
+        "indicators": {"pathways": 100000, "error": "indicators_scale.py: no_dump: no dump\n"},
+        "targets": [{**row, "met": False} for row in results["targets"]],
+    }
+    reading = generate(failed, FIXTURE.name)
+    [paragraph] = [line for line in reading.splitlines() if "**Indicator dashboard**" in line]
+    assert "not measured in this run (indicators_scale.py: no_dump: no dump)" in paragraph

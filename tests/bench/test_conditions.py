@@ -94,3 +94,36 @@ def test_bad_sizes_are_refused_before_anything_runs(
         bench_main.main([*args, "--force", "--out", str(out)])
     assert refused.value.code == 2 and message in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_waiting_for_a_quiet_machine_ends_when_the_load_falls_or_at_the_bound() -> None:
+    from bench.conditions import wait_until_quiet
+
+    loads = iter(["3.0 1 1", "2.0 1 1", "1.2 1 1"])
+    assert wait_until_quiet(lambda: next(loads), pause=0) >= 0
+    assert next(loads, "used up") == "used up", "it read until the load fell"
+    assert wait_until_quiet(lambda: "9.0 9 9", at_most=0.05, pause=0.01) >= 0.05
+
+
+def test_a_full_run_makes_the_dashboard_s_dump_before_the_suite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new machine has no dump: a full run makes it first (outside every cap), not the
+    dashboard part, which would report `no_dump` and leave the figure out."""
+    made: list[int] = []
+
+    async def ensure(pathways: int) -> dict[str, object]:
+        made.append(pathways)
+        return {"pathways": pathways, "dump": "d", "generation_s": {"events": 1.0}}
+
+    monkeypatch.setattr(bench_main, "ensure_dump", ensure)
+    monkeypatch.setattr(bench_main, "wait_until_quiet", lambda: 0.0)
+    monkeypatch.setattr(bench_main, "suite", started)
+    monkeypatch.setattr(bench_main, "load_average", lambda: "0.10 0.10 0.10")
+    with pytest.raises(AssertionError, match="started"):
+        bench_main.main(["--out", str(tmp_path / "out")])
+    assert made == [100_000]
+    made.clear()
+    with pytest.raises(AssertionError, match="started"):
+        bench_main.main(["--smoke", "--out", str(tmp_path / "smoke")])
+    assert made == [], "a smoke run generates its small data inside its part"

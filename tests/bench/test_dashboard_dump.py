@@ -71,3 +71,18 @@ def test_generate_only_leaves_a_cached_dump_alone(
     indicators_scale.main()
     assert f'"dump": "{cached}"' in capsys.readouterr().out
     assert cached.read_bytes() == b"dump"
+
+
+async def test_ensure_dump_makes_a_missing_dump_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`bench.indicator_part.ensure_dump`, what a full run calls first: it makes the dump
+    when there is none, and finds it the second time."""
+    from bench.indicator_part import ensure_dump
+
+    monkeypatch.setenv("PATHWAYS_BENCH_CACHE", str(tmp_path))
+    made = await ensure_dump(40)
+    assert "error" not in made, made
+    assert Path(made["dump"]).exists() and made["generation_s"] is not None
+    again = await ensure_dump(40)
+    assert again["dump"] == made["dump"] and again["generation_s"] is None
