@@ -25,14 +25,21 @@ from bench import mix
 from bench.figures import percentiles
 from bench.lateness import fast_policy, ladder_lateness
 from bench.stack import BenchStack
+from client.pathway import PathwayClient
 
 CANARY_PREFIX = "canary-"
 
 
 async def open_many(
-    stack: BenchStack, prefix: str, first: int, count: int, cap_seconds: float, concurrency: int
+    pathways: PathwayClient,
+    prefix: str,
+    first: int,
+    count: int,
+    cap_seconds: float,
+    concurrency: int,
 ) -> tuple[list[str], float]:
-    """Open pathways `prefix-<first>`… until `count` are open or the cap is reached."""
+    """Open pathways `prefix-<first>`… through `pathways` until `count` are open or the cap
+    is reached."""
     deadline = time.monotonic() + cap_seconds
     indexes = iter(range(first, first + count))
     opened: list[str] = []
@@ -44,7 +51,7 @@ async def open_many(
                 return
             pathway_id = f"{prefix}-{index:06d}"
             try:
-                await stack.pathways.open(mix.opening(pathway_id))
+                await pathways.open(mix.opening(pathway_id))
             except Exception:  # not counted as open; the shortfall shows in the report
                 continue
             opened.append(pathway_id)

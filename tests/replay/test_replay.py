@@ -15,7 +15,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from tests.replay.shapes import patch_events
+from bench.history import patch_events
 from workflows.models import RUN_EVENTS
 from workflows.pathway import PathwayWorkflow
 

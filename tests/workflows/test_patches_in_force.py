@@ -8,8 +8,8 @@ import uuid
 
 from temporalio.client import WorkflowHistory
 
+from bench.history import patch_events
 from tests.replay.record_histories import all_runs
-from tests.replay.shapes import patch_events
 from tests.workflows.conftest import Harness
 from tests.workflows.journey import CONDITION, envelope, opening
 from workflows import patches
