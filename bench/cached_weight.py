@@ -1,7 +1,7 @@
 """What a cached pathway weighs, and how much of it is the Python heap: one process, one worker.
 
     python -m bench.cached_weight [--pathways 1500] [--warm 200] [--unsandboxed]
-        [--top 15] [--out FILE] [--force]
+        [--no-trace] [--top 15] [--out FILE] [--force]
 
 The suite's growth part reads the worker process's RSS at two sizes; this probe says what
 the growth is made of. On a stack of its own (`bench.stack`, its worker process idle), it
@@ -12,9 +12,11 @@ core's state of each cached run (its state machines and command queues) and what
 allocators keep. The clients run in the same process: their share is the difference
 between two batches' figures and the suite's worker (RSS per pathway within a few KB of
 the growth part's). `--unsandboxed` runs the workflows out of the SDK's sandbox, whose
-share is then the difference. For the native side by call site, run it under heaptrack
-(`heaptrack python -m bench.cached_weight --no-trace`; the stack's servers are started
-without the preload). Writes JSON to FILE (default: stdout, where the stack's logs go too).
+share is then the difference. Tracing costs memory of its own (a trace per block), so
+read the RSS of a `--no-trace` run and the heap of a traced one. For the native side by
+call site, run it under heaptrack (`heaptrack python -m bench.cached_weight --no-trace`;
+the stack's servers are started without the preload). Writes JSON to FILE (default:
+stdout, where the stack's logs go too).
 """
 
 from __future__ import annotations
