@@ -181,8 +181,13 @@ def _rss(results: dict[str, Any], derived: dict[str, Any]) -> str:
     return (
         f"**Worker memory**: {last['worker_rss_mb']} MB with {last['pathways']} pathways open, "
         f"{first['worker_rss_mb']} MB with {first['pathways']}{added}. A cached pathway holds "
-        "its sandboxed workflow; the worker's cache size (`PATHWAYS_WORKER_CACHED_WORKFLOWS`) "
-        'bounds the memory whatever the caseload (docs/scale-out.md, "Sizing").'
+        "its sandboxed workflow: the sandbox's own copy of the workflow module, the SDK's "
+        "instance with the pathway's state, and the SDK core's state machines for the run's "
+        "commands (bench/runs/2026-12-08-issue25-cached-weight.md). Lever measured and kept: "
+        "a new run's patches in force from its input, not asked, so its first task records "
+        "no patch marker (a quarter less a pathway, bench/runs/2026-12-08-issue25-patches-in-"
+        "force.json). The worker's cache size (`PATHWAYS_WORKER_CACHED_WORKFLOWS`) bounds the "
+        'memory whatever the caseload (docs/scale-out.md, "Sizing").'
     )
 
 
