@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
 from typing import Any
 
 
@@ -31,3 +33,12 @@ def rising_counts(text: str) -> tuple[int, ...]:
     if not counts or any(c <= 0 for c in counts) or list(counts) != sorted(counts):
         raise argparse.ArgumentTypeError(f"counts must be positive and rising: {text!r}")
     return counts
+
+
+def write_json(result: dict[str, Any], out: Path | None) -> None:
+    """A command line's result as indented JSON: in `out`, or on stdout without it."""
+    text = json.dumps(result, indent=2, default=str) + "\n"
+    if out is None:
+        print(text, end="")
+    else:
+        out.write_text(text)

@@ -24,14 +24,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import json
 import os
 import tracemalloc
 import uuid
 from pathlib import Path
 from typing import Any
 
-from bench.arguments import bounded
+from bench.arguments import bounded, write_json
 from bench.conditions import RunConditions, exit_if_busy, load_average
 from bench.scale import open_many
 from bench.stack import BenchStack
@@ -119,11 +118,7 @@ def main(argv: list[str] | None = None) -> None:
             top=args.top,
         )
     )
-    text = json.dumps(result, indent=2, default=str) + "\n"
-    if args.out is None:
-        print(text, end="")
-    else:
-        args.out.write_text(text)
+    write_json(result, args.out)
 
 
 if __name__ == "__main__":

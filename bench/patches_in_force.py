@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import statistics
 from collections import Counter
 from pathlib import Path
@@ -35,7 +34,7 @@ from temporalio.client import WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
 from bench import mix
-from bench.arguments import bounded
+from bench.arguments import bounded, write_json
 from bench.conditions import RunConditions, exit_if_busy, load_average
 from bench.confidence import verdict
 from bench.figures import ratio
@@ -167,11 +166,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     exit_if_busy(parser, load_average(), args.force)
     result = asyncio.run(compare(args.clients, args.rounds, args.seconds, args.warmup))
-    text = json.dumps(result, indent=2, default=str) + "\n"
-    if args.out is None:
-        print(text, end="")
-    else:
-        args.out.write_text(text)
+    write_json(result, args.out)
 
 
 if __name__ == "__main__":
