@@ -6,11 +6,6 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import NoReturn
-
-import pytest
-
-import bench.cached_weight as cached_weight
 
 
 def test_a_small_run_weighs_the_pathways_it_opened(tmp_path: Path) -> None:
@@ -29,27 +24,3 @@ def test_a_small_run_weighs_the_pathways_it_opened(tmp_path: Path) -> None:
     assert result["python_heap"]["kb_per_pathway"] > 0
     assert len(result["python_heap"]["by_file_kb_per_pathway"]) == 3
     assert "steal_percent" in result["conditions"]
-
-
-@pytest.mark.parametrize(
-    "args", [["--pathways", "0"], ["--warm", "x"], ["--top", "0"], ["--pathways", "100001"]]
-)
-def test_bad_arguments_are_refused_before_anything_starts(
-    args: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(cached_weight, "weigh", started)
-    with pytest.raises(SystemExit) as refused:
-        cached_weight.main(args)
-    assert refused.value.code == 2
-
-
-def test_a_busy_machine_is_refused_unless_forced(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cached_weight, "weigh", started)
-    monkeypatch.setattr(cached_weight, "load_average", lambda: "3.20 2.10 1.00")
-    with pytest.raises(SystemExit) as refused:
-        cached_weight.main([])
-    assert refused.value.code == 3
-
-
-async def started(*args: object, **kwargs: object) -> NoReturn:
-    raise AssertionError("the weighing started")

@@ -6,11 +6,6 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import NoReturn
-
-import pytest
-
-import bench.patches_in_force as patches_in_force
 
 SMALL = ["--force", "--rounds", "1", "--seconds", "2", "--warmup", "0.5", "--clients", "4"]
 
@@ -36,27 +31,3 @@ def test_a_small_run_opens_and_weighs_pathways_on_both_sides(tmp_path: Path) -> 
     assert shapes["asked"][0] >= 5 and shapes["asked"][0] == shapes["asked"][1]
     assert result["rate_verdict"]["rounds"] == 1 and result["weight_verdict"]["side"] == "at_most"
     assert "steal_percent" in result["conditions"]
-
-
-@pytest.mark.parametrize(
-    "args", [["--rounds", "0"], ["--seconds", "x"], ["--clients", "501"], ["--warmup", "-1"]]
-)
-def test_bad_arguments_are_refused_before_anything_starts(
-    args: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(patches_in_force, "compare", started)
-    with pytest.raises(SystemExit) as refused:
-        patches_in_force.main(args)
-    assert refused.value.code == 2
-
-
-def test_a_busy_machine_is_refused_unless_forced(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(patches_in_force, "compare", started)
-    monkeypatch.setattr(patches_in_force, "load_average", lambda: "3.20 2.10 1.00")
-    with pytest.raises(SystemExit) as refused:
-        patches_in_force.main([])
-    assert refused.value.code == 3
-
-
-async def started(*args: object) -> NoReturn:
-    raise AssertionError("the comparison started")
