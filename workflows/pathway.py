@@ -19,6 +19,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.pathways.event_store import AppendRequest, CatchUpRequest, EventStoreActivities
+    from activities.refusals import refusal
     from domain.closure import closure_blockers
     from domain.commands import Command, CommandEnvelope, OpenPathway, RunDeadlines
     from domain.decider import decide
@@ -62,7 +63,6 @@ with workflow.unsafe.imports_passed_through():
         CATCH_UP_RETRY,
         StreamAhead,
         is_conflict,
-        refusal,
         store_refusal,
     )
 

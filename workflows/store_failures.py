@@ -2,7 +2,8 @@
 
 A command `decide` refuses, or an append the store refuses (a payment past its budget line,
 a command id naming another pathway's events), reaches the sender as an update failure of
-the refusal's code, never retried, and the workflow runs on (`refusal`, `store_refusal`). An
+the refusal's code, never retried, and the workflow runs on (`activities.refusals.refusal`,
+`store_refusal`). An
 append that meets a stream ahead of the state (`concurrency_conflict`) is not a refusal: the
 workflow catches up on the stream and decides again (`StreamAhead`). Any other failure of the
 store is retried by the activities' policies here.
@@ -14,8 +15,6 @@ from datetime import timedelta
 
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
-
-from domain.errors import DomainError
 
 STORE_REFUSALS = frozenset({"budget_line_exceeded", "budget_line_missing", "command_id_conflict"})
 """Append failures that refuse the command (a payment that no longer fits its budget line, a
@@ -33,18 +32,9 @@ APPEND_RETRY = RetryPolicy(
 )
 
 
-def refusal(error: DomainError) -> ApplicationError:
-    """The Temporal failure for a refused command: its code as type, never retried."""
-    return ApplicationError(
-        error.message,
-        {"code": error.code, "field": error.field},
-        type=error.code,
-        non_retryable=True,
-    )
-
-
 def store_refusal(error: ActivityError) -> ApplicationError | None:
-    """The refusal an append failed with, as `refusal` gives it; None for any other failure.
+    """The refusal an append failed with, as `activities.refusals.refusal` gives it; None
+    for any other failure.
 
     Nothing was written and the state is left as it was, so the command is refused as if
     `decide` had refused it: the update fails with the code, the workflow runs on.

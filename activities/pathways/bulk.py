@@ -31,11 +31,11 @@ from typing import Annotated, Any, assert_never
 import structlog
 from pydantic import Field
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
 from activities.pathways.attendance_imports import apply_attendance, preview_attendance
 from activities.pathways.imports import apply_import, check_importer, preview_import
 from activities.pathways.policy_rollout import apply_policy
+from activities.refusals import refusal
 from client.pathway import AccountLookup, CommandRefused, PathwayClient, StreamReader
 from domain.assignment import AccountFacts, check_assignee, check_leaving
 from domain.commands import COMMAND_ADAPTER, CommandEnvelope
@@ -146,7 +146,7 @@ class BulkActivities:
                 assert request.actor is not None, "an import's selection names who imports"
                 await check_importer(operation, request.actor, self._accounts)
             except DomainError as refused:
-                raise _refusal(refused) from None
+                raise refusal(refused) from None
             # The file's rows, in its order; whether each may be applied is the preview's.
             key = pathway_id_for if isinstance(operation, ImportCaseload) else row_id_for
             return [key(operation.digest, r.number) for r in operation.rows]
@@ -317,20 +317,10 @@ class BulkActivities:
             check_leaving(operation.from_caseworker_id, leaving, operation.organisation_id)
             check_assignee(operation.to_caseworker_id, taking, operation.organisation_id)
         except DomainError as refused:
-            raise _refusal(refused) from None
+            raise refusal(refused) from None
 
     async def _account(self, account_id: str) -> AccountFacts | None:
         return await self._accounts.get_account(account_id)
-
-
-def _refusal(refused: DomainError) -> ApplicationError:
-    """The operation's refusal as a whole, by the domain's code: not retried."""
-    return ApplicationError(
-        refused.message,
-        {"code": refused.code, "field": refused.field},
-        type=refused.code,
-        non_retryable=True,
-    )
 
 
 def _row_command(operation: ReassignCaseload | CloseCohort) -> dict[str, Any]:
