@@ -20,40 +20,39 @@ async def ensure_dump(pathways: int) -> dict[str, Any]:
     """The dump of `pathways` pathways, made now if this generator has none
     (`bench.indicators_scale --generate-only`): its path and the seconds of each generation
     step (None when it was there)."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bench.indicators_scale",
-        "--pathways",
-        str(pathways),
-        "--generate-only",
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await process.communicate()
-    if process.returncode != 0:
-        return {"pathways": pathways, "error": stderr.decode(errors="replace")[-500:]}
-    made = _json_of(stdout.decode(errors="replace"))
-    if made is None:
-        return {"pathways": pathways, "error": "no JSON in the output"}
-    return {"pathways": pathways, **made}
+    return await _run_scale(pathways, ["--generate-only"], None)
 
 
 async def indicator_dashboard(
     pathways: int, cap_seconds: float, runs: int, page_runs: int, generate: bool
 ) -> dict[str, Any]:
     """The JSON `bench.indicators_scale` prints, or why there is none."""
+    return await _run_scale(
+        pathways,
+        [
+            "--runs",
+            str(runs),
+            "--page-runs",
+            str(page_runs),
+            *([] if generate else ["--no-generate"]),
+        ],
+        cap_seconds,
+    )
+
+
+async def _run_scale(
+    pathways: int, arguments: list[str], cap_seconds: float | None
+) -> dict[str, Any]:
+    """`bench.indicators_scale --pathways <pathways> <arguments>` in a subprocess, stopped
+    after `cap_seconds` (None: no cap): the JSON it printed, with `pathways`, or why there is
+    none (`error`)."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bench.indicators_scale",
         "--pathways",
         str(pathways),
-        "--runs",
-        str(runs),
-        "--page-runs",
-        str(page_runs),
-        *([] if generate else ["--no-generate"]),
+        *arguments,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -69,8 +68,7 @@ async def indicator_dashboard(
     result = _json_of(text)
     if result is None:
         return {"pathways": pathways, "error": "no JSON in the output", "output": text[-500:]}
-    result["pathways"] = pathways
-    return result
+    return {**result, "pathways": pathways}
 
 
 def _json_of(text: str) -> dict[str, Any] | None:
