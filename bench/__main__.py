@@ -76,6 +76,7 @@ from bench.profiling import CpuMeter, worker_profile
 from bench.report import machine_facts, write_report
 from bench.sizes import FULL, SMOKE, Sizes
 from bench.stack import BenchStack
+from infra.config import Settings
 
 
 async def suite(sizes: Sizes, out: Path) -> dict[str, Any]:
@@ -116,6 +117,7 @@ async def _parts(
     try:
         results["stack_start_seconds"] = round(await stack.start(), 1)
         results["machine"] = await machine_facts(stack)
+        results["worker_settings"] = worker_settings()
         fleet = throughput.Fleet(stack)
         prepare = await fleet.grow(max(sizes.clients))
         results["throughput"] = {
@@ -219,6 +221,16 @@ async def _parts(
     results["conditions"] = conditions.finish()
     results["total_seconds"] = round(time.monotonic() - started, 1)
     return dict(results)
+
+
+def worker_settings() -> dict[str, Any]:
+    """What the stack's pathway worker runs with, read as it reads them (`PATHWAYS_*` from the
+    environment it inherits): the pathways it caches and whether its workflows are sandboxed."""
+    settings = Settings()
+    return {
+        "cached_workflows": settings.worker_cached_workflows,
+        "sandboxed": settings.worker_sandbox,
+    }
 
 
 def eviction_seconds(sizes: Sizes) -> float:

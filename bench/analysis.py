@@ -40,7 +40,7 @@ def generate(results: dict[str, Any], source: str) -> str:
         *_lateness(results.get("lateness")),
         *_as_of(results.get("as_of")),
         *_dashboard(results.get("indicators")),
-        *_growth(results.get("growth")),
+        *_growth(results.get("growth"), holding.cache_size(results)),
         *_opening_rate(results.get("opening_rate")),
         *_sustained(results.get("sustained")),
         *_eviction(results.get("eviction")),
@@ -238,10 +238,17 @@ def _supervisor_page(ind: dict[str, Any]) -> list[str]:
     ]
 
 
-def _growth(growth: list[dict[str, Any]] | None) -> list[str]:
+def _growth(growth: list[dict[str, Any]] | None, cached: int | None) -> list[str]:
     if not growth:
         return []
     lines = ["", "## Growth", ""]
+    if cached is not None:
+        lines += [
+            f"The worker caches at most {cached} pathways "
+            "(`PATHWAYS_WORKER_CACHED_WORKFLOWS`); a command or timer to one evicted replays its "
+            "current run first.",
+            "",
+        ]
     for g in growth:
         t = g["throughput"]
         lines.append(

@@ -48,9 +48,11 @@ def derive(results: dict[str, Any]) -> dict[str, Any]:
         }
     growth = results.get("growth") or []
     first, last = (growth[0], growth[-1]) if growth else ({}, {})
+    cached = cache_size(results)
     if (
         None not in (first.get("worker_rss_mb"), last.get("worker_rss_mb"))
         and last["pathways"] > first["pathways"]
+        and (cached is None or last["pathways"] <= cached)
     ):
         added = last["pathways"] - first["pathways"]
         derived["rss_kb_per_added_pathway"] = round(
@@ -173,17 +175,33 @@ def _open_loop(results: dict[str, Any], derived: dict[str, Any]) -> str:
     )
 
 
+def cache_size(results: dict[str, Any]) -> int | None:
+    """The most pathways the run's worker kept cached (`PATHWAYS_WORKER_CACHED_WORKFLOWS`),
+    or None for a run that did not record it. While the open pathways fit in the cache, its
+    memory grows with them; past it, the least recently used are evicted."""
+    cached: int | None = (results.get("worker_settings") or {}).get("cached_workflows")
+    return cached
+
+
 def _rss(results: dict[str, Any], derived: dict[str, Any]) -> str:
     growth = results.get("growth") or []
     first, last = growth[0], growth[-1]
     per = derived.get("rss_kb_per_added_pathway")
     added = f": {per} KB for each pathway more" if per is not None else ""
+    cached = cache_size(results)
+    bounded = (
+        f" The worker caches at most {cached} pathways, so past them memory holds the "
+        "cache's, not the caseload's."
+        if cached is not None and last["pathways"] > cached
+        else ""
+    )
     return (
         f"**Worker memory**: {last['worker_rss_mb']} MB with {last['pathways']} pathways open, "
-        f"{first['worker_rss_mb']} MB with {first['pathways']}{added}. A cached pathway holds "
-        "its sandboxed workflow: the sandbox's own copy of the workflow module, the SDK's "
-        "instance with the pathway's state, and the SDK core's state machines for the run's "
-        "commands (bench/runs/2026-12-08-issue25-cached-weight.md). Lever measured and kept: "
+        f"{first['worker_rss_mb']} MB with {first['pathways']}{added}.{bounded} A cached "
+        "pathway holds its sandboxed workflow: the sandbox's own copy of the workflow module, "
+        "the SDK's instance with the pathway's state, and the SDK core's state machines for "
+        "the run's commands (bench/runs/2026-12-08-issue25-cached-weight.md). Lever measured "
+        "and kept: "
         "a new run's patches in force from its input, not asked, so its first task records "
         "no patch marker (a quarter less a pathway, bench/runs/2026-12-08-issue25-patches-in-"
         "force.json). The worker's cache size (`PATHWAYS_WORKER_CACHED_WORKFLOWS`) bounds the "

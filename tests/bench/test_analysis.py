@@ -243,3 +243,26 @@ def test_a_run_whose_dashboard_part_failed_is_read_with_the_reason(
     reading = generate(failed, FIXTURE.name)
     [paragraph] = [line for line in reading.splitlines() if "**Indicator dashboard**" in line]
     assert "not measured in this run (indicators_scale.py: no_dump: no dump)" in paragraph
+
+
+@pytest.mark.parametrize(("cached", "bounded"), [(None, False), (10_000_000, False), (1, True)])
+def test_the_memory_paragraph_reads_the_worker_s_cache_size(
+    results: dict[str, Any], cached: int | None, bounded: bool
+) -> None:
+    """A worker whose cache is smaller than the caseload holds the cache's pathways, not the
+    caseload's: the reading says so and derives no weight per pathway added past it."""
+    settings = {} if cached is None else {"worker_settings": {"cached_workflows": cached}}
+    run = {
+        **results,
+        **settings,
+        "targets": [{**row, "met": False} for row in results["targets"]],
+    }
+    reading = generate(run, FIXTURE.name)
+    [paragraph] = [line for line in reading.splitlines() if "**Worker memory**" in line]
+    assert ("memory holds the cache's, not the caseload's" in paragraph) is bounded
+    assert ("KB for each pathway more" in paragraph) is not bounded
+    assert ("rss_kb_per_added_pathway" in derive(run)) is not bounded
+    growth = reading.split("## Growth", 1)[1]
+    assert (f"caches at most {cached} pathways" in growth) is (cached is not None)
+    known = numbers_in(run) | numbers_in(derive(run))
+    assert figures_of(paragraph) <= known, sorted(figures_of(paragraph) - known)
