@@ -28,14 +28,20 @@ T = TypeVar("T")
 
 UNAVAILABLE = "unavailable"
 RETRY_AFTER_SECONDS = 5
-OUTAGE_STATUSES = frozenset(
-    {
-        RPCStatusCode.UNAVAILABLE,
-        RPCStatusCode.DEADLINE_EXCEEDED,
-        RPCStatusCode.CANCELLED,
-        RPCStatusCode.RESOURCE_EXHAUSTED,
-    }
+GAVE_UP_WAITING = (
+    "the workflow service stopped waiting for an answer; a command may still be applied: "
+    "resend it with the same command_id to learn its outcome without applying it twice"
 )
+OUTAGE_DETAILS = {
+    RPCStatusCode.UNAVAILABLE: "the workflow service cannot be reached; retry shortly",
+    RPCStatusCode.RESOURCE_EXHAUSTED: "the workflow service is overloaded; retry shortly",
+    # The server was reached and gave up waiting (an update sent three times,
+    # `client.interrupted`): what was sent may have been applied.
+    RPCStatusCode.DEADLINE_EXCEEDED: GAVE_UP_WAITING,
+    RPCStatusCode.CANCELLED: GAVE_UP_WAITING,
+}
+"""The statuses of Temporal that are an outage (503 with Retry-After), each with what the
+answer tells the client; any other status is not an outage and stays a 500."""
 
 
 class Unavailable(ProblemError):
@@ -67,14 +73,11 @@ def install_outage_handlers(app: FastAPI) -> None:
 
     async def on_temporal(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, RPCError)
-        if error.status not in OUTAGE_STATUSES:
+        if error.status not in OUTAGE_DETAILS:
             raise error
         log.warning("temporal_unavailable", path=request.url.path, status=error.status.name)
         return problem_response(
-            UNAVAILABLE,
-            "the workflow service cannot be reached; retry shortly",
-            status=503,
-            headers=retry,
+            UNAVAILABLE, OUTAGE_DETAILS[error.status], status=503, headers=retry
         )
 
     async def on_database(request: Request, error: Exception) -> JSONResponse:

@@ -160,7 +160,11 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         (409, "The pathway is already open or closed, or the command id names another command"),
         (413, "The request body is over the limit (`body_too_large`)"),
         (422, "Invalid input or a refused command, with the domain error `code` and `field`"),
-        (503, "Temporal or the database cannot be reached (`unavailable`); see Retry-After"),
+        (
+            503,
+            "Temporal or the database cannot be reached, or gave up waiting (`unavailable`); "
+            "see Retry-After and the detail",
+        ),
     )
 }
 """The error responses every route documents in the OpenAPI."""

@@ -5,7 +5,10 @@ from __future__ import annotations
 import uuid
 
 import httpx
+import pytest
+from fastapi import FastAPI
 from psycopg_pool import AsyncConnectionPool
+from temporalio.service import RPCError, RPCStatusCode
 
 from domain.stream import stream_id_for
 from infra.eventstore.postgres import PostgresEventStore
@@ -15,6 +18,7 @@ from tests.web.conftest import web_settings
 from tests.web.staff import bearer, staffed_accounts
 from tests.web_app import create_test_app
 from tests.workflows.conftest import Harness
+from web.outages import install_outage_handlers
 
 PROBLEM = "application/problem+json"
 
@@ -83,3 +87,42 @@ async def test_an_unreachable_temporal_is_503_and_records_nothing(harness: Harne
         )
     assert_unavailable(reply)
     assert await harness.store.stream_version(stream_id_for(pid)) == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        (RPCStatusCode.UNAVAILABLE, "cannot be reached"),
+        (RPCStatusCode.RESOURCE_EXHAUSTED, "is overloaded"),
+        (RPCStatusCode.DEADLINE_EXCEEDED, "resend it with the same command_id"),
+        (RPCStatusCode.CANCELLED, "resend it with the same command_id"),
+    ],
+)
+async def test_each_outage_of_temporal_says_what_to_do(status: RPCStatusCode, said: str) -> None:
+    """A server that gave up waiting (an update interrupted three times) was reached: the
+    answer says the command may be applied and how to learn its outcome, not that the
+    service is down."""
+    app = FastAPI()
+    install_outage_handlers(app)
+
+    @app.post("/command")
+    async def command() -> None:
+        raise RPCError("no", status, b"")
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as h:
+        reply = await h.post("/command")
+    assert_unavailable(reply)
+    assert said in reply.json()["detail"]
+
+
+async def test_a_temporal_error_that_is_no_outage_is_not_a_503() -> None:
+    app = FastAPI()
+    install_outage_handlers(app)
+
+    @app.get("/state")
+    async def state() -> None:
+        raise RPCError("no such workflow", RPCStatusCode.NOT_FOUND, b"")
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as h:
+        with pytest.raises(RPCError):
+            await h.get("/state")
