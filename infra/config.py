@@ -8,13 +8,14 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-WORKER_CACHED_WORKFLOWS = 10_000
-"""Pathways a worker keeps in memory by default (`Settings.worker_cached_workflows`): every
-open pathway of a caseload of that size, about 200 KB each in the sandbox (2,198 MB with
-8,237 cached, bench of 7 December). A cache smaller than the pathways a burst touches
-thrashes: at 1,500, the bench's thousand ladders falling due at once, their bare timers and
-the loaded fleet (2,200 workflows in seconds) evicted each other, every task replayed a
-whole run, and commands waited up to 870 s (docs/scale-out.md, "Sizing")."""
+WORKER_CACHED_WORKFLOWS = 3_000
+"""Pathways a worker keeps in memory by default (`Settings.worker_cached_workflows`): the
+pathways a burst touches at once, not the whole caseload. A cached pathway weighs about
+150 KB in the sandbox; one that is not cached replays its current run first, which continues
+as new at `RUN_EVENTS` history events, so the replay is short whatever the pathway's age.
+A cache smaller than a burst thrashes: at 1,500, the bench's thousand ladders due at once
+beside their bare timers and a loaded fleet (2,200 workflows) took 1,560 of their 3,000
+steps in the part's window against 2,661 at 10,000 (docs/scale-out.md, "Sizing")."""
 
 
 class Settings(BaseSettings):

@@ -20,7 +20,7 @@ async def test_the_worker_caches_as_many_pathways_as_configured(
 ) -> None:
     h = harness
     default = build_worker(h.env.client, h.store, h.task_queue)
-    assert default.config()["max_cached_workflows"] == 10_000, "ten times the SDK's 1,000"
+    assert default.config()["max_cached_workflows"] == 3_000, "three times the SDK's 1,000"
     monkeypatch.setenv("PATHWAYS_WORKER_CACHED_WORKFLOWS", "2500")
     cached = Settings().worker_cached_workflows
     worker = build_worker(h.env.client, h.store, h.task_queue + "-sized", cached)
