@@ -204,8 +204,10 @@ def _rss(results: dict[str, Any], derived: dict[str, Any]) -> str:
         "and kept: "
         "a new run's patches in force from its input, not asked, so its first task records "
         "no patch marker (a quarter less a pathway, bench/runs/2026-12-08-issue25-patches-in-"
-        "force.json). The worker's cache size (`PATHWAYS_WORKER_CACHED_WORKFLOWS`) bounds the "
-        'memory whatever the caseload (docs/scale-out.md, "Sizing").'
+        "force.json). Lever measured and kept: a cache sized to the largest burst, not to the "
+        'caseload (`PATHWAYS_WORKER_CACHED_WORKFLOWS`; docs/benchmarking.md, "A cache sized '
+        'to the burst, not the caseload"): it bounds the memory whatever the caseload '
+        '(docs/scale-out.md, "Sizing").'
     )
 
 
